@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs everything the app and its tests need on a Debian machine, idempotently:
+# system packages (Tauri's GTK/WebKit stack, Xvfb, WebKitWebDriver, PDF and
+# spreadsheet readers for the tests), the UI's npm packages from the lock file,
+# and tauri-driver. Safe to run again: each step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential pkg-config curl file
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
+  libssl-dev libxdo-dev
+  xvfb xauth x11-utils webkit2gtk-driver
+  poppler-utils sqlite3 fonts-noto-core zbar-tools
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing system packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ "${1:-}" != "--no-npm" ]; then
+  if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+    echo "setup: installing UI packages from the lock file"
+    (cd ui && npm ci --no-audit --no-fund)
+  fi
+fi
+
+if [ "${SETUP_E2E:-1}" = "1" ] && ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "setup: installing tauri-driver"
+  cargo install tauri-driver --locked
+fi

@@ -1,0 +1,284 @@
+//! `giaonhan`: the administrator's command line over the same store as the
+//! app. It needs no login (whoever can run it can read the file anyway) and
+//! records the operating-system user with the method `cli` for every change.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use giaonhan::model::{Classification, Confirmation, DocQty, NewBatch, NewDocument, NewUnit, OutstandingQuery};
+use giaonhan::{Actor, Error, Store, DB_ENV};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(name = "giaonhan", version, about = "Sổ Giao Nhận: sổ giao nhận văn bản của Đảng")]
+struct Cli {
+    /// The database file (default: the app's file in the user's data folder).
+    #[arg(long, global = true, env = DB_ENV, value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Creates the database (or upgrades it) and prints its path.
+    Init,
+    /// Units: add, list.
+    #[command(subcommand)]
+    Unit(UnitCmd),
+    /// Documents: add, list.
+    #[command(subcommand)]
+    Doc(DocCmd),
+    /// Batches: new.
+    #[command(subcommand)]
+    Batch(BatchCmd),
+    /// Records that a unit received a batch.
+    Confirm {
+        #[arg(long)]
+        batch: String,
+        #[arg(long)]
+        unit: String,
+        /// Name of the person who signed.
+        #[arg(long)]
+        by: String,
+        /// Date of the signature (default today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        at: Option<NaiveDate>,
+    },
+    /// Lists every receipt not yet confirmed.
+    Outstanding {
+        #[arg(long)]
+        batch: Option<String>,
+        /// Count days overdue against this day (default today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<NaiveDate>,
+        #[arg(long, value_enum)]
+        format: Format,
+    },
+    /// Loads the sample data into an empty database.
+    Demo,
+    /// Checks the audit log's hash chain.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum UnitCmd {
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// The parent's code; none for a root.
+        #[arg(long)]
+        parent: Option<String>,
+        /// A kind not seen before is created.
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    /// Depth-first, siblings in Vietnamese order.
+    List {
+        #[arg(long, value_enum)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+enum DocCmd {
+    Add {
+        /// Number and symbol, e.g. 05-KH/HU.
+        #[arg(long)]
+        symbol: String,
+        /// Summary (trích yếu).
+        #[arg(long)]
+        title: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<NaiveDate>,
+        /// Copies received.
+        #[arg(long, default_value_t = 0)]
+        copies: u32,
+        /// normal, secret, top_secret, absolute (or Thường, Mật, Tối mật, Tuyệt mật).
+        #[arg(long, value_parser = parse_classification, default_value = "normal")]
+        classification: Classification,
+    },
+    List {
+        #[arg(long, value_enum)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+enum BatchCmd {
+    New {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        handed: NaiveDate,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        due: NaiveDate,
+        /// A document and the copies each unit gets: SYMBOL:QTY (repeatable).
+        #[arg(long = "doc", value_name = "SYMBOL:QTY", value_parser = parse_doc_qty, required = true)]
+        docs: Vec<DocQty>,
+        /// A recipient unit (repeatable).
+        #[arg(long = "unit", value_name = "CODE", required_unless_present = "subtree")]
+        units: Vec<String>,
+        /// Every open unit without children under CODE.
+        #[arg(long, value_name = "CODE")]
+        subtree: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Csv,
+}
+
+fn parse_doc_qty(s: &str) -> Result<DocQty, String> {
+    let (symbol, qty) = s
+        .rsplit_once(':')
+        .ok_or_else(|| format!("«{s}»: cần dạng SỐ-KÝ-HIỆU:SỐ-BẢN, ví dụ 05-KH/HU:2"))?;
+    let quantity = qty
+        .trim()
+        .parse::<u32>()
+        .map_err(|_| format!("«{qty}»: số bản phải là số nguyên dương"))?;
+    Ok(DocQty {
+        symbol: symbol.to_owned(),
+        quantity,
+    })
+}
+
+fn parse_classification(s: &str) -> Result<Classification, String> {
+    Classification::parse(s).ok_or_else(|| format!("«{s}»: độ mật là Thường, Mật, Tối mật hoặc Tuyệt mật"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("giaonhan: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print(format: Format, rows: &[impl Serialize]) -> Result<(), Error> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, rows)?;
+            writeln!(out)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            for row in rows {
+                w.serialize(row).map_err(|e| Error::Io(std::io::Error::other(e)))?;
+            }
+            w.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    let path = match cli.db {
+        Some(p) => p,
+        None => giaonhan::default_db_path()?,
+    };
+    let mut store = Store::open(&path)?;
+    let actor = Actor::cli();
+    match cli.command {
+        Command::Init => println!("{}", store.path().display()),
+        Command::Unit(UnitCmd::Add {
+            code,
+            name,
+            parent,
+            kind,
+        }) => {
+            let unit = store.add_unit(
+                &actor,
+                NewUnit {
+                    code,
+                    name,
+                    parent,
+                    kind,
+                },
+            )?;
+            println!("{}", unit.code);
+        }
+        Command::Unit(UnitCmd::List { format }) => print(format, &store.list_units()?)?,
+        Command::Doc(DocCmd::Add {
+            symbol,
+            title,
+            date,
+            copies,
+            classification,
+        }) => {
+            let doc = store.add_document(
+                &actor,
+                NewDocument {
+                    symbol,
+                    title,
+                    issued_on: date,
+                    copies_received: copies,
+                    classification,
+                },
+            )?;
+            println!("{}", doc.symbol);
+        }
+        Command::Doc(DocCmd::List { format }) => print(format, &store.list_documents()?)?,
+        Command::Batch(BatchCmd::New {
+            code,
+            title,
+            handed,
+            due,
+            docs,
+            units,
+            subtree,
+        }) => {
+            let batch = store.create_batch(
+                &actor,
+                NewBatch {
+                    code,
+                    title,
+                    handed_on: Some(handed),
+                    due_on: Some(due),
+                    documents: docs,
+                    units,
+                    subtrees: subtree,
+                },
+            )?;
+            println!("{}: {} đơn vị nhận", batch.code, batch.recipients);
+        }
+        Command::Confirm { batch, unit, by, at } => {
+            store.confirm(
+                &actor,
+                Confirmation {
+                    batch,
+                    unit_code: unit,
+                    by,
+                    on: at,
+                },
+            )?;
+        }
+        Command::Outstanding { batch, as_of, format } => {
+            print(format, &store.outstanding(&OutstandingQuery { batch, as_of })?)?
+        }
+        Command::Demo => {
+            store.load_demo(&actor)?;
+            println!("Đã nạp dữ liệu mẫu vào {}", store.path().display());
+        }
+        Command::Verify => {
+            let rows = store.verify()?;
+            println!("Nhật ký nguyên vẹn: {rows} dòng");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,177 @@
+//! The documents register: symbols such as `05-KH/HU`, classification, and
+//! copies on hand (received minus handed out, always computed).
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension, Row};
+use serde_json::json;
+
+use crate::error::{Error, Result};
+use crate::model::{Classification, Document, NewDocument};
+use crate::store::{new_uid, now_utc, Actor, Dao, Store};
+use crate::text;
+
+/// A document symbol split into its parts: `05-KH/HU` → 05, KH, HU.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Symbol {
+    pub number: String,
+    pub doc_type: String,
+    pub issuer: String,
+}
+
+impl Symbol {
+    /// Parses `NUMBER-TYPE/BODY`; the error says what is wrong.
+    pub fn parse(s: &str) -> std::result::Result<Symbol, String> {
+        let (number, rest) = s.split_once('-').ok_or_else(|| {
+            format!("«{s}» thiếu dấu «-» giữa số và loại văn bản (dạng SỐ-LOẠI/CƠ QUAN, ví dụ 05-KH/HU)")
+        })?;
+        let (doc_type, issuer) = rest.split_once('/').ok_or_else(|| {
+            format!("«{s}» thiếu dấu «/» trước cơ quan ban hành (dạng SỐ-LOẠI/CƠ QUAN, ví dụ 05-KH/HU)")
+        })?;
+        if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit()) {
+            return Err(format!("số văn bản «{number}» phải là chữ số"));
+        }
+        if doc_type.is_empty() || !doc_type.chars().all(char::is_alphabetic) {
+            return Err(format!("loại văn bản «{doc_type}» phải là chữ cái (NQ, CT, KH, …)"));
+        }
+        let body_ok = !issuer.is_empty()
+            && issuer
+                .split(['-', '/'])
+                .all(|part| !part.is_empty() && part.chars().all(char::is_alphanumeric));
+        if !body_ok {
+            return Err(format!("cơ quan ban hành «{issuer}» không hợp lệ"));
+        }
+        Ok(Symbol {
+            number: number.into(),
+            doc_type: doc_type.into(),
+            issuer: issuer.into(),
+        })
+    }
+}
+
+const COLUMNS: &str = "d.id, d.uid, d.symbol, d.title, d.issued_on, d.classification, d.copies_received,
+     d.copies_received - coalesce((SELECT sum(bd.copies) FROM batch_document bd JOIN batch b ON b.id = bd.batch_id
+                                   WHERE bd.document_id = d.id AND b.cancelled_at IS NULL), 0) AS on_hand";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Document)> {
+    let class: String = r.get("classification")?;
+    Ok((
+        r.get("id")?,
+        Document {
+            uid: r.get("uid")?,
+            symbol: r.get("symbol")?,
+            title: r.get("title")?,
+            issued_on: r.get::<_, Option<NaiveDate>>("issued_on")?,
+            classification: Classification::parse(&class).unwrap_or_default(),
+            copies_received: r.get("copies_received")?,
+            copies_on_hand: r.get("on_hand")?,
+        },
+    ))
+}
+
+impl Dao<'_> {
+    /// The document with this symbol (id and record), or `NotFound`.
+    pub(crate) fn document_by_symbol(&self, symbol: &str) -> Result<(i64, Document)> {
+        let sql = format!("SELECT {COLUMNS} FROM document d WHERE d.symbol = ?1 ORDER BY d.id DESC LIMIT 1");
+        self.conn
+            .query_row(&sql, [text::clean(symbol)], from_row)
+            .optional()?
+            .ok_or_else(|| Error::not_found("Văn bản", symbol))
+    }
+
+    pub(crate) fn insert_document(&self, input: &NewDocument) -> Result<Document> {
+        let symbol = text::clean(&input.symbol);
+        if symbol.is_empty() {
+            return Err(Error::invalid("symbol", "Số ký hiệu không được để trống"));
+        }
+        let parts = Symbol::parse(&symbol).map_err(|why| Error::invalid("symbol", format!("Số ký hiệu sai: {why}")))?;
+        let title = text::clean(&input.title);
+        if title.is_empty() {
+            return Err(Error::invalid("title", "Trích yếu không được để trống"));
+        }
+        let term = "";
+        let exists: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM document WHERE symbol = ?1 AND term = ?2)",
+            params![symbol, term],
+            |r| r.get(0),
+        )?;
+        if exists {
+            return Err(Error::conflict("symbol", format!("Văn bản «{symbol}» đã có trong sổ")));
+        }
+        let uid = new_uid();
+        self.conn.execute(
+            "INSERT INTO document (uid, symbol, number, doc_type, issuer, term, title, issued_on, classification,
+                                   copies_received, search_key, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                uid,
+                symbol,
+                parts.number,
+                parts.doc_type,
+                parts.issuer,
+                term,
+                title,
+                input.issued_on,
+                input.classification.as_str(),
+                input.copies_received,
+                text::search_key(&format!("{symbol} {title}")),
+                now_utc()
+            ],
+        )?;
+        self.log(
+            "document.add",
+            Some(&uid),
+            &json!({ "symbol": symbol, "title": title, "issued_on": input.issued_on,
+                     "classification": input.classification.as_str(), "copies_received": input.copies_received }),
+        )?;
+        Ok(self.document_by_symbol(&symbol)?.1)
+    }
+}
+
+impl Store {
+    pub fn add_document(&mut self, actor: &Actor, doc: NewDocument) -> Result<Document> {
+        self.write(actor, |dao| dao.insert_document(&doc))
+    }
+
+    /// The register, newest first.
+    pub fn list_documents(&self) -> Result<Vec<Document>> {
+        self.read(|dao| {
+            let sql = format!("SELECT {COLUMNS} FROM document d ORDER BY d.issued_on DESC, d.id DESC");
+            let mut stmt = dao.conn.prepare(&sql)?;
+            let docs = stmt
+                .query_map([], from_row)?
+                .map(|r| r.map(|(_, d)| d))
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(docs)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symbols_parse_into_parts() {
+        let s = Symbol::parse("05-KH/HU").expect("parse");
+        assert_eq!(
+            s,
+            Symbol {
+                number: "05".into(),
+                doc_type: "KH".into(),
+                issuer: "HU".into()
+            }
+        );
+        assert_eq!(Symbol::parse("369-CV/BTGTU").expect("parse").issuer, "BTGTU");
+        assert_eq!(Symbol::parse("399-QĐ/TW").expect("parse").doc_type, "QĐ");
+        assert_eq!(Symbol::parse("12-CTr/TU").expect("parse").doc_type, "CTr");
+    }
+
+    #[test]
+    fn malformed_symbols_say_why() {
+        assert!(Symbol::parse("05KH/HU").expect_err("no dash").contains('-'));
+        assert!(Symbol::parse("05-KH-HU").expect_err("no slash").contains('/'));
+        assert!(Symbol::parse("A5-KH/HU").expect_err("number").contains("chữ số"));
+        assert!(Symbol::parse("05-/HU").is_err());
+        assert!(Symbol::parse("05-KH/").is_err());
+    }
+}

@@ -1,0 +1,119 @@
+//! Errors: an internal enum with one variant per source, and the small boundary
+//! error (`ApiError`) that the UI and CLI can act on, converted in one `match`.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad input from the user: names the field and says what is wrong.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+
+    /// A referenced record does not exist.
+    #[error("{what} '{key}' không tồn tại")]
+    NotFound { what: &'static str, key: String },
+
+    /// The record would clash with an existing one (duplicate code, …).
+    #[error("{field}: {message}")]
+    Conflict { field: String, message: String },
+
+    /// The database file was written by a newer version of the app.
+    #[error("tệp dữ liệu {path} do phiên bản mới hơn tạo ra (phiên bản lược đồ {found}, ứng dụng này hỗ trợ đến {supported}); hãy cập nhật ứng dụng. Tệp được giữ nguyên.")]
+    TooNew { path: PathBuf, found: i64, supported: i64 },
+
+    /// The file is not a usable database (not SQLite, corrupt, truncated).
+    #[error("không mở được tệp dữ liệu {path}: {reason}. Tệp được giữ nguyên, không bị xoá hay ghi đè.")]
+    Unreadable { path: PathBuf, reason: String },
+
+    /// The audit log chain does not hold.
+    #[error("nhật ký bị sửa đổi tại dòng {row}: {reason}")]
+    Tampered { row: i64, reason: String },
+
+    #[error("lỗi cơ sở dữ liệu: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("lỗi vào/ra: {0}")]
+    Io(#[from] std::io::Error),
+
+    #[error("lỗi dữ liệu JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Conflict {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(what: &'static str, key: impl Into<String>) -> Error {
+        Error::NotFound { what, key: key.into() }
+    }
+}
+
+/// What the UI can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorKind {
+    /// Fix the named field and try again.
+    Invalid,
+    /// Something named does not exist.
+    NotFound,
+    /// Clashes with an existing record.
+    Conflict,
+    /// The database file cannot be used; it was left untouched.
+    Database,
+    /// Disk or file problem.
+    Io,
+    /// Not allowed for the current user.
+    Forbidden,
+}
+
+/// The error that crosses IPC: `{ kind, message, field }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ApiError {
+    pub kind: ErrorKind,
+    /// A complete Vietnamese sentence for the user.
+    pub message: String,
+    /// The input field at fault, when there is one.
+    pub field: Option<String>,
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> ApiError {
+        let message = e.to_string();
+        let (kind, field) = match e {
+            Error::Invalid { field, .. } => (ErrorKind::Invalid, Some(field)),
+            Error::Conflict { field, .. } => (ErrorKind::Conflict, Some(field)),
+            Error::NotFound { .. } => (ErrorKind::NotFound, None),
+            Error::TooNew { .. } | Error::Unreadable { .. } | Error::Tampered { .. } | Error::Sqlite(_) => {
+                (ErrorKind::Database, None)
+            }
+            Error::Io(_) | Error::Json(_) => (ErrorKind::Io, None),
+        };
+        ApiError { kind, message, field }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}

@@ -1,0 +1,17 @@
+//! Sổ Giao Nhận core: the domain, the SQLite store and the reports, with no
+//! dependency on Tauri so that the CLI and fast tests can use it.
+
+pub mod audit;
+pub mod batches;
+pub mod demo;
+pub mod documents;
+pub mod error;
+pub mod model;
+pub mod outstanding;
+pub mod receipt_code;
+pub mod store;
+pub mod text;
+pub mod units;
+
+pub use error::{ApiError, Error, ErrorKind, Result};
+pub use store::{default_db_path, Actor, Dao, Store, DB_ENV};

@@ -1,0 +1,261 @@
+//! The records that cross the boundary to the UI and the CLI.
+//!
+//! Every type here derives `ts_rs::TS`: `cargo test` regenerates the TypeScript
+//! bindings in `ui/src/bindings/`, and the test command fails when the checked-in
+//! bindings differ, so the UI cannot drift from the Rust side. Local integer keys
+//! never leave the store; records are named by their code (units, batches),
+//! symbol (documents) or receipt code.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A kind of unit ("Đảng bộ cơ sở", "Chi bộ", …): data, not code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UnitKind {
+    pub name: String,
+    /// Units of this kind, open or closed.
+    pub units: u32,
+}
+
+/// A party unit as the registers list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Unit {
+    /// Globally unique id (UUIDv7), stable across installations.
+    pub uid: String,
+    pub code: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: Option<String>,
+    /// The parent's code; `None` for a root.
+    pub parent: Option<String>,
+    /// 0 for a root.
+    pub depth: u32,
+    /// Direct children (open ones).
+    pub children: u32,
+    /// `None`: existed since before the register began.
+    pub opened_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// Input for a new unit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewUnit {
+    pub code: String,
+    pub name: String,
+    /// The parent's code; `None` or empty for a root.
+    pub parent: Option<String>,
+    /// A kind not seen before is created.
+    pub kind: Option<String>,
+}
+
+/// Security classification of a document (độ mật).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Classification {
+    /// Thường
+    #[default]
+    Normal,
+    /// Mật
+    Secret,
+    /// Tối mật
+    TopSecret,
+    /// Tuyệt mật
+    Absolute,
+}
+
+impl Classification {
+    pub const ALL: [Classification; 4] = [
+        Classification::Normal,
+        Classification::Secret,
+        Classification::TopSecret,
+        Classification::Absolute,
+    ];
+
+    /// The value stored in the database and used on the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Classification::Normal => "normal",
+            Classification::Secret => "secret",
+            Classification::TopSecret => "top_secret",
+            Classification::Absolute => "absolute",
+        }
+    }
+
+    /// The Vietnamese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Classification::Normal => "Thường",
+            Classification::Secret => "Mật",
+            Classification::TopSecret => "Tối mật",
+            Classification::Absolute => "Tuyệt mật",
+        }
+    }
+
+    /// Accepts the stored value or the Vietnamese label, with or without diacritics.
+    pub fn parse(s: &str) -> Option<Classification> {
+        let key = crate::text::search_key(s);
+        Classification::ALL.into_iter().find(|c| {
+            key == c.as_str()
+                || key == crate::text::search_key(c.label())
+                || (key.is_empty() && *c == Classification::Normal)
+        })
+    }
+}
+
+/// A document in the register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Document {
+    pub uid: String,
+    /// Number and symbol, e.g. `05-KH/HU`.
+    pub symbol: String,
+    /// Summary (trích yếu).
+    pub title: String,
+    pub issued_on: Option<NaiveDate>,
+    pub classification: Classification,
+    pub copies_received: u32,
+    /// Copies received minus copies handed out in batches; computed, never typed.
+    #[ts(type = "number")]
+    pub copies_on_hand: i64,
+}
+
+/// Input for a new document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewDocument {
+    pub symbol: String,
+    pub title: String,
+    pub issued_on: Option<NaiveDate>,
+    pub copies_received: u32,
+    pub classification: Classification,
+}
+
+/// A handout batch (đợt cấp phát) with its progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Batch {
+    pub uid: String,
+    pub code: String,
+    pub title: String,
+    pub handed_on: NaiveDate,
+    pub due_on: NaiveDate,
+    /// Symbols of the documents in the batch.
+    pub documents: Vec<String>,
+    /// Recipient units.
+    pub recipients: u32,
+    /// Recipients whose receipt is confirmed.
+    pub confirmed: u32,
+    /// Copies handed out in total.
+    pub copies: u32,
+}
+
+/// One document and the copies each recipient gets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DocQty {
+    pub symbol: String,
+    pub quantity: u32,
+}
+
+/// Input for a new batch. Recipients are the listed units plus, for each
+/// subtree code, every open unit under it that has no open children.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewBatch {
+    pub code: String,
+    pub title: String,
+    pub handed_on: Option<NaiveDate>,
+    pub due_on: Option<NaiveDate>,
+    pub documents: Vec<DocQty>,
+    pub units: Vec<String>,
+    pub subtrees: Vec<String>,
+}
+
+/// State of one batch × unit receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReceiptStatus {
+    Pending,
+    Confirmed,
+    Partial,
+    Declined,
+}
+
+impl ReceiptStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReceiptStatus::Pending => "pending",
+            ReceiptStatus::Confirmed => "confirmed",
+            ReceiptStatus::Partial => "partial",
+            ReceiptStatus::Declined => "declined",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ReceiptStatus> {
+        [
+            ReceiptStatus::Pending,
+            ReceiptStatus::Confirmed,
+            ReceiptStatus::Partial,
+            ReceiptStatus::Declined,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+    }
+}
+
+/// One receipt that is not yet confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OutstandingRow {
+    pub batch: String,
+    pub batch_title: String,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub handed: NaiveDate,
+    pub due: NaiveDate,
+    /// Days past the due date at the as-of date; 0 when not yet due.
+    pub days_overdue: u32,
+    /// Copies handed to the unit in the batch, all documents together.
+    pub copies: u32,
+    pub receipt_code: String,
+    pub status: ReceiptStatus,
+}
+
+/// Filters of the outstanding list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OutstandingQuery {
+    /// Batch code; `None` for every batch.
+    pub batch: Option<String>,
+    /// Day against which days overdue are counted; `None` for today.
+    pub as_of: Option<NaiveDate>,
+}
+
+/// A unit's confirmation that a batch arrived.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Confirmation {
+    pub batch: String,
+    pub unit_code: String,
+    /// Name of the person who signed.
+    pub by: String,
+    /// Date of the signature; `None` for today.
+    pub on: Option<NaiveDate>,
+}
+
+/// What the UI needs to know at start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AppStatus {
+    /// Where the database file lives.
+    pub db_path: String,
+    /// True when the database holds no unit yet (first run).
+    pub is_empty: bool,
+    pub version: String,
+}

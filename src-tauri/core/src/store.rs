@@ -1,0 +1,322 @@
+//! The SQLite store: one `open` in fixed phases, and all access through
+//! `read` / `write`, where `write` is one IMMEDIATE transaction that commits only
+//! when the closure returns `Ok` — every user action is all or nothing.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, SecondsFormat, Utc};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+mod schema;
+
+pub use schema::SCHEMA_VERSION;
+
+/// Environment variable that overrides the database path (app and CLI).
+pub const DB_ENV: &str = "GIAONHAN_DB";
+
+/// Folder (under the OS's per-user data folder) and file name of the database.
+const APP_DIR: &str = "SoGiaoNhan";
+const DB_FILE: &str = "sogiaonhan.sqlite3";
+
+/// The database in the OS's per-user data folder: `~/.local/share/SoGiaoNhan/`
+/// on Linux, `%APPDATA%\SoGiaoNhan\` on Windows, `~/Library/Application
+/// Support/SoGiaoNhan/` on macOS.
+pub fn default_db_path() -> Result<PathBuf> {
+    let base = dirs::data_dir().ok_or_else(|| {
+        Error::Io(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "không xác định được thư mục dữ liệu của người dùng; hãy chỉ định --db",
+        ))
+    })?;
+    Ok(base.join(APP_DIR).join(DB_FILE))
+}
+
+/// Who makes a change, and through which door; recorded in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    /// `app`, `cli`, `import`, …
+    pub method: String,
+}
+
+impl Actor {
+    pub fn new(name: impl Into<String>, method: impl Into<String>) -> Actor {
+        Actor {
+            name: name.into(),
+            method: method.into(),
+        }
+    }
+
+    /// The operating-system user, acting through the desktop app.
+    pub fn app() -> Actor {
+        Actor::new(os_user(), "app")
+    }
+
+    /// The operating-system user, acting through the command line.
+    pub fn cli() -> Actor {
+        Actor::new(os_user(), "cli")
+    }
+}
+
+fn os_user() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// An open database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+/// Data access inside one transaction. Queries are methods on this type,
+/// spread over the domain modules (`units`, `documents`, …).
+pub struct Dao<'c> {
+    pub(crate) conn: &'c Connection,
+    actor: Option<&'c Actor>,
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path`, in fixed phases:
+    /// 1. vet an existing file read-only (SQLite header, quick integrity check,
+    ///    schema version) so that a bad file is refused without a byte written;
+    /// 2. pragmas, outside any transaction;
+    /// 3. create or upgrade the schema inside one IMMEDIATE transaction, with the
+    ///    version in `user_version`.
+    pub fn open(path: &Path) -> Result<Store> {
+        let exists = path.exists();
+        if exists {
+            vet_existing(path)?;
+        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| unreadable(path, e))?;
+        set_pragmas(&conn).map_err(|e| unreadable(path, e))?;
+        let mut store = Store {
+            conn,
+            path: path.to_owned(),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Where the database file lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::TooNew {
+                path: self.path.clone(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        schema::upgrade(&tx, found)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Runs `f` on a consistent snapshot.
+    pub fn read<T>(&self, f: impl FnOnce(&Dao<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
+        let out = f(&Dao { conn: &tx, actor: None })?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction on behalf of `actor`; commits only
+    /// when `f` returns `Ok`, so a refused action writes nothing.
+    pub fn write<T>(&mut self, actor: &Actor, f: impl FnOnce(&Dao<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&Dao {
+            conn: &tx,
+            actor: Some(actor),
+        })?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// What the UI needs at start: where the file is and whether it is empty.
+    pub fn status(&self) -> Result<crate::model::AppStatus> {
+        let units: i64 = self.conn.query_row("SELECT count(*) FROM unit", [], |r| r.get(0))?;
+        Ok(crate::model::AppStatus {
+            db_path: self.path.display().to_string(),
+            is_empty: units == 0,
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        })
+    }
+
+    /// The raw connection, for benchmarks and tests that compare with plain SQL.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// Refuses, without writing, a file that is not a database of ours.
+fn vet_existing(path: &Path) -> Result<()> {
+    let mut header = [0u8; 16];
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len == 0 {
+        // An empty file is what SQLite itself creates: a new database.
+        return Ok(());
+    }
+    if len < 100 || file.read_exact(&mut header).is_err() || &header != b"SQLite format 3\0" {
+        return Err(Error::Unreadable {
+            path: path.to_owned(),
+            reason: "đây không phải tệp cơ sở dữ liệu SQLite".into(),
+        });
+    }
+    let ro = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, ro).map_err(|e| unreadable(path, e))?;
+    let check: String = conn
+        .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+        .map_err(|e| unreadable(path, e))?;
+    if check != "ok" {
+        return Err(Error::Unreadable {
+            path: path.to_owned(),
+            reason: format!("kiểm tra toàn vẹn thất bại ({check})"),
+        });
+    }
+    let found: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| unreadable(path, e))?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::TooNew {
+            path: path.to_owned(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+fn unreadable(path: &Path, e: rusqlite::Error) -> Error {
+    Error::Unreadable {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    }
+}
+
+fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {
+    // WAL: readers (the outstanding list, a second CLI process) never block the
+    // writer, and a crash mid-write leaves the last committed state intact.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL (not NORMAL): in WAL mode NORMAL may lose the last commits on power
+    // loss; FULL syncs the WAL at every commit, so a recorded handout survives.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    // SQLite leaves foreign keys off per connection unless asked.
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // The app and the CLI may touch the file at once: wait for the other's
+    // write to finish instead of failing with "database is locked".
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Temporary b-trees for sorting stay in memory: faster, nothing on disk.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+impl<'c> Dao<'c> {
+    /// The actor of a write transaction.
+    pub(crate) fn actor(&self) -> Result<&'c Actor> {
+        // Only `Store::write` builds a Dao with an actor; reaching this from a
+        // read is a programming error surfaced as a refusal, not a panic.
+        self.actor
+            .ok_or_else(|| Error::invalid("actor", "thao tác ghi cần người thực hiện"))
+    }
+
+    /// Reads a setting, `None` when unset.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+}
+
+/// A new globally unique id (UUIDv7: time-ordered, so indexes stay compact).
+pub(crate) fn new_uid() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// The current instant, UTC, as stored.
+pub(crate) fn now_utc() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Today in the user's time zone: due dates and days overdue are local.
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_creates_the_schema_and_reopens() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("sub").join("db.sqlite3");
+        drop(Store::open(&path).expect("create"));
+        let store = Store::open(&path).expect("reopen");
+        let v: i64 = store
+            .connection()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(v, SCHEMA_VERSION);
+        let mode: String = store
+            .connection()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .expect("mode");
+        assert_eq!(mode, "wal");
+        let fk: i64 = store
+            .connection()
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .expect("fk");
+        assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_refused_and_untouched() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("notes.sqlite3");
+        let content = b"Danh sach chi bo\n".repeat(40);
+        std::fs::write(&path, &content).expect("write");
+        let err = Store::open(&path).expect_err("must refuse");
+        assert!(matches!(err, Error::Unreadable { .. }), "{err}");
+        assert_eq!(std::fs::read(&path).expect("read back"), content);
+    }
+
+    #[test]
+    fn a_newer_file_is_refused_and_untouched() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("db.sqlite3");
+        drop(Store::open(&path).expect("create"));
+        {
+            let conn = Connection::open(&path).expect("raw open");
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+                .expect("bump");
+        }
+        let before = std::fs::read(&path).expect("read");
+        let err = Store::open(&path).expect_err("must refuse");
+        assert!(matches!(err, Error::TooNew { .. }), "{err}");
+        assert!(err.to_string().contains("phiên bản mới hơn"));
+        assert_eq!(std::fs::read(&path).expect("read back"), before);
+    }
+}

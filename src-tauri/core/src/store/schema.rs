@@ -1,0 +1,210 @@
+//! The schema as numbered, append-only migration steps. Step `i` takes a file
+//! from `user_version` i to i + 1. A shipped step is never edited: the test
+//! below pins each step's text by hash, so changing one fails loudly.
+//!
+//! Sizing (a province on one desktop): 10,000 units, batches of 5,000
+//! recipients, ten years ≈ 4 million receipts and 12 million receipt lines. The
+//! outstanding list reads the partial index `receipt_open_idx`, which holds only
+//! unconfirmed must-confirm receipts, never ten years of confirmed history.
+
+use rusqlite::Transaction;
+
+use crate::error::Result;
+
+const STEPS: &[&str] = &[
+    // 0 → 1: the whole domain as seen at the start.
+    r#"
+CREATE TABLE setting (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+-- Kinds of unit are data: "Đảng bộ cơ sở", "Chi bộ", "Đảng bộ bộ phận", …
+CREATE TABLE unit_kind (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE CHECK (name <> ''),
+    search_key TEXT NOT NULL UNIQUE
+) STRICT;
+
+-- The unit tree. Nothing is deleted: a unit that ceases to exist is closed,
+-- and `successor_id` points to the unit that took over its receipts.
+CREATE TABLE unit (
+    id           INTEGER PRIMARY KEY,
+    uid          TEXT NOT NULL UNIQUE,
+    code         TEXT NOT NULL UNIQUE CHECK (code <> ''),
+    name         TEXT NOT NULL CHECK (name <> ''),
+    short_name   TEXT,
+    kind_id      INTEGER REFERENCES unit_kind (id),
+    parent_id    INTEGER REFERENCES unit (id),
+    search_key   TEXT NOT NULL,          -- name and code without diacritics
+    sort_key     BLOB NOT NULL,          -- Vietnamese collation key of the name
+    phone        TEXT,
+    address      TEXT,
+    notes        TEXT,
+    opened_on    TEXT,                   -- NULL: existed before the register began
+    closed_on    TEXT,                   -- NULL: open
+    successor_id INTEGER REFERENCES unit (id),
+    created_at   TEXT NOT NULL,
+    CHECK (parent_id IS NULL OR parent_id <> id),
+    CHECK (closed_on IS NULL OR opened_on IS NULL OR closed_on >= opened_on)
+) STRICT;
+CREATE INDEX unit_parent_idx ON unit (parent_id, sort_key);
+CREATE INDEX unit_kind_idx ON unit (kind_id);
+CREATE INDEX unit_successor_idx ON unit (successor_id);
+
+-- Accountable signers over time (secretary, deputy), so that "who was the
+-- secretary of this branch on a given day" has an answer.
+CREATE TABLE unit_signer (
+    id         INTEGER PRIMARY KEY,
+    uid        TEXT NOT NULL UNIQUE,
+    unit_id    INTEGER NOT NULL REFERENCES unit (id),
+    role       TEXT NOT NULL CHECK (role IN ('secretary', 'deputy')),
+    name       TEXT NOT NULL CHECK (name <> ''),
+    from_on    TEXT,
+    to_on      TEXT,
+    CHECK (to_on IS NULL OR from_on IS NULL OR to_on >= from_on)
+) STRICT;
+CREATE INDEX unit_signer_unit_idx ON unit_signer (unit_id, role);
+
+-- The documents register. `number`, `doc_type` and `issuer` are parsed from
+-- the symbol (05-KH/HU → 05, KH, HU); numbers run per committee term, so a
+-- symbol is unique within a term.
+CREATE TABLE document (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    symbol          TEXT NOT NULL CHECK (symbol <> ''),
+    number          TEXT,
+    doc_type        TEXT,
+    issuer          TEXT,
+    term            TEXT NOT NULL DEFAULT '',
+    title           TEXT NOT NULL CHECK (title <> ''),
+    issued_on       TEXT,
+    classification  TEXT NOT NULL DEFAULT 'normal'
+                    CHECK (classification IN ('normal', 'secret', 'top_secret', 'absolute')),
+    copies_received INTEGER NOT NULL DEFAULT 0 CHECK (copies_received >= 0),
+    search_key      TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    UNIQUE (symbol, term)
+) STRICT;
+
+-- A handout batch (đợt cấp phát).
+CREATE TABLE batch (
+    id            INTEGER PRIMARY KEY,
+    uid           TEXT NOT NULL UNIQUE,
+    code          TEXT NOT NULL UNIQUE CHECK (code <> ''),
+    title         TEXT NOT NULL CHECK (title <> ''),
+    handed_on     TEXT NOT NULL,
+    due_on        TEXT NOT NULL,
+    method        TEXT NOT NULL DEFAULT 'in_person'
+                  CHECK (method IN ('in_person', 'post', 'via_commune', 'electronic')),
+    recorded_by   TEXT NOT NULL,
+    cancelled_at  TEXT,
+    cancel_reason TEXT,
+    created_at    TEXT NOT NULL,
+    CHECK (due_on >= handed_on)
+) STRICT;
+
+-- Copies of each document handed out in a batch, all recipients together:
+-- copies on hand = received − the sum over live batches, without reading
+-- millions of receipt lines.
+CREATE TABLE batch_document (
+    batch_id    INTEGER NOT NULL REFERENCES batch (id),
+    document_id INTEGER NOT NULL REFERENCES document (id),
+    copies      INTEGER NOT NULL CHECK (copies > 0),
+    PRIMARY KEY (batch_id, document_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX batch_document_document_idx ON batch_document (document_id);
+
+-- One receipt per batch × unit: the unit, not a person, is the recipient.
+CREATE TABLE receipt (
+    id           INTEGER PRIMARY KEY,
+    uid          TEXT NOT NULL UNIQUE,
+    batch_id     INTEGER NOT NULL REFERENCES batch (id),
+    unit_id      INTEGER NOT NULL REFERENCES unit (id),
+    code         TEXT NOT NULL UNIQUE,   -- receipt code printed on the slip
+    must_confirm INTEGER NOT NULL DEFAULT 1 CHECK (must_confirm IN (0, 1)),
+    copies       INTEGER NOT NULL CHECK (copies > 0),  -- sum of its lines, written with them
+    status       TEXT NOT NULL DEFAULT 'pending'
+                 CHECK (status IN ('pending', 'confirmed', 'partial', 'declined')),
+    signed_by    TEXT,                   -- who signed for the unit
+    signed_on    TEXT,                   -- date of the signature (on the slip)
+    entered_at   TEXT,                   -- when the confirmation was recorded (UTC)
+    confirm_method TEXT CHECK (confirm_method IN ('in_person', 'slip', 'remote', 'app', 'cli')),
+    on_behalf    INTEGER NOT NULL DEFAULT 0 CHECK (on_behalf IN (0, 1)),
+    note         TEXT,
+    UNIQUE (batch_id, unit_id),
+    CHECK (status = 'pending' OR signed_by IS NOT NULL)
+) STRICT;
+CREATE INDEX receipt_unit_idx ON receipt (unit_id);
+-- Only open receipts: the outstanding list never reads confirmed history.
+CREATE INDEX receipt_open_idx ON receipt (batch_id, unit_id)
+    WHERE status <> 'confirmed' AND must_confirm = 1;
+
+-- Copies of each document for one receipt. `received` is set when fewer (or
+-- more) copies arrived than were listed. No index on document_id alone:
+-- documents are never deleted, and lookups by document go through
+-- batch_document; an index here would cost bytes on 12 million rows.
+CREATE TABLE receipt_line (
+    receipt_id  INTEGER NOT NULL REFERENCES receipt (id),
+    document_id INTEGER NOT NULL REFERENCES document (id),
+    quantity    INTEGER NOT NULL CHECK (quantity > 0),
+    received    INTEGER CHECK (received >= 0),
+    PRIMARY KEY (receipt_id, document_id)
+) STRICT, WITHOUT ROWID;
+
+-- The audit log: one row per change, append-only, each row carrying the hash
+-- of the previous one so that an edit behind the app's back is detected.
+CREATE TABLE audit_log (
+    id         INTEGER PRIMARY KEY,
+    uid        TEXT NOT NULL UNIQUE,
+    at         TEXT NOT NULL,            -- UTC, RFC 3339
+    actor      TEXT NOT NULL,
+    method     TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    entity_uid TEXT,
+    detail     TEXT NOT NULL,            -- JSON
+    prev_hash  TEXT NOT NULL,
+    hash       TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+"#,
+];
+
+/// The version a fresh file gets.
+pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;
+
+/// Runs every step after `from`, inside the caller's transaction.
+pub(super) fn upgrade(tx: &Transaction<'_>, from: i64) -> Result<()> {
+    let from = usize::try_from(from).unwrap_or(0);
+    for step in STEPS.iter().skip(from) {
+        tx.execute_batch(step)?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use sha2::{Digest, Sha256};
+
+    use super::*;
+
+    /// Hashes of shipped steps. Append a line for a new step; never change one.
+    const SHIPPED: &[&str] = &["b77af9756ea604eb"];
+
+    #[test]
+    fn shipped_steps_never_change() {
+        for (i, step) in STEPS.iter().enumerate() {
+            let hash = hex::encode(Sha256::digest(step.as_bytes()));
+            let pinned = SHIPPED.get(i).copied().unwrap_or("missing");
+            assert_eq!(pinned, &hash[..16], "migration step {i} changed or is not pinned");
+        }
+    }
+}

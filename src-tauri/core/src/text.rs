@@ -1,0 +1,129 @@
+//! Vietnamese text: NFC storage, diacritic-free search keys, and the CLDR "vi"
+//! collation (a < ă < â, d < đ, … with tones as a weaker difference).
+
+use std::cmp::Ordering;
+use std::sync::OnceLock;
+
+use icu_collator::options::CollatorOptions;
+use icu_collator::{Collator, CollatorBorrowed};
+use icu_locale_core::locale;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Trims, folds runs of white space to one space and returns the NFC form:
+/// every string is stored this way, whatever form the keyboard sent.
+pub fn clean(s: &str) -> String {
+    let nfc: String = s.nfc().collect();
+    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `clean`, but `None` for a blank string.
+pub fn clean_opt(s: Option<&str>) -> Option<String> {
+    s.map(clean).filter(|s| !s.is_empty())
+}
+
+/// The search key of a string: lower case, without diacritics, đ folded to d,
+/// white space folded. "Hoà Hải", "HÒA HẢI" and "hoa hai" share one key, so
+/// old and new tone placement match too.
+pub fn search_key(s: &str) -> String {
+    let folded: String = s
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn collator() -> &'static CollatorBorrowed<'static> {
+    static COLLATOR: OnceLock<CollatorBorrowed<'static>> = OnceLock::new();
+    COLLATOR.get_or_init(|| {
+        // The compiled-in CLDR data always holds "vi"; failing here would be a
+        // build defect, not a run-time condition.
+        Collator::try_new(locale!("vi").into(), CollatorOptions::default())
+            .expect("compiled collation data includes the Vietnamese tailoring")
+    })
+}
+
+/// Compares two strings in Vietnamese order.
+pub fn compare(a: &str, b: &str) -> Ordering {
+    collator().compare(a, b)
+}
+
+/// A binary sort key: comparing keys byte by byte (as SQLite compares BLOBs)
+/// gives the Vietnamese order, so lists can be sorted by the database.
+pub fn sort_key(s: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(s.len() * 2);
+    let Ok(()) = collator().write_sort_key_to(s, &mut key);
+    key
+}
+
+/// Formats a count the Vietnamese way: 2000 → "2.000".
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_turns_nfd_into_nfc_and_folds_space() {
+        let nfd: String = "Hương Khê".nfd().collect();
+        assert_ne!(nfd, "Hương Khê");
+        assert_eq!(clean(&format!("  {nfd}\t ")), "Hương Khê");
+    }
+
+    #[test]
+    fn search_key_ignores_diacritics_case_and_tone_placement() {
+        assert_eq!(search_key("Hương Khê"), "huong khe");
+        assert_eq!(search_key("HƯƠNG KHÊ"), "huong khe");
+        assert_eq!(search_key(&"Hương Khê".nfd().collect::<String>()), "huong khe");
+        assert_eq!(search_key("Hoà Hải"), search_key("Hòa Hải"));
+        assert_eq!(search_key("Đảng ủy"), "dang uy");
+        assert_eq!(search_key("uỷ"), search_key("ủy"));
+    }
+
+    #[test]
+    fn vietnamese_order_puts_base_letters_before_modified_ones() {
+        let mut names = vec!["Đức", "Dũng", "Ân", "An", "Ăn", "Ơn", "Ôn", "On", "Ưu", "Uu"];
+        names.sort_by(|a, b| compare(a, b));
+        assert_eq!(
+            names,
+            vec!["An", "Ăn", "Ân", "Dũng", "Đức", "On", "Ôn", "Ơn", "Uu", "Ưu"]
+        );
+    }
+
+    #[test]
+    fn sort_keys_order_like_compare() {
+        let names = ["Chi bộ Đông", "Chi bộ Dông", "Chi bộ Ấp", "chi bộ ấp", "Chi bộ Áp"];
+        for a in names {
+            for b in names {
+                assert_eq!(sort_key(a).cmp(&sort_key(b)), compare(a, b), "{a} vs {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn thousands_use_a_dot() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(2000), "2.000");
+        assert_eq!(thousands(1234567), "1.234.567");
+        assert_eq!(thousands(-2000), "-2.000");
+    }
+}

@@ -1,0 +1,73 @@
+// The one module that talks to the Rust side. Every other module calls these typed
+// functions and never imports `@tauri-apps/api` itself. Types come from the
+// generated bindings (ts-rs); rejections always arrive as an `ApiError`.
+import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
+
+import type { ApiError } from "./bindings/ApiError";
+import type { AppStatus } from "./bindings/AppStatus";
+import type { Batch } from "./bindings/Batch";
+import type { Confirmation } from "./bindings/Confirmation";
+import type { Document } from "./bindings/Document";
+import type { ErrorKind } from "./bindings/ErrorKind";
+import type { NewBatch } from "./bindings/NewBatch";
+import type { NewDocument } from "./bindings/NewDocument";
+import type { NewUnit } from "./bindings/NewUnit";
+import type { OutstandingQuery } from "./bindings/OutstandingQuery";
+import type { OutstandingRow } from "./bindings/OutstandingRow";
+import type { Unit } from "./bindings/Unit";
+import type { UnitKind } from "./bindings/UnitKind";
+
+export type { ApiError };
+
+const ERROR_KINDS: readonly ErrorKind[] = ["invalid", "not_found", "conflict", "database", "io", "forbidden"];
+
+function isApiError(e: unknown): e is ApiError {
+  if (typeof e !== "object" || e === null) return false;
+  const o = e as Record<string, unknown>;
+  return (
+    typeof o.kind === "string" &&
+    (ERROR_KINDS as readonly string[]).includes(o.kind) &&
+    typeof o.message === "string" &&
+    (o.field === null || o.field === undefined || typeof o.field === "string")
+  );
+}
+
+/** Any rejection or thrown value as an `ApiError` (unknown shapes become kind `io`). */
+export function toApiError(e: unknown): ApiError {
+  if (isApiError(e)) return { kind: e.kind, message: e.message, field: e.field ?? null };
+  return { kind: "io", message: String(e), field: null };
+}
+
+async function call<T>(cmd: string, args?: InvokeArgs): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+export const appStatus = (): Promise<AppStatus> => call("app_status");
+
+export const loadDemo = async (): Promise<void> => {
+  await call<null>("load_demo");
+};
+
+export const listUnits = (): Promise<Unit[]> => call("list_units");
+
+export const addUnit = (unit: NewUnit): Promise<Unit> => call("add_unit", { unit });
+
+export const listKinds = (): Promise<UnitKind[]> => call("list_kinds");
+
+export const listDocuments = (): Promise<Document[]> => call("list_documents");
+
+export const addDocument = (doc: NewDocument): Promise<Document> => call("add_document", { doc });
+
+export const listBatches = (): Promise<Batch[]> => call("list_batches");
+
+export const createBatch = (batch: NewBatch): Promise<Batch> => call("create_batch", { batch });
+
+export const outstanding = (query: OutstandingQuery): Promise<OutstandingRow[]> => call("outstanding", { query });
+
+export const confirmReceipt = async (confirmation: Confirmation): Promise<void> => {
+  await call<null>("confirm_receipt", { confirmation });
+};

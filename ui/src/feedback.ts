@@ -1,0 +1,130 @@
+// Messages to the user: the success line (#status) and the error summary
+// (#error-summary, govuk style): it takes focus, links to the field at fault,
+// and the field gets aria-invalid plus an inline message in its aria-describedby.
+// While a modal dialog is open the summary moves into it (the rest of the page is
+// inert then), and goes back when the dialog closes.
+import type { ApiError } from "./api";
+import { addDescribedBy, byId, h, removeDescribedBy } from "./dom";
+
+/** Maps an `ApiError.field` to the input at fault on the current form. */
+export type FieldResolver = (field: string) => HTMLElement | null;
+
+interface Mark {
+  el: HTMLElement;
+  group: HTMLElement | null;
+  message: HTMLElement;
+}
+
+let marks: Mark[] = [];
+let home: { parent: Node; next: Node | null } | null = null;
+
+function summary(): HTMLDivElement {
+  return byId("error-summary", HTMLDivElement);
+}
+
+/** Puts a success message in #status (and clears any error summary). */
+export function announce(message: string): void {
+  clearErrors();
+  byId("status", HTMLParagraphElement).textContent = message;
+}
+
+export function clearStatus(): void {
+  byId("status", HTMLParagraphElement).textContent = "";
+}
+
+/** The field name the resolver should look up: "documents[2].quantity" → "documents". */
+export function baseField(field: string): string {
+  return field.split(/[.[:\s]/, 1)[0] ?? field;
+}
+
+function labelOf(el: HTMLElement): string | null {
+  if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) {
+    const label = el.labels?.[0]?.textContent?.trim();
+    if (label) return label;
+  }
+  const legend = el.closest("fieldset")?.querySelector("legend")?.textContent?.trim();
+  return legend || null;
+}
+
+/** The message as shown: a leading "field: " from the core becomes the field's label. */
+function displayMessage(err: ApiError, el: HTMLElement | null): string {
+  const field = err.field;
+  if (field && err.message.startsWith(`${field}: `)) {
+    const rest = err.message.slice(field.length + 2);
+    const label = el ? labelOf(el) : null;
+    return label ? `${label}: ${rest}` : rest;
+  }
+  return err.message;
+}
+
+function markField(el: HTMLElement, text: string): void {
+  const field = el.closest<HTMLElement>(".field");
+  const group = field ?? el.closest<HTMLElement>("fieldset");
+  const id = `${group?.id || el.id || "field"}-error`;
+  const message = h("p", { class: "field-error", id }, h("span", { class: "visually-hidden" }, "Lỗi: "), text);
+  if (field && el.parentElement) el.parentElement.insertBefore(message, el);
+  else if (group) {
+    const legend = group.querySelector(":scope > legend");
+    if (legend) legend.after(message);
+    else group.prepend(message);
+  } else el.before(message);
+  el.setAttribute("aria-invalid", "true");
+  addDescribedBy(el, id);
+  group?.classList.add("has-error");
+  marks.push({ el, group, message });
+}
+
+function focusField(el: HTMLElement): void {
+  el.scrollIntoView({ block: "center" });
+  el.focus();
+}
+
+/**
+ * Shows an error: the summary (focused) with the message, linked to the field when
+ * `target` is given or `err.field` resolves to an element on the form.
+ */
+export function showError(err: ApiError, resolve?: FieldResolver, target?: HTMLElement | null): void {
+  clearErrors();
+  clearStatus();
+  const el = target ?? (err.field && resolve ? resolve(baseField(err.field)) : null);
+  const text = displayMessage(err, el);
+  const list = byId("error-summary-list", HTMLUListElement);
+  if (el) {
+    if (!el.id) el.id = `field-${Math.random().toString(36).slice(2)}`;
+    const link = h("a", { href: `#${el.id}` }, text);
+    link.addEventListener("click", (e) => {
+      e.preventDefault();
+      focusField(el);
+    });
+    list.replaceChildren(h("li", null, link));
+    markField(el, text);
+  } else {
+    list.replaceChildren(h("li", null, text));
+  }
+  const box = summary();
+  const dialog = document.querySelector<HTMLDialogElement>("dialog[open]");
+  if (dialog) {
+    if (!home) home = { parent: box.parentNode ?? document.body, next: box.nextSibling };
+    (dialog.querySelector("form") ?? dialog).prepend(box);
+  }
+  box.hidden = false;
+  box.focus();
+}
+
+/** Hides the summary, removes inline messages and aria-invalid marks. */
+export function clearErrors(): void {
+  for (const { el, group, message } of marks) {
+    el.removeAttribute("aria-invalid");
+    removeDescribedBy(el, message.id);
+    group?.classList.remove("has-error");
+    message.remove();
+  }
+  marks = [];
+  const box = summary();
+  box.hidden = true;
+  byId("error-summary-list", HTMLUListElement).replaceChildren();
+  if (home) {
+    home.parent.insertBefore(box, home.next && home.next.parentNode === home.parent ? home.next : null);
+    home = null;
+  }
+}

@@ -1,0 +1,127 @@
+// Entry point: wires the four screens, navigation (buttons and Alt+1..4), the
+// first-run demo offer, and the start-up sequence (app_status, then the lists).
+import "./style.css";
+
+import { appStatus, loadDemo, toApiError } from "./api";
+import { byId } from "./dom";
+import { announce, clearErrors, showError } from "./feedback";
+import { batchScreen } from "./screens/batch";
+import { documentsScreen } from "./screens/documents";
+import { outstandingScreen } from "./screens/outstanding";
+import type { Screen, ScreenKey } from "./screens/screen";
+import { unitsScreen } from "./screens/units";
+import { reload } from "./store";
+
+/** In navigation order: Alt+1 … Alt+4. */
+const screens: Screen[] = [unitsScreen(), documentsScreen(), batchScreen(), outstandingScreen()];
+let current: Screen = screens[0]!;
+
+function screenOf(key: ScreenKey): Screen {
+  return screens.find((s) => s.key === key) ?? screens[0]!;
+}
+
+/** Shows one screen (the others get `hidden`), optionally focusing its first field. */
+function show(key: ScreenKey, focus = true): void {
+  current = screenOf(key);
+  for (const s of screens) {
+    const visible = s === current;
+    byId(`screen-${s.key}`, HTMLElement).hidden = !visible;
+    const nav = byId(`nav-${s.key}`, HTMLButtonElement);
+    if (visible) nav.setAttribute("aria-current", "page");
+    else nav.removeAttribute("aria-current");
+  }
+  clearErrors();
+  if (focus) current.firstField.focus();
+  void current.onShow?.();
+}
+
+for (const s of screens) {
+  byId(`nav-${s.key}`, HTMLButtonElement).addEventListener("click", () => show(s.key));
+}
+
+/** 1..4 for Alt+digit (top row or keypad), else 0. */
+function shortcutDigit(e: KeyboardEvent): number {
+  const m = /^(?:Digit|Numpad)([1-4])$/.exec(e.code) ?? /^([1-4])$/.exec(e.key);
+  return m ? Number(m[1]) : 0;
+}
+
+document.addEventListener("keydown", (e) => {
+  const dialog = document.querySelector<HTMLDialogElement>("dialog[open]");
+  if (e.key === "Escape" && dialog) {
+    e.preventDefault();
+    dialog.close();
+    return;
+  }
+  if (e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey && !dialog) {
+    const n = shortcutDigit(e);
+    const target = screens[n - 1];
+    if (target) {
+      e.preventDefault();
+      show(target.key);
+    }
+  }
+});
+
+window.addEventListener("unhandledrejection", (e) => {
+  showError(toApiError(e.reason));
+});
+
+// ---- first run: demo data ------------------------------------------------
+
+const banner = byId("demo-offer", HTMLDivElement);
+const demoLoad = byId("demo-load", HTMLButtonElement);
+const demoDismiss = byId("demo-dismiss", HTMLButtonElement);
+let demoBusy = false;
+
+demoLoad.addEventListener("click", async () => {
+  if (demoBusy) return;
+  demoBusy = true;
+  demoLoad.setAttribute("aria-busy", "true");
+  try {
+    await loadDemo();
+    banner.hidden = true;
+    await reload();
+    announce("Đã nạp dữ liệu mẫu.");
+    current.firstField.focus();
+    await current.onShow?.();
+  } catch (e) {
+    showError(toApiError(e));
+  } finally {
+    demoBusy = false;
+    demoLoad.removeAttribute("aria-busy");
+  }
+});
+
+demoDismiss.addEventListener("click", () => {
+  banner.hidden = true;
+  current.firstField.focus();
+});
+
+// ---- start ---------------------------------------------------------------
+
+async function start(): Promise<void> {
+  show("units", false);
+  let status;
+  try {
+    status = await appStatus();
+  } catch (e) {
+    showError(toApiError(e));
+    return;
+  }
+  byId("db-info", HTMLParagraphElement).textContent = `Tệp dữ liệu: ${status.db_path} · phiên bản ${status.version}`;
+  try {
+    await reload();
+  } catch (e) {
+    showError(toApiError(e));
+    return;
+  }
+  if (status.is_empty) {
+    banner.hidden = false;
+    show("units", false);
+    demoLoad.focus();
+  } else {
+    show("outstanding");
+  }
+}
+
+void start();
