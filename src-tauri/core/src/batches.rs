@@ -12,7 +12,7 @@ use crate::model::{Batch, Confirmation, NewBatch, ReceiptStatus};
 use crate::receipt_code;
 use crate::store::{new_uid, now_utc, today, Actor, Dao, Store};
 use crate::text;
-use crate::units::clean_code;
+use crate::units::fmt_date;
 
 /// Days between handout and due date when the user gives none.
 pub const DEFAULT_DUE_DAYS: u64 = 7;
@@ -109,16 +109,14 @@ impl Dao<'_> {
         }
 
         // Recipients: listed units, plus the open leaves of each subtree.
+        // Units are taken as they stand on the handout day: closed ones refused.
         let mut recipients = BTreeSet::new();
         for raw in &input.units {
-            let c = clean_code("units", "Mã đơn vị", raw)?;
-            let unit = self.recipient(&c, "units")?;
-            recipients.insert(unit);
+            recipients.insert(self.recipient(raw, "units", handed)?);
         }
         for raw in &input.subtrees {
-            let c = clean_code("subtrees", "Mã đơn vị", raw)?;
-            let root = self.recipient(&c, "subtrees")?;
-            recipients.extend(self.open_leaves_under(root)?);
+            let root = self.recipient(raw, "subtrees", handed)?;
+            recipients.extend(self.leaves_under(root, handed)?);
         }
         if recipients.is_empty() {
             return Err(Error::invalid("units", "Chưa chọn đơn vị nhận nào"));
@@ -182,16 +180,17 @@ impl Dao<'_> {
         Ok(self.batch_by_code(&code)?.1)
     }
 
-    /// A unit that can receive a new batch: exists and is open.
-    fn recipient(&self, code: &str, field: &str) -> Result<i64> {
-        let unit = self.unit_by_code(code).map_err(|e| match e {
-            Error::NotFound { .. } => Error::invalid(field, format!("Mã đơn vị «{code}» không tồn tại")),
-            e => e,
-        })?;
-        if unit.unit.closed_on.is_some() {
+    /// A unit that can receive a batch handed out on `day`: it exists then.
+    fn recipient(&self, code: &str, field: &str, day: NaiveDate) -> Result<i64> {
+        let unit = self.unit_for(field, code, day)?;
+        if !unit.exists_on(day) {
             return Err(Error::invalid(
                 field,
-                format!("Đơn vị «{code}» đã giải thể, không nhận đợt mới"),
+                format!(
+                    "Đơn vị «{}» không hoạt động vào ngày giao {}, không nhận đợt mới",
+                    unit.unit.code,
+                    fmt_date(day)
+                ),
             ));
         }
         Ok(unit.id)
@@ -203,48 +202,58 @@ impl Dao<'_> {
             Error::NotFound { .. } => Error::invalid("batch", format!("Đợt «{}» không tồn tại", c.batch)),
             e => e,
         })?;
-        let unit = self.unit_by_code(&text::clean(&c.unit_code)).map_err(|e| match e {
-            Error::NotFound { .. } => Error::invalid("unit_code", format!("Mã đơn vị «{}» không tồn tại", c.unit_code)),
-            e => e,
-        })?;
+        let unit = self.unit_for("unit_code", &c.unit_code, today())?;
         let by = text::clean(&c.by);
         if by.is_empty() {
             return Err(Error::invalid("by", "Cần ghi tên người ký nhận"));
         }
         let on = c.on.unwrap_or_else(today);
         check_signature_date(on, batch.handed_on)?;
-        let found: Option<(String, String)> = self
-            .conn
-            .query_row(
-                "SELECT uid, status FROM receipt WHERE batch_id = ?1 AND unit_id = ?2",
-                params![batch_id, unit.id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let Some((uid, status)) = found else {
+        // The unit's own receipt, and those of units merged into it (it signs
+        // in their place: "nhận thay").
+        let mut stmt = self.conn.prepare_cached(
+            "WITH RECURSIVE merged(id) AS (
+                 SELECT ?2 UNION SELECT u.id FROM unit u JOIN merged m ON u.successor_id = m.id
+             )
+             SELECT r.uid, r.status, u.code FROM receipt r JOIN unit u ON u.id = r.unit_id
+             WHERE r.batch_id = ?1 AND r.unit_id IN (SELECT id FROM merged)",
+        )?;
+        let found = stmt
+            .query_map(params![batch_id, unit.id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if found.is_empty() {
             return Err(Error::invalid(
                 "unit_code",
                 format!("Đơn vị «{}» không nhận đợt «{}»", unit.unit.code, batch.code),
             ));
-        };
-        if ReceiptStatus::parse(&status) == Some(ReceiptStatus::Confirmed) {
+        }
+        let open: Vec<&(String, String, String)> = found
+            .iter()
+            .filter(|(_, st, _)| ReceiptStatus::parse(st) != Some(ReceiptStatus::Confirmed))
+            .collect();
+        if open.is_empty() {
             return Err(Error::conflict(
                 "unit_code",
                 format!("Đơn vị «{}» đã xác nhận đợt «{}» rồi", unit.unit.code, batch.code),
             ));
         }
         let method = if actor.method == "cli" { "cli" } else { "app" };
-        self.conn.execute(
-            "UPDATE receipt SET status = 'confirmed', signed_by = ?1, signed_on = ?2, entered_at = ?3,
-                    confirm_method = ?4
-             WHERE uid = ?5",
-            params![by, on, now_utc(), method, uid],
-        )?;
-        self.log(
-            "receipt.confirm",
-            Some(&uid),
-            &json!({ "batch": batch.code, "unit": unit.unit.code, "by": by, "on": on }),
-        )?;
+        for (uid, _, code) in open {
+            self.conn.execute(
+                "UPDATE receipt SET status = 'confirmed', signed_by = ?1, signed_on = ?2, entered_at = ?3,
+                        confirm_method = ?4
+                 WHERE uid = ?5",
+                params![by, on, now_utc(), method, uid],
+            )?;
+            let in_place_of = (code != &unit.unit.code).then_some(code);
+            self.log(
+                "receipt.confirm",
+                Some(uid),
+                &json!({ "batch": batch.code, "unit": unit.unit.code, "in_place_of": in_place_of, "by": by, "on": on }),
+            )?;
+        }
         Ok(())
     }
 }
@@ -321,7 +330,7 @@ mod tests {
                     code: code.into(),
                     name: name.into(),
                     parent: parent.map(Into::into),
-                    kind: None,
+                    ..NewUnit::default()
                 },
             )
             .expect("unit");

@@ -110,6 +110,7 @@ impl Store {
                     name: name.into(),
                     parent: parent.map(Into::into),
                     kind: Some(kind.into()),
+                    ..NewUnit::default()
                 })?;
             }
             for &(symbol, title, (y, m, d), copies, classification) in DOCUMENTS {
@@ -119,6 +120,7 @@ impl Store {
                     issued_on: NaiveDate::from_ymd_opt(y, m, d),
                     copies_received: copies,
                     classification,
+                    term: None,
                 })?;
             }
             dao.insert_batch(&NewBatch {

@@ -18,7 +18,38 @@ pub struct Symbol {
     pub issuer: String,
 }
 
+/// Document types of the party (NQ nghị quyết, CT chỉ thị, …).
+const KNOWN_TYPES: &[&str] = &[
+    "NQ", "CT", "KL", "QĐ", "QC", "HD", "KH", "CV", "TB", "ĐA", "BC", "TTr", "CTr", "TT", "BB", "QyĐ", "HĐ", "GM", "PC",
+];
+
+/// Issuing bodies seen often; others are accepted with a warning.
+const KNOWN_BODIES: &[&str] = &[
+    "TW", "VPTW", "BTCTW", "BTGTW", "BTGDVTW", "UBKTTW", "BDVTW", "BNCTW", "ĐUQSTW", "ĐUCA", "ĐUCQTW", "TU", "VPTU",
+    "BTCTU", "BTGTU", "BTGDVTU", "UBKTTU", "BDVTU", "BNCTU", "HU", "QU", "TXU", "THU", "ĐU", "ĐUK", "CB", "BCĐ", "BCS",
+    "ĐĐ",
+];
+
 impl Symbol {
+    /// Visible warnings for a type or body this register does not know.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = Vec::new();
+        if !KNOWN_TYPES.contains(&self.doc_type.as_str()) {
+            w.push(format!(
+                "loại văn bản «{}» chưa có trong danh mục; vẫn nhận",
+                self.doc_type
+            ));
+        }
+        let body = self.issuer.split(['-', '/']).next().unwrap_or("");
+        if !KNOWN_BODIES.contains(&body) {
+            w.push(format!(
+                "cơ quan ban hành «{}» chưa có trong danh mục; vẫn nhận",
+                self.issuer
+            ));
+        }
+        w
+    }
+
     /// Parses `NUMBER-TYPE/BODY`; the error says what is wrong.
     pub fn parse(s: &str) -> std::result::Result<Symbol, String> {
         let (number, rest) = s.split_once('-').ok_or_else(|| {
@@ -48,18 +79,25 @@ impl Symbol {
     }
 }
 
-const COLUMNS: &str = "d.id, d.uid, d.symbol, d.title, d.issued_on, d.classification, d.copies_received,
+const COLUMNS: &str =
+    "d.id, d.uid, d.symbol, d.doc_type, d.issuer, d.term, d.title, d.issued_on, d.classification, d.copies_received,
      d.copies_received - coalesce((SELECT sum(bd.copies) FROM batch_document bd JOIN batch b ON b.id = bd.batch_id
                                    WHERE bd.document_id = d.id AND b.cancelled_at IS NULL), 0) AS on_hand";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Document)> {
     let class: String = r.get("classification")?;
+    let symbol: String = r.get("symbol")?;
+    let warnings = Symbol::parse(&symbol).map(|s| s.warnings()).unwrap_or_default();
     Ok((
         r.get("id")?,
         Document {
             uid: r.get("uid")?,
-            symbol: r.get("symbol")?,
+            symbol,
+            doc_type: r.get::<_, Option<String>>("doc_type")?.unwrap_or_default(),
+            issuer: r.get::<_, Option<String>>("issuer")?.unwrap_or_default(),
+            term: r.get("term")?,
             title: r.get("title")?,
+            warnings,
             issued_on: r.get::<_, Option<NaiveDate>>("issued_on")?,
             classification: Classification::parse(&class).unwrap_or_default(),
             copies_received: r.get("copies_received")?,
@@ -88,14 +126,22 @@ impl Dao<'_> {
         if title.is_empty() {
             return Err(Error::invalid("title", "Trích yếu không được để trống"));
         }
-        let term = "";
+        let term = text::clean_opt(input.term.as_deref()).unwrap_or_default();
         let exists: bool = self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM document WHERE symbol = ?1 AND term = ?2)",
             params![symbol, term],
             |r| r.get(0),
         )?;
         if exists {
-            return Err(Error::conflict("symbol", format!("Văn bản «{symbol}» đã có trong sổ")));
+            let in_term = if term.is_empty() {
+                String::new()
+            } else {
+                format!(" khóa {term}")
+            };
+            return Err(Error::conflict(
+                "symbol",
+                format!("Văn bản «{symbol}» đã có trong sổ{in_term}"),
+            ));
         }
         let uid = new_uid();
         self.conn.execute(

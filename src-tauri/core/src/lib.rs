@@ -6,10 +6,12 @@ pub mod batches;
 pub mod demo;
 pub mod documents;
 pub mod error;
+pub mod import;
 pub mod model;
 pub mod outstanding;
 pub mod receipt_code;
 pub mod store;
+pub mod tabular;
 pub mod text;
 pub mod units;
 

@@ -19,8 +19,8 @@ pub struct UnitKind {
     pub units: u32,
 }
 
-/// A party unit as the registers list it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// A party unit as the registers list it, as it stood on one day.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Unit {
     /// Globally unique id (UUIDv7), stable across installations.
@@ -33,11 +33,23 @@ pub struct Unit {
     pub parent: Option<String>,
     /// 0 for a root.
     pub depth: u32,
-    /// Direct children (open ones).
+    /// Direct children on the same day.
     pub children: u32,
-    /// `None`: existed since before the register began.
+    /// Units in the subtree below, this one excluded.
+    pub descendants: u32,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub notes: Option<String>,
+    /// Secretary (bí thư) on the same day.
+    pub secretary: Option<String>,
+    /// Deputy secretary (phó bí thư) on the same day.
+    pub deputy: Option<String>,
+    /// `None`: existed before the register began.
     pub opened_on: Option<NaiveDate>,
+    /// `None`: open.
     pub closed_on: Option<NaiveDate>,
+    /// Code of the unit that took over when this one was merged or split.
+    pub successor: Option<String>,
 }
 
 /// Input for a new unit.
@@ -50,6 +62,126 @@ pub struct NewUnit {
     pub parent: Option<String>,
     /// A kind not seen before is created.
     pub kind: Option<String>,
+    #[serde(default)]
+    pub short_name: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    /// `None`: existed before the register began.
+    #[serde(default)]
+    pub opened_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub secretary: Option<String>,
+    #[serde(default)]
+    pub deputy: Option<String>,
+}
+
+/// Changes to a unit's attributes that carry no history (contact details,
+/// kind); names and parents change through a dated `Reorganisation`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UnitEdit {
+    pub code: String,
+    pub kind: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// A reorganisation of the tree. Nothing is deleted: closed units keep their
+/// history and past receipts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Change {
+    Rename {
+        code: String,
+        name: String,
+        short_name: Option<String>,
+    },
+    /// `parent: None` makes the unit a root.
+    Move {
+        code: String,
+        parent: Option<String>,
+    },
+    /// Closes every `from` unit; their children and open receipts pass to `into`.
+    Merge {
+        from: Vec<String>,
+        into: String,
+    },
+    /// Closes `from`; its children and open receipts pass to the first of `into`.
+    Split {
+        from: String,
+        into: Vec<String>,
+    },
+    Close {
+        code: String,
+    },
+}
+
+/// A reorganisation with its effective date (past or future) and reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Reorganisation {
+    pub change: Change,
+    pub on: NaiveDate,
+    pub reason: Option<String>,
+}
+
+/// One entry of a unit's reorganisation history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UnitEvent {
+    /// rename, move, merge, split, close
+    pub kind: String,
+    pub on: NaiveDate,
+    pub reason: Option<String>,
+    /// A Vietnamese sentence: "Đổi tên từ … thành …".
+    pub summary: String,
+}
+
+/// Role of an accountable signer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SignerRole {
+    /// Bí thư
+    Secretary,
+    /// Phó bí thư
+    Deputy,
+}
+
+impl SignerRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignerRole::Secretary => "secretary",
+            SignerRole::Deputy => "deputy",
+        }
+    }
+}
+
+/// A secretary or deputy of a unit for a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Signer {
+    pub role: SignerRole,
+    pub name: String,
+    /// `None`: since before the register began.
+    pub from_on: Option<NaiveDate>,
+    /// `None`: still in office.
+    pub to_on: Option<NaiveDate>,
+}
+
+/// Input: from `from_on`, `name` holds `role` in unit `code` (the previous
+/// holder's term ends that day).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewSigner {
+    pub code: String,
+    pub role: SignerRole,
+    pub name: String,
+    pub from_on: Option<NaiveDate>,
 }
 
 /// Security classification of a document (độ mật).
@@ -114,11 +246,19 @@ pub struct Document {
     pub uid: String,
     /// Number and symbol, e.g. `05-KH/HU`.
     pub symbol: String,
+    /// Parsed from the symbol: `KH`.
+    pub doc_type: String,
+    /// Parsed from the symbol: `HU`.
+    pub issuer: String,
+    /// Committee term (khóa) the number belongs to; empty when not given.
+    pub term: String,
     /// Summary (trích yếu).
     pub title: String,
     pub issued_on: Option<NaiveDate>,
     pub classification: Classification,
     pub copies_received: u32,
+    /// Unknown type or issuing body: accepted, shown as a warning.
+    pub warnings: Vec<String>,
     /// Copies received minus copies handed out in batches; computed, never typed.
     #[ts(type = "number")]
     pub copies_on_hand: i64,
@@ -133,6 +273,9 @@ pub struct NewDocument {
     pub issued_on: Option<NaiveDate>,
     pub copies_received: u32,
     pub classification: Classification,
+    /// Committee term (khóa); the same symbol may recur in another term.
+    #[serde(default)]
+    pub term: Option<String>,
 }
 
 /// A handout batch (đợt cấp phát) with its progress.
@@ -225,6 +368,11 @@ pub struct OutstandingRow {
     pub copies: u32,
     pub receipt_code: String,
     pub status: ReceiptStatus,
+    /// When the receipt was addressed to a unit since merged into this one:
+    /// that unit's code ("nhận thay").
+    pub in_place_of: Option<String>,
+    /// …and its name.
+    pub in_place_of_name: Option<String>,
 }
 
 /// Filters of the outstanding list.

@@ -163,6 +163,22 @@ impl Store {
         })
     }
 
+    /// Like `write`, but `f` also decides whether to commit (a dry run, or a
+    /// check that found errors, rolls back everything it did).
+    pub fn attempt<T>(&mut self, actor: &Actor, f: impl FnOnce(&Dao<'_>) -> Result<(T, bool)>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (out, commit) = f(&Dao {
+            conn: &tx,
+            actor: Some(actor),
+        })?;
+        if commit {
+            tx.commit()?;
+        } else {
+            tx.rollback()?;
+        }
+        Ok(out)
+    }
+
     /// The raw connection, for benchmarks and tests that compare with plain SQL.
     pub fn connection(&self) -> &Connection {
         &self.conn

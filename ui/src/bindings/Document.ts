@@ -10,9 +10,25 @@ export type Document = { uid: string,
  */
 symbol: string, 
 /**
+ * Parsed from the symbol: `KH`.
+ */
+doc_type: string, 
+/**
+ * Parsed from the symbol: `HU`.
+ */
+issuer: string, 
+/**
+ * Committee term (khóa) the number belongs to; empty when not given.
+ */
+term: string, 
+/**
  * Summary (trích yếu).
  */
 title: string, issued_on: string | null, classification: Classification, copies_received: number, 
+/**
+ * Unknown type or issuing body: accepted, shown as a warning.
+ */
+warnings: Array<string>, 
 /**
  * Copies received minus copies handed out in batches; computed, never typed.
  */

@@ -4,4 +4,8 @@ import type { Classification } from "./Classification";
 /**
  * Input for a new document.
  */
-export type NewDocument = { symbol: string, title: string, issued_on: string | null, copies_received: number, classification: Classification, };
+export type NewDocument = { symbol: string, title: string, issued_on: string | null, copies_received: number, classification: Classification, 
+/**
+ * Committee term (khóa); the same symbol may recur in another term.
+ */
+term: string | null, };

@@ -12,4 +12,13 @@ days_overdue: number,
 /**
  * Copies handed to the unit in the batch, all documents together.
  */
-copies: number, receipt_code: string, status: ReceiptStatus, };
+copies: number, receipt_code: string, status: ReceiptStatus, 
+/**
+ * When the receipt was addressed to a unit since merged into this one:
+ * that unit's code ("nhận thay").
+ */
+in_place_of: string | null, 
+/**
+ * …and its name.
+ */
+in_place_of_name: string | null, };

@@ -3,12 +3,16 @@
 //! records the operating-system user with the method `cli` for every change.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
-use giaonhan::model::{Classification, Confirmation, DocQty, NewBatch, NewDocument, NewUnit, OutstandingQuery};
+use giaonhan::import::Register;
+use giaonhan::model::{
+    Change, Classification, Confirmation, DocQty, NewBatch, NewDocument, NewUnit, OutstandingQuery, Reorganisation,
+};
+use giaonhan::store::today;
 use giaonhan::{Actor, Error, Store, DB_ENV};
 use serde::Serialize;
 
@@ -78,11 +82,99 @@ enum UnitCmd {
         /// A kind not seen before is created.
         #[arg(long)]
         kind: Option<String>,
+        #[arg(long)]
+        short_name: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        /// Opening date; none when the unit predates the register.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        opened: Option<NaiveDate>,
+        #[arg(long)]
+        secretary: Option<String>,
+        #[arg(long)]
+        deputy: Option<String>,
     },
-    /// Depth-first, siblings in Vietnamese order.
+    /// Depth-first, siblings in Vietnamese order of name.
     List {
+        /// The tree as it stood (or will stand) on this day (default today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<NaiveDate>,
         #[arg(long, value_enum)]
         format: Format,
+    },
+    /// Finds units by name or code, ignoring case and diacritics; best first.
+    Search {
+        text: String,
+        #[arg(long, value_enum)]
+        format: Format,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Renames a unit from a date on.
+    Rename {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: NaiveDate,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Moves a unit under another parent from a date on.
+    Move {
+        #[arg(long)]
+        code: String,
+        /// The new parent's code.
+        #[arg(long)]
+        parent: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: NaiveDate,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Merges units into one: they close, their children and open receipts pass to it.
+    Merge {
+        #[arg(long = "from", required = true)]
+        from: Vec<String>,
+        #[arg(long)]
+        into: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: NaiveDate,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Splits a unit into others (the first takes its children and open receipts).
+    Split {
+        #[arg(long)]
+        from: String,
+        #[arg(long = "into", required = true)]
+        into: Vec<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: NaiveDate,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Closes a unit (it must have no open children).
+    Close {
+        #[arg(long)]
+        code: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: NaiveDate,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Imports units from CSV or XLSX, all or nothing.
+    Import {
+        file: PathBuf,
+        /// Check and show what would change, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Exports the units to CSV or XLSX (by the file's extension).
+    Export {
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -103,10 +195,24 @@ enum DocCmd {
         /// normal, secret, top_secret, absolute (or Thường, Mật, Tối mật, Tuyệt mật).
         #[arg(long, value_parser = parse_classification, default_value = "normal")]
         classification: Classification,
+        /// Committee term (khóa) the number belongs to, e.g. XIII.
+        #[arg(long)]
+        term: Option<String>,
     },
     List {
         #[arg(long, value_enum)]
         format: Format,
+    },
+    /// Imports documents from CSV or XLSX, all or nothing.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Exports the register to CSV or XLSX (by the file's extension).
+    Export {
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -187,6 +293,26 @@ fn print(format: Format, rows: &[impl Serialize]) -> Result<(), Error> {
     Ok(())
 }
 
+/// Imports a file; errors go to stderr as FILE:ROW:COLUMN: message, and the
+/// exit status is non-zero with nothing written.
+fn import(store: &mut Store, actor: &Actor, register: Register, file: &Path, dry_run: bool) -> Result<(), Error> {
+    let report = store.import_file(actor, register, file, dry_run)?;
+    for issue in report.issues.iter().filter(|i| i.warning) {
+        eprintln!("{issue}");
+    }
+    if !report.is_ok() {
+        for issue in report.issues.iter().filter(|i| !i.warning) {
+            eprintln!("{issue}");
+        }
+        return Err(Error::invalid(
+            "file",
+            format!("{}: {} lỗi, không ghi gì vào sổ", file.display(), report.error_count()),
+        ));
+    }
+    println!("{}", report.summary(dry_run));
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<(), Error> {
     let path = match cli.db {
         Some(p) => p,
@@ -201,39 +327,111 @@ fn run(cli: Cli) -> Result<(), Error> {
             name,
             parent,
             kind,
+            short_name,
+            phone,
+            opened,
+            secretary,
+            deputy,
         }) => {
-            let unit = store.add_unit(
+            let input = NewUnit {
+                code,
+                name,
+                parent,
+                kind,
+                short_name,
+                phone,
+                address: None,
+                opened_on: opened,
+                secretary,
+                deputy,
+            };
+            println!("{}", store.add_unit(&actor, input)?.code);
+        }
+        Command::Unit(UnitCmd::List { as_of, format }) => {
+            print(format, &store.units_as_of(as_of.unwrap_or_else(today))?)?
+        }
+        Command::Unit(UnitCmd::Search { text, format, limit }) => print(format, &store.search_units(&text, limit)?)?,
+        Command::Unit(UnitCmd::Rename { code, name, on, reason }) => {
+            let change = Change::Rename {
+                code,
+                name,
+                short_name: None,
+            };
+            store.reorganise(&actor, Reorganisation { change, on, reason })?;
+        }
+        Command::Unit(UnitCmd::Move {
+            code,
+            parent,
+            on,
+            reason,
+        }) => {
+            let change = Change::Move {
+                code,
+                parent: Some(parent),
+            };
+            store.reorganise(&actor, Reorganisation { change, on, reason })?;
+        }
+        Command::Unit(UnitCmd::Merge { from, into, on, reason }) => {
+            store.reorganise(
                 &actor,
-                NewUnit {
-                    code,
-                    name,
-                    parent,
-                    kind,
+                Reorganisation {
+                    change: Change::Merge { from, into },
+                    on,
+                    reason,
                 },
             )?;
-            println!("{}", unit.code);
         }
-        Command::Unit(UnitCmd::List { format }) => print(format, &store.list_units()?)?,
+        Command::Unit(UnitCmd::Split { from, into, on, reason }) => {
+            store.reorganise(
+                &actor,
+                Reorganisation {
+                    change: Change::Split { from, into },
+                    on,
+                    reason,
+                },
+            )?;
+        }
+        Command::Unit(UnitCmd::Close { code, on, reason }) => {
+            store.reorganise(
+                &actor,
+                Reorganisation {
+                    change: Change::Close { code },
+                    on,
+                    reason,
+                },
+            )?;
+        }
+        Command::Unit(UnitCmd::Import { file, dry_run }) => {
+            import(&mut store, &actor, Register::Units, &file, dry_run)?
+        }
+        Command::Unit(UnitCmd::Export { out }) => store.export(Register::Units, &out)?,
         Command::Doc(DocCmd::Add {
             symbol,
             title,
             date,
             copies,
             classification,
+            term,
         }) => {
-            let doc = store.add_document(
-                &actor,
-                NewDocument {
-                    symbol,
-                    title,
-                    issued_on: date,
-                    copies_received: copies,
-                    classification,
-                },
-            )?;
+            let input = NewDocument {
+                symbol,
+                title,
+                issued_on: date,
+                copies_received: copies,
+                classification,
+                term,
+            };
+            let doc = store.add_document(&actor, input)?;
+            for w in &doc.warnings {
+                eprintln!("giaonhan: cảnh báo: {}: {w}", doc.symbol);
+            }
             println!("{}", doc.symbol);
         }
         Command::Doc(DocCmd::List { format }) => print(format, &store.list_documents()?)?,
+        Command::Doc(DocCmd::Import { file, dry_run }) => {
+            import(&mut store, &actor, Register::Documents, &file, dry_run)?
+        }
+        Command::Doc(DocCmd::Export { out }) => store.export(Register::Documents, &out)?,
         Command::Batch(BatchCmd::New {
             code,
             title,
@@ -243,18 +441,16 @@ fn run(cli: Cli) -> Result<(), Error> {
             units,
             subtree,
         }) => {
-            let batch = store.create_batch(
-                &actor,
-                NewBatch {
-                    code,
-                    title,
-                    handed_on: Some(handed),
-                    due_on: Some(due),
-                    documents: docs,
-                    units,
-                    subtrees: subtree,
-                },
-            )?;
+            let input = NewBatch {
+                code,
+                title,
+                handed_on: Some(handed),
+                due_on: Some(due),
+                documents: docs,
+                units,
+                subtrees: subtree,
+            };
+            let batch = store.create_batch(&actor, input)?;
             println!("{}: {} đơn vị nhận", batch.code, batch.recipients);
         }
         Command::Confirm { batch, unit, by, at } => {
