@@ -63,17 +63,23 @@ pub struct NewUnit {
     /// A kind not seen before is created.
     pub kind: Option<String>,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub short_name: Option<String>,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub phone: Option<String>,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub address: Option<String>,
     /// `None`: existed before the register began.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub opened_on: Option<NaiveDate>,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub secretary: Option<String>,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub deputy: Option<String>,
 }
 
@@ -275,6 +281,7 @@ pub struct NewDocument {
     pub classification: Classification,
     /// Committee term (khóa); the same symbol may recur in another term.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub term: Option<String>,
 }
 

@@ -8,4 +8,4 @@ export type NewDocument = { symbol: string, title: string, issued_on: string | n
 /**
  * Committee term (khóa); the same symbol may recur in another term.
  */
-term: string | null, };
+term?: string | null, };

@@ -11,8 +11,8 @@ parent: string | null,
 /**
  * A kind not seen before is created.
  */
-kind: string | null, short_name: string | null, phone: string | null, address: string | null, 
+kind: string | null, short_name?: string | null, phone?: string | null, address?: string | null, 
 /**
  * `None`: existed before the register began.
  */
-opened_on: string | null, secretary: string | null, deputy: string | null, };
+opened_on?: string | null, secretary?: string | null, deputy?: string | null, };
