@@ -165,20 +165,21 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<RawRows> {
         .delimiter(delimiter)
         .from_reader(bytes);
     let mut record = csv::ByteRecord::new();
+    let mut lines = LineCounter::new(bytes, skipped_lines);
     let mut rows = Vec::new();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line()) as usize + skipped_lines;
+                let line = lines.line_at(e.position().map_or(0, |p| p.byte()));
                 return Err(Error::invalid(
                     file,
                     format!("dòng {line}: không đọc được tệp CSV: {e}"),
                 ));
             }
         }
-        let line = record.position().map_or(0, |p| p.line()) as usize + skipped_lines;
+        let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
         let mut cells = Vec::with_capacity(record.len());
         for field in record.iter() {
             let text = std::str::from_utf8(field).map_err(|_| not_utf8(file, line))?;
@@ -187,6 +188,40 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<RawRows> {
         rows.push((line, cells));
     }
     Ok(rows)
+}
+
+/// Line numbers of CSV records. The csv crate's own line count lags behind
+/// after CRLF and skipped empty lines, so count the '\n' bytes before the
+/// first byte of each record, incrementally (records come in order).
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8], lines_before: usize) -> Self {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1 + lines_before,
+        }
+    }
+
+    /// The line of the record whose reading started at byte `start`: the
+    /// reader's start position may still sit on the previous line end or on
+    /// empty lines it skips, so step over those first.
+    fn line_at(&mut self, start: u64) -> usize {
+        let mut start = usize::try_from(start).unwrap_or(usize::MAX).min(self.bytes.len());
+        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start > self.offset {
+            self.line += self.bytes[self.offset..start].iter().filter(|&&b| b == b'\n').count();
+            self.offset = start;
+        }
+        self.line
+    }
 }
 
 fn not_utf8(file: &str, line: usize) -> Error {
@@ -1105,7 +1140,7 @@ mod tests {
             text,
             [
                 "u.csv:2: cảnh báo: cột thứ 2 (B) có dữ liệu nhưng không có tiêu đề nên bị bỏ qua",
-                "u.csv:3: cảnh báo: có dữ liệu ở cột thứ 6 (F), ngoài các cột có tiêu đề, nên bị bỏ qua",
+                "u.csv:3: cảnh báo: có dữ liệu ở cột thứ 5 (E), ngoài các cột có tiêu đề, nên bị bỏ qua",
             ]
         );
     }
@@ -1259,6 +1294,10 @@ mod tests {
         let table = read_table_bytes("ml.csv", "code,name\nA,\"Dòng 1\nDòng 2\"\nB,Hai\n".as_bytes()).unwrap();
         assert_eq!(cells(&table.rows[0]), ["A", "Dòng 1 Dòng 2"]);
         assert_eq!(table.rows[1].line, 4);
+        let crlf = "code;name\r\n\r\nA;\"Dòng 1\r\nDòng 2\"\r\n;\r\nB;Hai\r\n";
+        let table = read_table_bytes("crlf.csv", crlf.as_bytes()).unwrap();
+        let lines: Vec<usize> = table.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [3, 6]);
     }
 
     #[test]
@@ -1328,7 +1367,8 @@ mod tests {
                     seed ^= seed << 13;
                     seed ^= seed >> 7;
                     seed ^= seed << 17;
-                    b"ab;,\"\r\n \xC3\xA0\xFF"[(seed % 13) as usize]
+                    let alphabet = b"ab;,\"\r\n \xC3\xA0\xFF";
+                    alphabet[(seed % alphabet.len() as u64) as usize]
                 })
                 .collect();
             let _ = read_table_bytes("x.csv", &bytes);
