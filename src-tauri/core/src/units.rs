@@ -155,6 +155,38 @@ impl Dao<'_> {
             .ok_or_else(|| Error::not_found("Đơn vị", code))
     }
 
+    /// `unit_on`, with depth and subtree counts filled in as in the full list.
+    pub(crate) fn unit_placed(&self, code: &str, day: NaiveDate) -> Result<Unit> {
+        let row = self.unit_on(code, day)?;
+        let mut stmt = self.conn.prepare_cached(
+            "WITH RECURSIVE up(id, depth) AS (
+                 SELECT ?1, 0
+                 UNION ALL
+                 SELECT v.parent_id, up.depth + 1 FROM unit_version v JOIN up ON v.unit_id = up.id
+                 WHERE v.valid_from <= ?2 AND ?2 < v.valid_to AND v.parent_id IS NOT NULL AND up.depth < 64
+             ),
+             down(id, depth) AS (
+                 SELECT ?1, 0
+                 UNION ALL
+                 SELECT v.unit_id, down.depth + 1 FROM unit_version v JOIN down ON v.parent_id = down.id
+                 JOIN unit c ON c.id = v.unit_id
+                 WHERE v.valid_from <= ?2 AND ?2 < v.valid_to AND c.opened_on <= ?2 AND ?2 < c.closed_on
+                   AND down.depth < 64
+             )
+             SELECT (SELECT max(depth) FROM up),
+                    (SELECT count(*) FROM down WHERE depth = 1),
+                    (SELECT count(*) - 1 FROM down)",
+        )?;
+        let (depth, children, descendants) =
+            stmt.query_row(params![row.id, day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(Unit {
+            depth,
+            children,
+            descendants,
+            ..row.unit
+        })
+    }
+
     /// The unit with this code as it stands today.
     pub(crate) fn unit_by_code(&self, code: &str) -> Result<UnitRow> {
         self.unit_on(code, today())
@@ -291,7 +323,7 @@ impl Dao<'_> {
             &json!({ "code": code, "name": name, "parent": parent.as_ref().map(|p| &p.unit.code), "kind": kind,
                      "opened_on": input.opened_on, "secretary": input.secretary, "deputy": input.deputy }),
         )?;
-        Ok(self.unit_on(&code, input.opened_on.unwrap_or_else(today))?.unit)
+        self.unit_placed(&code, input.opened_on.unwrap_or_else(today))
     }
 
     fn versions(&self, unit_id: i64) -> Result<Vec<Version>> {
@@ -621,7 +653,7 @@ impl Store {
 
     /// One unit as it stands today, closed or not.
     pub fn unit(&self, code: &str) -> Result<Unit> {
-        self.read(|dao| Ok(dao.unit_by_code(&text::clean(code))?.unit))
+        self.read(|dao| dao.unit_placed(&text::clean(code), today()))
     }
 
     /// Units whose name, short name or code match `query` ignoring case,
@@ -679,7 +711,7 @@ impl Store {
                 Some(&unit.unit.uid),
                 &json!({ "code": unit.unit.code, "kind": kind, "phone": phone, "address": address, "notes": notes }),
             )?;
-            Ok(dao.unit_by_code(&unit.unit.code)?.unit)
+            dao.unit_placed(&unit.unit.code, today())
         })
     }
 

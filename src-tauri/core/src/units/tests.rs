@@ -408,3 +408,16 @@ fn signers_over_time() {
     );
     assert_eq!(s.unit("C").expect("unit").secretary.as_deref(), Some("Trần Thị B"));
 }
+
+#[test]
+fn a_single_unit_carries_its_place_in_the_tree() {
+    let (_d, mut s, a) = store();
+    s.add_unit(&a, unit("P", "Đảng bộ", None)).expect("add");
+    s.add_unit(&a, unit("Q", "Đảng bộ bộ phận", Some("P"))).expect("add");
+    let c = s.add_unit(&a, unit("C", "Chi bộ", Some("Q"))).expect("add");
+    assert_eq!((c.depth, c.children, c.descendants), (2, 0, 0));
+    let p = s.unit("P").expect("unit");
+    assert_eq!((p.depth, p.children, p.descendants), (0, 1, 2));
+    let listed = s.list_units().expect("list");
+    assert_eq!(listed.iter().find(|u| u.code == "C").map(|u| u.depth), Some(2));
+}

@@ -1,0 +1,26 @@
+//! Build script: lists the app's own commands so that tauri-build generates one
+//! `allow-<command>` permission per command, which `capabilities/main.json` grants
+//! to the main window. A command missing here cannot be called from the UI.
+
+/// Every `#[tauri::command]` in `src/commands.rs`, in the same order as
+/// `tauri::generate_handler!` in `src/lib.rs`.
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "load_demo",
+    "list_units",
+    "add_unit",
+    "list_kinds",
+    "list_documents",
+    "add_document",
+    "list_batches",
+    "create_batch",
+    "outstanding",
+    "confirm_receipt",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to run tauri-build");
+}

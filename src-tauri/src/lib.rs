@@ -1,0 +1,185 @@
+//! The desktop app: finds the data file, opens the store before any window exists,
+//! and builds a Tauri app whose commands are one-line adapters over the `giaonhan`
+//! core (see `commands.rs`). `run_app` is generic over the runtime so the IPC tests
+//! can build the very same app on `tauri::test::mock_builder()`.
+
+mod commands;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use giaonhan::Store;
+use tauri::Runtime;
+
+pub use commands::AppState;
+
+/// The command-line option that overrides where the data file lives.
+pub const DB_ARG: &str = "--db";
+
+/// The window title, also used for error dialogs.
+const APP_NAME: &str = "Sổ Giao Nhận";
+
+/// Starts the app: resolves the data file, opens it, then opens the window.
+/// Returns a failure exit code, after telling the user why, when the data file
+/// cannot be used; the file itself is never touched in that case.
+pub fn run() -> ExitCode {
+    let path = match resolve_db_path(std::env::args_os().skip(1), std::env::var_os(giaonhan::DB_ENV)) {
+        Ok(path) => path,
+        Err(message) => return fail(&message),
+    };
+    let store = match Store::open(&path) {
+        Ok(store) => store,
+        Err(e) => {
+            return fail(&format!(
+                "Không mở được dữ liệu nên ứng dụng sẽ đóng lại.\n\n{e}\n\nTệp dữ liệu: {}\n\
+                 Có thể chọn tệp khác bằng tham số {DB_ARG} ĐƯỜNG_DẪN hoặc biến môi trường {}.",
+                path.display(),
+                giaonhan::DB_ENV
+            ))
+        }
+    };
+    match run_app(tauri::Builder::default(), context(), store) {
+        Ok(app) => {
+            app.run(|_, _| {});
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&format!("Không khởi động được cửa sổ ứng dụng: {e}")),
+    }
+}
+
+/// Builds the app around an open store: state, commands, and the configuration,
+/// capabilities and UI assets in `context`.
+pub fn run_app<R: Runtime>(
+    builder: tauri::Builder<R>,
+    context: tauri::Context<R>,
+    store: Store,
+) -> tauri::Result<tauri::App<R>> {
+    builder
+        .manage(AppState::new(store))
+        .invoke_handler(tauri::generate_handler![
+            commands::app_status,
+            commands::load_demo,
+            commands::list_units,
+            commands::add_unit,
+            commands::list_kinds,
+            commands::list_documents,
+            commands::add_document,
+            commands::list_batches,
+            commands::create_batch,
+            commands::outstanding,
+            commands::confirm_receipt,
+        ])
+        .build(context)
+}
+
+/// The app's configuration (`tauri.conf.json`), capabilities and embedded UI.
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
+/// Where the data file is: `--db PATH` (or `--db=PATH`) among `args`, else the
+/// environment value `env` (`GIAONHAN_DB`), else the OS per-user data folder.
+/// Other arguments are ignored (the OS or a WebDriver may add its own).
+pub fn resolve_db_path(args: impl IntoIterator<Item = OsString>, env: Option<OsString>) -> Result<PathBuf, String> {
+    let mut args = args.into_iter();
+    let mut from_args = None;
+    while let Some(arg) = args.next() {
+        if arg == DB_ARG {
+            match args.next() {
+                Some(value) if !value.is_empty() => from_args = Some(PathBuf::from(value)),
+                _ => return Err(format!("Thiếu đường dẫn tệp dữ liệu sau {DB_ARG}.")),
+            }
+        } else if let Some(value) = arg
+            .to_str()
+            .and_then(|a| a.strip_prefix(DB_ARG))
+            .and_then(|rest| rest.strip_prefix('='))
+        {
+            if value.is_empty() {
+                return Err(format!("Thiếu đường dẫn tệp dữ liệu sau {DB_ARG}=."));
+            }
+            from_args = Some(PathBuf::from(value));
+        }
+    }
+    if let Some(path) = from_args {
+        return Ok(path);
+    }
+    if let Some(value) = env.filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(value));
+    }
+    giaonhan::default_db_path().map_err(|e| format!("Không xác định được thư mục dữ liệu của người dùng: {e}"))
+}
+
+/// Tells the user why the app cannot start (stderr and, when possible, a native
+/// message box) and returns the failure exit code.
+fn fail(message: &str) -> ExitCode {
+    eprintln!("{APP_NAME}: {message}");
+    show_error_dialog(message);
+    ExitCode::FAILURE
+}
+
+/// Set to any value to skip the message box (tests that expect the app to refuse
+/// a file run it without anyone to click "OK").
+const NO_DIALOG_ENV: &str = "GIAONHAN_NO_DIALOG";
+
+#[cfg(any(target_os = "linux", target_os = "windows", target_os = "macos"))]
+fn show_error_dialog(message: &str) {
+    if std::env::var_os(NO_DIALOG_ENV).is_some() {
+        return;
+    }
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        return;
+    }
+    rfd::MessageDialog::new()
+        .set_level(rfd::MessageLevel::Error)
+        .set_title(APP_NAME)
+        .set_description(message)
+        .set_buttons(rfd::MessageButtons::Ok)
+        .show();
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "windows", target_os = "macos")))]
+fn show_error_dialog(_message: &str) {
+    let _ = NO_DIALOG_ENV;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn db_argument_wins_over_environment() {
+        let path = resolve_db_path(args(&["--db", "/a/b.sqlite3"]), Some("/env.sqlite3".into()));
+        assert_eq!(path, Ok(PathBuf::from("/a/b.sqlite3")));
+    }
+
+    #[test]
+    fn db_argument_with_equals_sign() {
+        let path = resolve_db_path(args(&["--db=/a/c.sqlite3"]), None);
+        assert_eq!(path, Ok(PathBuf::from("/a/c.sqlite3")));
+    }
+
+    #[test]
+    fn environment_used_without_argument() {
+        let path = resolve_db_path(args(&["--other"]), Some("/env.sqlite3".into()));
+        assert_eq!(path, Ok(PathBuf::from("/env.sqlite3")));
+    }
+
+    #[test]
+    fn missing_value_is_an_error() {
+        let err = resolve_db_path(args(&["--db"]), None).expect_err("--db needs a value");
+        assert!(err.contains("--db"), "{err}");
+        assert!(resolve_db_path(args(&["--db="]), None).is_err());
+    }
+
+    #[test]
+    fn default_path_without_argument_or_environment() {
+        let path = resolve_db_path(args(&[]), Some(OsString::new())).expect("default path");
+        assert_eq!(path, giaonhan::default_db_path().expect("default path"));
+    }
+}

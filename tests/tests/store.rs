@@ -1,0 +1,384 @@
+//! Integration tests of the core API (`giaonhan::Store`) against real database
+//! files in temporary directories, opened through the same `Store::open` the app
+//! and the CLI use: the core loop, refused input that writes nothing, reopening,
+//! files that must be refused and left byte-for-byte untouched, and NFC storage.
+
+// The input types grow optional fields over time: tests name the fields they
+// care about and take defaults for the rest, even where that is all of them now.
+#![allow(clippy::needless_update)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{Days, NaiveDate};
+use giaonhan::model::{
+    Classification, Confirmation, DocQty, NewBatch, NewDocument, NewUnit, OutstandingQuery, ReceiptStatus,
+};
+use giaonhan::{Actor, ApiError, Error, ErrorKind, Store};
+use unicode_normalization::UnicodeNormalization;
+
+fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("create temp dir");
+    let path = dir.path().join("sogiaonhan.sqlite3");
+    (dir, path)
+}
+
+fn actor() -> Actor {
+    Actor::new("kiểm thử", "test")
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn unit(code: &str, name: &str, parent: Option<&str>, kind: &str) -> NewUnit {
+    NewUnit {
+        code: code.into(),
+        name: name.into(),
+        parent: parent.map(Into::into),
+        kind: Some(kind.into()),
+        ..NewUnit::default()
+    }
+}
+
+/// A commune party committee, two branches and one document.
+fn seed(store: &mut Store) {
+    let a = actor();
+    store
+        .add_unit(&a, unit("HK", "Đảng bộ xã Hương Khê", None, "Đảng bộ cơ sở"))
+        .expect("add the party committee");
+    store
+        .add_unit(&a, unit("HK-01", "Chi bộ thôn Đông Trung", Some("HK"), "Chi bộ"))
+        .expect("add branch 1");
+    store
+        .add_unit(&a, unit("HK-02", "Chi bộ thôn Ấp Thượng", Some("HK"), "Chi bộ"))
+        .expect("add branch 2");
+    store
+        .add_document(
+            &a,
+            NewDocument {
+                symbol: "05-KH/HU".into(),
+                title: "Kế hoạch học tập, quán triệt nghị quyết".into(),
+                issued_on: NaiveDate::from_ymd_opt(2025, 1, 15),
+                copies_received: 50,
+                classification: Classification::Normal,
+                ..NewDocument::default()
+            },
+        )
+        .expect("add the document");
+}
+
+/// A batch of two copies of 05-KH/HU to every branch under HK, handed ten days
+/// ago and due three days ago.
+fn overdue_batch(code: &str) -> NewBatch {
+    NewBatch {
+        code: code.into(),
+        title: "Đợt 1 năm 2025".into(),
+        handed_on: today().checked_sub_days(Days::new(10)),
+        due_on: today().checked_sub_days(Days::new(3)),
+        documents: vec![DocQty {
+            symbol: "05-KH/HU".into(),
+            quantity: 2,
+        }],
+        units: vec![],
+        subtrees: vec!["HK".into()],
+        ..NewBatch::default()
+    }
+}
+
+/// Row counts of every table: equal snapshots mean nothing was written.
+fn table_counts(path: &Path) -> BTreeMap<String, i64> {
+    let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("open read-only");
+    let mut stmt = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .expect("list tables");
+    let names: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .expect("query tables")
+        .collect::<Result<_, _>>()
+        .expect("table names");
+    names
+        .into_iter()
+        .map(|t| {
+            let n: i64 = conn
+                .query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))
+                .expect("count rows");
+            (t, n)
+        })
+        .collect()
+}
+
+/// The boundary error the UI would see.
+fn api(err: Error) -> ApiError {
+    ApiError::from(err)
+}
+
+#[test]
+fn core_loop_hand_out_see_outstanding_confirm() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).expect("open a new database");
+    assert!(store.status().expect("status").is_empty);
+    seed(&mut store);
+    assert!(!store.status().expect("status").is_empty);
+
+    let batch = store
+        .create_batch(&actor(), overdue_batch("D1-2025"))
+        .expect("create the batch");
+    assert_eq!(batch.recipients, 2, "the two branches under HK");
+    assert_eq!(batch.copies, 4, "two copies to each of two branches");
+
+    let rows = store.outstanding(&OutstandingQuery::default()).expect("outstanding");
+    let mut units: Vec<&str> = rows.iter().map(|r| r.unit_code.as_str()).collect();
+    units.sort_unstable();
+    assert_eq!(units, ["HK-01", "HK-02"]);
+    for row in &rows {
+        assert_eq!(row.batch, "D1-2025");
+        assert_eq!(row.days_overdue, 3);
+        assert_eq!(row.copies, 2);
+        assert_eq!(row.status, ReceiptStatus::Pending);
+    }
+
+    store
+        .confirm(
+            &actor(),
+            Confirmation {
+                batch: "D1-2025".into(),
+                unit_code: "HK-01".into(),
+                by: "Nguyễn Thị Hoa".into(),
+                on: None,
+                ..Confirmation::default()
+            },
+        )
+        .expect("confirm HK-01");
+    let rows = store.outstanding(&OutstandingQuery::default()).expect("outstanding");
+    let units: Vec<&str> = rows.iter().map(|r| r.unit_code.as_str()).collect();
+    assert_eq!(units, ["HK-02"], "the confirmed unit left the list");
+
+    let batches = store.list_batches().expect("batches");
+    assert_eq!(batches[0].confirmed, 1);
+    drop(store);
+
+    let counts = table_counts(&path);
+    assert!(counts["audit_log"] >= 6, "every change is logged: {counts:?}");
+}
+
+#[test]
+fn days_overdue_count_against_the_as_of_day() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).expect("open");
+    seed(&mut store);
+    store.create_batch(&actor(), overdue_batch("D1")).expect("batch");
+    let due = today().checked_sub_days(Days::new(3)).expect("date");
+    let before_due = OutstandingQuery {
+        batch: Some("D1".into()),
+        as_of: due.checked_sub_days(Days::new(1)),
+        ..OutstandingQuery::default()
+    };
+    let rows = store.outstanding(&before_due).expect("outstanding");
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.days_overdue == 0), "not yet due: {rows:?}");
+    let later = OutstandingQuery {
+        batch: Some("D1".into()),
+        as_of: due.checked_add_days(Days::new(7)),
+        ..OutstandingQuery::default()
+    };
+    let rows = store.outstanding(&later).expect("outstanding");
+    assert!(rows.iter().all(|r| r.days_overdue == 7), "{rows:?}");
+}
+
+#[test]
+fn bad_input_is_refused_with_the_field_named_and_nothing_written() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).expect("open");
+    seed(&mut store);
+    let a = actor();
+    let before = table_counts(&path);
+
+    let cases = [
+        ("name", ErrorKind::Invalid, unit("HK-03", "  ", Some("HK"), "Chi bộ")),
+        (
+            "parent",
+            ErrorKind::Invalid,
+            unit("HK-03", "Chi bộ 3", Some("KHONG-CO"), "Chi bộ"),
+        ),
+        (
+            "code",
+            ErrorKind::Conflict,
+            unit("HK-01", "Chi bộ trùng mã", Some("HK"), "Chi bộ"),
+        ),
+    ];
+    for (field, kind, input) in cases {
+        let err = api(store.add_unit(&a, input).expect_err("bad unit refused"));
+        assert_eq!(err.field.as_deref(), Some(field), "{err}");
+        assert_eq!(err.kind, kind, "{err}");
+        assert!(!err.message.is_empty());
+    }
+
+    // Batches: due before handout, quantity 0, unknown unit, unknown document.
+    let mut due_before = overdue_batch("D-X");
+    due_before.due_on = due_before.handed_on.and_then(|d| d.checked_sub_days(Days::new(1)));
+    let mut zero = overdue_batch("D-Y");
+    zero.documents[0].quantity = 0;
+    let mut unknown_unit = overdue_batch("D-Z");
+    unknown_unit.subtrees.clear();
+    unknown_unit.units = vec!["KHONG-CO".into()];
+    let mut unknown_doc = overdue_batch("D-W");
+    unknown_doc.documents[0].symbol = "99-XX/YY".into();
+    for bad in [due_before, zero, unknown_unit, unknown_doc] {
+        let code = bad.code.clone();
+        let err = api(store.create_batch(&a, bad).expect_err("bad batch refused"));
+        assert!(
+            err.field.as_deref().is_some_and(|f| !f.is_empty()),
+            "batch {code}: the error names a field: {err}"
+        );
+    }
+
+    assert_eq!(table_counts(&path), before, "refused units and batches write nothing");
+    assert_eq!(store.list_units().expect("units").len(), 3);
+    assert!(store.list_batches().expect("batches").is_empty());
+
+    // A confirmation without a signer.
+    store.create_batch(&a, overdue_batch("D1")).expect("good batch");
+    let after_batch = table_counts(&path);
+    let err = api(store
+        .confirm(
+            &a,
+            Confirmation {
+                batch: "D1".into(),
+                unit_code: "HK-01".into(),
+                by: " ".into(),
+                on: None,
+                ..Confirmation::default()
+            },
+        )
+        .expect_err("empty signer"));
+    assert_eq!(err.field.as_deref(), Some("by"), "{err}");
+    assert_eq!(
+        table_counts(&path),
+        after_batch,
+        "a refused confirmation writes nothing"
+    );
+}
+
+#[test]
+fn reopening_a_file_keeps_everything() {
+    let (_dir, path) = temp_db();
+    {
+        let mut store = Store::open(&path).expect("open");
+        seed(&mut store);
+        store.create_batch(&actor(), overdue_batch("D1")).expect("batch");
+    }
+    let store = Store::open(&path).expect("reopen");
+    assert_eq!(store.list_units().expect("units").len(), 3);
+    assert_eq!(store.list_documents().expect("documents")[0].symbol, "05-KH/HU");
+    assert_eq!(store.list_batches().expect("batches")[0].code, "D1");
+    assert_eq!(
+        store
+            .outstanding(&OutstandingQuery::default())
+            .expect("outstanding")
+            .len(),
+        2
+    );
+    assert!(!store.status().expect("status").is_empty);
+}
+
+/// Names of the files in a directory, to see that opening created no sibling.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_and_left_untouched() {
+    let (dir, path) = temp_db();
+    let content = "Danh sách chi bộ nhận văn bản\n".repeat(100).into_bytes();
+    std::fs::write(&path, &content).expect("write a text file");
+    let files = listing(dir.path());
+
+    let err = Store::open(&path).expect_err("a text file is not a database");
+    assert!(matches!(err, Error::Unreadable { .. }), "{err}");
+    assert_eq!(api(err).kind, ErrorKind::Database);
+    assert_eq!(std::fs::read(&path).expect("read back"), content, "byte for byte");
+    assert_eq!(listing(dir.path()), files, "no journal or WAL file created");
+}
+
+#[test]
+fn a_damaged_database_is_refused_and_left_untouched() {
+    let (dir, path) = temp_db();
+    {
+        let mut store = Store::open(&path).expect("open");
+        seed(&mut store);
+    }
+    // Keep the SQLite header, scramble everything after the first page.
+    let mut bytes = std::fs::read(&path).expect("read");
+    assert!(bytes.len() > 4096, "the file has more than one page");
+    for (i, b) in bytes.iter_mut().enumerate().skip(4096) {
+        *b = (i % 251) as u8;
+    }
+    std::fs::write(&path, &bytes).expect("write the damaged file");
+
+    let err = Store::open(&path).expect_err("a damaged file is refused");
+    assert_eq!(api(err).kind, ErrorKind::Database);
+    assert_eq!(std::fs::read(&path).expect("read back"), bytes, "byte for byte");
+    // SQLite's read-only vetting of a WAL-mode file may leave empty `-wal` /
+    // `-shm` companions; the database file itself is what must not change.
+    let wal = dir.path().join("sogiaonhan.sqlite3-wal");
+    assert!(
+        std::fs::metadata(&wal).map_or(true, |m| m.len() == 0),
+        "nothing was written to a WAL"
+    );
+}
+
+#[test]
+fn a_file_from_a_newer_version_is_refused_and_left_untouched() {
+    let (_dir, path) = temp_db();
+    drop(Store::open(&path).expect("create"));
+    {
+        let conn = rusqlite::Connection::open(&path).expect("raw open");
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("read user_version");
+        assert!(version >= 1);
+        conn.pragma_update(None, "user_version", version + 1)
+            .expect("pretend a newer app wrote it");
+        // Leave no WAL behind so the file alone holds the state.
+        conn.pragma_update(None, "journal_mode", "DELETE").expect("checkpoint");
+    }
+    let before = std::fs::read(&path).expect("read");
+
+    let err = Store::open(&path).expect_err("newer file refused");
+    assert!(matches!(err, Error::TooNew { .. }), "{err}");
+    assert_eq!(std::fs::read(&path).expect("read back"), before, "byte for byte");
+}
+
+#[test]
+fn names_typed_in_nfd_are_stored_in_nfc() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).expect("open");
+    let nfc = "Chi bộ thôn Đông Trường Ấp Thượng";
+    let nfd: String = nfc.nfd().collect();
+    assert_ne!(nfd, nfc, "the test input really is decomposed");
+
+    let added = store
+        .add_unit(
+            &actor(),
+            unit("HK", &nfd, None, &"Đảng bộ cơ sở".nfd().collect::<String>()),
+        )
+        .expect("add a unit named in NFD");
+    assert_eq!(added.name, nfc);
+    assert_eq!(added.kind.as_deref(), Some("Đảng bộ cơ sở"));
+    assert_eq!(store.list_units().expect("units")[0].name, nfc);
+    drop(store);
+
+    let texts = giaonhan_tests::stored_texts(&path);
+    assert!(texts.iter().any(|t| t == nfc), "the file holds the name in NFC");
+    assert!(
+        !texts.iter().any(|t| t.contains(&nfd)),
+        "no NFD text anywhere in the file"
+    );
+}
