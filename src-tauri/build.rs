@@ -16,6 +16,17 @@ const COMMANDS: &[&str] = &[
     "create_batch",
     "outstanding",
     "confirm_receipt",
+    "search_units",
+    "units_as_of",
+    "get_unit",
+    "edit_unit",
+    "reorganise",
+    "unit_history",
+    "unit_signers",
+    "set_signer",
+    "save_kind",
+    "import_register",
+    "save_register",
 ];
 
 fn main() {

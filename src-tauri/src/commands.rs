@@ -7,12 +7,15 @@
 
 use std::sync::{Mutex, MutexGuard};
 
+use chrono::NaiveDate;
+use giaonhan::import::{ImportReport, Register};
 use giaonhan::model::{
-    AppStatus, Batch, Confirmation, Document, NewBatch, NewDocument, NewUnit, OutstandingQuery, OutstandingRow, Unit,
-    UnitKind,
+    AppStatus, Batch, Confirmation, Document, NewBatch, NewDocument, NewSigner, NewUnit, OutstandingQuery,
+    OutstandingRow, Reorganisation, Signer, Unit, UnitEdit, UnitEvent, UnitKind,
 };
 use giaonhan::{Actor, ApiError, ErrorKind, Store};
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
 
 /// The state shared by all commands: the open store.
 pub struct AppState {
@@ -94,4 +97,95 @@ pub fn outstanding(state: State<'_, AppState>, query: OutstandingQuery) -> Reply
 #[tauri::command(async)]
 pub fn confirm_receipt(state: State<'_, AppState>, confirmation: Confirmation) -> Reply<()> {
     Ok(state.store()?.confirm(&Actor::app(), confirmation)?)
+}
+
+#[tauri::command(async)]
+pub fn search_units(state: State<'_, AppState>, query: String, limit: usize) -> Reply<Vec<Unit>> {
+    Ok(state.store()?.search_units(&query, limit)?)
+}
+
+#[tauri::command(async)]
+pub fn units_as_of(state: State<'_, AppState>, day: NaiveDate) -> Reply<Vec<Unit>> {
+    Ok(state.store()?.units_as_of(day)?)
+}
+
+#[tauri::command(async)]
+pub fn get_unit(state: State<'_, AppState>, code: String) -> Reply<Unit> {
+    Ok(state.store()?.unit(&code)?)
+}
+
+#[tauri::command(async)]
+pub fn edit_unit(state: State<'_, AppState>, edit: UnitEdit) -> Reply<Unit> {
+    Ok(state.store()?.edit_unit(&Actor::app(), edit)?)
+}
+
+#[tauri::command(async)]
+pub fn reorganise(state: State<'_, AppState>, reorganisation: Reorganisation) -> Reply<()> {
+    Ok(state.store()?.reorganise(&Actor::app(), reorganisation)?)
+}
+
+#[tauri::command(async)]
+pub fn unit_history(state: State<'_, AppState>, code: String) -> Reply<Vec<UnitEvent>> {
+    Ok(state.store()?.unit_history(&code)?)
+}
+
+#[tauri::command(async)]
+pub fn unit_signers(state: State<'_, AppState>, code: String) -> Reply<Vec<Signer>> {
+    Ok(state.store()?.signers(&code)?)
+}
+
+#[tauri::command(async)]
+pub fn set_signer(state: State<'_, AppState>, signer: NewSigner) -> Reply<()> {
+    Ok(state.store()?.set_signer(&Actor::app(), signer)?)
+}
+
+#[tauri::command(async)]
+pub fn save_kind(state: State<'_, AppState>, old: Option<String>, name: String) -> Reply<()> {
+    Ok(state.store()?.save_kind(&Actor::app(), old.as_deref(), &name)?)
+}
+
+/// Checks (dry run) or imports a file the user picked in the window.
+#[tauri::command(async)]
+pub fn import_register(
+    state: State<'_, AppState>,
+    register: Register,
+    file_name: String,
+    bytes: Vec<u8>,
+    dry_run: bool,
+) -> Reply<ImportReport> {
+    Ok(state.store()?.import_bytes(&Actor::app(), register, &file_name, &bytes, dry_run)?)
+}
+
+/// Asks where to save, then writes the register (or an empty template) there.
+/// Returns the path, or `None` when the user cancelled.
+#[tauri::command(async)]
+pub fn save_register<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    register: Register,
+    template: bool,
+    xlsx: bool,
+) -> Reply<Option<String>> {
+    let ext = if xlsx { "xlsx" } else { "csv" };
+    let stem = match (register, template) {
+        (Register::Units, false) => "don-vi",
+        (Register::Units, true) => "mau-nhap-don-vi",
+        (Register::Documents, false) => "van-ban",
+        (Register::Documents, true) => "mau-nhap-van-ban",
+    };
+    let picked = app
+        .dialog()
+        .file()
+        .set_file_name(format!("{stem}.{ext}"))
+        .add_filter(ext.to_uppercase(), &[ext])
+        .blocking_save_file();
+    let Some(path) = picked.and_then(|p| p.into_path().ok()) else {
+        return Ok(None);
+    };
+    if template {
+        Store::template(register, &path)?;
+    } else {
+        state.store()?.export(register, &path)?;
+    }
+    Ok(Some(path.display().to_string()))
 }

@@ -56,6 +56,7 @@ pub fn run_app<R: Runtime>(
     store: Store,
 ) -> tauri::Result<tauri::App<R>> {
     builder
+        .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new(store))
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
@@ -69,6 +70,17 @@ pub fn run_app<R: Runtime>(
             commands::create_batch,
             commands::outstanding,
             commands::confirm_receipt,
+            commands::search_units,
+            commands::units_as_of,
+            commands::get_unit,
+            commands::edit_unit,
+            commands::reorganise,
+            commands::unit_history,
+            commands::unit_signers,
+            commands::set_signer,
+            commands::save_kind,
+            commands::import_register,
+            commands::save_register,
         ])
         .build(context)
 }
