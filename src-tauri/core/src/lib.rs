@@ -9,6 +9,7 @@ pub mod error;
 pub mod import;
 pub mod model;
 pub mod outstanding;
+pub mod print;
 pub mod receipt_code;
 pub mod store;
 pub mod tabular;

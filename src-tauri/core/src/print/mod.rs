@@ -1,0 +1,310 @@
+//! The PDF engine: typst documents compiled in-process with the bundled
+//! Liberation fonts, for delivery slips now and the outstanding lists next.
+//!
+//! Data always reaches a document as a file (`json("data.json")`), never by
+//! splicing text into markup, so whatever a user typed prints literally.
+//! Documents share the party layout (`/giaonhan/party.typ`: letterhead, title,
+//! signature block, A4 page with margins from [`Letterhead`]).
+
+mod slips;
+mod world;
+
+use serde::{Deserialize, Serialize};
+use typst_layout::PagedDocument;
+
+pub use slips::{slips_pdf, Slip, SlipBatch, SlipLine};
+
+use crate::{Error, Result};
+use world::PrintWorld;
+
+/// Settings of the party document layout (from the app's settings; the
+/// defaults are placeholders).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Letterhead {
+    /// The parent body, printed in capitals: "ĐẢNG BỘ TỈNH HÀ TĨNH".
+    pub parent_body: String,
+    /// The issuing body, printed bold in capitals: "BAN TUYÊN GIÁO VÀ DÂN VẬN TỈNH ỦY".
+    pub issuing_body: String,
+    /// Place name of the place-date line: "Hà Tĩnh".
+    pub place: String,
+    /// Page margins in millimetres: top, right, bottom, left.
+    pub margins_mm: [f32; 4],
+}
+
+impl Default for Letterhead {
+    fn default() -> Letterhead {
+        Letterhead {
+            parent_body: "ĐẢNG BỘ TỈNH HÀ TĨNH".into(),
+            issuing_body: "BAN TUYÊN GIÁO VÀ DÂN VẬN TỈNH ỦY".into(),
+            place: "Hà Tĩnh".into(),
+            // 36-HD/VPTW: top 20, bottom 20, left 30, right 15 mm.
+            margins_mm: [20.0, 15.0, 20.0, 30.0],
+        }
+    }
+}
+
+impl Letterhead {
+    /// Refuses margins a page cannot hold (negative, not a number, or leaving
+    /// less than 50 mm of A4 for the text).
+    fn check(&self) -> Result<()> {
+        let [top, right, bottom, left] = self.margins_mm;
+        let sane = self
+            .margins_mm
+            .iter()
+            .all(|m| m.is_finite() && (0.0..=80.0).contains(m));
+        if !sane || 210.0 - left - right < 50.0 || 297.0 - top - bottom < 50.0 {
+            return Err(Error::invalid(
+                "margins_mm",
+                "lề trang phải từ 0 đến 80 mm và chừa ít nhất 50 mm cho nội dung",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The place-date line of a party document: "Hà Tĩnh, ngày 02 tháng 8 năm 2022"
+/// (day on two digits, month as a plain number).
+pub fn place_date(place: &str, date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!(
+        "{place}, ngày {:02} tháng {} năm {}",
+        date.day(),
+        date.month(),
+        date.year()
+    )
+}
+
+/// A date as printed in tables: "09/08/2022".
+pub fn short_date(date: chrono::NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+/// A count with a dot between thousands: "2.000".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Compiles a typst `source` to PDF with the bundled fonts only.
+///
+/// `files` are virtual files reachable from the source by path, e.g.
+/// `("data.json", bytes)` read with `json("data.json")`. Every document can
+/// also `#import "/giaonhan/party.typ": *` for the party layout; a caller's
+/// file may not reuse that name nor `main.typ`.
+pub fn render(source: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<u8>> {
+    compile(source, files).map(|(pdf, _warnings)| pdf)
+}
+
+/// [`render`], also returning typst's warnings (tests assert there are none).
+pub(crate) fn compile(source: &str, files: &[(&str, Vec<u8>)]) -> Result<(Vec<u8>, Vec<String>)> {
+    let world = PrintWorld::new(source, files).map_err(typst_error)?;
+    let compiled = typst::compile::<PagedDocument>(&world);
+    let warnings: Vec<String> = compiled.warnings.iter().map(|w| world.describe(w)).collect();
+    let result = compiled
+        .output
+        .and_then(|document| typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()))
+        .map_err(|diags| typst_error(diags.iter().map(|d| world.describe(d)).collect::<Vec<_>>().join("; ")));
+    // typst memoises layout work across compilations; keep the cache from
+    // growing without bound in a long-running app.
+    typst::comemo::evict(10);
+    result.map(|pdf| (pdf, warnings))
+}
+
+fn typst_error(message: String) -> Error {
+    Error::Io(std::io::Error::other(format!("không tạo được PDF: {message}")))
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers for the print tests: external tools that read PDFs back, and the
+    //! folder where rendered pages are kept for people to look at.
+
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+
+    /// Runs a tool that `scripts/setup.sh` installs; fails the test with a clear
+    /// message when it is missing or fails.
+    pub(crate) fn run_tool(tool: &str, args: &[&std::ffi::OsStr]) -> String {
+        let output = Command::new(tool).args(args).output().unwrap_or_else(|e| {
+            panic!("cannot run `{tool}` ({e}); install it with scripts/setup.sh (Debian packages poppler-utils, zbar-tools)")
+        });
+        assert!(
+            output.status.success(),
+            "`{tool}` failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).expect("tool output is UTF-8")
+    }
+
+    /// `pdftotext -layout` of the whole file.
+    pub(crate) fn pdf_text(pdf: &Path) -> String {
+        run_tool("pdftotext", &["-layout".as_ref(), pdf.as_os_str(), "-".as_ref()])
+    }
+
+    /// Number of pages, from `pdfinfo`.
+    pub(crate) fn page_count(pdf: &Path) -> usize {
+        let info = run_tool("pdfinfo", &[pdf.as_os_str()]);
+        info.lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .and_then(|n| n.trim().parse().ok())
+            .expect("pdfinfo prints the page count")
+    }
+
+    /// Renders one page at 150 dpi to `<out_stem>.png` and returns its path.
+    pub(crate) fn render_page(pdf: &Path, page: usize, out_stem: &Path) -> PathBuf {
+        let page = page.to_string();
+        run_tool(
+            "pdftoppm",
+            &[
+                "-r".as_ref(),
+                "150".as_ref(),
+                "-png".as_ref(),
+                "-singlefile".as_ref(),
+                "-f".as_ref(),
+                page.as_ref(),
+                "-l".as_ref(),
+                page.as_ref(),
+                pdf.as_os_str(),
+                out_stem.as_os_str(),
+            ],
+        );
+        out_stem.with_extension("png")
+    }
+
+    /// `target/print-artifacts/`, created if needed.
+    pub(crate) fn artifacts_dir() -> PathBuf {
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+        let dir = target.join("print-artifacts");
+        std::fs::create_dir_all(&dir).expect("create target/print-artifacts");
+        dir
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+
+    #[test]
+    fn bundled_fonts_load() {
+        assert_eq!(
+            world::font_count(),
+            5,
+            "four Liberation Serif faces and Liberation Mono Bold"
+        );
+    }
+
+    #[test]
+    fn place_date_and_numbers_follow_the_party_style() {
+        let date = chrono::NaiveDate::from_ymd_opt(2022, 8, 2).unwrap();
+        assert_eq!(place_date("Hà Tĩnh", date), "Hà Tĩnh, ngày 02 tháng 8 năm 2022");
+        assert_eq!(short_date(date), "02/08/2022");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(2000), "2.000");
+        assert_eq!(thousands(1234567), "1.234.567");
+    }
+
+    #[test]
+    fn render_reads_data_from_a_virtual_file_and_prints_markup_literally() {
+        let source = r#"
+#import "/giaonhan/party.typ": *
+#let d = json("data.json")
+#show: party-page.with(d.letterhead)
+#letterhead(d.letterhead, d.date)
+#title("Danh sách")
+#d.text
+"#;
+        let data = serde_json::json!({
+            "letterhead": Letterhead::default(),
+            "date": "Hà Tĩnh, ngày 02 tháng 8 năm 2022",
+            "text": "Chi bộ #1 [thôn] *Đông* $x$ ]",
+        });
+        let (pdf, warnings) = compile(source, &[("data.json", serde_json::to_vec(&data).unwrap())]).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("render.pdf");
+        std::fs::write(&path, pdf).unwrap();
+        let text = pdf_text(&path);
+        for s in [
+            "ĐẢNG BỘ TỈNH HÀ TĨNH",
+            "ĐẢNG CỘNG SẢN VIỆT NAM",
+            "Hà Tĩnh, ngày 02 tháng 8 năm 2022",
+            "DANH SÁCH",
+            "Chi bộ #1 [thôn] *Đông* $x$ ]",
+        ] {
+            assert!(text.contains(s), "{s:?} missing from:\n{text}");
+        }
+    }
+
+    #[test]
+    fn typst_errors_become_io_errors_naming_the_line() {
+        let err = render("#let x = 1\n#undefined-thing", &[]).unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, Error::Io(_)), "{err:?}");
+        assert!(
+            message.contains("undefined-thing") && message.contains("dòng 2"),
+            "{message}"
+        );
+
+        let err = render("#json(\"missing.json\")", &[]).unwrap_err();
+        assert!(err.to_string().contains("missing.json"), "{err}");
+
+        let err = render("x", &[("giaonhan/party.typ", vec![])]).unwrap_err();
+        assert!(err.to_string().contains("trùng tên"), "{err}");
+    }
+
+    #[test]
+    fn long_tables_break_across_pages_with_page_numbers_from_page_two() {
+        let source = r#"
+#import "/giaonhan/party.typ": *
+#let d = json("data.json")
+#show: party-page.with(d.letterhead)
+#table(columns: (1fr, 3fr), table.header[*STT*][*Đơn vị*], ..d.rows.map(r => (r.n, r.name)).flatten())
+"#;
+        let rows: Vec<_> = (1..=120)
+            .map(|n| serde_json::json!({"n": n.to_string(), "name": format!("Chi bộ Thôn {n} Hương Khê")}))
+            .collect();
+        let data = serde_json::json!({"letterhead": Letterhead::default(), "rows": rows});
+        let pdf = render(source, &[("data.json", serde_json::to_vec(&data).unwrap())]).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("table.pdf");
+        std::fs::write(&path, pdf).unwrap();
+        let pages = page_count(&path);
+        assert!(pages >= 3, "{pages} pages");
+        let text = pdf_text(&path);
+        let page_texts: Vec<&str> = text.split('\u{c}').collect();
+        for (i, page) in page_texts.iter().take(pages).enumerate() {
+            assert!(page.contains("Đơn vị"), "header repeated on page {}", i + 1);
+            let first_line = page.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+            if i == 0 {
+                assert_ne!(first_line, "1", "no page number on page 1");
+            } else {
+                assert_eq!(first_line, (i + 1).to_string(), "page number on page {}", i + 1);
+            }
+        }
+        for n in 1..=120 {
+            assert!(text.contains(&format!("Chi bộ Thôn {n} Hương Khê")), "row {n}");
+        }
+    }
+
+    #[test]
+    fn bad_margins_are_refused() {
+        let mut lh = Letterhead::default();
+        assert!(lh.check().is_ok());
+        lh.margins_mm = [20.0, 100.0, 20.0, 30.0];
+        assert!(matches!(lh.check(), Err(Error::Invalid { .. })));
+        lh.margins_mm = [f32::NAN, 15.0, 20.0, 30.0];
+        assert!(lh.check().is_err());
+    }
+}
