@@ -27,6 +27,10 @@ const COMMANDS: &[&str] = &[
     "save_kind",
     "import_register",
     "save_register",
+    "get_receipt",
+    "undo_confirmation",
+    "cancel_batch",
+    "edit_batch",
 ];
 
 fn main() {

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use giaonhan::import::{ImportReport, Register};
 use giaonhan::model::{
     AppStatus, Batch, Confirmation, Document, NewBatch, NewDocument, NewSigner, NewUnit, OutstandingQuery,
-    OutstandingRow, Reorganisation, Signer, Unit, UnitEdit, UnitEvent, UnitKind,
+    OutstandingRow, ReceiptDetail, Reorganisation, Signer, Unit, UnitEdit, UnitEvent, UnitKind,
 };
 use giaonhan::{Actor, ApiError, ErrorKind, Store};
 use tauri::{AppHandle, Runtime, State};
@@ -153,7 +153,9 @@ pub fn import_register(
     bytes: Vec<u8>,
     dry_run: bool,
 ) -> Reply<ImportReport> {
-    Ok(state.store()?.import_bytes(&Actor::app(), register, &file_name, &bytes, dry_run)?)
+    Ok(state
+        .store()?
+        .import_bytes(&Actor::app(), register, &file_name, &bytes, dry_run)?)
 }
 
 /// Asks where to save, then writes the register (or an empty template) there.
@@ -188,4 +190,32 @@ pub fn save_register<R: Runtime>(
         state.store()?.export(register, &path)?;
     }
     Ok(Some(path.display().to_string()))
+}
+
+#[tauri::command(async)]
+pub fn get_receipt(state: State<'_, AppState>, code: String) -> Reply<ReceiptDetail> {
+    Ok(state.store()?.receipt(&code)?)
+}
+
+#[tauri::command(async)]
+pub fn undo_confirmation(state: State<'_, AppState>, receipt: Confirmation, reason: String) -> Reply<()> {
+    Ok(state.store()?.undo_confirmation(&Actor::app(), receipt, &reason)?)
+}
+
+#[tauri::command(async)]
+pub fn cancel_batch(state: State<'_, AppState>, code: String, reason: String) -> Reply<()> {
+    Ok(state.store()?.cancel_batch(&Actor::app(), &code, &reason)?)
+}
+
+#[tauri::command(async)]
+pub fn edit_batch(
+    state: State<'_, AppState>,
+    code: String,
+    title: Option<String>,
+    due_on: Option<NaiveDate>,
+    reason: String,
+) -> Reply<Batch> {
+    Ok(state
+        .store()?
+        .edit_batch(&Actor::app(), &code, title.as_deref(), due_on, &reason)?)
 }

@@ -81,6 +81,10 @@ pub fn run_app<R: Runtime>(
             commands::save_kind,
             commands::import_register,
             commands::save_register,
+            commands::get_receipt,
+            commands::undo_confirmation,
+            commands::cancel_batch,
+            commands::edit_batch,
         ])
         .build(context)
 }

@@ -140,6 +140,7 @@ impl Store {
                 ],
                 units: vec![],
                 subtrees: vec!["HK".into(), "HP".into(), "TS".into()],
+                ..NewBatch::default()
             })?;
             dao.insert_batch(&NewBatch {
                 code: format!("Đợt 2/{}", second.format("%Y")),
@@ -158,6 +159,7 @@ impl Store {
                 ],
                 units: vec![],
                 subtrees: vec!["HK".into(), "TS".into()],
+                ..NewBatch::default()
             })?;
             for (unit, by) in [
                 ("HK-TH", "Nguyễn Văn Hòa"),
@@ -170,6 +172,7 @@ impl Store {
                     unit_code: unit.into(),
                     by: by.into(),
                     on: Some(confirmed_on),
+                    ..Confirmation::default()
                 })?;
             }
             dao.log(

@@ -11,6 +11,7 @@ pub mod model;
 pub mod outstanding;
 pub mod print;
 pub mod receipt_code;
+pub mod reports;
 pub mod store;
 pub mod tabular;
 pub mod text;

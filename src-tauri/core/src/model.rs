@@ -302,6 +302,9 @@ pub struct Batch {
     pub confirmed: u32,
     /// Copies handed out in total.
     pub copies: u32,
+    pub method: DeliveryMethod,
+    /// The clerk who recorded it.
+    pub recorded_by: String,
 }
 
 /// One document and the copies each recipient gets.
@@ -312,8 +315,57 @@ pub struct DocQty {
     pub quantity: u32,
 }
 
-/// Input for a new batch. Recipients are the listed units plus, for each
-/// subtree code, every open unit under it that has no open children.
+/// How a batch reaches its units.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DeliveryMethod {
+    /// Trực tiếp
+    #[default]
+    InPerson,
+    /// Qua bưu điện
+    Post,
+    /// Qua đảng ủy xã/phường
+    ViaCommune,
+    /// Bản điện tử
+    Electronic,
+}
+
+impl DeliveryMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryMethod::InPerson => "in_person",
+            DeliveryMethod::Post => "post",
+            DeliveryMethod::ViaCommune => "via_commune",
+            DeliveryMethod::Electronic => "electronic",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DeliveryMethod> {
+        [
+            DeliveryMethod::InPerson,
+            DeliveryMethod::Post,
+            DeliveryMethod::ViaCommune,
+            DeliveryMethod::Electronic,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == s)
+    }
+}
+
+/// A per-unit quantity that overrides the batch's default for one document
+/// (0: that unit does not get the document).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UnitQty {
+    pub unit: String,
+    pub symbol: String,
+    pub quantity: u32,
+}
+
+/// Input for a new batch. Recipients are the listed units, every open unit
+/// without children under each subtree, and every open unit of each kind;
+/// `info_units` receive for information only and are never outstanding.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct NewBatch {
@@ -324,6 +376,22 @@ pub struct NewBatch {
     pub documents: Vec<DocQty>,
     pub units: Vec<String>,
     pub subtrees: Vec<String>,
+    #[serde(default)]
+    #[ts(as = "Option<Vec<String>>", optional)]
+    pub kinds: Vec<String>,
+    #[serde(default)]
+    #[ts(as = "Option<Vec<String>>", optional)]
+    pub info_units: Vec<String>,
+    #[serde(default)]
+    #[ts(as = "Option<Vec<UnitQty>>", optional)]
+    pub overrides: Vec<UnitQty>,
+    #[serde(default)]
+    #[ts(as = "Option<DeliveryMethod>", optional)]
+    pub method: DeliveryMethod,
+    /// Needed to hand out more copies than are on hand; logged.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub over_stock_reason: Option<String>,
 }
 
 /// State of one batch × unit receipt.
@@ -392,7 +460,31 @@ pub struct OutstandingQuery {
     pub as_of: Option<NaiveDate>,
 }
 
-/// A unit's confirmation that a batch arrived.
+/// How a confirmation reached the register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ConfirmMethod {
+    /// The secretary (or deputy) at the office.
+    InPerson,
+    /// A signed slip returned and typed in by the clerk.
+    Slip,
+    /// From the unit's own copy of the app.
+    Remote,
+}
+
+impl ConfirmMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfirmMethod::InPerson => "in_person",
+            ConfirmMethod::Slip => "slip",
+            ConfirmMethod::Remote => "remote",
+        }
+    }
+}
+
+/// A unit's confirmation that a batch arrived (or its refusal). The receipt
+/// is named by batch and unit, or by the receipt code printed on the slip.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Confirmation {
@@ -402,6 +494,62 @@ pub struct Confirmation {
     pub by: String,
     /// Date of the signature; `None` for today.
     pub on: Option<NaiveDate>,
+    /// The code on the slip, instead of batch and unit.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub receipt_code: Option<String>,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub method: Option<ConfirmMethod>,
+    /// Copies actually received, per document; documents not listed arrived
+    /// in full. Fewer than handed makes the receipt partial.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<DocQty>>", optional)]
+    pub quantities: Vec<DocQty>,
+    /// Declined or returned, with the reason.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub decline: Option<String>,
+    /// The signer is not the unit's secretary (a deputy, an office staffer).
+    #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
+    pub on_behalf: bool,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub note: Option<String>,
+}
+
+/// One document of a receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReceiptLine {
+    pub symbol: String,
+    pub title: String,
+    pub quantity: u32,
+    /// Copies actually received, when recorded.
+    pub received: Option<u32>,
+}
+
+/// A receipt with its documents: what a slip shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReceiptDetail {
+    pub receipt_code: String,
+    pub batch: String,
+    pub batch_title: String,
+    pub handed: NaiveDate,
+    pub due: NaiveDate,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub must_confirm: bool,
+    pub status: ReceiptStatus,
+    pub signed_by: Option<String>,
+    pub signed_on: Option<NaiveDate>,
+    /// in_person, slip, remote, app, cli
+    pub method: Option<String>,
+    pub on_behalf: bool,
+    pub note: Option<String>,
+    pub lines: Vec<ReceiptLine>,
 }
 
 /// What the UI needs to know at start.

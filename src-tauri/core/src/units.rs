@@ -233,6 +233,18 @@ impl Dao<'_> {
         Ok(ids)
     }
 
+    /// Ids of the units of `kind` (compared without diacritics) that exist on `day`.
+    pub(crate) fn units_of_kind(&self, kind: &str, day: NaiveDate) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT u.id FROM unit u JOIN unit_kind k ON k.id = u.kind_id
+             WHERE k.search_key = ?1 AND u.opened_on <= ?2 AND ?2 < u.closed_on",
+        )?;
+        let ids = stmt
+            .query_map(params![text::search_key(kind), day], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(ids)
+    }
+
     /// The id of the kind with this name (compared without diacritics),
     /// created when not seen before.
     pub(crate) fn kind_id(&self, name: &str) -> Result<i64> {

@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use giaonhan::import::Register;
 use giaonhan::model::{
-    Change, Classification, Confirmation, DocQty, NewBatch, NewDocument, NewUnit, OutstandingQuery, Reorganisation,
+    Change, Classification, ConfirmMethod, Confirmation, DeliveryMethod, DocQty, NewBatch, NewDocument, NewUnit,
+    OutstandingQuery, Reorganisation,
 };
 use giaonhan::store::today;
 use giaonhan::{Actor, Error, Store, DB_ENV};
@@ -40,18 +41,52 @@ enum Command {
     /// Batches: new.
     #[command(subcommand)]
     Batch(BatchCmd),
-    /// Records that a unit received a batch.
+    /// Records that a unit received a batch (or part of it), or declined it.
     Confirm {
-        #[arg(long)]
-        batch: String,
-        #[arg(long)]
-        unit: String,
+        #[arg(long, required_unless_present = "code")]
+        batch: Option<String>,
+        #[arg(long, required_unless_present = "code")]
+        unit: Option<String>,
+        /// The receipt code printed on the slip, instead of --batch and --unit.
+        #[arg(long, value_name = "RECEIPT_CODE", conflicts_with_all = ["batch", "unit"])]
+        code: Option<String>,
         /// Name of the person who signed.
         #[arg(long)]
         by: String,
         /// Date of the signature (default today).
         #[arg(long, value_name = "YYYY-MM-DD")]
         at: Option<NaiveDate>,
+        /// Copies actually received of one document (repeatable): a partial receipt.
+        #[arg(long = "qty", value_name = "SYMBOL:N", value_parser = parse_doc_qty_any)]
+        quantities: Vec<DocQty>,
+        /// The unit declined or returned the documents, for this reason.
+        #[arg(long, value_name = "REASON")]
+        decline: Option<String>,
+        /// The signer is not the unit's secretary (a deputy, an office staffer).
+        #[arg(long)]
+        on_behalf: bool,
+        /// How it arrived: in_person, slip, remote (default: cli).
+        #[arg(long, value_enum)]
+        method: Option<Method>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Puts a confirmed (partial, declined) receipt back to pending, with a reason.
+    Unconfirm {
+        #[arg(long, required_unless_present = "code")]
+        batch: Option<String>,
+        #[arg(long, required_unless_present = "code")]
+        unit: Option<String>,
+        #[arg(long, value_name = "RECEIPT_CODE", conflicts_with_all = ["batch", "unit"])]
+        code: Option<String>,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Shows the receipt behind a receipt code.
+    Receipt {
+        code: String,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
     },
     /// Lists every receipt not yet confirmed.
     Outstanding {
@@ -62,6 +97,28 @@ enum Command {
         as_of: Option<NaiveDate>,
         #[arg(long, value_enum)]
         format: Format,
+    },
+    /// Prints the delivery slips of a batch into one PDF.
+    Slips {
+        #[arg(long)]
+        batch: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// Slips per A4 page: 1, or 2 (A5 halves with a cut line).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+        per_page: u8,
+    },
+    /// Shows or sets the letterhead of printed documents.
+    Letterhead {
+        /// The parent body, e.g. "ĐẢNG BỘ TỈNH HÀ TĨNH".
+        #[arg(long)]
+        parent_body: Option<String>,
+        /// The issuing body, e.g. "BAN TUYÊN GIÁO VÀ DÂN VẬN TỈNH ỦY".
+        #[arg(long)]
+        issuing_body: Option<String>,
+        /// The place name of the date line, e.g. "Hà Tĩnh".
+        #[arg(long)]
+        place: Option<String>,
     },
     /// Loads the sample data into an empty database.
     Demo,
@@ -231,12 +288,68 @@ enum BatchCmd {
         #[arg(long = "doc", value_name = "SYMBOL:QTY", value_parser = parse_doc_qty, required = true)]
         docs: Vec<DocQty>,
         /// A recipient unit (repeatable).
-        #[arg(long = "unit", value_name = "CODE", required_unless_present = "subtree")]
+        #[arg(long = "unit", value_name = "CODE", required_unless_present_any = ["subtree", "kind"])]
         units: Vec<String>,
-        /// Every open unit without children under CODE.
+        /// Every open unit without children under CODE (repeatable).
         #[arg(long, value_name = "CODE")]
         subtree: Vec<String>,
+        /// Every open unit of this kind (repeatable).
+        #[arg(long, value_name = "KIND")]
+        kind: Vec<String>,
+        /// A unit that receives for information only, never outstanding (repeatable).
+        #[arg(long, value_name = "CODE")]
+        info_unit: Vec<String>,
+        #[arg(long, value_enum)]
+        method: Option<Delivery>,
+        /// Hand out more copies than are on hand, for this reason.
+        #[arg(long, value_name = "REASON")]
+        over_stock_reason: Option<String>,
     },
+    /// Cancels a batch (its confirmed receipts keep their record).
+    Cancel {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Lists the batches with their progress, as JSON.
+    List,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Delivery {
+    InPerson,
+    Post,
+    ViaCommune,
+    Electronic,
+}
+
+impl From<Delivery> for DeliveryMethod {
+    fn from(d: Delivery) -> DeliveryMethod {
+        match d {
+            Delivery::InPerson => DeliveryMethod::InPerson,
+            Delivery::Post => DeliveryMethod::Post,
+            Delivery::ViaCommune => DeliveryMethod::ViaCommune,
+            Delivery::Electronic => DeliveryMethod::Electronic,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Method {
+    InPerson,
+    Slip,
+    Remote,
+}
+
+impl From<Method> for ConfirmMethod {
+    fn from(m: Method) -> ConfirmMethod {
+        match m {
+            Method::InPerson => ConfirmMethod::InPerson,
+            Method::Slip => ConfirmMethod::Slip,
+            Method::Remote => ConfirmMethod::Remote,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -253,6 +366,21 @@ fn parse_doc_qty(s: &str) -> Result<DocQty, String> {
         .trim()
         .parse::<u32>()
         .map_err(|_| format!("«{qty}»: số bản phải là số nguyên dương"))?;
+    Ok(DocQty {
+        symbol: symbol.to_owned(),
+        quantity,
+    })
+}
+
+/// SYMBOL:N where N may be 0 (nothing of that document arrived).
+fn parse_doc_qty_any(s: &str) -> Result<DocQty, String> {
+    let (symbol, qty) = s
+        .rsplit_once(':')
+        .ok_or_else(|| format!("«{s}»: cần dạng SỐ-KÝ-HIỆU:SỐ-BẢN, ví dụ 05-KH/HU:1"))?;
+    let quantity = qty
+        .trim()
+        .parse::<u32>()
+        .map_err(|_| format!("«{qty}»: số bản phải là số nguyên không âm"))?;
     Ok(DocQty {
         symbol: symbol.to_owned(),
         quantity,
@@ -440,6 +568,10 @@ fn run(cli: Cli) -> Result<(), Error> {
             docs,
             units,
             subtree,
+            kind,
+            info_unit,
+            method,
+            over_stock_reason,
         }) => {
             let input = NewBatch {
                 code,
@@ -449,23 +581,87 @@ fn run(cli: Cli) -> Result<(), Error> {
                 documents: docs,
                 units,
                 subtrees: subtree,
+                kinds: kind,
+                info_units: info_unit,
+                overrides: Vec::new(),
+                method: method.map(Into::into).unwrap_or_default(),
+                over_stock_reason,
             };
             let batch = store.create_batch(&actor, input)?;
             println!("{}: {} đơn vị nhận", batch.code, batch.recipients);
         }
-        Command::Confirm { batch, unit, by, at } => {
-            store.confirm(
-                &actor,
-                Confirmation {
-                    batch,
-                    unit_code: unit,
-                    by,
-                    on: at,
-                },
-            )?;
+        Command::Batch(BatchCmd::Cancel { code, reason }) => store.cancel_batch(&actor, &code, &reason)?,
+        Command::Batch(BatchCmd::List) => print(Format::Json, &store.list_batches()?)?,
+        Command::Confirm {
+            batch,
+            unit,
+            code,
+            by,
+            at,
+            quantities,
+            decline,
+            on_behalf,
+            method,
+            note,
+        } => {
+            let c = Confirmation {
+                batch: batch.unwrap_or_default(),
+                unit_code: unit.unwrap_or_default(),
+                by,
+                on: at,
+                receipt_code: code,
+                method: method.map(Into::into),
+                quantities,
+                decline,
+                on_behalf,
+                note,
+            };
+            store.confirm(&actor, c)?;
         }
+        Command::Unconfirm {
+            batch,
+            unit,
+            code,
+            reason,
+        } => {
+            let c = Confirmation {
+                batch: batch.unwrap_or_default(),
+                unit_code: unit.unwrap_or_default(),
+                receipt_code: code,
+                ..Confirmation::default()
+            };
+            store.undo_confirmation(&actor, c, &reason)?;
+        }
+        Command::Receipt { code, format } => print(format, &[store.receipt(&code)?])?,
         Command::Outstanding { batch, as_of, format } => {
             print(format, &store.outstanding(&OutstandingQuery { batch, as_of })?)?
+        }
+        Command::Slips { batch, out, per_page } => {
+            let pdf = store.slips(&batch, per_page)?;
+            std::fs::write(&out, pdf)
+                .map_err(|e| Error::Io(std::io::Error::new(e.kind(), format!("{}: {e}", out.display()))))?;
+            println!("{}", out.display());
+        }
+        Command::Letterhead {
+            parent_body,
+            issuing_body,
+            place,
+        } => {
+            let mut l = store.letterhead()?;
+            let changed = parent_body.is_some() || issuing_body.is_some() || place.is_some();
+            if let Some(v) = parent_body {
+                l.parent_body = giaonhan::text::clean(&v);
+            }
+            if let Some(v) = issuing_body {
+                l.issuing_body = giaonhan::text::clean(&v);
+            }
+            if let Some(v) = place {
+                l.place = giaonhan::text::clean(&v);
+            }
+            if changed {
+                store.set_letterhead(&actor, &l)?;
+            }
+            print(Format::Json, &[l])?;
         }
         Command::Demo => {
             store.load_demo(&actor)?;

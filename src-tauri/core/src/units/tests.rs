@@ -250,6 +250,7 @@ fn merge_moves_children_and_open_receipts_to_the_successor() {
         NewDocument {
             symbol: "05-KH/HU".into(),
             title: "Kế hoạch".into(),
+            copies_received: 10,
             ..Default::default()
         },
     )
@@ -267,6 +268,7 @@ fn merge_moves_children_and_open_receipts_to_the_successor() {
             }],
             units: vec!["XA".into()],
             subtrees: vec![],
+            ..NewBatch::default()
         },
     )
     .expect("batch");
@@ -315,6 +317,7 @@ fn merge_moves_children_and_open_receipts_to_the_successor() {
         unit_code: "AB".into(),
         by: "Lê Văn C".into(),
         on: None,
+        ..Default::default()
     };
     s.confirm(&a, c).expect("confirm in place");
     assert!(s.outstanding(&OutstandingQuery::default()).expect("list").is_empty());
@@ -333,6 +336,7 @@ fn merge_moves_children_and_open_receipts_to_the_successor() {
             }],
             units: vec!["XB".into()],
             subtrees: vec![],
+            ..NewBatch::default()
         },
     );
     assert!(matches!(err, Err(Error::Invalid { field, .. }) if field == "units"));
