@@ -104,6 +104,16 @@ fn qr_svg(text: &str) -> Result<String> {
 /// All slips of a batch in one PDF: one slip per A4 page, or with `per_page`
 /// 2 two A5-height slips per A4 page with a cut line between them.
 pub fn slips_pdf(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip], per_page: u8) -> Result<Vec<u8>> {
+    compile_slips(letterhead, batch, slips, per_page).map(|(pdf, _warnings)| pdf)
+}
+
+/// [`slips_pdf`] with typst's warnings (tests assert there are none).
+fn compile_slips(
+    letterhead: &Letterhead,
+    batch: &SlipBatch,
+    slips: &[Slip],
+    per_page: u8,
+) -> Result<(Vec<u8>, Vec<String>)> {
     if !matches!(per_page, 1 | 2) {
         return Err(Error::invalid("per_page", "mỗi trang in 1 hoặc 2 phiếu"));
     }
@@ -146,7 +156,7 @@ pub fn slips_pdf(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip], per
         slips,
     };
     let json = serde_json::to_vec(&data)?;
-    compile(TEMPLATE, &[("data.json", json)]).map(|(pdf, _warnings)| pdf)
+    compile(TEMPLATE, &[("data.json", json)])
 }
 
 #[cfg(test)]
@@ -233,7 +243,9 @@ mod tests {
         let slips = three_slips();
         let lh = Letterhead::default();
         let dir = tempfile::tempdir().unwrap();
-        let path = write(slips_pdf(&lh, &batch(), &slips, 1).unwrap(), &dir, "slips.pdf");
+        let (pdf, warnings) = compile_slips(&lh, &batch(), &slips, 1).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let path = write(pdf, &dir, "slips.pdf");
         assert_eq!(page_count(&path), 3, "one slip per page");
         let text = pdf_text(&path);
         let pages: Vec<&str> = text.split('\u{c}').collect();
@@ -323,11 +335,9 @@ mod tests {
     fn two_slips_per_page_share_an_a4_page_with_a_cut_line() {
         let slips = three_slips();
         let dir = tempfile::tempdir().unwrap();
-        let path = write(
-            slips_pdf(&Letterhead::default(), &batch(), &slips, 2).unwrap(),
-            &dir,
-            "slips2.pdf",
-        );
+        let (pdf, warnings) = compile_slips(&Letterhead::default(), &batch(), &slips, 2).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let path = write(pdf, &dir, "slips2.pdf");
         let png = render_page(&path, 1, &artifacts_dir().join("slips-2up-page1"));
         assert_eq!(page_count(&path), 2);
         let text = pdf_text(&path);
@@ -373,8 +383,15 @@ mod tests {
         assert_eq!(pages.len(), 4, "{text}");
         assert!(pages[0].contains("7K3M-9QXA") && !pages[0].contains("R2D2-C3P0"));
         assert!(pages[2].contains("Số, ký hiệu"), "header repeated:\n{}", pages[2]);
+        assert!(
+            pages[2]
+                .contains("Phiếu giao nhận của Chi bộ Thôn #1 [Phúc Đồng] ] (HK-PD-01), mã nhận R2D2-C3P0 (tiếp theo)"),
+            "continuation names the unit:\n{}",
+            pages[2]
+        );
+        assert!(!pages[1].contains("(tiếp theo)"), "not on the slip's first page");
         assert!(pages[3].contains("ZX81-ABCD"));
-        render_page(&path, 2, &artifacts_dir().join("slips-long-page2"));
+        render_page(&path, 3, &artifacts_dir().join("slips-long-page3"));
     }
 
     #[test]
