@@ -14,6 +14,9 @@ use crate::store::{new_uid, now_utc, today, Actor, Dao, Store};
 use crate::text;
 use crate::units::fmt_date;
 
+/// A receipt a confirmation touches: (receipt id, status, unit code).
+type ReceiptRef = (i64, String, String);
+
 /// Days between handout and due date when the user gives none.
 pub const DEFAULT_DUE_DAYS: u64 = 7;
 
@@ -244,10 +247,10 @@ impl Dao<'_> {
                 };
                 add_receipt.execute(params![new_uid(), batch_id, unit_id, rcode, must_confirm, per_unit])?;
                 let receipt_id = self.conn.last_insert_rowid();
-                for d in 0..docs.len() {
+                for (d, doc) in docs.iter().enumerate() {
                     let q = qty(unit_id, d);
                     if q > 0 {
-                        add_line.execute(params![receipt_id, docs[d].0, q])?;
+                        add_line.execute(params![receipt_id, doc.0, q])?;
                     }
                 }
             }
@@ -291,7 +294,7 @@ impl Dao<'_> {
     /// The receipts a confirmation speaks for: the one named by its code, or
     /// the unit's own in the batch plus those of units merged into it (it
     /// signs in their place: "nhận thay"). Returns (receipt id, batch, unit code).
-    fn receipts_for(&self, c: &Confirmation) -> Result<(Batch, String, Vec<(i64, String, String)>)> {
+    fn receipts_for(&self, c: &Confirmation) -> Result<(Batch, String, Vec<ReceiptRef>)> {
         if let Some(raw) = c.receipt_code.as_deref().filter(|s| !s.trim().is_empty()) {
             let code = receipt_code::parse(raw)
                 .map_err(|e| Error::invalid("receipt_code", format!("«{}»: {e}", raw.trim())))?;

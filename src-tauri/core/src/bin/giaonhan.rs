@@ -246,8 +246,8 @@ enum DocCmd {
         title: String,
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<NaiveDate>,
-        /// Copies received.
-        #[arg(long, default_value_t = 0)]
+        /// Copies received ("2000" or "2.000").
+        #[arg(long, default_value = "0", value_parser = giaonhan::tabular::parse_count)]
         copies: u32,
         /// normal, secret, top_secret, absolute (or Thường, Mật, Tối mật, Tuyệt mật).
         #[arg(long, value_parser = parse_classification, default_value = "normal")]

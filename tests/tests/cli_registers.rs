@@ -1,0 +1,516 @@
+//! Command-line tests of the registers and the receipt workflow, through the
+//! real `giaonhan` binary on temporary databases: import with errors at
+//! FILE:ROW:COLUMN and nothing written, idempotent re-import, the tree as of a
+//! date, merge, search without diacritics, every way of confirming, the
+//! tamper-evident log, and the delivery slips PDF read back with `pdftotext`
+//! and its QR code decoded with `zbarimg`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("create temp dir");
+    let path = dir.path().join("cli.sqlite3");
+    (dir, path)
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    Command::new(giaonhan_tests::binary("giaonhan"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("GIAONHAN_DB")
+        .output()
+        .expect("run giaonhan")
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = run(db, args);
+    assert!(
+        out.status.success(),
+        "giaonhan {args:?} failed:\nstdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 stdout")
+}
+
+fn fails(db: &Path, args: &[&str]) -> String {
+    let out = run(db, args);
+    assert!(!out.status.success(), "giaonhan {args:?} should fail");
+    String::from_utf8(out.stderr).expect("UTF-8 stderr")
+}
+
+fn json(db: &Path, args: &[&str]) -> Vec<Value> {
+    let out = ok(db, args);
+    match serde_json::from_str::<Value>(&out).expect("JSON output") {
+        Value::Array(items) => items,
+        other => panic!("expected an array, got {other}"),
+    }
+}
+
+fn count(db: &Path, table: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).expect("open db");
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .expect("count")
+}
+
+const UNITS_BAD: &str = "\u{feff}Mã;Tên;Mã cấp trên;Loại;Bí thư\n\
+CB1;Chi bộ thôn Trung Hòa;XA;Chi bộ;Nguyễn Văn A\n\
+XA;Đảng bộ xã Hương Khê;;Đảng bộ cơ sở;\n\
+CB2;Chi bộ thôn Đông;XA;Chi bộ;\n\
+CB2;Chi bộ trùng;XA;Chi bộ;\n\
+CB3;;XA;Chi bộ;\n\
+CB4;Chi bộ mồ côi;KHONGCO;Chi bộ;\n";
+
+#[test]
+fn unit_import_reports_every_bad_row_and_writes_nothing() {
+    let (dir, db) = temp_db();
+    ok(&db, &["init"]);
+    let file = dir.path().join("don-vi.csv");
+    std::fs::write(&file, UNITS_BAD).expect("write csv");
+    let file_arg = file.to_str().expect("utf-8 path");
+    let stderr = fails(&db, &["unit", "import", file_arg]);
+    assert!(stderr.contains("don-vi.csv:5:Mã:"), "{stderr}");
+    assert!(stderr.contains("trùng với dòng 4"), "{stderr}");
+    assert!(stderr.contains("don-vi.csv:6:Tên:"), "{stderr}");
+    assert!(
+        stderr.contains("don-vi.csv:7:Mã cấp trên:") && stderr.contains("KHONGCO"),
+        "{stderr}"
+    );
+    assert_eq!(count(&db, "unit"), 0, "nothing written");
+
+    // Fixed file: a child before its parent is fine; a re-import changes nothing.
+    let good: String = UNITS_BAD.lines().take(4).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&file, good).expect("write csv");
+    let dry = ok(&db, &["unit", "import", file_arg, "--dry-run"]);
+    assert!(dry.contains("sẽ thêm 3"), "{dry}");
+    assert_eq!(count(&db, "unit"), 0, "a dry run writes nothing");
+    ok(&db, &["unit", "import", file_arg]);
+    assert_eq!(count(&db, "unit"), 3);
+    let again = ok(&db, &["unit", "import", file_arg]);
+    assert!(again.contains("không có gì thay đổi"), "{again}");
+    assert_eq!(count(&db, "unit"), 3);
+
+    let list = json(&db, &["unit", "list", "--format", "json"]);
+    let rows: Vec<(String, Option<String>, u64)> = list
+        .iter()
+        .map(|u| {
+            (
+                u["code"].as_str().unwrap_or("").to_owned(),
+                u["parent"].as_str().map(str::to_owned),
+                u["depth"].as_u64().unwrap_or(9),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("XA".to_owned(), None, 0),
+            ("CB2".to_owned(), Some("XA".to_owned()), 1),
+            ("CB1".to_owned(), Some("XA".to_owned()), 1)
+        ],
+        "depth-first, Đông before Trung Hòa"
+    );
+    assert_eq!(list[2]["secretary"], "Nguyễn Văn A");
+}
+
+#[test]
+fn documents_import_xlsx_round_trip_and_symbol_checks() {
+    let (dir, db) = temp_db();
+    ok(
+        &db,
+        &[
+            "doc",
+            "add",
+            "--symbol",
+            "05-KH/HU",
+            "--title",
+            "Kế hoạch học tập",
+            "--copies",
+            "2.000",
+        ],
+    );
+    let csv = dir.path().join("van-ban.csv");
+    std::fs::write(
+        &csv,
+        "Số ký hiệu,Trích yếu,Ngày,Số bản,Độ mật\n45-CT/TW,Chỉ thị 45,14/04/2025,60,Thường\n\
+         369-CV/BTGTU,Công văn,2026-10-02,\"1.500\",mat\nsai,Hỏng,31/02/2024,x,Siêu mật\n",
+    )
+    .expect("write");
+    let err = fails(&db, &["doc", "import", csv.to_str().expect("path")]);
+    for needle in [
+        "van-ban.csv:4:Số ký hiệu:",
+        "van-ban.csv:4:Ngày:",
+        "van-ban.csv:4:Số bản:",
+        "van-ban.csv:4:Độ mật:",
+    ] {
+        assert!(err.contains(needle), "{needle} in {err}");
+    }
+    assert_eq!(count(&db, "document"), 1);
+
+    // Export to XLSX and import it into a fresh database: same register.
+    let xlsx = dir.path().join("so.xlsx");
+    ok(&db, &["doc", "export", "--out", xlsx.to_str().expect("path")]);
+    let (_d2, db2) = temp_db();
+    let out = ok(&db2, &["doc", "import", xlsx.to_str().expect("path")]);
+    assert!(out.contains("đã thêm 1"), "{out}");
+    let docs = json(&db2, &["doc", "list", "--format", "json"]);
+    assert_eq!(docs[0]["symbol"], "05-KH/HU");
+    assert_eq!(docs[0]["copies_received"], 2000);
+
+    // An unknown body is accepted with a warning; a malformed symbol refused with the reason.
+    let out = run(&db, &["doc", "add", "--symbol", "7-KH/XYZ", "--title", "Lạ"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("XYZ"));
+    let err = fails(&db, &["doc", "add", "--symbol", "KH-05", "--title", "Sai"]);
+    assert!(err.contains("symbol"), "{err}");
+    let err = fails(&db, &["doc", "add", "--symbol", "05-KH/HU", "--title", "Trùng"]);
+    assert!(err.contains("đã có"), "{err}");
+    ok(
+        &db,
+        &[
+            "doc",
+            "add",
+            "--symbol",
+            "05-KH/HU",
+            "--title",
+            "Khóa sau",
+            "--term",
+            "XXI",
+        ],
+    );
+}
+
+fn province(db: &Path) {
+    for (code, name, parent) in [
+        ("T", "Đảng bộ tỉnh", None),
+        ("XA", "Đảng bộ xã Hương Khê", Some("T")),
+        ("XB", "Đảng bộ xã Hòa Hải", Some("T")),
+        ("XC", "Đảng bộ xã Hương Hòa", Some("T")),
+        ("A1", "Chi bộ thôn Một", Some("XA")),
+        ("B1", "Chi bộ thôn Hai", Some("XB")),
+    ] {
+        let mut args = vec!["unit", "add", "--code", code, "--name", name];
+        if let Some(p) = parent {
+            args.extend(["--parent", p]);
+        }
+        ok(db, &args);
+    }
+}
+
+#[test]
+fn merge_history_and_search() {
+    let (_dir, db) = temp_db();
+    province(&db);
+    ok(
+        &db,
+        &[
+            "doc",
+            "add",
+            "--symbol",
+            "05-KH/TU",
+            "--title",
+            "Kế hoạch",
+            "--copies",
+            "10",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "batch",
+            "new",
+            "--code",
+            "Đ1",
+            "--title",
+            "Đợt 1",
+            "--handed",
+            "2025-05-02",
+            "--due",
+            "2025-05-09",
+            "--doc",
+            "05-KH/TU:1",
+            "--subtree",
+            "T",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "unit",
+            "merge",
+            "--from",
+            "XA",
+            "--from",
+            "XB",
+            "--into",
+            "XC",
+            "--on",
+            "2025-07-01",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "unit",
+            "rename",
+            "--code",
+            "A1",
+            "--name",
+            "Chi bộ thôn Trung Hòa",
+            "--on",
+            "2025-07-01",
+        ],
+    );
+
+    let before = json(&db, &["unit", "list", "--as-of", "2025-06-30", "--format", "json"]);
+    let after = json(&db, &["unit", "list", "--as-of", "2025-07-01", "--format", "json"]);
+    let parent_of = |list: &[Value], code: &str| {
+        list.iter()
+            .find(|u| u["code"] == code)
+            .map(|u| u["parent"].as_str().unwrap_or("").to_owned())
+    };
+    assert_eq!(parent_of(&before, "A1").as_deref(), Some("XA"));
+    assert_eq!(parent_of(&after, "A1").as_deref(), Some("XC"));
+    assert!(parent_of(&after, "XA").is_none(), "a merged unit is closed");
+    let a1 = after.iter().find(|u| u["code"] == "A1").expect("A1");
+    assert_eq!(a1["name"], "Chi bộ thôn Trung Hòa");
+
+    // Search without diacritics; old and new tone placement alike.
+    let found = json(&db, &["unit", "search", "huong hoa", "--format", "json"]);
+    assert_eq!(found[0]["code"], "XC");
+    let found = json(&db, &["unit", "search", "HOÀ", "--format", "json"]);
+    assert!(found.iter().any(|u| u["code"] == "XC"));
+
+    // Past receipts stay with the unit that received them.
+    let out = json(&db, &["outstanding", "--format", "json", "--as-of", "2025-08-01"]);
+    assert_eq!(out.len(), 3, "A1, B1 and XC's own… {out:?}");
+    assert!(out.iter().all(|r| r["unit_code"] != "XA"));
+}
+
+#[test]
+fn every_way_of_confirming_and_the_tamper_evident_log() {
+    let (dir, db) = temp_db();
+    province(&db);
+    ok(
+        &db,
+        &[
+            "unit",
+            "add",
+            "--code",
+            "A2",
+            "--name",
+            "Chi bộ thôn Ba",
+            "--parent",
+            "XA",
+            "--secretary",
+            "Nguyễn Văn Bí",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "doc",
+            "add",
+            "--symbol",
+            "05-KH/TU",
+            "--title",
+            "Kế hoạch học tập",
+            "--copies",
+            "20",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "doc",
+            "add",
+            "--symbol",
+            "45-CT/TW",
+            "--title",
+            "Chỉ thị đại hội",
+            "--copies",
+            "20",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "batch",
+            "new",
+            "--code",
+            "Đợt 2/2022",
+            "--title",
+            "Học tập Nghị quyết",
+            "--handed",
+            "2022-08-02",
+            "--due",
+            "2022-08-09",
+            "--doc",
+            "05-KH/TU:2",
+            "--doc",
+            "45-CT/TW:1",
+            "--subtree",
+            "T",
+        ],
+    );
+    let rows = json(&db, &["outstanding", "--format", "json", "--as-of", "2022-08-12"]);
+    assert_eq!(rows.len(), 4);
+    assert!(rows
+        .iter()
+        .all(|r| r["status"] == "pending" && r["receipt_code"].as_str().is_some_and(|c| c.len() == 8)));
+    let code_of = |unit: &str| {
+        rows.iter()
+            .find(|r| r["unit_code"] == unit)
+            .and_then(|r| r["receipt_code"].as_str())
+            .expect("code")
+            .to_owned()
+    };
+
+    // By receipt code, partially.
+    ok(
+        &db,
+        &[
+            "confirm",
+            "--code",
+            &code_of("A1"),
+            "--by",
+            "Trần Thị B",
+            "--qty",
+            "05-KH/TU:1",
+            "--at",
+            "2022-08-05",
+        ],
+    );
+    // Declined.
+    ok(
+        &db,
+        &[
+            "confirm",
+            "--batch",
+            "Đợt 2/2022",
+            "--unit",
+            "B1",
+            "--by",
+            "Lê C",
+            "--decline",
+            "Sai đối tượng",
+        ],
+    );
+    // On behalf, by a deputy.
+    ok(
+        &db,
+        &[
+            "confirm",
+            "--batch",
+            "Đợt 2/2022",
+            "--unit",
+            "A2",
+            "--by",
+            "Phạm Phó",
+            "--on-behalf",
+        ],
+    );
+    // A typo in the code is caught.
+    let mut typo: Vec<char> = code_of("XC").chars().collect();
+    typo[0] = if typo[0] == '7' { '8' } else { '7' };
+    let typo: String = typo.into_iter().collect();
+    let err = fails(&db, &["confirm", "--code", &typo, "--by", "X"]);
+    assert!(err.contains("receipt_code"), "{err}");
+
+    let left = json(&db, &["outstanding", "--format", "json", "--as-of", "2022-08-12"]);
+    let status: Vec<(String, String)> = left
+        .iter()
+        .map(|r| {
+            (
+                r["unit_code"].as_str().unwrap_or("").into(),
+                r["status"].as_str().unwrap_or("").into(),
+            )
+        })
+        .collect();
+    assert!(status.contains(&("A1".into(), "partial".into())), "{status:?}");
+    assert!(status.contains(&("B1".into(), "declined".into())), "{status:?}");
+    assert!(status.contains(&("XC".into(), "pending".into())), "{status:?}");
+    assert!(!status.iter().any(|(u, _)| u == "A2"), "{status:?}");
+    let receipt = json(&db, &["receipt", &code_of("A2")]);
+    assert_eq!(receipt[0]["on_behalf"], true);
+    assert_eq!(receipt[0]["status"], "confirmed");
+
+    // Slips: every unit, exact Vietnamese text, and a QR code that decodes back.
+    let pdf = dir.path().join("phieu.pdf");
+    ok(
+        &db,
+        &["slips", "--batch", "Đợt 2/2022", "--out", pdf.to_str().expect("path")],
+    );
+    let text = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8(text.stdout).expect("UTF-8 text");
+    for needle in [
+        "PHIẾU GIAO NHẬN TÀI LIỆU",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "Chi bộ thôn Ba",
+        "Kế hoạch học tập",
+        "45-CT/TW",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from the slips");
+    }
+    let label = "Mã nhận: ";
+    let first = text
+        .find(label)
+        .map(|i| text[i + label.len()..].chars().take(9).collect::<String>())
+        .expect("code line");
+    let printed = first.replace('-', "");
+    let png = dir.path().join("p");
+    let st = Command::new("pdftoppm")
+        .args(["-r", "150", "-png", "-f", "1", "-l", "1"])
+        .arg(&pdf)
+        .arg(&png)
+        .status()
+        .expect("pdftoppm");
+    assert!(st.success());
+    let page = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "png"))
+        .expect("page PNG");
+    let qr = Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(&page)
+        .output()
+        .expect("zbarimg (zbar-tools)");
+    assert_eq!(
+        String::from_utf8_lossy(&qr.stdout).trim(),
+        printed.trim(),
+        "QR decodes to the printed code"
+    );
+    let _ = std::fs::copy(&page, giaonhan_tests::artifacts_dir().join("slip-page-1.png"));
+
+    // The log verifies; an edit behind the app's back is caught and named.
+    let out = ok(&db, &["verify"]);
+    assert!(out.contains("nguyên vẹn"), "{out}");
+    {
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        conn.execute_batch("DROP TRIGGER audit_log_no_update")
+            .expect("an attacker drops the trigger");
+        conn.execute("UPDATE audit_log SET actor = 'kẻ gian' WHERE id = 3", [])
+            .expect("tamper");
+    }
+    let err = fails(&db, &["verify"]);
+    assert!(err.contains("dòng 3"), "{err}");
+}
+
+#[test]
+fn the_audit_log_refuses_updates_and_deletes() {
+    let (_dir, db) = temp_db();
+    province(&db);
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    assert!(conn.execute("UPDATE audit_log SET actor = 'x'", []).is_err());
+    assert!(conn.execute("DELETE FROM audit_log", []).is_err());
+}
