@@ -1,8 +1,12 @@
 //! Helpers shared by the integration and end-to-end tests of Sổ Giao Nhận:
 //! where the built binaries are, where artifacts go, and reading a database file
-//! directly (without the core) to see what really was stored.
+//! directly (without the core) to see what really was stored; and, in [`e2e`],
+//! the plumbing of the end-to-end tests that drive the real window.
 
 use std::path::{Path, PathBuf};
+
+#[cfg(target_os = "linux")]
+pub mod e2e;
 
 /// The directory holding the workspace's built binaries (`target/debug`), derived
 /// from the running test executable (`target/debug/deps/<test>-<hash>`).

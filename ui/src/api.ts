@@ -14,7 +14,14 @@ import type { NewDocument } from "./bindings/NewDocument";
 import type { NewUnit } from "./bindings/NewUnit";
 import type { OutstandingQuery } from "./bindings/OutstandingQuery";
 import type { OutstandingRow } from "./bindings/OutstandingRow";
+import type { ImportReport } from "./bindings/ImportReport";
+import type { NewSigner } from "./bindings/NewSigner";
+import type { Register } from "./bindings/Register";
+import type { Reorganisation } from "./bindings/Reorganisation";
+import type { Signer } from "./bindings/Signer";
 import type { Unit } from "./bindings/Unit";
+import type { UnitEdit } from "./bindings/UnitEdit";
+import type { UnitEvent } from "./bindings/UnitEvent";
 import type { UnitKind } from "./bindings/UnitKind";
 
 export type { ApiError };
@@ -71,3 +78,38 @@ export const outstanding = (query: OutstandingQuery): Promise<OutstandingRow[]> 
 export const confirmReceipt = async (confirmation: Confirmation): Promise<void> => {
   await call<null>("confirm_receipt", { confirmation });
 };
+
+// ---- unit tree, reorganisation, signers, kinds ---------------------------
+
+export const searchUnits = (query: string, limit: number): Promise<Unit[]> => call("search_units", { query, limit });
+
+export const unitsAsOf = (day: string): Promise<Unit[]> => call("units_as_of", { day });
+
+export const getUnit = (code: string): Promise<Unit> => call("get_unit", { code });
+
+export const editUnit = (edit: UnitEdit): Promise<Unit> => call("edit_unit", { edit });
+
+export const reorganise = async (reorganisation: Reorganisation): Promise<void> => {
+  await call<null>("reorganise", { reorganisation });
+};
+
+export const unitHistory = (code: string): Promise<UnitEvent[]> => call("unit_history", { code });
+
+export const unitSigners = (code: string): Promise<Signer[]> => call("unit_signers", { code });
+
+export const setSigner = async (signer: NewSigner): Promise<void> => {
+  await call<null>("set_signer", { signer });
+};
+
+export const saveKind = async (old: string | null, name: string): Promise<void> => {
+  await call<null>("save_kind", { old, name });
+};
+
+// ---- import and export ----------------------------------------------------
+
+export const importRegister = (register: Register, fileName: string, bytes: number[], dryRun: boolean): Promise<ImportReport> =>
+  call("import_register", { register, fileName, bytes, dryRun });
+
+/** Opens a native save dialog and writes the register (or an empty template); the path, or null when cancelled. */
+export const saveRegister = (register: Register, template: boolean, xlsx: boolean): Promise<string | null> =>
+  call("save_register", { register, template, xlsx });

@@ -1,4 +1,4 @@
-// Entry point: wires the four screens, navigation (buttons and Alt+1..4), the
+// Entry point: wires the five screens, navigation (buttons and Alt+1..5), the
 // first-run demo offer, and the start-up sequence (app_status, then the lists).
 import "./style.css";
 
@@ -7,13 +7,14 @@ import { byId } from "./dom";
 import { announce, clearErrors, showError } from "./feedback";
 import { batchScreen } from "./screens/batch";
 import { documentsScreen } from "./screens/documents";
+import { importScreen } from "./screens/import";
 import { outstandingScreen } from "./screens/outstanding";
 import type { Screen, ScreenKey } from "./screens/screen";
 import { unitsScreen } from "./screens/units";
 import { reload } from "./store";
 
-/** In navigation order: Alt+1 … Alt+4. */
-const screens: Screen[] = [unitsScreen(), documentsScreen(), batchScreen(), outstandingScreen()];
+/** In navigation order: Alt+1 … Alt+5. */
+const screens: Screen[] = [unitsScreen(), documentsScreen(), batchScreen(), outstandingScreen(), importScreen()];
 let current: Screen = screens[0]!;
 
 function screenOf(key: ScreenKey): Screen {
@@ -39,9 +40,9 @@ for (const s of screens) {
   byId(`nav-${s.key}`, HTMLButtonElement).addEventListener("click", () => show(s.key));
 }
 
-/** 1..4 for Alt+digit (top row or keypad), else 0. */
+/** 1..5 for Alt+digit (top row or keypad), else 0. */
 function shortcutDigit(e: KeyboardEvent): number {
-  const m = /^(?:Digit|Numpad)([1-4])$/.exec(e.code) ?? /^([1-4])$/.exec(e.key);
+  const m = /^(?:Digit|Numpad)([1-5])$/.exec(e.code) ?? /^([1-5])$/.exec(e.key);
   return m ? Number(m[1]) : 0;
 }
 

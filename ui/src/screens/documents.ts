@@ -1,19 +1,38 @@
-// Screen "Văn bản": documents received, with copies still on hand, and the form
-// that registers a new one. Only metadata: never the content of a secret document.
+// Screen "Văn bản": documents received, with copies still on hand, filters (type,
+// issuing body, year, classification, text without diacritics), columns sorted
+// in Vietnamese order, and the form that registers a new one. Only metadata:
+// never the content of a secret document.
 import { addDocument, toApiError } from "../api";
 import type { Classification } from "../bindings/Classification";
 import type { Document as RegDocument } from "../bindings/Document";
 import { byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
-import { CLASSIFICATION_LABEL, clean, formatDate, formatNumber, parseCount, parseDate } from "../format";
+import { CLASSIFICATION_LABEL, clean, formatDate, formatNumber, optional, parseCount, parseDate, searchKey } from "../format";
 import { data, onChange, reload } from "../store";
 import { guarded, type Screen } from "./screen";
 
-/** Usual shape of a party document symbol: NUMBER-TYPE/BODY, e.g. 05-KH/HU, 399-QĐ/TW. */
-const USUAL_SYMBOL = /^\d+[a-z]?-\p{Lu}\p{L}*(\/[\p{Lu}\d][\p{L}\d]*)+$/u;
-
 function isClassification(v: string): v is Classification {
   return v in CLASSIFICATION_LABEL;
+}
+
+type SortKey = "symbol" | "title" | "date";
+
+const collator = new Intl.Collator("vi");
+const symbolCollator = new Intl.Collator("vi", { numeric: true });
+
+/** Compares two documents on one column, ascending; missing dates last. */
+function compare(key: SortKey, a: RegDocument, b: RegDocument): number {
+  switch (key) {
+    case "symbol":
+      return symbolCollator.compare(a.symbol, b.symbol) || a.term.localeCompare(b.term);
+    case "title":
+      return collator.compare(a.title, b.title) || symbolCollator.compare(a.symbol, b.symbol);
+    case "date":
+      if (a.issued_on === b.issued_on) return symbolCollator.compare(a.symbol, b.symbol);
+      if (a.issued_on === null) return 1;
+      if (b.issued_on === null) return -1;
+      return a.issued_on < b.issued_on ? -1 : 1;
+  }
 }
 
 export function documentsScreen(): Screen {
@@ -25,6 +44,15 @@ export function documentsScreen(): Screen {
   const classification = byId("doc-classification", HTMLSelectElement);
   const table = byId("documents-table", HTMLTableElement);
   const count = byId("documents-count", HTMLSpanElement);
+  const term = byId("doc-term", HTMLInputElement);
+  const fText = byId("doc-filter-text", HTMLInputElement);
+  const fType = byId("doc-filter-type", HTMLSelectElement);
+  const fIssuer = byId("doc-filter-issuer", HTMLSelectElement);
+  const fYear = byId("doc-filter-year", HTMLSelectElement);
+  const fClass = byId("doc-filter-class", HTMLSelectElement);
+  const filters = byId("doc-filters", HTMLFormElement);
+  let sortKey: SortKey | null = null;
+  let sortAsc = true;
 
   const fields: Record<string, HTMLElement> = {
     symbol,
@@ -32,6 +60,7 @@ export function documentsScreen(): Screen {
     issued_on: date,
     copies_received: copies,
     classification,
+    term,
   };
   const resolve: FieldResolver = (field) => fields[field] ?? null;
 
@@ -57,11 +86,10 @@ export function documentsScreen(): Screen {
           issued_on: issued,
           copies_received: n,
           classification: isClassification(cls) ? cls : "normal",
+          term: optional(term.value),
         });
         form.reset();
-        const warn = USUAL_SYMBOL.test(doc.symbol)
-          ? ""
-          : " Lưu ý: số ký hiệu không theo dạng thường gặp SỐ-LOẠI/CƠ QUAN (ví dụ 05-KH/HU); hãy kiểm tra lại.";
+        const warn = doc.warnings.length ? ` Lưu ý: ${doc.warnings.join(" ")}` : "";
         announce(`Đã thêm văn bản ${doc.symbol}.${warn}`);
         symbol.focus();
         await reload("documents");
@@ -74,10 +102,23 @@ export function documentsScreen(): Screen {
   function row(d: RegDocument): HTMLTableRowElement {
     const onHand = Number(d.copies_on_hand);
     const secret = d.classification !== "normal";
+    const warning = d.warnings.length ? d.warnings.join(" ") : null;
     return h(
       "tr",
       { "data-symbol": d.symbol, class: secret ? "classified" : null },
-      h("th", { scope: "row", class: "code" }, d.symbol),
+      h(
+        "th",
+        { scope: "row", class: "code" },
+        d.symbol,
+        warning
+          ? h(
+              "span",
+              { class: "warn-mark", title: warning, role: "img", "aria-label": `Lưu ý: ${warning}` },
+              " ⚠",
+            )
+          : null,
+        d.term ? h("span", { class: "sub" }, `Khóa ${d.term}`) : null,
+      ),
       h("td", null, d.title),
       h("td", { class: "date" }, formatDate(d.issued_on)),
       h("td", null, secret ? h("span", { class: "badge badge-secret" }, CLASSIFICATION_LABEL[d.classification]) : CLASSIFICATION_LABEL[d.classification]),
@@ -86,15 +127,86 @@ export function documentsScreen(): Screen {
     );
   }
 
-  function render(): void {
-    const body = tbodyOf(table);
-    if (data.documents.length) fill(body, data.documents.map(row));
-    else body.replaceChildren(h("tr", { class: "empty" }, h("td", { colspan: 6 }, "Chưa có văn bản nào.")));
-    count.textContent = `(${formatNumber(data.documents.length)})`;
+  /** Refills a filter's options, keeping the current choice when it still exists. */
+  function options(select: HTMLSelectElement, values: string[]): void {
+    const keep = select.value;
+    fill(select, [h("option", { value: "" }, "Tất cả"), ...values.map((v) => h("option", { value: v }, v))]);
+    select.value = values.includes(keep) ? keep : "";
   }
 
+  function renderFilters(): void {
+    const docs = data.documents;
+    const distinct = (f: (d: RegDocument) => string | null): string[] =>
+      [...new Set(docs.map(f).filter((v): v is string => !!v))];
+    options(fType, distinct((d) => d.doc_type).sort(collator.compare));
+    options(fIssuer, distinct((d) => d.issuer).sort(collator.compare));
+    options(fYear, distinct((d) => d.issued_on?.slice(0, 4) ?? null).sort().reverse());
+  }
+
+  function shown(): RegDocument[] {
+    const text = searchKey(fText.value);
+    const type = fType.value;
+    const issuer = fIssuer.value;
+    const year = fYear.value;
+    const cls = fClass.value;
+    const list = data.documents.filter(
+      (d) =>
+        (!type || d.doc_type === type) &&
+        (!issuer || d.issuer === issuer) &&
+        (!year || (d.issued_on ?? "").startsWith(year)) &&
+        (!cls || d.classification === cls) &&
+        (!text || searchKey(`${d.symbol} ${d.title} ${d.term}`).includes(text)),
+    );
+    if (sortKey !== null) {
+      const key = sortKey;
+      list.sort((a, b) => (sortAsc ? compare(key, a, b) : compare(key, b, a)));
+    }
+    return list;
+  }
+
+  function render(): void {
+    const body = tbodyOf(table);
+    const list = shown();
+    if (list.length) fill(body, list.map(row));
+    else
+      body.replaceChildren(
+        h("tr", { class: "empty" }, h("td", { colspan: 6 }, data.documents.length ? "Không có văn bản nào khớp bộ lọc." : "Chưa có văn bản nào.")),
+      );
+    count.textContent =
+      list.length === data.documents.length
+        ? `(${formatNumber(data.documents.length)})`
+        : `(${formatNumber(list.length)} / ${formatNumber(data.documents.length)})`;
+    for (const th of table.querySelectorAll<HTMLTableCellElement>("th[data-sort]")) {
+      if (th.dataset.sort === sortKey) th.setAttribute("aria-sort", sortAsc ? "ascending" : "descending");
+      else th.removeAttribute("aria-sort");
+    }
+  }
+
+  for (const th of table.querySelectorAll<HTMLTableCellElement>("th[data-sort]")) {
+    th.querySelector("button")?.addEventListener("click", () => {
+      const key = th.dataset.sort as SortKey;
+      if (sortKey === key) sortAsc = !sortAsc;
+      else {
+        sortKey = key;
+        sortAsc = true;
+      }
+      render();
+    });
+  }
+
+  let textTimer: number | undefined;
+  fText.addEventListener("input", () => {
+    window.clearTimeout(textTimer);
+    textTimer = window.setTimeout(render, 80);
+  });
+  for (const select of [fType, fIssuer, fYear, fClass]) select.addEventListener("change", render);
+  filters.addEventListener("submit", (e) => e.preventDefault());
+
   onChange((changed) => {
-    if (changed.has("documents")) render();
+    if (changed.has("documents")) {
+      renderFilters();
+      render();
+    }
   });
 
   return { key: "documents", firstField: symbol };

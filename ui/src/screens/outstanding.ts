@@ -87,6 +87,9 @@ export function outstandingScreen(): Screen {
           " ",
           h("span", { class: "muted code" }, `(${r.unit_code})`),
           r.status !== "pending" ? h("span", { class: `badge badge-${r.status}` }, RECEIPT_STATUS_LABEL[r.status]) : null,
+          r.in_place_of
+            ? h("span", { class: "sub in-place-of" }, `nhận thay cho ${r.in_place_of_name ?? r.in_place_of} (${r.in_place_of})`)
+            : null,
         ),
         h("td", null, h("span", { class: "code" }, r.batch), r.batch_title && r.batch_title !== r.batch ? h("span", { class: "sub" }, r.batch_title) : null),
         h("td", { class: "date" }, formatDate(r.due)),

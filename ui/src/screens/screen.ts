@@ -1,6 +1,6 @@
 // What main.ts needs from each screen.
 
-export type ScreenKey = "units" | "documents" | "batch" | "outstanding";
+export type ScreenKey = "units" | "documents" | "batch" | "outstanding" | "import";
 
 export interface Screen {
   key: ScreenKey;

@@ -1,0 +1,216 @@
+// Screen "Nhập / xuất": bulk import of the units or documents register from a
+// CSV/XLSX file — a dry run first that previews every row and lists every
+// problem as "tệp:dòng:cột: thông báo", then the all-or-nothing import, only
+// after a check without errors — plus templates and exports through the native
+// save dialog (written by the Rust side).
+import { importRegister, saveRegister, toApiError } from "../api";
+import type { ImportReport } from "../bindings/ImportReport";
+import type { Issue } from "../bindings/Issue";
+import type { Register } from "../bindings/Register";
+import type { RowAction } from "../bindings/RowAction";
+import { byId, fill, h, numCell, tbodyOf } from "../dom";
+import { announce, clearErrors, clearStatus, showError } from "../feedback";
+import { formatNumber } from "../format";
+import { reload } from "../store";
+import type { Screen } from "./screen";
+
+const ACTION_LABEL: Record<RowAction, string> = {
+  add: "Thêm mới",
+  unchanged: "Đã có, không đổi",
+  error: "Lỗi",
+};
+
+const REGISTER_LABEL: Record<Register, string> = { units: "đơn vị", documents: "văn bản" };
+
+/** "tệp:dòng:cột: thông báo" (the column is left out when the issue is about a whole row or file). */
+export function issueLine(i: Issue): string {
+  const place = [i.file, String(i.row), i.column].filter((p) => p !== null && p !== "").join(":");
+  return `${place}: ${i.message}`;
+}
+
+/** Data rows of a CSV file, counted from its line breaks (header excluded); null for other files. */
+function csvRows(name: string, bytes: Uint8Array): number | null {
+  if (!/\.csv$/i.test(name)) return null;
+  let lines = 0;
+  for (const b of bytes) if (b === 10) lines++;
+  if (bytes.length && bytes[bytes.length - 1] !== 10) lines++;
+  return Math.max(0, lines - 1);
+}
+
+function isRegister(v: string): v is Register {
+  return v === "units" || v === "documents";
+}
+
+export function importScreen(): Screen {
+  const form = byId("import-form", HTMLFormElement);
+  const register = byId("import-register", HTMLSelectElement);
+  const file = byId("import-file", HTMLInputElement);
+  const check = byId("import-check", HTMLButtonElement);
+  const commit = byId("import-commit", HTMLButtonElement);
+  const busy = byId("import-busy", HTMLDivElement);
+  const progressText = byId("import-progress-text", HTMLSpanElement);
+  const summary = byId("import-summary", HTMLParagraphElement);
+  const issues = byId("import-issues", HTMLUListElement);
+  const preview = byId("import-preview", HTMLTableElement);
+  const keyCol = byId("import-key-col", HTMLTableCellElement);
+  const nameCol = byId("import-name-col", HTMLTableCellElement);
+
+  /** The file and register the last clean check was for; the import is allowed only for them. */
+  let checked: { file: File; register: Register } | null = null;
+  let running = false;
+
+  function invalidate(): void {
+    checked = null;
+    commit.disabled = true;
+  }
+  file.addEventListener("change", () => {
+    invalidate();
+    clearReport();
+  });
+  register.addEventListener("change", () => {
+    invalidate();
+    clearReport();
+  });
+
+  function clearReport(): void {
+    summary.textContent = "";
+    issues.hidden = true;
+    issues.replaceChildren();
+    preview.hidden = true;
+    tbodyOf(preview).replaceChildren();
+  }
+
+  function setBusy(text: string | null): void {
+    running = text !== null;
+    busy.hidden = text === null;
+    progressText.textContent = text ?? "";
+    check.disabled = running;
+    register.disabled = running;
+    file.disabled = running;
+    if (running) commit.disabled = true;
+    form.toggleAttribute("aria-busy", running);
+  }
+
+  function renderReport(report: ImportReport): void {
+    const reg = report.register;
+    keyCol.textContent = reg === "units" ? "Mã" : "Số ký hiệu";
+    nameCol.textContent = reg === "units" ? "Tên" : "Trích yếu";
+    const byRow = new Map<number, Issue[]>();
+    for (const i of report.issues) {
+      const list = byRow.get(i.row);
+      if (list) list.push(i);
+      else byRow.set(i.row, [i]);
+    }
+    const rows = report.rows.map((r) => {
+      const own = byRow.get(r.row) ?? [];
+      const isError = r.action === "error";
+      return h(
+        "tr",
+        { "data-row": r.row, "data-action": r.action, class: isError ? "row-error" : own.length ? "row-warning" : null },
+        numCell(formatNumber(r.row)),
+        h("th", { scope: "row", class: "code" }, r.key),
+        h("td", null, r.name),
+        h(
+          "td",
+          null,
+          isError ? h("strong", null, ACTION_LABEL[r.action]) : ACTION_LABEL[r.action],
+          ...own.map((i) => h("span", { class: "sub" }, `${i.warning ? "Lưu ý" : "Lỗi"} — ${i.column ? `cột ${i.column}: ` : ""}${i.message}`)),
+        ),
+      );
+    });
+    fill(tbodyOf(preview), rows);
+    preview.hidden = rows.length === 0;
+
+    const lines = report.issues.map((i) =>
+      h("li", { class: i.warning ? "issue-warning" : "issue-error", "data-row": i.row }, i.warning ? "Lưu ý: " : "Lỗi: ", issueLine(i)),
+    );
+    fill(issues, lines);
+    issues.hidden = lines.length === 0;
+
+    const n = (a: RowAction): number => report.rows.filter((r) => r.action === a).length;
+    const errors = report.issues.filter((i) => !i.warning).length;
+    const warnings = report.issues.length - errors;
+    const parts = [
+      `Tệp ${report.file}: ${formatNumber(report.rows.length)} dòng dữ liệu — ${formatNumber(n("add"))} thêm mới, ` +
+        `${formatNumber(n("unchanged"))} đã có, ${formatNumber(n("error"))} dòng có lỗi; ` +
+        `${formatNumber(errors)} lỗi, ${formatNumber(warnings)} lưu ý.`,
+    ];
+    if (report.new_kinds.length) parts.push(`Loại đơn vị mới sẽ được tạo: ${report.new_kinds.join(", ")}.`);
+    if (errors) parts.push("Có lỗi nên chưa ghi gì vào sổ; sửa tệp rồi kiểm tra lại.");
+    else if (report.written) parts.push(`Đã nhập vào sổ ${REGISTER_LABEL[reg]}.`);
+    else if (n("add") === 0) parts.push("Mọi dòng đã có trong sổ: nhập lại không thay đổi gì.");
+    else parts.push(`Không có lỗi: bấm “Nhập vào sổ” để ghi ${formatNumber(n("add"))} dòng.`);
+    summary.textContent = parts.join(" ");
+    summary.classList.toggle("has-error", errors > 0);
+  }
+
+  async function run(dryRun: boolean): Promise<void> {
+    if (running) return;
+    clearErrors();
+    clearStatus();
+    const f = file.files?.[0];
+    const reg = register.value;
+    if (!f) {
+      showError({ kind: "invalid", message: "Chọn tệp CSV hoặc XLSX cần nhập.", field: "file" }, undefined, file);
+      return;
+    }
+    if (!isRegister(reg)) return;
+    if (!dryRun && (checked === null || checked.file !== f || checked.register !== reg)) {
+      commit.disabled = true;
+      return;
+    }
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    const rows = csvRows(f.name, bytes);
+    const what = rows === null ? `tệp ${f.name}` : `${formatNumber(rows)} dòng`;
+    setBusy(dryRun ? `Đang kiểm tra ${what}…` : `Đang nhập ${what}…`);
+    try {
+      const report = await importRegister(reg, f.name, Array.from(bytes), dryRun);
+      setBusy(null);
+      renderReport(report);
+      const ok = !report.issues.some((i) => !i.warning);
+      if (dryRun) {
+        checked = ok ? { file: f, register: reg } : null;
+        commit.disabled = !ok || !report.rows.some((r) => r.action === "add");
+        summary.focus();
+      } else {
+        invalidate();
+        if (report.written) {
+          const added = report.rows.filter((r) => r.action === "add").length;
+          announce(`Đã nhập ${formatNumber(added)} ${REGISTER_LABEL[reg]} từ tệp ${report.file}.`);
+          await reload(...(reg === "units" ? (["units", "kinds"] as const) : (["documents"] as const)));
+        } else {
+          summary.focus();
+        }
+      }
+    } catch (e) {
+      setBusy(null);
+      invalidate();
+      showError(toApiError(e), undefined, file);
+    }
+  }
+
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    void run(true);
+  });
+  commit.addEventListener("click", () => void run(false));
+
+  for (const button of document.querySelectorAll<HTMLButtonElement>("#screen-import button[data-register]")) {
+    button.addEventListener("click", async () => {
+      const reg = button.dataset.register ?? "";
+      if (!isRegister(reg)) return;
+      clearErrors();
+      button.setAttribute("aria-busy", "true");
+      try {
+        const path = await saveRegister(reg, button.dataset.template === "true", button.dataset.xlsx === "true");
+        if (path !== null) announce(`Đã lưu tệp ${path}.`);
+      } catch (e) {
+        showError(toApiError(e), undefined, button);
+      } finally {
+        button.removeAttribute("aria-busy");
+      }
+    });
+  }
+
+  return { key: "import", firstField: register };
+}
