@@ -1,0 +1,395 @@
+//! End-to-end tests of the registers through the real window (plumbing in
+//! `giaonhan_tests::e2e`): importing a units file with bad rows through the file
+//! input (preview with file:row:column, nothing written), then the fixed file;
+//! search as you type without diacritics; and a dated merge of two communes
+//! through the reorganisation form, checked in the tree, in the outstanding list
+//! ("nhận thay") and in the SQLite file.
+#![cfg(target_os = "linux")]
+
+use std::path::Path;
+use std::process::Command;
+
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+use giaonhan_tests::e2e::*;
+use serde_json::json;
+
+/// A units file with a child before its parent and three bad rows: an unknown
+/// parent code (row 6), a duplicate code (row 7) and an empty name (row 8).
+const UNITS_BAD: &str = "\u{feff}Mã,Tên,Mã cấp trên,Loại\r\n\
+HK-01,Chi bộ thôn Đông Trung,HK,Chi bộ\r\n\
+HT,Tỉnh ủy Hà Tĩnh,,Đảng bộ tỉnh\r\n\
+HK,Đảng bộ xã Hương Khê,HT,Đảng bộ xã\r\n\
+PD,Đảng bộ xã Phúc Đồng,HT,Đảng bộ xã\r\n\
+X9,Chi bộ thôn Chín,ZZ,Chi bộ\r\n\
+PD,Đảng bộ xã Phúc Đồng mới,HT,Đảng bộ xã\r\n\
+HL-01,,HT,Chi bộ\r\n";
+
+/// The same file with the bad rows fixed.
+const UNITS_FIXED: &str = "\u{feff}Mã,Tên,Mã cấp trên,Loại\r\n\
+HK-01,Chi bộ thôn Đông Trung,HK,Chi bộ\r\n\
+HT,Tỉnh ủy Hà Tĩnh,,Đảng bộ tỉnh\r\n\
+HK,Đảng bộ xã Hương Khê,HT,Đảng bộ xã\r\n\
+PD,Đảng bộ xã Phúc Đồng,HT,Đảng bộ xã\r\n\
+HL,Đảng bộ xã Hà Linh,HT,Đảng bộ xã\r\n";
+
+fn unit_count(db: &Path) -> i64 {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("open the app's database");
+    conn.query_row("SELECT count(*) FROM unit", [], |r| r.get(0))
+        .expect("count units")
+}
+
+/// Runs the `giaonhan` CLI on `db`; panics with its stderr when it fails.
+fn cli(db: &Path, args: &[&str]) {
+    let out = Command::new(giaonhan_tests::binary("giaonhan"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run giaonhan");
+    assert!(
+        out.status.success(),
+        "giaonhan {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Puts a file into the file input the way a user picking it would (WebDriver
+/// "send keys" of an absolute path to an `<input type=file>`).
+async fn choose_file(c: &Client, path: &Path) {
+    wait_visible(c, "#import-file").await;
+    let input = c.find(Locator::Css("#import-file")).await.expect("find the file input");
+    input
+        .send_keys(&path.to_string_lossy())
+        .await
+        .expect("send the file path to the file input");
+    let name = js(
+        c,
+        "return document.querySelector('#import-file').files[0]?.name ?? null;",
+        vec![],
+    )
+    .await;
+    let expected = path.file_name().expect("a file name").to_string_lossy();
+    assert_eq!(name, json!(expected), "the file input holds the chosen file");
+}
+
+/// Clicks "Kiểm tra" and waits for the summary of the check.
+async fn check_file(c: &Client) -> String {
+    click(c, "#import-check").await;
+    until("the import summary", || async {
+        let text = js(
+            c,
+            "const busy = !document.querySelector('#import-busy').hidden; \
+             const t = document.querySelector('#import-summary').textContent.trim(); \
+             return busy ? '' : t;",
+            vec![],
+        )
+        .await;
+        text.as_str().filter(|t| !t.is_empty()).map(str::to_owned)
+    })
+    .await
+}
+
+async fn commit_disabled(c: &Client) -> bool {
+    js(c, "return document.querySelector('#import-commit').disabled;", vec![]).await == json!(true)
+}
+
+async fn texts(c: &Client, css: &str) -> Vec<String> {
+    let value = js(
+        c,
+        "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent.trim());",
+        vec![json!(css)],
+    )
+    .await;
+    value
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+async fn dismiss_demo(c: &Client) {
+    wait_visible(c, "#demo-offer").await;
+    click(c, "#demo-dismiss").await;
+    until("the demo offer to go away", || async {
+        (!visible(c, "#demo-offer").await).then_some(())
+    })
+    .await;
+}
+
+fn tree_item(code: &str) -> String {
+    format!("#unit-tree [role=treeitem][data-code=\"{code}\"]")
+}
+
+#[test]
+fn import_units_with_errors_then_fixed_file() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let (db, _work) = runtime().block_on(async {
+        let s = start().await;
+        let c = &s.client;
+        dismiss_demo(c).await;
+
+        let bad = s.work_dir().join("don-vi.csv");
+        std::fs::write(&bad, UNITS_BAD).expect("write the bad file");
+        let fixed = s.work_dir().join("don-vi-da-sua.csv");
+        std::fs::write(&fixed, UNITS_FIXED).expect("write the fixed file");
+
+        open_screen(c, "import").await;
+        c.find(Locator::Css("#import-register"))
+            .await
+            .expect("find the register choice")
+            .select_by_value("units")
+            .await
+            .expect("choose the units register");
+        choose_file(c, &bad).await;
+        assert!(commit_disabled(c).await, "no import before a check");
+
+        // The check: every row in the preview, each error at file:row:column.
+        let summary = check_file(c).await;
+        assert!(summary.contains("3 lỗi"), "summary: {summary}");
+        wait_visible(c, "#import-preview").await;
+        assert_eq!(
+            count(c, "#import-preview tbody tr[data-row]").await,
+            7,
+            "every row's outcome"
+        );
+        for row in [6, 7, 8] {
+            let css = format!("#import-preview tr[data-row=\"{row}\"].row-error");
+            assert_eq!(count(c, &css).await, 1, "row {row} is highlighted as an error");
+        }
+        assert_eq!(count(c, "#import-preview tr.row-error").await, 3);
+        let issues = texts(c, "#import-issues li.issue-error").await;
+        for expected in ["don-vi.csv:6:Mã cấp trên: ", "don-vi.csv:7:Mã: ", "don-vi.csv:8:Tên: "] {
+            assert!(
+                issues.iter().any(|i| i.contains(expected)),
+                "an error at {expected:?} in {issues:?}"
+            );
+        }
+        assert!(
+            issues.iter().any(|i| i.contains("ZZ")),
+            "the unknown parent code is named: {issues:?}"
+        );
+        assert!(commit_disabled(c).await, "no import after a check with errors");
+        screenshot(c, "import-preview-errors").await;
+        assert_eq!(unit_count(&s.db), 0, "a check with errors writes nothing");
+
+        // The fixed file: no error, the import goes through.
+        choose_file(c, &fixed).await;
+        assert!(commit_disabled(c).await, "a new file needs a new check");
+        let summary = check_file(c).await;
+        assert!(summary.contains("5 thêm mới"), "summary: {summary}");
+        assert_eq!(count(c, "#import-preview tr.row-error").await, 0);
+        assert!(!commit_disabled(c).await, "import allowed after a clean check");
+        assert_eq!(unit_count(&s.db), 0, "a check alone writes nothing");
+        let status = submit_until_status(c, "#import-commit").await;
+        assert!(status.contains("Đã nhập 5"), "status: {status}");
+        assert_eq!(unit_count(&s.db), 5);
+
+        // The same file again: nothing to add.
+        choose_file(c, &bad).await;
+        choose_file(c, &fixed).await;
+        let summary = check_file(c).await;
+        assert!(
+            summary.contains("0 thêm mới") && summary.contains("5 đã có"),
+            "summary: {summary}"
+        );
+        assert!(commit_disabled(c).await, "nothing to import the second time");
+
+        // The units in the tree: the top level open, a count per subtree, a
+        // branch revealed with the keyboard (ArrowRight on its commune).
+        open_screen(c, "units").await;
+        wait_visible(c, &tree_item("HK")).await;
+        let count_text = texts(c, &format!("{} .tree-count", tree_item("HT"))).await;
+        assert_eq!(
+            count_text.first().map(String::as_str),
+            Some("4 đơn vị trực thuộc"),
+            "{count_text:?}"
+        );
+        assert!(!visible(c, &tree_item("HK-01")).await, "HK is collapsed at first");
+        let hk = c.find(Locator::Css(&tree_item("HK"))).await.expect("find HK");
+        hk.click().await.expect("click HK");
+        hk.send_keys(&Key::Right).await.expect("ArrowRight on HK");
+        wait_visible(c, &tree_item("HK-01")).await;
+        // The tree is redrawn on every toggle: read it afresh.
+        let expanded = js(
+            c,
+            "return document.querySelector(arguments[0]).getAttribute('aria-expanded');",
+            vec![json!(tree_item("HK"))],
+        )
+        .await;
+        assert_eq!(expanded, json!("true"));
+        c.find(Locator::Css(&tree_item("HK")))
+            .await
+            .expect("find HK again")
+            .send_keys(&Key::Down)
+            .await
+            .expect("ArrowDown");
+        let focused = js(c, "return document.activeElement?.dataset?.code ?? null;", vec![]).await;
+        assert_eq!(focused, json!("HK-01"), "ArrowDown moves to the branch");
+        screenshot(c, "units-tree-after-import").await;
+        s.finish().await
+    });
+
+    assert_eq!(unit_count(&db), 5);
+    let texts = giaonhan_tests::stored_texts(&db);
+    assert!(texts.iter().any(|t| t == "Đảng bộ xã Hương Khê"), "names stored in NFC");
+}
+
+#[test]
+fn search_without_diacritics_then_merge_two_communes() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let merged_on = day(-1);
+    let (db, _work) = runtime().block_on(async {
+        // Units, a document and a batch handed to three communes, through the CLI.
+        let s = start_with(|db, work| {
+            let units = work.join("units.csv");
+            std::fs::write(&units, UNITS_FIXED).expect("write the units file");
+            cli(db, &["unit", "import", &units.to_string_lossy()]);
+            cli(
+                db,
+                &[
+                    "doc",
+                    "add",
+                    "--symbol",
+                    "05-KH/HU",
+                    "--title",
+                    "Kế hoạch học tập",
+                    "--copies",
+                    "50",
+                ],
+            );
+            cli(
+                db,
+                &[
+                    "batch",
+                    "new",
+                    "--code",
+                    "D1",
+                    "--title",
+                    "Đợt 1",
+                    "--handed",
+                    &day(-10),
+                    "--due",
+                    &day(-3),
+                    "--doc",
+                    "05-KH/HU:2",
+                    "--unit",
+                    "HK",
+                    "--unit",
+                    "PD",
+                    "--unit",
+                    "HL",
+                ],
+            );
+        })
+        .await;
+        let c = &s.client;
+        wait_visible(c, "#screen-outstanding").await;
+
+        // Search as you type, without diacritics; Enter selects the first result.
+        open_screen(c, "units").await;
+        wait_visible(c, &tree_item("HT")).await;
+        type_into(c, "#unit-search", "huong khe").await;
+        wait_visible(c, "#unit-search-results li[data-code=\"HK\"]").await;
+        let first = texts(c, "#unit-search-results li[data-code]").await;
+        assert!(
+            first.first().is_some_and(|t| t.contains("Đảng bộ xã Hương Khê")),
+            "Hương Khê first: {first:?}"
+        );
+        screenshot(c, "unit-search").await;
+        c.find(Locator::Css("#unit-search"))
+            .await
+            .expect("find the search field")
+            .send_keys(&Key::Enter)
+            .await
+            .expect("press Enter");
+        until("Hương Khê selected in the tree", || async {
+            let sel = js(
+                c,
+                "const e = document.querySelector('#unit-tree [aria-selected=\"true\"]'); \
+                 return e && document.activeElement === e ? e.dataset.code : null;",
+                vec![],
+            )
+            .await;
+            (sel == json!("HK")).then_some(())
+        })
+        .await;
+        wait_visible(c, "#unit-detail[data-code=\"HK\"] #unit-detail-body").await;
+        let heading = texts(c, "#unit-detail-heading").await;
+        assert_eq!(heading, vec!["Đảng bộ xã Hương Khê".to_owned()]);
+        assert!(!visible(c, "#unit-search-results").await, "the results close");
+
+        // Merge Hương Khê and Phúc Đồng into Hà Linh, effective yesterday.
+        c.find(Locator::Css("#reorg-kind"))
+            .await
+            .expect("find the reorganisation kind")
+            .select_by_value("merge")
+            .await
+            .expect("choose merge");
+        type_into(c, "#reorg-from", "HK, PD").await;
+        type_into(c, "#reorg-into", "HL").await;
+        set_date(c, "#reorg-on", &merged_on).await;
+        type_into(c, "#reorg-reason", "Nghị quyết 01-NQ/TU sáp nhập xã").await;
+        let status = submit_until_status(c, "#reorg-submit").await;
+        assert!(status.contains("hợp nhất"), "status: {status}");
+
+        // Today's tree: the two communes are gone, Hà Linh has their branch.
+        until("HK to leave today's tree", || async {
+            (count(c, &tree_item("HK")).await == 0).then_some(())
+        })
+        .await;
+        assert_eq!(count(c, &tree_item("PD")).await, 0);
+        let hl = texts(c, &format!("{} .tree-count", tree_item("HL"))).await;
+        assert_eq!(hl.first().map(String::as_str), Some("1 đơn vị trực thuộc"), "{hl:?}");
+        wait_visible(c, "#unit-detail[data-code=\"HL\"] #unit-detail-body").await;
+        screenshot(c, "tree-after-merge").await;
+
+        // The tree as it stood five days ago still has them.
+        set_date(c, "#tree-as-of", &day(-5)).await;
+        wait_visible(c, &tree_item("HK")).await;
+        wait_visible(c, &tree_item("PD")).await;
+
+        // Outstanding: Hà Linh answers for the receipts of the merged communes.
+        open_screen(c, "outstanding").await;
+        let rows = "#outstanding-table tr[data-batch=\"D1\"][data-unit=\"HL\"]";
+        until("three receipts under Hà Linh", || async {
+            (count(c, rows).await == 3).then_some(())
+        })
+        .await;
+        let notes = texts(c, &format!("{rows} .in-place-of")).await;
+        assert!(
+            notes.iter().any(|t| t == "nhận thay cho Đảng bộ xã Hương Khê (HK)"),
+            "nhận thay: {notes:?}"
+        );
+        assert!(
+            notes.iter().any(|t| t == "nhận thay cho Đảng bộ xã Phúc Đồng (PD)"),
+            "nhận thay: {notes:?}"
+        );
+        screenshot(c, "outstanding-after-merge").await;
+        s.finish().await
+    });
+
+    // The file: both communes closed on the merge date with Hà Linh as successor.
+    let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("open the app's database");
+    let hl: i64 = conn
+        .query_row("SELECT id FROM unit WHERE code = 'HL'", [], |r| r.get(0))
+        .expect("HL");
+    for code in ["HK", "PD"] {
+        let (closed, successor): (String, Option<i64>) = conn
+            .query_row(
+                "SELECT closed_on, successor_id FROM unit WHERE code = ?1",
+                [code],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("the merged unit");
+        assert_eq!(closed, merged_on, "{code} closed on the merge date");
+        assert_eq!(successor, Some(hl), "{code} succeeded by HL");
+    }
+    let (hl_closed,): (String,) = conn
+        .query_row("SELECT closed_on FROM unit WHERE code = 'HL'", [], |r| Ok((r.get(0)?,)))
+        .expect("HL");
+    assert_eq!(hl_closed, "9999-12-31", "HL stays open");
+}
