@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "undo_confirmation",
     "cancel_batch",
     "edit_batch",
+    "save_slips",
 ];
 
 fn main() {

@@ -175,13 +175,7 @@ pub fn save_register<R: Runtime>(
         (Register::Documents, false) => "van-ban",
         (Register::Documents, true) => "mau-nhap-van-ban",
     };
-    let picked = app
-        .dialog()
-        .file()
-        .set_file_name(format!("{stem}.{ext}"))
-        .add_filter(ext.to_uppercase(), &[ext])
-        .blocking_save_file();
-    let Some(path) = picked.and_then(|p| p.into_path().ok()) else {
+    let Some(path) = ask_save_path(&app, &format!("{stem}.{ext}"), ext) else {
         return Ok(None);
     };
     if template {
@@ -218,4 +212,40 @@ pub fn edit_batch(
     Ok(state
         .store()?
         .edit_batch(&Actor::app(), &code, title.as_deref(), due_on, &reason)?)
+}
+
+/// Environment variable naming a folder where saves go without asking:
+/// for unattended use (kiosk set-ups, the end-to-end tests), never required.
+pub const SAVE_DIR_ENV: &str = "GIAONHAN_SAVE_DIR";
+
+/// Asks the user where to save `file_name` (native dialog), or uses the folder
+/// in `GIAONHAN_SAVE_DIR` when set. `None`: the user cancelled.
+fn ask_save_path<R: Runtime>(app: &AppHandle<R>, file_name: &str, ext: &str) -> Option<std::path::PathBuf> {
+    if let Some(dir) = std::env::var_os(SAVE_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Some(std::path::PathBuf::from(dir).join(file_name));
+    }
+    app.dialog()
+        .file()
+        .set_file_name(file_name)
+        .add_filter(ext.to_uppercase(), &[ext])
+        .blocking_save_file()
+        .and_then(|p| p.into_path().ok())
+}
+
+/// Prints the delivery slips of a batch to a PDF the user saves; returns the
+/// path, or `None` when cancelled.
+#[tauri::command(async)]
+pub fn save_slips<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    batch: String,
+    per_page: u8,
+) -> Reply<Option<String>> {
+    let file_name = format!("phieu-giao-nhan-{}.pdf", giaonhan::text::file_stem(&batch));
+    let Some(path) = ask_save_path(&app, &file_name, "pdf") else {
+        return Ok(None);
+    };
+    let pdf = state.store()?.slips(&batch, per_page)?;
+    std::fs::write(&path, pdf).map_err(|e| ApiError::from(giaonhan::Error::Io(e)))?;
+    Ok(Some(path.display().to_string()))
 }

@@ -85,6 +85,7 @@ pub fn run_app<R: Runtime>(
             commands::undo_confirmation,
             commands::cancel_batch,
             commands::edit_batch,
+            commands::save_slips,
         ])
         .build(context)
 }

@@ -61,6 +61,20 @@ pub fn sort_key(s: &str) -> Vec<u8> {
     key
 }
 
+/// A file-name-safe ASCII stem: "Đợt 2/2022" → "dot-2-2022".
+pub fn file_stem(s: &str) -> String {
+    let key = search_key(s);
+    let mut out = String::with_capacity(key.len());
+    for c in key.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_owned()
+}
+
 /// Formats a count the Vietnamese way: 2000 → "2.000".
 pub fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -116,6 +130,12 @@ mod tests {
                 assert_eq!(sort_key(a).cmp(&sort_key(b)), compare(a, b), "{a} vs {b}");
             }
         }
+    }
+
+    #[test]
+    fn file_stems_are_plain_ascii() {
+        assert_eq!(file_stem("Đợt 2/2022"), "dot-2-2022");
+        assert_eq!(file_stem("  Học tập: NQ 05!  "), "hoc-tap-nq-05");
     }
 
     #[test]
