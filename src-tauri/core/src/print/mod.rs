@@ -270,7 +270,11 @@ mod tests {
 #import "/giaonhan/party.typ": *
 #let d = json("data.json")
 #show: party-page.with(d.letterhead)
+#letterhead(d.letterhead, "Hà Tĩnh, ngày 02 tháng 8 năm 2022")
+#v(1em)
+#title("Danh sách đơn vị chưa xác nhận")
 #table(columns: (1fr, 3fr), table.header[*STT*][*Đơn vị*], ..d.rows.map(r => (r.n, r.name)).flatten())
+#signatures(((role: "Người lập biểu", note: "(Ký, ghi rõ họ tên)"), (role: "T/M Ban Thường vụ", note: "(Ký, ghi rõ họ tên)")))
 "#;
         let rows: Vec<_> = (1..=120)
             .map(|n| serde_json::json!({"n": n.to_string(), "name": format!("Chi bộ Thôn {n} Hương Khê")}))
@@ -282,6 +286,8 @@ mod tests {
         std::fs::write(&path, pdf).unwrap();
         let pages = page_count(&path);
         assert!(pages >= 3, "{pages} pages");
+        render_page(&path, 1, &artifacts_dir().join("party-table-page1"));
+        render_page(&path, 2, &artifacts_dir().join("party-table-page2"));
         let text = pdf_text(&path);
         let page_texts: Vec<&str> = text.split('\u{c}').collect();
         for (i, page) in page_texts.iter().take(pages).enumerate() {
