@@ -3,7 +3,8 @@
 //! input (preview with file:row:column, nothing written), then the fixed file;
 //! search as you type without diacritics; and a dated merge of two communes
 //! through the reorganisation form, checked in the tree, in the outstanding list
-//! ("nhận thay") and in the SQLite file.
+//! ("nhận thay") and in the SQLite file; and the documents register's filters,
+//! Vietnamese sorting and symbol warnings.
 #![cfg(target_os = "linux")]
 
 use std::path::Path;
@@ -392,4 +393,144 @@ fn search_without_diacritics_then_merge_two_communes() {
         .query_row("SELECT closed_on FROM unit WHERE code = 'HL'", [], |r| Ok((r.get(0)?,)))
         .expect("HL");
     assert_eq!(hl_closed, "9999-12-31", "HL stays open");
+}
+
+#[test]
+fn documents_register_filters_sorting_and_warnings() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let (db, _work) = runtime().block_on(async {
+        let s = start_with(|db, _| {
+            for (symbol, title, date, class) in [
+                ("05-KH/HU", "Kế hoạch học tập nghị quyết", "2025-01-15", "normal"),
+                ("45-CT/TW", "Chỉ thị về công tác tuyên truyền", "2024-03-01", "secret"),
+                ("12-XYZ/HU", "Đề án phát triển văn hoá", "2025-02-01", "normal"),
+                ("369-CV/BTGTU", "Công văn triển khai học tập", "2025-05-05", "normal"),
+            ] {
+                cli(
+                    db,
+                    &[
+                        "doc",
+                        "add",
+                        "--symbol",
+                        symbol,
+                        "--title",
+                        title,
+                        "--date",
+                        date,
+                        "--copies",
+                        "10",
+                        "--classification",
+                        class,
+                    ],
+                );
+            }
+        })
+        .await;
+        let c = &s.client;
+        // Documents without units: the app still counts as empty and offers the
+        // sample data once it has started.
+        until("the app to finish starting", || async {
+            (visible(c, "#demo-offer").await || visible(c, "#screen-outstanding").await).then_some(())
+        })
+        .await;
+        open_screen(c, "documents").await;
+        let rows = "#documents-table tbody tr[data-symbol]";
+        until("four documents", || async { (count(c, rows).await == 4).then_some(()) }).await;
+
+        // An unknown type is accepted with a visible warning next to the symbol.
+        let warning = js(
+            c,
+            "const m = document.querySelector('#documents-table tr[data-symbol=\"12-XYZ/HU\"] .warn-mark'); \
+             return m ? m.title : null;",
+            vec![],
+        )
+        .await;
+        assert!(
+            warning.as_str().is_some_and(|t| !t.is_empty()),
+            "a warning on 12-XYZ/HU: {warning}"
+        );
+        assert_eq!(
+            count(c, "#documents-table tr[data-symbol=\"05-KH/HU\"] .warn-mark").await,
+            0
+        );
+
+        // Text without diacritics, then a year.
+        type_into(c, "#doc-filter-text", "chi thi").await;
+        until("only the directive", || async {
+            let shown = texts(c, "#documents-table tbody th.code").await;
+            (shown.len() == 1 && shown[0].starts_with("45-CT/TW")).then_some(())
+        })
+        .await;
+        js(
+            c,
+            "const e = document.querySelector('#doc-filter-text'); e.value = ''; \
+             e.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![],
+        )
+        .await;
+        until("every document again", || async {
+            (count(c, rows).await == 4).then_some(())
+        })
+        .await;
+        c.find(Locator::Css("#doc-filter-year"))
+            .await
+            .expect("find the year filter")
+            .select_by_value("2025")
+            .await
+            .expect("choose 2025");
+        until("the documents of 2025", || async {
+            (count(c, rows).await == 3).then_some(())
+        })
+        .await;
+        c.find(Locator::Css("#doc-filter-year"))
+            .await
+            .expect("find the year filter")
+            .select_by_value("")
+            .await
+            .expect("every year");
+
+        // Sorting by summary in Vietnamese order: C < Đ < K, "Chỉ" before "Công".
+        click(c, "#documents-table th[data-sort=\"title\"] button").await;
+        let order = |texts: Vec<String>| {
+            texts
+                .into_iter()
+                .map(|t| t.chars().take(12).collect::<String>())
+                .collect::<Vec<_>>()
+        };
+        let titles = order(texts(c, "#documents-table tbody tr[data-symbol] td:nth-child(2)").await);
+        assert_eq!(
+            titles,
+            vec!["Chỉ thị về c", "Công văn tri", "Đề án phát t", "Kế hoạch học"],
+            "ascending by summary"
+        );
+        let sort = js(
+            c,
+            "return document.querySelector('#documents-table th[data-sort=\"title\"]').getAttribute('aria-sort');",
+            vec![],
+        )
+        .await;
+        assert_eq!(sort, json!("ascending"));
+        click(c, "#documents-table th[data-sort=\"title\"] button").await;
+        let titles = order(texts(c, "#documents-table tbody tr[data-symbol] td:nth-child(2)").await);
+        assert_eq!(titles.first().map(String::as_str), Some("Kế hoạch học"), "descending");
+
+        // A new document with its term (khóa).
+        type_into(c, "#doc-symbol", "01-NQ/ĐU").await;
+        type_into(c, "#doc-title", "Nghị quyết đại hội").await;
+        type_into(c, "#doc-copies", "5").await;
+        type_into(c, "#doc-term", "2025-2030").await;
+        submit_until(c, "#doc-submit", "#documents-table tr[data-symbol=\"01-NQ/ĐU\"]").await;
+        let term = texts(c, "#documents-table tr[data-symbol=\"01-NQ/ĐU\"] .sub").await;
+        assert_eq!(term, vec!["Khóa 2025-2030".to_owned()]);
+        js(c, "document.querySelector('#doc-filters').scrollIntoView();", vec![]).await;
+        screenshot(c, "documents-register").await;
+        s.finish().await
+    });
+
+    let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("open the app's database");
+    let docs: i64 = conn
+        .query_row("SELECT count(*) FROM document", [], |r| r.get(0))
+        .expect("count documents");
+    assert_eq!(docs, 5);
 }

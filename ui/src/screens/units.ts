@@ -1,12 +1,13 @@
 // Screen "Đơn vị": the unit tree as it stood on a chosen day (WAI-ARIA tree with
 // a roving tabindex), search as you type, the detail panel of the selected unit
-// (history, signers, edit, appoint), the dated reorganisation form, and the form
-// that adds a unit.
+// (history, signers, edit, appoint), the dated reorganisation form, the form
+// that adds a unit, and the unit kinds (data the admin can add and rename).
 import {
   addUnit,
   editUnit,
   getUnit,
   reorganise,
+  saveKind,
   searchUnits,
   setSigner,
   toApiError,
@@ -18,7 +19,7 @@ import {
 import type { Change } from "../bindings/Change";
 import type { Signer } from "../bindings/Signer";
 import type { Unit } from "../bindings/Unit";
-import { byId, fill, h } from "../dom";
+import { byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
 import { clean, formatDate, formatNumber, optional, parseDate, todayIso, writeDate } from "../format";
 import { data, onChange, reload } from "../store";
@@ -742,8 +743,47 @@ export function unitsScreen(): Screen {
     );
   }
 
+  // ---- unit kinds ------------------------------------------------------------
+  const kindForm = byId("kind-form", HTMLFormElement);
+  const kindOld = byId("kind-old", HTMLSelectElement);
+  const kindName = byId("kind-name", HTMLInputElement);
+  const kindsTable = byId("kinds-table", HTMLTableElement);
+
+  kindOld.addEventListener("change", () => {
+    kindName.value = kindOld.value;
+  });
+
+  kindForm.addEventListener(
+    "submit",
+    guarded(kindForm, async () => {
+      clearErrors();
+      const old = kindOld.value || null;
+      const newName = clean(kindName.value);
+      if (!newName) {
+        showError(invalid("Nhập tên loại đơn vị.", "name"), undefined, kindName);
+        return;
+      }
+      try {
+        await saveKind(old, newName);
+        announce(old ? `Đã đổi tên loại «${old}» thành «${newName}».` : `Đã thêm loại «${newName}».`);
+        kindName.value = "";
+        await reload("units", "kinds");
+        kindOld.value = "";
+        kindName.focus();
+      } catch (e) {
+        showError(toApiError(e), undefined, kindName);
+      }
+    }),
+  );
+
   function renderKinds(): void {
     fill(kindList, data.kinds.map((k) => h("option", { value: k.name })));
+    const keep = kindOld.value;
+    fill(kindOld, [h("option", { value: "" }, "Thêm loại mới"), ...data.kinds.map((k) => h("option", { value: k.name }, k.name))]);
+    kindOld.value = data.kinds.some((k) => k.name === keep) ? keep : "";
+    const rows = data.kinds.map((k) => h("tr", { "data-kind": k.name }, h("th", { scope: "row" }, k.name), numCell(formatNumber(k.units))));
+    if (rows.length) fill(tbodyOf(kindsTable), rows);
+    else tbodyOf(kindsTable).replaceChildren(h("tr", { class: "empty" }, h("td", { colspan: 2 }, "Chưa có loại đơn vị nào.")));
   }
 
   onChange((changed) => {
