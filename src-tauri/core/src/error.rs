@@ -30,6 +30,10 @@ pub enum Error {
     #[error("không mở được tệp dữ liệu {path}: {reason}. Tệp được giữ nguyên, không bị xoá hay ghi đè.")]
     Unreadable { path: PathBuf, reason: String },
 
+    /// Not allowed for this account (role, own unit only, locked PIN).
+    #[error("{0}")]
+    Forbidden(String),
+
     /// The audit log chain does not hold.
     #[error("nhật ký bị sửa đổi tại dòng {row}: {reason}")]
     Tampered { row: i64, reason: String },
@@ -101,6 +105,7 @@ impl From<Error> for ApiError {
             Error::Invalid { field, .. } => (ErrorKind::Invalid, Some(field)),
             Error::Conflict { field, .. } => (ErrorKind::Conflict, Some(field)),
             Error::NotFound { .. } => (ErrorKind::NotFound, None),
+            Error::Forbidden(_) => (ErrorKind::Forbidden, None),
             Error::TooNew { .. } | Error::Unreadable { .. } | Error::Tampered { .. } | Error::Sqlite(_) => {
                 (ErrorKind::Database, None)
             }

@@ -30,7 +30,7 @@ fn open_bound(d: NaiveDate) -> Option<NaiveDate> {
 }
 
 pub(crate) fn fmt_date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    crate::print::short_date(d)
 }
 
 /// Checks a code typed by a user: required, one word.

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
+use giaonhan::accounts::{NewAccount, Role};
 use giaonhan::import::Register;
 use giaonhan::model::{
     Change, Classification, ConfirmMethod, Confirmation, DeliveryMethod, DocQty, NewBatch, NewDocument, NewUnit,
@@ -120,6 +121,9 @@ enum Command {
         #[arg(long)]
         place: Option<String>,
     },
+    /// Local accounts: add, list.
+    #[command(subcommand)]
+    Account(AccountCmd),
     /// Loads the sample data into an empty database.
     Demo,
     /// Checks the audit log's hash chain.
@@ -333,6 +337,61 @@ impl From<Delivery> for DeliveryMethod {
             Delivery::Electronic => DeliveryMethod::Electronic,
         }
     }
+}
+
+#[derive(Subcommand)]
+enum AccountCmd {
+    /// Adds an account. The password (and, with --pin, the PIN on the next
+    /// line) is read from standard input, never from the command line.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Full name, as it signs.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The unit of a secretary.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Also read a PIN (4 to 8 digits) for confirming at the office.
+        #[arg(long)]
+        pin: bool,
+    },
+    List {
+        #[arg(long, value_enum)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Admin,
+    Clerk,
+    Supervisor,
+    Secretary,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Clerk => Role::Clerk,
+            RoleArg::Supervisor => Role::Supervisor,
+            RoleArg::Secretary => Role::Secretary,
+        }
+    }
+}
+
+/// One line of standard input, without its line ending.
+fn read_secret_line(what: &str) -> Result<String, Error> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let line = line.trim_end_matches(['\r', '\n']).to_owned();
+    if line.is_empty() {
+        return Err(Error::invalid(what, format!("cần nhập {what} qua đầu vào chuẩn")));
+    }
+    Ok(line)
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -663,6 +722,27 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             print(Format::Json, &[l])?;
         }
+        Command::Account(AccountCmd::Add {
+            username,
+            name,
+            role,
+            unit,
+            pin,
+        }) => {
+            let password = read_secret_line("password")?;
+            let pin = if pin { Some(read_secret_line("pin")?) } else { None };
+            let input = NewAccount {
+                username,
+                display_name: name,
+                role: role.into(),
+                unit,
+                password,
+                pin,
+            };
+            let account = store.add_account(None, &actor, input)?;
+            println!("{}", account.username);
+        }
+        Command::Account(AccountCmd::List { format }) => print(format, &store.list_accounts()?)?,
         Command::Demo => {
             store.load_demo(&actor)?;
             println!("Đã nạp dữ liệu mẫu vào {}", store.path().display());

@@ -7,7 +7,7 @@ use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use serde::{Deserialize, Serialize};
 
-use super::{compile, place_date, short_date, thousands, Letterhead};
+use super::{compile, place_date, short_date, Letterhead};
 use crate::{Error, Result};
 
 const TEMPLATE: &str = include_str!("slips.typ");
@@ -124,7 +124,7 @@ fn compile_slips(
     let slips = slips
         .iter()
         .map(|s| {
-            let total: u64 = s.lines.iter().map(|l| u64::from(l.copies)).sum();
+            let total: i64 = s.lines.iter().map(|l| i64::from(l.copies)).sum();
             Ok(SlipData {
                 unit_code: &s.unit_code,
                 unit_name: &s.unit_name,
@@ -137,10 +137,10 @@ fn compile_slips(
                     .map(|l| LineData {
                         symbol: &l.symbol,
                         title: &l.title,
-                        copies: thousands(u64::from(l.copies)),
+                        copies: crate::text::thousands(i64::from(l.copies)),
                     })
                     .collect(),
-                total: thousands(total),
+                total: crate::text::thousands(total),
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -206,6 +206,30 @@ BEGIN
     SELECT RAISE(ABORT, 'audit_log is append-only');
 END;
 "#,
+    // 1 → 2: local accounts with roles, PINs for confirming at the office, and
+    // who confirmed each receipt (with an optional drawn signature).
+    r#"
+CREATE TABLE account (
+    id                 INTEGER PRIMARY KEY,
+    uid                TEXT NOT NULL UNIQUE,
+    username           TEXT NOT NULL UNIQUE CHECK (username <> ''),
+    display_name       TEXT NOT NULL CHECK (display_name <> ''),
+    role               TEXT NOT NULL CHECK (role IN ('admin', 'clerk', 'supervisor', 'secretary')),
+    unit_id            INTEGER REFERENCES unit (id),
+    password_hash      TEXT NOT NULL,      -- Argon2id, PHC string
+    pin_hash           TEXT,               -- Argon2id, PHC string
+    failed_pins        INTEGER NOT NULL DEFAULT 0,
+    pin_locked_until   TEXT,
+    failed_logins      INTEGER NOT NULL DEFAULT 0,
+    login_locked_until TEXT,
+    disabled           INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_at         TEXT NOT NULL,
+    CHECK (role <> 'secretary' OR unit_id IS NOT NULL)
+) STRICT;
+CREATE INDEX account_unit_idx ON account (unit_id);
+
+ALTER TABLE receipt ADD COLUMN signature BLOB;   -- drawn on screen, PNG
+"#,
 ];
 
 /// The version a fresh file gets.
@@ -228,7 +252,48 @@ mod tests {
     use super::*;
 
     /// Hashes of shipped steps. Append a line for a new step; never change one.
-    const SHIPPED: &[&str] = &["5fea4f765336c75c"];
+    const SHIPPED: &[&str] = &["5fea4f765336c75c", "e68d43a335352dfa"];
+
+    /// The schema of a database as SQLite reports it, for comparison.
+    fn schema_of(conn: &rusqlite::Connection) -> Vec<(String, String)> {
+        let mut stmt = conn
+            .prepare("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name")
+            .expect("prepare");
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("query");
+        rows.collect::<rusqlite::Result<_>>().expect("rows")
+    }
+
+    #[test]
+    fn an_old_file_upgrades_to_the_fresh_schema_and_keeps_its_data() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let old = dir.path().join("v1.sqlite3");
+        {
+            // A file as version 1 left it, with a unit in it.
+            let mut conn = rusqlite::Connection::open(&old).expect("create");
+            let tx = conn.transaction().expect("tx");
+            tx.execute_batch(STEPS[0]).expect("step 1");
+            tx.pragma_update(None, "user_version", 1).expect("version");
+            tx.execute(
+                "INSERT INTO unit (uid, code, created_at) VALUES ('u1', 'CB1', '2025-01-01T00:00:00.000Z')",
+                [],
+            )
+            .expect("unit");
+            tx.commit().expect("commit");
+        }
+        let upgraded = crate::store::Store::open(&old).expect("upgrade");
+        let fresh = crate::store::Store::open(&dir.path().join("fresh.sqlite3")).expect("fresh");
+        assert_eq!(schema_of(upgraded.connection()), schema_of(fresh.connection()));
+        let version: i64 = upgraded
+            .connection()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, SCHEMA_VERSION);
+        let code: String = upgraded
+            .connection()
+            .query_row("SELECT code FROM unit", [], |r| r.get(0))
+            .expect("kept");
+        assert_eq!(code, "CB1");
+    }
 
     #[test]
     fn shipped_steps_never_change() {
