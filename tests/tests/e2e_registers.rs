@@ -322,6 +322,20 @@ fn search_without_diacritics_then_merge_two_communes() {
         assert_eq!(heading, vec!["Đảng bộ xã Hương Khê".to_owned()]);
         assert!(!visible(c, "#unit-search-results").await, "the results close");
 
+        // Appoint a secretary from a month ago.
+        click(c, "#signer-open").await;
+        type_into(c, "#signer-name", "Nguyễn Văn An").await;
+        set_date(c, "#signer-from", &day(-30)).await;
+        submit_until_status(c, "#signer-submit").await;
+        until("the secretary in the detail panel", || async {
+            let people = texts(c, "#unit-signers li[data-role=\"secretary\"]").await;
+            people
+                .iter()
+                .any(|t| t.starts_with("Bí thư: Nguyễn Văn An"))
+                .then_some(())
+        })
+        .await;
+
         // Merge Hương Khê and Phúc Đồng into Hà Linh, effective yesterday.
         c.find(Locator::Css("#reorg-kind"))
             .await

@@ -380,8 +380,11 @@ export function unitsScreen(): Screen {
       li.setAttribute("aria-selected", li.dataset.code === c ? "true" : "false");
     }
     try {
+      // Today: fetched afresh (the tree may still be reloading after a change);
+      // another day: the unit as the tree shows it on that day.
+      const shownDay = asOfDay() !== todayIso() ? byCode.get(c) : undefined;
       const [u, events, people] = await Promise.all([
-        byCode.get(c) ?? getUnit(c),
+        shownDay ?? getUnit(c),
         unitHistory(c),
         unitSigners(c),
       ]);
