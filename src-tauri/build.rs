@@ -32,6 +32,13 @@ const COMMANDS: &[&str] = &[
     "cancel_batch",
     "edit_batch",
     "save_slips",
+    "auth_status",
+    "create_first_admin",
+    "login",
+    "logout",
+    "add_account",
+    "list_accounts",
+    "confirm_with_pin",
 ];
 
 fn main() {

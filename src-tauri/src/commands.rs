@@ -6,8 +6,10 @@
 //! window; the mutex serialises access to the one SQLite connection.
 
 use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
+use giaonhan::accounts::{Account, Action, AuthStatus, NewAccount, Session};
 use giaonhan::import::{ImportReport, Register};
 use giaonhan::model::{
     AppStatus, Batch, Confirmation, Document, NewBatch, NewDocument, NewSigner, NewUnit, OutstandingQuery,
@@ -17,28 +19,89 @@ use giaonhan::{Actor, ApiError, ErrorKind, Store};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
-/// The state shared by all commands: the open store.
+/// The app locks (asks for the password again) after this long without use.
+pub const IDLE_LOCK: Duration = Duration::from_secs(15 * 60);
+
+/// The state shared by all commands: the open store and who is signed in.
 pub struct AppState {
     store: Mutex<Store>,
+    session: Mutex<SessionSlot>,
+}
+
+/// The signed-in account and when it last did something.
+struct SessionSlot {
+    session: Option<Session>,
+    last_used: Instant,
+}
+
+fn poisoned() -> ApiError {
+    ApiError {
+        kind: ErrorKind::Database,
+        message: "Một thao tác trước đó bị lỗi giữa chừng và đã được huỷ; \
+                  hãy đóng rồi mở lại ứng dụng. Dữ liệu đã lưu không bị ảnh hưởng."
+            .to_owned(),
+        field: None,
+    }
+}
+
+fn forbidden(message: &str) -> ApiError {
+    ApiError {
+        kind: ErrorKind::Forbidden,
+        message: message.to_owned(),
+        field: None,
+    }
 }
 
 impl AppState {
     pub fn new(store: Store) -> AppState {
         AppState {
             store: Mutex::new(store),
+            session: Mutex::new(SessionSlot {
+                session: None,
+                last_used: Instant::now(),
+            }),
         }
+    }
+
+    /// Who may act, checked in Rust for every command: with accounts in the
+    /// register, the signed-in account if its role allows `action` (the app
+    /// locks after `IDLE_LOCK` without use); before any account exists (a
+    /// single-user register), the operating-system user.
+    fn allow(&self, action: Action) -> Result<Actor, ApiError> {
+        if !self.store()?.has_accounts()? {
+            return Ok(Actor::app());
+        }
+        let mut slot = self.session.lock().map_err(|_| poisoned())?;
+        if slot.session.is_some() && slot.last_used.elapsed() > IDLE_LOCK {
+            slot.session = None;
+            return Err(forbidden("Ứng dụng đã tự khoá vì lâu không dùng; hãy đăng nhập lại."));
+        }
+        let Some(session) = slot.session.as_ref() else {
+            return Err(forbidden("Cần đăng nhập để dùng sổ."));
+        };
+        session.authorize(action)?;
+        let actor = session.actor();
+        slot.last_used = Instant::now();
+        Ok(actor)
+    }
+
+    /// The signed-in session, when there is one and it is not idle.
+    fn session(&self) -> Result<Option<Session>, ApiError> {
+        self.allow(Action::Read)?;
+        Ok(self.session.lock().map_err(|_| poisoned())?.session.clone())
+    }
+
+    fn sign_in(&self, session: Session) -> Result<Session, ApiError> {
+        let mut slot = self.session.lock().map_err(|_| poisoned())?;
+        slot.session = Some(session.clone());
+        slot.last_used = Instant::now();
+        Ok(session)
     }
 
     /// Locks the store. A poisoned lock means an earlier command panicked; its
     /// transaction was rolled back, but the app should be restarted.
     fn store(&self) -> Result<MutexGuard<'_, Store>, ApiError> {
-        self.store.lock().map_err(|_| ApiError {
-            kind: ErrorKind::Database,
-            message: "Một thao tác trước đó bị lỗi giữa chừng và đã được huỷ; \
-                      hãy đóng rồi mở lại ứng dụng. Dữ liệu đã lưu không bị ảnh hưởng."
-                .to_owned(),
-            field: None,
-        })
+        self.store.lock().map_err(|_| poisoned())
     }
 }
 
@@ -51,97 +114,118 @@ pub fn app_status(state: State<'_, AppState>) -> Reply<AppStatus> {
 
 #[tauri::command(async)]
 pub fn load_demo(state: State<'_, AppState>) -> Reply<()> {
-    Ok(state.store()?.load_demo(&Actor::app())?)
+    let actor = state.allow(Action::EditRegisters)?;
+    Ok(state.store()?.load_demo(&actor)?)
 }
 
 #[tauri::command(async)]
 pub fn list_units(state: State<'_, AppState>) -> Reply<Vec<Unit>> {
+    state.allow(Action::Read)?;
     Ok(state.store()?.list_units()?)
 }
 
 #[tauri::command(async)]
 pub fn add_unit(state: State<'_, AppState>, unit: NewUnit) -> Reply<Unit> {
-    Ok(state.store()?.add_unit(&Actor::app(), unit)?)
+    let actor = state.allow(Action::EditRegisters)?;
+    Ok(state.store()?.add_unit(&actor, unit)?)
 }
 
 #[tauri::command(async)]
 pub fn list_kinds(state: State<'_, AppState>) -> Reply<Vec<UnitKind>> {
+    state.allow(Action::Read)?;
     Ok(state.store()?.list_kinds()?)
 }
 
 #[tauri::command(async)]
 pub fn list_documents(state: State<'_, AppState>) -> Reply<Vec<Document>> {
+    state.allow(Action::Read)?;
     Ok(state.store()?.list_documents()?)
 }
 
 #[tauri::command(async)]
 pub fn add_document(state: State<'_, AppState>, doc: NewDocument) -> Reply<Document> {
-    Ok(state.store()?.add_document(&Actor::app(), doc)?)
+    let actor = state.allow(Action::EditRegisters)?;
+    Ok(state.store()?.add_document(&actor, doc)?)
 }
 
 #[tauri::command(async)]
 pub fn list_batches(state: State<'_, AppState>) -> Reply<Vec<Batch>> {
+    state.allow(Action::Read)?;
     Ok(state.store()?.list_batches()?)
 }
 
 #[tauri::command(async)]
 pub fn create_batch(state: State<'_, AppState>, batch: NewBatch) -> Reply<Batch> {
-    Ok(state.store()?.create_batch(&Actor::app(), batch)?)
+    let actor = state.allow(Action::Handout)?;
+    Ok(state.store()?.create_batch(&actor, batch)?)
 }
 
 #[tauri::command(async)]
 pub fn outstanding(state: State<'_, AppState>, query: OutstandingQuery) -> Reply<Vec<OutstandingRow>> {
+    state.allow(Action::Read)?;
     Ok(state.store()?.outstanding(&query)?)
 }
 
 #[tauri::command(async)]
 pub fn confirm_receipt(state: State<'_, AppState>, confirmation: Confirmation) -> Reply<()> {
-    Ok(state.store()?.confirm(&Actor::app(), confirmation)?)
+    match state.session()? {
+        Some(session) => Ok(state.store()?.confirm_as(&session, confirmation)?),
+        None => Ok(state.store()?.confirm(&Actor::app(), confirmation)?),
+    }
 }
 
 #[tauri::command(async)]
 pub fn search_units(state: State<'_, AppState>, query: String, limit: usize) -> Reply<Vec<Unit>> {
+    state.allow(Action::Read)?;
     Ok(state.store()?.search_units(&query, limit)?)
 }
 
 #[tauri::command(async)]
 pub fn units_as_of(state: State<'_, AppState>, day: NaiveDate) -> Reply<Vec<Unit>> {
+    state.allow(Action::Read)?;
     Ok(state.store()?.units_as_of(day)?)
 }
 
 #[tauri::command(async)]
 pub fn get_unit(state: State<'_, AppState>, code: String) -> Reply<Unit> {
+    state.allow(Action::Read)?;
     Ok(state.store()?.unit(&code)?)
 }
 
 #[tauri::command(async)]
 pub fn edit_unit(state: State<'_, AppState>, edit: UnitEdit) -> Reply<Unit> {
-    Ok(state.store()?.edit_unit(&Actor::app(), edit)?)
+    let actor = state.allow(Action::EditRegisters)?;
+    Ok(state.store()?.edit_unit(&actor, edit)?)
 }
 
 #[tauri::command(async)]
 pub fn reorganise(state: State<'_, AppState>, reorganisation: Reorganisation) -> Reply<()> {
-    Ok(state.store()?.reorganise(&Actor::app(), reorganisation)?)
+    let actor = state.allow(Action::EditRegisters)?;
+    Ok(state.store()?.reorganise(&actor, reorganisation)?)
 }
 
 #[tauri::command(async)]
 pub fn unit_history(state: State<'_, AppState>, code: String) -> Reply<Vec<UnitEvent>> {
+    state.allow(Action::Read)?;
     Ok(state.store()?.unit_history(&code)?)
 }
 
 #[tauri::command(async)]
 pub fn unit_signers(state: State<'_, AppState>, code: String) -> Reply<Vec<Signer>> {
+    state.allow(Action::Read)?;
     Ok(state.store()?.signers(&code)?)
 }
 
 #[tauri::command(async)]
 pub fn set_signer(state: State<'_, AppState>, signer: NewSigner) -> Reply<()> {
-    Ok(state.store()?.set_signer(&Actor::app(), signer)?)
+    let actor = state.allow(Action::EditRegisters)?;
+    Ok(state.store()?.set_signer(&actor, signer)?)
 }
 
 #[tauri::command(async)]
 pub fn save_kind(state: State<'_, AppState>, old: Option<String>, name: String) -> Reply<()> {
-    Ok(state.store()?.save_kind(&Actor::app(), old.as_deref(), &name)?)
+    let actor = state.allow(Action::EditRegisters)?;
+    Ok(state.store()?.save_kind(&actor, old.as_deref(), &name)?)
 }
 
 /// Checks (dry run) or imports a file the user picked in the window.
@@ -153,9 +237,10 @@ pub fn import_register(
     bytes: Vec<u8>,
     dry_run: bool,
 ) -> Reply<ImportReport> {
+    let actor = state.allow(Action::EditRegisters)?;
     Ok(state
         .store()?
-        .import_bytes(&Actor::app(), register, &file_name, &bytes, dry_run)?)
+        .import_bytes(&actor, register, &file_name, &bytes, dry_run)?)
 }
 
 /// Asks where to save, then writes the register (or an empty template) there.
@@ -168,6 +253,7 @@ pub fn save_register<R: Runtime>(
     template: bool,
     xlsx: bool,
 ) -> Reply<Option<String>> {
+    state.allow(Action::Export)?;
     let ext = if xlsx { "xlsx" } else { "csv" };
     let stem = match (register, template) {
         (Register::Units, false) => "don-vi",
@@ -188,17 +274,20 @@ pub fn save_register<R: Runtime>(
 
 #[tauri::command(async)]
 pub fn get_receipt(state: State<'_, AppState>, code: String) -> Reply<ReceiptDetail> {
+    state.allow(Action::Read)?;
     Ok(state.store()?.receipt(&code)?)
 }
 
 #[tauri::command(async)]
 pub fn undo_confirmation(state: State<'_, AppState>, receipt: Confirmation, reason: String) -> Reply<()> {
-    Ok(state.store()?.undo_confirmation(&Actor::app(), receipt, &reason)?)
+    let actor = state.allow(Action::ConfirmAny)?;
+    Ok(state.store()?.undo_confirmation(&actor, receipt, &reason)?)
 }
 
 #[tauri::command(async)]
 pub fn cancel_batch(state: State<'_, AppState>, code: String, reason: String) -> Reply<()> {
-    Ok(state.store()?.cancel_batch(&Actor::app(), &code, &reason)?)
+    let actor = state.allow(Action::Handout)?;
+    Ok(state.store()?.cancel_batch(&actor, &code, &reason)?)
 }
 
 #[tauri::command(async)]
@@ -209,9 +298,10 @@ pub fn edit_batch(
     due_on: Option<NaiveDate>,
     reason: String,
 ) -> Reply<Batch> {
+    let actor = state.allow(Action::Handout)?;
     Ok(state
         .store()?
-        .edit_batch(&Actor::app(), &code, title.as_deref(), due_on, &reason)?)
+        .edit_batch(&actor, &code, title.as_deref(), due_on, &reason)?)
 }
 
 /// Environment variable naming a folder where saves go without asking:
@@ -241,6 +331,7 @@ pub fn save_slips<R: Runtime>(
     batch: String,
     per_page: u8,
 ) -> Reply<Option<String>> {
+    state.allow(Action::Print)?;
     let file_name = format!("phieu-giao-nhan-{}.pdf", giaonhan::text::file_stem(&batch));
     let Some(path) = ask_save_path(&app, &file_name, "pdf") else {
         return Ok(None);
@@ -248,4 +339,53 @@ pub fn save_slips<R: Runtime>(
     let pdf = state.store()?.slips(&batch, per_page)?;
     std::fs::write(&path, pdf).map_err(|e| ApiError::from(giaonhan::Error::Io(e)))?;
     Ok(Some(path.display().to_string()))
+}
+
+#[tauri::command(async)]
+pub fn auth_status(state: State<'_, AppState>) -> Reply<AuthStatus> {
+    let signed_in = state.session.lock().map_err(|_| poisoned())?.session.clone();
+    Ok(state.store()?.auth_status(signed_in)?)
+}
+
+#[tauri::command(async)]
+pub fn create_first_admin(state: State<'_, AppState>, account: NewAccount) -> Reply<Session> {
+    let session = state.store()?.create_first_admin(account)?;
+    state.sign_in(session)
+}
+
+#[tauri::command(async)]
+pub fn login(state: State<'_, AppState>, username: String, password: String) -> Reply<Session> {
+    let session = state.store()?.login(&username, &password)?;
+    state.sign_in(session)
+}
+
+#[tauri::command(async)]
+pub fn logout(state: State<'_, AppState>) -> Reply<()> {
+    state.session.lock().map_err(|_| poisoned())?.session = None;
+    Ok(())
+}
+
+#[tauri::command(async)]
+pub fn add_account(state: State<'_, AppState>, account: NewAccount) -> Reply<Account> {
+    let actor = state.allow(Action::ManageAccounts)?;
+    Ok(state.store()?.add_account(None, &actor, account)?)
+}
+
+#[tauri::command(async)]
+pub fn list_accounts(state: State<'_, AppState>) -> Reply<Vec<Account>> {
+    state.allow(Action::ManageAccounts)?;
+    Ok(state.store()?.list_accounts()?)
+}
+
+/// In person at the office: the secretary (or deputy) picks their account and
+/// types their PIN; the receipt is signed in their name, for their unit only.
+#[tauri::command(async)]
+pub fn confirm_with_pin(
+    state: State<'_, AppState>,
+    username: String,
+    pin: String,
+    confirmation: Confirmation,
+) -> Reply<()> {
+    state.allow(Action::ConfirmAny)?;
+    Ok(state.store()?.confirm_with_pin(&username, &pin, confirmation)?)
 }

@@ -86,6 +86,13 @@ pub fn run_app<R: Runtime>(
             commands::cancel_batch,
             commands::edit_batch,
             commands::save_slips,
+            commands::auth_status,
+            commands::create_first_admin,
+            commands::login,
+            commands::logout,
+            commands::add_account,
+            commands::list_accounts,
+            commands::confirm_with_pin,
         ])
         .build(context)
 }

@@ -351,3 +351,85 @@ fn other_windows_are_not_granted_the_commands() {
     // The main window still can.
     assert_eq!(h.ok("list_units", json!({})), json!([]));
 }
+
+fn account(username: &str, role: &str, unit: Option<&str>, pin: Option<&str>) -> Value {
+    json!({ "account": {
+        "username": username, "display_name": format!("Người {username}"), "role": role,
+        "unit": unit, "password": "mat-khau-dai", "pin": pin
+    } })
+}
+
+#[test]
+fn once_an_admin_exists_every_command_needs_a_login_and_the_right_role() {
+    let h = Harness::new();
+    seed(&h);
+    let status = h.ok("auth_status", json!({}));
+    assert_eq!(
+        status["accounts_exist"],
+        json!(false),
+        "a single-user register works without accounts"
+    );
+    let session = h.ok("create_first_admin", account("admin", "admin", None, None));
+    assert_eq!(session["account"]["role"], json!("admin"));
+    h.ok("add_account", account("lanhdao", "supervisor", None, None));
+    h.ok(
+        "add_account",
+        account("bithu", "secretary", Some("HK-01"), Some("2468")),
+    );
+    h.ok("logout", json!({}));
+
+    let err = h.err("list_units", json!({}));
+    assert_eq!(err["kind"], json!("forbidden"), "{err}");
+
+    // A supervisor reads but changes nothing.
+    h.ok("login", json!({ "username": "lanhdao", "password": "mat-khau-dai" }));
+    h.ok("list_units", json!({}));
+    let err = h.err(
+        "add_unit",
+        json!({ "unit": { "code": "X", "name": "Chi bộ X", "parent": null, "kind": null } }),
+    );
+    assert_eq!(err["kind"], json!("forbidden"), "{err}");
+
+    // A secretary confirms for their own unit only.
+    h.ok("logout", json!({}));
+    h.ok("login", json!({ "username": "admin", "password": "mat-khau-dai" }));
+    h.ok(
+        "create_batch",
+        json!({ "batch": {
+            "code": "D1", "title": "Đợt 1", "handed_on": days_from_today(-3), "due_on": days_from_today(4),
+            "documents": [{ "symbol": "05-KH/HU", "quantity": 1 }], "units": [], "subtrees": ["HK"]
+        } }),
+    );
+    h.ok("logout", json!({}));
+    h.ok("login", json!({ "username": "bithu", "password": "mat-khau-dai" }));
+    let other = json!({ "confirmation": { "batch": "D1", "unit_code": "HK-02", "by": "Người bithu", "on": null } });
+    assert_eq!(h.err("confirm_receipt", other)["kind"], json!("forbidden"));
+    let own = json!({ "confirmation": { "batch": "D1", "unit_code": "HK-01", "by": "Người bithu", "on": null } });
+    h.ok("confirm_receipt", own);
+
+    // At the office: the clerk's window, the secretary's PIN.
+    h.ok("logout", json!({}));
+    h.ok("login", json!({ "username": "admin", "password": "mat-khau-dai" }));
+    h.ok(
+        "undo_confirmation",
+        json!({
+            "receipt": { "batch": "D1", "unit_code": "HK-01", "by": "", "on": null }, "reason": "Thử lại bằng PIN"
+        }),
+    );
+    let c = json!({ "batch": "D1", "unit_code": "HK-01", "by": "", "on": null });
+    let err = h.err(
+        "confirm_with_pin",
+        json!({ "username": "bithu", "pin": "1111", "confirmation": c }),
+    );
+    assert_eq!(err["field"], json!("pin"), "{err}");
+    h.ok(
+        "confirm_with_pin",
+        json!({ "username": "bithu", "pin": "2468", "confirmation": c }),
+    );
+    let wrong_unit = json!({ "batch": "D1", "unit_code": "HK-02", "by": "", "on": null });
+    let err = h.err(
+        "confirm_with_pin",
+        json!({ "username": "bithu", "pin": "2468", "confirmation": wrong_unit }),
+    );
+    assert_eq!(err["kind"], json!("forbidden"), "{err}");
+}

@@ -148,6 +148,17 @@ impl Session {
     }
 }
 
+/// What the window needs before showing anything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuthStatus {
+    /// False for a single-user register that has no account yet.
+    pub accounts_exist: bool,
+    /// No administrator yet: the first run should create one.
+    pub needs_admin: bool,
+    pub session: Option<Session>,
+}
+
 fn hash_secret(secret: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -284,6 +295,35 @@ impl Store {
                 .query_row("SELECT count(*) FROM account WHERE role = 'admin'", [], |r| r.get(0))?;
             Ok(n == 0)
         })
+    }
+
+    /// True once any account exists: from then on every action needs a login.
+    pub fn has_accounts(&self) -> Result<bool> {
+        self.read(|dao| {
+            Ok(dao
+                .conn
+                .query_row("SELECT EXISTS (SELECT 1 FROM account)", [], |r| r.get(0))?)
+        })
+    }
+
+    pub fn auth_status(&self, session: Option<Session>) -> Result<AuthStatus> {
+        Ok(AuthStatus {
+            accounts_exist: self.has_accounts()?,
+            needs_admin: self.needs_first_admin()?,
+            session,
+        })
+    }
+
+    /// In person at the office: the PIN of a secretary (or deputy) account
+    /// signs the confirmation in that person's name, for their unit only.
+    pub fn confirm_with_pin(&mut self, username: &str, pin: &str, c: crate::model::Confirmation) -> Result<()> {
+        let account = self.check_pin(username, pin)?;
+        let c = crate::model::Confirmation {
+            by: account.display_name.clone(),
+            method: Some(crate::model::ConfirmMethod::InPerson),
+            ..c
+        };
+        self.confirm_as(&Session { account }, c)
     }
 
     /// Creates the first administrator; refused once one exists.
