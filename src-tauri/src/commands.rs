@@ -175,9 +175,16 @@ pub fn confirm_receipt(state: State<'_, AppState>, confirmation: Confirmation) -
 }
 
 #[tauri::command(async)]
-pub fn search_units(state: State<'_, AppState>, query: String, limit: usize) -> Reply<Vec<Unit>> {
+pub fn search_units(
+    state: State<'_, AppState>,
+    query: String,
+    limit: usize,
+    include_closed: Option<bool>,
+) -> Reply<Vec<Unit>> {
     state.allow(Action::Read)?;
-    Ok(state.store()?.search_units(&query, limit)?)
+    Ok(state
+        .store()?
+        .search_units_in(&query, limit, include_closed.unwrap_or(false))?)
 }
 
 #[tauri::command(async)]

@@ -97,8 +97,12 @@ impl Store {
         let (first_due, second_due) = (days_ago(33)?, days_ahead(2)?);
         let confirmed_on = days_ago(35)?;
         self.write(actor, |dao| {
-            let units: i64 = dao.conn.query_row("SELECT count(*) FROM unit", [], |r| r.get(0))?;
-            if units > 0 {
+            let used: bool = dao.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM unit) OR EXISTS (SELECT 1 FROM document)",
+                [],
+                |r| r.get(0),
+            )?;
+            if used {
                 return Err(Error::conflict(
                     "demo",
                     "Cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào sổ trống",

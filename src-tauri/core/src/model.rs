@@ -558,7 +558,7 @@ pub struct ReceiptDetail {
 pub struct AppStatus {
     /// Where the database file lives.
     pub db_path: String,
-    /// True when the database holds no unit yet (first run).
+    /// True when the database holds no unit, document or batch yet (first run).
     pub is_empty: bool,
     pub version: String,
 }

@@ -155,10 +155,15 @@ impl Store {
 
     /// What the UI needs at start: where the file is and whether it is empty.
     pub fn status(&self) -> Result<crate::model::AppStatus> {
-        let units: i64 = self.conn.query_row("SELECT count(*) FROM unit", [], |r| r.get(0))?;
+        let empty: bool = self.conn.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM unit) AND NOT EXISTS (SELECT 1 FROM document)
+                    AND NOT EXISTS (SELECT 1 FROM batch)",
+            [],
+            |r| r.get(0),
+        )?;
         Ok(crate::model::AppStatus {
             db_path: self.path.display().to_string(),
-            is_empty: units == 0,
+            is_empty: empty,
             version: env!("CARGO_PKG_VERSION").to_owned(),
         })
     }

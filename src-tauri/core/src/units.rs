@@ -581,6 +581,7 @@ impl Dao<'_> {
                     }
                     self.close_into(&unit, day, Some(&target))?;
                     self.record_event("merge", &unit, r, json!({ "into": target.unit.code }))?;
+                    self.record_event("absorb", &target, r, json!({ "from": unit.unit.code }))?;
                 }
                 Ok(())
             }
@@ -673,12 +674,17 @@ impl Store {
     /// query, then a word starts with it, then it appears anywhere), then
     /// Vietnamese order.
     pub fn search_units(&self, query: &str, limit: usize) -> Result<Vec<Unit>> {
+        self.search_units_in(query, limit, false)
+    }
+
+    /// `search_units`, optionally also over closed (merged, split) units.
+    pub fn search_units_in(&self, query: &str, limit: usize, include_closed: bool) -> Result<Vec<Unit>> {
         let key = text::search_key(query);
         let day = today();
         self.read(|dao| {
             let sql = format!(
                 "{UNIT_AS_OF}
-                 WHERE u.opened_on <= ?1 AND ?1 < u.closed_on AND v.search_key LIKE ?3 ESCAPE '\\'
+                 WHERE (?2 OR (u.opened_on <= ?1 AND ?1 < u.closed_on)) AND v.search_key LIKE ?3 ESCAPE '\\'
                  ORDER BY CASE WHEN v.search_key LIKE ?4 ESCAPE '\\' THEN 0
                                WHEN v.search_key LIKE ?5 ESCAPE '\\' THEN 1 ELSE 2 END,
                           v.sort_key, u.code
@@ -690,7 +696,7 @@ impl Store {
                 .query_map(
                     params![
                         day,
-                        "",
+                        include_closed,
                         format!("%{escaped}%"),
                         format!("{escaped}%"),
                         format!("% {escaped}%"),
@@ -750,6 +756,7 @@ impl Store {
                         "rename" => format!("Đổi tên từ «{}» thành «{}»", s("from"), s("to")),
                         "move" => format!("Chuyển từ «{}» sang «{}»", s("from"), s("to")),
                         "merge" => format!("Sáp nhập vào «{}»", s("into")),
+                        "absorb" => format!("Tiếp nhận đơn vị «{}» sáp nhập vào", s("from")),
                         "split" => format!(
                             "Chia tách thành {}",
                             detail.get("into").map(|v| v.to_string()).unwrap_or_default()

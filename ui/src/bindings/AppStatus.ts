@@ -9,6 +9,6 @@ export type AppStatus = {
  */
 db_path: string, 
 /**
- * True when the database holds no unit yet (first run).
+ * True when the database holds no unit, document or batch yet (first run).
  */
 is_empty: boolean, version: string, };

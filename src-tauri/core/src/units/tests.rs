@@ -293,6 +293,21 @@ fn merge_moves_children_and_open_receipts_to_the_successor() {
     assert!(codes(&after).contains(&pair("A1", Some("AB"))));
     assert!(codes(&after).contains(&pair("B1", Some("AB"))));
     assert!(!codes(&after).iter().any(|(c, _)| c == "XA" || c == "XB"));
+    let history = s.unit_history("AB").expect("history of the successor");
+    assert_eq!(history.len(), 2, "{history:?}");
+    assert!(history[0].summary.contains("XA") || history[1].summary.contains("XA"));
+    let found = |closed: bool| -> Vec<String> {
+        s.search_units_in("xa an", 10, closed)
+            .expect("search")
+            .into_iter()
+            .map(|u| u.code)
+            .collect()
+    };
+    assert!(
+        !found(false).contains(&"XA".to_owned()),
+        "closed units are not found by default"
+    );
+    assert!(found(true).contains(&"XA".to_owned()));
     let xa = s.unit("XA").expect("closed units stay");
     assert_eq!(
         (xa.closed_on, xa.successor.as_deref()),
