@@ -16,6 +16,7 @@ import type { OutstandingQuery } from "./bindings/OutstandingQuery";
 import type { OutstandingRow } from "./bindings/OutstandingRow";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { NewSigner } from "./bindings/NewSigner";
+import type { ReceiptDetail } from "./bindings/ReceiptDetail";
 import type { Register } from "./bindings/Register";
 import type { Reorganisation } from "./bindings/Reorganisation";
 import type { Signer } from "./bindings/Signer";
@@ -113,3 +114,26 @@ export const importRegister = (register: Register, fileName: string, bytes: numb
 /** Opens a native save dialog and writes the register (or an empty template); the path, or null when cancelled. */
 export const saveRegister = (register: Register, template: boolean, xlsx: boolean): Promise<string | null> =>
   call("save_register", { register, template, xlsx });
+
+// ---- batches: slips, receipts, undo, edit, cancel ------------------------
+
+/** A receipt by the code printed on its slip (a typo is refused with field `receipt_code`). */
+export const getReceipt = (code: string): Promise<ReceiptDetail> => call("get_receipt", { code });
+
+/** Puts a confirmed, partial or declined receipt back to pending; the reason is logged. */
+export const undoConfirmation = async (receipt: Confirmation, reason: string): Promise<void> => {
+  await call<null>("undo_confirmation", { receipt, reason });
+};
+
+export const cancelBatch = async (code: string, reason: string): Promise<void> => {
+  await call<null>("cancel_batch", { code, reason });
+};
+
+export const editBatch = (code: string, title: string | null, dueOn: string | null, reason: string): Promise<Batch> =>
+  call("edit_batch", { code, title, dueOn, reason });
+
+/**
+ * Writes every delivery slip of a batch into one PDF (1 or 2 slips per A4 page)
+ * where the user chooses in a save dialog; the path, or null when cancelled.
+ */
+export const saveSlips = (batch: string, perPage: 1 | 2): Promise<string | null> => call("save_slips", { batch, perPage });
