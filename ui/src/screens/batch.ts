@@ -1,12 +1,18 @@
-// Screen "Đợt cấp phát mới": pick documents (copies per recipient) and recipient
-// units from the tree, see the running total, save the batch.
+// Screen "Đợt cấp phát mới": pick documents (copies per recipient), the delivery
+// method and the recipients (from the tree, by kind, or one by one), adjust
+// copies per unit in the quantity grid (grid.ts), watch the running total against
+// copies on hand, save the batch, then print its delivery slips.
 //
 // Tree selection: only leaves (open units without open children) receive copies.
 // A leaf's box is its own state; a parent's box shows whether every leaf under it
 // is checked (indeterminate when some are), and toggling it toggles them all. On
 // save, a fully checked parent goes to `subtrees` (its leaves are not listed
-// again) and a checked leaf outside such a parent goes to `units`.
-import { createBatch, toApiError } from "../api";
+// again) and a checked leaf outside such a parent goes to `units`. Kinds ticked
+// under "Theo loại đơn vị" go to `kinds` (every open unit of that kind).
+import "../batch.css";
+
+import { createBatch, saveSlips, toApiError } from "../api";
+import type { DeliveryMethod } from "../bindings/DeliveryMethod";
 import type { DocQty } from "../bindings/DocQty";
 import type { Document as RegDocument } from "../bindings/Document";
 import type { Unit } from "../bindings/Unit";
@@ -14,6 +20,7 @@ import { byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
 import { addDaysIso, clean, formatNumber, parseCount, parseDate, searchKey, todayIso, writeDate } from "../format";
 import { data, onChange, reload } from "../store";
+import { createGrid, type GridColumn, type GridRecipient } from "./grid";
 import { guarded, indentClass, type Screen } from "./screen";
 
 interface TreeNode {
@@ -42,6 +49,18 @@ interface DocRow {
 
 const DUE_DAYS = 7;
 
+export const DELIVERY_METHOD_LABEL: Record<DeliveryMethod, string> = {
+  in_person: "Giao trực tiếp",
+  post: "Gửi qua bưu điện",
+  via_commune: "Chuyển qua đảng ủy xã",
+  electronic: "Bản điện tử",
+};
+
+/** A stable, id-safe name for a kind: "Chi bộ" → "chi-bo". */
+function slug(text: string): string {
+  return searchKey(text).replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "loai";
+}
+
 export function batchScreen(): Screen {
   const form = byId("batch-form", HTMLFormElement);
   const code = byId("batch-code", HTMLInputElement);
@@ -57,6 +76,103 @@ export function batchScreen(): Screen {
   let docRows: DocRow[] = [];
   let dueTouched = false;
 
+  // ---- markup this screen adds to index.html's form ------------------------
+
+  const method = h(
+    "select",
+    { id: "batch-method", name: "method", "aria-describedby": "batch-method-hint" },
+    ...(Object.keys(DELIVERY_METHOD_LABEL) as DeliveryMethod[]).map((m) => h("option", { value: m }, DELIVERY_METHOD_LABEL[m])),
+  );
+  const infoFields = form.querySelector("fieldset .fields");
+  (infoFields ?? form).append(
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "batch-method" }, "Cách giao"),
+      h("p", { class: "hint", id: "batch-method-hint" }, "Trực tiếp, qua bưu điện, qua đảng ủy xã hay bản điện tử."),
+      method,
+    ),
+  );
+
+  const kindBox = h("div", { class: "kind-picks" });
+  const kindSet = h(
+    "fieldset",
+    { id: "batch-kind", class: "kind-group", "aria-describedby": "batch-kind-hint" },
+    h("legend", null, "Theo loại đơn vị"),
+    h("p", { class: "hint", id: "batch-kind-hint" }, "Giao cho mọi đơn vị đang hoạt động thuộc loại đã chọn."),
+    kindBox,
+  );
+  const unitsSet = byId("batch-units", HTMLFieldSetElement);
+  unitsSet.querySelector(".field-filter")?.before(kindSet);
+
+  const qtyValue = h("input", { id: "qty-value", type: "text", inputmode: "numeric", autocomplete: "off", class: "input-num", value: "1" });
+  const qtyDoc = h("select", { id: "qty-doc" });
+  const qtyAll = h("button", { id: "qty-all", type: "button", class: "secondary" }, "Cho mọi đơn vị");
+  const qtyKinds = h("span", { id: "qty-kinds", class: "qty-kinds" });
+  const gridTable = h(
+    "table",
+    { id: "qty-grid", class: "data-table compact qty-grid" },
+    h("caption", null, "Số bản từng đơn vị nhận ", h("span", { class: "caption-count", id: "qty-grid-count" })),
+  );
+  const gridCount = gridTable.querySelector<HTMLSpanElement>("#qty-grid-count")!;
+  const gridSet = h(
+    "fieldset",
+    { id: "batch-grid", class: "group", "aria-describedby": "batch-grid-hint" },
+    h("legend", null, "Số bản từng đơn vị"),
+    h(
+      "p",
+      { class: "hint", id: "batch-grid-hint" },
+      "Mỗi ô mặc định bằng số bản mỗi đơn vị ở trên; gõ số mới để thay. " +
+        "Mũi tên để di chuyển, Enter xuống dòng dưới. Đánh dấu “Chỉ để biết” cho đơn vị nhận để biết, không phải xác nhận.",
+    ),
+    h(
+      "div",
+      { class: "qty-tools", role: "group", "aria-label": "Điền nhanh số bản" },
+      h("span", { class: "field field-narrow" }, h("label", { for: "qty-value" }, "Số bản"), qtyValue),
+      h("span", { class: "field" }, h("label", { for: "qty-doc" }, "Văn bản"), qtyDoc),
+      h("span", { class: "qty-buttons" }, qtyAll, qtyKinds),
+    ),
+    h("div", { class: "table-wrap grid-wrap" }, gridTable),
+  );
+  unitsSet.after(gridSet);
+
+  const overReason = h("input", { id: "batch-over-reason", type: "text", autocomplete: "off", "aria-describedby": "batch-over-reason-hint" });
+  const overField = h(
+    "div",
+    { class: "field field-over", id: "batch-over-field", hidden: true },
+    h("label", { for: "batch-over-reason" }, "Lý do giao vượt số bản còn lại"),
+    h("p", { class: "hint", id: "batch-over-reason-hint" }, "Số bản cần giao vượt số bản còn lại trong kho; ghi lý do nếu vẫn giao (được ghi vào nhật ký)."),
+    overReason,
+  );
+  total.after(overField);
+
+  const perPage = h(
+    "select",
+    { id: "batch-slips-per-page" },
+    h("option", { value: "1" }, "1 phiếu mỗi trang"),
+    h("option", { value: "2" }, "2 phiếu mỗi trang"),
+  );
+  const printSlips = h("button", { id: "batch-print-slips", type: "button" }, "In phiếu giao nhận");
+  const savedText = h("p", { id: "batch-saved-text" });
+  const slipsPath = h("p", { id: "batch-slips-path", class: "slips-path", role: "status" });
+  const saved = h(
+    "section",
+    { id: "batch-saved", class: "entry-form saved-panel", "aria-labelledby": "batch-saved-heading", hidden: true },
+    h("h2", { id: "batch-saved-heading" }, "Phiếu giao nhận"),
+    savedText,
+    h(
+      "div",
+      { class: "fields" },
+      h("div", { class: "field" }, h("label", { for: "batch-slips-per-page" }, "Số phiếu mỗi trang A4"), perPage),
+    ),
+    h("div", { class: "actions" }, printSlips),
+    slipsPath,
+  );
+  form.after(saved);
+  let savedBatch: string | null = null;
+
+  const grid = createGrid(gridTable, () => updateTotals(false));
+
   const fields: Record<string, () => HTMLElement | null> = {
     code: () => code,
     title: () => title,
@@ -65,6 +181,11 @@ export function batchScreen(): Screen {
     documents: () => docRows.find((d) => Number(d.input.value) > 0)?.input ?? docRows[0]?.input ?? null,
     units: firstPick,
     subtrees: firstPick,
+    kinds: () => kindBox.querySelector("input"),
+    info_units: () => grid.firstInfo(),
+    overrides: () => grid.firstCell(),
+    over_stock_reason: () => overReason,
+    method: () => method,
   };
   const resolve: FieldResolver = (field) => fields[field]?.() ?? null;
 
@@ -106,7 +227,7 @@ export function batchScreen(): Screen {
         inputmode: "numeric",
       });
       input.value = kept.get(doc.symbol) ?? "0";
-      input.addEventListener("input", updateTotals);
+      input.addEventListener("input", () => updateTotals());
       const need = numCell("");
       const onHand = Number(doc.copies_on_hand);
       const row = h(
@@ -265,28 +386,149 @@ export function batchScreen(): Screen {
     return { recipients, units, subtrees };
   }
 
-  // ---- totals ------------------------------------------------------------
+    // ---- kinds -------------------------------------------------------------
 
-  function updateTotals(): void {
-    const { recipients } = selection();
-    let perUnit = 0;
-    let docs = 0;
+  function renderKinds(): void {
+    const kept = new Set(chosenKinds());
+    const today = todayIso();
+    const used = new Set(data.units.filter((u) => u.kind && (u.closed_on === null || u.closed_on > today)).map((u) => u.kind!));
+    const kinds = data.kinds.filter((k) => used.has(k.name));
+    if (!kinds.length) {
+      kindBox.replaceChildren(h("p", { class: "muted" }, "Chưa có loại đơn vị nào."));
+      return;
+    }
+    fill(
+      kindBox,
+      kinds.map((k, i) => {
+        const box = h("input", { type: "checkbox", class: "kind-pick", id: `batch-kind-${i}`, value: k.name, checked: kept.has(k.name) });
+        box.addEventListener("change", () => updateTotals());
+        return h("span", { class: "kind-item" }, box, h("label", { for: box.id }, k.name));
+      }),
+    );
+  }
+
+  function chosenKinds(): string[] {
+    return [...kindBox.querySelectorAll<HTMLInputElement>("input.kind-pick:checked")].map((b) => b.value);
+  }
+
+  // ---- recipients, grid and totals -----------------------------------------
+
+  /** Recipients as the core will resolve them: checked leaves and open units of the chosen kinds, in tree order. */
+  function recipients(): GridRecipient[] {
+    const kinds = new Set(chosenKinds());
+    const out: GridRecipient[] = [];
+    nodes.forEach((n, i) => {
+      const leafChecked = n.end === i + 1 && n.checked > 0;
+      if (leafChecked || (n.unit.kind !== null && kinds.has(n.unit.kind))) {
+        out.push({ code: n.unit.code, name: n.unit.name, kind: n.unit.kind });
+      }
+    });
+    return out;
+  }
+
+  function columns(): GridColumn[] {
+    const cols: GridColumn[] = [];
+    for (const d of docRows) {
+      const q = parseCount(d.input.value);
+      if (q) cols.push({ symbol: d.doc.symbol, title: d.doc.title, def: q, onHand: Number(d.doc.copies_on_hand) });
+    }
+    return cols;
+  }
+
+  let shownKinds = "";
+
+  function renderShortcuts(cols: GridColumn[], units: GridRecipient[]): void {
+    const keepDoc = qtyDoc.value;
+    fill(qtyDoc, [h("option", { value: "" }, "Mọi văn bản trong đợt"), ...cols.map((c) => h("option", { value: c.symbol }, c.symbol))]);
+    qtyDoc.value = cols.some((c) => c.symbol === keepDoc) ? keepDoc : "";
+    const kinds = [...new Set(units.map((u) => u.kind).filter((k): k is string => k !== null))];
+    const key = kinds.join("\n");
+    if (key === shownKinds) return;
+    shownKinds = key;
+    const ids = new Set<string>();
+    fill(
+      qtyKinds,
+      kinds.map((kind) => {
+        let id = `qty-kind-${slug(kind)}`;
+        while (ids.has(id)) id += "-";
+        ids.add(id);
+        const b = h("button", { id, type: "button", class: "secondary", "data-kind": kind }, `Cho mọi “${kind}”`);
+        b.addEventListener("click", () => applyQuantity(kind));
+        return b;
+      }),
+    );
+  }
+
+  /** "Điền nhanh": the quantity in #qty-value for every unit (kind null) or the units of one kind. */
+  function applyQuantity(kind: string | null): void {
+    clearErrors();
+    const q = parseCount(qtyValue.value);
+    if (q === undefined || q === null) {
+      showError({ kind: "invalid", message: "Số bản để điền nhanh phải là số nguyên từ 0 trở lên.", field: "qty" }, undefined, qtyValue);
+      return;
+    }
+    const cols = columns();
+    const symbols = qtyDoc.value ? [qtyDoc.value] : cols.map((c) => c.symbol);
+    if (kind === null) {
+      if (q === 0) {
+        showError(
+          { kind: "invalid", message: "Số bản cho mọi đơn vị phải lớn hơn 0; bỏ văn bản khỏi đợt bằng cách để 0 ở bảng văn bản.", field: "qty" },
+          undefined,
+          qtyValue,
+        );
+        return;
+      }
+      // Same quantity for all: it becomes the documents' default, typed cells are forgotten.
+      for (const d of docRows) if (symbols.includes(d.doc.symbol)) d.input.value = String(q);
+      grid.clearColumns(symbols);
+      updateTotals();
+      announce(`Đã điền ${formatNumber(q)} bản cho mọi đơn vị nhận.`);
+    } else {
+      const units = new Set(recipients().filter((u) => u.kind === kind).map((u) => u.code));
+      grid.setCells(units, symbols, q);
+      announce(`Đã điền ${formatNumber(q)} bản cho ${formatNumber(units.size)} đơn vị loại “${kind}”.`);
+    }
+  }
+
+  qtyAll.addEventListener("click", () => applyQuantity(null));
+  qtyValue.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      applyQuantity(null);
+    }
+  });
+
+  /** Recomputes totals; with `rebuild` (the default) also redraws the grid for the current documents and recipients. */
+  function updateTotals(rebuild = true): void {
+    const units = recipients();
+    const cols = columns();
+    if (rebuild) {
+      grid.update(cols, units);
+      renderShortcuts(cols, units);
+    }
+    const totals = grid.totals();
+    let all = 0;
+    let over = false;
     for (const d of docRows) {
       const q = parseCount(d.input.value) ?? 0;
-      const need = q * recipients;
+      const need = totals.get(d.doc.symbol) ?? 0;
       const onHand = Number(d.doc.copies_on_hand);
-      perUnit += q;
-      if (q > 0) docs++;
+      all += need;
+      const short = q > 0 && need > onHand;
+      over ||= short;
       d.row.classList.toggle("in-batch", q > 0);
-      d.row.classList.toggle("over", need > onHand && q > 0);
+      d.row.classList.toggle("over", short);
       d.need.textContent = q > 0 ? formatNumber(need) : "";
-      if (q > 0 && need > onHand) {
-        d.need.append(h("span", { class: "shortfall" }, ` (thiếu ${formatNumber(need - Math.max(0, onHand))})`));
-      }
+      if (short) d.need.append(h("span", { class: "shortfall" }, ` (thiếu ${formatNumber(need - Math.max(0, onHand))})`));
     }
+    overField.hidden = !over;
+    const info = grid.infoUnits().length;
+    gridCount.textContent = units.length ? `(${formatNumber(units.length)} đơn vị)` : "";
     total.textContent =
-      `${formatNumber(recipients)} đơn vị nhận · ${formatNumber(docs)} văn bản · ` +
-      `tổng cộng ${formatNumber(perUnit * recipients)} bản.`;
+      `${formatNumber(units.length)} đơn vị nhận` +
+      (info ? ` (${formatNumber(info)} chỉ để biết)` : "") +
+      ` · ${formatNumber(cols.length)} văn bản · tổng cộng ${formatNumber(all)} bản.`;
+    total.classList.toggle("over", over);
   }
 
   // ---- save --------------------------------------------------------------
@@ -295,9 +537,13 @@ export function batchScreen(): Screen {
     code.value = "";
     title.value = "";
     filter.value = "";
+    overReason.value = "";
+    method.value = "in_person";
     resetDates();
     for (const d of docRows) d.input.value = "0";
+    for (const b of kindBox.querySelectorAll<HTMLInputElement>("input.kind-pick")) b.checked = false;
     for (const n of nodes) n.checked = 0;
+    grid.reset();
     applyFilter();
     syncBoxes();
   }
@@ -329,6 +575,23 @@ export function batchScreen(): Screen {
         }
         if (q) documents.push({ symbol: d.doc.symbol, quantity: q });
       }
+      const badCell = grid.invalidCell();
+      if (badCell) {
+        showError(
+          { kind: "invalid", message: `Số bản của ${badCell.dataset.unit} — ${badCell.dataset.symbol} phải là số nguyên từ 0 trở lên.`, field: "overrides" },
+          resolve,
+          badCell,
+        );
+        return;
+      }
+      const reason = clean(overReason.value);
+      if (!overField.hidden && !reason) {
+        showError(
+          { kind: "invalid", message: "Số bản cần giao vượt số bản còn lại: ghi lý do giao vượt, hoặc giảm số bản.", field: "over_stock_reason" },
+          resolve,
+        );
+        return;
+      }
       const { units, subtrees } = selection();
       try {
         const batch = await createBatch({
@@ -339,11 +602,20 @@ export function batchScreen(): Screen {
           documents,
           units,
           subtrees,
+          kinds: chosenKinds(),
+          info_units: grid.infoUnits(),
+          overrides: grid.overrides(),
+          method: method.value as DeliveryMethod,
+          over_stock_reason: overField.hidden ? null : reason,
         });
         resetForm();
-        announce(
-          `Đã tạo đợt ${batch.code}: ${formatNumber(batch.recipients)} đơn vị nhận, ${formatNumber(batch.copies)} bản.`,
-        );
+        savedBatch = batch.code;
+        savedText.textContent =
+          `Đợt ${batch.code} — ${batch.title}: ${formatNumber(batch.recipients)} đơn vị nhận, ${formatNumber(batch.copies)} bản, ` +
+          `${DELIVERY_METHOD_LABEL[batch.method].toLowerCase()}. In mỗi đơn vị một phiếu có mã nhận để ký và gửi lại.`;
+        slipsPath.textContent = "";
+        saved.hidden = false;
+        announce(`Đã tạo đợt ${batch.code}: ${formatNumber(batch.recipients)} đơn vị nhận, ${formatNumber(batch.copies)} bản.`);
         code.focus();
         await reload("documents", "batches");
       } catch (e) {
@@ -352,10 +624,32 @@ export function batchScreen(): Screen {
     }),
   );
 
+  // ---- delivery slips ----------------------------------------------------
+
+  let printing = false;
+  printSlips.addEventListener("click", async () => {
+    if (!savedBatch || printing) return;
+    printing = true;
+    printSlips.setAttribute("aria-busy", "true");
+    clearErrors();
+    slipsPath.textContent = "Đang tạo tệp PDF…";
+    try {
+      const path = await saveSlips(savedBatch, perPage.value === "2" ? 2 : 1);
+      slipsPath.textContent = path ? `Đã lưu phiếu giao nhận của đợt ${savedBatch} vào: ${path}` : "Chưa lưu: đã huỷ chọn nơi lưu.";
+    } catch (e) {
+      slipsPath.textContent = "";
+      showError(toApiError(e), (f) => (f === "per_page" ? perPage : null));
+    } finally {
+      printing = false;
+      printSlips.removeAttribute("aria-busy");
+    }
+  });
+
   onChange((changed) => {
     if (changed.has("documents")) renderDocs();
+    if (changed.has("units") || changed.has("kinds")) renderKinds();
     if (changed.has("units")) renderTree();
-    else if (changed.has("documents")) updateTotals();
+    else if (changed.has("documents") || changed.has("kinds")) updateTotals();
   });
 
   resetDates();
