@@ -1,11 +1,18 @@
-// Screen "Chưa xác nhận": receipts not yet confirmed, filtered by batch and counted
-// as of a day; overdue rows stand out. Each row opens the confirm dialog.
-import { confirmReceipt, outstanding, toApiError } from "../api";
+// Screen "Chưa xác nhận": receipts not yet confirmed (pending, partial, declined),
+// filtered by batch and counted as of a day; overdue rows stand out. Each row
+// opens the confirm dialog (confirm.ts). At the top, the receipt-code box: a code
+// typed or scanned from a returned slip shows that slip and opens the dialog for
+// it; a confirmed slip can be un-confirmed there, with a reason.
+import "../batch.css";
+
+import { getReceipt, outstanding, toApiError, undoConfirmation } from "../api";
 import type { OutstandingRow } from "../bindings/OutstandingRow";
+import type { ReceiptDetail } from "../bindings/ReceiptDetail";
 import { byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
 import { RECEIPT_STATUS_LABEL, clean, formatDate, formatNumber, parseDate, todayIso, writeDate } from "../format";
 import { data, onChange, reload } from "../store";
+import { confirmDialog } from "./confirm";
 import { guarded, type Screen } from "./screen";
 
 function batchLabel(code: string, title: string): string {
@@ -20,13 +27,6 @@ export function outstandingScreen(): Screen {
   const countLine = byId("out-count", HTMLParagraphElement);
   const caption = byId("out-caption", HTMLTableCaptionElement);
   const table = byId("outstanding-table", HTMLTableElement);
-
-  const dialog = byId("confirm-dialog", HTMLDialogElement);
-  const confirmForm = byId("confirm-form", HTMLFormElement);
-  const what = byId("confirm-what", HTMLParagraphElement);
-  const by = byId("confirm-by", HTMLInputElement);
-  const on = byId("confirm-on", HTMLInputElement);
-  const cancel = byId("confirm-cancel", HTMLButtonElement);
 
   let rows: OutstandingRow[] = [];
   let buttons: HTMLButtonElement[] = [];
@@ -129,69 +129,224 @@ export function outstandingScreen(): Screen {
     if (changed.has("batches")) renderBatchOptions();
   });
 
-  // ---- confirm dialog ----------------------------------------------------
+  // ---- confirm dialog (confirm.ts) -----------------------------------------
 
-  let current: { row: OutstandingRow; index: number } | null = null;
-  let returnFocus = true;
+  /** The row whose dialog is open, to give focus back when it closes. */
+  let fromRow = -1;
+  /** The dialog was opened from the receipt-code box. */
+  let fromCode = false;
 
-  const fields: Record<string, HTMLElement> = { by, on };
-  const resolve: FieldResolver = (field) => fields[field] ?? null;
-
-  function openConfirm(row: OutstandingRow, index: number): void {
-    current = { row, index };
-    returnFocus = true;
-    clearErrors();
-    what.textContent =
-      `${row.unit_name} (${row.unit_code}) — ${batchLabel(row.batch, row.batch_title)}: ` +
-      `${formatNumber(row.copies)} bản, giao ngày ${formatDate(row.handed)}.`;
-    by.value = "";
-    writeDate(on, todayIso());
-    dialog.showModal();
-    by.focus();
-  }
-
-  dialog.addEventListener("close", () => {
-    clearErrors();
-    const index = current?.index ?? -1;
-    current = null;
-    if (returnFocus && index >= 0) buttons[index]?.focus();
-  });
-  cancel.addEventListener("click", () => dialog.close());
-
-  confirmForm.addEventListener(
-    "submit",
-    guarded(confirmForm, async () => {
-      if (!current) return;
-      clearErrors();
-      const signer = clean(by.value);
-      if (!signer) {
-        showError({ kind: "invalid", message: "Nhập tên người ký nhận.", field: "by" }, resolve);
-        return;
-      }
-      const day = parseDate(on.value);
-      if (day === undefined) {
-        showError({ kind: "invalid", message: "Ngày ký không hợp lệ; nhập dạng ngày/tháng/năm.", field: "on" }, resolve);
-        return;
-      }
-      const { row, index } = current;
-      try {
-        await confirmReceipt({ batch: row.batch, unit_code: row.unit_code, by: signer, on: day });
-      } catch (e) {
-        showError(toApiError(e), resolve);
-        return;
-      }
-      returnFocus = false;
-      dialog.close();
-      announce(`Đã xác nhận: ${row.unit_name} — ${batchLabel(row.batch, row.batch_title)}.`);
+  const dialogs = confirmDialog(
+    async ({ detail, status, by: signer }) => {
+      const verb = status === "declined" ? "Đã ghi đơn vị từ chối" : status === "partial" ? "Đã ghi nhận thiếu" : "Đã xác nhận";
+      announce(`${verb}: ${detail.unit_name} — ${batchLabel(detail.batch, detail.batch_title)} (người ký: ${signer}).`);
       try {
         await Promise.all([load(), reload("batches")]);
+        if (fromCode) await showReceipt(detail.receipt_code);
       } catch (e) {
         showError(toApiError(e));
         return;
       }
-      // Focus moves to the row that took the confirmed one's place.
-      const next = buttons[Math.min(index, buttons.length - 1)];
-      (next ?? countLine).focus();
+      if (fromCode) {
+        // Ready for the next returned slip.
+        codeInput.value = "";
+        codeInput.focus();
+      } else {
+        // Focus moves to the row that took the confirmed one's place (or stays on it).
+        const next = buttons[Math.min(fromRow, buttons.length - 1)];
+        (next ?? countLine).focus();
+      }
+    },
+    (saved) => {
+      if (!saved) {
+        if (fromCode) codeInput.focus();
+        else buttons[fromRow]?.focus();
+      }
+    },
+  );
+
+  function openConfirm(row: OutstandingRow, index: number): void {
+    fromRow = index;
+    fromCode = false;
+    void dialogs.open(row.receipt_code, "in_person");
+  }
+
+  // ---- receipt code box ----------------------------------------------------
+
+  const codeInput = h("input", {
+    id: "code-input",
+    type: "text",
+    autocomplete: "off",
+    spellcheck: "false",
+    autocapitalize: "characters",
+    class: "code-input",
+    "aria-describedby": "code-input-hint",
+  });
+  const codeLookup = h("button", { id: "code-lookup", type: "submit" }, "Tìm phiếu");
+  const codeForm = h(
+    "form",
+    { id: "code-form", class: "filters code-form", novalidate: true, "aria-label": "Xác nhận theo mã nhận trên phiếu" },
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "code-input" }, "Nhập mã nhận"),
+      h("p", { class: "hint", id: "code-input-hint" }, "8 ký tự in trên phiếu giao nhận, gõ hoặc quét mã QR; không phân biệt chữ hoa, thường."),
+      codeInput,
+    ),
+    h("div", { class: "actions" }, codeLookup),
+  );
+  const codeResult = h("section", { id: "code-result", class: "entry-form code-result", "aria-live": "polite", hidden: true });
+  byId("outstanding-heading", HTMLHeadingElement).after(codeForm, codeResult);
+
+  const codeResolve: FieldResolver = (field) => (field === "receipt_code" ? codeInput : null);
+
+  /** Shows the slip of one receipt under the code box, with its actions. */
+  async function showReceipt(code: string): Promise<ReceiptDetail> {
+    const d = await getReceipt(code);
+    const lines = h(
+      "table",
+      { class: "data-table compact", id: "code-lines" },
+      h("caption", null, "Văn bản trên phiếu"),
+      h(
+        "thead",
+        null,
+        h(
+          "tr",
+          null,
+          h("th", { scope: "col" }, "Số ký hiệu"),
+          h("th", { scope: "col" }, "Trích yếu"),
+          h("th", { scope: "col", class: "num" }, "Số bản"),
+          h("th", { scope: "col", class: "num" }, "Thực nhận"),
+        ),
+      ),
+      h(
+        "tbody",
+        null,
+        ...d.lines.map((l) =>
+          h(
+            "tr",
+            { "data-symbol": l.symbol },
+            h("th", { scope: "row", class: "code" }, l.symbol),
+            h("td", null, l.title),
+            numCell(formatNumber(l.quantity)),
+            numCell(l.received === null ? (d.status === "pending" ? "" : formatNumber(l.quantity)) : formatNumber(l.received), l.received !== null ? "negative" : undefined),
+          ),
+        ),
+      ),
+    );
+    const facts: [string, string][] = [
+      ["Đơn vị", `${d.unit_name} (${d.unit_code})`],
+      ["Đợt", batchLabel(d.batch, d.batch_title)],
+      ["Ngày giao · hạn", `${formatDate(d.handed)} · ${formatDate(d.due)}`],
+    ];
+    if (!d.must_confirm) facts.push(["Loại nhận", "Chỉ để biết (không cần xác nhận)"]);
+    if (d.status !== "pending") {
+      facts.push(["Người ký", `${d.signed_by ?? ""}${d.on_behalf ? " (ký thay)" : ""}`]);
+      if (d.signed_on) facts.push(["Ngày ký", formatDate(d.signed_on)]);
+      if (d.note) facts.push([d.status === "declined" ? "Lý do" : "Ghi chú", d.note]);
+    }
+    const actions = h("div", { class: "actions" });
+    if (d.status !== "confirmed") {
+      const b = h("button", { id: "code-confirm", type: "button" }, d.status === "pending" ? "Xác nhận phiếu này" : "Xác nhận lại");
+      b.addEventListener("click", () => {
+        fromCode = true;
+        dialogs.openDetail(d, "slip");
+      });
+      actions.append(b);
+    }
+    let undo: HTMLFormElement | null = null;
+    if (d.status !== "pending") {
+      const b = h("button", { id: "code-undo", type: "button", class: "secondary", "aria-expanded": "false", "aria-controls": "undo-form" }, "Huỷ xác nhận");
+      undo = undoForm(d, b);
+      b.addEventListener("click", () => {
+        undo!.hidden = !undo!.hidden;
+        b.setAttribute("aria-expanded", String(!undo!.hidden));
+        if (!undo!.hidden) undo!.querySelector("input")?.focus();
+      });
+      actions.append(b);
+    }
+    codeResult.replaceChildren(
+      h(
+        "h2",
+        { id: "code-result-heading" },
+        `Phiếu ${d.receipt_code} `,
+        h("span", { class: `badge badge-${d.status}`, id: "code-status", "data-status": d.status }, RECEIPT_STATUS_LABEL[d.status]),
+      ),
+      h("dl", { class: "detail-list" }, ...facts.flatMap(([k, v]) => [h("dt", null, k), h("dd", null, v)])),
+      h("div", { class: "table-wrap" }, lines),
+      actions,
+      ...(undo ? [undo] : []),
+    );
+    codeResult.hidden = false;
+    return d;
+  }
+
+  /** "Huỷ xác nhận" with its reason: the receipt goes back to pending; logged. */
+  function undoForm(d: ReceiptDetail, opener: HTMLButtonElement): HTMLFormElement {
+    const reason = h("input", { id: "undo-reason", type: "text", autocomplete: "off", "aria-describedby": "undo-reason-hint" });
+    const f = h(
+      "form",
+      { id: "undo-form", class: "undo-form", novalidate: true, hidden: true },
+      h(
+        "div",
+        { class: "field" },
+        h("label", { for: "undo-reason" }, "Lý do huỷ xác nhận"),
+        h("p", { class: "hint", id: "undo-reason-hint" }, "Bắt buộc; được ghi vào nhật ký. Phiếu trở lại danh sách chưa xác nhận."),
+        reason,
+      ),
+      h("div", { class: "actions" }, h("button", { id: "undo-submit", type: "submit", class: "warning" }, "Huỷ xác nhận phiếu này")),
+    );
+    f.addEventListener(
+      "submit",
+      guarded(f, async () => {
+        clearErrors();
+        const why = clean(reason.value);
+        if (!why) {
+          showError({ kind: "invalid", message: "Ghi lý do huỷ xác nhận.", field: "reason" }, undefined, reason);
+          return;
+        }
+        try {
+          await undoConfirmation({ batch: d.batch, unit_code: d.unit_code, receipt_code: d.receipt_code, by: "", on: null }, why);
+        } catch (e) {
+          showError(toApiError(e), (field) => (field === "reason" ? reason : null));
+          return;
+        }
+        announce(`Đã huỷ xác nhận: ${d.unit_name} — ${batchLabel(d.batch, d.batch_title)}; đơn vị trở lại danh sách chưa xác nhận.`);
+        try {
+          await Promise.all([load(), reload("batches"), showReceipt(d.receipt_code)]);
+        } catch (e) {
+          showError(toApiError(e));
+          return;
+        }
+        (document.getElementById("code-confirm") ?? opener).focus();
+      }),
+    );
+    return f;
+  }
+
+  codeForm.addEventListener(
+    "submit",
+    guarded(codeForm, async () => {
+      clearErrors();
+      const code = clean(codeInput.value);
+      if (!code) {
+        showError({ kind: "invalid", message: "Nhập mã nhận in trên phiếu (8 ký tự).", field: "receipt_code" }, codeResolve);
+        return;
+      }
+      let d: ReceiptDetail;
+      try {
+        d = await showReceipt(code);
+      } catch (e) {
+        codeResult.hidden = true;
+        showError(toApiError(e), codeResolve);
+        return;
+      }
+      if (d.status !== "confirmed") {
+        fromCode = true;
+        dialogs.openDetail(d, "slip");
+      } else {
+        announce(`Phiếu ${d.receipt_code} đã được xác nhận.`);
+      }
     }),
   );
 
@@ -199,7 +354,7 @@ export function outstandingScreen(): Screen {
 
   return {
     key: "outstanding",
-    firstField: batchSelect,
+    firstField: codeInput,
     onShow: load,
   };
 }

@@ -1,0 +1,288 @@
+// The confirm dialog (#confirm-dialog) in full: how the confirmation arrived
+// (in person, from a returned slip, remotely), who signed and whether they signed
+// on the unit's behalf (ký thay), the signature date, copies actually received
+// per document (fewer → "nhận thiếu"), or a refusal with its reason, and a note.
+// The dialog's skeleton is in index.html; the rest is added here. A receipt is
+// always named by its receipt code, so one dialog confirms exactly one slip.
+import { confirmReceipt, getReceipt, toApiError } from "../api";
+import type { ConfirmMethod } from "../bindings/ConfirmMethod";
+import type { DocQty } from "../bindings/DocQty";
+import type { ReceiptDetail } from "../bindings/ReceiptDetail";
+import type { ReceiptStatus } from "../bindings/ReceiptStatus";
+import { byId, fill, h, numCell, tbodyOf } from "../dom";
+import { clearErrors, showError, type FieldResolver } from "../feedback";
+import { RECEIPT_STATUS_LABEL, clean, formatDate, formatNumber, optional, parseCount, parseDate, searchKey, todayIso, writeDate } from "../format";
+import { data } from "../store";
+import { guarded } from "./screen";
+
+export const CONFIRM_METHOD_LABEL: Record<ConfirmMethod, string> = {
+  in_person: "Trực tiếp tại văn phòng",
+  slip: "Từ phiếu ký gửi lại",
+  remote: "Đơn vị báo từ xa",
+};
+
+/** What a finished confirmation reports back to the screen that opened the dialog. */
+export interface Confirmed {
+  detail: ReceiptDetail;
+  status: ReceiptStatus;
+  by: string;
+}
+
+export interface ConfirmDialog {
+  /** Loads the receipt by its code and opens the dialog for it. */
+  open(code: string, mode: ConfirmMethod): Promise<boolean>;
+  /** Opens the dialog for a receipt already loaded. */
+  openDetail(detail: ReceiptDetail, mode: ConfirmMethod): void;
+}
+
+/**
+ * Wires the dialog. `onDone` runs after a confirmation was saved (the dialog is
+ * closed by then); `onClose(saved)` runs whenever the dialog closes.
+ */
+export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: (saved: boolean) => void): ConfirmDialog {
+  const dialog = byId("confirm-dialog", HTMLDialogElement);
+  const form = byId("confirm-form", HTMLFormElement);
+  const what = byId("confirm-what", HTMLParagraphElement);
+  const by = byId("confirm-by", HTMLInputElement);
+  const on = byId("confirm-on", HTMLInputElement);
+  const cancel = byId("confirm-cancel", HTMLButtonElement);
+  const byHint = byId("confirm-by-hint", HTMLParagraphElement);
+
+  // ---- markup added to the dialog ------------------------------------------
+
+  const mode = h(
+    "select",
+    { id: "confirm-mode", name: "method" },
+    ...(Object.keys(CONFIRM_METHOD_LABEL) as ConfirmMethod[]).map((m) => h("option", { value: m }, CONFIRM_METHOD_LABEL[m])),
+  );
+  const modeField = h("div", { class: "field" }, h("label", { for: "confirm-mode" }, "Cách xác nhận"), mode);
+  by.closest(".field")?.before(modeField);
+
+  const onBehalf = h("input", { id: "confirm-on-behalf", type: "checkbox", "aria-describedby": "confirm-on-behalf-hint" });
+  const onBehalfField = h(
+    "div",
+    { class: "field field-check" },
+    h("span", null, onBehalf, h("label", { for: "confirm-on-behalf" }, "Ký thay")),
+    h("p", { class: "hint", id: "confirm-on-behalf-hint" }, "Người ký không phải bí thư của đơn vị (phó bí thư, cán bộ văn phòng…)."),
+  );
+  by.closest(".field")?.after(onBehalfField);
+
+  const linesTable = h(
+    "table",
+    { id: "confirm-lines", class: "data-table compact" },
+    h("caption", { class: "visually-hidden" }, "Số bản thực nhận từng văn bản"),
+    h(
+      "thead",
+      null,
+      h(
+        "tr",
+        null,
+        h("th", { scope: "col" }, "Số ký hiệu"),
+        h("th", { scope: "col", class: "num" }, "Đã giao"),
+        h("th", { scope: "col", class: "num" }, "Thực nhận"),
+      ),
+    ),
+    h("tbody"),
+  );
+  const linesSet = h(
+    "fieldset",
+    { id: "confirm-qty", class: "group", "aria-describedby": "confirm-qty-hint" },
+    h("legend", null, "Số bản thực nhận"),
+    h("p", { class: "hint", id: "confirm-qty-hint" }, "Sửa nếu đơn vị nhận ít hơn số bản đã giao; phiếu sẽ ghi “nhận thiếu” và vẫn ở danh sách chưa xong."),
+    h("div", { class: "table-wrap" }, linesTable),
+  );
+
+  const decline = h("input", { id: "confirm-decline", type: "checkbox" });
+  const declineReason = h("input", { id: "confirm-decline-reason", type: "text", autocomplete: "off" });
+  const declineReasonField = h(
+    "div",
+    { class: "field", id: "confirm-decline-reason-field", hidden: true },
+    h("label", { for: "confirm-decline-reason" }, "Lý do từ chối / trả lại"),
+    declineReason,
+  );
+  const declineField = h(
+    "div",
+    { class: "field field-check" },
+    h("span", null, decline, h("label", { for: "confirm-decline" }, "Đơn vị từ chối hoặc trả lại")),
+  );
+  const note = h("input", { id: "confirm-note", type: "text", autocomplete: "off" });
+  const noteField = h("div", { class: "field" }, h("label", { for: "confirm-note" }, "Ghi chú"), note);
+  form.querySelector(".actions")?.before(linesSet, declineField, declineReasonField, noteField);
+
+  decline.addEventListener("change", () => {
+    declineReasonField.hidden = !decline.checked;
+    linesSet.disabled = decline.checked;
+    if (decline.checked) declineReason.focus();
+  });
+
+  let current: ReceiptDetail | null = null;
+  let qtyInputs: HTMLInputElement[] = [];
+  let saved = false;
+
+  const fields: Record<string, () => HTMLElement | null> = {
+    by: () => by,
+    on: () => on,
+    method: () => mode,
+    quantities: () => qtyInputs[0] ?? null,
+    decline: () => declineReason,
+    note: () => note,
+    on_behalf: () => onBehalf,
+  };
+  const resolve: FieldResolver = (field) => fields[field]?.() ?? null;
+
+  function secretaryOf(code: string): string | null {
+    return data.units.find((u) => u.code === code)?.secretary ?? null;
+  }
+
+  // While the clerk has not set "Ký thay" by hand, it follows the name typed:
+  // ticked when it is not the unit's recorded secretary (the core does the same).
+  let onBehalfTouched = false;
+  onBehalf.addEventListener("change", () => {
+    onBehalfTouched = true;
+  });
+  by.addEventListener("input", () => {
+    const sec = current ? secretaryOf(current.unit_code) : null;
+    const name = clean(by.value);
+    if (sec && !onBehalfTouched) onBehalf.checked = name !== "" && searchKey(sec) !== searchKey(name);
+  });
+
+  function openDetail(detail: ReceiptDetail, how: ConfirmMethod): void {
+    current = detail;
+    saved = false;
+    clearErrors();
+    what.textContent =
+      `${detail.unit_name} (${detail.unit_code}) — ${detail.batch_title && detail.batch_title !== detail.batch ? `${detail.batch_title} (${detail.batch})` : detail.batch}` +
+      `, giao ngày ${formatDate(detail.handed)}, mã nhận ${detail.receipt_code}` +
+      (detail.status !== "pending" ? ` — hiện: ${RECEIPT_STATUS_LABEL[detail.status].toLowerCase()}` : "") +
+      ".";
+    const sec = secretaryOf(detail.unit_code);
+    byHint.textContent = sec
+      ? `Bí thư của đơn vị: ${sec}. Người khác ký thì đánh dấu “Ký thay”.`
+      : "Bí thư hoặc người ký thay cho đơn vị.";
+    mode.value = how;
+    by.value = "";
+    onBehalf.checked = false;
+    onBehalfTouched = false;
+    writeDate(on, todayIso());
+    decline.checked = false;
+    declineReason.value = "";
+    declineReasonField.hidden = true;
+    linesSet.disabled = false;
+    note.value = "";
+    qtyInputs = [];
+    const rows = detail.lines.map((line, i) => {
+      const id = `confirm-qty-${i}`;
+      const input = h("input", {
+        id,
+        type: "text",
+        inputmode: "numeric",
+        autocomplete: "off",
+        class: "confirm-qty input-num",
+        "data-symbol": line.symbol,
+        "data-quantity": line.quantity,
+        value: String(line.quantity),
+      });
+      input.value = String(line.quantity);
+      input.addEventListener("focus", () => input.select());
+      input.addEventListener("input", () => {
+        const q = parseCount(input.value);
+        input.classList.toggle("short", q !== null && q !== undefined && q < line.quantity);
+      });
+      qtyInputs.push(input);
+      return h(
+        "tr",
+        { "data-symbol": line.symbol },
+        h("th", { scope: "row" }, h("label", { for: id }, h("span", { class: "code" }, line.symbol), h("span", { class: "sub" }, line.title))),
+        numCell(formatNumber(line.quantity)),
+        h("td", { class: "num" }, input),
+      );
+    });
+    fill(tbodyOf(linesTable), rows);
+    if (!dialog.open) dialog.showModal();
+    by.focus();
+  }
+
+  async function open(code: string, how: ConfirmMethod): Promise<boolean> {
+    try {
+      openDetail(await getReceipt(code), how);
+      return true;
+    } catch (e) {
+      showError(toApiError(e));
+      return false;
+    }
+  }
+
+  dialog.addEventListener("close", () => {
+    clearErrors();
+    current = null;
+    onClose(saved);
+  });
+  cancel.addEventListener("click", () => dialog.close());
+
+  form.addEventListener(
+    "submit",
+    guarded(form, async () => {
+      if (!current) return;
+      clearErrors();
+      const signer = clean(by.value);
+      if (!signer) {
+        showError({ kind: "invalid", message: "Nhập tên người ký nhận.", field: "by" }, resolve);
+        return;
+      }
+      const day = parseDate(on.value);
+      if (day === undefined) {
+        showError({ kind: "invalid", message: "Ngày ký không hợp lệ; nhập dạng ngày/tháng/năm.", field: "on" }, resolve);
+        return;
+      }
+      const reason = decline.checked ? clean(declineReason.value) : null;
+      if (decline.checked && !reason) {
+        showError({ kind: "invalid", message: "Ghi lý do đơn vị từ chối hoặc trả lại.", field: "decline" }, resolve);
+        return;
+      }
+      const quantities: DocQty[] = [];
+      if (!decline.checked) {
+        for (const [i, input] of qtyInputs.entries()) {
+          const line = current.lines[i]!;
+          const q = parseCount(input.value);
+          if (q === undefined || q === null || q > line.quantity) {
+            showError(
+              {
+                kind: "invalid",
+                message: `Số bản thực nhận của ${line.symbol} phải là số nguyên từ 0 đến ${formatNumber(line.quantity)}.`,
+                field: "quantities",
+              },
+              resolve,
+              input,
+            );
+            return;
+          }
+          if (q !== line.quantity) quantities.push({ symbol: line.symbol, quantity: q });
+        }
+      }
+      const detail = current;
+      try {
+        await confirmReceipt({
+          batch: detail.batch,
+          unit_code: detail.unit_code,
+          receipt_code: detail.receipt_code,
+          by: signer,
+          on: day,
+          method: mode.value as ConfirmMethod,
+          quantities,
+          decline: reason,
+          on_behalf: onBehalf.checked,
+          note: optional(note.value),
+        });
+      } catch (e) {
+        showError(toApiError(e), resolve);
+        return;
+      }
+      const status: ReceiptStatus = reason ? "declined" : quantities.length ? "partial" : "confirmed";
+      saved = true;
+      dialog.close();
+      await onDone({ detail, status, by: signer });
+    }),
+  );
+
+  return { open, openDetail };
+}
