@@ -440,3 +440,110 @@ fn a_single_unit_carries_its_place_in_the_tree() {
     let listed = s.list_units().expect("list");
     assert_eq!(listed.iter().find(|u| u.code == "C").map(|u| u.depth), Some(2));
 }
+
+/// Real place names of Hà Tĩnh and neighbouring provinces, with every
+/// Vietnamese letter and tone among them.
+const PLACES: &[&str] = &[
+    "Hương Khê",
+    "Hương Sơn",
+    "Hương Trà",
+    "Hương Đô",
+    "Hương Thủy",
+    "Hương Vĩnh",
+    "Hòa Hải",
+    "Hoà Bình",
+    "Hà Linh",
+    "Hàm Trường",
+    "Phúc Đồng",
+    "Phúc Trạch",
+    "Phú Gia",
+    "Phú Phong",
+    "Gia Phố",
+    "Lộc Yên",
+    "Điền Mỹ",
+    "Hải Ninh",
+    "Đức Thọ",
+    "Đức Lạng",
+    "Đức Đồng",
+    "Đông Trung",
+    "Dương Thủy",
+    "Ấp Thượng",
+    "Ân Phú",
+    "An Dũng",
+    "Ăn Lạc",
+    "Cẩm Xuyên",
+    "Cẩm Bình",
+    "Cẩm Nhượng",
+    "Kỳ Anh",
+    "Kỳ Hoa",
+    "Kỳ Sơn",
+    "Thạch Hà",
+    "Thạch Khê",
+    "Thạch Kim",
+    "Nghi Xuân",
+    "Xuân Hội",
+    "Xuân Thành",
+    "Tiên Điền",
+    "Can Lộc",
+    "Vượng Lộc",
+    "Trường Lưu",
+    "Ơn Lương",
+    "Ôn Thủy",
+    "Ưu Điềm",
+    "Uy Nỗ",
+    "Yên Hồ",
+    "Sơn Kim",
+    "Sơn Tây",
+    "Sơn Hồng",
+    "Vũ Quang",
+    "Quang Thọ",
+    "Thượng Lộc",
+    "Mai Phụ",
+    "Thiên Cầm",
+    "Tượng Sơn",
+    "Lưu Vĩnh Sơn",
+    "Bắc Hồng",
+    "Nam Hồng",
+    "Trung Lương",
+    "Đậu Liêu",
+];
+
+#[test]
+fn the_tree_sorts_siblings_like_the_cldr_reference_on_hundreds_of_names() {
+    let (_d, mut s, a) = store();
+    s.add_unit(&a, unit("ROOT", "Đảng bộ tỉnh", None)).expect("root");
+    let mut names = Vec::new();
+    for (i, place) in PLACES.iter().enumerate() {
+        for prefix in [
+            "Chi bộ thôn",
+            "Đảng bộ xã",
+            "Chi bộ Trường Tiểu học",
+            "Chi bộ Tổ dân phố",
+        ] {
+            let name = format!("{prefix} {place}");
+            let code = format!("U{i}-{}", names.len());
+            s.add_unit(&a, unit(&code, &name, Some("ROOT"))).expect("add");
+            names.push(name);
+        }
+    }
+    assert!(names.len() >= 240);
+    // The reference: ICU4X's CLDR "vi" collator, comparing the strings themselves.
+    let mut reference = names.clone();
+    reference.sort_by(|x, y| text::compare(x, y));
+    let listed: Vec<String> = s
+        .list_units()
+        .expect("list")
+        .into_iter()
+        .skip(1)
+        .map(|u| u.name)
+        .collect();
+    assert_eq!(listed, reference);
+    // And a few facts of the Vietnamese alphabet the reference must hold.
+    let pos = |n: &str| reference.iter().position(|x| x == n).expect(n);
+    assert!(pos("Chi bộ thôn An Dũng") < pos("Chi bộ thôn Ăn Lạc"));
+    assert!(pos("Chi bộ thôn Ăn Lạc") < pos("Chi bộ thôn Ân Phú"));
+    assert!(pos("Chi bộ thôn Dương Thủy") < pos("Chi bộ thôn Đông Trung"));
+    assert!(pos("Chi bộ thôn Ôn Thủy") < pos("Chi bộ thôn Ơn Lương"));
+    assert!(pos("Chi bộ thôn Uy Nỗ") < pos("Chi bộ thôn Ưu Điềm"));
+    assert!(pos("Chi bộ thôn Đức Thọ") < pos("Chi bộ thôn Gia Phố"));
+}
