@@ -305,6 +305,22 @@ fn batch_with_grid_slips_and_every_kind_of_confirmation() {
             "cells start at the default"
         );
 
+        // Shortcut: 3 copies of 05-KH/HU for every unit (the column default), then 2 again.
+        type_into(c, "#qty-value", "3").await;
+        select(c, "#qty-doc", "05-KH/HU").await;
+        click(c, "#qty-all").await;
+        assert_eq!(value(c, ".doc-qty[data-symbol=\"05-KH/HU\"]").await, "3");
+        assert_eq!(value(c, &cell("HK-03", "05-KH/HU")).await, "3");
+        assert_eq!(
+            value(c, &cell("HK-03", "12-CT/TU")).await,
+            "1",
+            "other documents untouched"
+        );
+        wait_visible(c, "#qty-kind-chi-bo").await;
+        type_into(c, "#qty-value", "2").await;
+        click(c, "#qty-all").await;
+        assert_eq!(value(c, &cell("HK-03", "05-KH/HU")).await, "2");
+
         // Keyboard, in the grid's row order (units sorted the Vietnamese way):
         // click HK-02's cell, type 5 (replaces the 2), Enter moves down, ↓ and ↑
         // move along the column, → moves across.
@@ -449,6 +465,7 @@ fn batch_with_grid_slips_and_every_kind_of_confirmation() {
         type_into(c, qty, "3").await;
         type_into(c, "#confirm-by", "Lê Văn Bình").await;
         type_into(c, "#confirm-note", "Thiếu 2 bản, văn phòng gửi bổ sung").await;
+        screenshot(c, "confirm-dialog-partial").await;
         submit_dialog(c).await;
         wait_visible(c, &format!("{} .badge-partial", row("HK-02"))).await;
 
