@@ -436,6 +436,7 @@ export function batchScreen(): Screen {
   }
 
   let shownKinds = "";
+  let gridShape = "";
 
   function renderShortcuts(cols: GridColumn[], units: GridRecipient[]): void {
     const keepDoc = qtyDoc.value;
@@ -481,6 +482,7 @@ export function batchScreen(): Screen {
       // Same quantity for all: it becomes the documents' default, typed cells are forgotten.
       for (const d of docRows) if (symbols.includes(d.doc.symbol)) d.input.value = String(q);
       grid.clearColumns(symbols);
+      gridShape = ""; // typed cells were forgotten: redraw even if the default did not change
       updateTotals();
       announce(`Đã điền ${formatNumber(q)} bản cho mọi đơn vị nhận.`);
     } else {
@@ -502,7 +504,10 @@ export function batchScreen(): Screen {
   function updateTotals(rebuild = true): void {
     const units = recipients();
     const cols = columns();
-    if (rebuild) {
+    // Redraw the grid only when its rows or columns (or a column's default) changed.
+    const shape = `${cols.map((c) => `${c.symbol}:${c.def}`).join(",")}|${units.map((u) => u.code).join(",")}`;
+    if (rebuild && shape !== gridShape) {
+      gridShape = shape;
       grid.update(cols, units);
       renderShortcuts(cols, units);
     }
@@ -544,6 +549,7 @@ export function batchScreen(): Screen {
     for (const b of kindBox.querySelectorAll<HTMLInputElement>("input.kind-pick")) b.checked = false;
     for (const n of nodes) n.checked = 0;
     grid.reset();
+    gridShape = "";
     applyFilter();
     syncBoxes();
   }

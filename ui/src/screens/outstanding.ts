@@ -195,6 +195,8 @@ export function outstandingScreen(): Screen {
     ),
     h("div", { class: "actions" }, codeLookup),
   );
+  // A scanned or retyped code replaces what is there.
+  codeInput.addEventListener("focus", () => codeInput.select());
   const codeResult = h("section", { id: "code-result", class: "entry-form code-result", "aria-live": "polite", hidden: true });
   byId("outstanding-heading", HTMLHeadingElement).after(codeForm, codeResult);
 
