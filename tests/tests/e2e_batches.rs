@@ -624,3 +624,128 @@ fn batch_with_grid_slips_and_every_kind_of_confirmation() {
         "HK-01 twice, HK-02, HK-03, HK-04: {actions:?}"
     );
 }
+
+/// 20 communes of 20 branches each: 400 branches of kind "Chi bộ".
+fn prepare_400(db: &Path, work: &Path) {
+    let mut csv = String::from("Mã,Tên,Mã cấp trên,Loại\r\n");
+    for x in 1..=20 {
+        csv.push_str(&format!("X{x:02},Đảng bộ xã số {x},,Đảng bộ cơ sở\r\n"));
+        for b in 1..=20 {
+            csv.push_str(&format!("X{x:02}-{b:02},Chi bộ thôn {b} xã {x},X{x:02},Chi bộ\r\n"));
+        }
+    }
+    let file = work.join("400-chi-bo.csv");
+    std::fs::write(&file, csv).expect("write the units file");
+    cli(db, &["init"]);
+    cli(db, &["unit", "import", &file.to_string_lossy()]);
+    cli(
+        db,
+        &[
+            "doc",
+            "add",
+            "--symbol",
+            "05-KH/HU",
+            "--title",
+            "Kế hoạch học tập nghị quyết",
+            "--copies",
+            "2000",
+        ],
+    );
+}
+
+#[test]
+fn grid_of_400_branches_by_kind_from_the_keyboard() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let db = runtime().block_on(async {
+        let s = start_with(prepare_400).await;
+        let c = &s.client;
+        wait_visible(c, "#screen-outstanding").await;
+        open_screen(c, "batch").await;
+        type_into(c, "#batch-code", "Đ3-2025").await;
+        type_into(c, "#batch-title", "Tài liệu học tập cho mọi chi bộ").await;
+        type_into(c, ".doc-qty[data-symbol=\"05-KH/HU\"]", "1").await;
+
+        // Every open unit of the kind "Chi bộ": the grid gets 400 rows at once.
+        wait_visible(c, "#batch-kind input.kind-pick[value=\"Chi bộ\"]").await;
+        let ms = js(
+            c,
+            "const box = document.querySelector('#batch-kind input.kind-pick[value=\"Chi bộ\"]'); \
+             const t = performance.now(); box.click(); return performance.now() - t;",
+            vec![],
+        )
+        .await
+        .as_f64()
+        .expect("a duration");
+        eprintln!("400-row grid drawn in {ms:.0} ms");
+        assert_eq!(count(c, "#qty-grid tbody tr[data-unit]").await, 400);
+        assert!(ms < 3000.0, "ticking a kind redraws the grid quickly: {ms:.0} ms");
+        let total = text(c, "#batch-total").await;
+        assert!(total.contains("400 đơn vị nhận"), "total line: {total}");
+
+        // Down the column from the keyboard: 3 for the first branch, then ten rows down.
+        let order: Vec<String> = serde_json::from_value(
+            js(
+                c,
+                "return [...document.querySelectorAll('#qty-grid tbody tr')].map(r => r.dataset.unit);",
+                vec![],
+            )
+            .await,
+        )
+        .expect("the grid's rows");
+        click(c, &cell(&order[0], "05-KH/HU")).await;
+        press(c, "3").await;
+        press(c, &Key::Enter).await;
+        for _ in 0..10 {
+            press(c, &Key::Down).await;
+        }
+        assert_eq!(focused_cell(c).await, json!([order[11], "05-KH/HU"]));
+        // 0 there: that branch would get nothing, refused before saving and linked to its cell.
+        press(c, "0").await;
+        click(c, "#batch-submit").await;
+        let err = until("the empty row to be refused", || async { shown_error(c).await }).await;
+        assert!(err.contains(&order[11]), "the error names the unit: {err}");
+        assert_eq!(
+            focused_cell(c).await,
+            json!([null, null]),
+            "focus is on the error summary"
+        );
+        click(c, "#error-summary-list a").await;
+        assert_eq!(
+            focused_cell(c).await,
+            json!([order[11], "05-KH/HU"]),
+            "the link leads to the cell"
+        );
+        press(c, "2").await;
+        let t = text(c, "#qty-grid tfoot td[data-symbol=\"05-KH/HU\"]").await;
+        assert!(t.starts_with("403 / 2.000"), "3 + 2 + 398 × 1 of 2.000: {t}");
+        screenshot(c, "batch-grid-400").await;
+
+        let status = submit_until_status(c, "#batch-submit").await;
+        assert!(status.contains("400 đơn vị nhận"), "saved: {status}");
+        let (db, work) = s.finish().await;
+        (db, work, order)
+    });
+    let (db, _work, order) = db;
+
+    let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("open the app's database");
+    let receipts: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM receipt r JOIN batch b ON b.id = r.batch_id WHERE b.code = 'Đ3-2025'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count receipts");
+    assert_eq!(receipts, 400, "one receipt per branch, in one batch");
+    let copies = |unit: &str| -> Option<i64> {
+        conn.query_row(
+            "SELECT r.copies FROM receipt r JOIN unit u ON u.id = r.unit_id WHERE u.code = ?1",
+            [unit],
+            |r| r.get(0),
+        )
+        .ok()
+    };
+    assert_eq!(copies(&order[0]), Some(3));
+    assert_eq!(copies(&order[1]), Some(1));
+    assert_eq!(copies(&order[11]), Some(2));
+}

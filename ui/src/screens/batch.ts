@@ -590,6 +590,19 @@ export function batchScreen(): Screen {
         );
         return;
       }
+      const empty = grid.emptyRow();
+      if (empty) {
+        showError(
+          {
+            kind: "invalid",
+            message: `${empty.unit.name} (${empty.unit.code}) không nhận bản nào (mọi ô đều là 0): nhập số bản, hoặc bỏ chọn đơn vị này.`,
+            field: "overrides",
+          },
+          resolve,
+          empty.cell,
+        );
+        return;
+      }
       const reason = clean(overReason.value);
       if (!overField.hidden && !reason) {
         showError(

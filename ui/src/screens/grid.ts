@@ -43,6 +43,8 @@ export interface QtyGrid {
   totals(): Map<string, number>;
   /** The first cell that does not hold a whole number, if any. */
   invalidCell(): HTMLInputElement | null;
+  /** The first cell of the first recipient that would get no copy at all (the core refuses it). */
+  emptyRow(): { unit: GridRecipient; cell: HTMLInputElement } | null;
   /** The first cell (for error links), if any. */
   firstCell(): HTMLInputElement | null;
   firstInfo(): HTMLInputElement | null;
@@ -282,6 +284,12 @@ export function createGrid(table: HTMLTableElement, onChange: () => void): QtyGr
     totals,
     invalidCell() {
       for (const row of rows) for (const cell of row.cells) if (bad.has(cell)) return cell;
+      return null;
+    },
+    emptyRow() {
+      for (const row of rows) {
+        if (row.cells.length && columns.every((_, c) => valueOf(row.unit.code, c) === 0)) return { unit: row.unit, cell: row.cells[0]! };
+      }
       return null;
     },
     firstCell() {
