@@ -316,7 +316,13 @@ fn batch_with_grid_slips_and_every_kind_of_confirmation() {
             "1",
             "other documents untouched"
         );
-        wait_visible(c, "#qty-kind-chi-bo").await;
+        // Per kind: 1 copy of 12-CT/TU for every "Chi bộ" (the default already).
+        type_into(c, "#qty-value", "1").await;
+        select(c, "#qty-doc", "12-CT/TU").await;
+        let status = submit_until_status(c, "#qty-kind-chi-bo").await;
+        assert!(status.contains("5 đơn vị loại “Chi bộ”"), "per-kind fill: {status}");
+        assert_eq!(value(c, &cell("HK-03", "12-CT/TU")).await, "1");
+        select(c, "#qty-doc", "05-KH/HU").await;
         type_into(c, "#qty-value", "2").await;
         click(c, "#qty-all").await;
         assert_eq!(value(c, &cell("HK-03", "05-KH/HU")).await, "2");
