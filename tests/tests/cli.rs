@@ -3,55 +3,13 @@
 //! database passed with `--db` or `GIAONHAN_DB`, JSON and CSV output, errors on
 //! stderr with a non-zero exit code, NFD input stored as NFC.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 
 use chrono::{Days, NaiveDate};
+use giaonhan_tests::cli::{fails, ok, temp_db};
 use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
-
-fn temp_db() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("create temp dir");
-    let path = dir.path().join("cli.sqlite3");
-    (dir, path)
-}
-
-/// Runs `giaonhan --db DB args…` with a clean environment for the database path.
-fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(giaonhan_tests::binary("giaonhan"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("GIAONHAN_DB")
-        .output()
-        .expect("run giaonhan")
-}
-
-/// Runs and expects success; returns stdout.
-fn ok(db: &Path, args: &[&str]) -> String {
-    let out = run(db, args);
-    assert!(
-        out.status.success(),
-        "giaonhan {args:?} failed ({}):\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("stdout is UTF-8")
-}
-
-/// Runs and expects failure; returns stderr.
-fn fails(db: &Path, args: &[&str]) -> String {
-    let out = run(db, args);
-    assert!(
-        !out.status.success(),
-        "giaonhan {args:?} should fail; stdout: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
-    assert!(!stderr.trim().is_empty(), "the error is explained on stderr");
-    stderr
-}
 
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()

@@ -5,43 +5,11 @@
 //! tamper-evident log, and the delivery slips PDF read back with `pdftotext`
 //! and its QR code decoded with `zbarimg`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 
+use giaonhan_tests::cli::{fails, ok, run, temp_db};
 use serde_json::Value;
-
-fn temp_db() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("create temp dir");
-    let path = dir.path().join("cli.sqlite3");
-    (dir, path)
-}
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(giaonhan_tests::binary("giaonhan"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("GIAONHAN_DB")
-        .output()
-        .expect("run giaonhan")
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let out = run(db, args);
-    assert!(
-        out.status.success(),
-        "giaonhan {args:?} failed:\nstdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 stdout")
-}
-
-fn fails(db: &Path, args: &[&str]) -> String {
-    let out = run(db, args);
-    assert!(!out.status.success(), "giaonhan {args:?} should fail");
-    String::from_utf8(out.stderr).expect("UTF-8 stderr")
-}
 
 fn json(db: &Path, args: &[&str]) -> Vec<Value> {
     let out = ok(db, args);

@@ -194,6 +194,15 @@ struct Checker<'t> {
 }
 
 impl<'t> Checker<'t> {
+    fn new(table: &'t Table, cols: Columns, warnings: Vec<Issue>) -> Checker<'t> {
+        Checker {
+            table,
+            cols,
+            issues: warnings,
+            bad_rows: HashSet::new(),
+        }
+    }
+
     fn error(&mut self, row: &TableRow, field: &str, message: String) {
         self.bad_rows.insert(row.line);
         self.issues.push(Issue {
@@ -244,12 +253,7 @@ fn same(file: &Option<String>, stored: &Option<String>) -> bool {
 
 impl Dao<'_> {
     fn import_units(&self, table: &Table, cols: Columns, warnings: Vec<Issue>) -> Result<ImportReport> {
-        let mut ck = Checker {
-            table,
-            cols,
-            issues: warnings,
-            bad_rows: HashSet::new(),
-        };
+        let mut ck = Checker::new(table, cols, warnings);
         let mut rows = Vec::with_capacity(table.rows.len());
         let mut first_row: HashMap<String, usize> = HashMap::new();
         let mut new_units: Vec<(&TableRow, NewUnit)> = Vec::new();
@@ -434,12 +438,7 @@ impl Dao<'_> {
     }
 
     fn import_documents(&self, table: &Table, cols: Columns, warnings: Vec<Issue>) -> Result<ImportReport> {
-        let mut ck = Checker {
-            table,
-            cols,
-            issues: warnings,
-            bad_rows: HashSet::new(),
-        };
+        let mut ck = Checker::new(table, cols, warnings);
         let mut rows = Vec::with_capacity(table.rows.len());
         let mut first_row: HashMap<String, usize> = HashMap::new();
         let mut new_docs = Vec::new();

@@ -417,18 +417,13 @@ enum Format {
     Csv,
 }
 
+/// SYMBOL:N with N at least 1 (copies handed to each unit).
 fn parse_doc_qty(s: &str) -> Result<DocQty, String> {
-    let (symbol, qty) = s
-        .rsplit_once(':')
-        .ok_or_else(|| format!("«{s}»: cần dạng SỐ-KÝ-HIỆU:SỐ-BẢN, ví dụ 05-KH/HU:2"))?;
-    let quantity = qty
-        .trim()
-        .parse::<u32>()
-        .map_err(|_| format!("«{qty}»: số bản phải là số nguyên dương"))?;
-    Ok(DocQty {
-        symbol: symbol.to_owned(),
-        quantity,
-    })
+    let dq = parse_doc_qty_any(s)?;
+    if dq.quantity == 0 {
+        return Err(format!("«{s}»: số bản phải là số nguyên dương"));
+    }
+    Ok(dq)
 }
 
 /// SYMBOL:N where N may be 0 (nothing of that document arrived).
