@@ -4,11 +4,14 @@
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 
 import type { ApiError } from "./bindings/ApiError";
+import type { Account } from "./bindings/Account";
 import type { AppStatus } from "./bindings/AppStatus";
+import type { AuthStatus } from "./bindings/AuthStatus";
 import type { Batch } from "./bindings/Batch";
 import type { Confirmation } from "./bindings/Confirmation";
 import type { Document } from "./bindings/Document";
 import type { ErrorKind } from "./bindings/ErrorKind";
+import type { NewAccount } from "./bindings/NewAccount";
 import type { NewBatch } from "./bindings/NewBatch";
 import type { NewDocument } from "./bindings/NewDocument";
 import type { NewUnit } from "./bindings/NewUnit";
@@ -19,6 +22,7 @@ import type { NewSigner } from "./bindings/NewSigner";
 import type { ReceiptDetail } from "./bindings/ReceiptDetail";
 import type { Register } from "./bindings/Register";
 import type { Reorganisation } from "./bindings/Reorganisation";
+import type { Session } from "./bindings/Session";
 import type { Signer } from "./bindings/Signer";
 import type { Unit } from "./bindings/Unit";
 import type { UnitEdit } from "./bindings/UnitEdit";
@@ -46,11 +50,20 @@ export function toApiError(e: unknown): ApiError {
   return { kind: "io", message: String(e), field: null };
 }
 
+let onForbidden: ((err: ApiError) => void) | null = null;
+
+/** Called (besides the rejection) whenever a command is refused with kind `forbidden`: auth.ts checks whether the session ended. */
+export function setForbiddenHandler(handler: (err: ApiError) => void): void {
+  onForbidden = handler;
+}
+
 async function call<T>(cmd: string, args?: InvokeArgs): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
-    throw toApiError(e);
+    const err = toApiError(e);
+    if (err.kind === "forbidden" && onForbidden) onForbidden(err);
+    throw err;
   }
 }
 
@@ -137,3 +150,26 @@ export const editBatch = (code: string, title: string | null, dueOn: string | nu
  * where the user chooses in a save dialog; the path, or null when cancelled.
  */
 export const saveSlips = (batch: string, perPage: 1 | 2): Promise<string | null> => call("save_slips", { batch, perPage });
+
+// ---- accounts and sign-in --------------------------------------------------
+
+/** Whether the register has accounts, and who is signed in (never refused). */
+export const authStatus = (): Promise<AuthStatus> => call("auth_status");
+
+/** Creates the first administrator (turns on logins) and signs them in. */
+export const createFirstAdmin = (account: NewAccount): Promise<Session> => call("create_first_admin", { account });
+
+export const login = (username: string, password: string): Promise<Session> => call("login", { username, password });
+
+export const logout = async (): Promise<void> => {
+  await call<null>("logout");
+};
+
+export const addAccount = (account: NewAccount): Promise<Account> => call("add_account", { account });
+
+export const listAccounts = (): Promise<Account[]> => call("list_accounts");
+
+/** In person at the office: the secretary's (or deputy's) PIN signs the receipt in their name. */
+export const confirmWithPin = async (username: string, pin: string, confirmation: Confirmation): Promise<void> => {
+  await call<null>("confirm_with_pin", { username, pin, confirmation });
+};
