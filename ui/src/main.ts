@@ -1,10 +1,13 @@
-// Entry point: wires the five screens, navigation (buttons and Alt+1..5), the
-// first-run demo offer, and the start-up sequence (app_status, then the lists).
+// Entry point: wires the six screens, navigation (buttons and Alt+1..6), the
+// first-run demo offer, and the start-up sequence (sign-in when the register has
+// accounts, see auth.ts; then app_status and the lists).
 import "./style.css";
 
 import { appStatus, loadDemo, toApiError } from "./api";
+import { startAuth } from "./auth";
 import { byId } from "./dom";
 import { announce, clearErrors, showError } from "./feedback";
+import { accountsScreen } from "./screens/accounts";
 import { batchScreen } from "./screens/batch";
 import { documentsScreen } from "./screens/documents";
 import { importScreen } from "./screens/import";
@@ -13,8 +16,8 @@ import type { Screen, ScreenKey } from "./screens/screen";
 import { unitsScreen } from "./screens/units";
 import { reload } from "./store";
 
-/** In navigation order: Alt+1 … Alt+5. */
-const screens: Screen[] = [unitsScreen(), documentsScreen(), batchScreen(), outstandingScreen(), importScreen()];
+/** In navigation order: Alt+1 … Alt+6. */
+const screens: Screen[] = [unitsScreen(), documentsScreen(), batchScreen(), outstandingScreen(), importScreen(), accountsScreen()];
 let current: Screen = screens[0]!;
 
 function screenOf(key: ScreenKey): Screen {
@@ -40,9 +43,9 @@ for (const s of screens) {
   byId(`nav-${s.key}`, HTMLButtonElement).addEventListener("click", () => show(s.key));
 }
 
-/** 1..5 for Alt+digit (top row or keypad), else 0. */
+/** 1..6 for Alt+digit (top row or keypad), else 0. */
 function shortcutDigit(e: KeyboardEvent): number {
-  const m = /^(?:Digit|Numpad)([1-5])$/.exec(e.code) ?? /^([1-5])$/.exec(e.key);
+  const m = /^(?:Digit|Numpad)([1-6])$/.exec(e.code) ?? /^([1-6])$/.exec(e.key);
   return m ? Number(m[1]) : 0;
 }
 
@@ -100,8 +103,27 @@ demoDismiss.addEventListener("click", () => {
 
 // ---- start ---------------------------------------------------------------
 
+/** After a later login (idle lock, sign-out): reload the lists and the current screen. */
+async function afterLogin(): Promise<void> {
+  try {
+    await reload();
+  } catch (e) {
+    showError(toApiError(e));
+    return;
+  }
+  // The new account's role may not see the screen that was open.
+  const visible = byId(`nav-${current.key}`, HTMLButtonElement).getClientRects().length > 0;
+  show(visible ? current.key : "outstanding");
+}
+
 async function start(): Promise<void> {
   show("units", false);
+  try {
+    await startAuth(afterLogin);
+  } catch (e) {
+    showError(toApiError(e));
+    return;
+  }
   let status;
   try {
     status = await appStatus();

@@ -1,6 +1,6 @@
 // What main.ts needs from each screen.
 
-export type ScreenKey = "units" | "documents" | "batch" | "outstanding" | "import";
+export type ScreenKey = "units" | "documents" | "batch" | "outstanding" | "import" | "accounts";
 
 export interface Screen {
   key: ScreenKey;
