@@ -4,7 +4,11 @@
 // per document (fewer → "nhận thiếu"), or a refusal with its reason, and a note.
 // The dialog's skeleton is in index.html; the rest is added here. A receipt is
 // always named by its receipt code, so one dialog confirms exactly one slip.
-import { confirmReceipt, getReceipt, toApiError } from "../api";
+// In person, with logins on, an admin or clerk can let the unit's secretary (or
+// deputy) sign with their PIN (confirm_with_pin): the receipt then carries that
+// account's name; wrong PINs are counted and locked by the core.
+import { confirmReceipt, confirmWithPin, getReceipt, listAccounts, toApiError } from "../api";
+import { currentRole } from "../auth";
 import type { ConfirmMethod } from "../bindings/ConfirmMethod";
 import type { DocQty } from "../bindings/DocQty";
 import type { ReceiptDetail } from "../bindings/ReceiptDetail";
@@ -57,6 +61,64 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
   );
   const modeField = h("div", { class: "field" }, h("label", { for: "confirm-mode" }, "Cách xác nhận"), mode);
   by.closest(".field")?.before(modeField);
+
+  // In person with a PIN: a select of the unit's secretary accounts (admin), or
+  // the username typed (a clerk, who cannot list accounts).
+  const pinSelect = h("select", { id: "confirm-pin-user", "aria-describedby": "confirm-pin-user-hint" });
+  const pinText = h("input", { id: "confirm-pin-user", type: "text", autocomplete: "off", spellcheck: "false", autocapitalize: "off", "aria-describedby": "confirm-pin-user-hint" });
+  const pinUserHint = h("p", { class: "hint", id: "confirm-pin-user-hint" }, "Bí thư (hoặc phó bí thư) có tài khoản tự nhập mã PIN; để trống nếu ghi tên người ký bên dưới.");
+  const pinUserField = h("div", { class: "field" }, h("label", { for: "confirm-pin-user" }, "Người ký bằng mã PIN"), pinUserHint, pinText);
+  const pin = h("input", { id: "confirm-pin", type: "password", inputmode: "numeric", autocomplete: "off", "aria-describedby": "confirm-pin-hint" });
+  const pinField = h(
+    "div",
+    { class: "field" },
+    h("label", { for: "confirm-pin" }, "Mã PIN"),
+    h("p", { class: "hint", id: "confirm-pin-hint" }, "Sai 5 lần thì mã PIN bị khoá 15 phút."),
+    pin,
+  );
+  const pinBox = h("div", { id: "confirm-pin-box", hidden: true }, pinUserField, pinField);
+  modeField.after(pinBox);
+  let pinUser: HTMLSelectElement | HTMLInputElement = pinText;
+
+  function pinAllowed(): boolean {
+    const r = currentRole();
+    return r === "admin" || r === "clerk";
+  }
+  function syncMode(): void {
+    pinBox.hidden = !(mode.value === "in_person" && pinAllowed());
+  }
+  mode.addEventListener("change", syncMode);
+  function usePin(): boolean {
+    return !pinBox.hidden && clean(pinUser.value) !== "";
+  }
+
+  async function loadPinUsers(unitCode: string): Promise<void> {
+    pin.value = "";
+    if (currentRole() !== "admin") {
+      if (pinUser !== pinText) pinUser.replaceWith(pinText);
+      pinUser = pinText;
+      pinText.value = "";
+      return;
+    }
+    let accounts;
+    try {
+      accounts = (await listAccounts()).filter((a) => a.role === "secretary" && a.unit === unitCode && a.has_pin && !a.disabled);
+    } catch {
+      accounts = null;
+    }
+    if (!accounts) {
+      if (pinUser !== pinText) pinUser.replaceWith(pinText);
+      pinUser = pinText;
+      return;
+    }
+    fill(pinSelect, [
+      h("option", { value: "" }, "— Không dùng mã PIN —"),
+      ...accounts.map((a) => h("option", { value: a.username }, `${a.display_name} (${a.username})`)),
+    ]);
+    pinSelect.value = accounts[0]?.username ?? "";
+    if (pinUser !== pinSelect) pinUser.replaceWith(pinSelect);
+    pinUser = pinSelect;
+  }
 
   const onBehalf = h("input", { id: "confirm-on-behalf", type: "checkbox", "aria-describedby": "confirm-on-behalf-hint" });
   const onBehalfField = h(
@@ -127,6 +189,8 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
     decline: () => declineReason,
     note: () => note,
     on_behalf: () => onBehalf,
+    pin: () => pin,
+    username: () => pinUser,
   };
   const resolve: FieldResolver = (field) => fields[field]?.() ?? null;
 
@@ -160,6 +224,8 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
       ? `Bí thư của đơn vị: ${sec}. Người khác ký thì đánh dấu “Ký thay”.`
       : "Bí thư hoặc người ký thay cho đơn vị.";
     mode.value = how;
+    syncMode();
+    if (pinAllowed()) void loadPinUsers(detail.unit_code);
     by.value = "";
     onBehalf.checked = false;
     onBehalfTouched = false;
@@ -224,7 +290,13 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
     guarded(form, async () => {
       if (!current) return;
       clearErrors();
-      const signer = clean(by.value);
+      const withPin = usePin();
+      const pinUsername = clean(pinUser.value);
+      if (withPin && !pin.value.trim()) {
+        showError({ kind: "invalid", message: "Người ký nhập mã PIN của mình.", field: "pin" }, resolve);
+        return;
+      }
+      const signer = withPin ? clean(by.value) || pinUsername : clean(by.value);
       if (!signer) {
         showError({ kind: "invalid", message: "Nhập tên người ký nhận.", field: "by" }, resolve);
         return;
@@ -261,7 +333,7 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
       }
       const detail = current;
       try {
-        await confirmReceipt({
+        const confirmation = {
           batch: detail.batch,
           unit_code: detail.unit_code,
           receipt_code: detail.receipt_code,
@@ -272,15 +344,24 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
           decline: reason,
           on_behalf: onBehalf.checked,
           note: optional(note.value),
-        });
+        };
+        if (withPin) await confirmWithPin(pinUsername, pin.value.trim(), confirmation);
+        else await confirmReceipt(confirmation);
       } catch (e) {
-        showError(toApiError(e), resolve);
+        const err = toApiError(e);
+        if (withPin) {
+          pin.value = "";
+          // A locked PIN comes without a field: it still belongs to the PIN.
+          showError(err, resolve, err.field ? undefined : pin);
+        } else showError(err, resolve);
         return;
       }
+      pin.value = "";
       const status: ReceiptStatus = reason ? "declined" : quantities.length ? "partial" : "confirmed";
       saved = true;
       dialog.close();
-      await onDone({ detail, status, by: signer });
+      const shownBy = withPin && pinUser instanceof HTMLSelectElement ? (pinUser.selectedOptions[0]?.textContent ?? signer).replace(/ \(.*\)$/, "") : signer;
+      await onDone({ detail, status, by: shownBy });
     }),
   );
 
