@@ -120,6 +120,7 @@ form.addEventListener("submit", async (e) => {
     return;
   }
   form.setAttribute("aria-busy", "true");
+  setMessage("", false);
   try {
     const session = await login(name, password.value);
     password.value = "";
