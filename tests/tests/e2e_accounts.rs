@@ -1,0 +1,376 @@
+//! End-to-end test of accounts and roles through the real window (plumbing in
+//! `giaonhan_tests::e2e`), on the sample register (`giaonhan demo`), starting
+//! single-user: the first administrator created in the Accounts screen turns
+//! logins on; a secretary with a PIN and a supervisor are added; signing out
+//! shows the login overlay. The supervisor sees no change actions; the admin
+//! confirms a receipt in person with the secretary's PIN (a wrong PIN first:
+//! "còn 4 lần thử"); the secretary, signed in, is refused another unit's
+//! receipt and confirms their own; when the session ends behind the window's
+//! back, the next command brings the login overlay back. Afterwards the SQLite file is read directly;
+//! screenshots go to `target/e2e-artifacts/`.
+#![cfg(target_os = "linux")]
+
+use std::path::Path;
+use std::process::Command;
+
+use fantoccini::{Client, Locator};
+use giaonhan_tests::e2e::*;
+use serde_json::json;
+
+const FIRST: &str = "Đợt 1/2026";
+const SECOND: &str = "Đợt 2/2026";
+/// The secretary's unit: it has a receipt in both sample batches.
+const OWN_UNIT: &str = "HK-PD";
+/// Another unit with a pending receipt in the first batch.
+const OTHER_UNIT: &str = "HP-AT";
+const SECRETARY_NAME: &str = "Lê Thị Thu";
+
+fn prepare(db: &Path) {
+    let out = Command::new(giaonhan_tests::binary("giaonhan"))
+        .arg("--db")
+        .arg(db)
+        .arg("demo")
+        .output()
+        .expect("run giaonhan demo");
+    assert!(
+        out.status.success(),
+        "giaonhan demo failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn row(batch: &str, unit: &str) -> String {
+    format!("#outstanding-table tr[data-batch=\"{batch}\"][data-unit=\"{unit}\"]")
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    let v = js(
+        c,
+        "return (document.querySelector(arguments[0])?.textContent ?? '').trim();",
+        vec![json!(css)],
+    )
+    .await;
+    v.as_str().unwrap_or_default().to_owned()
+}
+
+async fn select(c: &Client, css: &str, value: &str) {
+    wait_visible(c, css).await;
+    c.find(Locator::Css(css))
+        .await
+        .expect("find the select")
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("choose {value} in {css}: {e}"));
+}
+
+async fn dialog_open(c: &Client) -> bool {
+    js(c, "return !!document.querySelector('#confirm-dialog')?.open;", vec![]).await == json!(true)
+}
+
+async fn open_row_dialog(c: &Client, batch: &str, unit: &str) {
+    click(c, &format!("{} button.confirm", row(batch, unit))).await;
+    until("the confirm dialog to open", || async {
+        if let Some(err) = shown_error(c).await {
+            panic!("the app showed an error instead of the dialog: {err}");
+        }
+        dialog_open(c).await.then_some(())
+    })
+    .await;
+}
+
+/// Submits the confirm dialog and waits for it to close and `#status` to change.
+async fn submit_dialog(c: &Client) -> String {
+    let before = status_text(c).await;
+    click(c, "#confirm-submit").await;
+    until("the confirmation to be saved", || async {
+        if let Some(err) = shown_error(c).await {
+            panic!("the app refused the confirmation: {err}");
+        }
+        let now = status_text(c).await;
+        (!dialog_open(c).await && !now.is_empty() && now != before).then_some(now)
+    })
+    .await
+}
+
+/// Clicks `#confirm-submit` and waits for the error summary; its text.
+async fn submit_dialog_refused(c: &Client) -> String {
+    click(c, "#confirm-submit").await;
+    until("the app to refuse the confirmation", || async { shown_error(c).await }).await
+}
+
+async fn log_out(c: &Client) {
+    click(c, "#logout").await;
+    wait_visible(c, "#login-form").await;
+    assert!(!visible(c, "#session-user").await, "nobody is shown signed in");
+}
+
+async fn log_in(c: &Client, username: &str, password: &str, role_label: &str) {
+    type_into(c, "#login-username", username).await;
+    type_into(c, "#login-password", password).await;
+    click(c, "#login-submit").await;
+    until(&format!("{username} to be signed in"), || async {
+        if visible(c, "#login-overlay").await {
+            if count(c, "#login-form[aria-busy]").await > 0 {
+                return None;
+            }
+            let msg = text(c, "#login-message").await;
+            assert!(msg.is_empty(), "login refused: {msg}");
+            return None;
+        }
+        visible(c, "#session-user").await.then_some(())
+    })
+    .await;
+    let who = text(c, "#session-user").await;
+    assert!(who.contains(role_label), "the header shows the role: {who}");
+}
+
+async fn wait_rows(c: &Client) {
+    open_screen(c, "outstanding").await;
+    until("the outstanding list", || async {
+        (count(c, "#outstanding-table tr[data-unit]").await > 0).then_some(())
+    })
+    .await;
+}
+
+#[test]
+fn first_admin_roles_and_confirmation_by_pin() {
+    let rt = runtime();
+    let (db, _work) = rt.block_on(async {
+        let s = start_with(|db, _| prepare(db)).await;
+        let c = &s.client;
+
+        // ---- (a) single-user: the first administrator, then two accounts ----
+        wait_rows(c).await;
+        assert!(
+            !visible(c, "#login-overlay").await,
+            "no login in a single-user register"
+        );
+        assert!(!visible(c, "#logout").await, "nobody to sign out");
+        open_screen(c, "accounts").await;
+        wait_visible(c, "#admin-form").await;
+        screenshot(c, "accounts-single-user").await;
+        type_into(c, "#admin-username", "quantri").await;
+        type_into(c, "#admin-name", "Nguyễn Văn Quản").await;
+        type_into(c, "#admin-password", "matkhau-quantri").await;
+        submit_until(c, "#admin-submit", "#accounts-table").await;
+        let who = text(c, "#session-user").await;
+        assert!(who.contains("Nguyễn Văn Quản") && who.contains("Quản trị"), "{who}");
+        wait_visible(c, "#accounts-table tr[data-username=\"quantri\"]").await;
+        assert_eq!(
+            js(
+                c,
+                "return document.querySelector('#admin-password')?.isConnected ?? false;",
+                vec![]
+            )
+            .await,
+            json!(false),
+            "the first-admin form is gone"
+        );
+
+        type_into(c, "#acct-username", "bithu").await;
+        type_into(c, "#acct-name", SECRETARY_NAME).await;
+        select(c, "#acct-role", "secretary").await;
+        type_into(c, "#acct-unit", OWN_UNIT).await;
+        type_into(c, "#acct-password", "matkhau-bithu").await;
+        type_into(c, "#acct-pin", "2468").await;
+        let msg = submit_until_status(c, "#acct-submit").await;
+        assert!(msg.contains("bithu"), "{msg}");
+        wait_visible(c, "#accounts-table tr[data-username=\"bithu\"]").await;
+
+        select(c, "#acct-role", "supervisor").await;
+        assert!(!visible(c, "#acct-unit").await, "a supervisor has no unit");
+        type_into(c, "#acct-username", "lanhdao").await;
+        type_into(c, "#acct-name", "Trần Văn Lãnh").await;
+        type_into(c, "#acct-password", "matkhau-lanhdao").await;
+        submit_until_status(c, "#acct-submit").await;
+        wait_visible(c, "#accounts-table tr[data-username=\"lanhdao\"]").await;
+        let secretary_row = text(c, "#accounts-table tr[data-username=\"bithu\"]").await;
+        assert!(
+            secretary_row.contains("Bí thư chi bộ") && secretary_row.contains(OWN_UNIT),
+            "{secretary_row}"
+        );
+        assert!(!secretary_row.contains("2468"), "the PIN is never shown");
+        screenshot(c, "accounts-list").await;
+
+        log_out(c).await;
+        screenshot(c, "login-overlay").await;
+
+        // ---- (b) the supervisor: reads, sees no change actions ---------------
+        type_into(c, "#login-username", "lanhdao").await;
+        type_into(c, "#login-password", "sai-mat-khau").await;
+        click(c, "#login-submit").await;
+        until("a wrong password refused", || async {
+            let m = text(c, "#login-message").await;
+            (!m.is_empty()).then_some(())
+        })
+        .await;
+        assert!(text(c, "#login-message")
+            .await
+            .contains("Sai tên đăng nhập hoặc mật khẩu"));
+        log_in(c, "lanhdao", "matkhau-lanhdao", "Lãnh đạo ban").await;
+        wait_rows(c).await;
+        assert!(!visible(c, "#nav-batch").await, "no new batch for a supervisor");
+        assert!(!visible(c, "#nav-accounts").await, "no accounts for a supervisor");
+        assert!(!visible(c, "button.confirm").await, "a supervisor confirms nothing");
+        screenshot(c, "supervisor-outstanding").await;
+        open_screen(c, "import").await;
+        assert!(!visible(c, "#import-form").await, "no import for a supervisor");
+        assert!(visible(c, "#export-units-csv").await, "a supervisor may export");
+        open_screen(c, "documents").await;
+        assert!(!visible(c, "#doc-form").await, "no new document for a supervisor");
+        until("the documents list", || async {
+            (count(c, "#documents-table tbody tr").await > 0).then_some(())
+        })
+        .await;
+        open_screen(c, "units").await;
+        assert!(!visible(c, "#unit-form").await, "no new unit for a supervisor");
+        until("the unit tree", || async {
+            (count(c, "#unit-tree li").await > 0).then_some(())
+        })
+        .await;
+        assert!(shown_error(c).await.is_none(), "reading is allowed");
+        log_out(c).await;
+
+        // ---- (c) the admin confirms in person with the secretary's PIN -------
+        log_in(c, "quantri", "matkhau-quantri", "Quản trị").await;
+        wait_rows(c).await;
+        open_row_dialog(c, FIRST, OWN_UNIT).await;
+        wait_visible(c, "#confirm-pin").await;
+        until("the secretary in the PIN list", || async {
+            (count(c, "#confirm-pin-user option[value=\"bithu\"]").await == 1).then_some(())
+        })
+        .await;
+        select(c, "#confirm-pin-user", "bithu").await;
+        assert_eq!(
+            js(
+                c,
+                "const e = document.querySelector('#confirm-pin'); return [e.type, e.inputMode];",
+                vec![]
+            )
+            .await,
+            json!(["password", "numeric"])
+        );
+        type_into(c, "#confirm-pin", "1357").await;
+        let err = submit_dialog_refused(c).await;
+        assert!(err.contains("còn 4 lần thử"), "wrong PIN: {err}");
+        assert!(dialog_open(c).await, "the dialog stays open");
+        assert_eq!(
+            js(
+                c,
+                "return document.querySelector('#confirm-pin').getAttribute('aria-invalid');",
+                vec![]
+            )
+            .await,
+            json!("true"),
+            "the PIN field is marked"
+        );
+        screenshot(c, "confirm-pin-wrong").await;
+        type_into(c, "#confirm-pin", "2468").await;
+        submit_dialog(c).await;
+        until("the confirmed row to leave the list", || async {
+            (count(c, &row(FIRST, OWN_UNIT)).await == 0).then_some(())
+        })
+        .await;
+        log_out(c).await;
+
+        // ---- (d) the secretary: another unit refused, own unit confirmed -----
+        log_in(c, "bithu", "matkhau-bithu", "Bí thư chi bộ").await;
+        wait_rows(c).await;
+        assert!(!visible(c, "#nav-batch").await && !visible(c, "#nav-import").await);
+        open_row_dialog(c, FIRST, OTHER_UNIT).await;
+        assert!(!visible(c, "#confirm-pin").await, "a secretary signs as themselves");
+        type_into(c, "#confirm-by", SECRETARY_NAME).await;
+        let err = submit_dialog_refused(c).await;
+        assert!(dialog_open(c).await, "the dialog stays open: {err}");
+        assert!(err.contains("HP-AT"), "the refusal names the other unit: {err}");
+        screenshot(c, "secretary-other-unit-refused").await;
+        click(c, "#confirm-cancel").await;
+        until("the dialog to close", || async {
+            (!dialog_open(c).await).then_some(())
+        })
+        .await;
+        open_row_dialog(c, SECOND, OWN_UNIT).await;
+        type_into(c, "#confirm-by", SECRETARY_NAME).await;
+        submit_dialog(c).await;
+        until("the own unit's row to leave the list", || async {
+            (count(c, &row(SECOND, OWN_UNIT)).await == 0).then_some(())
+        })
+        .await;
+        assert_eq!(
+            count(c, &row(FIRST, OTHER_UNIT)).await,
+            1,
+            "the other unit is still pending"
+        );
+        screenshot(c, "secretary-confirmed-own").await;
+
+        // ---- the session ends behind the window's back (as the idle lock does) --
+        open_screen(c, "units").await;
+        js(
+            c,
+            "return window.__TAURI_INTERNALS__.invoke('logout').then(() => true);",
+            vec![],
+        )
+        .await;
+        open_screen(c, "outstanding").await;
+        wait_visible(c, "#login-form").await;
+        let why = text(c, "#login-message").await;
+        assert!(why.contains("đăng nhập"), "the overlay says why: {why}");
+        log_in(c, "bithu", "matkhau-bithu", "Bí thư chi bộ").await;
+        until("the outstanding list reloaded", || async {
+            (count(c, &row(FIRST, OTHER_UNIT)).await == 1).then_some(())
+        })
+        .await;
+        assert!(visible(c, "#screen-outstanding").await, "back on the same screen");
+        assert!(shown_error(c).await.is_none(), "the refusal is cleared after login");
+        s.finish().await
+    });
+
+    // ---- the file ----------------------------------------------------------
+    let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("open the app's database");
+    let receipt = |batch: &str, unit: &str| -> (String, Option<String>, Option<String>) {
+        conn.query_row(
+            "SELECT r.status, r.signed_by, r.confirm_method FROM receipt r \
+             JOIN unit u ON u.id = r.unit_id JOIN batch b ON b.id = r.batch_id \
+             WHERE b.code = ?1 AND u.code = ?2",
+            [batch, unit],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap_or_else(|e| panic!("the receipt of {unit} in {batch}: {e}"))
+    };
+    let (status, by, method) = receipt(FIRST, OWN_UNIT);
+    assert_eq!(
+        (status.as_str(), by.as_deref(), method.as_deref()),
+        ("confirmed", Some(SECRETARY_NAME), Some("in_person")),
+        "signed by the PIN's owner"
+    );
+    let (status, by, _) = receipt(SECOND, OWN_UNIT);
+    assert_eq!((status.as_str(), by.as_deref()), ("confirmed", Some(SECRETARY_NAME)));
+    assert_eq!(receipt(FIRST, OTHER_UNIT).0, "pending", "the refusal changed nothing");
+
+    let log: Vec<(String, String)> = conn
+        .prepare("SELECT actor, action FROM audit_log ORDER BY id")
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .expect("read the audit log");
+    let has = |actor: &str, action: &str| log.iter().filter(|(a, b)| a == actor && b == action).count();
+    assert_eq!(has("bithu", "account.pin_failed"), 1, "{log:?}");
+    assert_eq!(has("bithu", "receipt.confirm"), 2, "by PIN and signed in: {log:?}");
+    for user in ["quantri", "lanhdao", "bithu"] {
+        assert!(has(user, "account.login") >= 1, "{user} signed in: {log:?}");
+    }
+    assert!(
+        log.iter()
+            .all(|(_, action)| !action.contains("matkhau") && !action.contains("2468")),
+        "no secrets in the log"
+    );
+    let details: Vec<String> = conn
+        .prepare("SELECT detail FROM audit_log")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("read the log details");
+    assert!(
+        details
+            .iter()
+            .all(|d| !d.contains("matkhau") && !d.contains("\"2468\"")),
+        "no password or PIN in the log"
+    );
+}
