@@ -4,7 +4,8 @@
 //! logins on; a secretary with a PIN and a supervisor are added; signing out
 //! shows the login overlay. The supervisor sees no change actions; the admin
 //! confirms a receipt in person with the secretary's PIN (a wrong PIN first:
-//! "còn 4 lần thử"); the secretary, signed in, is refused another unit's
+//! "còn 4 lần thử"), and a clerk, who cannot list accounts, types a second
+//! secretary's username and PIN; the secretary, signed in, is refused another unit's
 //! receipt and confirms their own; when the session ends behind the window's
 //! back, the next command brings the login overlay back. Afterwards the SQLite file is read directly;
 //! screenshots go to `target/e2e-artifacts/`.
@@ -24,6 +25,9 @@ const OWN_UNIT: &str = "HK-PD";
 /// Another unit with a pending receipt in the first batch.
 const OTHER_UNIT: &str = "HP-AT";
 const SECRETARY_NAME: &str = "Lê Thị Thu";
+/// A second secretary, whose PIN a clerk (who cannot list accounts) types the username for.
+const SECOND_UNIT: &str = "HK-THCS";
+const SECOND_NAME: &str = "Võ Văn Hùng";
 
 fn prepare(db: &Path) {
     let out = Command::new(giaonhan_tests::binary("giaonhan"))
@@ -177,6 +181,21 @@ fn first_admin_roles_and_confirmation_by_pin() {
         assert!(msg.contains("bithu"), "{msg}");
         wait_visible(c, "#accounts-table tr[data-username=\"bithu\"]").await;
 
+        type_into(c, "#acct-username", "bithu2").await;
+        type_into(c, "#acct-name", SECOND_NAME).await;
+        type_into(c, "#acct-unit", SECOND_UNIT).await;
+        type_into(c, "#acct-password", "matkhau-bithu2").await;
+        type_into(c, "#acct-pin", "97531").await;
+        submit_until_status(c, "#acct-submit").await;
+        wait_visible(c, "#accounts-table tr[data-username=\"bithu2\"]").await;
+
+        select(c, "#acct-role", "clerk").await;
+        type_into(c, "#acct-username", "vanthu").await;
+        type_into(c, "#acct-name", "Phạm Thị Văn").await;
+        type_into(c, "#acct-password", "matkhau-vanthu").await;
+        submit_until_status(c, "#acct-submit").await;
+        wait_visible(c, "#accounts-table tr[data-username=\"vanthu\"]").await;
+
         select(c, "#acct-role", "supervisor").await;
         assert!(!visible(c, "#acct-unit").await, "a supervisor has no unit");
         type_into(c, "#acct-username", "lanhdao").await;
@@ -224,6 +243,8 @@ fn first_admin_roles_and_confirmation_by_pin() {
         .await;
         open_screen(c, "units").await;
         assert!(!visible(c, "#unit-form").await, "no new unit for a supervisor");
+        assert!(!visible(c, "#kind-submit").await, "no kind renamed by a supervisor");
+        assert!(visible(c, "#kinds-table").await, "the kinds are still listed");
         until("the unit tree", || async {
             (count(c, "#unit-tree li").await > 0).then_some(())
         })
@@ -269,6 +290,32 @@ fn first_admin_roles_and_confirmation_by_pin() {
         submit_dialog(c).await;
         until("the confirmed row to leave the list", || async {
             (count(c, &row(FIRST, OWN_UNIT)).await == 0).then_some(())
+        })
+        .await;
+        log_out(c).await;
+
+        // ---- (c') a clerk types the secretary's username, then the PIN -------
+        log_in(c, "vanthu", "matkhau-vanthu", "Văn thư").await;
+        wait_rows(c).await;
+        assert!(!visible(c, "#nav-accounts").await, "no accounts for a clerk");
+        assert!(visible(c, "#nav-batch").await, "a clerk hands out batches");
+        open_row_dialog(c, FIRST, SECOND_UNIT).await;
+        assert_eq!(
+            js(
+                c,
+                "return document.querySelector('#confirm-pin-user')?.tagName ?? null;",
+                vec![]
+            )
+            .await,
+            json!("INPUT"),
+            "a clerk cannot list accounts: the username is typed"
+        );
+        type_into(c, "#confirm-pin-user", "bithu2").await;
+        type_into(c, "#confirm-pin", "97531").await;
+        screenshot(c, "confirm-pin-clerk").await;
+        submit_dialog(c).await;
+        until("the confirmed row to leave the list", || async {
+            (count(c, &row(FIRST, SECOND_UNIT)).await == 0).then_some(())
         })
         .await;
         log_out(c).await;
@@ -344,6 +391,12 @@ fn first_admin_roles_and_confirmation_by_pin() {
         ("confirmed", Some(SECRETARY_NAME), Some("in_person")),
         "signed by the PIN's owner"
     );
+    let (status, by, method) = receipt(FIRST, SECOND_UNIT);
+    assert_eq!(
+        (status.as_str(), by.as_deref(), method.as_deref()),
+        ("confirmed", Some(SECOND_NAME), Some("in_person")),
+        "signed by the PIN's owner, typed by the clerk"
+    );
     let (status, by, _) = receipt(SECOND, OWN_UNIT);
     assert_eq!((status.as_str(), by.as_deref()), ("confirmed", Some(SECRETARY_NAME)));
     assert_eq!(receipt(FIRST, OTHER_UNIT).0, "pending", "the refusal changed nothing");
@@ -355,7 +408,8 @@ fn first_admin_roles_and_confirmation_by_pin() {
     let has = |actor: &str, action: &str| log.iter().filter(|(a, b)| a == actor && b == action).count();
     assert_eq!(has("bithu", "account.pin_failed"), 1, "{log:?}");
     assert_eq!(has("bithu", "receipt.confirm"), 2, "by PIN and signed in: {log:?}");
-    for user in ["quantri", "lanhdao", "bithu"] {
+    assert_eq!(has("bithu2", "receipt.confirm"), 1, "{log:?}");
+    for user in ["quantri", "lanhdao", "bithu", "vanthu"] {
         assert!(has(user, "account.login") >= 1, "{user} signed in: {log:?}");
     }
     assert!(
