@@ -79,13 +79,15 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
   const pinBox = h("div", { id: "confirm-pin-box", hidden: true }, pinUserField, pinField);
   modeField.after(pinBox);
   let pinUser: HTMLSelectElement | HTMLInputElement = pinText;
+  /** False when the admin's list shows no secretary with a PIN for this unit. */
+  let pinChoices = true;
 
   function pinAllowed(): boolean {
     const r = currentRole();
     return r === "admin" || r === "clerk";
   }
   function syncMode(): void {
-    pinBox.hidden = !(mode.value === "in_person" && pinAllowed());
+    pinBox.hidden = !(mode.value === "in_person" && pinAllowed() && pinChoices);
   }
   mode.addEventListener("change", syncMode);
   function usePin(): boolean {
@@ -94,6 +96,7 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
 
   async function loadPinUsers(unitCode: string): Promise<void> {
     pin.value = "";
+    pinChoices = true;
     if (currentRole() !== "admin") {
       if (pinUser !== pinText) pinUser.replaceWith(pinText);
       pinUser = pinText;
@@ -118,6 +121,8 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
     pinSelect.value = accounts[0]?.username ?? "";
     if (pinUser !== pinSelect) pinUser.replaceWith(pinSelect);
     pinUser = pinSelect;
+    pinChoices = accounts.length > 0;
+    syncMode();
   }
 
   const onBehalf = h("input", { id: "confirm-on-behalf", type: "checkbox", "aria-describedby": "confirm-on-behalf-hint" });
@@ -224,6 +229,7 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
       ? `Bí thư của đơn vị: ${sec}. Người khác ký thì đánh dấu “Ký thay”.`
       : "Bí thư hoặc người ký thay cho đơn vị.";
     mode.value = how;
+    pinChoices = true;
     syncMode();
     if (pinAllowed()) void loadPinUsers(detail.unit_code);
     by.value = "";
