@@ -9,7 +9,7 @@ import "./auth.css";
 import { authStatus, login, logout, setForbiddenHandler, toApiError, type ApiError } from "./api";
 import type { Account } from "./bindings/Account";
 import type { Role } from "./bindings/Role";
-import { byId, h } from "./dom";
+import { h } from "./dom";
 
 export const ROLE_LABEL: Record<Role, string> = {
   admin: "Quản trị",
@@ -212,14 +212,5 @@ export function signedInAsFirstAdmin(a: Account): void {
   accountsExist = true;
   account = a;
   lastActivity = Date.now();
-  render();
-}
-
-/** Re-reads the status (e.g. after the first account was added). */
-export async function refreshAuth(): Promise<void> {
-  const st = await authStatus();
-  accountsExist = st.accounts_exist;
-  account = st.session?.account ?? null;
-  byId("session-box", HTMLDivElement).hidden = !accountsExist || !account;
   render();
 }
