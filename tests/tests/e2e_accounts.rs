@@ -255,6 +255,17 @@ fn first_admin_roles_and_confirmation_by_pin() {
         // ---- (c) the admin confirms in person with the secretary's PIN -------
         log_in(c, "quantri", "matkhau-quantri", "Quản trị").await;
         wait_rows(c).await;
+        open_row_dialog(c, FIRST, OTHER_UNIT).await;
+        until("no PIN offered for a unit without a secretary account", || async {
+            (!visible(c, "#confirm-pin").await).then_some(())
+        })
+        .await;
+        assert!(visible(c, "#confirm-by").await, "the signer's name is typed instead");
+        click(c, "#confirm-cancel").await;
+        until("the dialog to close", || async {
+            (!dialog_open(c).await).then_some(())
+        })
+        .await;
         open_row_dialog(c, FIRST, OWN_UNIT).await;
         wait_visible(c, "#confirm-pin").await;
         until("the secretary in the PIN list", || async {
