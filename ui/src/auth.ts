@@ -10,6 +10,7 @@ import { authStatus, login, logout, setForbiddenHandler, toApiError, type ApiErr
 import type { Account } from "./bindings/Account";
 import type { Role } from "./bindings/Role";
 import { h } from "./dom";
+import { clearErrors, clearStatus } from "./feedback";
 
 export const ROLE_LABEL: Record<Role, string> = {
   admin: "Quản trị",
@@ -95,6 +96,9 @@ function setInert(on: boolean): void {
 /** Shows the login overlay (everything else inert) with an optional message. */
 function showOverlay(text: string): void {
   for (const d of document.querySelectorAll<HTMLDialogElement>("dialog[open]")) d.close();
+  // The previous user's messages are not the next one's business.
+  clearStatus();
+  if (!text) clearErrors();
   account = null;
   render();
   setMessage(text, text !== "");
