@@ -4,7 +4,7 @@
 //! logins on; a secretary with a PIN and a supervisor are added; signing out
 //! shows the login overlay. The supervisor sees no change actions; the admin
 //! confirms a receipt in person with the secretary's PIN (a wrong PIN first:
-//! "còn 4 lần thử"), and a clerk, who cannot list accounts, types a second
+//! "còn 4 lần thử"; five more lock the PIN), and a clerk, who cannot list accounts, types a second
 //! secretary's username and PIN; the secretary, signed in, is refused another unit's
 //! receipt and confirms their own; when the session ends behind the window's
 //! back, the next command brings the login overlay back. Afterwards the SQLite file is read directly;
@@ -303,6 +303,43 @@ fn first_admin_roles_and_confirmation_by_pin() {
             (count(c, &row(FIRST, OWN_UNIT)).await == 0).then_some(())
         })
         .await;
+
+        // Five wrong PINs lock it; the lock is shown on the PIN field too.
+        open_row_dialog(c, SECOND, OWN_UNIT).await;
+        until("the secretary in the PIN list", || async {
+            (count(c, "#confirm-pin-user option[value=\"bithu\"]").await == 1).then_some(())
+        })
+        .await;
+        select(c, "#confirm-pin-user", "bithu").await;
+        for left in (0..5).rev() {
+            type_into(c, "#confirm-pin", "0000").await;
+            let err = submit_dialog_refused(c).await;
+            let want = if left > 0 {
+                format!("còn {left} lần thử")
+            } else {
+                "mã PIN bị khoá 15 phút".to_owned()
+            };
+            assert!(err.contains(&want), "wrong PIN, {left} left: {err}");
+        }
+        type_into(c, "#confirm-pin", "2468").await;
+        let err = submit_dialog_refused(c).await;
+        assert!(err.contains("Mã PIN bị khoá"), "even the right PIN waits: {err}");
+        assert_eq!(
+            js(
+                c,
+                "return document.querySelector('#confirm-pin').getAttribute('aria-invalid');",
+                vec![]
+            )
+            .await,
+            json!("true"),
+            "the lock is shown on the PIN field"
+        );
+        screenshot(c, "confirm-pin-locked").await;
+        click(c, "#confirm-cancel").await;
+        until("the dialog to close", || async {
+            (!dialog_open(c).await).then_some(())
+        })
+        .await;
         log_out(c).await;
 
         // ---- (c') a clerk types the secretary's username, then the PIN -------
@@ -417,7 +454,11 @@ fn first_admin_roles_and_confirmation_by_pin() {
         .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
         .expect("read the audit log");
     let has = |actor: &str, action: &str| log.iter().filter(|(a, b)| a == actor && b == action).count();
-    assert_eq!(has("bithu", "account.pin_failed"), 1, "{log:?}");
+    assert_eq!(
+        has("bithu", "account.pin_failed"),
+        6,
+        "one, then five to the lock: {log:?}"
+    );
     assert_eq!(has("bithu", "receipt.confirm"), 2, "by PIN and signed in: {log:?}");
     assert_eq!(has("bithu2", "receipt.confirm"), 1, "{log:?}");
     for user in ["quantri", "lanhdao", "bithu", "vanthu"] {
