@@ -14,6 +14,7 @@ use std::process::Command;
 
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
+use giaonhan_tests::cli::ok as cli;
 use giaonhan_tests::e2e::*;
 use serde_json::{json, Value};
 
@@ -27,21 +28,6 @@ const BRANCHES: [(&str, &str, &str); 5] = [
     ("HK-04", "Chi bộ thôn Phúc Sơn", "Hoàng Văn Tư"),
     ("HK-05", "Chi bộ Trường THCS Hương Khê", "Võ Thị Nga"),
 ];
-
-/// Runs the `giaonhan` CLI on `db`; panics with its stderr when it fails.
-fn cli(db: &Path, args: &[&str]) {
-    let out = Command::new(giaonhan_tests::binary("giaonhan"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run giaonhan");
-    assert!(
-        out.status.success(),
-        "giaonhan {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// Two communes (HK with five branches, PD with one) and two documents; the
 /// second has only 3 copies on hand.

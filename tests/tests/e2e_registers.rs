@@ -8,10 +8,10 @@
 #![cfg(target_os = "linux")]
 
 use std::path::Path;
-use std::process::Command;
 
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
+use giaonhan_tests::cli::ok as cli;
 use giaonhan_tests::e2e::*;
 use serde_json::json;
 
@@ -39,21 +39,6 @@ fn unit_count(db: &Path) -> i64 {
         .expect("open the app's database");
     conn.query_row("SELECT count(*) FROM unit", [], |r| r.get(0))
         .expect("count units")
-}
-
-/// Runs the `giaonhan` CLI on `db`; panics with its stderr when it fails.
-fn cli(db: &Path, args: &[&str]) {
-    let out = Command::new(giaonhan_tests::binary("giaonhan"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run giaonhan");
-    assert!(
-        out.status.success(),
-        "giaonhan {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// Puts a file into the file input the way a user picking it would (WebDriver
