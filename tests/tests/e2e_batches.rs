@@ -482,6 +482,21 @@ fn batch_with_grid_slips_and_every_kind_of_confirmation() {
         if ticked != json!(true) {
             click(c, "#confirm-on-behalf").await;
         }
+        // The deputy signs on the pad: a stroke of pointer events.
+        js(
+            c,
+            "const pad = document.querySelector('#confirm-signature');
+             const box = pad.getBoundingClientRect();
+             const at = (type, x, y) => pad.dispatchEvent(new PointerEvent(type, {
+                 bubbles: true, pointerId: 1, clientX: box.left + x, clientY: box.top + y }));
+             at('pointerdown', 20, 60);
+             for (let i = 1; i <= 20; i++) at('pointermove', 20 + i * 15, 60 + (i % 2 ? 25 : -25));
+             at('pointerup', 320, 60);
+             return true;",
+            vec![],
+        )
+        .await;
+        screenshot(c, "confirm-signature").await;
         submit_dialog(c).await;
         until("HK-04 to leave the list", || async {
             (count(c, &row("HK-04")).await == 0).then_some(())
@@ -581,6 +596,15 @@ fn batch_with_grid_slips_and_every_kind_of_confirmation() {
     assert_eq!(line("HK-02", "05-KH/HU"), (5, Some(3)), "5 handed (grid), 3 received");
     assert_eq!(line("HK-02", "12-CT/TU"), (1, None), "arrived in full");
     assert_eq!(receipt("HK-03").0, "declined");
+    let signature: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT r.signature FROM receipt r JOIN unit u ON u.id = r.unit_id WHERE u.code = 'HK-04'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("signature column");
+    let png = signature.expect("the drawn signature is stored with HK-04's receipt");
+    assert!(png.starts_with(b"\x89PNG"), "stored as PNG");
     let (status, on_behalf, _, by, method) = receipt("HK-04");
     assert_eq!(
         (status.as_str(), on_behalf, by.as_deref(), method.as_deref()),

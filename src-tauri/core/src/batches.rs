@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Days, NaiveDate};
 use rusqlite::{params, OptionalExtension, Row};
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::model::{Batch, Confirmation, DeliveryMethod, NewBatch, ReceiptDetail, ReceiptLine, ReceiptStatus};
@@ -369,6 +370,7 @@ impl Dao<'_> {
         let secretary = self.unit_on(&unit_code, on).ok().and_then(|u| u.unit.secretary);
         let on_behalf = c.on_behalf || secretary.is_some_and(|s| text::search_key(&s) != text::search_key(&by));
         let note = text::clean_opt(c.note.as_deref());
+        let signature = c.signature.as_deref().map(signature_png).transpose()?;
         for (receipt_id, _, code) in open {
             let lines = self.receipt_lines(*receipt_id)?;
             let mut received: Vec<(i64, u32, u32)> = Vec::with_capacity(lines.len());
@@ -405,9 +407,19 @@ impl Dao<'_> {
             let note = decline.clone().or_else(|| note.clone());
             let uid: String = self.conn.query_row(
                 "UPDATE receipt SET status = ?1, signed_by = ?2, signed_on = ?3, entered_at = ?4, confirm_method = ?5,
-                        on_behalf = ?6, note = ?7
-                 WHERE id = ?8 RETURNING uid",
-                params![status.as_str(), by, on, now_utc(), method, on_behalf, note, receipt_id],
+                        on_behalf = ?6, note = ?7, signature = ?8
+                 WHERE id = ?9 RETURNING uid",
+                params![
+                    status.as_str(),
+                    by,
+                    on,
+                    now_utc(),
+                    method,
+                    on_behalf,
+                    note,
+                    signature,
+                    receipt_id
+                ],
                 |r| r.get(0),
             )?;
             let in_place_of = (code != &unit_code).then_some(code);
@@ -416,6 +428,7 @@ impl Dao<'_> {
                 Some(&uid),
                 &json!({ "batch": batch.code, "unit": unit_code, "in_place_of": in_place_of, "by": by, "on": on,
                          "status": status.as_str(), "method": method, "on_behalf": on_behalf, "note": note,
+                         "signature_sha256": signature.as_ref().map(|png| hex::encode(Sha256::digest(png))),
                          "received": received.iter().map(|&(d, l, g)| json!([d, l, g])).collect::<Vec<_>>() }),
             )?;
         }
@@ -452,7 +465,8 @@ impl Dao<'_> {
             .conn
             .query_row(
                 "SELECT r.id, r.code, b.code AS batch, b.title, b.handed_on, b.due_on, u.code AS unit_code,
-                        v.name, r.must_confirm, r.status, r.signed_by, r.signed_on, r.confirm_method, r.on_behalf, r.note
+                        v.name, r.must_confirm, r.status, r.signed_by, r.signed_on, r.confirm_method, r.on_behalf, r.note,
+                        r.signature IS NOT NULL AS has_signature
                  FROM receipt r JOIN batch b ON b.id = r.batch_id JOIN unit u ON u.id = r.unit_id
                  JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= b.handed_on AND b.handed_on < v.valid_to
                  WHERE r.code = ?1 AND b.cancelled_at IS NULL",
@@ -476,6 +490,7 @@ impl Dao<'_> {
                             method: r.get("confirm_method")?,
                             on_behalf: r.get("on_behalf")?,
                             note: r.get("note")?,
+                            has_signature: r.get("has_signature")?,
                             lines: Vec::new(),
                         },
                     ))
@@ -520,7 +535,7 @@ impl Dao<'_> {
                 .execute("UPDATE receipt_line SET received = NULL WHERE receipt_id = ?1", [id])?;
             self.conn.execute(
                 "UPDATE receipt SET status = 'pending', signed_by = NULL, signed_on = NULL, entered_at = NULL,
-                        confirm_method = NULL, on_behalf = 0, note = NULL WHERE id = ?1",
+                        confirm_method = NULL, on_behalf = 0, note = NULL, signature = NULL WHERE id = ?1",
                 [id],
             )?;
             self.log(
@@ -531,6 +546,28 @@ impl Dao<'_> {
         }
         Ok(())
     }
+}
+
+/// Largest drawn signature accepted (a PNG of a signature pad is a few KiB).
+const MAX_SIGNATURE_BYTES: usize = 512 * 1024;
+
+/// Decodes a drawn signature sent as a PNG data URL; refuses anything else.
+fn signature_png(data_url: &str) -> Result<Vec<u8>> {
+    use base64::Engine;
+    let bad = |why: &str| Error::invalid("signature", format!("Chữ ký vẽ không hợp lệ: {why}"));
+    let b64 = data_url
+        .strip_prefix("data:image/png;base64,")
+        .ok_or_else(|| bad("cần ảnh PNG"))?;
+    if b64.len() > MAX_SIGNATURE_BYTES * 4 / 3 + 4 {
+        return Err(bad("ảnh quá lớn"));
+    }
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .map_err(|_| bad("dữ liệu hỏng"))?;
+    if !png.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Err(bad("không phải tệp PNG"));
+    }
+    Ok(png)
 }
 
 /// A signature cannot predate the handout nor lie in the future.
@@ -947,5 +984,41 @@ mod tests {
         s.cancel_batch(&a, "C", "Giao nhầm").expect("cancel");
         assert_eq!(s.list_documents().expect("docs")[0].copies_on_hand, 7);
         assert_eq!(s.list_batches().expect("batches").len(), 1);
+    }
+
+    #[test]
+    fn a_drawn_signature_is_stored_with_the_receipt() {
+        let (_d, mut s, a) = setup();
+        s.create_batch(&a, batch("B")).expect("batch");
+        // The smallest valid PNG header is enough for the check.
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        use base64::Engine;
+        let url = format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(png)
+        );
+        let mut c = Confirmation {
+            batch: "B".into(),
+            unit_code: "X1".into(),
+            by: "Lê A".into(),
+            ..Default::default()
+        };
+        c.signature = Some("data:image/jpeg;base64,AAAA".into());
+        assert!(matches!(s.confirm(&a, c.clone()), Err(Error::Invalid { field, .. }) if field == "signature"));
+        c.signature = Some(url);
+        s.confirm(&a, c).expect("confirm with signature");
+        let stored: Vec<u8> = s
+            .connection()
+            .query_row("SELECT signature FROM receipt WHERE signed_by = 'Lê A'", [], |r| {
+                r.get(0)
+            })
+            .expect("blob");
+        assert_eq!(stored, png);
+        let code: String = s
+            .connection()
+            .query_row("SELECT code FROM receipt WHERE signed_by = 'Lê A'", [], |r| r.get(0))
+            .expect("code");
+        assert!(s.receipt(&code).expect("detail").has_signature);
+        s.verify().expect("chain holds");
     }
 }

@@ -517,6 +517,11 @@ pub struct Confirmation {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub note: Option<String>,
+    /// A signature drawn on screen, as a PNG data URL
+    /// (`data:image/png;base64,…`), stored with the receipt.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub signature: Option<String>,
 }
 
 /// One document of a receipt.
@@ -549,6 +554,8 @@ pub struct ReceiptDetail {
     pub method: Option<String>,
     pub on_behalf: bool,
     pub note: Option<String>,
+    /// A signature was drawn on screen and is stored with the receipt.
+    pub has_signature: bool,
     pub lines: Vec<ReceiptLine>,
 }
 

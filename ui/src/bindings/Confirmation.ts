@@ -31,4 +31,9 @@ decline?: string | null,
 /**
  * The signer is not the unit's secretary (a deputy, an office staffer).
  */
-on_behalf?: boolean, note?: string | null, };
+on_behalf?: boolean, note?: string | null, 
+/**
+ * A signature drawn on screen, as a PNG data URL
+ * (`data:image/png;base64,…`), stored with the receipt.
+ */
+signature?: string | null, };

@@ -9,4 +9,8 @@ export type ReceiptDetail = { receipt_code: string, batch: string, batch_title: 
 /**
  * in_person, slip, remote, app, cli
  */
-method: string | null, on_behalf: boolean, note: string | null, lines: Array<ReceiptLine>, };
+method: string | null, on_behalf: boolean, note: string | null, 
+/**
+ * A signature was drawn on screen and is stored with the receipt.
+ */
+has_signature: boolean, lines: Array<ReceiptLine>, };

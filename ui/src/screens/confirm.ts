@@ -18,6 +18,7 @@ import { clearErrors, showError, type FieldResolver } from "../feedback";
 import { RECEIPT_STATUS_LABEL, clean, formatDate, formatNumber, optional, parseCount, parseDate, searchKey, todayIso, writeDate } from "../format";
 import { data } from "../store";
 import { guarded } from "./screen";
+import { signaturePad } from "../signature";
 
 export const CONFIRM_METHOD_LABEL: Record<ConfirmMethod, string> = {
   in_person: "Trực tiếp tại văn phòng",
@@ -88,6 +89,8 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
   }
   function syncMode(): void {
     pinBox.hidden = !(mode.value === "in_person" && pinAllowed() && pinChoices);
+    // A signature is drawn only by someone at the office.
+    pad.element.hidden = mode.value !== "in_person";
   }
   mode.addEventListener("change", syncMode);
   function usePin(): boolean {
@@ -174,7 +177,8 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
   );
   const note = h("input", { id: "confirm-note", type: "text", autocomplete: "off" });
   const noteField = h("div", { class: "field" }, h("label", { for: "confirm-note" }, "Ghi chú"), note);
-  form.querySelector(".actions")?.before(linesSet, declineField, declineReasonField, noteField);
+  const pad = signaturePad("confirm-signature");
+  form.querySelector(".actions")?.before(linesSet, declineField, declineReasonField, noteField, pad.element);
 
   decline.addEventListener("change", () => {
     declineReasonField.hidden = !decline.checked;
@@ -238,6 +242,7 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
     writeDate(on, todayIso());
     decline.checked = false;
     declineReason.value = "";
+    pad.clear();
     declineReasonField.hidden = true;
     linesSet.disabled = false;
     note.value = "";
@@ -350,6 +355,7 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
           decline: reason,
           on_behalf: onBehalf.checked,
           note: optional(note.value),
+          signature: pad.element.hidden ? null : pad.dataUrl(),
         };
         if (withPin) await confirmWithPin(pinUsername, pin.value.trim(), confirmation);
         else await confirmReceipt(confirmation);

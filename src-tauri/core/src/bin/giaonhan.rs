@@ -669,6 +669,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 decline,
                 on_behalf,
                 note,
+                signature: None,
             };
             store.confirm(&actor, c)?;
         }
