@@ -6,7 +6,7 @@
 //! window; the mutex serialises access to the one SQLite connection.
 
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::NaiveDate;
 use giaonhan::accounts::{Account, Action, AuthStatus, NewAccount, Session};
@@ -18,9 +18,6 @@ use giaonhan::model::{
 use giaonhan::{Actor, ApiError, ErrorKind, Store};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
-
-/// The app locks (asks for the password again) after this long without use.
-pub const IDLE_LOCK: Duration = Duration::from_secs(15 * 60);
 
 /// The state shared by all commands: the open store and who is signed in.
 pub struct AppState {
@@ -65,14 +62,18 @@ impl AppState {
 
     /// Who may act, checked in Rust for every command: with accounts in the
     /// register, the signed-in account if its role allows `action` (the app
-    /// locks after `IDLE_LOCK` without use); before any account exists (a
-    /// single-user register), the operating-system user.
+    /// locks after the idle-lock setting without use); before any account
+    /// exists (a single-user register), the operating-system user.
     fn allow(&self, action: Action) -> Result<Actor, ApiError> {
-        if !self.store()?.has_accounts()? {
-            return Ok(Actor::app());
-        }
+        let idle_lock = {
+            let store = self.store()?;
+            if !store.has_accounts()? {
+                return Ok(Actor::app());
+            }
+            store.idle_lock()?
+        };
         let mut slot = self.session.lock().map_err(|_| poisoned())?;
-        if slot.session.is_some() && slot.last_used.elapsed() > IDLE_LOCK {
+        if slot.session.is_some() && slot.last_used.elapsed() >= idle_lock {
             slot.session = None;
             return Err(forbidden("Ứng dụng đã tự khoá vì lâu không dùng; hãy đăng nhập lại."));
         }

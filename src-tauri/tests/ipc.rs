@@ -433,3 +433,20 @@ fn once_an_admin_exists_every_command_needs_a_login_and_the_right_role() {
     );
     assert_eq!(err["kind"], json!("forbidden"), "{err}");
 }
+
+#[test]
+fn the_session_locks_after_the_idle_time() {
+    let h = Harness::new();
+    seed(&h);
+    h.ok("create_first_admin", account("admin", "admin", None, None));
+    h.ok("list_units", json!({}));
+    // An idle lock of 0 minutes: the next command finds the session idle.
+    let conn = rusqlite::Connection::open(&h.db).expect("open the database");
+    conn.execute("INSERT INTO setting (key, value) VALUES ('idle_lock_minutes', '0')", [])
+        .expect("setting");
+    let err = h.err("list_units", json!({}));
+    assert_eq!(err["kind"], json!("forbidden"), "{err}");
+    assert!(err["message"].as_str().unwrap_or("").contains("tự khoá"), "{err}");
+    assert_eq!(h.ok("auth_status", json!({}))["session"], json!(null), "signed out");
+    h.ok("login", json!({ "username": "admin", "password": "mat-khau-dai" }));
+}

@@ -22,6 +22,8 @@ use crate::text;
 pub const MAX_TRIES: i64 = 5;
 /// How long a lock lasts.
 pub const LOCK_MINUTES: i64 = 15;
+/// Default minutes without use before the app locks.
+pub const IDLE_LOCK_MINUTES: u64 = 15;
 
 /// What an account may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -304,6 +306,16 @@ impl Store {
                 .conn
                 .query_row("SELECT EXISTS (SELECT 1 FROM account)", [], |r| r.get(0))?)
         })
+    }
+
+    /// Minutes without use after which the app locks: the setting
+    /// `idle_lock_minutes`, 15 when unset.
+    pub fn idle_lock(&self) -> Result<std::time::Duration> {
+        let minutes = self
+            .read(|dao| dao.setting("idle_lock_minutes"))?
+            .and_then(|m| m.trim().parse::<u64>().ok())
+            .unwrap_or(IDLE_LOCK_MINUTES);
+        Ok(std::time::Duration::from_secs(minutes * 60))
     }
 
     pub fn auth_status(&self, session: Option<Session>) -> Result<AuthStatus> {
