@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use giaonhan::accounts::{NewAccount, Role};
 use giaonhan::import::Register;
 use giaonhan::model::{
@@ -44,13 +44,8 @@ enum Command {
     Batch(BatchCmd),
     /// Records that a unit received a batch (or part of it), or declined it.
     Confirm {
-        #[arg(long, required_unless_present = "code")]
-        batch: Option<String>,
-        #[arg(long, required_unless_present = "code")]
-        unit: Option<String>,
-        /// The receipt code printed on the slip, instead of --batch and --unit.
-        #[arg(long, value_name = "RECEIPT_CODE", conflicts_with_all = ["batch", "unit"])]
-        code: Option<String>,
+        #[command(flatten)]
+        receipt: ReceiptSel,
         /// Name of the person who signed.
         #[arg(long)]
         by: String,
@@ -74,12 +69,8 @@ enum Command {
     },
     /// Puts a confirmed (partial, declined) receipt back to pending, with a reason.
     Unconfirm {
-        #[arg(long, required_unless_present = "code")]
-        batch: Option<String>,
-        #[arg(long, required_unless_present = "code")]
-        unit: Option<String>,
-        #[arg(long, value_name = "RECEIPT_CODE", conflicts_with_all = ["batch", "unit"])]
-        code: Option<String>,
+        #[command(flatten)]
+        receipt: ReceiptSel,
         #[arg(long)]
         reason: String,
     },
@@ -335,6 +326,30 @@ impl From<Delivery> for DeliveryMethod {
             Delivery::Post => DeliveryMethod::Post,
             Delivery::ViaCommune => DeliveryMethod::ViaCommune,
             Delivery::Electronic => DeliveryMethod::Electronic,
+        }
+    }
+}
+
+/// Which receipt: a batch and a unit, or the receipt code on the slip.
+#[derive(Args)]
+struct ReceiptSel {
+    #[arg(long, required_unless_present = "code")]
+    batch: Option<String>,
+    #[arg(long, required_unless_present = "code")]
+    unit: Option<String>,
+    /// The receipt code printed on the slip, instead of --batch and --unit.
+    #[arg(long, value_name = "RECEIPT_CODE", conflicts_with_all = ["batch", "unit"])]
+    code: Option<String>,
+}
+
+impl ReceiptSel {
+    /// A confirmation naming just this receipt, to be filled in.
+    fn confirmation(self) -> Confirmation {
+        Confirmation {
+            batch: self.batch.unwrap_or_default(),
+            unit_code: self.unit.unwrap_or_default(),
+            receipt_code: self.code,
+            ..Confirmation::default()
         }
     }
 }
@@ -647,9 +662,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Batch(BatchCmd::Cancel { code, reason }) => store.cancel_batch(&actor, &code, &reason)?,
         Command::Batch(BatchCmd::List) => print(Format::Json, &store.list_batches()?)?,
         Command::Confirm {
-            batch,
-            unit,
-            code,
+            receipt,
             by,
             at,
             quantities,
@@ -659,34 +672,18 @@ fn run(cli: Cli) -> Result<(), Error> {
             note,
         } => {
             let c = Confirmation {
-                batch: batch.unwrap_or_default(),
-                unit_code: unit.unwrap_or_default(),
                 by,
                 on: at,
-                receipt_code: code,
                 method: method.map(Into::into),
                 quantities,
                 decline,
                 on_behalf,
                 note,
-                signature: None,
+                ..receipt.confirmation()
             };
             store.confirm(&actor, c)?;
         }
-        Command::Unconfirm {
-            batch,
-            unit,
-            code,
-            reason,
-        } => {
-            let c = Confirmation {
-                batch: batch.unwrap_or_default(),
-                unit_code: unit.unwrap_or_default(),
-                receipt_code: code,
-                ..Confirmation::default()
-            };
-            store.undo_confirmation(&actor, c, &reason)?;
-        }
+        Command::Unconfirm { receipt, reason } => store.undo_confirmation(&actor, receipt.confirmation(), &reason)?,
         Command::Receipt { code, format } => print(format, &[store.receipt(&code)?])?,
         Command::Outstanding { batch, as_of, format } => {
             print(format, &store.outstanding(&OutstandingQuery { batch, as_of })?)?
