@@ -400,3 +400,56 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .build()
         .expect("build a tokio runtime")
 }
+
+/// The trimmed text of the first element matching `css` ("" when none).
+pub async fn text(c: &Client, css: &str) -> String {
+    let v = js(
+        c,
+        "return (document.querySelector(arguments[0])?.textContent ?? '').trim();",
+        vec![json!(css)],
+    )
+    .await;
+    v.as_str().unwrap_or_default().to_owned()
+}
+
+/// Chooses `value` in the `<select>` matching `css`.
+pub async fn select(c: &Client, css: &str, value: &str) {
+    wait_visible(c, css).await;
+    c.find(Locator::Css(css))
+        .await
+        .expect("find the select")
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("choose {value} in {css}: {e}"));
+}
+
+/// True while the confirmation dialog is open.
+pub async fn dialog_open(c: &Client) -> bool {
+    js(c, "return !!document.querySelector('#confirm-dialog')?.open;", vec![]).await == json!(true)
+}
+
+/// Waits for the confirmation dialog to open; an error shown instead fails the test.
+pub async fn wait_dialog(c: &Client) {
+    until("the confirm dialog to open", || async {
+        if let Some(err) = shown_error(c).await {
+            panic!("the app showed an error instead of the dialog: {err}");
+        }
+        dialog_open(c).await.then_some(())
+    })
+    .await;
+}
+
+/// Submits the confirmation dialog and waits for it to close and `#status` to
+/// change; returns the new status text.
+pub async fn submit_dialog(c: &Client) -> String {
+    let before = status_text(c).await;
+    click(c, "#confirm-submit").await;
+    until("the confirmation to be saved", || async {
+        if let Some(err) = shown_error(c).await {
+            panic!("the app refused the confirmation: {err}");
+        }
+        let now = status_text(c).await;
+        (!dialog_open(c).await && !now.is_empty() && now != before).then_some(now)
+    })
+    .await
+}

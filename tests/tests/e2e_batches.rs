@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use fantoccini::key::Key;
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use giaonhan_tests::cli::ok as cli;
 use giaonhan_tests::e2e::*;
 use serde_json::{json, Value};
@@ -143,16 +143,6 @@ async fn value(c: &Client, css: &str) -> String {
     v.as_str().unwrap_or_else(|| panic!("{css} has a value")).to_owned()
 }
 
-async fn text(c: &Client, css: &str) -> String {
-    let v = js(
-        c,
-        "return (document.querySelector(arguments[0])?.textContent ?? '').trim();",
-        vec![json!(css)],
-    )
-    .await;
-    v.as_str().unwrap_or_default().to_owned()
-}
-
 /// `data-unit` and `data-symbol` of the focused element.
 async fn focused_cell(c: &Client) -> Value {
     js(
@@ -171,44 +161,6 @@ async fn press(c: &Client, keys: &str) {
         .send_keys(keys)
         .await
         .unwrap_or_else(|e| panic!("press {keys:?}: {e}"));
-}
-
-async fn select(c: &Client, css: &str, value: &str) {
-    wait_visible(c, css).await;
-    c.find(Locator::Css(css))
-        .await
-        .expect("find the select")
-        .select_by_value(value)
-        .await
-        .unwrap_or_else(|e| panic!("choose {value} in {css}: {e}"));
-}
-
-async fn dialog_open(c: &Client) -> bool {
-    js(c, "return !!document.querySelector('#confirm-dialog')?.open;", vec![]).await == json!(true)
-}
-
-async fn wait_dialog(c: &Client) {
-    until("the confirm dialog to open", || async {
-        if let Some(err) = shown_error(c).await {
-            panic!("the app showed an error instead of the dialog: {err}");
-        }
-        dialog_open(c).await.then_some(())
-    })
-    .await;
-}
-
-/// Submits the confirm dialog and waits for it to close and `#status` to change.
-async fn submit_dialog(c: &Client) -> String {
-    let before = status_text(c).await;
-    click(c, "#confirm-submit").await;
-    until("the confirmation to be saved", || async {
-        if let Some(err) = shown_error(c).await {
-            panic!("the app refused the confirmation: {err}");
-        }
-        let now = status_text(c).await;
-        (!dialog_open(c).await && !now.is_empty() && now != before).then_some(now)
-    })
-    .await
 }
 
 async fn open_row_dialog(c: &Client, unit: &str) {
