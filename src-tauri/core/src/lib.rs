@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod batches;
 pub mod demo;
 pub mod documents;

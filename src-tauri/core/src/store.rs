@@ -10,7 +10,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
-mod schema;
+pub(crate) mod schema;
 
 pub use schema::SCHEMA_VERSION;
 
@@ -91,13 +91,17 @@ impl Store {
     /// Opens (or creates) the database at `path`, in fixed phases:
     /// 1. vet an existing file read-only (SQLite header, quick integrity check,
     ///    schema version) so that a bad file is refused without a byte written;
+    ///    a file from an older version is first copied into the backups folder;
     /// 2. pragmas, outside any transaction;
     /// 3. create or upgrade the schema inside one IMMEDIATE transaction, with the
     ///    version in `user_version`.
     pub fn open(path: &Path) -> Result<Store> {
         let exists = path.exists();
         if exists {
-            vet_existing(path)?;
+            let found = vet_existing(path)?;
+            if found.is_some_and(|v| v < SCHEMA_VERSION) {
+                crate::backup::before_migration(path)?;
+            }
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
@@ -190,14 +194,15 @@ impl Store {
     }
 }
 
-/// Refuses, without writing, a file that is not a database of ours.
-fn vet_existing(path: &Path) -> Result<()> {
+/// Refuses, without writing, a file that is not a database of ours; returns
+/// its schema version (`None` for an empty file: a new database).
+pub(crate) fn vet_existing(path: &Path) -> Result<Option<i64>> {
     let mut header = [0u8; 16];
     let mut file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     if len == 0 {
         // An empty file is what SQLite itself creates: a new database.
-        return Ok(());
+        return Ok(None);
     }
     if len < 100 || file.read_exact(&mut header).is_err() || &header != b"SQLite format 3\0" {
         return Err(Error::Unreadable {
@@ -226,7 +231,7 @@ fn vet_existing(path: &Path) -> Result<()> {
             supported: SCHEMA_VERSION,
         });
     }
-    Ok(())
+    Ok(Some(found))
 }
 
 fn unreadable(path: &Path, e: rusqlite::Error) -> Error {

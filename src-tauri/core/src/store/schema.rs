@@ -11,7 +11,7 @@ use rusqlite::Transaction;
 
 use crate::error::Result;
 
-const STEPS: &[&str] = &[
+pub(crate) const STEPS: &[&str] = &[
     // 0 → 1: the whole domain as seen at the start.
     r#"
 CREATE TABLE setting (
