@@ -746,8 +746,8 @@ mod tests {
         assert_eq!(s.list_documents().expect("docs")[0].copies_on_hand, 6);
 
         let q = OutstandingQuery {
-            batch: None,
             as_of: Some(date(2022, 8, 12)),
+            ..OutstandingQuery::default()
         };
         let rows = s.outstanding(&q).expect("outstanding");
         let units: Vec<(&str, u32, u32)> = rows

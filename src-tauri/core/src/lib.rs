@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backup;
 pub mod batches;
+pub mod dashboard;
 pub mod demo;
 pub mod documents;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod reports;
 pub mod store;
 pub mod tabular;
 pub mod text;
+mod tree;
 pub mod units;
 
 pub use error::{ApiError, Error, ErrorKind, Result};

@@ -415,6 +415,16 @@ impl ReceiptStatus {
         }
     }
 
+    /// The Vietnamese label shown and printed.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReceiptStatus::Pending => "Chưa xác nhận",
+            ReceiptStatus::Confirmed => "Đã xác nhận",
+            ReceiptStatus::Partial => "Nhận thiếu",
+            ReceiptStatus::Declined => "Từ chối nhận",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<ReceiptStatus> {
         [
             ReceiptStatus::Pending,
@@ -427,7 +437,7 @@ impl ReceiptStatus {
     }
 }
 
-/// One receipt that is not yet confirmed.
+/// One receipt that is not yet confirmed, as it stood on the as-of day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct OutstandingRow {
@@ -435,11 +445,22 @@ pub struct OutstandingRow {
     pub batch_title: String,
     pub unit_code: String,
     pub unit_name: String,
+    /// The grouping unit: the grassroots committee the unit belongs to (the
+    /// unit's ancestor just below the top of the tree), or the unit itself
+    /// when it is at that level or at the top.
+    pub group_code: String,
+    pub group_name: String,
+    /// The unit's secretary on the as-of day.
+    pub secretary: Option<String>,
+    pub phone: Option<String>,
     pub handed: NaiveDate,
     pub due: NaiveDate,
     /// Days past the due date at the as-of date; 0 when not yet due.
     pub days_overdue: u32,
-    /// Copies handed to the unit in the batch, all documents together.
+    /// Escalation tier (1, 2, 3 … from the tier settings); 0 when not overdue.
+    pub tier: u8,
+    /// Copies handed to the unit in the batch, all documents together (only
+    /// the chosen document's copies when the list is filtered by document).
     pub copies: u32,
     pub receipt_code: String,
     pub status: ReceiptStatus,
@@ -450,14 +471,119 @@ pub struct OutstandingRow {
     pub in_place_of_name: Option<String>,
 }
 
-/// Filters of the outstanding list.
+/// Filters of the outstanding list. Every field may be left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
 #[ts(export)]
 pub struct OutstandingQuery {
-    /// Batch code; `None` for every batch.
-    pub batch: Option<String>,
-    /// Day against which days overdue are counted; `None` for today.
+    /// Batch codes; empty for every batch.
+    pub batches: Vec<String>,
+    /// Only this unit and the units under it (code).
+    pub subtree: Option<String>,
+    /// Only receipts that list this document (symbol).
+    pub document: Option<String>,
+    /// Only receipts past their due date.
+    pub overdue_only: bool,
+    /// Only receipts at this escalation tier.
+    pub tier: Option<u8>,
+    /// The day the list is drawn up for: receipts confirmed after it count as
+    /// outstanding, batches handed after it are left out, days overdue are
+    /// counted to it. `None` for today.
     pub as_of: Option<NaiveDate>,
+}
+
+/// Escalation tiers: tier N starts when a receipt is `days[N-1]` days overdue
+/// (at least 1). Default 1, 7, 14: tier 1 from the first day late, tier 2
+/// after a week, tier 3 after two.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Tiers {
+    pub days: Vec<u32>,
+}
+
+/// The dashboard figures of one batch, as they stood on the as-of day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BatchStats {
+    pub code: String,
+    pub title: String,
+    pub handed_on: NaiveDate,
+    pub due_on: NaiveDate,
+    /// Copies handed out, all documents and recipients together.
+    pub copies: u32,
+    /// Units that must confirm.
+    pub units: u32,
+    /// Units that receive for information only.
+    pub info_units: u32,
+    pub confirmed: u32,
+    pub partial: u32,
+    pub declined: u32,
+    /// Neither confirmed, partial nor declined.
+    pub pending: u32,
+    /// Share of the must-confirm units that confirmed, 0–100.
+    pub completion: f64,
+    /// Outstanding receipts per escalation tier: `overdue[0]` is tier 1.
+    pub overdue: Vec<u32>,
+}
+
+/// Completion of one batch within one grassroots committee (a bar of the chart).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GroupCompletion {
+    pub group_code: String,
+    pub group_name: String,
+    pub units: u32,
+    pub confirmed: u32,
+    pub completion: f64,
+}
+
+/// Confirmations of a batch up to a day (a point of the line chart).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CurvePoint {
+    pub day: NaiveDate,
+    /// Receipts confirmed on or before `day`, all together.
+    pub confirmed: u32,
+}
+
+/// One batch a unit received, and how it confirmed (the unit's history).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UnitReceipt {
+    pub batch: String,
+    pub batch_title: String,
+    pub handed: NaiveDate,
+    pub due: NaiveDate,
+    pub copies: u32,
+    pub receipt_code: String,
+    /// False when the unit received for information only.
+    pub must_confirm: bool,
+    pub status: ReceiptStatus,
+    pub signed_by: Option<String>,
+    pub signed_on: Option<NaiveDate>,
+    pub method: Option<String>,
+    pub on_behalf: bool,
+    pub note: Option<String>,
+    pub days_overdue: u32,
+    pub tier: u8,
+    /// Days after the due date the confirmation came; 0 when on time or not yet.
+    pub days_late: u32,
+}
+
+/// Open receipts of a unit, for the flags in the tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UnitFlag {
+    pub unit_code: String,
+    /// Outstanding receipts (pending, partial, declined).
+    pub open: u32,
+    pub partial: u32,
+    pub declined: u32,
+    /// Of which overdue.
+    pub overdue: u32,
+    /// Highest escalation tier among them; 0 when none is overdue.
+    pub tier: u8,
+    pub max_days_overdue: u32,
 }
 
 /// How a confirmation reached the register.

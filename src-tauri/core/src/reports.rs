@@ -1,11 +1,20 @@
-//! Printed documents from the store: the letterhead settings and the delivery
-//! slips of a batch (the PDF layout itself lives in `print`).
+//! Printed documents and exports from the store: the letterhead settings, the
+//! delivery slips of a batch, the outstanding list (PDF, XLSX, CSV), the call
+//! list, reminder slips and the outgoing transfer register (PDF, XLSX). The
+//! layouts live in `print`.
 
+use chrono::NaiveDate;
 use rusqlite::params;
 
-use crate::error::Result;
-use crate::print::{slips_pdf, Letterhead, Slip, SlipBatch, SlipLine};
-use crate::store::{Actor, Store};
+use crate::error::{Error, Result};
+use crate::model::{OutstandingQuery, OutstandingRow, ReceiptStatus};
+use crate::print::{
+    call_list, outstanding_list, register_book, reminders, short_date, slips_pdf, status_note, Letterhead, Printout,
+    RegisterLine, Reminder, Slip, SlipBatch, SlipLine,
+};
+use crate::store::{today, Actor, Store};
+use crate::tabular::{write_csv, xlsx_bytes, Cell};
+use crate::text::{self, thousands};
 
 const LETTERHEAD_KEY: &str = "letterhead";
 
@@ -21,14 +30,7 @@ impl Store {
     /// Saves the letterhead used by every printed list and slip.
     pub fn set_letterhead(&mut self, actor: &Actor, letterhead: &Letterhead) -> Result<()> {
         let json = serde_json::to_string(letterhead)?;
-        self.write(actor, |dao| {
-            dao.conn.execute(
-                "INSERT INTO setting (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![LETTERHEAD_KEY, json],
-            )?;
-            dao.log("setting.letterhead", None, letterhead)
-        })
+        self.write(actor, |dao| dao.put_setting(LETTERHEAD_KEY, &json, letterhead))
     }
 
     /// All delivery slips of a batch as one PDF, `per_page` (1 or 2) per A4 page.
@@ -84,5 +86,267 @@ impl Store {
             Ok((batch, slips))
         })?;
         slips_pdf(&letterhead, &batch, &slips, per_page)
+    }
+}
+
+/// Headers of the outstanding list as a spreadsheet (XLSX and CSV).
+const OUTSTANDING_HEADERS: [&str; 15] = [
+    "STT",
+    "Tổ chức cơ sở đảng",
+    "Mã đơn vị",
+    "Đơn vị",
+    "Bí thư",
+    "Điện thoại",
+    "Đợt",
+    "Ngày giao",
+    "Hạn xác nhận",
+    "Số ngày quá hạn",
+    "Mức nhắc",
+    "Số bản",
+    "Trạng thái",
+    "Mã nhận",
+    "Ghi chú",
+];
+
+const REGISTER_HEADERS: [&str; 13] = [
+    "STT",
+    "Ngày chuyển",
+    "Đợt",
+    "Số, ký hiệu",
+    "Ngày văn bản",
+    "Trích yếu nội dung",
+    "Độ mật",
+    "Mã đơn vị",
+    "Nơi nhận",
+    "Số bản",
+    "Người ký nhận",
+    "Ngày ký nhận",
+    "Ghi chú",
+];
+
+fn outstanding_cells(rows: &[OutstandingRow]) -> Vec<Vec<Cell>> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, r)| {
+            vec![
+                Cell::Int(i as i64 + 1),
+                r.group_name.as_str().into(),
+                r.unit_code.as_str().into(),
+                r.unit_name.as_str().into(),
+                r.secretary.clone().into(),
+                r.phone.clone().into(),
+                r.batch.as_str().into(),
+                r.handed.into(),
+                r.due.into(),
+                r.days_overdue.into(),
+                u32::from(r.tier).into(),
+                r.copies.into(),
+                r.status.label().into(),
+                r.receipt_code.as_str().into(),
+                status_note(r).into(),
+            ]
+        })
+        .collect()
+}
+
+fn register_cells(lines: &[RegisterLine]) -> Vec<Vec<Cell>> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            vec![
+                Cell::Int(i as i64 + 1),
+                l.handed.into(),
+                l.batch.as_str().into(),
+                l.symbol.as_str().into(),
+                l.issued.into(),
+                l.title.as_str().into(),
+                l.classification.as_str().into(),
+                l.unit_code.as_str().into(),
+                l.unit_name.as_str().into(),
+                l.copies.into(),
+                l.signed_by.clone().into(),
+                l.signed_on.into(),
+                l.note.as_str().into(),
+            ]
+        })
+        .collect()
+}
+
+/// The printed label of a classification ("" for an ordinary document).
+fn classification_label(c: &str) -> &'static str {
+    match c {
+        "secret" => "Mật",
+        "top_secret" => "Tối mật",
+        "absolute" => "Tuyệt mật",
+        _ => "",
+    }
+}
+
+impl Store {
+    /// The lines under the printed title describing the filters and the day.
+    fn describe(&self, query: &OutstandingQuery) -> Result<Vec<String>> {
+        let day = query.as_of.unwrap_or_else(today);
+        let mut parts = Vec::new();
+        parts.push(if query.batches.is_empty() {
+            "Tất cả các đợt".to_owned()
+        } else {
+            format!("Đợt: {}", query.batches.join(", "))
+        });
+        if let Some(code) = query.subtree.as_deref().filter(|c| !c.trim().is_empty()) {
+            let unit = self.read(|dao| dao.unit_for("subtree", code, day))?;
+            parts.push(format!("Thuộc: {}", unit.unit.name));
+        }
+        if let Some(symbol) = query.document.as_deref().filter(|s| !s.trim().is_empty()) {
+            parts.push(format!("Tài liệu: {}", text::clean(symbol)));
+        }
+        if let Some(tier) = query.tier {
+            parts.push(format!("Mức nhắc {tier}"));
+        } else if query.overdue_only {
+            parts.push("Chỉ các đơn vị quá hạn".to_owned());
+        }
+        Ok(vec![
+            format!("({})", parts.join("; ")),
+            format!("Tính đến ngày {}", short_date(day)),
+        ])
+    }
+
+    /// The outstanding list in the party layout, ready for PDF or preview.
+    pub fn outstanding_printout(&self, query: &OutstandingQuery) -> Result<Printout> {
+        let rows = self.outstanding(query)?;
+        let day = query.as_of.unwrap_or_else(today);
+        outstanding_list(&self.letterhead()?, day, self.describe(query)?, &rows)
+    }
+
+    /// The call list (secretary, phone, what is outstanding) for the same filters.
+    pub fn call_list_printout(&self, query: &OutstandingQuery) -> Result<Printout> {
+        let rows = self.outstanding(query)?;
+        let day = query.as_of.unwrap_or_else(today);
+        call_list(&self.letterhead()?, day, self.describe(query)?, &rows)
+    }
+
+    /// Reminder slips for every overdue unit matching the filters (overdue
+    /// only, whatever the query says), with each receipt's documents.
+    pub fn reminders_printout(&self, query: &OutstandingQuery) -> Result<Printout> {
+        let query = OutstandingQuery {
+            overdue_only: true,
+            ..query.clone()
+        };
+        let day = query.as_of.unwrap_or_else(today);
+        let units = self.read(|dao| {
+            let rows = dao.outstanding(&query)?;
+            let mut lines = dao.conn.prepare_cached(
+                "SELECT d.symbol, l.quantity FROM receipt r JOIN receipt_line l ON l.receipt_id = r.id
+                 JOIN document d ON d.id = l.document_id WHERE r.code = ?1 ORDER BY d.symbol",
+            )?;
+            let mut units: Vec<Reminder> = Vec::new();
+            for row in rows {
+                let documents = lines
+                    .query_map([&row.receipt_code], |r| {
+                        Ok(format!("{}: {} bản", r.get::<_, String>(0)?, thousands(r.get(1)?)))
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                match units.last_mut() {
+                    Some(u) if u.unit_code == row.unit_code => {
+                        u.tier = u.tier.max(row.tier);
+                        u.receipts.push((row, documents));
+                    }
+                    _ => units.push(Reminder {
+                        unit_code: row.unit_code.clone(),
+                        unit_name: row.unit_name.clone(),
+                        secretary: row.secretary.clone(),
+                        tier: row.tier,
+                        receipts: vec![(row, documents)],
+                    }),
+                }
+            }
+            Ok(units)
+        })?;
+        reminders(&self.letterhead()?, day, &units)
+    }
+
+    /// The outstanding list as a formatted spreadsheet.
+    pub fn outstanding_xlsx(&self, query: &OutstandingQuery) -> Result<Vec<u8>> {
+        let rows = self.outstanding(query)?;
+        xlsx_bytes("Chưa xác nhận", &OUTSTANDING_HEADERS, &outstanding_cells(&rows))
+    }
+
+    /// The outstanding list as CSV (UTF-8 with BOM, Vietnamese headers).
+    pub fn outstanding_csv(&self, query: &OutstandingQuery, out: impl std::io::Write) -> Result<()> {
+        let rows = self.outstanding(query)?;
+        write_csv(out, &OUTSTANDING_HEADERS, &outstanding_cells(&rows))
+    }
+
+    /// Every document handed to every unit between two days (inclusive), in
+    /// the order of the outgoing transfer register.
+    pub fn register_lines(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<RegisterLine>> {
+        if to < from {
+            return Err(Error::invalid("to", "ngày cuối phải sau ngày đầu"));
+        }
+        self.read(|dao| {
+            let mut stmt = dao.conn.prepare_cached(
+                "SELECT b.code, b.title, b.handed_on, d.symbol, d.issued_on, d.title AS doc_title, d.classification,
+                        u.code AS unit_code, v.name, l.quantity, l.received, r.signed_by, r.signed_on, r.status,
+                        r.on_behalf, r.must_confirm
+                 FROM batch b
+                 JOIN receipt r ON r.batch_id = b.id
+                 JOIN receipt_line l ON l.receipt_id = r.id
+                 JOIN document d ON d.id = l.document_id
+                 JOIN unit u ON u.id = r.unit_id
+                 JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= b.handed_on AND b.handed_on < v.valid_to
+                 WHERE b.cancelled_at IS NULL AND b.handed_on BETWEEN ?1 AND ?2
+                 ORDER BY b.handed_on, b.code, v.sort_key, u.code, d.symbol",
+            )?;
+            let lines = stmt
+                .query_map(params![from, to], |r| {
+                    let quantity: u32 = r.get("quantity")?;
+                    let received: Option<u32> = r.get("received")?;
+                    let status = ReceiptStatus::parse(&r.get::<_, String>("status")?);
+                    let mut notes = Vec::new();
+                    if !r.get::<_, bool>("must_confirm")? {
+                        notes.push("Để biết".to_owned());
+                    }
+                    match status {
+                        Some(ReceiptStatus::Declined) => notes.push("Từ chối nhận".to_owned()),
+                        Some(ReceiptStatus::Partial) => notes.push(match received {
+                            Some(got) if got != quantity => format!("Nhận {got}/{quantity} bản"),
+                            _ => "Nhận thiếu".to_owned(),
+                        }),
+                        _ => {}
+                    }
+                    if r.get::<_, bool>("on_behalf")? {
+                        notes.push("Ký thay".to_owned());
+                    }
+                    Ok(RegisterLine {
+                        batch: r.get("code")?,
+                        batch_title: r.get("title")?,
+                        handed: r.get("handed_on")?,
+                        symbol: r.get("symbol")?,
+                        issued: r.get("issued_on")?,
+                        title: r.get("doc_title")?,
+                        classification: classification_label(&r.get::<_, String>("classification")?).to_owned(),
+                        unit_code: r.get("unit_code")?,
+                        unit_name: r.get("name")?,
+                        copies: quantity,
+                        signed_by: r.get("signed_by")?,
+                        signed_on: r.get("signed_on")?,
+                        note: notes.join("; "),
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(lines)
+        })
+    }
+
+    /// The outgoing transfer register for a period, in the party layout.
+    pub fn register_printout(&self, from: NaiveDate, to: NaiveDate) -> Result<Printout> {
+        let lines = self.register_lines(from, to)?;
+        register_book(&self.letterhead()?, from, to, &lines)
+    }
+
+    /// The outgoing transfer register for a period as a spreadsheet.
+    pub fn register_xlsx(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<u8>> {
+        let lines = self.register_lines(from, to)?;
+        xlsx_bytes("Sổ chuyển giao", &REGISTER_HEADERS, &register_cells(&lines))
     }
 }

@@ -274,6 +274,16 @@ impl<'c> Dao<'c> {
             .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0))
             .optional()?)
     }
+
+    /// Writes a setting (and logs the change with `detail`).
+    pub(crate) fn put_setting(&self, key: &str, value: &str, detail: &impl serde::Serialize) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            rusqlite::params![key, value],
+        )?;
+        self.log(&format!("setting.{key}"), None, detail)
+    }
 }
 
 /// A new globally unique id (UUIDv7: time-ordered, so indexes stay compact).

@@ -6,12 +6,16 @@
 //! Documents share the party layout (`/giaonhan/party.typ`: letterhead, title,
 //! signature block, A4 page with margins from [`Letterhead`]).
 
+mod lists;
 mod slips;
 mod world;
 
 use serde::{Deserialize, Serialize};
 use typst_layout::PagedDocument;
 
+pub use lists::{
+    call_list, outstanding_list, register_book, reminders, status_note, Output, Printout, RegisterLine, Reminder,
+};
 pub use slips::{slips_pdf, Slip, SlipBatch, SlipLine};
 
 use crate::{Error, Result};
@@ -29,6 +33,14 @@ pub struct Letterhead {
     pub place: String,
     /// Page margins in millimetres: top, right, bottom, left.
     pub margins_mm: [f32; 4],
+    /// Who signs the printed lists, right of the signature block: "TRƯỞNG BAN",
+    /// "K/T TRƯỞNG BAN", "CHÁNH VĂN PHÒNG".
+    #[serde(default = "default_signer_title")]
+    pub signer_title: String,
+}
+
+fn default_signer_title() -> String {
+    "TRƯỞNG BAN".into()
 }
 
 impl Default for Letterhead {
@@ -39,6 +51,7 @@ impl Default for Letterhead {
             place: "Hà Tĩnh".into(),
             // 36-HD/VPTW: top 20, bottom 20, left 30, right 15 mm.
             margins_mm: [20.0, 15.0, 20.0, 30.0],
+            signer_title: default_signer_title(),
         }
     }
 }
@@ -91,17 +104,43 @@ pub fn render(source: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<u8>> {
 
 /// [`render`], also returning typst's warnings (tests assert there are none).
 pub(crate) fn compile(source: &str, files: &[(&str, Vec<u8>)]) -> Result<(Vec<u8>, Vec<String>)> {
+    let (pdf, warnings) = lay_out(source, files, |document| {
+        typst_pdf::pdf(document, &typst_pdf::PdfOptions::default())
+    })?;
+    Ok((pdf, warnings))
+}
+
+/// The pages of the document as SVG images, for a preview in the window that
+/// looks exactly like the printed PDF.
+pub fn render_svg(source: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<String>> {
+    let (pages, _warnings) = lay_out(source, files, |document| {
+        let options = typst_svg::SvgOptions::default();
+        Ok(document
+            .pages()
+            .iter()
+            .map(|page| typst_svg::svg(page, &options))
+            .collect::<Vec<_>>())
+    })?;
+    Ok(pages)
+}
+
+/// Lays the document out once and turns it into an output with `emit`.
+fn lay_out<T>(
+    source: &str,
+    files: &[(&str, Vec<u8>)],
+    emit: impl FnOnce(&PagedDocument) -> typst::diag::SourceResult<T>,
+) -> Result<(T, Vec<String>)> {
     let world = PrintWorld::new(source, files).map_err(typst_error)?;
     let compiled = typst::compile::<PagedDocument>(&world);
     let warnings: Vec<String> = compiled.warnings.iter().map(|w| world.describe(w)).collect();
     let result = compiled
         .output
-        .and_then(|document| typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()))
+        .and_then(|document| emit(&document))
         .map_err(|diags| typst_error(diags.iter().map(|d| world.describe(d)).collect::<Vec<_>>().join("; ")));
     // typst memoises layout work across compilations; keep the cache from
     // growing without bound in a long-running app.
     typst::comemo::evict(10);
-    result.map(|pdf| (pdf, warnings))
+    result.map(|out| (out, warnings))
 }
 
 fn typst_error(message: String) -> Error {

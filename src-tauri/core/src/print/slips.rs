@@ -91,7 +91,7 @@ pub(crate) fn display_code(code: &str) -> String {
 }
 
 /// The QR code of `text` as an SVG document (with its quiet zone).
-fn qr_svg(text: &str) -> Result<String> {
+pub(crate) fn qr_svg(text: &str) -> Result<String> {
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
         .map_err(|e| Error::invalid("receipt_code", format!("không tạo được mã QR cho '{text}': {e}")))?;
     Ok(code

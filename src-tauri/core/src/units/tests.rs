@@ -317,8 +317,8 @@ fn merge_moves_children_and_open_receipts_to_the_successor() {
     // The open receipt of XA shows under AB, "nhận thay".
     let rows = s
         .outstanding(&OutstandingQuery {
-            batch: None,
             as_of: Some(date(2025, 8, 1)),
+            ..OutstandingQuery::default()
         })
         .expect("list");
     assert_eq!(rows.len(), 1);

@@ -1,0 +1,521 @@
+//! Printed lists in the party layout: the outstanding list (grouped by
+//! grassroots committee with subtotals), the call list, the reminder slips and
+//! the outgoing transfer register. Each builder formats every text here
+//! (dates dd/mm/yyyy, thousands with a dot) and hands the templates plain data;
+//! a [`Printout`] then becomes a PDF, or SVG pages for the preview.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::slips::{display_code, qr_svg};
+use super::{compile, place_date, render_svg, short_date, Letterhead};
+use crate::model::{OutstandingRow, ReceiptStatus};
+use crate::text::thousands;
+use crate::Result;
+
+const LISTS: &str = include_str!("lists.typ");
+const REMINDERS: &str = include_str!("reminders.typ");
+
+/// A document ready to print: its template and data.
+#[derive(Debug, Clone)]
+pub struct Printout {
+    template: &'static str,
+    data: Vec<u8>,
+}
+
+impl Printout {
+    fn new(template: &'static str, data: &impl Serialize) -> Result<Printout> {
+        Ok(Printout {
+            template,
+            data: serde_json::to_vec(data)?,
+        })
+    }
+
+    pub fn pdf(&self) -> Result<Vec<u8>> {
+        self.pdf_with_warnings().map(|(pdf, _)| pdf)
+    }
+
+    /// The PDF and typst's warnings (tests assert there are none).
+    pub(crate) fn pdf_with_warnings(&self) -> Result<(Vec<u8>, Vec<String>)> {
+        compile(self.template, &[("data.json", self.data.clone())])
+    }
+
+    /// The pages as SVG images, exactly as they print.
+    pub fn pages(&self) -> Result<Vec<String>> {
+        render_svg(self.template, &[("data.json", self.data.clone())])
+    }
+}
+
+/// The kinds of output a list can be saved as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Output {
+    Pdf,
+    Xlsx,
+    Csv,
+}
+
+#[derive(Serialize)]
+struct Column {
+    title: &'static str,
+    /// Millimetres; 0 takes the remaining width.
+    width: f32,
+    align: &'static str,
+}
+
+const fn col(title: &'static str, width: f32, align: &'static str) -> Column {
+    Column { title, width, align }
+}
+
+/// A cell: plain text, or a line with a smaller italic note under it.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Cell {
+    Text(String),
+    Noted { main: String, note: Option<String> },
+}
+
+#[derive(Serialize)]
+struct Group {
+    heading: Option<String>,
+    rows: Vec<Vec<Option<Cell>>>,
+    subtotal: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Signature {
+    role: String,
+    note: &'static str,
+}
+
+#[derive(Serialize)]
+struct ListData<'a> {
+    letterhead: &'a Letterhead,
+    landscape: bool,
+    date_line: String,
+    title: &'static str,
+    subtitle: Vec<String>,
+    columns: Vec<Column>,
+    groups: Vec<Group>,
+    total: Option<String>,
+    signatures: Vec<Signature>,
+}
+
+/// Upper-case Roman numeral for the group headings (I, II, … XL …).
+fn roman(mut n: usize) -> String {
+    const DIGITS: [(usize, &str); 13] = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut out = String::new();
+    for (value, digits) in DIGITS {
+        while n >= value {
+            out.push_str(digits);
+            n -= value;
+        }
+    }
+    out
+}
+
+fn num(n: u32) -> String {
+    thousands(i64::from(n))
+}
+
+fn signatures(letterhead: &Letterhead) -> Vec<Signature> {
+    vec![
+        Signature {
+            role: "Người lập biểu".into(),
+            note: "(Ký, ghi rõ họ tên)",
+        },
+        Signature {
+            role: letterhead.signer_title.clone(),
+            note: "(Ký tên, đóng dấu)",
+        },
+    ]
+}
+
+/// The status note under a unit's name: partial, declined, in place of.
+pub fn status_note(row: &OutstandingRow) -> Option<String> {
+    let mut notes = Vec::new();
+    match row.status {
+        ReceiptStatus::Partial => notes.push("nhận thiếu".to_owned()),
+        ReceiptStatus::Declined => notes.push("từ chối nhận".to_owned()),
+        _ => {}
+    }
+    if let (Some(code), Some(name)) = (&row.in_place_of, &row.in_place_of_name) {
+        notes.push(format!("nhận thay cho {name} ({code})"));
+    }
+    (!notes.is_empty()).then(|| notes.join("; "))
+}
+
+/// Rows split into runs of the same grouping unit, in their order.
+fn by_group(rows: &[OutstandingRow]) -> Vec<&[OutstandingRow]> {
+    rows.chunk_by(|a, b| a.group_code == b.group_code).collect()
+}
+
+fn count_units<'a>(rows: impl IntoIterator<Item = &'a OutstandingRow>) -> usize {
+    let mut codes: Vec<&str> = rows.into_iter().map(|r| r.unit_code.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes.len()
+}
+
+fn tally(rows: &[OutstandingRow], label: &str) -> String {
+    let copies: i64 = rows.iter().map(|r| i64::from(r.copies)).sum();
+    format!(
+        "{label}: {} đơn vị, {} lượt chưa xác nhận, {} bản",
+        thousands(count_units(rows) as i64),
+        thousands(rows.len() as i64),
+        thousands(copies)
+    )
+}
+
+/// The outstanding list: grouped by grassroots committee with subtotals.
+/// `subtitle` describes the filters ("Đợt …", "Tính đến ngày …").
+pub fn outstanding_list(
+    letterhead: &Letterhead,
+    as_of: NaiveDate,
+    subtitle: Vec<String>,
+    rows: &[OutstandingRow],
+) -> Result<Printout> {
+    letterhead.check()?;
+    let mut n = 0;
+    let groups = by_group(rows)
+        .into_iter()
+        .enumerate()
+        .map(|(i, group)| Group {
+            heading: Some(format!("{}. {}", roman(i + 1), group[0].group_name)),
+            rows: group
+                .iter()
+                .map(|r| {
+                    n += 1;
+                    vec![
+                        Some(Cell::Text(n.to_string())),
+                        Some(Cell::Noted {
+                            main: r.unit_name.clone(),
+                            note: status_note(r),
+                        }),
+                        r.secretary.clone().map(Cell::Text),
+                        r.phone.clone().map(Cell::Text),
+                        Some(Cell::Text(r.batch.clone())),
+                        Some(Cell::Text(short_date(r.due))),
+                        (r.days_overdue > 0).then(|| Cell::Text(num(r.days_overdue))),
+                        Some(Cell::Text(num(r.copies))),
+                        None,
+                    ]
+                })
+                .collect(),
+            subtotal: Some(tally(group, "Cộng")),
+        })
+        .collect();
+    let data = ListData {
+        letterhead,
+        landscape: true,
+        date_line: place_date(&letterhead.place, as_of),
+        title: "Danh sách đơn vị chưa xác nhận đã nhận tài liệu",
+        subtitle,
+        columns: vec![
+            col("STT", 10.0, "center"),
+            col("Đơn vị", 0.0, "left"),
+            col("Bí thư", 38.0, "left"),
+            col("Điện thoại", 26.0, "left"),
+            col("Đợt", 30.0, "left"),
+            col("Hạn xác nhận", 22.0, "center"),
+            col("Số ngày quá hạn", 18.0, "right"),
+            col("Số bản", 14.0, "right"),
+            col("Ghi chú", 30.0, "left"),
+        ],
+        groups,
+        total: (!rows.is_empty()).then(|| tally(rows, "Tổng cộng")),
+        signatures: signatures(letterhead),
+    };
+    Printout::new(LISTS, &data)
+}
+
+/// The call list: one row per unit with its secretary, phone and everything
+/// it has outstanding, and an empty column for the result of the call.
+pub fn call_list(
+    letterhead: &Letterhead,
+    as_of: NaiveDate,
+    subtitle: Vec<String>,
+    rows: &[OutstandingRow],
+) -> Result<Printout> {
+    letterhead.check()?;
+    let mut n = 0;
+    let groups = by_group(rows)
+        .into_iter()
+        .enumerate()
+        .map(|(i, group)| Group {
+            heading: Some(format!("{}. {}", roman(i + 1), group[0].group_name)),
+            rows: group
+                .chunk_by(|a, b| a.unit_code == b.unit_code)
+                .map(|unit| {
+                    n += 1;
+                    let first = &unit[0];
+                    let owed = unit
+                        .iter()
+                        .map(|r| {
+                            if r.days_overdue > 0 {
+                                format!("{} (quá hạn {} ngày)", r.batch, num(r.days_overdue))
+                            } else {
+                                format!("{} (hạn {})", r.batch, short_date(r.due))
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    vec![
+                        Some(Cell::Text(n.to_string())),
+                        Some(Cell::Text(first.unit_name.clone())),
+                        first.secretary.clone().map(Cell::Text),
+                        first.phone.clone().map(Cell::Text),
+                        Some(Cell::Text(owed)),
+                        None,
+                    ]
+                })
+                .collect(),
+            subtotal: None,
+        })
+        .collect();
+    let data = ListData {
+        letterhead,
+        landscape: false,
+        date_line: place_date(&letterhead.place, as_of),
+        title: "Danh sách liên hệ đơn vị chưa xác nhận",
+        subtitle,
+        columns: vec![
+            col("STT", 10.0, "center"),
+            col("Đơn vị", 0.0, "left"),
+            col("Bí thư", 32.0, "left"),
+            col("Điện thoại", 25.0, "left"),
+            col("Chưa xác nhận", 40.0, "left"),
+            col("Kết quả liên hệ", 25.0, "left"),
+        ],
+        groups,
+        total: (!rows.is_empty()).then(|| format!("Tổng cộng: {} đơn vị", thousands(count_units(rows) as i64))),
+        signatures: signatures(letterhead),
+    };
+    Printout::new(LISTS, &data)
+}
+
+/// One line of the outgoing transfer register: a document handed to a unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegisterLine {
+    pub batch: String,
+    pub batch_title: String,
+    pub handed: NaiveDate,
+    pub symbol: String,
+    pub issued: Option<NaiveDate>,
+    pub title: String,
+    /// "Mật", "Tối mật", "Tuyệt mật", or empty.
+    pub classification: String,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub copies: u32,
+    pub signed_by: Option<String>,
+    pub signed_on: Option<NaiveDate>,
+    /// Partial, declined, on behalf, for information.
+    pub note: String,
+}
+
+/// The outgoing transfer register (sổ chuyển giao văn bản) for a period,
+/// one section per batch.
+pub fn register_book(
+    letterhead: &Letterhead,
+    from: NaiveDate,
+    to: NaiveDate,
+    lines: &[RegisterLine],
+) -> Result<Printout> {
+    letterhead.check()?;
+    let mut n = 0;
+    let groups = lines
+        .chunk_by(|a, b| a.batch == b.batch)
+        .map(|batch| {
+            let first = &batch[0];
+            Group {
+                heading: Some(format!(
+                    "{}: {} (ngày chuyển {})",
+                    first.batch,
+                    first.batch_title,
+                    short_date(first.handed)
+                )),
+                rows: batch
+                    .iter()
+                    .map(|l| {
+                        n += 1;
+                        let signed = l.signed_by.as_ref().map(|by| Cell::Noted {
+                            main: by.clone(),
+                            note: l.signed_on.map(short_date),
+                        });
+                        vec![
+                            Some(Cell::Text(n.to_string())),
+                            Some(Cell::Text(short_date(l.handed))),
+                            Some(Cell::Noted {
+                                main: l.symbol.clone(),
+                                note: (!l.classification.is_empty()).then(|| l.classification.clone()),
+                            }),
+                            l.issued.map(|d| Cell::Text(short_date(d))),
+                            Some(Cell::Text(l.title.clone())),
+                            Some(Cell::Text(l.unit_name.clone())),
+                            Some(Cell::Text(num(l.copies))),
+                            signed,
+                            (!l.note.is_empty()).then(|| Cell::Text(l.note.clone())),
+                        ]
+                    })
+                    .collect(),
+                subtotal: None,
+            }
+        })
+        .collect();
+    let copies: i64 = lines.iter().map(|l| i64::from(l.copies)).sum();
+    let data = ListData {
+        letterhead,
+        landscape: true,
+        date_line: place_date(&letterhead.place, crate::store::today()),
+        title: "Sổ chuyển giao văn bản",
+        subtitle: vec![format!("Từ ngày {} đến ngày {}", short_date(from), short_date(to))],
+        columns: vec![
+            col("STT", 10.0, "center"),
+            col("Ngày chuyển", 22.0, "center"),
+            col("Số, ký hiệu", 28.0, "left"),
+            col("Ngày văn bản", 22.0, "center"),
+            col("Trích yếu nội dung", 0.0, "left"),
+            col("Nơi nhận", 48.0, "left"),
+            col("Số bản", 14.0, "right"),
+            col("Ký nhận", 34.0, "left"),
+            col("Ghi chú", 24.0, "left"),
+        ],
+        groups,
+        total: (!lines.is_empty()).then(|| {
+            format!(
+                "Tổng cộng: {} lượt chuyển, {} bản",
+                thousands(lines.len() as i64),
+                thousands(copies)
+            )
+        }),
+        signatures: signatures(letterhead),
+    };
+    Printout::new(LISTS, &data)
+}
+
+/// What one overdue unit must still confirm, for its reminder slip.
+#[derive(Debug, Clone)]
+pub struct Reminder {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub secretary: Option<String>,
+    pub tier: u8,
+    /// Each outstanding receipt with its documents ("05-KH/HU: 3 bản").
+    pub receipts: Vec<(OutstandingRow, Vec<String>)>,
+}
+
+#[derive(Serialize)]
+struct ReminderRow {
+    batch: String,
+    batch_title: Option<String>,
+    documents: Vec<String>,
+    due: String,
+    days: String,
+    code: String,
+    qr: String,
+}
+
+#[derive(Serialize)]
+struct ReminderUnit {
+    unit_code: String,
+    unit_name: String,
+    secretary: Option<String>,
+    tier_line: Option<String>,
+    intro: String,
+    rows: Vec<ReminderRow>,
+}
+
+#[derive(Serialize)]
+struct RemindersData<'a> {
+    letterhead: &'a Letterhead,
+    date_line: String,
+    how_to: String,
+    signer_title: &'a str,
+    units: Vec<ReminderUnit>,
+}
+
+/// Reminder slips: one page per unit, each outstanding receipt with its
+/// documents, due date, days overdue, receipt code and QR code.
+pub fn reminders(letterhead: &Letterhead, as_of: NaiveDate, units: &[Reminder]) -> Result<Printout> {
+    letterhead.check()?;
+    if units.is_empty() {
+        return Err(crate::Error::invalid(
+            "units",
+            "không có đơn vị nào quá hạn để in giấy nhắc",
+        ));
+    }
+    let units = units
+        .iter()
+        .map(|u| {
+            let rows = u
+                .receipts
+                .iter()
+                .map(|(r, documents)| {
+                    Ok(ReminderRow {
+                        batch: r.batch.clone(),
+                        batch_title: (r.batch_title != r.batch && !r.batch_title.is_empty())
+                            .then(|| r.batch_title.clone()),
+                        documents: documents.clone(),
+                        due: short_date(r.due),
+                        days: if r.days_overdue > 0 {
+                            num(r.days_overdue)
+                        } else {
+                            String::new()
+                        },
+                        code: display_code(&r.receipt_code),
+                        qr: qr_svg(&r.receipt_code)?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(ReminderUnit {
+                unit_code: u.unit_code.clone(),
+                unit_name: u.unit_name.clone(),
+                secretary: u.secretary.clone(),
+                tier_line: (u.tier > 1).then(|| format!("(Nhắc lần {})", u.tier)),
+                intro: format!(
+                    "Đến ngày {}, {} chưa xác nhận đã nhận {} đợt tài liệu dưới đây:",
+                    short_date(as_of),
+                    u.unit_name,
+                    thousands(rows.len() as i64)
+                ),
+                rows,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let data = RemindersData {
+        letterhead,
+        date_line: place_date(&letterhead.place, as_of),
+        how_to: "Đề nghị đồng chí Bí thư xác nhận: ký nhận vào phiếu giao nhận rồi gửi lại, \
+                 đến văn phòng xác nhận trực tiếp, hoặc báo mã nhận ở trên."
+            .to_owned(),
+        signer_title: &letterhead.signer_title,
+        units,
+    };
+    Printout::new(REMINDERS, &data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roman_numerals() {
+        let got: Vec<String> = [1, 4, 9, 14, 40, 90, 1999].into_iter().map(roman).collect();
+        assert_eq!(got, ["I", "IV", "IX", "XIV", "XL", "XC", "MCMXCIX"]);
+    }
+}
