@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod badfile;
 pub mod cli;
 #[cfg(target_os = "linux")]
 pub mod e2e;

@@ -70,7 +70,7 @@ impl Role {
         use Action::*;
         match self {
             Role::Admin => true,
-            Role::Clerk => !matches!(action, ManageAccounts | Settings),
+            Role::Clerk => !matches!(action, ManageAccounts | Settings | Restore),
             Role::Supervisor => matches!(action, Read | Print | Export),
             Role::Secretary => matches!(action, Read | ConfirmOwnUnit),
         }
@@ -95,6 +95,10 @@ pub enum Action {
     ConfirmOwnUnit,
     ManageAccounts,
     Settings,
+    /// Back up the database now, list the backups.
+    Backup,
+    /// Replace the database with a backup.
+    Restore,
 }
 
 /// An account as lists show it (never its hashes).

@@ -149,6 +149,11 @@ fn sqlite_error(what: &str, path: &Path, e: rusqlite::Error) -> Error {
 /// Automatic backups of the database at `db_path`, newest first. A missing
 /// folder means none; files that do not follow the naming are ignored.
 pub fn list(db_path: &Path) -> Result<Vec<BackupInfo>> {
+    Ok(scan(db_path)?.into_iter().map(|(_, b)| b).collect())
+}
+
+/// The backups with their sequence number within their second, newest first.
+fn scan(db_path: &Path) -> Result<Vec<(u32, BackupInfo)>> {
     let dir = backup_dir(db_path);
     let entries = match std::fs::read_dir(&dir) {
         Ok(entries) => entries,
@@ -181,7 +186,7 @@ pub fn list(db_path: &Path) -> Result<Vec<BackupInfo>> {
         ));
     }
     found.sort_by(|(sa, a), (sb, b)| (b.taken_at, sb).cmp(&(a.taken_at, sa)));
-    Ok(found.into_iter().map(|(_, b)| b).collect())
+    Ok(found)
 }
 
 /// The newest automatic backup, if any.
@@ -202,22 +207,30 @@ fn parse_name(name: &str, prefix: &str) -> Option<(DateTime<Utc>, BackupReason, 
     Some((taken, BackupReason::parse(reason)?, seq))
 }
 
-/// A free name for a new automatic backup made now.
-fn new_backup_path(db_path: &Path, reason: BackupReason) -> PathBuf {
+/// A free name for a new automatic backup made now: within one second, a
+/// sequence number above every backup of that second keeps the order.
+fn new_backup_path(db_path: &Path, reason: BackupReason) -> Result<PathBuf> {
     let dir = backup_dir(db_path);
-    let base = format!(
-        "{}-{}-{}",
-        stem_of(db_path),
-        Utc::now().format(NAME_TIME),
-        reason.as_str()
-    );
-    let mut path = dir.join(format!("{base}.{EXT}"));
-    let mut n = 2;
-    while path.exists() {
-        path = dir.join(format!("{base}-{n}.{EXT}"));
-        n += 1;
+    let now = Utc::now();
+    let second = now.format(NAME_TIME).to_string();
+    let base = format!("{}-{second}-{}", stem_of(db_path), reason.as_str());
+    let taken = scan(db_path)?
+        .into_iter()
+        .filter(|(_, b)| b.taken_at.format(NAME_TIME).to_string() == second)
+        .map(|(seq, _)| seq.max(1))
+        .max();
+    let mut n = taken.map_or(0, |t| t + 1);
+    loop {
+        let path = if n == 0 {
+            dir.join(format!("{base}.{EXT}"))
+        } else {
+            dir.join(format!("{base}-{n}.{EXT}"))
+        };
+        if !path.exists() {
+            return Ok(path);
+        }
+        n = n.max(1) + 1;
     }
-    path
 }
 
 /// Copies the database behind `src` into a new file at `dest`, as one
@@ -282,7 +295,7 @@ fn open_read_only(path: &Path) -> Result<Connection> {
 /// a copy of it as it is, read through a read-only connection.
 pub(crate) fn before_migration(db_path: &Path) -> Result<PathBuf> {
     let src = open_read_only(db_path)?;
-    let dest = new_backup_path(db_path, BackupReason::Migrate);
+    let dest = new_backup_path(db_path, BackupReason::Migrate)?;
     copy_database(&src, &dest)?;
     Ok(dest)
 }
@@ -443,7 +456,7 @@ impl Store {
     /// An automatic backup into the backups folder now, then pruning to the
     /// last `backup_keep` start and daily backups.
     pub fn auto_backup(&self, reason: BackupReason) -> Result<BackupInfo> {
-        let dest = new_backup_path(self.path(), reason);
+        let dest = new_backup_path(self.path(), reason)?;
         copy_database(self.connection(), &dest)?;
         self.prune_backups()?;
         let name = dest.file_name().unwrap_or_default().to_string_lossy().into_owned();
@@ -602,6 +615,16 @@ mod tests {
         std::fs::copy(&made.path, &old).expect("copy");
         std::fs::remove_file(&made.path).expect("remove");
         assert!(store.backup_if_due().expect("due").is_some());
+    }
+
+    #[test]
+    fn backups_for_admin_and_clerk_restore_for_admin_only() {
+        use crate::accounts::{Action, Role};
+        assert!(Role::Admin.may(Action::Backup) && Role::Admin.may(Action::Restore));
+        assert!(Role::Clerk.may(Action::Backup) && !Role::Clerk.may(Action::Restore));
+        for role in [Role::Supervisor, Role::Secretary] {
+            assert!(!role.may(Action::Backup) && !role.may(Action::Restore), "{role:?}");
+        }
     }
 
     #[test]

@@ -119,6 +119,33 @@ enum Command {
     Demo,
     /// Checks the audit log's hash chain.
     Verify,
+    /// Backs up the database now (--out FILE), lists the automatic backups
+    /// (--list), or sets how many automatic backups are kept (--keep N).
+    Backup {
+        /// Where to write the copy (a consistent copy, also while the app runs).
+        #[arg(long, value_name = "FILE", conflicts_with = "list")]
+        out: Option<PathBuf>,
+        /// Lists the automatic backups beside the database, newest first.
+        #[arg(long)]
+        list: bool,
+        /// Keeps the last N automatic backups (setting backup_keep; default 10).
+        #[arg(long, value_name = "N", conflicts_with = "list")]
+        keep: Option<u32>,
+        /// With --list: json or csv instead of one line per backup.
+        #[arg(long, value_enum, requires = "list")]
+        format: Option<Format>,
+    },
+    /// Lists the automatic backups beside the database, newest first.
+    Backups {
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+    /// Replaces the database with a backup after checking it; the current
+    /// database is kept aside in the `replaced` folder, never overwritten.
+    Restore {
+        /// The backup file (e.g. one listed by `giaonhan backups`).
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -462,13 +489,79 @@ fn parse_classification(s: &str) -> Result<Classification, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let db = cli.db.clone().or_else(|| giaonhan::default_db_path().ok());
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("giaonhan: {e}");
+            if let (Some(db), Error::Unreadable { path, .. } | Error::TooNew { path, .. }) = (&db, &e) {
+                if path == db {
+                    offer_restore(db);
+                }
+            }
             ExitCode::FAILURE
         }
     }
+}
+
+/// After the database was refused: the latest automatic backup and the
+/// command that restores it.
+fn offer_restore(db: &Path) {
+    match giaonhan::backup::latest(db) {
+        Ok(Some(b)) => eprintln!(
+            "giaonhan: bản sao lưu tự động mới nhất: {} ({}). Để khôi phục (tệp hiện tại được chuyển sang \
+             thư mục {}, không bị xoá): giaonhan --db \"{}\" restore \"{}\"",
+            b.path,
+            local_time(&b.taken_at),
+            giaonhan::backup::REPLACED_DIR,
+            db.display(),
+            b.path
+        ),
+        Ok(None) => eprintln!(
+            "giaonhan: không có bản sao lưu tự động nào trong {}.",
+            giaonhan::backup::backup_dir(db).display()
+        ),
+        Err(e) => eprintln!("giaonhan: {e}"),
+    }
+}
+
+fn local_time(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M:%S").to_string()
+}
+
+/// `giaonhan backups`: one line per backup, or JSON / CSV.
+fn list_backups(db: &Path, format: Option<Format>) -> Result<(), Error> {
+    let backups = giaonhan::backup::list(db)?;
+    if let Some(format) = format {
+        return print(format, &backups);
+    }
+    if backups.is_empty() {
+        println!(
+            "Chưa có bản sao lưu tự động nào trong {}.",
+            giaonhan::backup::backup_dir(db).display()
+        );
+    }
+    for b in &backups {
+        println!(
+            "{}\t{}\t{}\t{}",
+            local_time(&b.taken_at),
+            b.reason.as_str(),
+            b.size,
+            b.path
+        );
+    }
+    Ok(())
+}
+
+/// `giaonhan restore FILE`: works on a database that no longer opens.
+fn restore(db: &Path, file: &Path) -> Result<(), Error> {
+    let done = giaonhan::backup::restore(db, file)?;
+    println!("Đã khôi phục {} từ {}.", done.db_path, done.restored_from);
+    match done.replaced {
+        Some(old) => println!("Tệp dữ liệu trước khi khôi phục được giữ tại {old}"),
+        None => println!("Trước đó chưa có tệp dữ liệu."),
+    }
+    Ok(())
 }
 
 fn print(format: Format, rows: &[impl Serialize]) -> Result<(), Error> {
@@ -515,6 +608,15 @@ fn run(cli: Cli) -> Result<(), Error> {
         Some(p) => p,
         None => giaonhan::default_db_path()?,
     };
+    // Listing backups and restoring need no open store: they also work
+    // when the database is damaged and refused.
+    match &cli.command {
+        Command::Restore { file } => return restore(&path, file),
+        Command::Backups { format } | Command::Backup { list: true, format, .. } => {
+            return list_backups(&path, *format)
+        }
+        _ => {}
+    }
     let mut store = Store::open(&path)?;
     let actor = Actor::cli();
     match cli.command {
@@ -744,6 +846,21 @@ fn run(cli: Cli) -> Result<(), Error> {
             let rows = store.verify()?;
             println!("Nhật ký nguyên vẹn: {rows} dòng");
         }
+        Command::Backup { out, keep, .. } => {
+            if out.is_none() && keep.is_none() {
+                return Err(Error::invalid("backup", "cần --out TỆP, --list hoặc --keep N"));
+            }
+            if let Some(keep) = keep {
+                store.set_backup_keep(&actor, keep)?;
+                println!("Giữ lại {keep} bản sao lưu tự động gần nhất.");
+            }
+            if let Some(out) = out {
+                store.backup_to(&out)?;
+                println!("{}", out.display());
+            }
+        }
+        // Handled above, before the store is opened.
+        Command::Backups { .. } | Command::Restore { .. } => {}
     }
     Ok(())
 }
