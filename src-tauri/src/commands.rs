@@ -12,9 +12,11 @@ use chrono::NaiveDate;
 use giaonhan::accounts::{Account, Action, AuthStatus, NewAccount, Session};
 use giaonhan::import::{ImportReport, Register};
 use giaonhan::model::{
-    AppStatus, Batch, Confirmation, Document, NewBatch, NewDocument, NewSigner, NewUnit, OutstandingQuery,
-    OutstandingRow, ReceiptDetail, Reorganisation, Signer, Unit, UnitEdit, UnitEvent, UnitKind,
+    AppStatus, Batch, BatchStats, Confirmation, CurvePoint, Document, GroupCompletion, NewBatch, NewDocument,
+    NewSigner, NewUnit, OutstandingQuery, OutstandingRow, PrintList, ReceiptDetail, Reorganisation, SaveFormat, Signer,
+    Tiers, Unit, UnitEdit, UnitEvent, UnitFlag, UnitKind, UnitReceipt,
 };
+use giaonhan::print::Letterhead;
 use giaonhan::{Actor, ApiError, ErrorKind, Store};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
@@ -165,6 +167,178 @@ pub fn create_batch(state: State<'_, AppState>, batch: NewBatch) -> Reply<Batch>
 pub fn outstanding(state: State<'_, AppState>, query: OutstandingQuery) -> Reply<Vec<OutstandingRow>> {
     state.allow(Action::Read)?;
     Ok(state.store()?.outstanding(&query)?)
+}
+
+#[tauri::command(async)]
+pub fn batch_stats(
+    state: State<'_, AppState>,
+    batches: Vec<String>,
+    as_of: Option<NaiveDate>,
+) -> Reply<Vec<BatchStats>> {
+    state.allow(Action::Read)?;
+    Ok(state.store()?.batch_stats(&batches, as_of)?)
+}
+
+#[tauri::command(async)]
+pub fn group_completion(
+    state: State<'_, AppState>,
+    batch: String,
+    as_of: Option<NaiveDate>,
+) -> Reply<Vec<GroupCompletion>> {
+    state.allow(Action::Read)?;
+    Ok(state.store()?.group_completion(&batch, as_of)?)
+}
+
+#[tauri::command(async)]
+pub fn confirmation_curve(state: State<'_, AppState>, batch: String) -> Reply<Vec<CurvePoint>> {
+    state.allow(Action::Read)?;
+    Ok(state.store()?.confirmation_curve(&batch)?)
+}
+
+#[tauri::command(async)]
+pub fn unit_receipts(state: State<'_, AppState>, code: String) -> Reply<Vec<UnitReceipt>> {
+    state.allow(Action::Read)?;
+    Ok(state.store()?.unit_receipts(&code)?)
+}
+
+#[tauri::command(async)]
+pub fn unit_flags(state: State<'_, AppState>, as_of: Option<NaiveDate>) -> Reply<Vec<UnitFlag>> {
+    state.allow(Action::Read)?;
+    Ok(state.store()?.unit_flags(as_of)?)
+}
+
+#[tauri::command(async)]
+pub fn get_tiers(state: State<'_, AppState>) -> Reply<Tiers> {
+    state.allow(Action::Read)?;
+    Ok(state.store()?.tiers()?)
+}
+
+#[tauri::command(async)]
+pub fn set_tiers(state: State<'_, AppState>, tiers: Tiers) -> Reply<()> {
+    let actor = state.allow(Action::Settings)?;
+    Ok(state.store()?.set_tiers(&actor, &tiers)?)
+}
+
+#[tauri::command(async)]
+pub fn get_letterhead(state: State<'_, AppState>) -> Reply<Letterhead> {
+    state.allow(Action::Read)?;
+    Ok(state.store()?.letterhead()?)
+}
+
+#[tauri::command(async)]
+pub fn set_letterhead(state: State<'_, AppState>, letterhead: Letterhead) -> Reply<()> {
+    let actor = state.allow(Action::Settings)?;
+    Ok(state.store()?.set_letterhead(&actor, &letterhead)?)
+}
+
+/// The pages of a list as SVG images, for the preview before printing.
+#[tauri::command(async)]
+pub fn preview_list(state: State<'_, AppState>, list: PrintList, query: OutstandingQuery) -> Reply<Vec<String>> {
+    state.allow(Action::Print)?;
+    let printout = state.store()?.list_printout(list, &query)?;
+    Ok(printout.pages()?)
+}
+
+/// Saves a list (PDF; the outstanding list also as XLSX or CSV) where the
+/// user chooses; returns the path, or `None` when cancelled.
+#[tauri::command(async)]
+pub fn save_list<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    list: PrintList,
+    query: OutstandingQuery,
+    format: SaveFormat,
+) -> Reply<Option<String>> {
+    state.allow(if format == SaveFormat::Pdf {
+        Action::Print
+    } else {
+        Action::Export
+    })?;
+    let stem = match list {
+        PrintList::Outstanding => "danh-sach-chua-xac-nhan",
+        PrintList::Calls => "danh-sach-lien-he",
+        PrintList::Reminders => "giay-nhac",
+    };
+    let ext = match format {
+        SaveFormat::Pdf => "pdf",
+        SaveFormat::Xlsx => "xlsx",
+        SaveFormat::Csv => "csv",
+    };
+    let day = query.as_of.unwrap_or_else(giaonhan::store::today).format("%Y-%m-%d");
+    let Some(path) = ask_save_path(&app, &format!("{stem}-{day}.{ext}"), ext) else {
+        return Ok(None);
+    };
+    let bytes = {
+        let store = state.store()?;
+        match (format, list) {
+            (SaveFormat::Pdf, _) => store.list_printout(list, &query)?.pdf()?,
+            (SaveFormat::Xlsx, PrintList::Outstanding) => store.outstanding_xlsx(&query)?,
+            (SaveFormat::Csv, PrintList::Outstanding) => {
+                let mut bytes = Vec::new();
+                store.outstanding_csv(&query, &mut bytes)?;
+                bytes
+            }
+            _ => {
+                return Err(ApiError::from(giaonhan::Error::invalid(
+                    "format",
+                    "danh sách này chỉ lưu được dạng PDF",
+                )))
+            }
+        }
+    };
+    write_file(&path, &bytes)
+}
+
+/// The pages of the transfer register for a period, for the preview.
+#[tauri::command(async)]
+pub fn preview_register(state: State<'_, AppState>, from: NaiveDate, to: NaiveDate) -> Reply<Vec<String>> {
+    state.allow(Action::Print)?;
+    let printout = state.store()?.register_printout(from, to)?;
+    Ok(printout.pages()?)
+}
+
+/// Saves the transfer register for a period as PDF or XLSX.
+#[tauri::command(async)]
+pub fn save_register_book<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    from: NaiveDate,
+    to: NaiveDate,
+    format: SaveFormat,
+) -> Reply<Option<String>> {
+    state.allow(if format == SaveFormat::Pdf {
+        Action::Print
+    } else {
+        Action::Export
+    })?;
+    let ext = if format == SaveFormat::Pdf { "pdf" } else { "xlsx" };
+    let name = format!(
+        "so-chuyen-giao-{}-{}.{ext}",
+        from.format("%Y-%m-%d"),
+        to.format("%Y-%m-%d")
+    );
+    let Some(path) = ask_save_path(&app, &name, ext) else {
+        return Ok(None);
+    };
+    let bytes = {
+        let store = state.store()?;
+        match format {
+            SaveFormat::Pdf => store.register_printout(from, to)?.pdf()?,
+            _ => store.register_xlsx(from, to)?,
+        }
+    };
+    write_file(&path, &bytes)
+}
+
+/// Writes a file the user chose; the error names it.
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Reply<Option<String>> {
+    std::fs::write(path, bytes).map_err(|e| {
+        ApiError::from(giaonhan::Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("không ghi được {}: {e}", path.display()),
+        )))
+    })?;
+    Ok(Some(path.display().to_string()))
 }
 
 #[tauri::command(async)]

@@ -28,6 +28,15 @@ import type { Unit } from "./bindings/Unit";
 import type { UnitEdit } from "./bindings/UnitEdit";
 import type { UnitEvent } from "./bindings/UnitEvent";
 import type { UnitKind } from "./bindings/UnitKind";
+import type { BatchStats } from "./bindings/BatchStats";
+import type { CurvePoint } from "./bindings/CurvePoint";
+import type { GroupCompletion } from "./bindings/GroupCompletion";
+import type { Letterhead } from "./bindings/Letterhead";
+import type { PrintList } from "./bindings/PrintList";
+import type { SaveFormat } from "./bindings/SaveFormat";
+import type { Tiers } from "./bindings/Tiers";
+import type { UnitFlag } from "./bindings/UnitFlag";
+import type { UnitReceipt } from "./bindings/UnitReceipt";
 
 export type { ApiError };
 
@@ -88,6 +97,46 @@ export const listBatches = (): Promise<Batch[]> => call("list_batches");
 export const createBatch = (batch: NewBatch): Promise<Batch> => call("create_batch", { batch });
 
 export const outstanding = (query: OutstandingQuery): Promise<OutstandingRow[]> => call("outstanding", { query });
+
+// ---- supervisor: dashboard, flags, printed lists ---------------------------
+
+/** Figures per batch; with no codes, the current batches (open, or handed in the last 60 days). */
+export const batchStats = (batches: string[], asOf: string | null): Promise<BatchStats[]> =>
+  call("batch_stats", { batches, asOf });
+
+export const groupCompletion = (batch: string, asOf: string | null): Promise<GroupCompletion[]> =>
+  call("group_completion", { batch, asOf });
+
+export const confirmationCurve = (batch: string): Promise<CurvePoint[]> => call("confirmation_curve", { batch });
+
+export const unitReceipts = (code: string): Promise<UnitReceipt[]> => call("unit_receipts", { code });
+
+/** Units with something outstanding on the day (today when null), with counts and the highest tier. */
+export const unitFlags = (asOf: string | null): Promise<UnitFlag[]> => call("unit_flags", { asOf });
+
+export const getTiers = (): Promise<Tiers> => call("get_tiers");
+
+export const setTiers = async (tiers: Tiers): Promise<void> => {
+  await call("set_tiers", { tiers });
+};
+
+export const getLetterhead = (): Promise<Letterhead> => call("get_letterhead");
+
+export const setLetterhead = async (letterhead: Letterhead): Promise<void> => {
+  await call("set_letterhead", { letterhead });
+};
+
+/** The pages of a printed list as SVG documents, exactly as they print. */
+export const previewList = (list: PrintList, query: OutstandingQuery): Promise<string[]> =>
+  call("preview_list", { list, query });
+
+export const saveList = (list: PrintList, query: OutstandingQuery, format: SaveFormat): Promise<string | null> =>
+  call("save_list", { list, query, format });
+
+export const previewRegister = (from: string, to: string): Promise<string[]> => call("preview_register", { from, to });
+
+export const saveRegisterBook = (from: string, to: string, format: SaveFormat): Promise<string | null> =>
+  call("save_register_book", { from, to, format });
 
 export const confirmReceipt = async (confirmation: Confirmation): Promise<void> => {
   await call<null>("confirm_receipt", { confirmation });

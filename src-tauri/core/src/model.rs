@@ -492,6 +492,29 @@ pub struct OutstandingQuery {
     pub as_of: Option<NaiveDate>,
 }
 
+/// The lists printed from the outstanding filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum PrintList {
+    /// Danh sách đơn vị chưa xác nhận.
+    Outstanding,
+    /// Danh sách liên hệ: secretary, phone, what is outstanding.
+    Calls,
+    /// Giấy nhắc: one page per overdue unit.
+    Reminders,
+}
+
+/// A file format a list is saved as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SaveFormat {
+    Pdf,
+    Xlsx,
+    Csv,
+}
+
 /// Escalation tiers: tier N starts when a receipt is `days[N-1]` days overdue
 /// (at least 1). Default 1, 7, 14: tier 1 from the first day late, tier 2
 /// after a week, tier 3 after two.

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::params;
 
 use crate::error::{Error, Result};
-use crate::model::{OutstandingQuery, OutstandingRow, ReceiptStatus};
+use crate::model::{OutstandingQuery, OutstandingRow, PrintList, ReceiptStatus};
 use crate::print::{
     call_list, outstanding_list, register_book, reminders, short_date, slips_pdf, status_note, Letterhead, Printout,
     RegisterLine, Reminder, Slip, SlipBatch, SlipLine,
@@ -263,6 +263,15 @@ impl Store {
             Ok(units)
         })?;
         reminders(&self.letterhead()?, day, &units)
+    }
+
+    /// One of the lists printed from the outstanding filters.
+    pub fn list_printout(&self, list: PrintList, query: &OutstandingQuery) -> Result<Printout> {
+        match list {
+            PrintList::Outstanding => self.outstanding_printout(query),
+            PrintList::Calls => self.call_list_printout(query),
+            PrintList::Reminders => self.reminders_printout(query),
+        }
     }
 
     /// The outstanding list as a formatted spreadsheet.

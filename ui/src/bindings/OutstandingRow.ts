@@ -2,15 +2,30 @@
 import type { ReceiptStatus } from "./ReceiptStatus";
 
 /**
- * One receipt that is not yet confirmed.
+ * One receipt that is not yet confirmed, as it stood on the as-of day.
  */
-export type OutstandingRow = { batch: string, batch_title: string, unit_code: string, unit_name: string, handed: string, due: string, 
+export type OutstandingRow = { batch: string, batch_title: string, unit_code: string, unit_name: string, 
+/**
+ * The grouping unit: the grassroots committee the unit belongs to (the
+ * unit's ancestor just below the top of the tree), or the unit itself
+ * when it is at that level or at the top.
+ */
+group_code: string, group_name: string, 
+/**
+ * The unit's secretary on the as-of day.
+ */
+secretary: string | null, phone: string | null, handed: string, due: string, 
 /**
  * Days past the due date at the as-of date; 0 when not yet due.
  */
 days_overdue: number, 
 /**
- * Copies handed to the unit in the batch, all documents together.
+ * Escalation tier (1, 2, 3 … from the tier settings); 0 when not overdue.
+ */
+tier: number, 
+/**
+ * Copies handed to the unit in the batch, all documents together (only
+ * the chosen document's copies when the list is filtered by document).
  */
 copies: number, receipt_code: string, status: ReceiptStatus, 
 /**

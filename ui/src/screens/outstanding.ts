@@ -6,6 +6,7 @@
 import "../batch.css";
 
 import { getReceipt, outstanding, toApiError, undoConfirmation } from "../api";
+import type { OutstandingQuery } from "../bindings/OutstandingQuery";
 import type { OutstandingRow } from "../bindings/OutstandingRow";
 import type { ReceiptDetail } from "../bindings/ReceiptDetail";
 import { byId, fill, h, numCell, tbodyOf } from "../dom";
@@ -34,10 +35,10 @@ export function outstandingScreen(): Screen {
 
   // ---- list --------------------------------------------------------------
 
-  function query(): { batch: string | null; as_of: string | null } | undefined {
+  function query(): OutstandingQuery | undefined {
     const day = parseDate(asOf.value);
     if (day === undefined) return undefined;
-    return { batch: batchSelect.value || null, as_of: day };
+    return { batches: batchSelect.value ? [batchSelect.value] : [], subtree: null, document: null, overdue_only: false, tier: null, as_of: day };
   }
 
   async function load(): Promise<void> {
@@ -51,7 +52,7 @@ export function outstandingScreen(): Screen {
       const result = await outstanding(q);
       if (mine !== seq) return; // a newer request is on its way
       rows = result;
-      render(q.batch, q.as_of ?? todayIso());
+      render(q.batches[0] ?? null, q.as_of ?? todayIso());
     } catch (e) {
       if (mine === seq) showError(toApiError(e));
     }

@@ -46,15 +46,6 @@ impl Printout {
     }
 }
 
-/// The kinds of output a list can be saved as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Output {
-    Pdf,
-    Xlsx,
-    Csv,
-}
-
 #[derive(Serialize)]
 struct Column {
     title: &'static str,

@@ -13,9 +13,7 @@ mod world;
 use serde::{Deserialize, Serialize};
 use typst_layout::PagedDocument;
 
-pub use lists::{
-    call_list, outstanding_list, register_book, reminders, status_note, Output, Printout, RegisterLine, Reminder,
-};
+pub use lists::{call_list, outstanding_list, register_book, reminders, status_note, Printout, RegisterLine, Reminder};
 pub use slips::{slips_pdf, Slip, SlipBatch, SlipLine};
 
 use crate::{Error, Result};
@@ -23,7 +21,8 @@ use world::PrintWorld;
 
 /// Settings of the party document layout (from the app's settings; the
 /// defaults are placeholders).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Letterhead {
     /// The parent body, printed in capitals: "ĐẢNG BỘ TỈNH HÀ TĨNH".
     pub parent_body: String,
