@@ -11,7 +11,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
   libssl-dev libxdo-dev
   xvfb xauth x11-utils webkit2gtk-driver
-  poppler-utils sqlite3 fonts-noto-core zbar-tools
+  poppler-utils sqlite3 fonts-noto-core zbar-tools libreoffice-calc-nogui
 )
 
 missing=()

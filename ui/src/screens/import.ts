@@ -12,6 +12,7 @@ import { byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, clearStatus, showError } from "../feedback";
 import { formatNumber } from "../format";
 import { reload } from "../store";
+import { registerBookForm } from "./printing";
 import type { Screen } from "./screen";
 
 const ACTION_LABEL: Record<RowAction, string> = {
@@ -42,6 +43,7 @@ function isRegister(v: string): v is Register {
 }
 
 export function importScreen(): Screen {
+  registerBookForm();
   const form = byId("import-form", HTMLFormElement);
   const register = byId("import-register", HTMLSelectElement);
   const file = byId("import-file", HTMLInputElement);

@@ -1,30 +1,58 @@
-// Screen "Chưa xác nhận": receipts not yet confirmed (pending, partial, declined),
-// filtered by batch and counted as of a day; overdue rows stand out. Each row
-// opens the confirm dialog (confirm.ts). At the top, the receipt-code box: a code
-// typed or scanned from a returned slip shows that slip and opens the dialog for
-// it; a confirmed slip can be un-confirmed there, with a reason.
+// Screen "Chưa xác nhận": receipts not confirmed on a day (pending, partial,
+// declined), filtered by batches, subtree, document, tier and overdue, grouped
+// by grassroots committee with subtotals; overdue rows stand out with their
+// escalation tier. Each row opens the confirm dialog (confirm.ts). The same
+// filters print the list, the call list and reminder slips (preview first,
+// printing.ts) and export it to Excel or CSV. At the top, the receipt-code box:
+// a code typed or scanned from a returned slip shows that slip and opens the
+// dialog for it; a confirmed slip can be un-confirmed there, with a reason.
 import "../batch.css";
 
-import { getReceipt, outstanding, toApiError, undoConfirmation } from "../api";
+import { getReceipt, outstanding, previewList, saveList, toApiError, undoConfirmation } from "../api";
 import type { OutstandingQuery } from "../bindings/OutstandingQuery";
 import type { OutstandingRow } from "../bindings/OutstandingRow";
+import type { PrintList } from "../bindings/PrintList";
 import type { ReceiptDetail } from "../bindings/ReceiptDetail";
+import type { SaveFormat } from "../bindings/SaveFormat";
 import { byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
 import { RECEIPT_STATUS_LABEL, clean, formatDate, formatNumber, parseDate, todayIso, writeDate } from "../format";
 import { data, onChange, reload } from "../store";
 import { confirmDialog } from "./confirm";
+import { openPreview } from "./printing";
 import { guarded, type Screen } from "./screen";
 
 function batchLabel(code: string, title: string): string {
   return title && title !== code ? `${title} (${code})` : code;
 }
 
+const LIST_TITLE: Record<PrintList, string> = {
+  outstanding: "Danh sách đơn vị chưa xác nhận",
+  calls: "Danh sách liên hệ đơn vị chưa xác nhận",
+  reminders: "Giấy nhắc xác nhận",
+};
+
+/** "Mức 2" badge of an overdue row (tier 0 = not overdue: no badge). */
+function tierBadge(tier: number): HTMLElement | null {
+  return tier > 0 ? h("span", { class: `badge tier tier-${Math.min(tier, 3)}`, title: `Mức nhắc ${tier}` }, `Mức ${tier}`) : null;
+}
+
+/** Filters set from elsewhere (the dashboard's bars): batches and a committee. */
+export interface OutstandingFilter {
+  batches?: string[];
+  subtree?: string | null;
+}
+
 export function outstandingScreen(): Screen {
   const filters = byId("out-filters", HTMLFormElement);
   const batchSelect = byId("out-batch", HTMLSelectElement);
+  const subtree = byId("out-subtree", HTMLInputElement);
+  const subtreeList = byId("out-subtree-list", HTMLDataListElement);
+  const documentInput = byId("out-document", HTMLInputElement);
+  const documentList = byId("out-document-list", HTMLDataListElement);
+  const tierSelect = byId("out-tier", HTMLSelectElement);
+  const overdue = byId("out-overdue", HTMLInputElement);
   const asOf = byId("out-as-of", HTMLInputElement);
-  const printButton = byId("out-print", HTMLButtonElement);
   const countLine = byId("out-count", HTMLParagraphElement);
   const caption = byId("out-caption", HTMLTableCaptionElement);
   const table = byId("outstanding-table", HTMLTableElement);
@@ -33,101 +61,213 @@ export function outstandingScreen(): Screen {
   let buttons: HTMLButtonElement[] = [];
   let seq = 0;
 
+  const resolve: FieldResolver = (field) =>
+    ({ as_of: asOf, subtree, document: documentInput, batches: batchSelect, tier: tierSelect })[field] ?? null;
+
   // ---- list --------------------------------------------------------------
 
   function query(): OutstandingQuery | undefined {
     const day = parseDate(asOf.value);
-    if (day === undefined) return undefined;
-    return { batches: batchSelect.value ? [batchSelect.value] : [], subtree: null, document: null, overdue_only: false, tier: null, as_of: day };
+    if (day === undefined) {
+      showError({ kind: "invalid", message: "Ngày không hợp lệ; nhập dạng ngày/tháng/năm.", field: "as_of" }, resolve);
+      return undefined;
+    }
+    const unit = clean(subtree.value);
+    const doc = clean(documentInput.value);
+    return {
+      batches: [...batchSelect.selectedOptions].map((o) => o.value),
+      subtree: unit ? (data.units.find((u) => u.code === unit || u.name === unit)?.code ?? unit) : null,
+      document: doc || null,
+      overdue_only: overdue.checked,
+      tier: tierSelect.value ? Number(tierSelect.value) : null,
+      as_of: day,
+    };
   }
 
   async function load(): Promise<void> {
+    clearErrors();
     const q = query();
-    if (!q) {
-      showError({ kind: "invalid", message: "Ngày tính quá hạn không hợp lệ; nhập dạng ngày/tháng/năm.", field: "as_of" }, () => asOf);
-      return;
-    }
+    if (!q) return;
     const mine = ++seq;
     try {
       const result = await outstanding(q);
       if (mine !== seq) return; // a newer request is on its way
       rows = result;
-      render(q.batches[0] ?? null, q.as_of ?? todayIso());
+      render(q);
     } catch (e) {
-      if (mine === seq) showError(toApiError(e));
+      if (mine === seq) showError(toApiError(e), resolve);
     }
   }
 
-  function render(batch: string | null, day: string): void {
+  function render(q: OutstandingQuery): void {
     const units = new Set(rows.map((r) => r.unit_code));
-    const overdue = rows.filter((r) => r.days_overdue > 0).length;
+    const late = rows.filter((r) => r.days_overdue > 0).length;
+    const copies = rows.reduce((n, r) => n + r.copies, 0);
     let text = `${formatNumber(units.size)} đơn vị chưa xác nhận`;
     if (rows.length !== units.size) text += ` (${formatNumber(rows.length)} lượt nhận)`;
-    if (overdue) text += `, ${formatNumber(overdue)} lượt quá hạn`;
+    if (late) text += `, ${formatNumber(late)} lượt quá hạn`;
+    if (rows.length) text += `; ${formatNumber(copies)} bản`;
     countLine.textContent = `${text}.`;
 
-    const b = batch ? data.batches.find((x) => x.code === batch) : undefined;
-    caption.textContent =
-      `Đơn vị chưa xác nhận đã nhận văn bản — ${b ? batchLabel(b.code, b.title) : batch ?? "tất cả các đợt"}` +
-      ` — tính đến ngày ${formatDate(day)}`;
+    const batchText = q.batches.length
+      ? q.batches
+          .map((code) => {
+            const b = data.batches.find((x) => x.code === code);
+            return b ? batchLabel(b.code, b.title) : code;
+          })
+          .join(", ")
+      : "tất cả các đợt";
+    caption.textContent = `Đơn vị chưa xác nhận đã nhận văn bản — ${batchText} — tính đến ngày ${formatDate(q.as_of ?? todayIso())}`;
 
     buttons = [];
-    const trs = rows.map((r, i) => {
-      const unitId = `out-unit-${i}`;
-      const button = h("button", { type: "button", class: "confirm", "aria-describedby": unitId }, "Xác nhận");
-      button.addEventListener("click", () => openConfirm(r, i));
-      buttons.push(button);
-      const late = r.days_overdue > 0;
-      return h(
-        "tr",
-        { "data-batch": r.batch, "data-unit": r.unit_code, class: late ? "overdue" : null },
+    const trs: HTMLTableRowElement[] = [];
+    let start = 0;
+    while (start < rows.length) {
+      const group = rows[start]!.group_code;
+      let end = start;
+      while (end < rows.length && rows[end]!.group_code === group) end++;
+      const groupRows = rows.slice(start, end);
+      const groupUnits = new Set(groupRows.map((r) => r.unit_code)).size;
+      const groupCopies = groupRows.reduce((n, r) => n + r.copies, 0);
+      trs.push(
         h(
-          "th",
-          { scope: "row", id: unitId },
-          r.unit_name,
-          " ",
-          h("span", { class: "muted code" }, `(${r.unit_code})`),
-          r.status !== "pending" ? h("span", { class: `badge badge-${r.status}` }, RECEIPT_STATUS_LABEL[r.status]) : null,
-          r.in_place_of
-            ? h("span", { class: "sub in-place-of" }, `nhận thay cho ${r.in_place_of_name ?? r.in_place_of} (${r.in_place_of})`)
-            : null,
+          "tr",
+          { class: "group", "data-group": group },
+          h("th", { scope: "rowgroup", colspan: 7 }, rows[start]!.group_name, " ", h("span", { class: "muted code" }, `(${group})`)),
         ),
-        h("td", null, h("span", { class: "code" }, r.batch), r.batch_title && r.batch_title !== r.batch ? h("span", { class: "sub" }, r.batch_title) : null),
-        h("td", { class: "date" }, formatDate(r.due)),
-        late
-          ? numCell(formatNumber(r.days_overdue), "days-overdue")
-          : h("td", { class: "num muted" }, "—", h("span", { class: "visually-hidden" }, "chưa quá hạn")),
-        numCell(formatNumber(r.copies)),
-        h("td", { class: "col-action" }, button),
       );
-    });
+      groupRows.forEach((r, k) => trs.push(rowOf(r, start + k)));
+      trs.push(
+        h(
+          "tr",
+          { class: "subtotal", "data-subtotal": group },
+          h(
+            "td",
+            { colspan: 7 },
+            `Cộng: ${formatNumber(groupUnits)} đơn vị, ${formatNumber(groupRows.length)} lượt, ${formatNumber(groupCopies)} bản`,
+          ),
+        ),
+      );
+      start = end;
+    }
     const body = tbodyOf(table);
     if (trs.length) fill(body, trs);
-    else body.replaceChildren(h("tr", { class: "empty" }, h("td", { colspan: 6 }, "Mọi đơn vị đã xác nhận.")));
+    else body.replaceChildren(h("tr", { class: "empty" }, h("td", { colspan: 7 }, "Không còn đơn vị nào chưa xác nhận.")));
   }
 
-  function renderBatchOptions(): void {
-    const current = batchSelect.value;
-    fill(batchSelect, [
-      h("option", { value: "" }, "Tất cả các đợt"),
-      ...data.batches.map((b) => {
+  function rowOf(r: OutstandingRow, i: number): HTMLTableRowElement {
+    const unitId = `out-unit-${i}`;
+    const button = h("button", { type: "button", class: "confirm", "aria-describedby": unitId }, "Xác nhận");
+    button.addEventListener("click", () => openConfirm(r, i));
+    buttons.push(button);
+    const late = r.days_overdue > 0;
+    const contact = [r.secretary, r.phone].filter((x): x is string => !!x).join(" · ");
+    return h(
+      "tr",
+      { "data-batch": r.batch, "data-unit": r.unit_code, "data-tier": String(r.tier), class: late ? `overdue tier-row-${Math.min(r.tier, 3)}` : null },
+      h(
+        "th",
+        { scope: "row", id: unitId },
+        r.unit_name,
+        " ",
+        h("span", { class: "muted code" }, `(${r.unit_code})`),
+        r.status !== "pending" ? h("span", { class: `badge badge-${r.status}` }, RECEIPT_STATUS_LABEL[r.status]) : null,
+        tierBadge(r.tier),
+        r.in_place_of
+          ? h("span", { class: "sub in-place-of" }, `nhận thay cho ${r.in_place_of_name ?? r.in_place_of} (${r.in_place_of})`)
+          : null,
+      ),
+      h("td", null, h("span", { class: "code" }, r.batch), r.batch_title && r.batch_title !== r.batch ? h("span", { class: "sub" }, r.batch_title) : null),
+      h("td", { class: "date" }, formatDate(r.due)),
+      late
+        ? numCell(formatNumber(r.days_overdue), "days-overdue")
+        : h("td", { class: "num muted" }, "—", h("span", { class: "visually-hidden" }, "chưa quá hạn")),
+      numCell(formatNumber(r.copies)),
+      h("td", { class: "contact" }, contact || h("span", { class: "muted" }, "—")),
+      h("td", { class: "col-action" }, button),
+    );
+  }
+
+  function renderOptions(): void {
+    const chosen = new Set([...batchSelect.selectedOptions].map((o) => o.value));
+    fill(
+      batchSelect,
+      data.batches.map((b) => {
         const pending = b.recipients - b.confirmed;
-        return h("option", { value: b.code }, `${batchLabel(b.code, b.title)} — ${formatNumber(pending)}/${formatNumber(b.recipients)} chưa xác nhận`);
+        const option = h("option", { value: b.code }, `${batchLabel(b.code, b.title)} — ${formatNumber(pending)}/${formatNumber(b.recipients)} chưa xác nhận`);
+        option.selected = chosen.has(b.code);
+        return option;
       }),
-    ]);
-    batchSelect.value = data.batches.some((b) => b.code === current) ? current : "";
+    );
+    fill(
+      subtreeList,
+      data.units.filter((u) => u.children > 0).map((u) => h("option", { value: u.code }, u.name)),
+    );
+    fill(
+      documentList,
+      data.documents.map((d) => h("option", { value: d.symbol }, d.title)),
+    );
   }
 
-  batchSelect.addEventListener("change", () => void load());
-  asOf.addEventListener("change", () => void load());
-  filters.addEventListener("submit", (e) => {
-    e.preventDefault();
+  /** Applies filters chosen elsewhere and reloads. */
+  function applyFilter(f: OutstandingFilter): void {
+    if (f.batches) for (const o of batchSelect.options) o.selected = f.batches.includes(o.value);
+    if (f.subtree !== undefined) subtree.value = f.subtree ?? "";
     void load();
+  }
+
+  window.addEventListener("giaonhan:show-outstanding", (e) => {
+    applyFilter((e as CustomEvent<OutstandingFilter>).detail ?? {});
   });
-  printButton.addEventListener("click", () => window.print());
+
+  for (const el of [batchSelect, tierSelect, overdue, asOf]) el.addEventListener("change", () => void load());
+  filters.addEventListener(
+    "submit",
+    guarded(filters, () => load()),
+  );
+
+  function preview(list: PrintList, from: HTMLButtonElement): void {
+    clearErrors();
+    const q = query();
+    if (!q) return;
+    void openPreview(
+      {
+        title: LIST_TITLE[list],
+        pages: () => previewList(list, q),
+        savePdf: () => saveList(list, q, "pdf"),
+      },
+      from,
+    );
+  }
+
+  function save(format: SaveFormat, from: HTMLButtonElement): void {
+    clearErrors();
+    const q = query();
+    if (!q) return;
+    from.disabled = true;
+    saveList("outstanding", q, format)
+      .then((path) => {
+        if (path !== null) announce(`Đã lưu tệp ${path}.`);
+      })
+      .catch((e: unknown) => showError(toApiError(e), resolve))
+      .finally(() => {
+        from.disabled = false;
+      });
+  }
+
+  const printButton = byId("out-print", HTMLButtonElement);
+  const remindersButton = byId("out-reminders", HTMLButtonElement);
+  const callsButton = byId("out-calls", HTMLButtonElement);
+  const xlsxButton = byId("out-xlsx", HTMLButtonElement);
+  const csvButton = byId("out-csv", HTMLButtonElement);
+  printButton.addEventListener("click", () => preview("outstanding", printButton));
+  remindersButton.addEventListener("click", () => preview("reminders", remindersButton));
+  callsButton.addEventListener("click", () => preview("calls", callsButton));
+  xlsxButton.addEventListener("click", () => save("xlsx", xlsxButton));
+  csvButton.addEventListener("click", () => save("csv", csvButton));
 
   onChange((changed) => {
-    if (changed.has("batches")) renderBatchOptions();
+    if (changed.has("batches") || changed.has("units") || changed.has("documents")) renderOptions();
   });
 
   // ---- confirm dialog (confirm.ts) -----------------------------------------

@@ -502,7 +502,237 @@ pub fn reminders(letterhead: &Letterhead, as_of: NaiveDate, units: &[Reminder]) 
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
+    use super::super::testing::*;
     use super::*;
+
+    const COMMUNES: [&str; 8] = [
+        "Hương Khê",
+        "Hương Phố",
+        "Thành Sen",
+        "Đức Thọ",
+        "Ấp Tân",
+        "Ưng Hòa",
+        "Nghi Xuân",
+        "Cẩm Xuyên",
+    ];
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    /// `n` rows over eight committees, each branch named "Chi bộ thôn Phú Ưng N".
+    fn rows(n: usize) -> Vec<OutstandingRow> {
+        let per_group = n.div_ceil(COMMUNES.len());
+        (1..=n)
+            .map(|i| {
+                let commune = COMMUNES[(i - 1) / per_group];
+                OutstandingRow {
+                    batch: "Đợt 2/2022".into(),
+                    batch_title: "Học tập Nghị quyết Trung ương 5".into(),
+                    unit_code: format!("CB{i:04}"),
+                    unit_name: format!("Chi bộ thôn Phú Ưng {i}"),
+                    group_code: commune.to_uppercase(),
+                    group_name: format!("Đảng bộ xã {commune}"),
+                    secretary: Some("Nguyễn Thị Hằng".into()),
+                    phone: Some("0912 345 678".into()),
+                    handed: date(2022, 8, 2),
+                    due: date(2022, 8, 9),
+                    days_overdue: 12,
+                    tier: 2,
+                    copies: 3,
+                    receipt_code: "7K3M9QXA".into(),
+                    status: if i % 50 == 0 {
+                        ReceiptStatus::Partial
+                    } else {
+                        ReceiptStatus::Pending
+                    },
+                    in_place_of: None,
+                    in_place_of_name: None,
+                }
+            })
+            .collect()
+    }
+
+    fn write_pdf(printout: &Printout, name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let (pdf, warnings) = printout.pdf_with_warnings().expect("pdf");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(name);
+        std::fs::write(&path, pdf).expect("write pdf");
+        (dir, path)
+    }
+
+    #[test]
+    fn a_thousand_row_outstanding_list_prints_complete_across_pages() {
+        let lh = Letterhead::default();
+        let subtitle = vec!["(Đợt: Đợt 2/2022)".to_owned(), "Tính đến ngày 21/08/2022".to_owned()];
+        let printout = outstanding_list(&lh, date(2022, 8, 21), subtitle, &rows(1000)).expect("list");
+        let (_dir, path) = write_pdf(&printout, "outstanding.pdf");
+        render_page(&path, 1, &artifacts_dir().join("outstanding-page1"));
+        render_page(&path, 2, &artifacts_dir().join("outstanding-page2"));
+        let pages = page_count(&path);
+        assert!(pages > 10, "{pages} pages");
+
+        let text = pdf_text(&path);
+        for s in [
+            "ĐẢNG BỘ TỈNH HÀ TĨNH",
+            "BAN TUYÊN GIÁO VÀ DÂN VẬN TỈNH ỦY",
+            "ĐẢNG CỘNG SẢN VIỆT NAM",
+            "Hà Tĩnh, ngày 21 tháng 8 năm 2022",
+            "DANH SÁCH ĐƠN VỊ CHƯA XÁC NHẬN ĐÃ NHẬN TÀI LIỆU",
+            "(Đợt: Đợt 2/2022)",
+            "Tính đến ngày 21/08/2022",
+            "I. Đảng bộ xã Hương Khê",
+            "VIII. Đảng bộ xã Cẩm Xuyên",
+            "Nguyễn Thị Hằng",
+            "0912 345 678",
+            "nhận thiếu",
+            "Cộng: 125 đơn vị, 125 lượt chưa xác nhận, 375 bản",
+            "Tổng cộng: 1.000 đơn vị, 1.000 lượt chưa xác nhận, 3.000 bản",
+            "NGƯỜI LẬP BIỂU",
+            "TRƯỞNG BAN",
+        ] {
+            assert!(text.contains(s), "{s:?} missing");
+        }
+        let page_texts: Vec<&str> = text.split('\u{c}').take(pages).collect();
+        for (i, page) in page_texts.iter().enumerate() {
+            assert!(
+                page.contains("Bí thư") && page.contains("Ghi chú"),
+                "table header on page {}",
+                i + 1
+            );
+            let first = page.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+            if i == 0 {
+                assert!(
+                    first.starts_with("ĐẢNG BỘ TỈNH HÀ TĨNH"),
+                    "no page number on page 1: {first:?}"
+                );
+            } else {
+                assert_eq!(first, (i + 1).to_string(), "page number on page {}", i + 1);
+            }
+        }
+        // Every row, once, in order.
+        let mut seen = Vec::new();
+        for line in text.lines() {
+            if let Some(rest) = line.split("Chi bộ thôn Phú Ưng ").nth(1) {
+                let n: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                seen.push(n.parse::<usize>().expect("row number"));
+            }
+        }
+        assert_eq!(seen, (1..=1000).collect::<Vec<_>>(), "rows complete and in order");
+    }
+
+    #[test]
+    fn call_list_register_and_reminders_print() {
+        let lh = Letterhead::default();
+        let day = date(2022, 8, 21);
+        let mut r = rows(16);
+        r[1].unit_code = r[0].unit_code.clone();
+        r[1].unit_name = r[0].unit_name.clone();
+        r[1].batch = "Đợt 3/2022".into();
+        let (_d1, calls) = write_pdf(
+            &call_list(&lh, day, vec!["(Tất cả các đợt)".into()], &r).expect("calls"),
+            "calls.pdf",
+        );
+        let text = pdf_text(&calls);
+        for s in [
+            "DANH SÁCH LIÊN HỆ ĐƠN VỊ CHƯA XÁC NHẬN",
+            "Kết quả",
+            "Đợt 2/2022 (quá hạn 12",
+            "Tổng cộng: 15 đơn vị",
+        ] {
+            assert!(text.contains(s), "{s:?} missing from the call list:\n{text}");
+        }
+
+        let lines: Vec<RegisterLine> = (1..=3)
+            .map(|i| RegisterLine {
+                batch: "Đợt 2/2022".into(),
+                batch_title: "Học tập Nghị quyết Trung ương 5".into(),
+                handed: date(2022, 8, 2),
+                symbol: "45-HD/BTGTW".into(),
+                issued: Some(date(2022, 7, 20)),
+                title: "Hướng dẫn học tập Nghị quyết".into(),
+                classification: if i == 2 { "Mật".into() } else { String::new() },
+                unit_code: format!("CB{i}"),
+                unit_name: format!("Chi bộ thôn Đông Ứng {i}"),
+                copies: 2,
+                signed_by: (i == 1).then(|| "Lê Văn Hùng".to_owned()),
+                signed_on: (i == 1).then(|| date(2022, 8, 5)),
+                note: if i == 3 {
+                    "Từ chối nhận".into()
+                } else {
+                    String::new()
+                },
+            })
+            .collect();
+        let (_d2, book) = write_pdf(
+            &register_book(&lh, date(2022, 8, 1), date(2022, 8, 31), &lines).expect("register"),
+            "register.pdf",
+        );
+        render_page(&book, 1, &artifacts_dir().join("register-page1"));
+        let text = pdf_text(&book);
+        for s in [
+            "SỔ CHUYỂN GIAO VĂN BẢN",
+            "Từ ngày 01/08/2022 đến ngày 31/08/2022",
+            "Trích yếu nội dung",
+            "Chi bộ thôn Đông Ứng 2",
+            "Lê Văn Hùng",
+            "05/08/2022",
+            "Mật",
+            "Từ chối nhận",
+            "Tổng cộng: 3 lượt chuyển, 6 bản",
+        ] {
+            assert!(text.contains(s), "{s:?} missing from the register:\n{text}");
+        }
+
+        let reminders_for = vec![Reminder {
+            unit_code: "CB0001".into(),
+            unit_name: "Chi bộ thôn Phú Ưng 1".into(),
+            secretary: Some("Nguyễn Thị Hằng".into()),
+            tier: 2,
+            receipts: vec![(r[0].clone(), vec!["45-HD/BTGTW: 3 bản".into()])],
+        }];
+        let (_d3, slips) = write_pdf(
+            &reminders(&lh, day, &reminders_for).expect("reminders"),
+            "reminders.pdf",
+        );
+        render_page(&slips, 1, &artifacts_dir().join("reminder-page1"));
+        let text = pdf_text(&slips);
+        for s in [
+            "GIẤY NHẮC XÁC NHẬN NHẬN TÀI LIỆU",
+            "(Nhắc lần 2)",
+            "Kính gửi: Chi bộ thôn Phú Ưng 1",
+            "Đồng chí Bí thư: Nguyễn Thị Hằng",
+            "45-HD/BTGTW: 3 bản",
+            "7K3M-9QXA",
+        ] {
+            assert!(text.contains(s), "{s:?} missing from the reminder:\n{text}");
+        }
+        let decoded = run_tool(
+            "zbarimg",
+            &[
+                "--quiet".as_ref(),
+                "--raw".as_ref(),
+                artifacts_dir().join("reminder-page1.png").as_os_str(),
+            ],
+        );
+        let codes: BTreeSet<&str> = decoded.lines().collect();
+        assert!(codes.contains("7K3M9QXA"), "{decoded}");
+    }
+
+    #[test]
+    fn preview_pages_are_svg_of_the_same_pages() {
+        let printout = outstanding_list(&Letterhead::default(), date(2022, 8, 21), vec![], &rows(60)).expect("list");
+        let pages = printout.pages().expect("svg");
+        let (_dir, path) = write_pdf(&printout, "same.pdf");
+        assert_eq!(pages.len(), page_count(&path));
+        assert!(
+            pages.iter().all(|p| p.starts_with("<svg") && p.contains("viewBox")),
+            "SVG pages"
+        );
+    }
 
     #[test]
     fn roman_numerals() {

@@ -1,0 +1,167 @@
+// Print preview: the pages of a printed list (outstanding list, call list,
+// reminder slips, transfer register) shown in a dialog exactly as they print —
+// SVG pages laid out by the same engine that writes the PDF — with "In…" (the
+// system print dialog, printing only these pages) and "Lưu PDF" (native save
+// dialog, written by the Rust side). Also wires the register-print form.
+import "../printing.css";
+
+import { previewRegister, saveRegisterBook, toApiError } from "../api";
+import type { SaveFormat } from "../bindings/SaveFormat";
+import { byId, h } from "../dom";
+import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
+import { addDaysIso, formatNumber, parseDate, todayIso, writeDate } from "../format";
+import { guarded } from "./screen";
+
+/** What the preview shows and how to save it. */
+export interface PrintJob {
+  title: string;
+  pages: () => Promise<string[]>;
+  /** Saves the PDF; resolves to the path, or null when the user cancelled. */
+  savePdf: () => Promise<string | null>;
+}
+
+const dialog = h("dialog", { id: "print-preview", class: "dialog print-preview", "aria-labelledby": "print-title" });
+const titleEl = h("h2", { id: "print-title" });
+const pageCount = h("p", { id: "print-count", class: "muted" });
+const printButton = h("button", { id: "print-now", type: "button" }, "In…");
+const saveButton = h("button", { id: "print-save", type: "button", class: "secondary" }, "Lưu PDF");
+const closeButton = h("button", { id: "print-close", type: "button", class: "secondary" }, "Đóng");
+const pagesEl = h("div", { id: "print-pages", class: "print-pages", tabindex: "0", "aria-label": "Các trang sẽ in" });
+dialog.append(
+  h("header", { class: "print-bar" }, titleEl, pageCount, h("div", { class: "actions" }, printButton, saveButton, closeButton)),
+  pagesEl,
+);
+document.body.append(dialog);
+
+/** `@page` size of the job on screen, so the system print dialog gets the same sheet. */
+const pageStyle = h("style", { id: "print-page-size" });
+document.head.append(pageStyle);
+
+let job: PrintJob | null = null;
+let returnFocus: HTMLElement | null = null;
+
+/** Width and height (in points) of an SVG page from its viewBox. */
+function pageSize(svg: string): [number, number] | null {
+  const m = /viewBox="([\d.\s-]+)"/.exec(svg);
+  if (!m?.[1]) return null;
+  const [, , w, h2] = m[1].trim().split(/\s+/).map(Number);
+  return w && h2 ? [w, h2] : null;
+}
+
+/** Opens the preview of `next`; focus returns to `from` when it closes. */
+export async function openPreview(next: PrintJob, from: HTMLElement | null): Promise<void> {
+  job = next;
+  returnFocus = from;
+  titleEl.textContent = next.title;
+  pageCount.textContent = "Đang dựng trang…";
+  pagesEl.replaceChildren();
+  if (!dialog.open) dialog.showModal();
+  pagesEl.setAttribute("aria-busy", "true");
+  try {
+    const pages = await next.pages();
+    if (job !== next) return;
+    const size = pages[0] ? pageSize(pages[0]) : null;
+    const landscape = size !== null && size[0] > size[1];
+    pageStyle.textContent = `@page { size: A4 ${landscape ? "landscape" : "portrait"}; margin: 0; }`;
+    pagesEl.classList.toggle("landscape", landscape);
+    pagesEl.replaceChildren(
+      ...pages.map((svg, i) =>
+        h(
+          "figure",
+          { class: "print-page", "data-page": String(i + 1) },
+          h("img", {
+            src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`,
+            alt: `Trang ${i + 1}`,
+          }),
+        ),
+      ),
+    );
+    pageCount.textContent = `${formatNumber(pages.length)} trang A4${landscape ? " khổ ngang" : ""}.`;
+    printButton.focus();
+  } catch (e) {
+    pageCount.textContent = "";
+    dialog.close();
+    showError(toApiError(e), undefined, from);
+  } finally {
+    pagesEl.removeAttribute("aria-busy");
+  }
+}
+
+printButton.addEventListener("click", () => window.print());
+saveButton.addEventListener("click", () => {
+  const current = job;
+  if (!current) return;
+  saveButton.disabled = true;
+  current
+    .savePdf()
+    .then((path) => {
+      if (path !== null) announce(`Đã lưu tệp ${path}.`);
+    })
+    .catch((e: unknown) => showError(toApiError(e)))
+    .finally(() => {
+      saveButton.disabled = false;
+    });
+});
+closeButton.addEventListener("click", () => dialog.close());
+dialog.addEventListener("close", () => {
+  job = null;
+  pagesEl.replaceChildren();
+  returnFocus?.focus();
+});
+
+// ---- the transfer register (Nhập / xuất screen) ---------------------------
+
+/** Wires the "In sổ chuyển giao" form: a period, preview, PDF, Excel. */
+export function registerBookForm(): void {
+  const form = byId("book-form", HTMLFormElement);
+  const from = byId("book-from", HTMLInputElement);
+  const to = byId("book-to", HTMLInputElement);
+  const xlsx = byId("book-xlsx", HTMLButtonElement);
+  const preview = byId("book-preview", HTMLButtonElement);
+  writeDate(from, addDaysIso(todayIso(), -90));
+  writeDate(to, todayIso());
+  const resolve: FieldResolver = (field) => (field === "from" ? from : field === "to" ? to : null);
+
+  function period(): [string, string] | undefined {
+    clearErrors();
+    const a = parseDate(from.value);
+    const b = parseDate(to.value);
+    if (!a) {
+      showError({ kind: "invalid", message: "Nhập ngày bắt đầu dạng ngày/tháng/năm.", field: "from" }, resolve);
+      return undefined;
+    }
+    if (!b) {
+      showError({ kind: "invalid", message: "Nhập ngày kết thúc dạng ngày/tháng/năm.", field: "to" }, resolve);
+      return undefined;
+    }
+    return [a, b];
+  }
+
+  const save = (format: SaveFormat) => async (): Promise<void> => {
+    const p = period();
+    if (!p) return;
+    try {
+      const path = await saveRegisterBook(p[0], p[1], format);
+      if (path !== null) announce(`Đã lưu tệp ${path}.`);
+    } catch (e) {
+      showError(toApiError(e), resolve);
+    }
+  };
+
+  form.addEventListener(
+    "submit",
+    guarded(form, async () => {
+      const p = period();
+      if (!p) return;
+      await openPreview(
+        {
+          title: "Sổ chuyển giao văn bản",
+          pages: () => previewRegister(p[0], p[1]),
+          savePdf: () => saveRegisterBook(p[0], p[1], "pdf"),
+        },
+        preview,
+      );
+    }),
+  );
+  xlsx.addEventListener("click", () => void save("xlsx")());
+}
