@@ -80,15 +80,56 @@ enum Command {
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
     },
-    /// Lists every receipt not yet confirmed.
+    /// Lists every receipt not confirmed on a day, grouped by grassroots
+    /// committee: JSON or CSV (to stdout without --out), PDF in the party
+    /// layout or a formatted XLSX (--out needed).
     Outstanding {
-        #[arg(long)]
-        batch: Option<String>,
-        /// Count days overdue against this day (default today).
+        #[command(flatten)]
+        filter: ListFilter,
+        #[arg(long, value_enum, default_value = "json")]
+        format: ListFormat,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Prints a reminder slip for every overdue unit (one page each).
+    Reminders {
+        #[command(flatten)]
+        filter: ListFilter,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
+    /// Prints the call list: secretary, phone and what each unit has outstanding.
+    Calls {
+        #[command(flatten)]
+        filter: ListFilter,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
+    /// Prints the outgoing transfer register (sổ chuyển giao) for a period.
+    Register {
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: NaiveDate,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: NaiveDate,
+        #[arg(long, value_enum)]
+        format: FileFormat,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Dashboard figures per batch (the current batches when none is given).
+    Stats {
+        #[arg(long = "batch", value_name = "CODE")]
+        batches: Vec<String>,
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<NaiveDate>,
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, default_value = "json")]
         format: Format,
+    },
+    /// Shows the escalation tiers, or sets them: days overdue at which tier
+    /// 1, 2, 3 … start (e.g. --days 1,7,14).
+    Tiers {
+        #[arg(long, value_delimiter = ',', value_name = "N,N,…")]
+        days: Option<Vec<u32>>,
     },
     /// Prints the delivery slips of a batch into one PDF.
     Slips {
@@ -111,6 +152,9 @@ enum Command {
         /// The place name of the date line, e.g. "Hà Tĩnh".
         #[arg(long)]
         place: Option<String>,
+        /// Who signs printed lists, e.g. "TRƯỞNG BAN" or "K/T TRƯỞNG BAN".
+        #[arg(long)]
+        signer_title: Option<String>,
     },
     /// Local accounts: add, list.
     #[command(subcommand)]
@@ -459,6 +503,64 @@ enum Format {
     Csv,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    Json,
+    Csv,
+    Pdf,
+    Xlsx,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FileFormat {
+    Pdf,
+    Xlsx,
+}
+
+/// Filters shared by the outstanding list, the reminders and the call list.
+#[derive(Args)]
+struct ListFilter {
+    /// Only this batch (repeatable).
+    #[arg(long = "batch", value_name = "CODE")]
+    batches: Vec<String>,
+    /// Only this unit and the units under it.
+    #[arg(long, value_name = "UNIT")]
+    subtree: Option<String>,
+    /// Only receipts that list this document.
+    #[arg(long, value_name = "SYMBOL")]
+    document: Option<String>,
+    /// Only receipts past their due date.
+    #[arg(long)]
+    overdue_only: bool,
+    /// Only receipts at this escalation tier.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
+    tier: Option<u8>,
+    /// The day the list is drawn up for (default today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<NaiveDate>,
+}
+
+impl From<ListFilter> for OutstandingQuery {
+    fn from(f: ListFilter) -> OutstandingQuery {
+        OutstandingQuery {
+            batches: f.batches,
+            subtree: f.subtree,
+            document: f.document,
+            overdue_only: f.overdue_only,
+            tier: f.tier,
+            as_of: f.as_of,
+        }
+    }
+}
+
+/// Writes a file the user asked for and prints its path.
+fn write_out(out: &Path, bytes: &[u8]) -> Result<(), Error> {
+    std::fs::write(out, bytes)
+        .map_err(|e| Error::Io(std::io::Error::new(e.kind(), format!("{}: {e}", out.display()))))?;
+    println!("{}", out.display());
+    Ok(())
+}
+
 /// SYMBOL:N with N at least 1 (copies handed to each unit).
 fn parse_doc_qty(s: &str) -> Result<DocQty, String> {
     let dq = parse_doc_qty_any(s)?;
@@ -787,22 +889,51 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Unconfirm { receipt, reason } => store.undo_confirmation(&actor, receipt.confirmation(), &reason)?,
         Command::Receipt { code, format } => print(format, &[store.receipt(&code)?])?,
-        Command::Outstanding { batch, as_of, format } => {
-            print(format, &store.outstanding(&OutstandingQuery { batch, as_of })?)?
+        Command::Outstanding { filter, format, out } => {
+            let query = OutstandingQuery::from(filter);
+            match (format, out) {
+                (ListFormat::Json, None) => print(Format::Json, &store.outstanding(&query)?)?,
+                (ListFormat::Csv, None) => store.outstanding_csv(&query, std::io::stdout().lock())?,
+                (ListFormat::Json, Some(out)) => {
+                    write_out(&out, &serde_json::to_vec_pretty(&store.outstanding(&query)?)?)?
+                }
+                (ListFormat::Csv, Some(out)) => {
+                    let mut bytes = Vec::new();
+                    store.outstanding_csv(&query, &mut bytes)?;
+                    write_out(&out, &bytes)?
+                }
+                (ListFormat::Pdf, Some(out)) => write_out(&out, &store.outstanding_printout(&query)?.pdf()?)?,
+                (ListFormat::Xlsx, Some(out)) => write_out(&out, &store.outstanding_xlsx(&query)?)?,
+                (ListFormat::Pdf | ListFormat::Xlsx, None) => {
+                    return Err(Error::invalid("out", "định dạng pdf và xlsx cần --out TỆP"))
+                }
+            }
         }
-        Command::Slips { batch, out, per_page } => {
-            let pdf = store.slips(&batch, per_page)?;
-            std::fs::write(&out, pdf)
-                .map_err(|e| Error::Io(std::io::Error::new(e.kind(), format!("{}: {e}", out.display()))))?;
-            println!("{}", out.display());
+        Command::Reminders { filter, out } => write_out(&out, &store.reminders_printout(&filter.into())?.pdf()?)?,
+        Command::Calls { filter, out } => write_out(&out, &store.call_list_printout(&filter.into())?.pdf()?)?,
+        Command::Register { from, to, format, out } => {
+            let bytes = match format {
+                FileFormat::Pdf => store.register_printout(from, to)?.pdf()?,
+                FileFormat::Xlsx => store.register_xlsx(from, to)?,
+            };
+            write_out(&out, &bytes)?
         }
+        Command::Stats { batches, as_of, format } => print(format, &store.batch_stats(&batches, as_of)?)?,
+        Command::Tiers { days } => {
+            if let Some(days) = days {
+                store.set_tiers(&actor, &giaonhan::model::Tiers { days })?;
+            }
+            print(Format::Json, &[store.tiers()?])?
+        }
+        Command::Slips { batch, out, per_page } => write_out(&out, &store.slips(&batch, per_page)?)?,
         Command::Letterhead {
             parent_body,
             issuing_body,
             place,
+            signer_title,
         } => {
             let mut l = store.letterhead()?;
-            let changed = parent_body.is_some() || issuing_body.is_some() || place.is_some();
+            let changed = parent_body.is_some() || issuing_body.is_some() || place.is_some() || signer_title.is_some();
             if let Some(v) = parent_body {
                 l.parent_body = giaonhan::text::clean(&v);
             }
@@ -811,6 +942,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             if let Some(v) = place {
                 l.place = giaonhan::text::clean(&v);
+            }
+            if let Some(v) = signer_title {
+                l.signer_title = giaonhan::text::clean(&v);
             }
             if changed {
                 store.set_letterhead(&actor, &l)?;
