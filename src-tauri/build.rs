@@ -52,6 +52,12 @@ const COMMANDS: &[&str] = &[
     "add_account",
     "list_accounts",
     "confirm_with_pin",
+    "recovery_status",
+    "list_backups",
+    "backup_now",
+    "backup_keep",
+    "set_backup_keep",
+    "restore_backup",
 ];
 
 fn main() {

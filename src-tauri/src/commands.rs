@@ -5,11 +5,13 @@
 //! Commands run off the main thread (`async`), so a long query never freezes the
 //! window; the mutex serialises access to the one SQLite connection.
 
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use chrono::NaiveDate;
 use giaonhan::accounts::{Account, Action, AuthStatus, NewAccount, Session};
+use giaonhan::backup::{BackupInfo, BackupReason, Recovery, Restored};
 use giaonhan::import::{ImportReport, Register};
 use giaonhan::model::{
     AppStatus, Batch, BatchStats, Confirmation, CurvePoint, Document, GroupCompletion, NewBatch, NewDocument,
@@ -22,9 +24,48 @@ use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
 /// The state shared by all commands: the open store and who is signed in.
+/// The store is absent while the database cannot be opened (recovery: the
+/// window offers to restore a backup; every other command is refused).
 pub struct AppState {
-    store: Mutex<Store>,
+    store: Mutex<Option<Store>>,
+    /// The database file, also when it could not be opened.
+    db_path: PathBuf,
+    /// Why the store is not open, for the recovery screen.
+    problem: Mutex<Option<String>>,
     session: Mutex<SessionSlot>,
+}
+
+/// The locked store; only ever built around an open one.
+pub struct StoreGuard<'a>(MutexGuard<'a, Option<Store>>);
+
+impl std::ops::Deref for StoreGuard<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        match self.0.as_ref() {
+            Some(store) => store,
+            None => unreachable!("AppState::store checks that the store is open"),
+        }
+    }
+}
+
+impl std::ops::DerefMut for StoreGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        match self.0.as_mut() {
+            Some(store) => store,
+            None => unreachable!("AppState::store checks that the store is open"),
+        }
+    }
+}
+
+fn not_open(problem: Option<&str>) -> ApiError {
+    ApiError {
+        kind: ErrorKind::Database,
+        message: format!(
+            "Chưa mở được tệp dữ liệu{}; hãy khôi phục một bản sao lưu.",
+            problem.map(|p| format!(" ({p})")).unwrap_or_default()
+        ),
+        field: None,
+    }
 }
 
 /// The signed-in account and when it last did something.
@@ -54,12 +95,86 @@ fn forbidden(message: &str) -> ApiError {
 impl AppState {
     pub fn new(store: Store) -> AppState {
         AppState {
-            store: Mutex::new(store),
+            db_path: store.path().to_owned(),
+            store: Mutex::new(Some(store)),
+            problem: Mutex::new(None),
             session: Mutex::new(SessionSlot {
                 session: None,
                 last_used: Instant::now(),
             }),
         }
+    }
+
+    /// The state of an app whose database at `db_path` could not be opened,
+    /// for the reason `problem`: only the recovery commands work.
+    pub fn recovering(db_path: PathBuf, problem: String) -> AppState {
+        AppState {
+            store: Mutex::new(None),
+            db_path,
+            problem: Mutex::new(Some(problem)),
+            session: Mutex::new(SessionSlot {
+                session: None,
+                last_used: Instant::now(),
+            }),
+        }
+    }
+
+    /// Whether the database is open (false in recovery).
+    pub fn is_open(&self) -> bool {
+        self.store.lock().map(|s| s.is_some()).unwrap_or(false)
+    }
+
+    /// The automatic backup: `start` once when the app opens, else the daily
+    /// one when due. Reads through its own connection, so commands go on.
+    pub fn automatic_backup(&self, start: bool) -> Result<Option<BackupInfo>, ApiError> {
+        let (path, keep) = {
+            let store = self.store()?;
+            (store.path().to_owned(), store.backup_keep()?)
+        };
+        Ok(if start {
+            Some(giaonhan::backup::auto_backup(&path, BackupReason::Start, keep)?)
+        } else {
+            giaonhan::backup::backup_if_due(&path, keep)?
+        })
+    }
+
+    /// Why the database is not open, with the backups on offer; `None` when open.
+    fn recovery(&self) -> Result<Option<Recovery>, ApiError> {
+        let problem = self.problem.lock().map_err(|_| poisoned())?.clone();
+        match problem {
+            Some(problem) => Ok(Some(giaonhan::backup::recovery(&self.db_path, &problem)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Restores the automatic backup `file_name`: closes the store, restores
+    /// (the core checks the backup and keeps the replaced file aside), opens
+    /// the restored file and signs out. A refused backup changes nothing.
+    /// Open, it needs the right to restore; in recovery, there is no register
+    /// to ask (whoever runs the app could copy the files anyway).
+    fn restore(&self, file_name: &str) -> Result<Restored, ApiError> {
+        let recovering = self.problem.lock().map_err(|_| poisoned())?.is_some();
+        if !recovering {
+            self.allow(Action::Restore)?;
+        }
+        let backup = giaonhan::backup::find(&self.db_path, file_name)?;
+        let mut slot = self.store.lock().map_err(|_| poisoned())?;
+        // SQLite must let go of the file (and fold its -wal) before it moves.
+        drop(slot.take());
+        let restored = giaonhan::backup::restore(&self.db_path, Path::new(&backup.path));
+        let reopened = Store::open(&self.db_path);
+        let mut problem = self.problem.lock().map_err(|_| poisoned())?;
+        match reopened {
+            Ok(store) => {
+                *slot = Some(store);
+                *problem = None;
+            }
+            Err(e) => *problem = Some(e.to_string()),
+        }
+        if restored.is_ok() {
+            self.session.lock().map_err(|_| poisoned())?.session = None;
+        }
+        Ok(restored?)
     }
 
     /// Who may act, checked in Rust for every command: with accounts in the
@@ -103,8 +218,13 @@ impl AppState {
 
     /// Locks the store. A poisoned lock means an earlier command panicked; its
     /// transaction was rolled back, but the app should be restarted.
-    fn store(&self) -> Result<MutexGuard<'_, Store>, ApiError> {
-        self.store.lock().map_err(|_| poisoned())
+    fn store(&self) -> Result<StoreGuard<'_>, ApiError> {
+        let guard = self.store.lock().map_err(|_| poisoned())?;
+        if guard.is_none() {
+            let problem = self.problem.lock().map_err(|_| poisoned())?;
+            return Err(not_open(problem.as_deref()));
+        }
+        Ok(StoreGuard(guard))
     }
 }
 
@@ -570,4 +690,51 @@ pub fn confirm_with_pin(
 ) -> Reply<()> {
     state.allow(Action::ConfirmAny)?;
     Ok(state.store()?.confirm_with_pin(&username, &pin, confirmation)?)
+}
+
+// ---- backups and restore ----------------------------------------------------
+
+/// Why the database could not be opened and the backups on offer; `null`
+/// when it is open (the UI then starts as usual). Never refused.
+#[tauri::command(async)]
+pub fn recovery_status(state: State<'_, AppState>) -> Reply<Option<Recovery>> {
+    state.recovery()
+}
+
+/// The automatic backups, newest first.
+#[tauri::command(async)]
+pub fn list_backups(state: State<'_, AppState>) -> Reply<Vec<BackupInfo>> {
+    state.allow(Action::Backup)?;
+    Ok(state.store()?.backups()?)
+}
+
+/// Backs up now to a file the user picks (or into `GIAONHAN_SAVE_DIR`); the
+/// path, or `None` when cancelled.
+#[tauri::command(async)]
+pub fn backup_now<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Reply<Option<String>> {
+    state.allow(Action::Backup)?;
+    let file_name = format!("sogiaonhan-{}.sqlite3", chrono::Local::now().format("%Y%m%d-%H%M%S"));
+    let Some(path) = ask_save_path(&app, &file_name, "sqlite3") else {
+        return Ok(None);
+    };
+    state.store()?.backup_to(&path)?;
+    Ok(Some(path.display().to_string()))
+}
+
+#[tauri::command(async)]
+pub fn backup_keep(state: State<'_, AppState>) -> Reply<u32> {
+    state.allow(Action::Backup)?;
+    Ok(state.store()?.backup_keep()?)
+}
+
+#[tauri::command(async)]
+pub fn set_backup_keep(state: State<'_, AppState>, keep: u32) -> Reply<()> {
+    let actor = state.allow(Action::Settings)?;
+    Ok(state.store()?.set_backup_keep(&actor, keep)?)
+}
+
+/// Restores an automatic backup (by its file name in the backups folder).
+#[tauri::command(async)]
+pub fn restore_backup(state: State<'_, AppState>, file_name: String) -> Reply<Restored> {
+    state.restore(&file_name)
 }

@@ -21,26 +21,34 @@ pub const DB_ARG: &str = "--db";
 const APP_NAME: &str = "Sổ Giao Nhận";
 
 /// Starts the app: resolves the data file, opens it, then opens the window.
-/// Returns a failure exit code, after telling the user why, when the data file
-/// cannot be used; the file itself is never touched in that case.
+/// When the data file cannot be used, the window opens on the recovery screen
+/// (the problem, the file, the backups to restore); without a display, the
+/// app says why and which backup to restore, and exits with a failure code.
+/// The file itself is never touched in that case.
 pub fn run() -> ExitCode {
     let path = match resolve_db_path(std::env::args_os().skip(1), std::env::var_os(giaonhan::DB_ENV)) {
         Ok(path) => path,
         Err(message) => return fail(&message),
     };
-    let store = match Store::open(&path) {
-        Ok(store) => store,
-        Err(e) => {
+    let state = match Store::open(&path) {
+        Ok(store) => AppState::new(store),
+        Err(e) if !has_display() => {
             return fail(&format!(
                 "Không mở được dữ liệu nên ứng dụng sẽ đóng lại.\n\n{e}\n\nTệp dữ liệu: {}\n\
-                 Có thể chọn tệp khác bằng tham số {DB_ARG} ĐƯỜNG_DẪN hoặc biến môi trường {}.",
+                 Có thể chọn tệp khác bằng tham số {DB_ARG} ĐƯỜNG_DẪN hoặc biến môi trường {}.\n{}",
                 path.display(),
-                giaonhan::DB_ENV
+                giaonhan::DB_ENV,
+                restore_offer(&path)
             ))
         }
+        Err(e) => {
+            eprintln!("{APP_NAME}: {e}");
+            AppState::recovering(path.clone(), e.to_string())
+        }
     };
-    match run_app(tauri::Builder::default(), context(), store) {
+    match run_app_with(tauri::Builder::default(), context(), state) {
         Ok(app) => {
+            spawn_automatic_backups(app.handle().clone());
             app.run(|_, _| {});
             ExitCode::SUCCESS
         }
@@ -55,9 +63,19 @@ pub fn run_app<R: Runtime>(
     context: tauri::Context<R>,
     store: Store,
 ) -> tauri::Result<tauri::App<R>> {
+    run_app_with(builder, context, AppState::new(store))
+}
+
+/// Builds the app around its state: an open store, or the recovery state of
+/// a database that could not be opened.
+pub fn run_app_with<R: Runtime>(
+    builder: tauri::Builder<R>,
+    context: tauri::Context<R>,
+    state: AppState,
+) -> tauri::Result<tauri::App<R>> {
     builder
         .plugin(tauri_plugin_dialog::init())
-        .manage(AppState::new(store))
+        .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
             commands::load_demo,
@@ -106,6 +124,12 @@ pub fn run_app<R: Runtime>(
             commands::add_account,
             commands::list_accounts,
             commands::confirm_with_pin,
+            commands::recovery_status,
+            commands::list_backups,
+            commands::backup_now,
+            commands::backup_keep,
+            commands::set_backup_keep,
+            commands::restore_backup,
         ])
         .build(context)
 }
@@ -145,6 +169,66 @@ pub fn resolve_db_path(args: impl IntoIterator<Item = OsString>, env: Option<OsS
         return Ok(PathBuf::from(value));
     }
     giaonhan::default_db_path().map_err(|e| format!("Không xác định được thư mục dữ liệu của người dùng: {e}"))
+}
+
+/// How often the app checks whether the daily backup is due.
+const BACKUP_CHECK: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// The automatic backups of a running app, on a thread of their own (they
+/// read through their own connection, so the window never waits): one at
+/// start, then the daily one whenever due, checked every hour. A failure is
+/// reported on stderr and tried again at the next check.
+fn spawn_automatic_backups<R: Runtime>(app: tauri::AppHandle<R>) {
+    use tauri::Manager;
+    let spawned = std::thread::Builder::new().name("backups".into()).spawn(move || {
+        let mut start = true;
+        loop {
+            let state = app.state::<AppState>();
+            // In recovery there is nothing to back up yet.
+            if state.is_open() {
+                match state.automatic_backup(start) {
+                    Ok(_) => start = false,
+                    Err(e) => eprintln!("{APP_NAME}: sao lưu tự động không thành công: {e}"),
+                }
+            }
+            std::thread::sleep(BACKUP_CHECK);
+        }
+    });
+    if let Err(e) = spawned {
+        eprintln!("{APP_NAME}: không chạy được sao lưu tự động: {e}");
+    }
+}
+
+/// The latest automatic backup and how to restore it, for the message of an
+/// app that cannot show its window.
+fn restore_offer(db: &std::path::Path) -> String {
+    match giaonhan::backup::latest(db) {
+        Ok(Some(b)) => format!(
+            "Bản sao lưu tự động mới nhất: {}. Mở ứng dụng trên màn hình để khôi phục nó, \
+             hoặc dùng lệnh: giaonhan --db \"{}\" restore \"{}\"",
+            b.path,
+            db.display(),
+            b.path
+        ),
+        Ok(None) => format!(
+            "Không có bản sao lưu tự động nào trong {}.",
+            giaonhan::backup::backup_dir(db).display()
+        ),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// Whether a window can be shown (on Linux, an X11 or Wayland display).
+fn has_display() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty())
+            || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        true
+    }
 }
 
 /// Tells the user why the app cannot start (stderr and, when possible, a native

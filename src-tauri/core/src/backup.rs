@@ -262,11 +262,20 @@ fn copy_into(src: &Connection, tmp: &Path) -> Result<()> {
         let mut dest = Connection::open(tmp).map_err(|e| sqlite_error(what, tmp, e))?;
         {
             let backup = rusqlite::backup::Backup::new(src, &mut dest).map_err(|e| sqlite_error(what, tmp, e))?;
-            // Big steps with short pauses: the app's own writes (same
-            // connection) wait at most a moment.
-            backup
-                .run_to_completion(4096, std::time::Duration::from_millis(5), None)
-                .map_err(|e| sqlite_error(what, tmp, e))?;
+            // All pages in one step: one read transaction, so the copy is
+            // consistent even when another connection writes meanwhile (in
+            // WAL mode the reader never blocks that writer).
+            let mut tries = 0;
+            loop {
+                match backup.step(-1).map_err(|e| sqlite_error(what, tmp, e))? {
+                    rusqlite::backup::StepResult::Done => break,
+                    _ if tries < 200 => {
+                        tries += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                    }
+                    _ => return Err(sqlite_error(what, tmp, rusqlite::Error::InvalidQuery)),
+                }
+            }
         }
         // The copy is one file on its own, with no -wal to carry along.
         let mode: String = dest
@@ -454,26 +463,14 @@ impl Store {
     }
 
     /// An automatic backup into the backups folder now, then pruning to the
-    /// last `backup_keep` start and daily backups.
+    /// last `backup_keep` start and daily backups (see `auto_backup`).
     pub fn auto_backup(&self, reason: BackupReason) -> Result<BackupInfo> {
-        let dest = new_backup_path(self.path(), reason)?;
-        copy_database(self.connection(), &dest)?;
-        self.prune_backups()?;
-        let name = dest.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        list(self.path())?
-            .into_iter()
-            .find(|b| b.file_name == name)
-            .ok_or_else(|| Error::not_found("bản sao lưu", dest.display().to_string()))
+        auto_backup(self.path(), reason, self.backup_keep()?)
     }
 
-    /// The daily backup, when the newest automatic backup is older than a
-    /// day (or there is none); `None` when not yet due.
+    /// The daily backup when due (see `backup_if_due`).
     pub fn backup_if_due(&self) -> Result<Option<BackupInfo>> {
-        let newest = list(self.path())?.into_iter().find(|b| b.reason.pruned());
-        match newest {
-            Some(b) if Utc::now() - b.taken_at < DAILY => Ok(None),
-            _ => self.auto_backup(BackupReason::Daily).map(Some),
-        }
+        backup_if_due(self.path(), self.backup_keep()?)
     }
 
     /// Automatic backups of this database, newest first.
@@ -508,26 +505,63 @@ impl Store {
             dao.log("setting.backup_keep", None, &keep)
         })
     }
+}
 
-    /// Removes the oldest start and daily backups beyond `backup_keep`.
-    fn prune_backups(&self) -> Result<()> {
-        let keep = usize::try_from(self.backup_keep()?).unwrap_or(usize::MAX);
-        for old in list(self.path())?.into_iter().filter(|b| b.reason.pruned()).skip(keep) {
-            let path = PathBuf::from(&old.path);
-            std::fs::remove_file(&path).map_err(|e| io_error("không xoá được bản sao lưu cũ", &path, e))?;
-        }
-        Ok(())
+/// An automatic backup of the database at `db_path` into its backups folder,
+/// read through a connection of its own (read-only; in WAL mode it never
+/// blocks the app's writes, so the app can run it beside its open store),
+/// then pruning to the last `keep` start and daily backups.
+pub fn auto_backup(db_path: &Path, reason: BackupReason, keep: u32) -> Result<BackupInfo> {
+    let dest = new_backup_path(db_path, reason)?;
+    {
+        let src = open_read_only(db_path)?;
+        copy_database(&src, &dest)?;
+    }
+    prune(db_path, keep)?;
+    let name = dest.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    list(db_path)?
+        .into_iter()
+        .find(|b| b.file_name == name)
+        .ok_or_else(|| Error::not_found("bản sao lưu", dest.display().to_string()))
+}
+
+/// The daily backup, when the newest start or daily backup is older than a
+/// day (or there is none); `None` when not yet due.
+pub fn backup_if_due(db_path: &Path, keep: u32) -> Result<Option<BackupInfo>> {
+    let newest = list(db_path)?.into_iter().find(|b| b.reason.pruned());
+    match newest {
+        Some(b) if Utc::now() - b.taken_at < DAILY => Ok(None),
+        _ => auto_backup(db_path, BackupReason::Daily, keep).map(Some),
     }
 }
 
-/// The problem and the backups on offer when the database at `db_path`
-/// cannot be opened (`problem` is the refusal from `Store::open`).
-pub fn recovery(db_path: &Path, problem: &Error) -> Recovery {
-    Recovery {
-        db_path: db_path.display().to_string(),
-        problem: problem.to_string(),
-        backups: list(db_path).unwrap_or_default(),
+/// Removes the oldest start and daily backups beyond `keep`.
+fn prune(db_path: &Path, keep: u32) -> Result<()> {
+    let keep = usize::try_from(keep.max(1)).unwrap_or(usize::MAX);
+    for old in list(db_path)?.into_iter().filter(|b| b.reason.pruned()).skip(keep) {
+        let path = PathBuf::from(&old.path);
+        std::fs::remove_file(&path).map_err(|e| io_error("không xoá được bản sao lưu cũ", &path, e))?;
     }
+    Ok(())
+}
+
+/// The automatic backup named `file_name` (as listed) of the database at
+/// `db_path`: the app restores only from its own backups folder.
+pub fn find(db_path: &Path, file_name: &str) -> Result<BackupInfo> {
+    list(db_path)?
+        .into_iter()
+        .find(|b| b.file_name == file_name)
+        .ok_or_else(|| Error::not_found("bản sao lưu", file_name))
+}
+
+/// The problem and the backups on offer when the database at `db_path`
+/// cannot be opened (`problem`: the refusal from `Store::open`).
+pub fn recovery(db_path: &Path, problem: &str) -> Result<Recovery> {
+    Ok(Recovery {
+        db_path: db_path.display().to_string(),
+        problem: problem.to_owned(),
+        backups: list(db_path)?,
+    })
 }
 
 #[cfg(test)]
@@ -625,6 +659,22 @@ mod tests {
         for role in [Role::Supervisor, Role::Secretary] {
             assert!(!role.may(Action::Backup) && !role.may(Action::Restore), "{role:?}");
         }
+    }
+
+    #[test]
+    fn an_automatic_backup_reads_beside_an_open_store_and_is_found_by_name() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("db.sqlite3");
+        let mut store = Store::open(&db).expect("open");
+        store.add_unit(&actor(), unit("CB1")).expect("unit");
+        let made = auto_backup(&db, BackupReason::Start, 5).expect("backup beside the open store");
+        store.add_unit(&actor(), unit("CB2")).expect("the store still writes");
+        let found = find(&db, &made.file_name).expect("found");
+        assert_eq!(found, made);
+        assert!(matches!(find(&db, "../db.sqlite3"), Err(Error::NotFound { .. })));
+        assert_eq!(codes(&Store::open(Path::new(&found.path)).expect("open")), ["CB1"]);
+        let rec = recovery(&db, "hỏng").expect("recovery");
+        assert_eq!(rec.backups, [made]);
     }
 
     #[test]

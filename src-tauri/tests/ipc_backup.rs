@@ -1,0 +1,197 @@
+//! IPC tests of backups, restore and recovery: the real app (`run_app_with`,
+//! configuration and capabilities) on Tauri's mock runtime, against real files
+//! in a temporary directory — the list of automatic backups, the `backup_keep`
+//! setting, a backup to a file, a restore that reopens the store, who may do
+//! which, and the recovery state of a database that could not be opened.
+
+use std::path::{Path, PathBuf};
+
+use giaonhan::backup::BackupReason;
+use giaonhan::Store;
+use serde_json::{json, Value};
+use sogiaonhan_app_lib::AppState;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+/// One app over its own database file (open, or in recovery).
+struct Harness {
+    _app: App<MockRuntime>,
+    main: WebviewWindow<MockRuntime>,
+}
+
+impl Harness {
+    fn open(db: &Path) -> Harness {
+        Harness::with(AppState::new(Store::open(db).expect("open the database")))
+    }
+
+    fn with(state: AppState) -> Harness {
+        let app = sogiaonhan_app_lib::run_app_with(mock_builder(), sogiaonhan_app_lib::context(), state)
+            .expect("build the app on the mock runtime");
+        let config = app
+            .config()
+            .app
+            .windows
+            .iter()
+            .find(|w| w.label == "main")
+            .expect("tauri.conf.json configures the window \"main\"")
+            .clone();
+        let main = WebviewWindowBuilder::from_config(app.handle(), &config)
+            .and_then(|b| b.build())
+            .expect("create the main window");
+        Harness { _app: app, main }
+    }
+
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: if cfg!(windows) {
+                "http://tauri.localhost"
+            } else {
+                "tauri://localhost"
+            }
+            .parse()
+            .expect("valid URL"),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        tauri::test::get_ipc_response(&self.main, request)
+            .map(|body| body.deserialize::<Value>().expect("the response body is JSON"))
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    fn err(&self, cmd: &str, args: Value) -> Value {
+        match self.invoke(cmd, args) {
+            Ok(v) => panic!("{cmd} should fail but returned {v}"),
+            Err(e) => e,
+        }
+    }
+}
+
+fn add_unit(h: &Harness, code: &str) {
+    h.ok(
+        "add_unit",
+        json!({ "unit": { "code": code, "name": format!("Chi bộ thôn {code}"), "parent": null, "kind": "Chi bộ" } }),
+    );
+}
+
+fn unit_codes(h: &Harness) -> Vec<String> {
+    let units = h.ok("list_units", json!({}));
+    units
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|u| u["code"].as_str().expect("code").to_owned())
+        .collect()
+}
+
+fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("data").join("sogiaonhan.sqlite3");
+    (dir, db)
+}
+
+#[test]
+fn backups_are_listed_kept_made_and_restored_through_ipc() {
+    let (dir, db) = temp_db();
+    let h = Harness::open(&db);
+    add_unit(&h, "HK-01");
+    assert_eq!(h.ok("list_backups", json!({})), json!([]));
+    let made = giaonhan::backup::auto_backup(&db, BackupReason::Start, 10).expect("automatic backup");
+    let listed = h.ok("list_backups", json!({}));
+    assert_eq!(listed[0]["file_name"], made.file_name.as_str(), "{listed}");
+    assert_eq!(listed[0]["reason"], "start");
+
+    assert_eq!(h.ok("backup_keep", json!({})), json!(10));
+    h.ok("set_backup_keep", json!({ "keep": 4 }));
+    assert_eq!(h.ok("backup_keep", json!({})), json!(4));
+    let refused = h.err("set_backup_keep", json!({ "keep": 0 }));
+    assert_eq!(refused["field"], "backup_keep", "{refused}");
+
+    // A backup now, into the unattended save folder.
+    let saves = dir.path().join("saves");
+    std::fs::create_dir_all(&saves).expect("saves folder");
+    std::env::set_var("GIAONHAN_SAVE_DIR", &saves);
+    let saved = h.ok("backup_now", json!({}));
+    let saved = PathBuf::from(saved.as_str().expect("the saved path"));
+    assert!(saved.starts_with(&saves) && saved.is_file(), "{}", saved.display());
+
+    // Restore: the store is reopened on the restored file.
+    add_unit(&h, "HK-02");
+    let restored = h.ok("restore_backup", json!({ "fileName": made.file_name }));
+    let replaced = PathBuf::from(restored["replaced"].as_str().expect("replaced path"));
+    assert!(replaced.is_file(), "{restored}");
+    assert_eq!(unit_codes(&h), ["HK-01"]);
+    add_unit(&h, "HK-03");
+
+    // Only files of the backups folder, by name.
+    let refused = h.err("restore_backup", json!({ "fileName": "../sogiaonhan.sqlite3" }));
+    assert_eq!(refused["kind"], "not_found", "{refused}");
+}
+
+#[test]
+fn a_clerk_backs_up_but_only_an_admin_restores() {
+    let (_dir, db) = temp_db();
+    let h = Harness::open(&db);
+    let made = giaonhan::backup::auto_backup(&db, BackupReason::Start, 10).expect("automatic backup");
+    let account = |username: &str, role: &str| {
+        json!({ "account": {
+            "username": username, "display_name": format!("Người {username}"), "role": role,
+            "unit": null, "password": "mat-khau-dai", "pin": null
+        } })
+    };
+    h.ok("create_first_admin", account("quantri", "admin"));
+    h.ok("add_account", account("vanthu", "clerk"));
+    h.ok("logout", json!({}));
+    h.ok("login", json!({ "username": "vanthu", "password": "mat-khau-dai" }));
+    assert_eq!(h.ok("list_backups", json!({})).as_array().map(Vec::len), Some(1));
+    let refused = h.err("restore_backup", json!({ "fileName": made.file_name }));
+    assert_eq!(refused["kind"], "forbidden", "{refused}");
+    let refused = h.err("set_backup_keep", json!({ "keep": 3 }));
+    assert_eq!(refused["kind"], "forbidden", "{refused}");
+    h.ok("logout", json!({}));
+    h.ok("login", json!({ "username": "quantri", "password": "mat-khau-dai" }));
+    h.ok("restore_backup", json!({ "fileName": made.file_name }));
+    // The backup predates the accounts: a single-user register again.
+    let auth = h.ok("auth_status", json!({}));
+    assert_eq!(auth["accounts_exist"], false, "{auth}");
+}
+
+#[test]
+fn a_database_that_does_not_open_offers_its_backups_and_restores() {
+    let (_dir, db) = temp_db();
+    let made = {
+        let h = Harness::open(&db);
+        add_unit(&h, "HK-01");
+        giaonhan::backup::auto_backup(&db, BackupReason::Start, 10).expect("automatic backup")
+    };
+    let content = "không phải cơ sở dữ liệu\n".repeat(20).into_bytes();
+    std::fs::write(&db, &content).expect("spoil");
+    let problem = Store::open(&db).expect_err("refused").to_string();
+    let h = Harness::with(AppState::recovering(db.clone(), problem.clone()));
+
+    let rec = h.ok("recovery_status", json!({}));
+    assert_eq!(rec["problem"], problem.as_str());
+    assert_eq!(rec["db_path"], db.display().to_string().as_str());
+    assert_eq!(rec["backups"][0]["file_name"], made.file_name.as_str(), "{rec}");
+    let refused = h.err("list_units", json!({}));
+    assert_eq!(refused["kind"], "database", "{refused}");
+    assert_eq!(std::fs::read(&db).expect("read"), content, "untouched until restored");
+
+    let restored = h.ok("restore_backup", json!({ "fileName": made.file_name }));
+    let replaced = PathBuf::from(restored["replaced"].as_str().expect("replaced"));
+    assert_eq!(
+        std::fs::read(&replaced).expect("read"),
+        content,
+        "moved aside unchanged"
+    );
+    assert_eq!(h.ok("recovery_status", json!({})), Value::Null);
+    assert_eq!(unit_codes(&h), ["HK-01"]);
+}
