@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 pub mod badfile;
 pub mod cli;
+pub mod rng;
 #[cfg(target_os = "linux")]
 pub mod e2e;
 

@@ -38,14 +38,39 @@ pub enum Error {
     #[error("nhật ký bị sửa đổi tại dòng {row}: {reason}")]
     Tampered { row: i64, reason: String },
 
+    /// The disk holding the database is full (SQLITE_FULL): the action was
+    /// rolled back whole, so what was recorded before is intact.
+    #[error("ổ đĩa chứa tệp dữ liệu đã đầy: thao tác này chưa được ghi, dữ liệu đã có vẫn nguyên vẹn. Hãy giải phóng dung lượng ổ đĩa (xoá bớt tệp không cần) rồi thử lại.")]
+    DiskFull(#[source] rusqlite::Error),
+
+    /// Another window or program held the write lock longer than the busy
+    /// timeout (SQLITE_BUSY / SQLITE_LOCKED): nothing was written.
+    #[error("sổ đang được dùng ở một cửa sổ hoặc chương trình khác đang ghi dữ liệu: thao tác này chưa được ghi. Hãy đợi một lát rồi thử lại, hoặc đóng cửa sổ kia.")]
+    Busy(#[source] rusqlite::Error),
+
+    /// Any other SQLite error (built by the `From` impl below).
     #[error("lỗi cơ sở dữ liệu: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(#[source] rusqlite::Error),
 
     #[error("lỗi vào/ra: {0}")]
     Io(#[from] std::io::Error),
 
     #[error("lỗi dữ liệu JSON: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+/// Sorts SQLite's errors: a full disk and a register busy in another window
+/// get their own variant and a message the user can act on, instead of the
+/// raw "database or disk is full" / "database is locked".
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => Error::DiskFull(e),
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy(e),
+            _ => Error::Sqlite(e),
+        }
+    }
 }
 
 impl Error {
@@ -109,7 +134,8 @@ impl From<Error> for ApiError {
             Error::TooNew { .. } | Error::Unreadable { .. } | Error::Tampered { .. } | Error::Sqlite(_) => {
                 (ErrorKind::Database, None)
             }
-            Error::Io(_) | Error::Json(_) => (ErrorKind::Io, None),
+            // Neither means the file is damaged: free some space, or wait.
+            Error::Io(_) | Error::Json(_) | Error::DiskFull(_) | Error::Busy(_) => (ErrorKind::Io, None),
         };
         ApiError { kind, message, field }
     }
@@ -122,3 +148,38 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite(code: std::os::raw::c_int) -> Error {
+        Error::from(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None))
+    }
+
+    #[test]
+    fn a_full_disk_and_a_busy_register_say_what_to_do() {
+        let full = ApiError::from(sqlite(rusqlite::ffi::SQLITE_FULL));
+        assert_eq!(full.kind, ErrorKind::Io);
+        assert!(
+            full.message.contains("ổ đĩa") && full.message.contains("đầy"),
+            "{}",
+            full.message
+        );
+        assert!(!full.message.contains("disk is full"), "{}", full.message);
+
+        for code in [rusqlite::ffi::SQLITE_BUSY, rusqlite::ffi::SQLITE_LOCKED] {
+            let busy = ApiError::from(sqlite(code));
+            assert_eq!(busy.kind, ErrorKind::Io);
+            assert!(
+                busy.message.contains("cửa sổ hoặc chương trình khác"),
+                "{}",
+                busy.message
+            );
+            assert!(!busy.message.contains("locked"), "{}", busy.message);
+        }
+
+        let other = ApiError::from(sqlite(rusqlite::ffi::SQLITE_CORRUPT));
+        assert_eq!(other.kind, ErrorKind::Database);
+    }
+}
