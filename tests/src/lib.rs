@@ -10,6 +10,8 @@ pub mod cli;
 pub mod rng;
 #[cfg(target_os = "linux")]
 pub mod e2e;
+pub mod fixtures;
+pub mod readers;
 
 /// The directory holding the workspace's built binaries (`target/debug`), derived
 /// from the running test executable (`target/debug/deps/<test>-<hash>`).
