@@ -211,7 +211,7 @@ fn malformed_arguments_are_refused_before_the_core() {
     assert!(h
         .invoke(
             "outstanding",
-            json!({ "query": { "batch": null, "as_of": "not a date" } })
+            json!({ "query": { "batches": [], "as_of": "not a date" } })
         )
         .is_err());
     assert_eq!(h.ok("list_units", json!({})), json!([]));
@@ -246,7 +246,7 @@ fn core_loop_batch_outstanding_confirm() {
     let batches = h.ok("list_batches", json!({}));
     assert_eq!(batches.as_array().map(Vec::len), Some(1), "{batches}");
 
-    let rows = h.ok("outstanding", json!({ "query": { "batch": null, "as_of": null } }));
+    let rows = h.ok("outstanding", json!({ "query": { "batches": [], "as_of": null } }));
     let rows = rows.as_array().expect("an array").clone();
     let mut units: Vec<&str> = rows.iter().filter_map(|r| r["unit_code"].as_str()).collect();
     units.sort_unstable();
@@ -261,7 +261,7 @@ fn core_loop_batch_outstanding_confirm() {
     // Counted against a chosen day: not yet due means 0 days overdue.
     let early = h.ok(
         "outstanding",
-        json!({ "query": { "batch": "D1-2025", "as_of": days_from_today(-5) } }),
+        json!({ "query": { "batches": ["D1-2025"], "as_of": days_from_today(-5) } }),
     );
     assert!(
         early
@@ -283,7 +283,10 @@ fn core_loop_batch_outstanding_confirm() {
     );
     assert_eq!(confirmed, Value::Null);
 
-    let rows = h.ok("outstanding", json!({ "query": { "batch": "D1-2025", "as_of": null } }));
+    let rows = h.ok(
+        "outstanding",
+        json!({ "query": { "batches": ["D1-2025"], "as_of": null } }),
+    );
     let units: Vec<&str> = rows
         .as_array()
         .expect("an array")

@@ -171,7 +171,7 @@ fn days_overdue_count_against_the_as_of_day() {
     store.create_batch(&actor(), overdue_batch("D1")).expect("batch");
     let due = today().checked_sub_days(Days::new(3)).expect("date");
     let before_due = OutstandingQuery {
-        batch: Some("D1".into()),
+        batches: vec!["D1".into()],
         as_of: due.checked_sub_days(Days::new(1)),
         ..OutstandingQuery::default()
     };
@@ -179,7 +179,7 @@ fn days_overdue_count_against_the_as_of_day() {
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| r.days_overdue == 0), "not yet due: {rows:?}");
     let later = OutstandingQuery {
-        batch: Some("D1".into()),
+        batches: vec!["D1".into()],
         as_of: due.checked_add_days(Days::new(7)),
         ..OutstandingQuery::default()
     };

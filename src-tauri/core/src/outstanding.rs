@@ -269,11 +269,10 @@ impl Dao<'_> {
         if let Some(n) = tree.get(unit_id) {
             return Ok((n.code.clone(), n.name.clone(), n.rank));
         }
-        if !cache.contains_key(&unit_id) {
-            let label = self.last_label(unit_id)?;
-            cache.insert(unit_id, label);
-        }
-        let (code, name) = cache.get(&unit_id).cloned().unwrap_or_default();
+        let (code, name) = match cache.entry(unit_id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(self.last_label(unit_id)?).clone(),
+        };
         Ok((code, name, u32::MAX))
     }
 }

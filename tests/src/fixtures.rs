@@ -1,0 +1,118 @@
+//! A register with fixed dates for the supervisor's tests (CLI and window):
+//! two communes in Vietnamese order (Ấp Tân before Hương Khê) under the
+//! province, four branches with secretaries and phones, two batches in August
+//! 2025 and three confirmations (one late, one partial). On 30/08/2025 four
+//! receipts are outstanding: AT-01 and HK-01 for batch 2 (3 days overdue, tier
+//! 1), AT-02 (partial) and HK-02 for batch 1 (22 days, tier 3).
+
+use std::path::Path;
+
+use crate::cli::ok;
+
+/// (code, name, parent, kind, secretary, phone)
+const UNITS: &[(&str, &str, &str, &str, &str, &str)] = &[
+    ("HT", "Đảng bộ tỉnh Hà Tĩnh", "", "Đảng bộ tỉnh", "", ""),
+    (
+        "HK",
+        "Đảng bộ xã Hương Khê",
+        "HT",
+        "Đảng bộ cơ sở",
+        "Trần Văn Bình",
+        "0239 3871 234",
+    ),
+    (
+        "HK-01",
+        "Chi bộ thôn Đông Trung",
+        "HK",
+        "Chi bộ",
+        "Nguyễn Thị Hoa",
+        "0912 111 222",
+    ),
+    (
+        "HK-02",
+        "Chi bộ thôn Ấp Thượng",
+        "HK",
+        "Chi bộ",
+        "Lê Văn Hùng",
+        "0987 333 444",
+    ),
+    ("AT", "Đảng bộ xã Ấp Tân", "HT", "Đảng bộ cơ sở", "", ""),
+    (
+        "AT-01",
+        "Chi bộ thôn Bắc Sơn",
+        "AT",
+        "Chi bộ",
+        "Phạm Thị Ngọc Ánh",
+        "0905 555 666",
+    ),
+    (
+        "AT-02",
+        "Chi bộ Trường Tiểu học Ấp Tân",
+        "AT",
+        "Chi bộ",
+        "Đặng Quốc Việt",
+        "",
+    ),
+];
+
+/// Fills a new database at `db` through the CLI.
+pub fn supervised(db: &Path) {
+    ok(db, &["init"]);
+    for &(code, name, parent, kind, secretary, phone) in UNITS {
+        let mut args = vec!["unit", "add", "--code", code, "--name", name, "--kind", kind];
+        for (flag, value) in [("--parent", parent), ("--secretary", secretary), ("--phone", phone)] {
+            if !value.is_empty() {
+                args.extend([flag, value]);
+            }
+        }
+        ok(db, &args);
+    }
+    for (symbol, title) in [
+        ("05-KH/HU", "Kế hoạch học tập, quán triệt Nghị quyết Trung ương 10"),
+        ("12-CT/TU", "Chỉ thị về tăng cường công tác tuyên truyền"),
+    ] {
+        ok(
+            db,
+            &[
+                "doc",
+                "add",
+                "--symbol",
+                symbol,
+                "--title",
+                title,
+                "--date",
+                "2025-07-15",
+                "--copies",
+                "50",
+            ],
+        );
+    }
+    #[rustfmt::skip]
+    ok(db, &["batch", "new", "--code", "Đợt 1/2025", "--title", "Học tập Nghị quyết Trung ương 10",
+             "--handed", "2025-08-01", "--due", "2025-08-08", "--doc", "05-KH/HU:2", "--subtree", "HT"]);
+    #[rustfmt::skip]
+    ok(db, &["batch", "new", "--code", "Đợt 2/2025", "--title", "Triển khai Chỉ thị 12",
+             "--handed", "2025-08-20", "--due", "2025-08-27", "--doc", "12-CT/TU:1",
+             "--unit", "AT-01", "--unit", "HK-01"]);
+    for (unit, by, at, extra) in [
+        ("HK-01", "Nguyễn Thị Hoa", "2025-08-05", None),
+        ("AT-01", "Phạm Thị Ngọc Ánh", "2025-08-25", None),
+        ("AT-02", "Đặng Quốc Việt", "2025-08-06", Some("05-KH/HU:1")),
+    ] {
+        let mut args = vec![
+            "confirm",
+            "--batch",
+            "Đợt 1/2025",
+            "--unit",
+            unit,
+            "--by",
+            by,
+            "--at",
+            at,
+        ];
+        if let Some(q) = extra {
+            args.extend(["--qty", q]);
+        }
+        ok(db, &args);
+    }
+}
