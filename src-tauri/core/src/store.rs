@@ -123,6 +123,12 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<()> {
+        // Up to date (the usual case): nothing to write, so do not wait for
+        // the write lock; a second window or a CLI opens while another writes.
+        let current: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if current == SCHEMA_VERSION {
+            return Ok(());
+        }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if found > SCHEMA_VERSION {
@@ -251,7 +257,10 @@ fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {
     // SQLite leaves foreign keys off per connection unless asked.
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // The app and the CLI may touch the file at once: wait for the other's
-    // write to finish instead of failing with "database is locked".
+    // write to finish instead of failing with "database is locked". Several
+    // windows and CLIs on one file are allowed (safe concurrent access rather
+    // than a single instance, see tests/tests/two_instances.rs); a writer still
+    // blocked after this long gets `Error::Busy`, a sentence the user can act on.
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // Temporary b-trees for sorting stay in memory: faster, nothing on disk.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
