@@ -7,6 +7,7 @@ import type { ApiError } from "./bindings/ApiError";
 import type { Account } from "./bindings/Account";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { AuthStatus } from "./bindings/AuthStatus";
+import type { BackupInfo } from "./bindings/BackupInfo";
 import type { Batch } from "./bindings/Batch";
 import type { Confirmation } from "./bindings/Confirmation";
 import type { Document } from "./bindings/Document";
@@ -22,6 +23,8 @@ import type { NewSigner } from "./bindings/NewSigner";
 import type { ReceiptDetail } from "./bindings/ReceiptDetail";
 import type { Register } from "./bindings/Register";
 import type { Reorganisation } from "./bindings/Reorganisation";
+import type { Recovery } from "./bindings/Recovery";
+import type { Restored } from "./bindings/Restored";
 import type { Session } from "./bindings/Session";
 import type { Signer } from "./bindings/Signer";
 import type { Unit } from "./bindings/Unit";
@@ -222,3 +225,23 @@ export const listAccounts = (): Promise<Account[]> => call("list_accounts");
 export const confirmWithPin = async (username: string, pin: string, confirmation: Confirmation): Promise<void> => {
   await call<null>("confirm_with_pin", { username, pin, confirmation });
 };
+
+// ---- backups and restore ---------------------------------------------------
+
+/** Why the database could not be opened, with the backups on offer; null when it is open. */
+export const recoveryStatus = (): Promise<Recovery | null> => call("recovery_status");
+
+/** The automatic backups, newest first. */
+export const listBackups = (): Promise<BackupInfo[]> => call("list_backups");
+
+/** Backs up now to a file chosen in a save dialog; the path, or null when cancelled. */
+export const backupNow = (): Promise<string | null> => call("backup_now");
+
+export const backupKeep = (): Promise<number> => call("backup_keep");
+
+export const setBackupKeep = async (keep: number): Promise<void> => {
+  await call<null>("set_backup_keep", { keep });
+};
+
+/** Restores an automatic backup by its file name; the store is reopened on it and the session ends. */
+export const restoreBackup = (fileName: string): Promise<Restored> => call("restore_backup", { fileName });

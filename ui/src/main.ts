@@ -8,16 +8,18 @@ import { startAuth } from "./auth";
 import { byId } from "./dom";
 import { announce, clearErrors, showError } from "./feedback";
 import { accountsScreen } from "./screens/accounts";
+import { backupsScreen } from "./screens/backups";
 import { batchScreen } from "./screens/batch";
 import { documentsScreen } from "./screens/documents";
 import { importScreen } from "./screens/import";
 import { outstandingScreen } from "./screens/outstanding";
+import { startRecovery } from "./screens/recovery";
 import type { Screen, ScreenKey } from "./screens/screen";
 import { unitsScreen } from "./screens/units";
 import { reload } from "./store";
 
 /** In navigation order: Alt+1 … Alt+6. */
-const screens: Screen[] = [unitsScreen(), documentsScreen(), batchScreen(), outstandingScreen(), importScreen(), accountsScreen()];
+const screens: Screen[] = [unitsScreen(), documentsScreen(), batchScreen(), outstandingScreen(), importScreen(), accountsScreen(), backupsScreen()];
 let current: Screen = screens[0]!;
 
 function screenOf(key: ScreenKey): Screen {
@@ -117,6 +119,8 @@ async function afterLogin(): Promise<void> {
 }
 
 async function start(): Promise<void> {
+  // A data file that could not be opened: the recovery screen instead.
+  if (await startRecovery()) return;
   show("units", false);
   try {
     await startAuth(afterLogin);

@@ -1,6 +1,6 @@
 // What main.ts needs from each screen.
 
-export type ScreenKey = "units" | "documents" | "batch" | "outstanding" | "import" | "accounts";
+export type ScreenKey = "units" | "documents" | "batch" | "outstanding" | "import" | "accounts" | "backups";
 
 export interface Screen {
   key: ScreenKey;

@@ -1,0 +1,196 @@
+//! End-to-end tests of backups through the real window (plumbing in
+//! `giaonhan_tests::e2e`): on the sample register, the "Sao lưu" screen lists
+//! the automatic backup made at start, backs up now (into `GIAONHAN_SAVE_DIR`),
+//! restores the start backup behind a confirmation (a unit added afterwards by
+//! the CLI is gone, and kept in the replaced file), and sets how many backups
+//! are kept. Then a corrupt database: the window opens on the recovery screen,
+//! which names the problem and the file; the file stays byte-for-byte as it was
+//! until "Khôi phục bản sao lưu mới nhất" moves it aside and the register is
+//! back. The SQLite files are read directly; screenshots go to
+//! `target/e2e-artifacts/`.
+#![cfg(target_os = "linux")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use fantoccini::Client;
+use giaonhan_tests::e2e::*;
+use serde_json::json;
+
+fn giaonhan(db: &Path, args: &[&str]) {
+    let out = Command::new(giaonhan_tests::binary("giaonhan"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("GIAONHAN_DB")
+        .output()
+        .expect("run giaonhan");
+    assert!(
+        out.status.success(),
+        "giaonhan {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn unit_codes(db: &Path) -> Vec<String> {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open read-only");
+    let mut stmt = conn.prepare("SELECT code FROM unit ORDER BY code").expect("prepare");
+    let codes = stmt
+        .query_map([], |r| r.get(0))
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
+        .expect("codes");
+    codes
+}
+
+/// The file names of the rows of `#backups-table`, reopening the screen until
+/// at least one is listed (the start backup runs beside the window).
+async fn listed_backups(c: &Client) -> Vec<String> {
+    until("an automatic backup in the list", || async {
+        open_screen(c, "backups").await;
+        let names = js(
+            c,
+            "return [...document.querySelectorAll('#backups-table tbody tr[data-file-name]')]\
+             .map((r) => r.dataset.fileName);",
+            vec![],
+        )
+        .await;
+        let names: Vec<String> = serde_json::from_value(names).unwrap_or_default();
+        (!names.is_empty()).then_some(names)
+    })
+    .await
+}
+
+/// Waits for `#status` to contain `part` (after a reload of the window).
+async fn wait_status(c: &Client, part: &str) -> String {
+    until(&format!("#status to say {part:?}"), || async {
+        if let Some(err) = shown_error(c).await {
+            panic!("the app showed an error: {err}");
+        }
+        let now = status_text(c).await;
+        now.contains(part).then_some(now)
+    })
+    .await
+}
+
+#[test]
+fn back_up_and_restore_from_the_backups_screen() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let saves = tempfile::tempdir().expect("temp dir");
+    // Inherited by tauri-driver and the app: saves go there without a dialog.
+    std::env::set_var("GIAONHAN_SAVE_DIR", saves.path());
+    let rt = runtime();
+    let (db, _work) = rt.block_on(async {
+        let s = start_with(|db, _| giaonhan(db, &["demo"])).await;
+        let c = &s.client;
+
+        // ---- the start backup is listed; back up now ----
+        let listed = listed_backups(c).await;
+        assert!(listed[0].ends_with("-start.sqlite3"), "{listed:?}");
+        let start_backup = listed[0].clone();
+        let said = submit_until_status(c, "#backup-now").await;
+        assert!(said.starts_with("Đã sao lưu vào "), "{said}");
+        let saved = PathBuf::from(said.trim_start_matches("Đã sao lưu vào ").trim_end_matches('.'));
+        assert!(saved.starts_with(saves.path()), "{}", saved.display());
+        assert_eq!(unit_codes(&saved), unit_codes(&s.db), "the copy holds the register");
+        screenshot(c, "backups-screen").await;
+
+        // ---- a change after the start backup, then restore it ----
+        giaonhan(
+            &s.db,
+            &["unit", "add", "--code", "E2E-SAU", "--name", "Chi bộ thêm sau sao lưu"],
+        );
+        assert!(unit_codes(&s.db).contains(&"E2E-SAU".to_owned()));
+        click(
+            c,
+            &format!("#backups-table button.restore[data-file-name=\"{start_backup}\"]"),
+        )
+        .await;
+        until("the restore confirmation", || async {
+            (js(c, "return !!document.querySelector('#restore-dialog')?.open;", vec![]).await == json!(true))
+                .then_some(())
+        })
+        .await;
+        let question = text(c, "#restore-what").await;
+        assert!(question.contains("thư mục replaced"), "{question}");
+        screenshot(c, "backups-restore-confirm").await;
+        click(c, "#restore-confirm").await;
+        let said = wait_status(c, "Đã khôi phục bản sao lưu").await;
+        assert!(said.contains(&start_backup), "{said}");
+        assert!(said.contains("replaced"), "{said}");
+        screenshot(c, "backups-restored").await;
+
+        // ---- how many are kept ----
+        open_screen(c, "backups").await;
+        type_into(c, "#backup-keep", "3").await;
+        let said = submit_until_status(c, "#backup-keep-submit").await;
+        assert!(said.contains("giữ lại 3"), "{said}");
+        s.finish().await
+    });
+
+    let codes = unit_codes(&db);
+    assert!(
+        !codes.contains(&"E2E-SAU".to_owned()),
+        "restored to before the change: {codes:?}"
+    );
+    assert!(!codes.is_empty());
+    let replaced: Vec<PathBuf> = std::fs::read_dir(db.parent().expect("folder").join("replaced"))
+        .expect("the replaced folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "sqlite3"))
+        .collect();
+    assert_eq!(replaced.len(), 1, "{replaced:?}");
+    assert!(unit_codes(&replaced[0]).contains(&"E2E-SAU".to_owned()), "kept aside");
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let keep: String = conn
+        .query_row("SELECT value FROM setting WHERE key = 'backup_keep'", [], |r| r.get(0))
+        .expect("the setting");
+    assert_eq!(keep, "3");
+    std::env::remove_var("GIAONHAN_SAVE_DIR");
+}
+
+#[test]
+fn a_corrupt_database_opens_the_recovery_screen_and_restores_the_latest_backup() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let rt = runtime();
+    let bad = std::sync::Mutex::new(Vec::new());
+    let (db, _work) = rt.block_on(async {
+        let s = start_with(|db, _| {
+            giaonhan(db, &["demo"]);
+            let store = giaonhan::Store::open(db).expect("open");
+            store
+                .auto_backup(giaonhan::backup::BackupReason::Daily)
+                .expect("an automatic backup");
+            drop(store);
+            giaonhan_tests::badfile::spoil("corrupt", db);
+            *bad.lock().expect("lock") = std::fs::read(db).expect("read the bad file");
+        })
+        .await;
+        let c = &s.client;
+        let bad = bad.lock().expect("lock").clone();
+
+        wait_visible(c, "#screen-recovery").await;
+        let problem = text(c, "#recovery-problem").await;
+        assert!(problem.contains(&*s.db.to_string_lossy()), "names the file: {problem}");
+        assert!(problem.contains("không mở được tệp dữ liệu"), "{problem}");
+        assert!(text(c, "#recovery-file").await.contains("được giữ nguyên"));
+        assert!(!visible(c, "#nav-units").await, "no register screens in recovery");
+        assert!(text(c, "#recovery-latest").await.contains("Hằng ngày"));
+        screenshot(c, "recovery-screen").await;
+        assert_eq!(std::fs::read(&s.db).expect("read"), bad, "byte for byte while offered");
+
+        click(c, "#recovery-restore-latest").await;
+        let said = wait_status(c, "Đã khôi phục bản sao lưu").await;
+        wait_visible(c, "#nav-units").await;
+        assert!(!visible(c, "#screen-recovery").await);
+        screenshot(c, "recovery-restored").await;
+        let replaced = said
+            .split("Dữ liệu trước đó được giữ tại ")
+            .nth(1)
+            .map(|p| PathBuf::from(p.trim_end_matches('.')))
+            .expect("the message names the replaced file");
+        assert_eq!(std::fs::read(&replaced).expect("read"), bad, "moved aside, unchanged");
+        s.finish().await
+    });
+    assert!(unit_codes(&db).len() > 3, "the sample register is back");
+}

@@ -1,0 +1,125 @@
+// The recovery screen: when the data file could not be opened (damaged,
+// truncated, from a newer version, not a database), the window opens on this
+// instead of the register. It says what is wrong and with which file (left
+// exactly as it is), lists the automatic backups, and offers "Khôi phục bản sao
+// lưu mới nhất"; restoring moves the bad file aside (never deletes it) and
+// reloads the window on the restored data.
+import { recoveryStatus, toApiError } from "../api";
+import type { BackupInfo } from "../bindings/BackupInfo";
+import type { Recovery } from "../bindings/Recovery";
+import { byId, fill, h, numCell } from "../dom";
+import { clearErrors, showError } from "../feedback";
+import { REASON_LABEL, announceRestored, formatSize, formatTime, restoreAndReload } from "./backups";
+
+/**
+ * At start: shows the recovery screen and returns true when the data file could
+ * not be opened; otherwise shows the message of a restore that just reloaded
+ * the window, and returns false (the usual start goes on).
+ */
+export async function startRecovery(): Promise<boolean> {
+  let rec: Recovery | null;
+  try {
+    rec = await recoveryStatus();
+  } catch (e) {
+    showError(toApiError(e));
+    return false;
+  }
+  if (!rec) {
+    announceRestored();
+    return false;
+  }
+  render(rec);
+  return true;
+}
+
+function render(rec: Recovery): void {
+  for (const el of document.querySelectorAll<HTMLElement>(".app-nav, .screen, #demo-offer, .shortcuts")) el.hidden = true;
+  byId("db-info", HTMLParagraphElement).textContent = `Tệp dữ liệu: ${rec.db_path}`;
+
+  let busy = false;
+  async function restore(b: BackupInfo, button: HTMLButtonElement): Promise<void> {
+    if (busy) return;
+    busy = true;
+    button.setAttribute("aria-busy", "true");
+    clearErrors();
+    try {
+      await restoreAndReload(b);
+    } catch (e) {
+      showError(toApiError(e));
+      busy = false;
+      button.removeAttribute("aria-busy");
+    }
+  }
+
+  const latest = rec.backups[0];
+  const offer: Node[] = [];
+  if (latest) {
+    const button = h("button", { id: "recovery-restore-latest", type: "button" }, "Khôi phục bản sao lưu mới nhất");
+    button.addEventListener("click", () => void restore(latest, button));
+    const rows = rec.backups.map((b, i) => {
+      const one = h("button", { type: "button", class: "secondary restore", "data-file-name": b.file_name }, "Khôi phục bản này");
+      one.addEventListener("click", () => void restore(b, one));
+      return h(
+        "tr",
+        { "data-file-name": b.file_name },
+        h("th", { scope: "row" }, formatTime(b.taken_at), i === 0 ? " (mới nhất)" : ""),
+        h("td", null, REASON_LABEL[b.reason]),
+        numCell(formatSize(b.size)),
+        h("td", null, h("span", { class: "code" }, b.file_name)),
+        h("td", { class: "col-action" }, one),
+      );
+    });
+    const tbody = h("tbody");
+    fill(tbody, rows);
+    offer.push(
+      h("p", { id: "recovery-latest" }, `Bản sao lưu tự động mới nhất: lúc ${formatTime(latest.taken_at)} (${REASON_LABEL[latest.reason]}, ${formatSize(latest.size)}). Những gì ghi sau thời điểm đó sẽ không có trong bản khôi phục.`),
+      h("div", { class: "actions" }, button),
+      h(
+        "div",
+        { class: "table-wrap" },
+        h(
+          "table",
+          { id: "recovery-backups", class: "data-table" },
+          h("caption", null, `Các bản sao lưu tự động (${rec.backups.length})`),
+          h(
+            "thead",
+            null,
+            h(
+              "tr",
+              null,
+              h("th", { scope: "col" }, "Thời điểm"),
+              h("th", { scope: "col" }, "Lý do"),
+              h("th", { scope: "col", class: "num" }, "Dung lượng"),
+              h("th", { scope: "col" }, "Tệp"),
+              h("th", { scope: "col", class: "col-action" }, h("span", { class: "visually-hidden" }, "Thao tác")),
+            ),
+          ),
+          tbody,
+        ),
+      ),
+    );
+  } else {
+    offer.push(
+      h(
+        "p",
+        { id: "recovery-none" },
+        "Không có bản sao lưu tự động nào trong thư mục backups cạnh tệp dữ liệu. Nếu có bản sao lưu ở nơi khác, hãy khôi phục bằng lệnh giaonhan restore TỆP, hoặc mở tệp dữ liệu khác bằng tham số --db hay biến môi trường GIAONHAN_DB.",
+      ),
+    );
+  }
+
+  const section = h(
+    "section",
+    { id: "screen-recovery", class: "screen recovery", "aria-labelledby": "recovery-heading" },
+    h("h1", { id: "recovery-heading", tabindex: "-1" }, "Không mở được dữ liệu"),
+    h("p", { id: "recovery-problem", class: "recovery-problem" }, rec.problem),
+    h(
+      "p",
+      { id: "recovery-file" },
+      `Tệp dữ liệu: ${rec.db_path}. Tệp này được giữ nguyên. Khi khôi phục, nó được chuyển sang thư mục replaced cạnh đó (không bị xoá), và bản sao lưu được đặt vào chỗ của nó.`,
+    ),
+    ...offer,
+  );
+  byId("main", HTMLElement).append(section);
+  (document.getElementById("recovery-restore-latest") ?? byId("recovery-heading", HTMLHeadingElement)).focus();
+}
