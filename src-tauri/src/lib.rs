@@ -21,10 +21,11 @@ pub const DB_ARG: &str = "--db";
 const APP_NAME: &str = "Sổ Giao Nhận";
 
 /// Starts the app: resolves the data file, opens it, then opens the window.
-/// When the data file cannot be used, the window opens on the recovery screen
-/// (the problem, the file, the backups to restore); without a display, the
-/// app says why and which backup to restore, and exits with a failure code.
-/// The file itself is never touched in that case.
+/// When the data file is bad (damaged, truncated, newer, not a database), the
+/// window opens on the recovery screen (the problem, the file, the backups to
+/// restore); without a display, or for another problem (busy, disk), the app
+/// says why (and which backup to restore) and exits with a failure code. The
+/// file itself is never touched in that case.
 pub fn run() -> ExitCode {
     let path = match resolve_db_path(std::env::args_os().skip(1), std::env::var_os(giaonhan::DB_ENV)) {
         Ok(path) => path,
@@ -32,18 +33,25 @@ pub fn run() -> ExitCode {
     };
     let state = match Store::open(&path) {
         Ok(store) => AppState::new(store),
-        Err(e) if !has_display() => {
-            return fail(&format!(
-                "Không mở được dữ liệu nên ứng dụng sẽ đóng lại.\n\n{e}\n\nTệp dữ liệu: {}\n\
-                 Có thể chọn tệp khác bằng tham số {DB_ARG} ĐƯỜNG_DẪN hoặc biến môi trường {}.\n{}",
-                path.display(),
-                giaonhan::DB_ENV,
-                restore_offer(&path)
-            ))
-        }
-        Err(e) => {
+        // A bad file (damaged, truncated, newer, not a database), with a
+        // window to show: the recovery screen offers the backups.
+        Err(e @ (giaonhan::Error::Unreadable { .. } | giaonhan::Error::TooNew { .. })) if has_display() => {
             eprintln!("{APP_NAME}: {e}");
             AppState::recovering(path.clone(), e.to_string())
+        }
+        Err(e) => {
+            let bad_file = matches!(e, giaonhan::Error::Unreadable { .. } | giaonhan::Error::TooNew { .. });
+            return fail(&format!(
+                "Không mở được dữ liệu nên ứng dụng sẽ đóng lại.\n\n{e}\n\nTệp dữ liệu: {}\n\
+                 Có thể chọn tệp khác bằng tham số {DB_ARG} ĐƯỜNG_DẪN hoặc biến môi trường {}.{}",
+                path.display(),
+                giaonhan::DB_ENV,
+                if bad_file {
+                    format!("\n{}", restore_offer(&path))
+                } else {
+                    String::new()
+                }
+            ));
         }
     };
     match run_app_with(tauri::Builder::default(), context(), state) {
