@@ -35,6 +35,19 @@ export function formatNumber(n: number | bigint): string {
   return neg ? `-${digits}` : digits;
 }
 
+/**
+ * 99.1634 → "99,16%": two decimals after a comma, thousands with a dot (the
+ * dashboard's completion rates). Non-finite values show as "0,00%".
+ */
+export function formatPercent(value: number, decimals = 2): string {
+  const v = Number.isFinite(value) ? value : 0;
+  const fixed = Math.abs(v).toFixed(decimals);
+  const [whole = "0", frac] = fixed.split(".");
+  const sign = v < 0 && Number(fixed) !== 0 ? "-" : "";
+  const digits = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+  return `${sign}${digits}${frac ? `,${frac}` : ""}%`;
+}
+
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }

@@ -1,4 +1,4 @@
-// Entry point: wires the six screens, navigation (buttons and Alt+1..6), the
+// Entry point: wires the eight screens, navigation (buttons and Alt+1..8), the
 // first-run demo offer, and the start-up sequence (sign-in when the register has
 // accounts, see auth.ts; then app_status and the lists).
 import "./style.css";
@@ -10,6 +10,7 @@ import { announce, clearErrors, showError } from "./feedback";
 import { accountsScreen } from "./screens/accounts";
 import { backupsScreen } from "./screens/backups";
 import { batchScreen } from "./screens/batch";
+import { dashboardScreen } from "./screens/dashboard";
 import { documentsScreen } from "./screens/documents";
 import { importScreen } from "./screens/import";
 import { outstandingScreen } from "./screens/outstanding";
@@ -18,8 +19,18 @@ import type { Screen, ScreenKey } from "./screens/screen";
 import { unitsScreen } from "./screens/units";
 import { reload } from "./store";
 
-/** In navigation order: Alt+1 … Alt+6. */
-const screens: Screen[] = [unitsScreen(), documentsScreen(), batchScreen(), outstandingScreen(), importScreen(), accountsScreen(), backupsScreen()];
+/** In navigation order: Alt+1 … Alt+8. */
+const screens: Screen[] = [
+  unitsScreen(),
+  documentsScreen(),
+  batchScreen(),
+  outstandingScreen(),
+  importScreen(),
+  accountsScreen(),
+  // The dashboard opens the outstanding list behind a bar of its chart.
+  dashboardScreen((key) => show(key)),
+  backupsScreen(),
+];
 let current: Screen = screens[0]!;
 
 function screenOf(key: ScreenKey): Screen {
@@ -45,9 +56,9 @@ for (const s of screens) {
   byId(`nav-${s.key}`, HTMLButtonElement).addEventListener("click", () => show(s.key));
 }
 
-/** 1..6 for Alt+digit (top row or keypad), else 0. */
+/** 1..8 for Alt+digit (top row or keypad), else 0. */
 function shortcutDigit(e: KeyboardEvent): number {
-  const m = /^(?:Digit|Numpad)([1-6])$/.exec(e.code) ?? /^([1-6])$/.exec(e.key);
+  const m = /^(?:Digit|Numpad)([1-8])$/.exec(e.code) ?? /^([1-8])$/.exec(e.key);
   return m ? Number(m[1]) : 0;
 }
 

@@ -1,7 +1,8 @@
 // Screen "Đợt cấp phát mới": pick documents (copies per recipient), the delivery
 // method and the recipients (from the tree, by kind, or one by one), adjust
 // copies per unit in the quantity grid (grid.ts), watch the running total against
-// copies on hand, save the batch, then print its delivery slips.
+// copies on hand, save the batch, then print its delivery slips. Below, the
+// batches handed so far with their confirmed/total and overdue flags (batchlist.ts).
 //
 // Tree selection: only leaves (open units without open children) receive copies.
 // A leaf's box is its own state; a parent's box shows whether every leaf under it
@@ -20,6 +21,7 @@ import { byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
 import { addDaysIso, clean, formatNumber, parseCount, parseDate, searchKey, todayIso, writeDate } from "../format";
 import { data, onChange, reload } from "../store";
+import { mountBatchList } from "./batchlist";
 import { createGrid, type GridColumn, type GridRecipient } from "./grid";
 import { guarded, indentClass, type Screen } from "./screen";
 
@@ -169,6 +171,8 @@ export function batchScreen(): Screen {
     slipsPath,
   );
   form.after(saved);
+  // Below the form: the batches handed so far, with their flags (batchlist.ts).
+  mountBatchList(saved);
   let savedBatch: string | null = null;
 
   const grid = createGrid(gridTable, () => updateTotals(false));

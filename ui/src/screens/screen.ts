@@ -1,10 +1,10 @@
 // What main.ts needs from each screen.
 
-export type ScreenKey = "units" | "documents" | "batch" | "outstanding" | "import" | "accounts" | "backups";
+export type ScreenKey = "units" | "documents" | "batch" | "outstanding" | "import" | "accounts" | "dashboard" | "backups";
 
 export interface Screen {
   key: ScreenKey;
-  /** The field that gets focus when the screen is opened (Alt+1..4, nav). */
+  /** The field that gets focus when the screen is opened (Alt+digit, nav). */
   firstField: HTMLElement;
   /** Called each time the screen becomes visible. */
   onShow?: () => Promise<void> | void;

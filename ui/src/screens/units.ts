@@ -2,6 +2,9 @@
 // a roving tabindex), search as you type, the detail panel of the selected unit
 // (history, signers, edit, appoint), the dated reorganisation form, the form
 // that adds a unit, and the unit kinds (data the admin can add and rename).
+// Every unit in the tree carries a flag of its open and overdue receipts (a
+// parent the sum over its subtree), and the detail pane lists every batch the
+// unit received (unitreceipts.ts).
 import {
   addUnit,
   editUnit,
@@ -11,7 +14,9 @@ import {
   searchUnits,
   setSigner,
   toApiError,
+  unitFlags,
   unitHistory,
+  unitReceipts,
   unitSigners,
   unitsAsOf,
   type ApiError,
@@ -21,9 +26,11 @@ import type { Signer } from "../bindings/Signer";
 import type { Unit } from "../bindings/Unit";
 import { byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
+import { flagBadge, subtreeCounts, type FlagCounts } from "../flags";
 import { clean, formatDate, formatNumber, optional, parseDate, todayIso, writeDate } from "../format";
 import { data, onChange, reload } from "../store";
 import { guarded, indentClass, type Screen } from "./screen";
+import { renderUnitReceipts } from "./unitreceipts";
 
 /** How long typing must pause before the search runs. */
 const SEARCH_DEBOUNCE_MS = 80;
@@ -64,6 +71,7 @@ export function unitsScreen(): Screen {
   const detailHeading = byId("unit-detail-heading", HTMLHeadingElement);
   const detailFields = byId("unit-detail-fields", HTMLDListElement);
   const history = byId("unit-history", HTMLUListElement);
+  const receiptsTable = byId("unit-receipts", HTMLTableElement);
   const signers = byId("unit-signers", HTMLUListElement);
 
   const editOpen = byId("unit-edit-open", HTMLButtonElement);
@@ -114,6 +122,12 @@ export function unitsScreen(): Screen {
   let selected: string | null = null;
   let selectedUnit: Unit | null = null;
   let treeSeq = 0;
+  /** Open/overdue counts per unit, summed over each subtree, for the tree's day. */
+  let flagSums = new Map<string, FlagCounts>();
+  /** Units with open receipts of their own (the rest only sum their branches). */
+  let ownFlagged = new Set<string>();
+  let ownOpen = new Map<string, number>();
+  let flagSeq = 0;
 
   writeDate(asOf, todayIso());
 
@@ -190,6 +204,7 @@ export function unitsScreen(): Screen {
           )
         : null,
       closed ? h("span", { class: "muted" }, ` (ngừng từ ${formatDate(u.closed_on)})`) : null,
+      treeFlag(u.code),
     );
     toggle.addEventListener("click", (e) => {
       e.stopPropagation();
@@ -197,6 +212,35 @@ export function unitsScreen(): Screen {
       setExpanded(u, !open);
     });
     return li;
+  }
+
+  /** The flag of a tree row: the unit's own counts, or the sum over its subtree for a parent. */
+  function treeFlag(c: string): HTMLSpanElement | null {
+    const sum = flagSums.get(c);
+    if (!sum || sum.open === 0) return null;
+    const u = byCode.get(c);
+    // A parent shows the sum over its subtree (its own receipts included).
+    return flagBadge(sum, u !== undefined && hasChildren(u) && !(ownFlagged.has(c) && sum.open === ownOpen.get(c)));
+  }
+
+  /** Loads the flags for the tree's day and puts them on the rows shown (focus stays where it is). */
+  async function loadFlags(): Promise<void> {
+    const seq = ++flagSeq;
+    const list = await unitFlags(asOfDay());
+    if (seq !== flagSeq) return;
+    ownFlagged = new Set(list.map((f) => f.unit_code));
+    ownOpen = new Map(list.map((f) => [f.unit_code, f.open]));
+    flagSums = subtreeCounts(list, (c) => {
+      const p = byCode.get(c)?.parent ?? null;
+      return p !== null && byCode.has(p) ? p : null;
+    });
+    for (const li of tree.querySelectorAll<HTMLLIElement>('[role="treeitem"]')) {
+      const c = li.dataset.code;
+      if (!c) continue;
+      li.querySelector(":scope > .flag")?.remove();
+      const badge = treeFlag(c);
+      if (badge) li.append(badge);
+    }
   }
 
   function renderTree(): void {
@@ -248,6 +292,7 @@ export function unitsScreen(): Screen {
     index(list);
     renderTree();
     renderLists();
+    await loadFlags();
   }
 
   tree.addEventListener("click", (e) => {
@@ -383,13 +428,15 @@ export function unitsScreen(): Screen {
       // Today: fetched afresh (the tree may still be reloading after a change);
       // another day: the unit as the tree shows it on that day.
       const shownDay = asOfDay() !== todayIso() ? byCode.get(c) : undefined;
-      const [u, events, people] = await Promise.all([
+      const [u, events, people, receipts] = await Promise.all([
         shownDay ?? getUnit(c),
         unitHistory(c),
         unitSigners(c),
+        unitReceipts(c),
       ]);
       if (seq !== detailSeq) return;
       renderDetail(u, events, people);
+      renderUnitReceipts(tbodyOf(receiptsTable), receipts);
       closeSubForms();
       if (focusPanel) detail.focus();
     } catch (e) {
@@ -789,8 +836,21 @@ export function unitsScreen(): Screen {
     else tbodyOf(kindsTable).replaceChildren(h("tr", { class: "empty" }, h("td", { colspan: 2 }, "Chưa có loại đơn vị nào.")));
   }
 
+  /** After a confirmation, a new batch or new tiers: the flags and the shown unit's receipts. */
+  async function refreshFlags(): Promise<void> {
+    await loadFlags();
+    const c = selected;
+    if (c === null) return;
+    const seq = detailSeq;
+    const receipts = await unitReceipts(c);
+    if (seq === detailSeq && selected === c) renderUnitReceipts(tbodyOf(receiptsTable), receipts);
+  }
+
+  window.addEventListener("giaonhan:tiers-changed", () => void refreshFlags().catch((e) => showError(toApiError(e))));
+
   onChange((changed) => {
     if (changed.has("units")) void reloadTree().catch((e) => showError(toApiError(e)));
+    else if (changed.has("batches")) void refreshFlags().catch((e) => showError(toApiError(e)));
     if (changed.has("kinds")) renderKinds();
   });
 

@@ -1,0 +1,368 @@
+// Screen "Tổng quan": what the supervisor sees at a glance, as of a chosen day.
+// Per current batch (still open, or handed in the last 60 days): copies handed,
+// units confirmed / total, completion ("99,16%"), counts per status and overdue
+// counts per escalation tier. Two SVG charts (charts.ts), each with a table of
+// the same figures: completion per grassroots committee for one batch (a bar
+// opens the outstanding list for that batch and committee), and cumulative
+// confirmations over time for every current batch on one chart. Also the form
+// that shows and sets the tier thresholds (the Rust side validates them).
+//
+// Opening the list behind a bar: the event "giaonhan:show-outstanding" with
+// `detail = { batches: [code], subtree: groupCode, as_of }` is dispatched on
+// window (the outstanding screen applies it), then the outstanding screen is shown.
+import {
+  batchStats,
+  confirmationCurve,
+  getTiers,
+  groupCompletion,
+  setTiers,
+  toApiError,
+  type ApiError,
+} from "../api";
+import type { BatchStats } from "../bindings/BatchStats";
+import type { CurvePoint } from "../bindings/CurvePoint";
+import type { GroupCompletion } from "../bindings/GroupCompletion";
+import { barChart, completionText, legendSwatch, lineChart, SERIES_STYLES, type Bar, type LineSeries } from "../charts";
+import { byId, fill, h, numCell, tbodyOf } from "../dom";
+import { announce, clearErrors, showError } from "../feedback";
+import { overdueBadge } from "../flags";
+import { formatDate, formatNumber, formatPercent, parseDate, todayIso, writeDate } from "../format";
+import { data, onChange } from "../store";
+import { guarded, type Screen, type ScreenKey } from "./screen";
+
+/** The event the outstanding screen listens for (a tiny contract between the two screens). */
+export const SHOW_OUTSTANDING_EVENT = "giaonhan:show-outstanding";
+
+export interface ShowOutstandingDetail {
+  batches: string[];
+  subtree: string | null;
+  /** The dashboard's as-of day (ISO), so the list counts to the same day. */
+  as_of: string | null;
+}
+
+/** Days from one ISO date to another. */
+function daysBetween(from: string, to: string): number {
+  const a = Date.parse(`${from}T00:00:00Z`);
+  const b = Date.parse(`${to}T00:00:00Z`);
+  return Number.isFinite(a) && Number.isFinite(b) ? Math.round((b - a) / 86_400_000) : 0;
+}
+
+function batchName(b: { code: string; title: string }): string {
+  return b.title && b.title !== b.code ? `${b.code} — ${b.title}` : b.code;
+}
+
+function invalid(message: string, field: string): ApiError {
+  return { kind: "invalid", message, field };
+}
+
+export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
+  const section = byId("screen-dashboard", HTMLElement);
+  const asOf = byId("dash-as-of", HTMLInputElement);
+  const batchSelect = byId("dash-batch", HTMLSelectElement);
+  const statsTable = byId("dash-stats", HTMLTableElement);
+  const statsCaption = byId("dash-stats-caption", HTMLTableCaptionElement);
+  const bars = byId("dash-bars", HTMLDivElement);
+  const barsTable = byId("dash-bars-table", HTMLTableElement);
+  const curve = byId("dash-curve", HTMLDivElement);
+  const legend = byId("dash-curve-legend", HTMLUListElement);
+  const curveTable = byId("dash-curve-table", HTMLTableElement);
+  const tiersForm = byId("tiers-form", HTMLFormElement);
+  const tiersDays = byId("tiers-days", HTMLInputElement);
+
+  let stats: BatchStats[] = [];
+  let tierCount = 3;
+  let seq = 0;
+  let barSeq = 0;
+
+  writeDate(asOf, todayIso());
+
+  function day(): string | undefined {
+    const d = parseDate(asOf.value);
+    return d === undefined ? undefined : (d ?? todayIso());
+  }
+
+  // ---- per-batch figures -------------------------------------------------------
+
+  function renderStats(day: string): void {
+    const tiers = Array.from({ length: Math.max(tierCount, ...stats.map((s) => s.overdue.length)) }, (_, i) => i + 1);
+    const head = h(
+      "tr",
+      null,
+      h("th", { scope: "col" }, "Đợt"),
+      h("th", { scope: "col" }, "Ngày giao"),
+      h("th", { scope: "col" }, "Hạn xác nhận"),
+      h("th", { scope: "col", class: "num" }, "Số bản"),
+      h("th", { scope: "col", class: "num" }, "Đã xác nhận / phải xác nhận"),
+      h("th", { scope: "col", class: "num" }, "Hoàn thành"),
+      h("th", { scope: "col", class: "num" }, "Chưa xác nhận"),
+      h("th", { scope: "col", class: "num" }, "Nhận thiếu"),
+      h("th", { scope: "col", class: "num" }, "Từ chối"),
+      ...tiers.map((t) => h("th", { scope: "col", class: "num" }, `Quá hạn mức ${t}`)),
+    );
+    fill(statsTable.tHead ?? statsTable.createTHead(), [head]);
+    statsCaption.replaceChildren(
+      "Các đợt đang theo dõi ",
+      h("span", { class: "caption-count" }, `(chưa xong, hoặc giao trong 60 ngày) — tính đến ngày ${formatDate(day)}`),
+    );
+    const rows = stats.map((s) =>
+      h(
+        "tr",
+        { "data-batch": s.code },
+        h("th", { scope: "row" }, h("span", { class: "code" }, s.code), s.title && s.title !== s.code ? h("span", { class: "sub" }, s.title) : null),
+        h("td", { class: "date" }, formatDate(s.handed_on)),
+        h("td", { class: "date" }, formatDate(s.due_on)),
+        numCell(formatNumber(s.copies), "copies"),
+        h(
+          "td",
+          { class: "num confirmed", "data-confirmed": s.confirmed, "data-units": s.units },
+          `${formatNumber(s.confirmed)} / ${formatNumber(s.units)}`,
+          s.info_units ? h("span", { class: "sub" }, `+ ${formatNumber(s.info_units)} để biết`) : null,
+        ),
+        h(
+          "td",
+          { class: "num completion", "data-completion": s.completion },
+          h("span", { class: "meter", "aria-hidden": "true" }, h("span", { class: `meter-fill ${meterClass(s.completion)}` })),
+          formatPercent(s.completion),
+        ),
+        numCell(formatNumber(s.pending), "pending"),
+        numCell(formatNumber(s.partial), "partial"),
+        numCell(formatNumber(s.declined), "declined"),
+        ...tiers.map((t) => {
+          const n = s.overdue[t - 1] ?? 0;
+          return h("td", { class: "num overdue", "data-tier": t, "data-count": n }, n ? overdueBadge(n, t) : "0");
+        }),
+      ),
+    );
+    if (rows.length) fill(tbodyOf(statsTable), rows);
+    else
+      tbodyOf(statsTable).replaceChildren(
+        h("tr", { class: "empty" }, h("td", { colspan: 9 + tiers.length }, "Không có đợt nào đang theo dõi vào ngày này.")),
+      );
+  }
+
+  /** A coarse width class for the small meter (the CSP forbids inline widths). */
+  function meterClass(percent: number): string {
+    return `w-${Math.max(0, Math.min(10, Math.floor(percent / 10)))}`;
+  }
+
+  function renderBatchOptions(): void {
+    const keep = batchSelect.value;
+    const codes = new Set(stats.map((s) => s.code));
+    // The current batches first, then the older ones (newest first).
+    const list = [...stats.map((s) => ({ code: s.code, title: s.title })), ...data.batches.filter((b) => !codes.has(b.code))];
+    fill(
+      batchSelect,
+      list.length ? list.map((b) => h("option", { value: b.code }, batchName(b))) : [h("option", { value: "" }, "Chưa có đợt nào")],
+    );
+    batchSelect.value = list.some((b) => b.code === keep) ? keep : (list[0]?.code ?? "");
+  }
+
+  // ---- bar chart: completion per grassroots committee -------------------------
+
+  function openOutstanding(batch: string, group: GroupCompletion, asOfDay: string): void {
+    const detail: ShowOutstandingDetail = { batches: [batch], subtree: group.group_code, as_of: asOfDay };
+    window.dispatchEvent(new CustomEvent<ShowOutstandingDetail>(SHOW_OUTSTANDING_EVENT, { detail }));
+    navigate("outstanding");
+  }
+
+  function renderBars(batch: string, groups: GroupCompletion[], asOfDay: string): void {
+    const b = stats.find((s) => s.code === batch) ?? data.batches.find((x) => x.code === batch);
+    const name = b ? batchName(b) : batch;
+    if (!groups.length) {
+      bars.replaceChildren(h("p", { class: "muted" }, batch ? `Đợt ${name} chưa giao cho đơn vị nào phải xác nhận.` : "Chưa có đợt nào."));
+      tbodyOf(barsTable).replaceChildren();
+      return;
+    }
+    const list: Bar[] = groups.map((g) => ({
+      key: g.group_code,
+      label: g.group_name,
+      value: g.completion,
+      valueText: completionText(g.completion, g.confirmed, g.units),
+      ariaLabel:
+        `${g.group_name}: ${formatNumber(g.confirmed)} trên ${formatNumber(g.units)} đơn vị đã xác nhận, ${formatPercent(g.completion)}. ` +
+        "Enter để xem các đơn vị chưa xác nhận.",
+    }));
+    const done = groups.filter((g) => g.completion >= 100).length;
+    const svg = barChart({
+      title: `Tỷ lệ xác nhận đợt ${name} theo đảng bộ cơ sở, tính đến ngày ${formatDate(asOfDay)}`,
+      desc:
+        `${formatNumber(groups.length)} đảng bộ cơ sở, ${formatNumber(done)} đã xác nhận đủ. ` +
+        "Mỗi cột là một nút: Enter mở danh sách đơn vị chưa xác nhận của đảng bộ đó.",
+      bars: list,
+      onActivate: (bar) => {
+        const g = groups.find((x) => x.group_code === bar.key);
+        if (g) openOutstanding(batch, g, asOfDay);
+      },
+    });
+    svg.setAttribute("data-batch", batch);
+    svg.setAttribute("data-as-of", asOfDay);
+    svg.setAttribute("aria-describedby", `${svg.getAttribute("aria-describedby") ?? ""} dash-bars-hint`.trim());
+    // A redraw (new data) keeps the keyboard on the same committee's bar.
+    const active = document.activeElement;
+    const focusedKey = active instanceof SVGElement && bars.contains(active) ? active.getAttribute("data-key") : null;
+    bars.replaceChildren(svg);
+    if (focusedKey !== null) {
+      const same = [...svg.querySelectorAll<SVGGElement>("g.bar")].find((g) => g.getAttribute("data-key") === focusedKey);
+      if (same) {
+        for (const g of svg.querySelectorAll<SVGGElement>("g.bar")) g.setAttribute("tabindex", g === same ? "0" : "-1");
+        same.focus();
+      }
+    }
+    fill(
+      tbodyOf(barsTable),
+      groups.map((g) => {
+        const open = h("button", { type: "button", class: "secondary small", "aria-label": `Xem đơn vị chưa xác nhận của ${g.group_name}` }, "Xem danh sách");
+        open.addEventListener("click", () => openOutstanding(batch, g, asOfDay));
+        return h(
+          "tr",
+          { "data-group": g.group_code },
+          h("th", { scope: "row" }, g.group_name, " ", h("span", { class: "code muted" }, g.group_code)),
+          numCell(formatNumber(g.confirmed)),
+          numCell(formatNumber(g.units)),
+          numCell(formatPercent(g.completion)),
+          h("td", { class: "col-action" }, g.completion < 100 ? open : null),
+        );
+      }),
+    );
+  }
+
+  // ---- line chart: confirmations over time -------------------------------------
+
+  function renderCurve(curves: { stat: BatchStats; points: CurvePoint[] }[], asOfDay: string): void {
+    if (!curves.length) {
+      curve.replaceChildren(h("p", { class: "muted" }, "Không có đợt nào đang theo dõi vào ngày này."));
+      legend.replaceChildren();
+      tbodyOf(curveTable).replaceChildren();
+      return;
+    }
+    const series: LineSeries[] = curves.map(({ stat, points }) => {
+      const units = Math.max(1, stat.units);
+      const shown = points.filter((p) => p.day <= asOfDay);
+      const end = Math.max(0, daysBetween(stat.handed_on, asOfDay));
+      const lastCount = shown[shown.length - 1]?.confirmed ?? 0;
+      return {
+        key: stat.code,
+        label: batchName(stat),
+        points: shown.map((p) => ({ x: Math.max(0, daysBetween(stat.handed_on, p.day)), y: (p.confirmed * 100) / units })),
+        end,
+        ariaLabel:
+          `Đợt ${batchName(stat)}: ${formatNumber(lastCount)} trên ${formatNumber(stat.units)} đơn vị đã xác nhận ` +
+          `(${formatPercent((lastCount * 100) / units)}) sau ${formatNumber(end)} ngày; hạn xác nhận ngày thứ ${formatNumber(daysBetween(stat.handed_on, stat.due_on))}.`,
+      };
+    });
+    const svg = lineChart({
+      title: `Tỷ lệ đơn vị đã xác nhận theo số ngày kể từ ngày giao, tính đến ngày ${formatDate(asOfDay)}`,
+      desc: `${formatNumber(series.length)} đợt: ${series.map((s) => s.ariaLabel).join(" ")}`,
+      xLabel: "Số ngày kể từ ngày giao",
+      series,
+    });
+    curve.replaceChildren(svg);
+    fill(
+      legend,
+      series.map((s, i) => h("li", { "data-batch": s.key }, legendSwatch(i), s.label)),
+    );
+    const rows: HTMLTableRowElement[] = [];
+    for (const { stat, points } of curves) {
+      for (const p of points.filter((x) => x.day <= asOfDay)) {
+        rows.push(
+          h(
+            "tr",
+            { "data-batch": stat.code },
+            h("th", { scope: "row", class: "code" }, stat.code),
+            h("td", { class: "date" }, formatDate(p.day)),
+            numCell(formatNumber(Math.max(0, daysBetween(stat.handed_on, p.day)))),
+            numCell(`${formatNumber(p.confirmed)} / ${formatNumber(stat.units)}`),
+            numCell(formatPercent(stat.units ? (p.confirmed * 100) / stat.units : 0)),
+          ),
+        );
+      }
+    }
+    fill(tbodyOf(curveTable), rows);
+  }
+
+  // ---- loading -------------------------------------------------------------------
+
+  async function refresh(): Promise<void> {
+    const d = day();
+    if (d === undefined) {
+      showError(invalid("Ngày không hợp lệ; nhập dạng ngày/tháng/năm.", "as_of"), undefined, asOf);
+      return;
+    }
+    const mine = ++seq;
+    section.setAttribute("aria-busy", "true");
+    try {
+      const [tiers, figures] = await Promise.all([getTiers(), batchStats([], d)]);
+      if (mine !== seq) return;
+      tierCount = tiers.days.length;
+      if (document.activeElement !== tiersDays) tiersDays.value = tiers.days.join(", ");
+      stats = figures;
+      renderStats(d);
+      renderBatchOptions();
+      section.dataset.asOf = d;
+      await Promise.all([refreshBars(d), refreshCurve(d, mine)]);
+    } catch (e) {
+      if (mine === seq) showError(toApiError(e));
+    } finally {
+      if (mine === seq) section.removeAttribute("aria-busy");
+    }
+  }
+
+  async function refreshBars(d: string): Promise<void> {
+    const mine = ++barSeq;
+    const batch = batchSelect.value;
+    const groups = batch ? await groupCompletion(batch, d) : [];
+    if (mine === barSeq) renderBars(batch, groups, d);
+  }
+
+  async function refreshCurve(d: string, mine: number): Promise<void> {
+    // The newest current batches, as many as there are distinct line styles.
+    const shown = stats.slice(0, SERIES_STYLES);
+    const points = await Promise.all(shown.map((s) => confirmationCurve(s.code)));
+    if (mine === seq) renderCurve(shown.map((stat, i) => ({ stat, points: points[i] ?? [] })), d);
+  }
+
+  asOf.addEventListener("change", () => {
+    clearErrors();
+    void refresh();
+  });
+
+  batchSelect.addEventListener("change", () => {
+    const d = day();
+    if (d === undefined) return;
+    void refreshBars(d).catch((e) => showError(toApiError(e)));
+  });
+
+  // ---- tier settings ---------------------------------------------------------------
+
+  tiersForm.addEventListener(
+    "submit",
+    guarded(tiersForm, async () => {
+      clearErrors();
+      const parts = tiersDays.value
+        .split(/[,;\s]+/)
+        .map((p) => p.trim())
+        .filter(Boolean);
+      if (!parts.length || parts.some((p) => !/^\d+$/.test(p))) {
+        showError(invalid("Nhập các mốc là số ngày nguyên, cách nhau bằng dấu phẩy, ví dụ 1, 7, 14.", "days"), undefined, tiersDays);
+        return;
+      }
+      const days = parts.map(Number);
+      try {
+        await setTiers({ days });
+        // The figures first, so the message comes when they are redrawn.
+        await refresh();
+        window.dispatchEvent(new CustomEvent("giaonhan:tiers-changed"));
+        announce(`Đã lưu mức nhắc: ${days.map((n, i) => `mức ${i + 1} từ ${formatNumber(n)} ngày quá hạn`).join(", ")}.`);
+      } catch (e) {
+        showError(toApiError(e), (f) => (f === "days" ? tiersDays : null), null);
+      }
+    }),
+  );
+
+  onChange((changed) => {
+    // Confirmations and new batches reload "batches": redraw when in view.
+    if (!section.hidden && (changed.has("batches") || changed.has("units"))) void refresh();
+  });
+
+  return { key: "dashboard", firstField: asOf, onShow: refresh };
+}
