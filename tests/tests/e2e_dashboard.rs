@@ -1,0 +1,564 @@
+//! End-to-end test of the supervisor's side through the real window (plumbing in
+//! `giaonhan_tests::e2e`): on the sample data plus a partial and a declined
+//! receipt entered with the CLI, the tier thresholds are set on the dashboard
+//! (a bad list refused at the field first); the dashboard's figures per batch
+//! match `giaonhan stats` and `giaonhan outstanding --format json` for the same
+//! batch and day (today and yesterday), and so do the committee bars; clicking a
+//! bar, and Enter on another, opens the outstanding screen with the batch and
+//! committee in the `giaonhan:show-outstanding` event; a unit's history shows a
+//! confirmed and an open receipt; the tree's flags and the batch list agree with
+//! the outstanding list. Screenshots go to `target/e2e-artifacts/`.
+#![cfg(target_os = "linux")]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+use giaonhan_tests::cli::ok as cli;
+use giaonhan_tests::e2e::*;
+use serde_json::{json, Value};
+
+/// The sample data's first batch: handed 40 days ago, due 33 days ago.
+fn batch1() -> String {
+    format!("Đợt 1/{}", &day(-40)[..4])
+}
+
+/// The second: handed 5 days ago, due in 2 days.
+fn batch2() -> String {
+    format!("Đợt 2/{}", &day(-5)[..4])
+}
+
+/// Sample data, then (today) a partial receipt and a refusal in the first batch.
+fn prepare(db: &Path) {
+    cli(db, &["demo"]);
+    let b1 = batch1();
+    cli(
+        db,
+        &[
+            "confirm",
+            "--batch",
+            &b1,
+            "--unit",
+            "HK-PD",
+            "--by",
+            "Hồ Thị Thu",
+            "--qty",
+            "45-CT/TW:1",
+        ],
+    );
+    cli(
+        db,
+        &[
+            "confirm",
+            "--batch",
+            &b1,
+            "--unit",
+            "HP-HH",
+            "--by",
+            "Trần Văn Hải",
+            "--decline",
+            "Không đúng đối tượng",
+        ],
+    );
+}
+
+/// `giaonhan outstanding --format json` for one batch (or all) on a day.
+fn outstanding_rows(db: &Path, batch: Option<&str>, as_of: &str) -> Vec<Value> {
+    let mut args = vec!["outstanding", "--format", "json", "--as-of", as_of];
+    if let Some(b) = batch {
+        args.extend(["--batch", b]);
+    }
+    let out = cli(db, &args);
+    let v: Value = serde_json::from_str(&out).expect("outstanding prints JSON");
+    v.as_array().expect("a JSON array").clone()
+}
+
+/// `giaonhan stats` for one batch on a day.
+fn cli_stats(db: &Path, batch: &str, as_of: &str) -> Value {
+    let out = cli(db, &["stats", "--batch", batch, "--as-of", as_of, "--format", "json"]);
+    let v: Value = serde_json::from_str(&out).expect("stats prints JSON");
+    v.as_array()
+        .and_then(|a| a.first())
+        .cloned()
+        .expect("one batch's figures")
+}
+
+fn count_where(rows: &[Value], key: &str, value: &Value) -> u64 {
+    rows.iter().filter(|r| &r[key] == value).count() as u64
+}
+
+/// 45.4545 → "45,45%" (the dashboard's format).
+fn percent_vi(confirmed: u64, units: u64) -> String {
+    let p = if units == 0 {
+        0.0
+    } else {
+        confirmed as f64 * 100.0 / units as f64
+    };
+    format!("{p:.2}%").replace('.', ",")
+}
+
+/// The figures of a batch's row in the dashboard table, read from the page.
+async fn dashboard_row(c: &Client, batch: &str) -> Value {
+    js(
+        c,
+        "const tr = document.querySelector(`#dash-stats tbody tr[data-batch=\"${CSS.escape(arguments[0])}\"]`); \
+         if (!tr) return null; \
+         const num = (sel) => Number(tr.querySelector(sel).textContent.replace(/\\./g, '')); \
+         const conf = tr.querySelector('td.confirmed'); \
+         return { \
+           confirmed: Number(conf.dataset.confirmed), units: Number(conf.dataset.units), \
+           confirmedText: conf.firstChild.textContent.trim(), \
+           completion: tr.querySelector('td.completion').textContent.trim(), \
+           copies: num('td.copies'), pending: num('td.pending'), partial: num('td.partial'), declined: num('td.declined'), \
+           overdue: [...tr.querySelectorAll('td.overdue')].map((td) => Number(td.dataset.count)) \
+         };",
+        vec![json!(batch)],
+    )
+    .await
+}
+
+/// Waits until the dashboard shows figures for `as_of`, then checks one batch's
+/// row against the CLI's figures and outstanding list for the same day.
+async fn check_batch_figures(c: &Client, db: &Path, batch: &str, as_of: &str) {
+    until(&format!("the dashboard as of {as_of}"), || async {
+        let shown = js(
+            c,
+            "return document.querySelector('#screen-dashboard').dataset.asOf ?? null;",
+            vec![],
+        )
+        .await;
+        (shown == json!(as_of)).then_some(())
+    })
+    .await;
+    let row = until(&format!("the dashboard row of {batch}"), || async {
+        let v = dashboard_row(c, batch).await;
+        (!v.is_null()).then_some(v)
+    })
+    .await;
+    let stats = cli_stats(db, batch, as_of);
+    let rows = outstanding_rows(db, Some(batch), as_of);
+    let units = stats["units"].as_u64().expect("units");
+    let confirmed = stats["confirmed"].as_u64().expect("confirmed");
+    let what = format!("{batch} as of {as_of}");
+
+    assert_eq!(row["units"], json!(units), "units, {what}");
+    assert_eq!(row["confirmed"], json!(confirmed), "confirmed, {what}");
+    assert_eq!(row["copies"], stats["copies"], "copies, {what}");
+    assert_eq!(
+        row["confirmedText"],
+        json!(format!("{confirmed} / {units}")),
+        "confirmed / total, {what}"
+    );
+    assert_eq!(
+        row["completion"],
+        json!(percent_vi(confirmed, units)),
+        "completion, {what}"
+    );
+    // The list holds exactly the must-confirm units that have not confirmed.
+    assert_eq!(rows.len() as u64, units - confirmed, "outstanding rows, {what}");
+    for status in ["pending", "partial", "declined"] {
+        assert_eq!(
+            row[status],
+            json!(count_where(&rows, "status", &json!(status))),
+            "{status} matches the list, {what}"
+        );
+        assert_eq!(row[status], stats[status], "{status} matches stats, {what}");
+    }
+    let shown_overdue: Vec<u64> = row["overdue"]
+        .as_array()
+        .expect("overdue per tier")
+        .iter()
+        .map(|v| v.as_u64().expect("a count"))
+        .collect();
+    for (i, n) in shown_overdue.iter().enumerate() {
+        let tier = i as u64 + 1;
+        let listed = rows
+            .iter()
+            .filter(|r| r["tier"] == json!(tier) && r["days_overdue"].as_u64().unwrap_or(0) > 0)
+            .count() as u64;
+        assert_eq!(*n, listed, "overdue at tier {tier} matches the list, {what}");
+    }
+    assert_eq!(
+        json!(shown_overdue),
+        stats["overdue"],
+        "overdue per tier matches stats, {what}"
+    );
+}
+
+/// The committee bars of the chosen batch against the outstanding list.
+async fn check_bars(c: &Client, db: &Path, batch: &str, as_of: &str) {
+    let sel = format!("#dash-bars svg[data-batch=\"{batch}\"][data-as-of=\"{as_of}\"] g.bar");
+    wait_visible(c, &sel).await;
+    let groups = js(
+        c,
+        "return [...document.querySelectorAll('#dash-bars-table tbody tr[data-group]')].map((tr) => { \
+           const td = tr.querySelectorAll('td'); \
+           return [tr.dataset.group, Number(td[0].textContent.replace(/\\./g, '')), Number(td[1].textContent.replace(/\\./g, '')), td[2].textContent.trim()]; });",
+        vec![],
+    )
+    .await;
+    let groups = groups.as_array().expect("the bar table's rows").clone();
+    assert!(!groups.is_empty(), "bars for {batch}");
+    let rows = outstanding_rows(db, Some(batch), as_of);
+    let mut open: BTreeMap<String, u64> = BTreeMap::new();
+    for r in &rows {
+        *open
+            .entry(r["group_code"].as_str().expect("group_code").to_owned())
+            .or_default() += 1;
+    }
+    let mut total_units = 0;
+    for g in &groups {
+        let code = g[0].as_str().expect("group code");
+        let (confirmed, units) = (g[1].as_u64().expect("confirmed"), g[2].as_u64().expect("units"));
+        total_units += units;
+        assert_eq!(
+            units - confirmed,
+            open.get(code).copied().unwrap_or(0),
+            "committee {code}: must-confirm units not confirmed = rows of the list"
+        );
+        assert_eq!(g[3], json!(percent_vi(confirmed, units)), "committee {code}: rate");
+    }
+    let stats = cli_stats(db, batch, as_of);
+    assert_eq!(
+        json!(total_units),
+        stats["units"],
+        "the bars cover every unit of {batch}"
+    );
+    let bars = count(c, &sel).await;
+    assert_eq!(bars, groups.len(), "one bar per committee");
+}
+
+/// Scrolls an element to the middle of the window (the form sits at the page's end).
+async fn scroll_to(c: &Client, css: &str) {
+    js(
+        c,
+        "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });",
+        vec![json!(css)],
+    )
+    .await;
+}
+
+/// A real mouse click in the middle of an element, through WebDriver actions
+/// (WebKitWebDriver's element click refuses SVG shapes).
+async fn mouse_click(c: &Client, css: &str) {
+    scroll_to(c, css).await;
+    let at = js(
+        c,
+        "const r = document.querySelector(arguments[0]).getBoundingClientRect(); \
+         return [r.x + r.width / 2, r.y + r.height / 2];",
+        vec![json!(css)],
+    )
+    .await;
+    let (x, y) = (at[0].as_f64().expect("x"), at[1].as_f64().expect("y"));
+    let mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo { duration: None, x, y })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    c.perform_actions(mouse)
+        .await
+        .unwrap_or_else(|e| panic!("mouse click on {css}: {e}"));
+}
+
+/// Presses a key on whatever has focus, through WebDriver actions (element
+/// send-keys wants a text field; a bar is an SVG group).
+async fn press_key(c: &Client, key: Key) {
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key.into() })
+        .then(KeyAction::Up { value: key.into() });
+    c.perform_actions(keys)
+        .await
+        .unwrap_or_else(|e| panic!("press {key:?}: {e}"));
+}
+
+/// Waits until the dashboard has finished redrawing (aria-busy is gone).
+async fn dashboard_idle(c: &Client) {
+    until("the dashboard to finish loading", || async {
+        let busy = js(
+            c,
+            "return document.querySelector('#screen-dashboard').getAttribute('aria-busy');",
+            vec![],
+        )
+        .await;
+        busy.is_null().then_some(())
+    })
+    .await;
+}
+
+/// Records every `giaonhan:show-outstanding` event in `window.__shown`.
+async fn listen_for_show_outstanding(c: &Client) {
+    js(
+        c,
+        "window.__shown = []; \
+         window.addEventListener('giaonhan:show-outstanding', (e) => window.__shown.push(e.detail));",
+        vec![],
+    )
+    .await;
+}
+
+async fn last_shown(c: &Client) -> Value {
+    until("a giaonhan:show-outstanding event", || async {
+        let v = js(c, "return (window.__shown ?? []).at(-1) ?? null;", vec![]).await;
+        (!v.is_null()).then_some(v)
+    })
+    .await
+}
+
+async fn outstanding_shown(c: &Client) {
+    wait_visible(c, "#screen-outstanding").await;
+    assert!(
+        !visible(c, "#screen-dashboard").await,
+        "the dashboard is hidden once the list is shown"
+    );
+    let current = js(
+        c,
+        "return document.querySelector('#nav-outstanding').getAttribute('aria-current');",
+        vec![],
+    )
+    .await;
+    assert_eq!(current, json!("page"), "the outstanding screen is the current one");
+}
+
+fn tree_item(code: &str) -> String {
+    format!("#unit-tree [role=\"treeitem\"][data-code=\"{code}\"]")
+}
+
+/// `[open, overdue, tier]` of the flag on a tree row (null when it has none).
+async fn tree_flag(c: &Client, code: &str) -> Value {
+    js(
+        c,
+        "const f = document.querySelector(`${arguments[0]} > .flag`); \
+         return f ? [Number(f.dataset.open), Number(f.dataset.overdue), Number(f.dataset.tier), f.classList.contains('flag-subtree')] : null;",
+        vec![json!(tree_item(code))],
+    )
+    .await
+}
+
+#[test]
+fn dashboard_matches_the_list_and_opens_it_from_a_bar() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let (b1, b2) = (batch1(), batch2());
+    let (today, yesterday) = (day(0), day(-1));
+    let (_db, _work) = runtime().block_on(async {
+        let s = start_with(|db, _| prepare(db)).await;
+        let c = &s.client;
+        let db = s.db.clone();
+        wait_visible(c, "#screen-outstanding").await;
+
+        // Alt+7 opens the dashboard.
+        c.active_element()
+            .await
+            .expect("the focused element")
+            .send_keys(&format!("{}7{}", Key::Alt, Key::Null))
+            .await
+            .expect("press Alt+7");
+        wait_visible(c, "#screen-dashboard").await;
+
+        // Tiers: a descending list is refused at the field; 1, 7, 40 is saved.
+        until("the tier thresholds to be shown", || async {
+            let v = js(c, "return document.querySelector('#tiers-days').value;", vec![]).await;
+            (v == json!("1, 7, 14")).then_some(())
+        })
+        .await;
+        type_into(c, "#tiers-days", "7, 1").await;
+        scroll_to(c, "#tiers-submit").await;
+        click(c, "#tiers-submit").await;
+        let err = until("the tier error", || async { shown_error(c).await }).await;
+        assert!(err.contains("tăng dần"), "the Rust message is shown: {err}");
+        let invalid = js(
+            c,
+            "return document.querySelector('#tiers-days').getAttribute('aria-invalid');",
+            vec![],
+        )
+        .await;
+        assert_eq!(invalid, json!("true"), "the error is shown at the field");
+        assert!(visible(c, "#tiers-form .field-error").await, "an inline message");
+        type_into(c, "#tiers-days", "1, 7, 40").await;
+        scroll_to(c, "#tiers-submit").await;
+        let saved = submit_until_status(c, "#tiers-submit").await;
+        assert!(saved.contains("mức 3 từ 40 ngày"), "{saved}");
+        assert!(cli(&db, &["tiers"]).contains("40"), "the tiers reached the database");
+
+        // Today: both batches, figures equal to the CLI's and the list's.
+        wait_visible(c, "#dash-stats tbody tr[data-batch]").await;
+        check_batch_figures(c, &db, &b1, &today).await;
+        check_batch_figures(c, &db, &b2, &today).await;
+        let tier2 = js(
+            c,
+            "return document.querySelector(`#dash-stats tr[data-batch=\"${CSS.escape(arguments[0])}\"] td.overdue[data-tier=\"2\"]`)?.dataset.count ?? null;",
+            vec![json!(b1)],
+        )
+        .await;
+        // 11 branches must confirm, 4 did: the other 7 are 33 days overdue, tier 2 of 1, 7, 40.
+        assert_eq!(tier2, json!("7"), "the first batch's open units are all at tier 2");
+        screenshot(c, "dashboard").await;
+
+        // Bars of the first batch against the list.
+        select(c, "#dash-batch", &b1).await;
+        check_bars(c, &db, &b1, &today).await;
+        check_bars_text(c).await;
+
+        // Yesterday: today's partial and refusal had not happened yet.
+        set_date(c, "#dash-as-of", &yesterday).await;
+        check_batch_figures(c, &db, &b1, &yesterday).await;
+        check_batch_figures(c, &db, &b2, &yesterday).await;
+        let y = dashboard_row(c, &b1).await;
+        assert_eq!(y["partial"], json!(0), "no partial receipt yet yesterday");
+        assert_eq!(y["declined"], json!(0), "no refusal yet yesterday");
+        check_bars(c, &db, &b1, &yesterday).await;
+        set_date(c, "#dash-as-of", &today).await;
+        check_batch_figures(c, &db, &b1, &today).await;
+
+        // A click on the bar of Hương Khê opens the list for that batch and committee.
+        listen_for_show_outstanding(c).await;
+        let bar = format!("#dash-bars svg[data-batch=\"{b1}\"] g.bar[data-key=\"HK\"] rect.bar-track");
+        mouse_click(c, &bar).await;
+        outstanding_shown(c).await;
+        let shown = last_shown(c).await;
+        assert_eq!(shown["batches"], json!([b1]), "the event names the batch");
+        assert_eq!(shown["subtree"], json!("HK"), "the event names the committee");
+        screenshot(c, "dashboard-bar-to-outstanding").await;
+
+        // Back on the dashboard, from the keyboard: the first bar takes the focus
+        // (one tab stop for the chart), ↓ moves to the next committee, Enter
+        // opens its list.
+        open_screen(c, "dashboard").await;
+        dashboard_idle(c).await;
+        let first = format!("#dash-bars svg[data-batch=\"{b1}\"] g.bar");
+        wait_visible(c, &first).await;
+        // Bars come in tree order (Vietnamese order of names: phường before xã).
+        let keys = js(
+            c,
+            "return [...document.querySelectorAll(arguments[0])].map((g) => g.dataset.key);",
+            vec![json!(first)],
+        )
+        .await;
+        assert_eq!(keys, json!(["TS", "HK", "HP"]), "one bar per committee, in tree order");
+        let second = "HK";
+        js(c, "window.__shown = [];", vec![]).await;
+        js(
+            c,
+            "document.querySelector(arguments[0] + '[tabindex=\"0\"]').focus();",
+            vec![json!(first)],
+        )
+        .await;
+        press_key(c, Key::Down).await;
+        // The key goes through the window's event queue: wait for its effect.
+        until(&format!("↓ to move to the next committee's bar ({second})"), || async {
+            let focused = js(c, "return document.activeElement?.dataset?.key ?? null;", vec![]).await;
+            (focused == json!(second)).then_some(())
+        })
+        .await;
+        screenshot(c, "dashboard-bar-focus").await;
+        press_key(c, Key::Enter).await;
+        outstanding_shown(c).await;
+        let shown = last_shown(c).await;
+        assert_eq!(shown["batches"], json!([b1]), "Enter: the batch");
+        assert_eq!(shown["subtree"], json!(second), "Enter: the committee");
+
+        // The line chart: one line per current batch, with a table alternative.
+        open_screen(c, "dashboard").await;
+        wait_visible(c, "#dash-curve svg g.series").await;
+        assert_eq!(count(c, "#dash-curve svg g.series").await, 2, "two current batches");
+        let legend = text(c, "#dash-curve-legend").await;
+        assert!(legend.contains(&b1) && legend.contains(&b2), "legend: {legend}");
+
+        // A unit's history: HK-TH confirmed the first batch, the second is open.
+        open_screen(c, "units").await;
+        type_into(c, "#unit-search", "trung hoa").await;
+        wait_visible(c, "#unit-search-results li[data-code=\"HK-TH\"]").await;
+        c.find(Locator::Css("#unit-search"))
+            .await
+            .expect("find the search field")
+            .send_keys(&Key::Enter)
+            .await
+            .expect("press Enter");
+        let done = format!("#unit-receipts tbody tr[data-batch=\"{b1}\"][data-status=\"confirmed\"]");
+        let open = format!("#unit-receipts tbody tr[data-batch=\"{b2}\"][data-open=\"true\"]");
+        wait_visible(c, &done).await;
+        wait_visible(c, &open).await;
+        let done_text = text(c, &done).await;
+        assert!(done_text.contains("Nguyễn Văn Hòa"), "who signed: {done_text}");
+        let signed = day(-35);
+        let signed_vi = format!("{}/{}/{}", &signed[8..10], &signed[5..7], &signed[..4]);
+        assert!(done_text.contains(&signed_vi), "when: {done_text}");
+        let open_text = text(c, &open).await;
+        assert!(open_text.contains("Chưa xác nhận"), "open: {open_text}");
+        assert!(open_text.contains("chưa đến hạn"), "not yet due: {open_text}");
+        screenshot(c, "unit-history").await;
+
+        // HK-PD: partial in the first batch (open, overdue, tier 2), flagged.
+        type_into(c, "#unit-search", "phuc dong").await;
+        wait_visible(c, "#unit-search-results li[data-code=\"HK-PD\"]").await;
+        c.find(Locator::Css("#unit-search"))
+            .await
+            .expect("find the search field")
+            .send_keys(&Key::Enter)
+            .await
+            .expect("press Enter");
+        let partial = format!(
+            "#unit-receipts tbody tr[data-batch=\"{b1}\"][data-status=\"partial\"][data-open=\"true\"] .flag[data-tier=\"2\"]"
+        );
+        wait_visible(c, &partial).await;
+        let flag_text = text(c, &partial).await;
+        assert!(flag_text.contains("quá hạn 33 ngày"), "{flag_text}");
+
+        // Flags in the tree equal the list: a branch's own, a committee's sum.
+        let rows = outstanding_rows(&db, None, &today);
+        let per_unit = |code: &str| rows.iter().filter(|r| r["unit_code"] == json!(code)).count() as u64;
+        let per_group = |code: &str| rows.iter().filter(|r| r["group_code"] == json!(code)).count() as u64;
+        wait_visible(c, &format!("{} > .flag", tree_item("HK-PD"))).await;
+        let f = tree_flag(c, "HK-PD").await;
+        assert_eq!(f[0], json!(per_unit("HK-PD")), "HK-PD open = its rows");
+        assert_eq!(f[1], json!(1), "HK-PD: one overdue");
+        assert_eq!(f[2], json!(2), "HK-PD: tier 2");
+        let f = tree_flag(c, "HK").await;
+        assert_eq!(f[0], json!(per_group("HK")), "HK sums its subtree");
+        assert_eq!(f[3], json!(true), "HK's flag is a subtree sum");
+        let f = tree_flag(c, "HT").await;
+        assert_eq!(f[0], json!(rows.len() as u64), "the root sums everything");
+        let f = tree_flag(c, "HK-TH").await;
+        assert_eq!(f, json!([1, 0, 0, false]), "HK-TH: the second batch, not yet due");
+        screenshot(c, "unit-tree-flags").await;
+
+        // The batch list on the batch screen: confirmed / total and overdue.
+        open_screen(c, "batch").await;
+        let row = format!("#batch-list tbody tr[data-batch=\"{b1}\"]");
+        wait_visible(c, &row).await;
+        let stats = cli_stats(&db, &b1, &today);
+        let cell = js(
+            c,
+            "const tr = document.querySelector(arguments[0]); \
+             return [Number(tr.querySelector('td.confirmed').dataset.confirmed), Number(tr.querySelector('td.confirmed').dataset.units), \
+                     Number(tr.querySelector('td.overdue-cell').dataset.overdue), Number(tr.querySelector('td.overdue-cell').dataset.tier)];",
+            vec![json!(row)],
+        )
+        .await;
+        let units = stats["units"].as_u64().expect("units");
+        let confirmed = stats["confirmed"].as_u64().expect("confirmed");
+        assert_eq!(cell, json!([confirmed, units, units - confirmed, 2]), "batch list of {b1}");
+        screenshot(c, "batch-list").await;
+
+        s.finish().await
+    });
+}
+
+/// Every bar's visible value reads "NN,NN% · confirmed/units".
+async fn check_bars_text(c: &Client) {
+    let texts = js(
+        c,
+        "return [...document.querySelectorAll('#dash-bars g.bar .bar-value')].map((t) => t.textContent);",
+        vec![],
+    )
+    .await;
+    for t in texts.as_array().expect("bar values") {
+        let t = t.as_str().expect("text");
+        let ok = t.split(" · ").count() == 2 && t.contains("%") && t.contains(',') && t.contains('/');
+        assert!(ok, "bar value {t:?} is Vietnamese-formatted");
+    }
+}
