@@ -487,9 +487,12 @@ fn dashboard_matches_the_list_and_opens_it_from_a_bar() {
         let signed = day(-35);
         let signed_vi = format!("{}/{}/{}", &signed[8..10], &signed[5..7], &signed[..4]);
         assert!(done_text.contains(&signed_vi), "when: {done_text}");
+        // The sample data was loaded with the command line: that is how it was recorded.
+        assert!(done_text.contains("Ghi bằng dòng lệnh"), "how: {done_text}");
         let open_text = text(c, &open).await;
         assert!(open_text.contains("Chưa xác nhận"), "open: {open_text}");
         assert!(open_text.contains("chưa đến hạn"), "not yet due: {open_text}");
+        scroll_to(c, "#unit-receipts").await;
         screenshot(c, "unit-history").await;
 
         // HK-PD: partial in the first batch (open, overdue, tier 2), flagged.
@@ -542,6 +545,7 @@ fn dashboard_matches_the_list_and_opens_it_from_a_bar() {
         let units = stats["units"].as_u64().expect("units");
         let confirmed = stats["confirmed"].as_u64().expect("confirmed");
         assert_eq!(cell, json!([confirmed, units, units - confirmed, 2]), "batch list of {b1}");
+        scroll_to(c, &row).await;
         screenshot(c, "batch-list").await;
 
         s.finish().await

@@ -13,6 +13,9 @@ export const CONFIRM_METHOD_SHORT: Record<string, string> = {
   in_person: "Trực tiếp tại văn phòng",
   slip: "Phiếu ký gửi lại",
   remote: "Đơn vị báo từ xa",
+  // No method given: recorded in the app's window, or from the command line.
+  app: "Ghi trên máy",
+  cli: "Ghi bằng dòng lệnh",
 };
 
 /** Counts behind one badge: a unit's own, or summed over a subtree. */
