@@ -98,9 +98,14 @@ const DATE_INPUT_SUPPORTED = (() => {
   return probe.type === "date";
 })();
 
-/** Puts an ISO date into a date field (as dd/mm/yyyy where the engine has no date input). */
+/**
+ * Puts an ISO date into a date field. The app's date fields are text boxes
+ * showing dd/mm/yyyy whatever the system's locale (a native date picker follows
+ * the locale, mm/dd/yyyy under an English one); a native date input, where one
+ * is used, gets the ISO value.
+ */
 export function writeDate(input: HTMLInputElement, iso: string | null): void {
-  input.value = iso === null ? "" : DATE_INPUT_SUPPORTED ? iso : formatDate(iso);
+  input.value = iso === null ? "" : input.type === "date" && DATE_INPUT_SUPPORTED ? iso : formatDate(iso);
 }
 
 /** Parses a non-negative whole number as typed ("" → null, invalid → undefined). */
