@@ -396,6 +396,7 @@ fn dashboard_matches_the_list_and_opens_it_from_a_bar() {
         .await;
         // 11 branches must confirm, 4 did: the other 7 are 33 days overdue, tier 2 of 1, 7, 40.
         assert_eq!(tier2, json!("7"), "the first batch's open units are all at tier 2");
+        scroll_to(c, "#dashboard-heading").await;
         screenshot(c, "dashboard").await;
 
         // Bars of the first batch against the list.

@@ -95,6 +95,17 @@ export function overdueBadge(overdue: number, tier: number): HTMLSpanElement {
   );
 }
 
+/** A compact overdue badge for a column already headed by its tier: the count, coloured by tier. */
+export function tierCountBadge(overdue: number, tier: number): HTMLSpanElement {
+  const words = `${formatNumber(overdue)} đơn vị quá hạn, mức nhắc ${tier}`;
+  return h(
+    "span",
+    { class: `flag ${tierClass(tier)}`, title: words, "data-overdue": overdue, "data-tier": tier },
+    h("span", { "aria-hidden": "true" }, formatNumber(overdue)),
+    h("span", { class: "visually-hidden" }, words),
+  );
+}
+
 /** The flag of one open receipt: "quá hạn 9 ngày · mức 2", or "chưa đến hạn". */
 export function receiptBadge(daysOverdue: number, tier: number): HTMLSpanElement {
   if (daysOverdue <= 0) {

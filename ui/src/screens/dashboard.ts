@@ -25,7 +25,7 @@ import type { GroupCompletion } from "../bindings/GroupCompletion";
 import { barChart, completionText, legendSwatch, lineChart, SERIES_STYLES, type Bar, type LineSeries } from "../charts";
 import { byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, showError } from "../feedback";
-import { overdueBadge } from "../flags";
+import { tierCountBadge } from "../flags";
 import { formatDate, formatNumber, formatPercent, parseDate, todayIso, writeDate } from "../format";
 import { data, onChange } from "../store";
 import { guarded, type Screen, type ScreenKey } from "./screen";
@@ -85,21 +85,25 @@ export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
 
   function renderStats(day: string): void {
     const tiers = Array.from({ length: Math.max(tierCount, ...stats.map((s) => s.overdue.length)) }, (_, i) => i + 1);
+    // Two header rows: the overdue columns grouped under "Quá hạn", one per tier.
+    const col = (text: string, num = false): HTMLTableCellElement =>
+      h("th", { scope: "col", rowspan: 2, class: num ? "num" : null }, text);
     const head = h(
       "tr",
       null,
-      h("th", { scope: "col" }, "Đợt"),
-      h("th", { scope: "col" }, "Ngày giao"),
-      h("th", { scope: "col" }, "Hạn xác nhận"),
-      h("th", { scope: "col", class: "num" }, "Số bản"),
-      h("th", { scope: "col", class: "num" }, "Đã xác nhận / phải xác nhận"),
-      h("th", { scope: "col", class: "num" }, "Hoàn thành"),
-      h("th", { scope: "col", class: "num" }, "Chưa xác nhận"),
-      h("th", { scope: "col", class: "num" }, "Nhận thiếu"),
-      h("th", { scope: "col", class: "num" }, "Từ chối"),
-      ...tiers.map((t) => h("th", { scope: "col", class: "num" }, `Quá hạn mức ${t}`)),
+      col("Đợt"),
+      col("Ngày giao"),
+      col("Hạn xác nhận"),
+      col("Số bản", true),
+      col("Đã xác nhận / tổng", true),
+      col("Hoàn thành", true),
+      col("Chưa xác nhận", true),
+      col("Nhận thiếu", true),
+      col("Từ chối", true),
+      h("th", { scope: "colgroup", colspan: tiers.length, class: "num group-head" }, "Quá hạn"),
     );
-    fill(statsTable.tHead ?? statsTable.createTHead(), [head]);
+    const tierHead = h("tr", null, ...tiers.map((t) => h("th", { scope: "col", class: "num" }, `Mức ${t}`)));
+    fill(statsTable.tHead ?? statsTable.createTHead(), [head, tierHead]);
     statsCaption.replaceChildren(
       "Các đợt đang theo dõi ",
       h("span", { class: "caption-count" }, `(chưa xong, hoặc giao trong 60 ngày) — tính đến ngày ${formatDate(day)}`),
@@ -129,7 +133,7 @@ export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
         numCell(formatNumber(s.declined), "declined"),
         ...tiers.map((t) => {
           const n = s.overdue[t - 1] ?? 0;
-          return h("td", { class: "num overdue", "data-tier": t, "data-count": n }, n ? overdueBadge(n, t) : "0");
+          return h("td", { class: "num overdue", "data-tier": t, "data-count": n }, n ? tierCountBadge(n, t) : "0");
         }),
       ),
     );
