@@ -41,6 +41,8 @@ function tierBadge(tier: number): HTMLElement | null {
 export interface OutstandingFilter {
   batches?: string[];
   subtree?: string | null;
+  /** The day the figures were counted to (the dashboard's as-of day). */
+  as_of?: string | null;
 }
 
 export function outstandingScreen(): Screen {
@@ -213,6 +215,7 @@ export function outstandingScreen(): Screen {
   function applyFilter(f: OutstandingFilter): void {
     if (f.batches) for (const o of batchSelect.options) o.selected = f.batches.includes(o.value);
     if (f.subtree !== undefined) subtree.value = f.subtree ?? "";
+    if (f.as_of !== undefined) writeDate(asOf, f.as_of ?? todayIso());
     void load();
   }
 
