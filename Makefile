@@ -1,6 +1,7 @@
 # The two commands of Sổ Giao Nhận (see README.md):
 #   make run   – install what is missing, build the UI, start the app
 #   make test  – install what is missing, then run every check CI runs
+#   make fuzz  – the import and receipt-code parsers under a fuzzer, 60 s each
 # Both start with scripts/setup.sh, which skips whatever is already installed.
 
 SHELL := /bin/bash
@@ -8,7 +9,7 @@ SHELL := /bin/bash
 export CARGO_TERM_COLOR ?= always
 export RUST_BACKTRACE ?= 1
 
-.PHONY: run test
+.PHONY: run test fuzz
 
 run:
 	scripts/setup.sh
@@ -32,3 +33,9 @@ test:
 	if [ -n "$$changed" ]; then \
 	  echo "Generated TypeScript bindings are not checked in:"; echo "$$changed"; exit 1; \
 	fi
+
+# The CSV, XLSX and receipt-code parsers under cargo-fuzz for FUZZ_SECONDS
+# (60) each, on the corpus in fuzz/corpus/; installs cargo-fuzz when missing.
+# Not part of test: `make test` replays the committed corpus instead.
+fuzz:
+	scripts/fuzz.sh

@@ -1,0 +1,4 @@
+//! Fuzz target: any bytes as a CSV file handed to the import.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| giaonhan_fuzz::import_file("fuzz.csv", data));
