@@ -15,6 +15,7 @@ pub mod outstanding;
 pub mod print;
 pub mod receipt_code;
 pub mod reports;
+pub mod scale;
 pub mod store;
 pub mod tabular;
 pub mod text;

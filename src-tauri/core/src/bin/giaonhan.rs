@@ -159,8 +159,15 @@ enum Command {
     /// Local accounts: add, list.
     #[command(subcommand)]
     Account(AccountCmd),
-    /// Loads the sample data into an empty database.
-    Demo,
+    /// Loads the sample data into an empty database; with `--scale`, ten
+    /// years of a district's or a province's data instead (for benchmarks).
+    Demo {
+        #[arg(long, value_enum)]
+        scale: Option<ScaleArg>,
+        /// Seed of the generator: the same seed gives the same register.
+        #[arg(long, default_value_t = 1, requires = "scale")]
+        seed: u64,
+    },
     /// Checks the audit log's hash chain.
     Verify,
     /// Backs up the database now (--out FILE), lists the automatic backups
@@ -972,10 +979,14 @@ fn run(cli: Cli) -> Result<(), Error> {
             println!("{}", account.username);
         }
         Command::Account(AccountCmd::List { format }) => print(format, &store.list_accounts()?)?,
-        Command::Demo => {
+        Command::Demo { scale: None, .. } => {
             store.load_demo(&actor)?;
             println!("Đã nạp dữ liệu mẫu vào {}", store.path().display());
         }
+        Command::Demo {
+            scale: Some(scale),
+            seed,
+        } => generate_scale(&mut store, &actor, scale, seed)?,
         Command::Verify => {
             let rows = store.verify()?;
             println!("Nhật ký nguyên vẹn: {rows} dòng");
@@ -996,5 +1007,42 @@ fn run(cli: Cli) -> Result<(), Error> {
         // Handled above, before the store is opened.
         Command::Backups { .. } | Command::Restore { .. } => {}
     }
+    Ok(())
+}
+
+/// Size of the generated register.
+#[derive(Clone, Copy, ValueEnum)]
+enum ScaleArg {
+    /// About a tenth of a province.
+    District,
+    /// ≈ 10,000 units, 3,000 documents, 12 million receipt lines.
+    Province,
+}
+
+/// `demo --scale`: generates the register, with progress on stderr.
+fn generate_scale(store: &mut Store, actor: &Actor, scale: ScaleArg, seed: u64) -> Result<(), Error> {
+    let size = match scale {
+        ScaleArg::District => giaonhan::scale::Size::district(),
+        ScaleArg::Province => giaonhan::scale::Size::province(),
+    };
+    let started = std::time::Instant::now();
+    let summary = store.generate_scale(actor, &size, seed, &mut |p| {
+        if p.stage == "batches" && p.done % 300 != 0 && p.done != p.total {
+            return;
+        }
+        let stage = match p.stage {
+            "units" => "đơn vị",
+            "documents" => "văn bản",
+            _ => "đợt cấp phát",
+        };
+        eprintln!(
+            "[{:>5.0} s] {stage}: {}/{}, {} dòng giao nhận",
+            started.elapsed().as_secs_f64(),
+            giaonhan::text::thousands(p.done as i64),
+            giaonhan::text::thousands(p.total as i64),
+            giaonhan::text::thousands(p.lines as i64)
+        );
+    })?;
+    println!("{}", serde_json::to_string(&summary)?);
     Ok(())
 }
