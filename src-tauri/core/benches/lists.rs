@@ -62,7 +62,9 @@ fn main() -> Result<(), giaonhan::Error> {
         pdf_times.push(t.elapsed());
         size = pdf.len();
         let t = Instant::now();
-        pages = outstanding_list(&letterhead, as_of, subtitle.clone(), &rows)?.pages()?.len();
+        pages = outstanding_list(&letterhead, as_of, subtitle.clone(), &rows)?
+            .pages()?
+            .len();
         svg_times.push(t.elapsed());
     }
     println!(
