@@ -7,7 +7,7 @@
 #   scripts/fuzz.sh                    # every target, FUZZ_SECONDS (60) each
 #   FUZZ_SECONDS=10 scripts/fuzz.sh csv
 #   scripts/fuzz.sh --install          # only install what is missing
-#   scripts/fuzz.sh --cmin             # minimise the committed corpus
+#   scripts/fuzz.sh --cmin [TARGET…]   # fold new finds into the corpus, minimised
 #
 # New inputs the fuzzer finds go to fuzz/target/corpus/ (not committed), so the
 # committed corpus stays small; crashes are written to fuzz/artifacts/<target>/.
@@ -36,7 +36,15 @@ case "${1:-}" in
     exit 0
     ;;
   --cmin)
-    for t in "${TARGETS[@]}"; do
+    # Folds what earlier runs found into the committed corpus, then keeps the
+    # smallest set of inputs with the same coverage.
+    shift
+    targets=("$@")
+    [ ${#targets[@]} -eq 0 ] && targets=("${TARGETS[@]}")
+    for t in "${targets[@]}"; do
+      if [ -d "$CARGO_TARGET_DIR/corpus/$t" ]; then
+        cp -n "$CARGO_TARGET_DIR/corpus/$t"/* "corpus/$t"/ 2>/dev/null || true
+      fi
       cargo +nightly fuzz cmin "$t" "corpus/$t"
     done
     exit 0
