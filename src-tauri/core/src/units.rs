@@ -485,6 +485,16 @@ impl Dao<'_> {
 
     /// Closes `unit` on `day`, handing its children and open receipts to `successor`.
     fn close_into(&self, unit: &UnitRow, day: NaiveDate, successor: Option<&UnitRow>) -> Result<()> {
+        if day <= unit.opened {
+            return Err(Error::invalid(
+                "on",
+                format!(
+                    "Đơn vị «{}» thành lập ngày {}; ngày giải thể hoặc sáp nhập phải sau ngày đó",
+                    unit.unit.code,
+                    unit.opened.format("%d/%m/%Y")
+                ),
+            ));
+        }
         if let Some(s) = successor {
             for child in self.children_from(unit.id, day)? {
                 if child.id != s.id {
@@ -682,13 +692,21 @@ impl Store {
         let key = text::search_key(query);
         let day = today();
         self.read(|dao| {
+            // The hits are chosen and ordered on the cheap columns first;
+            // only they get the full row (kind, parent, secretaries), since
+            // a short query matches thousands of units.
             let sql = format!(
-                "{UNIT_AS_OF}
-                 WHERE (?2 OR (u.opened_on <= ?1 AND ?1 < u.closed_on)) AND v.search_key LIKE ?3 ESCAPE '\\'
-                 ORDER BY CASE WHEN v.search_key LIKE ?4 ESCAPE '\\' THEN 0
-                               WHEN v.search_key LIKE ?5 ESCAPE '\\' THEN 1 ELSE 2 END,
-                          v.sort_key, u.code
-                 LIMIT ?6"
+                "WITH hit(id, rank) AS (
+                     SELECT u.id, CASE WHEN v.search_key LIKE ?4 ESCAPE '\\' THEN 0
+                                       WHEN v.search_key LIKE ?5 ESCAPE '\\' THEN 1 ELSE 2 END
+                     FROM unit u JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= ?1 AND ?1 < v.valid_to
+                     WHERE (?2 OR (u.opened_on <= ?1 AND ?1 < u.closed_on)) AND v.search_key LIKE ?3 ESCAPE '\\'
+                     ORDER BY 2, v.sort_key, u.code
+                     LIMIT ?6
+                 )
+                 {UNIT_AS_OF}
+                 JOIN hit h ON h.id = u.id
+                 ORDER BY h.rank, v.sort_key, u.code"
             );
             let escaped = key.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
             let mut stmt = dao.conn.prepare_cached(&sql)?;

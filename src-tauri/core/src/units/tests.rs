@@ -398,6 +398,32 @@ fn close_refuses_a_unit_with_children_then_closes_a_leaf() {
 }
 
 #[test]
+fn a_unit_cannot_close_on_or_before_the_day_it_opened() {
+    let (_d, mut s, a) = store();
+    let mut u = unit("A", "Chi bộ A", None);
+    u.opened_on = Some(date(2025, 3, 1));
+    s.add_unit(&a, u).expect("add");
+    let close = Reorganisation {
+        change: Change::Close { code: "A".into() },
+        on: date(2025, 3, 1),
+        reason: None,
+    };
+    let err = s.reorganise(&a, close.clone()).expect_err("same day");
+    assert!(
+        matches!(&err, Error::Invalid { field, message } if field == "on" && message.contains("01/03/2025")),
+        "{err:?}"
+    );
+    s.reorganise(
+        &a,
+        Reorganisation {
+            on: date(2025, 3, 2),
+            ..close
+        },
+    )
+    .expect("the day after");
+}
+
+#[test]
 fn signers_over_time() {
     let (_d, mut s, a) = store();
     let mut u = unit("C", "Chi bộ", None);
