@@ -1,6 +1,7 @@
 # The two commands of Sổ Giao Nhận (see README.md):
 #   make run   – install what is missing, build the UI, start the app
 #   make test  – install what is missing, then run every check CI runs
+#   make bench – the province-scale figures of BENCHMARKS.md (not part of test)
 #   make fuzz  – the import and receipt-code parsers under a fuzzer, 60 s each
 # Both start with scripts/setup.sh, which skips whatever is already installed.
 
@@ -9,7 +10,7 @@ SHELL := /bin/bash
 export CARGO_TERM_COLOR ?= always
 export RUST_BACKTRACE ?= 1
 
-.PHONY: run test fuzz
+.PHONY: run test bench fuzz
 
 run:
 	scripts/setup.sh
@@ -33,6 +34,16 @@ test:
 	if [ -n "$$changed" ]; then \
 	  echo "Generated TypeScript bindings are not checked in:"; echo "$$changed"; exit 1; \
 	fi
+
+# Figures, not tests: generates the province register into target/bench/ when
+# missing (minutes), times the store against raw SQLite on it, then the app's
+# cold start and idle memory next to a bare Tauri window (see BENCHMARKS.md).
+bench:
+	scripts/setup.sh
+	npm --prefix ui run build
+	cargo bench -p giaonhan --bench province
+	cargo build --release -p sogiaonhan-app -p bare-window
+	xvfb-run -a cargo bench -p giaonhan-tests --bench startup
 
 # The CSV, XLSX and receipt-code parsers under cargo-fuzz for FUZZ_SECONDS
 # (60) each, on the corpus in fuzz/corpus/; installs cargo-fuzz when missing.

@@ -1,0 +1,16 @@
+//! The bare window of the start-up benchmark: a Tauri 2 window showing one
+//! line of HTML, built like the app so that their start time and memory can
+//! be compared (see BENCHMARKS.md).
+
+// No console window on Windows release builds, as the app.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() -> std::process::ExitCode {
+    match tauri::Builder::default().run(tauri::generate_context!()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bare-window: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Cold start to first screen and idle memory of the app on the province
+//! register, next to a bare Tauri window (`bench/bare-window`) built from the
+//! same toolchain and measured the same way. Figures, not assertions; see
+//! BENCHMARKS.md. Linux only (Xvfb, tauri-driver, /proc).
+//!
+//! Both are started through tauri-driver, so "first screen" is observed in
+//! the page itself: the time from asking for the session (which launches the
+//! binary) until the first screen's element exists — the unit tree's first row
+//! for the app, the page's one line for the bare window. Memory is read from
+//! /proc five seconds later: resident and proportional set size of the
+//! binary's process and its WebKit children.
+//!
+//! Run: `make bench` (builds both in release first), or
+//! `cargo build --release -p sogiaonhan-app -p bare-window && cargo bench -p giaonhan-tests --bench startup`.
+//! `GIAONHAN_BENCH_DB` names the province file (default
+//! `target/bench/province.sqlite3`, made by the core's `province` bench).
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use std::net::TcpStream;
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+    use std::time::{Duration, Instant};
+
+    use fantoccini::ClientBuilder;
+    use giaonhan_tests::e2e::{display, free_port, tauri_driver, Guard};
+    use serde_json::json;
+
+    type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+    /// Time to first screen, and (RSS, PSS) in bytes after idling.
+    struct Sample {
+        first_screen: Duration,
+        rss: u64,
+        pss: u64,
+    }
+
+    fn kb_field(text: &str, field: &str) -> u64 {
+        text.lines()
+            .find(|l| l.starts_with(field))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+            * 1024
+    }
+
+    /// (pid, parent pid, executable) of every process.
+    fn processes() -> Vec<(u32, u32, PathBuf)> {
+        let mut out = Vec::new();
+        let Ok(dir) = std::fs::read_dir("/proc") else {
+            return out;
+        };
+        for entry in dir.flatten() {
+            let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+                continue;
+            };
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // The command name may hold spaces: the fields follow the last ')'.
+            let ppid = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
+            out.push((pid, ppid, exe));
+        }
+        out
+    }
+
+    /// RSS and PSS of the process running `binary` and all its descendants.
+    fn memory_of(binary: &Path) -> (u64, u64) {
+        let procs = processes();
+        let Some(root) = procs.iter().find(|p| p.2 == binary).map(|p| p.0) else {
+            return (0, 0);
+        };
+        let mut tree = vec![root];
+        let mut i = 0;
+        while i < tree.len() {
+            let parent = tree[i];
+            tree.extend(procs.iter().filter(|p| p.1 == parent).map(|p| p.0));
+            i += 1;
+        }
+        tree.iter().fold((0, 0), |(rss, pss), pid| {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+            let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+            (rss + kb_field(&status, "VmRSS:"), pss + kb_field(&rollup, "Pss:"))
+        })
+    }
+
+    async fn sample(binary: &Path, db: Option<&Path>, ready: &str) -> Res<Sample> {
+        let work = tempfile::tempdir()?;
+        let (display, _xvfb) = display(work.path());
+        let (port, native_port) = (free_port(), free_port());
+        let mut cmd = Command::new(tauri_driver());
+        cmd.arg("--port")
+            .arg(port.to_string())
+            .arg("--native-port")
+            .arg(native_port.to_string())
+            .env("DISPLAY", &display)
+            .env("XDG_DATA_HOME", work.path().join("xdg-data"))
+            .env("XDG_CACHE_HOME", work.path().join("xdg-cache"))
+            .env("XDG_CONFIG_HOME", work.path().join("xdg-config"))
+            .env("NO_AT_BRIDGE", "1")
+            .env("GDK_BACKEND", "x11")
+            .env("GIAONHAN_NO_DIALOG", "1")
+            .env_remove("WAYLAND_DISPLAY");
+        if let Some(db) = db {
+            cmd.env("GIAONHAN_DB", db);
+        }
+        let _driver = Guard::spawn("tauri-driver", cmd, Some(work.path().join("tauri-driver.log")));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err("tauri-driver did not start".into());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": binary.to_string_lossy(), "args": [] }),
+        );
+        let started = Instant::now();
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await?;
+        let script = format!("return document.querySelector({}) !== null", json!(ready));
+        let deadline = Instant::now() + Duration::from_secs(300);
+        loop {
+            if client.execute(&script, vec![]).await?.as_bool() == Some(true) {
+                break;
+            }
+            if Instant::now() > deadline {
+                return Err(format!("no {ready} after 300 s").into());
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let first_screen = started.elapsed();
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let (rss, pss) = memory_of(binary);
+        client.close().await?;
+        Ok(Sample { first_screen, rss, pss })
+    }
+
+    fn median<T: Copy + Ord>(mut v: Vec<T>) -> T {
+        v.sort();
+        v[v.len() / 2]
+    }
+
+    pub fn main() -> Res<()> {
+        let exe = std::env::current_exe()?;
+        let release = exe
+            .parent()
+            .and_then(Path::parent)
+            .ok_or("bench binary outside target/")?
+            .to_path_buf();
+        let app = release.join("sogiaonhan");
+        let bare = release.join("bare-window");
+        for b in [&app, &bare] {
+            if !b.is_file() {
+                return Err(format!(
+                    "{} is missing: cargo build --release -p sogiaonhan-app -p bare-window",
+                    b.display()
+                )
+                .into());
+            }
+        }
+        let province = match std::env::var_os("GIAONHAN_BENCH_DB") {
+            Some(p) => PathBuf::from(p),
+            None => release.join("../bench/province.sqlite3"),
+        };
+        if !province.is_file() {
+            return Err(format!(
+                "{} is missing: run `cargo bench -p giaonhan --bench province` first",
+                province.display()
+            )
+            .into());
+        }
+        // The app writes to its file (and backs it up on start): use a copy.
+        let dir = tempfile::tempdir_in(province.parent().unwrap_or(Path::new(".")))?;
+        let db = dir.path().join("province.sqlite3");
+        std::fs::copy(&province, &db)?;
+
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let runs = 3;
+        let mut bare_s = Vec::new();
+        let mut app_s = Vec::new();
+        for _ in 0..runs {
+            bare_s.push(rt.block_on(sample(&bare, None, "#ready"))?);
+            app_s.push(rt.block_on(sample(&app, Some(&db), "#screen-units [role=treeitem]"))?);
+            let _ = std::fs::remove_dir_all(giaonhan::backup::backup_dir(&db));
+        }
+        let row = |name: &str, s: &[Sample]| {
+            let t = median(s.iter().map(|x| x.first_screen).collect());
+            let rss = median(s.iter().map(|x| x.rss).collect());
+            let pss = median(s.iter().map(|x| x.pss).collect());
+            println!(
+                "{name:<34} {:>9.0} ms {:>9.1} MB {:>9.1} MB",
+                t.as_secs_f64() * 1e3,
+                rss as f64 / 1e6,
+                pss as f64 / 1e6
+            );
+            (t, rss, pss)
+        };
+        println!("median of {runs} runs; memory 5 s after the first screen, the binary and its WebKit processes");
+        println!("{:<34} {:>12} {:>12} {:>12}", "", "first screen", "RSS", "PSS");
+        let (bt, brss, bpss) = row("bare Tauri window", &bare_s);
+        let (at, arss, apss) = row("app, province register", &app_s);
+        println!(
+            "{:<34} {:>11.2}× {:>11.2}× {:>11.2}×   goal ≤ 1.2× start, ≤ 1.3× memory",
+            "ratio app / bare window",
+            at.as_secs_f64() / bt.as_secs_f64().max(1e-9),
+            arss as f64 / (brss as f64).max(1.0),
+            apss as f64 / (bpss as f64).max(1.0)
+        );
+        Ok(())
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    linux::main()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn main() {
+    println!("the start-up benchmark runs on Linux only");
+}
