@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 
 pub mod badfile;
 pub mod cli;
-pub mod rng;
 #[cfg(target_os = "linux")]
 pub mod e2e;
 pub mod fixtures;
 pub mod readers;
+pub mod rng;
 
 /// The directory holding the workspace's built binaries (`target/debug`), derived
 /// from the running test executable (`target/debug/deps/<test>-<hash>`).

@@ -393,7 +393,11 @@ fn every_way_of_confirming_and_the_tamper_evident_log() {
     // partial receipt (signed on the 5th) had happened; the others came later.
     let then = json(&db, &["outstanding", "--format", "json", "--as-of", "2022-08-12"]);
     assert_eq!(then.len(), 4);
-    assert!(then.iter().all(|r| (r["unit_code"] == "A1") == (r["status"] == "partial")), "{then:?}");
+    assert!(
+        then.iter()
+            .all(|r| (r["unit_code"] == "A1") == (r["status"] == "partial")),
+        "{then:?}"
+    );
     let left = json(&db, &["outstanding", "--format", "json"]);
     let status: Vec<(String, String)> = left
         .iter()
