@@ -83,6 +83,9 @@ fn back_up_and_restore_from_the_backups_screen() {
     let (db, _work) = rt.block_on(async {
         let s = start_with(|db, _| giaonhan(db, &["demo"])).await;
         let c = &s.client;
+        // Start-up ends on the outstanding screen (a register with data);
+        // navigating before that would be undone by it.
+        wait_visible(c, "#screen-outstanding").await;
 
         // ---- the start backup is listed; back up now ----
         let listed = listed_backups(c).await;

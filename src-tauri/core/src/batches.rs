@@ -23,7 +23,10 @@ pub const DEFAULT_DUE_DAYS: u64 = 7;
 
 const COLUMNS: &str = "b.id, b.uid, b.code, b.title, b.handed_on, b.due_on, b.method, b.recorded_by,
      (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id) AS recipients,
-     (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id AND r.status = 'confirmed') AS confirmed,
+     (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id)
+       - (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id AND r.status <> 'confirmed' AND r.must_confirm = 1)
+       - (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id AND r.status <> 'confirmed' AND r.must_confirm = 0)
+       AS confirmed,
      (SELECT coalesce(sum(copies), 0) FROM batch_document bd WHERE bd.batch_id = b.id) AS copies,
      (SELECT group_concat(d.symbol, char(10)) FROM batch_document bd JOIN document d ON d.id = bd.document_id
       WHERE bd.batch_id = b.id) AS documents";
