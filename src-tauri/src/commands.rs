@@ -369,21 +369,13 @@ pub fn save_list<R: Runtime>(
     query: OutstandingQuery,
     format: SaveFormat,
 ) -> Reply<Option<String>> {
-    state.allow(if format == SaveFormat::Pdf {
-        Action::Print
-    } else {
-        Action::Export
-    })?;
+    state.allow(save_action(format))?;
     let stem = match list {
         PrintList::Outstanding => "danh-sach-chua-xac-nhan",
         PrintList::Calls => "danh-sach-lien-he",
         PrintList::Reminders => "giay-nhac",
     };
-    let ext = match format {
-        SaveFormat::Pdf => "pdf",
-        SaveFormat::Xlsx => "xlsx",
-        SaveFormat::Csv => "csv",
-    };
+    let ext = format.extension();
     let day = query.as_of.unwrap_or_else(giaonhan::store::today).format("%Y-%m-%d");
     let Some(path) = ask_save_path(&app, &format!("{stem}-{day}.{ext}"), ext) else {
         return Ok(None);
@@ -398,12 +390,7 @@ pub fn save_list<R: Runtime>(
                 store.outstanding_csv(&query, &mut bytes)?;
                 bytes
             }
-            _ => {
-                return Err(ApiError::from(giaonhan::Error::invalid(
-                    "format",
-                    "danh sách này chỉ lưu được dạng PDF",
-                )))
-            }
+            _ => return Err(only_pdf()),
         }
     };
     write_file(&path, &bytes)
@@ -426,12 +413,8 @@ pub fn save_register_book<R: Runtime>(
     to: NaiveDate,
     format: SaveFormat,
 ) -> Reply<Option<String>> {
-    state.allow(if format == SaveFormat::Pdf {
-        Action::Print
-    } else {
-        Action::Export
-    })?;
-    let ext = if format == SaveFormat::Pdf { "pdf" } else { "xlsx" };
+    state.allow(save_action(format))?;
+    let ext = format.extension();
     let name = format!(
         "so-chuyen-giao-{}-{}.{ext}",
         from.format("%Y-%m-%d"),
@@ -444,20 +427,32 @@ pub fn save_register_book<R: Runtime>(
         let store = state.store()?;
         match format {
             SaveFormat::Pdf => store.register_printout(from, to)?.pdf()?,
-            _ => store.register_xlsx(from, to)?,
+            SaveFormat::Xlsx => store.register_xlsx(from, to)?,
+            SaveFormat::Csv => return Err(only_pdf_or_xlsx()),
         }
     };
     write_file(&path, &bytes)
 }
 
-/// Writes a file the user chose; the error names it.
+/// Printing needs the print permission, a spreadsheet the export one.
+fn save_action(format: SaveFormat) -> Action {
+    match format {
+        SaveFormat::Pdf => Action::Print,
+        SaveFormat::Xlsx | SaveFormat::Csv => Action::Export,
+    }
+}
+
+fn only_pdf() -> ApiError {
+    giaonhan::Error::invalid("format", "danh sách này chỉ lưu được dạng PDF").into()
+}
+
+fn only_pdf_or_xlsx() -> ApiError {
+    giaonhan::Error::invalid("format", "sổ chuyển giao lưu được dạng PDF hoặc Excel").into()
+}
+
+/// Writes a file the user chose and returns its path for the UI.
 fn write_file(path: &std::path::Path, bytes: &[u8]) -> Reply<Option<String>> {
-    std::fs::write(path, bytes).map_err(|e| {
-        ApiError::from(giaonhan::Error::Io(std::io::Error::new(
-            e.kind(),
-            format!("không ghi được {}: {e}", path.display()),
-        )))
-    })?;
+    giaonhan::tabular::write_file(path, bytes)?;
     Ok(Some(path.display().to_string()))
 }
 
@@ -639,8 +634,7 @@ pub fn save_slips<R: Runtime>(
         return Ok(None);
     };
     let pdf = state.store()?.slips(&batch, per_page)?;
-    std::fs::write(&path, pdf).map_err(|e| ApiError::from(giaonhan::Error::Io(e)))?;
-    Ok(Some(path.display().to_string()))
+    write_file(&path, &pdf)
 }
 
 #[tauri::command(async)]

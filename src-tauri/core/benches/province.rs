@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use giaonhan::model::{Confirmation, DocQty, NewBatch, NewDocument, OutstandingQuery};
+use giaonhan::model::{Confirmation, DocQty, NewBatch, NewDocument, OutstandingQuery, PrintList};
 use giaonhan::scale::Size;
 use giaonhan::{text, Actor, Store};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -347,7 +347,7 @@ fn main() -> Res<()> {
         Ok(n)
     };
     let (base, _) = time(3, raw_list)?;
-    let (app, pdf) = time(3, |_| Ok(store.outstanding_printout(&list)?.pdf()?))?;
+    let (app, pdf) = time(3, |_| Ok(store.list_printout(PrintList::Outstanding, &list)?.pdf()?))?;
     report(
         &format!("outstanding PDF ({} pages)", count_pages(&pdf)),
         list_rows,

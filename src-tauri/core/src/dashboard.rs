@@ -10,7 +10,9 @@ use chrono::NaiveDate;
 use rusqlite::params;
 
 use crate::error::Result;
-use crate::model::{BatchStats, CurvePoint, GroupCompletion, OutstandingQuery, ReceiptStatus, UnitFlag, UnitReceipt};
+use crate::model::{
+    BatchStats, CurvePoint, GroupCompletion, OutstandingQuery, ReceiptStatus, Tiers, UnitFlag, UnitReceipt,
+};
 use crate::outstanding::{as_of_sql, days_overdue, STATUS_ON_DAY};
 use crate::store::{today, Dao, Store};
 
@@ -42,8 +44,7 @@ impl Dao<'_> {
         Ok(ids)
     }
 
-    fn batch_stats(&self, batch_id: i64, day: NaiveDate) -> Result<BatchStats> {
-        let tiers = self.tiers()?;
+    fn batch_stats(&self, batch_id: i64, day: NaiveDate, tiers: &Tiers) -> Result<BatchStats> {
         let mut stats = self.conn.query_row(
             "SELECT b.code, b.title, b.handed_on, b.due_on,
                     (SELECT coalesce(sum(copies), 0) FROM batch_document d WHERE d.batch_id = b.id)
@@ -115,7 +116,8 @@ impl Store {
             } else {
                 dao.batch_ids(codes)?
             };
-            ids.into_iter().map(|id| dao.batch_stats(id, day)).collect()
+            let tiers = dao.tiers()?;
+            ids.into_iter().map(|id| dao.batch_stats(id, day, &tiers)).collect()
         })
     }
 

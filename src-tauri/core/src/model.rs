@@ -515,6 +515,17 @@ pub enum SaveFormat {
     Csv,
 }
 
+impl SaveFormat {
+    /// The file name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            SaveFormat::Pdf => "pdf",
+            SaveFormat::Xlsx => "xlsx",
+            SaveFormat::Csv => "csv",
+        }
+    }
+}
+
 /// Escalation tiers: tier N starts when a receipt is `days[N-1]` days overdue
 /// (at least 1). Default 1, 7, 14: tier 1 from the first day late, tier 2
 /// after a week, tier 3 after two.

@@ -211,23 +211,9 @@ impl Store {
         ])
     }
 
-    /// The outstanding list in the party layout, ready for PDF or preview.
-    pub fn outstanding_printout(&self, query: &OutstandingQuery) -> Result<Printout> {
-        let rows = self.outstanding(query)?;
-        let day = query.as_of.unwrap_or_else(today);
-        outstanding_list(&self.letterhead()?, day, self.describe(query)?, &rows)
-    }
-
-    /// The call list (secretary, phone, what is outstanding) for the same filters.
-    pub fn call_list_printout(&self, query: &OutstandingQuery) -> Result<Printout> {
-        let rows = self.outstanding(query)?;
-        let day = query.as_of.unwrap_or_else(today);
-        call_list(&self.letterhead()?, day, self.describe(query)?, &rows)
-    }
-
     /// Reminder slips for every overdue unit matching the filters (overdue
     /// only, whatever the query says), with each receipt's documents.
-    pub fn reminders_printout(&self, query: &OutstandingQuery) -> Result<Printout> {
+    fn reminders_printout(&self, query: &OutstandingQuery) -> Result<Printout> {
         let query = OutstandingQuery {
             overdue_only: true,
             ..query.clone()
@@ -265,13 +251,18 @@ impl Store {
         reminders(&self.letterhead()?, day, &units)
     }
 
-    /// One of the lists printed from the outstanding filters.
+    /// One of the lists printed from the outstanding filters (the list, the
+    /// call list or the reminder slips), ready for PDF or preview.
     pub fn list_printout(&self, list: PrintList, query: &OutstandingQuery) -> Result<Printout> {
-        match list {
-            PrintList::Outstanding => self.outstanding_printout(query),
-            PrintList::Calls => self.call_list_printout(query),
-            PrintList::Reminders => self.reminders_printout(query),
-        }
+        type Layout = fn(&Letterhead, NaiveDate, Vec<String>, &[OutstandingRow]) -> Result<Printout>;
+        let layout: Layout = match list {
+            PrintList::Outstanding => outstanding_list,
+            PrintList::Calls => call_list,
+            PrintList::Reminders => return self.reminders_printout(query),
+        };
+        let rows = self.outstanding(query)?;
+        let day = query.as_of.unwrap_or_else(today);
+        layout(&self.letterhead()?, day, self.describe(query)?, &rows)
     }
 
     /// The outstanding list as a formatted spreadsheet.

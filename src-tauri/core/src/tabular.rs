@@ -853,7 +853,13 @@ pub fn write_xlsx(path: &Path, sheet: &str, headers: &[&str], rows: &[Vec<Cell>]
     let bytes = workbook(sheet, headers, rows)
         .and_then(|mut wb| wb.save_to_buffer())
         .map_err(|e| xlsx_write_error(&file, e))?;
-    std::fs::write(path, bytes).map_err(|e| io_error(&file, e, "ghi"))
+    write_file(path, &bytes)
+}
+
+/// Writes a file the user asked for (an export, a PDF); the error names the
+/// file and says why in Vietnamese.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(|e| io_error(&path.display().to_string(), e, "ghi"))
 }
 
 /// [`write_xlsx`] into memory (a download from the UI).

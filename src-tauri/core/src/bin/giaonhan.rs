@@ -12,7 +12,7 @@ use giaonhan::accounts::{NewAccount, Role};
 use giaonhan::import::Register;
 use giaonhan::model::{
     Change, Classification, ConfirmMethod, Confirmation, DeliveryMethod, DocQty, NewBatch, NewDocument, NewUnit,
-    OutstandingQuery, Reorganisation,
+    OutstandingQuery, PrintList, Reorganisation,
 };
 use giaonhan::store::today;
 use giaonhan::{Actor, Error, Store, DB_ENV};
@@ -562,8 +562,7 @@ impl From<ListFilter> for OutstandingQuery {
 
 /// Writes a file the user asked for and prints its path.
 fn write_out(out: &Path, bytes: &[u8]) -> Result<(), Error> {
-    std::fs::write(out, bytes)
-        .map_err(|e| Error::Io(std::io::Error::new(e.kind(), format!("{}: {e}", out.display()))))?;
+    giaonhan::tabular::write_file(out, bytes)?;
     println!("{}", out.display());
     Ok(())
 }
@@ -909,15 +908,21 @@ fn run(cli: Cli) -> Result<(), Error> {
                     store.outstanding_csv(&query, &mut bytes)?;
                     write_out(&out, &bytes)?
                 }
-                (ListFormat::Pdf, Some(out)) => write_out(&out, &store.outstanding_printout(&query)?.pdf()?)?,
+                (ListFormat::Pdf, Some(out)) => {
+                    write_out(&out, &store.list_printout(PrintList::Outstanding, &query)?.pdf()?)?
+                }
                 (ListFormat::Xlsx, Some(out)) => write_out(&out, &store.outstanding_xlsx(&query)?)?,
                 (ListFormat::Pdf | ListFormat::Xlsx, None) => {
                     return Err(Error::invalid("out", "định dạng pdf và xlsx cần --out TỆP"))
                 }
             }
         }
-        Command::Reminders { filter, out } => write_out(&out, &store.reminders_printout(&filter.into())?.pdf()?)?,
-        Command::Calls { filter, out } => write_out(&out, &store.call_list_printout(&filter.into())?.pdf()?)?,
+        Command::Reminders { filter, out } => {
+            write_out(&out, &store.list_printout(PrintList::Reminders, &filter.into())?.pdf()?)?
+        }
+        Command::Calls { filter, out } => {
+            write_out(&out, &store.list_printout(PrintList::Calls, &filter.into())?.pdf()?)?
+        }
         Command::Register { from, to, format, out } => {
             let bytes = match format {
                 FileFormat::Pdf => store.register_printout(from, to)?.pdf()?,

@@ -150,9 +150,23 @@ pub fn status_note(row: &OutstandingRow) -> Option<String> {
     (!notes.is_empty()).then(|| notes.join("; "))
 }
 
-/// Rows split into runs of the same grouping unit, in their order.
-fn by_group(rows: &[OutstandingRow]) -> Vec<&[OutstandingRow]> {
-    rows.chunk_by(|a, b| a.group_code == b.group_code).collect()
+/// One group per run of rows of the same grassroots committee, headed
+/// "I. Đảng bộ xã …"; `lay_out` gives each group's table rows and subtotal.
+fn committee_groups(
+    rows: &[OutstandingRow],
+    mut lay_out: impl FnMut(&[OutstandingRow]) -> (Vec<Vec<Option<Cell>>>, Option<String>),
+) -> Vec<Group> {
+    rows.chunk_by(|a, b| a.group_code == b.group_code)
+        .enumerate()
+        .map(|(i, group)| {
+            let (rows, subtotal) = lay_out(group);
+            Group {
+                heading: Some(format!("{}. {}", roman(i + 1), group[0].group_name)),
+                rows,
+                subtotal,
+            }
+        })
+        .collect()
 }
 
 fn count_units<'a>(rows: impl IntoIterator<Item = &'a OutstandingRow>) -> usize {
@@ -182,34 +196,29 @@ pub fn outstanding_list(
 ) -> Result<Printout> {
     letterhead.check()?;
     let mut n = 0;
-    let groups = by_group(rows)
-        .into_iter()
-        .enumerate()
-        .map(|(i, group)| Group {
-            heading: Some(format!("{}. {}", roman(i + 1), group[0].group_name)),
-            rows: group
-                .iter()
-                .map(|r| {
-                    n += 1;
-                    vec![
-                        Some(Cell::Text(n.to_string())),
-                        Some(Cell::Noted {
-                            main: r.unit_name.clone(),
-                            note: status_note(r),
-                        }),
-                        r.secretary.clone().map(Cell::Text),
-                        r.phone.clone().map(Cell::Text),
-                        Some(Cell::Text(r.batch.clone())),
-                        Some(Cell::Text(short_date(r.due))),
-                        (r.days_overdue > 0).then(|| Cell::Text(num(r.days_overdue))),
-                        Some(Cell::Text(num(r.copies))),
-                        None,
-                    ]
-                })
-                .collect(),
-            subtotal: Some(tally(group, "Cộng")),
-        })
-        .collect();
+    let groups = committee_groups(rows, |group| {
+        let cells = group
+            .iter()
+            .map(|r| {
+                n += 1;
+                vec![
+                    Some(Cell::Text(n.to_string())),
+                    Some(Cell::Noted {
+                        main: r.unit_name.clone(),
+                        note: status_note(r),
+                    }),
+                    r.secretary.clone().map(Cell::Text),
+                    r.phone.clone().map(Cell::Text),
+                    Some(Cell::Text(r.batch.clone())),
+                    Some(Cell::Text(short_date(r.due))),
+                    (r.days_overdue > 0).then(|| Cell::Text(num(r.days_overdue))),
+                    Some(Cell::Text(num(r.copies))),
+                    None,
+                ]
+            })
+            .collect();
+        (cells, Some(tally(group, "Cộng")))
+    });
     let data = ListData {
         letterhead,
         landscape: true,
@@ -244,40 +253,35 @@ pub fn call_list(
 ) -> Result<Printout> {
     letterhead.check()?;
     let mut n = 0;
-    let groups = by_group(rows)
-        .into_iter()
-        .enumerate()
-        .map(|(i, group)| Group {
-            heading: Some(format!("{}. {}", roman(i + 1), group[0].group_name)),
-            rows: group
-                .chunk_by(|a, b| a.unit_code == b.unit_code)
-                .map(|unit| {
-                    n += 1;
-                    let first = &unit[0];
-                    let owed = unit
-                        .iter()
-                        .map(|r| {
-                            if r.days_overdue > 0 {
-                                format!("{} (quá hạn {} ngày)", r.batch, num(r.days_overdue))
-                            } else {
-                                format!("{} (hạn {})", r.batch, short_date(r.due))
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; ");
-                    vec![
-                        Some(Cell::Text(n.to_string())),
-                        Some(Cell::Text(first.unit_name.clone())),
-                        first.secretary.clone().map(Cell::Text),
-                        first.phone.clone().map(Cell::Text),
-                        Some(Cell::Text(owed)),
-                        None,
-                    ]
-                })
-                .collect(),
-            subtotal: None,
-        })
-        .collect();
+    let groups = committee_groups(rows, |group| {
+        let cells = group
+            .chunk_by(|a, b| a.unit_code == b.unit_code)
+            .map(|unit| {
+                n += 1;
+                let first = &unit[0];
+                let owed = unit
+                    .iter()
+                    .map(|r| {
+                        if r.days_overdue > 0 {
+                            format!("{} (quá hạn {} ngày)", r.batch, num(r.days_overdue))
+                        } else {
+                            format!("{} (hạn {})", r.batch, short_date(r.due))
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                vec![
+                    Some(Cell::Text(n.to_string())),
+                    Some(Cell::Text(first.unit_name.clone())),
+                    first.secretary.clone().map(Cell::Text),
+                    first.phone.clone().map(Cell::Text),
+                    Some(Cell::Text(owed)),
+                    None,
+                ]
+            })
+            .collect();
+        (cells, None)
+    });
     let data = ListData {
         letterhead,
         landscape: false,
