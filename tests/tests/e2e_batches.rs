@@ -10,12 +10,12 @@
 #![cfg(target_os = "linux")]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use fantoccini::key::Key;
 use fantoccini::Client;
 use giaonhan_tests::cli::ok as cli;
 use giaonhan_tests::e2e::*;
+use giaonhan_tests::readers::pdf_text;
 use serde_json::{json, Value};
 
 const BATCH: &str = "Đ2-2025";
@@ -188,21 +188,6 @@ fn mistype(code: &str) -> String {
     let mut chars: Vec<char> = code.chars().collect();
     chars[3] = if chars[3] == '7' { '8' } else { '7' };
     chars.into_iter().collect()
-}
-
-fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-layout"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("run pdftotext (poppler-utils)");
-    assert!(
-        out.status.success(),
-        "pdftotext failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("pdftotext prints UTF-8")
 }
 
 #[test]
