@@ -30,9 +30,37 @@ fn batch2() -> String {
     format!("Đợt 2/{}", &day(-5)[..4])
 }
 
-/// Sample data, then (today) a partial receipt and a refusal in the first batch.
+/// A third batch, handed today, with a "for information" recipient: it must
+/// never count as unconfirmed anywhere.
+const BATCH3: &str = "D3-INFO";
+
+/// Sample data, then (today) a partial receipt and a refusal in the first batch,
+/// and a third batch with one recipient for information only.
 fn prepare(db: &Path) {
     cli(db, &["demo"]);
+    cli(
+        db,
+        &[
+            "batch",
+            "new",
+            "--code",
+            BATCH3,
+            "--title",
+            "Đợt có đơn vị nhận để biết",
+            "--handed",
+            &day(0),
+            "--due",
+            &day(7),
+            "--doc",
+            "369-CV/BTGTU:1",
+            "--unit",
+            "HK-DT",
+            "--unit",
+            "HK-THCS",
+            "--info-unit",
+            "HP-HH",
+        ],
+    );
     let b1 = batch1();
     cli(
         db,
@@ -465,7 +493,7 @@ fn dashboard_matches_the_list_and_opens_it_from_a_bar() {
         // The line chart: one line per current batch, with a table alternative.
         open_screen(c, "dashboard").await;
         wait_visible(c, "#dash-curve svg g.series").await;
-        assert_eq!(count(c, "#dash-curve svg g.series").await, 2, "two current batches");
+        assert_eq!(count(c, "#dash-curve svg g.series").await, 3, "three current batches");
         let legend = text(c, "#dash-curve-legend").await;
         assert!(legend.contains(&b1) && legend.contains(&b2), "legend: {legend}");
 
@@ -549,8 +577,157 @@ fn dashboard_matches_the_list_and_opens_it_from_a_bar() {
         scroll_to(c, &row).await;
         screenshot(c, "batch-list").await;
 
+        check_one_count_everywhere(c, &db, &[&b1, &b2, BATCH3]).await;
+        check_drill_down_clears_filters(c, &db, &b2).await;
+
         s.finish().await
     });
+}
+
+/// One definition of "must confirm" and "still open" on every screen: the
+/// batch picker of the outstanding screen, the batch list, the dashboard,
+/// `giaonhan batch list`, `giaonhan stats` and the rows of the list agree.
+async fn check_one_count_everywhere(c: &Client, db: &Path, batches: &[&str]) {
+    let today = day(0);
+    let listed: Value = serde_json::from_str(&cli(db, &["batch", "list"])).expect("batch list prints JSON");
+    open_screen(c, "outstanding").await;
+    for &b in batches {
+        let stats = cli_stats(db, b, &today);
+        let rows = outstanding_rows(db, Some(b), &today);
+        let units = stats["units"].as_u64().expect("units");
+        let open = ["pending", "partial", "declined"]
+            .iter()
+            .map(|k| stats[*k].as_u64().expect("a count"))
+            .sum::<u64>();
+        assert_eq!(
+            rows.len() as u64,
+            open,
+            "{b}: rows of the list = pending + partial + declined"
+        );
+        let batch = listed
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["code"] == json!(b)))
+            .unwrap_or_else(|| panic!("{b} in batch list"));
+        assert_eq!(
+            batch["must_confirm"],
+            json!(units),
+            "{b}: batch list must_confirm = stats units"
+        );
+        assert_eq!(batch["open"], json!(open), "{b}: batch list open = stats open");
+        let option = js(
+            c,
+            "return [...document.querySelectorAll('#out-batch option')].find((o) => o.value === arguments[0])?.textContent ?? null;",
+            vec![json!(b)],
+        )
+        .await;
+        let option = option
+            .as_str()
+            .unwrap_or_else(|| panic!("{b} in the batch picker"))
+            .to_owned();
+        assert!(
+            option.ends_with(&format!("— {open}/{units} chưa xác nhận")),
+            "{b}: the picker says {option:?}, the list has {open} of {units}"
+        );
+    }
+    let info = listed
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["code"] == json!(BATCH3)))
+        .expect("the third batch");
+    assert_eq!(
+        (
+            info["recipients"].clone(),
+            info["must_confirm"].clone(),
+            info["open"].clone()
+        ),
+        (json!(3), json!(2), json!(2)),
+        "the recipient for information is a recipient, never open"
+    );
+    open_screen(c, "batch").await;
+    for &b in batches {
+        let row = format!("#batch-list tbody tr[data-batch=\"{b}\"]");
+        wait_visible(c, &row).await;
+        let cells = js(
+            c,
+            "const tr = document.querySelector(arguments[0]); \
+             return [Number(tr.querySelector('td.confirmed').dataset.units), Number(tr.querySelector('td.open').textContent.replace(/\\./g, ''))];",
+            vec![json!(row)],
+        )
+        .await;
+        let stats = cli_stats(db, b, &day(0));
+        let units = stats["units"].as_u64().expect("units");
+        let rows = outstanding_rows(db, Some(b), &day(0)).len() as u64;
+        assert_eq!(
+            cells,
+            json!([units, rows]),
+            "{b}: the batch list's must confirm and open"
+        );
+    }
+}
+
+/// A drill-down from the dashboard sets the filters it implies and clears the
+/// rest; a list that is empty because of a filter says so and offers to clear it.
+async fn check_drill_down_clears_filters(c: &Client, db: &Path, b2: &str) {
+    let today = day(0);
+    // On the list: the second batch (not yet due) with "overdue only" ticked is
+    // empty because of the filter, not "all clear".
+    open_screen(c, "outstanding").await;
+    js(
+        c,
+        "for (const o of document.querySelectorAll('#out-batch option')) o.selected = o.value === arguments[0]; \
+         document.querySelector('#out-batch').dispatchEvent(new Event('change'));",
+        vec![json!(b2)],
+    )
+    .await;
+    click(c, "#out-overdue").await;
+    wait_visible(c, "#outstanding-table tr.empty.filtered").await;
+    let empty = text(c, "#outstanding-table tr.empty").await;
+    assert!(
+        empty.contains("Không có đơn vị quá hạn trong bộ lọc này"),
+        "an empty list because of a filter says so: {empty}"
+    );
+    assert!(
+        !empty.contains("Không còn đơn vị nào"),
+        "never a false all-clear: {empty}"
+    );
+    let count_line = text(c, "#out-count").await;
+    assert!(
+        count_line.contains("lọc: quá hạn"),
+        "the count names the filter: {count_line}"
+    );
+    screenshot(c, "outstanding-empty-because-of-filter").await;
+    click(c, "#out-clear-filters").await;
+    wait_visible(c, "#outstanding-table tbody tr[data-unit]").await;
+    let overdue = js(c, "return document.querySelector('#out-overdue').checked;", vec![]).await;
+    assert_eq!(overdue, json!(false), "clearing the filter unticks it");
+
+    // Tick "overdue only" again, then drill down from the dashboard into the
+    // second batch (not yet due): every one of its open units is listed.
+    click(c, "#out-overdue").await;
+    open_screen(c, "dashboard").await;
+    dashboard_idle(c).await;
+    select(c, "#dash-batch", b2).await;
+    let bar = format!("#dash-bars svg[data-batch=\"{b2}\"] g.bar[data-key=\"HK\"] rect.bar-track");
+    wait_visible(c, &bar).await;
+    mouse_click(c, &bar).await;
+    outstanding_shown(c).await;
+    let expected = outstanding_rows(db, Some(b2), &today)
+        .iter()
+        .filter(|r| r["group_code"] == json!("HK"))
+        .count();
+    assert!(expected > 0, "the second batch has open units in HK");
+    let shown = until("the drilled-down list", || async {
+        let n = count(c, "#outstanding-table tbody tr[data-unit]").await;
+        (n == expected).then_some(n)
+    })
+    .await;
+    assert_eq!(shown, expected, "the drill-down lists every open unit of the committee");
+    let overdue = js(c, "return document.querySelector('#out-overdue').checked;", vec![]).await;
+    assert_eq!(
+        overdue,
+        json!(false),
+        "the drill-down cleared the earlier 'overdue only'"
+    );
+    screenshot(c, "outstanding-after-drill-down").await;
 }
 
 /// Every bar's visible value reads "NN,NN% · confirmed/units".

@@ -21,18 +21,27 @@ type ReceiptRef = (i64, String, String);
 /// Days between handout and due date when the user gives none.
 pub const DEFAULT_DUE_DAYS: u64 = 7;
 
+/// The counts every screen, the CLI and the printouts share (one definition):
+/// `recipients` are all receiving units, `must_confirm` those that must
+/// confirm (not "for information"), `open` those of them still open —
+/// pending, partial or declined, the rows of the outstanding list today —
+/// and `confirmed` = `must_confirm` − `open`. Counted from the partial
+/// indexes `receipt_open_idx` and `receipt_info_all_idx`, never by reading
+/// every receipt row of ten years.
 const COLUMNS: &str = "b.id, b.uid, b.code, b.title, b.handed_on, b.due_on, b.method, b.recorded_by,
      (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id) AS recipients,
-     (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id)
-       - (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id AND r.status <> 'confirmed' AND r.must_confirm = 1)
-       - (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id AND r.status <> 'confirmed' AND r.must_confirm = 0)
-       AS confirmed,
+     (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id AND r.must_confirm = 0) AS info,
+     (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id AND r.status <> 'confirmed' AND r.must_confirm = 1)
+       AS open,
      (SELECT coalesce(sum(copies), 0) FROM batch_document bd WHERE bd.batch_id = b.id) AS copies,
      (SELECT group_concat(d.symbol, char(10)) FROM batch_document bd JOIN document d ON d.id = bd.document_id
       WHERE bd.batch_id = b.id) AS documents";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Batch)> {
     let docs: Option<String> = r.get("documents")?;
+    let recipients: u32 = r.get("recipients")?;
+    let must_confirm = recipients.saturating_sub(r.get("info")?);
+    let open: u32 = r.get("open")?;
     Ok((
         r.get("id")?,
         Batch {
@@ -44,8 +53,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Batch)> {
             documents: docs
                 .map(|d| d.split('\n').map(str::to_owned).collect())
                 .unwrap_or_default(),
-            recipients: r.get("recipients")?,
-            confirmed: r.get("confirmed")?,
+            recipients,
+            must_confirm,
+            open,
+            confirmed: must_confirm.saturating_sub(open),
             copies: r.get("copies")?,
             method: DeliveryMethod::parse(&r.get::<_, String>("method")?).unwrap_or_default(),
             recorded_by: r.get("recorded_by")?,

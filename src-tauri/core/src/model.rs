@@ -296,9 +296,14 @@ pub struct Batch {
     pub due_on: NaiveDate,
     /// Symbols of the documents in the batch.
     pub documents: Vec<String>,
-    /// Recipient units.
+    /// Recipient units, "for information" ones included.
     pub recipients: u32,
-    /// Recipients whose receipt is confirmed.
+    /// Recipients that must confirm (all but the "for information" ones).
+    pub must_confirm: u32,
+    /// Of those, the ones still open: pending, partial or declined — the
+    /// rows of `outstanding --batch CODE` today.
+    pub open: u32,
+    /// Of those, the ones confirmed: `must_confirm − open`.
     pub confirmed: u32,
     /// Copies handed out in total.
     pub copies: u32,

@@ -10,11 +10,20 @@ export type Batch = { uid: string, code: string, title: string, handed_on: strin
  */
 documents: Array<string>, 
 /**
- * Recipient units.
+ * Recipient units, "for information" ones included.
  */
 recipients: number, 
 /**
- * Recipients whose receipt is confirmed.
+ * Recipients that must confirm (all but the "for information" ones).
+ */
+must_confirm: number, 
+/**
+ * Of those, the ones still open: pending, partial or declined — the
+ * rows of `outstanding --batch CODE` today.
+ */
+open: number, 
+/**
+ * Of those, the ones confirmed: `must_confirm − open`.
  */
 confirmed: number, 
 /**

@@ -106,6 +106,8 @@ export function outstandingScreen(): Screen {
     const late = rows.filter((r) => r.days_overdue > 0).length;
     const copies = rows.reduce((n, r) => n + r.copies, 0);
     let text = `${formatNumber(units.size)} đơn vị chưa xác nhận`;
+    const narrowed = narrowing(q);
+    if (narrowed.length) text += ` (lọc: ${narrowed.join(", ")})`;
     if (rows.length !== units.size) text += ` (${formatNumber(rows.length)} lượt nhận)`;
     if (late) text += `, ${formatNumber(late)} lượt quá hạn`;
     if (rows.length) text += `; ${formatNumber(copies)} bản`;
@@ -154,7 +156,7 @@ export function outstandingScreen(): Screen {
     }
     const body = tbodyOf(table);
     if (trs.length) fill(body, trs);
-    else body.replaceChildren(h("tr", { class: "empty" }, h("td", { colspan: 7 }, "Không còn đơn vị nào chưa xác nhận.")));
+    else body.replaceChildren(emptyRow(q));
   }
 
   function rowOf(r: OutstandingRow, i: number): HTMLTableRowElement {
@@ -195,8 +197,7 @@ export function outstandingScreen(): Screen {
     fill(
       batchSelect,
       data.batches.map((b) => {
-        const pending = b.recipients - b.confirmed;
-        const option = h("option", { value: b.code }, `${batchLabel(b.code, b.title)} — ${formatNumber(pending)}/${formatNumber(b.recipients)} chưa xác nhận`);
+        const option = h("option", { value: b.code }, `${batchLabel(b.code, b.title)} — ${formatNumber(b.open)}/${formatNumber(b.must_confirm)} chưa xác nhận`);
         option.selected = chosen.has(b.code);
         return option;
       }),
@@ -211,12 +212,60 @@ export function outstandingScreen(): Screen {
     );
   }
 
-  /** Applies filters chosen elsewhere and reloads. */
+  /**
+   * Applies a drill-down from elsewhere (a dashboard bar) and reloads: it
+   * sets every filter it implies and clears the others, so that no filter
+   * left on earlier (overdue only, a tier, a document) hides its rows.
+   */
   function applyFilter(f: OutstandingFilter): void {
-    if (f.batches) for (const o of batchSelect.options) o.selected = f.batches.includes(o.value);
-    if (f.subtree !== undefined) subtree.value = f.subtree ?? "";
-    if (f.as_of !== undefined) writeDate(asOf, f.as_of ?? todayIso());
+    const batches = f.batches ?? [];
+    for (const o of batchSelect.options) o.selected = batches.includes(o.value);
+    subtree.value = f.subtree ?? "";
+    documentInput.value = "";
+    tierSelect.value = "";
+    overdue.checked = false;
+    writeDate(asOf, f.as_of ?? todayIso());
     void load();
+  }
+
+  /** Filters beyond batches and day that can make the list empty, as words. */
+  function narrowing(q: OutstandingQuery): string[] {
+    const parts: string[] = [];
+    if (q.overdue_only) parts.push("quá hạn");
+    if (q.tier !== null) parts.push(`mức nhắc ${q.tier}`);
+    if (q.document) parts.push(`văn bản ${q.document}`);
+    if (q.subtree) parts.push(`thuộc ${q.subtree}`);
+    return parts;
+  }
+
+  /** Clears every filter but the day and reloads (the empty list's offer). */
+  function clearFilters(): void {
+    for (const o of batchSelect.options) o.selected = false;
+    subtree.value = "";
+    documentInput.value = "";
+    tierSelect.value = "";
+    overdue.checked = false;
+    void load().then(() => countLine.focus());
+  }
+
+  /**
+   * The row of an empty list. Empty because of a filter is not "all clear":
+   * it says which filter, and offers to clear it.
+   */
+  function emptyRow(q: OutstandingQuery): HTMLTableRowElement {
+    const narrowed = narrowing(q);
+    if (!narrowed.length) {
+      const text = q.batches.length ? "Mọi đơn vị của đợt đã chọn đều đã xác nhận." : "Không còn đơn vị nào chưa xác nhận.";
+      return h("tr", { class: "empty" }, h("td", { colspan: 7 }, text));
+    }
+    const what = q.overdue_only || q.tier !== null ? "đơn vị quá hạn" : "đơn vị chưa xác nhận";
+    const clear = h("button", { type: "button", id: "out-clear-filters", class: "secondary" }, "Bỏ lọc");
+    clear.addEventListener("click", clearFilters);
+    return h(
+      "tr",
+      { class: "empty filtered" },
+      h("td", { colspan: 7 }, `Không có ${what} trong bộ lọc này (${narrowed.join(", ")}). `, clear),
+    );
   }
 
   window.addEventListener("giaonhan:show-outstanding", (e) => {
