@@ -1,5 +1,10 @@
 //! Running the real `giaonhan` binary on a database file, as a user or an
 //! outside script would: `--db PATH`, no `GIAONHAN_DB` from the environment.
+//!
+//! The binary is the native build, or another build named by the environment:
+//! `GIAONHAN_CLI_EXE` (e.g. the Windows `giaonhan.exe`) run through
+//! `GIAONHAN_CLI_RUNNER` when set (e.g. Wine's loader). `scripts/windows.sh
+//! test` runs the CLI test files that way; see [`command`].
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -11,9 +16,37 @@ pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
+/// Environment variable naming another `giaonhan` executable to test.
+pub const EXE_ENV: &str = "GIAONHAN_CLI_EXE";
+/// Environment variable naming the program that runs it (Wine's loader).
+pub const RUNNER_ENV: &str = "GIAONHAN_CLI_RUNNER";
+
+/// True when the tests drive the Windows build (under Wine).
+pub fn is_windows_build() -> bool {
+    std::env::var_os(EXE_ENV).is_some_and(|exe| Path::new(&exe).extension().is_some_and(|e| e == "exe"))
+}
+
+/// A `Command` that starts the `giaonhan` under test: the native build in
+/// `target/debug`, or `GIAONHAN_CLI_EXE` (through `GIAONHAN_CLI_RUNNER` when
+/// set). Paths given to it stay Unix paths: under Wine an absolute Unix path
+/// is a path on the drive that maps `/` (`Z:`), which is where Wine starts.
+pub fn command() -> Command {
+    match std::env::var_os(EXE_ENV) {
+        Some(exe) => match std::env::var_os(RUNNER_ENV) {
+            Some(runner) => {
+                let mut cmd = Command::new(runner);
+                cmd.arg(exe);
+                cmd
+            }
+            None => Command::new(exe),
+        },
+        None => Command::new(crate::binary("giaonhan")),
+    }
+}
+
 /// Runs `giaonhan --db DB args…`.
 pub fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(crate::binary("giaonhan"))
+    command()
         .arg("--db")
         .arg(db)
         .args(args)

@@ -4,7 +4,6 @@
 //! stderr with a non-zero exit code, NFD input stored as NFC.
 
 use std::path::Path;
-use std::process::Command;
 
 use chrono::{Days, NaiveDate};
 use giaonhan_tests::cli::{fails, ok, temp_db};
@@ -328,7 +327,7 @@ fn demo_loads_sample_data_with_outstanding_receipts() {
 #[test]
 fn the_environment_variable_chooses_the_database() {
     let (_dir, db) = temp_db();
-    let out = Command::new(giaonhan_tests::binary("giaonhan"))
+    let out = giaonhan_tests::cli::command()
         .args(["unit", "add", "--code", "HK", "--name", "Đảng bộ xã Hương Khê"])
         .env("GIAONHAN_DB", &db)
         .output()
