@@ -92,6 +92,15 @@ fn unit_codes(h: &Harness) -> Vec<String> {
         .collect()
 }
 
+/// The start backup, as the app makes it (its first: always due).
+fn automatic_backup(db: &Path) -> giaonhan::backup::BackupInfo {
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let outcome = giaonhan::backup::automatic(db, BackupReason::Start, &stop);
+    outcome
+        .made
+        .unwrap_or_else(|| panic!("an automatic backup: {:?}", outcome.alert))
+}
+
 fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("data").join("sogiaonhan.sqlite3");
@@ -104,15 +113,22 @@ fn backups_are_listed_kept_made_and_restored_through_ipc() {
     let h = Harness::open(&db);
     add_unit(&h, "HK-01");
     assert_eq!(h.ok("list_backups", json!({})), json!([]));
-    let made = giaonhan::backup::auto_backup(&db, BackupReason::Start, 10).expect("automatic backup");
+    let made = automatic_backup(&db);
     let listed = h.ok("list_backups", json!({}));
     assert_eq!(listed[0]["file_name"], made.file_name.as_str(), "{listed}");
     assert_eq!(listed[0]["reason"], "start");
 
-    assert_eq!(h.ok("backup_keep", json!({})), json!(10));
-    h.ok("set_backup_keep", json!({ "keep": 4 }));
-    assert_eq!(h.ok("backup_keep", json!({})), json!(4));
-    let refused = h.err("set_backup_keep", json!({ "keep": 0 }));
+    let settings = h.ok("backup_settings", json!({}));
+    assert_eq!(settings, json!({ "keep": 10, "keep_migrate": 5, "interval_hours": 24 }));
+    h.ok(
+        "set_backup_settings",
+        json!({ "settings": { "keep": 4, "keep_migrate": 2, "interval_hours": 12 } }),
+    );
+    assert_eq!(h.ok("backup_settings", json!({}))["keep"], 4);
+    let refused = h.err(
+        "set_backup_settings",
+        json!({ "settings": { "keep": 0, "keep_migrate": 2, "interval_hours": 12 } }),
+    );
     assert_eq!(refused["field"], "backup_keep", "{refused}");
 
     // A backup now, into the unattended save folder.
@@ -140,7 +156,7 @@ fn backups_are_listed_kept_made_and_restored_through_ipc() {
 fn a_clerk_backs_up_but_only_an_admin_restores() {
     let (_dir, db) = temp_db();
     let h = Harness::open(&db);
-    let made = giaonhan::backup::auto_backup(&db, BackupReason::Start, 10).expect("automatic backup");
+    let made = automatic_backup(&db);
     let account = |username: &str, role: &str| {
         json!({ "account": {
             "username": username, "display_name": format!("Người {username}"), "role": role,
@@ -154,7 +170,10 @@ fn a_clerk_backs_up_but_only_an_admin_restores() {
     assert_eq!(h.ok("list_backups", json!({})).as_array().map(Vec::len), Some(1));
     let refused = h.err("restore_backup", json!({ "fileName": made.file_name }));
     assert_eq!(refused["kind"], "forbidden", "{refused}");
-    let refused = h.err("set_backup_keep", json!({ "keep": 3 }));
+    let refused = h.err(
+        "set_backup_settings",
+        json!({ "settings": { "keep": 3, "keep_migrate": 2, "interval_hours": 24 } }),
+    );
     assert_eq!(refused["kind"], "forbidden", "{refused}");
     h.ok("logout", json!({}));
     h.ok("login", json!({ "username": "quantri", "password": "mat-khau-dai" }));
@@ -170,7 +189,7 @@ fn a_database_that_does_not_open_offers_its_backups_and_restores() {
     let made = {
         let h = Harness::open(&db);
         add_unit(&h, "HK-01");
-        giaonhan::backup::auto_backup(&db, BackupReason::Start, 10).expect("automatic backup")
+        automatic_backup(&db)
     };
     let content = "không phải cơ sở dữ liệu\n".repeat(20).into_bytes();
     std::fs::write(&db, &content).expect("spoil");
