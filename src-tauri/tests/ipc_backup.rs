@@ -1,8 +1,11 @@
 //! IPC tests of backups, restore and recovery: the real app (`run_app_with`,
 //! configuration and capabilities) on Tauri's mock runtime, against real files
-//! in a temporary directory — the list of automatic backups, the `backup_keep`
-//! setting, a backup to a file, a restore that reopens the store, who may do
-//! which, and the recovery state of a database that could not be opened.
+//! in a temporary directory — the list of automatic backups, their settings, a
+//! backup to a file, a restore that reopens the store (and is refused while a
+//! second store has the register open), who may do which, the recovery state
+//! of a database that could not be opened, the banner of a failed automatic
+//! backup until dismissed, and damage found by the start backup turning the
+//! window to recovery.
 
 use std::path::{Path, PathBuf};
 

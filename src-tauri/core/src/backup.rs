@@ -521,7 +521,7 @@ fn is_due(db_path: &Path, reason: BackupReason) -> Result<bool> {
         .into_iter()
         .find(|b| b.reason.automatic() && b.check == BackupCheck::Good);
     let interval = chrono::TimeDelta::hours(i64::from(interval.max(1)));
-    Ok(!newest.is_some_and(|b| Utc::now() - b.taken_at < interval))
+    Ok(newest.is_none_or(|b| Utc::now() - b.taken_at >= interval))
 }
 
 /// `integrity_check` of the register itself (read-only): the problem when
@@ -896,7 +896,7 @@ mod tests {
             let again = automatic(&db, BackupReason::Start, &no_stop());
             assert_eq!((again.made, again.alert), (None, None));
         }
-        assert_eq!(list(&db).expect("list"), [made.clone()]);
+        assert_eq!(list(&db).expect("list"), std::slice::from_ref(&made));
         // A day old (by its name): due again.
         backdate(&made, &db, "20200101-000000");
         let due = automatic(&db, BackupReason::Daily, &no_stop());
@@ -1177,7 +1177,7 @@ mod tests {
             Opened::Recovering(rec) => {
                 assert!(rec.missing);
                 assert!(rec.problem.contains("Không tìm thấy tệp dữ liệu"), "{}", rec.problem);
-                assert_eq!(rec.backups, [made.clone()]);
+                assert_eq!(rec.backups, std::slice::from_ref(&made));
             }
             Opened::Open(_) => panic!("a new empty register was opened"),
         }

@@ -170,7 +170,6 @@ pub fn restore(db_path: &Path, backup: &Path) -> Result<Restored> {
     let _alone = lock::exclusive(db_path)?;
     let replaced_head = probe_alone(db_path)?;
 
-    let dir = parent_of(db_path);
     let incoming = with_suffix(db_path, ".restoring");
     if let Err(e) = copy::copy_into(backup, &incoming, &AtomicBool::new(false)) {
         let _ = std::fs::remove_file(&incoming);
@@ -193,7 +192,6 @@ pub fn restore(db_path: &Path, backup: &Path) -> Result<Restored> {
         put_back(&moved);
         return Err(err);
     }
-    let _ = dir;
     Ok(Restored {
         db_path: db_path.display().to_string(),
         restored_from: backup.display().to_string(),
