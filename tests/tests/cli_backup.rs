@@ -438,3 +438,40 @@ fn the_default_register_missing_is_refused_too() {
     );
     assert!(!data.exists(), "not even the folder is created");
 }
+
+/// A small tmpfs mounted for one test (root only); unmounted when dropped.
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(dir: &Path, size: &str) -> Option<SmallDisk> {
+        std::fs::create_dir_all(dir).expect("mount point");
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size},mode=0700"), "tmpfs"])
+            .arg(dir)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        mounted.then(|| SmallDisk(dir.to_owned()))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_backup_that_does_not_fit_is_refused_before_anything_is_written() {
+    let (dir, db) = temp_db();
+    ok(&db, &["demo"]);
+    let Some(disk) = SmallDisk::mount(&dir.path().join("usb"), "1m") else {
+        eprintln!("cli_backup: cannot mount a tmpfs (not root?): free-space test skipped");
+        return;
+    };
+    let out = disk.0.join("ban-sao.sqlite3");
+    let err = fails(&db, &["backup", "--out", &out.to_string_lossy()]);
+    assert!(err.contains("không đủ chỗ trống"), "{err}");
+    assert!(err.contains(&*disk.0.to_string_lossy()) && err.contains("MB"), "{err}");
+    assert!(folder_listing(&disk.0).is_empty(), "nothing written");
+}
