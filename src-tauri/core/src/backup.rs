@@ -493,18 +493,14 @@ pub fn automatic(db_path: &Path, reason: BackupReason, stop: &AtomicBool) -> Aut
         Err(e @ Error::Unreadable { .. }) if !std::path::Path::new(db_path).exists() => {
             outcome.alert = Some(failed(&e));
         }
-        Err(Error::Unreadable { reason, .. }) => {
-            // A page of the register could not be read while copying.
+        Err(e @ Error::Unreadable { .. }) => {
+            // The register could not be read while copying: damage only
+            // when its own check says so (not a moment when it was busy).
+            outcome.register_damaged = check_register(db_path);
             outcome.alert = Some(BackupAlert {
-                at: Utc::now(),
-                damaged: true,
-                message: format!(
-                    "Sao lưu tự động không thành công: tệp dữ liệu {} {reason}",
-                    db_path.display()
-                ),
-                file_name: None,
+                damaged: outcome.register_damaged.is_some(),
+                ..failed(&e)
             });
-            outcome.register_damaged = Some(reason);
         }
         Err(e) => outcome.alert = Some(failed(&e)),
     }

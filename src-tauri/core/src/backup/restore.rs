@@ -126,20 +126,28 @@ pub fn latest_good(db_path: &Path) -> Result<Option<BackupInfo>> {
 /// its own store and background copies first; see `restore` for the steps.
 pub fn restore_and_log(db_path: &Path, backup: &Path, actor: &Actor) -> Result<(Restored, Store)> {
     let restored = restore(db_path, backup)?;
-    let mut store = Store::open(db_path)?;
+    let done = |e: Error| {
+        Error::Io(std::io::Error::other(format!(
+            "đã khôi phục {} từ {}, nhưng chưa ghi được việc khôi phục vào nhật ký: {e}",
+            restored.db_path, restored.restored_from
+        )))
+    };
+    let mut store = Store::open(db_path).map_err(done)?;
     let file = backup.file_name().map(|n| n.to_string_lossy().into_owned());
-    store.write(actor, |dao| {
-        dao.log(
-            "backup.restore",
-            None,
-            &serde_json::json!({
-                "from": restored.restored_from,
-                "file": file,
-                "replaced": restored.replaced,
-                "replaced_head": restored.replaced_head,
-            }),
-        )
-    })?;
+    store
+        .write(actor, |dao| {
+            dao.log(
+                "backup.restore",
+                None,
+                &serde_json::json!({
+                    "from": restored.restored_from,
+                    "file": file,
+                    "replaced": restored.replaced,
+                    "replaced_head": restored.replaced_head,
+                }),
+            )
+        })
+        .map_err(done)?;
     Ok((restored, store))
 }
 
