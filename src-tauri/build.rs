@@ -55,8 +55,10 @@ const COMMANDS: &[&str] = &[
     "recovery_status",
     "list_backups",
     "backup_now",
-    "backup_keep",
-    "set_backup_keep",
+    "backup_settings",
+    "set_backup_settings",
+    "backup_status",
+    "dismiss_backup_alert",
     "restore_backup",
 ];
 

@@ -6,12 +6,13 @@
 //! window; the mutex serialises access to the one SQLite connection.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, RwLock};
 use std::time::Instant;
 
 use chrono::NaiveDate;
 use giaonhan::accounts::{Account, Action, AuthStatus, NewAccount, Session};
-use giaonhan::backup::{BackupInfo, BackupReason, Recovery, Restored};
+use giaonhan::backup::{BackupAlert, BackupInfo, BackupReason, BackupSettings, BackupStatus, Recovery, Restored};
 use giaonhan::import::{ImportReport, Register};
 use giaonhan::model::{
     AppStatus, Batch, BatchStats, Confirmation, CurvePoint, Document, GroupCompletion, NewBatch, NewDocument,
@@ -33,6 +34,14 @@ pub struct AppState {
     /// Why the store is not open, for the recovery screen.
     problem: Mutex<Option<String>>,
     session: Mutex<SessionSlot>,
+    /// The app's own copies of the register file (automatic backups, "back
+    /// up now") hold this shared; a restore takes it alone, after asking
+    /// them to stop, so no connection of ours is left on the file it moves.
+    files: RwLock<()>,
+    /// Set while a restore waits for the copies: they stop between steps.
+    stop_copies: AtomicBool,
+    /// The last failed or damaged automatic backup, until dismissed.
+    alert: Mutex<Option<BackupAlert>>,
 }
 
 /// The locked store; only ever built around an open one.
@@ -102,6 +111,9 @@ impl AppState {
                 session: None,
                 last_used: Instant::now(),
             }),
+            files: RwLock::new(()),
+            stop_copies: AtomicBool::new(false),
+            alert: Mutex::new(None),
         }
     }
 
@@ -116,6 +128,9 @@ impl AppState {
                 session: None,
                 last_used: Instant::now(),
             }),
+            files: RwLock::new(()),
+            stop_copies: AtomicBool::new(false),
+            alert: Mutex::new(None),
         }
     }
 
@@ -124,17 +139,61 @@ impl AppState {
         self.store.lock().map(|s| s.is_some()).unwrap_or(false)
     }
 
-    /// The automatic backup: `start` once when the app opens, else the daily
-    /// one when due. Reads through its own connection, so commands go on.
-    pub fn automatic_backup(&self, start: bool) -> Result<Option<BackupInfo>, ApiError> {
-        let (path, keep) = {
-            let store = self.store()?;
-            (store.path().to_owned(), store.backup_keep()?)
+    /// The automatic backup (`Start` once when the app opens, then `Daily`),
+    /// made by the core when due on connections of its own (commands go on
+    /// meanwhile), then logged. A failed or damaged copy becomes the alert
+    /// of the window; damage found in the register itself closes the store
+    /// and the window turns to the recovery screen.
+    pub fn automatic_backup(&self, reason: BackupReason) -> Result<(), ApiError> {
+        if !self.is_open() {
+            return Ok(());
+        }
+        let outcome = {
+            let _copying = self.files.read().map_err(|_| poisoned())?;
+            giaonhan::backup::automatic(&self.db_path, reason, &self.stop_copies)
         };
-        Ok(if start {
-            Some(giaonhan::backup::auto_backup(&path, BackupReason::Start, keep)?)
-        } else {
-            giaonhan::backup::backup_if_due(&path, keep)?
+        if let Some(made) = &outcome.made {
+            if let Ok(mut store) = self.store() {
+                if let Err(e) = store.log_backup(&Actor::app(), made.reason.as_str(), Path::new(&made.path)) {
+                    eprintln!("Sổ Giao Nhận: đã sao lưu nhưng không ghi được nhật ký: {e}");
+                }
+            }
+        }
+        if let Some(alert) = outcome.alert {
+            eprintln!("Sổ Giao Nhận: {}", alert.message);
+            *self.alert.lock().map_err(|_| poisoned())? = Some(alert);
+        }
+        if let Some(problem) = outcome.register_damaged {
+            eprintln!("Sổ Giao Nhận: {problem}");
+            let mut slot = self.store.lock().map_err(|_| poisoned())?;
+            drop(slot.take());
+            *self.problem.lock().map_err(|_| poisoned())? = Some(problem);
+        }
+        Ok(())
+    }
+
+    /// "Back up now" into `out`: a copy on its own connection, in steps,
+    /// without holding the store (other commands go on), then logged.
+    fn backup_now(&self, actor: &Actor, out: &Path) -> Result<(), ApiError> {
+        {
+            let _copying = self.files.read().map_err(|_| poisoned())?;
+            if !self.is_open() {
+                return Err(not_open(None));
+            }
+            giaonhan::backup::backup_file(&self.db_path, out, &self.stop_copies)?;
+        }
+        // After the copy: a failure to log does not undo the backup.
+        if let Err(e) = self.store()?.log_backup(actor, "manual", out) {
+            eprintln!("Sổ Giao Nhận: đã sao lưu nhưng không ghi được nhật ký: {e}");
+        }
+        Ok(())
+    }
+
+    /// The alert of the window and whether the register is in recovery.
+    fn backup_status(&self) -> Result<BackupStatus, ApiError> {
+        Ok(BackupStatus {
+            alert: self.alert.lock().map_err(|_| poisoned())?.clone(),
+            recovering: self.problem.lock().map_err(|_| poisoned())?.is_some(),
         })
     }
 
@@ -147,34 +206,48 @@ impl AppState {
         }
     }
 
-    /// Restores the automatic backup `file_name`: closes the store, restores
-    /// (the core checks the backup and keeps the replaced file aside), opens
-    /// the restored file and signs out. A refused backup changes nothing.
-    /// Open, it needs the right to restore; in recovery, there is no register
-    /// to ask (whoever runs the app could copy the files anyway).
+    /// Restores the automatic backup `file_name`: stops and waits for the
+    /// app's own copies, closes the store, and lets the core restore (it
+    /// refuses while another process has the register open, keeps the
+    /// replaced file aside and logs the restore in the restored register);
+    /// then the restored register is the open one and nobody is signed in.
+    /// A refused restore reopens the register as it was. Open, it needs the
+    /// right to restore; in recovery, there is no register to ask (whoever
+    /// runs the app could copy the files anyway).
     fn restore(&self, file_name: &str) -> Result<Restored, ApiError> {
         let recovering = self.problem.lock().map_err(|_| poisoned())?.is_some();
-        if !recovering {
-            self.allow(Action::Restore)?;
-        }
+        let actor = if recovering {
+            Actor::app()
+        } else {
+            self.allow(Action::Restore)?
+        };
         let backup = giaonhan::backup::find(&self.db_path, file_name)?;
+        self.stop_copies.store(true, Ordering::Relaxed);
+        let files = self.files.write();
+        self.stop_copies.store(false, Ordering::Relaxed);
+        let _alone = files.map_err(|_| poisoned())?;
         let mut slot = self.store.lock().map_err(|_| poisoned())?;
         // SQLite must let go of the file (and fold its -wal) before it moves.
         drop(slot.take());
-        let restored = giaonhan::backup::restore(&self.db_path, Path::new(&backup.path));
-        let reopened = Store::open(&self.db_path);
         let mut problem = self.problem.lock().map_err(|_| poisoned())?;
-        match reopened {
-            Ok(store) => {
+        match giaonhan::backup::restore_and_log(&self.db_path, Path::new(&backup.path), &actor) {
+            Ok((restored, store)) => {
                 *slot = Some(store);
                 *problem = None;
+                *self.alert.lock().map_err(|_| poisoned())? = None;
+                self.session.lock().map_err(|_| poisoned())?.session = None;
+                Ok(restored)
             }
-            Err(e) => *problem = Some(e.to_string()),
+            Err(e) => {
+                if !recovering {
+                    match Store::open(&self.db_path) {
+                        Ok(store) => *slot = Some(store),
+                        Err(reopen) => *problem = Some(reopen.to_string()),
+                    }
+                }
+                Err(e.into())
+            }
         }
-        if restored.is_ok() {
-            self.session.lock().map_err(|_| poisoned())?.session = None;
-        }
-        Ok(restored?)
     }
 
     /// Who may act, checked in Rust for every command: with accounts in the
@@ -703,28 +776,45 @@ pub fn list_backups(state: State<'_, AppState>) -> Reply<Vec<BackupInfo>> {
 }
 
 /// Backs up now to a file the user picks (or into `GIAONHAN_SAVE_DIR`); the
-/// path, or `None` when cancelled.
+/// path, or `None` when cancelled. The copy does not hold the store.
 #[tauri::command(async)]
 pub fn backup_now<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Reply<Option<String>> {
-    state.allow(Action::Backup)?;
+    let actor = state.allow(Action::Backup)?;
     let file_name = format!("sogiaonhan-{}.sqlite3", chrono::Local::now().format("%Y%m%d-%H%M%S"));
     let Some(path) = ask_save_path(&app, &file_name, "sqlite3") else {
         return Ok(None);
     };
-    state.store()?.backup_to(&path)?;
+    state.backup_now(&actor, &path)?;
     Ok(Some(path.display().to_string()))
 }
 
+/// How the automatic backups are kept and how often they are made.
 #[tauri::command(async)]
-pub fn backup_keep(state: State<'_, AppState>) -> Reply<u32> {
+pub fn backup_settings(state: State<'_, AppState>) -> Reply<BackupSettings> {
     state.allow(Action::Backup)?;
-    Ok(state.store()?.backup_keep()?)
+    Ok(state.store()?.backup_settings()?)
 }
 
 #[tauri::command(async)]
-pub fn set_backup_keep(state: State<'_, AppState>, keep: u32) -> Reply<()> {
+pub fn set_backup_settings(state: State<'_, AppState>, settings: BackupSettings) -> Reply<()> {
     let actor = state.allow(Action::Settings)?;
-    Ok(state.store()?.set_backup_keep(&actor, keep)?)
+    Ok(state.store()?.set_backup_settings(&actor, &settings)?)
+}
+
+/// The banner of every screen: a failed or damaged automatic backup, and
+/// whether the register was closed for recovery. Never refused (the window
+/// polls it, signed in or not).
+#[tauri::command(async)]
+pub fn backup_status(state: State<'_, AppState>) -> Reply<BackupStatus> {
+    state.backup_status()
+}
+
+/// Dismisses the backup banner (the damaged copy stays marked in the list).
+#[tauri::command(async)]
+pub fn dismiss_backup_alert(state: State<'_, AppState>) -> Reply<()> {
+    state.allow(Action::Read)?;
+    *state.alert.lock().map_err(|_| poisoned())? = None;
+    Ok(())
 }
 
 /// Restores an automatic backup (by its file name in the backups folder).

@@ -31,26 +31,30 @@ pub fn run() -> ExitCode {
         Ok(path) => path,
         Err(message) => return fail(&message),
     };
-    let state = match Store::open(&path) {
-        Ok(store) => AppState::new(store),
-        // A bad file (damaged, truncated, newer, not a database), with a
-        // window to show: the recovery screen offers the backups.
-        Err(e @ (giaonhan::Error::Unreadable { .. } | giaonhan::Error::TooNew { .. })) if has_display() => {
-            eprintln!("{APP_NAME}: {e}");
-            AppState::recovering(path.clone(), e.to_string())
+    // The register, or the recovery screen (a bad file; a missing file while
+    // backups of it exist); a new register only when neither file nor backup.
+    let state = match giaonhan::backup::open_or_recover(&path) {
+        Ok(giaonhan::backup::Opened::Open(store)) => AppState::new(store),
+        Ok(giaonhan::backup::Opened::Recovering(rec)) if has_display() => {
+            eprintln!("{APP_NAME}: {}", rec.problem);
+            AppState::recovering(path.clone(), rec.problem)
         }
-        Err(e) => {
-            let bad_file = matches!(e, giaonhan::Error::Unreadable { .. } | giaonhan::Error::TooNew { .. });
+        Ok(giaonhan::backup::Opened::Recovering(rec)) => {
             return fail(&format!(
-                "Không mở được dữ liệu nên ứng dụng sẽ đóng lại.\n\n{e}\n\nTệp dữ liệu: {}\n\
-                 Có thể chọn tệp khác bằng tham số {DB_ARG} ĐƯỜNG_DẪN hoặc biến môi trường {}.{}",
+                "Không mở được dữ liệu nên ứng dụng sẽ đóng lại.\n\n{}\n\nTệp dữ liệu: {}\n\
+                 Có thể chọn tệp khác bằng tham số {DB_ARG} ĐƯỜNG_DẪN hoặc biến môi trường {}.\n{}",
+                rec.problem,
                 path.display(),
                 giaonhan::DB_ENV,
-                if bad_file {
-                    format!("\n{}", restore_offer(&path))
-                } else {
-                    String::new()
-                }
+                restore_offer(&path)
+            ));
+        }
+        Err(e) => {
+            return fail(&format!(
+                "Không mở được dữ liệu nên ứng dụng sẽ đóng lại.\n\n{e}\n\nTệp dữ liệu: {}\n\
+                 Có thể chọn tệp khác bằng tham số {DB_ARG} ĐƯỜNG_DẪN hoặc biến môi trường {}.",
+                path.display(),
+                giaonhan::DB_ENV,
             ));
         }
     };
@@ -135,8 +139,10 @@ pub fn run_app_with<R: Runtime>(
             commands::recovery_status,
             commands::list_backups,
             commands::backup_now,
-            commands::backup_keep,
-            commands::set_backup_keep,
+            commands::backup_settings,
+            commands::set_backup_settings,
+            commands::backup_status,
+            commands::dismiss_backup_alert,
             commands::restore_backup,
         ])
         .build(context)
@@ -183,22 +189,22 @@ pub fn resolve_db_path(args: impl IntoIterator<Item = OsString>, env: Option<OsS
 const BACKUP_CHECK: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
 /// The automatic backups of a running app, on a thread of their own (they
-/// read through their own connection, so the window never waits): one at
-/// start, then the daily one whenever due, checked every hour. A failure is
-/// reported on stderr and tried again at the next check.
+/// read through their own connections, so the window never waits): the
+/// start backup (only when the newest good one is older than the interval;
+/// otherwise the background check of a large register), then the daily one
+/// whenever due, looked at every hour. A failed or damaged copy is shown in
+/// the window (`backup_status`), damage in the register opens the recovery
+/// screen.
 fn spawn_automatic_backups<R: Runtime>(app: tauri::AppHandle<R>) {
     use tauri::Manager;
     let spawned = std::thread::Builder::new().name("backups".into()).spawn(move || {
-        let mut start = true;
+        let mut reason = giaonhan::backup::BackupReason::Start;
         loop {
             let state = app.state::<AppState>();
-            // In recovery there is nothing to back up yet.
-            if state.is_open() {
-                match state.automatic_backup(start) {
-                    Ok(_) => start = false,
-                    Err(e) => eprintln!("{APP_NAME}: sao lưu tự động không thành công: {e}"),
-                }
+            if let Err(e) = state.automatic_backup(reason) {
+                eprintln!("{APP_NAME}: sao lưu tự động không thành công: {e}");
             }
+            reason = giaonhan::backup::BackupReason::Daily;
             std::thread::sleep(BACKUP_CHECK);
         }
     });
@@ -210,16 +216,16 @@ fn spawn_automatic_backups<R: Runtime>(app: tauri::AppHandle<R>) {
 /// The latest automatic backup and how to restore it, for the message of an
 /// app that cannot show its window.
 fn restore_offer(db: &std::path::Path) -> String {
-    match giaonhan::backup::latest(db) {
+    match giaonhan::backup::latest_good(db) {
         Ok(Some(b)) => format!(
-            "Bản sao lưu tự động mới nhất: {}. Mở ứng dụng trên màn hình để khôi phục nó, \
+            "Bản sao lưu tự động tốt mới nhất: {}. Mở ứng dụng trên màn hình để khôi phục nó, \
              hoặc dùng lệnh: giaonhan --db \"{}\" restore \"{}\"",
             b.path,
             db.display(),
             b.path
         ),
         Ok(None) => format!(
-            "Không có bản sao lưu tự động nào trong {}.",
+            "Không có bản sao lưu tự động tốt nào trong {}.",
             giaonhan::backup::backup_dir(db).display()
         ),
         Err(e) => e.to_string(),

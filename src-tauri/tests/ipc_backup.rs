@@ -1,8 +1,11 @@
 //! IPC tests of backups, restore and recovery: the real app (`run_app_with`,
 //! configuration and capabilities) on Tauri's mock runtime, against real files
-//! in a temporary directory — the list of automatic backups, the `backup_keep`
-//! setting, a backup to a file, a restore that reopens the store, who may do
-//! which, and the recovery state of a database that could not be opened.
+//! in a temporary directory — the list of automatic backups, their settings, a
+//! backup to a file, a restore that reopens the store (and is refused while a
+//! second store has the register open), who may do which, the recovery state
+//! of a database that could not be opened, the banner of a failed automatic
+//! backup until dismissed, and damage found by the start backup turning the
+//! window to recovery.
 
 use std::path::{Path, PathBuf};
 
@@ -13,7 +16,7 @@ use sogiaonhan_app_lib::AppState;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 
 /// One app over its own database file (open, or in recovery).
 struct Harness {
@@ -92,6 +95,15 @@ fn unit_codes(h: &Harness) -> Vec<String> {
         .collect()
 }
 
+/// The start backup, as the app makes it (its first: always due).
+fn automatic_backup(db: &Path) -> giaonhan::backup::BackupInfo {
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let outcome = giaonhan::backup::automatic(db, BackupReason::Start, &stop);
+    outcome
+        .made
+        .unwrap_or_else(|| panic!("an automatic backup: {:?}", outcome.alert))
+}
+
 fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("data").join("sogiaonhan.sqlite3");
@@ -104,15 +116,22 @@ fn backups_are_listed_kept_made_and_restored_through_ipc() {
     let h = Harness::open(&db);
     add_unit(&h, "HK-01");
     assert_eq!(h.ok("list_backups", json!({})), json!([]));
-    let made = giaonhan::backup::auto_backup(&db, BackupReason::Start, 10).expect("automatic backup");
+    let made = automatic_backup(&db);
     let listed = h.ok("list_backups", json!({}));
     assert_eq!(listed[0]["file_name"], made.file_name.as_str(), "{listed}");
     assert_eq!(listed[0]["reason"], "start");
 
-    assert_eq!(h.ok("backup_keep", json!({})), json!(10));
-    h.ok("set_backup_keep", json!({ "keep": 4 }));
-    assert_eq!(h.ok("backup_keep", json!({})), json!(4));
-    let refused = h.err("set_backup_keep", json!({ "keep": 0 }));
+    let settings = h.ok("backup_settings", json!({}));
+    assert_eq!(settings, json!({ "keep": 10, "keep_migrate": 5, "interval_hours": 24 }));
+    h.ok(
+        "set_backup_settings",
+        json!({ "settings": { "keep": 4, "keep_migrate": 2, "interval_hours": 12 } }),
+    );
+    assert_eq!(h.ok("backup_settings", json!({}))["keep"], 4);
+    let refused = h.err(
+        "set_backup_settings",
+        json!({ "settings": { "keep": 0, "keep_migrate": 2, "interval_hours": 12 } }),
+    );
     assert_eq!(refused["field"], "backup_keep", "{refused}");
 
     // A backup now, into the unattended save folder.
@@ -140,7 +159,7 @@ fn backups_are_listed_kept_made_and_restored_through_ipc() {
 fn a_clerk_backs_up_but_only_an_admin_restores() {
     let (_dir, db) = temp_db();
     let h = Harness::open(&db);
-    let made = giaonhan::backup::auto_backup(&db, BackupReason::Start, 10).expect("automatic backup");
+    let made = automatic_backup(&db);
     let account = |username: &str, role: &str| {
         json!({ "account": {
             "username": username, "display_name": format!("Người {username}"), "role": role,
@@ -154,7 +173,10 @@ fn a_clerk_backs_up_but_only_an_admin_restores() {
     assert_eq!(h.ok("list_backups", json!({})).as_array().map(Vec::len), Some(1));
     let refused = h.err("restore_backup", json!({ "fileName": made.file_name }));
     assert_eq!(refused["kind"], "forbidden", "{refused}");
-    let refused = h.err("set_backup_keep", json!({ "keep": 3 }));
+    let refused = h.err(
+        "set_backup_settings",
+        json!({ "settings": { "keep": 3, "keep_migrate": 2, "interval_hours": 24 } }),
+    );
     assert_eq!(refused["kind"], "forbidden", "{refused}");
     h.ok("logout", json!({}));
     h.ok("login", json!({ "username": "quantri", "password": "mat-khau-dai" }));
@@ -167,10 +189,19 @@ fn a_clerk_backs_up_but_only_an_admin_restores() {
 #[test]
 fn a_database_that_does_not_open_offers_its_backups_and_restores() {
     let (_dir, db) = temp_db();
+    // The register through the core (an app's managed state outlives the
+    // app on the mock runtime, and its open store would keep the register
+    // locked against the restore below).
     let made = {
-        let h = Harness::open(&db);
-        add_unit(&h, "HK-01");
-        giaonhan::backup::auto_backup(&db, BackupReason::Start, 10).expect("automatic backup")
+        let mut store = Store::open(&db).expect("create");
+        let unit: giaonhan::model::NewUnit = serde_json::from_value(
+            json!({ "code": "HK-01", "name": "Chi bộ thôn HK-01", "parent": null, "kind": "Chi bộ" }),
+        )
+        .expect("a unit");
+        store
+            .add_unit(&giaonhan::Actor::new("test", "test"), unit)
+            .expect("unit");
+        automatic_backup(&db)
     };
     let content = "không phải cơ sở dữ liệu\n".repeat(20).into_bytes();
     std::fs::write(&db, &content).expect("spoil");
@@ -194,4 +225,104 @@ fn a_database_that_does_not_open_offers_its_backups_and_restores() {
     );
     assert_eq!(h.ok("recovery_status", json!({})), Value::Null);
     assert_eq!(unit_codes(&h), ["HK-01"]);
+}
+
+#[test]
+fn a_failed_automatic_backup_is_shown_until_dismissed() {
+    let (_dir, db) = temp_db();
+    let h = Harness::open(&db);
+    let state = h.main.state::<AppState>();
+    assert_eq!(
+        h.ok("backup_status", json!({})),
+        json!({ "alert": null, "recovering": false })
+    );
+    // A file where the backups folder should be: the start backup fails.
+    std::fs::write(giaonhan::backup::backup_dir(&db), b"not a folder").expect("block the folder");
+    state.automatic_backup(BackupReason::Start).expect("ran");
+    let status = h.ok("backup_status", json!({}));
+    assert_eq!(status["alert"]["damaged"], false, "{status}");
+    assert!(
+        status["alert"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Sao lưu tự động không thành công")),
+        "{status}"
+    );
+    h.ok("dismiss_backup_alert", json!({}));
+    assert_eq!(h.ok("backup_status", json!({}))["alert"], Value::Null);
+}
+
+#[test]
+fn damage_found_by_the_start_backup_turns_the_window_to_recovery() {
+    let (_dir, db) = temp_db();
+    let good = {
+        let mut store = Store::open(&db).expect("create");
+        store
+            .set_backup_settings(
+                &giaonhan::Actor::new("test", "test"),
+                &giaonhan::backup::BackupSettings {
+                    keep: 10,
+                    keep_migrate: 5,
+                    interval_hours: 0,
+                },
+            )
+            .expect("a backup at every start");
+        automatic_backup(&db)
+    };
+    damage_an_index(&db);
+    let h = Harness::open(&db);
+    let state = h.main.state::<AppState>();
+    state.automatic_backup(BackupReason::Start).expect("ran");
+    let status = h.ok("backup_status", json!({}));
+    assert_eq!(status["recovering"], true, "{status}");
+    assert_eq!(status["alert"]["damaged"], true, "{status}");
+    let rec = h.ok("recovery_status", json!({}));
+    assert!(
+        rec["problem"].as_str().is_some_and(|p| p.contains("trang hỏng")),
+        "{rec}"
+    );
+    assert_eq!(rec["backups"][1]["file_name"], good.file_name.as_str(), "{rec}");
+    assert_eq!(rec["backups"][0]["check"], "damaged", "{rec}");
+    assert_eq!(h.err("list_units", json!({}))["kind"], "database");
+    h.ok("restore_backup", json!({ "fileName": good.file_name }));
+    assert_eq!(
+        h.ok("backup_status", json!({})),
+        json!({ "alert": null, "recovering": false })
+    );
+}
+
+#[test]
+fn a_restore_is_refused_while_another_store_has_the_register_open() {
+    let (_dir, db) = temp_db();
+    let h = Harness::open(&db);
+    add_unit(&h, "HK-01");
+    let made = automatic_backup(&db);
+    add_unit(&h, "HK-02");
+    // Another window (a second store on the same file).
+    let other = Store::open(&db).expect("a second store");
+    let refused = h.err("restore_backup", json!({ "fileName": made.file_name }));
+    assert_eq!(refused["kind"], "io", "{refused}");
+    assert!(
+        refused["message"].as_str().is_some_and(|m| m.contains("đang được mở")),
+        "{refused}"
+    );
+    // Nothing moved, and the app goes on with the register as it was.
+    assert_eq!(unit_codes(&h), ["HK-01", "HK-02"]);
+    add_unit(&h, "HK-03");
+    drop(other);
+    h.ok("restore_backup", json!({ "fileName": made.file_name }));
+    assert_eq!(unit_codes(&h), ["HK-01"]);
+}
+
+/// Damage that the quick check at open misses and `integrity_check` finds:
+/// an index whose definition no longer matches its entries.
+fn damage_an_index(db: &Path) {
+    let conn = rusqlite::Connection::open(db).expect("raw open");
+    conn.execute_batch(
+        "CREATE INDEX damage_probe ON audit_log (action);
+         PRAGMA writable_schema = ON;
+         UPDATE sqlite_schema SET sql = 'CREATE INDEX damage_probe ON audit_log (actor)'
+          WHERE name = 'damage_probe';
+         PRAGMA writable_schema = OFF;",
+    )
+    .expect("damage an index");
 }

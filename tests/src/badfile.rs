@@ -1,6 +1,7 @@
 //! Bad database files for the tests of refusal and recovery (CLI, app binary,
 //! window): the bytes of a good database made corrupt, truncated, random, or
-//! marked as written by a newer version of the app.
+//! marked as written by a newer version of the app; and a damaged index that
+//! only the full integrity check finds.
 
 use std::path::Path;
 
@@ -56,4 +57,19 @@ pub fn expected_message(kind: &str) -> &'static str {
         "random" => "không phải tệp cơ sở dữ liệu SQLite",
         _ => "không mở được tệp dữ liệu",
     }
+}
+
+/// Damage that the quick check when a register opens misses and a full
+/// `integrity_check` finds: an index whose definition no longer matches its
+/// entries (the backup API copies it page for page, so every copy has it).
+pub fn damage_an_index(db: &Path) {
+    let conn = rusqlite::Connection::open(db).expect("open the database");
+    conn.execute_batch(
+        "CREATE INDEX damage_probe ON audit_log (action);
+         PRAGMA writable_schema = ON;
+         UPDATE sqlite_schema SET sql = 'CREATE INDEX damage_probe ON audit_log (actor)'
+          WHERE name = 'damage_probe';
+         PRAGMA writable_schema = OFF;",
+    )
+    .expect("damage an index");
 }

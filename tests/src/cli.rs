@@ -9,8 +9,16 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// A temporary folder and a database path inside it (not created yet).
+/// A temporary folder and a new, empty register inside it, created with
+/// `giaonhan init` (every other command refuses a missing file).
 pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let (dir, path) = missing_db();
+    ok(&path, &["init"]);
+    (dir, path)
+}
+
+/// A temporary folder and a database path inside it, not created.
+pub fn missing_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("create temp dir");
     let path = dir.path().join("cli.sqlite3");
     (dir, path)

@@ -143,14 +143,27 @@ pub struct Session {
     _xvfb: Option<Guard>,
 }
 
-/// Starts the app on a fresh, empty database.
+/// Starts the app with no database file yet: it creates an empty one (the
+/// first start).
 pub async fn start() -> Session {
-    start_with(|_, _| {}).await
+    start_prepared(|_, _| {}).await
 }
 
-/// Starts the app after `prepare` has been given the database path (still
-/// absent) and the test's folder, e.g. to fill the database with the CLI first.
+/// Starts the app after `prepare` has been given the path of a new, empty
+/// database (created as `giaonhan init` does: every CLI command but `init`
+/// refuses a missing file) and the test's folder, e.g. to fill the database
+/// with the CLI first.
 pub async fn start_with(prepare: impl FnOnce(&Path, &Path)) -> Session {
+    start_prepared(|db, work| {
+        drop(giaonhan::Store::open(db).expect("create the database"));
+        prepare(db, work);
+    })
+    .await
+}
+
+/// Starts the app after `prepare` has been given the database path (absent)
+/// and the test's folder.
+pub async fn start_prepared(prepare: impl FnOnce(&Path, &Path)) -> Session {
     let app = crate::binary("sogiaonhan");
     let work = tempfile::tempdir().expect("create temp dir");
     let db = work.path().join("data").join("e2e.sqlite3");

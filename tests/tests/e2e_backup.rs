@@ -6,7 +6,12 @@
 //! are kept. Then a corrupt database: the window opens on the recovery screen,
 //! which names the problem and the file; the file stays byte-for-byte as it was
 //! until "Khôi phục bản sao lưu mới nhất" moves it aside and the register is
-//! back. The SQLite files are read directly; screenshots go to
+//! back. A start backup that fails shows a banner on every screen and on the
+//! "Sao lưu" screen until dismissed; damage that only the full check finds
+//! (the start backup's copy is marked damaged, then the register is checked)
+//! turns the window to the recovery screen; and a register file that is gone
+//! while backups exist opens the recovery screen, never a new empty register.
+//! The SQLite files are read directly; screenshots go to
 //! `target/e2e-artifacts/`.
 #![cfg(target_os = "linux")]
 
@@ -89,7 +94,7 @@ fn back_up_and_restore_from_the_backups_screen() {
 
         // ---- the start backup is listed; back up now ----
         let listed = listed_backups(c).await;
-        assert!(listed[0].ends_with("-start.sqlite3"), "{listed:?}");
+        assert!(listed[0].ends_with("-start-good.sqlite3"), "{listed:?}");
         let start_backup = listed[0].clone();
         let said = submit_until_status(c, "#backup-now").await;
         assert!(said.starts_with("Đã sao lưu vào "), "{said}");
@@ -196,4 +201,129 @@ fn a_corrupt_database_opens_the_recovery_screen_and_restores_the_latest_backup()
         s.finish().await
     });
     assert!(unit_codes(&db).len() > 3, "the sample register is back");
+}
+
+/// The last row of the audit log: (action, detail).
+fn last_audit(db: &Path) -> (String, String) {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open read-only");
+    conn.query_row(
+        "SELECT action, detail FROM audit_log ORDER BY id DESC LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .expect("the last audit row")
+}
+
+#[test]
+fn a_failed_start_backup_shows_a_banner_on_every_screen_until_dismissed() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let rt = runtime();
+    rt.block_on(async {
+        let s = start_with(|db, _| {
+            giaonhan(db, &["demo"]);
+            // A file where the backups folder should be: the start backup fails.
+            std::fs::write(giaonhan::backup::backup_dir(db), b"not a folder").expect("block the folder");
+        })
+        .await;
+        let c = &s.client;
+        wait_visible(c, "#screen-outstanding").await;
+        wait_visible(c, "#backup-alert").await;
+        let said = text(c, "#backup-alert-text").await;
+        assert!(said.contains("Sao lưu tự động không thành công"), "{said}");
+        assert!(said.contains("backups"), "says which folder: {said}");
+        screenshot(c, "backup-banner").await;
+        // On every screen.
+        for screen in ["units", "documents", "dashboard"] {
+            open_screen(c, screen).await;
+            assert!(visible(c, "#backup-alert").await, "the banner on {screen}");
+        }
+        // And on the "Sao lưu" screen, which the banner opens.
+        click(c, "#backup-alert-open").await;
+        wait_visible(c, "#screen-backups").await;
+        wait_visible(c, "#backups-alert").await;
+        assert!(text(c, "#backups-alert").await.contains("không thành công"));
+        screenshot(c, "backup-banner-backups-screen").await;
+        // Dismissed: gone from every screen, and it stays gone.
+        click(c, "#backup-alert-dismiss").await;
+        until("the banner to go", || async {
+            (!visible(c, "#backup-alert").await).then_some(())
+        })
+        .await;
+        open_screen(c, "units").await;
+        tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+        assert!(!visible(c, "#backup-alert").await, "dismissed for good");
+        s.finish().await
+    });
+}
+
+#[test]
+fn damage_found_by_the_start_backup_opens_the_recovery_screen() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let rt = runtime();
+    let (db, _work) = rt.block_on(async {
+        let s = start_with(|db, _| {
+            giaonhan(db, &["demo"]);
+            giaonhan(db, &["backup", "--interval-hours", "0", "--auto"]);
+            giaonhan_tests::badfile::damage_an_index(db);
+        })
+        .await;
+        let c = &s.client;
+        // The window opens on the register (the quick check misses this
+        // damage), then the start backup's check finds it.
+        wait_visible(c, "#screen-recovery").await;
+        let problem = text(c, "#recovery-problem").await;
+        assert!(problem.contains("trang hỏng"), "{problem}");
+        assert!(!visible(c, "#nav-units").await, "no register screens in recovery");
+        let table = text(c, "#recovery-backups").await;
+        assert!(table.contains("Hỏng") && table.contains("Tốt"), "{table}");
+        screenshot(c, "recovery-damaged-page").await;
+        click(c, "#recovery-restore-latest").await;
+        wait_status(c, "Đã khôi phục bản sao lưu").await;
+        wait_visible(c, "#nav-units").await;
+        s.finish().await
+    });
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("check");
+    assert_eq!(check, "ok", "the good copy is back");
+}
+
+#[test]
+fn a_missing_register_with_backups_opens_the_recovery_screen_not_an_empty_register() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let rt = runtime();
+    let (db, _work) = rt.block_on(async {
+        let s = start_with(|db, _| {
+            giaonhan(db, &["demo"]);
+            giaonhan(db, &["backup", "--auto"]);
+            for suffix in ["", "-wal", "-shm"] {
+                let mut name = db.as_os_str().to_os_string();
+                name.push(suffix);
+                let _ = std::fs::remove_file(PathBuf::from(name));
+            }
+        })
+        .await;
+        let c = &s.client;
+        wait_visible(c, "#screen-recovery").await;
+        assert_eq!(text(c, "#recovery-heading").await, "Không tìm thấy tệp dữ liệu");
+        let problem = text(c, "#recovery-problem").await;
+        assert!(problem.contains(&*s.db.to_string_lossy()), "names the file: {problem}");
+        assert!(problem.contains("bản sao lưu tốt mới nhất"), "{problem}");
+        assert!(text(c, "#recovery-file").await.contains("không tạo sổ mới"));
+        assert!(!visible(c, "#nav-units").await, "no register screens");
+        assert!(!s.db.exists(), "no new empty register was created");
+        screenshot(c, "recovery-missing-file").await;
+
+        click(c, "#recovery-restore-latest").await;
+        let said = wait_status(c, "Đã khôi phục bản sao lưu").await;
+        assert!(!said.contains("replaced"), "nothing was replaced: {said}");
+        wait_visible(c, "#nav-units").await;
+        screenshot(c, "recovery-missing-restored").await;
+        s.finish().await
+    });
+    assert!(unit_codes(&db).len() > 3, "the sample register is back");
+    let (action, detail) = last_audit(&db);
+    assert_eq!(action, "backup.restore", "{detail}");
 }

@@ -8,6 +8,8 @@ import type { Account } from "./bindings/Account";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { AuthStatus } from "./bindings/AuthStatus";
 import type { BackupInfo } from "./bindings/BackupInfo";
+import type { BackupSettings } from "./bindings/BackupSettings";
+import type { BackupStatus } from "./bindings/BackupStatus";
 import type { Batch } from "./bindings/Batch";
 import type { Confirmation } from "./bindings/Confirmation";
 import type { Document } from "./bindings/Document";
@@ -237,10 +239,18 @@ export const listBackups = (): Promise<BackupInfo[]> => call("list_backups");
 /** Backs up now to a file chosen in a save dialog; the path, or null when cancelled. */
 export const backupNow = (): Promise<string | null> => call("backup_now");
 
-export const backupKeep = (): Promise<number> => call("backup_keep");
+/** How many automatic backups are kept, and how often they are made. */
+export const backupSettings = (): Promise<BackupSettings> => call("backup_settings");
 
-export const setBackupKeep = async (keep: number): Promise<void> => {
-  await call<null>("set_backup_keep", { keep });
+export const setBackupSettings = async (settings: BackupSettings): Promise<void> => {
+  await call<null>("set_backup_settings", { settings });
+};
+
+/** A failed or damaged automatic backup not yet dismissed, and whether the register was closed for recovery. */
+export const backupStatus = (): Promise<BackupStatus> => call("backup_status");
+
+export const dismissBackupAlert = async (): Promise<void> => {
+  await call<null>("dismiss_backup_alert");
 };
 
 /** Restores an automatic backup by its file name; the store is reopened on it and the session ends. */

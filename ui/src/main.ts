@@ -8,7 +8,7 @@ import { startAuth } from "./auth";
 import { byId } from "./dom";
 import { announce, clearErrors, showError } from "./feedback";
 import { accountsScreen } from "./screens/accounts";
-import { backupsScreen } from "./screens/backups";
+import { backupsScreen, watchBackups } from "./screens/backups";
 import { batchScreen } from "./screens/batch";
 import { dashboardScreen } from "./screens/dashboard";
 import { documentsScreen } from "./screens/documents";
@@ -132,6 +132,8 @@ async function afterLogin(): Promise<void> {
 async function start(): Promise<void> {
   // A data file that could not be opened: the recovery screen instead.
   if (await startRecovery()) return;
+  // A failed or damaged automatic backup: a banner on every screen.
+  watchBackups(() => show("backups"));
   show("units", false);
   try {
     await startAuth(afterLogin);

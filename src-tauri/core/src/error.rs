@@ -30,6 +30,15 @@ pub enum Error {
     #[error("không mở được tệp dữ liệu {path}: {reason}. Tệp được giữ nguyên, không bị xoá hay ghi đè.")]
     Unreadable { path: PathBuf, reason: String },
 
+    /// There is no database file at the path (and this action creates none).
+    #[error("không tìm thấy tệp dữ liệu {path}; không có tệp nào được tạo.")]
+    Missing { path: PathBuf },
+
+    /// Another window or program has the register open, so it cannot be
+    /// replaced now (a restore); nothing was moved.
+    #[error("chưa khôi phục được vào {path}: {reason}. Hãy đóng các cửa sổ và lệnh đang dùng sổ rồi thử lại; chưa có tệp nào bị di chuyển.")]
+    InUse { path: PathBuf, reason: String },
+
     /// Not allowed for this account (role, own unit only, locked PIN).
     #[error("{0}")]
     Forbidden(String),
@@ -131,11 +140,15 @@ impl From<Error> for ApiError {
             Error::Conflict { field, .. } => (ErrorKind::Conflict, Some(field)),
             Error::NotFound { .. } => (ErrorKind::NotFound, None),
             Error::Forbidden(_) => (ErrorKind::Forbidden, None),
-            Error::TooNew { .. } | Error::Unreadable { .. } | Error::Tampered { .. } | Error::Sqlite(_) => {
-                (ErrorKind::Database, None)
-            }
+            Error::TooNew { .. }
+            | Error::Unreadable { .. }
+            | Error::Missing { .. }
+            | Error::Tampered { .. }
+            | Error::Sqlite(_) => (ErrorKind::Database, None),
             // Neither means the file is damaged: free some space, or wait.
-            Error::Io(_) | Error::Json(_) | Error::DiskFull(_) | Error::Busy(_) => (ErrorKind::Io, None),
+            Error::Io(_) | Error::Json(_) | Error::DiskFull(_) | Error::Busy(_) | Error::InUse { .. } => {
+                (ErrorKind::Io, None)
+            }
         };
         ApiError { kind, message, field }
     }

@@ -10,6 +10,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
+pub mod lock;
 pub(crate) mod schema;
 
 pub use schema::SCHEMA_VERSION;
@@ -72,6 +73,9 @@ fn os_user() -> String {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The shared lock on the register's lock file, held while open: a
+    /// restore refuses while any store has the register open.
+    _lock: lock::RegisterLock,
 }
 
 impl std::fmt::Debug for Store {
@@ -95,6 +99,9 @@ impl Store {
     /// 2. pragmas, outside any transaction;
     /// 3. create or upgrade the schema inside one IMMEDIATE transaction, with the
     ///    version in `user_version`.
+    ///
+    /// The store holds a shared lock on the register's lock file while open
+    /// (see `store::lock`); opening waits while a restore is under way.
     pub fn open(path: &Path) -> Result<Store> {
         let exists = path.exists();
         if exists {
@@ -105,6 +112,7 @@ impl Store {
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
+        let held = lock::shared(path)?;
 
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| unreadable(path, e))?;
@@ -112,9 +120,25 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_owned(),
+            _lock: held,
         };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Opens the database at `path` only when the file exists: a missing
+    /// file is refused (`Error::Missing`) and nothing is created, not even
+    /// its folder. Every command but `giaonhan init` opens this way, so a
+    /// register moved or deleted is never silently replaced by an empty one.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        match std::fs::symlink_metadata(path) {
+            Ok(_) => Store::open(path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::Missing { path: path.to_owned() }),
+            Err(e) => Err(Error::Io(std::io::Error::new(
+                e.kind(),
+                format!("không đọc được tệp dữ liệu {}: {e}", path.display()),
+            ))),
+        }
     }
 
     /// Where the database file lives.
@@ -347,6 +371,18 @@ mod tests {
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
             .expect("fk");
         assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn open_existing_refuses_a_missing_file_and_creates_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("sub").join("db.sqlite3");
+        let err = Store::open_existing(&path).expect_err("missing");
+        assert!(matches!(err, Error::Missing { .. }), "{err}");
+        assert!(err.to_string().contains(&*path.display().to_string()), "{err}");
+        assert!(!dir.path().join("sub").exists(), "not even its folder");
+        drop(Store::open(&path).expect("create"));
+        drop(Store::open_existing(&path).expect("exists now"));
     }
 
     #[test]

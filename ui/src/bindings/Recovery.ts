@@ -10,6 +10,10 @@ export type Recovery = { db_path: string,
  */
 problem: string, 
 /**
+ * The file is not there at all (rather than damaged or too new).
+ */
+missing: boolean, 
+/**
  * Automatic backups, newest first.
  */
 backups: Array<BackupInfo>, };

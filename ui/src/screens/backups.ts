@@ -1,11 +1,25 @@
 // Screen "Sao lưu": back up now (to a file chosen in a save dialog), the list of
-// automatic backups (made at start, daily and before a data upgrade, in the
-// "backups" folder beside the data file) with a restore for each behind a
-// confirmation, and how many automatic backups are kept (administrator). After a
-// restore the window reloads on the restored data, and says so.
+// automatic backups (made at start when the last good one is old enough, daily
+// and before a data upgrade, in the "backups" folder beside the data file), each
+// marked good, damaged or unchecked, with a restore for each behind a
+// confirmation, and how they are kept (administrator). A failed or damaged
+// automatic backup shows in a banner on every screen until dismissed, and on this
+// screen; damage found in the register itself turns the window to the recovery
+// screen. After a restore the window reloads on the restored data, and says so.
 import "../backup.css";
 
-import { backupKeep, backupNow, listBackups, restoreBackup, setBackupKeep, toApiError } from "../api";
+import {
+  backupNow,
+  backupSettings,
+  backupStatus,
+  dismissBackupAlert,
+  listBackups,
+  restoreBackup,
+  setBackupSettings,
+  toApiError,
+} from "../api";
+import type { BackupAlert } from "../bindings/BackupAlert";
+import type { BackupCheck } from "../bindings/BackupCheck";
 import type { BackupInfo } from "../bindings/BackupInfo";
 import type { BackupReason } from "../bindings/BackupReason";
 import type { Restored } from "../bindings/Restored";
@@ -18,6 +32,12 @@ export const REASON_LABEL: Record<BackupReason, string> = {
   start: "Khi mở ứng dụng",
   daily: "Hằng ngày",
   migrate: "Trước khi nâng cấp dữ liệu",
+};
+
+export const CHECK_LABEL: Record<BackupCheck, string> = {
+  good: "Tốt",
+  damaged: "Hỏng",
+  unchecked: "Chưa kiểm tra",
 };
 
 /** "28/11/2026 20:05:01", local time. */
@@ -54,13 +74,67 @@ export function announceRestored(): void {
   }
 }
 
+// ---- the banner of every screen ------------------------------------------------
+
+/** How often the window asks whether an automatic backup failed. */
+const WATCH_MS = 5000;
+
+/** The alert shown last, for the "Sao lưu" screen. */
+let currentAlert: BackupAlert | null = null;
+const alertListeners: ((a: BackupAlert | null) => void)[] = [];
+
+function alertSentence(a: BackupAlert): string {
+  return `${formatTime(a.at)}: ${a.message}`;
+}
+
+/**
+ * Watches the automatic backups: a failed or damaged one shows in the banner
+ * on every screen until dismissed ("Xem màn hình Sao lưu" opens the screen);
+ * damage found in the register itself reloads the window on the recovery screen.
+ */
+export function watchBackups(openBackups: () => void): void {
+  const banner = byId("backup-alert", HTMLDivElement);
+  const text = byId("backup-alert-text", HTMLParagraphElement);
+  byId("backup-alert-open", HTMLButtonElement).addEventListener("click", openBackups);
+  byId("backup-alert-dismiss", HTMLButtonElement).addEventListener("click", async () => {
+    try {
+      await dismissBackupAlert();
+      show(null);
+    } catch (e) {
+      showError(toApiError(e));
+    }
+  });
+  function show(a: BackupAlert | null): void {
+    const changed = (a?.at ?? null) !== (currentAlert?.at ?? null);
+    currentAlert = a;
+    banner.hidden = !a;
+    banner.classList.toggle("damaged", !!a?.damaged);
+    text.textContent = a ? alertSentence(a) : "";
+    if (changed) for (const l of alertListeners) l(a);
+  }
+  async function poll(): Promise<void> {
+    try {
+      const status = await backupStatus();
+      if (status.recovering) {
+        window.location.reload();
+        return;
+      }
+      show(status.alert);
+    } catch {
+      // The next poll tries again; the banner keeps what it showed.
+    }
+  }
+  void poll();
+  window.setInterval(() => void poll(), WATCH_MS);
+}
+
 export function backupsScreen(): Screen {
   const section = byId("screen-backups", HTMLElement);
   const heading = h("h1", { id: "backups-heading", tabindex: "-1" }, "Sao lưu");
   const intro = h(
     "p",
     { class: "backups-intro" },
-    "Sổ tự sao lưu khi mở ứng dụng và mỗi ngày một lần vào thư mục backups cạnh tệp dữ liệu, và giữ lại một số bản gần nhất; bản sao lưu trước khi nâng cấp dữ liệu luôn được giữ. Nên chép thêm bản sao lưu sang nơi khác (USB, máy khác).",
+    "Sổ tự sao lưu vào thư mục backups cạnh tệp dữ liệu khi mở ứng dụng (nếu bản tốt mới nhất đã cũ) và mỗi ngày một lần, kiểm tra toàn vẹn từng bản (Tốt hoặc Hỏng) và giữ lại một số bản gần nhất; bản tốt mới nhất không bao giờ bị xoá. Nên chép thêm bản sao lưu sang nơi khác (USB, máy khác).",
   );
 
   const now = h("button", { id: "backup-now", type: "button" }, "Sao lưu ngay");
@@ -90,6 +164,7 @@ export function backupsScreen(): Screen {
         null,
         h("th", { scope: "col" }, "Thời điểm"),
         h("th", { scope: "col" }, "Lý do"),
+        h("th", { scope: "col" }, "Kiểm tra"),
         h("th", { scope: "col", class: "num" }, "Dung lượng"),
         h("th", { scope: "col" }, "Tệp"),
         h("th", { scope: "col", class: "col-action" }, h("span", { class: "visually-hidden" }, "Thao tác")),
@@ -98,29 +173,45 @@ export function backupsScreen(): Screen {
     h("tbody"),
   );
 
-  const keep = h("input", { id: "backup-keep", type: "number", min: "1", max: "1000", step: "1", inputmode: "numeric", class: "input-num", "aria-describedby": "backup-keep-hint" });
+  const problem = h("div", { id: "backups-alert", class: "backups-alert", role: "alert", hidden: true });
+  function showProblem(a: BackupAlert | null): void {
+    problem.hidden = !a;
+    problem.replaceChildren(...(a ? [h("p", null, alertSentence(a))] : []));
+  }
+  alertListeners.push(showProblem);
+
+  const numberInput = (id: string, min: string, max: string): HTMLInputElement =>
+    h("input", { id, type: "number", min, max, step: "1", inputmode: "numeric", class: "input-num", "aria-describedby": `${id}-hint` });
+  const keep = numberInput("backup-keep", "1", "1000");
+  const keepMigrate = numberInput("backup-keep-migrate", "1", "1000");
+  const interval = numberInput("backup-interval", "0", "8784");
+  const field = (input: HTMLInputElement, label: string, hint: string): HTMLElement =>
+    h("div", { class: "field" }, h("label", { for: input.id }, label), h("p", { class: "hint", id: `${input.id}-hint` }, hint), input);
   const keepForm = h(
     "form",
     { id: "backup-keep-form", class: "entry-form", novalidate: true, "aria-labelledby": "backup-keep-heading" },
-    h("h2", { id: "backup-keep-heading" }, "Số bản sao lưu tự động giữ lại"),
-    h(
-      "div",
-      { class: "field" },
-      h("label", { for: "backup-keep" }, "Giữ lại"),
-      h("p", { class: "hint", id: "backup-keep-hint" }, "Từ 1 đến 1000 bản gần nhất (mặc định 10); bản cũ hơn được xoá khi sao lưu lần sau."),
-      keep,
-    ),
+    h("h2", { id: "backup-keep-heading" }, "Sao lưu tự động"),
+    field(keep, "Số bản khi mở ứng dụng và hằng ngày giữ lại", "Từ 1 đến 1000 bản gần nhất (mặc định 10); bản cũ hơn được xoá khi sao lưu lần sau, trừ bản tốt mới nhất."),
+    field(keepMigrate, "Số bản trước khi nâng cấp dữ liệu giữ lại", "Từ 1 đến 1000 bản gần nhất (mặc định 5)."),
+    field(interval, "Khoảng cách giữa hai lần sao lưu tự động (giờ)", "Khi mở ứng dụng chỉ sao lưu nếu bản tốt mới nhất đã cũ hơn chừng ấy giờ (mặc định 24; 0: mỗi lần mở)."),
     h("div", { class: "actions" }, h("button", { id: "backup-keep-submit", type: "submit" }, "Lưu")),
   );
-  const keepResolve: FieldResolver = (f) => (f === "backup_keep" ? keep : null);
+  const keepResolve: FieldResolver = (f) =>
+    f === "backup_keep" ? keep : f === "backup_keep_migrate" ? keepMigrate : f === "backup_interval_hours" ? interval : null;
+  const whole = (input: HTMLInputElement): number => {
+    const n = Number(input.value);
+    return input.value.trim() !== "" && Number.isInteger(n) ? n : -1;
+  };
   keepForm.addEventListener(
     "submit",
     guarded(keepForm, async () => {
       clearErrors();
-      const n = Number(keep.value);
+      const settings = { keep: whole(keep), keep_migrate: whole(keepMigrate), interval_hours: whole(interval) };
       try {
-        await setBackupKeep(Number.isInteger(n) ? n : 0);
-        announce(`Từ nay giữ lại ${n} bản sao lưu tự động gần nhất.`);
+        await setBackupSettings(settings);
+        announce(
+          `Từ nay giữ lại ${settings.keep} bản sao lưu tự động và ${settings.keep_migrate} bản trước khi nâng cấp gần nhất; sao lưu tự động cách nhau ${settings.interval_hours} giờ.`,
+        );
       } catch (e) {
         showError(toApiError(e), keepResolve);
       }
@@ -166,6 +257,7 @@ export function backupsScreen(): Screen {
       { "data-file-name": b.file_name },
       h("th", { scope: "row" }, formatTime(b.taken_at)),
       h("td", null, REASON_LABEL[b.reason]),
+      h("td", { class: `check check-${b.check}` }, CHECK_LABEL[b.check]),
       numCell(formatSize(b.size)),
       h("td", null, h("span", { class: "code" }, b.file_name)),
       h("td", { class: "col-action" }, restore),
@@ -178,15 +270,19 @@ export function backupsScreen(): Screen {
       byId("backups-count", HTMLSpanElement).textContent = `(${backups.length})`;
       fill(
         tbodyOf(table),
-        backups.length ? backups.map(rowOf) : [h("tr", { class: "empty" }, h("td", { colspan: 5 }, "Chưa có bản sao lưu tự động nào."))],
+        backups.length ? backups.map(rowOf) : [h("tr", { class: "empty" }, h("td", { colspan: 6 }, "Chưa có bản sao lưu tự động nào."))],
       );
-      keep.value = String(await backupKeep());
+      showProblem(currentAlert);
+      const settings = await backupSettings();
+      keep.value = String(settings.keep);
+      keepMigrate.value = String(settings.keep_migrate);
+      interval.value = String(settings.interval_hours);
     } catch (e) {
       showError(toApiError(e));
     }
   }
 
-  section.replaceChildren(heading, intro, h("div", { class: "actions" }, now), h("div", { class: "table-wrap" }, table), keepForm);
+  section.replaceChildren(heading, intro, problem, h("div", { class: "actions" }, now), h("div", { class: "table-wrap" }, table), keepForm);
 
   return {
     key: "backups",

@@ -31,7 +31,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Creates the database (or upgrades it) and prints its path.
+    /// Creates the database (or upgrades it) and prints its path. Every
+    /// other command refuses a database file that does not exist.
     Init,
     /// Units: add, list.
     #[command(subcommand)]
@@ -170,18 +171,34 @@ enum Command {
     },
     /// Checks the audit log's hash chain.
     Verify,
-    /// Backs up the database now (--out FILE), lists the automatic backups
-    /// (--list), or sets how many automatic backups are kept (--keep N).
+    /// Backs up the database now (--out FILE), makes the automatic backup
+    /// when due (--auto), lists the automatic backups (--list), or sets how
+    /// they are kept (--keep N, --keep-migrate N, --interval-hours N).
     Backup {
         /// Where to write the copy (a consistent copy, also while the app runs).
         #[arg(long, value_name = "FILE", conflicts_with = "list")]
         out: Option<PathBuf>,
+        /// The automatic backup, as the app makes it at start: only when the
+        /// newest good automatic backup is older than the interval; checked
+        /// (integrity_check), marked good or damaged, then pruning. Fails
+        /// when the copy could not be made or is damaged.
+        #[arg(long, conflicts_with = "list")]
+        auto: bool,
         /// Lists the automatic backups beside the database, newest first.
         #[arg(long)]
         list: bool,
-        /// Keeps the last N automatic backups (setting backup_keep; default 10).
+        /// Keeps the last N start and daily backups (setting backup_keep; default 10).
         #[arg(long, value_name = "N", conflicts_with = "list")]
         keep: Option<u32>,
+        /// Keeps the last N backups made before an upgrade (setting
+        /// backup_keep_migrate; default 5).
+        #[arg(long, value_name = "N", conflicts_with = "list")]
+        keep_migrate: Option<u32>,
+        /// Hours between automatic backups: at start, one is made only when
+        /// the newest good one is older (setting backup_interval_hours;
+        /// default 24; 0 makes one at every start).
+        #[arg(long, value_name = "N", conflicts_with = "list")]
+        interval_hours: Option<u32>,
         /// With --list: json or csv instead of one line per backup.
         #[arg(long, value_enum, requires = "list")]
         format: Option<Format>,
@@ -193,6 +210,7 @@ enum Command {
     },
     /// Replaces the database with a backup after checking it; the current
     /// database is kept aside in the `replaced` folder, never overwritten.
+    /// Refused while another window or command has the register open.
     Restore {
         /// The backup file (e.g. one listed by `giaonhan backups`).
         file: PathBuf,
@@ -607,6 +625,12 @@ fn main() -> ExitCode {
                     offer_restore(db);
                 }
             }
+            if let Error::Missing { path } = &e {
+                eprintln!("giaonhan: để tạo sổ mới: giaonhan --db \"{}\" init", path.display());
+                if giaonhan::backup::latest(path).is_ok_and(|b| b.is_some()) {
+                    offer_restore(path);
+                }
+            }
             ExitCode::FAILURE
         }
     }
@@ -615,9 +639,9 @@ fn main() -> ExitCode {
 /// After the database was refused: the latest automatic backup and the
 /// command that restores it.
 fn offer_restore(db: &Path) {
-    match giaonhan::backup::latest(db) {
+    match giaonhan::backup::latest_good(db) {
         Ok(Some(b)) => eprintln!(
-            "giaonhan: bản sao lưu tự động mới nhất: {} ({}). Để khôi phục (tệp hiện tại được chuyển sang \
+            "giaonhan: bản sao lưu tự động tốt mới nhất: {} ({}). Để khôi phục (tệp hiện tại được chuyển sang \
              thư mục {}, không bị xoá): giaonhan --db \"{}\" restore \"{}\"",
             b.path,
             local_time(&b.taken_at),
@@ -626,10 +650,19 @@ fn offer_restore(db: &Path) {
             b.path
         ),
         Ok(None) => eprintln!(
-            "giaonhan: không có bản sao lưu tự động nào trong {}.",
+            "giaonhan: không có bản sao lưu tự động tốt nào trong {}.",
             giaonhan::backup::backup_dir(db).display()
         ),
         Err(e) => eprintln!("giaonhan: {e}"),
+    }
+}
+
+/// How a backup's check reads in the listing.
+fn check_label(check: giaonhan::backup::BackupCheck) -> &'static str {
+    match check {
+        giaonhan::backup::BackupCheck::Good => "tốt",
+        giaonhan::backup::BackupCheck::Damaged => "HỎNG",
+        giaonhan::backup::BackupCheck::Unchecked => "chưa kiểm tra",
     }
 }
 
@@ -651,9 +684,10 @@ fn list_backups(db: &Path, format: Option<Format>) -> Result<(), Error> {
     }
     for b in &backups {
         println!(
-            "{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}",
             local_time(&b.taken_at),
             b.reason.as_str(),
+            check_label(b.check),
             b.size,
             b.path
         );
@@ -661,15 +695,45 @@ fn list_backups(db: &Path, format: Option<Format>) -> Result<(), Error> {
     Ok(())
 }
 
-/// `giaonhan restore FILE`: works on a database that no longer opens.
+/// `giaonhan restore FILE`: works on a database that no longer opens, or is
+/// missing; refused while another process has it open.
 fn restore(db: &Path, file: &Path) -> Result<(), Error> {
-    let done = giaonhan::backup::restore(db, file)?;
+    let (done, _store) = giaonhan::backup::restore_and_log(db, file, &Actor::cli())?;
     println!("Đã khôi phục {} từ {}.", done.db_path, done.restored_from);
     match done.replaced {
         Some(old) => println!("Tệp dữ liệu trước khi khôi phục được giữ tại {old}"),
         None => println!("Trước đó chưa có tệp dữ liệu."),
     }
+    if let Some(head) = done.replaced_head {
+        println!(
+            "Nhật ký của dữ liệu bị thay dừng ở dòng {} (mã {}).",
+            head.id, head.hash
+        );
+    }
     Ok(())
+}
+
+/// `giaonhan backup --auto`: the app's automatic backup, when due.
+fn automatic_backup(store: &mut Store, actor: &Actor) -> Result<(), Error> {
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let outcome = giaonhan::backup::automatic(store.path(), giaonhan::backup::BackupReason::Start, &stop);
+    match &outcome.made {
+        Some(made) => {
+            if let Err(e) = store.log_backup(actor, made.reason.as_str(), Path::new(&made.path)) {
+                eprintln!("giaonhan: cảnh báo: đã sao lưu nhưng không ghi được nhật ký: {e}");
+            }
+            println!("{}\t{}", check_label(made.check), made.path);
+        }
+        None if outcome.alert.is_none() => println!("Chưa đến lúc sao lưu tự động: đã có bản sao lưu tốt gần đây."),
+        None => {}
+    }
+    if let Some(problem) = &outcome.register_damaged {
+        eprintln!("giaonhan: {problem}");
+    }
+    match outcome.alert {
+        Some(alert) => Err(Error::Io(std::io::Error::other(alert.message))),
+        None => Ok(()),
+    }
 }
 
 fn print(format: Format, rows: &[impl Serialize]) -> Result<(), Error> {
@@ -717,7 +781,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         None => giaonhan::default_db_path()?,
     };
     // Listing backups and restoring need no open store: they also work
-    // when the database is damaged and refused.
+    // when the database is damaged, refused or missing.
     match &cli.command {
         Command::Restore { file } => return restore(&path, file),
         Command::Backups { format } | Command::Backup { list: true, format, .. } => {
@@ -725,7 +789,13 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         _ => {}
     }
-    let mut store = Store::open(&path)?;
+    // Only `init` creates a register; every other command refuses a missing
+    // file and creates nothing (a moved or deleted register is never
+    // silently replaced by an empty one).
+    let mut store = match cli.command {
+        Command::Init => Store::open(&path)?,
+        _ => Store::open_existing(&path)?,
+    };
     let actor = Actor::cli();
     match cli.command {
         Command::Init => println!("{}", store.path().display()),
@@ -996,17 +1066,42 @@ fn run(cli: Cli) -> Result<(), Error> {
             let rows = store.verify()?;
             println!("Nhật ký nguyên vẹn: {rows} dòng");
         }
-        Command::Backup { out, keep, .. } => {
-            if out.is_none() && keep.is_none() {
-                return Err(Error::invalid("backup", "cần --out TỆP, --list hoặc --keep N"));
+        Command::Backup {
+            out,
+            auto,
+            keep,
+            keep_migrate,
+            interval_hours,
+            ..
+        } => {
+            let settings_given = keep.is_some() || keep_migrate.is_some() || interval_hours.is_some();
+            if out.is_none() && !auto && !settings_given {
+                return Err(Error::invalid(
+                    "backup",
+                    "cần --out TỆP, --auto, --list, --keep N, --keep-migrate N hoặc --interval-hours N",
+                ));
             }
-            if let Some(keep) = keep {
-                store.set_backup_keep(&actor, keep)?;
-                println!("Giữ lại {keep} bản sao lưu tự động gần nhất.");
+            if settings_given {
+                let mut settings = store.backup_settings()?;
+                settings.keep = keep.unwrap_or(settings.keep);
+                settings.keep_migrate = keep_migrate.unwrap_or(settings.keep_migrate);
+                settings.interval_hours = interval_hours.unwrap_or(settings.interval_hours);
+                store.set_backup_settings(&actor, &settings)?;
+                println!(
+                    "Giữ lại {} bản sao lưu tự động và {} bản trước khi nâng cấp gần nhất; sao lưu tự động cách nhau {} giờ.",
+                    settings.keep, settings.keep_migrate, settings.interval_hours
+                );
             }
             if let Some(out) = out {
                 store.backup_to(&out)?;
+                // Logged after the copy: a failure to log does not undo it.
+                if let Err(e) = store.log_backup(&actor, "manual", &out) {
+                    eprintln!("giaonhan: cảnh báo: đã sao lưu nhưng không ghi được nhật ký: {e}");
+                }
                 println!("{}", out.display());
+            }
+            if auto {
+                automatic_backup(&mut store, &actor)?;
             }
         }
         // Handled above, before the store is opened.
