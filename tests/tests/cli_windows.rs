@@ -15,19 +15,59 @@ use giaonhan_tests::readers::pdf_text;
 /// A small register: a committee, two branches, a document and a batch.
 fn seed(db: &Path) {
     ok(db, &["init"]);
-    ok(db, &["unit", "add", "--code", "HK", "--name", "Đảng bộ xã Hương Khê", "--kind", "Đảng bộ cơ sở"]);
+    ok(
+        db,
+        &[
+            "unit",
+            "add",
+            "--code",
+            "HK",
+            "--name",
+            "Đảng bộ xã Hương Khê",
+            "--kind",
+            "Đảng bộ cơ sở",
+        ],
+    );
     for (code, name) in [("HK-01", "Chi bộ thôn Đông Trung"), ("HK-02", "Chi bộ thôn Ấp Thượng")] {
-        ok(db, &["unit", "add", "--code", code, "--name", name, "--parent", "HK", "--kind", "Chi bộ"]);
+        ok(
+            db,
+            &[
+                "unit", "add", "--code", code, "--name", name, "--parent", "HK", "--kind", "Chi bộ",
+            ],
+        );
     }
     ok(
         db,
-        &["doc", "add", "--symbol", "05-KH/HU", "--title", "Kế hoạch học tập nghị quyết", "--date", "2025-01-15", "--copies", "50"],
+        &[
+            "doc",
+            "add",
+            "--symbol",
+            "05-KH/HU",
+            "--title",
+            "Kế hoạch học tập nghị quyết",
+            "--date",
+            "2025-01-15",
+            "--copies",
+            "50",
+        ],
     );
     ok(
         db,
         &[
-            "batch", "new", "--code", "Đợt 1/2025", "--title", "Đợt một", "--handed", "2025-02-01", "--due", "2025-02-15",
-            "--doc", "05-KH/HU:2", "--subtree", "HK",
+            "batch",
+            "new",
+            "--code",
+            "Đợt 1/2025",
+            "--title",
+            "Đợt một",
+            "--handed",
+            "2025-02-01",
+            "--due",
+            "2025-02-15",
+            "--doc",
+            "05-KH/HU:2",
+            "--subtree",
+            "HK",
         ],
     );
 }
@@ -40,14 +80,16 @@ fn vietnamese_folder_and_file_names_hold_the_register_and_its_outputs() {
     let db = folder.join("sổ 2026.sqlite3");
     seed(&db);
     assert!(db.is_file(), "the register is the file with the Vietnamese name");
-    let rows: serde_json::Value =
-        serde_json::from_str(&ok(&db, &["outstanding", "--format", "json"])).expect("JSON");
+    let rows: serde_json::Value = serde_json::from_str(&ok(&db, &["outstanding", "--format", "json"])).expect("JSON");
     assert_eq!(rows.as_array().map(Vec::len), Some(2), "both branches are outstanding");
 
     let pdf = folder.join("Danh sách chưa xác nhận.pdf");
     ok(&db, &["outstanding", "--format", "pdf", "--out", path_str(&pdf)]);
     let text = pdf_text(&pdf);
-    assert!(text.contains("Chi bộ thôn Ấp Thượng"), "the PDF lists the branches:\n{text}");
+    assert!(
+        text.contains("Chi bộ thôn Ấp Thượng"),
+        "the PDF lists the branches:\n{text}"
+    );
 
     let backup = folder.join("bản sao lưu.sqlite3");
     ok(&db, &["backup", "--out", path_str(&backup)]);
@@ -88,7 +130,10 @@ fn csv_is_written_with_crlf_and_read_back_with_either_line_end() {
             .filter_map(|u| u["name"].as_str())
             .collect();
         assert!(names.contains(&"Chi bộ thôn Ấp Thượng"), "{name}: {names:?}");
-        assert!(names.iter().all(|n| !n.ends_with('\r')), "{name}: no stray CR in a name");
+        assert!(
+            names.iter().all(|n| !n.ends_with('\r')),
+            "{name}: no stray CR in a name"
+        );
     }
 }
 
@@ -103,7 +148,11 @@ fn printed_pdfs_carry_their_own_fonts() {
         .arg(&pdf)
         .output()
         .expect("run pdffonts (poppler-utils; scripts/setup.sh installs it)");
-    assert!(out.status.success(), "pdffonts: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "pdffonts: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let listing = String::from_utf8_lossy(&out.stdout).into_owned();
     let fonts: Vec<&str> = listing.lines().skip(2).filter(|l| !l.trim().is_empty()).collect();
     assert!(!fonts.is_empty(), "the PDF names its fonts:\n{listing}");
