@@ -1,8 +1,14 @@
 //! Local accounts and roles: admin, clerk, supervisor (read, print, export)
 //! and secretary (confirms for their own unit only). Passwords and PINs are
 //! stored only as Argon2id hashes; five wrong tries lock a PIN (or a login)
-//! for a while. The rules of who may do what live here, so that every caller
-//! (the app's commands) enforces the same ones.
+//! for a while, and a limit over every account (`FailureLimit`) stops guessing
+//! across many of them. An administrator disables, enables, resets and unlocks
+//! accounts (`AccountChange`). Who is signed in, and what each action needs,
+//! lives in `access`.
+
+use std::collections::VecDeque;
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
 
 use chrono::{Duration, Utc};
 use password_hash::rand_core::OsRng;
@@ -15,6 +21,7 @@ use ts_rs::TS;
 use argon2::Argon2;
 
 use crate::error::{Error, Result};
+use crate::model::{ConfirmMethod, Confirmation};
 use crate::store::{new_uid, now_utc, Actor, Dao, Store};
 use crate::text;
 
@@ -24,6 +31,11 @@ pub const MAX_TRIES: i64 = 5;
 pub const LOCK_MINUTES: i64 = 15;
 /// Default minutes without use before the app locks.
 pub const IDLE_LOCK_MINUTES: u64 = 15;
+/// Wrong passwords and PINs, all accounts (and unknown names) together, that
+/// one app accepts in `FAILURE_WINDOW` before it refuses every try for a while.
+pub const MAX_FAILURES: usize = 20;
+/// The window of `MAX_FAILURES`.
+pub const FAILURE_WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// What an account may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -36,7 +48,8 @@ pub enum Role {
     Clerk,
     /// Reads, prints and exports; changes nothing.
     Supervisor,
-    /// Confirms receipts for their own unit only.
+    /// Confirms receipts for their own unit only, and reads only that unit's
+    /// receipts, batches and documents.
     Secretary,
 }
 
@@ -111,7 +124,11 @@ pub struct Account {
     /// The unit of a secretary.
     pub unit: Option<String>,
     pub has_pin: bool,
+    /// Disabled by an administrator: no login, no PIN, until enabled again.
     pub disabled: bool,
+    /// Locked now after too many wrong passwords or PINs (an administrator
+    /// may unlock it before the lock ends).
+    pub locked: bool,
 }
 
 /// Input for a new account.
@@ -125,6 +142,37 @@ pub struct NewAccount {
     pub password: String,
     /// 4 to 8 digits; secretaries confirm with it at the office.
     pub pin: Option<String>,
+}
+
+/// What an administrator changes on an existing account; each is one
+/// transaction and one row of the audit log (never the secrets themselves).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum AccountChange {
+    /// No login and no PIN until enabled again; a session of it ends at its
+    /// next action.
+    Disable { username: String },
+    Enable { username: String },
+    /// A new password and/or a new PIN (at least one); each ends its lock.
+    Reset {
+        username: String,
+        password: Option<String>,
+        pin: Option<String>,
+    },
+    /// Ends the locks after wrong passwords and wrong PINs.
+    Unlock { username: String },
+}
+
+impl AccountChange {
+    pub fn username(&self) -> &str {
+        match self {
+            AccountChange::Disable { username }
+            | AccountChange::Enable { username }
+            | AccountChange::Reset { username, .. }
+            | AccountChange::Unlock { username } => username,
+        }
+    }
 }
 
 /// A signed-in account.
@@ -160,9 +208,63 @@ impl Session {
 pub struct AuthStatus {
     /// False for a single-user register that has no account yet.
     pub accounts_exist: bool,
-    /// No administrator yet: the first run should create one.
+    /// No account at all yet: the window may create the first administrator
+    /// (refused once any account exists, whoever made it).
     pub needs_admin: bool,
     pub session: Option<Session>,
+}
+
+/// Wrong passwords and PINs over every account, in a sliding window: past
+/// `MAX_FAILURES` in `FAILURE_WINDOW`, every try is refused (before any
+/// hashing) until the window has room again. Held in memory by whoever
+/// checks secrets (the app: one for its whole life); the per-account locks
+/// are in the register.
+#[derive(Debug)]
+pub struct FailureLimit {
+    failures: Mutex<VecDeque<Instant>>,
+    max: usize,
+    window: std::time::Duration,
+}
+
+impl Default for FailureLimit {
+    fn default() -> FailureLimit {
+        FailureLimit::new(MAX_FAILURES, FAILURE_WINDOW)
+    }
+}
+
+impl FailureLimit {
+    pub fn new(max: usize, window: std::time::Duration) -> FailureLimit {
+        FailureLimit {
+            failures: Mutex::new(VecDeque::new()),
+            max,
+            window,
+        }
+    }
+
+    fn recent(&self) -> std::sync::MutexGuard<'_, VecDeque<Instant>> {
+        // A panic while holding this lock left only timestamps behind.
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        while failures.front().is_some_and(|t| t.elapsed() >= self.window) {
+            failures.pop_front();
+        }
+        failures
+    }
+
+    /// Refuses when the window is full.
+    fn check(&self) -> Result<()> {
+        if self.recent().len() >= self.max {
+            return Err(Error::Forbidden(format!(
+                "Đã có quá {} lần nhập sai mật khẩu hoặc mã PIN trong {} giây; hãy đợi một phút rồi thử lại.",
+                self.max,
+                self.window.as_secs()
+            )));
+        }
+        Ok(())
+    }
+
+    fn record(&self) {
+        self.recent().push_back(Instant::now());
+    }
 }
 
 fn hash_secret(secret: &str) -> Result<String> {
@@ -177,6 +279,13 @@ fn verify_secret(secret: &str, stored: &str) -> bool {
     PasswordHash::new(stored).is_ok_and(|h| Argon2::default().verify_password(secret.as_bytes(), &h).is_ok())
 }
 
+/// A hash no secret matches, checked when the account (or its PIN) does not
+/// exist, so that an unknown name costs the time a known one costs.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_secret(&new_uid()).unwrap_or_default())
+}
+
 fn check_pin(pin: &str) -> Result<()> {
     if !(4..=8).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
         return Err(Error::invalid("pin", "Mã PIN gồm 4 đến 8 chữ số"));
@@ -184,12 +293,20 @@ fn check_pin(pin: &str) -> Result<()> {
     Ok(())
 }
 
+fn check_password(password: &str) -> Result<()> {
+    if password.chars().count() < 8 {
+        return Err(Error::invalid("password", "Mật khẩu cần ít nhất 8 ký tự"));
+    }
+    Ok(())
+}
+
 const COLUMNS: &str =
-    "a.id, a.username, a.display_name, a.role, u.code AS unit_code, a.pin_hash IS NOT NULL AS has_pin,
+    "a.id, a.uid, a.username, a.display_name, a.role, u.code AS unit_code, a.pin_hash IS NOT NULL AS has_pin,
      a.disabled, a.password_hash, a.pin_hash, a.failed_pins, a.pin_locked_until, a.failed_logins, a.login_locked_until";
 
 struct Row_ {
     id: i64,
+    uid: String,
     account: Account,
     password_hash: String,
     pin_hash: Option<String>,
@@ -201,22 +318,33 @@ struct Row_ {
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Row_> {
     let role: String = r.get("role")?;
+    let role = Role::parse(&role).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            4,
+            rusqlite::types::Type::Text,
+            format!("vai trò «{role}» không hợp lệ").into(),
+        )
+    })?;
+    let pin_locked_until: Option<String> = r.get("pin_locked_until")?;
+    let login_locked_until: Option<String> = r.get("login_locked_until")?;
     Ok(Row_ {
         id: r.get("id")?,
+        uid: r.get("uid")?,
         account: Account {
             username: r.get("username")?,
             display_name: r.get("display_name")?,
-            role: Role::parse(&role).unwrap_or(Role::Supervisor),
+            role,
             unit: r.get("unit_code")?,
             has_pin: r.get("has_pin")?,
             disabled: r.get("disabled")?,
+            locked: locked(&pin_locked_until) || locked(&login_locked_until),
         },
         password_hash: r.get("password_hash")?,
         pin_hash: r.get("pin_hash")?,
         failed_pins: r.get("failed_pins")?,
-        pin_locked_until: r.get("pin_locked_until")?,
+        pin_locked_until,
         failed_logins: r.get("failed_logins")?,
-        login_locked_until: r.get("login_locked_until")?,
+        login_locked_until,
     })
 }
 
@@ -228,6 +356,27 @@ fn lock_until() -> String {
     (Utc::now() + Duration::minutes(LOCK_MINUTES)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// Which secret a try checks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Secret {
+    Password,
+    Pin,
+}
+
+/// The outcome of checking a secret.
+enum Try {
+    /// The secret was right; the account may act.
+    Right(Box<Row_>),
+    /// A wrong secret, recorded (counter, lock, log row): commit it.
+    Wrong(Error),
+    /// Refused before the secret counted (unknown, disabled, locked): nothing to keep.
+    Refused(Error),
+}
+
+fn wrong_login() -> Error {
+    Error::Forbidden("Sai tên đăng nhập hoặc mật khẩu".into())
+}
+
 impl Dao<'_> {
     fn account_row(&self, username: &str) -> Result<Option<Row_>> {
         let sql = format!("SELECT {COLUMNS} FROM account a LEFT JOIN unit u ON u.id = a.unit_id WHERE a.username = ?1");
@@ -235,6 +384,20 @@ impl Dao<'_> {
             .conn
             .query_row(&sql, [text::clean(username).to_lowercase()], from_row)
             .optional()?)
+    }
+
+    fn existing_account(&self, username: &str) -> Result<Row_> {
+        self.account_row(username)?
+            .ok_or_else(|| Error::invalid("username", format!("Không có tài khoản «{}»", text::clean(username))))
+    }
+
+    fn count_accounts(&self, only_enabled_admins: bool) -> Result<i64> {
+        let sql = if only_enabled_admins {
+            "SELECT count(*) FROM account WHERE role = 'admin' AND disabled = 0"
+        } else {
+            "SELECT count(*) FROM account"
+        };
+        Ok(self.conn.query_row(sql, [], |r| r.get(0))?)
     }
 
     fn insert_account(&self, input: &NewAccount) -> Result<Account> {
@@ -246,9 +409,7 @@ impl Dao<'_> {
         if display_name.is_empty() {
             return Err(Error::invalid("display_name", "Cần ghi họ tên"));
         }
-        if input.password.chars().count() < 8 {
-            return Err(Error::invalid("password", "Mật khẩu cần ít nhất 8 ký tự"));
-        }
+        check_password(&input.password)?;
         let unit = match (input.role, text::clean_opt(input.unit.as_deref())) {
             (Role::Secretary, None) => return Err(Error::invalid("unit", "Tài khoản bí thư phải gắn với một đơn vị")),
             (_, Some(code)) => Some(self.unit_for("unit", &code, crate::store::today())?),
@@ -286,30 +447,197 @@ impl Dao<'_> {
             &json!({ "username": username, "role": input.role.as_str(), "unit": unit.as_ref().map(|u| &u.unit.code),
                      "pin": pin_hash.is_some() }),
         )?;
-        self.account_row(&username)?
-            .map(|r| r.account)
-            .ok_or_else(|| Error::not_found("Tài khoản", &username))
+        Ok(self.existing_account(&username)?.account)
+    }
+
+    /// Checks a password or PIN. Every path costs one Argon2 verification
+    /// (against a dummy hash when there is nothing to check), so the time
+    /// taken says nothing about which names exist. A wrong secret counts
+    /// towards the account's lock and, in `limit`, towards the limit over
+    /// every account.
+    fn try_secret(&self, which: Secret, username: &str, secret: &str, limit: &FailureLimit) -> Result<Try> {
+        limit.check()?;
+        let row = self.account_row(username)?;
+        let stored = row.as_ref().and_then(|r| match which {
+            Secret::Password => Some(r.password_hash.as_str()),
+            Secret::Pin => r.pin_hash.as_deref(),
+        });
+        let right = verify_secret(
+            secret,
+            match stored {
+                Some(hash) => hash,
+                None => dummy_hash(),
+            },
+        );
+        let has_secret = stored.is_some();
+        if !right {
+            limit.record();
+        }
+        let Some(row) = row else {
+            return Ok(Try::Refused(match which {
+                Secret::Password => wrong_login(),
+                Secret::Pin => Error::invalid("username", format!("Không có tài khoản «{}»", text::clean(username))),
+            }));
+        };
+        if !has_secret {
+            return Ok(Try::Refused(Error::invalid("pin", "Tài khoản này chưa có mã PIN")));
+        }
+        if row.account.disabled {
+            // Only someone who knows the secret learns that it was disabled.
+            return Ok(Try::Refused(match (right, which) {
+                (true, _) => Error::Forbidden(format!(
+                    "Tài khoản «{}» đã bị vô hiệu hoá; hãy hỏi quản trị",
+                    row.account.username
+                )),
+                (false, Secret::Password) => wrong_login(),
+                (false, Secret::Pin) => Error::invalid("pin", "Sai mã PIN"),
+            }));
+        }
+        let (failed, until, column) = match which {
+            Secret::Password => (row.failed_logins, &row.login_locked_until, "login"),
+            Secret::Pin => (row.failed_pins, &row.pin_locked_until, "pin"),
+        };
+        if locked(until) {
+            return Ok(Try::Refused(Error::Forbidden(match which {
+                Secret::Password => format!("Sai mật khẩu quá {MAX_TRIES} lần; hãy thử lại sau {LOCK_MINUTES} phút"),
+                Secret::Pin => format!("Mã PIN bị khoá do sai {MAX_TRIES} lần; thử lại sau {LOCK_MINUTES} phút"),
+            })));
+        }
+        if right {
+            self.conn.execute(
+                &format!("UPDATE account SET failed_{column}s = 0, {column}_locked_until = NULL WHERE id = ?1"),
+                [row.id],
+            )?;
+            return Ok(Try::Right(Box::new(row)));
+        }
+        let failed = failed + 1;
+        let until = (failed >= MAX_TRIES).then(lock_until);
+        self.conn.execute(
+            &format!("UPDATE account SET failed_{column}s = ?1, {column}_locked_until = ?2 WHERE id = ?3"),
+            params![if until.is_some() { 0 } else { failed }, until, row.id],
+        )?;
+        self.log(
+            &format!("account.{column}_failed"),
+            None,
+            &json!({ "username": row.account.username, "locked": until.is_some() }),
+        )?;
+        Ok(Try::Wrong(match which {
+            Secret::Password => wrong_login(),
+            Secret::Pin if until.is_some() => Error::invalid(
+                "pin",
+                format!("Sai mã PIN {MAX_TRIES} lần: mã PIN bị khoá {LOCK_MINUTES} phút"),
+            ),
+            Secret::Pin => Error::invalid("pin", format!("Sai mã PIN; còn {} lần thử", MAX_TRIES - failed)),
+        }))
+    }
+
+    /// Refuses a confirmation `account` may not sign: a secretary only for
+    /// their own unit (or units merged into it), others as their role allows.
+    fn check_signer(&self, account: &Account, c: &Confirmation) -> Result<()> {
+        let session = Session {
+            account: account.clone(),
+        };
+        if account.role != Role::Secretary {
+            return session.authorize(Action::ConfirmAny);
+        }
+        session.authorize(Action::ConfirmOwnUnit)?;
+        let own = account.unit.clone().unwrap_or_default();
+        let target = match c.receipt_code.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(code) => self.receipt_detail(code)?.unit_code,
+            None => text::clean(&c.unit_code),
+        };
+        if !self.own_unit_codes(&own)?.contains(&target) {
+            return Err(Error::Forbidden(format!(
+                "Bí thư đơn vị «{own}» chỉ xác nhận được cho đơn vị của mình, không cho «{target}»"
+            )));
+        }
+        Ok(())
+    }
+
+    fn change_account(&self, change: &AccountChange) -> Result<Account> {
+        let row = self.existing_account(change.username())?;
+        let name = row.account.username.clone();
+        let (action, detail) = match change {
+            AccountChange::Disable { .. } => {
+                if row.account.disabled {
+                    return Err(Error::conflict("username", format!("Tài khoản «{name}» đã bị vô hiệu hoá")));
+                }
+                if self.actor()?.name == name {
+                    return Err(Error::invalid(
+                        "username",
+                        "Không tự vô hiệu hoá tài khoản đang đăng nhập",
+                    ));
+                }
+                if row.account.role == Role::Admin && self.count_accounts(true)? <= 1 {
+                    return Err(Error::invalid(
+                        "username",
+                        format!("«{name}» là tài khoản quản trị cuối cùng còn dùng; hãy tạo tài khoản quản trị khác trước"),
+                    ));
+                }
+                self.conn
+                    .execute("UPDATE account SET disabled = 1 WHERE id = ?1", [row.id])?;
+                ("account.disable", json!({ "username": name }))
+            }
+            AccountChange::Enable { .. } => {
+                if !row.account.disabled {
+                    return Err(Error::conflict("username", format!("Tài khoản «{name}» đang được dùng")));
+                }
+                self.conn
+                    .execute("UPDATE account SET disabled = 0 WHERE id = ?1", [row.id])?;
+                ("account.enable", json!({ "username": name }))
+            }
+            AccountChange::Reset { password, pin, .. } => {
+                let password = password.as_deref().filter(|p| !p.is_empty());
+                let pin = pin.as_deref().map(str::trim).filter(|p| !p.is_empty());
+                if password.is_none() && pin.is_none() {
+                    return Err(Error::invalid("password", "Cần mật khẩu mới hoặc mã PIN mới"));
+                }
+                if let Some(password) = password {
+                    check_password(password)?;
+                    self.conn.execute(
+                        "UPDATE account SET password_hash = ?1, failed_logins = 0, login_locked_until = NULL
+                         WHERE id = ?2",
+                        params![hash_secret(password)?, row.id],
+                    )?;
+                }
+                if let Some(pin) = pin {
+                    check_pin(pin)?;
+                    self.conn.execute(
+                        "UPDATE account SET pin_hash = ?1, failed_pins = 0, pin_locked_until = NULL WHERE id = ?2",
+                        params![hash_secret(pin)?, row.id],
+                    )?;
+                }
+                (
+                    "account.reset",
+                    json!({ "username": name, "password": password.is_some(), "pin": pin.is_some() }),
+                )
+            }
+            AccountChange::Unlock { .. } => {
+                if !row.account.locked && row.failed_logins == 0 && row.failed_pins == 0 {
+                    return Err(Error::conflict("username", format!("Tài khoản «{name}» không bị khoá")));
+                }
+                self.conn.execute(
+                    "UPDATE account SET failed_logins = 0, login_locked_until = NULL, failed_pins = 0,
+                            pin_locked_until = NULL WHERE id = ?1",
+                    [row.id],
+                )?;
+                ("account.unlock", json!({ "username": name }))
+            }
+        };
+        self.log(action, Some(&row.uid), &detail)?;
+        Ok(self.existing_account(&name)?.account)
     }
 }
 
 impl Store {
-    /// True until the first administrator exists (first run).
-    pub fn needs_first_admin(&self) -> Result<bool> {
-        self.read(|dao| {
-            let n: i64 = dao
-                .conn
-                .query_row("SELECT count(*) FROM account WHERE role = 'admin'", [], |r| r.get(0))?;
-            Ok(n == 0)
-        })
-    }
-
     /// True once any account exists: from then on every action needs a login.
     pub fn has_accounts(&self) -> Result<bool> {
-        self.read(|dao| {
-            Ok(dao
-                .conn
-                .query_row("SELECT EXISTS (SELECT 1 FROM account)", [], |r| r.get(0))?)
-        })
+        self.read(|dao| Ok(dao.count_accounts(false)? > 0))
+    }
+
+    /// The account with this username as it is now (`None`: no such account).
+    pub fn account(&self, username: &str) -> Result<Option<Account>> {
+        self.read(|dao| Ok(dao.account_row(username)?.map(|r| r.account)))
     }
 
     /// Minutes without use after which the app locks: the setting
@@ -322,35 +650,14 @@ impl Store {
         Ok(std::time::Duration::from_secs(minutes * 60))
     }
 
-    pub fn auth_status(&self, session: Option<Session>) -> Result<AuthStatus> {
-        Ok(AuthStatus {
-            accounts_exist: self.has_accounts()?,
-            needs_admin: self.needs_first_admin()?,
-            session,
-        })
-    }
-
-    /// In person at the office: the PIN of a secretary (or deputy) account
-    /// signs the confirmation in that person's name, for their unit only.
-    pub fn confirm_with_pin(&mut self, username: &str, pin: &str, c: crate::model::Confirmation) -> Result<()> {
-        let account = self.check_pin(username, pin)?;
-        let c = crate::model::Confirmation {
-            by: account.display_name.clone(),
-            method: Some(crate::model::ConfirmMethod::InPerson),
-            ..c
-        };
-        self.confirm_as(&Session { account }, c)
-    }
-
-    /// Creates the first administrator; refused once one exists.
+    /// Creates the first administrator of a single-user register; refused once
+    /// any account exists (accounts made with the command line included), so
+    /// the command cannot open a register that already has logins.
     pub fn create_first_admin(&mut self, input: NewAccount) -> Result<Session> {
         let actor = Actor::new(text::clean(&input.username).to_lowercase(), "app");
         let account = self.write(&actor, |dao| {
-            let n: i64 = dao
-                .conn
-                .query_row("SELECT count(*) FROM account WHERE role = 'admin'", [], |r| r.get(0))?;
-            if n > 0 {
-                return Err(Error::Forbidden("Đã có tài khoản quản trị; hãy đăng nhập".into()));
+            if dao.count_accounts(false)? > 0 {
+                return Err(Error::Forbidden("Sổ đã có tài khoản; hãy đăng nhập".into()));
             }
             dao.insert_account(&NewAccount {
                 role: Role::Admin,
@@ -369,6 +676,13 @@ impl Store {
         self.write(actor, |dao| dao.insert_account(&input))
     }
 
+    /// Disables, enables, resets or unlocks an account (the caller checked
+    /// the right to manage accounts). An administrator cannot disable their
+    /// own account, nor the last enabled administrator.
+    pub fn change_account(&mut self, actor: &Actor, change: AccountChange) -> Result<Account> {
+        self.write(actor, |dao| dao.change_account(&change))
+    }
+
     pub fn list_accounts(&self) -> Result<Vec<Account>> {
         self.read(|dao| {
             let sql =
@@ -382,278 +696,66 @@ impl Store {
         })
     }
 
-    /// Signs in with a password; five wrong tries lock the account for a while.
-    pub fn login(&mut self, username: &str, password: &str) -> Result<Session> {
+    /// Signs in with a password. Five wrong tries lock the account for a
+    /// while; a disabled account is refused; `limit` counts wrong tries over
+    /// every account.
+    pub fn login(&mut self, username: &str, password: &str, limit: &FailureLimit) -> Result<Session> {
         let actor = Actor::new(text::clean(username).to_lowercase(), "app");
-        let refused = || Error::Forbidden("Sai tên đăng nhập hoặc mật khẩu".into());
         // The outcome (including a failed try) is committed either way.
-        let outcome = self.attempt(&actor, |dao| {
-            let Some(row) = dao.account_row(username)? else {
-                return Ok((Err(refused()), false));
-            };
-            if row.account.disabled {
-                return Ok((Err(Error::Forbidden("Tài khoản đã bị khoá".into())), false));
-            }
-            if locked(&row.login_locked_until) {
-                return Ok((
-                    Err(Error::Forbidden(format!(
-                        "Sai mật khẩu quá {MAX_TRIES} lần; hãy thử lại sau {LOCK_MINUTES} phút"
-                    ))),
-                    false,
-                ));
-            }
-            if verify_secret(password, &row.password_hash) {
-                dao.conn.execute(
-                    "UPDATE account SET failed_logins = 0, login_locked_until = NULL WHERE id = ?1",
-                    [row.id],
-                )?;
+        self.attempt(&actor, |dao| match dao.try_secret(Secret::Password, username, password, limit)? {
+            Try::Right(row) => {
                 dao.log("account.login", None, &json!({ "username": row.account.username }))?;
-                return Ok((Ok(Session { account: row.account }), true));
+                Ok((Ok(Session { account: row.account }), true))
             }
-            let failed = row.failed_logins + 1;
-            let until = (failed >= MAX_TRIES).then(lock_until);
-            dao.conn.execute(
-                "UPDATE account SET failed_logins = ?1, login_locked_until = ?2 WHERE id = ?3",
-                params![if until.is_some() { 0 } else { failed }, until, row.id],
-            )?;
-            dao.log(
-                "account.login_failed",
-                None,
-                &json!({ "username": row.account.username, "locked": until.is_some() }),
-            )?;
-            Ok((Err(refused()), true))
-        })?;
-        outcome
+            Try::Wrong(e) => Ok((Err(e), true)),
+            Try::Refused(e) => Ok((Err(e), false)),
+        })?
     }
 
-    /// Checks a secretary's PIN at the office; five wrong tries lock the PIN.
-    /// Returns the account, whose name then signs the confirmation.
-    pub fn check_pin(&mut self, username: &str, pin: &str) -> Result<Account> {
-        let actor = Actor::new(text::clean(username).to_lowercase(), "app");
-        let outcome = self.attempt(&actor, |dao| {
-            let Some(row) = dao.account_row(username)? else {
-                return Ok((Err(Error::invalid("pin", "Không có tài khoản này")), false));
-            };
-            let Some(hash) = row.pin_hash.as_deref() else {
-                return Ok((Err(Error::invalid("pin", "Tài khoản này chưa có mã PIN")), false));
-            };
-            if locked(&row.pin_locked_until) {
-                return Ok((
-                    Err(Error::Forbidden(format!(
-                        "Mã PIN bị khoá do sai {MAX_TRIES} lần; thử lại sau {LOCK_MINUTES} phút"
-                    ))),
-                    false,
-                ));
+    /// In person at the office: the operator (the signed-in clerk, `operator`)
+    /// records the confirmation, and the PIN of the account `username` (a
+    /// secretary or deputy) signs it, in that person's name and for their unit
+    /// only. The receipt and the log row keep both. One transaction: the PIN
+    /// check, the signer's rights and the confirmation stand or fall together
+    /// (a wrong PIN is recorded, and counts in `limit`).
+    pub fn confirm_with_pin(
+        &mut self,
+        operator: &Actor,
+        username: &str,
+        pin: &str,
+        c: Confirmation,
+        limit: &FailureLimit,
+    ) -> Result<()> {
+        self.attempt(operator, |dao| match dao.try_secret(Secret::Pin, username, pin, limit)? {
+            Try::Right(row) => {
+                let signer = row.account;
+                let c = Confirmation {
+                    by: signer.display_name.clone(),
+                    method: Some(ConfirmMethod::InPerson),
+                    ..c
+                };
+                let done = dao
+                    .check_signer(&signer, &c)
+                    .and_then(|()| dao.confirm_receipt(&c, Some(&signer.username)));
+                let keep = done.is_ok();
+                Ok((done, keep))
             }
-            if verify_secret(pin, hash) {
-                dao.conn.execute(
-                    "UPDATE account SET failed_pins = 0, pin_locked_until = NULL WHERE id = ?1",
-                    [row.id],
-                )?;
-                return Ok((Ok(row.account), true));
-            }
-            let failed = row.failed_pins + 1;
-            let until = (failed >= MAX_TRIES).then(lock_until);
-            dao.conn.execute(
-                "UPDATE account SET failed_pins = ?1, pin_locked_until = ?2 WHERE id = ?3",
-                params![if until.is_some() { 0 } else { failed }, until, row.id],
-            )?;
-            dao.log(
-                "account.pin_failed",
-                None,
-                &json!({ "username": row.account.username, "locked": until.is_some() }),
-            )?;
-            let left = MAX_TRIES - failed;
-            let msg = if until.is_some() {
-                format!("Sai mã PIN {MAX_TRIES} lần: mã PIN bị khoá {LOCK_MINUTES} phút")
-            } else {
-                format!("Sai mã PIN; còn {left} lần thử")
-            };
-            Ok((Err(Error::invalid("pin", msg)), true))
-        })?;
-        outcome
+            Try::Wrong(e) => Ok((Err(e), true)),
+            Try::Refused(e) => Ok((Err(e), false)),
+        })?
     }
 
     /// Confirms on behalf of a signed-in session: a secretary only for their
-    /// own unit (or units merged into it), others as their role allows.
-    pub fn confirm_as(&mut self, session: &Session, c: crate::model::Confirmation) -> Result<()> {
-        if session.account.role == Role::Secretary {
-            session.authorize(Action::ConfirmOwnUnit)?;
-            let own = session.account.unit.clone().unwrap_or_default();
-            let target = match c.receipt_code.as_deref().filter(|s| !s.trim().is_empty()) {
-                Some(code) => self.receipt(code)?.unit_code,
-                None => text::clean(&c.unit_code),
-            };
-            let allowed = target == own || self.unit(&target)?.successor.as_deref() == Some(own.as_str());
-            if !allowed {
-                return Err(Error::Forbidden(format!(
-                    "Bí thư đơn vị «{own}» chỉ xác nhận được cho đơn vị của mình, không cho «{target}»"
-                )));
-            }
-        } else {
-            session.authorize(Action::ConfirmAny)?;
-        }
-        self.confirm(&session.actor(), c)
+    /// own unit (or units merged into it), and then as the signer; others as
+    /// their role allows.
+    pub fn confirm_as(&mut self, session: &Session, c: Confirmation) -> Result<()> {
+        let signer = (session.account.role == Role::Secretary).then_some(session.account.username.as_str());
+        self.write(&session.actor(), |dao| {
+            dao.check_signer(&session.account, &c)?;
+            dao.confirm_receipt(&c, signer)
+        })
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{Confirmation, DocQty, NewBatch, NewDocument, NewUnit};
-
-    fn setup() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut s = Store::open(&dir.path().join("t.sqlite3")).expect("open");
-        let a = Actor::new("t", "test");
-        for (code, parent) in [("X", None), ("X1", Some("X")), ("X2", Some("X"))] {
-            let unit = NewUnit {
-                code: code.into(),
-                name: format!("Chi bộ {code}"),
-                parent: parent.map(Into::into),
-                ..Default::default()
-            };
-            s.add_unit(&a, unit).expect("unit");
-        }
-        let doc = NewDocument {
-            symbol: "05-KH/HU".into(),
-            title: "Kế hoạch".into(),
-            copies_received: 9,
-            ..Default::default()
-        };
-        s.add_document(&a, doc).expect("doc");
-        let batch = NewBatch {
-            code: "B".into(),
-            title: "Đợt".into(),
-            handed_on: Some(crate::store::today()),
-            documents: vec![DocQty {
-                symbol: "05-KH/HU".into(),
-                quantity: 1,
-            }],
-            subtrees: vec!["X".into()],
-            ..Default::default()
-        };
-        s.create_batch(&a, batch).expect("batch");
-        (dir, s)
-    }
-
-    fn new(username: &str, role: Role, unit: Option<&str>, pin: Option<&str>) -> NewAccount {
-        NewAccount {
-            username: username.into(),
-            display_name: format!("Người {username}"),
-            role,
-            unit: unit.map(Into::into),
-            password: "mat-khau-dai".into(),
-            pin: pin.map(Into::into),
-        }
-    }
-
-    #[test]
-    fn first_admin_then_roles() {
-        let (_d, mut s) = setup();
-        assert!(s.needs_first_admin().expect("check"));
-        let admin = s
-            .create_first_admin(new("Admin", Role::Clerk, None, None))
-            .expect("first admin");
-        assert_eq!(admin.account.role, Role::Admin, "the first account is always the admin");
-        assert!(s.create_first_admin(new("other", Role::Admin, None, None)).is_err());
-        let sup = s
-            .add_account(
-                Some(&admin),
-                &admin.actor(),
-                new("lanhdao", Role::Supervisor, None, None),
-            )
-            .expect("add");
-        let sup = Session { account: sup };
-        assert!(matches!(
-            s.add_account(Some(&sup), &sup.actor(), new("x", Role::Clerk, None, None)),
-            Err(Error::Forbidden(_))
-        ));
-        assert!(sup.authorize(Action::Print).is_ok());
-        assert!(sup.authorize(Action::Handout).is_err());
-        let c = Confirmation {
-            batch: "B".into(),
-            unit_code: "X1".into(),
-            by: "A".into(),
-            ..Default::default()
-        };
-        assert!(matches!(s.confirm_as(&sup, c), Err(Error::Forbidden(_))));
-        // No secret is stored in clear, anywhere.
-        let dump: Vec<String> = s
-            .connection()
-            .prepare(
-                "SELECT password_hash || coalesce(pin_hash, '') FROM account UNION ALL SELECT detail FROM audit_log",
-            )
-            .expect("prepare")
-            .query_map([], |r| r.get(0))
-            .expect("query")
-            .collect::<rusqlite::Result<_>>()
-            .expect("rows");
-        assert!(dump.iter().all(|d| !d.contains("mat-khau-dai")));
-    }
-
-    #[test]
-    fn login_and_pin_lock_after_five_wrong_tries() {
-        let (_d, mut s) = setup();
-        let admin = s
-            .create_first_admin(new("admin", Role::Admin, None, None))
-            .expect("admin");
-        s.add_account(
-            Some(&admin),
-            &admin.actor(),
-            new("bithu1", Role::Secretary, Some("X1"), Some("2468")),
-        )
-        .expect("secretary");
-        assert!(s.login("admin", "sai").is_err());
-        assert_eq!(
-            s.login("ADMIN", "mat-khau-dai").expect("login").account.username,
-            "admin"
-        );
-        for i in 1..MAX_TRIES {
-            let err = s.check_pin("bithu1", "0000").expect_err("wrong pin");
-            assert!(err.to_string().contains(&format!("còn {} lần", MAX_TRIES - i)), "{err}");
-        }
-        assert!(s.check_pin("bithu1", "0000").is_err());
-        // Locked now: even the right PIN is refused.
-        assert!(matches!(s.check_pin("bithu1", "2468"), Err(Error::Forbidden(_))));
-    }
-
-    #[test]
-    fn a_secretary_confirms_only_for_their_own_unit() {
-        let (_d, mut s) = setup();
-        let admin = s
-            .create_first_admin(new("admin", Role::Admin, None, None))
-            .expect("admin");
-        let acc = s
-            .add_account(
-                Some(&admin),
-                &admin.actor(),
-                new("bithu1", Role::Secretary, Some("X1"), Some("2468")),
-            )
-            .expect("secretary");
-        let sec = Session { account: acc };
-        let other = Confirmation {
-            batch: "B".into(),
-            unit_code: "X2".into(),
-            by: "Người bithu1".into(),
-            ..Default::default()
-        };
-        assert!(matches!(s.confirm_as(&sec, other), Err(Error::Forbidden(_))));
-        let own = Confirmation {
-            batch: "B".into(),
-            unit_code: "X1".into(),
-            by: "Người bithu1".into(),
-            ..Default::default()
-        };
-        s.confirm_as(&sec, own).expect("own unit");
-        let actor: String = s
-            .connection()
-            .query_row(
-                "SELECT actor FROM audit_log WHERE action = 'receipt.confirm'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("log row");
-        assert_eq!(actor, "bithu1");
-    }
-}
+mod tests;

@@ -177,7 +177,7 @@ impl Store {
                     by: by.into(),
                     on: Some(confirmed_on),
                     ..Confirmation::default()
-                })?;
+                }, None)?;
             }
             dao.log(
                 "demo.load",
