@@ -152,8 +152,12 @@ pub struct NewAccount {
 pub enum AccountChange {
     /// No login and no PIN until enabled again; a session of it ends at its
     /// next action.
-    Disable { username: String },
-    Enable { username: String },
+    Disable {
+        username: String,
+    },
+    Enable {
+        username: String,
+    },
     /// A new password and/or a new PIN (at least one); each ends its lock.
     Reset {
         username: String,
@@ -161,7 +165,9 @@ pub enum AccountChange {
         pin: Option<String>,
     },
     /// Ends the locks after wrong passwords and wrong PINs.
-    Unlock { username: String },
+    Unlock {
+        username: String,
+    },
 }
 
 impl AccountChange {
@@ -560,7 +566,10 @@ impl Dao<'_> {
         let (action, detail) = match change {
             AccountChange::Disable { .. } => {
                 if row.account.disabled {
-                    return Err(Error::conflict("username", format!("Tài khoản «{name}» đã bị vô hiệu hoá")));
+                    return Err(Error::conflict(
+                        "username",
+                        format!("Tài khoản «{name}» đã bị vô hiệu hoá"),
+                    ));
                 }
                 if self.actor()?.name == name {
                     return Err(Error::invalid(
@@ -571,7 +580,9 @@ impl Dao<'_> {
                 if row.account.role == Role::Admin && self.count_accounts(true)? <= 1 {
                     return Err(Error::invalid(
                         "username",
-                        format!("«{name}» là tài khoản quản trị cuối cùng còn dùng; hãy tạo tài khoản quản trị khác trước"),
+                        format!(
+                            "«{name}» là tài khoản quản trị cuối cùng còn dùng; hãy tạo tài khoản quản trị khác trước"
+                        ),
                     ));
                 }
                 self.conn
@@ -580,7 +591,10 @@ impl Dao<'_> {
             }
             AccountChange::Enable { .. } => {
                 if !row.account.disabled {
-                    return Err(Error::conflict("username", format!("Tài khoản «{name}» đang được dùng")));
+                    return Err(Error::conflict(
+                        "username",
+                        format!("Tài khoản «{name}» đang được dùng"),
+                    ));
                 }
                 self.conn
                     .execute("UPDATE account SET disabled = 0 WHERE id = ?1", [row.id])?;
@@ -702,13 +716,15 @@ impl Store {
     pub fn login(&mut self, username: &str, password: &str, limit: &FailureLimit) -> Result<Session> {
         let actor = Actor::new(text::clean(username).to_lowercase(), "app");
         // The outcome (including a failed try) is committed either way.
-        self.attempt(&actor, |dao| match dao.try_secret(Secret::Password, username, password, limit)? {
-            Try::Right(row) => {
-                dao.log("account.login", None, &json!({ "username": row.account.username }))?;
-                Ok((Ok(Session { account: row.account }), true))
+        self.attempt(&actor, |dao| {
+            match dao.try_secret(Secret::Password, username, password, limit)? {
+                Try::Right(row) => {
+                    dao.log("account.login", None, &json!({ "username": row.account.username }))?;
+                    Ok((Ok(Session { account: row.account }), true))
+                }
+                Try::Wrong(e) => Ok((Err(e), true)),
+                Try::Refused(e) => Ok((Err(e), false)),
             }
-            Try::Wrong(e) => Ok((Err(e), true)),
-            Try::Refused(e) => Ok((Err(e), false)),
         })?
     }
 
@@ -726,22 +742,24 @@ impl Store {
         c: Confirmation,
         limit: &FailureLimit,
     ) -> Result<()> {
-        self.attempt(operator, |dao| match dao.try_secret(Secret::Pin, username, pin, limit)? {
-            Try::Right(row) => {
-                let signer = row.account;
-                let c = Confirmation {
-                    by: signer.display_name.clone(),
-                    method: Some(ConfirmMethod::InPerson),
-                    ..c
-                };
-                let done = dao
-                    .check_signer(&signer, &c)
-                    .and_then(|()| dao.confirm_receipt(&c, Some(&signer.username)));
-                let keep = done.is_ok();
-                Ok((done, keep))
+        self.attempt(operator, |dao| {
+            match dao.try_secret(Secret::Pin, username, pin, limit)? {
+                Try::Right(row) => {
+                    let signer = row.account;
+                    let c = Confirmation {
+                        by: signer.display_name.clone(),
+                        method: Some(ConfirmMethod::InPerson),
+                        ..c
+                    };
+                    let done = dao
+                        .check_signer(&signer, &c)
+                        .and_then(|()| dao.confirm_receipt(&c, Some(&signer.username)));
+                    let keep = done.is_ok();
+                    Ok((done, keep))
+                }
+                Try::Wrong(e) => Ok((Err(e), true)),
+                Try::Refused(e) => Ok((Err(e), false)),
             }
-            Try::Wrong(e) => Ok((Err(e), true)),
-            Try::Refused(e) => Ok((Err(e), false)),
         })?
     }
 

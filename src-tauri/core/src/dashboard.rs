@@ -182,7 +182,9 @@ impl Store {
                     .collect::<Result<_>>()?
             };
             let tiers = dao.tiers()?;
-            ids.into_iter().map(|id| dao.batch_stats(id, day, &tiers, units)).collect()
+            ids.into_iter()
+                .map(|id| dao.batch_stats(id, day, &tiers, units))
+                .collect()
         })
     }
 

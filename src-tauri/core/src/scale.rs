@@ -893,7 +893,17 @@ impl Dao<'_> {
                 }
             }
             let operator = &self.actor()?.name;
-            set_receipt.execute(params![status.as_str(), by, on, entered, method, on_behalf, note, operator, r.id])?;
+            set_receipt.execute(params![
+                status.as_str(),
+                by,
+                on,
+                entered,
+                method,
+                on_behalf,
+                note,
+                operator,
+                r.id
+            ])?;
             self.log(
                 "receipt.confirm",
                 Some(&r.uid),

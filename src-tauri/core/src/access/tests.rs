@@ -244,10 +244,7 @@ fn a_secretary_reads_only_their_own_unit() {
     // Receipts: X1's (and X3's) only.
     assert!(s.unit_receipts_for(&grant, "X1").is_ok());
     assert!(s.unit_receipts_for(&grant, "X3").is_ok());
-    assert!(matches!(
-        s.unit_receipts_for(&grant, "X2"),
-        Err(Error::Forbidden(_))
-    ));
+    assert!(matches!(s.unit_receipts_for(&grant, "X2"), Err(Error::Forbidden(_))));
     let x2_code = s.unit_receipts("X2").expect("X2")[0].receipt_code.clone();
     assert!(matches!(s.receipt_for(&grant, &x2_code), Err(Error::Forbidden(_))));
     assert!(s.receipt_for(&staff, &x2_code).is_ok());

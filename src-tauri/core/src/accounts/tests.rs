@@ -142,7 +142,10 @@ fn login_and_pin_lock_after_five_wrong_tries() {
     let limit = FailureLimit::default();
     assert!(s.login("admin", "sai", &limit).is_err());
     assert_eq!(
-        s.login("ADMIN", "mat-khau-dai", &limit).expect("login").account.username,
+        s.login("ADMIN", "mat-khau-dai", &limit)
+            .expect("login")
+            .account
+            .username,
         "admin"
     );
     for i in 1..MAX_TRIES {
@@ -191,9 +194,15 @@ fn a_secretary_confirms_only_for_their_own_unit() {
     let rows = log_rows(&s, "receipt.confirm");
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].0, "bithu1");
-    let detail = s.receipt(&s.unit_receipts("X1").expect("receipts")[0].receipt_code).expect("detail");
+    let detail = s
+        .receipt(&s.unit_receipts("X1").expect("receipts")[0].receipt_code)
+        .expect("detail");
     assert_eq!(detail.recorded_by.as_deref(), Some("bithu1"));
-    assert_eq!(detail.signer_account.as_deref(), Some("bithu1"), "a secretary signs as themselves");
+    assert_eq!(
+        detail.signer_account.as_deref(),
+        Some("bithu1"),
+        "a secretary signs as themselves"
+    );
 }
 
 #[test]
@@ -213,7 +222,11 @@ fn a_pin_confirmation_keeps_the_operator_and_the_signer() {
         .expect("signed with the PIN");
     let code = s.unit_receipts("X1").expect("receipts")[0].receipt_code.clone();
     let detail = s.receipt(&code).expect("detail");
-    assert_eq!(detail.signed_by.as_deref(), Some("Người bithu1"), "signed in the PIN owner's name");
+    assert_eq!(
+        detail.signed_by.as_deref(),
+        Some("Người bithu1"),
+        "signed in the PIN owner's name"
+    );
     assert_eq!(detail.recorded_by.as_deref(), Some("vanthu"), "recorded by the clerk");
     assert_eq!(detail.signer_account.as_deref(), Some("bithu1"));
     assert_eq!(detail.method.as_deref(), Some("in_person"));
@@ -223,7 +236,8 @@ fn a_pin_confirmation_keeps_the_operator_and_the_signer() {
     let detail: serde_json::Value = serde_json::from_str(&rows[0].1).expect("JSON");
     assert_eq!(detail["signer_account"], "bithu1", "{detail}");
     // Undoing clears both.
-    s.undo_confirmation(&operator, confirmation("X1"), "Ghi nhầm").expect("undo");
+    s.undo_confirmation(&operator, confirmation("X1"), "Ghi nhầm")
+        .expect("undo");
     let detail = s.receipt(&code).expect("detail");
     assert_eq!((detail.recorded_by, detail.signer_account), (None, None));
 }
@@ -308,13 +322,20 @@ fn an_administrator_disables_resets_and_unlocks() {
     let limit = FailureLimit::default();
     // Refusals: oneself, the last administrator, nothing to reset.
     let err = s
-        .change_account(&actor, AccountChange::Disable { username: "admin".into() })
+        .change_account(
+            &actor,
+            AccountChange::Disable {
+                username: "admin".into(),
+            },
+        )
         .expect_err("not oneself");
     assert!(err.to_string().contains("đang đăng nhập"), "{err}");
     let err = s
         .change_account(
             &Actor::cli(),
-            AccountChange::Disable { username: "admin".into() },
+            AccountChange::Disable {
+                username: "admin".into(),
+            },
         )
         .expect_err("the last administrator");
     assert!(err.to_string().contains("quản trị cuối cùng"), "{err}");
@@ -348,7 +369,12 @@ fn an_administrator_disables_resets_and_unlocks() {
     }
     assert!(s.account("bithu1").expect("read").expect("exists").locked);
     let unlocked = s
-        .change_account(&actor, AccountChange::Unlock { username: "bithu1".into() })
+        .change_account(
+            &actor,
+            AccountChange::Unlock {
+                username: "bithu1".into(),
+            },
+        )
         .expect("unlock");
     assert!(!unlocked.locked);
     s.login("bithu1", "mat-khau-dai", &limit).expect("login after unlock");
@@ -376,14 +402,27 @@ fn an_administrator_disables_resets_and_unlocks() {
         let rows = log_rows(&s, action);
         assert_eq!(rows.len(), 1, "{action}: {rows:?}");
         assert!(rows[0].1.contains("bithu1"), "{rows:?}");
-        assert!(!rows[0].1.contains("97531") && !rows[0].1.contains("mat-khau-moi"), "{rows:?}");
+        assert!(
+            !rows[0].1.contains("97531") && !rows[0].1.contains("mat-khau-moi"),
+            "{rows:?}"
+        );
     }
     let err = s
-        .change_account(&actor, AccountChange::Unlock { username: "bithu1".into() })
+        .change_account(
+            &actor,
+            AccountChange::Unlock {
+                username: "bithu1".into(),
+            },
+        )
         .expect_err("not locked any more");
     assert!(matches!(err, Error::Conflict { .. }), "{err}");
     let err = s
-        .change_account(&actor, AccountChange::Disable { username: "khong-co".into() })
+        .change_account(
+            &actor,
+            AccountChange::Disable {
+                username: "khong-co".into(),
+            },
+        )
         .expect_err("unknown");
     assert!(err.to_string().contains("khong-co"), "{err}");
 }

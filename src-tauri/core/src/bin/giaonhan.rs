@@ -1100,10 +1100,26 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Account(AccountCmd::Enable { username }) => {
             change_account(&mut store, &actor, AccountChange::Enable { username })?
         }
-        Command::Account(AccountCmd::Reset { username, password, pin }) => {
-            let password = if password { Some(read_secret_line("password")?) } else { None };
+        Command::Account(AccountCmd::Reset {
+            username,
+            password,
+            pin,
+        }) => {
+            let password = if password {
+                Some(read_secret_line("password")?)
+            } else {
+                None
+            };
             let pin = if pin { Some(read_secret_line("pin")?) } else { None };
-            change_account(&mut store, &actor, AccountChange::Reset { username, password, pin })?
+            change_account(
+                &mut store,
+                &actor,
+                AccountChange::Reset {
+                    username,
+                    password,
+                    pin,
+                },
+            )?
         }
         Command::Account(AccountCmd::Unlock { username }) => {
             change_account(&mut store, &actor, AccountChange::Unlock { username })?
