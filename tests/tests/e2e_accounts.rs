@@ -353,7 +353,11 @@ fn first_admin_roles_and_confirmation_by_pin() {
         let listed = count(c, "#outstanding-table tr[data-unit]").await;
         let own = count(c, &format!("#outstanding-table tr[data-unit=\"{OWN_UNIT}\"]")).await;
         assert_eq!((listed, own), (1, 1), "only the own unit's open receipt is listed");
-        assert_eq!(count(c, &row(FIRST, OTHER_UNIT)).await, 0, "another unit's receipt is not listed");
+        assert_eq!(
+            count(c, &row(FIRST, OTHER_UNIT)).await,
+            0,
+            "another unit's receipt is not listed"
+        );
         type_into(c, "#code-input", &other_code).await;
         click(c, "#code-lookup").await;
         let err = until("another unit's receipt code refused", || async { shown_error(c).await }).await;
@@ -400,7 +404,11 @@ fn first_admin_roles_and_confirmation_by_pin() {
             "the PIN locked in (c) shows"
         );
         assert_eq!(
-            count(c, &format!("{} button[data-action=\"disable\"]", account_row("quantri"))).await,
+            count(
+                c,
+                &format!("{} button[data-action=\"disable\"]", account_row("quantri"))
+            )
+            .await,
             0,
             "an administrator does not disable themselves"
         );
@@ -466,8 +474,16 @@ fn first_admin_roles_and_confirmation_by_pin() {
         .unwrap_or_else(|e| panic!("the receipt of {unit} in {batch}: {e}"))
     };
     let pair = |a: &str, b: &str| (Some(a.to_owned()), Some(b.to_owned()));
-    assert_eq!(hands(FIRST, OWN_UNIT), pair("quantri", "bithu"), "the admin's window, the PIN");
-    assert_eq!(hands(FIRST, SECOND_UNIT), pair("vanthu", "bithu2"), "the clerk's window, the PIN");
+    assert_eq!(
+        hands(FIRST, OWN_UNIT),
+        pair("quantri", "bithu"),
+        "the admin's window, the PIN"
+    );
+    assert_eq!(
+        hands(FIRST, SECOND_UNIT),
+        pair("vanthu", "bithu2"),
+        "the clerk's window, the PIN"
+    );
     assert_eq!(hands(SECOND, OWN_UNIT), pair("bithu", "bithu"), "signed in themselves");
     let (status, by, method) = receipt(FIRST, OWN_UNIT);
     assert_eq!(
@@ -495,14 +511,24 @@ fn first_admin_roles_and_confirmation_by_pin() {
         6,
         "one, then five to the lock, in the admin's window: {log:?}"
     );
-    assert_eq!(has("quantri", "receipt.confirm"), 1, "by PIN at the admin's window: {log:?}");
-    assert_eq!(has("vanthu", "receipt.confirm"), 1, "by PIN at the clerk's window: {log:?}");
+    assert_eq!(
+        has("quantri", "receipt.confirm"),
+        1,
+        "by PIN at the admin's window: {log:?}"
+    );
+    assert_eq!(
+        has("vanthu", "receipt.confirm"),
+        1,
+        "by PIN at the clerk's window: {log:?}"
+    );
     assert_eq!(has("bithu", "receipt.confirm"), 1, "signed in: {log:?}");
     for action in ["account.unlock", "account.disable", "account.reset"] {
         assert_eq!(has("quantri", action), 1, "{action}: {log:?}");
     }
     let disabled: bool = conn
-        .query_row("SELECT disabled FROM account WHERE username = 'bithu2'", [], |r| r.get(0))
+        .query_row("SELECT disabled FROM account WHERE username = 'bithu2'", [], |r| {
+            r.get(0)
+        })
         .expect("bithu2");
     assert!(disabled, "bithu2 stays disabled");
     for user in ["quantri", "lanhdao", "bithu", "vanthu"] {
