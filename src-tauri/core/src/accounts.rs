@@ -6,24 +6,22 @@
 //! accounts (`AccountChange`). Who is signed in, and what each action needs,
 //! lives in `access`.
 
-use std::collections::VecDeque;
-use std::sync::{Mutex, OnceLock};
-use std::time::Instant;
-
-use chrono::{Duration, Utc};
-use password_hash::rand_core::OsRng;
-use password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
-use argon2::Argon2;
-
 use crate::error::{Error, Result};
-use crate::model::{ConfirmMethod, Confirmation};
+use crate::model::Confirmation;
 use crate::store::{new_uid, now_utc, Actor, Dao, Store};
 use crate::text;
+
+mod changes;
+mod secrets;
+
+pub use changes::AccountChange;
+pub use secrets::FailureLimit;
+use secrets::{check_password, check_pin, hash_secret, locked};
 
 /// Wrong tries before a PIN or a login is locked.
 pub const MAX_TRIES: i64 = 5;
@@ -144,43 +142,6 @@ pub struct NewAccount {
     pub pin: Option<String>,
 }
 
-/// What an administrator changes on an existing account; each is one
-/// transaction and one row of the audit log (never the secrets themselves).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-#[ts(export)]
-pub enum AccountChange {
-    /// No login and no PIN until enabled again; a session of it ends at its
-    /// next action.
-    Disable {
-        username: String,
-    },
-    Enable {
-        username: String,
-    },
-    /// A new password and/or a new PIN (at least one); each ends its lock.
-    Reset {
-        username: String,
-        password: Option<String>,
-        pin: Option<String>,
-    },
-    /// Ends the locks after wrong passwords and wrong PINs.
-    Unlock {
-        username: String,
-    },
-}
-
-impl AccountChange {
-    pub fn username(&self) -> &str {
-        match self {
-            AccountChange::Disable { username }
-            | AccountChange::Enable { username }
-            | AccountChange::Reset { username, .. }
-            | AccountChange::Unlock { username } => username,
-        }
-    }
-}
-
 /// A signed-in account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -218,92 +179,6 @@ pub struct AuthStatus {
     /// (refused once any account exists, whoever made it).
     pub needs_admin: bool,
     pub session: Option<Session>,
-}
-
-/// Wrong passwords and PINs over every account, in a sliding window: past
-/// `MAX_FAILURES` in `FAILURE_WINDOW`, every try is refused (before any
-/// hashing) until the window has room again. Held in memory by whoever
-/// checks secrets (the app: one for its whole life); the per-account locks
-/// are in the register.
-#[derive(Debug)]
-pub struct FailureLimit {
-    failures: Mutex<VecDeque<Instant>>,
-    max: usize,
-    window: std::time::Duration,
-}
-
-impl Default for FailureLimit {
-    fn default() -> FailureLimit {
-        FailureLimit::new(MAX_FAILURES, FAILURE_WINDOW)
-    }
-}
-
-impl FailureLimit {
-    pub fn new(max: usize, window: std::time::Duration) -> FailureLimit {
-        FailureLimit {
-            failures: Mutex::new(VecDeque::new()),
-            max,
-            window,
-        }
-    }
-
-    fn recent(&self) -> std::sync::MutexGuard<'_, VecDeque<Instant>> {
-        // A panic while holding this lock left only timestamps behind.
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        while failures.front().is_some_and(|t| t.elapsed() >= self.window) {
-            failures.pop_front();
-        }
-        failures
-    }
-
-    /// Refuses when the window is full.
-    fn check(&self) -> Result<()> {
-        if self.recent().len() >= self.max {
-            return Err(Error::Forbidden(format!(
-                "Đã có quá {} lần nhập sai mật khẩu hoặc mã PIN trong {} giây; hãy đợi một phút rồi thử lại.",
-                self.max,
-                self.window.as_secs()
-            )));
-        }
-        Ok(())
-    }
-
-    fn record(&self) {
-        self.recent().push_back(Instant::now());
-    }
-}
-
-fn hash_secret(secret: &str) -> Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(secret.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| Error::Io(std::io::Error::other(format!("không băm được mật khẩu: {e}"))))
-}
-
-fn verify_secret(secret: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).is_ok_and(|h| Argon2::default().verify_password(secret.as_bytes(), &h).is_ok())
-}
-
-/// A hash no secret matches, checked when the account (or its PIN) does not
-/// exist, so that an unknown name costs the time a known one costs.
-fn dummy_hash() -> &'static str {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| hash_secret(&new_uid()).unwrap_or_default())
-}
-
-fn check_pin(pin: &str) -> Result<()> {
-    if !(4..=8).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Error::invalid("pin", "Mã PIN gồm 4 đến 8 chữ số"));
-    }
-    Ok(())
-}
-
-fn check_password(password: &str) -> Result<()> {
-    if password.chars().count() < 8 {
-        return Err(Error::invalid("password", "Mật khẩu cần ít nhất 8 ký tự"));
-    }
-    Ok(())
 }
 
 const COLUMNS: &str =
@@ -352,35 +227,6 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Row_> {
         failed_logins: r.get("failed_logins")?,
         login_locked_until,
     })
-}
-
-fn locked(until: &Option<String>) -> bool {
-    until.as_deref().is_some_and(|u| u > now_utc().as_str())
-}
-
-fn lock_until() -> String {
-    (Utc::now() + Duration::minutes(LOCK_MINUTES)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-/// Which secret a try checks.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Secret {
-    Password,
-    Pin,
-}
-
-/// The outcome of checking a secret.
-enum Try {
-    /// The secret was right; the account may act.
-    Right(Box<Row_>),
-    /// A wrong secret, recorded (counter, lock, log row): commit it.
-    Wrong(Error),
-    /// Refused before the secret counted (unknown, disabled, locked): nothing to keep.
-    Refused(Error),
-}
-
-fn wrong_login() -> Error {
-    Error::Forbidden("Sai tên đăng nhập hoặc mật khẩu".into())
 }
 
 impl Dao<'_> {
@@ -456,87 +302,6 @@ impl Dao<'_> {
         Ok(self.existing_account(&username)?.account)
     }
 
-    /// Checks a password or PIN. Every path costs one Argon2 verification
-    /// (against a dummy hash when there is nothing to check), so the time
-    /// taken says nothing about which names exist. A wrong secret counts
-    /// towards the account's lock and, in `limit`, towards the limit over
-    /// every account.
-    fn try_secret(&self, which: Secret, username: &str, secret: &str, limit: &FailureLimit) -> Result<Try> {
-        limit.check()?;
-        let row = self.account_row(username)?;
-        let stored = row.as_ref().and_then(|r| match which {
-            Secret::Password => Some(r.password_hash.as_str()),
-            Secret::Pin => r.pin_hash.as_deref(),
-        });
-        let right = verify_secret(
-            secret,
-            match stored {
-                Some(hash) => hash,
-                None => dummy_hash(),
-            },
-        );
-        let has_secret = stored.is_some();
-        if !right {
-            limit.record();
-        }
-        let Some(row) = row else {
-            return Ok(Try::Refused(match which {
-                Secret::Password => wrong_login(),
-                Secret::Pin => Error::invalid("username", format!("Không có tài khoản «{}»", text::clean(username))),
-            }));
-        };
-        if !has_secret {
-            return Ok(Try::Refused(Error::invalid("pin", "Tài khoản này chưa có mã PIN")));
-        }
-        if row.account.disabled {
-            // Only someone who knows the secret learns that it was disabled.
-            return Ok(Try::Refused(match (right, which) {
-                (true, _) => Error::Forbidden(format!(
-                    "Tài khoản «{}» đã bị vô hiệu hoá; hãy hỏi quản trị",
-                    row.account.username
-                )),
-                (false, Secret::Password) => wrong_login(),
-                (false, Secret::Pin) => Error::invalid("pin", "Sai mã PIN"),
-            }));
-        }
-        let (failed, until, column) = match which {
-            Secret::Password => (row.failed_logins, &row.login_locked_until, "login"),
-            Secret::Pin => (row.failed_pins, &row.pin_locked_until, "pin"),
-        };
-        if locked(until) {
-            return Ok(Try::Refused(Error::Forbidden(match which {
-                Secret::Password => format!("Sai mật khẩu quá {MAX_TRIES} lần; hãy thử lại sau {LOCK_MINUTES} phút"),
-                Secret::Pin => format!("Mã PIN bị khoá do sai {MAX_TRIES} lần; thử lại sau {LOCK_MINUTES} phút"),
-            })));
-        }
-        if right {
-            self.conn.execute(
-                &format!("UPDATE account SET failed_{column}s = 0, {column}_locked_until = NULL WHERE id = ?1"),
-                [row.id],
-            )?;
-            return Ok(Try::Right(Box::new(row)));
-        }
-        let failed = failed + 1;
-        let until = (failed >= MAX_TRIES).then(lock_until);
-        self.conn.execute(
-            &format!("UPDATE account SET failed_{column}s = ?1, {column}_locked_until = ?2 WHERE id = ?3"),
-            params![if until.is_some() { 0 } else { failed }, until, row.id],
-        )?;
-        self.log(
-            &format!("account.{column}_failed"),
-            None,
-            &json!({ "username": row.account.username, "locked": until.is_some() }),
-        )?;
-        Ok(Try::Wrong(match which {
-            Secret::Password => wrong_login(),
-            Secret::Pin if until.is_some() => Error::invalid(
-                "pin",
-                format!("Sai mã PIN {MAX_TRIES} lần: mã PIN bị khoá {LOCK_MINUTES} phút"),
-            ),
-            Secret::Pin => Error::invalid("pin", format!("Sai mã PIN; còn {} lần thử", MAX_TRIES - failed)),
-        }))
-    }
-
     /// Refuses a confirmation `account` may not sign: a secretary only for
     /// their own unit (or units merged into it), others as their role allows.
     fn check_signer(&self, account: &Account, c: &Confirmation) -> Result<()> {
@@ -558,88 +323,6 @@ impl Dao<'_> {
             )));
         }
         Ok(())
-    }
-
-    fn change_account(&self, change: &AccountChange) -> Result<Account> {
-        let row = self.existing_account(change.username())?;
-        let name = row.account.username.clone();
-        let (action, detail) = match change {
-            AccountChange::Disable { .. } => {
-                if row.account.disabled {
-                    return Err(Error::conflict(
-                        "username",
-                        format!("Tài khoản «{name}» đã bị vô hiệu hoá"),
-                    ));
-                }
-                if self.actor()?.name == name {
-                    return Err(Error::invalid(
-                        "username",
-                        "Không tự vô hiệu hoá tài khoản đang đăng nhập",
-                    ));
-                }
-                if row.account.role == Role::Admin && self.count_accounts(true)? <= 1 {
-                    return Err(Error::invalid(
-                        "username",
-                        format!(
-                            "«{name}» là tài khoản quản trị cuối cùng còn dùng; hãy tạo tài khoản quản trị khác trước"
-                        ),
-                    ));
-                }
-                self.conn
-                    .execute("UPDATE account SET disabled = 1 WHERE id = ?1", [row.id])?;
-                ("account.disable", json!({ "username": name }))
-            }
-            AccountChange::Enable { .. } => {
-                if !row.account.disabled {
-                    return Err(Error::conflict(
-                        "username",
-                        format!("Tài khoản «{name}» đang được dùng"),
-                    ));
-                }
-                self.conn
-                    .execute("UPDATE account SET disabled = 0 WHERE id = ?1", [row.id])?;
-                ("account.enable", json!({ "username": name }))
-            }
-            AccountChange::Reset { password, pin, .. } => {
-                let password = password.as_deref().filter(|p| !p.is_empty());
-                let pin = pin.as_deref().map(str::trim).filter(|p| !p.is_empty());
-                if password.is_none() && pin.is_none() {
-                    return Err(Error::invalid("password", "Cần mật khẩu mới hoặc mã PIN mới"));
-                }
-                if let Some(password) = password {
-                    check_password(password)?;
-                    self.conn.execute(
-                        "UPDATE account SET password_hash = ?1, failed_logins = 0, login_locked_until = NULL
-                         WHERE id = ?2",
-                        params![hash_secret(password)?, row.id],
-                    )?;
-                }
-                if let Some(pin) = pin {
-                    check_pin(pin)?;
-                    self.conn.execute(
-                        "UPDATE account SET pin_hash = ?1, failed_pins = 0, pin_locked_until = NULL WHERE id = ?2",
-                        params![hash_secret(pin)?, row.id],
-                    )?;
-                }
-                (
-                    "account.reset",
-                    json!({ "username": name, "password": password.is_some(), "pin": pin.is_some() }),
-                )
-            }
-            AccountChange::Unlock { .. } => {
-                if !row.account.locked && row.failed_logins == 0 && row.failed_pins == 0 {
-                    return Err(Error::conflict("username", format!("Tài khoản «{name}» không bị khoá")));
-                }
-                self.conn.execute(
-                    "UPDATE account SET failed_logins = 0, login_locked_until = NULL, failed_pins = 0,
-                            pin_locked_until = NULL WHERE id = ?1",
-                    [row.id],
-                )?;
-                ("account.unlock", json!({ "username": name }))
-            }
-        };
-        self.log(action, Some(&row.uid), &detail)?;
-        Ok(self.existing_account(&name)?.account)
     }
 }
 
@@ -690,13 +373,6 @@ impl Store {
         self.write(actor, |dao| dao.insert_account(&input))
     }
 
-    /// Disables, enables, resets or unlocks an account (the caller checked
-    /// the right to manage accounts). An administrator cannot disable their
-    /// own account, nor the last enabled administrator.
-    pub fn change_account(&mut self, actor: &Actor, change: AccountChange) -> Result<Account> {
-        self.write(actor, |dao| dao.change_account(&change))
-    }
-
     pub fn list_accounts(&self) -> Result<Vec<Account>> {
         self.read(|dao| {
             let sql =
@@ -708,59 +384,6 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()?;
             Ok(rows)
         })
-    }
-
-    /// Signs in with a password. Five wrong tries lock the account for a
-    /// while; a disabled account is refused; `limit` counts wrong tries over
-    /// every account.
-    pub fn login(&mut self, username: &str, password: &str, limit: &FailureLimit) -> Result<Session> {
-        let actor = Actor::new(text::clean(username).to_lowercase(), "app");
-        // The outcome (including a failed try) is committed either way.
-        self.attempt(&actor, |dao| {
-            match dao.try_secret(Secret::Password, username, password, limit)? {
-                Try::Right(row) => {
-                    dao.log("account.login", None, &json!({ "username": row.account.username }))?;
-                    Ok((Ok(Session { account: row.account }), true))
-                }
-                Try::Wrong(e) => Ok((Err(e), true)),
-                Try::Refused(e) => Ok((Err(e), false)),
-            }
-        })?
-    }
-
-    /// In person at the office: the operator (the signed-in clerk, `operator`)
-    /// records the confirmation, and the PIN of the account `username` (a
-    /// secretary or deputy) signs it, in that person's name and for their unit
-    /// only. The receipt and the log row keep both. One transaction: the PIN
-    /// check, the signer's rights and the confirmation stand or fall together
-    /// (a wrong PIN is recorded, and counts in `limit`).
-    pub fn confirm_with_pin(
-        &mut self,
-        operator: &Actor,
-        username: &str,
-        pin: &str,
-        c: Confirmation,
-        limit: &FailureLimit,
-    ) -> Result<()> {
-        self.attempt(operator, |dao| {
-            match dao.try_secret(Secret::Pin, username, pin, limit)? {
-                Try::Right(row) => {
-                    let signer = row.account;
-                    let c = Confirmation {
-                        by: signer.display_name.clone(),
-                        method: Some(ConfirmMethod::InPerson),
-                        ..c
-                    };
-                    let done = dao
-                        .check_signer(&signer, &c)
-                        .and_then(|()| dao.confirm_receipt(&c, Some(&signer.username)));
-                    let keep = done.is_ok();
-                    Ok((done, keep))
-                }
-                Try::Wrong(e) => Ok((Err(e), true)),
-                Try::Refused(e) => Ok((Err(e), false)),
-            }
-        })?
     }
 
     /// Confirms on behalf of a signed-in session: a secretary only for their

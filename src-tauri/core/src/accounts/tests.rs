@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::model::{DocQty, NewBatch, NewDocument, NewUnit};
+use std::time::Instant;
 
 fn setup() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().expect("temp dir");
