@@ -51,6 +51,7 @@ const COMMANDS: &[&str] = &[
     "logout",
     "add_account",
     "list_accounts",
+    "change_account",
     "confirm_with_pin",
     "recovery_status",
     "list_backups",

@@ -1,6 +1,7 @@
-//! The Tauri commands: one-line adapters that lock the store, call the core and
-//! turn its error into the structured `ApiError` the UI shows. No SQL and no
-//! business rule here; every rule lives in the `giaonhan` crate.
+//! The Tauri commands: one-line adapters that lock the store, ask the core's
+//! access policy (`giaonhan::access`) for a grant, call the core and turn its
+//! error into the structured `ApiError` the UI shows. No SQL, no business rule
+//! and no access rule here; every rule lives in the `giaonhan` crate.
 //!
 //! Commands run off the main thread (`async`), so a long query never freezes the
 //! window; the mutex serialises access to the one SQLite connection.
@@ -8,10 +9,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
-use std::time::Instant;
 
 use chrono::NaiveDate;
-use giaonhan::accounts::{Account, Action, AuthStatus, NewAccount, Session};
+use giaonhan::access::{Access, Grant};
+use giaonhan::accounts::{Account, AccountChange, Action, AuthStatus, NewAccount, Session};
 use giaonhan::backup::{BackupAlert, BackupInfo, BackupReason, BackupSettings, BackupStatus, Recovery, Restored};
 use giaonhan::import::{ImportReport, Register};
 use giaonhan::model::{
@@ -33,7 +34,8 @@ pub struct AppState {
     db_path: PathBuf,
     /// Why the store is not open, for the recovery screen.
     problem: Mutex<Option<String>>,
-    session: Mutex<SessionSlot>,
+    /// Who is signed in, the idle lock and the limit on wrong secrets.
+    access: Access,
     /// The app's own copies of the register file (automatic backups, "back
     /// up now") hold this shared; a restore takes it alone, after asking
     /// them to stop, so no connection of ours is left on the file it moves.
@@ -77,12 +79,6 @@ fn not_open(problem: Option<&str>) -> ApiError {
     }
 }
 
-/// The signed-in account and when it last did something.
-struct SessionSlot {
-    session: Option<Session>,
-    last_used: Instant,
-}
-
 fn poisoned() -> ApiError {
     ApiError {
         kind: ErrorKind::Database,
@@ -93,24 +89,13 @@ fn poisoned() -> ApiError {
     }
 }
 
-fn forbidden(message: &str) -> ApiError {
-    ApiError {
-        kind: ErrorKind::Forbidden,
-        message: message.to_owned(),
-        field: None,
-    }
-}
-
 impl AppState {
     pub fn new(store: Store) -> AppState {
         AppState {
             db_path: store.path().to_owned(),
             store: Mutex::new(Some(store)),
             problem: Mutex::new(None),
-            session: Mutex::new(SessionSlot {
-                session: None,
-                last_used: Instant::now(),
-            }),
+            access: Access::default(),
             files: RwLock::new(()),
             stop_copies: AtomicBool::new(false),
             alert: Mutex::new(None),
@@ -124,10 +109,7 @@ impl AppState {
             store: Mutex::new(None),
             db_path,
             problem: Mutex::new(Some(problem)),
-            session: Mutex::new(SessionSlot {
-                session: None,
-                last_used: Instant::now(),
-            }),
+            access: Access::default(),
             files: RwLock::new(()),
             stop_copies: AtomicBool::new(false),
             alert: Mutex::new(None),
@@ -219,7 +201,7 @@ impl AppState {
         let actor = if recovering {
             Actor::app()
         } else {
-            self.allow(Action::Restore)?
+            self.grant(Action::Restore)?.actor
         };
         let backup = giaonhan::backup::find(&self.db_path, file_name)?;
         self.stop_copies.store(true, Ordering::Relaxed);
@@ -235,7 +217,7 @@ impl AppState {
                 *slot = Some(store);
                 *problem = None;
                 *self.alert.lock().map_err(|_| poisoned())? = None;
-                self.session.lock().map_err(|_| poisoned())?.session = None;
+                self.access.sign_out();
                 Ok(restored)
             }
             Err(e) => {
@@ -250,43 +232,19 @@ impl AppState {
         }
     }
 
-    /// Who may act, checked in Rust for every command: with accounts in the
-    /// register, the signed-in account if its role allows `action` (the app
-    /// locks after the idle-lock setting without use); before any account
-    /// exists (a single-user register), the operating-system user.
-    fn allow(&self, action: Action) -> Result<Actor, ApiError> {
-        let idle_lock = {
-            let store = self.store()?;
-            if !store.has_accounts()? {
-                return Ok(Actor::app());
-            }
-            store.idle_lock()?
-        };
-        let mut slot = self.session.lock().map_err(|_| poisoned())?;
-        if slot.session.is_some() && slot.last_used.elapsed() >= idle_lock {
-            slot.session = None;
-            return Err(forbidden("Ứng dụng đã tự khoá vì lâu không dùng; hãy đăng nhập lại."));
-        }
-        let Some(session) = slot.session.as_ref() else {
-            return Err(forbidden("Cần đăng nhập để dùng sổ."));
-        };
-        session.authorize(action)?;
-        let actor = session.actor();
-        slot.last_used = Instant::now();
-        Ok(actor)
+    /// Who may do `action` (the core's policy, one locked read of the
+    /// session), for commands that must not hold the store while they wait
+    /// (a save dialog).
+    fn grant(&self, action: Action) -> Result<Grant, ApiError> {
+        let store = self.store()?;
+        Ok(self.access.allow(&store, action)?)
     }
 
-    /// The signed-in session, when there is one and it is not idle.
-    fn session(&self) -> Result<Option<Session>, ApiError> {
-        self.allow(Action::Read)?;
-        Ok(self.session.lock().map_err(|_| poisoned())?.session.clone())
-    }
-
-    fn sign_in(&self, session: Session) -> Result<Session, ApiError> {
-        let mut slot = self.session.lock().map_err(|_| poisoned())?;
-        slot.session = Some(session.clone());
-        slot.last_used = Instant::now();
-        Ok(session)
+    /// Runs `f` on the locked store for whoever may do `action`.
+    fn with<T>(&self, action: Action, f: impl FnOnce(&mut Store, &Grant) -> giaonhan::Result<T>) -> Reply<T> {
+        let mut store = self.store()?;
+        let grant = self.access.allow(&store, action)?;
+        Ok(f(&mut store, &grant)?)
     }
 
     /// Locks the store. A poisoned lock means an earlier command panicked; its
@@ -310,56 +268,47 @@ pub fn app_status(state: State<'_, AppState>) -> Reply<AppStatus> {
 
 #[tauri::command(async)]
 pub fn load_demo(state: State<'_, AppState>) -> Reply<()> {
-    let actor = state.allow(Action::EditRegisters)?;
-    Ok(state.store()?.load_demo(&actor)?)
+    state.with(Action::EditRegisters, |s, g| s.load_demo(&g.actor))
 }
 
 #[tauri::command(async)]
 pub fn list_units(state: State<'_, AppState>) -> Reply<Vec<Unit>> {
-    state.allow(Action::Read)?;
-    Ok(state.store()?.list_units()?)
+    state.with(Action::Read, |s, _| s.list_units())
 }
 
 #[tauri::command(async)]
 pub fn add_unit(state: State<'_, AppState>, unit: NewUnit) -> Reply<Unit> {
-    let actor = state.allow(Action::EditRegisters)?;
-    Ok(state.store()?.add_unit(&actor, unit)?)
+    state.with(Action::EditRegisters, |s, g| s.add_unit(&g.actor, unit))
 }
 
 #[tauri::command(async)]
 pub fn list_kinds(state: State<'_, AppState>) -> Reply<Vec<UnitKind>> {
-    state.allow(Action::Read)?;
-    Ok(state.store()?.list_kinds()?)
+    state.with(Action::Read, |s, _| s.list_kinds())
 }
 
 #[tauri::command(async)]
 pub fn list_documents(state: State<'_, AppState>) -> Reply<Vec<Document>> {
-    state.allow(Action::Read)?;
-    Ok(state.store()?.list_documents()?)
+    state.with(Action::Read, |s, g| s.documents_for(g))
 }
 
 #[tauri::command(async)]
 pub fn add_document(state: State<'_, AppState>, doc: NewDocument) -> Reply<Document> {
-    let actor = state.allow(Action::EditRegisters)?;
-    Ok(state.store()?.add_document(&actor, doc)?)
+    state.with(Action::EditRegisters, |s, g| s.add_document(&g.actor, doc))
 }
 
 #[tauri::command(async)]
 pub fn list_batches(state: State<'_, AppState>) -> Reply<Vec<Batch>> {
-    state.allow(Action::Read)?;
-    Ok(state.store()?.list_batches()?)
+    state.with(Action::Read, |s, g| s.batches_for(g))
 }
 
 #[tauri::command(async)]
 pub fn create_batch(state: State<'_, AppState>, batch: NewBatch) -> Reply<Batch> {
-    let actor = state.allow(Action::Handout)?;
-    Ok(state.store()?.create_batch(&actor, batch)?)
+    state.with(Action::Handout, |s, g| s.create_batch(&g.actor, batch))
 }
 
 #[tauri::command(async)]
 pub fn outstanding(state: State<'_, AppState>, query: OutstandingQuery) -> Reply<Vec<OutstandingRow>> {
-    state.allow(Action::Read)?;
-    Ok(state.store()?.outstanding(&query)?)
+    state.with(Action::Read, |s, g| s.outstanding_for(g, &query))
 }
 
 #[tauri::command(async)]
@@ -368,8 +317,7 @@ pub fn batch_stats(
     batches: Vec<String>,
     as_of: Option<NaiveDate>,
 ) -> Reply<Vec<BatchStats>> {
-    state.allow(Action::Read)?;
-    Ok(state.store()?.batch_stats(&batches, as_of)?)
+    state.with(Action::Read, |s, g| s.batch_stats_for(g, &batches, as_of))
 }
 
 #[tauri::command(async)]
@@ -378,58 +326,48 @@ pub fn group_completion(
     batch: String,
     as_of: Option<NaiveDate>,
 ) -> Reply<Vec<GroupCompletion>> {
-    state.allow(Action::Read)?;
-    Ok(state.store()?.group_completion(&batch, as_of)?)
+    state.with(Action::Read, |s, g| s.group_completion_for(g, &batch, as_of))
 }
 
 #[tauri::command(async)]
 pub fn confirmation_curve(state: State<'_, AppState>, batch: String) -> Reply<Vec<CurvePoint>> {
-    state.allow(Action::Read)?;
-    Ok(state.store()?.confirmation_curve(&batch)?)
+    state.with(Action::Read, |s, g| s.confirmation_curve_for(g, &batch))
 }
 
 #[tauri::command(async)]
 pub fn unit_receipts(state: State<'_, AppState>, code: String) -> Reply<Vec<UnitReceipt>> {
-    state.allow(Action::Read)?;
-    Ok(state.store()?.unit_receipts(&code)?)
+    state.with(Action::Read, |s, g| s.unit_receipts_for(g, &code))
 }
 
 #[tauri::command(async)]
 pub fn unit_flags(state: State<'_, AppState>, as_of: Option<NaiveDate>) -> Reply<Vec<UnitFlag>> {
-    state.allow(Action::Read)?;
-    Ok(state.store()?.unit_flags(as_of)?)
+    state.with(Action::Read, |s, g| s.unit_flags_for(g, as_of))
 }
 
 #[tauri::command(async)]
 pub fn get_tiers(state: State<'_, AppState>) -> Reply<Tiers> {
-    state.allow(Action::Read)?;
-    Ok(state.store()?.tiers()?)
+    state.with(Action::Read, |s, _| s.tiers())
 }
 
 #[tauri::command(async)]
 pub fn set_tiers(state: State<'_, AppState>, tiers: Tiers) -> Reply<()> {
-    let actor = state.allow(Action::Settings)?;
-    Ok(state.store()?.set_tiers(&actor, &tiers)?)
+    state.with(Action::Settings, |s, g| s.set_tiers(&g.actor, &tiers))
 }
 
 #[tauri::command(async)]
 pub fn get_letterhead(state: State<'_, AppState>) -> Reply<Letterhead> {
-    state.allow(Action::Read)?;
-    Ok(state.store()?.letterhead()?)
+    state.with(Action::Read, |s, _| s.letterhead())
 }
 
 #[tauri::command(async)]
 pub fn set_letterhead(state: State<'_, AppState>, letterhead: Letterhead) -> Reply<()> {
-    let actor = state.allow(Action::Settings)?;
-    Ok(state.store()?.set_letterhead(&actor, &letterhead)?)
+    state.with(Action::Settings, |s, g| s.set_letterhead(&g.actor, &letterhead))
 }
 
 /// The pages of a list as SVG images, for the preview before printing.
 #[tauri::command(async)]
 pub fn preview_list(state: State<'_, AppState>, list: PrintList, query: OutstandingQuery) -> Reply<Vec<String>> {
-    state.allow(Action::Print)?;
-    let printout = state.store()?.list_printout(list, &query)?;
-    Ok(printout.pages()?)
+    state.with(Action::Print, |s, _| s.list_printout(list, &query)?.pages())
 }
 
 /// Saves a list (PDF; the outstanding list also as XLSX or CSV) where the
@@ -442,7 +380,7 @@ pub fn save_list<R: Runtime>(
     query: OutstandingQuery,
     format: SaveFormat,
 ) -> Reply<Option<String>> {
-    state.allow(save_action(format))?;
+    state.grant(save_action(format))?;
     let stem = match list {
         PrintList::Outstanding => "danh-sach-chua-xac-nhan",
         PrintList::Calls => "danh-sach-lien-he",
@@ -472,9 +410,7 @@ pub fn save_list<R: Runtime>(
 /// The pages of the transfer register for a period, for the preview.
 #[tauri::command(async)]
 pub fn preview_register(state: State<'_, AppState>, from: NaiveDate, to: NaiveDate) -> Reply<Vec<String>> {
-    state.allow(Action::Print)?;
-    let printout = state.store()?.register_printout(from, to)?;
-    Ok(printout.pages()?)
+    state.with(Action::Print, |s, _| s.register_printout(from, to)?.pages())
 }
 
 /// Saves the transfer register for a period as PDF or XLSX.
@@ -486,7 +422,7 @@ pub fn save_register_book<R: Runtime>(
     to: NaiveDate,
     format: SaveFormat,
 ) -> Reply<Option<String>> {
-    state.allow(save_action(format))?;
+    state.grant(save_action(format))?;
     let ext = format.extension();
     let name = format!(
         "so-chuyen-giao-{}-{}.{ext}",
@@ -529,12 +465,11 @@ fn write_file(path: &std::path::Path, bytes: &[u8]) -> Reply<Option<String>> {
     Ok(Some(path.display().to_string()))
 }
 
+/// Confirms a receipt: the owner of a single-user register as asked; a
+/// signed-in account as its role allows (a secretary, their own unit only).
 #[tauri::command(async)]
 pub fn confirm_receipt(state: State<'_, AppState>, confirmation: Confirmation) -> Reply<()> {
-    match state.session()? {
-        Some(session) => Ok(state.store()?.confirm_as(&session, confirmation)?),
-        None => Ok(state.store()?.confirm(&Actor::app(), confirmation)?),
-    }
+    state.with(Action::ConfirmOwnUnit, |s, g| s.confirm_by(g, confirmation))
 }
 
 #[tauri::command(async)]
@@ -544,58 +479,51 @@ pub fn search_units(
     limit: usize,
     include_closed: Option<bool>,
 ) -> Reply<Vec<Unit>> {
-    state.allow(Action::Read)?;
-    Ok(state
-        .store()?
-        .search_units_in(&query, limit, include_closed.unwrap_or(false))?)
+    state.with(Action::Read, |s, _| {
+        s.search_units_in(&query, limit, include_closed.unwrap_or(false))
+    })
 }
 
 #[tauri::command(async)]
 pub fn units_as_of(state: State<'_, AppState>, day: NaiveDate) -> Reply<Vec<Unit>> {
-    state.allow(Action::Read)?;
-    Ok(state.store()?.units_as_of(day)?)
+    state.with(Action::Read, |s, _| s.units_as_of(day))
 }
 
 #[tauri::command(async)]
 pub fn get_unit(state: State<'_, AppState>, code: String) -> Reply<Unit> {
-    state.allow(Action::Read)?;
-    Ok(state.store()?.unit(&code)?)
+    state.with(Action::Read, |s, _| s.unit(&code))
 }
 
 #[tauri::command(async)]
 pub fn edit_unit(state: State<'_, AppState>, edit: UnitEdit) -> Reply<Unit> {
-    let actor = state.allow(Action::EditRegisters)?;
-    Ok(state.store()?.edit_unit(&actor, edit)?)
+    state.with(Action::EditRegisters, |s, g| s.edit_unit(&g.actor, edit))
 }
 
 #[tauri::command(async)]
 pub fn reorganise(state: State<'_, AppState>, reorganisation: Reorganisation) -> Reply<()> {
-    let actor = state.allow(Action::EditRegisters)?;
-    Ok(state.store()?.reorganise(&actor, reorganisation)?)
+    state.with(Action::EditRegisters, |s, g| s.reorganise(&g.actor, reorganisation))
 }
 
 #[tauri::command(async)]
 pub fn unit_history(state: State<'_, AppState>, code: String) -> Reply<Vec<UnitEvent>> {
-    state.allow(Action::Read)?;
-    Ok(state.store()?.unit_history(&code)?)
+    state.with(Action::Read, |s, _| s.unit_history(&code))
 }
 
 #[tauri::command(async)]
 pub fn unit_signers(state: State<'_, AppState>, code: String) -> Reply<Vec<Signer>> {
-    state.allow(Action::Read)?;
-    Ok(state.store()?.signers(&code)?)
+    state.with(Action::Read, |s, _| s.signers(&code))
 }
 
 #[tauri::command(async)]
 pub fn set_signer(state: State<'_, AppState>, signer: NewSigner) -> Reply<()> {
-    let actor = state.allow(Action::EditRegisters)?;
-    Ok(state.store()?.set_signer(&actor, signer)?)
+    state.with(Action::EditRegisters, |s, g| s.set_signer(&g.actor, signer))
 }
 
 #[tauri::command(async)]
 pub fn save_kind(state: State<'_, AppState>, old: Option<String>, name: String) -> Reply<()> {
-    let actor = state.allow(Action::EditRegisters)?;
-    Ok(state.store()?.save_kind(&actor, old.as_deref(), &name)?)
+    state.with(Action::EditRegisters, |s, g| {
+        s.save_kind(&g.actor, old.as_deref(), &name)
+    })
 }
 
 /// Checks (dry run) or imports a file the user picked in the window.
@@ -607,10 +535,9 @@ pub fn import_register(
     bytes: Vec<u8>,
     dry_run: bool,
 ) -> Reply<ImportReport> {
-    let actor = state.allow(Action::EditRegisters)?;
-    Ok(state
-        .store()?
-        .import_bytes(&actor, register, &file_name, &bytes, dry_run)?)
+    state.with(Action::EditRegisters, |s, g| {
+        s.import_bytes(&g.actor, register, &file_name, &bytes, dry_run)
+    })
 }
 
 /// Asks where to save, then writes the register (or an empty template) there.
@@ -623,7 +550,7 @@ pub fn save_register<R: Runtime>(
     template: bool,
     xlsx: bool,
 ) -> Reply<Option<String>> {
-    state.allow(Action::Export)?;
+    state.grant(Action::Export)?;
     let ext = if xlsx { "xlsx" } else { "csv" };
     let stem = match (register, template) {
         (Register::Units, false) => "don-vi",
@@ -644,20 +571,19 @@ pub fn save_register<R: Runtime>(
 
 #[tauri::command(async)]
 pub fn get_receipt(state: State<'_, AppState>, code: String) -> Reply<ReceiptDetail> {
-    state.allow(Action::Read)?;
-    Ok(state.store()?.receipt(&code)?)
+    state.with(Action::Read, |s, g| s.receipt_for(g, &code))
 }
 
 #[tauri::command(async)]
 pub fn undo_confirmation(state: State<'_, AppState>, receipt: Confirmation, reason: String) -> Reply<()> {
-    let actor = state.allow(Action::ConfirmAny)?;
-    Ok(state.store()?.undo_confirmation(&actor, receipt, &reason)?)
+    state.with(Action::ConfirmAny, |s, g| {
+        s.undo_confirmation(&g.actor, receipt, &reason)
+    })
 }
 
 #[tauri::command(async)]
 pub fn cancel_batch(state: State<'_, AppState>, code: String, reason: String) -> Reply<()> {
-    let actor = state.allow(Action::Handout)?;
-    Ok(state.store()?.cancel_batch(&actor, &code, &reason)?)
+    state.with(Action::Handout, |s, g| s.cancel_batch(&g.actor, &code, &reason))
 }
 
 #[tauri::command(async)]
@@ -668,10 +594,9 @@ pub fn edit_batch(
     due_on: Option<NaiveDate>,
     reason: String,
 ) -> Reply<Batch> {
-    let actor = state.allow(Action::Handout)?;
-    Ok(state
-        .store()?
-        .edit_batch(&actor, &code, title.as_deref(), due_on, &reason)?)
+    state.with(Action::Handout, |s, g| {
+        s.edit_batch(&g.actor, &code, title.as_deref(), due_on, &reason)
+    })
 }
 
 /// Environment variable naming a folder where saves go without asking:
@@ -701,7 +626,7 @@ pub fn save_slips<R: Runtime>(
     batch: String,
     per_page: u8,
 ) -> Reply<Option<String>> {
-    state.allow(Action::Print)?;
+    state.grant(Action::Print)?;
     let file_name = format!("phieu-giao-nhan-{}.pdf", giaonhan::text::file_stem(&batch));
     let Some(path) = ask_save_path(&app, &file_name, "pdf") else {
         return Ok(None);
@@ -710,44 +635,50 @@ pub fn save_slips<R: Runtime>(
     write_file(&path, &pdf)
 }
 
+// ---- accounts and sign-in (the policy is `giaonhan::access`) -----------------
+
 #[tauri::command(async)]
 pub fn auth_status(state: State<'_, AppState>) -> Reply<AuthStatus> {
-    let signed_in = state.session.lock().map_err(|_| poisoned())?.session.clone();
-    Ok(state.store()?.auth_status(signed_in)?)
+    Ok(state.access.status(&*state.store()?)?)
 }
 
 #[tauri::command(async)]
 pub fn create_first_admin(state: State<'_, AppState>, account: NewAccount) -> Reply<Session> {
-    let session = state.store()?.create_first_admin(account)?;
-    state.sign_in(session)
+    Ok(state.access.create_first_admin(&mut *state.store()?, account)?)
 }
 
 #[tauri::command(async)]
 pub fn login(state: State<'_, AppState>, username: String, password: String) -> Reply<Session> {
-    let session = state.store()?.login(&username, &password)?;
-    state.sign_in(session)
+    Ok(state.access.login(&mut *state.store()?, &username, &password)?)
 }
 
 #[tauri::command(async)]
 pub fn logout(state: State<'_, AppState>) -> Reply<()> {
-    state.session.lock().map_err(|_| poisoned())?.session = None;
+    state.access.sign_out();
     Ok(())
 }
 
 #[tauri::command(async)]
 pub fn add_account(state: State<'_, AppState>, account: NewAccount) -> Reply<Account> {
-    let actor = state.allow(Action::ManageAccounts)?;
-    Ok(state.store()?.add_account(None, &actor, account)?)
+    state.with(Action::ManageAccounts, |s, g| {
+        s.add_account(g.session.as_ref(), &g.actor, account)
+    })
 }
 
 #[tauri::command(async)]
 pub fn list_accounts(state: State<'_, AppState>) -> Reply<Vec<Account>> {
-    state.allow(Action::ManageAccounts)?;
-    Ok(state.store()?.list_accounts()?)
+    state.with(Action::ManageAccounts, |s, _| s.list_accounts())
+}
+
+/// Disables, enables, resets or unlocks an account (administrator).
+#[tauri::command(async)]
+pub fn change_account(state: State<'_, AppState>, change: AccountChange) -> Reply<Account> {
+    state.with(Action::ManageAccounts, |s, g| s.change_account(&g.actor, change))
 }
 
 /// In person at the office: the secretary (or deputy) picks their account and
-/// types their PIN; the receipt is signed in their name, for their unit only.
+/// types their PIN; the receipt is signed in their name, for their unit only,
+/// and records the signed-in operator too.
 #[tauri::command(async)]
 pub fn confirm_with_pin(
     state: State<'_, AppState>,
@@ -755,8 +686,9 @@ pub fn confirm_with_pin(
     pin: String,
     confirmation: Confirmation,
 ) -> Reply<()> {
-    state.allow(Action::ConfirmAny)?;
-    Ok(state.store()?.confirm_with_pin(&username, &pin, confirmation)?)
+    state.with(Action::ConfirmAny, |s, g| {
+        state.access.confirm_with_pin(s, g, &username, &pin, confirmation)
+    })
 }
 
 // ---- backups and restore ----------------------------------------------------
@@ -771,15 +703,14 @@ pub fn recovery_status(state: State<'_, AppState>) -> Reply<Option<Recovery>> {
 /// The automatic backups, newest first.
 #[tauri::command(async)]
 pub fn list_backups(state: State<'_, AppState>) -> Reply<Vec<BackupInfo>> {
-    state.allow(Action::Backup)?;
-    Ok(state.store()?.backups()?)
+    state.with(Action::Backup, |s, _| s.backups())
 }
 
 /// Backs up now to a file the user picks (or into `GIAONHAN_SAVE_DIR`); the
 /// path, or `None` when cancelled. The copy does not hold the store.
 #[tauri::command(async)]
 pub fn backup_now<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Reply<Option<String>> {
-    let actor = state.allow(Action::Backup)?;
+    let actor = state.grant(Action::Backup)?.actor;
     let file_name = format!("sogiaonhan-{}.sqlite3", chrono::Local::now().format("%Y%m%d-%H%M%S"));
     let Some(path) = ask_save_path(&app, &file_name, "sqlite3") else {
         return Ok(None);
@@ -791,14 +722,12 @@ pub fn backup_now<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> 
 /// How the automatic backups are kept and how often they are made.
 #[tauri::command(async)]
 pub fn backup_settings(state: State<'_, AppState>) -> Reply<BackupSettings> {
-    state.allow(Action::Backup)?;
-    Ok(state.store()?.backup_settings()?)
+    state.with(Action::Backup, |s, _| s.backup_settings())
 }
 
 #[tauri::command(async)]
 pub fn set_backup_settings(state: State<'_, AppState>, settings: BackupSettings) -> Reply<()> {
-    let actor = state.allow(Action::Settings)?;
-    Ok(state.store()?.set_backup_settings(&actor, &settings)?)
+    state.with(Action::Settings, |s, g| s.set_backup_settings(&g.actor, &settings))
 }
 
 /// The banner of every screen: a failed or damaged automatic backup, and
@@ -812,7 +741,7 @@ pub fn backup_status(state: State<'_, AppState>) -> Reply<BackupStatus> {
 /// Dismisses the backup banner (the damaged copy stays marked in the list).
 #[tauri::command(async)]
 pub fn dismiss_backup_alert(state: State<'_, AppState>) -> Reply<()> {
-    state.allow(Action::Read)?;
+    state.grant(Action::Read)?;
     *state.alert.lock().map_err(|_| poisoned())? = None;
     Ok(())
 }

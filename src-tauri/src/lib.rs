@@ -135,6 +135,7 @@ pub fn run_app_with<R: Runtime>(
             commands::logout,
             commands::add_account,
             commands::list_accounts,
+            commands::change_account,
             commands::confirm_with_pin,
             commands::recovery_status,
             commands::list_backups,

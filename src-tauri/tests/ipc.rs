@@ -453,3 +453,312 @@ fn the_session_locks_after_the_idle_time() {
     assert_eq!(h.ok("auth_status", json!({}))["session"], json!(null), "signed out");
     h.ok("login", json!({ "username": "admin", "password": "mat-khau-dai" }));
 }
+
+/// A batch D1 of 05-KH/HU to HK-01 and HK-02, as the admin (signed in).
+fn hand_out(h: &Harness) {
+    h.ok(
+        "create_batch",
+        json!({ "batch": {
+            "code": "D1", "title": "Đợt 1", "handed_on": days_from_today(-3), "due_on": days_from_today(4),
+            "documents": [{ "symbol": "05-KH/HU", "quantity": 1 }], "units": [], "subtrees": ["HK"]
+        } }),
+    );
+}
+
+fn receipt_status(db: &std::path::Path, batch: &str, unit: &str) -> String {
+    let conn = rusqlite::Connection::open(db).expect("open the database");
+    conn.query_row(
+        "SELECT r.status FROM receipt r JOIN batch b ON b.id = r.batch_id JOIN unit u ON u.id = r.unit_id
+         WHERE b.code = ?1 AND u.code = ?2",
+        [batch, unit],
+        |r| r.get(0),
+    )
+    .expect("the receipt")
+}
+
+/// A supervisor may not confirm. Signing out and in again while the window
+/// keeps asking to confirm must never find the moment between the role check
+/// and the session (where the old code fell back to "no session: single
+/// user" and confirmed unchecked).
+#[test]
+fn signing_out_during_a_confirmation_never_skips_the_role_check() {
+    let h = Harness::new();
+    seed(&h);
+    h.ok("create_first_admin", account("admin", "admin", None, None));
+    h.ok("add_account", account("lanhdao", "supervisor", None, None));
+    hand_out(&h);
+    h.ok("logout", json!({}));
+    h.ok("login", json!({ "username": "lanhdao", "password": "mat-khau-dai" }));
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let confirm = json!({ "confirmation": { "batch": "D1", "unit_code": "HK-01", "by": "Ai đó", "on": null } });
+    let window = h.main.clone();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let login = json!({ "username": "lanhdao", "password": "mat-khau-dai" });
+            for _ in 0..25 {
+                invoke_from(&window, "logout", json!({})).expect("logout");
+                invoke_from(&window, "login", login.clone()).expect("login");
+            }
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+        let mut tries = 0;
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            let err = h.err("confirm_receipt", confirm.clone());
+            assert_eq!(err["kind"], json!("forbidden"), "{err}");
+            tries += 1;
+        }
+        assert!(tries > 0);
+    });
+    assert_eq!(receipt_status(&h.db, "D1", "HK-01"), "pending", "nothing was confirmed");
+}
+
+#[test]
+fn the_first_administrator_is_refused_once_any_account_exists() {
+    let h = Harness::new();
+    seed(&h);
+    // A clerk made with the command line (another connection to the file); no administrator.
+    let mut cli = Store::open(&h.db).expect("open the file as the command line does");
+    cli.add_account(
+        None,
+        &giaonhan::Actor::cli(),
+        serde_json::from_value(account("vanthu", "clerk", None, None)["account"].clone()).expect("new account"),
+    )
+    .expect("a clerk from the command line");
+    let status = h.ok("auth_status", json!({}));
+    assert_eq!(status["accounts_exist"], json!(true), "{status}");
+    assert_eq!(status["needs_admin"], json!(false), "{status}");
+    let err = h.err("create_first_admin", account("ke-gian", "admin", None, None));
+    assert_eq!(err["kind"], json!("forbidden"), "{err}");
+    assert_eq!(
+        h.ok("auth_status", json!({}))["session"],
+        json!(null),
+        "nobody signed in"
+    );
+    assert_eq!(h.err("list_units", json!({}))["kind"], json!("forbidden"));
+    assert!(cli.account("ke-gian").expect("read").is_none(), "nothing written");
+}
+
+#[test]
+fn a_secretary_reads_only_their_own_unit() {
+    let h = Harness::new();
+    seed(&h);
+    h.ok(
+        "add_document",
+        json!({ "doc": {
+            "symbol": "07-NQ/HU", "title": "Nghị quyết tuyệt mật về nhân sự", "issued_on": "2025-01-20",
+            "copies_received": 5, "classification": "absolute"
+        } }),
+    );
+    h.ok(
+        "add_document",
+        json!({ "doc": {
+            "symbol": "08-CT/HU", "title": "Chỉ thị mật cho thôn Ấp Thượng", "issued_on": "2025-01-21",
+            "copies_received": 5, "classification": "secret"
+        } }),
+    );
+    h.ok("create_first_admin", account("admin", "admin", None, None));
+    h.ok(
+        "add_account",
+        account("bithu", "secretary", Some("HK-01"), Some("2468")),
+    );
+    hand_out(&h);
+    h.ok(
+        "create_batch",
+        json!({ "batch": {
+            "code": "D2", "title": "Đợt 2", "handed_on": days_from_today(-2), "due_on": days_from_today(5),
+            "documents": [{ "symbol": "07-NQ/HU", "quantity": 1 }], "units": ["HK-01"], "subtrees": []
+        } }),
+    );
+    h.ok(
+        "create_batch",
+        json!({ "batch": {
+            "code": "D3", "title": "Đợt 3", "handed_on": days_from_today(-1), "due_on": days_from_today(6),
+            "documents": [{ "symbol": "08-CT/HU", "quantity": 1 }], "units": ["HK-02"], "subtrees": []
+        } }),
+    );
+    let other_code = h.ok("unit_receipts", json!({ "code": "HK-02" }))[0]["receipt_code"].clone();
+    let docs = h.ok("list_documents", json!({}));
+    let title = |docs: &Value, symbol: &str| -> Value {
+        docs.as_array()
+            .and_then(|d| d.iter().find(|d| d["symbol"] == symbol))
+            .map(|d| d["title"].clone())
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(
+        title(&docs, "07-NQ/HU"),
+        json!("Nghị quyết tuyệt mật về nhân sự"),
+        "the staff read it on screen"
+    );
+    h.ok("logout", json!({}));
+    h.ok("login", json!({ "username": "bithu", "password": "mat-khau-dai" }));
+
+    let rows = h.ok("outstanding", json!({ "query": {} }));
+    let units: Vec<&str> = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["unit_code"].as_str())
+        .collect();
+    assert_eq!(units, ["HK-01", "HK-01"], "D1 and D2 of HK-01 only: {rows}");
+    let batches = h.ok("list_batches", json!({}));
+    let codes: Vec<&str> = batches
+        .as_array()
+        .expect("batches")
+        .iter()
+        .filter_map(|b| b["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["D2", "D1"], "not D3: {batches}");
+    let d1 = &batches[1];
+    assert_eq!(
+        (d1["recipients"].clone(), d1["open"].clone()),
+        (json!(1), json!(1)),
+        "{d1}"
+    );
+    let stats = h.ok("batch_stats", json!({ "batches": ["D1"], "as_of": null }));
+    assert_eq!(stats[0]["units"], json!(1), "{stats}");
+    let err = h.err("batch_stats", json!({ "batches": ["D3"], "as_of": null }));
+    assert_eq!(err["kind"], json!("forbidden"), "{err}");
+    let groups = h.ok("group_completion", json!({ "batch": "D1", "as_of": null }));
+    assert_eq!(groups[0]["units"], json!(1), "{groups}");
+    let flags = h.ok("unit_flags", json!({ "as_of": null }));
+    assert!(
+        flags
+            .as_array()
+            .expect("flags")
+            .iter()
+            .all(|f| f["unit_code"] == "HK-01"),
+        "{flags}"
+    );
+    h.ok("unit_receipts", json!({ "code": "HK-01" }));
+    let err = h.err("unit_receipts", json!({ "code": "HK-02" }));
+    assert_eq!(err["kind"], json!("forbidden"), "{err}");
+    let err = h.err("get_receipt", json!({ "code": other_code }));
+    assert_eq!(err["kind"], json!("forbidden"), "another unit's receipt code: {err}");
+
+    let docs = h.ok("list_documents", json!({}));
+    let symbols: Vec<&str> = docs
+        .as_array()
+        .expect("docs")
+        .iter()
+        .filter_map(|d| d["symbol"].as_str())
+        .collect();
+    assert_eq!(symbols.len(), 2, "05-KH/HU and 07-NQ/HU, not 08-CT/HU: {docs}");
+    assert!(!symbols.contains(&"08-CT/HU"), "{docs}");
+    assert_eq!(title(&docs, "07-NQ/HU"), json!(giaonhan::documents::ABSOLUTE_SUMMARY));
+    assert!(
+        !docs.to_string().contains("tuyệt mật về nhân sự"),
+        "the summary never reaches a secretary: {docs}"
+    );
+}
+
+#[test]
+fn disabled_accounts_are_refused_and_an_admin_manages_accounts() {
+    let h = Harness::new();
+    seed(&h);
+    h.ok("create_first_admin", account("admin", "admin", None, None));
+    h.ok("add_account", account("vanthu", "clerk", None, None));
+    h.ok(
+        "add_account",
+        account("bithu", "secretary", Some("HK-01"), Some("2468")),
+    );
+    hand_out(&h);
+    h.ok("logout", json!({}));
+    h.ok("login", json!({ "username": "vanthu", "password": "mat-khau-dai" }));
+    h.ok("list_units", json!({}));
+    let change = |kind: &str, username: &str| json!({ "change": { "kind": kind, "username": username } });
+    let err = h.err("change_account", change("disable", "bithu"));
+    assert_eq!(err["kind"], json!("forbidden"), "a clerk manages no account: {err}");
+
+    // Disabled from the command line while signed in: the next action ends the session.
+    let mut cli = Store::open(&h.db).expect("open the file as the command line does");
+    cli.change_account(
+        &giaonhan::Actor::cli(),
+        giaonhan::accounts::AccountChange::Disable {
+            username: "vanthu".into(),
+        },
+    )
+    .expect("disable from the command line");
+    let err = h.err("list_units", json!({}));
+    assert_eq!(err["kind"], json!("forbidden"), "{err}");
+    assert!(err["message"].as_str().unwrap_or("").contains("vô hiệu hoá"), "{err}");
+    assert_eq!(h.ok("auth_status", json!({}))["session"], json!(null));
+    let err = h.err("login", json!({ "username": "vanthu", "password": "mat-khau-dai" }));
+    assert!(err["message"].as_str().unwrap_or("").contains("vô hiệu hoá"), "{err}");
+
+    // The administrator disables the secretary: their PIN signs nothing.
+    h.ok("login", json!({ "username": "admin", "password": "mat-khau-dai" }));
+    let a = h.ok("change_account", change("disable", "bithu"));
+    assert_eq!(a["disabled"], json!(true), "{a}");
+    let c = json!({ "batch": "D1", "unit_code": "HK-01", "by": "", "on": null });
+    let err = h.err(
+        "confirm_with_pin",
+        json!({ "username": "bithu", "pin": "2468", "confirmation": c }),
+    );
+    assert!(err["message"].as_str().unwrap_or("").contains("vô hiệu hoá"), "{err}");
+    assert_eq!(receipt_status(&h.db, "D1", "HK-01"), "pending");
+    h.ok("change_account", change("enable", "bithu"));
+    h.ok("change_account", change("enable", "vanthu"));
+
+    // Lock the PIN, unlock it, reset it.
+    for _ in 0..5 {
+        h.err(
+            "confirm_with_pin",
+            json!({ "username": "bithu", "pin": "0000", "confirmation": c }),
+        );
+    }
+    let listed = h.ok("list_accounts", json!({}));
+    let bithu = listed
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["username"] == "bithu"))
+        .cloned()
+        .expect("listed");
+    assert_eq!(bithu["locked"], json!(true), "{bithu}");
+    let a = h.ok("change_account", change("unlock", "bithu"));
+    assert_eq!(a["locked"], json!(false), "{a}");
+    h.ok(
+        "change_account",
+        json!({ "change": { "kind": "reset", "username": "bithu", "password": null, "pin": "97531" } }),
+    );
+    h.err(
+        "confirm_with_pin",
+        json!({ "username": "bithu", "pin": "2468", "confirmation": c }),
+    );
+    h.ok(
+        "confirm_with_pin",
+        json!({ "username": "bithu", "pin": "97531", "confirmation": c }),
+    );
+    let code = h.ok("unit_receipts", json!({ "code": "HK-01" }))[0]["receipt_code"].clone();
+    let detail = h.ok("get_receipt", json!({ "code": code }));
+    assert_eq!(detail["recorded_by"], json!("admin"), "the operator: {detail}");
+    assert_eq!(detail["signer_account"], json!("bithu"), "the signer: {detail}");
+    h.ok("logout", json!({}));
+    h.ok("login", json!({ "username": "vanthu", "password": "mat-khau-dai" }));
+}
+
+#[test]
+fn wrong_passwords_over_all_accounts_are_limited() {
+    let h = Harness::new();
+    seed(&h);
+    h.ok("create_first_admin", account("admin", "admin", None, None));
+    h.ok("add_account", account("vanthu", "clerk", None, None));
+    h.ok("logout", json!({}));
+    // Twenty wrong tries spread over names, known and unknown: no account is locked.
+    for i in 0..20 {
+        let username = match i % 4 {
+            0 => "admin".to_owned(),
+            1 => "vanthu".to_owned(),
+            _ => format!("doan-{i}"),
+        };
+        let err = h.err("login", json!({ "username": username, "password": "doan-bua" }));
+        assert!(
+            err["message"].as_str().unwrap_or("").contains("Sai tên đăng nhập"),
+            "{err}"
+        );
+    }
+    let err = h.err("login", json!({ "username": "admin", "password": "mat-khau-dai" }));
+    assert_eq!(err["kind"], json!("forbidden"), "{err}");
+    assert!(
+        err["message"].as_str().unwrap_or("").contains("quá 20 lần"),
+        "even the right password waits: {err}"
+    );
+}

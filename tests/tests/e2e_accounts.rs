@@ -5,10 +5,14 @@
 //! shows the login overlay. The supervisor sees no change actions; the admin
 //! confirms a receipt in person with the secretary's PIN (a wrong PIN first:
 //! "còn 4 lần thử"; five more lock the PIN), and a clerk, who cannot list accounts, types a second
-//! secretary's username and PIN; the secretary, signed in, is refused another unit's
-//! receipt and confirms their own; when the session ends behind the window's
-//! back, the next command brings the login overlay back. Afterwards the SQLite file is read directly;
-//! screenshots go to `target/e2e-artifacts/`.
+//! secretary's username and PIN; the secretary, signed in, sees only their own
+//! unit's receipts, is refused another unit's receipt code and confirms their own;
+//! when the session ends behind the window's back, the next command brings the
+//! login overlay back. Then the administrator unlocks the secretary's PIN,
+//! disables the second secretary (who can no longer sign in) and resets the
+//! first one's password (the new one works). Afterwards the SQLite file is read
+//! directly (who recorded and who signed each receipt, the log); screenshots go
+//! to `target/e2e-artifacts/`.
 #![cfg(target_os = "linux")]
 
 use std::path::Path;
@@ -41,6 +45,19 @@ fn prepare(db: &Path) {
         "giaonhan demo failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// The receipt code of `unit` in `batch`, read from the file.
+fn receipt_code(db: &Path, batch: &str, unit: &str) -> String {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("open the database");
+    conn.query_row(
+        "SELECT r.code FROM receipt r JOIN unit u ON u.id = r.unit_id JOIN batch b ON b.id = r.batch_id \
+         WHERE b.code = ?1 AND u.code = ?2",
+        [batch, unit],
+        |r| r.get(0),
+    )
+    .unwrap_or_else(|e| panic!("the receipt code of {unit} in {batch}: {e}"))
 }
 
 fn row(batch: &str, unit: &str) -> String {
@@ -96,7 +113,12 @@ async fn wait_rows(c: &Client) {
 fn first_admin_roles_and_confirmation_by_pin() {
     let rt = runtime();
     let (db, _work) = rt.block_on(async {
-        let s = start_with(|db, _| prepare(db)).await;
+        let mut other_code = String::new();
+        let s = start_with(|db, _| {
+            prepare(db);
+            other_code = receipt_code(db, FIRST, OTHER_UNIT);
+        })
+        .await;
         let c = &s.client;
 
         // ---- (a) single-user: the first administrator, then two accounts ----
@@ -324,34 +346,31 @@ fn first_admin_roles_and_confirmation_by_pin() {
         .await;
         log_out(c).await;
 
-        // ---- (d) the secretary: another unit refused, own unit confirmed -----
+        // ---- (d) the secretary: only their own unit, which they confirm -----
         log_in(c, "bithu", "matkhau-bithu", "Bí thư chi bộ").await;
         wait_rows(c).await;
         assert!(!visible(c, "#nav-batch").await && !visible(c, "#nav-import").await);
-        open_row_dialog(c, FIRST, OTHER_UNIT).await;
-        assert!(!visible(c, "#confirm-pin").await, "a secretary signs as themselves");
-        type_into(c, "#confirm-by", SECRETARY_NAME).await;
-        let err = submit_dialog_refused(c).await;
-        assert!(dialog_open(c).await, "the dialog stays open: {err}");
-        assert!(err.contains("HP-AT"), "the refusal names the other unit: {err}");
+        let listed = count(c, "#outstanding-table tr[data-unit]").await;
+        let own = count(c, &format!("#outstanding-table tr[data-unit=\"{OWN_UNIT}\"]")).await;
+        assert_eq!((listed, own), (1, 1), "only the own unit's open receipt is listed");
+        assert_eq!(
+            count(c, &row(FIRST, OTHER_UNIT)).await,
+            0,
+            "another unit's receipt is not listed"
+        );
+        type_into(c, "#code-input", &other_code).await;
+        click(c, "#code-lookup").await;
+        let err = until("another unit's receipt code refused", || async { shown_error(c).await }).await;
+        assert!(err.contains("của đơn vị mình"), "the refusal says why: {err}");
         screenshot(c, "secretary-other-unit-refused").await;
-        click(c, "#confirm-cancel").await;
-        until("the dialog to close", || async {
-            (!dialog_open(c).await).then_some(())
-        })
-        .await;
         open_row_dialog(c, SECOND, OWN_UNIT).await;
+        assert!(!visible(c, "#confirm-pin").await, "a secretary signs as themselves");
         type_into(c, "#confirm-by", SECRETARY_NAME).await;
         submit_dialog(c).await;
         until("the own unit's row to leave the list", || async {
             (count(c, &row(SECOND, OWN_UNIT)).await == 0).then_some(())
         })
         .await;
-        assert_eq!(
-            count(c, &row(FIRST, OTHER_UNIT)).await,
-            1,
-            "the other unit is still pending"
-        );
         screenshot(c, "secretary-confirmed-own").await;
 
         // ---- the session ends behind the window's back (as the idle lock does) --
@@ -367,12 +386,66 @@ fn first_admin_roles_and_confirmation_by_pin() {
         let why = text(c, "#login-message").await;
         assert!(why.contains("đăng nhập"), "the overlay says why: {why}");
         log_in(c, "bithu", "matkhau-bithu", "Bí thư chi bộ").await;
-        until("the outstanding list reloaded", || async {
-            (count(c, &row(FIRST, OTHER_UNIT)).await == 1).then_some(())
+        until("the outstanding list reloaded, empty for this unit", || async {
+            (count(c, "#outstanding-table tr.empty").await == 1).then_some(())
         })
         .await;
         assert!(visible(c, "#screen-outstanding").await, "back on the same screen");
         assert!(shown_error(c).await.is_none(), "the refusal is cleared after login");
+        log_out(c).await;
+
+        // ---- (e) the administrator: unlock, disable, reset ------------------
+        log_in(c, "quantri", "matkhau-quantri", "Quản trị").await;
+        open_screen(c, "accounts").await;
+        let account_row = |user: &str| format!("#accounts-table tr[data-username=\"{user}\"]");
+        wait_visible(c, &format!("{}[data-state=\"locked\"]", account_row("bithu"))).await;
+        assert!(
+            text(c, &account_row("bithu")).await.contains("Tạm khoá"),
+            "the PIN locked in (c) shows"
+        );
+        assert_eq!(
+            count(
+                c,
+                &format!("{} button[data-action=\"disable\"]", account_row("quantri"))
+            )
+            .await,
+            0,
+            "an administrator does not disable themselves"
+        );
+        screenshot(c, "accounts-locked").await;
+        click(c, &format!("{} button[data-action=\"unlock\"]", account_row("bithu"))).await;
+        wait_visible(c, &format!("{}[data-state=\"active\"]", account_row("bithu"))).await;
+        assert!(status_text(c).await.contains("Đã mở khoá tài khoản bithu"));
+        click(c, &format!("{} button[data-action=\"disable\"]", account_row("bithu2"))).await;
+        wait_visible(c, &format!("{}[data-state=\"disabled\"]", account_row("bithu2"))).await;
+        assert!(text(c, &account_row("bithu2")).await.contains("Đã vô hiệu hoá"));
+        click(c, &format!("{} button[data-action=\"reset\"]", account_row("bithu"))).await;
+        assert_eq!(
+            js(c, "return document.querySelector('#reset-username').value;", vec![]).await,
+            json!("bithu"),
+            "the row's account is chosen"
+        );
+        type_into(c, "#reset-password", "ngan").await;
+        click(c, "#reset-submit").await;
+        let err = until("a short password refused", || async { shown_error(c).await }).await;
+        assert!(err.contains("8 ký tự"), "{err}");
+        type_into(c, "#reset-password", "matkhau-moi-bithu").await;
+        let msg = submit_until_status(c, "#reset-submit").await;
+        assert!(msg.contains("mật khẩu") && msg.contains("bithu"), "{msg}");
+        screenshot(c, "accounts-admin-actions").await;
+        log_out(c).await;
+
+        type_into(c, "#login-username", "bithu2").await;
+        type_into(c, "#login-password", "matkhau-bithu2").await;
+        click(c, "#login-submit").await;
+        until("a disabled account refused", || async {
+            let m = text(c, "#login-message").await;
+            (!m.is_empty()).then_some(m)
+        })
+        .await;
+        let m = text(c, "#login-message").await;
+        assert!(m.contains("vô hiệu hoá"), "{m}");
+        log_in(c, "bithu", "matkhau-moi-bithu", "Bí thư chi bộ").await;
         s.finish().await
     });
 
@@ -389,6 +462,29 @@ fn first_admin_roles_and_confirmation_by_pin() {
         )
         .unwrap_or_else(|e| panic!("the receipt of {unit} in {batch}: {e}"))
     };
+    // Who recorded each confirmation, and whose account signed it.
+    let hands = |batch: &str, unit: &str| -> (Option<String>, Option<String>) {
+        conn.query_row(
+            "SELECT r.recorded_by, r.signer_account FROM receipt r \
+             JOIN unit u ON u.id = r.unit_id JOIN batch b ON b.id = r.batch_id \
+             WHERE b.code = ?1 AND u.code = ?2",
+            [batch, unit],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap_or_else(|e| panic!("the receipt of {unit} in {batch}: {e}"))
+    };
+    let pair = |a: &str, b: &str| (Some(a.to_owned()), Some(b.to_owned()));
+    assert_eq!(
+        hands(FIRST, OWN_UNIT),
+        pair("quantri", "bithu"),
+        "the admin's window, the PIN"
+    );
+    assert_eq!(
+        hands(FIRST, SECOND_UNIT),
+        pair("vanthu", "bithu2"),
+        "the clerk's window, the PIN"
+    );
+    assert_eq!(hands(SECOND, OWN_UNIT), pair("bithu", "bithu"), "signed in themselves");
     let (status, by, method) = receipt(FIRST, OWN_UNIT);
     assert_eq!(
         (status.as_str(), by.as_deref(), method.as_deref()),
@@ -411,12 +507,30 @@ fn first_admin_roles_and_confirmation_by_pin() {
         .expect("read the audit log");
     let has = |actor: &str, action: &str| log.iter().filter(|(a, b)| a == actor && b == action).count();
     assert_eq!(
-        has("bithu", "account.pin_failed"),
+        has("quantri", "account.pin_failed"),
         6,
-        "one, then five to the lock: {log:?}"
+        "one, then five to the lock, in the admin's window: {log:?}"
     );
-    assert_eq!(has("bithu", "receipt.confirm"), 2, "by PIN and signed in: {log:?}");
-    assert_eq!(has("bithu2", "receipt.confirm"), 1, "{log:?}");
+    assert_eq!(
+        has("quantri", "receipt.confirm"),
+        1,
+        "by PIN at the admin's window: {log:?}"
+    );
+    assert_eq!(
+        has("vanthu", "receipt.confirm"),
+        1,
+        "by PIN at the clerk's window: {log:?}"
+    );
+    assert_eq!(has("bithu", "receipt.confirm"), 1, "signed in: {log:?}");
+    for action in ["account.unlock", "account.disable", "account.reset"] {
+        assert_eq!(has("quantri", action), 1, "{action}: {log:?}");
+    }
+    let disabled: bool = conn
+        .query_row("SELECT disabled FROM account WHERE username = 'bithu2'", [], |r| {
+            r.get(0)
+        })
+        .expect("bithu2");
+    assert!(disabled, "bithu2 stays disabled");
     for user in ["quantri", "lanhdao", "bithu", "vanthu"] {
         assert!(has(user, "account.login") >= 1, "{user} signed in: {log:?}");
     }
@@ -432,7 +546,7 @@ fn first_admin_roles_and_confirmation_by_pin() {
     assert!(
         details
             .iter()
-            .all(|d| !d.contains("matkhau") && !d.contains("\"2468\"")),
+            .all(|d| !d.contains("matkhau") && !d.contains("\"2468\"") && !d.contains("97531")),
         "no password or PIN in the log"
     );
 }

@@ -5,6 +5,7 @@ import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 
 import type { ApiError } from "./bindings/ApiError";
 import type { Account } from "./bindings/Account";
+import type { AccountChange } from "./bindings/AccountChange";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { AuthStatus } from "./bindings/AuthStatus";
 import type { BackupInfo } from "./bindings/BackupInfo";
@@ -222,6 +223,9 @@ export const logout = async (): Promise<void> => {
 export const addAccount = (account: NewAccount): Promise<Account> => call("add_account", { account });
 
 export const listAccounts = (): Promise<Account[]> => call("list_accounts");
+
+/** An administrator disables, enables, resets (password and/or PIN) or unlocks an account. */
+export const changeAccount = (change: AccountChange): Promise<Account> => call("change_account", { change });
 
 /** In person at the office: the secretary's (or deputy's) PIN signs the receipt in their name. */
 export const confirmWithPin = async (username: string, pin: string, confirmation: Confirmation): Promise<void> => {

@@ -1,22 +1,27 @@
 //! Local accounts and roles: admin, clerk, supervisor (read, print, export)
 //! and secretary (confirms for their own unit only). Passwords and PINs are
 //! stored only as Argon2id hashes; five wrong tries lock a PIN (or a login)
-//! for a while. The rules of who may do what live here, so that every caller
-//! (the app's commands) enforces the same ones.
+//! for a while, and a limit over every account (`FailureLimit`) stops guessing
+//! across many of them. An administrator disables, enables, resets and unlocks
+//! accounts (`AccountChange`). Who is signed in, and what each action needs,
+//! lives in `access`.
 
-use chrono::{Duration, Utc};
-use password_hash::rand_core::OsRng;
-use password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
-use argon2::Argon2;
-
 use crate::error::{Error, Result};
+use crate::model::Confirmation;
 use crate::store::{new_uid, now_utc, Actor, Dao, Store};
 use crate::text;
+
+mod changes;
+mod secrets;
+
+pub use changes::AccountChange;
+pub use secrets::FailureLimit;
+use secrets::{check_password, check_pin, hash_secret, locked};
 
 /// Wrong tries before a PIN or a login is locked.
 pub const MAX_TRIES: i64 = 5;
@@ -24,6 +29,11 @@ pub const MAX_TRIES: i64 = 5;
 pub const LOCK_MINUTES: i64 = 15;
 /// Default minutes without use before the app locks.
 pub const IDLE_LOCK_MINUTES: u64 = 15;
+/// Wrong passwords and PINs, all accounts (and unknown names) together, that
+/// one app accepts in `FAILURE_WINDOW` before it refuses every try for a while.
+pub const MAX_FAILURES: usize = 20;
+/// The window of `MAX_FAILURES`.
+pub const FAILURE_WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// What an account may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -36,7 +46,8 @@ pub enum Role {
     Clerk,
     /// Reads, prints and exports; changes nothing.
     Supervisor,
-    /// Confirms receipts for their own unit only.
+    /// Confirms receipts for their own unit only, and reads only that unit's
+    /// receipts, batches and documents.
     Secretary,
 }
 
@@ -111,7 +122,11 @@ pub struct Account {
     /// The unit of a secretary.
     pub unit: Option<String>,
     pub has_pin: bool,
+    /// Disabled by an administrator: no login, no PIN, until enabled again.
     pub disabled: bool,
+    /// Locked now after too many wrong passwords or PINs (an administrator
+    /// may unlock it before the lock ends).
+    pub locked: bool,
 }
 
 /// Input for a new account.
@@ -160,36 +175,19 @@ impl Session {
 pub struct AuthStatus {
     /// False for a single-user register that has no account yet.
     pub accounts_exist: bool,
-    /// No administrator yet: the first run should create one.
+    /// No account at all yet: the window may create the first administrator
+    /// (refused once any account exists, whoever made it).
     pub needs_admin: bool,
     pub session: Option<Session>,
 }
 
-fn hash_secret(secret: &str) -> Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(secret.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| Error::Io(std::io::Error::other(format!("không băm được mật khẩu: {e}"))))
-}
-
-fn verify_secret(secret: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).is_ok_and(|h| Argon2::default().verify_password(secret.as_bytes(), &h).is_ok())
-}
-
-fn check_pin(pin: &str) -> Result<()> {
-    if !(4..=8).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Error::invalid("pin", "Mã PIN gồm 4 đến 8 chữ số"));
-    }
-    Ok(())
-}
-
 const COLUMNS: &str =
-    "a.id, a.username, a.display_name, a.role, u.code AS unit_code, a.pin_hash IS NOT NULL AS has_pin,
+    "a.id, a.uid, a.username, a.display_name, a.role, u.code AS unit_code, a.pin_hash IS NOT NULL AS has_pin,
      a.disabled, a.password_hash, a.pin_hash, a.failed_pins, a.pin_locked_until, a.failed_logins, a.login_locked_until";
 
 struct Row_ {
     id: i64,
+    uid: String,
     account: Account,
     password_hash: String,
     pin_hash: Option<String>,
@@ -201,31 +199,34 @@ struct Row_ {
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Row_> {
     let role: String = r.get("role")?;
+    let role = Role::parse(&role).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            4,
+            rusqlite::types::Type::Text,
+            format!("vai trò «{role}» không hợp lệ").into(),
+        )
+    })?;
+    let pin_locked_until: Option<String> = r.get("pin_locked_until")?;
+    let login_locked_until: Option<String> = r.get("login_locked_until")?;
     Ok(Row_ {
         id: r.get("id")?,
+        uid: r.get("uid")?,
         account: Account {
             username: r.get("username")?,
             display_name: r.get("display_name")?,
-            role: Role::parse(&role).unwrap_or(Role::Supervisor),
+            role,
             unit: r.get("unit_code")?,
             has_pin: r.get("has_pin")?,
             disabled: r.get("disabled")?,
+            locked: locked(&pin_locked_until) || locked(&login_locked_until),
         },
         password_hash: r.get("password_hash")?,
         pin_hash: r.get("pin_hash")?,
         failed_pins: r.get("failed_pins")?,
-        pin_locked_until: r.get("pin_locked_until")?,
+        pin_locked_until,
         failed_logins: r.get("failed_logins")?,
-        login_locked_until: r.get("login_locked_until")?,
+        login_locked_until,
     })
-}
-
-fn locked(until: &Option<String>) -> bool {
-    until.as_deref().is_some_and(|u| u > now_utc().as_str())
-}
-
-fn lock_until() -> String {
-    (Utc::now() + Duration::minutes(LOCK_MINUTES)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 impl Dao<'_> {
@@ -237,6 +238,20 @@ impl Dao<'_> {
             .optional()?)
     }
 
+    fn existing_account(&self, username: &str) -> Result<Row_> {
+        self.account_row(username)?
+            .ok_or_else(|| Error::invalid("username", format!("Không có tài khoản «{}»", text::clean(username))))
+    }
+
+    fn count_accounts(&self, only_enabled_admins: bool) -> Result<i64> {
+        let sql = if only_enabled_admins {
+            "SELECT count(*) FROM account WHERE role = 'admin' AND disabled = 0"
+        } else {
+            "SELECT count(*) FROM account"
+        };
+        Ok(self.conn.query_row(sql, [], |r| r.get(0))?)
+    }
+
     fn insert_account(&self, input: &NewAccount) -> Result<Account> {
         let username = text::clean(&input.username).to_lowercase();
         if username.is_empty() || username.contains(' ') {
@@ -246,9 +261,7 @@ impl Dao<'_> {
         if display_name.is_empty() {
             return Err(Error::invalid("display_name", "Cần ghi họ tên"));
         }
-        if input.password.chars().count() < 8 {
-            return Err(Error::invalid("password", "Mật khẩu cần ít nhất 8 ký tự"));
-        }
+        check_password(&input.password)?;
         let unit = match (input.role, text::clean_opt(input.unit.as_deref())) {
             (Role::Secretary, None) => return Err(Error::invalid("unit", "Tài khoản bí thư phải gắn với một đơn vị")),
             (_, Some(code)) => Some(self.unit_for("unit", &code, crate::store::today())?),
@@ -286,30 +299,42 @@ impl Dao<'_> {
             &json!({ "username": username, "role": input.role.as_str(), "unit": unit.as_ref().map(|u| &u.unit.code),
                      "pin": pin_hash.is_some() }),
         )?;
-        self.account_row(&username)?
-            .map(|r| r.account)
-            .ok_or_else(|| Error::not_found("Tài khoản", &username))
+        Ok(self.existing_account(&username)?.account)
+    }
+
+    /// Refuses a confirmation `account` may not sign: a secretary only for
+    /// their own unit (or units merged into it), others as their role allows.
+    fn check_signer(&self, account: &Account, c: &Confirmation) -> Result<()> {
+        let session = Session {
+            account: account.clone(),
+        };
+        if account.role != Role::Secretary {
+            return session.authorize(Action::ConfirmAny);
+        }
+        session.authorize(Action::ConfirmOwnUnit)?;
+        let own = account.unit.clone().unwrap_or_default();
+        let target = match c.receipt_code.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(code) => self.receipt_detail(code)?.unit_code,
+            None => text::clean(&c.unit_code),
+        };
+        if !self.own_unit_codes(&own)?.contains(&target) {
+            return Err(Error::Forbidden(format!(
+                "Bí thư đơn vị «{own}» chỉ xác nhận được cho đơn vị của mình, không cho «{target}»"
+            )));
+        }
+        Ok(())
     }
 }
 
 impl Store {
-    /// True until the first administrator exists (first run).
-    pub fn needs_first_admin(&self) -> Result<bool> {
-        self.read(|dao| {
-            let n: i64 = dao
-                .conn
-                .query_row("SELECT count(*) FROM account WHERE role = 'admin'", [], |r| r.get(0))?;
-            Ok(n == 0)
-        })
-    }
-
     /// True once any account exists: from then on every action needs a login.
     pub fn has_accounts(&self) -> Result<bool> {
-        self.read(|dao| {
-            Ok(dao
-                .conn
-                .query_row("SELECT EXISTS (SELECT 1 FROM account)", [], |r| r.get(0))?)
-        })
+        self.read(|dao| Ok(dao.count_accounts(false)? > 0))
+    }
+
+    /// The account with this username as it is now (`None`: no such account).
+    pub fn account(&self, username: &str) -> Result<Option<Account>> {
+        self.read(|dao| Ok(dao.account_row(username)?.map(|r| r.account)))
     }
 
     /// Minutes without use after which the app locks: the setting
@@ -322,35 +347,14 @@ impl Store {
         Ok(std::time::Duration::from_secs(minutes * 60))
     }
 
-    pub fn auth_status(&self, session: Option<Session>) -> Result<AuthStatus> {
-        Ok(AuthStatus {
-            accounts_exist: self.has_accounts()?,
-            needs_admin: self.needs_first_admin()?,
-            session,
-        })
-    }
-
-    /// In person at the office: the PIN of a secretary (or deputy) account
-    /// signs the confirmation in that person's name, for their unit only.
-    pub fn confirm_with_pin(&mut self, username: &str, pin: &str, c: crate::model::Confirmation) -> Result<()> {
-        let account = self.check_pin(username, pin)?;
-        let c = crate::model::Confirmation {
-            by: account.display_name.clone(),
-            method: Some(crate::model::ConfirmMethod::InPerson),
-            ..c
-        };
-        self.confirm_as(&Session { account }, c)
-    }
-
-    /// Creates the first administrator; refused once one exists.
+    /// Creates the first administrator of a single-user register; refused once
+    /// any account exists (accounts made with the command line included), so
+    /// the command cannot open a register that already has logins.
     pub fn create_first_admin(&mut self, input: NewAccount) -> Result<Session> {
         let actor = Actor::new(text::clean(&input.username).to_lowercase(), "app");
         let account = self.write(&actor, |dao| {
-            let n: i64 = dao
-                .conn
-                .query_row("SELECT count(*) FROM account WHERE role = 'admin'", [], |r| r.get(0))?;
-            if n > 0 {
-                return Err(Error::Forbidden("Đã có tài khoản quản trị; hãy đăng nhập".into()));
+            if dao.count_accounts(false)? > 0 {
+                return Err(Error::Forbidden("Sổ đã có tài khoản; hãy đăng nhập".into()));
             }
             dao.insert_account(&NewAccount {
                 role: Role::Admin,
@@ -382,278 +386,17 @@ impl Store {
         })
     }
 
-    /// Signs in with a password; five wrong tries lock the account for a while.
-    pub fn login(&mut self, username: &str, password: &str) -> Result<Session> {
-        let actor = Actor::new(text::clean(username).to_lowercase(), "app");
-        let refused = || Error::Forbidden("Sai tên đăng nhập hoặc mật khẩu".into());
-        // The outcome (including a failed try) is committed either way.
-        let outcome = self.attempt(&actor, |dao| {
-            let Some(row) = dao.account_row(username)? else {
-                return Ok((Err(refused()), false));
-            };
-            if row.account.disabled {
-                return Ok((Err(Error::Forbidden("Tài khoản đã bị khoá".into())), false));
-            }
-            if locked(&row.login_locked_until) {
-                return Ok((
-                    Err(Error::Forbidden(format!(
-                        "Sai mật khẩu quá {MAX_TRIES} lần; hãy thử lại sau {LOCK_MINUTES} phút"
-                    ))),
-                    false,
-                ));
-            }
-            if verify_secret(password, &row.password_hash) {
-                dao.conn.execute(
-                    "UPDATE account SET failed_logins = 0, login_locked_until = NULL WHERE id = ?1",
-                    [row.id],
-                )?;
-                dao.log("account.login", None, &json!({ "username": row.account.username }))?;
-                return Ok((Ok(Session { account: row.account }), true));
-            }
-            let failed = row.failed_logins + 1;
-            let until = (failed >= MAX_TRIES).then(lock_until);
-            dao.conn.execute(
-                "UPDATE account SET failed_logins = ?1, login_locked_until = ?2 WHERE id = ?3",
-                params![if until.is_some() { 0 } else { failed }, until, row.id],
-            )?;
-            dao.log(
-                "account.login_failed",
-                None,
-                &json!({ "username": row.account.username, "locked": until.is_some() }),
-            )?;
-            Ok((Err(refused()), true))
-        })?;
-        outcome
-    }
-
-    /// Checks a secretary's PIN at the office; five wrong tries lock the PIN.
-    /// Returns the account, whose name then signs the confirmation.
-    pub fn check_pin(&mut self, username: &str, pin: &str) -> Result<Account> {
-        let actor = Actor::new(text::clean(username).to_lowercase(), "app");
-        let outcome = self.attempt(&actor, |dao| {
-            let Some(row) = dao.account_row(username)? else {
-                return Ok((Err(Error::invalid("pin", "Không có tài khoản này")), false));
-            };
-            let Some(hash) = row.pin_hash.as_deref() else {
-                return Ok((Err(Error::invalid("pin", "Tài khoản này chưa có mã PIN")), false));
-            };
-            if locked(&row.pin_locked_until) {
-                return Ok((
-                    Err(Error::Forbidden(format!(
-                        "Mã PIN bị khoá do sai {MAX_TRIES} lần; thử lại sau {LOCK_MINUTES} phút"
-                    ))),
-                    false,
-                ));
-            }
-            if verify_secret(pin, hash) {
-                dao.conn.execute(
-                    "UPDATE account SET failed_pins = 0, pin_locked_until = NULL WHERE id = ?1",
-                    [row.id],
-                )?;
-                return Ok((Ok(row.account), true));
-            }
-            let failed = row.failed_pins + 1;
-            let until = (failed >= MAX_TRIES).then(lock_until);
-            dao.conn.execute(
-                "UPDATE account SET failed_pins = ?1, pin_locked_until = ?2 WHERE id = ?3",
-                params![if until.is_some() { 0 } else { failed }, until, row.id],
-            )?;
-            dao.log(
-                "account.pin_failed",
-                None,
-                &json!({ "username": row.account.username, "locked": until.is_some() }),
-            )?;
-            let left = MAX_TRIES - failed;
-            let msg = if until.is_some() {
-                format!("Sai mã PIN {MAX_TRIES} lần: mã PIN bị khoá {LOCK_MINUTES} phút")
-            } else {
-                format!("Sai mã PIN; còn {left} lần thử")
-            };
-            Ok((Err(Error::invalid("pin", msg)), true))
-        })?;
-        outcome
-    }
-
     /// Confirms on behalf of a signed-in session: a secretary only for their
-    /// own unit (or units merged into it), others as their role allows.
-    pub fn confirm_as(&mut self, session: &Session, c: crate::model::Confirmation) -> Result<()> {
-        if session.account.role == Role::Secretary {
-            session.authorize(Action::ConfirmOwnUnit)?;
-            let own = session.account.unit.clone().unwrap_or_default();
-            let target = match c.receipt_code.as_deref().filter(|s| !s.trim().is_empty()) {
-                Some(code) => self.receipt(code)?.unit_code,
-                None => text::clean(&c.unit_code),
-            };
-            let allowed = target == own || self.unit(&target)?.successor.as_deref() == Some(own.as_str());
-            if !allowed {
-                return Err(Error::Forbidden(format!(
-                    "Bí thư đơn vị «{own}» chỉ xác nhận được cho đơn vị của mình, không cho «{target}»"
-                )));
-            }
-        } else {
-            session.authorize(Action::ConfirmAny)?;
-        }
-        self.confirm(&session.actor(), c)
+    /// own unit (or units merged into it), and then as the signer; others as
+    /// their role allows.
+    pub fn confirm_as(&mut self, session: &Session, c: Confirmation) -> Result<()> {
+        let signer = (session.account.role == Role::Secretary).then_some(session.account.username.as_str());
+        self.write(&session.actor(), |dao| {
+            dao.check_signer(&session.account, &c)?;
+            dao.confirm_receipt(&c, signer)
+        })
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{Confirmation, DocQty, NewBatch, NewDocument, NewUnit};
-
-    fn setup() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut s = Store::open(&dir.path().join("t.sqlite3")).expect("open");
-        let a = Actor::new("t", "test");
-        for (code, parent) in [("X", None), ("X1", Some("X")), ("X2", Some("X"))] {
-            let unit = NewUnit {
-                code: code.into(),
-                name: format!("Chi bộ {code}"),
-                parent: parent.map(Into::into),
-                ..Default::default()
-            };
-            s.add_unit(&a, unit).expect("unit");
-        }
-        let doc = NewDocument {
-            symbol: "05-KH/HU".into(),
-            title: "Kế hoạch".into(),
-            copies_received: 9,
-            ..Default::default()
-        };
-        s.add_document(&a, doc).expect("doc");
-        let batch = NewBatch {
-            code: "B".into(),
-            title: "Đợt".into(),
-            handed_on: Some(crate::store::today()),
-            documents: vec![DocQty {
-                symbol: "05-KH/HU".into(),
-                quantity: 1,
-            }],
-            subtrees: vec!["X".into()],
-            ..Default::default()
-        };
-        s.create_batch(&a, batch).expect("batch");
-        (dir, s)
-    }
-
-    fn new(username: &str, role: Role, unit: Option<&str>, pin: Option<&str>) -> NewAccount {
-        NewAccount {
-            username: username.into(),
-            display_name: format!("Người {username}"),
-            role,
-            unit: unit.map(Into::into),
-            password: "mat-khau-dai".into(),
-            pin: pin.map(Into::into),
-        }
-    }
-
-    #[test]
-    fn first_admin_then_roles() {
-        let (_d, mut s) = setup();
-        assert!(s.needs_first_admin().expect("check"));
-        let admin = s
-            .create_first_admin(new("Admin", Role::Clerk, None, None))
-            .expect("first admin");
-        assert_eq!(admin.account.role, Role::Admin, "the first account is always the admin");
-        assert!(s.create_first_admin(new("other", Role::Admin, None, None)).is_err());
-        let sup = s
-            .add_account(
-                Some(&admin),
-                &admin.actor(),
-                new("lanhdao", Role::Supervisor, None, None),
-            )
-            .expect("add");
-        let sup = Session { account: sup };
-        assert!(matches!(
-            s.add_account(Some(&sup), &sup.actor(), new("x", Role::Clerk, None, None)),
-            Err(Error::Forbidden(_))
-        ));
-        assert!(sup.authorize(Action::Print).is_ok());
-        assert!(sup.authorize(Action::Handout).is_err());
-        let c = Confirmation {
-            batch: "B".into(),
-            unit_code: "X1".into(),
-            by: "A".into(),
-            ..Default::default()
-        };
-        assert!(matches!(s.confirm_as(&sup, c), Err(Error::Forbidden(_))));
-        // No secret is stored in clear, anywhere.
-        let dump: Vec<String> = s
-            .connection()
-            .prepare(
-                "SELECT password_hash || coalesce(pin_hash, '') FROM account UNION ALL SELECT detail FROM audit_log",
-            )
-            .expect("prepare")
-            .query_map([], |r| r.get(0))
-            .expect("query")
-            .collect::<rusqlite::Result<_>>()
-            .expect("rows");
-        assert!(dump.iter().all(|d| !d.contains("mat-khau-dai")));
-    }
-
-    #[test]
-    fn login_and_pin_lock_after_five_wrong_tries() {
-        let (_d, mut s) = setup();
-        let admin = s
-            .create_first_admin(new("admin", Role::Admin, None, None))
-            .expect("admin");
-        s.add_account(
-            Some(&admin),
-            &admin.actor(),
-            new("bithu1", Role::Secretary, Some("X1"), Some("2468")),
-        )
-        .expect("secretary");
-        assert!(s.login("admin", "sai").is_err());
-        assert_eq!(
-            s.login("ADMIN", "mat-khau-dai").expect("login").account.username,
-            "admin"
-        );
-        for i in 1..MAX_TRIES {
-            let err = s.check_pin("bithu1", "0000").expect_err("wrong pin");
-            assert!(err.to_string().contains(&format!("còn {} lần", MAX_TRIES - i)), "{err}");
-        }
-        assert!(s.check_pin("bithu1", "0000").is_err());
-        // Locked now: even the right PIN is refused.
-        assert!(matches!(s.check_pin("bithu1", "2468"), Err(Error::Forbidden(_))));
-    }
-
-    #[test]
-    fn a_secretary_confirms_only_for_their_own_unit() {
-        let (_d, mut s) = setup();
-        let admin = s
-            .create_first_admin(new("admin", Role::Admin, None, None))
-            .expect("admin");
-        let acc = s
-            .add_account(
-                Some(&admin),
-                &admin.actor(),
-                new("bithu1", Role::Secretary, Some("X1"), Some("2468")),
-            )
-            .expect("secretary");
-        let sec = Session { account: acc };
-        let other = Confirmation {
-            batch: "B".into(),
-            unit_code: "X2".into(),
-            by: "Người bithu1".into(),
-            ..Default::default()
-        };
-        assert!(matches!(s.confirm_as(&sec, other), Err(Error::Forbidden(_))));
-        let own = Confirmation {
-            batch: "B".into(),
-            unit_code: "X1".into(),
-            by: "Người bithu1".into(),
-            ..Default::default()
-        };
-        s.confirm_as(&sec, own).expect("own unit");
-        let actor: String = s
-            .connection()
-            .query_row(
-                "SELECT actor FROM audit_log WHERE action = 'receipt.confirm'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("log row");
-        assert_eq!(actor, "bithu1");
-    }
-}
+mod tests;

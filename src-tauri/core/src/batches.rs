@@ -37,6 +37,19 @@ const COLUMNS: &str = "b.id, b.uid, b.code, b.title, b.handed_on, b.due_on, b.me
      (SELECT group_concat(d.symbol, char(10)) FROM batch_document bd JOIN document d ON d.id = bd.document_id
       WHERE bd.batch_id = b.id) AS documents";
 
+/// `COLUMNS` counted over the receipts of some units only (`:units`, a JSON
+/// array of unit ids): a secretary's view of the batches their unit received.
+const UNITS_COLUMNS: &str = "b.id, b.uid, b.code, b.title, b.handed_on, b.due_on, b.method, b.recorded_by,
+     (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id AND r.unit_id IN own) AS recipients,
+     (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id AND r.unit_id IN own AND r.must_confirm = 0) AS info,
+     (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id AND r.unit_id IN own
+        AND r.status <> 'confirmed' AND r.must_confirm = 1) AS open,
+     (SELECT coalesce(sum(r.copies), 0) FROM receipt r WHERE r.batch_id = b.id AND r.unit_id IN own) AS copies,
+     (SELECT group_concat(symbol, char(10)) FROM (
+        SELECT DISTINCT d.symbol FROM receipt r JOIN receipt_line l ON l.receipt_id = r.id
+        JOIN document d ON d.id = l.document_id WHERE r.batch_id = b.id AND r.unit_id IN own ORDER BY d.symbol))
+       AS documents";
+
 fn from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Batch)> {
     let docs: Option<String> = r.get("documents")?;
     let recipients: u32 = r.get("recipients")?;
@@ -65,6 +78,23 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Batch)> {
 }
 
 impl Dao<'_> {
+    /// The live batches in which one of `units` (a JSON array of unit ids)
+    /// has a receipt, newest first, with the figures of those receipts only.
+    pub(crate) fn batches_of_units(&self, units: &str) -> Result<Vec<Batch>> {
+        let sql = format!(
+            "WITH own(id) AS (SELECT value FROM json_each(:units))
+             SELECT {UNITS_COLUMNS} FROM batch b
+             WHERE b.cancelled_at IS NULL AND b.id IN (SELECT r.batch_id FROM receipt r WHERE r.unit_id IN own)
+             ORDER BY b.handed_on DESC, b.id DESC"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let batches = stmt
+            .query_map(&[(":units", &units)], from_row)?
+            .map(|r| r.map(|(_, b)| b))
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(batches)
+    }
+
     pub(crate) fn batch_by_code(&self, code: &str) -> Result<(i64, Batch)> {
         let sql = format!("SELECT {COLUMNS} FROM batch b WHERE b.code = ?1 AND b.cancelled_at IS NULL");
         self.conn
@@ -355,7 +385,10 @@ impl Dao<'_> {
         Ok((batch, unit.unit.code, found))
     }
 
-    pub(crate) fn confirm_receipt(&self, c: &Confirmation) -> Result<()> {
+    /// Records a confirmation by the transaction's actor (the operator);
+    /// `signer_account` names the account of the person who signed, when
+    /// known (a PIN at the office, a signed-in secretary).
+    pub(crate) fn confirm_receipt(&self, c: &Confirmation, signer_account: Option<&str>) -> Result<()> {
         let actor = self.actor()?;
         let (batch, unit_code, found) = self.receipts_for(c)?;
         let by = text::clean(&c.by);
@@ -421,8 +454,8 @@ impl Dao<'_> {
             let note = decline.clone().or_else(|| note.clone());
             let uid: String = self.conn.query_row(
                 "UPDATE receipt SET status = ?1, signed_by = ?2, signed_on = ?3, entered_at = ?4, confirm_method = ?5,
-                        on_behalf = ?6, note = ?7, signature = ?8
-                 WHERE id = ?9 RETURNING uid",
+                        on_behalf = ?6, note = ?7, signature = ?8, recorded_by = ?9, signer_account = ?10
+                 WHERE id = ?11 RETURNING uid",
                 params![
                     status.as_str(),
                     by,
@@ -432,6 +465,8 @@ impl Dao<'_> {
                     on_behalf,
                     note,
                     signature,
+                    actor.name,
+                    signer_account,
                     receipt_id
                 ],
                 |r| r.get(0),
@@ -440,7 +475,8 @@ impl Dao<'_> {
             self.log(
                 "receipt.confirm",
                 Some(&uid),
-                &json!({ "batch": batch.code, "unit": unit_code, "in_place_of": in_place_of, "by": by, "on": on,
+                &json!({ "batch": batch.code, "unit": unit_code, "in_place_of": in_place_of, "by": by,
+                         "signer_account": signer_account, "on": on,
                          "status": status.as_str(), "method": method, "on_behalf": on_behalf, "note": note,
                          "signature_sha256": signature.as_ref().map(|png| hex::encode(Sha256::digest(png))),
                          "received": received.iter().map(|&(d, l, g)| json!([d, l, g])).collect::<Vec<_>>() }),
@@ -452,7 +488,7 @@ impl Dao<'_> {
     /// (document id, line) of one receipt, in symbol order.
     fn receipt_lines(&self, receipt_id: i64) -> Result<Vec<(i64, ReceiptLine)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.id, d.symbol, d.title, l.quantity, l.received FROM receipt_line l
+            "SELECT d.id, d.symbol, d.title, d.classification, l.quantity, l.received FROM receipt_line l
              JOIN document d ON d.id = l.document_id WHERE l.receipt_id = ?1 ORDER BY d.symbol",
         )?;
         let lines = stmt
@@ -461,9 +497,10 @@ impl Dao<'_> {
                     r.get(0)?,
                     ReceiptLine {
                         symbol: r.get(1)?,
-                        title: r.get(2)?,
-                        quantity: r.get(3)?,
-                        received: r.get(4)?,
+                        // A slip shown or printed never carries a Tuyệt mật summary.
+                        title: crate::documents::shown_title(&r.get::<_, String>(3)?, r.get(2)?),
+                        quantity: r.get(4)?,
+                        received: r.get(5)?,
                     },
                 ))
             })?
@@ -480,7 +517,7 @@ impl Dao<'_> {
             .query_row(
                 "SELECT r.id, r.code, b.code AS batch, b.title, b.handed_on, b.due_on, u.code AS unit_code,
                         v.name, r.must_confirm, r.status, r.signed_by, r.signed_on, r.confirm_method, r.on_behalf, r.note,
-                        r.signature IS NOT NULL AS has_signature
+                        r.signature IS NOT NULL AS has_signature, r.recorded_by, r.signer_account
                  FROM receipt r JOIN batch b ON b.id = r.batch_id JOIN unit u ON u.id = r.unit_id
                  JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= b.handed_on AND b.handed_on < v.valid_to
                  WHERE r.code = ?1 AND b.cancelled_at IS NULL",
@@ -505,6 +542,8 @@ impl Dao<'_> {
                             on_behalf: r.get("on_behalf")?,
                             note: r.get("note")?,
                             has_signature: r.get("has_signature")?,
+                            recorded_by: r.get("recorded_by")?,
+                            signer_account: r.get("signer_account")?,
                             lines: Vec::new(),
                         },
                     ))
@@ -549,7 +588,8 @@ impl Dao<'_> {
                 .execute("UPDATE receipt_line SET received = NULL WHERE receipt_id = ?1", [id])?;
             self.conn.execute(
                 "UPDATE receipt SET status = 'pending', signed_by = NULL, signed_on = NULL, entered_at = NULL,
-                        confirm_method = NULL, on_behalf = 0, note = NULL, signature = NULL WHERE id = ?1",
+                        confirm_method = NULL, on_behalf = 0, note = NULL, signature = NULL, recorded_by = NULL,
+                        signer_account = NULL WHERE id = ?1",
                 [id],
             )?;
             self.log(
@@ -627,7 +667,7 @@ impl Store {
 
     /// Records that a unit received a batch (fully, partly) or declined it.
     pub fn confirm(&mut self, actor: &Actor, confirmation: Confirmation) -> Result<()> {
-        self.write(actor, |dao| dao.confirm_receipt(&confirmation))
+        self.write(actor, |dao| dao.confirm_receipt(&confirmation, None))
     }
 
     /// Undoes a confirmation; needs a reason, which is logged.

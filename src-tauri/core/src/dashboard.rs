@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::params;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{
-    BatchStats, CurvePoint, GroupCompletion, OutstandingQuery, ReceiptStatus, Tiers, UnitFlag, UnitReceipt,
+    BatchStats, CurvePoint, GroupCompletion, OutstandingQuery, OutstandingRow, ReceiptStatus, Tiers, UnitFlag,
+    UnitReceipt,
 };
 use crate::outstanding::{as_of_sql, days_overdue, STATUS_ON_DAY};
 use crate::store::{today, Dao, Store};
@@ -44,12 +45,18 @@ impl Dao<'_> {
         Ok(ids)
     }
 
-    fn batch_stats(&self, batch_id: i64, day: NaiveDate, tiers: &Tiers) -> Result<BatchStats> {
+    /// The figures of one batch; with `units` (a JSON array of unit ids),
+    /// counted over those units' receipts only (a secretary's own unit).
+    fn batch_stats(&self, batch_id: i64, day: NaiveDate, tiers: &Tiers, units: Option<&str>) -> Result<BatchStats> {
         let mut stats = self.conn.query_row(
             "SELECT b.code, b.title, b.handed_on, b.due_on,
-                    (SELECT coalesce(sum(copies), 0) FROM batch_document d WHERE d.batch_id = b.id)
+                    CASE WHEN ?2 IS NULL
+                         THEN (SELECT coalesce(sum(copies), 0) FROM batch_document d WHERE d.batch_id = b.id)
+                         ELSE (SELECT coalesce(sum(r.copies), 0) FROM receipt r
+                               WHERE r.batch_id = b.id AND r.unit_id IN (SELECT value FROM json_each(?2)))
+                    END
              FROM batch b WHERE b.id = ?1",
-            [batch_id],
+            params![batch_id, units],
             |r| {
                 Ok(BatchStats {
                     code: r.get(0)?,
@@ -71,11 +78,14 @@ impl Dao<'_> {
         let status = STATUS_ON_DAY;
         let sql = format!(
             "SELECT {status} AS status, r.must_confirm, count(*) FROM receipt r
-             WHERE r.batch_id = :batch GROUP BY 1, 2"
+             WHERE r.batch_id = :batch
+               AND (:units IS NULL OR r.unit_id IN (SELECT value FROM json_each(:units)))
+             GROUP BY 1, 2"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
+        let params: [(&str, &dyn rusqlite::ToSql); 3] = [(":batch", &batch_id), (":day", &day), (":units", &units)];
         let counts = stmt
-            .query_map(&[(":batch", &batch_id as &dyn rusqlite::ToSql), (":day", &day)], |r| {
+            .query_map(&params[..], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, u32>(2)?))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -105,27 +115,95 @@ impl Dao<'_> {
     }
 }
 
+impl Dao<'_> {
+    /// Ids of the live batches in which one of `units` (a JSON array of unit
+    /// ids) has a receipt.
+    fn batches_received_by(&self, units: &str) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT r.batch_id FROM receipt r WHERE r.unit_id IN (SELECT value FROM json_each(?1))",
+        )?;
+        let ids = stmt
+            .query_map([units], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(ids)
+    }
+
+    /// The batch with this code, refused when `units` is given and none of
+    /// them received it.
+    fn batch_seen_by(&self, code: &str, units: Option<&str>) -> Result<(i64, crate::model::Batch)> {
+        let (id, batch) = self.batch_by_code(code)?;
+        if let Some(units) = units {
+            if !self.batches_received_by(units)?.contains(&id) {
+                return Err(Error::Forbidden(format!(
+                    "Đợt «{}» không giao cho đơn vị của tài khoản này",
+                    batch.code
+                )));
+            }
+        }
+        Ok((id, batch))
+    }
+}
+
+/// Unit ids as the JSON array the queries above take.
+fn units_json(units: Option<&[i64]>) -> Option<String> {
+    units.map(|ids| serde_json::json!(ids).to_string())
+}
+
 impl Store {
     /// Figures of the batches with these codes, or (none given) of the
     /// current ones: still open on `as_of`, or handed in the 60 days before.
     pub fn batch_stats(&self, codes: &[String], as_of: Option<NaiveDate>) -> Result<Vec<BatchStats>> {
+        self.batch_stats_in(None, codes, as_of)
+    }
+
+    /// `batch_stats`, with `units` counted over those units' receipts and
+    /// batches only.
+    pub(crate) fn batch_stats_in(
+        &self,
+        units: Option<&[i64]>,
+        codes: &[String],
+        as_of: Option<NaiveDate>,
+    ) -> Result<Vec<BatchStats>> {
         let day = as_of.unwrap_or_else(today);
+        let units = units_json(units);
+        let units = units.as_deref();
         self.read(|dao| {
             let ids = if codes.is_empty() {
-                dao.current_batches(day)?
+                let mut ids = dao.current_batches(day)?;
+                if let Some(units) = units {
+                    let seen = dao.batches_received_by(units)?;
+                    ids.retain(|id| seen.contains(id));
+                }
+                ids
             } else {
-                dao.batch_ids(codes)?
+                codes
+                    .iter()
+                    .map(|c| dao.batch_seen_by(c, units).map(|(id, _)| id))
+                    .collect::<Result<_>>()?
             };
             let tiers = dao.tiers()?;
-            ids.into_iter().map(|id| dao.batch_stats(id, day, &tiers)).collect()
+            ids.into_iter()
+                .map(|id| dao.batch_stats(id, day, &tiers, units))
+                .collect()
         })
     }
 
     /// Completion of one batch per grassroots committee, in tree order.
     pub fn group_completion(&self, batch: &str, as_of: Option<NaiveDate>) -> Result<Vec<GroupCompletion>> {
+        self.group_completion_in(None, batch, as_of)
+    }
+
+    /// `group_completion` over the receipts of `units` only.
+    pub(crate) fn group_completion_in(
+        &self,
+        units: Option<&[i64]>,
+        batch: &str,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Vec<GroupCompletion>> {
         let day = as_of.unwrap_or_else(today);
+        let units_json = units_json(units);
         self.read(|dao| {
-            let (batch_id, _) = dao.batch_by_code(batch)?;
+            let (batch_id, _) = dao.batch_seen_by(batch, units_json.as_deref())?;
             let tree = dao.tree_on(day)?;
             let successors = dao.successors()?;
             let status = STATUS_ON_DAY;
@@ -142,6 +220,9 @@ impl Store {
             // group id → (rank, units, confirmed)
             let mut groups: HashMap<i64, (u32, u32, u32)> = HashMap::new();
             for (unit, confirmed) in receipts {
+                if units.is_some_and(|only| !only.contains(&unit)) {
+                    continue;
+                }
                 let unit = successors.get(&unit).copied().unwrap_or(unit);
                 let group = tree.group_of(unit);
                 let rank = tree.get(group).map_or(u32::MAX, |n| n.rank);
@@ -174,15 +255,22 @@ impl Store {
     /// Confirmations of a batch over time: from the handout (0) to each day a
     /// confirmation was signed, counted cumulatively.
     pub fn confirmation_curve(&self, batch: &str) -> Result<Vec<CurvePoint>> {
+        self.confirmation_curve_in(None, batch)
+    }
+
+    /// `confirmation_curve` over the receipts of `units` only.
+    pub(crate) fn confirmation_curve_in(&self, units: Option<&[i64]>, batch: &str) -> Result<Vec<CurvePoint>> {
+        let units = units_json(units);
         self.read(|dao| {
-            let (batch_id, b) = dao.batch_by_code(batch)?;
+            let (batch_id, b) = dao.batch_seen_by(batch, units.as_deref())?;
             let mut stmt = dao.conn.prepare_cached(
                 "SELECT coalesce(signed_on, substr(entered_at, 1, 10)) AS day, count(*) FROM receipt
                  WHERE batch_id = ?1 AND must_confirm = 1 AND status = 'confirmed'
+                   AND (?2 IS NULL OR unit_id IN (SELECT value FROM json_each(?2)))
                  GROUP BY day ORDER BY day",
             )?;
             let days = stmt
-                .query_map(params![batch_id], |r| {
+                .query_map(params![batch_id, units], |r| {
                     Ok((r.get::<_, NaiveDate>(0)?, r.get::<_, u32>(1)?))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -255,29 +343,35 @@ impl Store {
             as_of,
             ..OutstandingQuery::default()
         })?;
-        let mut flags: Vec<UnitFlag> = Vec::new();
-        for row in rows {
-            // Rows come grouped by unit.
-            if flags.last().is_none_or(|f| f.unit_code != row.unit_code) {
-                flags.push(UnitFlag {
-                    unit_code: row.unit_code.clone(),
-                    open: 0,
-                    partial: 0,
-                    declined: 0,
-                    overdue: 0,
-                    tier: 0,
-                    max_days_overdue: 0,
-                });
-            }
-            if let Some(f) = flags.last_mut() {
-                f.open += 1;
-                f.partial += u32::from(row.status == ReceiptStatus::Partial);
-                f.declined += u32::from(row.status == ReceiptStatus::Declined);
-                f.overdue += u32::from(row.days_overdue > 0);
-                f.tier = f.tier.max(row.tier);
-                f.max_days_overdue = f.max_days_overdue.max(row.days_overdue);
-            }
-        }
-        Ok(flags)
+        Ok(flags_of(rows))
     }
+}
+
+/// The flags of the units in outstanding rows (grouped by unit, as the
+/// outstanding list orders them).
+pub(crate) fn flags_of(rows: Vec<OutstandingRow>) -> Vec<UnitFlag> {
+    let mut flags: Vec<UnitFlag> = Vec::new();
+    for row in rows {
+        // Rows come grouped by unit.
+        if flags.last().is_none_or(|f| f.unit_code != row.unit_code) {
+            flags.push(UnitFlag {
+                unit_code: row.unit_code.clone(),
+                open: 0,
+                partial: 0,
+                declined: 0,
+                overdue: 0,
+                tier: 0,
+                max_days_overdue: 0,
+            });
+        }
+        if let Some(f) = flags.last_mut() {
+            f.open += 1;
+            f.partial += u32::from(row.status == ReceiptStatus::Partial);
+            f.declined += u32::from(row.status == ReceiptStatus::Declined);
+            f.overdue += u32::from(row.days_overdue > 0);
+            f.tier = f.tier.max(row.tier);
+            f.max_days_overdue = f.max_days_overdue.max(row.days_overdue);
+        }
+    }
+    flags
 }

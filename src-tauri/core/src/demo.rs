@@ -171,13 +171,16 @@ impl Store {
                 ("HP-HB", "Lê Đình Phúc"),
                 ("TS-KP-1", "Phan Thị Ngọc Ánh"),
             ] {
-                dao.confirm_receipt(&Confirmation {
-                    batch: format!("Đợt 1/{}", first.format("%Y")),
-                    unit_code: unit.into(),
-                    by: by.into(),
-                    on: Some(confirmed_on),
-                    ..Confirmation::default()
-                })?;
+                dao.confirm_receipt(
+                    &Confirmation {
+                        batch: format!("Đợt 1/{}", first.format("%Y")),
+                        unit_code: unit.into(),
+                        by: by.into(),
+                        on: Some(confirmed_on),
+                        ..Confirmation::default()
+                    },
+                    None,
+                )?;
             }
             dao.log(
                 "demo.load",

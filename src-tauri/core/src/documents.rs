@@ -1,5 +1,11 @@
 //! The documents register: symbols such as `05-KH/HU`, classification, and
 //! copies on hand (received minus handed out, always computed).
+//!
+//! The summary (trích yếu) of a Tuyệt mật document is kept, but never leaves
+//! the register in a file, a printout or the command line's output: every
+//! list of documents, slip, register and export shows `ABSOLUTE_SUMMARY`
+//! instead (`shown_title`). Only the documents screen of the staff (see
+//! `access`) shows it.
 
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Row};
@@ -79,6 +85,20 @@ impl Symbol {
     }
 }
 
+/// What stands in a Tuyệt mật document's summary wherever it is shown,
+/// printed or exported: only its symbol, classification and copies are.
+pub const ABSOLUTE_SUMMARY: &str = "(Tuyệt mật: không ghi trích yếu)";
+
+/// The summary as it may be printed or exported: a Tuyệt mật document's
+/// (classification `absolute`, as stored) is replaced by `ABSOLUTE_SUMMARY`.
+pub fn shown_title(classification: &str, title: String) -> String {
+    if classification == Classification::Absolute.as_str() {
+        ABSOLUTE_SUMMARY.to_owned()
+    } else {
+        title
+    }
+}
+
 const COLUMNS: &str =
     "d.id, d.uid, d.symbol, d.doc_type, d.issuer, d.term, d.title, d.issued_on, d.classification, d.copies_received,
      d.copies_received - coalesce((SELECT sum(bd.copies) FROM batch_document bd JOIN batch b ON b.id = bd.batch_id
@@ -107,6 +127,20 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Document)> {
 }
 
 impl Dao<'_> {
+    /// Uids of the documents handed (in live batches) to one of `units` (a
+    /// JSON array of unit ids).
+    pub(crate) fn documents_of_units(&self, units: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT d.uid FROM receipt r JOIN batch b ON b.id = r.batch_id
+             JOIN receipt_line l ON l.receipt_id = r.id JOIN document d ON d.id = l.document_id
+             WHERE b.cancelled_at IS NULL AND r.unit_id IN (SELECT value FROM json_each(?1))",
+        )?;
+        let uids = stmt
+            .query_map([units], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(uids)
+    }
+
     /// The document with this symbol (id and record), or `NotFound`.
     pub(crate) fn document_by_symbol(&self, symbol: &str) -> Result<(i64, Document)> {
         let sql = format!("SELECT {COLUMNS} FROM document d WHERE d.symbol = ?1 ORDER BY d.id DESC LIMIT 1");
@@ -178,8 +212,19 @@ impl Store {
         self.write(actor, |dao| dao.insert_document(&doc))
     }
 
-    /// The register, newest first.
+    /// The register, newest first, as it may be printed or exported: no
+    /// Tuyệt mật summary (see `ABSOLUTE_SUMMARY`).
     pub fn list_documents(&self) -> Result<Vec<Document>> {
+        let mut docs = self.documents_with_summaries()?;
+        for d in &mut docs {
+            d.title = shown_title(d.classification.as_str(), std::mem::take(&mut d.title));
+        }
+        Ok(docs)
+    }
+
+    /// The register, newest first, with every summary: only for the screen
+    /// of those allowed to read them (`access`).
+    pub(crate) fn documents_with_summaries(&self) -> Result<Vec<Document>> {
         self.read(|dao| {
             let sql = format!("SELECT {COLUMNS} FROM document d ORDER BY d.issued_on DESC, d.id DESC");
             let mut stmt = dao.conn.prepare(&sql)?;

@@ -503,7 +503,13 @@ impl Dao<'_> {
             match self.document_by_symbol(&symbol) {
                 Ok((_, d)) => {
                     let diffs = [
-                        ("title", d.title != title),
+                        // An export stands a placeholder for a Tuyệt mật summary.
+                        (
+                            "title",
+                            d.title != title
+                                && !(d.classification == Classification::Absolute
+                                    && title == crate::documents::ABSOLUTE_SUMMARY),
+                        ),
                         ("date", issued_on.is_some() && d.issued_on != issued_on),
                         ("copies", copies != 0 && d.copies_received != copies),
                         ("classification", d.classification != classification),

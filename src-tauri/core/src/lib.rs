@@ -1,6 +1,7 @@
 //! Sổ Giao Nhận core: the domain, the SQLite store and the reports, with no
 //! dependency on Tauri so that the CLI and fast tests can use it.
 
+pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod backup;

@@ -694,6 +694,8 @@ pub struct Confirmation {
 #[ts(export)]
 pub struct ReceiptLine {
     pub symbol: String,
+    /// The summary; for a Tuyệt mật document only a placeholder
+    /// (`documents::ABSOLUTE_SUMMARY`).
     pub title: String,
     pub quantity: u32,
     /// Copies actually received, when recorded.
@@ -721,6 +723,12 @@ pub struct ReceiptDetail {
     pub note: Option<String>,
     /// A signature was drawn on screen and is stored with the receipt.
     pub has_signature: bool,
+    /// Who recorded the confirmation: the signed-in account (or the system
+    /// user of the command line); `None` before this was kept.
+    pub recorded_by: Option<String>,
+    /// The account of the person who signed, when they signed with their PIN
+    /// or while signed in themselves.
+    pub signer_account: Option<String>,
     pub lines: Vec<ReceiptLine>,
 }
 

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use rusqlite::params;
 
+use crate::documents::shown_title;
 use crate::error::{Error, Result};
 use crate::model::{OutstandingQuery, OutstandingRow, PrintList, ReceiptStatus};
 use crate::print::{
@@ -67,8 +68,8 @@ impl Store {
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let mut lines = dao.conn.prepare(
-                "SELECT d.symbol, d.title, l.quantity FROM receipt_line l JOIN document d ON d.id = l.document_id
-                 WHERE l.receipt_id = ?1 ORDER BY d.symbol",
+                "SELECT d.symbol, d.title, l.quantity, d.classification FROM receipt_line l
+                 JOIN document d ON d.id = l.document_id WHERE l.receipt_id = ?1 ORDER BY d.symbol",
             )?;
             let mut slips = Vec::with_capacity(heads.len());
             for (id, mut slip) in heads {
@@ -76,7 +77,7 @@ impl Store {
                     .query_map([id], |r| {
                         Ok(SlipLine {
                             symbol: r.get(0)?,
-                            title: r.get(1)?,
+                            title: shown_title(&r.get::<_, String>(3)?, r.get(1)?),
                             copies: r.get(2)?,
                         })
                     })?
@@ -317,14 +318,16 @@ impl Store {
                     if r.get::<_, bool>("on_behalf")? {
                         notes.push("Ký thay".to_owned());
                     }
+                    let classification: String = r.get("classification")?;
                     Ok(RegisterLine {
                         batch: r.get("code")?,
                         batch_title: r.get("title")?,
                         handed: r.get("handed_on")?,
                         symbol: r.get("symbol")?,
                         issued: r.get("issued_on")?,
-                        title: r.get("doc_title")?,
-                        classification: classification_label(&r.get::<_, String>("classification")?).to_owned(),
+                        // The register never carries a Tuyệt mật summary.
+                        title: shown_title(&classification, r.get("doc_title")?),
+                        classification: classification_label(&classification).to_owned(),
                         unit_code: r.get("unit_code")?,
                         unit_name: r.get("name")?,
                         copies: quantity,

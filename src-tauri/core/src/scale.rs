@@ -844,7 +844,7 @@ impl Dao<'_> {
         let window = (plan.due - plan.handed).num_days().max(1) as u64;
         let mut set_receipt = self.conn.prepare_cached(
             "UPDATE receipt SET status = ?1, signed_by = ?2, signed_on = ?3, entered_at = ?4, confirm_method = ?5,
-                    on_behalf = ?6, note = ?7 WHERE id = ?8",
+                    on_behalf = ?6, note = ?7, recorded_by = ?8 WHERE id = ?9",
         )?;
         let mut set_line = self
             .conn
@@ -892,11 +892,23 @@ impl Dao<'_> {
                     set_line.execute(params![got, r.id, doc])?;
                 }
             }
-            set_receipt.execute(params![status.as_str(), by, on, entered, method, on_behalf, note, r.id])?;
+            let operator = &self.actor()?.name;
+            set_receipt.execute(params![
+                status.as_str(),
+                by,
+                on,
+                entered,
+                method,
+                on_behalf,
+                note,
+                operator,
+                r.id
+            ])?;
             self.log(
                 "receipt.confirm",
                 Some(&r.uid),
-                &json!({ "batch": plan.code, "unit": r.unit, "in_place_of": null, "by": by, "on": on,
+                &json!({ "batch": plan.code, "unit": r.unit, "in_place_of": null, "by": by,
+                         "signer_account": null, "on": on,
                          "status": status.as_str(), "method": method, "on_behalf": on_behalf, "note": note,
                          "signature_sha256": null,
                          "received": received.iter().map(|&(d, l, g)| json!([d, l, g])).collect::<Vec<_>>() }),

@@ -8,4 +8,13 @@ export type Account = { username: string, display_name: string, role: Role,
 /**
  * The unit of a secretary.
  */
-unit: string | null, has_pin: boolean, disabled: boolean, };
+unit: string | null, has_pin: boolean, 
+/**
+ * Disabled by an administrator: no login, no PIN, until enabled again.
+ */
+disabled: boolean, 
+/**
+ * Locked now after too many wrong passwords or PINs (an administrator
+ * may unlock it before the lock ends).
+ */
+locked: boolean, };

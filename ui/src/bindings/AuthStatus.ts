@@ -10,6 +10,7 @@ export type AuthStatus = {
  */
 accounts_exist: boolean, 
 /**
- * No administrator yet: the first run should create one.
+ * No account at all yet: the window may create the first administrator
+ * (refused once any account exists, whoever made it).
  */
 needs_admin: boolean, session: Session | null, };

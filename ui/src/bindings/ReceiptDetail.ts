@@ -13,4 +13,14 @@ method: string | null, on_behalf: boolean, note: string | null,
 /**
  * A signature was drawn on screen and is stored with the receipt.
  */
-has_signature: boolean, lines: Array<ReceiptLine>, };
+has_signature: boolean, 
+/**
+ * Who recorded the confirmation: the signed-in account (or the system
+ * user of the command line); `None` before this was kept.
+ */
+recorded_by: string | null, 
+/**
+ * The account of the person who signed, when they signed with their PIN
+ * or while signed in themselves.
+ */
+signer_account: string | null, lines: Array<ReceiptLine>, };

@@ -3,7 +3,12 @@
 /**
  * One document of a receipt.
  */
-export type ReceiptLine = { symbol: string, title: string, quantity: number, 
+export type ReceiptLine = { symbol: string, 
+/**
+ * The summary; for a Tuyệt mật document only a placeholder
+ * (`documents::ABSOLUTE_SUMMARY`).
+ */
+title: string, quantity: number, 
 /**
  * Copies actually received, when recorded.
  */

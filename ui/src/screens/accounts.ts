@@ -1,8 +1,11 @@
 // Screen "Tài khoản": in a single-user register, creating the first administrator
-// (which turns logins on); then, for the administrator, the list of accounts and
-// a form to add one (a secretary gets a unit and may get a PIN for confirming in
-// person at the office). Passwords and PINs go to the core and are never shown.
-import { addAccount, createFirstAdmin, listAccounts, toApiError } from "../api";
+// (which turns logins on); then, for the administrator, the list of accounts with
+// what may be done to each (disable, enable, unlock after wrong tries, reset the
+// password or PIN), and a form to add one (a secretary gets a unit and may get a
+// PIN for confirming in person at the office). Passwords and PINs go to the core
+// and are never shown.
+import { addAccount, changeAccount, createFirstAdmin, listAccounts, toApiError } from "../api";
+import type { AccountChange } from "../bindings/AccountChange";
 import { ROLE_LABEL, currentRole, loginsOn, onAuthChange, signedIn, signedInAsFirstAdmin } from "../auth";
 import type { Account } from "../bindings/Account";
 import type { Role } from "../bindings/Role";
@@ -92,10 +95,70 @@ export function accountsScreen(): Screen {
         h("th", { scope: "col" }, "Đơn vị"),
         h("th", { scope: "col" }, "Mã PIN"),
         h("th", { scope: "col" }, "Trạng thái"),
+        h("th", { scope: "col", class: "col-action" }, "Thao tác"),
       ),
     ),
     h("tbody"),
   );
+
+  // ---- reset a password or PIN (administrator) --------------------------------
+
+  const resetUser = h("select", { id: "reset-username" });
+  const resetPassword = h("input", { id: "reset-password", type: "password", autocomplete: "new-password" });
+  const resetPin = h("input", { id: "reset-pin", type: "password", inputmode: "numeric", autocomplete: "new-password" });
+  const resetForm = h(
+    "form",
+    { id: "reset-form", class: "entry-form", novalidate: true, "aria-labelledby": "reset-form-heading" },
+    h("h2", { id: "reset-form-heading" }, "Đặt lại mật khẩu hoặc mã PIN"),
+    h(
+      "div",
+      { class: "fields" },
+      field("reset-username", "Tài khoản", resetUser),
+      field("reset-password", "Mật khẩu mới", resetPassword, "Để trống nếu chỉ đặt lại mã PIN; ít nhất 8 ký tự. Đặt lại cũng mở khoá đăng nhập."),
+      field("reset-pin", "Mã PIN mới", resetPin, "Để trống nếu chỉ đặt lại mật khẩu; 4 đến 8 chữ số."),
+    ),
+    h("div", { class: "actions" }, h("button", { id: "reset-submit", type: "submit" }, "Đặt lại")),
+  );
+  const resetFields: Record<string, HTMLElement> = { username: resetUser, password: resetPassword, pin: resetPin };
+  const resetResolve: FieldResolver = (f) => resetFields[f] ?? null;
+
+  resetForm.addEventListener(
+    "submit",
+    guarded(resetForm, async () => {
+      clearErrors();
+      const username = resetUser.value;
+      try {
+        const a = await changeAccount({
+          kind: "reset",
+          username,
+          password: resetPassword.value || null,
+          pin: resetPin.value.trim() || null,
+        });
+        const what = [resetPassword.value ? "mật khẩu" : "", resetPin.value.trim() ? "mã PIN" : ""].filter(Boolean).join(" và ");
+        resetPassword.value = "";
+        resetPin.value = "";
+        await render();
+        announce(`Đã đặt lại ${what} của tài khoản ${a.username}.`);
+      } catch (e) {
+        resetPassword.value = "";
+        resetPin.value = "";
+        showError(toApiError(e), resetResolve);
+      }
+    }),
+  );
+
+  /** Disables, enables or unlocks from a row's button, then says what changed. */
+  async function act(change: AccountChange, done: string): Promise<void> {
+    clearErrors();
+    try {
+      const a = await changeAccount(change);
+      await render();
+      announce(`${done} tài khoản ${a.username}.`);
+      table.querySelector<HTMLElement>(`tr[data-username="${CSS.escape(a.username)}"] button`)?.focus();
+    } catch (e) {
+      showError(toApiError(e));
+    }
+  }
 
   const user = h("input", { id: "acct-username", type: "text", autocomplete: "off", spellcheck: "false", autocapitalize: "off" });
   const name = h("input", { id: "acct-name", type: "text", autocomplete: "off" });
@@ -171,16 +234,38 @@ export function accountsScreen(): Screen {
     }),
   );
 
+  function button(action: string, label: string, a: Account, onClick: () => void): HTMLButtonElement {
+    const b = h("button", { type: "button", class: "secondary", "data-action": action, "aria-label": `${label} tài khoản ${a.username}` }, label);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
   function rowOf(a: Account): HTMLTableRowElement {
+    const me = signedIn()?.username === a.username;
+    const username = a.username;
+    const actions = [
+      a.disabled
+        ? button("enable", "Cho dùng lại", a, () => void act({ kind: "enable", username }, "Đã cho dùng lại"))
+        : me
+          ? null
+          : button("disable", "Vô hiệu hoá", a, () => void act({ kind: "disable", username }, "Đã vô hiệu hoá")),
+      a.locked ? button("unlock", "Mở khoá", a, () => void act({ kind: "unlock", username }, "Đã mở khoá")) : null,
+      button("reset", "Đặt lại…", a, () => {
+        resetUser.value = username;
+        resetPassword.focus();
+      }),
+    ];
+    const state = a.disabled ? "Đã vô hiệu hoá" : a.locked ? "Tạm khoá (nhập sai nhiều lần)" : "Đang dùng";
     return h(
       "tr",
-      { "data-username": a.username },
+      { "data-username": a.username, "data-state": a.disabled ? "disabled" : a.locked ? "locked" : "active" },
       h("th", { scope: "row" }, h("span", { class: "code" }, a.username)),
       h("td", null, a.display_name),
       h("td", null, ROLE_LABEL[a.role]),
       h("td", null, a.unit ?? ""),
       h("td", null, a.has_pin ? "Có" : "Không"),
-      h("td", null, a.disabled ? "Đã khoá" : "Đang dùng"),
+      h("td", { class: "account-state" }, state),
+      h("td", { class: "col-action" }, h("div", { class: "row-actions" }, ...actions)),
     );
   }
 
@@ -199,11 +284,18 @@ export function accountsScreen(): Screen {
     }
     fillUnits();
     try {
-      fill(tbodyOf(table), (await listAccounts()).map(rowOf));
+      const accounts = await listAccounts();
+      fill(tbodyOf(table), accounts.map(rowOf));
+      const chosen = resetUser.value;
+      fill(
+        resetUser,
+        accounts.map((a) => h("option", { value: a.username }, `${a.username} — ${a.display_name}`)),
+      );
+      if (accounts.some((a) => a.username === chosen)) resetUser.value = chosen;
     } catch (e) {
       showError(toApiError(e));
     }
-    body.replaceChildren(h("div", { class: "table-wrap" }, table), acctForm);
+    if (!body.contains(table)) body.replaceChildren(h("div", { class: "table-wrap" }, table), resetForm, acctForm);
   }
 
   onAuthChange(() => {

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use giaonhan::accounts::{NewAccount, Role};
+use giaonhan::accounts::{AccountChange, NewAccount, Role};
 use giaonhan::import::Register;
 use giaonhan::model::{
     Change, Classification, ConfirmMethod, Confirmation, DeliveryMethod, DocQty, NewBatch, NewDocument, NewUnit,
@@ -157,7 +157,7 @@ enum Command {
         #[arg(long)]
         signer_title: Option<String>,
     },
-    /// Local accounts: add, list.
+    /// Local accounts: add, list, disable, enable, reset, unlock.
     #[command(subcommand)]
     Account(AccountCmd),
     /// Loads the sample data into an empty database; with `--scale`, ten
@@ -473,6 +473,34 @@ enum AccountCmd {
         #[arg(long, value_enum)]
         format: Format,
     },
+    /// Disables an account: no login and no PIN until it is enabled again.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+    /// Enables a disabled account again.
+    Enable {
+        #[arg(long)]
+        username: String,
+    },
+    /// Sets a new password and/or PIN, read from standard input (the password
+    /// first, then the PIN, one a line); each ends its lock.
+    #[command(group(clap::ArgGroup::new("secret").required(true).multiple(true).args(["password", "pin"])))]
+    Reset {
+        #[arg(long)]
+        username: String,
+        /// Read a new password.
+        #[arg(long)]
+        password: bool,
+        /// Read a new PIN (4 to 8 digits).
+        #[arg(long)]
+        pin: bool,
+    },
+    /// Ends the locks after wrong passwords and wrong PINs.
+    Unlock {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -492,6 +520,18 @@ impl From<RoleArg> for Role {
             RoleArg::Secretary => Role::Secretary,
         }
     }
+}
+
+/// An administrator's change to an account; prints the account's state.
+fn change_account(store: &mut Store, actor: &Actor, change: AccountChange) -> Result<(), Error> {
+    let account = store.change_account(actor, change)?;
+    let state = match (account.disabled, account.locked) {
+        (true, _) => "đã vô hiệu hoá",
+        (false, true) => "đang bị khoá",
+        (false, false) => "đang dùng",
+    };
+    println!("{}: {state}", account.username);
+    Ok(())
 }
 
 /// One line of standard input, without its line ending.
@@ -1054,6 +1094,36 @@ fn run(cli: Cli) -> Result<(), Error> {
             println!("{}", account.username);
         }
         Command::Account(AccountCmd::List { format }) => print(format, &store.list_accounts()?)?,
+        Command::Account(AccountCmd::Disable { username }) => {
+            change_account(&mut store, &actor, AccountChange::Disable { username })?
+        }
+        Command::Account(AccountCmd::Enable { username }) => {
+            change_account(&mut store, &actor, AccountChange::Enable { username })?
+        }
+        Command::Account(AccountCmd::Reset {
+            username,
+            password,
+            pin,
+        }) => {
+            let password = if password {
+                Some(read_secret_line("password")?)
+            } else {
+                None
+            };
+            let pin = if pin { Some(read_secret_line("pin")?) } else { None };
+            change_account(
+                &mut store,
+                &actor,
+                AccountChange::Reset {
+                    username,
+                    password,
+                    pin,
+                },
+            )?
+        }
+        Command::Account(AccountCmd::Unlock { username }) => {
+            change_account(&mut store, &actor, AccountChange::Unlock { username })?
+        }
         Command::Demo { scale: None, .. } => {
             store.load_demo(&actor)?;
             println!("Đã nạp dữ liệu mẫu vào {}", store.path().display());

@@ -243,6 +243,14 @@ CREATE INDEX receipt_info_idx ON receipt (batch_id)
 DROP INDEX receipt_info_idx;
 CREATE INDEX receipt_info_all_idx ON receipt (batch_id) WHERE must_confirm = 0;
 "#,
+    r#"
+-- Who recorded each confirmation (the signed-in operator, or the system user
+-- of the command line) and, when it was signed with a PIN or by a signed-in
+-- secretary, the account of the person who signed. Older confirmations keep
+-- NULL: their log rows name who recorded them.
+ALTER TABLE receipt ADD COLUMN recorded_by TEXT;
+ALTER TABLE receipt ADD COLUMN signer_account TEXT;
+"#,
 ];
 
 /// The version a fresh file gets.
@@ -270,6 +278,7 @@ mod tests {
         "e68d43a335352dfa",
         "fbcc439520e9f3d0",
         "f1e705d81410b7aa",
+        "41ad786527287df2",
     ];
 
     /// The schema of a database as SQLite reports it, for comparison.

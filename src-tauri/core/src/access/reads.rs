@@ -1,0 +1,176 @@
+//! What each grant may read. Least privilege for a secretary: only their own
+//! unit's receipts, batches and documents (the unit and the units merged into
+//! it) — the outstanding list, the batch list with that unit's figures, the
+//! documents handed to it, its receipts, the dashboard counted over its
+//! receipts, a receipt found by its code. Everyone else reads the whole
+//! register.
+//!
+//! Summaries (trích yếu) of classified documents: administrators, clerks and
+//! supervisors read every summary on the documents screen; a secretary reads
+//! those of the documents handed to their unit, except a Tuyệt mật one, of
+//! which they see only the symbol. A Tuyệt mật summary is never printed,
+//! exported or written by the command line (`documents::shown_title`).
+
+use chrono::NaiveDate;
+
+use super::{Grant, Scope};
+use crate::error::{Error, Result};
+use crate::model::{
+    Batch, BatchStats, CurvePoint, Document, GroupCompletion, OutstandingQuery, OutstandingRow, ReceiptDetail,
+    UnitFlag, UnitReceipt,
+};
+use crate::store::{Dao, Store};
+use crate::text;
+
+impl Dao<'_> {
+    /// The unit with this code and every unit merged into it (whose chain of
+    /// successors leads to it): (id, code).
+    pub(crate) fn own_units(&self, code: &str) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "WITH RECURSIVE own(id) AS (
+                 SELECT id FROM unit WHERE code = ?1
+                 UNION SELECT u.id FROM unit u JOIN own o ON u.successor_id = o.id
+             )
+             SELECT u.id, u.code FROM unit u JOIN own ON own.id = u.id",
+        )?;
+        let units = stmt
+            .query_map([text::clean(code)], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(units)
+    }
+
+    /// The codes of `own_units`.
+    pub(crate) fn own_unit_codes(&self, code: &str) -> Result<Vec<String>> {
+        Ok(self.own_units(code)?.into_iter().map(|(_, c)| c).collect())
+    }
+}
+
+/// The units a secretary reads: their own and those merged into it.
+struct Units {
+    own: String,
+    ids: Vec<i64>,
+    codes: Vec<String>,
+}
+
+impl Units {
+    fn json(&self) -> String {
+        serde_json::json!(self.ids).to_string()
+    }
+
+    fn refuse(&self, what: &str) -> Error {
+        Error::Forbidden(format!(
+            "Tài khoản bí thư đơn vị «{}» chỉ xem được {what} của đơn vị mình",
+            self.own
+        ))
+    }
+}
+
+impl Store {
+    /// `None`: the grant reads everything.
+    fn units_of(&self, grant: &Grant) -> Result<Option<Units>> {
+        match grant.scope() {
+            Scope::All => Ok(None),
+            Scope::Unit(own) => {
+                let units = self.read(|dao| dao.own_units(&own))?;
+                let (ids, codes) = units.into_iter().unzip();
+                Ok(Some(Units { own, ids, codes }))
+            }
+        }
+    }
+
+    /// The outstanding list as `grant` may read it.
+    pub fn outstanding_for(&self, grant: &Grant, query: &OutstandingQuery) -> Result<Vec<OutstandingRow>> {
+        let mut rows = self.outstanding(query)?;
+        if let Some(units) = self.units_of(grant)? {
+            // A merged unit's receipts show under its successor's code.
+            rows.retain(|r| units.codes.contains(&r.unit_code));
+        }
+        Ok(rows)
+    }
+
+    /// The flags of the units in the tree as `grant` may read them.
+    pub fn unit_flags_for(&self, grant: &Grant, as_of: Option<NaiveDate>) -> Result<Vec<UnitFlag>> {
+        if grant.scope() == Scope::All {
+            return self.unit_flags(as_of);
+        }
+        let query = OutstandingQuery {
+            as_of,
+            ..OutstandingQuery::default()
+        };
+        Ok(crate::dashboard::flags_of(self.outstanding_for(grant, &query)?))
+    }
+
+    /// The batches as `grant` may read them: a secretary's only those their
+    /// unit received, with the figures of its own receipts.
+    pub fn batches_for(&self, grant: &Grant) -> Result<Vec<Batch>> {
+        match self.units_of(grant)? {
+            None => self.list_batches(),
+            Some(units) => self.read(|dao| dao.batches_of_units(&units.json())),
+        }
+    }
+
+    /// The documents register on screen: every summary for the staff; for a
+    /// secretary, only the documents handed to their unit, a Tuyệt mật one
+    /// with its symbol only.
+    pub fn documents_for(&self, grant: &Grant) -> Result<Vec<Document>> {
+        match self.units_of(grant)? {
+            None => self.documents_with_summaries(),
+            Some(units) => {
+                let handed = self.read(|dao| dao.documents_of_units(&units.json()))?;
+                let mut docs = self.list_documents()?;
+                docs.retain(|d| handed.contains(&d.uid));
+                Ok(docs)
+            }
+        }
+    }
+
+    /// Dashboard figures as `grant` may read them (a secretary's: over their
+    /// unit's receipts, for the batches it received).
+    pub fn batch_stats_for(
+        &self,
+        grant: &Grant,
+        codes: &[String],
+        as_of: Option<NaiveDate>,
+    ) -> Result<Vec<BatchStats>> {
+        let units = self.units_of(grant)?;
+        self.batch_stats_in(units.as_ref().map(|u| u.ids.as_slice()), codes, as_of)
+    }
+
+    /// Completion per grassroots committee as `grant` may read it.
+    pub fn group_completion_for(
+        &self,
+        grant: &Grant,
+        batch: &str,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Vec<GroupCompletion>> {
+        let units = self.units_of(grant)?;
+        self.group_completion_in(units.as_ref().map(|u| u.ids.as_slice()), batch, as_of)
+    }
+
+    /// Confirmations over time as `grant` may read them.
+    pub fn confirmation_curve_for(&self, grant: &Grant, batch: &str) -> Result<Vec<CurvePoint>> {
+        let units = self.units_of(grant)?;
+        self.confirmation_curve_in(units.as_ref().map(|u| u.ids.as_slice()), batch)
+    }
+
+    /// A unit's receipts; a secretary reads only their own unit's.
+    pub fn unit_receipts_for(&self, grant: &Grant, code: &str) -> Result<Vec<UnitReceipt>> {
+        if let Some(units) = self.units_of(grant)? {
+            if !units.codes.contains(&text::clean(code)) {
+                return Err(units.refuse("các đợt đã nhận"));
+            }
+        }
+        self.unit_receipts(code)
+    }
+
+    /// A receipt found by its code; a secretary finds only their own unit's.
+    pub fn receipt_for(&self, grant: &Grant, code: &str) -> Result<ReceiptDetail> {
+        let detail = self.receipt(code)?;
+        if let Some(units) = self.units_of(grant)? {
+            if !units.codes.contains(&detail.unit_code) {
+                return Err(units.refuse("phiếu"));
+            }
+        }
+        Ok(detail)
+    }
+}

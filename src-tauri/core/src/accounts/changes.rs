@@ -1,0 +1,143 @@
+//! What an administrator changes on an existing account: disable, enable,
+//! reset the password or PIN, unlock after wrong tries. Each change is one
+//! transaction and one row of the audit log, never holding a secret.
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use super::secrets::{check_password, check_pin, hash_secret};
+use super::{Account, Role};
+use crate::error::{Error, Result};
+use crate::store::{Actor, Dao, Store};
+
+/// What an administrator changes on an existing account; each is one
+/// transaction and one row of the audit log (never the secrets themselves).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum AccountChange {
+    /// No login and no PIN until enabled again; a session of it ends at its
+    /// next action.
+    Disable {
+        username: String,
+    },
+    Enable {
+        username: String,
+    },
+    /// A new password and/or a new PIN (at least one); each ends its lock.
+    Reset {
+        username: String,
+        password: Option<String>,
+        pin: Option<String>,
+    },
+    /// Ends the locks after wrong passwords and wrong PINs.
+    Unlock {
+        username: String,
+    },
+}
+
+impl AccountChange {
+    pub fn username(&self) -> &str {
+        match self {
+            AccountChange::Disable { username }
+            | AccountChange::Enable { username }
+            | AccountChange::Reset { username, .. }
+            | AccountChange::Unlock { username } => username,
+        }
+    }
+}
+
+impl Dao<'_> {
+    fn change_account(&self, change: &AccountChange) -> Result<Account> {
+        let row = self.existing_account(change.username())?;
+        let name = row.account.username.clone();
+        let (action, detail) = match change {
+            AccountChange::Disable { .. } => {
+                if row.account.disabled {
+                    return Err(Error::conflict(
+                        "username",
+                        format!("Tài khoản «{name}» đã bị vô hiệu hoá"),
+                    ));
+                }
+                if self.actor()?.name == name {
+                    return Err(Error::invalid(
+                        "username",
+                        "Không tự vô hiệu hoá tài khoản đang đăng nhập",
+                    ));
+                }
+                if row.account.role == Role::Admin && self.count_accounts(true)? <= 1 {
+                    return Err(Error::invalid(
+                        "username",
+                        format!(
+                            "«{name}» là tài khoản quản trị cuối cùng còn dùng; hãy tạo tài khoản quản trị khác trước"
+                        ),
+                    ));
+                }
+                self.conn
+                    .execute("UPDATE account SET disabled = 1 WHERE id = ?1", [row.id])?;
+                ("account.disable", json!({ "username": name }))
+            }
+            AccountChange::Enable { .. } => {
+                if !row.account.disabled {
+                    return Err(Error::conflict(
+                        "username",
+                        format!("Tài khoản «{name}» đang được dùng"),
+                    ));
+                }
+                self.conn
+                    .execute("UPDATE account SET disabled = 0 WHERE id = ?1", [row.id])?;
+                ("account.enable", json!({ "username": name }))
+            }
+            AccountChange::Reset { password, pin, .. } => {
+                let password = password.as_deref().filter(|p| !p.is_empty());
+                let pin = pin.as_deref().map(str::trim).filter(|p| !p.is_empty());
+                if password.is_none() && pin.is_none() {
+                    return Err(Error::invalid("password", "Cần mật khẩu mới hoặc mã PIN mới"));
+                }
+                if let Some(password) = password {
+                    check_password(password)?;
+                    self.conn.execute(
+                        "UPDATE account SET password_hash = ?1, failed_logins = 0, login_locked_until = NULL
+                         WHERE id = ?2",
+                        params![hash_secret(password)?, row.id],
+                    )?;
+                }
+                if let Some(pin) = pin {
+                    check_pin(pin)?;
+                    self.conn.execute(
+                        "UPDATE account SET pin_hash = ?1, failed_pins = 0, pin_locked_until = NULL WHERE id = ?2",
+                        params![hash_secret(pin)?, row.id],
+                    )?;
+                }
+                (
+                    "account.reset",
+                    json!({ "username": name, "password": password.is_some(), "pin": pin.is_some() }),
+                )
+            }
+            AccountChange::Unlock { .. } => {
+                if !row.account.locked && row.failed_logins == 0 && row.failed_pins == 0 {
+                    return Err(Error::conflict("username", format!("Tài khoản «{name}» không bị khoá")));
+                }
+                self.conn.execute(
+                    "UPDATE account SET failed_logins = 0, login_locked_until = NULL, failed_pins = 0,
+                            pin_locked_until = NULL WHERE id = ?1",
+                    [row.id],
+                )?;
+                ("account.unlock", json!({ "username": name }))
+            }
+        };
+        self.log(action, Some(&row.uid), &detail)?;
+        Ok(self.existing_account(&name)?.account)
+    }
+}
+
+impl Store {
+    /// Disables, enables, resets or unlocks an account (the caller checked
+    /// the right to manage accounts). An administrator cannot disable their
+    /// own account, nor the last enabled administrator.
+    pub fn change_account(&mut self, actor: &Actor, change: AccountChange) -> Result<Account> {
+        self.write(actor, |dao| dao.change_account(&change))
+    }
+}
