@@ -51,10 +51,15 @@ run_tests() {
   fi
   local args=()
   for t in "${CLI_TESTS[@]}"; do args+=(--test "$t"); done
-  # One wineserver for the whole run: starting one per process costs seconds.
-  /usr/lib/wine/wineserver -p >/dev/null 2>&1 || true
+  # One wineserver for the whole run (starting one per process costs
+  # seconds), with Wine's own services started here, detached from the tests:
+  # a service started by the first test's process would inherit its output
+  # pipe and keep it open, and the test would wait for the end of its output
+  # forever.
+  /usr/lib/wine/wineserver -p >/dev/null 2>&1 </dev/null || true
+  "$loader" cmd /c exit >/dev/null 2>&1 </dev/null || true
   GIAONHAN_CLI_EXE="$WINE_DIR/bin/giaonhan.exe" GIAONHAN_CLI_RUNNER="$loader" \
-    cargo test --workspace "${args[@]}"
+    cargo test --workspace --no-fail-fast "${args[@]}"
   /usr/lib/wine/wineserver -k >/dev/null 2>&1 || true
 }
 

@@ -121,7 +121,11 @@ pub(crate) fn copy_into(src: &Path, dest: &Path, stop: &AtomicBool) -> Result<()
     }
     let _ = source.execute_batch("COMMIT");
     drop(source);
-    std::fs::File::open(dest)
+    // Opened for writing: Windows flushes a file only through a handle with
+    // write access (a read-only one gets "Access denied").
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(dest)
         .and_then(|f| f.sync_all())
         .map_err(|e| io_error(what, dest, e))?;
     Ok(())
