@@ -2,12 +2,13 @@
 //! each with its documents, a signature block and the receipt code in large
 //! type beside its QR code. One slip per A4 page, or two A5-height slips per
 //! page with a cut line (a slip too long for half a page gets a page of its own).
+//! The same pages as SVG images for the preview in the window.
 
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use serde::{Deserialize, Serialize};
 
-use super::{compile, place_date, short_date, Letterhead};
+use super::{compile, place_date, render_svg, short_date, Letterhead};
 use crate::{Error, Result};
 
 const TEMPLATE: &str = include_str!("slips.typ");
@@ -107,6 +108,14 @@ pub fn slips_pdf(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip], per
     compile_slips(letterhead, batch, slips, per_page).map(|(pdf, _warnings)| pdf)
 }
 
+/// The pages of [`slips_pdf`] as SVG images, exactly as they print.
+pub fn slips_svg(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip], per_page: u8) -> Result<Vec<String>> {
+    render_svg(
+        TEMPLATE,
+        &[("data.json", slips_data(letterhead, batch, slips, per_page)?)],
+    )
+}
+
 /// [`slips_pdf`] with typst's warnings (tests assert there are none).
 fn compile_slips(
     letterhead: &Letterhead,
@@ -114,6 +123,14 @@ fn compile_slips(
     slips: &[Slip],
     per_page: u8,
 ) -> Result<(Vec<u8>, Vec<String>)> {
+    compile(
+        TEMPLATE,
+        &[("data.json", slips_data(letterhead, batch, slips, per_page)?)],
+    )
+}
+
+/// What `slips.typ` reads, as JSON; refuses what cannot be laid out.
+fn slips_data(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip], per_page: u8) -> Result<Vec<u8>> {
     if !matches!(per_page, 1 | 2) {
         return Err(Error::invalid("per_page", "mỗi trang in 1 hoặc 2 phiếu"));
     }
@@ -155,8 +172,7 @@ fn compile_slips(
         },
         slips,
     };
-    let json = serde_json::to_vec(&data)?;
-    compile(TEMPLATE, &[("data.json", json)])
+    Ok(serde_json::to_vec(&data)?)
 }
 
 #[cfg(test)]
@@ -392,6 +408,28 @@ mod tests {
         assert!(!pages[1].contains("(tiếp theo)"), "not on the slip's first page");
         assert!(pages[3].contains("ZX81-ABCD"));
         render_page(&path, 3, &artifacts_dir().join("slips-long-page3"));
+    }
+
+    #[test]
+    fn the_preview_pages_are_the_printed_pages() {
+        let slips = three_slips();
+        let lh = Letterhead::default();
+        for (per_page, pages) in [(1, 3), (2, 2)] {
+            let svg = slips_svg(&lh, &batch(), &slips, per_page).unwrap();
+            assert_eq!(svg.len(), pages, "{per_page} per page");
+            assert!(svg.iter().all(|p| p.starts_with("<svg")), "SVG pages");
+            let dir = tempfile::tempdir().unwrap();
+            let pdf = write(slips_pdf(&lh, &batch(), &slips, per_page).unwrap(), &dir, "slips.pdf");
+            assert_eq!(page_count(&pdf), pages, "as many pages as the PDF");
+        }
+        // A4 portrait: 595 × 842 points.
+        let first = &slips_svg(&lh, &batch(), &slips, 1).unwrap()[0];
+        assert!(
+            first.contains("viewBox=\"0 0 595.2"),
+            "{}",
+            &first[..200.min(first.len())]
+        );
+        assert!(slips_svg(&lh, &batch(), &slips, 3).is_err(), "1 or 2 per page only");
     }
 
     #[test]
