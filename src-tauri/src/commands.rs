@@ -20,7 +20,7 @@ use giaonhan::model::{
     NewSigner, NewUnit, OutstandingQuery, OutstandingRow, PrintList, ReceiptDetail, Reorganisation, SaveFormat, Signer,
     Tiers, Unit, UnitEdit, UnitEvent, UnitFlag, UnitKind, UnitReceipt,
 };
-use giaonhan::print::Letterhead;
+use giaonhan::print::{Letterhead, SlipPreview};
 use giaonhan::{Actor, ApiError, ErrorKind, Store};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
@@ -640,15 +640,15 @@ pub fn save_slips<R: Runtime>(
     write_file(&path, &pdf)
 }
 
-/// The pages of a batch's delivery slips (every unit's, or one `unit`'s) as
-/// SVG images, for the preview before printing.
+/// The first pages of a batch's delivery slips (every unit's, or one
+/// `unit`'s) as SVG images, for the preview before printing, with the units.
 #[tauri::command(async)]
 pub fn preview_slips(
     state: State<'_, AppState>,
     batch: String,
     per_page: u8,
     unit: Option<String>,
-) -> Reply<Vec<String>> {
+) -> Reply<SlipPreview> {
     state.with(Action::Print, |s, _| s.slip_pages(&batch, unit.as_deref(), per_page))
 }
 

@@ -11,13 +11,18 @@ use crate::error::{Error, Result};
 use crate::model::{OutstandingQuery, OutstandingRow, PrintList, ReceiptStatus};
 use crate::print::{
     call_list, outstanding_list, register_book, reminders, short_date, slips_pdf, slips_svg, status_note, Letterhead,
-    Printout, RegisterLine, Reminder, Slip, SlipBatch, SlipLine,
+    Printout, RegisterLine, Reminder, Slip, SlipBatch, SlipLine, SlipPreview,
 };
 use crate::store::{today, Actor, Store};
 use crate::tabular::{write_csv, xlsx_bytes, Cell};
 use crate::text::{self, thousands};
 
 const LETTERHEAD_KEY: &str = "letterhead";
+
+/// How many pages of slips the preview shows at most: a batch to a whole
+/// province (thousands of slips) is previewed by its first pages, its PDF
+/// holds every slip.
+pub const SLIP_PREVIEW_PAGES: usize = 120;
 
 impl Store {
     /// The letterhead from the settings, or the placeholder default.
@@ -47,12 +52,13 @@ impl Store {
         slips_pdf(&letterhead, &batch, &slips, per_page)
     }
 
-    /// The pages of [`Store::slips_of`] as SVG images, for the preview that
-    /// shows the slips exactly as they print.
-    pub fn slip_pages(&self, batch_code: &str, unit: Option<&str>, per_page: u8) -> Result<Vec<String>> {
+    /// The first pages of [`Store::slips_of`] as SVG images (at most
+    /// [`SLIP_PREVIEW_PAGES`]), for the preview that shows the slips exactly
+    /// as they print, with the units they are for.
+    pub fn slip_pages(&self, batch_code: &str, unit: Option<&str>, per_page: u8) -> Result<SlipPreview> {
         let letterhead = self.letterhead()?;
         let (batch, slips) = self.slip_sheet(batch_code, unit)?;
-        slips_svg(&letterhead, &batch, &slips, per_page)
+        slips_svg(&letterhead, &batch, &slips, per_page, SLIP_PREVIEW_PAGES)
     }
 
     /// The batch and its slips (one unit's when `unit` is given), in the
@@ -397,10 +403,12 @@ mod tests {
     fn slip_pages_preview_every_slip_or_one_units() {
         let (_d, s) = demo();
         let batch = s.list_batches().expect("batches").remove(0);
-        let all = s.slip_pages(&batch.code, None, 1).expect("every slip");
+        let preview = s.slip_pages(&batch.code, None, 1).expect("every slip");
+        assert_eq!(preview.units.len(), batch.recipients as usize, "every recipient's slip");
+        let all = preview.pages;
         assert_eq!(all.len(), batch.recipients as usize, "one page per recipient");
         assert!(all.iter().all(|p| p.starts_with("<svg")));
-        let two_up = s.slip_pages(&batch.code, None, 2).expect("two per page");
+        let two_up = s.slip_pages(&batch.code, None, 2).expect("two per page").pages;
         // A slip too long for half a page keeps a page of its own.
         assert!(
             (all.len().div_ceil(2)..=all.len()).contains(&two_up.len()),
@@ -417,7 +425,9 @@ mod tests {
             .expect("outstanding");
         let row = rows.first().expect("an open receipt");
         let one = s.slip_pages(&batch.code, Some(&row.unit_code), 1).expect("one slip");
-        assert_eq!(one.len(), 1);
+        assert_eq!((one.pages.len(), one.total_pages), (1, 1));
+        assert_eq!(one.units.len(), 1);
+        assert_eq!(one.units[0].receipt_code, row.receipt_code);
         let pdf = s
             .slips_of(&batch.code, Some(&row.unit_code), 1)
             .expect("one slip as PDF");
