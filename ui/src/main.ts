@@ -6,7 +6,8 @@ import "./style.css";
 import { appStatus, loadDemo, toApiError } from "./api";
 import { startAuth } from "./auth";
 import { byId } from "./dom";
-import { announce, clearErrors, showError } from "./feedback";
+import { enhanceFileInputs } from "./fileinput";
+import { announce, clearErrors, clearStatus, showError } from "./feedback";
 import { accountsScreen } from "./screens/accounts";
 import { backupsScreen, watchBackups } from "./screens/backups";
 import { batchScreen } from "./screens/batch";
@@ -18,6 +19,9 @@ import { startRecovery } from "./screens/recovery";
 import type { Screen, ScreenKey } from "./screens/screen";
 import { unitsScreen } from "./screens/units";
 import { reload } from "./store";
+
+// Vietnamese file buttons instead of the engine's own "Choose File".
+enhanceFileInputs();
 
 /** In navigation order: Alt+1 … Alt+8. */
 const screens: Screen[] = [
@@ -37,7 +41,11 @@ function screenOf(key: ScreenKey): Screen {
   return screens.find((s) => s.key === key) ?? screens[0]!;
 }
 
-/** Shows one screen (the others get `hidden`), optionally focusing its first field. */
+/**
+ * Shows one screen (the others get `hidden`) at its top, optionally focusing
+ * its first field. The last screen's messages (status line, error summary)
+ * go: they were about that screen.
+ */
 function show(key: ScreenKey, focus = true): void {
   current = screenOf(key);
   for (const s of screens) {
@@ -48,8 +56,17 @@ function show(key: ScreenKey, focus = true): void {
     else nav.removeAttribute("aria-current");
   }
   clearErrors();
-  if (focus) current.firstField.focus();
-  void current.onShow?.();
+  clearStatus();
+  window.scrollTo({ top: 0, left: 0, behavior: "instant" });
+  const shown = current;
+  if (focus) shown.firstField.focus({ preventScroll: true });
+  void Promise.resolve(shown.onShow?.()).then(() => {
+    // A screen that draws its first field when shown: focus it once it is
+    // there, unless the user has moved on.
+    const active = document.activeElement;
+    const lost = active === null || active === document.body || !(active instanceof HTMLElement) || active.getClientRects().length === 0;
+    if (focus && current === shown && lost) shown.firstField.focus({ preventScroll: true });
+  });
 }
 
 for (const s of screens) {
