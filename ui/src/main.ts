@@ -44,9 +44,10 @@ function screenOf(key: ScreenKey): Screen {
 /**
  * Shows one screen (the others get `hidden`) at its top, optionally focusing
  * its first field. The last screen's messages (status line, error summary)
- * go: they were about that screen.
+ * go: they were about that screen (at start, `keepMessages` keeps what the
+ * start-up said, e.g. that a backup was restored).
  */
-function show(key: ScreenKey, focus = true): void {
+function show(key: ScreenKey, focus = true, keepMessages = false): void {
   current = screenOf(key);
   for (const s of screens) {
     const visible = s === current;
@@ -55,8 +56,10 @@ function show(key: ScreenKey, focus = true): void {
     if (visible) nav.setAttribute("aria-current", "page");
     else nav.removeAttribute("aria-current");
   }
-  clearErrors();
-  clearStatus();
+  if (!keepMessages) {
+    clearErrors();
+    clearStatus();
+  }
   window.scrollTo({ top: 0, left: 0, behavior: "instant" });
   const shown = current;
   if (focus) shown.firstField.focus({ preventScroll: true });
@@ -151,7 +154,7 @@ async function start(): Promise<void> {
   if (await startRecovery()) return;
   // A failed or damaged automatic backup: a banner on every screen.
   watchBackups(() => show("backups"));
-  show("units", false);
+  show("units", false, true);
   try {
     await startAuth(afterLogin);
   } catch (e) {
@@ -174,10 +177,10 @@ async function start(): Promise<void> {
   }
   if (status.is_empty) {
     banner.hidden = false;
-    show("units", false);
+    show("units", false, true);
     demoLoad.focus();
   } else {
-    show("outstanding");
+    show("outstanding", true, true);
   }
 }
 

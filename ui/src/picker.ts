@@ -2,8 +2,9 @@
 // among thousands of items by typing a few letters of their code or name,
 // with or without diacritics. The chosen items show as chips (each removable
 // with its × button, the last one also with Backspace in the empty box); a
-// single picker holds at most one. Keyboard: type to filter, ↓/↑ to move in
-// the list, Enter to choose, Esc to close the list (or clear the text).
+// single picker holds at most one. Keyboard: type to filter (or ↓ to open
+// the list), ↓/↑ to move in it, Enter to choose, Esc to close the list (or
+// clear the text), Backspace in the empty box to remove the last chip.
 // Items keep the order they are given in (recent batches first), after the
 // better matches: the exact code typed, then items where every word typed
 // starts a word ("62/2020" before "262/2020"). The list shows the first
@@ -194,10 +195,8 @@ export function createPicker(o: PickerOptions): Picker {
     o.onChange([...chosen]);
   }
 
+  // The list opens on typing, ↓ or a click; not on focus (Tab passes by quietly).
   input.addEventListener("input", renderList);
-  input.addEventListener("focus", () => {
-    if (!open()) renderList();
-  });
   input.addEventListener("click", () => {
     if (!open()) renderList();
   });
