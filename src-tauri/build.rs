@@ -45,6 +45,7 @@ const COMMANDS: &[&str] = &[
     "cancel_batch",
     "edit_batch",
     "save_slips",
+    "preview_slips",
     "auth_status",
     "create_first_admin",
     "login",

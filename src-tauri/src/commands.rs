@@ -20,7 +20,7 @@ use giaonhan::model::{
     NewSigner, NewUnit, OutstandingQuery, OutstandingRow, PrintList, ReceiptDetail, Reorganisation, SaveFormat, Signer,
     Tiers, Unit, UnitEdit, UnitEvent, UnitFlag, UnitKind, UnitReceipt,
 };
-use giaonhan::print::Letterhead;
+use giaonhan::print::{Letterhead, SlipPreview};
 use giaonhan::{Actor, ApiError, ErrorKind, Store};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
@@ -617,22 +617,39 @@ fn ask_save_path<R: Runtime>(app: &AppHandle<R>, file_name: &str, ext: &str) -> 
         .and_then(|p| p.into_path().ok())
 }
 
-/// Prints the delivery slips of a batch to a PDF the user saves; returns the
-/// path, or `None` when cancelled.
+/// Prints the delivery slips of a batch (every unit's, or one `unit`'s) to a
+/// PDF the user saves; returns the path, or `None` when cancelled.
 #[tauri::command(async)]
 pub fn save_slips<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     batch: String,
     per_page: u8,
+    unit: Option<String>,
 ) -> Reply<Option<String>> {
     state.grant(Action::Print)?;
-    let file_name = format!("phieu-giao-nhan-{}.pdf", giaonhan::text::file_stem(&batch));
+    let stem = match &unit {
+        Some(u) => format!("{batch}-{u}"),
+        None => batch.clone(),
+    };
+    let file_name = format!("phieu-giao-nhan-{}.pdf", giaonhan::text::file_stem(&stem));
     let Some(path) = ask_save_path(&app, &file_name, "pdf") else {
         return Ok(None);
     };
-    let pdf = state.store()?.slips(&batch, per_page)?;
+    let pdf = state.store()?.slips_of(&batch, unit.as_deref(), per_page)?;
     write_file(&path, &pdf)
+}
+
+/// The first pages of a batch's delivery slips (every unit's, or one
+/// `unit`'s) as SVG images, for the preview before printing, with the units.
+#[tauri::command(async)]
+pub fn preview_slips(
+    state: State<'_, AppState>,
+    batch: String,
+    per_page: u8,
+    unit: Option<String>,
+) -> Reply<SlipPreview> {
+    state.with(Action::Print, |s, _| s.slip_pages(&batch, unit.as_deref(), per_page))
 }
 
 // ---- accounts and sign-in (the policy is `giaonhan::access`) -----------------

@@ -88,6 +88,16 @@ pub fn run_app_with<R: Runtime>(
     builder
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .setup(|app| {
+            use tauri::Manager;
+            if let Some(window) = app.get_webview_window("main") {
+                // A window that does not fit is a nuisance, never a reason not to start.
+                if let Err(e) = fit_to_screen(&window) {
+                    eprintln!("{APP_NAME}: không chỉnh được cỡ cửa sổ theo màn hình: {e}");
+                }
+            }
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
             commands::load_demo,
@@ -129,6 +139,7 @@ pub fn run_app_with<R: Runtime>(
             commands::cancel_batch,
             commands::edit_batch,
             commands::save_slips,
+            commands::preview_slips,
             commands::auth_status,
             commands::create_first_admin,
             commands::login,
@@ -147,6 +158,51 @@ pub fn run_app_with<R: Runtime>(
             commands::restore_backup,
         ])
         .build(context)
+}
+
+/// How the window opens on a screen whose work area (the screen less its
+/// panels and task bar) measures `work`, both in logical pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WindowFit {
+    /// The configured size fits with room for the window's frame: keep it.
+    Keep,
+    /// It does not (a 1366×768 laptop): fill the work area, maximised.
+    Fill,
+}
+
+/// Room left for the window's title bar and borders around the configured size.
+const FRAME_ROOM: f64 = 48.0;
+
+/// Whether a window of `size` (the configured default) fits on `work`.
+pub fn window_fit(size: (f64, f64), work: (f64, f64)) -> WindowFit {
+    if size.0 + FRAME_ROOM <= work.0 && size.1 + FRAME_ROOM <= work.1 {
+        WindowFit::Keep
+    } else {
+        WindowFit::Fill
+    }
+}
+
+/// Sizes the window to the screen it opens on: the configured 1200×800 where
+/// that fits, else the whole work area (maximised where a window manager
+/// honours it; set explicitly where none does).
+fn fit_to_screen<R: Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
+    let monitor = match window.current_monitor()? {
+        Some(m) => m,
+        None => match window.primary_monitor()? {
+            Some(m) => m,
+            None => return Ok(()),
+        },
+    };
+    let scale = monitor.scale_factor();
+    let area = monitor.work_area();
+    let work = area.size.to_logical::<f64>(scale);
+    let size = window.inner_size()?.to_logical::<f64>(scale);
+    if window_fit((size.width, size.height), (work.width, work.height)) == WindowFit::Fill {
+        window.set_position(area.position)?;
+        window.set_size(area.size)?;
+        window.maximize()?;
+    }
+    Ok(())
 }
 
 /// The app's configuration (`tauri.conf.json`), capabilities and embedded UI.
@@ -311,6 +367,18 @@ mod tests {
         let err = resolve_db_path(args(&["--db"]), None).expect_err("--db needs a value");
         assert!(err.contains("--db"), "{err}");
         assert!(resolve_db_path(args(&["--db="]), None).is_err());
+    }
+
+    #[test]
+    fn the_default_window_fits_a_large_screen_and_fills_a_small_one() {
+        let default = (1200.0, 800.0);
+        assert_eq!(window_fit(default, (1920.0, 1040.0)), WindowFit::Keep);
+        assert_eq!(window_fit(default, (1280.0, 1024.0)), WindowFit::Keep);
+        // A 1366×768 laptop, with or without a task bar.
+        assert_eq!(window_fit(default, (1366.0, 768.0)), WindowFit::Fill);
+        assert_eq!(window_fit(default, (1366.0, 728.0)), WindowFit::Fill);
+        // Narrow but tall.
+        assert_eq!(window_fit(default, (1024.0, 1280.0)), WindowFit::Fill);
     }
 
     #[test]

@@ -341,6 +341,29 @@ fn demo_data_loads_through_ipc() {
 }
 
 #[test]
+fn slips_preview_as_pages_for_a_batch_or_one_unit() {
+    let h = Harness::new();
+    h.ok("load_demo", json!({}));
+    let batches = h.ok("list_batches", json!({}));
+    let batch = &batches[0];
+    let code = batch["code"].as_str().expect("a batch code");
+    let preview = h.ok("preview_slips", json!({ "batch": code, "perPage": 1 }));
+    let pages = preview["pages"].as_array().expect("an array of pages");
+    let recipients = batch["recipients"].as_u64().expect("recipients");
+    assert_eq!(pages.len() as u64, recipients);
+    assert_eq!(preview["total_pages"], json!(recipients));
+    assert_eq!(preview["units"].as_array().map(Vec::len), Some(recipients as usize));
+    assert!(pages.iter().all(|p| p.as_str().is_some_and(|s| s.starts_with("<svg"))));
+    let rows = h.ok("outstanding", json!({ "query": { "batches": [code], "subtree": null, "document": null, "overdue_only": false, "tier": null, "as_of": null } }));
+    let unit = rows[0]["unit_code"].as_str().expect("an open unit");
+    let one = h.ok("preview_slips", json!({ "batch": code, "perPage": 1, "unit": unit }));
+    assert_eq!(one["pages"].as_array().map(Vec::len), Some(1), "one unit's slip");
+    assert_eq!(one["units"][0]["code"], json!(unit));
+    let err = h.err("preview_slips", json!({ "batch": code, "perPage": 3 }));
+    assert_eq!(err["field"], json!("per_page"), "{err}");
+}
+
+#[test]
 fn other_windows_are_not_granted_the_commands() {
     let h = Harness::new();
     let other = WebviewWindowBuilder::new(h.main.app_handle(), "other", Default::default())

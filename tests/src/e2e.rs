@@ -111,6 +111,12 @@ pub fn display(work: &Path) -> (String, Option<Guard>) {
     if let Some(d) = std::env::var_os("DISPLAY").filter(|d| !d.is_empty()) {
         return (d.to_string_lossy().into_owned(), None);
     }
+    let (display, guard) = private_display(work, (1280, 1024));
+    (display, Some(guard))
+}
+
+/// A private Xvfb with one screen of `width`×`height` pixels.
+pub fn private_display(work: &Path, (width, height): (u32, u32)) -> (String, Guard) {
     let n = (99..199)
         .find(|n| {
             !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
@@ -118,7 +124,7 @@ pub fn display(work: &Path) -> (String, Option<Guard>) {
         .expect("a free X display number");
     let mut cmd = Command::new("Xvfb");
     cmd.arg(format!(":{n}"))
-        .args(["-screen", "0", "1280x1024x24", "-nolisten", "tcp"]);
+        .args(["-screen", "0", &format!("{width}x{height}x24"), "-nolisten", "tcp"]);
     let guard = Guard::spawn("Xvfb", cmd, Some(work.join("xvfb.log")));
     let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
     let deadline = Instant::now() + TIMEOUT;
@@ -129,7 +135,7 @@ pub fn display(work: &Path) -> (String, Option<Guard>) {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    (format!(":{n}"), Some(guard))
+    (format!(":{n}"), guard)
 }
 
 /// A running app with a WebDriver session on it and its own database.
@@ -142,6 +148,9 @@ pub struct Session {
     _driver: Guard,
     _xvfb: Option<Guard>,
 }
+
+/// The size of the window every test runs in: a common office laptop screen.
+pub const WINDOW: (u32, u32) = (1366, 768);
 
 /// Starts the app with no database file yet: it creates an empty one (the
 /// first start).
@@ -162,13 +171,51 @@ pub async fn start_with(prepare: impl FnOnce(&Path, &Path)) -> Session {
 }
 
 /// Starts the app after `prepare` has been given the database path (absent)
-/// and the test's folder.
+/// and the test's folder. The window is then set to [`WINDOW`] (1366×768), so
+/// that layouts and screenshots are those of a small office screen.
 pub async fn start_prepared(prepare: impl FnOnce(&Path, &Path)) -> Session {
+    let s = launch(prepare, None).await;
+    s.client
+        .set_window_size(WINDOW.0, WINDOW.1)
+        .await
+        .expect("set the window to 1366×768");
+    until("the window to take its test size", || async {
+        let (w, h) = inner_size(&s.client).await;
+        // The window's frame (none under a bare X server) may take a little.
+        (w > 1300 && h > 680).then_some(())
+    })
+    .await;
+    s
+}
+
+/// Like [`start_with`], on a private X screen of `width`×`height` pixels, and
+/// leaves the window as the app sized it (the window's own fit to the screen).
+pub async fn start_on_screen(width: u32, height: u32, prepare: impl FnOnce(&Path, &Path)) -> Session {
+    let prepare = |db: &Path, work: &Path| {
+        drop(giaonhan::Store::open(db).expect("create the database"));
+        prepare(db, work);
+    };
+    launch(prepare, Some((width, height))).await
+}
+
+/// The page's viewport (`innerWidth`, `innerHeight`) in CSS pixels.
+pub async fn inner_size(c: &Client) -> (u64, u64) {
+    let v = js(c, "return [window.innerWidth, window.innerHeight];", vec![]).await;
+    (v[0].as_u64().unwrap_or(0), v[1].as_u64().unwrap_or(0))
+}
+
+async fn launch(prepare: impl FnOnce(&Path, &Path), screen: Option<(u32, u32)>) -> Session {
     let app = crate::binary("sogiaonhan");
     let work = tempfile::tempdir().expect("create temp dir");
     let db = work.path().join("data").join("e2e.sqlite3");
     prepare(&db, work.path());
-    let (display, xvfb) = display(work.path());
+    let (display, xvfb) = match screen {
+        Some(size) => {
+            let (display, guard) = private_display(work.path(), size);
+            (display, Some(guard))
+        }
+        None => display(work.path()),
+    };
     let (port, native_port) = (free_port(), free_port());
 
     let mut cmd = Command::new(tauri_driver());

@@ -116,3 +116,36 @@ pub fn supervised(db: &Path) {
         ok(db, &args);
     }
 }
+
+/// The district demo (`giaonhan demo --scale district --seed 3`: ≈ 1,000 units,
+/// 3,000 batches, 1.3 million receipt lines) copied to `db`, in place of the
+/// empty register there. Generating it takes minutes, so it is made once into
+/// `target/e2e-data/` and made again only when the `giaonhan` binary is newer.
+pub fn district_demo(db: &Path) {
+    let bin = crate::binary("giaonhan");
+    let dir = crate::bin_dir()
+        .parent()
+        .map(|t| t.join("e2e-data"))
+        .expect("target/ holds the binaries' folder");
+    std::fs::create_dir_all(&dir).expect("create target/e2e-data");
+    let cached = dir.join("district-seed3.sqlite3");
+    let modified = |p: &Path| p.metadata().and_then(|m| m.modified()).ok();
+    let fresh = matches!((modified(&cached), modified(&bin)), (Some(c), Some(b)) if c >= b);
+    if !fresh {
+        // Generated beside it, then renamed: a test run in parallel never
+        // copies half a file.
+        let tmp = dir.join(format!("district-{}.sqlite3", std::process::id()));
+        let _ = std::fs::remove_file(&tmp);
+        ok(&tmp, &["init"]);
+        ok(&tmp, &["demo", "--scale", "district", "--seed", "3"]);
+        std::fs::rename(&tmp, &cached).expect("keep the generated district demo");
+    }
+    if let Some(parent) = db.parent() {
+        std::fs::create_dir_all(parent).expect("create the database folder");
+    }
+    // The empty register's side files (if any) must not outlive it.
+    for ext in ["sqlite3-wal", "sqlite3-shm"] {
+        let _ = std::fs::remove_file(db.with_extension(ext));
+    }
+    std::fs::copy(&cached, db).expect("copy the district demo");
+}

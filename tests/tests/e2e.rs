@@ -80,6 +80,12 @@ fn core_loop_by_hand_through_the_window() {
         type_into(c, ".doc-qty[data-symbol=\"05-KH/HU\"]", "2").await;
         click(c, ".unit-pick[data-code=\"HK\"]").await;
         submit_until_status(c, "#batch-submit").await;
+        // The slips open in the print preview at once; closed here.
+        until("the slips' preview", || async {
+            (count(c, "#print-preview[open] .print-page img").await == 2).then_some(())
+        })
+        .await;
+        click(c, "#print-close").await;
 
         // Outstanding: both branches, three days overdue, two copies each.
         open_screen(c, "outstanding").await;

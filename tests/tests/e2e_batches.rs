@@ -2,7 +2,8 @@
 //! window (plumbing in `giaonhan_tests::e2e`): a batch to a subtree built with the
 //! units × documents quantity grid (one unit's copies changed from the keyboard,
 //! one unit for information only, more copies than on hand with a reason), its
-//! slips printed to PDF (read back with `pdftotext`), then one unit confirmed by
+//! slips shown in the print preview right after saving and saved from it as
+//! PDF (read back with `pdftotext`), then one unit confirmed by
 //! receipt code, one partially, one declined, one by a deputy (ký thay), a
 //! mistyped code caught, and a confirmation undone with a reason and redone.
 //! Afterwards the SQLite file is read directly; screenshots go to
@@ -163,6 +164,21 @@ async fn press(c: &Client, keys: &str) {
         .unwrap_or_else(|e| panic!("press {keys:?}: {e}"));
 }
 
+/// The pages of the open print preview once laid out (None while it works).
+async fn preview_pages(c: &Client) -> Option<usize> {
+    let busy = js(
+        c,
+        "return document.querySelector('#print-pages')?.getAttribute('aria-busy') === 'true';",
+        vec![],
+    )
+    .await;
+    if busy == json!(true) {
+        return None;
+    }
+    let n = count(c, "#print-preview[open] .print-page img").await;
+    (n > 0).then_some(n)
+}
+
 async fn open_row_dialog(c: &Client, unit: &str) {
     click(c, &format!("{} button.confirm", row(unit))).await;
     wait_dialog(c).await;
@@ -298,7 +314,8 @@ fn batch_with_grid_slips_and_every_kind_of_confirmation() {
         press(c, &back).await;
         assert_eq!(focused_cell(c).await, json!(["HK-01", "05-KH/HU"]), "…and back");
         assert!(
-            !visible(c, "#batch-saved").await,
+            !visible(c, "#print-preview").await
+                && count(c, &format!("#batch-list tr[data-batch=\"{BATCH}\"]")).await == 0,
             "Enter in the grid did not save the batch"
         );
 
@@ -324,25 +341,33 @@ fn batch_with_grid_slips_and_every_kind_of_confirmation() {
         assert!(status.contains(BATCH), "status names the batch: {status}");
         assert!(status.contains("5 đơn vị"), "five recipients: {status}");
 
-        // ---- slips ------------------------------------------------------------
-        wait_visible(c, "#batch-print-slips").await;
-        select(c, "#batch-slips-per-page", "2").await;
-        click(c, "#batch-print-slips").await;
-        let saved = until("the slips to be saved", || async {
+        // ---- slips: in the preview at once, two per page, saved as PDF ------
+        let one_up = until("the slips' preview", || async { preview_pages(c).await }).await;
+        assert_eq!(one_up, 5, "one slip per unit, for information too");
+        select(c, "#print-choice-per-page", "2").await;
+        until("two slips per page", || async {
+            preview_pages(c).await.filter(|n| *n < one_up).map(|_| ())
+        })
+        .await;
+        click(c, "#print-save").await;
+        let pdf: PathBuf = until("the slips to be saved", || async {
             if let Some(err) = shown_error(c).await {
                 panic!("printing the slips failed: {err}");
             }
-            let t = text(c, "#batch-slips-path").await;
+            std::fs::read_dir(saves.path())
+                .ok()?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .find(|p| p.extension().is_some_and(|x| x == "pdf") && p.metadata().is_ok_and(|m| m.len() > 0))
+        })
+        .await;
+        let saved = until("the saved path announced", || async {
+            let t = status_text(c).await;
             t.contains(".pdf").then_some(t)
         })
         .await;
-        let pdf: PathBuf = std::fs::read_dir(saves.path())
-            .expect("read the save folder")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .find(|p| p.extension().is_some_and(|x| x == "pdf"))
-            .expect("a PDF in GIAONHAN_SAVE_DIR");
         assert!(saved.contains(&pdf.display().to_string()), "the path is shown: {saved}");
         screenshot(c, "batch-slips-saved").await;
+        click(c, "#print-close").await;
 
         // ---- outstanding: four must confirm, HK-05 is for information ---------
         open_screen(c, "outstanding").await;
@@ -372,7 +397,8 @@ fn batch_with_grid_slips_and_every_kind_of_confirmation() {
             what.contains("Chi bộ thôn Đông Trung"),
             "the dialog names the unit: {what}"
         );
-        assert!(what.contains(&hk01), "…and the code: {what}");
+        let hk01_shown = format!("{}-{}", &hk01[..4], &hk01[4..]);
+        assert!(what.contains(&hk01_shown), "…and the code as on the slip: {what}");
         assert_eq!(value(c, "#confirm-mode").await, "slip", "a code means a returned slip");
         assert_eq!(text(c, "#code-result dd").await, "Chi bộ thôn Đông Trung (HK-01)");
         type_into(c, "#confirm-by", "Nguyễn Thị Hoa").await;
@@ -473,6 +499,10 @@ fn batch_with_grid_slips_and_every_kind_of_confirmation() {
         wait_visible(c, &row("HK-01")).await;
         click(c, "#code-confirm").await;
         wait_dialog(c).await;
+        // The dialog remembers the last method used (HK-04's, in person);
+        // this one came back on its slip.
+        assert_eq!(value(c, "#confirm-mode").await, "in_person", "the last method used");
+        select(c, "#confirm-mode", "slip").await;
         type_into(c, "#confirm-by", "Nguyễn Thị Hoa").await;
         submit_dialog(c).await;
         until("HK-01 to leave the list again", || async {

@@ -614,16 +614,17 @@ async fn check_one_count_everywhere(c: &Client, db: &Path, batches: &[&str]) {
             "{b}: batch list must_confirm = stats units"
         );
         assert_eq!(batch["open"], json!(open), "{b}: batch list open = stats open");
-        let option = js(
+        // The batch picker, found by typing its code.
+        type_into(c, "#out-batch", b).await;
+        let css = format!("#out-batch-list [role=option][data-value=\"{b}\"] .opt-label");
+        wait_visible(c, &css).await;
+        let option = text(c, &css).await;
+        js(
             c,
-            "return [...document.querySelectorAll('#out-batch option')].find((o) => o.value === arguments[0])?.textContent ?? null;",
-            vec![json!(b)],
+            "const i = document.querySelector('#out-batch'); i.value = ''; i.blur(); return true;",
+            vec![],
         )
         .await;
-        let option = option
-            .as_str()
-            .unwrap_or_else(|| panic!("{b} in the batch picker"))
-            .to_owned();
         assert!(
             option.ends_with(&format!("— {open}/{units} chưa xác nhận")),
             "{b}: the picker says {option:?}, the list has {open} of {units}"
@@ -671,13 +672,15 @@ async fn check_drill_down_clears_filters(c: &Client, db: &Path, b2: &str) {
     // On the list: the second batch (not yet due) with "overdue only" ticked is
     // empty because of the filter, not "all clear".
     open_screen(c, "outstanding").await;
-    js(
-        c,
-        "for (const o of document.querySelectorAll('#out-batch option')) o.selected = o.value === arguments[0]; \
-         document.querySelector('#out-batch').dispatchEvent(new Event('change'));",
-        vec![json!(b2)],
-    )
-    .await;
+    // Only the second batch: the batches chosen before are removed first.
+    while count(c, "#out-batch-chips .chip").await > 0 {
+        click(c, "#out-batch-chips .chip .chip-remove").await;
+    }
+    type_into(c, "#out-batch", b2).await;
+    let option = format!("#out-batch-list [role=option][data-value=\"{b2}\"]");
+    wait_visible(c, &option).await;
+    click(c, &option).await;
+    wait_visible(c, &format!("#out-batch-chips .chip[data-value=\"{b2}\"]")).await;
     click(c, "#out-overdue").await;
     wait_visible(c, "#outstanding-table tr.empty.filtered").await;
     let empty = text(c, "#outstanding-table tr.empty").await;

@@ -58,9 +58,11 @@ fn filter_preview_and_save_the_outstanding_list() {
         assert!(text(c, "#out-count").await.starts_with("4 đơn vị chưa xác nhận"));
         assert!(text(c, &row("AT-02")).await.contains("Mức 3"), "tier badge");
 
-        // One committee, then one tier.
-        type_into(c, "#out-subtree", "HK").await;
-        click(c, "#out-apply").await;
+        // One committee, found by its name without diacritics, then one tier.
+        type_into(c, "#out-subtree", "huong khe").await;
+        wait_visible(c, "#out-subtree-list [role=option][data-value=\"HK\"]").await;
+        click(c, "#out-subtree-list [role=option][data-value=\"HK\"]").await;
+        wait_visible(c, "#out-subtree-chips .chip[data-value=\"HK\"]").await;
         until("only Hương Khê's branches", || async {
             (count(c, "#outstanding-table tr[data-unit]").await == 2 && count(c, &row("AT-01")).await == 0)
                 .then_some(())
@@ -70,6 +72,9 @@ fn filter_preview_and_save_the_outstanding_list() {
             text(c, "#outstanding-table tr[data-subtotal=\"HK\"]").await,
             "Cộng: 2 đơn vị, 2 lượt, 3 bản"
         );
+        // The tier is one of the rarer filters, behind "Bộ lọc khác".
+        assert!(!visible(c, "#out-tier").await, "rarer filters folded away");
+        click(c, "#out-more").await;
         select(c, "#out-tier", "3").await;
         until("only the tier-3 receipt", || async {
             (count(c, "#outstanding-table tr[data-unit]").await == 1 && count(c, &row("HK-02")).await == 1)

@@ -30,6 +30,7 @@ import type { Recovery } from "./bindings/Recovery";
 import type { Restored } from "./bindings/Restored";
 import type { Session } from "./bindings/Session";
 import type { Signer } from "./bindings/Signer";
+import type { SlipPreview } from "./bindings/SlipPreview";
 import type { Unit } from "./bindings/Unit";
 import type { UnitEdit } from "./bindings/UnitEdit";
 import type { UnitEvent } from "./bindings/UnitEvent";
@@ -201,10 +202,19 @@ export const editBatch = (code: string, title: string | null, dueOn: string | nu
   call("edit_batch", { code, title, dueOn, reason });
 
 /**
- * Writes every delivery slip of a batch into one PDF (1 or 2 slips per A4 page)
- * where the user chooses in a save dialog; the path, or null when cancelled.
+ * Writes the delivery slips of a batch (every unit's, or one unit's) into one
+ * PDF (1 or 2 slips per A4 page) where the user chooses in a save dialog; the
+ * path, or null when cancelled.
  */
-export const saveSlips = (batch: string, perPage: 1 | 2): Promise<string | null> => call("save_slips", { batch, perPage });
+export const saveSlips = (batch: string, perPage: 1 | 2, unit: string | null = null): Promise<string | null> =>
+  call("save_slips", { batch, perPage, unit });
+
+/**
+ * The first pages of a batch's delivery slips (every unit's, or one unit's)
+ * as SVG images, exactly as they print, with the page count and the units.
+ */
+export const previewSlips = (batch: string, perPage: 1 | 2, unit: string | null = null): Promise<SlipPreview> =>
+  call("preview_slips", { batch, perPage, unit });
 
 // ---- accounts and sign-in --------------------------------------------------
 

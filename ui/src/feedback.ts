@@ -1,10 +1,14 @@
 // Messages to the user: the success line (#status) and the error summary
 // (#error-summary, govuk style): it takes focus, links to the field at fault,
 // and the field gets aria-invalid plus an inline message in its aria-describedby.
-// While a modal dialog is open the summary moves into it (the rest of the page is
-// inert then), and goes back when the dialog closes.
+// Several problems of one form are listed together. A field where the hands
+// stay (the receipt-code box of a scanner) keeps focus instead, its text
+// selected so the next scan replaces it. While a modal dialog is open the
+// summary moves into it (the rest of the page is inert then), and goes back
+// when the dialog closes.
 import type { ApiError } from "./api";
 import { addDescribedBy, byId, h, removeDescribedBy } from "./dom";
+import { searchKey } from "./format";
 
 /** Maps an `ApiError.field` to the input at fault on the current form. */
 export type FieldResolver = (field: string) => HTMLElement | null;
@@ -46,15 +50,24 @@ function labelOf(el: HTMLElement): string | null {
   return legend || null;
 }
 
-/** The message as shown: a leading "field: " from the core becomes the field's label. */
-function displayMessage(err: ApiError, el: HTMLElement | null): string {
+/**
+ * The message as shown: a leading "field: " from the core becomes the field's
+ * label, unless the message already begins with it ("Nội dung đợt … không
+ * được để trống" under the label "Nội dung" is not repeated).
+ */
+export function displayMessage(err: ApiError, el: HTMLElement | null): string {
   const field = err.field;
   if (field && err.message.startsWith(`${field}: `)) {
     const rest = err.message.slice(field.length + 2);
     const label = el ? labelOf(el) : null;
-    return label ? `${label}: ${rest}` : rest;
+    if (!label || searchKey(rest).startsWith(searchKey(label))) return capitalise(rest);
+    return `${label}: ${rest}`;
   }
   return err.message;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toLocaleUpperCase("vi") + text.slice(1);
 }
 
 function markField(el: HTMLElement, text: string): void {
@@ -62,7 +75,12 @@ function markField(el: HTMLElement, text: string): void {
   const group = field ?? el.closest<HTMLElement>("fieldset");
   const id = `${group?.id || el.id || "field"}-error`;
   const message = h("p", { class: "field-error", id }, h("span", { class: "visually-hidden" }, "Lỗi: "), text);
-  if (field && el.parentElement) el.parentElement.insertBefore(message, el);
+  if (field) {
+    // Above the field's input line (which may wrap the input with a button).
+    let line: HTMLElement = el;
+    while (line.parentElement && line.parentElement !== field) line = line.parentElement;
+    field.insertBefore(message, line.parentElement === field ? line : null);
+  }
   else if (group) {
     const legend = group.querySelector(":scope > legend");
     if (legend) legend.after(message);
@@ -79,28 +97,53 @@ function focusField(el: HTMLElement): void {
   el.focus();
 }
 
+/** One problem to show: the error, and the field it belongs to when known. */
+export interface Problem {
+  err: ApiError;
+  target?: HTMLElement | null;
+}
+
+export interface ShowOptions {
+  /**
+   * Leave focus on the field at fault, its text selected, instead of moving it
+   * to the summary: for a field typed or scanned into again at once.
+   */
+  keepFocus?: boolean;
+}
+
 /**
  * Shows an error: the summary (focused) with the message, linked to the field when
  * `target` is given or `err.field` resolves to an element on the form.
  */
-export function showError(err: ApiError, resolve?: FieldResolver, target?: HTMLElement | null): void {
+export function showError(err: ApiError, resolve?: FieldResolver, target?: HTMLElement | null, options?: ShowOptions): void {
+  showErrors([{ err, target }], resolve, options);
+}
+
+/** Shows every problem of a form at once in the summary, each linked to its field. */
+export function showErrors(problems: readonly Problem[], resolve?: FieldResolver, options: ShowOptions = {}): void {
   clearErrors();
   clearStatus();
-  const el = target ?? (err.field && resolve ? resolve(baseField(err.field)) : null);
-  const text = displayMessage(err, el);
-  const list = byId("error-summary-list", HTMLUListElement);
-  if (el) {
-    if (!el.id) el.id = `field-${Math.random().toString(36).slice(2)}`;
-    const link = h("a", { href: `#${el.id}` }, text);
-    link.addEventListener("click", (e) => {
-      e.preventDefault();
-      focusField(el);
-    });
-    list.replaceChildren(h("li", null, link));
-    markField(el, text);
-  } else {
-    list.replaceChildren(h("li", null, text));
+  const items: HTMLLIElement[] = [];
+  let first: HTMLElement | null = null;
+  for (const { err, target } of problems) {
+    const el = target ?? (err.field && resolve ? resolve(baseField(err.field)) : null);
+    const text = displayMessage(err, el);
+    if (el) {
+      if (!el.id) el.id = `field-${Math.random().toString(36).slice(2)}`;
+      const link = h("a", { href: `#${el.id}` }, text);
+      link.addEventListener("click", (e) => {
+        e.preventDefault();
+        focusField(el);
+      });
+      items.push(h("li", null, link));
+      // One inline message per field: the first problem found for it.
+      if (!marks.some((m) => m.el === el)) markField(el, text);
+      first ??= el;
+    } else {
+      items.push(h("li", null, text));
+    }
   }
+  byId("error-summary-list", HTMLUListElement).replaceChildren(...items);
   const box = summary();
   const dialog = document.querySelector<HTMLDialogElement>("dialog[open]");
   if (dialog) {
@@ -108,7 +151,12 @@ export function showError(err: ApiError, resolve?: FieldResolver, target?: HTMLE
     (dialog.querySelector("form") ?? dialog).prepend(box);
   }
   box.hidden = false;
-  box.focus();
+  if (options.keepFocus && first) {
+    first.focus();
+    if (first instanceof HTMLInputElement) first.select();
+  } else {
+    box.focus();
+  }
 }
 
 /** Hides the summary, removes inline messages and aria-invalid marks. */

@@ -141,3 +141,18 @@ export function searchKey(text: string): string {
     .replace(/\s+/g, " ")
     .trim();
 }
+
+/**
+ * A receipt code as the slip prints it: "WK451CS6" → "WK45-1CS6" (other
+ * lengths as they are), so that the code reads the same on paper and on screen.
+ */
+export function formatReceiptCode(code: string): string {
+  const c = code.trim().toUpperCase();
+  return c.length === 8 ? `${c.slice(0, 4)}-${c.slice(4)}` : c;
+}
+
+/** Whether every word of `query` (folded by `searchKey`) occurs in `key` (already folded). */
+export function matchesAll(key: string, query: string): boolean {
+  const words = searchKey(query).split(" ").filter(Boolean);
+  return words.every((w) => key.includes(w));
+}

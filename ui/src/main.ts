@@ -6,7 +6,8 @@ import "./style.css";
 import { appStatus, loadDemo, toApiError } from "./api";
 import { startAuth } from "./auth";
 import { byId } from "./dom";
-import { announce, clearErrors, showError } from "./feedback";
+import { enhanceFileInputs } from "./fileinput";
+import { announce, clearErrors, clearStatus, showError } from "./feedback";
 import { accountsScreen } from "./screens/accounts";
 import { backupsScreen, watchBackups } from "./screens/backups";
 import { batchScreen } from "./screens/batch";
@@ -18,6 +19,9 @@ import { startRecovery } from "./screens/recovery";
 import type { Screen, ScreenKey } from "./screens/screen";
 import { unitsScreen } from "./screens/units";
 import { reload } from "./store";
+
+// Vietnamese file buttons instead of the engine's own "Choose File".
+enhanceFileInputs();
 
 /** In navigation order: Alt+1 … Alt+8. */
 const screens: Screen[] = [
@@ -37,8 +41,13 @@ function screenOf(key: ScreenKey): Screen {
   return screens.find((s) => s.key === key) ?? screens[0]!;
 }
 
-/** Shows one screen (the others get `hidden`), optionally focusing its first field. */
-function show(key: ScreenKey, focus = true): void {
+/**
+ * Shows one screen (the others get `hidden`) at its top, optionally focusing
+ * its first field. The last screen's messages (status line, error summary)
+ * go: they were about that screen (at start, `keepMessages` keeps what the
+ * start-up said, e.g. that a backup was restored).
+ */
+function show(key: ScreenKey, focus = true, keepMessages = false): void {
   current = screenOf(key);
   for (const s of screens) {
     const visible = s === current;
@@ -47,9 +56,20 @@ function show(key: ScreenKey, focus = true): void {
     if (visible) nav.setAttribute("aria-current", "page");
     else nav.removeAttribute("aria-current");
   }
-  clearErrors();
-  if (focus) current.firstField.focus();
-  void current.onShow?.();
+  if (!keepMessages) {
+    clearErrors();
+    clearStatus();
+  }
+  window.scrollTo({ top: 0, left: 0, behavior: "instant" });
+  const shown = current;
+  if (focus) shown.firstField.focus({ preventScroll: true });
+  void Promise.resolve(shown.onShow?.()).then(() => {
+    // A screen that draws its first field when shown: focus it once it is
+    // there, unless the user has moved on.
+    const active = document.activeElement;
+    const lost = active === null || active === document.body || !(active instanceof HTMLElement) || active.getClientRects().length === 0;
+    if (focus && current === shown && lost) shown.firstField.focus({ preventScroll: true });
+  });
 }
 
 for (const s of screens) {
@@ -134,7 +154,7 @@ async function start(): Promise<void> {
   if (await startRecovery()) return;
   // A failed or damaged automatic backup: a banner on every screen.
   watchBackups(() => show("backups"));
-  show("units", false);
+  show("units", false, true);
   try {
     await startAuth(afterLogin);
   } catch (e) {
@@ -157,10 +177,10 @@ async function start(): Promise<void> {
   }
   if (status.is_empty) {
     banner.hidden = false;
-    show("units", false);
+    show("units", false, true);
     demoLoad.focus();
   } else {
-    show("outstanding");
+    show("outstanding", true, true);
   }
 }
 

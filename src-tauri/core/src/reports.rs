@@ -10,14 +10,19 @@ use crate::documents::shown_title;
 use crate::error::{Error, Result};
 use crate::model::{OutstandingQuery, OutstandingRow, PrintList, ReceiptStatus};
 use crate::print::{
-    call_list, outstanding_list, register_book, reminders, short_date, slips_pdf, status_note, Letterhead, Printout,
-    RegisterLine, Reminder, Slip, SlipBatch, SlipLine,
+    call_list, outstanding_list, register_book, reminders, short_date, slips_pdf, slips_svg, status_note, Letterhead,
+    Printout, RegisterLine, Reminder, Slip, SlipBatch, SlipLine, SlipPreview,
 };
 use crate::store::{today, Actor, Store};
 use crate::tabular::{write_csv, xlsx_bytes, Cell};
 use crate::text::{self, thousands};
 
 const LETTERHEAD_KEY: &str = "letterhead";
+
+/// How many pages of slips the preview shows at most: a batch to a whole
+/// province (thousands of slips) is previewed by its first pages, its PDF
+/// holds every slip.
+pub const SLIP_PREVIEW_PAGES: usize = 120;
 
 impl Store {
     /// The letterhead from the settings, or the placeholder default.
@@ -36,8 +41,31 @@ impl Store {
 
     /// All delivery slips of a batch as one PDF, `per_page` (1 or 2) per A4 page.
     pub fn slips(&self, batch_code: &str, per_page: u8) -> Result<Vec<u8>> {
+        self.slips_of(batch_code, None, per_page)
+    }
+
+    /// The delivery slips of a batch as one PDF: every unit's, or with `unit`
+    /// only that unit's (a reprint for one unit).
+    pub fn slips_of(&self, batch_code: &str, unit: Option<&str>, per_page: u8) -> Result<Vec<u8>> {
         let letterhead = self.letterhead()?;
-        let (batch, slips) = self.read(|dao| {
+        let (batch, slips) = self.slip_sheet(batch_code, unit)?;
+        slips_pdf(&letterhead, &batch, &slips, per_page)
+    }
+
+    /// The first pages of [`Store::slips_of`] as SVG images (at most
+    /// [`SLIP_PREVIEW_PAGES`]), for the preview that shows the slips exactly
+    /// as they print, with the units they are for.
+    pub fn slip_pages(&self, batch_code: &str, unit: Option<&str>, per_page: u8) -> Result<SlipPreview> {
+        let letterhead = self.letterhead()?;
+        let (batch, slips) = self.slip_sheet(batch_code, unit)?;
+        slips_svg(&letterhead, &batch, &slips, per_page, SLIP_PREVIEW_PAGES)
+    }
+
+    /// The batch and its slips (one unit's when `unit` is given), in the
+    /// order of the tree on the day the batch was handed.
+    fn slip_sheet(&self, batch_code: &str, unit: Option<&str>) -> Result<(SlipBatch, Vec<Slip>)> {
+        let unit = unit.map(text::clean).filter(|u| !u.is_empty());
+        self.read(|dao| {
             let (batch_id, b) = dao.batch_by_code(batch_code)?;
             let batch = SlipBatch {
                 code: b.code,
@@ -50,11 +78,11 @@ impl Store {
                  FROM receipt r JOIN unit u ON u.id = r.unit_id
                  JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= ?2 AND ?2 < v.valid_to
                  LEFT JOIN unit_version pv ON pv.unit_id = v.parent_id AND pv.valid_from <= ?2 AND ?2 < pv.valid_to
-                 WHERE r.batch_id = ?1
+                 WHERE r.batch_id = ?1 AND (?3 IS NULL OR u.code = ?3)
                  ORDER BY pv.sort_key, v.sort_key, u.code",
             )?;
             let heads = stmt
-                .query_map(params![batch_id, batch.handed_on], |r| {
+                .query_map(params![batch_id, batch.handed_on, unit], |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
                         Slip {
@@ -67,6 +95,12 @@ impl Store {
                     ))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
+            if let (Some(unit), true) = (&unit, heads.is_empty()) {
+                return Err(Error::invalid(
+                    "unit",
+                    format!("Đơn vị «{unit}» không nhận đợt «{}» nên không có phiếu", batch.code),
+                ));
+            }
             let mut lines = dao.conn.prepare(
                 "SELECT d.symbol, d.title, l.quantity, d.classification FROM receipt_line l
                  JOIN document d ON d.id = l.document_id WHERE l.receipt_id = ?1 ORDER BY d.symbol",
@@ -85,8 +119,7 @@ impl Store {
                 slips.push(slip);
             }
             Ok((batch, slips))
-        })?;
-        slips_pdf(&letterhead, &batch, &slips, per_page)
+        })
     }
 }
 
@@ -351,5 +384,64 @@ impl Store {
     pub fn register_xlsx(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<u8>> {
         let lines = self.register_lines(from, to)?;
         xlsx_bytes("Sổ chuyển giao", &REGISTER_HEADERS, &register_cells(&lines))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sample register: two batches to a handful of branches.
+    fn demo() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = Store::open(&dir.path().join("t.sqlite3")).expect("open");
+        s.load_demo(&Actor::new("văn thư", "test")).expect("demo");
+        (dir, s)
+    }
+
+    #[test]
+    fn slip_pages_preview_every_slip_or_one_units() {
+        let (_d, s) = demo();
+        let batch = s.list_batches().expect("batches").remove(0);
+        let preview = s.slip_pages(&batch.code, None, 1).expect("every slip");
+        assert_eq!(preview.units.len(), batch.recipients as usize, "every recipient's slip");
+        let all = preview.pages;
+        assert_eq!(all.len(), batch.recipients as usize, "one page per recipient");
+        assert!(all.iter().all(|p| p.starts_with("<svg")));
+        let two_up = s.slip_pages(&batch.code, None, 2).expect("two per page").pages;
+        // A slip too long for half a page keeps a page of its own.
+        assert!(
+            (all.len().div_ceil(2)..=all.len()).contains(&two_up.len()),
+            "{}",
+            two_up.len()
+        );
+
+        // One unit's slip: the receipt code of that unit only.
+        let rows = s
+            .outstanding(&OutstandingQuery {
+                batches: vec![batch.code.clone()],
+                ..OutstandingQuery::default()
+            })
+            .expect("outstanding");
+        let row = rows.first().expect("an open receipt");
+        let one = s.slip_pages(&batch.code, Some(&row.unit_code), 1).expect("one slip");
+        assert_eq!((one.pages.len(), one.total_pages), (1, 1));
+        assert_eq!(one.units.len(), 1);
+        assert_eq!(one.units[0].receipt_code, row.receipt_code);
+        let pdf = s
+            .slips_of(&batch.code, Some(&row.unit_code), 1)
+            .expect("one slip as PDF");
+        assert!(pdf.starts_with(b"%PDF"));
+        let everything = s.slips(&batch.code, 1).expect("every slip as PDF");
+        assert!(everything.len() > pdf.len(), "one slip is smaller than all of them");
+
+        // A unit that did not receive the batch has no slip: said so, by field.
+        let err = s.slip_pages(&batch.code, Some("KHÔNG-CÓ"), 1).unwrap_err();
+        assert!(
+            matches!(&err, Error::Invalid { field, .. } if field == "unit"),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("KHÔNG-CÓ"), "{err}");
+        assert!(s.slip_pages("không có đợt này", None, 1).is_err());
     }
 }

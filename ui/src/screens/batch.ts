@@ -1,8 +1,14 @@
 // Screen "Đợt cấp phát mới": pick documents (copies per recipient), the delivery
 // method and the recipients (from the tree, by kind, or one by one), adjust
 // copies per unit in the quantity grid (grid.ts), watch the running total against
-// copies on hand, save the batch, then print its delivery slips. Below, the
-// batches handed so far with their confirmed/total and overdue flags (batchlist.ts).
+// copies on hand, save the batch (the button, or Ctrl+Enter anywhere in the
+// form), and its delivery slips open at once in the print preview (slips.ts).
+// Below, the batches handed so far with their confirmed/total and overdue
+// flags, each able to reprint its slips (batchlist.ts).
+//
+// Keyboard: the recipient tree and the quantity grid are one tab stop each,
+// with the arrow keys inside (a roving tabindex), so that Tab goes from the
+// tree to the grid to "Lưu đợt" in three steps whatever the number of units.
 //
 // Tree selection: only leaves (open units without open children) receive copies.
 // A leaf's box is its own state; a parent's box shows whether every leaf under it
@@ -12,18 +18,20 @@
 // under "Theo loại đơn vị" go to `kinds` (every open unit of that kind).
 import "../batch.css";
 
-import { createBatch, saveSlips, toApiError } from "../api";
+import { createBatch, toApiError } from "../api";
+import type { Batch } from "../bindings/Batch";
 import type { DeliveryMethod } from "../bindings/DeliveryMethod";
 import type { DocQty } from "../bindings/DocQty";
 import type { Document as RegDocument } from "../bindings/Document";
 import type { Unit } from "../bindings/Unit";
 import { byId, fill, h, numCell, tbodyOf } from "../dom";
-import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
+import { announce, clearErrors, showError, showErrors, type FieldResolver, type Problem } from "../feedback";
 import { addDaysIso, clean, formatNumber, parseCount, parseDate, searchKey, todayIso, writeDate } from "../format";
 import { data, onChange, reload } from "../store";
 import { mountBatchList } from "./batchlist";
 import { createGrid, type GridColumn, type GridRecipient } from "./grid";
 import { guarded, indentClass, type Screen } from "./screen";
+import { openSlips } from "./slips";
 
 interface TreeNode {
   unit: Unit;
@@ -105,6 +113,10 @@ export function batchScreen(): Screen {
     kindBox,
   );
   const unitsSet = byId("batch-units", HTMLFieldSetElement);
+  const docsSet = byId("batch-docs", HTMLFieldSetElement);
+  // Error links lead to the groups themselves.
+  unitsSet.tabIndex = -1;
+  docsSet.tabIndex = -1;
   unitsSet.querySelector(".field-filter")?.before(kindSet);
 
   const qtyValue = h("input", { id: "qty-value", type: "text", inputmode: "numeric", autocomplete: "off", class: "input-num", value: "1" });
@@ -148,32 +160,19 @@ export function batchScreen(): Screen {
   );
   total.after(overField);
 
-  const perPage = h(
-    "select",
-    { id: "batch-slips-per-page" },
-    h("option", { value: "1" }, "1 phiếu mỗi trang"),
-    h("option", { value: "2" }, "2 phiếu mỗi trang"),
-  );
-  const printSlips = h("button", { id: "batch-print-slips", type: "button" }, "In phiếu giao nhận");
-  const savedText = h("p", { id: "batch-saved-text" });
-  const slipsPath = h("p", { id: "batch-slips-path", class: "slips-path", role: "status" });
-  const saved = h(
-    "section",
-    { id: "batch-saved", class: "entry-form saved-panel", "aria-labelledby": "batch-saved-heading", hidden: true },
-    h("h2", { id: "batch-saved-heading" }, "Phiếu giao nhận"),
-    savedText,
-    h(
-      "div",
-      { class: "fields" },
-      h("div", { class: "field" }, h("label", { for: "batch-slips-per-page" }, "Số phiếu mỗi trang A4"), perPage),
-    ),
-    h("div", { class: "actions" }, printSlips),
-    slipsPath,
-  );
-  form.after(saved);
   // Below the form: the batches handed so far, with their flags (batchlist.ts).
-  mountBatchList(saved);
-  let savedBatch: string | null = null;
+  mountBatchList(form);
+
+  // Ctrl+Enter saves the batch from any field of the form.
+  const submit = byId("batch-submit", HTMLButtonElement);
+  submit.setAttribute("aria-keyshortcuts", "Control+Enter");
+  submit.after(h("span", { class: "hint key-hint" }, "hoặc Ctrl+Enter"));
+  form.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !e.altKey) {
+      e.preventDefault();
+      form.requestSubmit(submit);
+    }
+  });
 
   const grid = createGrid(gridTable, () => updateTotals(false));
 
@@ -304,12 +303,78 @@ export function batchScreen(): Screen {
       if (counter) counter.textContent = ` · ${formatNumber(n.leaves)} đơn vị nhận`;
       n.box.addEventListener("change", () => toggle(n));
     }
+    const keepStop = tabStop?.unit.code;
     nodes = built;
+    for (const n of nodes) n.box.tabIndex = -1;
+    tabStop = nodes.find((n) => n.unit.code === keepStop) ?? null;
     if (nodes.length) fill(tree, nodes.map((n) => n.item));
     else tree.replaceChildren(h("li", { class: "empty" }, "Chưa có đơn vị nào; thêm ở màn hình Đơn vị (Alt+1)."));
     applyFilter();
     syncBoxes();
   }
+
+  // ---- the tree as one tab stop (roving tabindex) ---------------------------
+
+  /** The node whose box Tab reaches; the arrows move it. */
+  let tabStop: TreeNode | null = null;
+
+  function setStop(n: TreeNode | null): void {
+    if (tabStop && tabStop !== n) tabStop.box.tabIndex = -1;
+    tabStop = n;
+    if (n) n.box.tabIndex = 0;
+  }
+
+  /** Keeps the tab stop on a shown node (the first one when it was filtered out). */
+  function syncStop(): void {
+    if (tabStop && !tabStop.item.hidden) {
+      tabStop.box.tabIndex = 0;
+      return;
+    }
+    setStop(nodes.find((n) => !n.item.hidden) ?? null);
+  }
+
+  function visibleNodes(): TreeNode[] {
+    return nodes.filter((n) => !n.item.hidden);
+  }
+
+  tree.addEventListener("focusin", (e) => {
+    const n = nodes.find((x) => x.box === e.target);
+    if (n) setStop(n);
+  });
+  tree.addEventListener("keydown", (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const shown = visibleNodes();
+    const i = shown.findIndex((n) => n.box === e.target);
+    if (i < 0) return;
+    let to: TreeNode | undefined;
+    switch (e.key) {
+      case "ArrowDown":
+        to = shown[i + 1];
+        break;
+      case "ArrowUp":
+        to = shown[i - 1];
+        break;
+      case "Home":
+        to = shown[0];
+        break;
+      case "End":
+        to = shown[shown.length - 1];
+        break;
+      case "Enter":
+        // Enter ticks the box (as Space does); it does not save the batch.
+        e.preventDefault();
+        shown[i]!.box.click();
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    if (to) {
+      setStop(to);
+      to.box.focus();
+      to.item.scrollIntoView({ block: "nearest" });
+    }
+  });
 
   function toggle(n: TreeNode): void {
     const on = n.box.checked;
@@ -345,6 +410,7 @@ export function batchScreen(): Screen {
     const key = searchKey(filter.value);
     if (!key) {
       for (const n of nodes) n.item.hidden = false;
+      syncStop();
       return;
     }
     const show = new Uint8Array(nodes.length);
@@ -359,6 +425,7 @@ export function batchScreen(): Screen {
     nodes.forEach((n, i) => {
       n.item.hidden = !show[i];
     });
+    syncStop();
   }
 
   filter.addEventListener("input", applyFilter);
@@ -558,10 +625,38 @@ export function batchScreen(): Screen {
     syncBoxes();
   }
 
+  /**
+   * What is missing, all at once (code, content, documents, recipients), so
+   * that one try names every gap; each problem links to its field or group.
+   */
+  function missing(): Problem[] {
+    const problems: Problem[] = [];
+    if (!clean(code.value)) problems.push({ err: { kind: "invalid", message: "Nhập mã đợt (không trùng, ví dụ Đ2-2022).", field: "code" }, target: code });
+    if (!clean(title.value)) problems.push({ err: { kind: "invalid", message: "Nhập nội dung đợt.", field: "title" }, target: title });
+    if (docRows.length && !docRows.some((d) => (parseCount(d.input.value) ?? 0) > 0)) {
+      problems.push({
+        err: { kind: "invalid", message: "Chưa chọn văn bản nào: nhập số bản mỗi đơn vị (lớn hơn 0) cho ít nhất một văn bản.", field: "documents" },
+        target: docsSet,
+      });
+    }
+    if (!recipients().length) {
+      problems.push({
+        err: { kind: "invalid", message: "Chưa chọn đơn vị nhận nào: đánh dấu trong cây đơn vị hoặc chọn theo loại.", field: "units" },
+        target: unitsSet,
+      });
+    }
+    return problems;
+  }
+
   form.addEventListener(
     "submit",
     guarded(form, async () => {
       clearErrors();
+      const gaps = missing();
+      if (gaps.length) {
+        showErrors(gaps);
+        return;
+      }
       const handedOn = parseDate(handed.value);
       if (handedOn === undefined) {
         showError({ kind: "invalid", message: "Ngày giao không hợp lệ; nhập dạng ngày/tháng/năm.", field: "handed_on" }, resolve);
@@ -616,8 +711,9 @@ export function batchScreen(): Screen {
         return;
       }
       const { units, subtrees } = selection();
+      let saved: Batch;
       try {
-        const batch = await createBatch({
+        saved = await createBatch({
           code: clean(code.value),
           title: clean(title.value),
           handed_on: handedOn,
@@ -632,41 +728,19 @@ export function batchScreen(): Screen {
           over_stock_reason: overField.hidden ? null : reason,
         });
         resetForm();
-        savedBatch = batch.code;
-        savedText.textContent =
-          `Đợt ${batch.code} — ${batch.title}: ${formatNumber(batch.recipients)} đơn vị nhận, ${formatNumber(batch.copies)} bản, ` +
-          `${DELIVERY_METHOD_LABEL[batch.method].toLowerCase()}. In mỗi đơn vị một phiếu có mã nhận để ký và gửi lại.`;
-        slipsPath.textContent = "";
-        saved.hidden = false;
-        announce(`Đã tạo đợt ${batch.code}: ${formatNumber(batch.recipients)} đơn vị nhận, ${formatNumber(batch.copies)} bản.`);
-        code.focus();
+        announce(
+          `Đã tạo đợt ${saved.code}: ${formatNumber(saved.recipients)} đơn vị nhận, ${formatNumber(saved.copies)} bản, ` +
+            `${DELIVERY_METHOD_LABEL[saved.method].toLowerCase()}. In mỗi đơn vị một phiếu có mã nhận để ký và gửi lại.`,
+        );
         await reload("documents", "batches");
       } catch (e) {
         showError(toApiError(e), resolve);
+        return;
       }
+      // The slips at once, as they will print; focus comes back to a new batch's code.
+      await openSlips(saved, code);
     }),
   );
-
-  // ---- delivery slips ----------------------------------------------------
-
-  let printing = false;
-  printSlips.addEventListener("click", async () => {
-    if (!savedBatch || printing) return;
-    printing = true;
-    printSlips.setAttribute("aria-busy", "true");
-    clearErrors();
-    slipsPath.textContent = "Đang tạo tệp PDF…";
-    try {
-      const path = await saveSlips(savedBatch, perPage.value === "2" ? 2 : 1);
-      slipsPath.textContent = path ? `Đã lưu phiếu giao nhận của đợt ${savedBatch} vào: ${path}` : "Chưa lưu: đã huỷ chọn nơi lưu.";
-    } catch (e) {
-      slipsPath.textContent = "";
-      showError(toApiError(e), (f) => (f === "per_page" ? perPage : null));
-    } finally {
-      printing = false;
-      printSlips.removeAttribute("aria-busy");
-    }
-  });
 
   onChange((changed) => {
     if (changed.has("documents")) renderDocs();

@@ -1,14 +1,17 @@
 // The list of batches on the batch screen, each with its flags: units confirmed /
-// must confirm (and the rate), still open, and overdue with the escalation tier.
-// Redrawn whenever the batches change (a new batch, a confirmation elsewhere)
-// or the tier settings do.
+// must confirm (and the rate), still open, and overdue with the escalation tier,
+// and a button that opens its delivery slips in the print preview (every
+// unit's, or one unit's: a reprint). The newest batches show; typing a few
+// letters of a code or title finds any of thousands. Redrawn whenever the
+// batches change (a new batch, a confirmation elsewhere) or the tier settings do.
 import { batchStats, toApiError } from "../api";
 import type { BatchStats } from "../bindings/BatchStats";
 import { fill, h, numCell, tbodyOf } from "../dom";
 import { showError } from "../feedback";
 import { overdueBadge } from "../flags";
-import { formatDate, formatNumber, formatPercent } from "../format";
+import { formatDate, formatNumber, formatPercent, matchesAll, searchKey } from "../format";
 import { data, onChange } from "../store";
+import { openSlips } from "./slips";
 
 /** How many of the newest batches the list shows. */
 const SHOWN = 30;
@@ -42,23 +45,48 @@ export function mountBatchList(anchor: Element): void {
         h("th", { scope: "col", class: "num" }, "Đã xác nhận"),
         h("th", { scope: "col", class: "num" }, "Chưa xác nhận"),
         h("th", { scope: "col" }, "Quá hạn"),
+        h("th", { scope: "col", class: "col-action" }, h("span", { class: "visually-hidden" }, "Phiếu giao nhận")),
       ),
     ),
     h("tbody"),
   );
-  const section = h("section", { class: "batch-list", "aria-label": "Các đợt đã giao" }, h("div", { class: "table-wrap" }, table));
+  const search = h("input", {
+    id: "batch-list-search",
+    type: "search",
+    autocomplete: "off",
+    spellcheck: "false",
+    placeholder: "Mã hoặc nội dung đợt, có dấu hay không dấu",
+    "aria-controls": "batch-list",
+  });
+  const section = h(
+    "section",
+    { class: "batch-list", "aria-label": "Các đợt đã giao" },
+    h("div", { class: "toolbar-line" }, h("div", { class: "field field-search" }, h("label", { for: "batch-list-search" }, "Tìm đợt đã giao"), search)),
+    h("div", { class: "table-wrap" }, table),
+  );
   anchor.after(section);
 
   let seq = 0;
+  let timer: number | undefined;
 
-  function render(stats: BatchStats[]): void {
+  /** The batches to show: the newest, or the newest that match the search. */
+  function shownBatches(): { codes: string[]; matched: number } {
+    const q = search.value;
+    const list = searchKey(q) ? data.batches.filter((b) => matchesAll(searchKey(`${b.code} ${b.title}`), q)) : data.batches;
+    return { codes: list.slice(0, SHOWN).map((b) => b.code), matched: list.length };
+  }
+
+  function render(stats: BatchStats[], matched: number): void {
     const total = data.batches.length;
-    caption.replaceChildren(
-      "Các đợt đã giao ",
-      h("span", { class: "caption-count" }, total > SHOWN ? `(${formatNumber(SHOWN)} đợt gần nhất trong ${formatNumber(total)})` : `(${formatNumber(total)})`),
-    );
+    const searching = searchKey(search.value) !== "";
+    let count: string;
+    if (searching) count = matched > SHOWN ? `(${formatNumber(SHOWN)} trong ${formatNumber(matched)} đợt khớp)` : `(${formatNumber(matched)} đợt khớp)`;
+    else count = total > SHOWN ? `(${formatNumber(SHOWN)} đợt gần nhất trong ${formatNumber(total)})` : `(${formatNumber(total)})`;
+    caption.replaceChildren("Các đợt đã giao ", h("span", { class: "caption-count" }, count));
     if (!stats.length) {
-      tbodyOf(table).replaceChildren(h("tr", { class: "empty" }, h("td", { colspan: 7 }, "Chưa có đợt nào.")));
+      tbodyOf(table).replaceChildren(
+        h("tr", { class: "empty" }, h("td", { colspan: 8 }, searching ? "Không có đợt nào khớp." : "Chưa có đợt nào.")),
+      );
       return;
     }
     fill(
@@ -81,21 +109,36 @@ export function mountBatchList(anchor: Element): void {
           ),
           numCell(formatNumber(open), "open"),
           h("td", { class: "overdue-cell", "data-overdue": overdue, "data-tier": tier }, overdue ? overdueBadge(overdue, tier) : h("span", { class: "muted" }, open ? "chưa đến hạn" : "—")),
+          h("td", { class: "col-action" }, slipsButton(s)),
         );
       }),
     );
   }
 
+  function slipsButton(s: BatchStats): HTMLButtonElement {
+    const b = h(
+      "button",
+      { type: "button", class: "secondary small reprint", "data-batch": s.code, "aria-label": `In lại phiếu giao nhận đợt ${s.code}` },
+      "In phiếu…",
+    );
+    b.addEventListener("click", () => void openSlips({ code: s.code, title: s.title }, b));
+    return b;
+  }
+
   async function refresh(): Promise<void> {
     const mine = ++seq;
-    const codes = data.batches.slice(0, SHOWN).map((b) => b.code);
+    const { codes, matched } = shownBatches();
     const stats = codes.length ? await batchStats(codes, null) : [];
-    if (mine === seq) render(stats);
+    if (mine === seq) render(stats, matched);
   }
 
   const run = (): void => void refresh().catch((e) => showError(toApiError(e)));
   onChange((changed) => {
     if (changed.has("batches")) run();
+  });
+  search.addEventListener("input", () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(run, 120);
   });
   window.addEventListener("giaonhan:tiers-changed", run);
 }

@@ -7,6 +7,10 @@
 // In person, with logins on, an admin or clerk can let the unit's secretary (or
 // deputy) sign with their PIN (confirm_with_pin): the receipt then carries that
 // account's name; wrong PINs are counted and locked by the core.
+// The dialog remembers the last method used (on this computer) and prefills
+// the unit's recorded secretary as the signer (editable, its text selected).
+// It is laid out in two columns with the buttons always in view, so that it
+// fits a 1366×768 screen without scrolling to "Xác nhận".
 import { confirmReceipt, confirmWithPin, getReceipt, listAccounts, toApiError } from "../api";
 import { currentRole } from "../auth";
 import type { ConfirmMethod } from "../bindings/ConfirmMethod";
@@ -15,7 +19,19 @@ import type { ReceiptDetail } from "../bindings/ReceiptDetail";
 import type { ReceiptStatus } from "../bindings/ReceiptStatus";
 import { byId, fill, h, numCell, tbodyOf } from "../dom";
 import { clearErrors, showError, type FieldResolver } from "../feedback";
-import { RECEIPT_STATUS_LABEL, clean, formatDate, formatNumber, optional, parseCount, parseDate, searchKey, todayIso, writeDate } from "../format";
+import {
+  RECEIPT_STATUS_LABEL,
+  clean,
+  formatDate,
+  formatNumber,
+  formatReceiptCode,
+  optional,
+  parseCount,
+  parseDate,
+  searchKey,
+  todayIso,
+  writeDate,
+} from "../format";
 import { data } from "../store";
 import { guarded } from "./screen";
 import { signaturePad } from "../signature";
@@ -25,6 +41,26 @@ export const CONFIRM_METHOD_LABEL: Record<ConfirmMethod, string> = {
   slip: "Từ phiếu ký gửi lại",
   remote: "Đơn vị báo từ xa",
 };
+
+/** Where the last method used is kept (this computer's window storage). */
+const METHOD_KEY = "sogiaonhan.confirm-method";
+
+function rememberedMethod(): ConfirmMethod | null {
+  try {
+    const m = window.localStorage.getItem(METHOD_KEY);
+    return m !== null && m in CONFIRM_METHOD_LABEL ? (m as ConfirmMethod) : null;
+  } catch {
+    return null;
+  }
+}
+
+function rememberMethod(m: ConfirmMethod): void {
+  try {
+    window.localStorage.setItem(METHOD_KEY, m);
+  } catch {
+    // Storage refused (private mode, full): the default applies next time.
+  }
+}
 
 /** What a finished confirmation reports back to the screen that opened the dialog. */
 export interface Confirmed {
@@ -178,7 +214,19 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
   const note = h("input", { id: "confirm-note", type: "text", autocomplete: "off" });
   const noteField = h("div", { class: "field" }, h("label", { for: "confirm-note" }, "Ghi chú"), note);
   const pad = signaturePad("confirm-signature");
-  form.querySelector(".actions")?.before(linesSet, declineField, declineReasonField, noteField, pad.element);
+  // Two columns between the heading and the buttons: who and how on the left,
+  // what arrived (copies, refusal, signature) on the right; only this part
+  // scrolls, the buttons stay in view.
+  const left = h("div", { class: "confirm-col" });
+  const right = h("div", { class: "confirm-col" });
+  const body = h("div", { class: "confirm-body" }, left, right);
+  const actions = form.querySelector(".actions");
+  const byField = by.closest(".field");
+  const onField = on.closest(".field");
+  left.append(modeField, pinBox, ...[byField, onBehalfField, onField].filter((x): x is HTMLElement => x instanceof HTMLElement), noteField);
+  right.append(linesSet, declineField, declineReasonField, pad.element);
+  if (actions) actions.before(body);
+  else form.append(body);
 
   decline.addEventListener("change", () => {
     declineReasonField.hidden = !decline.checked;
@@ -225,18 +273,18 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
     clearErrors();
     what.textContent =
       `${detail.unit_name} (${detail.unit_code}) — ${detail.batch_title && detail.batch_title !== detail.batch ? `${detail.batch_title} (${detail.batch})` : detail.batch}` +
-      `, giao ngày ${formatDate(detail.handed)}, mã nhận ${detail.receipt_code}` +
+      `, giao ngày ${formatDate(detail.handed)}, mã nhận ${formatReceiptCode(detail.receipt_code)}` +
       (detail.status !== "pending" ? ` — hiện: ${RECEIPT_STATUS_LABEL[detail.status].toLowerCase()}` : "") +
       ".";
     const sec = secretaryOf(detail.unit_code);
     byHint.textContent = sec
-      ? `Bí thư của đơn vị: ${sec}. Người khác ký thì đánh dấu “Ký thay”.`
+      ? `Điền sẵn bí thư của đơn vị (${sec}); người khác ký thì gõ tên người đó, “Ký thay” tự đánh dấu.`
       : "Bí thư hoặc người ký thay cho đơn vị.";
-    mode.value = how;
+    mode.value = rememberedMethod() ?? how;
     pinChoices = true;
     syncMode();
     if (pinAllowed()) void loadPinUsers(detail.unit_code);
-    by.value = "";
+    by.value = sec ?? "";
     onBehalf.checked = false;
     onBehalfTouched = false;
     writeDate(on, todayIso());
@@ -276,7 +324,9 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
     });
     fill(tbodyOf(linesTable), rows);
     if (!dialog.open) dialog.showModal();
+    body.scrollTop = 0;
     by.focus();
+    by.select();
   }
 
   async function open(code: string, how: ConfirmMethod): Promise<boolean> {
@@ -369,6 +419,7 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
         return;
       }
       pin.value = "";
+      rememberMethod(mode.value as ConfirmMethod);
       const status: ReceiptStatus = reason ? "declined" : quantities.length ? "partial" : "confirmed";
       saved = true;
       dialog.close();

@@ -5,9 +5,12 @@
 // sent to the core, as `overrides`. Each row also has the "chỉ để biết" (for
 // information) toggle.
 //
-// Keyboard, built for 400 rows: focusing a cell selects its text so typing
-// replaces it; ↑/↓ and Enter/Shift+Enter move down and up a column; ←/→ move
-// across when the caret is at the edge of the text (or all of it is selected).
+// Keyboard, built for 400 rows: the grid is one tab stop (a roving tabindex:
+// Tab enters it at the cell last used and leaves it at once); focusing a cell
+// selects its text so typing replaces it; ↑/↓ and Enter/Shift+Enter move down
+// and up a column; ←/→ move across when the caret is at the edge of the text
+// (or all of it is selected), ← from the first document to the row's "chỉ để
+// biết" box (Space ticks it).
 import type { UnitQty } from "../bindings/UnitQty";
 import { fill, h, tbodyOf } from "../dom";
 import { formatNumber, parseCount } from "../format";
@@ -63,8 +66,32 @@ export function createGrid(table: HTMLTableElement, onChange: () => void): QtyGr
   const bad = new Set<HTMLInputElement>();
   let columns: GridColumn[] = [];
   let rows: Row[] = [];
+  /** Cell → [row, column]; a row's "chỉ để biết" box is column -1. */
   const position = new Map<HTMLInputElement, [number, number]>();
   const totalCells: HTMLTableCellElement[] = [];
+  /** Where Tab enters the grid: [unit code, column]. */
+  let stop: [string, number] | null = null;
+
+  function at(r: number, c: number): HTMLInputElement | undefined {
+    const row = rows[r];
+    return c < 0 ? row?.info : row?.cells[c];
+  }
+
+  /** Gives the tab stop to `el` (every other cell and box gets tabindex -1). */
+  function setStop(el: HTMLInputElement): void {
+    const pos = position.get(el);
+    if (!pos) return;
+    const old = stop ? findStop() : undefined;
+    if (old && old !== el) old.tabIndex = -1;
+    el.tabIndex = 0;
+    stop = [rows[pos[0]]!.unit.code, pos[1]];
+  }
+
+  function findStop(): HTMLInputElement | undefined {
+    if (!stop) return undefined;
+    const r = rows.findIndex((row) => row.unit.code === stop![0]);
+    return r < 0 ? undefined : at(r, Math.min(stop[1], columns.length - 1));
+  }
 
   const head = table.tHead ?? table.createTHead();
   const foot = table.tFoot ?? table.createTFoot();
@@ -104,6 +131,7 @@ export function createGrid(table: HTMLTableElement, onChange: () => void): QtyGr
           type: "text",
           inputmode: "numeric",
           autocomplete: "off",
+          tabindex: -1,
           class: `qty-cell input-num${v !== col.def ? " overridden" : ""}${v === 0 ? " zero" : ""}`,
           "data-unit": row.unit.code,
           "data-symbol": col.symbol,
@@ -116,6 +144,8 @@ export function createGrid(table: HTMLTableElement, onChange: () => void): QtyGr
       });
       row.cells = cells.map((td) => td.firstChild as HTMLInputElement);
       row.info.checked = info.has(row.unit.code);
+      row.info.tabIndex = -1;
+      position.set(row.info, [r, -1]);
       return h(
         "tr",
         { "data-unit": row.unit.code, class: row.info.checked ? "info-only" : null },
@@ -132,6 +162,8 @@ export function createGrid(table: HTMLTableElement, onChange: () => void): QtyGr
       totalRow.append(td);
     }
     foot.replaceChildren(totalRow);
+    const entry = findStop() ?? rows[0]?.cells[0];
+    if (entry) setStop(entry);
     refreshTotals();
   }
 
@@ -189,10 +221,11 @@ export function createGrid(table: HTMLTableElement, onChange: () => void): QtyGr
   }
 
   function move(r: number, c: number): void {
-    const target = rows[r]?.cells[c];
+    const target = at(r, Math.max(-1, c));
     if (!target) return;
+    setStop(target);
     target.focus();
-    target.select();
+    if (c >= 0) target.select();
   }
 
   table.addEventListener("input", (e) => {
@@ -209,7 +242,9 @@ export function createGrid(table: HTMLTableElement, onChange: () => void): QtyGr
     onChange();
   });
   table.addEventListener("focusin", (e) => {
-    if (e.target instanceof HTMLInputElement && position.has(e.target)) e.target.select();
+    if (!(e.target instanceof HTMLInputElement) || !position.has(e.target)) return;
+    setStop(e.target);
+    if (e.target.type !== "checkbox") e.target.select();
   });
   // Keep the selection made on focus when the cell is clicked.
   table.addEventListener("mouseup", (e) => {
@@ -221,6 +256,15 @@ export function createGrid(table: HTMLTableElement, onChange: () => void): QtyGr
     const pos = position.get(input);
     if (!pos || e.altKey || e.ctrlKey || e.metaKey) return;
     const [r, c] = pos;
+    if (c < 0) {
+      // The "chỉ để biết" box: ↑/↓ along the column, → to the first document.
+      const to = { ArrowDown: [r + 1, c], ArrowUp: [r - 1, c], ArrowRight: [r, 0], Enter: [r + 1, c] }[e.key];
+      if (to) {
+        e.preventDefault();
+        move(to[0]!, to[1]!);
+      }
+      return;
+    }
     const start = input.selectionStart ?? 0;
     const end = input.selectionEnd ?? 0;
     const all = start === 0 && end === input.value.length;

@@ -3,9 +3,13 @@
 // by grassroots committee with subtotals; overdue rows stand out with their
 // escalation tier. Each row opens the confirm dialog (confirm.ts). The same
 // filters print the list, the call list and reminder slips (preview first,
-// printing.ts) and export it to Excel or CSV. At the top, the receipt-code box:
-// a code typed or scanned from a returned slip shows that slip and opens the
-// dialog for it; a confirmed slip can be un-confirmed there, with a reason.
+// printing.ts) and export it to Excel or CSV. The batches and the committee
+// are chosen in searchable pickers (picker.ts); the common filters sit in one
+// toolbar line, document and tier behind "Bộ lọc khác". At the top, the
+// receipt-code box: a code typed or scanned from a returned slip shows that
+// slip and opens the dialog for it; a confirmed slip can be un-confirmed
+// there, with a reason. A mistyped code keeps the box focused with its text
+// selected, so the next scan replaces it.
 import "../batch.css";
 
 import { getReceipt, outstanding, previewList, saveList, toApiError, undoConfirmation } from "../api";
@@ -14,9 +18,20 @@ import type { OutstandingRow } from "../bindings/OutstandingRow";
 import type { PrintList } from "../bindings/PrintList";
 import type { ReceiptDetail } from "../bindings/ReceiptDetail";
 import type { SaveFormat } from "../bindings/SaveFormat";
-import { byId, fill, h, numCell, tbodyOf } from "../dom";
+import { addDescribedBy, byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
-import { RECEIPT_STATUS_LABEL, clean, formatDate, formatNumber, parseDate, todayIso, writeDate } from "../format";
+import {
+  RECEIPT_STATUS_LABEL,
+  clean,
+  formatDate,
+  formatNumber,
+  formatReceiptCode,
+  parseDate,
+  searchKey,
+  todayIso,
+  writeDate,
+} from "../format";
+import { createPicker, type PickItem } from "../picker";
 import { data, onChange, reload } from "../store";
 import { confirmDialog } from "./confirm";
 import { openPreview } from "./printing";
@@ -45,11 +60,48 @@ export interface OutstandingFilter {
   as_of?: string | null;
 }
 
+/** The batch picker's items, newest first (the order of `data.batches`). */
+function batchItems(): PickItem[] {
+  return data.batches.map((b) => ({
+    value: b.code,
+    label: `${batchLabel(b.code, b.title)} — ${formatNumber(b.open)}/${formatNumber(b.must_confirm)} chưa xác nhận`,
+    sub: `Giao ngày ${formatDate(b.handed_on)}, hạn ${formatDate(b.due_on)}`,
+    chip: b.code,
+    key: searchKey(`${b.code} ${b.title}`),
+    exact: searchKey(b.code),
+  }));
+}
+
+/** The committee picker's items: units with branches first, then the others, each in tree order. */
+function unitItems(): PickItem[] {
+  const names = new Map(data.units.map((u) => [u.code, u.name]));
+  const item = (u: (typeof data.units)[number]): PickItem => {
+    const parent = u.parent ? names.get(u.parent) : undefined;
+    return {
+      value: u.code,
+      label: `${u.name} (${u.code})`,
+      sub: parent ? `thuộc ${parent}` : undefined,
+      chip: u.name,
+      key: searchKey(`${u.code} ${u.name} ${u.short_name ?? ""}`),
+      exact: searchKey(u.code),
+    };
+  };
+  return [...data.units.filter((u) => u.children > 0).map(item), ...data.units.filter((u) => u.children === 0).map(item)];
+}
+
+/**
+ * "Thực nhận" of a slip line: nothing yet while pending, 0 for a declined
+ * slip (the copies went back), the copies counted for a partial one, else all.
+ */
+function receivedCell(d: ReceiptDetail, quantity: number, received: number | null): HTMLTableCellElement {
+  if (d.status === "pending") return numCell("");
+  if (d.status === "declined") return numCell("0", "muted");
+  if (received !== null) return numCell(formatNumber(received), received < quantity ? "negative" : undefined);
+  return numCell(formatNumber(quantity));
+}
+
 export function outstandingScreen(): Screen {
   const filters = byId("out-filters", HTMLFormElement);
-  const batchSelect = byId("out-batch", HTMLSelectElement);
-  const subtree = byId("out-subtree", HTMLInputElement);
-  const subtreeList = byId("out-subtree-list", HTMLDataListElement);
   const documentInput = byId("out-document", HTMLInputElement);
   const documentList = byId("out-document-list", HTMLDataListElement);
   const tierSelect = byId("out-tier", HTMLSelectElement);
@@ -63,8 +115,47 @@ export function outstandingScreen(): Screen {
   let buttons: HTMLButtonElement[] = [];
   let seq = 0;
 
+  // ---- pickers and the "more filters" disclosure ---------------------------
+
+  let batchCache: PickItem[] | null = null;
+  let unitCache: PickItem[] | null = null;
+  const batchPicker = createPicker({
+    id: "out-batch",
+    multiple: true,
+    noun: "đợt",
+    placeholder: "Mọi đợt — gõ mã hoặc nội dung",
+    items: () => (batchCache ??= batchItems()),
+    onChange: () => void load(),
+  });
+  const subtreePicker = createPicker({
+    id: "out-subtree",
+    multiple: false,
+    noun: "đơn vị",
+    placeholder: "Mọi đơn vị — gõ mã hoặc tên",
+    items: () => (unitCache ??= unitItems()),
+    onChange: () => void load(),
+  });
+  byId("out-batch-slot", HTMLDivElement).replaceWith(batchPicker.element);
+  byId("out-subtree-slot", HTMLDivElement).replaceWith(subtreePicker.element);
+  addDescribedBy(batchPicker.input, "out-batch-hint");
+  addDescribedBy(subtreePicker.input, "out-subtree-hint");
+
+  const more = byId("out-more", HTMLButtonElement);
+  const morePanel = byId("out-more-panel", HTMLDivElement);
+  function syncMore(): void {
+    const n = (clean(documentInput.value) ? 1 : 0) + (tierSelect.value ? 1 : 0);
+    more.textContent = n ? `Bộ lọc khác (${n})` : "Bộ lọc khác";
+  }
+  more.addEventListener("click", () => {
+    morePanel.hidden = !morePanel.hidden;
+    more.setAttribute("aria-expanded", String(!morePanel.hidden));
+    if (!morePanel.hidden) documentInput.focus();
+  });
+  for (const el of [documentInput, tierSelect]) el.addEventListener("change", syncMore);
+
   const resolve: FieldResolver = (field) =>
-    ({ as_of: asOf, subtree, document: documentInput, batches: batchSelect, tier: tierSelect })[field] ?? null;
+    ({ as_of: asOf, subtree: subtreePicker.input, document: documentInput, batches: batchPicker.input, tier: tierSelect })[field] ??
+    null;
 
   // ---- list --------------------------------------------------------------
 
@@ -74,11 +165,10 @@ export function outstandingScreen(): Screen {
       showError({ kind: "invalid", message: "Ngày không hợp lệ; nhập dạng ngày/tháng/năm.", field: "as_of" }, resolve);
       return undefined;
     }
-    const unit = clean(subtree.value);
     const doc = clean(documentInput.value);
     return {
-      batches: [...batchSelect.selectedOptions].map((o) => o.value),
-      subtree: unit ? (data.units.find((u) => u.code === unit || u.name === unit)?.code ?? unit) : null,
+      batches: batchPicker.values(),
+      subtree: subtreePicker.values()[0] ?? null,
       document: doc || null,
       overdue_only: overdue.checked,
       tier: tierSelect.value ? Number(tierSelect.value) : null,
@@ -193,19 +283,10 @@ export function outstandingScreen(): Screen {
   }
 
   function renderOptions(): void {
-    const chosen = new Set([...batchSelect.selectedOptions].map((o) => o.value));
-    fill(
-      batchSelect,
-      data.batches.map((b) => {
-        const option = h("option", { value: b.code }, `${batchLabel(b.code, b.title)} — ${formatNumber(b.open)}/${formatNumber(b.must_confirm)} chưa xác nhận`);
-        option.selected = chosen.has(b.code);
-        return option;
-      }),
-    );
-    fill(
-      subtreeList,
-      data.units.filter((u) => u.children > 0).map((u) => h("option", { value: u.code }, u.name)),
-    );
+    batchCache = null;
+    unitCache = null;
+    batchPicker.refresh();
+    subtreePicker.refresh();
     fill(
       documentList,
       data.documents.map((d) => h("option", { value: d.symbol }, d.title)),
@@ -218,12 +299,12 @@ export function outstandingScreen(): Screen {
    * left on earlier (overdue only, a tier, a document) hides its rows.
    */
   function applyFilter(f: OutstandingFilter): void {
-    const batches = f.batches ?? [];
-    for (const o of batchSelect.options) o.selected = batches.includes(o.value);
-    subtree.value = f.subtree ?? "";
+    batchPicker.set(f.batches ?? []);
+    subtreePicker.set(f.subtree ? [f.subtree] : []);
     documentInput.value = "";
     tierSelect.value = "";
     overdue.checked = false;
+    syncMore();
     writeDate(asOf, f.as_of ?? todayIso());
     void load();
   }
@@ -234,17 +315,18 @@ export function outstandingScreen(): Screen {
     if (q.overdue_only) parts.push("quá hạn");
     if (q.tier !== null) parts.push(`mức nhắc ${q.tier}`);
     if (q.document) parts.push(`văn bản ${q.document}`);
-    if (q.subtree) parts.push(`thuộc ${q.subtree}`);
+    if (q.subtree) parts.push(`thuộc ${data.units.find((u) => u.code === q.subtree)?.name ?? q.subtree}`);
     return parts;
   }
 
   /** Clears every filter but the day and reloads (the empty list's offer). */
   function clearFilters(): void {
-    for (const o of batchSelect.options) o.selected = false;
-    subtree.value = "";
+    batchPicker.set([]);
+    subtreePicker.set([]);
     documentInput.value = "";
     tierSelect.value = "";
     overdue.checked = false;
+    syncMore();
     void load().then(() => countLine.focus());
   }
 
@@ -272,7 +354,7 @@ export function outstandingScreen(): Screen {
     applyFilter((e as CustomEvent<OutstandingFilter>).detail ?? {});
   });
 
-  for (const el of [batchSelect, tierSelect, overdue, asOf]) el.addEventListener("change", () => void load());
+  for (const el of [tierSelect, overdue, asOf]) el.addEventListener("change", () => void load());
   filters.addEventListener(
     "submit",
     guarded(filters, () => load()),
@@ -378,20 +460,20 @@ export function outstandingScreen(): Screen {
   const codeLookup = h("button", { id: "code-lookup", type: "submit" }, "Tìm phiếu");
   const codeForm = h(
     "form",
-    { id: "code-form", class: "filters code-form", novalidate: true, "aria-label": "Xác nhận theo mã nhận trên phiếu" },
+    { id: "code-form", class: "code-form", novalidate: true, "aria-label": "Xác nhận theo mã nhận trên phiếu" },
     h(
       "div",
       { class: "field" },
       h("label", { for: "code-input" }, "Nhập mã nhận"),
-      h("p", { class: "hint", id: "code-input-hint" }, "8 ký tự in trên phiếu giao nhận, gõ hoặc quét mã QR; không phân biệt chữ hoa, thường."),
-      codeInput,
+      h("div", { class: "code-line" }, codeInput, codeLookup),
+      h("p", { class: "hint", id: "code-input-hint" }, "8 ký tự in trên phiếu, gõ hoặc quét mã QR; chữ hoa hay thường đều được."),
     ),
-    h("div", { class: "actions" }, codeLookup),
   );
   // A scanned or retyped code replaces what is there.
   codeInput.addEventListener("focus", () => codeInput.select());
   const codeResult = h("section", { id: "code-result", class: "entry-form code-result", "aria-live": "polite", hidden: true });
-  byId("outstanding-heading", HTMLHeadingElement).after(codeForm, codeResult);
+  byId("outstanding-heading", HTMLHeadingElement).after(codeForm);
+  filters.before(codeResult);
 
   const codeResolve: FieldResolver = (field) => (field === "receipt_code" ? codeInput : null);
 
@@ -424,7 +506,7 @@ export function outstandingScreen(): Screen {
             h("th", { scope: "row", class: "code" }, l.symbol),
             h("td", null, l.title),
             numCell(formatNumber(l.quantity)),
-            numCell(l.received === null ? (d.status === "pending" ? "" : formatNumber(l.quantity)) : formatNumber(l.received), l.received !== null ? "negative" : undefined),
+            receivedCell(d, l.quantity, l.received),
           ),
         ),
       ),
@@ -464,7 +546,7 @@ export function outstandingScreen(): Screen {
       h(
         "h2",
         { id: "code-result-heading" },
-        `Phiếu ${d.receipt_code} `,
+        `Phiếu ${formatReceiptCode(d.receipt_code)} `,
         h("span", { class: `badge badge-${d.status}`, id: "code-status", "data-status": d.status }, RECEIPT_STATUS_LABEL[d.status]),
       ),
       h("dl", { class: "detail-list" }, ...facts.flatMap(([k, v]) => [h("dt", null, k), h("dd", null, v)])),
@@ -524,8 +606,12 @@ export function outstandingScreen(): Screen {
     guarded(codeForm, async () => {
       clearErrors();
       const code = clean(codeInput.value);
+      // The box keeps focus with its text selected: the next scan replaces
+      // a mistyped code; the message stays beside the box.
       if (!code) {
-        showError({ kind: "invalid", message: "Nhập mã nhận in trên phiếu (8 ký tự).", field: "receipt_code" }, codeResolve);
+        showError({ kind: "invalid", message: "Nhập mã nhận in trên phiếu (8 ký tự).", field: "receipt_code" }, codeResolve, null, {
+          keepFocus: true,
+        });
         return;
       }
       let d: ReceiptDetail;
@@ -533,14 +619,14 @@ export function outstandingScreen(): Screen {
         d = await showReceipt(code);
       } catch (e) {
         codeResult.hidden = true;
-        showError(toApiError(e), codeResolve);
+        showError(toApiError(e), codeResolve, null, { keepFocus: true });
         return;
       }
       if (d.status !== "confirmed") {
         fromCode = true;
         dialogs.openDetail(d, "slip");
       } else {
-        announce(`Phiếu ${d.receipt_code} đã được xác nhận.`);
+        announce(`Phiếu ${formatReceiptCode(d.receipt_code)} đã được xác nhận.`);
       }
     }),
   );

@@ -1,8 +1,10 @@
-// Print preview: the pages of a printed list (outstanding list, call list,
-// reminder slips, transfer register) shown in a dialog exactly as they print —
-// SVG pages laid out by the same engine that writes the PDF — with "In…" (the
-// system print dialog, printing only these pages) and "Lưu PDF" (native save
-// dialog, written by the Rust side). Also wires the register-print form.
+// Print preview: the pages of a printout (outstanding list, call list,
+// reminder slips, transfer register, delivery slips) shown in a dialog exactly
+// as they print — SVG pages laid out by the same engine that writes the PDF —
+// with "In…" (the system print dialog, printing only these pages) and "Lưu
+// PDF" (native save dialog, written by the Rust side). A job may offer
+// choices in the dialog's bar (slips: per page, every unit or one); changing
+// one lays the pages out again. Also wires the register-print form.
 import "../printing.css";
 
 import { previewRegister, saveRegisterBook, toApiError } from "../api";
@@ -12,12 +14,32 @@ import { announce, clearErrors, showError, type FieldResolver } from "../feedbac
 import { addDaysIso, formatNumber, parseDate, todayIso, writeDate } from "../format";
 import { guarded } from "./screen";
 
+/** A choice in the preview's bar: a `<select>` whose value reaches `pages` and `savePdf`. */
+export interface PrintChoice {
+  id: string;
+  label: string;
+  options: { value: string; label: string }[];
+  value: string;
+}
+
+/** The current value of every choice, by id. */
+export type Chosen = Record<string, string>;
+
+/** Pages to show; `total` when the printout has more pages than are shown. */
+export interface PrintPages {
+  pages: string[];
+  total?: number;
+}
+
 /** What the preview shows and how to save it. */
 export interface PrintJob {
   title: string;
-  pages: () => Promise<string[]>;
+  pages: (chosen: Chosen) => Promise<string[] | PrintPages>;
   /** Saves the PDF; resolves to the path, or null when the user cancelled. */
-  savePdf: () => Promise<string | null>;
+  savePdf: (chosen: Chosen) => Promise<string | null>;
+  choices?: PrintChoice[];
+  /** Called after the pages were shown (a job may fill a choice then). */
+  shown?: (update: (choice: PrintChoice) => void) => void;
 }
 
 const dialog = h("dialog", { id: "print-preview", class: "dialog print-preview", "aria-labelledby": "print-title" });
@@ -27,8 +49,9 @@ const printButton = h("button", { id: "print-now", type: "button" }, "In…");
 const saveButton = h("button", { id: "print-save", type: "button", class: "secondary" }, "Lưu PDF");
 const closeButton = h("button", { id: "print-close", type: "button", class: "secondary" }, "Đóng");
 const pagesEl = h("div", { id: "print-pages", class: "print-pages", tabindex: "0", "aria-label": "Các trang sẽ in" });
+const choicesEl = h("div", { id: "print-choices", class: "print-choices" });
 dialog.append(
-  h("header", { class: "print-bar" }, titleEl, pageCount, h("div", { class: "actions" }, printButton, saveButton, closeButton)),
+  h("header", { class: "print-bar" }, titleEl, pageCount, choicesEl, h("div", { class: "actions" }, printButton, saveButton, closeButton)),
   pagesEl,
 );
 document.body.append(dialog);
@@ -39,6 +62,9 @@ document.head.append(pageStyle);
 
 let job: PrintJob | null = null;
 let returnFocus: HTMLElement | null = null;
+let chosen: Chosen = {};
+/** The pages shown are all the pages (else "In…" would print only some). */
+let complete = true;
 
 /** Width and height (in points) of an SVG page from its viewBox. */
 function pageSize(svg: string): [number, number] | null {
@@ -48,18 +74,49 @@ function pageSize(svg: string): [number, number] | null {
   return w && h2 ? [w, h2] : null;
 }
 
+function choiceSelect(c: PrintChoice): HTMLElement {
+  const id = `print-choice-${c.id}`;
+  const select = h("select", { id, "data-choice": c.id }, ...c.options.map((o) => h("option", { value: o.value }, o.label)));
+  select.value = c.value;
+  chosen[c.id] = select.value;
+  select.addEventListener("change", () => {
+    chosen[c.id] = select.value;
+    if (job) void layOut(job, true);
+  });
+  return h("span", { class: "field print-choice" }, h("label", { for: id }, c.label), select);
+}
+
+/** Puts (or replaces) a choice's select in the bar, keeping its value when still offered. */
+function updateChoice(c: PrintChoice): void {
+  const keep = chosen[c.id];
+  const value = keep !== undefined && c.options.some((o) => o.value === keep) ? keep : c.value;
+  const el = choiceSelect({ ...c, value });
+  const old = choicesEl.querySelector(`[data-choice="${CSS.escape(c.id)}"]`)?.closest(".print-choice");
+  if (old) old.replaceWith(el);
+  else choicesEl.append(el);
+}
+
 /** Opens the preview of `next`; focus returns to `from` when it closes. */
 export async function openPreview(next: PrintJob, from: HTMLElement | null): Promise<void> {
   job = next;
   returnFocus = from;
+  chosen = {};
   titleEl.textContent = next.title;
+  choicesEl.replaceChildren(...(next.choices ?? []).map(choiceSelect));
+  if (!dialog.open) dialog.showModal();
+  await layOut(next, false);
+}
+
+/** Lays the job's pages out for the current choices and shows them. */
+async function layOut(next: PrintJob, again: boolean): Promise<void> {
   pageCount.textContent = "Đang dựng trang…";
   pagesEl.replaceChildren();
-  if (!dialog.open) dialog.showModal();
   pagesEl.setAttribute("aria-busy", "true");
   try {
-    const pages = await next.pages();
+    const got = await next.pages({ ...chosen });
     if (job !== next) return;
+    const pages = Array.isArray(got) ? got : got.pages;
+    const total = Array.isArray(got) ? pages.length : (got.total ?? got.pages.length);
     const size = pages[0] ? pageSize(pages[0]) : null;
     const landscape = size !== null && size[0] > size[1];
     pageStyle.textContent = `@page { size: A4 ${landscape ? "landscape" : "portrait"}; margin: 0; }`;
@@ -76,24 +133,37 @@ export async function openPreview(next: PrintJob, from: HTMLElement | null): Pro
         ),
       ),
     );
-    pageCount.textContent = `${formatNumber(pages.length)} trang A4${landscape ? " khổ ngang" : ""}.`;
-    printButton.focus();
+    complete = pages.length >= total;
+    printButton.disabled = !complete;
+    pageCount.textContent = complete
+      ? `${formatNumber(pages.length)} trang A4${landscape ? " khổ ngang" : ""}.`
+      : `Xem trước ${formatNumber(pages.length)} trang đầu trong ${formatNumber(total)} trang A4; ` +
+        "để in đủ, bấm «Lưu PDF» rồi in tệp đó.";
+    next.shown?.(updateChoice);
+    (complete ? printButton : saveButton).focus();
   } catch (e) {
     pageCount.textContent = "";
+    if (again) {
+      // A choice that cannot be printed: the dialog stays, the message in it.
+      showError(toApiError(e));
+      return;
+    }
     dialog.close();
-    showError(toApiError(e), undefined, from);
+    showError(toApiError(e), undefined, returnFocus);
   } finally {
     pagesEl.removeAttribute("aria-busy");
   }
 }
 
-printButton.addEventListener("click", () => window.print());
+printButton.addEventListener("click", () => {
+  if (complete) window.print();
+});
 saveButton.addEventListener("click", () => {
   const current = job;
   if (!current) return;
   saveButton.disabled = true;
   current
-    .savePdf()
+    .savePdf({ ...chosen })
     .then((path) => {
       if (path !== null) announce(`Đã lưu tệp ${path}.`);
     })
@@ -106,6 +176,9 @@ closeButton.addEventListener("click", () => dialog.close());
 dialog.addEventListener("close", () => {
   job = null;
   pagesEl.replaceChildren();
+  choicesEl.replaceChildren();
+  printButton.disabled = false;
+  complete = true;
   returnFocus?.focus();
 });
 

@@ -3,8 +3,9 @@
 // (history, signers, edit, appoint), the dated reorganisation form, the form
 // that adds a unit, and the unit kinds (data the admin can add and rename).
 // Every unit in the tree carries a flag of its open and overdue receipts (a
-// parent the sum over its subtree), and the detail pane lists every batch the
-// unit received (unitreceipts.ts).
+// parent the sum over its subtree; a legend under the tree's label explains
+// the badges), and the detail pane lists every batch the unit received
+// (unitreceipts.ts).
 import {
   addUnit,
   editUnit,
@@ -106,6 +107,7 @@ export function unitsScreen(): Screen {
   const kind = byId("unit-kind", HTMLInputElement);
   const phone = byId("unit-phone", HTMLInputElement);
   const secretary = byId("unit-secretary", HTMLInputElement);
+  const opened = byId("unit-opened", HTMLInputElement);
   const parentList = byId("unit-parent-list", HTMLDataListElement);
   const codeListEl = byId("unit-code-list", HTMLDataListElement);
   const kindList = byId("unit-kind-list", HTMLDataListElement);
@@ -379,7 +381,9 @@ export function unitsScreen(): Screen {
       ...dlRow("Địa chỉ", u.address),
       ...dlRow("Bí thư", u.secretary),
       ...dlRow("Phó bí thư", u.deputy),
-      ...dlRow("Ngày thành lập", u.opened_on ? formatDate(u.opened_on) : "Có từ trước khi lập sổ"),
+      // No founding day recorded says just that: the unit may have existed long
+      // before the register, or have been entered today without its day.
+      ...dlRow("Ngày thành lập", u.opened_on ? formatDate(u.opened_on) : h("span", { class: "muted" }, "Chưa ghi")),
       ...dlRow("Ngày ngừng hoạt động", u.closed_on ? formatDate(u.closed_on) : "Đang hoạt động"),
       ...dlRow("Đơn vị kế thừa", unitRef(u.successor)),
       ...dlRow("Ghi chú", u.notes),
@@ -749,13 +753,18 @@ export function unitsScreen(): Screen {
   }
 
   // ---- add a unit ------------------------------------------------------------
-  const fields: Record<string, HTMLElement> = { code, name, parent, kind, phone, secretary };
+  const fields: Record<string, HTMLElement> = { code, name, parent, kind, phone, secretary, opened_on: opened };
   const resolve: FieldResolver = (field) => fields[field] ?? null;
 
   form.addEventListener(
     "submit",
     guarded(form, async () => {
       clearErrors();
+      const openedOn = parseDate(opened.value);
+      if (openedOn === undefined) {
+        showError(invalid("Ngày thành lập không hợp lệ; nhập dạng ngày/tháng/năm, hoặc để trống.", "opened_on"), resolve);
+        return;
+      }
       try {
         const unit = await addUnit({
           code: clean(code.value),
@@ -764,12 +773,14 @@ export function unitsScreen(): Screen {
           kind: optional(kind.value),
           phone: optional(phone.value),
           secretary: optional(secretary.value),
+          opened_on: openedOn,
         });
         // Parent and kind stay filled: branches are usually entered one after another.
         code.value = "";
         name.value = "";
         phone.value = "";
         secretary.value = "";
+        opened.value = "";
         announce(`Đã thêm đơn vị ${unit.code}.`);
         code.focus();
         await reload("units", "kinds");

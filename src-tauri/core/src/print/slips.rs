@@ -2,12 +2,13 @@
 //! each with its documents, a signature block and the receipt code in large
 //! type beside its QR code. One slip per A4 page, or two A5-height slips per
 //! page with a cut line (a slip too long for half a page gets a page of its own).
+//! The same pages as SVG images for the preview in the window.
 
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use serde::{Deserialize, Serialize};
 
-use super::{compile, place_date, short_date, Letterhead};
+use super::{compile, lay_out, place_date, short_date, Letterhead};
 use crate::{Error, Result};
 
 const TEMPLATE: &str = include_str!("slips.typ");
@@ -32,6 +33,28 @@ pub struct Slip {
     /// The 8-character receipt code, printed as "ABCD-EFGH" and as a QR code.
     pub receipt_code: String,
     pub lines: Vec<SlipLine>,
+}
+
+/// The slips of a batch as the preview shows them: the first pages as SVG
+/// images (exactly as they print), how many pages the whole PDF has, and the
+/// units whose slips they are (to reprint one of them).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SlipPreview {
+    /// At most the first `max_pages` pages.
+    pub pages: Vec<String>,
+    /// Pages of the whole printout (more than `pages` for a large batch).
+    pub total_pages: u32,
+    pub units: Vec<SlipUnit>,
+}
+
+/// A unit with a slip in the preview.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SlipUnit {
+    pub code: String,
+    pub name: String,
+    pub receipt_code: String,
 }
 
 /// The batch the slips belong to.
@@ -107,6 +130,41 @@ pub fn slips_pdf(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip], per
     compile_slips(letterhead, batch, slips, per_page).map(|(pdf, _warnings)| pdf)
 }
 
+/// The first `max_pages` pages of [`slips_pdf`] as SVG images, exactly as they
+/// print (a batch of thousands of slips is previewed by its first pages; the
+/// PDF holds them all), with the number of pages of the whole printout.
+pub fn slips_svg(
+    letterhead: &Letterhead,
+    batch: &SlipBatch,
+    slips: &[Slip],
+    per_page: u8,
+    max_pages: usize,
+) -> Result<SlipPreview> {
+    let files = [("data.json", slips_data(letterhead, batch, slips, per_page)?)];
+    let ((pages, total), _warnings) = lay_out(TEMPLATE, &files, |document| {
+        let options = typst_svg::SvgOptions::default();
+        let pages = document
+            .pages()
+            .iter()
+            .take(max_pages)
+            .map(|page| typst_svg::svg(page, &options))
+            .collect::<Vec<_>>();
+        Ok((pages, document.pages().len()))
+    })?;
+    Ok(SlipPreview {
+        pages,
+        total_pages: u32::try_from(total).unwrap_or(u32::MAX),
+        units: slips
+            .iter()
+            .map(|s| SlipUnit {
+                code: s.unit_code.clone(),
+                name: s.unit_name.clone(),
+                receipt_code: s.receipt_code.clone(),
+            })
+            .collect(),
+    })
+}
+
 /// [`slips_pdf`] with typst's warnings (tests assert there are none).
 fn compile_slips(
     letterhead: &Letterhead,
@@ -114,6 +172,14 @@ fn compile_slips(
     slips: &[Slip],
     per_page: u8,
 ) -> Result<(Vec<u8>, Vec<String>)> {
+    compile(
+        TEMPLATE,
+        &[("data.json", slips_data(letterhead, batch, slips, per_page)?)],
+    )
+}
+
+/// What `slips.typ` reads, as JSON; refuses what cannot be laid out.
+fn slips_data(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip], per_page: u8) -> Result<Vec<u8>> {
     if !matches!(per_page, 1 | 2) {
         return Err(Error::invalid("per_page", "mỗi trang in 1 hoặc 2 phiếu"));
     }
@@ -155,8 +221,7 @@ fn compile_slips(
         },
         slips,
     };
-    let json = serde_json::to_vec(&data)?;
-    compile(TEMPLATE, &[("data.json", json)])
+    Ok(serde_json::to_vec(&data)?)
 }
 
 #[cfg(test)]
@@ -392,6 +457,48 @@ mod tests {
         assert!(!pages[1].contains("(tiếp theo)"), "not on the slip's first page");
         assert!(pages[3].contains("ZX81-ABCD"));
         render_page(&path, 3, &artifacts_dir().join("slips-long-page3"));
+    }
+
+    #[test]
+    fn the_preview_pages_are_the_printed_pages() {
+        let slips = three_slips();
+        let lh = Letterhead::default();
+        for (per_page, pages) in [(1, 3), (2, 2)] {
+            let preview = slips_svg(&lh, &batch(), &slips, per_page, 100).unwrap();
+            let svg = &preview.pages;
+            assert_eq!(
+                (svg.len(), preview.total_pages),
+                (pages, pages as u32),
+                "{per_page} per page"
+            );
+            assert!(svg.iter().all(|p| p.starts_with("<svg")), "SVG pages");
+            let dir = tempfile::tempdir().unwrap();
+            let pdf = write(slips_pdf(&lh, &batch(), &slips, per_page).unwrap(), &dir, "slips.pdf");
+            assert_eq!(page_count(&pdf), pages, "as many pages as the PDF");
+        }
+        // A4 portrait: 595 × 842 points.
+        let preview = slips_svg(&lh, &batch(), &slips, 1, 2).unwrap();
+        assert_eq!(
+            (preview.pages.len(), preview.total_pages),
+            (2, 3),
+            "the first two of three pages"
+        );
+        let units: Vec<(&str, &str)> = preview
+            .units
+            .iter()
+            .map(|u| (u.code.as_str(), u.receipt_code.as_str()))
+            .collect();
+        assert_eq!(
+            units,
+            [("HK-TT", "7K3M9QXA"), ("HK-PD-01", "R2D2C3P0"), ("HK-HL", "ZX81ABCD")]
+        );
+        let first = &preview.pages[0];
+        assert!(
+            first.contains("viewBox=\"0 0 595.2"),
+            "{}",
+            &first[..200.min(first.len())]
+        );
+        assert!(slips_svg(&lh, &batch(), &slips, 3, 10).is_err(), "1 or 2 per page only");
     }
 
     #[test]
