@@ -52,6 +52,30 @@ pub fn command() -> Command {
     }
 }
 
+/// A path the CLI printed, as a path of this machine: the Windows build under
+/// Wine may print `Z:\tmp\x\f`, or join a folder it was given with `\`
+/// (`/tmp/x\backups\f`).
+pub fn host_path(printed: &str) -> PathBuf {
+    let s = printed.trim();
+    if !is_windows_build() {
+        return PathBuf::from(s);
+    }
+    let s = s.strip_prefix("Z:").or_else(|| s.strip_prefix("z:")).unwrap_or(s);
+    PathBuf::from(s.replace('\\', "/"))
+}
+
+/// Whether `text` (what the CLI printed) names `path`, with the separators
+/// of whichever build printed it.
+pub fn names(text: &str, path: &Path) -> bool {
+    let p = path.to_string_lossy();
+    if is_windows_build() {
+        let text = text.replace('\\', "/").replace("Z:/", "/");
+        text.contains(&*p)
+    } else {
+        text.contains(&*p)
+    }
+}
+
 /// Runs `giaonhan --db DB args…`.
 pub fn run(db: &Path, args: &[&str]) -> Output {
     command()
@@ -63,12 +87,22 @@ pub fn run(db: &Path, args: &[&str]) -> Output {
         .expect("run giaonhan")
 }
 
+/// The arguments of a command for a failure message, cut short when long.
+fn shown(args: &[&str]) -> String {
+    let all = format!("{args:?}");
+    match all.char_indices().nth(400) {
+        Some((cut, _)) => format!("{}… ({} arguments)", &all[..cut], args.len()),
+        None => all,
+    }
+}
+
 /// Runs and expects success; returns stdout.
 pub fn ok(db: &Path, args: &[&str]) -> String {
     let out = run(db, args);
     assert!(
         out.status.success(),
-        "giaonhan {args:?} failed ({}):\nstdout: {}\nstderr: {}",
+        "giaonhan {} failed ({}):\nstdout: {}\nstderr: {}",
+        shown(args),
         out.status,
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
@@ -81,7 +115,8 @@ pub fn fails(db: &Path, args: &[&str]) -> String {
     let out = run(db, args);
     assert!(
         !out.status.success(),
-        "giaonhan {args:?} should fail; stdout: {}",
+        "giaonhan {} should fail; stdout: {}",
+        shown(args),
         String::from_utf8_lossy(&out.stdout)
     );
     let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");

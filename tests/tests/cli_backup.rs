@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 use giaonhan::backup::BackupReason;
 use giaonhan::Store;
 use giaonhan_tests::badfile::{damage_an_index, expected_message, spoil};
-use giaonhan_tests::cli::{fails, missing_db, ok, temp_db};
+use giaonhan_tests::cli::{fails, host_path, missing_db, names, ok, temp_db};
 use serde_json::Value;
 
 fn unit_codes(db: &Path) -> Vec<String> {
@@ -51,11 +51,11 @@ fn a_manual_backup_restores_and_the_replaced_database_is_kept() {
     add_unit(&db, "HK-01");
     let copy = dir.path().join("ban sao").join("sổ 2026.sqlite3");
     let out = ok(&db, &["backup", "--out", &copy.to_string_lossy()]);
-    assert_eq!(out.trim(), copy.to_string_lossy());
+    assert_eq!(host_path(&out), copy);
     add_unit(&db, "HK-02");
 
     let out = ok(&db, &["restore", &copy.to_string_lossy()]);
-    let replaced = PathBuf::from(after(&out, "Tệp dữ liệu trước khi khôi phục được giữ tại "));
+    let replaced = host_path(after(&out, "Tệp dữ liệu trước khi khôi phục được giữ tại "));
     assert!(replaced.starts_with(dir.path().join("replaced")), "{out}");
     assert_eq!(unit_codes(&db), ["HK-01"], "the restored data is at the usual path");
     assert_eq!(
@@ -88,7 +88,7 @@ fn backups_are_listed_and_the_keep_setting_prunes_them() {
     for b in listed {
         assert_eq!(b["reason"], "start");
         assert!(b["file_name"].as_str().is_some_and(|n| n.starts_with("cli-")), "{b}");
-        assert!(Path::new(b["path"].as_str().expect("path")).is_file());
+        assert!(host_path(b["path"].as_str().expect("path")).is_file());
     }
     let same: Value = serde_json::from_str(&ok(&db, &["backup", "--list", "--format", "json"])).expect("JSON");
     assert_eq!(same.as_array(), Some(listed));
@@ -111,7 +111,7 @@ fn restore_refuses_a_file_that_is_not_a_backup() {
     let notes = dir.path().join("ghi-chu.sqlite3");
     std::fs::write(&notes, "Danh sách chi bộ\n".repeat(20)).expect("write");
     let err = fails(&db, &["restore", &notes.to_string_lossy()]);
-    assert!(err.contains(&*notes.to_string_lossy()), "names the file: {err}");
+    assert!(names(&err, &notes), "names the file: {err}");
     assert!(err.contains("không phải tệp cơ sở dữ liệu"), "{err}");
     assert_eq!(std::fs::read(&db).expect("read"), before, "the database is untouched");
     assert!(!dir.path().join("replaced").exists());
@@ -137,19 +137,16 @@ fn check_refused_offered_and_restored(kind: &str) {
     let bad = std::fs::read(&db).expect("read the bad file");
 
     let err = fails(&db, &["unit", "list", "--format", "json"]);
-    assert!(err.contains(&*db.to_string_lossy()), "{kind}: names the file: {err}");
+    assert!(names(&err, &db), "{kind}: names the file: {err}");
     assert!(err.contains(expect), "{kind}: says what is wrong: {err}");
-    assert!(
-        err.contains(&*backup.to_string_lossy()),
-        "{kind}: offers the latest backup: {err}"
-    );
+    assert!(names(&err, &backup), "{kind}: offers the latest backup: {err}");
     assert!(err.contains("restore"), "{kind}: says how to restore: {err}");
     assert_eq!(std::fs::read(&db).expect("read"), bad, "{kind}: byte for byte");
     // The listing works on a database that does not open.
-    assert!(ok(&db, &["backups"]).contains(&*backup.to_string_lossy()));
+    assert!(names(&ok(&db, &["backups"]), &backup));
 
     let out = ok(&db, &["restore", &backup.to_string_lossy()]);
-    let replaced = PathBuf::from(after(&out, "Tệp dữ liệu trước khi khôi phục được giữ tại "));
+    let replaced = host_path(after(&out, "Tệp dữ liệu trước khi khôi phục được giữ tại "));
     assert!(replaced.starts_with(dir.path()), "{kind}: {out}");
     assert_eq!(
         std::fs::read(&replaced).expect("read"),
@@ -388,7 +385,7 @@ fn on_a_missing_register_every_command_but_init_fails_and_creates_nothing() {
     ];
     for args in commands {
         let err = fails(&db, args);
-        assert!(err.contains(&*db.to_string_lossy()), "{args:?} names the path: {err}");
+        assert!(names(&err, &db), "{args:?} names the path: {err}");
         assert!(err.contains("không tìm thấy tệp dữ liệu"), "{args:?}: {err}");
         assert!(err.contains("init"), "{args:?} says how to create one: {err}");
         assert!(folder_listing(dir.path()).is_empty(), "{args:?} created nothing");
@@ -432,10 +429,7 @@ fn the_default_register_missing_is_refused_too() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     let expected = data.join("SoGiaoNhan").join("sogiaonhan.sqlite3");
-    assert!(
-        err.contains(&*expected.to_string_lossy()),
-        "names the default path: {err}"
-    );
+    assert!(names(&err, &expected), "names the default path: {err}");
     assert!(!data.exists(), "not even the folder is created");
 }
 
@@ -472,6 +466,6 @@ fn a_backup_that_does_not_fit_is_refused_before_anything_is_written() {
     let out = disk.0.join("ban-sao.sqlite3");
     let err = fails(&db, &["backup", "--out", &out.to_string_lossy()]);
     assert!(err.contains("không đủ chỗ trống"), "{err}");
-    assert!(err.contains(&*disk.0.to_string_lossy()) && err.contains("MB"), "{err}");
+    assert!(names(&err, &disk.0) && err.contains("MB"), "{err}");
     assert!(folder_listing(&disk.0).is_empty(), "nothing written");
 }
