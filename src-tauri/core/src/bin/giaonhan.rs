@@ -169,8 +169,19 @@ enum Command {
         #[arg(long, default_value_t = 1, requires = "scale")]
         seed: u64,
     },
-    /// Checks the audit log's hash chain.
-    Verify,
+    /// Checks the audit log: the hash chain row by row, no missing row, the
+    /// append-only triggers, and that replaying it gives the register's
+    /// receipts, batches and accounts as they are. Exit status 0 when all hold.
+    Verify {
+        /// text (default) or json: {"ok", "rows", "head": {"id", "hash"}, "problem"}.
+        #[arg(long, value_enum, default_value = "text")]
+        format: VerifyFormat,
+        /// Fails unless the log still holds the row with this hash (or its
+        /// first 12+ characters, as printed on a list: "Mã kiểm tra sổ")
+        /// with the chain intact up to it.
+        #[arg(long, value_name = "HASH")]
+        expect: Option<String>,
+    },
     /// Backs up the database now (--out FILE), makes the automatic backup
     /// when due (--auto), lists the automatic backups (--list), or sets how
     /// they are kept (--keep N, --keep-migrate N, --interval-hours N).
@@ -576,6 +587,12 @@ enum ListFormat {
     Xlsx,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum VerifyFormat {
+    Text,
+    Json,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum FileFormat {
     Pdf,
@@ -708,6 +725,35 @@ fn check_label(check: giaonhan::backup::BackupCheck) -> &'static str {
 
 fn local_time(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M:%S").to_string()
+}
+
+/// `giaonhan verify`: the report on stdout (a sentence, or JSON); a problem
+/// also on stderr, with a failure exit status.
+fn verify(store: &Store, format: VerifyFormat, expect: Option<&str>) -> Result<(), Error> {
+    let v = store.verify_log(expect)?;
+    if format == VerifyFormat::Json {
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    }
+    match v.problem {
+        Some(p) => Err(Error::Tampered {
+            row: p.row,
+            reason: p.message,
+        }),
+        None => {
+            if format == VerifyFormat::Text {
+                let head = match &v.head {
+                    Some(h) => format!("; dòng cuối {}, mã kiểm tra sổ {}", h.id, h.check_code()),
+                    None => String::new(),
+                };
+                let anchor = match &v.expected {
+                    Some(e) => format!("; còn nguyên đến dòng {} (mã {})", e.id, e.check_code()),
+                    None => String::new(),
+                };
+                println!("Nhật ký nguyên vẹn: {} dòng, khớp với dữ liệu sổ{head}{anchor}", v.rows);
+            }
+            Ok(())
+        }
+    }
 }
 
 /// `giaonhan backups`: one line per backup, or JSON / CSV.
@@ -1132,10 +1178,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             scale: Some(scale),
             seed,
         } => generate_scale(&mut store, &actor, scale, seed)?,
-        Command::Verify => {
-            let rows = store.verify()?;
-            println!("Nhật ký nguyên vẹn: {rows} dòng");
-        }
+        Command::Verify { format, expect } => verify(&store, format, expect.as_deref())?,
         Command::Backup {
             out,
             auto,
