@@ -371,7 +371,8 @@ pub fn preview_list(state: State<'_, AppState>, list: PrintList, query: Outstand
 }
 
 /// Saves a list (PDF; the outstanding list also as XLSX or CSV) where the
-/// user chooses; returns the path, or `None` when cancelled.
+/// user chooses; returns the path, or `None` when cancelled. The core writes
+/// it (never over the register or a backup) and logs it.
 #[tauri::command(async)]
 pub fn save_list<R: Runtime>(
     app: AppHandle<R>,
@@ -380,7 +381,7 @@ pub fn save_list<R: Runtime>(
     query: OutstandingQuery,
     format: SaveFormat,
 ) -> Reply<Option<String>> {
-    state.grant(save_action(format))?;
+    let actor = state.grant(save_action(format))?.actor;
     let stem = match list {
         PrintList::Outstanding => "danh-sach-chua-xac-nhan",
         PrintList::Calls => "danh-sach-lien-he",
@@ -391,20 +392,8 @@ pub fn save_list<R: Runtime>(
     let Some(path) = ask_save_path(&app, &format!("{stem}-{day}.{ext}"), ext) else {
         return Ok(None);
     };
-    let bytes = {
-        let store = state.store()?;
-        match (format, list) {
-            (SaveFormat::Pdf, _) => store.list_printout(list, &query)?.pdf()?,
-            (SaveFormat::Xlsx, PrintList::Outstanding) => store.outstanding_xlsx(&query)?,
-            (SaveFormat::Csv, PrintList::Outstanding) => {
-                let mut bytes = Vec::new();
-                store.outstanding_csv(&query, &mut bytes)?;
-                bytes
-            }
-            _ => return Err(only_pdf()),
-        }
-    };
-    write_file(&path, &bytes)
+    state.store()?.save_list(&actor, list, &query, format, &path)?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// The pages of the transfer register for a period, for the preview.
@@ -422,7 +411,7 @@ pub fn save_register_book<R: Runtime>(
     to: NaiveDate,
     format: SaveFormat,
 ) -> Reply<Option<String>> {
-    state.grant(save_action(format))?;
+    let actor = state.grant(save_action(format))?.actor;
     let ext = format.extension();
     let name = format!(
         "so-chuyen-giao-{}-{}.{ext}",
@@ -432,15 +421,8 @@ pub fn save_register_book<R: Runtime>(
     let Some(path) = ask_save_path(&app, &name, ext) else {
         return Ok(None);
     };
-    let bytes = {
-        let store = state.store()?;
-        match format {
-            SaveFormat::Pdf => store.register_printout(from, to)?.pdf()?,
-            SaveFormat::Xlsx => store.register_xlsx(from, to)?,
-            SaveFormat::Csv => return Err(only_pdf_or_xlsx()),
-        }
-    };
-    write_file(&path, &bytes)
+    state.store()?.save_register_book(&actor, from, to, format, &path)?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// Printing needs the print permission, a spreadsheet the export one.
@@ -449,20 +431,6 @@ fn save_action(format: SaveFormat) -> Action {
         SaveFormat::Pdf => Action::Print,
         SaveFormat::Xlsx | SaveFormat::Csv => Action::Export,
     }
-}
-
-fn only_pdf() -> ApiError {
-    giaonhan::Error::invalid("format", "danh sách này chỉ lưu được dạng PDF").into()
-}
-
-fn only_pdf_or_xlsx() -> ApiError {
-    giaonhan::Error::invalid("format", "sổ chuyển giao lưu được dạng PDF hoặc Excel").into()
-}
-
-/// Writes a file the user chose and returns its path for the UI.
-fn write_file(path: &std::path::Path, bytes: &[u8]) -> Reply<Option<String>> {
-    giaonhan::tabular::write_file(path, bytes)?;
-    Ok(Some(path.display().to_string()))
 }
 
 /// Confirms a receipt: the owner of a single-user register as asked; a
@@ -550,7 +518,7 @@ pub fn save_register<R: Runtime>(
     template: bool,
     xlsx: bool,
 ) -> Reply<Option<String>> {
-    state.grant(Action::Export)?;
+    let actor = state.grant(Action::Export)?.actor;
     let ext = if xlsx { "xlsx" } else { "csv" };
     let stem = match (register, template) {
         (Register::Units, false) => "don-vi",
@@ -562,9 +530,9 @@ pub fn save_register<R: Runtime>(
         return Ok(None);
     };
     if template {
-        Store::template(register, &path)?;
+        Store::save_template(register, &path, Some(&state.db_path))?;
     } else {
-        state.store()?.export(register, &path)?;
+        state.store()?.save_export(&actor, register, &path)?;
     }
     Ok(Some(path.display().to_string()))
 }
@@ -603,11 +571,15 @@ pub fn edit_batch(
 /// for unattended use (kiosk set-ups, the end-to-end tests), never required.
 pub const SAVE_DIR_ENV: &str = "GIAONHAN_SAVE_DIR";
 
-/// Asks the user where to save `file_name` (native dialog), or uses the folder
-/// in `GIAONHAN_SAVE_DIR` when set. `None`: the user cancelled.
+/// Asks the user where to save `file_name` (native dialog, which asks before
+/// replacing a file), or uses the folder in `GIAONHAN_SAVE_DIR` when set —
+/// there under a fresh name ("name (2).pdf") rather than replacing a file
+/// nobody confirmed. `None`: the user cancelled.
 fn ask_save_path<R: Runtime>(app: &AppHandle<R>, file_name: &str, ext: &str) -> Option<std::path::PathBuf> {
     if let Some(dir) = std::env::var_os(SAVE_DIR_ENV).filter(|d| !d.is_empty()) {
-        return Some(std::path::PathBuf::from(dir).join(file_name));
+        return Some(giaonhan::files::fresh_path(
+            &std::path::PathBuf::from(dir).join(file_name),
+        ));
     }
     app.dialog()
         .file()
@@ -627,7 +599,7 @@ pub fn save_slips<R: Runtime>(
     per_page: u8,
     unit: Option<String>,
 ) -> Reply<Option<String>> {
-    state.grant(Action::Print)?;
+    let actor = state.grant(Action::Print)?.actor;
     let stem = match &unit {
         Some(u) => format!("{batch}-{u}"),
         None => batch.clone(),
@@ -636,8 +608,10 @@ pub fn save_slips<R: Runtime>(
     let Some(path) = ask_save_path(&app, &file_name, "pdf") else {
         return Ok(None);
     };
-    let pdf = state.store()?.slips_of(&batch, unit.as_deref(), per_page)?;
-    write_file(&path, &pdf)
+    state
+        .store()?
+        .save_slips(&actor, &batch, unit.as_deref(), per_page, &path)?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// The first pages of a batch's delivery slips (every unit's, or one

@@ -661,33 +661,35 @@ impl Store {
         })
     }
 
-    /// Writes a register to `out`, CSV or XLSX by its extension.
-    pub fn export(&self, register: Register, out: &Path) -> Result<()> {
+    /// A register as the file `out` asks for: CSV or XLSX by its extension.
+    pub fn export_bytes(&self, register: Register, out: &Path) -> Result<Vec<u8>> {
         let (headers, rows) = self.export_rows(register)?;
-        write_by_extension(out, register, headers, &rows)
+        bytes_by_extension(out, register, headers, &rows)
     }
 
-    /// An empty file with the register's columns, for users to fill in.
-    pub fn template(register: Register, out: &Path) -> Result<()> {
+    /// An empty file with the register's columns, for users to fill in; CSV
+    /// or XLSX by the extension of `out`.
+    pub fn template_bytes(register: Register, out: &Path) -> Result<Vec<u8>> {
         let headers = match register {
             Register::Units => UNIT_HEADERS,
             Register::Documents => &DOC_HEADERS[..5],
         };
-        write_by_extension(out, register, headers, &[])
+        bytes_by_extension(out, register, headers, &[])
     }
 }
 
-fn write_by_extension(out: &Path, register: Register, headers: &[&str], rows: &[Vec<Cell>]) -> Result<()> {
+fn bytes_by_extension(out: &Path, register: Register, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>> {
     let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let sheet = match register {
         Register::Units => "Đơn vị",
         Register::Documents => "Văn bản",
     };
     match ext.as_deref() {
-        Some("xlsx") => tabular::write_xlsx(out, sheet, headers, rows),
+        Some("xlsx") => tabular::xlsx_bytes(sheet, headers, rows),
         Some("csv") => {
-            let file = std::fs::File::create(out)?;
-            tabular::write_csv(std::io::BufWriter::new(file), headers, rows)
+            let mut bytes = Vec::new();
+            tabular::write_csv(&mut bytes, headers, rows)?;
+            Ok(bytes)
         }
         _ => Err(Error::invalid(
             "out",

@@ -100,7 +100,7 @@ pub fn read_table(path: &Path) -> Result<Table> {
     let file = path.display().to_string();
     // Refuse an unknown kind before reading a possibly large unrelated file.
     kind_of(&file)?;
-    let bytes = std::fs::read(path).map_err(|e| io_error(&file, e, "đọc"))?;
+    let bytes = std::fs::read(path).map_err(|e| crate::files::io_error(path, e, "đọc"))?;
     read_table_bytes(&file, &bytes)
 }
 
@@ -134,15 +134,6 @@ fn build_table(file: &str, rows: RawRows) -> Result<Table> {
         headers: header.cells,
         rows: rows.collect(),
     })
-}
-
-fn io_error(file: &str, e: std::io::Error, verb: &str) -> Error {
-    let reason = match e.kind() {
-        std::io::ErrorKind::NotFound => "không tìm thấy tệp".to_string(),
-        std::io::ErrorKind::PermissionDenied => format!("không có quyền {verb} tệp"),
-        _ => format!("không {verb} được tệp: {e}"),
-    };
-    Error::Io(std::io::Error::new(e.kind(), format!("{file}: {reason}")))
 }
 
 // --- CSV -------------------------------------------------------------------
@@ -847,19 +838,14 @@ pub fn write_csv(mut w: impl Write, headers: &[&str], rows: &[Vec<Cell>]) -> Res
 
 /// XLSX export: one sheet named `sheet` (made valid for Excel), bold header
 /// row with an autofilter and frozen, column widths fitted to the content
-/// (at most 60), dates as real Excel dates shown dd/mm/yyyy, ints as numbers.
+/// (at most 60), dates as real Excel dates shown dd/mm/yyyy, ints as numbers;
+/// every text cell is a string cell, never a formula.
 pub fn write_xlsx(path: &Path, sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<()> {
     let file = path.display().to_string();
     let bytes = workbook(sheet, headers, rows)
         .and_then(|mut wb| wb.save_to_buffer())
         .map_err(|e| xlsx_write_error(&file, e))?;
-    write_file(path, &bytes)
-}
-
-/// Writes a file the user asked for (an export, a PDF); the error names the
-/// file and says why in Vietnamese.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    std::fs::write(path, bytes).map_err(|e| io_error(&path.display().to_string(), e, "ghi"))
+    crate::files::write_file(path, &bytes, None)
 }
 
 /// [`write_xlsx`] into memory (a download from the UI).

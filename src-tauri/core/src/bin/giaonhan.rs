@@ -12,7 +12,7 @@ use giaonhan::accounts::{AccountChange, NewAccount, Role};
 use giaonhan::import::Register;
 use giaonhan::model::{
     Change, Classification, ConfirmMethod, Confirmation, DeliveryMethod, DocQty, NewBatch, NewDocument, NewUnit,
-    OutstandingQuery, PrintList, Reorganisation,
+    OutstandingQuery, PrintList, Reorganisation, SaveFormat,
 };
 use giaonhan::store::today;
 use giaonhan::{Actor, Error, Store, DB_ENV};
@@ -635,11 +635,23 @@ impl From<ListFilter> for OutstandingQuery {
     }
 }
 
-/// Writes a file the user asked for and prints its path.
-fn write_out(out: &Path, bytes: &[u8]) -> Result<(), Error> {
-    giaonhan::tabular::write_file(out, bytes)?;
-    println!("{}", out.display());
+/// Saves a list (logged as an export or a print) and prints the file's path.
+fn save_list(
+    store: &mut Store,
+    actor: &Actor,
+    list: PrintList,
+    query: &OutstandingQuery,
+    format: SaveFormat,
+    out: &Path,
+) -> Result<(), Error> {
+    store.save_list(actor, list, query, format, out)?;
+    saved(out);
     Ok(())
+}
+
+/// The path of a file written, for scripts.
+fn saved(out: &Path) {
+    println!("{}", out.display());
 }
 
 /// SYMBOL:N with N at least 1 (copies handed to each unit).
@@ -967,7 +979,10 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Unit(UnitCmd::Import { file, dry_run }) => {
             import(&mut store, &actor, Register::Units, &file, dry_run)?
         }
-        Command::Unit(UnitCmd::Export { out }) => store.export(Register::Units, &out)?,
+        Command::Unit(UnitCmd::Export { out }) => {
+            store.save_export(&actor, Register::Units, &out)?;
+            saved(&out);
+        }
         Command::Doc(DocCmd::Add {
             symbol,
             title,
@@ -994,7 +1009,10 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Doc(DocCmd::Import { file, dry_run }) => {
             import(&mut store, &actor, Register::Documents, &file, dry_run)?
         }
-        Command::Doc(DocCmd::Export { out }) => store.export(Register::Documents, &out)?,
+        Command::Doc(DocCmd::Export { out }) => {
+            store.save_export(&actor, Register::Documents, &out)?;
+            saved(&out);
+        }
         Command::Batch(BatchCmd::New {
             code,
             title,
@@ -1057,34 +1075,63 @@ fn run(cli: Cli) -> Result<(), Error> {
                 (ListFormat::Json, None) => print(Format::Json, &store.outstanding(&query)?)?,
                 (ListFormat::Csv, None) => store.outstanding_csv(&query, std::io::stdout().lock())?,
                 (ListFormat::Json, Some(out)) => {
-                    write_out(&out, &serde_json::to_vec_pretty(&store.outstanding(&query)?)?)?
+                    let bytes = serde_json::to_vec_pretty(&store.outstanding(&query)?)?;
+                    let detail = serde_json::json!({ "format": "json", "query": query });
+                    store.save_file(&actor, &out, &bytes, "export.outstanding", detail)?;
+                    saved(&out);
                 }
-                (ListFormat::Csv, Some(out)) => {
-                    let mut bytes = Vec::new();
-                    store.outstanding_csv(&query, &mut bytes)?;
-                    write_out(&out, &bytes)?
-                }
-                (ListFormat::Pdf, Some(out)) => {
-                    write_out(&out, &store.list_printout(PrintList::Outstanding, &query)?.pdf()?)?
-                }
-                (ListFormat::Xlsx, Some(out)) => write_out(&out, &store.outstanding_xlsx(&query)?)?,
+                (ListFormat::Csv, Some(out)) => save_list(
+                    &mut store,
+                    &actor,
+                    PrintList::Outstanding,
+                    &query,
+                    SaveFormat::Csv,
+                    &out,
+                )?,
+                (ListFormat::Pdf, Some(out)) => save_list(
+                    &mut store,
+                    &actor,
+                    PrintList::Outstanding,
+                    &query,
+                    SaveFormat::Pdf,
+                    &out,
+                )?,
+                (ListFormat::Xlsx, Some(out)) => save_list(
+                    &mut store,
+                    &actor,
+                    PrintList::Outstanding,
+                    &query,
+                    SaveFormat::Xlsx,
+                    &out,
+                )?,
                 (ListFormat::Pdf | ListFormat::Xlsx, None) => {
                     return Err(Error::invalid("out", "định dạng pdf và xlsx cần --out TỆP"))
                 }
             }
         }
-        Command::Reminders { filter, out } => {
-            write_out(&out, &store.list_printout(PrintList::Reminders, &filter.into())?.pdf()?)?
-        }
-        Command::Calls { filter, out } => {
-            write_out(&out, &store.list_printout(PrintList::Calls, &filter.into())?.pdf()?)?
-        }
+        Command::Reminders { filter, out } => save_list(
+            &mut store,
+            &actor,
+            PrintList::Reminders,
+            &filter.into(),
+            SaveFormat::Pdf,
+            &out,
+        )?,
+        Command::Calls { filter, out } => save_list(
+            &mut store,
+            &actor,
+            PrintList::Calls,
+            &filter.into(),
+            SaveFormat::Pdf,
+            &out,
+        )?,
         Command::Register { from, to, format, out } => {
-            let bytes = match format {
-                FileFormat::Pdf => store.register_printout(from, to)?.pdf()?,
-                FileFormat::Xlsx => store.register_xlsx(from, to)?,
+            let format = match format {
+                FileFormat::Pdf => SaveFormat::Pdf,
+                FileFormat::Xlsx => SaveFormat::Xlsx,
             };
-            write_out(&out, &bytes)?
+            store.save_register_book(&actor, from, to, format, &out)?;
+            saved(&out);
         }
         Command::Stats { batches, as_of, format } => print(format, &store.batch_stats(&batches, as_of)?)?,
         Command::Tiers { days } => {
@@ -1093,7 +1140,10 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             print(Format::Json, &[store.tiers()?])?
         }
-        Command::Slips { batch, out, per_page } => write_out(&out, &store.slips(&batch, per_page)?)?,
+        Command::Slips { batch, out, per_page } => {
+            store.save_slips(&actor, &batch, None, per_page, &out)?;
+            saved(&out);
+        }
         Command::Letterhead {
             parent_body,
             issuing_body,
