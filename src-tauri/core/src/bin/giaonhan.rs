@@ -842,13 +842,7 @@ fn print(format: Format, rows: &[impl Serialize]) -> Result<(), Error> {
             serde_json::to_writer_pretty(&mut out, rows)?;
             writeln!(out)?;
         }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            for row in rows {
-                w.serialize(row).map_err(|e| Error::Io(std::io::Error::other(e)))?;
-            }
-            w.flush()?;
-        }
+        Format::Csv => giaonhan::csv_rows::write_rows(out, rows)?,
     }
     Ok(())
 }
