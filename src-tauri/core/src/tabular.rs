@@ -137,7 +137,7 @@ pub fn read_table_bytes(file_name: &str, bytes: &[u8]) -> Result<Table> {
 /// Megabytes for messages: "50 MB", "50,5 MB".
 fn megabytes(bytes: u64) -> String {
     let tenths = (bytes * 10).div_ceil(1024 * 1024);
-    if tenths % 10 == 0 {
+    if tenths.is_multiple_of(10) {
         format!("{} MB", tenths / 10)
     } else {
         format!("{},{} MB", tenths / 10, tenths % 10)
