@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use giaonhan::access::{Access, Grant};
 use giaonhan::accounts::{Account, AccountChange, Action, AuthStatus, NewAccount, Session};
 use giaonhan::backup::{BackupAlert, BackupInfo, BackupReason, BackupSettings, BackupStatus, Recovery, Restored};
-use giaonhan::import::{ImportReport, Register};
+use giaonhan::import::{ChosenFile, ImportReport, Register};
 use giaonhan::model::{
     AppStatus, Batch, BatchStats, Confirmation, CurvePoint, Document, GroupCompletion, NewBatch, NewDocument,
     NewSigner, NewUnit, OutstandingQuery, OutstandingRow, PrintList, ReceiptDetail, Reorganisation, SaveFormat, Signer,
@@ -44,6 +44,8 @@ pub struct AppState {
     stop_copies: AtomicBool,
     /// The last failed or damaged automatic backup, until dismissed.
     alert: Mutex<Option<BackupAlert>>,
+    /// The file last chosen for import (`choose_import_file`).
+    import_file: Mutex<Option<PathBuf>>,
 }
 
 /// The locked store; only ever built around an open one.
@@ -99,6 +101,7 @@ impl AppState {
             files: RwLock::new(()),
             stop_copies: AtomicBool::new(false),
             alert: Mutex::new(None),
+            import_file: Mutex::new(None),
         }
     }
 
@@ -113,6 +116,7 @@ impl AppState {
             files: RwLock::new(()),
             stop_copies: AtomicBool::new(false),
             alert: Mutex::new(None),
+            import_file: Mutex::new(None),
         }
     }
 
@@ -494,17 +498,59 @@ pub fn save_kind(state: State<'_, AppState>, old: Option<String>, name: String) 
     })
 }
 
-/// Checks (dry run) or imports a file the user picked in the window.
+/// Environment variable naming a folder from which imports are opened without
+/// the native dialog (unattended use, the end-to-end tests): the window then
+/// names a file in that folder instead.
+pub const OPEN_DIR_ENV: &str = "GIAONHAN_OPEN_DIR";
+
+/// Asks which file to import (native dialog; or, when `GIAONHAN_OPEN_DIR` is
+/// set and the window names one, that file in that folder) and keeps its
+/// path here, for `import_register` to read: the file's bytes never cross
+/// into the window. Returns its name and size, or `None` when cancelled.
 #[tauri::command(async)]
-pub fn import_register(
+pub fn choose_import_file<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
-    register: Register,
-    file_name: String,
-    bytes: Vec<u8>,
-    dry_run: bool,
-) -> Reply<ImportReport> {
-    state.with(Action::EditRegisters, |s, g| {
-        s.import_bytes(&g.actor, register, &file_name, &bytes, dry_run)
+    name: Option<String>,
+) -> Reply<Option<ChosenFile>> {
+    state.grant(Action::EditRegisters)?;
+    let unattended = std::env::var_os(OPEN_DIR_ENV).filter(|d| !d.is_empty());
+    let path = match (unattended, name.filter(|n| !n.is_empty())) {
+        (Some(dir), Some(name)) => {
+            let plain = matches!(
+                Path::new(&name).components().collect::<Vec<_>>()[..],
+                [std::path::Component::Normal(_)]
+            );
+            if !plain {
+                return Err(
+                    giaonhan::Error::invalid("file", format!("«{name}»: cần tên một tệp trong thư mục nhập")).into(),
+                );
+            }
+            Some(PathBuf::from(dir).join(name))
+        }
+        _ => app
+            .dialog()
+            .file()
+            .add_filter("CSV, Excel (.csv, .xlsx)", &["csv", "xlsx"])
+            .blocking_pick_file()
+            .and_then(|p| p.into_path().ok()),
+    };
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let chosen = ChosenFile::of(&path)?;
+    *state.import_file.lock().map_err(|_| poisoned())? = Some(path);
+    Ok(Some(chosen))
+}
+
+/// Checks (dry run) or imports the file chosen with `choose_import_file`,
+/// read from its path here.
+#[tauri::command(async)]
+pub fn import_register(state: State<'_, AppState>, register: Register, dry_run: bool) -> Reply<ImportReport> {
+    let chosen = state.import_file.lock().map_err(|_| poisoned())?.clone();
+    state.with(Action::EditRegisters, |s, g| match &chosen {
+        Some(path) => s.import_chosen(&g.actor, register, path, dry_run),
+        None => Err(giaonhan::Error::invalid("file", "Chọn tệp CSV hoặc XLSX cần nhập.")),
     })
 }
 

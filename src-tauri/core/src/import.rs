@@ -16,6 +16,35 @@ use crate::store::{Actor, Dao, Store};
 use crate::tabular::{self, Cell, Columns, Field, Issue, Table, TableRow};
 use crate::text;
 
+/// A file chosen for import in the window: what the window shows of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ChosenFile {
+    /// The file name, without its folder.
+    pub name: String,
+    /// Size in bytes.
+    #[ts(type = "number")]
+    pub size: u64,
+}
+
+impl ChosenFile {
+    /// The file at `path`, which must exist.
+    pub fn of(path: &Path) -> Result<ChosenFile> {
+        let size = std::fs::metadata(path)
+            .map_err(|e| crate::files::io_error(path, e, "đọc"))?
+            .len();
+        Ok(ChosenFile {
+            name: ChosenFile::name_of(path),
+            size,
+        })
+    }
+
+    fn name_of(path: &Path) -> String {
+        path.file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    }
+}
+
 /// Which register a file feeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -567,16 +596,16 @@ impl Store {
         self.import_table(actor, register, &table, dry_run)
     }
 
-    /// Imports file content sent by the UI.
-    pub fn import_bytes(
+    /// Imports a file the user chose in the window, read here from its path
+    /// (never sent through the window); messages name it by its file name.
+    pub fn import_chosen(
         &mut self,
         actor: &Actor,
         register: Register,
-        file_name: &str,
-        bytes: &[u8],
+        path: &Path,
         dry_run: bool,
     ) -> Result<ImportReport> {
-        let table = tabular::read_table_bytes(file_name, bytes)?;
+        let table = tabular::read_table_as(path, &ChosenFile::name_of(path))?;
         self.import_table(actor, register, &table, dry_run)
     }
 

@@ -107,15 +107,20 @@ fn kind_of(file: &str) -> Result<FileKind> {
 /// [`clean`]. Fully blank rows are skipped, but line numbers stay true to the
 /// file. The first non-blank row is the header.
 pub fn read_table(path: &Path) -> Result<Table> {
-    let file = path.display().to_string();
+    read_table_as(path, &path.display().to_string())
+}
+
+/// [`read_table`], naming the file `file` in messages (the window shows
+/// the file name a user picked, not its whole path).
+pub fn read_table_as(path: &Path, file: &str) -> Result<Table> {
     // Refuse an unknown kind, or a file over the limit, before reading it.
-    kind_of(&file)?;
+    kind_of(file)?;
     let len = std::fs::metadata(path)
         .map_err(|e| crate::files::io_error(path, e, "đọc"))?
         .len();
-    check_size(&file, len)?;
+    check_size(file, len)?;
     let bytes = std::fs::read(path).map_err(|e| crate::files::io_error(path, e, "đọc"))?;
-    read_table_bytes(&file, &bytes)
+    read_table_bytes(file, &bytes)
 }
 
 /// [`read_table`] from memory (an upload from the UI, fuzzing). `file_name`
