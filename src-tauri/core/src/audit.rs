@@ -12,11 +12,12 @@
 mod replay;
 
 use rusqlite::{Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::store::{new_uid, now_utc, Dao, Store};
+use ts_rs::TS;
 
 pub(crate) use replay::receipt_digest_line;
 
@@ -56,9 +57,11 @@ impl Entry<'_> {
     }
 }
 
-/// The last row of the log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The newest row of a register's audit log: its id and hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Head {
+    #[ts(type = "number")]
     pub id: i64,
     pub hash: String,
 }
