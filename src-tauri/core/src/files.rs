@@ -1,17 +1,17 @@
 //! Files the user asks for (exports, printed PDFs, templates), written safely:
 //! atomically — a temporary file in the same folder, synced, then renamed over
 //! the name asked for, so a crash or a full disk never leaves half a file —
-//! and never over the register itself, its `-wal` / `-shm` / `-journal`, a
-//! file in its backups folder, or any other SQLite database (a backup saved
-//! elsewhere, another register).
+//! and never over the register itself, its `-wal` / `-shm` / `-journal` /
+//! `-lock`, a file in its backups folder, or any other SQLite database (a
+//! backup saved elsewhere, another register).
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// Files SQLite keeps beside a database.
-const SIDE_FILES: [&str; 3] = ["-wal", "-shm", "-journal"];
+/// Files kept beside a database: SQLite's, and the register's lock file.
+const SIDE_FILES: [&str; 4] = ["-wal", "-shm", "-journal", "-lock"];
 
 /// The first bytes of an SQLite database and of its write-ahead log.
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -243,6 +243,7 @@ mod tests {
             db.clone(),
             dir.path().join("sogiaonhan.sqlite3-wal"),
             dir.path().join("sogiaonhan.sqlite3-shm"),
+            dir.path().join("sogiaonhan.sqlite3-lock"),
             dir.path().join("sub/../sogiaonhan.sqlite3"),
             backups.join("x.pdf"),
             copy.clone(),
