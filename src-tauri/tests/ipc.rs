@@ -784,6 +784,7 @@ fn wrong_passwords_over_all_accounts_are_limited() {
         err["message"].as_str().unwrap_or("").contains("quá 20 lần"),
         "even the right password waits: {err}"
     );
+}
 
 /// Saves and imports in the window go through the Rust side: a save into
 /// `GIAONHAN_SAVE_DIR` never replaces a file and is logged; an import reads
