@@ -38,6 +38,7 @@ const COMMANDS: &[&str] = &[
     "unit_signers",
     "set_signer",
     "save_kind",
+    "choose_import_file",
     "import_register",
     "save_register",
     "get_receipt",

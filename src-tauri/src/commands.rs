@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use giaonhan::access::{Access, Grant};
 use giaonhan::accounts::{Account, AccountChange, Action, AuthStatus, NewAccount, Session};
 use giaonhan::backup::{BackupAlert, BackupInfo, BackupReason, BackupSettings, BackupStatus, Recovery, Restored};
-use giaonhan::import::{ImportReport, Register};
+use giaonhan::import::{ChosenFile, ImportReport, Register};
 use giaonhan::model::{
     AppStatus, Batch, BatchStats, Confirmation, CurvePoint, Document, GroupCompletion, NewBatch, NewDocument,
     NewSigner, NewUnit, OutstandingQuery, OutstandingRow, PrintList, ReceiptDetail, Reorganisation, SaveFormat, Signer,
@@ -44,6 +44,8 @@ pub struct AppState {
     stop_copies: AtomicBool,
     /// The last failed or damaged automatic backup, until dismissed.
     alert: Mutex<Option<BackupAlert>>,
+    /// The file last chosen for import (`choose_import_file`).
+    import_file: Mutex<Option<PathBuf>>,
 }
 
 /// The locked store; only ever built around an open one.
@@ -99,6 +101,7 @@ impl AppState {
             files: RwLock::new(()),
             stop_copies: AtomicBool::new(false),
             alert: Mutex::new(None),
+            import_file: Mutex::new(None),
         }
     }
 
@@ -113,6 +116,7 @@ impl AppState {
             files: RwLock::new(()),
             stop_copies: AtomicBool::new(false),
             alert: Mutex::new(None),
+            import_file: Mutex::new(None),
         }
     }
 
@@ -371,7 +375,8 @@ pub fn preview_list(state: State<'_, AppState>, list: PrintList, query: Outstand
 }
 
 /// Saves a list (PDF; the outstanding list also as XLSX or CSV) where the
-/// user chooses; returns the path, or `None` when cancelled.
+/// user chooses; returns the path, or `None` when cancelled. The core writes
+/// it (never over the register or a backup) and logs it.
 #[tauri::command(async)]
 pub fn save_list<R: Runtime>(
     app: AppHandle<R>,
@@ -380,7 +385,7 @@ pub fn save_list<R: Runtime>(
     query: OutstandingQuery,
     format: SaveFormat,
 ) -> Reply<Option<String>> {
-    state.grant(save_action(format))?;
+    let actor = state.grant(save_action(format))?.actor;
     let stem = match list {
         PrintList::Outstanding => "danh-sach-chua-xac-nhan",
         PrintList::Calls => "danh-sach-lien-he",
@@ -391,20 +396,8 @@ pub fn save_list<R: Runtime>(
     let Some(path) = ask_save_path(&app, &format!("{stem}-{day}.{ext}"), ext) else {
         return Ok(None);
     };
-    let bytes = {
-        let store = state.store()?;
-        match (format, list) {
-            (SaveFormat::Pdf, _) => store.list_printout(list, &query)?.pdf()?,
-            (SaveFormat::Xlsx, PrintList::Outstanding) => store.outstanding_xlsx(&query)?,
-            (SaveFormat::Csv, PrintList::Outstanding) => {
-                let mut bytes = Vec::new();
-                store.outstanding_csv(&query, &mut bytes)?;
-                bytes
-            }
-            _ => return Err(only_pdf()),
-        }
-    };
-    write_file(&path, &bytes)
+    state.store()?.save_list(&actor, list, &query, format, &path)?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// The pages of the transfer register for a period, for the preview.
@@ -422,7 +415,7 @@ pub fn save_register_book<R: Runtime>(
     to: NaiveDate,
     format: SaveFormat,
 ) -> Reply<Option<String>> {
-    state.grant(save_action(format))?;
+    let actor = state.grant(save_action(format))?.actor;
     let ext = format.extension();
     let name = format!(
         "so-chuyen-giao-{}-{}.{ext}",
@@ -432,15 +425,8 @@ pub fn save_register_book<R: Runtime>(
     let Some(path) = ask_save_path(&app, &name, ext) else {
         return Ok(None);
     };
-    let bytes = {
-        let store = state.store()?;
-        match format {
-            SaveFormat::Pdf => store.register_printout(from, to)?.pdf()?,
-            SaveFormat::Xlsx => store.register_xlsx(from, to)?,
-            SaveFormat::Csv => return Err(only_pdf_or_xlsx()),
-        }
-    };
-    write_file(&path, &bytes)
+    state.store()?.save_register_book(&actor, from, to, format, &path)?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// Printing needs the print permission, a spreadsheet the export one.
@@ -449,20 +435,6 @@ fn save_action(format: SaveFormat) -> Action {
         SaveFormat::Pdf => Action::Print,
         SaveFormat::Xlsx | SaveFormat::Csv => Action::Export,
     }
-}
-
-fn only_pdf() -> ApiError {
-    giaonhan::Error::invalid("format", "danh sách này chỉ lưu được dạng PDF").into()
-}
-
-fn only_pdf_or_xlsx() -> ApiError {
-    giaonhan::Error::invalid("format", "sổ chuyển giao lưu được dạng PDF hoặc Excel").into()
-}
-
-/// Writes a file the user chose and returns its path for the UI.
-fn write_file(path: &std::path::Path, bytes: &[u8]) -> Reply<Option<String>> {
-    giaonhan::tabular::write_file(path, bytes)?;
-    Ok(Some(path.display().to_string()))
 }
 
 /// Confirms a receipt: the owner of a single-user register as asked; a
@@ -526,17 +498,59 @@ pub fn save_kind(state: State<'_, AppState>, old: Option<String>, name: String) 
     })
 }
 
-/// Checks (dry run) or imports a file the user picked in the window.
+/// Environment variable naming a folder from which imports are opened without
+/// the native dialog (unattended use, the end-to-end tests): the window then
+/// names a file in that folder instead.
+pub const OPEN_DIR_ENV: &str = "GIAONHAN_OPEN_DIR";
+
+/// Asks which file to import (native dialog; or, when `GIAONHAN_OPEN_DIR` is
+/// set and the window names one, that file in that folder) and keeps its
+/// path here, for `import_register` to read: the file's bytes never cross
+/// into the window. Returns its name and size, or `None` when cancelled.
 #[tauri::command(async)]
-pub fn import_register(
+pub fn choose_import_file<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
-    register: Register,
-    file_name: String,
-    bytes: Vec<u8>,
-    dry_run: bool,
-) -> Reply<ImportReport> {
-    state.with(Action::EditRegisters, |s, g| {
-        s.import_bytes(&g.actor, register, &file_name, &bytes, dry_run)
+    name: Option<String>,
+) -> Reply<Option<ChosenFile>> {
+    state.grant(Action::EditRegisters)?;
+    let unattended = std::env::var_os(OPEN_DIR_ENV).filter(|d| !d.is_empty());
+    let path = match (unattended, name.filter(|n| !n.is_empty())) {
+        (Some(dir), Some(name)) => {
+            let plain = matches!(
+                Path::new(&name).components().collect::<Vec<_>>()[..],
+                [std::path::Component::Normal(_)]
+            );
+            if !plain {
+                return Err(
+                    giaonhan::Error::invalid("file", format!("«{name}»: cần tên một tệp trong thư mục nhập")).into(),
+                );
+            }
+            Some(PathBuf::from(dir).join(name))
+        }
+        _ => app
+            .dialog()
+            .file()
+            .add_filter("CSV, Excel (.csv, .xlsx)", &["csv", "xlsx"])
+            .blocking_pick_file()
+            .and_then(|p| p.into_path().ok()),
+    };
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let chosen = ChosenFile::of(&path)?;
+    *state.import_file.lock().map_err(|_| poisoned())? = Some(path);
+    Ok(Some(chosen))
+}
+
+/// Checks (dry run) or imports the file chosen with `choose_import_file`,
+/// read from its path here.
+#[tauri::command(async)]
+pub fn import_register(state: State<'_, AppState>, register: Register, dry_run: bool) -> Reply<ImportReport> {
+    let chosen = state.import_file.lock().map_err(|_| poisoned())?.clone();
+    state.with(Action::EditRegisters, |s, g| match &chosen {
+        Some(path) => s.import_chosen(&g.actor, register, path, dry_run),
+        None => Err(giaonhan::Error::invalid("file", "Chọn tệp CSV hoặc XLSX cần nhập.")),
     })
 }
 
@@ -550,7 +564,7 @@ pub fn save_register<R: Runtime>(
     template: bool,
     xlsx: bool,
 ) -> Reply<Option<String>> {
-    state.grant(Action::Export)?;
+    let actor = state.grant(Action::Export)?.actor;
     let ext = if xlsx { "xlsx" } else { "csv" };
     let stem = match (register, template) {
         (Register::Units, false) => "don-vi",
@@ -562,9 +576,9 @@ pub fn save_register<R: Runtime>(
         return Ok(None);
     };
     if template {
-        Store::template(register, &path)?;
+        Store::save_template(register, &path, Some(&state.db_path))?;
     } else {
-        state.store()?.export(register, &path)?;
+        state.store()?.save_export(&actor, register, &path)?;
     }
     Ok(Some(path.display().to_string()))
 }
@@ -603,11 +617,15 @@ pub fn edit_batch(
 /// for unattended use (kiosk set-ups, the end-to-end tests), never required.
 pub const SAVE_DIR_ENV: &str = "GIAONHAN_SAVE_DIR";
 
-/// Asks the user where to save `file_name` (native dialog), or uses the folder
-/// in `GIAONHAN_SAVE_DIR` when set. `None`: the user cancelled.
+/// Asks the user where to save `file_name` (native dialog, which asks before
+/// replacing a file), or uses the folder in `GIAONHAN_SAVE_DIR` when set —
+/// there under a fresh name ("name (2).pdf") rather than replacing a file
+/// nobody confirmed. `None`: the user cancelled.
 fn ask_save_path<R: Runtime>(app: &AppHandle<R>, file_name: &str, ext: &str) -> Option<std::path::PathBuf> {
     if let Some(dir) = std::env::var_os(SAVE_DIR_ENV).filter(|d| !d.is_empty()) {
-        return Some(std::path::PathBuf::from(dir).join(file_name));
+        return Some(giaonhan::files::fresh_path(
+            &std::path::PathBuf::from(dir).join(file_name),
+        ));
     }
     app.dialog()
         .file()
@@ -627,7 +645,7 @@ pub fn save_slips<R: Runtime>(
     per_page: u8,
     unit: Option<String>,
 ) -> Reply<Option<String>> {
-    state.grant(Action::Print)?;
+    let actor = state.grant(Action::Print)?.actor;
     let stem = match &unit {
         Some(u) => format!("{batch}-{u}"),
         None => batch.clone(),
@@ -636,8 +654,10 @@ pub fn save_slips<R: Runtime>(
     let Some(path) = ask_save_path(&app, &file_name, "pdf") else {
         return Ok(None);
     };
-    let pdf = state.store()?.slips_of(&batch, unit.as_deref(), per_page)?;
-    write_file(&path, &pdf)
+    state
+        .store()?
+        .save_slips(&actor, &batch, unit.as_deref(), per_page, &path)?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// The first pages of a batch's delivery slips (every unit's, or one

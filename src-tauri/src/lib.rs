@@ -132,6 +132,7 @@ pub fn run_app_with<R: Runtime>(
             commands::unit_signers,
             commands::set_signer,
             commands::save_kind,
+            commands::choose_import_file,
             commands::import_register,
             commands::save_register,
             commands::get_receipt,

@@ -785,3 +785,71 @@ fn wrong_passwords_over_all_accounts_are_limited() {
         "even the right password waits: {err}"
     );
 }
+
+/// Saves and imports in the window go through the Rust side: a save into
+/// `GIAONHAN_SAVE_DIR` never replaces a file and is logged; an import reads
+/// the file chosen (from `GIAONHAN_OPEN_DIR`, standing in for the dialog)
+/// from its path, and the window only ever sees its name and size.
+#[test]
+fn saves_are_logged_and_imports_read_the_chosen_file_in_rust() {
+    let saves = tempfile::tempdir().expect("saves folder");
+    let inputs = tempfile::tempdir().expect("inputs folder");
+    std::env::set_var("GIAONHAN_SAVE_DIR", saves.path());
+    std::env::set_var("GIAONHAN_OPEN_DIR", inputs.path());
+    let h = Harness::new();
+    seed(&h);
+
+    let query = json!({ "batches": [], "subtree": null, "document": null, "overdue_only": false, "tier": null,
+                        "as_of": "2025-08-30" });
+    let args = json!({ "list": "outstanding", "query": query, "format": "pdf" });
+    let first = h.ok("save_list", args.clone());
+    let second = h.ok("save_list", args);
+    assert_ne!(first, second, "the second save takes a fresh name");
+    assert!(second
+        .as_str()
+        .expect("path")
+        .ends_with("danh-sach-chua-xac-nhan-2025-08-30 (2).pdf"));
+    let saved = h.ok(
+        "save_register",
+        json!({ "register": "units", "template": false, "xlsx": false }),
+    );
+    let csv = std::fs::read_to_string(saved.as_str().expect("path")).expect("the export");
+    assert!(csv.contains("Chi bộ thôn Đông Trung"), "{csv}");
+    let conn = rusqlite::Connection::open(&h.db).expect("open");
+    let logged: Vec<(String, String, String)> = conn
+        .prepare(
+            "SELECT action, method, json_extract(detail, '$.file') FROM audit_log
+             WHERE action LIKE 'print.%' OR action LIKE 'export.%' ORDER BY id",
+        )
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+        .expect("rows");
+    assert_eq!(
+        logged
+            .iter()
+            .map(|(a, m, _)| (a.as_str(), m.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("print.outstanding", "app"),
+            ("print.outstanding", "app"),
+            ("export.units", "app")
+        ]
+    );
+    assert_eq!(json!(logged[1].2), second);
+
+    // Import: nothing chosen yet, then a file named in the unattended folder.
+    let err = h.err("import_register", json!({ "register": "units", "dryRun": true }));
+    assert_eq!(err["field"], json!("file"), "{err}");
+    let units = "Mã,Tên,Mã cấp trên,Loại\nHK-03,Chi bộ thôn Trung Hòa,HK,Chi bộ\n";
+    std::fs::write(inputs.path().join("don-vi.csv"), units).expect("write");
+    let chosen = h.ok("choose_import_file", json!({ "name": "don-vi.csv" }));
+    assert_eq!(chosen, json!({ "name": "don-vi.csv", "size": units.len() }));
+    let report = h.ok("import_register", json!({ "register": "units", "dryRun": false }));
+    assert_eq!(report["file"], json!("don-vi.csv"));
+    assert_eq!(report["written"], json!(true), "{report}");
+    for outside in ["../don-vi.csv", "/etc/passwd", "a/b.csv"] {
+        let err = h.err("choose_import_file", json!({ "name": outside }));
+        assert_eq!(err["field"], json!("file"), "{outside}: {err}");
+    }
+    std::env::remove_var("GIAONHAN_SAVE_DIR");
+    std::env::remove_var("GIAONHAN_OPEN_DIR");
+}

@@ -15,7 +15,7 @@
 use std::path::{Path, PathBuf};
 
 use fantoccini::key::Key;
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use giaonhan_tests::cli::ok as cli;
 use giaonhan_tests::e2e::*;
 use giaonhan_tests::fixtures::{district_demo, supervised};
@@ -636,6 +636,9 @@ fn the_window_and_its_forms_fit_a_1366x768_screen() {
 #[test]
 fn words_and_small_things() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    // The import's file is named from this folder instead of the native dialog.
+    let inputs = tempfile::tempdir().expect("a folder for the file to import");
+    std::env::set_var("GIAONHAN_OPEN_DIR", inputs.path());
     runtime().block_on(async {
         let s = start_with(|db, _| supervised(db)).await;
         let c = &s.client;
@@ -699,7 +702,10 @@ fn words_and_small_things() {
         })
         .await;
 
-        assert!(visible(c, "#unit-tree-legend summary").await, "the badges have a legend");
+        assert!(
+            visible(c, "#unit-tree-legend summary").await,
+            "the badges have a legend"
+        );
         click(c, "#unit-tree-legend summary").await;
         wait_visible(c, "#unit-tree-legend dl").await;
         let legend = text(c, "#unit-tree-legend dl").await;
@@ -716,7 +722,10 @@ fn words_and_small_things() {
         )
         .await;
         let all = borders.as_array().expect("borders");
-        assert!(all.iter().all(|b| *b == all[0]), "every input has the same border: {borders}");
+        assert!(
+            all.iter().all(|b| *b == all[0]),
+            "every input has the same border: {borders}"
+        );
 
         // The batch form: everything missing reported on the first try.
         open_screen(c, "batch").await;
@@ -737,29 +746,45 @@ fn words_and_small_things() {
         );
         assert!(!err.contains("Nội dung: Nội dung"), "no field name twice: {err}");
         assert_eq!(
-            js(c, "return document.querySelectorAll('#batch-docs [aria-invalid=\"true\"]').length;", vec![]).await,
+            js(
+                c,
+                "return document.querySelectorAll('#batch-docs [aria-invalid=\"true\"]').length;",
+                vec![]
+            )
+            .await,
             json!(0),
             "no single document marked for the missing ones"
         );
         screenshot(c, "batch-form-errors").await;
 
-        // Import and export: Vietnamese file button, "Xuất Excel" everywhere.
+        // Import and export: a Vietnamese file button (it opens the system's
+        // dialog from the Rust side; no engine file input with English words),
+        // "Xuất Excel" everywhere.
         open_screen(c, "import").await;
-        let file = c.find(Locator::Css("#import-file")).await.expect("the file input");
-        let shown_input = js(
+        assert_eq!(
+            js(
+                c,
+                "return document.querySelectorAll('#screen-import input[type=\"file\"]').length;",
+                vec![]
+            )
+            .await,
+            json!(0),
+            "no engine file input"
+        );
+        assert_eq!(text(c, "#import-choose").await, "Chọn tệp…");
+        assert_eq!(text(c, "#import-file-name").await, "Chưa chọn tệp nào.");
+        let csv = "Mã,Tên\r\nX1,Chi bộ X\r\n";
+        std::fs::write(inputs.path().join("don-vi.csv"), csv).expect("write a CSV");
+        js(
             c,
-            "const r = document.querySelector('#import-file').getBoundingClientRect(); return r.width <= 1 && r.height <= 1;",
+            "document.querySelector('#import-unattended').value = 'don-vi.csv';",
             vec![],
         )
         .await;
-        assert_eq!(shown_input, json!(true), "the engine's English button is out of sight");
-        assert_eq!(text(c, "label.file-button[for=\"import-file\"]").await, "Chọn tệp…");
-        assert_eq!(text(c, "#import-file-name").await, "Chưa chọn tệp nào.");
-        let csv = s.work_dir().join("don-vi.csv");
-        std::fs::write(&csv, "Mã,Tên\r\nX1,Chi bộ X\r\n").expect("write a CSV");
-        file.send_keys(&csv.to_string_lossy()).await.expect("choose the file");
+        click(c, "#import-choose").await;
+        let shown = format!("don-vi.csv ({} byte)", csv.len());
         until("the chosen file's name", || async {
-            (text(c, "#import-file-name").await == "don-vi.csv").then_some(())
+            (text(c, "#import-file-name").await == shown).then_some(())
         })
         .await;
         let xlsx = js(

@@ -41,23 +41,33 @@ fn unit_count(db: &Path) -> i64 {
         .expect("count units")
 }
 
-/// Puts a file into the file input the way a user picking it would (WebDriver
-/// "send keys" of an absolute path to an `<input type=file>`).
+/// Chooses a file for import the way an unattended run does: the app was
+/// started with `GIAONHAN_OPEN_DIR` set to the file's folder, the window's
+/// unattended field names the file instead of the native dialog, and the Rust
+/// side reads it from there (its bytes never pass through the window).
 async fn choose_file(c: &Client, path: &Path) {
-    wait_visible(c, "#import-file").await;
-    let input = c.find(Locator::Css("#import-file")).await.expect("find the file input");
-    input
-        .send_keys(&path.to_string_lossy())
-        .await
-        .expect("send the file path to the file input");
-    let name = js(
+    wait_visible(c, "#import-choose").await;
+    let name = path.file_name().expect("a file name").to_string_lossy().into_owned();
+    js(
         c,
-        "return document.querySelector('#import-file').files[0]?.name ?? null;",
-        vec![],
+        "document.querySelector('#import-unattended').value = arguments[0];",
+        vec![json!(name)],
     )
     .await;
-    let expected = path.file_name().expect("a file name").to_string_lossy();
-    assert_eq!(name, json!(expected), "the file input holds the chosen file");
+    click(c, "#import-choose").await;
+    until("the chosen file's name", || async {
+        let shown = js(
+            c,
+            "return document.querySelector('#import-file-name').textContent;",
+            vec![],
+        )
+        .await;
+        shown
+            .as_str()
+            .filter(|t| t.starts_with(&format!("{name} (")))
+            .map(str::to_owned)
+    })
+    .await;
 }
 
 /// Clicks "Kiểm tra" and waits for the summary of the check.
@@ -112,15 +122,23 @@ fn tree_item(code: &str) -> String {
 #[test]
 fn import_units_with_errors_then_fixed_file() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    // The folder files are opened from without the native dialog.
+    let inputs = tempfile::tempdir().expect("a folder for the files to import");
+    std::env::set_var("GIAONHAN_OPEN_DIR", inputs.path());
     let (db, _work) = runtime().block_on(async {
         let s = start().await;
         let c = &s.client;
         dismiss_demo(c).await;
 
-        let bad = s.work_dir().join("don-vi.csv");
+        let bad = inputs.path().join("don-vi.csv");
         std::fs::write(&bad, UNITS_BAD).expect("write the bad file");
-        let fixed = s.work_dir().join("don-vi-da-sua.csv");
+        let fixed = inputs.path().join("don-vi-da-sua.csv");
         std::fs::write(&fixed, UNITS_FIXED).expect("write the fixed file");
+        // Over the 50 MB an import takes (sparse: its size is what counts).
+        let huge = inputs.path().join("don-vi-lon.csv");
+        std::fs::File::create(&huge)
+            .and_then(|f| f.set_len(51 * 1024 * 1024))
+            .expect("write the huge file");
 
         open_screen(c, "import").await;
         c.find(Locator::Css("#import-register"))
@@ -129,6 +147,17 @@ fn import_units_with_errors_then_fixed_file() {
             .select_by_value("units")
             .await
             .expect("choose the units register");
+
+        // A file over the limit is refused with what to do, nothing read.
+        choose_file(c, &huge).await;
+        click(c, "#import-check").await;
+        let error = until("the error about the size", || async { shown_error(c).await }).await;
+        assert!(
+            error.contains("quá giới hạn 50 MB") && error.contains("chia thành nhiều tệp"),
+            "error: {error}"
+        );
+        assert!(commit_disabled(c).await);
+
         choose_file(c, &bad).await;
         assert!(commit_disabled(c).await, "no import before a check");
 

@@ -12,6 +12,7 @@ import type { BackupInfo } from "./bindings/BackupInfo";
 import type { BackupSettings } from "./bindings/BackupSettings";
 import type { BackupStatus } from "./bindings/BackupStatus";
 import type { Batch } from "./bindings/Batch";
+import type { ChosenFile } from "./bindings/ChosenFile";
 import type { Confirmation } from "./bindings/Confirmation";
 import type { Document } from "./bindings/Document";
 import type { ErrorKind } from "./bindings/ErrorKind";
@@ -177,8 +178,16 @@ export const saveKind = async (old: string | null, name: string): Promise<void> 
 
 // ---- import and export ----------------------------------------------------
 
-export const importRegister = (register: Register, fileName: string, bytes: number[], dryRun: boolean): Promise<ImportReport> =>
-  call("import_register", { register, fileName, bytes, dryRun });
+/**
+ * Asks which file to import (native dialog); the Rust side keeps its path and reads it there.
+ * `unattended`: a file name in the folder of GIAONHAN_OPEN_DIR, for unattended runs. Null when cancelled.
+ */
+export const chooseImportFile = (unattended: string | null): Promise<ChosenFile | null> =>
+  call("choose_import_file", { name: unattended });
+
+/** Checks (dry run) or imports the file last chosen with `chooseImportFile`. */
+export const importRegister = (register: Register, dryRun: boolean): Promise<ImportReport> =>
+  call("import_register", { register, dryRun });
 
 /** Opens a native save dialog and writes the register (or an empty template); the path, or null when cancelled. */
 export const saveRegister = (register: Register, template: boolean, xlsx: boolean): Promise<string | null> =>

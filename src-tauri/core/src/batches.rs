@@ -8,6 +8,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::audit::receipt_digest_line;
 use crate::error::{Error, Result};
 use crate::model::{Batch, Confirmation, DeliveryMethod, NewBatch, ReceiptDetail, ReceiptLine, ReceiptStatus};
 use crate::receipt_code;
@@ -257,6 +258,8 @@ impl Dao<'_> {
         )?;
         let batch_id = self.conn.last_insert_rowid();
         let n = recipients.len() as i64;
+        // What `verify` replays: the receipts this batch made, in id order.
+        let mut receipts_sha256 = Sha256::new();
         {
             let mut add_doc = self
                 .conn
@@ -290,7 +293,16 @@ impl Dao<'_> {
                         break c;
                     }
                 };
-                add_receipt.execute(params![new_uid(), batch_id, unit_id, rcode, must_confirm, per_unit])?;
+                let receipt_uid = new_uid();
+                add_receipt.execute(params![receipt_uid, batch_id, unit_id, rcode, must_confirm, per_unit])?;
+                receipt_digest_line(
+                    &mut receipts_sha256,
+                    &receipt_uid,
+                    &rcode,
+                    unit_id,
+                    must_confirm,
+                    per_unit,
+                );
                 let receipt_id = self.conn.last_insert_rowid();
                 for (d, doc) in docs.iter().enumerate() {
                     let q = qty(unit_id, d);
@@ -315,7 +327,8 @@ impl Dao<'_> {
             Some(&uid),
             &json!({ "code": code, "title": title, "handed_on": handed, "due_on": due,
                      "method": input.method.as_str(), "documents": input.documents,
-                     "overrides": input.overrides, "recipients": n, "symbols": symbols }),
+                     "overrides": input.overrides, "recipients": n, "symbols": symbols,
+                     "receipts_sha256": hex::encode(receipts_sha256.finalize()) }),
         )?;
         Ok(self.batch_by_code(&code)?.1)
     }

@@ -43,9 +43,11 @@ pub enum Error {
     #[error("{0}")]
     Forbidden(String),
 
-    /// The audit log chain does not hold.
-    #[error("nhật ký bị sửa đổi tại dòng {row}: {reason}")]
-    Tampered { row: i64, reason: String },
+    /// The audit log does not hold, or the register is not what replaying
+    /// the log gives: `reason` names the first difference (and the log row,
+    /// when the fault is in a row of the log).
+    #[error("nhật ký hoặc dữ liệu sổ đã bị sửa ngoài ứng dụng: {reason}")]
+    Tampered { row: Option<i64>, reason: String },
 
     /// The disk holding the database is full (SQLITE_FULL): the action was
     /// rolled back whole, so what was recorded before is intact.

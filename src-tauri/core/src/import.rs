@@ -16,6 +16,35 @@ use crate::store::{Actor, Dao, Store};
 use crate::tabular::{self, Cell, Columns, Field, Issue, Table, TableRow};
 use crate::text;
 
+/// A file chosen for import in the window: what the window shows of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ChosenFile {
+    /// The file name, without its folder.
+    pub name: String,
+    /// Size in bytes.
+    #[ts(type = "number")]
+    pub size: u64,
+}
+
+impl ChosenFile {
+    /// The file at `path`, which must exist.
+    pub fn of(path: &Path) -> Result<ChosenFile> {
+        let size = std::fs::metadata(path)
+            .map_err(|e| crate::files::io_error(path, e, "đọc"))?
+            .len();
+        Ok(ChosenFile {
+            name: ChosenFile::name_of(path),
+            size,
+        })
+    }
+
+    fn name_of(path: &Path) -> String {
+        path.file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    }
+}
+
 /// Which register a file feeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -567,16 +596,16 @@ impl Store {
         self.import_table(actor, register, &table, dry_run)
     }
 
-    /// Imports file content sent by the UI.
-    pub fn import_bytes(
+    /// Imports a file the user chose in the window, read here from its path
+    /// (never sent through the window); messages name it by its file name.
+    pub fn import_chosen(
         &mut self,
         actor: &Actor,
         register: Register,
-        file_name: &str,
-        bytes: &[u8],
+        path: &Path,
         dry_run: bool,
     ) -> Result<ImportReport> {
-        let table = tabular::read_table_bytes(file_name, bytes)?;
+        let table = tabular::read_table_as(path, &ChosenFile::name_of(path))?;
         self.import_table(actor, register, &table, dry_run)
     }
 
@@ -661,33 +690,35 @@ impl Store {
         })
     }
 
-    /// Writes a register to `out`, CSV or XLSX by its extension.
-    pub fn export(&self, register: Register, out: &Path) -> Result<()> {
+    /// A register as the file `out` asks for: CSV or XLSX by its extension.
+    pub fn export_bytes(&self, register: Register, out: &Path) -> Result<Vec<u8>> {
         let (headers, rows) = self.export_rows(register)?;
-        write_by_extension(out, register, headers, &rows)
+        bytes_by_extension(out, register, headers, &rows)
     }
 
-    /// An empty file with the register's columns, for users to fill in.
-    pub fn template(register: Register, out: &Path) -> Result<()> {
+    /// An empty file with the register's columns, for users to fill in; CSV
+    /// or XLSX by the extension of `out`.
+    pub fn template_bytes(register: Register, out: &Path) -> Result<Vec<u8>> {
         let headers = match register {
             Register::Units => UNIT_HEADERS,
             Register::Documents => &DOC_HEADERS[..5],
         };
-        write_by_extension(out, register, headers, &[])
+        bytes_by_extension(out, register, headers, &[])
     }
 }
 
-fn write_by_extension(out: &Path, register: Register, headers: &[&str], rows: &[Vec<Cell>]) -> Result<()> {
+fn bytes_by_extension(out: &Path, register: Register, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>> {
     let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let sheet = match register {
         Register::Units => "Đơn vị",
         Register::Documents => "Văn bản",
     };
     match ext.as_deref() {
-        Some("xlsx") => tabular::write_xlsx(out, sheet, headers, rows),
+        Some("xlsx") => tabular::xlsx_bytes(sheet, headers, rows),
         Some("csv") => {
-            let file = std::fs::File::create(out)?;
-            tabular::write_csv(std::io::BufWriter::new(file), headers, rows)
+            let mut bytes = Vec::new();
+            tabular::write_csv(&mut bytes, headers, rows)?;
+            Ok(bytes)
         }
         _ => Err(Error::invalid(
             "out",

@@ -13,7 +13,7 @@ use crate::print::{
     call_list, outstanding_list, register_book, reminders, short_date, slips_pdf, slips_svg, status_note, Letterhead,
     Printout, RegisterLine, Reminder, Slip, SlipBatch, SlipLine, SlipPreview,
 };
-use crate::store::{today, Actor, Store};
+use crate::store::{today, Actor, Dao, Store};
 use crate::tabular::{write_csv, xlsx_bytes, Cell};
 use crate::text::{self, thousands};
 
@@ -294,9 +294,11 @@ impl Store {
             PrintList::Calls => call_list,
             PrintList::Reminders => return self.reminders_printout(query),
         };
-        let rows = self.outstanding(query)?;
+        // The rows and the log's head from one snapshot: the check code at the
+        // foot of the pages is the state the list shows.
+        let (rows, head) = self.read(|dao| Ok((dao.outstanding(query)?, dao.log_head()?)))?;
         let day = query.as_of.unwrap_or_else(today);
-        layout(&self.letterhead()?, day, self.describe(query)?, &rows)
+        Ok(layout(&self.letterhead()?, day, self.describe(query)?, &rows)?.with_check(head.as_ref()))
     }
 
     /// The outstanding list as a formatted spreadsheet.
@@ -314,76 +316,82 @@ impl Store {
     /// Every document handed to every unit between two days (inclusive), in
     /// the order of the outgoing transfer register.
     pub fn register_lines(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<RegisterLine>> {
-        if to < from {
-            return Err(Error::invalid("to", "ngày cuối phải sau ngày đầu"));
-        }
-        self.read(|dao| {
-            let mut stmt = dao.conn.prepare_cached(
-                "SELECT b.code, b.title, b.handed_on, d.symbol, d.issued_on, d.title AS doc_title, d.classification,
-                        u.code AS unit_code, v.name, l.quantity, l.received, r.signed_by, r.signed_on, r.status,
-                        r.on_behalf, r.must_confirm
-                 FROM batch b
-                 JOIN receipt r ON r.batch_id = b.id
-                 JOIN receipt_line l ON l.receipt_id = r.id
-                 JOIN document d ON d.id = l.document_id
-                 JOIN unit u ON u.id = r.unit_id
-                 JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= b.handed_on AND b.handed_on < v.valid_to
-                 WHERE b.cancelled_at IS NULL AND b.handed_on BETWEEN ?1 AND ?2
-                 ORDER BY b.handed_on, b.code, v.sort_key, u.code, d.symbol",
-            )?;
-            let lines = stmt
-                .query_map(params![from, to], |r| {
-                    let quantity: u32 = r.get("quantity")?;
-                    let received: Option<u32> = r.get("received")?;
-                    let status = ReceiptStatus::parse(&r.get::<_, String>("status")?);
-                    let mut notes = Vec::new();
-                    if !r.get::<_, bool>("must_confirm")? {
-                        notes.push("Để biết".to_owned());
-                    }
-                    match status {
-                        Some(ReceiptStatus::Declined) => notes.push("Từ chối nhận".to_owned()),
-                        Some(ReceiptStatus::Partial) => notes.push(match received {
-                            Some(got) if got != quantity => format!("Nhận {got}/{quantity} bản"),
-                            _ => "Nhận thiếu".to_owned(),
-                        }),
-                        _ => {}
-                    }
-                    if r.get::<_, bool>("on_behalf")? {
-                        notes.push("Ký thay".to_owned());
-                    }
-                    let classification: String = r.get("classification")?;
-                    Ok(RegisterLine {
-                        batch: r.get("code")?,
-                        batch_title: r.get("title")?,
-                        handed: r.get("handed_on")?,
-                        symbol: r.get("symbol")?,
-                        issued: r.get("issued_on")?,
-                        // The register never carries a Tuyệt mật summary.
-                        title: shown_title(&classification, r.get("doc_title")?),
-                        classification: classification_label(&classification).to_owned(),
-                        unit_code: r.get("unit_code")?,
-                        unit_name: r.get("name")?,
-                        copies: quantity,
-                        signed_by: r.get("signed_by")?,
-                        signed_on: r.get("signed_on")?,
-                        note: notes.join("; "),
-                    })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(lines)
-        })
+        self.read(|dao| dao.register_lines(from, to))
     }
 
     /// The outgoing transfer register for a period, in the party layout.
     pub fn register_printout(&self, from: NaiveDate, to: NaiveDate) -> Result<Printout> {
-        let lines = self.register_lines(from, to)?;
-        register_book(&self.letterhead()?, from, to, &lines)
+        let (lines, head) = self.read(|dao| Ok((dao.register_lines(from, to)?, dao.log_head()?)))?;
+        Ok(register_book(&self.letterhead()?, from, to, &lines)?.with_check(head.as_ref()))
     }
 
     /// The outgoing transfer register for a period as a spreadsheet.
     pub fn register_xlsx(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<u8>> {
         let lines = self.register_lines(from, to)?;
         xlsx_bytes("Sổ chuyển giao", &REGISTER_HEADERS, &register_cells(&lines))
+    }
+}
+
+impl Dao<'_> {
+    /// Every document handed to every unit between two days (inclusive), in
+    /// the order of the outgoing transfer register.
+    fn register_lines(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<RegisterLine>> {
+        if to < from {
+            return Err(Error::invalid("to", "ngày cuối phải sau ngày đầu"));
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT b.code, b.title, b.handed_on, d.symbol, d.issued_on, d.title AS doc_title, d.classification,
+                    u.code AS unit_code, v.name, l.quantity, l.received, r.signed_by, r.signed_on, r.status,
+                    r.on_behalf, r.must_confirm
+             FROM batch b
+             JOIN receipt r ON r.batch_id = b.id
+             JOIN receipt_line l ON l.receipt_id = r.id
+             JOIN document d ON d.id = l.document_id
+             JOIN unit u ON u.id = r.unit_id
+             JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= b.handed_on AND b.handed_on < v.valid_to
+             WHERE b.cancelled_at IS NULL AND b.handed_on BETWEEN ?1 AND ?2
+             ORDER BY b.handed_on, b.code, v.sort_key, u.code, d.symbol",
+        )?;
+        let lines = stmt
+            .query_map(params![from, to], |r| {
+                let quantity: u32 = r.get("quantity")?;
+                let received: Option<u32> = r.get("received")?;
+                let status = ReceiptStatus::parse(&r.get::<_, String>("status")?);
+                let mut notes = Vec::new();
+                if !r.get::<_, bool>("must_confirm")? {
+                    notes.push("Để biết".to_owned());
+                }
+                match status {
+                    Some(ReceiptStatus::Declined) => notes.push("Từ chối nhận".to_owned()),
+                    Some(ReceiptStatus::Partial) => notes.push(match received {
+                        Some(got) if got != quantity => format!("Nhận {got}/{quantity} bản"),
+                        _ => "Nhận thiếu".to_owned(),
+                    }),
+                    _ => {}
+                }
+                if r.get::<_, bool>("on_behalf")? {
+                    notes.push("Ký thay".to_owned());
+                }
+                let classification: String = r.get("classification")?;
+                Ok(RegisterLine {
+                    batch: r.get("code")?,
+                    batch_title: r.get("title")?,
+                    handed: r.get("handed_on")?,
+                    symbol: r.get("symbol")?,
+                    issued: r.get("issued_on")?,
+                    // The register never carries a Tuyệt mật summary.
+                    title: shown_title(&classification, r.get("doc_title")?),
+                    classification: classification_label(&classification).to_owned(),
+                    unit_code: r.get("unit_code")?,
+                    unit_name: r.get("name")?,
+                    copies: quantity,
+                    signed_by: r.get("signed_by")?,
+                    signed_on: r.get("signed_on")?,
+                    note: notes.join("; "),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(lines)
     }
 }
 

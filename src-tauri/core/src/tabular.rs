@@ -33,6 +33,16 @@ use crate::text::{clean, search_key};
 /// XLSX that puts one cell in column XFD of every row.
 const MAX_COLUMNS: u32 = 1024;
 
+/// Largest file an import reads (a province's units are a few MB).
+pub const MAX_IMPORT_BYTES: u64 = 50 * 1024 * 1024;
+
+/// Most data rows one import takes (a province has ~10,000 units).
+pub const MAX_IMPORT_ROWS: usize = 200_000;
+
+/// Most bytes the parts of an XLSX file may unpack to: 200,000 rows of a
+/// register unpack to ~100 MB; a crafted file could unpack to gigabytes.
+pub const MAX_XLSX_UNPACKED: u64 = 250 * 1024 * 1024;
+
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 // ---------------------------------------------------------------------------
@@ -97,22 +107,104 @@ fn kind_of(file: &str) -> Result<FileKind> {
 /// [`clean`]. Fully blank rows are skipped, but line numbers stay true to the
 /// file. The first non-blank row is the header.
 pub fn read_table(path: &Path) -> Result<Table> {
-    let file = path.display().to_string();
-    // Refuse an unknown kind before reading a possibly large unrelated file.
-    kind_of(&file)?;
-    let bytes = std::fs::read(path).map_err(|e| io_error(&file, e, "đọc"))?;
-    read_table_bytes(&file, &bytes)
+    read_table_as(path, &path.display().to_string())
+}
+
+/// [`read_table`], naming the file `file` in messages (the window shows
+/// the file name a user picked, not its whole path).
+pub fn read_table_as(path: &Path, file: &str) -> Result<Table> {
+    // Refuse an unknown kind, or a file over the limit, before reading it.
+    kind_of(file)?;
+    let len = std::fs::metadata(path)
+        .map_err(|e| crate::files::io_error(path, e, "đọc"))?
+        .len();
+    check_size(file, len)?;
+    let bytes = std::fs::read(path).map_err(|e| crate::files::io_error(path, e, "đọc"))?;
+    read_table_bytes(file, &bytes)
 }
 
 /// [`read_table`] from memory (an upload from the UI, fuzzing). `file_name`
 /// gives the kind by its extension and names the file in messages. Never
 /// panics, whatever the bytes.
 pub fn read_table_bytes(file_name: &str, bytes: &[u8]) -> Result<Table> {
-    let rows = match kind_of(file_name)? {
+    let kind = kind_of(file_name)?;
+    check_size(file_name, bytes.len() as u64)?;
+    let rows = match kind {
         FileKind::Csv => read_csv(file_name, bytes)?,
-        FileKind::Xlsx => read_xlsx(file_name, bytes)?,
+        FileKind::Xlsx => {
+            check_unpacked(file_name, bytes, MAX_XLSX_UNPACKED)?;
+            read_xlsx(file_name, bytes)?
+        }
     };
     build_table(file_name, rows)
+}
+
+/// Megabytes for messages: "50 MB", "50,5 MB".
+fn megabytes(bytes: u64) -> String {
+    let tenths = (bytes * 10).div_ceil(1024 * 1024);
+    if tenths.is_multiple_of(10) {
+        format!("{} MB", tenths / 10)
+    } else {
+        format!("{},{} MB", tenths / 10, tenths % 10)
+    }
+}
+
+fn check_size(file: &str, len: u64) -> Result<()> {
+    if len > MAX_IMPORT_BYTES {
+        return Err(Error::invalid(
+            file,
+            format!(
+                "tệp lớn {}, quá giới hạn {} cho một lần nhập; hãy chia thành nhiều tệp nhỏ hơn",
+                megabytes(len),
+                megabytes(MAX_IMPORT_BYTES)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The error for a file with more data rows than one import takes.
+fn too_many_rows(file: &str) -> Error {
+    Error::invalid(
+        file,
+        format!(
+            "tệp có hơn {} dòng dữ liệu, quá giới hạn cho một lần nhập; hãy chia thành nhiều tệp nhỏ hơn",
+            crate::text::thousands(MAX_IMPORT_ROWS as i64)
+        ),
+    )
+}
+
+/// Counts what the parts of an XLSX file really unpack to (a part's header
+/// may lie about its size) and refuses more than `limit` bytes, before the
+/// reader unpacks anything into memory. A file that is not a zip archive is
+/// left to the reader, which names the problem.
+fn check_unpacked(file: &str, bytes: &[u8], limit: u64) -> Result<()> {
+    use std::io::Read;
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let Ok(part) = zip.by_index(i) else {
+            return Ok(());
+        };
+        let room = limit.saturating_sub(total).saturating_add(1);
+        match std::io::copy(&mut part.take(room), &mut std::io::sink()) {
+            Ok(n) => total = total.saturating_add(n),
+            Err(_) => return Ok(()),
+        }
+        if total > limit {
+            return Err(Error::invalid(
+                file,
+                format!(
+                    "tệp Excel giải nén ra hơn {} dữ liệu, quá giới hạn cho một lần nhập \
+                     (tệp có thể bị hỏng hoặc được tạo để gây hại); hãy chia thành nhiều tệp nhỏ hơn",
+                    megabytes(limit)
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Raw rows: (line, cleaned cells).
@@ -134,15 +226,6 @@ fn build_table(file: &str, rows: RawRows) -> Result<Table> {
         headers: header.cells,
         rows: rows.collect(),
     })
-}
-
-fn io_error(file: &str, e: std::io::Error, verb: &str) -> Error {
-    let reason = match e.kind() {
-        std::io::ErrorKind::NotFound => "không tìm thấy tệp".to_string(),
-        std::io::ErrorKind::PermissionDenied => format!("không có quyền {verb} tệp"),
-        _ => format!("không {verb} được tệp: {e}"),
-    };
-    Error::Io(std::io::Error::new(e.kind(), format!("{file}: {reason}")))
 }
 
 // --- CSV -------------------------------------------------------------------
@@ -167,6 +250,7 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<RawRows> {
     let mut record = csv::ByteRecord::new();
     let mut lines = LineCounter::new(bytes, skipped_lines);
     let mut rows = Vec::new();
+    let mut filled = 0usize;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
@@ -183,7 +267,14 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<RawRows> {
         let mut cells = Vec::with_capacity(record.len());
         for field in record.iter() {
             let text = std::str::from_utf8(field).map_err(|_| not_utf8(file, line))?;
-            cells.push(clean(text));
+            cells.push(formula_unescape(clean(text)));
+        }
+        if cells.iter().any(|c| !c.is_empty()) {
+            filled += 1;
+            // The header and MAX_IMPORT_ROWS data rows.
+            if filled > MAX_IMPORT_ROWS + 1 {
+                return Err(too_many_rows(file));
+            }
         }
         rows.push((line, cells));
     }
@@ -324,6 +415,9 @@ fn read_xlsx_cells(file: &str, bytes: &[u8]) -> Result<RawRows> {
             ));
         }
         grid.entry(row).or_default().push((col, text));
+        if grid.len() > MAX_IMPORT_ROWS + 1 {
+            return Err(too_many_rows(file));
+        }
     }
     Ok(grid
         .into_iter()
@@ -816,10 +910,36 @@ impl<T: Into<Cell>> From<Option<T>> for Cell {
     }
 }
 
+/// Characters that make a spreadsheet read a cell as a formula (or a
+/// formula's continuation) when a CSV file is opened.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell a spreadsheet would run as a formula (`=…`, `+…`, `-…`,
+/// `@…`, or a leading tab or carriage return) gets a leading `'`, which
+/// Excel and LibreOffice show as text; other text is unchanged. Numbers are
+/// written as numbers, never through this: a negative count stays `-1`.
+/// The import takes the `'` off again ([`formula_unescape`]), so an export
+/// reads back as it was.
+pub fn formula_safe(text: &str) -> Cow<'_, str> {
+    if text.starts_with(FORMULA_START) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Undoes [`formula_safe`] on a cell read from a CSV file.
+fn formula_unescape(cell: String) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) => rest.to_owned(),
+        _ => cell,
+    }
+}
+
 impl Cell {
     fn csv_text(&self) -> Cow<'_, str> {
         match self {
-            Cell::Text(s) => Cow::Borrowed(s),
+            Cell::Text(s) => formula_safe(s),
             Cell::Int(i) => Cow::Owned(i.to_string()),
             Cell::Date(d) => Cow::Owned(d.format("%d/%m/%Y").to_string()),
             Cell::Empty => Cow::Borrowed(""),
@@ -829,7 +949,8 @@ impl Cell {
 
 /// CSV export: UTF-8 with BOM (so that Excel opens Vietnamese correctly),
 /// comma-separated, CRLF line ends, a header row, dates as dd/mm/yyyy and
-/// numbers without thousands separators (so that the file imports back).
+/// numbers without thousands separators (so that the file imports back);
+/// text that would run as a formula is neutralised ([`formula_safe`]).
 pub fn write_csv(mut w: impl Write, headers: &[&str], rows: &[Vec<Cell>]) -> Result<()> {
     w.write_all(UTF8_BOM)?;
     let mut out = csv::WriterBuilder::new()
@@ -847,19 +968,14 @@ pub fn write_csv(mut w: impl Write, headers: &[&str], rows: &[Vec<Cell>]) -> Res
 
 /// XLSX export: one sheet named `sheet` (made valid for Excel), bold header
 /// row with an autofilter and frozen, column widths fitted to the content
-/// (at most 60), dates as real Excel dates shown dd/mm/yyyy, ints as numbers.
+/// (at most 60), dates as real Excel dates shown dd/mm/yyyy, ints as numbers;
+/// every text cell is a string cell, never a formula.
 pub fn write_xlsx(path: &Path, sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<()> {
     let file = path.display().to_string();
     let bytes = workbook(sheet, headers, rows)
         .and_then(|mut wb| wb.save_to_buffer())
         .map_err(|e| xlsx_write_error(&file, e))?;
-    write_file(path, &bytes)
-}
-
-/// Writes a file the user asked for (an export, a PDF); the error names the
-/// file and says why in Vietnamese.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    std::fs::write(path, bytes).map_err(|e| io_error(&path.display().to_string(), e, "ghi"))
+    crate::files::write_file(path, &bytes, None)
 }
 
 /// [`write_xlsx`] into memory (a download from the UI).
@@ -1477,6 +1593,113 @@ mod tests {
             ["HU", "Huyện ủy, Hương Khê", "02/08/2022", "2000"]
         );
         assert_eq!(parse_date(&table.rows[0].cells[2]), Ok(date(2022, 8, 2)));
+    }
+
+    #[test]
+    fn csv_cells_that_would_run_as_formulas_get_a_quote_and_read_back_as_they_were() {
+        let rows = vec![
+            vec![
+                Cell::from("=HYPERLINK(\"http://x\",\"Bấm\")"),
+                Cell::from("+84 912 111 222"),
+                Cell::from("-Kế hoạch"),
+                Cell::from("@SUM(A1)"),
+                Cell::Int(-1),
+                Cell::from("05-KH/HU"),
+                Cell::Date(date(2022, 8, 2)),
+            ],
+            vec![
+                Cell::from("\tx"),
+                Cell::from("\r=1"),
+                Cell::from("'=1"),
+                Cell::from("a=b"),
+                Cell::Int(3),
+                Cell::Empty,
+                Cell::Empty,
+            ],
+        ];
+        let headers = ["A", "B", "C", "D", "E", "F", "G"];
+        let mut out = Vec::new();
+        write_csv(&mut out, &headers, &rows).unwrap();
+        let text = std::str::from_utf8(&out[3..]).unwrap();
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert_eq!(
+            lines[1],
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"Bấm\"\")\",'+84 912 111 222,'-Kế hoạch,'@SUM(A1),-1,05-KH/HU,02/08/2022"
+        );
+        assert!(lines[2].starts_with("'\tx,\"'\r=1\",'=1,a=b,3"), "{:?}", lines[2]);
+        // The import takes the quote off again: an export reads back as it was.
+        let table = read_table_bytes("x.csv", &out).unwrap();
+        assert_eq!(
+            cells(&table.rows[0])[..4],
+            [
+                "=HYPERLINK(\"http://x\",\"Bấm\")",
+                "+84 912 111 222",
+                "-Kế hoạch",
+                "@SUM(A1)"
+            ]
+        );
+    }
+
+    #[test]
+    fn xlsx_text_that_looks_like_a_formula_stays_a_string_cell() {
+        use std::io::Read;
+        let bytes = xlsx_bytes(
+            "Đơn vị",
+            &["Tên", "Điện thoại", "Số bản"],
+            &[vec![Cell::from("=1+1"), Cell::from("+84 912"), Cell::Int(-1)]],
+        )
+        .unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
+        let mut sheet = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut sheet)
+            .unwrap();
+        assert!(
+            !sheet.contains("<f>") && !sheet.contains("<f "),
+            "no formula cell: {sheet}"
+        );
+        let table = read_table_bytes("x.xlsx", &bytes).unwrap();
+        assert_eq!(cells(&table.rows[0]), ["=1+1", "+84 912", "-1"]);
+    }
+
+    #[test]
+    fn imports_are_capped_by_size_rows_and_what_an_xlsx_unpacks_to() {
+        let err = check_size("lớn.csv", MAX_IMPORT_BYTES + 1).unwrap_err().to_string();
+        assert!(err.contains("lớn.csv") && err.contains("quá giới hạn 50 MB"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("lớn.csv");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(MAX_IMPORT_BYTES + 1)
+            .unwrap();
+        let err = read_table(&big).unwrap_err().to_string();
+        assert!(err.contains("50,1 MB") && err.contains("chia thành nhiều tệp"), "{err}");
+
+        let mut csv = String::from("Mã,Tên\n");
+        for i in 0..=MAX_IMPORT_ROWS {
+            csv.push_str(&format!("{i},x\n"));
+        }
+        let err = read_table_bytes("nhiều.csv", csv.as_bytes()).unwrap_err().to_string();
+        assert!(err.contains("hơn 200.000 dòng"), "{err}");
+        // Exactly at the limit is fine, and blank lines do not count.
+        let at_limit: String = csv
+            .lines()
+            .take(MAX_IMPORT_ROWS + 1)
+            .map(|l| format!("{l}\n,\n"))
+            .collect();
+        assert_eq!(
+            read_table_bytes("đủ.csv", at_limit.as_bytes()).unwrap().rows.len(),
+            MAX_IMPORT_ROWS
+        );
+
+        let rows: Vec<Vec<Cell>> = (0..2000).map(|i| vec![Cell::Text(format!("Chi bộ {i}"))]).collect();
+        let bytes = xlsx_bytes("Đơn vị", &["Tên"], &rows).unwrap();
+        check_unpacked("a.xlsx", &bytes, MAX_XLSX_UNPACKED).unwrap();
+        let err = check_unpacked("a.xlsx", &bytes, 20_000).unwrap_err().to_string();
+        assert!(err.contains("giải nén ra hơn"), "{err}");
+        // Not a zip at all: left to the reader, which says so.
+        check_unpacked("a.xlsx", b"not a zip", 10).unwrap();
     }
 
     #[test]

@@ -1,9 +1,12 @@
 // Screen "Nhập / xuất": bulk import of the units or documents register from a
-// CSV/XLSX file — a dry run first that previews every row and lists every
-// problem as "tệp:dòng:cột: thông báo", then the all-or-nothing import, only
-// after a check without errors — plus templates and exports through the native
-// save dialog (written by the Rust side).
-import { importRegister, saveRegister, toApiError } from "../api";
+// CSV/XLSX file — chosen in the native dialog and read by the Rust side from
+// its path (the file's bytes never pass through the window) — a dry run first
+// that previews every row and lists every problem as "tệp:dòng:cột: thông
+// báo", then the all-or-nothing import, only after a check without errors —
+// plus templates and exports through the native save dialog (written by the
+// Rust side).
+import { chooseImportFile, importRegister, saveRegister, toApiError } from "../api";
+import type { ChosenFile } from "../bindings/ChosenFile";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { Issue } from "../bindings/Issue";
 import type { Register } from "../bindings/Register";
@@ -29,13 +32,12 @@ export function issueLine(i: Issue): string {
   return `${place}: ${i.message}`;
 }
 
-/** Data rows of a CSV file, counted from its line breaks (header excluded); null for other files. */
-function csvRows(name: string, bytes: Uint8Array): number | null {
-  if (!/\.csv$/i.test(name)) return null;
-  let lines = 0;
-  for (const b of bytes) if (b === 10) lines++;
-  if (bytes.length && bytes[bytes.length - 1] !== 10) lines++;
-  return Math.max(0, lines - 1);
+/** "12,5 KB", "3,2 MB": the size of a chosen file. */
+function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${formatNumber(bytes)} byte`;
+  const kb = bytes / 1024;
+  if (kb < 1024) return `${kb.toLocaleString("vi-VN", { maximumFractionDigits: 1 })} KB`;
+  return `${(kb / 1024).toLocaleString("vi-VN", { maximumFractionDigits: 1 })} MB`;
 }
 
 function isRegister(v: string): v is Register {
@@ -46,7 +48,9 @@ export function importScreen(): Screen {
   registerBookForm();
   const form = byId("import-form", HTMLFormElement);
   const register = byId("import-register", HTMLSelectElement);
-  const file = byId("import-file", HTMLInputElement);
+  const choose = byId("import-choose", HTMLButtonElement);
+  const fileName = byId("import-file-name", HTMLSpanElement);
+  const unattended = byId("import-unattended", HTMLInputElement);
   const check = byId("import-check", HTMLButtonElement);
   const commit = byId("import-commit", HTMLButtonElement);
   const busy = byId("import-busy", HTMLDivElement);
@@ -57,17 +61,35 @@ export function importScreen(): Screen {
   const keyCol = byId("import-key-col", HTMLTableCellElement);
   const nameCol = byId("import-name-col", HTMLTableCellElement);
 
-  /** The file and register the last clean check was for; the import is allowed only for them. */
-  let checked: { file: File; register: Register } | null = null;
+  /** The chosen file (the Rust side keeps its path); `pick` counts the choices made. */
+  let chosen: ChosenFile | null = null;
+  let pick = 0;
+  /** The choice and register the last clean check was for; the import is allowed only for them. */
+  let checked: { pick: number; register: Register } | null = null;
   let running = false;
 
   function invalidate(): void {
     checked = null;
     commit.disabled = true;
   }
-  file.addEventListener("change", () => {
-    invalidate();
-    clearReport();
+  choose.addEventListener("click", async () => {
+    if (running) return;
+    clearErrors();
+    choose.setAttribute("aria-busy", "true");
+    try {
+      const picked = await chooseImportFile(unattended.value || null);
+      if (picked === null) return;
+      chosen = picked;
+      pick++;
+      fileName.textContent = `${picked.name} (${fileSize(picked.size)})`;
+      fileName.classList.add("chosen");
+      invalidate();
+      clearReport();
+    } catch (e) {
+      showError(toApiError(e), undefined, choose);
+    } finally {
+      choose.removeAttribute("aria-busy");
+    }
   });
   register.addEventListener("change", () => {
     invalidate();
@@ -88,7 +110,7 @@ export function importScreen(): Screen {
     progressText.textContent = text ?? "";
     check.disabled = running;
     register.disabled = running;
-    file.disabled = running;
+    choose.disabled = running;
     if (running) commit.disabled = true;
     form.toggleAttribute("aria-busy", running);
   }
@@ -150,28 +172,26 @@ export function importScreen(): Screen {
     if (running) return;
     clearErrors();
     clearStatus();
-    const f = file.files?.[0];
+    const f = chosen;
     const reg = register.value;
     if (!f) {
-      showError({ kind: "invalid", message: "Chọn tệp CSV hoặc XLSX cần nhập.", field: "file" }, undefined, file);
+      showError({ kind: "invalid", message: "Chọn tệp CSV hoặc XLSX cần nhập.", field: "file" }, undefined, choose);
       return;
     }
     if (!isRegister(reg)) return;
-    if (!dryRun && (checked === null || checked.file !== f || checked.register !== reg)) {
+    if (!dryRun && (checked === null || checked.pick !== pick || checked.register !== reg)) {
       commit.disabled = true;
       return;
     }
-    const bytes = new Uint8Array(await f.arrayBuffer());
-    const rows = csvRows(f.name, bytes);
-    const what = rows === null ? `tệp ${f.name}` : `${formatNumber(rows)} dòng`;
+    const what = `tệp ${f.name}`;
     setBusy(dryRun ? `Đang kiểm tra ${what}…` : `Đang nhập ${what}…`);
     try {
-      const report = await importRegister(reg, f.name, Array.from(bytes), dryRun);
+      const report = await importRegister(reg, dryRun);
       setBusy(null);
       renderReport(report);
       const ok = !report.issues.some((i) => !i.warning);
       if (dryRun) {
-        checked = ok ? { file: f, register: reg } : null;
+        checked = ok ? { pick, register: reg } : null;
         commit.disabled = !ok || !report.rows.some((r) => r.action === "add");
         summary.focus();
       } else {
@@ -187,7 +207,7 @@ export function importScreen(): Screen {
     } catch (e) {
       setBusy(null);
       invalidate();
-      showError(toApiError(e), undefined, file);
+      showError(toApiError(e), undefined, choose);
     }
   }
 

@@ -24,14 +24,7 @@ use super::{
 use crate::error::{Error, Result};
 use crate::store::{lock, Actor, Store};
 
-/// The newest row of a register's audit log: its id and hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct Head {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub hash: String,
-}
+pub use crate::audit::Head;
 
 /// The outcome of a restore.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -12,7 +12,7 @@ use giaonhan::accounts::{AccountChange, NewAccount, Role};
 use giaonhan::import::Register;
 use giaonhan::model::{
     Change, Classification, ConfirmMethod, Confirmation, DeliveryMethod, DocQty, NewBatch, NewDocument, NewUnit,
-    OutstandingQuery, PrintList, Reorganisation,
+    OutstandingQuery, PrintList, Reorganisation, SaveFormat,
 };
 use giaonhan::store::today;
 use giaonhan::{Actor, Error, Store, DB_ENV};
@@ -169,8 +169,19 @@ enum Command {
         #[arg(long, default_value_t = 1, requires = "scale")]
         seed: u64,
     },
-    /// Checks the audit log's hash chain.
-    Verify,
+    /// Checks the audit log: the hash chain row by row, no missing row, the
+    /// append-only triggers, and that replaying it gives the register's
+    /// receipts, batches and accounts as they are. Exit status 0 when all hold.
+    Verify {
+        /// text (default) or json: {"ok", "rows", "head": {"id", "hash"}, "problem"}.
+        #[arg(long, value_enum, default_value = "text")]
+        format: VerifyFormat,
+        /// Fails unless the log still holds the row with this hash (or its
+        /// first 12+ characters, as printed on a list: "Mã kiểm tra sổ")
+        /// with the chain intact up to it.
+        #[arg(long, value_name = "HASH")]
+        expect: Option<String>,
+    },
     /// Backs up the database now (--out FILE), makes the automatic backup
     /// when due (--auto), lists the automatic backups (--list), or sets how
     /// they are kept (--keep N, --keep-migrate N, --interval-hours N).
@@ -576,6 +587,12 @@ enum ListFormat {
     Xlsx,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum VerifyFormat {
+    Text,
+    Json,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum FileFormat {
     Pdf,
@@ -618,11 +635,23 @@ impl From<ListFilter> for OutstandingQuery {
     }
 }
 
-/// Writes a file the user asked for and prints its path.
-fn write_out(out: &Path, bytes: &[u8]) -> Result<(), Error> {
-    giaonhan::tabular::write_file(out, bytes)?;
-    println!("{}", out.display());
+/// Saves a list (logged as an export or a print) and prints the file's path.
+fn save_list(
+    store: &mut Store,
+    actor: &Actor,
+    list: PrintList,
+    query: &OutstandingQuery,
+    format: SaveFormat,
+    out: &Path,
+) -> Result<(), Error> {
+    store.save_list(actor, list, query, format, out)?;
+    saved(out);
     Ok(())
+}
+
+/// The path of a file written, for scripts.
+fn saved(out: &Path) {
+    println!("{}", out.display());
 }
 
 /// SYMBOL:N with N at least 1 (copies handed to each unit).
@@ -710,6 +739,35 @@ fn local_time(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M:%S").to_string()
 }
 
+/// `giaonhan verify`: the report on stdout (a sentence, or JSON); a problem
+/// also on stderr, with a failure exit status.
+fn verify(store: &Store, format: VerifyFormat, expect: Option<&str>) -> Result<(), Error> {
+    let v = store.verify_log(expect)?;
+    if format == VerifyFormat::Json {
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    }
+    match v.problem {
+        Some(p) => Err(Error::Tampered {
+            row: p.row,
+            reason: p.message,
+        }),
+        None => {
+            if format == VerifyFormat::Text {
+                let head = match &v.head {
+                    Some(h) => format!("; dòng cuối {}, mã kiểm tra sổ {}", h.id, h.check_code()),
+                    None => String::new(),
+                };
+                let anchor = match &v.expected {
+                    Some(e) => format!("; còn nguyên đến dòng {} (mã {})", e.id, e.check_code()),
+                    None => String::new(),
+                };
+                println!("Nhật ký nguyên vẹn: {} dòng, khớp với dữ liệu sổ{head}{anchor}", v.rows);
+            }
+            Ok(())
+        }
+    }
+}
+
 /// `giaonhan backups`: one line per backup, or JSON / CSV.
 fn list_backups(db: &Path, format: Option<Format>) -> Result<(), Error> {
     let backups = giaonhan::backup::list(db)?;
@@ -784,13 +842,7 @@ fn print(format: Format, rows: &[impl Serialize]) -> Result<(), Error> {
             serde_json::to_writer_pretty(&mut out, rows)?;
             writeln!(out)?;
         }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            for row in rows {
-                w.serialize(row).map_err(|e| Error::Io(std::io::Error::other(e)))?;
-            }
-            w.flush()?;
-        }
+        Format::Csv => giaonhan::csv_rows::write_rows(out, rows)?,
     }
     Ok(())
 }
@@ -921,7 +973,10 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Unit(UnitCmd::Import { file, dry_run }) => {
             import(&mut store, &actor, Register::Units, &file, dry_run)?
         }
-        Command::Unit(UnitCmd::Export { out }) => store.export(Register::Units, &out)?,
+        Command::Unit(UnitCmd::Export { out }) => {
+            store.save_export(&actor, Register::Units, &out)?;
+            saved(&out);
+        }
         Command::Doc(DocCmd::Add {
             symbol,
             title,
@@ -948,7 +1003,10 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Doc(DocCmd::Import { file, dry_run }) => {
             import(&mut store, &actor, Register::Documents, &file, dry_run)?
         }
-        Command::Doc(DocCmd::Export { out }) => store.export(Register::Documents, &out)?,
+        Command::Doc(DocCmd::Export { out }) => {
+            store.save_export(&actor, Register::Documents, &out)?;
+            saved(&out);
+        }
         Command::Batch(BatchCmd::New {
             code,
             title,
@@ -1011,34 +1069,63 @@ fn run(cli: Cli) -> Result<(), Error> {
                 (ListFormat::Json, None) => print(Format::Json, &store.outstanding(&query)?)?,
                 (ListFormat::Csv, None) => store.outstanding_csv(&query, std::io::stdout().lock())?,
                 (ListFormat::Json, Some(out)) => {
-                    write_out(&out, &serde_json::to_vec_pretty(&store.outstanding(&query)?)?)?
+                    let bytes = serde_json::to_vec_pretty(&store.outstanding(&query)?)?;
+                    let detail = serde_json::json!({ "format": "json", "query": query });
+                    store.save_file(&actor, &out, &bytes, "export.outstanding", detail)?;
+                    saved(&out);
                 }
-                (ListFormat::Csv, Some(out)) => {
-                    let mut bytes = Vec::new();
-                    store.outstanding_csv(&query, &mut bytes)?;
-                    write_out(&out, &bytes)?
-                }
-                (ListFormat::Pdf, Some(out)) => {
-                    write_out(&out, &store.list_printout(PrintList::Outstanding, &query)?.pdf()?)?
-                }
-                (ListFormat::Xlsx, Some(out)) => write_out(&out, &store.outstanding_xlsx(&query)?)?,
+                (ListFormat::Csv, Some(out)) => save_list(
+                    &mut store,
+                    &actor,
+                    PrintList::Outstanding,
+                    &query,
+                    SaveFormat::Csv,
+                    &out,
+                )?,
+                (ListFormat::Pdf, Some(out)) => save_list(
+                    &mut store,
+                    &actor,
+                    PrintList::Outstanding,
+                    &query,
+                    SaveFormat::Pdf,
+                    &out,
+                )?,
+                (ListFormat::Xlsx, Some(out)) => save_list(
+                    &mut store,
+                    &actor,
+                    PrintList::Outstanding,
+                    &query,
+                    SaveFormat::Xlsx,
+                    &out,
+                )?,
                 (ListFormat::Pdf | ListFormat::Xlsx, None) => {
                     return Err(Error::invalid("out", "định dạng pdf và xlsx cần --out TỆP"))
                 }
             }
         }
-        Command::Reminders { filter, out } => {
-            write_out(&out, &store.list_printout(PrintList::Reminders, &filter.into())?.pdf()?)?
-        }
-        Command::Calls { filter, out } => {
-            write_out(&out, &store.list_printout(PrintList::Calls, &filter.into())?.pdf()?)?
-        }
+        Command::Reminders { filter, out } => save_list(
+            &mut store,
+            &actor,
+            PrintList::Reminders,
+            &filter.into(),
+            SaveFormat::Pdf,
+            &out,
+        )?,
+        Command::Calls { filter, out } => save_list(
+            &mut store,
+            &actor,
+            PrintList::Calls,
+            &filter.into(),
+            SaveFormat::Pdf,
+            &out,
+        )?,
         Command::Register { from, to, format, out } => {
-            let bytes = match format {
-                FileFormat::Pdf => store.register_printout(from, to)?.pdf()?,
-                FileFormat::Xlsx => store.register_xlsx(from, to)?,
+            let format = match format {
+                FileFormat::Pdf => SaveFormat::Pdf,
+                FileFormat::Xlsx => SaveFormat::Xlsx,
             };
-            write_out(&out, &bytes)?
+            store.save_register_book(&actor, from, to, format, &out)?;
+            saved(&out);
         }
         Command::Stats { batches, as_of, format } => print(format, &store.batch_stats(&batches, as_of)?)?,
         Command::Tiers { days } => {
@@ -1047,7 +1134,10 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             print(Format::Json, &[store.tiers()?])?
         }
-        Command::Slips { batch, out, per_page } => write_out(&out, &store.slips(&batch, per_page)?)?,
+        Command::Slips { batch, out, per_page } => {
+            store.save_slips(&actor, &batch, None, per_page, &out)?;
+            saved(&out);
+        }
         Command::Letterhead {
             parent_body,
             issuing_body,
@@ -1132,10 +1222,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             scale: Some(scale),
             seed,
         } => generate_scale(&mut store, &actor, scale, seed)?,
-        Command::Verify => {
-            let rows = store.verify()?;
-            println!("Nhật ký nguyên vẹn: {rows} dòng");
-        }
+        Command::Verify { format, expect } => verify(&store, format, expect.as_deref())?,
         Command::Backup {
             out,
             auto,

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::slips::{display_code, qr_svg};
 use super::{compile, place_date, render_svg, short_date, Letterhead};
+use crate::audit::Head;
 use crate::model::{OutstandingRow, ReceiptStatus};
 use crate::text::thousands;
 use crate::Result;
@@ -21,6 +22,9 @@ const REMINDERS: &str = include_str!("reminders.typ");
 pub struct Printout {
     template: &'static str,
     data: Vec<u8>,
+    /// The line at the foot of every page of a list: the register's check
+    /// code, which anchors the paper copy to the audit log.
+    check: Option<String>,
 }
 
 impl Printout {
@@ -28,7 +32,15 @@ impl Printout {
         Ok(Printout {
             template,
             data: serde_json::to_vec(data)?,
+            check: None,
         })
+    }
+
+    /// Prints "Mã kiểm tra sổ: …" (the first 12 characters of the audit
+    /// log's head, see `audit`) at the foot of every page of a list.
+    pub fn with_check(mut self, head: Option<&Head>) -> Printout {
+        self.check = head.map(|h| format!("Mã kiểm tra sổ: {}", h.check_code()));
+        self
     }
 
     pub fn pdf(&self) -> Result<Vec<u8>> {
@@ -37,12 +49,19 @@ impl Printout {
 
     /// The PDF and typst's warnings (tests assert there are none).
     pub(crate) fn pdf_with_warnings(&self) -> Result<(Vec<u8>, Vec<String>)> {
-        compile(self.template, &[("data.json", self.data.clone())])
+        compile(self.template, &self.files()?)
     }
 
     /// The pages as SVG images, exactly as they print.
     pub fn pages(&self) -> Result<Vec<String>> {
-        render_svg(self.template, &[("data.json", self.data.clone())])
+        render_svg(self.template, &self.files()?)
+    }
+
+    fn files(&self) -> Result<[(&'static str, Vec<u8>); 2]> {
+        Ok([
+            ("data.json", self.data.clone()),
+            ("check.json", serde_json::to_vec(&self.check)?),
+        ])
     }
 }
 
@@ -572,7 +591,13 @@ mod tests {
     fn a_thousand_row_outstanding_list_prints_complete_across_pages() {
         let lh = Letterhead::default();
         let subtitle = vec!["(Đợt: Đợt 2/2022)".to_owned(), "Tính đến ngày 21/08/2022".to_owned()];
-        let printout = outstanding_list(&lh, date(2022, 8, 21), subtitle, &rows(1000)).expect("list");
+        let head = Head {
+            id: 4321,
+            hash: "0123456789abcdef".repeat(4),
+        };
+        let printout = outstanding_list(&lh, date(2022, 8, 21), subtitle, &rows(1000))
+            .expect("list")
+            .with_check(Some(&head));
         let (_dir, path) = write_pdf(&printout, "outstanding.pdf");
         render_page(&path, 1, &artifacts_dir().join("outstanding-page1"));
         render_page(&path, 2, &artifacts_dir().join("outstanding-page2"));
@@ -605,6 +630,11 @@ mod tests {
             assert!(
                 page.contains("Bí thư") && page.contains("Ghi chú"),
                 "table header on page {}",
+                i + 1
+            );
+            assert!(
+                page.contains("Mã kiểm tra sổ: 0123456789ab") && !page.contains("0123456789abc"),
+                "the check code, 12 characters, at the foot of page {}",
                 i + 1
             );
             let first = page.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use typst_layout::PagedDocument;
 
 pub use lists::{call_list, outstanding_list, register_book, reminders, status_note, Printout, RegisterLine, Reminder};
+pub(crate) use slips::display_code;
 pub use slips::{slips_pdf, slips_svg, Slip, SlipBatch, SlipLine, SlipPreview, SlipUnit};
 
 use crate::{Error, Result};

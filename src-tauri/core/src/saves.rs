@@ -1,0 +1,129 @@
+//! Saving what the user asks for — a printed list, a spreadsheet, an export of
+//! a register, the delivery slips — to a file, written once for the app and
+//! the command line: which bytes for which list and format, written through
+//! [`crate::files`] (atomic, never over the register or a backup), and one
+//! audit row per saved file (what, in which format, by whom, to which file),
+//! committed with the rename: no row for a file that was not saved.
+//!
+//! Actions logged: `print.<list>` for a PDF, `export.<list>` for a
+//! spreadsheet or JSON, where `<list>` is `outstanding`, `calls`,
+//! `reminders`, `register` (the transfer register), `slips`, `units` or
+//! `documents`. Empty templates hold no data and are not logged.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde_json::{json, Value};
+
+use crate::error::{Error, Result};
+use crate::files;
+use crate::import::Register;
+use crate::model::{OutstandingQuery, PrintList, SaveFormat};
+use crate::store::{Actor, Store};
+
+impl Store {
+    /// Writes `bytes` to `path` and logs `action` with `detail` and the
+    /// file's path, in one transaction with the rename.
+    pub fn save_file(&mut self, actor: &Actor, path: &Path, bytes: &[u8], action: &str, detail: Value) -> Result<()> {
+        let staged = files::stage(path, bytes, Some(self.path()))?;
+        let mut detail = detail;
+        if let Value::Object(map) = &mut detail {
+            map.insert("file".into(), json!(path.display().to_string()));
+        }
+        self.write(actor, |dao| {
+            dao.log(action, None, &detail)?;
+            staged.commit()
+        })
+    }
+
+    /// A list printed from the outstanding filters: every list as PDF, the
+    /// outstanding list also as XLSX or CSV.
+    pub fn save_list(
+        &mut self,
+        actor: &Actor,
+        list: PrintList,
+        query: &OutstandingQuery,
+        format: SaveFormat,
+        path: &Path,
+    ) -> Result<()> {
+        let bytes = match (format, list) {
+            (SaveFormat::Pdf, _) => self.list_printout(list, query)?.pdf()?,
+            (SaveFormat::Xlsx, PrintList::Outstanding) => self.outstanding_xlsx(query)?,
+            (SaveFormat::Csv, PrintList::Outstanding) => {
+                let mut bytes = Vec::new();
+                self.outstanding_csv(query, &mut bytes)?;
+                bytes
+            }
+            _ => return Err(Error::invalid("format", "danh sách này chỉ lưu được dạng PDF")),
+        };
+        let name = match list {
+            PrintList::Outstanding => "outstanding",
+            PrintList::Calls => "calls",
+            PrintList::Reminders => "reminders",
+        };
+        let detail = json!({ "format": format.extension(), "query": query });
+        self.save_file(actor, path, &bytes, &action(format, name), detail)
+    }
+
+    /// The outgoing transfer register for a period, as PDF or XLSX.
+    pub fn save_register_book(
+        &mut self,
+        actor: &Actor,
+        from: NaiveDate,
+        to: NaiveDate,
+        format: SaveFormat,
+        path: &Path,
+    ) -> Result<()> {
+        let bytes = match format {
+            SaveFormat::Pdf => self.register_printout(from, to)?.pdf()?,
+            SaveFormat::Xlsx => self.register_xlsx(from, to)?,
+            SaveFormat::Csv => return Err(Error::invalid("format", "sổ chuyển giao lưu được dạng PDF hoặc Excel")),
+        };
+        let detail = json!({ "format": format.extension(), "from": from, "to": to });
+        self.save_file(actor, path, &bytes, &action(format, "register"), detail)
+    }
+
+    /// The delivery slips of a batch (every unit's, or one `unit`'s),
+    /// `per_page` (1 or 2) per A4 page.
+    pub fn save_slips(
+        &mut self,
+        actor: &Actor,
+        batch: &str,
+        unit: Option<&str>,
+        per_page: u8,
+        path: &Path,
+    ) -> Result<()> {
+        let bytes = self.slips_of(batch, unit, per_page)?;
+        let detail = json!({ "format": "pdf", "batch": batch, "unit": unit, "per_page": per_page });
+        self.save_file(actor, path, &bytes, "print.slips", detail)
+    }
+
+    /// A register (units or documents), CSV or XLSX by the file's extension.
+    pub fn save_export(&mut self, actor: &Actor, register: Register, path: &Path) -> Result<()> {
+        let bytes = self.export_bytes(register, path)?;
+        let name = match register {
+            Register::Units => "units",
+            Register::Documents => "documents",
+        };
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let detail = json!({ "format": ext });
+        self.save_file(actor, path, &bytes, &format!("export.{name}"), detail)
+    }
+
+    /// An empty template of a register, CSV or XLSX by the file's extension;
+    /// `register_path`, when known, is never written over.
+    pub fn save_template(register: Register, path: &Path, register_path: Option<&Path>) -> Result<()> {
+        files::write_file(path, &Store::template_bytes(register, path)?, register_path)
+    }
+}
+
+/// `print.<what>` for a PDF, `export.<what>` for a data file.
+fn action(format: SaveFormat, what: &str) -> String {
+    match format {
+        SaveFormat::Pdf => format!("print.{what}"),
+        SaveFormat::Xlsx | SaveFormat::Csv => format!("export.{what}"),
+    }
+}
