@@ -74,8 +74,9 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     /// The shared lock on the register's lock file, held while open: a
-    /// restore refuses while any store has the register open.
-    _lock: lock::RegisterLock,
+    /// restore refuses while any store has the register open. None for an
+    /// in-memory database (no file to restore, no lock file to leave behind).
+    _lock: Option<lock::RegisterLock>,
 }
 
 impl std::fmt::Debug for Store {
@@ -112,7 +113,11 @@ impl Store {
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        let held = lock::shared(path)?;
+        let held = if is_in_memory(path) {
+            None
+        } else {
+            Some(lock::shared(path)?)
+        };
 
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| unreadable(path, e))?;
@@ -222,6 +227,12 @@ impl Store {
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// SQLite's names for a database that lives in memory only.
+fn is_in_memory(path: &Path) -> bool {
+    let s = path.to_string_lossy();
+    s == ":memory:" || s.starts_with("file::memory:")
 }
 
 /// Files up to this size get a full `quick_check` when opened (see `vet_existing`).
