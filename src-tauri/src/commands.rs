@@ -392,7 +392,7 @@ pub fn save_list<R: Runtime>(
         PrintList::Reminders => "giay-nhac",
     };
     let ext = format.extension();
-    let day = query.as_of.unwrap_or_else(giaonhan::store::today).format("%Y-%m-%d");
+    let day = query.as_of.unwrap_or_else(giaonhan::db::today).format("%Y-%m-%d");
     let Some(path) = ask_save_path(&app, &format!("{stem}-{day}.{ext}"), ext) else {
         return Ok(None);
     };

@@ -246,7 +246,7 @@ fn main() -> Res<()> {
     raw.busy_timeout(Duration::from_secs(5))?;
     let conn = &raw;
     let actor = Actor::new("bench", "bench");
-    let today = giaonhan::store::today();
+    let today = giaonhan::db::today();
 
     let count = |sql: &str| -> Res<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
     let lines = count("SELECT count(*) FROM receipt_line")?;

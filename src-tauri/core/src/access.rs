@@ -12,9 +12,9 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use crate::accounts::{Action, AuthStatus, FailureLimit, NewAccount, Role, Session};
+use crate::db::{Actor, Store};
 use crate::error::{Error, Result};
 use crate::model::Confirmation;
-use crate::store::{Actor, Store};
 
 pub mod reads;
 

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::db::{new_uid, now_utc, Actor, Dao, Store};
 use crate::error::{Error, Result};
 use crate::model::Confirmation;
-use crate::store::{new_uid, now_utc, Actor, Dao, Store};
 use crate::text;
 
 mod changes;
@@ -264,7 +264,7 @@ impl Dao<'_> {
         check_password(&input.password)?;
         let unit = match (input.role, text::clean_opt(input.unit.as_deref())) {
             (Role::Secretary, None) => return Err(Error::invalid("unit", "Tài khoản bí thư phải gắn với một đơn vị")),
-            (_, Some(code)) => Some(self.unit_for("unit", &code, crate::store::today())?),
+            (_, Some(code)) => Some(self.unit_for("unit", &code, crate::db::today())?),
             (_, None) => None,
         };
         let pin_hash = match input.pin.as_deref().filter(|p| !p.is_empty()) {

@@ -15,8 +15,8 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::db::{new_uid, now_utc, Dao, Store};
 use crate::error::{Error, Result};
-use crate::store::{new_uid, now_utc, Dao, Store};
 use ts_rs::TS;
 
 pub(crate) use replay::receipt_digest_line;
@@ -358,7 +358,7 @@ fn check_triggers(conn: &Connection) -> Result<Option<Problem>> {
         Ok(rows)
     }
     let fresh = Connection::open_in_memory()?;
-    for step in crate::store::schema::STEPS {
+    for step in crate::db::schema::STEPS {
         fresh.execute_batch(step)?;
     }
     let expected = triggers(&fresh)?;

@@ -25,8 +25,8 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::db::{Actor, Store};
 use crate::error::{Error, Result};
-use crate::store::{Actor, Store};
 
 pub use restore::{
     latest_good, missing_problem, open_or_recover, recovery, restore, restore_and_log, Head, Opened, Recovery, Restored,
@@ -573,7 +573,7 @@ pub fn backup_file(db_path: &Path, out: &Path, stop: &AtomicBool) -> Result<()> 
         db_path.to_owned(),
         with_suffix(db_path, "-wal"),
         with_suffix(db_path, "-shm"),
-        crate::store::lock::lock_path(db_path),
+        crate::db::lock::lock_path(db_path),
     ];
     if targets.iter().any(|t| t == out || same_file(t, out)) {
         return Err(Error::invalid(
@@ -608,7 +608,7 @@ pub fn check_backup(path: &Path) -> Result<()> {
             reason: "đây không phải bản sao lưu (tệp rỗng hoặc là thư mục)".into(),
         });
     }
-    let version = crate::store::vet_existing(path)?.unwrap_or(0);
+    let version = crate::db::vet_existing(path)?.unwrap_or(0);
     let bad = |reason: String| Error::Unreadable {
         path: path.to_owned(),
         reason,
@@ -720,8 +720,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::SCHEMA_VERSION;
     use crate::model::NewUnit;
-    use crate::store::SCHEMA_VERSION;
     use rusqlite::Connection;
 
     fn unit(code: &str) -> NewUnit {
@@ -1230,7 +1230,7 @@ mod tests {
         {
             let mut conn = Connection::open(&old).expect("create");
             let tx = conn.transaction().expect("tx");
-            tx.execute_batch(crate::store::schema::STEPS[0]).expect("step 1");
+            tx.execute_batch(crate::db::schema::STEPS[0]).expect("step 1");
             tx.pragma_update(None, "user_version", 1).expect("version");
             tx.commit().expect("commit");
         }

@@ -9,10 +9,10 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::audit::receipt_digest_line;
+use crate::db::{new_uid, now_utc, today, Actor, Dao, Store};
 use crate::error::{Error, Result};
 use crate::model::{Batch, Confirmation, DeliveryMethod, NewBatch, ReceiptDetail, ReceiptLine, ReceiptStatus};
 use crate::receipt_code;
-use crate::store::{new_uid, now_utc, today, Actor, Dao, Store};
 use crate::text;
 use crate::units::fmt_date;
 

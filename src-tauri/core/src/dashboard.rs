@@ -9,13 +9,13 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::params;
 
+use crate::db::{today, Dao, Store};
 use crate::error::{Error, Result};
 use crate::model::{
     BatchStats, CurvePoint, GroupCompletion, OutstandingQuery, OutstandingRow, ReceiptStatus, Tiers, UnitFlag,
     UnitReceipt,
 };
 use crate::outstanding::{as_of_sql, days_overdue, STATUS_ON_DAY};
-use crate::store::{today, Dao, Store};
 
 /// Percentage of `part` in `whole`, 0 when `whole` is 0.
 fn percent(part: u32, whole: u32) -> f64 {

@@ -5,9 +5,9 @@
 use chrono::{Days, NaiveDate};
 use serde_json::json;
 
+use crate::db::{today, Actor, Store};
 use crate::error::{Error, Result};
 use crate::model::{Classification, Confirmation, DocQty, NewBatch, NewDocument, NewUnit};
-use crate::store::{today, Actor, Store};
 
 /// (code, name, parent, kind)
 const UNITS: &[(&str, &str, Option<&str>, &str)] = &[

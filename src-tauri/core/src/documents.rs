@@ -11,9 +11,9 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Row};
 use serde_json::json;
 
+use crate::db::{new_uid, now_utc, Actor, Dao, Store};
 use crate::error::{Error, Result};
 use crate::model::{Classification, Document, NewDocument};
-use crate::store::{new_uid, now_utc, Actor, Dao, Store};
 use crate::text;
 
 /// A document symbol split into its parts: `05-KH/HU` → 05, KH, HU.

@@ -9,10 +9,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::db::{Actor, Dao, Store};
 use crate::documents::Symbol;
 use crate::error::{Error, Result};
 use crate::model::{Classification, NewDocument, NewUnit};
-use crate::store::{Actor, Dao, Store};
 use crate::tabular::{self, Cell, Columns, Field, Issue, Table, TableRow};
 use crate::text;
 

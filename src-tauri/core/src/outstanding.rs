@@ -12,9 +12,9 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::types::ToSql;
 
+use crate::db::{today, Actor, Dao, Store};
 use crate::error::{Error, Result};
 use crate::model::{OutstandingQuery, OutstandingRow, ReceiptStatus, Tiers};
-use crate::store::{today, Actor, Dao, Store};
 use crate::text;
 use crate::tree::Tree;
 

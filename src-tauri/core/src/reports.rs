@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use rusqlite::params;
 
+use crate::db::{today, Actor, Dao, Store};
 use crate::documents::shown_title;
 use crate::error::{Error, Result};
 use crate::model::{OutstandingQuery, OutstandingRow, PrintList, ReceiptStatus};
@@ -13,7 +14,6 @@ use crate::print::{
     call_list, outstanding_list, register_book, reminders, short_date, slips_pdf, slips_svg, status_note, Letterhead,
     Printout, RegisterLine, Reminder, Slip, SlipBatch, SlipLine, SlipPreview,
 };
-use crate::store::{today, Actor, Dao, Store};
 use crate::tabular::{write_csv, xlsx_bytes, Cell};
 use crate::text::{self, thousands};
 

@@ -15,11 +15,11 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
+use crate::db::{Actor, Store};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::import::Register;
 use crate::model::{OutstandingQuery, PrintList, SaveFormat};
-use crate::store::{Actor, Store};
 
 impl Store {
     /// Writes `bytes` to `path` and logs `action` with `detail` and the

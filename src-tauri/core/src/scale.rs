@@ -21,9 +21,9 @@ use rand::{Rng, RngCore};
 use rusqlite::params;
 use serde_json::json;
 
+use crate::db::{Actor, Dao, Store};
 use crate::error::{Error, Result};
 use crate::model::{Classification, DeliveryMethod, DocQty, NewBatch, NewDocument, NewUnit, ReceiptStatus};
-use crate::store::{Actor, Dao, Store};
 
 /// How much data to make.
 #[derive(Debug, Clone, PartialEq, Eq)]

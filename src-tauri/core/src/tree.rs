@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::params;
 
+use crate::db::Dao;
 use crate::error::Result;
-use crate::store::Dao;
 
 /// One unit of the snapshot.
 #[derive(Debug, Clone)]

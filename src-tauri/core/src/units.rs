@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Row};
 use serde_json::json;
 
+use crate::db::{new_uid, now_utc, today, Actor, Dao, Store};
 use crate::error::{Error, Result};
 use crate::model::{
     Change, NewSigner, NewUnit, Reorganisation, Signer, SignerRole, Unit, UnitEdit, UnitEvent, UnitKind,
 };
-use crate::store::{new_uid, now_utc, today, Actor, Dao, Store};
 use crate::text;
 
 /// The first and last day of the timeline, stored instead of NULL.

@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{Days, NaiveDate};
+use giaonhan::db::today;
 use giaonhan::model::{Change, Confirmation, DocQty, NewBatch, NewDocument, NewUnit, Reorganisation, UnitQty};
-use giaonhan::store::today;
 use giaonhan::{Actor, Error, Store};
 use giaonhan_tests::rng::Rng;
 

@@ -14,12 +14,12 @@
 use chrono::NaiveDate;
 
 use super::{Grant, Scope};
+use crate::db::{Dao, Store};
 use crate::error::{Error, Result};
 use crate::model::{
     Batch, BatchStats, CurvePoint, Document, GroupCompletion, OutstandingQuery, OutstandingRow, ReceiptDetail,
     UnitFlag, UnitReceipt,
 };
-use crate::store::{Dao, Store};
 use crate::text;
 
 impl Dao<'_> {

@@ -47,7 +47,7 @@ fn register() -> (tempfile::TempDir, Store) {
         };
         s.add_document(&a, doc).expect("doc");
     }
-    let day = crate::store::today();
+    let day = crate::db::today();
     let batch = |code: &str, docs: &[&str], units: &[&str]| NewBatch {
         code: code.into(),
         title: format!("Đợt {code}"),

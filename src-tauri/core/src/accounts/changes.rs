@@ -9,8 +9,8 @@ use ts_rs::TS;
 
 use super::secrets::{check_password, check_pin, hash_secret};
 use super::{Account, Role};
+use crate::db::{Actor, Dao, Store};
 use crate::error::{Error, Result};
-use crate::store::{Actor, Dao, Store};
 
 /// What an administrator changes on an existing account; each is one
 /// transaction and one row of the audit log (never the secrets themselves).

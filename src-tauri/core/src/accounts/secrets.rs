@@ -16,9 +16,9 @@ use rusqlite::params;
 use serde_json::json;
 
 use super::{Row_, Session, FAILURE_WINDOW, LOCK_MINUTES, MAX_FAILURES, MAX_TRIES};
+use crate::db::{new_uid, now_utc, Actor, Dao, Store};
 use crate::error::{Error, Result};
 use crate::model::{ConfirmMethod, Confirmation};
-use crate::store::{new_uid, now_utc, Actor, Dao, Store};
 use crate::text;
 
 /// Wrong passwords and PINs over every account, in a sliding window: past

@@ -29,7 +29,7 @@ fn setup() -> (tempfile::TempDir, Store) {
     let batch = NewBatch {
         code: "B".into(),
         title: "Đợt".into(),
-        handed_on: Some(crate::store::today()),
+        handed_on: Some(crate::db::today()),
         documents: vec![DocQty {
             symbol: "05-KH/HU".into(),
             quantity: 1,

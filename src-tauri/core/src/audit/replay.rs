@@ -40,10 +40,10 @@ use sha2::{Digest, Sha256};
 
 use super::Problem;
 use crate::accounts::Role;
+use crate::db::Dao;
 use crate::error::Result;
 use crate::model::ReceiptStatus;
 use crate::print::display_code;
-use crate::store::Dao;
 
 /// Adds one receipt to the digest of a batch's receipts (`receipts_sha256`),
 /// in creation (id) order; shared by the batch that writes it and the check.

@@ -21,8 +21,8 @@ use super::{
     check_backup, copy, io_error, list, parent_of, stem_of, with_suffix, BackupCheck, BackupInfo, EXT, NAME_TIME,
     REPLACED_DIR,
 };
+use crate::db::{lock, Actor, Store};
 use crate::error::{Error, Result};
-use crate::store::{lock, Actor, Store};
 
 pub use crate::audit::Head;
 
@@ -224,7 +224,7 @@ fn final_rename(incoming: &Path, db_path: &Path) -> std::io::Result<()> {
 /// own processes out meanwhile. A file that is missing or not a usable
 /// register has no head, and nothing of ours can have it open.
 fn probe_alone(db_path: &Path) -> Result<Option<Head>> {
-    if !db_path.exists() || crate::store::vet_existing(db_path).is_err() {
+    if !db_path.exists() || crate::db::vet_existing(db_path).is_err() {
         return Ok(None);
     }
     let in_use = |e: rusqlite::Error| Error::InUse {

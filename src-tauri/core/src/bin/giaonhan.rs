@@ -9,12 +9,12 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use giaonhan::accounts::{AccountChange, NewAccount, Role};
+use giaonhan::db::today;
 use giaonhan::import::Register;
 use giaonhan::model::{
     Change, Classification, ConfirmMethod, Confirmation, DeliveryMethod, DocQty, NewBatch, NewDocument, NewUnit,
     OutstandingQuery, PrintList, Reorganisation, SaveFormat,
 };
-use giaonhan::store::today;
 use giaonhan::{Actor, Error, Store, DB_ENV};
 use serde::Serialize;
 

@@ -395,7 +395,7 @@ pub fn register_book(
     let data = ListData {
         letterhead,
         landscape: true,
-        date_line: place_date(&letterhead.place, crate::store::today()),
+        date_line: place_date(&letterhead.place, crate::db::today()),
         title: "Sổ chuyển giao văn bản",
         subtitle: vec![format!("Từ ngày {} đến ngày {}", short_date(from), short_date(to))],
         columns: vec![

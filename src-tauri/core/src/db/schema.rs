@@ -307,8 +307,8 @@ mod tests {
             .expect("unit");
             tx.commit().expect("commit");
         }
-        let upgraded = crate::store::Store::open(&old).expect("upgrade");
-        let fresh = crate::store::Store::open(&dir.path().join("fresh.sqlite3")).expect("fresh");
+        let upgraded = crate::db::Store::open(&old).expect("upgrade");
+        let fresh = crate::db::Store::open(&dir.path().join("fresh.sqlite3")).expect("fresh");
         assert_eq!(schema_of(upgraded.connection()), schema_of(fresh.connection()));
         let version: i64 = upgraded
             .connection()

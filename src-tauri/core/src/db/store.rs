@@ -5,15 +5,12 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use chrono::{NaiveDate, SecondsFormat, Utc};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
-pub mod lock;
-pub(crate) mod schema;
-
-pub use schema::SCHEMA_VERSION;
+use super::lock;
+use super::schema::{self, SCHEMA_VERSION};
 
 /// Environment variable that overrides the database path (app and CLI).
 pub const DB_ENV: &str = "GIAONHAN_DB";
@@ -322,39 +319,11 @@ impl<'c> Dao<'c> {
         self.actor
             .ok_or_else(|| Error::invalid("actor", "thao tác ghi cần người thực hiện"))
     }
-
-    /// Reads a setting, `None` when unset.
-    pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
-    }
-
-    /// Writes a setting (and logs the change with `detail`).
-    pub(crate) fn put_setting(&self, key: &str, value: &str, detail: &impl serde::Serialize) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO setting (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            rusqlite::params![key, value],
-        )?;
-        self.log(&format!("setting.{key}"), None, detail)
-    }
 }
 
 /// A new globally unique id (UUIDv7: time-ordered, so indexes stay compact).
 pub(crate) fn new_uid() -> String {
     uuid::Uuid::now_v7().to_string()
-}
-
-/// The current instant, UTC, as stored.
-pub(crate) fn now_utc() -> String {
-    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-/// Today in the user's time zone: due dates and days overdue are local.
-pub fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
 }
 
 #[cfg(test)]
