@@ -12,6 +12,9 @@ APT_PACKAGES=(
   libssl-dev libxdo-dev
   xvfb xauth x11-utils webkit2gtk-driver
   poppler-utils sqlite3 fonts-noto-core zbar-tools libreoffice-calc-nogui
+  # Windows builds from Linux and the CLI tests on the Windows build
+  # (scripts/windows.sh): the mingw-w64 linker, Wine to run it, NSIS for the installer.
+  gcc-mingw-w64-x86-64 wine64 nsis
 )
 
 missing=()
@@ -31,6 +34,11 @@ if [ "${1:-}" != "--no-npm" ]; then
     echo "setup: installing UI packages from the lock file"
     (cd ui && npm ci --no-audit --no-fund)
   fi
+fi
+
+if ! rustup target list --installed 2>/dev/null | grep -qx x86_64-pc-windows-gnu; then
+  echo "setup: adding the Rust target x86_64-pc-windows-gnu (Windows builds)"
+  rustup target add x86_64-pc-windows-gnu
 fi
 
 if [ "${SETUP_E2E:-1}" = "1" ] && ! command -v tauri-driver >/dev/null 2>&1; then
