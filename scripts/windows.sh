@@ -65,16 +65,62 @@ run_tests() {
   /usr/lib/wine/wineserver -k >/dev/null 2>&1 || true
 }
 
+# The version of the workspace (Cargo.toml, [workspace.package]).
+version() {
+  sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml | head -1
+}
+
+# Release builds of the CLI and the desktop app, then the installer: NSIS
+# (Debian's makensis) on src-tauri/windows/installer.nsi, written directly
+# rather than through Tauri's bundler, which downloads NSIS plugins at build
+# time and this machine has no internet. WEBVIEW2=<path of Microsoft's offline
+# WebView2 installer> builds it into the installer for offices without internet.
 release() {
   cargo build --release --target "$TARGET" -p giaonhan --bin giaonhan
   npm --prefix ui run build
   cargo build --release --target "$TARGET" -p sogiaonhan-app --bin sogiaonhan
-  installer/windows/build.sh "target/$TARGET/release"
+  local bin="$PWD/target/$TARGET/release" out="$PWD/target/windows"
+  mkdir -p "$out"
+  local v
+  v="$(version)"
+  local args=(-V2 -DVERSION="$v" -DBIN="$bin" -DOUT="$out/SoGiaoNhan-$v-setup.exe")
+  if [ -n "${WEBVIEW2:-}" ]; then args+=(-DWEBVIEW2="$WEBVIEW2"); fi
+  makensis "${args[@]}" src-tauri/windows/installer.nsi
+  echo "windows: $bin/sogiaonhan.exe, $bin/giaonhan.exe, $out/SoGiaoNhan-$v-setup.exe"
+  check_installer "$out/SoGiaoNhan-$v-setup.exe"
+}
+
+# Installs the installer silently into the Wine prefix, runs the installed
+# CLI (the register lands in %APPDATA%\SoGiaoNhan), uninstalls, and checks
+# that the program is gone and the register is still there.
+check_installer() {
+  local setup="$1" loader
+  loader="$(wine_loader)"
+  [ -d "$WINEPREFIX" ] || "$loader" wineboot --init >/dev/null 2>&1 || true
+  local user="${USER:-root}"
+  local programs="$WINEPREFIX/drive_c/users/$user/AppData/Local/Programs/SoGiaoNhan"
+  local data="$WINEPREFIX/drive_c/users/$user/AppData/Roaming/SoGiaoNhan"
+  rm -rf "$data"
+  "$loader" "$setup" /S
+  for f in sogiaonhan.exe giaonhan.exe uninstall.exe; do
+    [ -f "$programs/$f" ] || { echo "windows: the installer did not install $f" >&2; exit 1; }
+  done
+  # The installed CLI (needs the test-only ProcessPrng stand-in under Wine 8).
+  cp "$WINE_DIR/bin/bcryptprimitives.dll" "$programs/" 2>/dev/null || build_cli
+  cp "$WINE_DIR/bin/bcryptprimitives.dll" "$programs/"
+  "$loader" "$programs/giaonhan.exe" init >/dev/null
+  rm -f "$programs/bcryptprimitives.dll"
+  [ -f "$data/sogiaonhan.sqlite3" ] || { echo "windows: no register in %APPDATA%\\SoGiaoNhan" >&2; exit 1; }
+  "$loader" "$programs/uninstall.exe" /S _?="C:\\users\\$user\\AppData\\Local\\Programs\\SoGiaoNhan"
+  [ ! -f "$programs/sogiaonhan.exe" ] || { echo "windows: the uninstaller left the program" >&2; exit 1; }
+  [ -f "$data/sogiaonhan.sqlite3" ] || { echo "windows: the uninstaller removed the register" >&2; exit 1; }
+  echo "windows: installed, ran, uninstalled; the register in %APPDATA%\\SoGiaoNhan is kept"
 }
 
 case "${1:-test}" in
   cli) build_cli ;;
   test) build_cli; run_tests ;;
   release) release ;;
-  *) echo "usage: scripts/windows.sh cli|test|release" >&2; exit 2 ;;
+  check-installer) check_installer "$2" ;;
+  *) echo "usage: scripts/windows.sh cli|test|release|check-installer SETUP.exe" >&2; exit 2 ;;
 esac
