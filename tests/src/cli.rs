@@ -78,13 +78,29 @@ pub fn names(text: &str, path: &Path) -> bool {
 
 /// Runs `giaonhan --db DB args…`.
 pub fn run(db: &Path, args: &[&str]) -> Output {
-    command()
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("GIAONHAN_DB")
-        .output()
-        .expect("run giaonhan")
+    let mut cmd = command();
+    cmd.arg("--db").arg(db).args(args).env_remove("GIAONHAN_DB");
+    output(&mut cmd)
+}
+
+/// Runs a `giaonhan` command to its end. Under Wine, a process that lost its
+/// connection to the Wine server (Wine prints `wine client error` and stops
+/// it) failed because of Wine, not the program: it is started again, up to
+/// twice.
+pub fn output(cmd: &mut Command) -> Output {
+    let mut attempts = 0;
+    loop {
+        let out = cmd.output().expect("run giaonhan");
+        attempts += 1;
+        let wine_lost = is_windows_build()
+            && !out.status.success()
+            && String::from_utf8_lossy(&out.stderr).contains("wine client error");
+        if !wine_lost || attempts == 3 {
+            return out;
+        }
+        eprintln!("Wine lost its server; running {cmd:?} again");
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
 }
 
 /// The arguments of a command for a failure message, cut short when long.

@@ -327,11 +327,11 @@ fn demo_loads_sample_data_with_outstanding_receipts() {
 #[test]
 fn the_environment_variable_chooses_the_database() {
     let (_dir, db) = temp_db();
-    let out = giaonhan_tests::cli::command()
-        .args(["unit", "add", "--code", "HK", "--name", "Đảng bộ xã Hương Khê"])
-        .env("GIAONHAN_DB", &db)
-        .output()
-        .expect("run giaonhan");
+    let out = giaonhan_tests::cli::output(
+        giaonhan_tests::cli::command()
+            .args(["unit", "add", "--code", "HK", "--name", "Đảng bộ xã Hương Khê"])
+            .env("GIAONHAN_DB", &db),
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let conn = rusqlite::Connection::open(&db).expect("open");
     let units: i64 = conn

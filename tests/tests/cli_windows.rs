@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use giaonhan_tests::cli::{command, is_windows_build, ok};
+use giaonhan_tests::cli::{command, is_windows_build, ok, output};
 use giaonhan_tests::readers::pdf_text;
 
 /// A small register: a committee, two branches, a document and a batch.
@@ -184,12 +184,12 @@ fn the_default_register_lives_in_the_users_data_folder() {
     } else {
         home.path().join("SoGiaoNhan/sogiaonhan.sqlite3")
     };
-    let out = command()
-        .arg("init")
-        .env_remove("GIAONHAN_DB")
-        .env("XDG_DATA_HOME", home.path())
-        .output()
-        .expect("run giaonhan");
+    let out = output(
+        command()
+            .arg("init")
+            .env_remove("GIAONHAN_DB")
+            .env("XDG_DATA_HOME", home.path()),
+    );
     assert!(out.status.success(), "init: {}", String::from_utf8_lossy(&out.stderr));
     assert!(
         expected.is_file(),
