@@ -155,7 +155,7 @@ fn a_template_is_saved_unlogged_and_never_over_the_register() {
     host.save_register(&Actor::app(), Register::Units, true, &out)
         .expect("template");
     assert!(out.exists());
-    let over = host.save_register(&Actor::app(), Register::Units, true, &host.db_path().to_owned());
+    let over = host.save_register(&Actor::app(), Register::Units, true, host.db_path());
     assert!(over.is_err(), "the register itself is never written over");
 
     let export = dir.path().join("don-vi.xlsx");
