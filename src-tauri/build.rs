@@ -2,33 +2,20 @@
 //! `allow-<command>` permission per command, which `capabilities/main.json` grants
 //! to the main window. A command missing here cannot be called from the UI.
 
-/// Every `#[tauri::command]` in `src/commands.rs`, in the same order as
-/// `tauri::generate_handler!` in `src/lib.rs`.
+/// Every `#[tauri::command]` in `src/commands/`, by area as
+/// `tauri::generate_handler!` in `src/lib.rs` lists them; `tests/commands.rs`
+/// checks that this list, that one, `capabilities/main.json` and
+/// `ui/src/api.ts` name the same commands.
 const COMMANDS: &[&str] = &[
+    // src/commands/start.rs
     "app_status",
     "load_demo",
+    // src/commands/units.rs
     "list_units",
     "add_unit",
     "list_kinds",
-    "list_documents",
-    "add_document",
-    "list_batches",
-    "create_batch",
-    "outstanding",
-    "batch_stats",
-    "group_completion",
-    "confirmation_curve",
     "unit_receipts",
     "unit_flags",
-    "get_tiers",
-    "set_tiers",
-    "preview_list",
-    "save_list",
-    "preview_register",
-    "save_register_book",
-    "get_letterhead",
-    "set_letterhead",
-    "confirm_receipt",
     "search_units",
     "units_as_of",
     "get_unit",
@@ -38,15 +25,37 @@ const COMMANDS: &[&str] = &[
     "unit_signers",
     "set_signer",
     "save_kind",
-    "choose_import_file",
-    "import_register",
-    "save_register",
+    // src/commands/documents.rs
+    "list_documents",
+    "add_document",
+    // src/commands/batches.rs
+    "list_batches",
+    "create_batch",
+    "confirm_receipt",
     "get_receipt",
     "undo_confirmation",
     "cancel_batch",
     "edit_batch",
+    // src/commands/lists.rs
+    "outstanding",
+    "batch_stats",
+    "group_completion",
+    "confirmation_curve",
+    "get_tiers",
+    "set_tiers",
+    "preview_list",
+    "save_list",
+    "preview_register",
+    "save_register_book",
+    "get_letterhead",
+    "set_letterhead",
     "save_slips",
     "preview_slips",
+    // src/commands/files.rs
+    "choose_import_file",
+    "import_register",
+    "save_register",
+    // src/commands/accounts.rs
     "auth_status",
     "create_first_admin",
     "login",
@@ -55,6 +64,7 @@ const COMMANDS: &[&str] = &[
     "list_accounts",
     "change_account",
     "confirm_with_pin",
+    // src/commands/backup.rs
     "recovery_status",
     "list_backups",
     "backup_now",

@@ -39,6 +39,16 @@ pub enum Error {
     #[error("chưa khôi phục được vào {path}: {reason}. Hãy đóng các cửa sổ và lệnh đang dùng sổ rồi thử lại; chưa có tệp nào bị di chuyển.")]
     InUse { path: PathBuf, reason: String },
 
+    /// The app holds no open register (the database could not be opened;
+    /// the window offers to restore a backup): `problem` says why.
+    #[error("Chưa mở được tệp dữ liệu{}; hãy khôi phục một bản sao lưu.", in_brackets(.problem))]
+    NotOpen { problem: Option<String> },
+
+    /// An earlier action of this process failed half-way (a panic while it
+    /// held the register): its transaction was rolled back.
+    #[error("Một thao tác trước đó bị lỗi giữa chừng và đã được huỷ; hãy đóng rồi mở lại ứng dụng. Dữ liệu đã lưu không bị ảnh hưởng.")]
+    Interrupted,
+
     /// Not allowed for this account (role, own unit only, locked PIN).
     #[error("{0}")]
     Forbidden(String),
@@ -68,6 +78,11 @@ pub enum Error {
 
     #[error("lỗi dữ liệu JSON: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+/// " (why)" after a message, or nothing.
+fn in_brackets(why: &Option<String>) -> String {
+    why.as_deref().map(|w| format!(" ({w})")).unwrap_or_default()
 }
 
 /// Sorts SQLite's errors: a full disk and a register busy in another window
@@ -146,6 +161,8 @@ impl From<Error> for ApiError {
             | Error::Unreadable { .. }
             | Error::Missing { .. }
             | Error::Tampered { .. }
+            | Error::NotOpen { .. }
+            | Error::Interrupted
             | Error::Sqlite(_) => (ErrorKind::Database, None),
             // Neither means the file is damaged: free some space, or wait.
             Error::Io(_) | Error::Json(_) | Error::DiskFull(_) | Error::Busy(_) | Error::InUse { .. } => {

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod documents;
 pub mod error;
 pub mod files;
+pub mod host;
 pub mod import;
 pub mod model;
 pub mod outstanding;

@@ -10,12 +10,9 @@
 // with the arrow keys inside (a roving tabindex), so that Tab goes from the
 // tree to the grid to "Lưu đợt" in three steps whatever the number of units.
 //
-// Tree selection: only leaves (open units without open children) receive copies.
-// A leaf's box is its own state; a parent's box shows whether every leaf under it
-// is checked (indeterminate when some are), and toggling it toggles them all. On
-// save, a fully checked parent goes to `subtrees` (its leaves are not listed
-// again) and a checked leaf outside such a parent goes to `units`. Kinds ticked
-// under "Theo loại đơn vị" go to `kinds` (every open unit of that kind).
+// The recipient tree and what a ticked box means are in batch/recipients.ts.
+// Kinds ticked under "Theo loại đơn vị" go to `kinds` (every open unit of
+// that kind).
 import "../batch.css";
 
 import { createBatch, toApiError } from "../api";
@@ -23,32 +20,15 @@ import type { Batch } from "../bindings/Batch";
 import type { DeliveryMethod } from "../bindings/DeliveryMethod";
 import type { DocQty } from "../bindings/DocQty";
 import type { Document as RegDocument } from "../bindings/Document";
-import type { Unit } from "../bindings/Unit";
 import { byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, showErrors, type FieldResolver, type Problem } from "../feedback";
 import { addDaysIso, clean, formatNumber, parseCount, parseDate, searchKey, todayIso, writeDate } from "../format";
 import { data, onChange, reload } from "../store";
+import { recipientTree } from "./batch/recipients";
 import { mountBatchList } from "./batchlist";
 import { createGrid, type GridColumn, type GridRecipient } from "./grid";
-import { guarded, indentClass, type Screen } from "./screen";
+import { guarded, type Screen } from "./screen";
 import { openSlips } from "./slips";
-
-interface TreeNode {
-  unit: Unit;
-  /** Position in depth-first order. */
-  index: number;
-  /** Index of the parent node, -1 for a root. */
-  parent: number;
-  /** One past the last node of this node's subtree (nodes are in depth-first order). */
-  end: number;
-  /** Leaves in the subtree (1 for a leaf). */
-  leaves: number;
-  /** Checked leaves in the subtree. */
-  checked: number;
-  key: string;
-  box: HTMLInputElement;
-  item: HTMLLIElement;
-}
 
 interface DocRow {
   doc: RegDocument;
@@ -82,7 +62,6 @@ export function batchScreen(): Screen {
   const tree = byId("batch-unit-tree", HTMLUListElement);
   const total = byId("batch-total", HTMLParagraphElement);
 
-  let nodes: TreeNode[] = [];
   let docRows: DocRow[] = [];
   let dueTouched = false;
 
@@ -175,6 +154,8 @@ export function batchScreen(): Screen {
   });
 
   const grid = createGrid(gridTable, () => updateTotals(false));
+  // The recipient tree (batch/recipients.ts): ticking a box redraws the grid and totals.
+  const picks = recipientTree(tree, filter, () => updateTotals());
 
   const fields: Record<string, () => HTMLElement | null> = {
     code: () => code,
@@ -182,8 +163,8 @@ export function batchScreen(): Screen {
     handed_on: () => handed,
     due_on: () => due,
     documents: () => docRows.find((d) => Number(d.input.value) > 0)?.input ?? docRows[0]?.input ?? null,
-    units: firstPick,
-    subtrees: firstPick,
+    units: () => picks.firstPick(),
+    subtrees: () => picks.firstPick(),
     kinds: () => kindBox.querySelector("input"),
     info_units: () => grid.firstInfo(),
     overrides: () => grid.firstCell(),
@@ -191,10 +172,6 @@ export function batchScreen(): Screen {
     method: () => method,
   };
   const resolve: FieldResolver = (field) => fields[field]?.() ?? null;
-
-  function firstPick(): HTMLElement | null {
-    return nodes.find((n) => !n.item.hidden)?.box ?? nodes[0]?.box ?? null;
-  }
 
   // ---- dates -------------------------------------------------------------
 
@@ -249,215 +226,7 @@ export function batchScreen(): Screen {
     else body.replaceChildren(h("tr", { class: "empty" }, h("td", { colspan: 5 }, "Chưa có văn bản nào; thêm ở màn hình Văn bản (Alt+2).")));
   }
 
-  // ---- unit tree ---------------------------------------------------------
-
-  function renderTree(): void {
-    const keptChecked = new Set(nodes.filter((n, i) => n.end === i + 1 && n.checked > 0).map((n) => n.unit.code));
-    const today = todayIso();
-    const open = data.units.filter((u) => u.closed_on === null || u.closed_on > today);
-    const codes = new Set(open.map((u) => u.code));
-    const childrenOf = new Map<string | null, Unit[]>();
-    for (const u of open) {
-      const p = u.parent !== null && codes.has(u.parent) ? u.parent : null;
-      const list = childrenOf.get(p);
-      if (list) list.push(u);
-      else childrenOf.set(p, [u]);
-    }
-
-    const built: TreeNode[] = [];
-    const visit = (u: Unit, parent: number): void => {
-      const index = built.length;
-      const box = h("input", { type: "checkbox", class: "unit-pick", "data-code": u.code, id: `pick-${index}` });
-      const kids = childrenOf.get(u.code) ?? [];
-      const label = h(
-        "label",
-        { for: box.id },
-        u.name,
-        " ",
-        h("span", { class: "muted code" }, `(${u.code})`),
-      );
-      const item = h("li", { class: `tree-item ${indentClass(u.depth)}` }, box, label);
-      const node: TreeNode = { unit: u, index, parent, end: index + 1, leaves: 0, checked: 0, key: searchKey(`${u.name} ${u.short_name ?? ""} ${u.code}`), box, item };
-      built.push(node);
-      for (const k of kids) visit(k, index);
-      node.end = built.length;
-      if (kids.length) {
-        label.append(h("span", { class: "muted leaf-count", "data-leaves": "" }));
-      }
-    };
-    for (const root of childrenOf.get(null) ?? []) visit(root, -1);
-
-    for (let i = built.length - 1; i >= 0; i--) {
-      const n = built[i]!;
-      if (n.end === i + 1) {
-        n.leaves = 1;
-        n.checked = keptChecked.has(n.unit.code) ? 1 : 0;
-      }
-      if (n.parent >= 0) {
-        built[n.parent]!.leaves += n.leaves;
-        built[n.parent]!.checked += n.checked;
-      }
-    }
-    for (const n of built) {
-      const counter = n.item.querySelector("[data-leaves]");
-      if (counter) counter.textContent = ` · ${formatNumber(n.leaves)} đơn vị nhận`;
-      n.box.addEventListener("change", () => toggle(n));
-    }
-    const keepStop = tabStop?.unit.code;
-    nodes = built;
-    for (const n of nodes) n.box.tabIndex = -1;
-    tabStop = nodes.find((n) => n.unit.code === keepStop) ?? null;
-    if (nodes.length) fill(tree, nodes.map((n) => n.item));
-    else tree.replaceChildren(h("li", { class: "empty" }, "Chưa có đơn vị nào; thêm ở màn hình Đơn vị (Alt+1)."));
-    applyFilter();
-    syncBoxes();
-  }
-
-  // ---- the tree as one tab stop (roving tabindex) ---------------------------
-
-  /** The node whose box Tab reaches; the arrows move it. */
-  let tabStop: TreeNode | null = null;
-
-  function setStop(n: TreeNode | null): void {
-    if (tabStop && tabStop !== n) tabStop.box.tabIndex = -1;
-    tabStop = n;
-    if (n) n.box.tabIndex = 0;
-  }
-
-  /** Keeps the tab stop on a shown node (the first one when it was filtered out). */
-  function syncStop(): void {
-    if (tabStop && !tabStop.item.hidden) {
-      tabStop.box.tabIndex = 0;
-      return;
-    }
-    setStop(nodes.find((n) => !n.item.hidden) ?? null);
-  }
-
-  function visibleNodes(): TreeNode[] {
-    return nodes.filter((n) => !n.item.hidden);
-  }
-
-  tree.addEventListener("focusin", (e) => {
-    const n = nodes.find((x) => x.box === e.target);
-    if (n) setStop(n);
-  });
-  tree.addEventListener("keydown", (e) => {
-    if (e.altKey || e.ctrlKey || e.metaKey) return;
-    const shown = visibleNodes();
-    const i = shown.findIndex((n) => n.box === e.target);
-    if (i < 0) return;
-    let to: TreeNode | undefined;
-    switch (e.key) {
-      case "ArrowDown":
-        to = shown[i + 1];
-        break;
-      case "ArrowUp":
-        to = shown[i - 1];
-        break;
-      case "Home":
-        to = shown[0];
-        break;
-      case "End":
-        to = shown[shown.length - 1];
-        break;
-      case "Enter":
-        // Enter ticks the box (as Space does); it does not save the batch.
-        e.preventDefault();
-        shown[i]!.box.click();
-        return;
-      default:
-        return;
-    }
-    e.preventDefault();
-    if (to) {
-      setStop(to);
-      to.box.focus();
-      to.item.scrollIntoView({ block: "nearest" });
-    }
-  });
-
-  function toggle(n: TreeNode): void {
-    const on = n.box.checked;
-    // Set every leaf of the subtree (just the node itself for a leaf).
-    for (let j = n.index; j < n.end; j++) {
-      const m = nodes[j]!;
-      if (m.end === j + 1) m.checked = on ? 1 : 0;
-    }
-    recount();
-    syncBoxes();
-  }
-
-  function recount(): void {
-    for (let i = nodes.length - 1; i >= 0; i--) {
-      const n = nodes[i]!;
-      if (n.end !== i + 1) n.checked = 0;
-    }
-    for (let i = nodes.length - 1; i >= 0; i--) {
-      const n = nodes[i]!;
-      if (n.parent >= 0) nodes[n.parent]!.checked += n.checked;
-    }
-  }
-
-  function syncBoxes(): void {
-    for (const n of nodes) {
-      n.box.checked = n.checked > 0 && n.checked === n.leaves;
-      n.box.indeterminate = n.checked > 0 && n.checked < n.leaves;
-    }
-    updateTotals();
-  }
-
-  function applyFilter(): void {
-    const key = searchKey(filter.value);
-    if (!key) {
-      for (const n of nodes) n.item.hidden = false;
-      syncStop();
-      return;
-    }
-    const show = new Uint8Array(nodes.length);
-    // A match shows with its ancestors (for context) and its whole subtree (to pick from).
-    for (let i = 0; i < nodes.length; i++) {
-      const n = nodes[i]!;
-      if (!n.key.includes(key)) continue;
-      for (let j = n.parent; j >= 0 && !show[j]; j = nodes[j]!.parent) show[j] = 1;
-      show.fill(1, i, n.end);
-      i = n.end - 1;
-    }
-    nodes.forEach((n, i) => {
-      n.item.hidden = !show[i];
-    });
-    syncStop();
-  }
-
-  filter.addEventListener("input", applyFilter);
-  filter.addEventListener("keydown", (e) => {
-    // Enter in the filter must not save the batch.
-    if (e.key === "Enter") e.preventDefault();
-  });
-
-  /** Recipient count and the `units` / `subtrees` lists for the core. */
-  function selection(): { recipients: number; units: string[]; subtrees: string[] } {
-    const units: string[] = [];
-    const subtrees: string[] = [];
-    let recipients = 0;
-    for (let i = 0; i < nodes.length; ) {
-      const n = nodes[i]!;
-      const leaf = n.end === i + 1;
-      if (!leaf && n.checked === n.leaves) {
-        subtrees.push(n.unit.code);
-        recipients += n.leaves;
-        i = n.end;
-      } else {
-        if (leaf && n.checked) {
-          units.push(n.unit.code);
-          recipients += 1;
-        }
-        i++;
-      }
-    }
-    return { recipients, units, subtrees };
-  }
-
-    // ---- kinds -------------------------------------------------------------
+  // ---- kinds -------------------------------------------------------------
 
   function renderKinds(): void {
     const kept = new Set(chosenKinds());
@@ -483,19 +252,6 @@ export function batchScreen(): Screen {
   }
 
   // ---- recipients, grid and totals -----------------------------------------
-
-  /** Recipients as the core will resolve them: checked leaves and open units of the chosen kinds, in tree order. */
-  function recipients(): GridRecipient[] {
-    const kinds = new Set(chosenKinds());
-    const out: GridRecipient[] = [];
-    nodes.forEach((n, i) => {
-      const leafChecked = n.end === i + 1 && n.checked > 0;
-      if (leafChecked || (n.unit.kind !== null && kinds.has(n.unit.kind))) {
-        out.push({ code: n.unit.code, name: n.unit.name, kind: n.unit.kind });
-      }
-    });
-    return out;
-  }
 
   function columns(): GridColumn[] {
     const cols: GridColumn[] = [];
@@ -557,7 +313,7 @@ export function batchScreen(): Screen {
       updateTotals();
       announce(`Đã điền ${formatNumber(q)} bản cho mọi đơn vị nhận.`);
     } else {
-      const units = new Set(recipients().filter((u) => u.kind === kind).map((u) => u.code));
+      const units = new Set(picks.recipients(chosenKinds()).filter((u) => u.kind === kind).map((u) => u.code));
       grid.setCells(units, symbols, q);
       announce(`Đã điền ${formatNumber(q)} bản cho ${formatNumber(units.size)} đơn vị loại “${kind}”.`);
     }
@@ -573,7 +329,7 @@ export function batchScreen(): Screen {
 
   /** Recomputes totals; with `rebuild` (the default) also redraws the grid for the current documents and recipients. */
   function updateTotals(rebuild = true): void {
-    const units = recipients();
+    const units = picks.recipients(chosenKinds());
     const cols = columns();
     // Redraw the grid only when its rows or columns (or a column's default) changed.
     const shape = `${cols.map((c) => `${c.symbol}:${c.def}`).join(",")}|${units.map((u) => u.code).join(",")}`;
@@ -618,11 +374,11 @@ export function batchScreen(): Screen {
     resetDates();
     for (const d of docRows) d.input.value = "0";
     for (const b of kindBox.querySelectorAll<HTMLInputElement>("input.kind-pick")) b.checked = false;
-    for (const n of nodes) n.checked = 0;
+    picks.uncheckAll();
     grid.reset();
     gridShape = "";
-    applyFilter();
-    syncBoxes();
+    picks.applyFilter();
+    picks.syncBoxes();
   }
 
   /**
@@ -639,7 +395,7 @@ export function batchScreen(): Screen {
         target: docsSet,
       });
     }
-    if (!recipients().length) {
+    if (!picks.recipients(chosenKinds()).length) {
       problems.push({
         err: { kind: "invalid", message: "Chưa chọn đơn vị nhận nào: đánh dấu trong cây đơn vị hoặc chọn theo loại.", field: "units" },
         target: unitsSet,
@@ -710,7 +466,7 @@ export function batchScreen(): Screen {
         );
         return;
       }
-      const { units, subtrees } = selection();
+      const { units, subtrees } = picks.selection();
       let saved: Batch;
       try {
         saved = await createBatch({
@@ -745,7 +501,7 @@ export function batchScreen(): Screen {
   onChange((changed) => {
     if (changed.has("documents")) renderDocs();
     if (changed.has("units") || changed.has("kinds")) renderKinds();
-    if (changed.has("units")) renderTree();
+    if (changed.has("units")) picks.render();
     else if (changed.has("documents") || changed.has("kinds")) updateTotals();
   });
 

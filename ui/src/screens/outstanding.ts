@@ -6,17 +6,14 @@
 // printing.ts) and export it to Excel or CSV. The batches and the committee
 // are chosen in searchable pickers (picker.ts); the common filters sit in one
 // toolbar line, document and tier behind "Bộ lọc khác". At the top, the
-// receipt-code box: a code typed or scanned from a returned slip shows that
-// slip and opens the dialog for it; a confirmed slip can be un-confirmed
-// there, with a reason. A mistyped code keeps the box focused with its text
-// selected, so the next scan replaces it.
+// receipt-code box (outstanding/codebox.ts): a code typed or scanned from a
+// returned slip shows that slip and opens the dialog for it.
 import "../batch.css";
 
-import { getReceipt, outstanding, previewList, saveList, toApiError, undoConfirmation } from "../api";
+import { outstanding, previewList, saveList, toApiError } from "../api";
 import type { OutstandingQuery } from "../bindings/OutstandingQuery";
 import type { OutstandingRow } from "../bindings/OutstandingRow";
 import type { PrintList } from "../bindings/PrintList";
-import type { ReceiptDetail } from "../bindings/ReceiptDetail";
 import type { SaveFormat } from "../bindings/SaveFormat";
 import { addDescribedBy, byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
@@ -25,7 +22,6 @@ import {
   clean,
   formatDate,
   formatNumber,
-  formatReceiptCode,
   parseDate,
   searchKey,
   todayIso,
@@ -35,11 +31,9 @@ import { createPicker, type PickItem } from "../picker";
 import { data, onChange, reload } from "../store";
 import { confirmDialog } from "./confirm";
 import { openPreview } from "./printing";
+import { receiptCodeBox } from "./outstanding/codebox";
+import { batchLabel } from "./outstanding/common";
 import { guarded, type Screen } from "./screen";
-
-function batchLabel(code: string, title: string): string {
-  return title && title !== code ? `${title} (${code})` : code;
-}
 
 const LIST_TITLE: Record<PrintList, string> = {
   outstanding: "Danh sách đơn vị chưa xác nhận",
@@ -87,17 +81,6 @@ function unitItems(): PickItem[] {
     };
   };
   return [...data.units.filter((u) => u.children > 0).map(item), ...data.units.filter((u) => u.children === 0).map(item)];
-}
-
-/**
- * "Thực nhận" of a slip line: nothing yet while pending, 0 for a declined
- * slip (the copies went back), the copies counted for a partial one, else all.
- */
-function receivedCell(d: ReceiptDetail, quantity: number, received: number | null): HTMLTableCellElement {
-  if (d.status === "pending") return numCell("");
-  if (d.status === "declined") return numCell("0", "muted");
-  if (received !== null) return numCell(formatNumber(received), received < quantity ? "negative" : undefined);
-  return numCell(formatNumber(quantity));
 }
 
 export function outstandingScreen(): Screen {
@@ -417,7 +400,7 @@ export function outstandingScreen(): Screen {
       announce(`${verb}: ${detail.unit_name} — ${batchLabel(detail.batch, detail.batch_title)} (người ký: ${signer}).`);
       try {
         await Promise.all([load(), reload("batches")]);
-        if (fromCode) await showReceipt(detail.receipt_code);
+        if (fromCode) await codeBox.show(detail.receipt_code);
       } catch (e) {
         showError(toApiError(e));
         return;
@@ -446,190 +429,13 @@ export function outstandingScreen(): Screen {
     void dialogs.open(row.receipt_code, "in_person");
   }
 
-  // ---- receipt code box ----------------------------------------------------
+  // ---- receipt code box (outstanding/codebox.ts) ---------------------------
 
-  const codeInput = h("input", {
-    id: "code-input",
-    type: "text",
-    autocomplete: "off",
-    spellcheck: "false",
-    autocapitalize: "characters",
-    class: "code-input",
-    "aria-describedby": "code-input-hint",
-  });
-  const codeLookup = h("button", { id: "code-lookup", type: "submit" }, "Tìm phiếu");
-  const codeForm = h(
-    "form",
-    { id: "code-form", class: "code-form", novalidate: true, "aria-label": "Xác nhận theo mã nhận trên phiếu" },
-    h(
-      "div",
-      { class: "field" },
-      h("label", { for: "code-input" }, "Nhập mã nhận"),
-      h("div", { class: "code-line" }, codeInput, codeLookup),
-      h("p", { class: "hint", id: "code-input-hint" }, "8 ký tự in trên phiếu, gõ hoặc quét mã QR; chữ hoa hay thường đều được."),
-    ),
-  );
-  // A scanned or retyped code replaces what is there.
-  codeInput.addEventListener("focus", () => codeInput.select());
-  const codeResult = h("section", { id: "code-result", class: "entry-form code-result", "aria-live": "polite", hidden: true });
-  byId("outstanding-heading", HTMLHeadingElement).after(codeForm);
-  filters.before(codeResult);
-
-  const codeResolve: FieldResolver = (field) => (field === "receipt_code" ? codeInput : null);
-
-  /** Shows the slip of one receipt under the code box, with its actions. */
-  async function showReceipt(code: string): Promise<ReceiptDetail> {
-    const d = await getReceipt(code);
-    const lines = h(
-      "table",
-      { class: "data-table compact", id: "code-lines" },
-      h("caption", null, "Văn bản trên phiếu"),
-      h(
-        "thead",
-        null,
-        h(
-          "tr",
-          null,
-          h("th", { scope: "col" }, "Số ký hiệu"),
-          h("th", { scope: "col" }, "Trích yếu"),
-          h("th", { scope: "col", class: "num" }, "Số bản"),
-          h("th", { scope: "col", class: "num" }, "Thực nhận"),
-        ),
-      ),
-      h(
-        "tbody",
-        null,
-        ...d.lines.map((l) =>
-          h(
-            "tr",
-            { "data-symbol": l.symbol },
-            h("th", { scope: "row", class: "code" }, l.symbol),
-            h("td", null, l.title),
-            numCell(formatNumber(l.quantity)),
-            receivedCell(d, l.quantity, l.received),
-          ),
-        ),
-      ),
-    );
-    const facts: [string, string][] = [
-      ["Đơn vị", `${d.unit_name} (${d.unit_code})`],
-      ["Đợt", batchLabel(d.batch, d.batch_title)],
-      ["Ngày giao · hạn", `${formatDate(d.handed)} · ${formatDate(d.due)}`],
-    ];
-    if (!d.must_confirm) facts.push(["Loại nhận", "Chỉ để biết (không cần xác nhận)"]);
-    if (d.status !== "pending") {
-      facts.push(["Người ký", `${d.signed_by ?? ""}${d.on_behalf ? " (ký thay)" : ""}`]);
-      if (d.signed_on) facts.push(["Ngày ký", formatDate(d.signed_on)]);
-      if (d.note) facts.push([d.status === "declined" ? "Lý do" : "Ghi chú", d.note]);
-    }
-    const actions = h("div", { class: "actions" });
-    if (d.status !== "confirmed") {
-      const b = h("button", { id: "code-confirm", type: "button" }, d.status === "pending" ? "Xác nhận phiếu này" : "Xác nhận lại");
-      b.addEventListener("click", () => {
-        fromCode = true;
-        dialogs.openDetail(d, "slip");
-      });
-      actions.append(b);
-    }
-    let undo: HTMLFormElement | null = null;
-    if (d.status !== "pending") {
-      const b = h("button", { id: "code-undo", type: "button", class: "secondary", "aria-expanded": "false", "aria-controls": "undo-form" }, "Huỷ xác nhận");
-      undo = undoForm(d, b);
-      b.addEventListener("click", () => {
-        undo!.hidden = !undo!.hidden;
-        b.setAttribute("aria-expanded", String(!undo!.hidden));
-        if (!undo!.hidden) undo!.querySelector("input")?.focus();
-      });
-      actions.append(b);
-    }
-    codeResult.replaceChildren(
-      h(
-        "h2",
-        { id: "code-result-heading" },
-        `Phiếu ${formatReceiptCode(d.receipt_code)} `,
-        h("span", { class: `badge badge-${d.status}`, id: "code-status", "data-status": d.status }, RECEIPT_STATUS_LABEL[d.status]),
-      ),
-      h("dl", { class: "detail-list" }, ...facts.flatMap(([k, v]) => [h("dt", null, k), h("dd", null, v)])),
-      h("div", { class: "table-wrap" }, lines),
-      actions,
-      ...(undo ? [undo] : []),
-    );
-    codeResult.hidden = false;
-    return d;
-  }
-
-  /** "Huỷ xác nhận" with its reason: the receipt goes back to pending; logged. */
-  function undoForm(d: ReceiptDetail, opener: HTMLButtonElement): HTMLFormElement {
-    const reason = h("input", { id: "undo-reason", type: "text", autocomplete: "off", "aria-describedby": "undo-reason-hint" });
-    const f = h(
-      "form",
-      { id: "undo-form", class: "undo-form", novalidate: true, hidden: true },
-      h(
-        "div",
-        { class: "field" },
-        h("label", { for: "undo-reason" }, "Lý do huỷ xác nhận"),
-        h("p", { class: "hint", id: "undo-reason-hint" }, "Bắt buộc; được ghi vào nhật ký. Phiếu trở lại danh sách chưa xác nhận."),
-        reason,
-      ),
-      h("div", { class: "actions" }, h("button", { id: "undo-submit", type: "submit", class: "warning" }, "Huỷ xác nhận phiếu này")),
-    );
-    f.addEventListener(
-      "submit",
-      guarded(f, async () => {
-        clearErrors();
-        const why = clean(reason.value);
-        if (!why) {
-          showError({ kind: "invalid", message: "Ghi lý do huỷ xác nhận.", field: "reason" }, undefined, reason);
-          return;
-        }
-        try {
-          await undoConfirmation({ batch: d.batch, unit_code: d.unit_code, receipt_code: d.receipt_code, by: "", on: null }, why);
-        } catch (e) {
-          showError(toApiError(e), (field) => (field === "reason" ? reason : null));
-          return;
-        }
-        announce(`Đã huỷ xác nhận: ${d.unit_name} — ${batchLabel(d.batch, d.batch_title)}; đơn vị trở lại danh sách chưa xác nhận.`);
-        try {
-          await Promise.all([load(), reload("batches"), showReceipt(d.receipt_code)]);
-        } catch (e) {
-          showError(toApiError(e));
-          return;
-        }
-        (document.getElementById("code-confirm") ?? opener).focus();
-      }),
-    );
-    return f;
-  }
-
-  codeForm.addEventListener(
-    "submit",
-    guarded(codeForm, async () => {
-      clearErrors();
-      const code = clean(codeInput.value);
-      // The box keeps focus with its text selected: the next scan replaces
-      // a mistyped code; the message stays beside the box.
-      if (!code) {
-        showError({ kind: "invalid", message: "Nhập mã nhận in trên phiếu (8 ký tự).", field: "receipt_code" }, codeResolve, null, {
-          keepFocus: true,
-        });
-        return;
-      }
-      let d: ReceiptDetail;
-      try {
-        d = await showReceipt(code);
-      } catch (e) {
-        codeResult.hidden = true;
-        showError(toApiError(e), codeResolve, null, { keepFocus: true });
-        return;
-      }
-      if (d.status !== "confirmed") {
-        fromCode = true;
-        dialogs.openDetail(d, "slip");
-      } else {
-        announce(`Phiếu ${formatReceiptCode(d.receipt_code)} đã được xác nhận.`);
-      }
-    }),
-  );
+  const codeBox = receiptCodeBox((d) => {
+    fromCode = true;
+    dialogs.openDetail(d, "slip");
+  }, load);
+  const codeInput = codeBox.input;
 
   writeDate(asOf, todayIso());
 

@@ -1,0 +1,92 @@
+//! Files the user picks in a native dialog: the file to import (its path
+//! stays on this side; the window gets only its name and size), the export
+//! of a register or its empty template, and where every saved file goes
+//! (`ask_save_path`). For unattended runs (kiosk set-ups, the end-to-end
+//! tests) two environment variables stand in for the dialogs.
+
+use std::path::{Path, PathBuf};
+
+use giaonhan::accounts::Action;
+use giaonhan::host;
+use giaonhan::import::{ChosenFile, ImportReport, Register};
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+
+use super::{AppState, Reply};
+
+/// Environment variable naming a folder from which imports are opened without
+/// the native dialog (unattended use, the end-to-end tests): the window then
+/// names a file in that folder instead.
+pub const OPEN_DIR_ENV: &str = "GIAONHAN_OPEN_DIR";
+
+/// Environment variable naming a folder where saves go without asking:
+/// for unattended use (kiosk set-ups, the end-to-end tests), never required.
+pub const SAVE_DIR_ENV: &str = "GIAONHAN_SAVE_DIR";
+
+/// Asks which file to import (native dialog; or, when `GIAONHAN_OPEN_DIR` is
+/// set and the window names one, that file in that folder) and keeps its
+/// path in the core, for `import_register` to read: the file's bytes never
+/// cross into the window. Returns its name and size, or `None` when cancelled.
+#[tauri::command(async)]
+pub fn choose_import_file<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    name: Option<String>,
+) -> Reply<Option<ChosenFile>> {
+    state.grant(Action::EditRegisters)?;
+    let unattended = std::env::var_os(OPEN_DIR_ENV).filter(|d| !d.is_empty());
+    let path = match (unattended, name.filter(|n| !n.is_empty())) {
+        (Some(dir), Some(name)) => Some(host::file_in_folder(Path::new(&dir), &name)?),
+        _ => app
+            .dialog()
+            .file()
+            .add_filter("CSV, Excel (.csv, .xlsx)", &["csv", "xlsx"])
+            .blocking_pick_file()
+            .and_then(|p| p.into_path().ok()),
+    };
+    match path {
+        Some(path) => Ok(Some(state.choose_import(path)?)),
+        None => Ok(None),
+    }
+}
+
+/// Checks (dry run) or imports the file chosen with `choose_import_file`.
+#[tauri::command(async)]
+pub fn import_register(state: State<'_, AppState>, register: Register, dry_run: bool) -> Reply<ImportReport> {
+    Ok(state.import_chosen(register, dry_run)?)
+}
+
+/// Asks where to save, then writes the register (or an empty template) there.
+/// Returns the path, or `None` when the user cancelled.
+#[tauri::command(async)]
+pub fn save_register<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    register: Register,
+    template: bool,
+    xlsx: bool,
+) -> Reply<Option<String>> {
+    let actor = state.grant(Action::Export)?.actor;
+    let Some(path) = ask_save_path(&app, &host::register_file_name(register, template, xlsx)) else {
+        return Ok(None);
+    };
+    state.save_register(&actor, register, template, &path)?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Asks the user where to save `file_name` (native dialog filtered on its
+/// extension, which asks before replacing a file), or uses the folder in
+/// `GIAONHAN_SAVE_DIR` when set — there under a fresh name ("name (2).pdf")
+/// rather than replacing a file nobody confirmed. `None`: the user cancelled.
+pub(crate) fn ask_save_path<R: Runtime>(app: &AppHandle<R>, file_name: &str) -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(SAVE_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Some(giaonhan::files::fresh_path(&PathBuf::from(dir).join(file_name)));
+    }
+    let ext = file_name.rsplit_once('.').map_or("", |(_, ext)| ext);
+    app.dialog()
+        .file()
+        .set_file_name(file_name)
+        .add_filter(ext.to_uppercase(), &[ext])
+        .blocking_save_file()
+        .and_then(|p| p.into_path().ok())
+}

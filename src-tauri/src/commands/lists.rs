@@ -1,0 +1,145 @@
+//! The supervisor's lists and printing: the outstanding list, the
+//! dashboard's figures, the escalation tiers and the letterhead; the
+//! previews (pages as SVG, exactly as they print) and the saved files of
+//! the printed lists, the transfer register and a batch's delivery slips.
+//! The core writes and logs every saved file; only the save dialog is here.
+
+use chrono::NaiveDate;
+use giaonhan::accounts::Action;
+use giaonhan::host;
+use giaonhan::model::{
+    BatchStats, CurvePoint, GroupCompletion, OutstandingQuery, OutstandingRow, PrintList, SaveFormat, Tiers,
+};
+use giaonhan::print::{Letterhead, SlipPreview};
+use tauri::{AppHandle, Runtime, State};
+
+use super::files::ask_save_path;
+use super::{AppState, Reply};
+
+#[tauri::command(async)]
+pub fn outstanding(state: State<'_, AppState>, query: OutstandingQuery) -> Reply<Vec<OutstandingRow>> {
+    Ok(state.with(Action::Read, |s, g| s.outstanding_for(g, &query))?)
+}
+
+#[tauri::command(async)]
+pub fn batch_stats(
+    state: State<'_, AppState>,
+    batches: Vec<String>,
+    as_of: Option<NaiveDate>,
+) -> Reply<Vec<BatchStats>> {
+    Ok(state.with(Action::Read, |s, g| s.batch_stats_for(g, &batches, as_of))?)
+}
+
+#[tauri::command(async)]
+pub fn group_completion(
+    state: State<'_, AppState>,
+    batch: String,
+    as_of: Option<NaiveDate>,
+) -> Reply<Vec<GroupCompletion>> {
+    Ok(state.with(Action::Read, |s, g| s.group_completion_for(g, &batch, as_of))?)
+}
+
+#[tauri::command(async)]
+pub fn confirmation_curve(state: State<'_, AppState>, batch: String) -> Reply<Vec<CurvePoint>> {
+    Ok(state.with(Action::Read, |s, g| s.confirmation_curve_for(g, &batch))?)
+}
+
+#[tauri::command(async)]
+pub fn get_tiers(state: State<'_, AppState>) -> Reply<Tiers> {
+    Ok(state.with(Action::Read, |s, _| s.tiers())?)
+}
+
+#[tauri::command(async)]
+pub fn set_tiers(state: State<'_, AppState>, tiers: Tiers) -> Reply<()> {
+    Ok(state.with(Action::Settings, |s, g| s.set_tiers(&g.actor, &tiers))?)
+}
+
+#[tauri::command(async)]
+pub fn get_letterhead(state: State<'_, AppState>) -> Reply<Letterhead> {
+    Ok(state.with(Action::Read, |s, _| s.letterhead())?)
+}
+
+#[tauri::command(async)]
+pub fn set_letterhead(state: State<'_, AppState>, letterhead: Letterhead) -> Reply<()> {
+    Ok(state.with(Action::Settings, |s, g| s.set_letterhead(&g.actor, &letterhead))?)
+}
+
+/// The pages of a list as SVG images, for the preview before printing.
+#[tauri::command(async)]
+pub fn preview_list(state: State<'_, AppState>, list: PrintList, query: OutstandingQuery) -> Reply<Vec<String>> {
+    Ok(state.with(Action::Print, |s, _| s.list_printout(list, &query)?.pages())?)
+}
+
+/// Saves a list (PDF; the outstanding list also as XLSX or CSV) where the
+/// user chooses; returns the path, or `None` when cancelled. The core writes
+/// it (never over the register or a backup) and logs it.
+#[tauri::command(async)]
+pub fn save_list<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    list: PrintList,
+    query: OutstandingQuery,
+    format: SaveFormat,
+) -> Reply<Option<String>> {
+    let actor = state.grant_save(format)?.actor;
+    let Some(path) = ask_save_path(&app, &host::list_file_name(list, format, &query)) else {
+        return Ok(None);
+    };
+    state.store()?.save_list(&actor, list, &query, format, &path)?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// The pages of the transfer register for a period, for the preview.
+#[tauri::command(async)]
+pub fn preview_register(state: State<'_, AppState>, from: NaiveDate, to: NaiveDate) -> Reply<Vec<String>> {
+    Ok(state.with(Action::Print, |s, _| s.register_printout(from, to)?.pages())?)
+}
+
+/// Saves the transfer register for a period as PDF or XLSX.
+#[tauri::command(async)]
+pub fn save_register_book<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    from: NaiveDate,
+    to: NaiveDate,
+    format: SaveFormat,
+) -> Reply<Option<String>> {
+    let actor = state.grant_save(format)?.actor;
+    let Some(path) = ask_save_path(&app, &host::register_book_file_name(from, to, format)) else {
+        return Ok(None);
+    };
+    state.store()?.save_register_book(&actor, from, to, format, &path)?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// The first pages of a batch's delivery slips (every unit's, or one
+/// `unit`'s) as SVG images, for the preview before printing, with the units.
+#[tauri::command(async)]
+pub fn preview_slips(
+    state: State<'_, AppState>,
+    batch: String,
+    per_page: u8,
+    unit: Option<String>,
+) -> Reply<SlipPreview> {
+    Ok(state.with(Action::Print, |s, _| s.slip_pages(&batch, unit.as_deref(), per_page))?)
+}
+
+/// Prints the delivery slips of a batch (every unit's, or one `unit`'s) to a
+/// PDF the user saves; returns the path, or `None` when cancelled.
+#[tauri::command(async)]
+pub fn save_slips<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    batch: String,
+    per_page: u8,
+    unit: Option<String>,
+) -> Reply<Option<String>> {
+    let actor = state.grant_save(SaveFormat::Pdf)?.actor;
+    let Some(path) = ask_save_path(&app, &host::slips_file_name(&batch, unit.as_deref())) else {
+        return Ok(None);
+    };
+    state
+        .store()?
+        .save_slips(&actor, &batch, unit.as_deref(), per_page, &path)?;
+    Ok(Some(path.display().to_string()))
+}
