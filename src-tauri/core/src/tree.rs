@@ -2,14 +2,10 @@
 //! and the dashboard: tree order (siblings in Vietnamese order), each unit's
 //! grouping unit (its grassroots committee) and subtree tests, without a
 //! recursive query per row. Ten thousand units load in a few milliseconds.
+//! The rows come from the db layer (`Dao::tree_on`); this module only
+//! arranges them.
 
-use std::collections::HashMap;
-
-use chrono::NaiveDate;
-use rusqlite::params;
-
-use crate::db::Dao;
-use crate::error::Result;
+use std::collections::{HashMap, HashSet};
 
 /// One unit of the snapshot.
 #[derive(Debug, Clone)]
@@ -72,32 +68,12 @@ impl Tree {
     }
 }
 
-impl Dao<'_> {
-    /// The tree as it stood on `day`.
-    pub(crate) fn tree_on(&self, day: NaiveDate) -> Result<Tree> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT u.id, u.code, v.name, v.parent_id, u.phone FROM unit u
-             JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= ?1 AND ?1 < v.valid_to
-             WHERE u.opened_on <= ?1 AND ?1 < u.closed_on
-             ORDER BY v.sort_key, u.code",
-        )?;
-        let rows = stmt
-            .query_map(params![day], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    Node {
-                        code: r.get(1)?,
-                        name: r.get(2)?,
-                        parent: r.get(3)?,
-                        phone: r.get(4)?,
-                        rank: 0,
-                        depth: 0,
-                    },
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let present: std::collections::HashSet<i64> = rows.iter().map(|(id, _)| *id).collect();
-        // Children lists keep the name order of the query.
+impl Tree {
+    /// The tree of the units `rows` (id and node, in Vietnamese order of
+    /// their names), with each node's rank and depth filled in.
+    pub fn build(rows: Vec<(i64, Node)>) -> Tree {
+        let present: HashSet<i64> = rows.iter().map(|(id, _)| *id).collect();
+        // Children lists keep the name order of the rows.
         let mut children: HashMap<Option<i64>, Vec<i64>> = HashMap::new();
         for (id, node) in &rows {
             // A parent closed that day would orphan the subtree: show it at the top.
@@ -123,21 +99,6 @@ impl Dao<'_> {
                 stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));
             }
         }
-        Ok(Tree { nodes })
-    }
-
-    /// Secretaries on `day`, by unit id.
-    pub(crate) fn secretaries_on(&self, day: NaiveDate) -> Result<HashMap<i64, String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT unit_id, name FROM unit_signer
-             WHERE role = 'secretary'
-               AND coalesce(from_on, '0000-01-01') <= ?1 AND ?1 < coalesce(to_on, '9999-12-31')
-             ORDER BY unit_id, from_on",
-        )?;
-        // Ordered by start, so the latest appointment wins.
-        let map = stmt
-            .query_map(params![day], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<HashMap<i64, String>>>()?;
-        Ok(map)
+        Tree { nodes }
     }
 }
