@@ -128,3 +128,33 @@ impl Dao<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::NewDocument;
+    use crate::{Actor, Store};
+
+    #[test]
+    fn an_unknown_classification_is_reported_not_read_as_ordinary() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = Store::open(&dir.path().join("t.sqlite3")).expect("open");
+        let doc = NewDocument {
+            symbol: "05-KH/HU".into(),
+            title: "Kế hoạch".into(),
+            ..NewDocument::default()
+        };
+        s.add_document(&Actor::new("t", "test"), doc).expect("add");
+        let raw = s.connection();
+        // The schema's CHECK refuses the value: only an edit outside the app gets it in.
+        raw.pragma_update(None, "ignore_check_constraints", true)
+            .expect("pragma");
+        raw.execute("UPDATE document SET classification = 'mat' WHERE id = 1", [])
+            .expect("corrupt");
+        let err = s.list_documents().expect_err("a corrupt row is refused");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("bảng document") && msg.contains("dòng 1") && msg.contains("«mat»"),
+            "{msg}"
+        );
+    }
+}

@@ -159,3 +159,45 @@ impl Dao<'_> {
         Ok(rows)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Actor, Store};
+
+    #[test]
+    fn an_unknown_status_or_classification_stops_the_register_and_the_slips() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = Store::open(&dir.path().join("t.sqlite3")).expect("open");
+        s.load_demo(&Actor::new("văn thư", "test")).expect("demo");
+        let to = crate::dates::today();
+        let from = to - chrono::Days::new(60);
+        let batch = s.list_batches().expect("batches").remove(0).code;
+        assert!(!s.register_lines(from, to).expect("register").is_empty());
+        let raw = s.connection();
+        // The schema's CHECKs refuse these values: only an edit outside the app gets them in.
+        raw.pragma_update(None, "ignore_check_constraints", true)
+            .expect("pragma");
+
+        // Once an ordinary line with no note.
+        raw.execute("UPDATE receipt SET status = 'lost' WHERE id = 1", [])
+            .expect("corrupt");
+        let msg = s.register_lines(from, to).expect_err("unknown status").to_string();
+        assert!(
+            msg.contains("bảng receipt") && msg.contains("dòng 1") && msg.contains("«lost»"),
+            "{msg}"
+        );
+        raw.execute("UPDATE receipt SET status = 'pending' WHERE id = 1", [])
+            .expect("repair");
+
+        // Once printed with its summary, as an ordinary document.
+        raw.execute("UPDATE document SET classification = 'tuyet mat'", [])
+            .expect("corrupt");
+        let msg = s
+            .register_lines(from, to)
+            .expect_err("unknown classification")
+            .to_string();
+        assert!(msg.contains("bảng document") && msg.contains("«tuyet mat»"), "{msg}");
+        let msg = s.slip_pages(&batch, None, 1).expect_err("slips").to_string();
+        assert!(msg.contains("bảng document") && msg.contains("«tuyet mat»"), "{msg}");
+    }
+}

@@ -282,3 +282,68 @@ impl Dao<'_> {
         Ok(map)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use crate::model::{Change, NewUnit, Reorganisation};
+    use crate::{Actor, Store};
+
+    fn corrupt(s: &Store, sql: &str) {
+        let raw = s.connection();
+        // The schema's CHECKs refuse these values: only an edit outside the app gets them in.
+        raw.pragma_update(None, "ignore_check_constraints", true)
+            .expect("pragma");
+        raw.execute(sql, []).expect("corrupt");
+    }
+
+    fn refused(err: crate::Error, table: &str, value: &str) {
+        let msg = err.to_string();
+        assert!(
+            msg.contains(&format!("bảng {table}")) && msg.contains("dòng 1") && msg.contains(value),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn unknown_roles_kinds_and_details_are_reported_naming_the_row() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = Store::open(&dir.path().join("t.sqlite3")).expect("open");
+        let a = Actor::new("t", "test");
+        let unit = NewUnit {
+            code: "C".into(),
+            name: "Chi bộ thôn 1".into(),
+            secretary: Some("Nguyễn Văn A".into()),
+            ..NewUnit::default()
+        };
+        s.add_unit(&a, unit).expect("add");
+        let rename = Reorganisation {
+            change: Change::Rename {
+                code: "C".into(),
+                name: "Chi bộ thôn Trung Hòa".into(),
+                short_name: None,
+            },
+            on: NaiveDate::from_ymd_opt(2024, 3, 1).expect("date"),
+            reason: None,
+        };
+        s.reorganise(&a, rename).expect("rename");
+
+        // Once read as the secretary.
+        corrupt(&s, "UPDATE unit_signer SET role = 'chairman' WHERE id = 1");
+        refused(s.signers("C").expect_err("unknown role"), "unit_signer", "«chairman»");
+        // Once read as "Giải thể".
+        corrupt(&s, "UPDATE unit_event SET kind = 'dissolve' WHERE id = 1");
+        refused(
+            s.unit_history("C").expect_err("unknown kind"),
+            "unit_event",
+            "«dissolve»",
+        );
+        // Once read as an empty detail.
+        corrupt(
+            &s,
+            "UPDATE unit_event SET kind = 'rename', detail = 'from: A' WHERE id = 1",
+        );
+        refused(s.unit_history("C").expect_err("bad detail"), "unit_event", "cột detail");
+    }
+}
