@@ -24,7 +24,7 @@ pub fn clean_opt(s: Option<&str>) -> Option<String> {
 
 /// A code typed by a user (a unit's code): `clean`ed, required and one
 /// word; a refusal names `field` and calls the code `label`.
-pub fn clean_code(field: &str, label: &str, raw: &str) -> crate::error::Result<String> {
+pub(crate) fn clean_code(field: &str, label: &str, raw: &str) -> crate::error::Result<String> {
     use crate::error::Error;
     let code = clean(raw);
     if code.is_empty() {
