@@ -9,12 +9,12 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::audit::receipt_digest_line;
+use crate::dates::vi as fmt_date;
 use crate::db::{new_uid, now_utc, today, Actor, Dao, Store};
 use crate::error::{Error, Result};
 use crate::model::{Batch, Confirmation, DeliveryMethod, NewBatch, ReceiptDetail, ReceiptLine, ReceiptStatus};
 use crate::receipt_code;
 use crate::text;
-use crate::units::fmt_date;
 
 /// A receipt a confirmation touches: (receipt id, status, unit code).
 type ReceiptRef = (i64, String, String);

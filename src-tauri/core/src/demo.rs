@@ -5,9 +5,12 @@
 use chrono::{Days, NaiveDate};
 use serde_json::json;
 
-use crate::db::{today, Actor, Store};
+use crate::dates::today;
+use crate::db::{Actor, Store};
+use crate::documents::insert_document;
 use crate::error::{Error, Result};
 use crate::model::{Classification, Confirmation, DocQty, NewBatch, NewDocument, NewUnit};
+use crate::units::insert_unit;
 
 /// (code, name, parent, kind)
 const UNITS: &[(&str, &str, Option<&str>, &str)] = &[
@@ -97,35 +100,36 @@ impl Store {
         let (first_due, second_due) = (days_ago(33)?, days_ahead(2)?);
         let confirmed_on = days_ago(35)?;
         self.write(actor, |dao| {
-            let used: bool = dao.conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM unit) OR EXISTS (SELECT 1 FROM document)",
-                [],
-                |r| r.get(0),
-            )?;
-            if used {
+            if dao.holds_units_or_documents()? {
                 return Err(Error::conflict(
                     "demo",
                     "Cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào sổ trống",
                 ));
             }
             for &(code, name, parent, kind) in UNITS {
-                dao.insert_unit(&NewUnit {
-                    code: code.into(),
-                    name: name.into(),
-                    parent: parent.map(Into::into),
-                    kind: Some(kind.into()),
-                    ..NewUnit::default()
-                })?;
+                insert_unit(
+                    dao,
+                    &NewUnit {
+                        code: code.into(),
+                        name: name.into(),
+                        parent: parent.map(Into::into),
+                        kind: Some(kind.into()),
+                        ..NewUnit::default()
+                    },
+                )?;
             }
             for &(symbol, title, (y, m, d), copies, classification) in DOCUMENTS {
-                dao.insert_document(&NewDocument {
-                    symbol: symbol.into(),
-                    title: title.into(),
-                    issued_on: NaiveDate::from_ymd_opt(y, m, d),
-                    copies_received: copies,
-                    classification,
-                    term: None,
-                })?;
+                insert_document(
+                    dao,
+                    &NewDocument {
+                        symbol: symbol.into(),
+                        title: title.into(),
+                        issued_on: NaiveDate::from_ymd_opt(y, m, d),
+                        copies_received: copies,
+                        classification,
+                        term: None,
+                    },
+                )?;
             }
             dao.insert_batch(&NewBatch {
                 code: format!("Đợt 1/{}", first.format("%Y")),

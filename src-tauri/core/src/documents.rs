@@ -6,12 +6,12 @@
 //! list of documents, slip, register and export shows `ABSOLUTE_SUMMARY`
 //! instead (`shown_title`). Only the documents screen of the staff (see
 //! `access`) shows it.
+//!
+//! The rows are read and written through the db layer (`db::documents`).
 
-use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension, Row};
 use serde_json::json;
 
-use crate::db::{new_uid, now_utc, Actor, Dao, Store};
+use crate::db::{new_uid, Actor, Dao, DocumentInsert, Store};
 use crate::error::{Error, Result};
 use crate::model::{Classification, Document, NewDocument};
 use crate::text;
@@ -99,117 +99,62 @@ pub fn shown_title(classification: &str, title: String) -> String {
     }
 }
 
-const COLUMNS: &str =
-    "d.id, d.uid, d.symbol, d.doc_type, d.issuer, d.term, d.title, d.issued_on, d.classification, d.copies_received,
-     d.copies_received - coalesce((SELECT sum(bd.copies) FROM batch_document bd JOIN batch b ON b.id = bd.batch_id
-                                   WHERE bd.document_id = d.id AND b.cancelled_at IS NULL), 0) AS on_hand";
-
-fn from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Document)> {
-    let class: String = r.get("classification")?;
-    let symbol: String = r.get("symbol")?;
-    let warnings = Symbol::parse(&symbol).map(|s| s.warnings()).unwrap_or_default();
-    Ok((
-        r.get("id")?,
-        Document {
-            uid: r.get("uid")?,
-            symbol,
-            doc_type: r.get::<_, Option<String>>("doc_type")?.unwrap_or_default(),
-            issuer: r.get::<_, Option<String>>("issuer")?.unwrap_or_default(),
-            term: r.get("term")?,
-            title: r.get("title")?,
-            warnings,
-            issued_on: r.get::<_, Option<NaiveDate>>("issued_on")?,
-            classification: Classification::parse(&class).unwrap_or_default(),
-            copies_received: r.get("copies_received")?,
-            copies_on_hand: r.get("on_hand")?,
-        },
-    ))
+/// `doc` with the warnings its symbol earns (a type or issuing body this
+/// register does not know).
+pub(crate) fn with_warnings(mut doc: Document) -> Document {
+    doc.warnings = Symbol::parse(&doc.symbol).map(|s| s.warnings()).unwrap_or_default();
+    doc
 }
 
-impl Dao<'_> {
-    /// Uids of the documents handed (in live batches) to one of `units` (a
-    /// JSON array of unit ids).
-    pub(crate) fn documents_of_units(&self, units: &str) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT d.uid FROM receipt r JOIN batch b ON b.id = r.batch_id
-             JOIN receipt_line l ON l.receipt_id = r.id JOIN document d ON d.id = l.document_id
-             WHERE b.cancelled_at IS NULL AND r.unit_id IN (SELECT value FROM json_each(?1))",
-        )?;
-        let uids = stmt
-            .query_map([units], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        Ok(uids)
+/// Adds a document inside the caller's transaction: a well-formed symbol
+/// (`NUMBER-TYPE/BODY`) not yet in the register for its term, and a summary.
+pub(crate) fn insert_document(dao: &Dao<'_>, input: &NewDocument) -> Result<Document> {
+    let symbol = text::clean(&input.symbol);
+    if symbol.is_empty() {
+        return Err(Error::invalid("symbol", "Số ký hiệu không được để trống"));
     }
-
-    /// The document with this symbol (id and record), or `NotFound`.
-    pub(crate) fn document_by_symbol(&self, symbol: &str) -> Result<(i64, Document)> {
-        let sql = format!("SELECT {COLUMNS} FROM document d WHERE d.symbol = ?1 ORDER BY d.id DESC LIMIT 1");
-        self.conn
-            .query_row(&sql, [text::clean(symbol)], from_row)
-            .optional()?
-            .ok_or_else(|| Error::not_found("Văn bản", symbol))
+    let parts = Symbol::parse(&symbol).map_err(|why| Error::invalid("symbol", format!("Số ký hiệu sai: {why}")))?;
+    let title = text::clean(&input.title);
+    if title.is_empty() {
+        return Err(Error::invalid("title", "Trích yếu không được để trống"));
     }
-
-    pub(crate) fn insert_document(&self, input: &NewDocument) -> Result<Document> {
-        let symbol = text::clean(&input.symbol);
-        if symbol.is_empty() {
-            return Err(Error::invalid("symbol", "Số ký hiệu không được để trống"));
-        }
-        let parts = Symbol::parse(&symbol).map_err(|why| Error::invalid("symbol", format!("Số ký hiệu sai: {why}")))?;
-        let title = text::clean(&input.title);
-        if title.is_empty() {
-            return Err(Error::invalid("title", "Trích yếu không được để trống"));
-        }
-        let term = text::clean_opt(input.term.as_deref()).unwrap_or_default();
-        let exists: bool = self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM document WHERE symbol = ?1 AND term = ?2)",
-            params![symbol, term],
-            |r| r.get(0),
-        )?;
-        if exists {
-            let in_term = if term.is_empty() {
-                String::new()
-            } else {
-                format!(" khóa {term}")
-            };
-            return Err(Error::conflict(
-                "symbol",
-                format!("Văn bản «{symbol}» đã có trong sổ{in_term}"),
-            ));
-        }
-        let uid = new_uid();
-        self.conn.execute(
-            "INSERT INTO document (uid, symbol, number, doc_type, issuer, term, title, issued_on, classification,
-                                   copies_received, search_key, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                uid,
-                symbol,
-                parts.number,
-                parts.doc_type,
-                parts.issuer,
-                term,
-                title,
-                input.issued_on,
-                input.classification.as_str(),
-                input.copies_received,
-                text::search_key(&format!("{symbol} {title}")),
-                now_utc()
-            ],
-        )?;
-        self.log(
-            "document.add",
-            Some(&uid),
-            &json!({ "symbol": symbol, "title": title, "issued_on": input.issued_on,
-                     "classification": input.classification.as_str(), "copies_received": input.copies_received }),
-        )?;
-        Ok(self.document_by_symbol(&symbol)?.1)
+    let term = text::clean_opt(input.term.as_deref()).unwrap_or_default();
+    if dao.document_in_term(&symbol, &term)? {
+        let in_term = if term.is_empty() {
+            String::new()
+        } else {
+            format!(" khóa {term}")
+        };
+        return Err(Error::conflict(
+            "symbol",
+            format!("Văn bản «{symbol}» đã có trong sổ{in_term}"),
+        ));
     }
+    let uid = new_uid();
+    dao.insert_document_row(&DocumentInsert {
+        uid: &uid,
+        symbol: &symbol,
+        number: &parts.number,
+        doc_type: &parts.doc_type,
+        issuer: &parts.issuer,
+        term: &term,
+        title: &title,
+        issued_on: input.issued_on,
+        classification: input.classification,
+        copies_received: input.copies_received,
+    })?;
+    dao.log(
+        "document.add",
+        Some(&uid),
+        &json!({ "symbol": symbol, "title": title, "issued_on": input.issued_on,
+                 "classification": input.classification.as_str(), "copies_received": input.copies_received }),
+    )?;
+    Ok(with_warnings(dao.document_by_symbol(&symbol)?.1))
 }
 
 impl Store {
     pub fn add_document(&mut self, actor: &Actor, doc: NewDocument) -> Result<Document> {
-        self.write(actor, |dao| dao.insert_document(&doc))
+        self.write(actor, |dao| insert_document(dao, &doc))
     }
 
     /// The register, newest first, as it may be printed or exported: no
@@ -225,15 +170,8 @@ impl Store {
     /// The register, newest first, with every summary: only for the screen
     /// of those allowed to read them (`access`).
     pub(crate) fn documents_with_summaries(&self) -> Result<Vec<Document>> {
-        self.read(|dao| {
-            let sql = format!("SELECT {COLUMNS} FROM document d ORDER BY d.issued_on DESC, d.id DESC");
-            let mut stmt = dao.conn.prepare(&sql)?;
-            let docs = stmt
-                .query_map([], from_row)?
-                .map(|r| r.map(|(_, d)| d))
-                .collect::<rusqlite::Result<_>>()?;
-            Ok(docs)
-        })
+        let docs = self.read(|dao| dao.documents())?;
+        Ok(docs.into_iter().map(with_warnings).collect())
     }
 }
 

@@ -4,15 +4,15 @@
 //! layouts live in `print`.
 
 use chrono::NaiveDate;
-use rusqlite::params;
 
-use crate::db::{today, Actor, Dao, Store};
+use crate::dates::{self, today};
+use crate::db::{Actor, Dao, RegisterRow, Store};
 use crate::documents::shown_title;
 use crate::error::{Error, Result};
-use crate::model::{OutstandingQuery, OutstandingRow, PrintList, ReceiptStatus};
+use crate::model::{Classification, OutstandingQuery, OutstandingRow, PrintList, ReceiptStatus};
 use crate::print::{
-    call_list, outstanding_list, register_book, reminders, short_date, slips_pdf, slips_svg, status_note, Letterhead,
-    Printout, RegisterLine, Reminder, Slip, SlipBatch, SlipLine, SlipPreview,
+    call_list, outstanding_list, register_book, reminders, slips_pdf, slips_svg, status_note, Letterhead, Printout,
+    RegisterLine, Reminder, Slip, SlipBatch, SlipLine, SlipPreview,
 };
 use crate::tabular::{write_csv, xlsx_bytes, Cell};
 use crate::text::{self, thousands};
@@ -73,50 +73,31 @@ impl Store {
                 handed_on: b.handed_on,
                 due_on: b.due_on,
             };
-            let mut stmt = dao.conn.prepare(
-                "SELECT r.id, r.code, u.code AS unit_code, v.name, pv.name AS parent_name
-                 FROM receipt r JOIN unit u ON u.id = r.unit_id
-                 JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= ?2 AND ?2 < v.valid_to
-                 LEFT JOIN unit_version pv ON pv.unit_id = v.parent_id AND pv.valid_from <= ?2 AND ?2 < pv.valid_to
-                 WHERE r.batch_id = ?1 AND (?3 IS NULL OR u.code = ?3)
-                 ORDER BY pv.sort_key, v.sort_key, u.code",
-            )?;
-            let heads = stmt
-                .query_map(params![batch_id, batch.handed_on, unit], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        Slip {
-                            receipt_code: r.get(1)?,
-                            unit_code: r.get(2)?,
-                            unit_name: r.get(3)?,
-                            parent_name: r.get(4)?,
-                            lines: Vec::new(),
-                        },
-                    ))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let heads = dao.slip_heads(batch_id, batch.handed_on, unit.as_deref())?;
             if let (Some(unit), true) = (&unit, heads.is_empty()) {
                 return Err(Error::invalid(
                     "unit",
                     format!("Đơn vị «{unit}» không nhận đợt «{}» nên không có phiếu", batch.code),
                 ));
             }
-            let mut lines = dao.conn.prepare(
-                "SELECT d.symbol, d.title, l.quantity, d.classification FROM receipt_line l
-                 JOIN document d ON d.id = l.document_id WHERE l.receipt_id = ?1 ORDER BY d.symbol",
-            )?;
             let mut slips = Vec::with_capacity(heads.len());
-            for (id, mut slip) in heads {
-                slip.lines = lines
-                    .query_map([id], |r| {
-                        Ok(SlipLine {
-                            symbol: r.get(0)?,
-                            title: shown_title(&r.get::<_, String>(3)?, r.get(1)?),
-                            copies: r.get(2)?,
-                        })
-                    })?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                slips.push(slip);
+            for head in heads {
+                let lines = dao
+                    .slip_documents(head.receipt_id)?
+                    .into_iter()
+                    .map(|d| SlipLine {
+                        symbol: d.symbol,
+                        title: shown_title(d.classification.as_str(), d.title),
+                        copies: d.copies,
+                    })
+                    .collect();
+                slips.push(Slip {
+                    receipt_code: head.receipt_code,
+                    unit_code: head.unit_code,
+                    unit_name: head.unit_name,
+                    parent_name: head.parent_name,
+                    lines,
+                });
             }
             Ok((batch, slips))
         })
@@ -208,12 +189,47 @@ fn register_cells(lines: &[RegisterLine]) -> Vec<Vec<Cell>> {
 }
 
 /// The printed label of a classification ("" for an ordinary document).
-fn classification_label(c: &str) -> &'static str {
+fn classification_label(c: Classification) -> &'static str {
     match c {
-        "secret" => "Mật",
-        "top_secret" => "Tối mật",
-        "absolute" => "Tuyệt mật",
-        _ => "",
+        Classification::Normal => "",
+        c => c.label(),
+    }
+}
+
+/// A row of the transfer register as printed: no Tuyệt mật summary, and
+/// the notes column (for information, declined, partly received, signed on
+/// the unit's behalf).
+fn register_line(r: RegisterRow) -> RegisterLine {
+    let mut notes = Vec::new();
+    if !r.must_confirm {
+        notes.push("Để biết".to_owned());
+    }
+    match r.status {
+        ReceiptStatus::Declined => notes.push("Từ chối nhận".to_owned()),
+        ReceiptStatus::Partial => notes.push(match r.received {
+            Some(got) if got != r.quantity => format!("Nhận {got}/{} bản", r.quantity),
+            _ => "Nhận thiếu".to_owned(),
+        }),
+        ReceiptStatus::Pending | ReceiptStatus::Confirmed => {}
+    }
+    if r.on_behalf {
+        notes.push("Ký thay".to_owned());
+    }
+    RegisterLine {
+        batch: r.batch,
+        batch_title: r.batch_title,
+        handed: r.handed,
+        symbol: r.symbol,
+        issued: r.issued,
+        // The register never carries a Tuyệt mật summary.
+        title: shown_title(r.classification.as_str(), r.title),
+        classification: classification_label(r.classification).to_owned(),
+        unit_code: r.unit_code,
+        unit_name: r.unit_name,
+        copies: r.quantity,
+        signed_by: r.signed_by,
+        signed_on: r.signed_on,
+        note: notes.join("; "),
     }
 }
 
@@ -241,7 +257,7 @@ impl Store {
         }
         Ok(vec![
             format!("({})", parts.join("; ")),
-            format!("Tính đến ngày {}", short_date(day)),
+            format!("Tính đến ngày {}", dates::vi(day)),
         ])
     }
 
@@ -255,17 +271,13 @@ impl Store {
         let day = query.as_of.unwrap_or_else(today);
         let units = self.read(|dao| {
             let rows = dao.outstanding(&query)?;
-            let mut lines = dao.conn.prepare_cached(
-                "SELECT d.symbol, l.quantity FROM receipt r JOIN receipt_line l ON l.receipt_id = r.id
-                 JOIN document d ON d.id = l.document_id WHERE r.code = ?1 ORDER BY d.symbol",
-            )?;
             let mut units: Vec<Reminder> = Vec::new();
             for row in rows {
-                let documents = lines
-                    .query_map([&row.receipt_code], |r| {
-                        Ok(format!("{}: {} bản", r.get::<_, String>(0)?, thousands(r.get(1)?)))
-                    })?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                let documents = dao
+                    .reminder_documents(&row.receipt_code)?
+                    .into_iter()
+                    .map(|(symbol, copies)| format!("{symbol}: {} bản", thousands(i64::from(copies))))
+                    .collect::<Vec<_>>();
                 match units.last_mut() {
                     Some(u) if u.unit_code == row.unit_code => {
                         u.tier = u.tier.max(row.tier);
@@ -316,12 +328,12 @@ impl Store {
     /// Every document handed to every unit between two days (inclusive), in
     /// the order of the outgoing transfer register.
     pub fn register_lines(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<RegisterLine>> {
-        self.read(|dao| dao.register_lines(from, to))
+        self.read(|dao| register_lines(dao, from, to))
     }
 
     /// The outgoing transfer register for a period, in the party layout.
     pub fn register_printout(&self, from: NaiveDate, to: NaiveDate) -> Result<Printout> {
-        let (lines, head) = self.read(|dao| Ok((dao.register_lines(from, to)?, dao.log_head()?)))?;
+        let (lines, head) = self.read(|dao| Ok((register_lines(dao, from, to)?, dao.log_head()?)))?;
         Ok(register_book(&self.letterhead()?, from, to, &lines)?.with_check(head.as_ref()))
     }
 
@@ -332,67 +344,13 @@ impl Store {
     }
 }
 
-impl Dao<'_> {
-    /// Every document handed to every unit between two days (inclusive), in
-    /// the order of the outgoing transfer register.
-    fn register_lines(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<RegisterLine>> {
-        if to < from {
-            return Err(Error::invalid("to", "ngày cuối phải sau ngày đầu"));
-        }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT b.code, b.title, b.handed_on, d.symbol, d.issued_on, d.title AS doc_title, d.classification,
-                    u.code AS unit_code, v.name, l.quantity, l.received, r.signed_by, r.signed_on, r.status,
-                    r.on_behalf, r.must_confirm
-             FROM batch b
-             JOIN receipt r ON r.batch_id = b.id
-             JOIN receipt_line l ON l.receipt_id = r.id
-             JOIN document d ON d.id = l.document_id
-             JOIN unit u ON u.id = r.unit_id
-             JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= b.handed_on AND b.handed_on < v.valid_to
-             WHERE b.cancelled_at IS NULL AND b.handed_on BETWEEN ?1 AND ?2
-             ORDER BY b.handed_on, b.code, v.sort_key, u.code, d.symbol",
-        )?;
-        let lines = stmt
-            .query_map(params![from, to], |r| {
-                let quantity: u32 = r.get("quantity")?;
-                let received: Option<u32> = r.get("received")?;
-                let status = ReceiptStatus::parse(&r.get::<_, String>("status")?);
-                let mut notes = Vec::new();
-                if !r.get::<_, bool>("must_confirm")? {
-                    notes.push("Để biết".to_owned());
-                }
-                match status {
-                    Some(ReceiptStatus::Declined) => notes.push("Từ chối nhận".to_owned()),
-                    Some(ReceiptStatus::Partial) => notes.push(match received {
-                        Some(got) if got != quantity => format!("Nhận {got}/{quantity} bản"),
-                        _ => "Nhận thiếu".to_owned(),
-                    }),
-                    _ => {}
-                }
-                if r.get::<_, bool>("on_behalf")? {
-                    notes.push("Ký thay".to_owned());
-                }
-                let classification: String = r.get("classification")?;
-                Ok(RegisterLine {
-                    batch: r.get("code")?,
-                    batch_title: r.get("title")?,
-                    handed: r.get("handed_on")?,
-                    symbol: r.get("symbol")?,
-                    issued: r.get("issued_on")?,
-                    // The register never carries a Tuyệt mật summary.
-                    title: shown_title(&classification, r.get("doc_title")?),
-                    classification: classification_label(&classification).to_owned(),
-                    unit_code: r.get("unit_code")?,
-                    unit_name: r.get("name")?,
-                    copies: quantity,
-                    signed_by: r.get("signed_by")?,
-                    signed_on: r.get("signed_on")?,
-                    note: notes.join("; "),
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(lines)
+/// Every document handed to every unit between two days (inclusive), in
+/// the order of the outgoing transfer register.
+fn register_lines(dao: &Dao<'_>, from: NaiveDate, to: NaiveDate) -> Result<Vec<RegisterLine>> {
+    if to < from {
+        return Err(Error::invalid("to", "ngày cuối phải sau ngày đầu"));
     }
+    Ok(dao.register_rows(from, to)?.into_iter().map(register_line).collect())
 }
 
 #[cfg(test)]

@@ -987,16 +987,19 @@ impl Store {
         };
         self.write(actor, |dao| {
             for u in &tree.units {
-                dao.insert_unit(&NewUnit {
-                    code: u.code.clone(),
-                    name: u.name.clone(),
-                    parent: u.parent.map(|i| tree.units[i].code.clone()),
-                    kind: Some(u.kind.into()),
-                    phone: Some(u.phone.clone()),
-                    secretary: Some(u.secretary.clone()),
-                    deputy: u.deputy.clone(),
-                    ..NewUnit::default()
-                })?;
+                crate::units::insert_unit(
+                    dao,
+                    &NewUnit {
+                        code: u.code.clone(),
+                        name: u.name.clone(),
+                        parent: u.parent.map(|i| tree.units[i].code.clone()),
+                        kind: Some(u.kind.into()),
+                        phone: Some(u.phone.clone()),
+                        secretary: Some(u.secretary.clone()),
+                        deputy: u.deputy.clone(),
+                        ..NewUnit::default()
+                    },
+                )?;
             }
             Ok(())
         })?;
@@ -1011,14 +1014,17 @@ impl Store {
         };
         self.write(actor, |dao| {
             for d in &docs {
-                dao.insert_document(&NewDocument {
-                    symbol: d.symbol.clone(),
-                    title: d.title.clone(),
-                    issued_on: Some(d.issued),
-                    copies_received: u32::try_from(d.copies).unwrap_or(u32::MAX),
-                    classification: d.class,
-                    term: None,
-                })?;
+                crate::documents::insert_document(
+                    dao,
+                    &NewDocument {
+                        symbol: d.symbol.clone(),
+                        title: d.title.clone(),
+                        issued_on: Some(d.issued),
+                        copies_received: u32::try_from(d.copies).unwrap_or(u32::MAX),
+                        classification: d.class,
+                        term: None,
+                    },
+                )?;
             }
             Ok(())
         })?;

@@ -22,6 +22,23 @@ pub fn clean_opt(s: Option<&str>) -> Option<String> {
     s.map(clean).filter(|s| !s.is_empty())
 }
 
+/// A code typed by a user (a unit's code): `clean`ed, required and one
+/// word; a refusal names `field` and calls the code `label`.
+pub(crate) fn clean_code(field: &str, label: &str, raw: &str) -> crate::error::Result<String> {
+    use crate::error::Error;
+    let code = clean(raw);
+    if code.is_empty() {
+        return Err(Error::invalid(field, format!("{label} không được để trống")));
+    }
+    if code.contains(' ') {
+        return Err(Error::invalid(
+            field,
+            format!("{label} «{code}» không được chứa khoảng trắng"),
+        ));
+    }
+    Ok(code)
+}
+
 /// The search key of a string: lower case, without diacritics, đ folded to d,
 /// white space folded. "Hoà Hải", "HÒA HẢI" and "hoa hai" share one key, so
 /// old and new tone placement match too.

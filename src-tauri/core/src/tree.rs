@@ -2,14 +2,10 @@
 //! and the dashboard: tree order (siblings in Vietnamese order), each unit's
 //! grouping unit (its grassroots committee) and subtree tests, without a
 //! recursive query per row. Ten thousand units load in a few milliseconds.
+//! The rows come from the db layer (`Dao::tree_on`); this module only
+//! arranges them.
 
-use std::collections::HashMap;
-
-use chrono::NaiveDate;
-use rusqlite::params;
-
-use crate::db::Dao;
-use crate::error::Result;
+use std::collections::{HashMap, HashSet};
 
 /// One unit of the snapshot.
 #[derive(Debug, Clone)]
@@ -32,6 +28,39 @@ pub(crate) struct Tree {
 }
 
 impl Tree {
+    /// The tree of the units `rows` (id and node, in Vietnamese order of
+    /// their names), with each node's rank and depth filled in.
+    pub fn build(rows: Vec<(i64, Node)>) -> Tree {
+        let present: HashSet<i64> = rows.iter().map(|(id, _)| *id).collect();
+        // Children lists keep the name order of the rows.
+        let mut children: HashMap<Option<i64>, Vec<i64>> = HashMap::new();
+        for (id, node) in &rows {
+            // A parent closed that day would orphan the subtree: show it at the top.
+            let parent = node.parent.filter(|p| present.contains(p));
+            children.entry(parent).or_default().push(*id);
+        }
+        let mut nodes: HashMap<i64, Node> = rows.into_iter().collect();
+        let mut stack: Vec<(i64, u32)> = children
+            .get(&None)
+            .map(|c| c.iter().rev().map(|&id| (id, 0)).collect())
+            .unwrap_or_default();
+        let mut rank = 0u32;
+        while let Some((id, depth)) = stack.pop() {
+            if let Some(node) = nodes.get_mut(&id) {
+                node.rank = rank;
+                node.depth = depth;
+                if node.parent.is_some_and(|p| !present.contains(&p)) {
+                    node.parent = None;
+                }
+                rank += 1;
+            }
+            if let Some(kids) = children.get(&Some(id)) {
+                stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));
+            }
+        }
+        Tree { nodes }
+    }
+
     pub fn get(&self, id: i64) -> Option<&Node> {
         self.nodes.get(&id)
     }
@@ -72,72 +101,40 @@ impl Tree {
     }
 }
 
-impl Dao<'_> {
-    /// The tree as it stood on `day`.
-    pub(crate) fn tree_on(&self, day: NaiveDate) -> Result<Tree> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT u.id, u.code, v.name, v.parent_id, u.phone FROM unit u
-             JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= ?1 AND ?1 < v.valid_to
-             WHERE u.opened_on <= ?1 AND ?1 < u.closed_on
-             ORDER BY v.sort_key, u.code",
-        )?;
-        let rows = stmt
-            .query_map(params![day], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    Node {
-                        code: r.get(1)?,
-                        name: r.get(2)?,
-                        parent: r.get(3)?,
-                        phone: r.get(4)?,
-                        rank: 0,
-                        depth: 0,
-                    },
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let present: std::collections::HashSet<i64> = rows.iter().map(|(id, _)| *id).collect();
-        // Children lists keep the name order of the query.
-        let mut children: HashMap<Option<i64>, Vec<i64>> = HashMap::new();
-        for (id, node) in &rows {
-            // A parent closed that day would orphan the subtree: show it at the top.
-            let parent = node.parent.filter(|p| present.contains(p));
-            children.entry(parent).or_default().push(*id);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(code: &str, parent: Option<i64>) -> Node {
+        Node {
+            code: code.into(),
+            name: code.into(),
+            parent,
+            phone: None,
+            rank: 0,
+            depth: 0,
         }
-        let mut nodes: HashMap<i64, Node> = rows.into_iter().collect();
-        let mut stack: Vec<(i64, u32)> = children
-            .get(&None)
-            .map(|c| c.iter().rev().map(|&id| (id, 0)).collect())
-            .unwrap_or_default();
-        let mut rank = 0u32;
-        while let Some((id, depth)) = stack.pop() {
-            if let Some(node) = nodes.get_mut(&id) {
-                node.rank = rank;
-                node.depth = depth;
-                if node.parent.is_some_and(|p| !present.contains(&p)) {
-                    node.parent = None;
-                }
-                rank += 1;
-            }
-            if let Some(kids) = children.get(&Some(id)) {
-                stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));
-            }
-        }
-        Ok(Tree { nodes })
     }
 
-    /// Secretaries on `day`, by unit id.
-    pub(crate) fn secretaries_on(&self, day: NaiveDate) -> Result<HashMap<i64, String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT unit_id, name FROM unit_signer
-             WHERE role = 'secretary'
-               AND coalesce(from_on, '0000-01-01') <= ?1 AND ?1 < coalesce(to_on, '9999-12-31')
-             ORDER BY unit_id, from_on",
-        )?;
-        // Ordered by start, so the latest appointment wins.
-        let map = stmt
-            .query_map(params![day], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<HashMap<i64, String>>>()?;
-        Ok(map)
+    #[test]
+    fn build_ranks_parents_before_children_and_lifts_orphans_to_the_top() {
+        // In name order; 9 is a parent closed that day, missing from the rows.
+        let tree = Tree::build(vec![
+            (1, node("A", None)),
+            (4, node("A-2", Some(1))),
+            (2, node("B", None)),
+            (3, node("A-1", Some(1))),
+            (5, node("A-1-x", Some(3))),
+            (6, node("O", Some(9))),
+        ]);
+        let placed = |id: i64| tree.get(id).map(|n| (n.rank, n.depth, n.parent));
+        assert_eq!(placed(1), Some((0, 0, None)));
+        assert_eq!(placed(4), Some((1, 1, Some(1))));
+        assert_eq!(placed(3), Some((2, 1, Some(1))));
+        assert_eq!(placed(5), Some((3, 2, Some(3))));
+        assert_eq!(placed(2), Some((4, 0, None)));
+        assert_eq!(placed(6), Some((5, 0, None)), "shown at the top, not hidden");
+        assert_eq!(tree.group_of(5), 3);
+        assert!(tree.within(5, 1) && !tree.within(5, 2));
     }
 }

@@ -6,18 +6,31 @@
 //!   transaction handing out a [`Dao`];
 //! - `schema`: the schema as numbered, append-only steps, pinned by hash;
 //! - `lock`: the lock file a restore takes exclusively;
-//! - one file per table family (`settings`, …), each holding the `impl Dao`
-//!   queries of its tables. The domain modules above ask these for data and
-//!   hold the rules; they never write SQL themselves.
+//! - one file per table family (`settings`, `units` and `unit_history`,
+//!   `documents`, the report queries in `reports`, …), each holding the
+//!   `impl Dao` queries of its tables. The domain modules above ask these
+//!   for data and hold the rules; they never write SQL themselves;
+//! - `stored`: enums kept as text are read back strictly (an unknown value
+//!   is a corrupt row, reported, never a default).
 
+mod documents;
 pub mod lock;
+mod reports;
 pub(crate) mod schema;
 mod settings;
 mod store;
+mod stored;
+mod unit_history;
+mod units;
 
 pub use schema::SCHEMA_VERSION;
 pub use store::{default_db_path, Actor, Dao, Store, DB_ENV};
 pub(crate) use store::{new_uid, vet_existing};
+
+pub(crate) use documents::DocumentInsert;
+pub(crate) use reports::RegisterRow;
+pub(crate) use unit_history::{EventKind, StoredEvent, UnitVersion};
+pub(crate) use units::{beginning, end, UnitInsert, UnitRow};
 // Dates and times of the register live in `crate::dates`; re-exported here
 // while the domain modules move over to it.
 pub(crate) use crate::dates::now_utc;

@@ -1,7 +1,7 @@
 //! Tests of the unit tree: order, refusals, kinds, reorganisations over time.
 
 use super::*;
-use crate::model::{DocQty, NewBatch, NewDocument, OutstandingQuery};
+use crate::model::{Change, DocQty, NewBatch, NewDocument, NewSigner, OutstandingQuery, Reorganisation, UnitKind};
 
 fn store() -> (tempfile::TempDir, Store, Actor) {
     let dir = tempfile::tempdir().expect("temp dir");

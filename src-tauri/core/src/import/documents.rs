@@ -1,0 +1,137 @@
+//! Importing documents: each row checked (symbol, summary, date, copies,
+//! classification), a document already in the register with the same
+//! values left unchanged, and the new ones written only when the whole file
+//! holds no error.
+
+use std::collections::HashMap;
+
+use super::checker::{outcome, Checker};
+use super::report::{ImportReport, Register, RowAction};
+use crate::db::Dao;
+use crate::documents::{insert_document, Symbol, ABSOLUTE_SUMMARY};
+use crate::error::{Error, Result};
+use crate::model::{Classification, NewDocument};
+use crate::tabular::{self, Columns, Issue, Table};
+use crate::text;
+
+/// Checks every row of a documents file and, when none has an error, adds
+/// the new documents in the caller's transaction.
+pub(super) fn check_documents(
+    dao: &Dao<'_>,
+    table: &Table,
+    cols: Columns,
+    warnings: Vec<Issue>,
+) -> Result<ImportReport> {
+    let mut ck = Checker::new(table, cols, warnings);
+    let mut rows = Vec::with_capacity(table.rows.len());
+    let mut first_row: HashMap<String, usize> = HashMap::new();
+    let mut new_docs = Vec::new();
+    for row in &table.rows {
+        let symbol = text::clean(ck.get(row, "symbol"));
+        let title = text::clean(ck.get(row, "title"));
+        if symbol.is_empty() {
+            ck.error(row, "symbol", "Số ký hiệu không được để trống".into());
+        } else if let Err(why) = Symbol::parse(&symbol) {
+            ck.error(row, "symbol", format!("Số ký hiệu sai: {why}"));
+        } else if let Some(&first) = first_row.get(&symbol) {
+            ck.error(row, "symbol", format!("Văn bản «{symbol}» trùng với dòng {first}"));
+        } else {
+            first_row.insert(symbol.clone(), row.line);
+            for w in Symbol::parse(&symbol).map(|s| s.warnings()).unwrap_or_default() {
+                ck.warn(row, "symbol", w);
+            }
+        }
+        if title.is_empty() {
+            ck.error(row, "title", "Trích yếu không được để trống".into());
+        }
+        let issued_on = match ck.opt(row, "date") {
+            None => None,
+            Some(d) => match tabular::parse_date(&d) {
+                Ok(d) => Some(d),
+                Err(why) => {
+                    ck.error(row, "date", why);
+                    None
+                }
+            },
+        };
+        let copies = match ck.opt(row, "copies") {
+            None => 0,
+            Some(c) => tabular::parse_count(&c).unwrap_or_else(|why| {
+                ck.error(row, "copies", why);
+                0
+            }),
+        };
+        let classification = match ck.opt(row, "classification") {
+            None => Classification::Normal,
+            Some(c) => Classification::parse(&c).unwrap_or_else(|| {
+                ck.error(
+                    row,
+                    "classification",
+                    format!("Độ mật «{c}» không hợp lệ: Thường, Mật, Tối mật, Tuyệt mật"),
+                );
+                Classification::Normal
+            }),
+        };
+        if ck.is_bad(row) {
+            rows.push(outcome(row, &symbol, &title, RowAction::Error));
+            continue;
+        }
+        let input = NewDocument {
+            symbol: symbol.clone(),
+            title: title.clone(),
+            issued_on,
+            copies_received: copies,
+            classification,
+            term: None,
+        };
+        match dao.document_by_symbol(&symbol) {
+            Ok((_, d)) => {
+                let diffs = [
+                    // An export stands a placeholder for a Tuyệt mật summary.
+                    (
+                        "title",
+                        d.title != title
+                            && !(d.classification == Classification::Absolute && title == ABSOLUTE_SUMMARY),
+                    ),
+                    ("date", issued_on.is_some() && d.issued_on != issued_on),
+                    ("copies", copies != 0 && d.copies_received != copies),
+                    ("classification", d.classification != classification),
+                ];
+                for (field, differs) in diffs {
+                    if differs {
+                        ck.error(
+                            row,
+                            field,
+                            format!("Văn bản «{symbol}» đã có trong sổ với giá trị khác"),
+                        );
+                    }
+                }
+                let action = if ck.is_bad(row) {
+                    RowAction::Error
+                } else {
+                    RowAction::Unchanged
+                };
+                rows.push(outcome(row, &symbol, &title, action));
+            }
+            Err(Error::NotFound { .. }) => {
+                rows.push(outcome(row, &symbol, &title, RowAction::Add));
+                new_docs.push(input);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let ok = ck.issues.iter().all(|i| i.warning);
+    if ok {
+        for d in &new_docs {
+            insert_document(dao, d)?;
+        }
+    }
+    Ok(ImportReport {
+        file: table.file.clone(),
+        register: Register::Documents,
+        rows,
+        issues: ck.issues,
+        new_kinds: Vec::new(),
+        written: false,
+    })
+}
