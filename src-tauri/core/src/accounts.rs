@@ -194,8 +194,8 @@ pub struct AuthStatus {
     pub session: Option<Session>,
 }
 
-/// An account as stored, with its role read and its secrets' state.
-pub(crate) struct Row_ {
+/// An account as stored, its role read, with the state of its secrets.
+struct StoredAccount {
     id: i64,
     uid: String,
     account: Account,
@@ -207,11 +207,11 @@ pub(crate) struct Row_ {
     login_locked_until: Option<String>,
 }
 
-impl TryFrom<AccountRow> for Row_ {
+impl TryFrom<AccountRow> for StoredAccount {
     type Error = Error;
 
-    fn try_from(r: AccountRow) -> Result<Row_> {
-        Ok(Row_ {
+    fn try_from(r: AccountRow) -> Result<StoredAccount> {
+        Ok(StoredAccount {
             account: Account {
                 role: Role::stored(&r.role, r.id)?,
                 username: r.username,
@@ -239,19 +239,19 @@ fn username_key(username: &str) -> String {
 }
 
 /// The account named `username`, `None` when there is none.
-fn account_row(dao: &Dao<'_>, username: &str) -> Result<Option<Row_>> {
+fn stored_account(dao: &Dao<'_>, username: &str) -> Result<Option<StoredAccount>> {
     dao.account_by_username(&username_key(username))?
-        .map(Row_::try_from)
+        .map(StoredAccount::try_from)
         .transpose()
 }
 
-fn existing_account(dao: &Dao<'_>, username: &str) -> Result<Row_> {
-    account_row(dao, username)?
+fn existing_account(dao: &Dao<'_>, username: &str) -> Result<StoredAccount> {
+    stored_account(dao, username)?
         .ok_or_else(|| Error::invalid("username", format!("Không có tài khoản «{}»", text::clean(username))))
 }
 
 /// The codes of a unit and of the units merged into it.
-pub(crate) fn own_unit_codes(dao: &Dao<'_>, code: &str) -> Result<Vec<String>> {
+fn own_unit_codes(dao: &Dao<'_>, code: &str) -> Result<Vec<String>> {
     Ok(dao.own_units(&text::clean(code))?.into_iter().map(|(_, c)| c).collect())
 }
 
@@ -277,7 +277,7 @@ fn add_account(dao: &Dao<'_>, input: &NewAccount) -> Result<Account> {
         }
         None => None,
     };
-    if account_row(dao, &username)?.is_some() {
+    if stored_account(dao, &username)?.is_some() {
         return Err(Error::conflict("username", format!("Tên đăng nhập «{username}» đã có")));
     }
     let uid = new_uid();
@@ -332,7 +332,7 @@ impl Store {
 
     /// The account with this username as it is now (`None`: no such account).
     pub fn account(&self, username: &str) -> Result<Option<Account>> {
-        self.read(|dao| Ok(account_row(dao, username)?.map(|r| r.account)))
+        self.read(|dao| Ok(stored_account(dao, username)?.map(|r| r.account)))
     }
 
     /// Minutes without use after which the app locks: the setting
@@ -378,7 +378,7 @@ impl Store {
         self.read(|dao| {
             dao.accounts_by_username()?
                 .into_iter()
-                .map(|r| Row_::try_from(r).map(|r| r.account))
+                .map(|r| StoredAccount::try_from(r).map(|r| r.account))
                 .collect()
         })
     }

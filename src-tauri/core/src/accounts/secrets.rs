@@ -14,7 +14,9 @@ use password_hash::rand_core::OsRng;
 use password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use serde_json::json;
 
-use super::{account_row, check_signer, Row_, Session, FAILURE_WINDOW, LOCK_MINUTES, MAX_FAILURES, MAX_TRIES};
+use super::{
+    check_signer, stored_account, Session, StoredAccount, FAILURE_WINDOW, LOCK_MINUTES, MAX_FAILURES, MAX_TRIES,
+};
 use crate::db::accounts::Tries;
 use crate::db::{new_uid, now_utc, Actor, Dao, Store};
 use crate::error::{Error, Result};
@@ -125,7 +127,7 @@ enum Secret {
 /// The outcome of checking a secret.
 enum Try {
     /// The secret was right; the account may act.
-    Right(Box<Row_>),
+    Right(Box<StoredAccount>),
     /// A wrong secret, recorded (counter, lock, log row): commit it.
     Wrong(Error),
     /// Refused before the secret counted (unknown, disabled, locked): nothing to keep.
@@ -143,7 +145,7 @@ fn wrong_login() -> Error {
 /// every account.
 fn try_secret(dao: &Dao<'_>, which: Secret, username: &str, secret: &str, limit: &FailureLimit) -> Result<Try> {
     limit.check()?;
-    let row = account_row(dao, username)?;
+    let row = stored_account(dao, username)?;
     let stored = row.as_ref().and_then(|r| match which {
         Secret::Password => Some(r.password_hash.as_str()),
         Secret::Pin => r.pin_hash.as_deref(),
