@@ -61,9 +61,25 @@ function isApiError(e: unknown): e is ApiError {
   );
 }
 
+/**
+ * The errors the core returned, as opposed to those the UI makes itself: the
+ * core names the field at fault in `field` and words `message` to follow that
+ * field's label, which `feedback` puts before it.
+ */
+const fromCore = new WeakSet<ApiError>();
+
+/** Whether `err` came from the core (through a command, or copied from one that did). */
+export function isCoreError(err: ApiError): boolean {
+  return fromCore.has(err);
+}
+
 /** Any rejection or thrown value as an `ApiError` (unknown shapes become kind `io`). */
 export function toApiError(e: unknown): ApiError {
-  if (isApiError(e)) return { kind: e.kind, message: e.message, field: e.field ?? null };
+  if (isApiError(e)) {
+    const err: ApiError = { kind: e.kind, message: e.message, field: e.field ?? null };
+    if (fromCore.has(e)) fromCore.add(err);
+    return err;
+  }
   return { kind: "io", message: String(e), field: null };
 }
 
@@ -79,6 +95,7 @@ async function call<T>(cmd: string, args?: InvokeArgs): Promise<T> {
     return await invoke<T>(cmd, args);
   } catch (e) {
     const err = toApiError(e);
+    fromCore.add(err);
     if (err.kind === "forbidden" && onForbidden) onForbidden(err);
     throw err;
   }

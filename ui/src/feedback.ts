@@ -6,7 +6,7 @@
 // selected so the next scan replaces it. While a modal dialog is open the
 // summary moves into it (the rest of the page is inert then), and goes back
 // when the dialog closes.
-import type { ApiError } from "./api";
+import { isCoreError, type ApiError } from "./api";
 import { addDescribedBy, byId, h, removeDescribedBy } from "./dom";
 import { searchKey } from "./format";
 
@@ -51,19 +51,16 @@ function labelOf(el: HTMLElement): string | null {
 }
 
 /**
- * The message as shown: a leading "field: " from the core becomes the field's
- * label, unless the message already begins with it ("Nội dung đợt … không
- * được để trống" under the label "Nội dung" is not repeated).
+ * The message as shown: the core's message about a field gets the field's
+ * label before it, unless it already begins with it ("Nội dung đợt … không
+ * được để trống" under the label "Nội dung" is not repeated). Messages the UI
+ * writes itself are shown as they are.
  */
 export function displayMessage(err: ApiError, el: HTMLElement | null): string {
-  const field = err.field;
-  if (field && err.message.startsWith(`${field}: `)) {
-    const rest = err.message.slice(field.length + 2);
-    const label = el ? labelOf(el) : null;
-    if (!label || searchKey(rest).startsWith(searchKey(label))) return capitalise(rest);
-    return `${label}: ${rest}`;
-  }
-  return err.message;
+  if (!err.field || !isCoreError(err)) return err.message;
+  const label = el ? labelOf(el) : null;
+  if (!label || searchKey(err.message).startsWith(searchKey(label))) return capitalise(err.message);
+  return `${label}: ${err.message}`;
 }
 
 function capitalise(text: string): string {

@@ -6,13 +6,13 @@
 //! accounts (`AccountChange`). Who is signed in, and what each action needs,
 //! lives in `access`.
 
-use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::db::accounts::{AccountRow, NewAccountRow};
 use crate::db::{new_uid, now_utc, Actor, Dao, Store};
-use crate::error::{Error, Result};
+use crate::error::{Corrupt, Error, Result};
 use crate::model::Confirmation;
 use crate::text;
 
@@ -65,6 +65,19 @@ impl Role {
         [Role::Admin, Role::Clerk, Role::Supervisor, Role::Secretary]
             .into_iter()
             .find(|r| r.as_str() == s)
+    }
+
+    /// The role stored in the account row `row`; a value the app does not
+    /// know is refused, naming the row, never read as some other role.
+    fn stored(value: &str, row: i64) -> Result<Role> {
+        Role::parse(value).ok_or_else(|| {
+            Error::Corrupt(Corrupt {
+                table: "account",
+                column: "role",
+                row,
+                value: value.to_owned(),
+            })
+        })
     }
 
     pub fn label(self) -> &'static str {
@@ -181,11 +194,8 @@ pub struct AuthStatus {
     pub session: Option<Session>,
 }
 
-const COLUMNS: &str =
-    "a.id, a.uid, a.username, a.display_name, a.role, u.code AS unit_code, a.pin_hash IS NOT NULL AS has_pin,
-     a.disabled, a.password_hash, a.pin_hash, a.failed_pins, a.pin_locked_until, a.failed_logins, a.login_locked_until";
-
-struct Row_ {
+/// An account as stored, its role read, with the state of its secrets.
+struct StoredAccount {
     id: i64,
     uid: String,
     account: Account,
@@ -197,144 +207,132 @@ struct Row_ {
     login_locked_until: Option<String>,
 }
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Row_> {
-    let role: String = r.get("role")?;
-    let role = Role::parse(&role).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            4,
-            rusqlite::types::Type::Text,
-            format!("vai trò «{role}» không hợp lệ").into(),
-        )
-    })?;
-    let pin_locked_until: Option<String> = r.get("pin_locked_until")?;
-    let login_locked_until: Option<String> = r.get("login_locked_until")?;
-    Ok(Row_ {
-        id: r.get("id")?,
-        uid: r.get("uid")?,
-        account: Account {
-            username: r.get("username")?,
-            display_name: r.get("display_name")?,
-            role,
-            unit: r.get("unit_code")?,
-            has_pin: r.get("has_pin")?,
-            disabled: r.get("disabled")?,
-            locked: locked(&pin_locked_until) || locked(&login_locked_until),
-        },
-        password_hash: r.get("password_hash")?,
-        pin_hash: r.get("pin_hash")?,
-        failed_pins: r.get("failed_pins")?,
-        pin_locked_until,
-        failed_logins: r.get("failed_logins")?,
-        login_locked_until,
-    })
+impl TryFrom<AccountRow> for StoredAccount {
+    type Error = Error;
+
+    fn try_from(r: AccountRow) -> Result<StoredAccount> {
+        Ok(StoredAccount {
+            account: Account {
+                role: Role::stored(&r.role, r.id)?,
+                username: r.username,
+                display_name: r.display_name,
+                unit: r.unit_code,
+                has_pin: r.pin_hash.is_some(),
+                disabled: r.disabled,
+                locked: locked(&r.pin_locked_until) || locked(&r.login_locked_until),
+            },
+            id: r.id,
+            uid: r.uid,
+            password_hash: r.password_hash,
+            pin_hash: r.pin_hash,
+            failed_pins: r.failed_pins,
+            pin_locked_until: r.pin_locked_until,
+            failed_logins: r.failed_logins,
+            login_locked_until: r.login_locked_until,
+        })
+    }
 }
 
-impl Dao<'_> {
-    fn account_row(&self, username: &str) -> Result<Option<Row_>> {
-        let sql = format!("SELECT {COLUMNS} FROM account a LEFT JOIN unit u ON u.id = a.unit_id WHERE a.username = ?1");
-        Ok(self
-            .conn
-            .query_row(&sql, [text::clean(username).to_lowercase()], from_row)
-            .optional()?)
-    }
+/// A username as stored: trimmed, NFC, lower case.
+fn username_key(username: &str) -> String {
+    text::clean(username).to_lowercase()
+}
 
-    fn existing_account(&self, username: &str) -> Result<Row_> {
-        self.account_row(username)?
-            .ok_or_else(|| Error::invalid("username", format!("Không có tài khoản «{}»", text::clean(username))))
-    }
+/// The account named `username`, `None` when there is none.
+fn stored_account(dao: &Dao<'_>, username: &str) -> Result<Option<StoredAccount>> {
+    dao.account_by_username(&username_key(username))?
+        .map(StoredAccount::try_from)
+        .transpose()
+}
 
-    fn count_accounts(&self, only_enabled_admins: bool) -> Result<i64> {
-        let sql = if only_enabled_admins {
-            "SELECT count(*) FROM account WHERE role = 'admin' AND disabled = 0"
-        } else {
-            "SELECT count(*) FROM account"
-        };
-        Ok(self.conn.query_row(sql, [], |r| r.get(0))?)
-    }
+fn existing_account(dao: &Dao<'_>, username: &str) -> Result<StoredAccount> {
+    stored_account(dao, username)?
+        .ok_or_else(|| Error::invalid("username", format!("Không có tài khoản «{}»", text::clean(username))))
+}
 
-    fn insert_account(&self, input: &NewAccount) -> Result<Account> {
-        let username = text::clean(&input.username).to_lowercase();
-        if username.is_empty() || username.contains(' ') {
-            return Err(Error::invalid("username", "Tên đăng nhập là một từ, không để trống"));
-        }
-        let display_name = text::clean(&input.display_name);
-        if display_name.is_empty() {
-            return Err(Error::invalid("display_name", "Cần ghi họ tên"));
-        }
-        check_password(&input.password)?;
-        let unit = match (input.role, text::clean_opt(input.unit.as_deref())) {
-            (Role::Secretary, None) => return Err(Error::invalid("unit", "Tài khoản bí thư phải gắn với một đơn vị")),
-            (_, Some(code)) => Some(self.unit_for("unit", &code, crate::db::today())?),
-            (_, None) => None,
-        };
-        let pin_hash = match input.pin.as_deref().filter(|p| !p.is_empty()) {
-            Some(pin) => {
-                check_pin(pin)?;
-                Some(hash_secret(pin)?)
-            }
-            None => None,
-        };
-        if self.account_row(&username)?.is_some() {
-            return Err(Error::conflict("username", format!("Tên đăng nhập «{username}» đã có")));
-        }
-        let uid = new_uid();
-        self.conn.execute(
-            "INSERT INTO account (uid, username, display_name, role, unit_id, password_hash, pin_hash, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                uid,
-                username,
-                display_name,
-                input.role.as_str(),
-                unit.as_ref().map(|u| u.id),
-                hash_secret(&input.password)?,
-                pin_hash,
-                now_utc()
-            ],
-        )?;
-        // The log names the account, never its secrets.
-        self.log(
-            "account.add",
-            Some(&uid),
-            &json!({ "username": username, "role": input.role.as_str(), "unit": unit.as_ref().map(|u| &u.unit.code),
-                     "pin": pin_hash.is_some() }),
-        )?;
-        Ok(self.existing_account(&username)?.account)
-    }
+/// The codes of a unit and of the units merged into it.
+fn own_unit_codes(dao: &Dao<'_>, code: &str) -> Result<Vec<String>> {
+    Ok(dao.own_units(&text::clean(code))?.into_iter().map(|(_, c)| c).collect())
+}
 
-    /// Refuses a confirmation `account` may not sign: a secretary only for
-    /// their own unit (or units merged into it), others as their role allows.
-    fn check_signer(&self, account: &Account, c: &Confirmation) -> Result<()> {
-        let session = Session {
-            account: account.clone(),
-        };
-        if account.role != Role::Secretary {
-            return session.authorize(Action::ConfirmAny);
-        }
-        session.authorize(Action::ConfirmOwnUnit)?;
-        let own = account.unit.clone().unwrap_or_default();
-        let target = match c.receipt_code.as_deref().filter(|s| !s.trim().is_empty()) {
-            Some(code) => self.receipt_detail(code)?.unit_code,
-            None => text::clean(&c.unit_code),
-        };
-        if !self.own_unit_codes(&own)?.contains(&target) {
-            return Err(Error::Forbidden(format!(
-                "Bí thư đơn vị «{own}» chỉ xác nhận được cho đơn vị của mình, không cho «{target}»"
-            )));
-        }
-        Ok(())
+fn add_account(dao: &Dao<'_>, input: &NewAccount) -> Result<Account> {
+    let username = username_key(&input.username);
+    if username.is_empty() || username.contains(' ') {
+        return Err(Error::invalid("username", "Tên đăng nhập là một từ, không để trống"));
     }
+    let display_name = text::clean(&input.display_name);
+    if display_name.is_empty() {
+        return Err(Error::invalid("display_name", "Cần ghi họ tên"));
+    }
+    check_password(&input.password)?;
+    let unit = match (input.role, text::clean_opt(input.unit.as_deref())) {
+        (Role::Secretary, None) => return Err(Error::invalid("unit", "Tài khoản bí thư phải gắn với một đơn vị")),
+        (_, Some(code)) => Some(dao.unit_for("unit", &code, crate::dates::today())?),
+        (_, None) => None,
+    };
+    let pin_hash = match input.pin.as_deref().filter(|p| !p.is_empty()) {
+        Some(pin) => {
+            check_pin(pin)?;
+            Some(hash_secret(pin)?)
+        }
+        None => None,
+    };
+    if stored_account(dao, &username)?.is_some() {
+        return Err(Error::conflict("username", format!("Tên đăng nhập «{username}» đã có")));
+    }
+    let uid = new_uid();
+    dao.insert_account(&NewAccountRow {
+        uid: &uid,
+        username: &username,
+        display_name: &display_name,
+        role: input.role.as_str(),
+        unit_id: unit.as_ref().map(|u| u.id),
+        password_hash: &hash_secret(&input.password)?,
+        pin_hash: pin_hash.as_deref(),
+        created_at: &now_utc(),
+    })?;
+    // The log names the account, never its secrets.
+    dao.log(
+        "account.add",
+        Some(&uid),
+        &json!({ "username": username, "role": input.role.as_str(), "unit": unit.as_ref().map(|u| &u.unit.code),
+                 "pin": pin_hash.is_some() }),
+    )?;
+    Ok(existing_account(dao, &username)?.account)
+}
+
+/// Refuses a confirmation `account` may not sign: a secretary only for
+/// their own unit (or units merged into it), others as their role allows.
+fn check_signer(dao: &Dao<'_>, account: &Account, c: &Confirmation) -> Result<()> {
+    let session = Session {
+        account: account.clone(),
+    };
+    if account.role != Role::Secretary {
+        return session.authorize(Action::ConfirmAny);
+    }
+    session.authorize(Action::ConfirmOwnUnit)?;
+    let own = account.unit.clone().unwrap_or_default();
+    let target = match c.receipt_code.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(code) => dao.receipt_detail(code)?.unit_code,
+        None => text::clean(&c.unit_code),
+    };
+    if !own_unit_codes(dao, &own)?.contains(&target) {
+        return Err(Error::Forbidden(format!(
+            "Bí thư đơn vị «{own}» chỉ xác nhận được cho đơn vị của mình, không cho «{target}»"
+        )));
+    }
+    Ok(())
 }
 
 impl Store {
     /// True once any account exists: from then on every action needs a login.
     pub fn has_accounts(&self) -> Result<bool> {
-        self.read(|dao| Ok(dao.count_accounts(false)? > 0))
+        self.read(|dao| Ok(dao.account_count()? > 0))
     }
 
     /// The account with this username as it is now (`None`: no such account).
     pub fn account(&self, username: &str) -> Result<Option<Account>> {
-        self.read(|dao| Ok(dao.account_row(username)?.map(|r| r.account)))
+        self.read(|dao| Ok(stored_account(dao, username)?.map(|r| r.account)))
     }
 
     /// Minutes without use after which the app locks: the setting
@@ -353,13 +351,16 @@ impl Store {
     pub fn create_first_admin(&mut self, input: NewAccount) -> Result<Session> {
         let actor = Actor::new(text::clean(&input.username).to_lowercase(), "app");
         let account = self.write(&actor, |dao| {
-            if dao.count_accounts(false)? > 0 {
+            if dao.account_count()? > 0 {
                 return Err(Error::Forbidden("Sổ đã có tài khoản; hãy đăng nhập".into()));
             }
-            dao.insert_account(&NewAccount {
-                role: Role::Admin,
-                ..input
-            })
+            add_account(
+                dao,
+                &NewAccount {
+                    role: Role::Admin,
+                    ..input
+                },
+            )
         })?;
         Ok(Session { account })
     }
@@ -370,19 +371,15 @@ impl Store {
         if let Some(s) = by {
             s.authorize(Action::ManageAccounts)?;
         }
-        self.write(actor, |dao| dao.insert_account(&input))
+        self.write(actor, |dao| add_account(dao, &input))
     }
 
     pub fn list_accounts(&self) -> Result<Vec<Account>> {
         self.read(|dao| {
-            let sql =
-                format!("SELECT {COLUMNS} FROM account a LEFT JOIN unit u ON u.id = a.unit_id ORDER BY a.username");
-            let mut stmt = dao.conn.prepare(&sql)?;
-            let rows = stmt
-                .query_map([], from_row)?
-                .map(|r| r.map(|r| r.account))
-                .collect::<rusqlite::Result<_>>()?;
-            Ok(rows)
+            dao.accounts_by_username()?
+                .into_iter()
+                .map(|r| StoredAccount::try_from(r).map(|r| r.account))
+                .collect()
         })
     }
 
@@ -392,7 +389,7 @@ impl Store {
     pub fn confirm_as(&mut self, session: &Session, c: Confirmation) -> Result<()> {
         let signer = (session.account.role == Role::Secretary).then_some(session.account.username.as_str());
         self.write(&session.actor(), |dao| {
-            dao.check_signer(&session.account, &c)?;
+            check_signer(dao, &session.account, &c)?;
             dao.confirm_receipt(&c, signer)
         })
     }

@@ -11,68 +11,14 @@
 
 mod replay;
 
-use rusqlite::{Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use serde::Serialize;
 
-use crate::db::{new_uid, now_utc, Dao, Store};
+use crate::db::audit::{schema_triggers, LogRow, GENESIS};
+use crate::db::{Dao, Store};
 use crate::error::{Error, Result};
-use ts_rs::TS;
 
+pub use crate::db::audit::{Head, CHECK_CODE_LEN};
 pub(crate) use replay::receipt_digest_line;
-
-/// The hash before the first row.
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// Hex characters of the head's hash printed on lists and shown by `verify`;
-/// `verify --expect` takes at least this many.
-pub const CHECK_CODE_LEN: usize = 12;
-
-/// The fields of one row that its hash covers.
-struct Entry<'a> {
-    uid: &'a str,
-    at: &'a str,
-    actor: &'a str,
-    method: &'a str,
-    action: &'a str,
-    entity_uid: Option<&'a str>,
-    detail: &'a str,
-}
-
-impl Entry<'_> {
-    /// SHA-256 over the previous hash and the fields, in a fixed, unambiguous
-    /// encoding (a JSON array).
-    fn hash(&self, prev_hash: &str) -> String {
-        let canonical = serde_json::json!([
-            prev_hash,
-            self.uid,
-            self.at,
-            self.actor,
-            self.method,
-            self.action,
-            self.entity_uid,
-            self.detail
-        ]);
-        hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
-    }
-}
-
-/// The newest row of a register's audit log: its id and hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct Head {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub hash: String,
-}
-
-impl Head {
-    /// The first [`CHECK_CODE_LEN`] characters of the hash: what a printed
-    /// list carries ("Mã kiểm tra sổ: …") and `verify --expect` accepts.
-    pub fn check_code(&self) -> &str {
-        self.hash.get(..CHECK_CODE_LEN).unwrap_or(&self.hash)
-    }
-}
 
 /// The first thing found wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -115,56 +61,6 @@ pub struct Verification {
     pub problem: Option<Problem>,
 }
 
-impl Dao<'_> {
-    /// Appends one audit row for a change made in this transaction.
-    pub(crate) fn log(&self, action: &str, entity_uid: Option<&str>, detail: &impl Serialize) -> Result<()> {
-        let actor = self.actor()?;
-        let detail = serde_json::to_string(detail)?;
-        let prev = self.log_head()?.map_or_else(|| GENESIS.to_owned(), |h| h.hash);
-        let uid = new_uid();
-        let at = now_utc();
-        let entry = Entry {
-            uid: &uid,
-            at: &at,
-            actor: &actor.name,
-            method: &actor.method,
-            action,
-            entity_uid,
-            detail: &detail,
-        };
-        let hash = entry.hash(&prev);
-        self.conn.execute(
-            "INSERT INTO audit_log (uid, at, actor, method, action, entity_uid, detail, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            rusqlite::params![
-                uid,
-                at,
-                actor.name,
-                actor.method,
-                action,
-                entity_uid,
-                detail,
-                prev,
-                hash
-            ],
-        )?;
-        Ok(())
-    }
-
-    /// The last row of the log, as this transaction sees it.
-    pub(crate) fn log_head(&self) -> Result<Option<Head>> {
-        Ok(self
-            .conn
-            .query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| {
-                Ok(Head {
-                    id: r.get(0)?,
-                    hash: r.get(1)?,
-                })
-            })
-            .optional()?)
-    }
-}
-
 impl Store {
     /// Checks the log and the register against it (see the module comment);
     /// returns the number of rows, or `Error::Tampered` naming the first
@@ -193,16 +89,7 @@ impl Store {
         let expect = expect.map(normalise_expect).transpose()?;
         self.read(|dao| {
             let mut chain = Chain::new(expect.as_deref());
-            {
-                let mut stmt = dao.conn.prepare(
-                    "SELECT id, uid, at, actor, method, action, entity_uid, detail, prev_hash, hash
-                     FROM audit_log ORDER BY id",
-                )?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    chain.row(r)?;
-                }
-            }
+            dao.each_log_row(|row| chain.row(row))?;
             let Chain {
                 rows,
                 head,
@@ -220,7 +107,7 @@ impl Store {
                 }
             }
             if problem.is_none() {
-                problem = check_triggers(dao.conn)?;
+                problem = check_triggers(dao)?;
             }
             if problem.is_none() {
                 problem = replay.check(dao)?;
@@ -275,11 +162,13 @@ impl<'e> Chain<'e> {
         }
     }
 
-    fn row(&mut self, r: &rusqlite::Row<'_>) -> Result<()> {
-        let id: i64 = r.get("id")?;
-        let hash: String = r.get("hash")?;
+    fn row(&mut self, row: LogRow) -> Result<()> {
+        let id = row.id;
         self.rows += 1;
-        let before = self.head.replace(Head { id, hash: hash.clone() });
+        let before = self.head.replace(Head {
+            id,
+            hash: row.hash.clone(),
+        });
         // After the first problem only the count and the head go on.
         if self.problem.is_some() {
             return Ok(());
@@ -297,35 +186,16 @@ impl<'e> Chain<'e> {
             ));
             return Ok(());
         }
-        let prev_hash: String = r.get("prev_hash")?;
-        if prev_hash != self.prev {
+        if row.prev_hash != self.prev {
             self.problem = Some(Problem::at(id, "không nối tiếp dòng trước (dòng bị xoá hoặc chèn)"));
             return Ok(());
         }
-        let (uid, at, actor, method, action, detail): (String, String, String, String, String, String) = (
-            r.get("uid")?,
-            r.get("at")?,
-            r.get("actor")?,
-            r.get("method")?,
-            r.get("action")?,
-            r.get("detail")?,
-        );
-        let entity_uid: Option<String> = r.get("entity_uid")?;
-        let entry = Entry {
-            uid: &uid,
-            at: &at,
-            actor: &actor,
-            method: &method,
-            action: &action,
-            entity_uid: entity_uid.as_deref(),
-            detail: &detail,
-        };
-        if entry.hash(&prev_hash) != hash {
+        if row.entry().hash(&row.prev_hash) != row.hash {
             self.problem = Some(Problem::at(id, "nội dung không khớp mã băm"));
             return Ok(());
         }
         if let Some(prefix) = self.expect {
-            if hash.starts_with(prefix) {
+            if row.hash.starts_with(prefix) {
                 if let Some(first) = &self.expected {
                     return Err(Error::invalid(
                         "expect",
@@ -335,34 +205,28 @@ impl<'e> Chain<'e> {
                         ),
                     ));
                 }
-                self.expected = Some(Head { id, hash: hash.clone() });
+                self.expected = Some(Head {
+                    id,
+                    hash: row.hash.clone(),
+                });
             }
         }
-        if let Err(problem) = self.replay.feed(id, &action, entity_uid.as_deref(), &detail) {
+        if let Err(problem) = self
+            .replay
+            .feed(id, &row.action, row.entity_uid.as_deref(), &row.detail)
+        {
             self.problem = Some(problem);
         }
-        self.prev = hash;
+        self.prev = row.hash;
         Ok(())
     }
 }
 
 /// The triggers the schema makes, compared with the file's: a missing,
 /// altered or foreign trigger is named.
-fn check_triggers(conn: &Connection) -> Result<Option<Problem>> {
-    type Triggers = std::collections::BTreeMap<String, (String, Option<String>)>;
-    fn triggers(conn: &Connection) -> Result<Triggers> {
-        let mut stmt = conn.prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
-            .collect::<rusqlite::Result<Triggers>>()?;
-        Ok(rows)
-    }
-    let fresh = Connection::open_in_memory()?;
-    for step in crate::db::schema::STEPS {
-        fresh.execute_batch(step)?;
-    }
-    let expected = triggers(&fresh)?;
-    let found = triggers(conn)?;
+fn check_triggers(dao: &Dao<'_>) -> Result<Option<Problem>> {
+    let expected = schema_triggers()?;
+    let found = dao.triggers()?;
     for (name, (table, sql)) in &expected {
         match found.get(name) {
             None => {

@@ -124,7 +124,7 @@ pub fn write_rows(out: impl Write, rows: &[impl Serialize]) -> Result<()> {
         }
     }
     let mut w = csv::WriterBuilder::new().flexible(false).from_writer(out);
-    let csv_error = |e: csv::Error| Error::Io(std::io::Error::other(format!("không ghi được CSV: {e}")));
+    let csv_error = Error::Csv;
     if !records.is_empty() {
         w.write_record(&header).map_err(csv_error)?;
     }

@@ -11,6 +11,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Bad input from the user: names the field and says what is wrong.
+    /// `message` reads on its own; the field travels beside it as data
+    /// (`ApiError.field`), and the command line prints "field: message".
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
 
@@ -59,6 +61,12 @@ pub enum Error {
     #[error("nhật ký hoặc dữ liệu sổ đã bị sửa ngoài ứng dụng: {reason}")]
     Tampered { row: Option<i64>, reason: String },
 
+    /// A row holds a value the app does not know (the file was edited
+    /// outside the app, or written by another program): the table, the row
+    /// and the value are named, and nothing is read as a default instead.
+    #[error(transparent)]
+    Corrupt(#[from] Corrupt),
+
     /// The disk holding the database is full (SQLITE_FULL): the action was
     /// rolled back whole, so what was recorded before is intact.
     #[error("ổ đĩa chứa tệp dữ liệu đã đầy: thao tác này chưa được ghi, dữ liệu đã có vẫn nguyên vẹn. Hãy giải phóng dung lượng ổ đĩa (xoá bớt tệp không cần) rồi thử lại.")]
@@ -69,10 +77,75 @@ pub enum Error {
     #[error("sổ đang được dùng ở một cửa sổ hoặc chương trình khác đang ghi dữ liệu: thao tác này chưa được ghi. Hãy đợi một lát rồi thử lại, hoặc đóng cửa sổ kia.")]
     Busy(#[source] rusqlite::Error),
 
-    /// Any other SQLite error (built by the `From` impl below).
+    /// Any other SQLite error on the register (built by the `From` impl below).
     #[error("lỗi cơ sở dữ liệu: {0}")]
     Sqlite(#[source] rusqlite::Error),
 
+    /// SQLite failed on another database file than the open register: a
+    /// copy being made or checked (`doing` says what was being done).
+    #[error("{doing} {}: {source}", path.display())]
+    Copy {
+        doing: &'static str,
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    /// A file or folder could not be read, written, moved, removed or
+    /// locked: what was being done ("không đọc được", …) and which path.
+    #[error("{doing} {}: {}", path.display(), io_reason(source))]
+    File {
+        doing: String,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The disk has no room for a copy: checked before anything is written.
+    #[error("không đủ chỗ trống trên ổ đĩa để sao lưu vào {}: cần khoảng {} MB, chỉ còn {} MB. Hãy giải phóng dung lượng ổ đĩa (hoặc chọn ổ khác) rồi thử lại; chưa có gì được ghi", dir.display(), megabytes(*need), megabytes(*available))]
+    NoRoom { dir: PathBuf, need: u64, available: u64 },
+
+    /// A copy was stopped between two steps: a restore needs the files.
+    #[error("đã dừng sao lưu vào {} để khôi phục dữ liệu", path.display())]
+    Stopped { path: PathBuf },
+
+    /// The backup was restored, but its row could not be added to the
+    /// restored register's log.
+    #[error("đã khôi phục {} từ {}, nhưng chưa ghi được việc khôi phục vào nhật ký: {source}", db_path.display(), from.display())]
+    RestoredUnlogged {
+        db_path: PathBuf,
+        from: PathBuf,
+        #[source]
+        source: Box<Error>,
+    },
+
+    /// The operating system names no per-user data folder.
+    #[error("không xác định được thư mục dữ liệu của người dùng; hãy chỉ định --db")]
+    NoDataDir,
+
+    /// A password or PIN could not be hashed (Argon2).
+    #[error("không băm được mật khẩu: {0}")]
+    Hash(password_hash::Error),
+
+    /// An XLSX workbook could not be made (`what`: the file or the sheet).
+    #[error("{what}: không tạo được tệp Excel: {source}")]
+    Xlsx {
+        what: String,
+        #[source]
+        source: rust_xlsxwriter::XlsxError,
+    },
+
+    /// CSV could not be written.
+    #[error("không ghi được CSV: {0}")]
+    Csv(#[source] csv::Error),
+
+    /// A printout could not be typeset: what the typesetter said, with the
+    /// line.
+    #[error("không tạo được PDF: {0}")]
+    Pdf(String),
+
+    /// Reading or writing a stream that is not a file of ours (standard
+    /// input and output of the command line).
     #[error("lỗi vào/ra: {0}")]
     Io(#[from] std::io::Error),
 
@@ -80,22 +153,62 @@ pub enum Error {
     Json(#[from] serde_json::Error),
 }
 
+/// A value in a row that the app does not know, with the place it was found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("dữ liệu trong bảng {table} (dòng id {row}) không hợp lệ: {column} «{value}» không phải giá trị ứng dụng biết; tệp có thể đã bị sửa ngoài ứng dụng")]
+pub struct Corrupt {
+    pub table: &'static str,
+    pub column: &'static str,
+    /// The row's id.
+    pub row: i64,
+    pub value: String,
+}
+
 /// " (why)" after a message, or nothing.
 fn in_brackets(why: &Option<String>) -> String {
     why.as_deref().map(|w| format!(" ({w})")).unwrap_or_default()
 }
 
+/// An I/O error's cause in Vietnamese (the system's own words otherwise).
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "không tìm thấy tệp hoặc thư mục".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "không có quyền truy cập".to_owned(),
+        std::io::ErrorKind::StorageFull => "ổ đĩa đã đầy".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// Bytes as whole megabytes, rounded up.
+fn megabytes(bytes: u64) -> u64 {
+    bytes.div_ceil(1024 * 1024)
+}
+
 /// Sorts SQLite's errors: a full disk and a register busy in another window
 /// get their own variant and a message the user can act on, instead of the
-/// raw "database or disk is full" / "database is locked".
+/// raw "database or disk is full" / "database is locked"; a value a row
+/// mapper refused as unknown ([`Corrupt`]) keeps its place.
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Error {
         use rusqlite::ErrorCode;
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e {
+            if let Some(corrupt) = inner.downcast_ref::<Corrupt>() {
+                return Error::Corrupt(corrupt.clone());
+            }
+        }
         match e.sqlite_error_code() {
             Some(ErrorCode::DiskFull) => Error::DiskFull(e),
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy(e),
             _ => Error::Sqlite(e),
         }
+    }
+}
+
+impl Corrupt {
+    /// As a row mapper's error (`rusqlite::Result`), turned back into
+    /// [`Error::Corrupt`] by the `From` impl above.
+    pub fn into_sql(self, column_index: usize) -> rusqlite::Error {
+        rusqlite::Error::FromSqlConversionFailure(column_index, rusqlite::types::Type::Text, Box::new(self))
     }
 }
 
@@ -116,6 +229,51 @@ impl Error {
 
     pub fn not_found(what: &'static str, key: impl Into<String>) -> Error {
         Error::NotFound { what, key: key.into() }
+    }
+
+    /// A failed file operation: `doing` is what was being done, as the
+    /// start of a sentence ("không đọc được bản sao lưu").
+    pub fn file(doing: impl Into<String>, path: &std::path::Path, source: std::io::Error) -> Error {
+        Error::File {
+            doing: doing.into(),
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    /// What the UI can do about it.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Invalid { .. } => ErrorKind::Invalid,
+            Error::Conflict { .. } => ErrorKind::Conflict,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::Forbidden(_) => ErrorKind::Forbidden,
+            Error::TooNew { .. }
+            | Error::Unreadable { .. }
+            | Error::Missing { .. }
+            | Error::Tampered { .. }
+            | Error::Corrupt(_)
+            | Error::NotOpen { .. }
+            | Error::Interrupted
+            | Error::Sqlite(_) => ErrorKind::Database,
+            // None of these means the register is damaged: free some space,
+            // wait, or choose another file.
+            Error::DiskFull(_)
+            | Error::Busy(_)
+            | Error::InUse { .. }
+            | Error::Copy { .. }
+            | Error::File { .. }
+            | Error::NoRoom { .. }
+            | Error::Stopped { .. }
+            | Error::RestoredUnlogged { .. }
+            | Error::NoDataDir
+            | Error::Hash(_)
+            | Error::Xlsx { .. }
+            | Error::Csv(_)
+            | Error::Pdf(_)
+            | Error::Io(_)
+            | Error::Json(_) => ErrorKind::Io,
+        }
     }
 }
 
@@ -143,7 +301,8 @@ pub enum ErrorKind {
 #[ts(export)]
 pub struct ApiError {
     pub kind: ErrorKind,
-    /// A complete Vietnamese sentence for the user.
+    /// A complete Vietnamese sentence for the user; it does not repeat the
+    /// field (the window shows the field's own label beside it).
     pub message: String,
     /// The input field at fault, when there is one.
     pub field: Option<String>,
@@ -151,31 +310,28 @@ pub struct ApiError {
 
 impl From<Error> for ApiError {
     fn from(e: Error) -> ApiError {
-        let message = e.to_string();
-        let (kind, field) = match e {
-            Error::Invalid { field, .. } => (ErrorKind::Invalid, Some(field)),
-            Error::Conflict { field, .. } => (ErrorKind::Conflict, Some(field)),
-            Error::NotFound { .. } => (ErrorKind::NotFound, None),
-            Error::Forbidden(_) => (ErrorKind::Forbidden, None),
-            Error::TooNew { .. }
-            | Error::Unreadable { .. }
-            | Error::Missing { .. }
-            | Error::Tampered { .. }
-            | Error::NotOpen { .. }
-            | Error::Interrupted
-            | Error::Sqlite(_) => (ErrorKind::Database, None),
-            // Neither means the file is damaged: free some space, or wait.
-            Error::Io(_) | Error::Json(_) | Error::DiskFull(_) | Error::Busy(_) | Error::InUse { .. } => {
-                (ErrorKind::Io, None)
-            }
-        };
-        ApiError { kind, message, field }
+        let kind = e.kind();
+        match e {
+            Error::Invalid { field, message } | Error::Conflict { field, message } => ApiError {
+                kind,
+                message,
+                field: Some(field),
+            },
+            e => ApiError {
+                kind,
+                message: e.to_string(),
+                field: None,
+            },
+        }
     }
 }
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        match &self.field {
+            Some(field) => write!(f, "{field}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
     }
 }
 
@@ -213,5 +369,60 @@ mod tests {
 
         let other = ApiError::from(sqlite(rusqlite::ffi::SQLITE_CORRUPT));
         assert_eq!(other.kind, ErrorKind::Database);
+    }
+
+    #[test]
+    fn the_field_travels_as_data_beside_a_message_that_reads_alone() {
+        let api = ApiError::from(Error::invalid("pin", "Mã PIN gồm 4 đến 8 chữ số"));
+        assert_eq!(
+            (api.kind, api.message.as_str(), api.field.as_deref()),
+            (ErrorKind::Invalid, "Mã PIN gồm 4 đến 8 chữ số", Some("pin"))
+        );
+        let api = ApiError::from(Error::conflict("username", "Tên đăng nhập «a» đã có"));
+        assert_eq!(
+            (api.kind, api.message.as_str(), api.field.as_deref()),
+            (ErrorKind::Conflict, "Tên đăng nhập «a» đã có", Some("username"))
+        );
+        // The command line still says which field: "pin: …".
+        assert_eq!(Error::invalid("pin", "Sai mã PIN").to_string(), "pin: Sai mã PIN");
+    }
+
+    #[test]
+    fn a_refused_value_keeps_its_table_row_and_value_through_sqlite() {
+        let corrupt = Corrupt {
+            table: "account",
+            column: "role",
+            row: 7,
+            value: "boss".into(),
+        };
+        let err = Error::from(corrupt.clone().into_sql(4));
+        assert!(matches!(&err, Error::Corrupt(c) if *c == corrupt), "{err:?}");
+        let message = err.to_string();
+        assert!(
+            message.contains("account") && message.contains("7") && message.contains("boss"),
+            "{message}"
+        );
+        assert_eq!(ApiError::from(err).kind, ErrorKind::Database);
+    }
+
+    #[test]
+    fn file_errors_name_the_file_and_what_was_being_done() {
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let err = Error::file("không đọc được", std::path::Path::new("/x/don-vi.csv"), missing);
+        assert_eq!(
+            err.to_string(),
+            "không đọc được /x/don-vi.csv: không tìm thấy tệp hoặc thư mục"
+        );
+        assert_eq!(ApiError::from(err).kind, ErrorKind::Io);
+        let no_room = Error::NoRoom {
+            dir: "/data/backups".into(),
+            need: 116 << 20,
+            available: 50 << 20,
+        };
+        let message = no_room.to_string();
+        assert!(
+            message.contains("/data/backups") && message.contains("116 MB") && message.contains("50 MB"),
+            "{message}"
+        );
     }
 }

@@ -1,9 +1,15 @@
-//! Files the user asks for (exports, printed PDFs, templates), written safely:
-//! atomically — a temporary file in the same folder, synced, then renamed over
-//! the name asked for, so a crash or a full disk never leaves half a file —
-//! and never over the register itself, its `-wal` / `-shm` / `-journal` /
-//! `-lock`, a file in its backups folder, or any other SQLite database (a
-//! backup saved elsewhere, another register).
+//! Files, at the bottom of the layers (no database, no rules):
+//!
+//! - files the user asks for (exports, printed PDFs, templates), written
+//!   safely: atomically — a temporary file in the same folder, synced, then
+//!   renamed over the name asked for, so a crash or a full disk never leaves
+//!   half a file — and never over the register itself, its `-wal` / `-shm` /
+//!   `-journal` / `-lock`, a file in its backups folder, or any other SQLite
+//!   database (a backup saved elsewhere, another register);
+//! - the register's family of files: where its backups and the files a
+//!   restore replaced live, beside it (`backup_dir`, `replaced_dir`);
+//! - room on a disk for a copy (`ensure_space`), and I/O errors that name
+//!   the file and what was being done (`io_error`).
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -12,6 +18,13 @@ use crate::error::{Error, Result};
 
 /// Files kept beside a database: SQLite's, and the register's lock file.
 const SIDE_FILES: [&str; 4] = ["-wal", "-shm", "-journal", "-lock"];
+
+/// Folder of the automatic backups, beside the database file.
+pub const BACKUP_DIR: &str = "backups";
+/// Folder beside the database where a restore keeps the database it replaced.
+pub const REPLACED_DIR: &str = "replaced";
+/// Room left free on a disk besides a copy written to it.
+const SPARE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The first bytes of an SQLite database and of its write-ahead log.
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -89,10 +102,67 @@ impl Drop for Staged {
     }
 }
 
-fn parent(path: &Path) -> &Path {
+/// The folder holding `path` ("." for a bare file name).
+pub(crate) fn parent(path: &Path) -> &Path {
     path.parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| Path::new("."))
+}
+
+/// The backups folder of the database at `db_path`, beside it.
+pub fn backup_dir(db_path: &Path) -> PathBuf {
+    parent(db_path).join(BACKUP_DIR)
+}
+
+/// The folder beside the database at `db_path` where a restore keeps the
+/// files it replaced.
+pub fn replaced_dir(db_path: &Path) -> PathBuf {
+    parent(db_path).join(REPLACED_DIR)
+}
+
+/// `path` with `suffix` appended to its name: "db.sqlite3" + "-wal".
+pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_os_string();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Whether two paths name one existing file (links and `..` resolved).
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The bytes a copy of the database at `db_path` takes: the file and its
+/// -wal (commits not yet folded into the file are copied too).
+pub(crate) fn database_size(db_path: &Path) -> u64 {
+    let wal = with_suffix(db_path, "-wal");
+    [db_path, wal.as_path()]
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// The refusal when `available` bytes in `dir` are too few for a copy of
+/// `need` bytes and some spare room; `None` when it fits.
+pub(crate) fn room_problem(dir: &Path, need: u64, available: u64) -> Option<Error> {
+    let need = need.saturating_add(SPARE_BYTES);
+    (available < need).then(|| Error::NoRoom {
+        dir: dir.to_owned(),
+        need,
+        available,
+    })
+}
+
+/// Refuses, before anything is written, a copy of `need` bytes into `dir`
+/// when its disk does not have the room.
+pub(crate) fn ensure_space(dir: &Path, need: u64) -> Result<()> {
+    let available =
+        fs4::available_space(dir).map_err(|e| Error::file("không đọc được dung lượng trống của", dir, e))?;
+    room_problem(dir, need, available).map_or(Ok(()), Err)
 }
 
 /// Refuses to write over the register (`register`, when known), its side
@@ -127,10 +197,7 @@ pub fn check_destination(path: &Path, register: Option<&Path>) -> Result<()> {
                 return refuse("đây là tệp đi kèm tệp dữ liệu của sổ, không được ghi đè");
             }
         }
-        let guarded = [
-            crate::backup::backup_dir(db),
-            db.parent().unwrap_or(Path::new(".")).join(crate::backup::REPLACED_DIR),
-        ];
+        let guarded = [backup_dir(db), replaced_dir(db)];
         if guarded
             .iter()
             .any(|g| dir.is_some() && std::fs::canonicalize(g).ok() == dir)
@@ -193,13 +260,7 @@ pub fn fresh_path(path: &Path) -> PathBuf {
 /// An I/O error naming the file and saying why in Vietnamese; `verb` is
 /// what was being done ("đọc", "ghi").
 pub(crate) fn io_error(path: &Path, e: std::io::Error, verb: &str) -> Error {
-    let file = path.display();
-    let reason = match e.kind() {
-        std::io::ErrorKind::NotFound => "không tìm thấy tệp hoặc thư mục".to_string(),
-        std::io::ErrorKind::PermissionDenied => format!("không có quyền {verb} tệp"),
-        _ => format!("không {verb} được tệp: {e}"),
-    };
-    Error::Io(std::io::Error::new(e.kind(), format!("{file}: {reason}")))
+    Error::file(format!("không {verb} được"), path, e)
 }
 
 #[cfg(test)]
@@ -231,7 +292,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("sogiaonhan.sqlite3");
         drop(crate::Store::open(&db).expect("register"));
-        let backups = crate::backup::backup_dir(&db);
+        let backups = backup_dir(&db);
         std::fs::create_dir_all(&backups).expect("backups folder");
         std::fs::create_dir_all(dir.path().join("sub")).expect("folder");
         let elsewhere = dir.path().join("other");
@@ -272,5 +333,19 @@ mod tests {
         assert_eq!(fresh_path(&path), dir.path().join("giay-nhac (2).pdf"));
         std::fs::write(dir.path().join("giay-nhac (2).pdf"), b"2").expect("write");
         assert_eq!(fresh_path(&path), dir.path().join("giay-nhac (3).pdf"));
+    }
+
+    #[test]
+    fn a_copy_that_does_not_fit_is_refused_with_the_sizes() {
+        let dir = Path::new("/data/backups");
+        assert!(room_problem(dir, 10 << 20, 1 << 30).is_none());
+        let message = room_problem(dir, 100 << 20, 50 << 20)
+            .expect("does not fit")
+            .to_string();
+        assert!(message.contains("không đủ chỗ trống"), "{message}");
+        assert!(message.contains("/data/backups"), "{message}");
+        assert!(message.contains("116 MB") && message.contains("50 MB"), "{message}");
+        // The spare room counts too.
+        assert!(room_problem(dir, 10 << 20, 20 << 20).is_some());
     }
 }

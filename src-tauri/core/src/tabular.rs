@@ -986,7 +986,10 @@ pub fn xlsx_bytes(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<V
 }
 
 fn xlsx_write_error(what: &str, e: WriteError) -> Error {
-    Error::Io(std::io::Error::other(format!("{what}: không tạo được tệp Excel: {e}")))
+    Error::Xlsx {
+        what: what.to_owned(),
+        source: e,
+    }
 }
 
 fn workbook(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> std::result::Result<Workbook, WriteError> {

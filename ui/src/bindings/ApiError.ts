@@ -6,7 +6,8 @@ import type { ErrorKind } from "./ErrorKind";
  */
 export type ApiError = { kind: ErrorKind, 
 /**
- * A complete Vietnamese sentence for the user.
+ * A complete Vietnamese sentence for the user; it does not repeat the
+ * field (the window shows the field's own label beside it).
  */
 message: string, 
 /**

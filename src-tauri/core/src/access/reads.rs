@@ -14,36 +14,13 @@
 use chrono::NaiveDate;
 
 use super::{Grant, Scope};
-use crate::db::{Dao, Store};
+use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::{
     Batch, BatchStats, CurvePoint, Document, GroupCompletion, OutstandingQuery, OutstandingRow, ReceiptDetail,
     UnitFlag, UnitReceipt,
 };
 use crate::text;
-
-impl Dao<'_> {
-    /// The unit with this code and every unit merged into it (whose chain of
-    /// successors leads to it): (id, code).
-    pub(crate) fn own_units(&self, code: &str) -> Result<Vec<(i64, String)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "WITH RECURSIVE own(id) AS (
-                 SELECT id FROM unit WHERE code = ?1
-                 UNION SELECT u.id FROM unit u JOIN own o ON u.successor_id = o.id
-             )
-             SELECT u.id, u.code FROM unit u JOIN own ON own.id = u.id",
-        )?;
-        let units = stmt
-            .query_map([text::clean(code)], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(units)
-    }
-
-    /// The codes of `own_units`.
-    pub(crate) fn own_unit_codes(&self, code: &str) -> Result<Vec<String>> {
-        Ok(self.own_units(code)?.into_iter().map(|(_, c)| c).collect())
-    }
-}
 
 /// The units a secretary reads: their own and those merged into it.
 struct Units {
@@ -71,7 +48,7 @@ impl Store {
         match grant.scope() {
             Scope::All => Ok(None),
             Scope::Unit(own) => {
-                let units = self.read(|dao| dao.own_units(&own))?;
+                let units = self.read(|dao| dao.own_units(&text::clean(&own)))?;
                 let (ids, codes) = units.into_iter().unzip();
                 Ok(Some(Units { own, ids, codes }))
             }

@@ -2,13 +2,12 @@
 //! reset the password or PIN, unlock after wrong tries. Each change is one
 //! transaction and one row of the audit log, never holding a secret.
 
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
 use super::secrets::{check_password, check_pin, hash_secret};
-use super::{Account, Role};
+use super::{existing_account, Account, Role};
 use crate::db::{Actor, Dao, Store};
 use crate::error::{Error, Result};
 
@@ -49,88 +48,71 @@ impl AccountChange {
     }
 }
 
-impl Dao<'_> {
-    fn change_account(&self, change: &AccountChange) -> Result<Account> {
-        let row = self.existing_account(change.username())?;
-        let name = row.account.username.clone();
-        let (action, detail) = match change {
-            AccountChange::Disable { .. } => {
-                if row.account.disabled {
-                    return Err(Error::conflict(
-                        "username",
-                        format!("Tài khoản «{name}» đã bị vô hiệu hoá"),
-                    ));
-                }
-                if self.actor()?.name == name {
-                    return Err(Error::invalid(
-                        "username",
-                        "Không tự vô hiệu hoá tài khoản đang đăng nhập",
-                    ));
-                }
-                if row.account.role == Role::Admin && self.count_accounts(true)? <= 1 {
-                    return Err(Error::invalid(
-                        "username",
-                        format!(
-                            "«{name}» là tài khoản quản trị cuối cùng còn dùng; hãy tạo tài khoản quản trị khác trước"
-                        ),
-                    ));
-                }
-                self.conn
-                    .execute("UPDATE account SET disabled = 1 WHERE id = ?1", [row.id])?;
-                ("account.disable", json!({ "username": name }))
+fn change_account(dao: &Dao<'_>, change: &AccountChange) -> Result<Account> {
+    let row = existing_account(dao, change.username())?;
+    let name = row.account.username.clone();
+    let (action, detail) = match change {
+        AccountChange::Disable { .. } => {
+            if row.account.disabled {
+                return Err(Error::conflict(
+                    "username",
+                    format!("Tài khoản «{name}» đã bị vô hiệu hoá"),
+                ));
             }
-            AccountChange::Enable { .. } => {
-                if !row.account.disabled {
-                    return Err(Error::conflict(
-                        "username",
-                        format!("Tài khoản «{name}» đang được dùng"),
-                    ));
-                }
-                self.conn
-                    .execute("UPDATE account SET disabled = 0 WHERE id = ?1", [row.id])?;
-                ("account.enable", json!({ "username": name }))
+            if dao.actor()?.name == name {
+                return Err(Error::invalid(
+                    "username",
+                    "Không tự vô hiệu hoá tài khoản đang đăng nhập",
+                ));
             }
-            AccountChange::Reset { password, pin, .. } => {
-                let password = password.as_deref().filter(|p| !p.is_empty());
-                let pin = pin.as_deref().map(str::trim).filter(|p| !p.is_empty());
-                if password.is_none() && pin.is_none() {
-                    return Err(Error::invalid("password", "Cần mật khẩu mới hoặc mã PIN mới"));
-                }
-                if let Some(password) = password {
-                    check_password(password)?;
-                    self.conn.execute(
-                        "UPDATE account SET password_hash = ?1, failed_logins = 0, login_locked_until = NULL
-                         WHERE id = ?2",
-                        params![hash_secret(password)?, row.id],
-                    )?;
-                }
-                if let Some(pin) = pin {
-                    check_pin(pin)?;
-                    self.conn.execute(
-                        "UPDATE account SET pin_hash = ?1, failed_pins = 0, pin_locked_until = NULL WHERE id = ?2",
-                        params![hash_secret(pin)?, row.id],
-                    )?;
-                }
-                (
-                    "account.reset",
-                    json!({ "username": name, "password": password.is_some(), "pin": pin.is_some() }),
-                )
+            if row.account.role == Role::Admin && dao.enabled_admin_count()? <= 1 {
+                return Err(Error::invalid(
+                    "username",
+                    format!("«{name}» là tài khoản quản trị cuối cùng còn dùng; hãy tạo tài khoản quản trị khác trước"),
+                ));
             }
-            AccountChange::Unlock { .. } => {
-                if !row.account.locked && row.failed_logins == 0 && row.failed_pins == 0 {
-                    return Err(Error::conflict("username", format!("Tài khoản «{name}» không bị khoá")));
-                }
-                self.conn.execute(
-                    "UPDATE account SET failed_logins = 0, login_locked_until = NULL, failed_pins = 0,
-                            pin_locked_until = NULL WHERE id = ?1",
-                    [row.id],
-                )?;
-                ("account.unlock", json!({ "username": name }))
+            dao.set_account_disabled(row.id, true)?;
+            ("account.disable", json!({ "username": name }))
+        }
+        AccountChange::Enable { .. } => {
+            if !row.account.disabled {
+                return Err(Error::conflict(
+                    "username",
+                    format!("Tài khoản «{name}» đang được dùng"),
+                ));
             }
-        };
-        self.log(action, Some(&row.uid), &detail)?;
-        Ok(self.existing_account(&name)?.account)
-    }
+            dao.set_account_disabled(row.id, false)?;
+            ("account.enable", json!({ "username": name }))
+        }
+        AccountChange::Reset { password, pin, .. } => {
+            let password = password.as_deref().filter(|p| !p.is_empty());
+            let pin = pin.as_deref().map(str::trim).filter(|p| !p.is_empty());
+            if password.is_none() && pin.is_none() {
+                return Err(Error::invalid("password", "Cần mật khẩu mới hoặc mã PIN mới"));
+            }
+            if let Some(password) = password {
+                check_password(password)?;
+                dao.set_password_hash(row.id, &hash_secret(password)?)?;
+            }
+            if let Some(pin) = pin {
+                check_pin(pin)?;
+                dao.set_pin_hash(row.id, &hash_secret(pin)?)?;
+            }
+            (
+                "account.reset",
+                json!({ "username": name, "password": password.is_some(), "pin": pin.is_some() }),
+            )
+        }
+        AccountChange::Unlock { .. } => {
+            if !row.account.locked && row.failed_logins == 0 && row.failed_pins == 0 {
+                return Err(Error::conflict("username", format!("Tài khoản «{name}» không bị khoá")));
+            }
+            dao.clear_account_locks(row.id)?;
+            ("account.unlock", json!({ "username": name }))
+        }
+    };
+    dao.log(action, Some(&row.uid), &detail)?;
+    Ok(existing_account(dao, &name)?.account)
 }
 
 impl Store {
@@ -138,6 +120,6 @@ impl Store {
     /// the right to manage accounts). An administrator cannot disable their
     /// own account, nor the last enabled administrator.
     pub fn change_account(&mut self, actor: &Actor, change: AccountChange) -> Result<Account> {
-        self.write(actor, |dao| dao.change_account(&change))
+        self.write(actor, |dao| change_account(dao, &change))
     }
 }

@@ -12,10 +12,12 @@ use argon2::Argon2;
 use chrono::{Duration, Utc};
 use password_hash::rand_core::OsRng;
 use password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use rusqlite::params;
 use serde_json::json;
 
-use super::{Row_, Session, FAILURE_WINDOW, LOCK_MINUTES, MAX_FAILURES, MAX_TRIES};
+use super::{
+    check_signer, stored_account, Session, StoredAccount, FAILURE_WINDOW, LOCK_MINUTES, MAX_FAILURES, MAX_TRIES,
+};
+use crate::db::accounts::Tries;
 use crate::db::{new_uid, now_utc, Actor, Dao, Store};
 use crate::error::{Error, Result};
 use crate::model::{ConfirmMethod, Confirmation};
@@ -79,7 +81,7 @@ pub(super) fn hash_secret(secret: &str) -> Result<String> {
     Argon2::default()
         .hash_password(secret.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| Error::Io(std::io::Error::other(format!("không băm được mật khẩu: {e}"))))
+        .map_err(Error::Hash)
 }
 
 fn verify_secret(secret: &str, stored: &str) -> bool {
@@ -125,7 +127,7 @@ enum Secret {
 /// The outcome of checking a secret.
 enum Try {
     /// The secret was right; the account may act.
-    Right(Box<Row_>),
+    Right(Box<StoredAccount>),
     /// A wrong secret, recorded (counter, lock, log row): commit it.
     Wrong(Error),
     /// Refused before the secret counted (unknown, disabled, locked): nothing to keep.
@@ -136,87 +138,84 @@ fn wrong_login() -> Error {
     Error::Forbidden("Sai tên đăng nhập hoặc mật khẩu".into())
 }
 
-impl Dao<'_> {
-    /// Checks a password or PIN. Every path costs one Argon2 verification
-    /// (against a dummy hash when there is nothing to check), so the time
-    /// taken says nothing about which names exist. A wrong secret counts
-    /// towards the account's lock and, in `limit`, towards the limit over
-    /// every account.
-    fn try_secret(&self, which: Secret, username: &str, secret: &str, limit: &FailureLimit) -> Result<Try> {
-        limit.check()?;
-        let row = self.account_row(username)?;
-        let stored = row.as_ref().and_then(|r| match which {
-            Secret::Password => Some(r.password_hash.as_str()),
-            Secret::Pin => r.pin_hash.as_deref(),
-        });
-        let right = verify_secret(
-            secret,
-            match stored {
-                Some(hash) => hash,
-                None => dummy_hash(),
-            },
-        );
-        let has_secret = stored.is_some();
-        if !right {
-            limit.record();
-        }
-        let Some(row) = row else {
-            return Ok(Try::Refused(match which {
-                Secret::Password => wrong_login(),
-                Secret::Pin => Error::invalid("username", format!("Không có tài khoản «{}»", text::clean(username))),
-            }));
-        };
-        if !has_secret {
-            return Ok(Try::Refused(Error::invalid("pin", "Tài khoản này chưa có mã PIN")));
-        }
-        if row.account.disabled {
-            // Only someone who knows the secret learns that it was disabled.
-            return Ok(Try::Refused(match (right, which) {
-                (true, _) => Error::Forbidden(format!(
-                    "Tài khoản «{}» đã bị vô hiệu hoá; hãy hỏi quản trị",
-                    row.account.username
-                )),
-                (false, Secret::Password) => wrong_login(),
-                (false, Secret::Pin) => Error::invalid("pin", "Sai mã PIN"),
-            }));
-        }
-        let (failed, until, column) = match which {
-            Secret::Password => (row.failed_logins, &row.login_locked_until, "login"),
-            Secret::Pin => (row.failed_pins, &row.pin_locked_until, "pin"),
-        };
-        if locked(until) {
-            return Ok(Try::Refused(Error::Forbidden(match which {
-                Secret::Password => format!("Sai mật khẩu quá {MAX_TRIES} lần; hãy thử lại sau {LOCK_MINUTES} phút"),
-                Secret::Pin => format!("Mã PIN bị khoá do sai {MAX_TRIES} lần; thử lại sau {LOCK_MINUTES} phút"),
-            })));
-        }
-        if right {
-            self.conn.execute(
-                &format!("UPDATE account SET failed_{column}s = 0, {column}_locked_until = NULL WHERE id = ?1"),
-                [row.id],
-            )?;
-            return Ok(Try::Right(Box::new(row)));
-        }
-        let failed = failed + 1;
-        let until = (failed >= MAX_TRIES).then(lock_until);
-        self.conn.execute(
-            &format!("UPDATE account SET failed_{column}s = ?1, {column}_locked_until = ?2 WHERE id = ?3"),
-            params![if until.is_some() { 0 } else { failed }, until, row.id],
-        )?;
-        self.log(
-            &format!("account.{column}_failed"),
-            None,
-            &json!({ "username": row.account.username, "locked": until.is_some() }),
-        )?;
-        Ok(Try::Wrong(match which {
-            Secret::Password => wrong_login(),
-            Secret::Pin if until.is_some() => Error::invalid(
-                "pin",
-                format!("Sai mã PIN {MAX_TRIES} lần: mã PIN bị khoá {LOCK_MINUTES} phút"),
-            ),
-            Secret::Pin => Error::invalid("pin", format!("Sai mã PIN; còn {} lần thử", MAX_TRIES - failed)),
-        }))
+/// Checks a password or PIN. Every path costs one Argon2 verification
+/// (against a dummy hash when there is nothing to check), so the time
+/// taken says nothing about which names exist. A wrong secret counts
+/// towards the account's lock and, in `limit`, towards the limit over
+/// every account.
+fn try_secret(dao: &Dao<'_>, which: Secret, username: &str, secret: &str, limit: &FailureLimit) -> Result<Try> {
+    limit.check()?;
+    let row = stored_account(dao, username)?;
+    let stored = row.as_ref().and_then(|r| match which {
+        Secret::Password => Some(r.password_hash.as_str()),
+        Secret::Pin => r.pin_hash.as_deref(),
+    });
+    let right = verify_secret(
+        secret,
+        match stored {
+            Some(hash) => hash,
+            None => dummy_hash(),
+        },
+    );
+    let has_secret = stored.is_some();
+    if !right {
+        limit.record();
     }
+    let Some(row) = row else {
+        return Ok(Try::Refused(match which {
+            Secret::Password => wrong_login(),
+            Secret::Pin => Error::invalid("username", format!("Không có tài khoản «{}»", text::clean(username))),
+        }));
+    };
+    if !has_secret {
+        return Ok(Try::Refused(Error::invalid("pin", "Tài khoản này chưa có mã PIN")));
+    }
+    if row.account.disabled {
+        // Only someone who knows the secret learns that it was disabled.
+        return Ok(Try::Refused(match (right, which) {
+            (true, _) => Error::Forbidden(format!(
+                "Tài khoản «{}» đã bị vô hiệu hoá; hãy hỏi quản trị",
+                row.account.username
+            )),
+            (false, Secret::Password) => wrong_login(),
+            (false, Secret::Pin) => Error::invalid("pin", "Sai mã PIN"),
+        }));
+    }
+    let (failed, until, tries, column) = match which {
+        Secret::Password => (row.failed_logins, &row.login_locked_until, Tries::Login, "login"),
+        Secret::Pin => (row.failed_pins, &row.pin_locked_until, Tries::Pin, "pin"),
+    };
+    if locked(until) {
+        return Ok(Try::Refused(Error::Forbidden(match which {
+            Secret::Password => format!("Sai mật khẩu quá {MAX_TRIES} lần; hãy thử lại sau {LOCK_MINUTES} phút"),
+            Secret::Pin => format!("Mã PIN bị khoá do sai {MAX_TRIES} lần; thử lại sau {LOCK_MINUTES} phút"),
+        })));
+    }
+    if right {
+        dao.set_tries(row.id, tries, 0, None)?;
+        return Ok(Try::Right(Box::new(row)));
+    }
+    let failed = failed + 1;
+    let until = (failed >= MAX_TRIES).then(lock_until);
+    dao.set_tries(
+        row.id,
+        tries,
+        if until.is_some() { 0 } else { failed },
+        until.as_deref(),
+    )?;
+    dao.log(
+        &format!("account.{column}_failed"),
+        None,
+        &json!({ "username": row.account.username, "locked": until.is_some() }),
+    )?;
+    Ok(Try::Wrong(match which {
+        Secret::Password => wrong_login(),
+        Secret::Pin if until.is_some() => Error::invalid(
+            "pin",
+            format!("Sai mã PIN {MAX_TRIES} lần: mã PIN bị khoá {LOCK_MINUTES} phút"),
+        ),
+        Secret::Pin => Error::invalid("pin", format!("Sai mã PIN; còn {} lần thử", MAX_TRIES - failed)),
+    }))
 }
 
 impl Store {
@@ -227,7 +226,7 @@ impl Store {
         let actor = Actor::new(text::clean(username).to_lowercase(), "app");
         // The outcome (including a failed try) is committed either way.
         self.attempt(&actor, |dao| {
-            match dao.try_secret(Secret::Password, username, password, limit)? {
+            match try_secret(dao, Secret::Password, username, password, limit)? {
                 Try::Right(row) => {
                     dao.log("account.login", None, &json!({ "username": row.account.username }))?;
                     Ok((Ok(Session { account: row.account }), true))
@@ -253,7 +252,7 @@ impl Store {
         limit: &FailureLimit,
     ) -> Result<()> {
         self.attempt(operator, |dao| {
-            match dao.try_secret(Secret::Pin, username, pin, limit)? {
+            match try_secret(dao, Secret::Pin, username, pin, limit)? {
                 Try::Right(row) => {
                     let signer = row.account;
                     let c = Confirmation {
@@ -261,9 +260,8 @@ impl Store {
                         method: Some(ConfirmMethod::InPerson),
                         ..c
                     };
-                    let done = dao
-                        .check_signer(&signer, &c)
-                        .and_then(|()| dao.confirm_receipt(&c, Some(&signer.username)));
+                    let done =
+                        check_signer(dao, &signer, &c).and_then(|()| dao.confirm_receipt(&c, Some(&signer.username)));
                     let keep = done.is_ok();
                     Ok((done, keep))
                 }

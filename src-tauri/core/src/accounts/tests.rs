@@ -427,3 +427,44 @@ fn an_administrator_disables_resets_and_unlocks() {
         .expect_err("unknown");
     assert!(err.to_string().contains("khong-co"), "{err}");
 }
+
+#[test]
+fn an_unknown_role_in_the_file_is_reported_with_its_row_never_read_as_another_role() {
+    let (_dir, mut s) = setup();
+    let access = crate::access::Access::default();
+    access
+        .create_first_admin(&mut s, new("quantri", Role::Admin, None, None))
+        .expect("admin, signed in");
+    access.allow(&s, Action::Read).expect("allowed while the row is sound");
+    let id: i64 = s
+        .connection()
+        .query_row("SELECT id FROM account WHERE username = 'quantri'", [], |r| r.get(0))
+        .expect("id");
+    // Edited outside the app, past the CHECK constraint.
+    s.connection()
+        .execute_batch(
+            "PRAGMA ignore_check_constraints = ON;
+             UPDATE account SET role = 'boss' WHERE username = 'quantri';
+             PRAGMA ignore_check_constraints = OFF;",
+        )
+        .expect("edit");
+    let expected = Corrupt {
+        table: "account",
+        column: "role",
+        row: id,
+        value: "boss".into(),
+    };
+    for err in [
+        s.account("quantri").expect_err("refused"),
+        s.list_accounts().expect_err("refused"),
+        s.login("quantri", "mat-khau-dai", &FailureLimit::default())
+            .expect_err("refused"),
+    ] {
+        assert!(matches!(&err, Error::Corrupt(c) if *c == expected), "{err:?}");
+        let message = err.to_string();
+        assert!(message.contains("account") && message.contains("boss"), "{message}");
+    }
+    // Its session acts with no guessed role: the check itself is refused.
+    let err = access.allow(&s, Action::Read).expect_err("refused");
+    assert!(matches!(&err, Error::Corrupt(c) if *c == expected), "{err:?}");
+}

@@ -33,13 +33,14 @@
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::ops::ControlFlow;
 
-use rusqlite::{OptionalExtension, Rows};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::Problem;
 use crate::accounts::Role;
+use crate::db::audit::ReceiptState;
 use crate::db::Dao;
 use crate::error::Result;
 use crate::model::ReceiptStatus;
@@ -297,44 +298,12 @@ impl Replay {
         events.dedup_by_key(|e| e.key);
         let mut matched = vec![false; events.len()];
 
-        let mut lines_stmt = dao.conn.prepare(
-            "SELECT receipt_id, document_id, received FROM receipt_line
-             WHERE received IS NOT NULL ORDER BY receipt_id, document_id",
-        )?;
-        let mut lines = lines_stmt.query([])?;
-        let mut next_line = line(&mut lines)?;
-        let mut stmt = dao.conn.prepare(
-            "SELECT id, uid, batch_id, unit_id, code, must_confirm, copies, status, signed_by
-             FROM receipt ORDER BY id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut short: Vec<(i64, i64)> = Vec::new();
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            short.clear();
-            while let Some((receipt, doc, got)) = next_line {
-                if receipt > id {
-                    break;
-                }
-                if receipt == id {
-                    short.push((doc, got));
-                }
-                next_line = line(&mut lines)?;
-            }
-            let uid: String = r.get(1)?;
-            let batch_id: i64 = r.get(2)?;
-            let unit_id: i64 = r.get(3)?;
-            let code: String = r.get(4)?;
-            let must_confirm: bool = r.get(5)?;
-            let copies: i64 = r.get(6)?;
-            let status: String = r.get(7)?;
-            let signer: Option<String> = r.get(8)?;
-
-            let tally = tallies.entry(batch_id).or_insert_with(|| (0, Sha256::new()));
+        let problem = dao.each_receipt_state(|r: &ReceiptState<'_>| {
+            let tally = tallies.entry(r.batch_id).or_insert_with(|| (0, Sha256::new()));
             tally.0 += 1;
-            receipt_digest_line(&mut tally.1, &uid, &code, unit_id, must_confirm, copies);
+            receipt_digest_line(&mut tally.1, &r.uid, &r.code, r.unit_id, r.must_confirm, r.copies);
 
-            let k = key(&uid);
+            let k = key(&r.uid);
             let (flags, expected) = match events.binary_search_by(|e| e.key.cmp(&k)) {
                 Ok(i) => {
                     matched[i] = true;
@@ -345,26 +314,17 @@ impl Replay {
                     (p.flags(), p.digest())
                 }
             };
-            if digest(flags, &status, signer.as_deref(), &short) != expected {
-                let found = Found {
-                    uid: &uid,
-                    code: &code,
-                    batch_id,
-                    unit_id,
-                    status: &status,
-                    signer: signer.as_deref(),
-                    short: &short,
-                };
-                return describe_receipt(dao, &found).map(Some);
+            if digest(flags, &r.status, r.signer.as_deref(), r.received) != expected {
+                return describe_receipt(dao, r).map(ControlFlow::Break);
             }
+            Ok(ControlFlow::Continue(()))
+        })?;
+        if problem.is_some() {
+            return Ok(problem);
         }
         if let Some(i) = matched.iter().position(|m| !m) {
             let uid = uuid::Uuid::from_bytes(events[i].key).to_string();
-            let row: Option<i64> =
-                dao.conn
-                    .query_row("SELECT max(id) FROM audit_log WHERE entity_uid = ?1", [&uid], |r| {
-                        r.get(0)
-                    })?;
+            let row = dao.last_log_row_of(&uid)?;
             let at = row.map(|r| format!(" (dòng {r})")).unwrap_or_default();
             return Ok(Some(Problem {
                 row,
@@ -375,12 +335,8 @@ impl Replay {
     }
 
     fn check_batches(&mut self, dao: &Dao<'_>, mut tallies: HashMap<i64, (u64, Sha256)>) -> Result<Option<Problem>> {
-        let mut stmt = dao
-            .conn
-            .prepare("SELECT id, uid, code, cancelled_at IS NOT NULL FROM batch ORDER BY id")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let (id, uid, code, cancelled): (i64, String, String, bool) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        for batch in dao.batch_states()? {
+            let (id, uid, code, cancelled) = (batch.id, batch.uid, batch.code, batch.cancelled);
             let Some(log) = self.batches.remove(&uid) else {
                 return Ok(Some(Problem::state(format!(
                     "đợt «{code}» có trong sổ nhưng nhật ký không ghi việc tạo đợt này"
@@ -433,13 +389,8 @@ impl Replay {
                 "đang dùng được"
             }
         };
-        let mut stmt = dao
-            .conn
-            .prepare("SELECT uid, username, role, disabled FROM account ORDER BY id")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let (uid, username, role, disabled): (String, String, String, bool) =
-                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        for account in dao.account_states()? {
+            let (uid, username, role, disabled) = (account.uid, account.username, account.role, account.disabled);
             let Some(log) = self.accounts.remove(&uid) else {
                 return Ok(Some(Problem::state(format!(
                     "tài khoản «{username}» có trong sổ nhưng nhật ký không ghi việc tạo tài khoản này"
@@ -477,47 +428,19 @@ impl Replay {
     }
 }
 
-/// The next (receipt id, document id, copies received) line.
-fn line(rows: &mut Rows<'_>) -> Result<Option<(i64, i64, i64)>> {
-    Ok(match rows.next()? {
-        Some(r) => Some((r.get(0)?, r.get(1)?, r.get(2)?)),
-        None => None,
-    })
-}
-
-/// A receipt as the register holds it.
-struct Found<'a> {
-    uid: &'a str,
-    code: &'a str,
-    batch_id: i64,
-    unit_id: i64,
-    status: &'a str,
-    signer: Option<&'a str>,
-    short: &'a [(i64, i64)],
-}
-
 /// Words the difference between a receipt and its last event: reads the
 /// event again (the only per-receipt query, once, on the way out).
-fn describe_receipt(dao: &Dao<'_>, found: &Found<'_>) -> Result<Problem> {
-    let (batch, unit): (String, String) = dao.conn.query_row(
-        "SELECT (SELECT code FROM batch WHERE id = ?1), (SELECT code FROM unit WHERE id = ?2)",
-        [found.batch_id, found.unit_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let last: Option<(i64, String, String)> = dao
-        .conn
-        .query_row(
-            "SELECT id, action, detail FROM audit_log
-             WHERE entity_uid = ?1 AND action IN ('receipt.confirm', 'receipt.undo') ORDER BY id DESC LIMIT 1",
-            [found.uid],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
+fn describe_receipt(dao: &Dao<'_>, found: &ReceiptState<'_>) -> Result<Problem> {
+    let (batch, unit) = dao.codes_of_batch_and_unit(found.batch_id, found.unit_id)?;
+    let last = dao.last_receipt_event(&found.uid)?;
     let (row, expect) = match last {
         Some((id, action, detail)) => (Some(id), Expect::of(&action, &detail)?),
         None => (None, Expect::pending()),
     };
-    let place = format!("phiếu nhận {} (đợt «{batch}», đơn vị {unit})", display_code(found.code));
+    let place = format!(
+        "phiếu nhận {} (đợt «{batch}», đơn vị {unit})",
+        display_code(&found.code)
+    );
     let logged = |what: String| match row {
         Some(r) => format!("nhật ký ghi {what} (dòng {r})"),
         None => format!("nhật ký chưa ghi lần xác nhận nào, tức là {what}"),
@@ -526,14 +449,18 @@ fn describe_receipt(dao: &Dao<'_>, found: &Found<'_>) -> Result<Problem> {
     let message = if expect.status != found.status {
         format!(
             "{place}: trạng thái trong sổ là «{}», {}",
-            status_label(found.status),
+            status_label(&found.status),
             logged(format!("«{}»", status_label(&expect.status)))
         )
-    } else if let Some(signer) = expect.signer.as_ref().filter(|s| s.as_deref() != found.signer) {
+    } else if let Some(signer) = expect
+        .signer
+        .as_ref()
+        .filter(|s| s.as_deref() != found.signer.as_deref())
+    {
         let name = |s: Option<&str>| s.map_or_else(|| "không có ai".to_owned(), |s| format!("«{s}»"));
         format!(
             "{place}: người ký nhận trong sổ là {}, {}",
-            name(found.signer),
+            name(found.signer.as_deref()),
             logged(name(signer.as_deref()))
         )
     } else {
@@ -543,17 +470,14 @@ fn describe_receipt(dao: &Dao<'_>, found: &Found<'_>) -> Result<Problem> {
             }
             let mut parts = Vec::with_capacity(lines.len());
             for &(doc, got) in lines {
-                let symbol: Option<String> = dao
-                    .conn
-                    .query_row("SELECT symbol FROM document WHERE id = ?1", [doc], |r| r.get(0))
-                    .optional()?;
+                let symbol = dao.symbol_of_document(doc)?;
                 parts.push(format!("{}: nhận {got} bản", symbol.unwrap_or_else(|| doc.to_string())));
             }
             Ok(parts.join("; "))
         };
         format!(
             "{place}: số bản đã nhận trong sổ là «{}», {}",
-            lines(found.short)?,
+            lines(found.received)?,
             logged(format!("«{}»", lines(expect.lines.as_deref().unwrap_or_default())?))
         )
     };

@@ -1,5 +1,4 @@
-//! Restore, and what to open when the register cannot be used: the policy
-//! shared by the command line and the app.
+//! Restore: the policy shared by the command line and the app.
 //!
 //! A restore waits for nobody: it takes the register's lock file exclusively
 //! and SQLite's own exclusive lock on the file, and refuses, moving nothing,
@@ -13,18 +12,27 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use chrono::Utc;
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{
-    check_backup, copy, io_error, list, parent_of, stem_of, with_suffix, BackupCheck, BackupInfo, EXT, NAME_TIME,
-    REPLACED_DIR,
-};
+use super::names::{stem_of, EXT, NAME_TIME};
+use crate::db::backup::{copy_into, head_when_alone, integrity, missing_tables, vet_existing};
 use crate::db::{lock, Actor, Store};
 use crate::error::{Error, Result};
+use crate::files::{replaced_dir, same_file, with_suffix};
 
 pub use crate::audit::Head;
+
+/// Tables every Sổ Giao Nhận database has since schema version 1.
+const OUR_TABLES: &[&str] = &[
+    "setting",
+    "unit",
+    "unit_version",
+    "document",
+    "batch",
+    "receipt",
+    "audit_log",
+];
 
 /// The outcome of a restore.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -41,89 +49,15 @@ pub struct Restored {
     pub replaced_head: Option<Head>,
 }
 
-/// Why the app could not open its database, and what it can restore.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct Recovery {
-    pub db_path: String,
-    /// A complete Vietnamese sentence naming the file and the problem.
-    pub problem: String,
-    /// The file is not there at all (rather than damaged or too new).
-    pub missing: bool,
-    /// Automatic backups, newest first.
-    pub backups: Vec<BackupInfo>,
-}
-
-/// The register as the app opens it: a store, or the recovery screen.
-#[derive(Debug)]
-pub enum Opened {
-    Open(Store),
-    Recovering(Recovery),
-}
-
-/// What the app opens at `db_path`: the register when it opens; the recovery
-/// screen when the file is damaged, truncated, from a newer version or not a
-/// database, and when it is missing while backups of it exist (a new empty
-/// register would have no accounts, so anyone at the window would have
-/// every right); a new register only when there is neither file nor backup.
-/// Other failures (busy, disk) are errors.
-pub fn open_or_recover(db_path: &Path) -> Result<Opened> {
-    if !db_path.exists() {
-        let backups = list(db_path)?;
-        if !backups.is_empty() {
-            return Ok(Opened::Recovering(Recovery {
-                db_path: db_path.display().to_string(),
-                problem: missing_problem(db_path),
-                missing: true,
-                backups,
-            }));
-        }
-    }
-    match Store::open(db_path) {
-        Ok(store) => Ok(Opened::Open(store)),
-        Err(e @ (Error::Unreadable { .. } | Error::TooNew { .. })) => {
-            Ok(Opened::Recovering(recovery(db_path, &e.to_string())?))
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// The sentence of the recovery screen for a register file that is gone.
-pub fn missing_problem(db_path: &Path) -> String {
-    format!(
-        "Không tìm thấy tệp dữ liệu {} ở chỗ thường dùng, nhưng có bản sao lưu của nó. \
-         Ứng dụng không tạo sổ mới thay cho nó: hãy khôi phục bản sao lưu tốt mới nhất.",
-        db_path.display()
-    )
-}
-
-/// The problem and the backups on offer when the database at `db_path`
-/// cannot be opened (`problem`: the refusal from `Store::open`).
-pub fn recovery(db_path: &Path, problem: &str) -> Result<Recovery> {
-    Ok(Recovery {
-        db_path: db_path.display().to_string(),
-        problem: problem.to_owned(),
-        missing: !db_path.exists(),
-        backups: list(db_path)?,
-    })
-}
-
-/// The newest automatic backup not marked damaged (checked good, or made
-/// before backups were checked), if any.
-pub fn latest_good(db_path: &Path) -> Result<Option<BackupInfo>> {
-    Ok(list(db_path)?.into_iter().find(|b| b.check != BackupCheck::Damaged))
-}
-
 /// Restores the backup at `backup` as the database at `db_path`, then opens
 /// it and records the restore in its audit log as `actor`. The app closes
 /// its own store and background copies first; see `restore` for the steps.
 pub fn restore_and_log(db_path: &Path, backup: &Path, actor: &Actor) -> Result<(Restored, Store)> {
     let restored = restore(db_path, backup)?;
-    let done = |e: Error| {
-        Error::Io(std::io::Error::other(format!(
-            "đã khôi phục {} từ {}, nhưng chưa ghi được việc khôi phục vào nhật ký: {e}",
-            restored.db_path, restored.restored_from
-        )))
+    let done = |e: Error| Error::RestoredUnlogged {
+        db_path: db_path.to_owned(),
+        from: backup.to_owned(),
+        source: Box::new(e),
     };
     let mut store = Store::open(db_path).map_err(done)?;
     let file = backup.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -169,10 +103,12 @@ pub fn restore(db_path: &Path, backup: &Path) -> Result<Restored> {
     }
     check_backup(backup)?;
     let _alone = lock::exclusive(db_path)?;
-    let replaced_head = probe_alone(db_path)?;
+    // The lock file keeps our own processes out; SQLite's exclusive lock,
+    // taken there, the others. Closed again before anything moves.
+    let replaced_head = head_when_alone(db_path)?;
 
     let incoming = with_suffix(db_path, ".restoring");
-    if let Err(e) = copy::copy_into(backup, &incoming, &AtomicBool::new(false)) {
+    if let Err(e) = copy_into(backup, &incoming, &AtomicBool::new(false)) {
         let _ = std::fs::remove_file(&incoming);
         return Err(e);
     }
@@ -184,8 +120,8 @@ pub fn restore(db_path: &Path, backup: &Path) -> Result<Restored> {
         }
     };
     if let Err(e) = final_rename(&incoming, db_path) {
-        let err = io_error(
-            &format!("không đặt được dữ liệu khôi phục ({}) vào chỗ của", incoming.display()),
+        let err = Error::file(
+            format!("không đặt được dữ liệu khôi phục ({}) vào chỗ của", incoming.display()),
             db_path,
             e,
         );
@@ -216,55 +152,6 @@ fn final_rename(incoming: &Path, db_path: &Path) -> std::io::Result<()> {
     std::fs::rename(incoming, db_path)
 }
 
-/// Makes sure no other connection has the register at `db_path` open, with
-/// SQLite's own exclusive lock (this also catches programs that do not know
-/// the lock file: an older version of the app, an SQLite browser), and
-/// reads the head of its audit log. The connection is closed again before
-/// anything moves (Windows renames no open file); the lock file keeps our
-/// own processes out meanwhile. A file that is missing or not a usable
-/// register has no head, and nothing of ours can have it open.
-fn probe_alone(db_path: &Path) -> Result<Option<Head>> {
-    if !db_path.exists() || crate::db::vet_existing(db_path).is_err() {
-        return Ok(None);
-    }
-    let in_use = |e: rusqlite::Error| Error::InUse {
-        path: db_path.to_owned(),
-        reason: format!("một chương trình khác đang mở tệp dữ liệu ({e})"),
-    };
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(db_path, flags).map_err(|e| Error::Unreadable {
-        path: db_path.to_owned(),
-        reason: e.to_string(),
-    })?;
-    conn.busy_timeout(std::time::Duration::from_millis(200))
-        .map_err(in_use)?;
-    // Exclusive locking before the first read: in WAL mode SQLite then needs
-    // the file to itself, and every other open connection holds it shared.
-    conn.pragma_update(None, "locking_mode", "EXCLUSIVE").map_err(in_use)?;
-    conn.execute_batch("BEGIN EXCLUSIVE").map_err(in_use)?;
-    let head = conn
-        .query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| {
-            Ok(Head {
-                id: r.get(0)?,
-                hash: r.get(1)?,
-            })
-        })
-        .optional()
-        .ok()
-        .flatten();
-    conn.execute_batch("COMMIT").map_err(in_use)?;
-    // Closing the last connection folds the -wal into the file.
-    conn.close().map_err(|(_, e)| in_use(e))?;
-    Ok(head)
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
-}
-
 /// The files a restore moved aside: (from, to) pairs, the main file last.
 struct Moved(Vec<(PathBuf, PathBuf)>);
 
@@ -292,8 +179,8 @@ fn move_aside(db_path: &Path) -> Result<Moved> {
     if !db_path.exists() {
         return Ok(Moved(Vec::new()));
     }
-    let dir = parent_of(db_path).join(REPLACED_DIR);
-    std::fs::create_dir_all(&dir).map_err(|e| io_error("không tạo được thư mục", &dir, e))?;
+    let dir = replaced_dir(db_path);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::file("không tạo được thư mục", &dir, e))?;
     let base = format!("{}-before-restore-{}", stem_of(db_path), Utc::now().format(NAME_TIME));
     let mut target = dir.join(format!("{base}.{EXT}"));
     let mut n = 2;
@@ -310,15 +197,48 @@ fn move_aside(db_path: &Path) -> Result<Moved> {
             let to = with_suffix(&target, suffix);
             if let Err(e) = std::fs::rename(&from, &to) {
                 put_back(&moved);
-                return Err(io_error("không chuyển được tệp", &from, e));
+                return Err(Error::file("không chuyển được tệp", &from, e));
             }
             moved.0.push((from, to));
         }
     }
     if let Err(e) = std::fs::rename(db_path, &target) {
         put_back(&moved);
-        return Err(io_error("không chuyển được tệp dữ liệu", db_path, e));
+        return Err(Error::file("không chuyển được tệp dữ liệu", db_path, e));
     }
     moved.0.push((db_path.to_owned(), target));
     Ok(moved)
+}
+
+/// Checks a file offered for restore without writing to it: the vetting of
+/// `Store::open` (SQLite, intact, not newer than this app), then a full
+/// integrity check and the tables of a Sổ Giao Nhận register.
+pub fn check_backup(path: &Path) -> Result<()> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::file("không đọc được bản sao lưu", path, e))?;
+    if !meta.is_file() || meta.len() == 0 {
+        return Err(Error::Unreadable {
+            path: path.to_owned(),
+            reason: "đây không phải bản sao lưu (tệp rỗng hoặc là thư mục)".into(),
+        });
+    }
+    let version = vet_existing(path)?.unwrap_or(0);
+    let bad = |reason: String| Error::Unreadable {
+        path: path.to_owned(),
+        reason,
+    };
+    if let Some(problem) = integrity(path)? {
+        return Err(bad(format!("kiểm tra toàn vẹn thất bại ({problem})")));
+    }
+    let missing = missing_tables(path, OUR_TABLES)?;
+    if version < 1 || !missing.is_empty() {
+        return Err(bad(format!(
+            "đây không phải dữ liệu của Sổ Giao Nhận (phiên bản lược đồ {version}, thiếu bảng {})",
+            if missing.is_empty() {
+                "—".to_owned()
+            } else {
+                missing.join(", ")
+            }
+        )));
+    }
+    Ok(())
 }

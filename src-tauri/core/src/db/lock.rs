@@ -36,12 +36,7 @@ fn open(db_path: &Path) -> Result<File> {
         .create(true)
         .truncate(false)
         .open(&path)
-        .map_err(|e| {
-            Error::Io(std::io::Error::new(
-                e.kind(),
-                format!("không mở được tệp khoá {}: {e}", path.display()),
-            ))
-        })
+        .map_err(|e| Error::file("không mở được tệp khoá", &path, e))
 }
 
 /// The shared lock of an open store. Waits while a restore holds the lock
@@ -81,11 +76,7 @@ pub fn exclusive(db_path: &Path) -> Result<RegisterLock> {
 }
 
 fn lock_error(db_path: &Path, e: std::io::Error) -> Error {
-    let path = lock_path(db_path);
-    Error::Io(std::io::Error::new(
-        e.kind(),
-        format!("không khoá được tệp khoá {}: {e}", path.display()),
-    ))
+    Error::file("không khoá được tệp khoá", &lock_path(db_path), e)
 }
 
 #[cfg(test)]

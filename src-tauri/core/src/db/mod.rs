@@ -6,13 +6,19 @@
 //!   transaction handing out a [`Dao`];
 //! - `schema`: the schema as numbered, append-only steps, pinned by hash;
 //! - `lock`: the lock file a restore takes exclusively;
+//! - `backup`: a register file seen whole, on connections of its own:
+//!   vetting it, copying it with the online backup API, checking a copy;
 //! - one file per table family (`settings`, `units` and `unit_history`,
-//!   `documents`, the report queries in `reports`, …), each holding the
-//!   `impl Dao` queries of its tables. The domain modules above ask these
-//!   for data and hold the rules; they never write SQL themselves;
+//!   `documents`, `accounts`, `audit`, the report queries in `reports`, …),
+//!   each holding the `impl Dao` queries of its tables. The domain modules
+//!   above ask these for data and hold the rules; they never write SQL
+//!   themselves;
 //! - `stored`: enums kept as text are read back strictly (an unknown value
 //!   is a corrupt row, reported, never a default).
 
+pub(crate) mod accounts;
+pub(crate) mod audit;
+pub(crate) mod backup;
 mod documents;
 pub mod lock;
 mod reports;
@@ -25,7 +31,7 @@ mod units;
 
 pub use schema::SCHEMA_VERSION;
 pub use store::{default_db_path, Actor, Dao, Store, DB_ENV};
-pub(crate) use store::{new_uid, vet_existing};
+pub(crate) use store::new_uid;
 
 pub(crate) use documents::DocumentInsert;
 pub(crate) use reports::RegisterRow;

@@ -17,11 +17,18 @@ impl Dao<'_> {
 
     /// Writes a setting (and logs the change with `detail`).
     pub(crate) fn put_setting(&self, key: &str, value: &str, detail: &impl serde::Serialize) -> Result<()> {
+        self.set_setting(key, value)?;
+        self.log(&format!("setting.{key}"), None, detail)
+    }
+
+    /// Writes a setting without logging it: for a change of several
+    /// settings that the caller logs as one row.
+    pub(crate) fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         self.conn.execute(
             "INSERT INTO setting (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             rusqlite::params![key, value],
         )?;
-        self.log(&format!("setting.{key}"), None, detail)
+        Ok(())
     }
 }

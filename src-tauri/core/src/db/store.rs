@@ -1,14 +1,20 @@
-//! The SQLite store: one `open` in fixed phases, and all access through
-//! `read` / `write`, where `write` is one IMMEDIATE transaction that commits only
-//! when the closure returns `Ok` — every user action is all or nothing.
+//! The SQLite store: one opening in fixed phases (`Store::open_with`), and
+//! all access through `read` / `write`, where `write` is one IMMEDIATE
+//! transaction that commits only when the closure returns `Ok` — every user
+//! action is all or nothing.
+//!
+//! `Store::open` and `Store::open_existing`, which everything else calls,
+//! live with the backup policy (`crate::backup`): they pass this opening
+//! the checked copy to make before an upgrade, so the store never calls up
+//! into the policy that uses it.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
+use super::backup::{unreadable, vet_existing};
 use super::lock;
 use super::schema::{self, SCHEMA_VERSION};
 
@@ -23,12 +29,7 @@ const DB_FILE: &str = "sogiaonhan.sqlite3";
 /// on Linux, `%APPDATA%\SoGiaoNhan\` on Windows, `~/Library/Application
 /// Support/SoGiaoNhan/` on macOS.
 pub fn default_db_path() -> Result<PathBuf> {
-    let base = dirs::data_dir().ok_or_else(|| {
-        Error::Io(std::io::Error::new(
-            std::io::ErrorKind::NotFound,
-            "không xác định được thư mục dữ liệu của người dùng; hãy chỉ định --db",
-        ))
-    })?;
+    let base = dirs::data_dir().ok_or(Error::NoDataDir)?;
     Ok(base.join(APP_DIR).join(DB_FILE))
 }
 
@@ -93,22 +94,23 @@ impl Store {
     /// Opens (or creates) the database at `path`, in fixed phases:
     /// 1. vet an existing file read-only (SQLite header, quick integrity check,
     ///    schema version) so that a bad file is refused without a byte written;
-    ///    a file from an older version is first copied into the backups folder;
+    ///    a file from an older version is first handed to `before_upgrade`
+    ///    (`Store::open` makes a checked copy of it in the backups folder);
     /// 2. pragmas, outside any transaction;
     /// 3. create or upgrade the schema inside one IMMEDIATE transaction, with the
     ///    version in `user_version`.
     ///
     /// The store holds a shared lock on the register's lock file while open
-    /// (see `store::lock`); opening waits while a restore is under way.
-    pub fn open(path: &Path) -> Result<Store> {
+    /// (see `db::lock`); opening waits while a restore is under way.
+    pub fn open_with(path: &Path, before_upgrade: impl FnOnce(&Path) -> Result<()>) -> Result<Store> {
         let exists = path.exists();
         if exists {
             let found = vet_existing(path)?;
             if found.is_some_and(|v| v < SCHEMA_VERSION) {
-                crate::backup::before_migration(path)?;
+                before_upgrade(path)?;
             }
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
+            std::fs::create_dir_all(dir).map_err(|e| Error::file("không tạo được thư mục", dir, e))?;
         }
         let held = if is_in_memory(path) {
             None
@@ -126,21 +128,6 @@ impl Store {
         };
         store.migrate()?;
         Ok(store)
-    }
-
-    /// Opens the database at `path` only when the file exists: a missing
-    /// file is refused (`Error::Missing`) and nothing is created, not even
-    /// its folder. Every command but `giaonhan init` opens this way, so a
-    /// register moved or deleted is never silently replaced by an empty one.
-    pub fn open_existing(path: &Path) -> Result<Store> {
-        match std::fs::symlink_metadata(path) {
-            Ok(_) => Store::open(path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::Missing { path: path.to_owned() }),
-            Err(e) => Err(Error::Io(std::io::Error::new(
-                e.kind(),
-                format!("không đọc được tệp dữ liệu {}: {e}", path.display()),
-            ))),
-        }
     }
 
     /// Where the database file lives.
@@ -232,65 +219,6 @@ fn is_in_memory(path: &Path) -> bool {
     s == ":memory:" || s.starts_with("file::memory:")
 }
 
-/// Files up to this size get a full `quick_check` when opened (see `vet_existing`).
-const FULL_CHECK_LIMIT: u64 = 256 * 1024 * 1024;
-
-/// Refuses, without writing, a file that is not a database of ours; returns
-/// its schema version (`None` for an empty file: a new database).
-pub(crate) fn vet_existing(path: &Path) -> Result<Option<i64>> {
-    let mut header = [0u8; 16];
-    let mut file = std::fs::File::open(path)?;
-    let len = file.metadata()?.len();
-    if len == 0 {
-        // An empty file is what SQLite itself creates: a new database.
-        return Ok(None);
-    }
-    if len < 100 || file.read_exact(&mut header).is_err() || &header != b"SQLite format 3\0" {
-        return Err(Error::Unreadable {
-            path: path.to_owned(),
-            reason: "đây không phải tệp cơ sở dữ liệu SQLite".into(),
-        });
-    }
-    let ro = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, ro).map_err(|e| unreadable(path, e))?;
-    // quick_check reads every page: instant for an office's register, but
-    // tens of seconds before the first screen for a province's ten years
-    // (gigabytes). Above the limit only the schema is read here; the start
-    // backup, which reads every page through the backup API, reports a
-    // damaged page soon after.
-    let check: String = if len <= FULL_CHECK_LIMIT {
-        conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
-    } else {
-        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))
-            .map(|_| "ok".to_owned())
-    }
-    .map_err(|e| unreadable(path, e))?;
-    if check != "ok" {
-        return Err(Error::Unreadable {
-            path: path.to_owned(),
-            reason: format!("kiểm tra toàn vẹn thất bại ({check})"),
-        });
-    }
-    let found: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| unreadable(path, e))?;
-    if found > SCHEMA_VERSION {
-        return Err(Error::TooNew {
-            path: path.to_owned(),
-            found,
-            supported: SCHEMA_VERSION,
-        });
-    }
-    Ok(Some(found))
-}
-
-fn unreadable(path: &Path, e: rusqlite::Error) -> Error {
-    Error::Unreadable {
-        path: path.to_owned(),
-        reason: e.to_string(),
-    }
-}
-
 fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {
     // WAL: readers (the outstanding list, a second CLI process) never block the
     // writer, and a crash mid-write leaves the last committed state intact.
@@ -351,18 +279,6 @@ mod tests {
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
             .expect("fk");
         assert_eq!(fk, 1);
-    }
-
-    #[test]
-    fn open_existing_refuses_a_missing_file_and_creates_nothing() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("sub").join("db.sqlite3");
-        let err = Store::open_existing(&path).expect_err("missing");
-        assert!(matches!(err, Error::Missing { .. }), "{err}");
-        assert!(err.to_string().contains(&*path.display().to_string()), "{err}");
-        assert!(!dir.path().join("sub").exists(), "not even its folder");
-        drop(Store::open(&path).expect("create"));
-        drop(Store::open_existing(&path).expect("exists now"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::slips::{display_code, qr_svg};
 use super::{compile, place_date, render_svg, short_date, Letterhead};
-use crate::audit::Head;
+use crate::db::audit::Head;
 use crate::model::{OutstandingRow, ReceiptStatus};
 use crate::text::thousands;
 use crate::Result;

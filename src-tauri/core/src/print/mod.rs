@@ -144,7 +144,7 @@ fn lay_out<T>(
 }
 
 fn typst_error(message: String) -> Error {
-    Error::Io(std::io::Error::other(format!("không tạo được PDF: {message}")))
+    Error::Pdf(message)
 }
 
 #[cfg(test)]
@@ -270,10 +270,10 @@ mod tests {
     }
 
     #[test]
-    fn typst_errors_become_io_errors_naming_the_line() {
+    fn typst_errors_become_pdf_errors_naming_the_line() {
         let err = render("#let x = 1\n#undefined-thing", &[]).unwrap_err();
         let message = err.to_string();
-        assert!(matches!(err, Error::Io(_)), "{err:?}");
+        assert!(matches!(err, Error::Pdf(_)), "{err:?}");
         assert!(
             message.contains("undefined-thing") && message.contains("dòng 2"),
             "{message}"

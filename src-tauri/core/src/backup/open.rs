@@ -1,0 +1,104 @@
+//! Opening the register, where the store meets the backups: `Store::open`
+//! is the store's opening in phases (`Store::open_with`) with a checked
+//! copy of the file made before an upgrade; and what the app opens when the
+//! register cannot be used — the recovery screen with the backups on offer,
+//! never a new empty register in place of a missing one.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::automatic::before_migration;
+use super::names::list;
+use super::BackupInfo;
+use crate::db::Store;
+use crate::error::{Error, Result};
+
+impl Store {
+    /// Opens (or creates) the database at `path` (see `Store::open_with`
+    /// for the phases); a file written by an older version is first copied,
+    /// checked, into the backups folder, then upgraded.
+    pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, |old| before_migration(old).map(drop))
+    }
+
+    /// Opens the database at `path` only when the file exists: a missing
+    /// file is refused (`Error::Missing`) and nothing is created, not even
+    /// its folder. Every command but `giaonhan init` opens this way, so a
+    /// register moved or deleted is never silently replaced by an empty one.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        match std::fs::symlink_metadata(path) {
+            Ok(_) => Store::open(path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::Missing { path: path.to_owned() }),
+            Err(e) => Err(Error::file("không đọc được tệp dữ liệu", path, e)),
+        }
+    }
+}
+
+/// Why the app could not open its database, and what it can restore.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Recovery {
+    pub db_path: String,
+    /// A complete Vietnamese sentence naming the file and the problem.
+    pub problem: String,
+    /// The file is not there at all (rather than damaged or too new).
+    pub missing: bool,
+    /// Automatic backups, newest first.
+    pub backups: Vec<BackupInfo>,
+}
+
+/// The register as the app opens it: a store, or the recovery screen.
+#[derive(Debug)]
+pub enum Opened {
+    Open(Store),
+    Recovering(Recovery),
+}
+
+/// What the app opens at `db_path`: the register when it opens; the recovery
+/// screen when the file is damaged, truncated, from a newer version or not a
+/// database, and when it is missing while backups of it exist (a new empty
+/// register would have no accounts, so anyone at the window would have
+/// every right); a new register only when there is neither file nor backup.
+/// Other failures (busy, disk) are errors.
+pub fn open_or_recover(db_path: &Path) -> Result<Opened> {
+    if !db_path.exists() {
+        let backups = list(db_path)?;
+        if !backups.is_empty() {
+            return Ok(Opened::Recovering(Recovery {
+                db_path: db_path.display().to_string(),
+                problem: missing_problem(db_path),
+                missing: true,
+                backups,
+            }));
+        }
+    }
+    match Store::open(db_path) {
+        Ok(store) => Ok(Opened::Open(store)),
+        Err(e @ (Error::Unreadable { .. } | Error::TooNew { .. })) => {
+            Ok(Opened::Recovering(recovery(db_path, &e.to_string())?))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The sentence of the recovery screen for a register file that is gone.
+pub fn missing_problem(db_path: &Path) -> String {
+    format!(
+        "Không tìm thấy tệp dữ liệu {} ở chỗ thường dùng, nhưng có bản sao lưu của nó. \
+         Ứng dụng không tạo sổ mới thay cho nó: hãy khôi phục bản sao lưu tốt mới nhất.",
+        db_path.display()
+    )
+}
+
+/// The problem and the backups on offer when the database at `db_path`
+/// cannot be opened (`problem`: the refusal from `Store::open`).
+pub fn recovery(db_path: &Path, problem: &str) -> Result<Recovery> {
+    Ok(Recovery {
+        db_path: db_path.display().to_string(),
+        problem: problem.to_owned(),
+        missing: !db_path.exists(),
+        backups: list(db_path)?,
+    })
+}

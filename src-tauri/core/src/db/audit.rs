@@ -1,0 +1,364 @@
+//! The `audit_log` table: appending a row (with the SHA-256 of the row
+//! before it), its head, the walk along the chain in id order, the triggers
+//! of a file and of a fresh schema, and what the replay reads of the
+//! register (receipts with their received copies merged in one pass,
+//! batches, accounts). The checks themselves are in `crate::audit`.
+
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+
+use rusqlite::{Connection, OptionalExtension, Rows};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use super::{new_uid, now_utc, Dao};
+use crate::error::Result;
+
+/// The hash before the first row.
+pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Hex characters of the head's hash printed on lists and shown by `verify`;
+/// `verify --expect` takes at least this many.
+pub const CHECK_CODE_LEN: usize = 12;
+
+/// The fields of one row that its hash covers.
+pub(crate) struct Entry<'a> {
+    pub uid: &'a str,
+    pub at: &'a str,
+    pub actor: &'a str,
+    pub method: &'a str,
+    pub action: &'a str,
+    pub entity_uid: Option<&'a str>,
+    pub detail: &'a str,
+}
+
+impl Entry<'_> {
+    /// SHA-256 over the previous hash and the fields, in a fixed, unambiguous
+    /// encoding (a JSON array).
+    pub(crate) fn hash(&self, prev_hash: &str) -> String {
+        let canonical = serde_json::json!([
+            prev_hash,
+            self.uid,
+            self.at,
+            self.actor,
+            self.method,
+            self.action,
+            self.entity_uid,
+            self.detail
+        ]);
+        hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+    }
+}
+
+/// The newest row of a register's audit log: its id and hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Head {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub hash: String,
+}
+
+impl Head {
+    /// The first [`CHECK_CODE_LEN`] characters of the hash: what a printed
+    /// list carries ("Mã kiểm tra sổ: …") and `verify --expect` accepts.
+    pub fn check_code(&self) -> &str {
+        self.hash.get(..CHECK_CODE_LEN).unwrap_or(&self.hash)
+    }
+}
+
+/// One row of the log as stored.
+pub(crate) struct LogRow {
+    pub id: i64,
+    pub uid: String,
+    pub at: String,
+    pub actor: String,
+    pub method: String,
+    pub action: String,
+    pub entity_uid: Option<String>,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl LogRow {
+    /// The fields its hash covers.
+    pub(crate) fn entry(&self) -> Entry<'_> {
+        Entry {
+            uid: &self.uid,
+            at: &self.at,
+            actor: &self.actor,
+            method: &self.method,
+            action: &self.action,
+            entity_uid: self.entity_uid.as_deref(),
+            detail: &self.detail,
+        }
+    }
+}
+
+/// Triggers by name: (table, SQL).
+pub(crate) type Triggers = BTreeMap<String, (String, Option<String>)>;
+
+/// A receipt as the register holds it, with the lines whose copies received
+/// were recorded: (document id, copies received).
+pub(crate) struct ReceiptState<'a> {
+    pub uid: String,
+    pub batch_id: i64,
+    pub unit_id: i64,
+    pub code: String,
+    pub must_confirm: bool,
+    pub copies: i64,
+    pub status: String,
+    pub signer: Option<String>,
+    pub received: &'a [(i64, i64)],
+}
+
+/// A batch as the register holds it.
+pub(crate) struct BatchState {
+    pub id: i64,
+    pub uid: String,
+    pub code: String,
+    pub cancelled: bool,
+}
+
+/// An account as the register holds it (the role as stored: the replay
+/// names an unknown one rather than refusing to read it).
+pub(crate) struct AccountState {
+    pub uid: String,
+    pub username: String,
+    pub role: String,
+    pub disabled: bool,
+}
+
+/// The last row of the log on `conn`.
+pub(crate) fn head_of(conn: &Connection) -> rusqlite::Result<Option<Head>> {
+    conn.query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| {
+        Ok(Head {
+            id: r.get(0)?,
+            hash: r.get(1)?,
+        })
+    })
+    .optional()
+}
+
+fn triggers_of(conn: &Connection) -> Result<Triggers> {
+    let mut stmt = conn.prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+        .collect::<rusqlite::Result<Triggers>>()?;
+    Ok(rows)
+}
+
+/// The triggers the schema makes, from a fresh database in memory.
+pub(crate) fn schema_triggers() -> Result<Triggers> {
+    let fresh = Connection::open_in_memory()?;
+    for step in super::schema::STEPS {
+        fresh.execute_batch(step)?;
+    }
+    triggers_of(&fresh)
+}
+
+impl Dao<'_> {
+    /// Appends one audit row for a change made in this transaction.
+    pub(crate) fn log(&self, action: &str, entity_uid: Option<&str>, detail: &impl Serialize) -> Result<()> {
+        let actor = self.actor()?;
+        let detail = serde_json::to_string(detail)?;
+        let prev = self.log_head()?.map_or_else(|| GENESIS.to_owned(), |h| h.hash);
+        let uid = new_uid();
+        let at = now_utc();
+        let entry = Entry {
+            uid: &uid,
+            at: &at,
+            actor: &actor.name,
+            method: &actor.method,
+            action,
+            entity_uid,
+            detail: &detail,
+        };
+        let hash = entry.hash(&prev);
+        self.conn.execute(
+            "INSERT INTO audit_log (uid, at, actor, method, action, entity_uid, detail, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            rusqlite::params![
+                uid,
+                at,
+                actor.name,
+                actor.method,
+                action,
+                entity_uid,
+                detail,
+                prev,
+                hash
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The last row of the log, as this transaction sees it.
+    pub(crate) fn log_head(&self) -> Result<Option<Head>> {
+        Ok(head_of(self.conn)?)
+    }
+
+    /// Every row of the log in id order, one at a time.
+    pub(crate) fn each_log_row(&self, mut f: impl FnMut(LogRow) -> Result<()>) -> Result<()> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, uid, at, actor, method, action, entity_uid, detail, prev_hash, hash
+             FROM audit_log ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            f(LogRow {
+                id: r.get("id")?,
+                uid: r.get("uid")?,
+                at: r.get("at")?,
+                actor: r.get("actor")?,
+                method: r.get("method")?,
+                action: r.get("action")?,
+                entity_uid: r.get("entity_uid")?,
+                detail: r.get("detail")?,
+                prev_hash: r.get("prev_hash")?,
+                hash: r.get("hash")?,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The triggers in this file.
+    pub(crate) fn triggers(&self) -> Result<Triggers> {
+        triggers_of(self.conn)
+    }
+
+    /// The newest log row about `entity_uid`.
+    pub(crate) fn last_log_row_of(&self, entity_uid: &str) -> Result<Option<i64>> {
+        Ok(self.conn.query_row(
+            "SELECT max(id) FROM audit_log WHERE entity_uid = ?1",
+            [entity_uid],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The newest confirmation or undo of the receipt `receipt_uid`: (row,
+    /// action, detail).
+    pub(crate) fn last_receipt_event(&self, receipt_uid: &str) -> Result<Option<(i64, String, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, action, detail FROM audit_log
+                 WHERE entity_uid = ?1 AND action IN ('receipt.confirm', 'receipt.undo') ORDER BY id DESC LIMIT 1",
+                [receipt_uid],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?)
+    }
+
+    /// Every receipt in id order with its received copies, reading the
+    /// receipts and the lines once each (two cursors merged: a province's
+    /// ten years hold millions), until `f` breaks.
+    pub(crate) fn each_receipt_state<B>(
+        &self,
+        mut f: impl FnMut(&ReceiptState<'_>) -> Result<ControlFlow<B>>,
+    ) -> Result<Option<B>> {
+        let mut lines_stmt = self.conn.prepare(
+            "SELECT receipt_id, document_id, received FROM receipt_line
+             WHERE received IS NOT NULL ORDER BY receipt_id, document_id",
+        )?;
+        let mut lines = lines_stmt.query([])?;
+        let mut next_line = line(&mut lines)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, uid, batch_id, unit_id, code, must_confirm, copies, status, signed_by
+             FROM receipt ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut received: Vec<(i64, i64)> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            received.clear();
+            while let Some((receipt, doc, got)) = next_line {
+                if receipt > id {
+                    break;
+                }
+                if receipt == id {
+                    received.push((doc, got));
+                }
+                next_line = line(&mut lines)?;
+            }
+            let state = ReceiptState {
+                uid: r.get(1)?,
+                batch_id: r.get(2)?,
+                unit_id: r.get(3)?,
+                code: r.get(4)?,
+                must_confirm: r.get(5)?,
+                copies: r.get(6)?,
+                status: r.get(7)?,
+                signer: r.get(8)?,
+                received: &received,
+            };
+            if let ControlFlow::Break(b) = f(&state)? {
+                return Ok(Some(b));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Every batch, in id order.
+    pub(crate) fn batch_states(&self) -> Result<Vec<BatchState>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, uid, code, cancelled_at IS NOT NULL FROM batch ORDER BY id")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(BatchState {
+                    id: r.get(0)?,
+                    uid: r.get(1)?,
+                    code: r.get(2)?,
+                    cancelled: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Every account, in id order.
+    pub(crate) fn account_states(&self) -> Result<Vec<AccountState>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT uid, username, role, disabled FROM account ORDER BY id")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(AccountState {
+                    uid: r.get(0)?,
+                    username: r.get(1)?,
+                    role: r.get(2)?,
+                    disabled: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The codes of a batch and a unit, by id (to word a difference).
+    pub(crate) fn codes_of_batch_and_unit(&self, batch_id: i64, unit_id: i64) -> Result<(String, String)> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT code FROM batch WHERE id = ?1), (SELECT code FROM unit WHERE id = ?2)",
+            [batch_id, unit_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
+    /// A document's symbol, by id (to word a difference).
+    pub(crate) fn symbol_of_document(&self, id: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT symbol FROM document WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?)
+    }
+}
+
+/// The next (receipt id, document id, copies received) line.
+fn line(rows: &mut Rows<'_>) -> Result<Option<(i64, i64, i64)>> {
+    Ok(match rows.next()? {
+        Some(r) => Some((r.get(0)?, r.get(1)?, r.get(2)?)),
+        None => None,
+    })
+}
