@@ -393,7 +393,7 @@ impl Store {
         let signer = (session.account.role == Role::Secretary).then_some(session.account.username.as_str());
         self.write(&session.actor(), |dao| {
             dao.check_signer(&session.account, &c)?;
-            dao.confirm_receipt(&c, signer)
+            crate::receipts::confirm(dao, &c, signer)
         })
     }
 }

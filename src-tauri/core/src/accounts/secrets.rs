@@ -263,7 +263,7 @@ impl Store {
                     };
                     let done = dao
                         .check_signer(&signer, &c)
-                        .and_then(|()| dao.confirm_receipt(&c, Some(&signer.username)));
+                        .and_then(|()| crate::receipts::confirm(dao, &c, Some(&signer.username)));
                     let keep = done.is_ok();
                     Ok((done, keep))
                 }
