@@ -502,4 +502,82 @@ pub(crate) mod tests {
         assert_eq!(s.list_documents().expect("docs")[0].copies_on_hand, 7);
         assert_eq!(s.list_batches().expect("batches").len(), 1);
     }
+
+    /// The plan holds every row the batch writes and writes nothing itself;
+    /// handing it out writes exactly those rows.
+    #[test]
+    fn a_plan_reads_only_and_the_write_is_the_plan() {
+        let (_d, mut s, a) = setup();
+        s.add_document(
+            &a,
+            NewDocument {
+                symbol: "45-CT/TW".into(),
+                title: "Chỉ thị".into(),
+                copies_received: 1,
+                ..Default::default()
+            },
+        )
+        .expect("doc");
+        let mut input = batch("B");
+        input.documents.push(DocQty {
+            symbol: "45-CT/TW".into(),
+            quantity: 1,
+        });
+        // X2 gets none of 45-CT/TW: 1 copy handed of 1 on hand.
+        input.overrides = vec![crate::model::UnitQty {
+            unit: "X2".into(),
+            symbol: "45-CT/TW".into(),
+            quantity: 0,
+        }];
+        let audit_rows = |s: &Store| s.verify().expect("chain");
+        let before = audit_rows(&s);
+        let plan = s.read(|dao| plan_batch(dao, &input)).expect("plan");
+        assert_eq!(audit_rows(&s), before, "planning logs nothing");
+        assert!(s.list_batches().expect("batches").is_empty(), "planning writes nothing");
+
+        let ids = s
+            .read(|dao| Ok((dao.unit_by_code("X1")?.id, dao.unit_by_code("X2")?.id)))
+            .expect("ids");
+        let doc = |symbol: &str| s.read(|dao| Ok(dao.document_by_symbol(symbol)?.0)).expect("doc id");
+        let (kh, ct) = (doc("05-KH/HU"), doc("45-CT/TW"));
+        assert_eq!(
+            (plan.code.as_str(), plan.handed_on, plan.due_on),
+            ("B", date(2022, 8, 2), date(2022, 8, 9))
+        );
+        assert_eq!(plan.documents, vec![(kh, 4), (ct, 1)]);
+        let receipts: Vec<(i64, bool, i64, Vec<(i64, u32)>)> = plan
+            .receipts
+            .iter()
+            .map(|r| (r.unit_id, r.must_confirm, r.copies, r.lines.clone()))
+            .collect();
+        let mut expected = vec![
+            (ids.0, true, 3, vec![(kh, 2), (ct, 1)]),
+            (ids.1, true, 2, vec![(kh, 2)]),
+        ];
+        expected.sort();
+        assert_eq!(receipts, expected);
+        assert!(plan.short.is_empty());
+
+        let made = s.create_batch(&a, input).expect("hand out");
+        assert_eq!((made.recipients, made.copies), (2, 5));
+        let slip = |unit: &str| {
+            let rows = s.outstanding(&OutstandingQuery::default()).expect("list");
+            let code = rows
+                .iter()
+                .find(|r| r.unit_code == unit)
+                .expect("row")
+                .receipt_code
+                .clone();
+            s.receipt(&code).expect("slip")
+        };
+        let lines = |unit: &str| -> Vec<(String, u32)> {
+            slip(unit).lines.into_iter().map(|l| (l.symbol, l.quantity)).collect()
+        };
+        assert_eq!(
+            lines("X1"),
+            vec![("05-KH/HU".to_owned(), 2), ("45-CT/TW".to_owned(), 1)]
+        );
+        assert_eq!(lines("X2"), vec![("05-KH/HU".to_owned(), 2)]);
+        assert_eq!(audit_rows(&s), before + 1, "one audit row for the batch");
+    }
 }

@@ -400,4 +400,96 @@ mod tests {
         assert!(s.receipt(&code).expect("detail").has_signature);
         s.verify().expect("chain holds");
     }
+
+    /// A bulk loader's confirmation (a `ConfirmationRow` handed to
+    /// `record`) writes what `Store::confirm` writes for the same signature:
+    /// the receipt's columns, its lines and its audit row.
+    #[test]
+    fn a_bulk_confirmation_writes_what_a_click_writes() {
+        let (_d, mut s, a) = setup();
+        s.create_batch(&a, batch("B")).expect("batch");
+        let c = Confirmation {
+            batch: "B".into(),
+            unit_code: "X1".into(),
+            by: "Lê Thị Hoa".into(),
+            on: Some(date(2022, 8, 5)),
+            method: Some(crate::model::ConfirmMethod::Slip),
+            quantities: vec![DocQty {
+                symbol: "05-KH/HU".into(),
+                quantity: 1,
+            }],
+            note: Some("Thiếu 1 bản".into()),
+            ..Default::default()
+        };
+        s.confirm(&a, c).expect("click");
+        let row = |s: &Store, unit: &str| -> Vec<rusqlite::types::Value> {
+            s.connection()
+                .query_row(
+                    "SELECT r.status, r.signed_by, r.signed_on, r.entered_at, r.confirm_method, r.on_behalf, r.note,
+                            r.signature, r.recorded_by, r.signer_account, group_concat(l.received)
+                     FROM receipt r JOIN unit u ON u.id = r.unit_id JOIN receipt_line l ON l.receipt_id = r.id
+                     WHERE u.code = ?1 GROUP BY r.id",
+                    [unit],
+                    |r| (0..11).map(|i| r.get(i)).collect(),
+                )
+                .expect("row")
+        };
+        let clicked = row(&s, "X1");
+        let entered_at: String = s
+            .connection()
+            .query_row("SELECT entered_at FROM receipt WHERE signed_by IS NOT NULL", [], |r| {
+                r.get(0)
+            })
+            .expect("entered");
+
+        s.write(&a, |dao| {
+            let (batch_id, _) = dao.batch_by_code("B")?;
+            let x2 = dao.unit_by_code("X2")?.id;
+            let receipt = dao.receipts_of_unit(batch_id, x2)?.remove(0);
+            let (document_id, line) = dao.receipt_lines(receipt.id)?.remove(0);
+            record(
+                dao,
+                &ConfirmationRow {
+                    receipt_id: receipt.id,
+                    batch: "B".into(),
+                    unit: "X2".into(),
+                    in_place_of: None,
+                    status: ReceiptStatus::Partial,
+                    by: "Lê Thị Hoa".into(),
+                    on: date(2022, 8, 5),
+                    entered_at: entered_at.clone(),
+                    method: ConfirmedVia::Method(crate::model::ConfirmMethod::Slip),
+                    on_behalf: false,
+                    note: Some("Thiếu 1 bản".into()),
+                    signature: None,
+                    signer_account: None,
+                    lines: vec![LineCount {
+                        document_id,
+                        listed: line.quantity,
+                        got: 1,
+                        stored: line.received,
+                    }],
+                },
+            )
+        })
+        .expect("bulk");
+        assert_eq!(row(&s, "X2"), clicked);
+
+        let details: Vec<serde_json::Value> = {
+            let conn = s.connection();
+            let mut stmt = conn
+                .prepare("SELECT detail FROM audit_log WHERE action = 'receipt.confirm' ORDER BY id")
+                .expect("prepare");
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0)).expect("query");
+            rows.map(|d| serde_json::from_str(&d.expect("detail")).expect("json"))
+                .collect()
+        };
+        let [mut clicked, mut bulk] = <[serde_json::Value; 2]>::try_from(details).expect("two rows");
+        assert_eq!(
+            (clicked["unit"].take(), bulk["unit"].take()),
+            (json!("X1"), json!("X2"))
+        );
+        assert_eq!(bulk, clicked);
+        s.verify().expect("the log replays to the register");
+    }
 }

@@ -90,3 +90,132 @@ pub(crate) fn get<T: rusqlite::types::FromSql>(
         e => e,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::batches::tests::{batch, date, setup};
+    use crate::error::Error;
+    use crate::model::{Confirmation, OutstandingQuery};
+    use crate::Store;
+
+    /// Writes `sql` past the CHECK constraints, as an edit outside the app could.
+    fn tamper(s: &Store, sql: &str) {
+        let conn = s.connection();
+        conn.pragma_update(None, "ignore_check_constraints", true)
+            .expect("pragma");
+        conn.execute(sql, []).expect(sql);
+        conn.pragma_update(None, "ignore_check_constraints", false)
+            .expect("pragma");
+    }
+
+    /// The refusal names the table, the column, the value and the row.
+    fn refused<T: std::fmt::Debug>(got: crate::Result<T>, table: &str, column: &str, value: &str, row: &str) {
+        let err = got.expect_err("a corrupt row is refused");
+        assert!(matches!(err, Error::Sqlite(_)), "{err:?}");
+        let msg = err.to_string();
+        for part in [
+            format!("bảng {table}"),
+            format!("cột {column}"),
+            format!("«{value}»"),
+            row.to_owned(),
+        ] {
+            assert!(msg.contains(&part), "{part} not in: {msg}");
+        }
+        assert!(!msg.contains("Conversion error"), "{msg}");
+    }
+
+    #[test]
+    fn an_unknown_receipt_status_is_reported_not_read_as_pending() {
+        let (_d, mut s, a) = setup();
+        s.create_batch(&a, batch("B")).expect("batch");
+        let code: String = s
+            .connection()
+            .query_row(
+                "SELECT r.code FROM receipt r JOIN unit u ON u.id = r.unit_id WHERE u.code = 'X1'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("code");
+        tamper(&s, "UPDATE receipt SET status = 'lost' WHERE code IN (SELECT r.code FROM receipt r JOIN unit u ON u.id = r.unit_id WHERE u.code = 'X1')");
+        let row = format!("phiếu {code}");
+        refused(
+            s.outstanding(&OutstandingQuery::default()),
+            "receipt",
+            "status",
+            "lost",
+            &row,
+        );
+        refused(
+            s.outstanding(&OutstandingQuery {
+                as_of: Some(date(2022, 8, 3)),
+                ..OutstandingQuery::default()
+            }),
+            "receipt",
+            "status",
+            "lost",
+            &row,
+        );
+        refused(s.receipt(&code), "receipt", "status", "lost", &row);
+        refused(s.unit_receipts("X1"), "receipt", "status", "lost", &row);
+        refused(
+            s.batch_stats(&["B".to_owned()], None),
+            "receipt",
+            "status",
+            "lost",
+            &row,
+        );
+        let c = Confirmation {
+            batch: "B".into(),
+            unit_code: "X1".into(),
+            by: "Lê A".into(),
+            on: Some(date(2022, 8, 5)),
+            ..Default::default()
+        };
+        refused(s.confirm(&a, c.clone()), "receipt", "status", "lost", &row);
+        let by_code = Confirmation {
+            receipt_code: Some(code.clone()),
+            ..c
+        };
+        refused(s.confirm(&a, by_code), "receipt", "status", "lost", &row);
+    }
+
+    #[test]
+    fn an_unknown_delivery_method_is_reported_not_read_as_in_person() {
+        let (_d, mut s, a) = setup();
+        s.create_batch(&a, batch("B")).expect("batch");
+        tamper(&s, "UPDATE batch SET method = 'pigeon'");
+        refused(s.list_batches(), "batch", "method", "pigeon", "đợt «B»");
+        refused(
+            s.edit_batch(&a, "B", None, None, "Sửa hạn"),
+            "batch",
+            "method",
+            "pigeon",
+            "đợt «B»",
+        );
+    }
+
+    #[test]
+    fn an_unknown_confirm_method_is_reported_not_shown() {
+        let (_d, mut s, a) = setup();
+        s.create_batch(&a, batch("B")).expect("batch");
+        let c = Confirmation {
+            batch: "B".into(),
+            unit_code: "X1".into(),
+            by: "Lê A".into(),
+            on: Some(date(2022, 8, 5)),
+            ..Default::default()
+        };
+        s.confirm(&a, c).expect("confirm");
+        let code: String = s
+            .connection()
+            .query_row("SELECT code FROM receipt WHERE signed_by IS NOT NULL", [], |r| r.get(0))
+            .expect("code");
+        tamper(
+            &s,
+            "UPDATE receipt SET confirm_method = 'fax' WHERE signed_by IS NOT NULL",
+        );
+        let row = format!("phiếu {code}");
+        refused(s.receipt(&code), "receipt", "confirm_method", "fax", &row);
+        refused(s.unit_receipts("X1"), "receipt", "confirm_method", "fax", &row);
+    }
+}
