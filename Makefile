@@ -43,7 +43,7 @@ test:
 bench:
 	scripts/setup.sh
 	npm --prefix ui run build
-	cargo bench -p giaonhan --bench province
+	cargo bench -p giaonhan-scale --bench province
 	cargo build --release -p sogiaonhan-app -p bare-window
 	xvfb-run -a cargo bench -p giaonhan-tests --bench startup
 

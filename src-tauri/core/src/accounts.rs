@@ -71,12 +71,7 @@ impl Role {
     /// know is refused, naming the row, never read as some other role.
     fn stored(value: &str, row: i64) -> Result<Role> {
         Role::parse(value).ok_or_else(|| {
-            Error::Corrupt(Corrupt {
-                table: "account",
-                column: "role",
-                row,
-                value: value.to_owned(),
-            })
+            Error::Corrupt(Corrupt::at_id("account", "role", row, value))
         })
     }
 
@@ -390,7 +385,7 @@ impl Store {
         let signer = (session.account.role == Role::Secretary).then_some(session.account.username.as_str());
         self.write(&session.actor(), |dao| {
             check_signer(dao, &session.account, &c)?;
-            dao.confirm_receipt(&c, signer)
+            crate::receipts::confirm(dao, &c, signer)
         })
     }
 }

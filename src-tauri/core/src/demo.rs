@@ -131,51 +131,58 @@ impl Store {
                     },
                 )?;
             }
-            dao.insert_batch(&NewBatch {
-                code: format!("Đợt 1/{}", first.format("%Y")),
-                title: "Học tập, quán triệt Chỉ thị 45-CT/TW và Kết luận 121-KL/TW".into(),
-                handed_on: Some(first),
-                due_on: Some(first_due),
-                documents: vec![
-                    DocQty {
-                        symbol: "45-CT/TW".into(),
-                        quantity: 2,
-                    },
-                    DocQty {
-                        symbol: "121-KL/TW".into(),
-                        quantity: 1,
-                    },
-                ],
-                units: vec![],
-                subtrees: vec!["HK".into(), "HP".into(), "TS".into()],
-                ..NewBatch::default()
-            })?;
-            dao.insert_batch(&NewBatch {
-                code: format!("Đợt 2/{}", second.format("%Y")),
-                title: "Triển khai Kế hoạch 05-KH/TU học tập Nghị quyết Trung ương 13".into(),
-                handed_on: Some(second),
-                due_on: Some(second_due),
-                documents: vec![
-                    DocQty {
-                        symbol: "05-KH/TU".into(),
-                        quantity: 3,
-                    },
-                    DocQty {
-                        symbol: "369-CV/BTGTU".into(),
-                        quantity: 1,
-                    },
-                ],
-                units: vec![],
-                subtrees: vec!["HK".into(), "TS".into()],
-                ..NewBatch::default()
-            })?;
+            crate::batches::hand_out(
+                dao,
+                &NewBatch {
+                    code: format!("Đợt 1/{}", first.format("%Y")),
+                    title: "Học tập, quán triệt Chỉ thị 45-CT/TW và Kết luận 121-KL/TW".into(),
+                    handed_on: Some(first),
+                    due_on: Some(first_due),
+                    documents: vec![
+                        DocQty {
+                            symbol: "45-CT/TW".into(),
+                            quantity: 2,
+                        },
+                        DocQty {
+                            symbol: "121-KL/TW".into(),
+                            quantity: 1,
+                        },
+                    ],
+                    units: vec![],
+                    subtrees: vec!["HK".into(), "HP".into(), "TS".into()],
+                    ..NewBatch::default()
+                },
+            )?;
+            crate::batches::hand_out(
+                dao,
+                &NewBatch {
+                    code: format!("Đợt 2/{}", second.format("%Y")),
+                    title: "Triển khai Kế hoạch 05-KH/TU học tập Nghị quyết Trung ương 13".into(),
+                    handed_on: Some(second),
+                    due_on: Some(second_due),
+                    documents: vec![
+                        DocQty {
+                            symbol: "05-KH/TU".into(),
+                            quantity: 3,
+                        },
+                        DocQty {
+                            symbol: "369-CV/BTGTU".into(),
+                            quantity: 1,
+                        },
+                    ],
+                    units: vec![],
+                    subtrees: vec!["HK".into(), "TS".into()],
+                    ..NewBatch::default()
+                },
+            )?;
             for (unit, by) in [
                 ("HK-TH", "Nguyễn Văn Hòa"),
                 ("HK-DT", "Trần Thị Lý"),
                 ("HP-HB", "Lê Đình Phúc"),
                 ("TS-KP-1", "Phan Thị Ngọc Ánh"),
             ] {
-                dao.confirm_receipt(
+                crate::receipts::confirm(
+                    dao,
                     &Confirmation {
                         batch: format!("Đợt 1/{}", first.format("%Y")),
                         unit_code: unit.into(),

@@ -153,14 +153,16 @@ pub enum Error {
     Json(#[from] serde_json::Error),
 }
 
-/// A value in a row that the app does not know, with the place it was found.
+/// A value in a row that the app cannot have written (an enum column holding
+/// a value no variant has, a detail that is not its JSON): the row was edited
+/// outside the app or the file is damaged. Names the place it was found.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("dữ liệu trong bảng {table} (dòng id {row}) không hợp lệ: {column} «{value}» không phải giá trị ứng dụng biết; tệp có thể đã bị sửa ngoài ứng dụng")]
+#[error("bảng {table}, {row}: cột {column} chứa «{value}», không phải giá trị ứng dụng ghi (dữ liệu bị sửa ngoài ứng dụng hoặc tệp bị hỏng)")]
 pub struct Corrupt {
     pub table: &'static str,
     pub column: &'static str,
-    /// The row's id.
-    pub row: i64,
+    /// The row, as a person finds it: "dòng 12" (its id), "phiếu ABCD-2345".
+    pub row: String,
     pub value: String,
 }
 
@@ -205,10 +207,22 @@ impl From<rusqlite::Error> for Error {
 }
 
 impl Corrupt {
+    /// The value `value` of `column` in the row with id `id` of `table`.
+    pub fn at_id(table: &'static str, column: &'static str, id: i64, value: impl Into<String>) -> Corrupt {
+        Corrupt {
+            table,
+            column,
+            row: format!("dòng {id}"),
+            value: value.into(),
+        }
+    }
+
     /// As a row mapper's error (`rusqlite::Result`), turned back into
-    /// [`Error::Corrupt`] by the `From` impl above.
-    pub fn into_sql(self, column_index: usize) -> rusqlite::Error {
-        rusqlite::Error::FromSqlConversionFailure(column_index, rusqlite::types::Type::Text, Box::new(self))
+    /// [`Error::Corrupt`] by the `From` impl above. The column index is left
+    /// unknown on purpose: rusqlite then shows only this message, which
+    /// already names the column.
+    pub fn into_sql(self) -> rusqlite::Error {
+        rusqlite::Error::FromSqlConversionFailure(usize::MAX, rusqlite::types::Type::Text, Box::new(self))
     }
 }
 
@@ -389,13 +403,8 @@ mod tests {
 
     #[test]
     fn a_refused_value_keeps_its_table_row_and_value_through_sqlite() {
-        let corrupt = Corrupt {
-            table: "account",
-            column: "role",
-            row: 7,
-            value: "boss".into(),
-        };
-        let err = Error::from(corrupt.clone().into_sql(4));
+        let corrupt = Corrupt::at_id("account", "role", 7, "boss");
+        let err = Error::from(corrupt.clone().into_sql());
         assert!(matches!(&err, Error::Corrupt(c) if *c == corrupt), "{err:?}");
         let message = err.to_string();
         assert!(

@@ -270,7 +270,7 @@ impl Store {
         };
         let day = query.as_of.unwrap_or_else(today);
         let units = self.read(|dao| {
-            let rows = dao.outstanding(&query)?;
+            let rows = crate::outstanding::rows(dao, &query)?;
             let mut units: Vec<Reminder> = Vec::new();
             for row in rows {
                 let documents = dao
@@ -308,7 +308,7 @@ impl Store {
         };
         // The rows and the log's head from one snapshot: the check code at the
         // foot of the pages is the state the list shows.
-        let (rows, head) = self.read(|dao| Ok((dao.outstanding(query)?, dao.log_head()?)))?;
+        let (rows, head) = self.read(|dao| Ok((crate::outstanding::rows(dao, query)?, dao.log_head()?)))?;
         let day = query.as_of.unwrap_or_else(today);
         Ok(layout(&self.letterhead()?, day, self.describe(query)?, &rows)?.with_check(head.as_ref()))
     }

@@ -260,8 +260,8 @@ impl Store {
                         method: Some(ConfirmMethod::InPerson),
                         ..c
                     };
-                    let done =
-                        check_signer(dao, &signer, &c).and_then(|()| dao.confirm_receipt(&c, Some(&signer.username)));
+                    let done = check_signer(dao, &signer, &c)
+                        .and_then(|()| crate::receipts::confirm(dao, &c, Some(&signer.username)));
                     let keep = done.is_ok();
                     Ok((done, keep))
                 }

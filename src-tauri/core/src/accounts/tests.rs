@@ -448,12 +448,7 @@ fn an_unknown_role_in_the_file_is_reported_with_its_row_never_read_as_another_ro
              PRAGMA ignore_check_constraints = OFF;",
         )
         .expect("edit");
-    let expected = Corrupt {
-        table: "account",
-        column: "role",
-        row: id,
-        value: "boss".into(),
-    };
+    let expected = Corrupt::at_id("account", "role", id, "boss");
     for err in [
         s.account("quantri").expect_err("refused"),
         s.list_accounts().expect_err("refused"),

@@ -8,19 +8,26 @@
 //! - `lock`: the lock file a restore takes exclusively;
 //! - `backup`: a register file seen whole, on connections of its own:
 //!   vetting it, copying it with the online backup API, checking a copy;
+//! - `bulk`: what bulk loaders (the benchmarks' generator) need and the app
+//!   does not: settings for filling a new file, row counts;
+//! - `stored`: enums kept as text, read back strictly (an unknown value is a
+//!   corrupt row, reported with its table and row, never a default);
 //! - one file per table family (`settings`, `units` and `unit_history`,
-//!   `documents`, `accounts`, `audit`, the report queries in `reports`, …),
-//!   each holding the `impl Dao` queries of its tables. The domain modules
-//!   above ask these for data and hold the rules; they never write SQL
-//!   themselves;
-//! - `stored`: enums kept as text are read back strictly (an unknown value
-//!   is a corrupt row, reported, never a default).
+//!   `documents`, `batches`, `receipts`, `accounts`, `audit`), each holding
+//!   the `impl Dao` queries of its tables, and the queries of the printed and
+//!   shown lists (`lists`: the outstanding list and the dashboard; `reports`:
+//!   the transfer register and the letterhead). The domain modules above ask
+//!   these for data and hold the rules; they never write SQL themselves.
 
 pub(crate) mod accounts;
 pub(crate) mod audit;
 pub(crate) mod backup;
+mod batches;
+mod bulk;
 mod documents;
+mod lists;
 pub mod lock;
+mod receipts;
 mod reports;
 pub(crate) mod schema;
 mod settings;
@@ -29,6 +36,10 @@ mod stored;
 mod unit_history;
 mod units;
 
+pub(crate) use batches::{BatchPlan, PlannedReceipt};
+pub use bulk::TableCounts;
+pub(crate) use receipts::ReceiptRef;
+pub use receipts::{BatchReceipt, ConfirmationRow, ConfirmedVia, LineCount};
 pub use schema::SCHEMA_VERSION;
 pub use store::{default_db_path, Actor, Dao, Store, DB_ENV};
 pub(crate) use store::new_uid;

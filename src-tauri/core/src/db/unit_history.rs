@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
-use super::stored::{stored, UnknownValue};
+use super::stored::{stored, Corrupt};
 use super::Dao;
 use crate::error::Result;
 use crate::model::{Signer, SignerRole};
@@ -200,13 +200,7 @@ impl Dao<'_> {
                 let id: i64 = r.get("id")?;
                 let detail: String = r.get("detail")?;
                 let detail = serde_json::from_str(&detail).map_err(|_| {
-                    UnknownValue {
-                        table: "unit_event",
-                        column: "detail",
-                        row: id,
-                        value: detail,
-                    }
-                    .into_sql()
+                    Corrupt::at_id("unit_event", "detail", id, detail).into_sql()
                 })?;
                 Ok(StoredEvent {
                     kind: stored(r, "unit_event", "kind", id, EventKind::from_stored)?,

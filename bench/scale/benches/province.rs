@@ -4,7 +4,7 @@
 //! statements that give the same answer, run directly through rusqlite), with
 //! the ratio. Figures, not assertions; see BENCHMARKS.md.
 //!
-//! Run: `make bench`, or `cargo bench -p giaonhan --bench province`.
+//! Run: `make bench`, or `cargo bench -p giaonhan-scale --bench province`.
 //! `GIAONHAN_BENCH_DB` names the province file; by default
 //! `target/bench/province.sqlite3`, generated (seed 1) when missing. Writes
 //! go to a copy of it (`…-work.sqlite3`), so the generated file stays as made.
@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use giaonhan::model::{Confirmation, DocQty, NewBatch, NewDocument, OutstandingQuery, PrintList};
-use giaonhan::scale::Size;
 use giaonhan::{text, Actor, Store};
+use giaonhan_scale::Size;
 use rusqlite::{params, Connection, OptionalExtension};
 
 type Res<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -69,18 +69,24 @@ fn province_file() -> Res<PathBuf> {
         println!("generating {} (seed 1), this takes a while …", path.display());
         let mut store = Store::open(&path)?;
         let started = Instant::now();
-        let summary = store.generate_scale(&Actor::new("bench", "bench"), &Size::province(), 1, &mut |p| {
-            if p.stage != "batches" || p.done % 300 == 0 || p.done == p.total {
-                println!(
-                    "  [{:>5.0} s] {} {}/{}, {} lines",
-                    started.elapsed().as_secs_f64(),
-                    p.stage,
-                    p.done,
-                    p.total,
-                    p.lines
-                );
-            }
-        })?;
+        let summary = giaonhan_scale::generate(
+            &mut store,
+            &Actor::new("bench", "bench"),
+            &Size::province(),
+            1,
+            &mut |p| {
+                if p.stage != "batches" || p.done % 300 == 0 || p.done == p.total {
+                    println!(
+                        "  [{:>5.0} s] {} {}/{}, {} lines",
+                        started.elapsed().as_secs_f64(),
+                        p.stage,
+                        p.done,
+                        p.total,
+                        p.lines
+                    );
+                }
+            },
+        )?;
         println!("  {summary:?} in {:.0} s", started.elapsed().as_secs_f64());
     }
     Ok(path)

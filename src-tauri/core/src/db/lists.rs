@@ -1,0 +1,329 @@
+//! The queries behind the lists and the dashboard: receipts as they stood
+//! on a day (the as-of status), the open receipts the outstanding list
+//! groups, a batch's figures and confirmations over time, one unit's
+//! receipts, and what the lists need of the unit tree (where merged units
+//! went, the last name of a closed one).
+//!
+//! For today (the common case) the open receipts are read through the
+//! partial index `receipt_open_idx` only; for a day in the past the query
+//! also reads the receipts confirmed after that day, which were still open
+//! then.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::types::ToSql;
+
+use super::{stored, today, Dao};
+use crate::error::{Error, Result};
+use crate::model::{ReceiptStatus, UnitReceipt};
+use crate::text;
+
+use super::receipts::ConfirmedVia;
+
+/// A receipt's status on day `:day`: a confirmation (or partial receipt, or
+/// refusal) signed after that day had not happened yet.
+const STATUS_ON_DAY: &str = "CASE WHEN r.status <> 'pending'
+           AND coalesce(r.signed_on, substr(r.entered_at, 1, 10)) > :day
+      THEN 'pending' ELSE r.status END";
+
+/// SQL that reads receipts as they stood on day `:day`: the status then and
+/// whether the receipt was open then.
+struct AsOf {
+    status: &'static str,
+    open: &'static str,
+}
+
+/// Chooses the SQL for `day`: today or later reads the current status and
+/// only open receipts (the partial index); an earlier day rewinds.
+fn as_of_sql(day: NaiveDate) -> AsOf {
+    if day >= today() {
+        AsOf {
+            status: "r.status",
+            open: "r.status <> 'confirmed' AND r.must_confirm = 1",
+        }
+    } else {
+        AsOf {
+            status: STATUS_ON_DAY,
+            open: "r.must_confirm = 1 AND (r.status <> 'confirmed'
+                   OR coalesce(r.signed_on, substr(r.entered_at, 1, 10)) > :day)",
+        }
+    }
+}
+
+/// A must-confirm receipt open on a day, as read, before grouping.
+#[derive(Debug, Clone)]
+pub(crate) struct OpenReceipt {
+    pub unit_id: i64,
+    pub batch: String,
+    pub batch_title: String,
+    pub handed: NaiveDate,
+    pub due: NaiveDate,
+    /// Its copies, or only those of the documents filtered on.
+    pub copies: u32,
+    pub receipt_code: String,
+    /// The status on the day.
+    pub status: ReceiptStatus,
+}
+
+/// The figures of one batch before its receipts are counted.
+#[derive(Debug, Clone)]
+pub(crate) struct BatchHeading {
+    pub code: String,
+    pub title: String,
+    pub handed_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub copies: u32,
+}
+
+/// The open-receipts query with the optional batch and document filters.
+fn open_receipts_sql(day: NaiveDate, by_batch: bool, by_document: bool) -> String {
+    let AsOf { status, open } = as_of_sql(day);
+    let copies = if by_document {
+        "(SELECT sum(l.quantity) FROM receipt_line l
+          WHERE l.receipt_id = r.id AND l.document_id IN (SELECT value FROM json_each(:docs)))"
+    } else {
+        "r.copies"
+    };
+    let mut sql = format!(
+        "SELECT r.unit_id, b.code AS batch, b.title AS batch_title, b.handed_on, b.due_on,
+                {copies} AS copies, r.code AS receipt_code, {status} AS status
+         FROM receipt r JOIN batch b ON b.id = r.batch_id
+         WHERE {open} AND b.cancelled_at IS NULL AND b.handed_on <= :day"
+    );
+    if by_batch {
+        sql.push_str(" AND r.batch_id IN (SELECT value FROM json_each(:batches))");
+    }
+    if by_document {
+        sql.push_str(
+            " AND EXISTS (SELECT 1 FROM receipt_line l WHERE l.receipt_id = r.id
+                            AND l.document_id IN (SELECT value FROM json_each(:docs)))",
+        );
+    }
+    sql
+}
+
+impl Dao<'_> {
+    /// For every unit merged or split away, the unit that finally took its place.
+    pub(crate) fn successors(&self) -> Result<HashMap<i64, i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, successor_id FROM unit WHERE successor_id IS NOT NULL")?;
+        let next: HashMap<i64, i64> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = HashMap::with_capacity(next.len());
+        for &start in next.keys() {
+            let mut last = start;
+            // Follow the chain; the step bound guards against a cycle.
+            for _ in 0..next.len() {
+                match next.get(&last) {
+                    Some(&n) => last = n,
+                    None => break,
+                }
+            }
+            out.insert(start, last);
+        }
+        Ok(out)
+    }
+
+    /// Code and last name of a unit missing from a day's tree (closed by then).
+    pub(crate) fn last_label(&self, unit_id: i64) -> Result<(String, String)> {
+        Ok(self.conn.query_row(
+            "SELECT u.code, v.name FROM unit u JOIN unit_version v ON v.unit_id = u.id
+             WHERE u.id = ?1 ORDER BY (v.valid_from < u.closed_on) DESC, v.valid_from DESC LIMIT 1",
+            [unit_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
+    /// Ids of the documents with this symbol (one per committee term).
+    pub(crate) fn document_ids(&self, symbol: &str) -> Result<Vec<i64>> {
+        let symbol = text::clean(symbol);
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM document WHERE symbol = ?1")?;
+        let ids = stmt
+            .query_map([&symbol], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        if ids.is_empty() {
+            return Err(Error::not_found("Văn bản", symbol));
+        }
+        Ok(ids)
+    }
+
+    /// Must-confirm receipts of live batches handed by `day` and open on
+    /// it, with their status then; only those of `batches` and holding one
+    /// of `documents` (JSON arrays of ids) when given.
+    pub(crate) fn open_receipts(
+        &self,
+        day: NaiveDate,
+        batches: Option<&str>,
+        documents: Option<&str>,
+    ) -> Result<Vec<OpenReceipt>> {
+        let sql = open_receipts_sql(day, batches.is_some(), documents.is_some());
+        let mut params: Vec<(&str, &dyn ToSql)> = vec![(":day", &day)];
+        if let Some(b) = &batches {
+            params.push((":batches", b));
+        }
+        if let Some(d) = &documents {
+            params.push((":docs", d));
+        }
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params.as_slice(), |r| {
+                let code: String = r.get("receipt_code")?;
+                Ok(OpenReceipt {
+                    unit_id: r.get("unit_id")?,
+                    batch: r.get("batch")?,
+                    batch_title: r.get("batch_title")?,
+                    handed: r.get("handed_on")?,
+                    due: r.get("due_on")?,
+                    copies: r.get("copies")?,
+                    status: stored::get(r, "status", "receipt", || format!("phiếu {code}"))?,
+                    receipt_code: code,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Live batches worth showing on `day`: those with a receipt still open,
+    /// and those handed in the 60 days before; newest first.
+    pub(crate) fn current_batches(&self, day: NaiveDate) -> Result<Vec<i64>> {
+        let open = as_of_sql(day).open;
+        let sql = format!(
+            "SELECT b.id FROM batch b
+             WHERE b.cancelled_at IS NULL AND b.handed_on <= :day
+               AND (b.handed_on >= date(:day, '-60 days')
+                    OR b.id IN (SELECT r.batch_id FROM receipt r WHERE {open}))
+             ORDER BY b.handed_on DESC, b.id DESC"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let ids = stmt
+            .query_map(&[(":day", &day)], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(ids)
+    }
+
+    /// Code, title, dates and copies handed of a batch; with `units` (a JSON
+    /// array of unit ids), the copies of those units' receipts only.
+    pub(crate) fn batch_heading(&self, batch_id: i64, units: Option<&str>) -> Result<BatchHeading> {
+        Ok(self.conn.query_row(
+            "SELECT b.code, b.title, b.handed_on, b.due_on,
+                    CASE WHEN ?2 IS NULL
+                         THEN (SELECT coalesce(sum(copies), 0) FROM batch_document d WHERE d.batch_id = b.id)
+                         ELSE (SELECT coalesce(sum(r.copies), 0) FROM receipt r
+                               WHERE r.batch_id = b.id AND r.unit_id IN (SELECT value FROM json_each(?2)))
+                    END
+             FROM batch b WHERE b.id = ?1",
+            rusqlite::params![batch_id, units],
+            |r| {
+                Ok(BatchHeading {
+                    code: r.get(0)?,
+                    title: r.get(1)?,
+                    handed_on: r.get(2)?,
+                    due_on: r.get(3)?,
+                    copies: r.get(4)?,
+                })
+            },
+        )?)
+    }
+
+    /// A batch's receipts counted by (status on `day`, must confirm); over
+    /// the receipts of `units` (a JSON array of unit ids) only when given.
+    pub(crate) fn receipt_counts(
+        &self,
+        batch_id: i64,
+        day: NaiveDate,
+        units: Option<&str>,
+    ) -> Result<Vec<(ReceiptStatus, bool, u32)>> {
+        let sql = format!(
+            "SELECT {STATUS_ON_DAY} AS status, r.must_confirm, count(*), min(r.code) AS code FROM receipt r
+             WHERE r.batch_id = :batch
+               AND (:units IS NULL OR r.unit_id IN (SELECT value FROM json_each(:units)))
+             GROUP BY 1, 2"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let params: [(&str, &dyn ToSql); 3] = [(":batch", &batch_id), (":day", &day), (":units", &units)];
+        let counts = stmt
+            .query_map(&params[..], |r| {
+                let status = stored::get(r, "status", "receipt", || {
+                    format!("phiếu {}", r.get::<_, String>("code").unwrap_or_default())
+                })?;
+                Ok((status, r.get::<_, bool>(1)?, r.get::<_, u32>(2)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(counts)
+    }
+
+    /// The must-confirm receipts of a batch: (unit id, confirmed on `day`).
+    pub(crate) fn confirmed_on_day(&self, batch_id: i64, day: NaiveDate) -> Result<Vec<(i64, bool)>> {
+        let sql = format!(
+            "SELECT r.unit_id, {STATUS_ON_DAY} = 'confirmed' FROM receipt r
+             WHERE r.batch_id = :batch AND r.must_confirm = 1"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let receipts = stmt
+            .query_map(&[(":batch", &batch_id as &dyn ToSql), (":day", &day)], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(receipts)
+    }
+
+    /// Confirmed must-confirm receipts of a batch per day signed, in day
+    /// order; over the receipts of `units` (a JSON array of unit ids) only
+    /// when given.
+    pub(crate) fn confirmations_per_day(&self, batch_id: i64, units: Option<&str>) -> Result<Vec<(NaiveDate, u32)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT coalesce(signed_on, substr(entered_at, 1, 10)) AS day, count(*) FROM receipt
+             WHERE batch_id = ?1 AND must_confirm = 1 AND status = 'confirmed'
+               AND (?2 IS NULL OR unit_id IN (SELECT value FROM json_each(?2)))
+             GROUP BY day ORDER BY day",
+        )?;
+        let days = stmt
+            .query_map(rusqlite::params![batch_id, units], |r| {
+                Ok((r.get::<_, NaiveDate>(0)?, r.get::<_, u32>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(days)
+    }
+
+    /// Every receipt of a unit in a live batch, newest batch first; the
+    /// figures of the day (`days_overdue`, `tier`, `days_late`) are left at
+    /// 0 for the caller to count.
+    pub(crate) fn receipts_of_unit_history(&self, unit_id: i64) -> Result<Vec<UnitReceipt>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT b.code, b.title, b.handed_on, b.due_on, r.copies, r.code AS receipt_code, r.must_confirm,
+                    r.status, r.signed_by, r.signed_on, r.confirm_method, r.on_behalf, r.note
+             FROM receipt r JOIN batch b ON b.id = r.batch_id
+             WHERE r.unit_id = ?1 AND b.cancelled_at IS NULL
+             ORDER BY b.handed_on DESC, b.id DESC",
+        )?;
+        let rows = stmt
+            .query_map([unit_id], |r| {
+                let code: String = r.get("receipt_code")?;
+                let row = || format!("phiếu {code}");
+                Ok(UnitReceipt {
+                    batch: r.get(0)?,
+                    batch_title: r.get(1)?,
+                    handed: r.get(2)?,
+                    due: r.get("due_on")?,
+                    copies: r.get("copies")?,
+                    must_confirm: r.get("must_confirm")?,
+                    status: stored::get(r, "status", "receipt", row)?,
+                    signed_by: r.get("signed_by")?,
+                    signed_on: r.get("signed_on")?,
+                    method: stored::get::<Option<ConfirmedVia>>(r, "confirm_method", "receipt", row)?
+                        .map(|m| m.as_str().to_owned()),
+                    on_behalf: r.get("on_behalf")?,
+                    note: r.get("note")?,
+                    days_overdue: 0,
+                    tier: 0,
+                    days_late: 0,
+                    receipt_code: code,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}

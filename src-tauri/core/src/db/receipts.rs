@@ -1,0 +1,350 @@
+//! The `receipt` and `receipt_line` tables: a receipt found by its code or
+//! by batch and unit (with the units merged into it), its lines, its detail
+//! as the slip shows it, and the two writes of a confirmation: recording one
+//! (`write_confirmation`, the one path of the app and of bulk loaders alike)
+//! and clearing it.
+
+use chrono::NaiveDate;
+use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::{params, OptionalExtension};
+
+use super::{stored, Dao};
+use crate::error::{Error, Result};
+use crate::model::{ConfirmMethod, ReceiptDetail, ReceiptLine, ReceiptStatus};
+use crate::receipt_code;
+
+impl FromSql for ReceiptStatus {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        stored::text(value, "status", ReceiptStatus::parse)
+    }
+}
+
+impl ToSql for ReceiptStatus {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+/// How a confirmation reached the register, as stored in
+/// `receipt.confirm_method`: the method the user chose, or, when none was
+/// chosen, the door it came through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmedVia {
+    Method(ConfirmMethod),
+    /// The desktop app, no method named.
+    App,
+    /// The command line, no method named.
+    Cli,
+}
+
+impl ConfirmedVia {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfirmedVia::Method(m) => m.as_str(),
+            ConfirmedVia::App => "app",
+            ConfirmedVia::Cli => "cli",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ConfirmedVia> {
+        [
+            ConfirmedVia::Method(ConfirmMethod::InPerson),
+            ConfirmedVia::Method(ConfirmMethod::Slip),
+            ConfirmedVia::Method(ConfirmMethod::Remote),
+            ConfirmedVia::App,
+            ConfirmedVia::Cli,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == s)
+    }
+}
+
+impl FromSql for ConfirmedVia {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        stored::text(value, "confirm_method", ConfirmedVia::parse)
+    }
+}
+
+impl ToSql for ConfirmedVia {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+/// A receipt a confirmation touches.
+#[derive(Debug, Clone)]
+pub(crate) struct ReceiptRef {
+    pub id: i64,
+    pub status: ReceiptStatus,
+    /// The code of the unit it was handed to.
+    pub unit_code: String,
+}
+
+/// One line of a confirmed receipt: copies listed, copies received, and the
+/// `received` column as it stands before the write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineCount {
+    pub document_id: i64,
+    pub listed: u32,
+    pub got: u32,
+    pub stored: Option<u32>,
+}
+
+/// Everything one confirmation writes: the receipt's columns, its lines,
+/// and what its audit row names (batch, unit, the merged unit it signs in
+/// place of). Built by `receipts::confirm` for one click, and by bulk loaders
+/// (the scale generator of the benchmarks) for millions, so both write the
+/// same.
+#[derive(Debug, Clone)]
+pub struct ConfirmationRow {
+    pub receipt_id: i64,
+    pub batch: String,
+    /// The unit that signs.
+    pub unit: String,
+    /// The merged unit whose receipt it signs, when not its own.
+    pub in_place_of: Option<String>,
+    pub status: ReceiptStatus,
+    pub by: String,
+    pub on: NaiveDate,
+    /// When it was entered (UTC, RFC 3339).
+    pub entered_at: String,
+    pub method: ConfirmedVia,
+    pub on_behalf: bool,
+    pub note: Option<String>,
+    /// A drawn signature, PNG.
+    pub signature: Option<Vec<u8>>,
+    /// The account of the person who signed, when known.
+    pub signer_account: Option<String>,
+    /// Every line of the receipt.
+    pub lines: Vec<LineCount>,
+}
+
+/// One receipt of a batch with its lines, for bulk loaders.
+#[derive(Debug, Clone)]
+pub struct BatchReceipt {
+    pub id: i64,
+    pub unit_code: String,
+    pub must_confirm: bool,
+    /// (document id, copies, symbol), in symbol order.
+    pub lines: Vec<(i64, u32, String)>,
+}
+
+impl Dao<'_> {
+    /// The receipt with this code (as `receipt_code::parse` gives it) in a
+    /// live batch, with its batch's code.
+    pub(crate) fn receipt_by_code(&self, code: &str) -> Result<Option<(ReceiptRef, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT r.id, r.status, u.code AS unit_code, b.code AS batch FROM receipt r
+                 JOIN unit u ON u.id = r.unit_id JOIN batch b ON b.id = r.batch_id
+                 WHERE r.code = ?1 AND b.cancelled_at IS NULL",
+                [code],
+                |r| {
+                    Ok((
+                        ReceiptRef {
+                            id: r.get("id")?,
+                            status: stored::get(r, "status", "receipt", || format!("phiếu {code}"))?,
+                            unit_code: r.get("unit_code")?,
+                        },
+                        r.get("batch")?,
+                    ))
+                },
+            )
+            .optional()?)
+    }
+
+    /// The receipts of a unit in a batch: its own and those of the units
+    /// merged into it, directly or through others.
+    pub(crate) fn receipts_of_unit(&self, batch_id: i64, unit_id: i64) -> Result<Vec<ReceiptRef>> {
+        let mut stmt = self.conn.prepare_cached(
+            "WITH RECURSIVE merged(id) AS (
+                 SELECT ?2 UNION SELECT u.id FROM unit u JOIN merged m ON u.successor_id = m.id
+             )
+             SELECT r.id, r.code, r.status, u.code AS unit_code FROM receipt r JOIN unit u ON u.id = r.unit_id
+             WHERE r.batch_id = ?1 AND r.unit_id IN (SELECT id FROM merged)",
+        )?;
+        let found = stmt
+            .query_map(params![batch_id, unit_id], |r| {
+                Ok(ReceiptRef {
+                    id: r.get("id")?,
+                    status: stored::get(r, "status", "receipt", || {
+                        format!("phiếu {}", r.get::<_, String>("code").unwrap_or_default())
+                    })?,
+                    unit_code: r.get("unit_code")?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(found)
+    }
+
+    /// (document id, line) of one receipt, in symbol order.
+    pub(crate) fn receipt_lines(&self, receipt_id: i64) -> Result<Vec<(i64, ReceiptLine)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.id, d.symbol, d.title, d.classification, l.quantity, l.received FROM receipt_line l
+             JOIN document d ON d.id = l.document_id WHERE l.receipt_id = ?1 ORDER BY d.symbol",
+        )?;
+        let lines = stmt
+            .query_map([receipt_id], |r| {
+                Ok((
+                    r.get(0)?,
+                    ReceiptLine {
+                        symbol: r.get(1)?,
+                        // A slip shown or printed never carries a Tuyệt mật summary.
+                        title: crate::documents::shown_title(&r.get::<_, String>(3)?, r.get(2)?),
+                        quantity: r.get(4)?,
+                        received: r.get(5)?,
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(lines)
+    }
+
+    /// A receipt by its code, typed or scanned (a mistyped code is caught
+    /// by its check character before any lookup), with what the slip lists.
+    pub(crate) fn receipt_detail(&self, raw_code: &str) -> Result<ReceiptDetail> {
+        let code = receipt_code::parse(raw_code)
+            .map_err(|e| Error::invalid("receipt_code", format!("«{}»: {e}", raw_code.trim())))?;
+        let found = self
+            .conn
+            .query_row(
+                "SELECT r.id, r.code, b.code AS batch, b.title, b.handed_on, b.due_on, u.code AS unit_code,
+                        v.name, r.must_confirm, r.status, r.signed_by, r.signed_on, r.confirm_method, r.on_behalf, r.note,
+                        r.signature IS NOT NULL AS has_signature, r.recorded_by, r.signer_account
+                 FROM receipt r JOIN batch b ON b.id = r.batch_id JOIN unit u ON u.id = r.unit_id
+                 JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= b.handed_on AND b.handed_on < v.valid_to
+                 WHERE r.code = ?1 AND b.cancelled_at IS NULL",
+                [&code],
+                |r| {
+                    let row = || format!("phiếu {code}");
+                    Ok((
+                        r.get::<_, i64>("id")?,
+                        ReceiptDetail {
+                            receipt_code: r.get("code")?,
+                            batch: r.get("batch")?,
+                            batch_title: r.get("title")?,
+                            handed: r.get("handed_on")?,
+                            due: r.get("due_on")?,
+                            unit_code: r.get("unit_code")?,
+                            unit_name: r.get("name")?,
+                            must_confirm: r.get("must_confirm")?,
+                            status: stored::get(r, "status", "receipt", row)?,
+                            signed_by: r.get("signed_by")?,
+                            signed_on: r.get("signed_on")?,
+                            method: stored::get::<Option<ConfirmedVia>>(r, "confirm_method", "receipt", row)?
+                                .map(|m| m.as_str().to_owned()),
+                            on_behalf: r.get("on_behalf")?,
+                            note: r.get("note")?,
+                            has_signature: r.get("has_signature")?,
+                            recorded_by: r.get("recorded_by")?,
+                            signer_account: r.get("signer_account")?,
+                            lines: Vec::new(),
+                        },
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((id, mut detail)) = found else {
+            return Err(Error::invalid(
+                "receipt_code",
+                format!("Không có phiếu nào mang mã nhận {code}"),
+            ));
+        };
+        detail.lines = self.receipt_lines(id)?.into_iter().map(|(_, l)| l).collect();
+        Ok(detail)
+    }
+
+    /// Writes one confirmation (see [`ConfirmationRow`]), recorded by the
+    /// transaction's actor: `received` on every line whose count changes
+    /// (set where fewer or more arrived than listed, cleared where the full
+    /// count did), then the receipt's columns. Returns the receipt's uid.
+    /// The audit row is the caller's (`receipts::record`).
+    pub fn write_confirmation(&self, c: &ConfirmationRow) -> Result<String> {
+        let actor = self.actor()?;
+        let mut set_line = self
+            .conn
+            .prepare_cached("UPDATE receipt_line SET received = ?1 WHERE receipt_id = ?2 AND document_id = ?3")?;
+        for line in &c.lines {
+            let received = (line.got != line.listed).then_some(line.got);
+            if received != line.stored {
+                set_line.execute(params![received, c.receipt_id, line.document_id])?;
+            }
+        }
+        let uid: String = self
+            .conn
+            .prepare_cached(
+                "UPDATE receipt SET status = ?1, signed_by = ?2, signed_on = ?3, entered_at = ?4, confirm_method = ?5,
+                        on_behalf = ?6, note = ?7, signature = ?8, recorded_by = ?9, signer_account = ?10
+                 WHERE id = ?11 RETURNING uid",
+            )?
+            .query_row(
+                params![
+                    c.status,
+                    c.by,
+                    c.on,
+                    c.entered_at,
+                    c.method,
+                    c.on_behalf,
+                    c.note,
+                    c.signature,
+                    actor.name,
+                    c.signer_account,
+                    c.receipt_id
+                ],
+                |r| r.get(0),
+            )?;
+        Ok(uid)
+    }
+
+    /// Puts a receipt back to pending: its lines' `received` and every
+    /// column of the confirmation cleared. Returns its uid and who signed
+    /// it on which day, as they were.
+    pub(crate) fn clear_confirmation(&self, receipt_id: i64) -> Result<(String, Option<String>, Option<String>)> {
+        let (uid, by, on) = self.conn.query_row(
+            "SELECT uid, signed_by, signed_on FROM receipt WHERE id = ?1",
+            [receipt_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        self.conn.execute(
+            "UPDATE receipt_line SET received = NULL WHERE receipt_id = ?1",
+            [receipt_id],
+        )?;
+        self.conn.execute(
+            "UPDATE receipt SET status = 'pending', signed_by = NULL, signed_on = NULL, entered_at = NULL,
+                    confirm_method = NULL, on_behalf = 0, note = NULL, signature = NULL, recorded_by = NULL,
+                    signer_account = NULL WHERE id = ?1",
+            [receipt_id],
+        )?;
+        Ok((uid, by, on))
+    }
+
+    /// Every receipt of a batch, live or cancelled, with its lines, in id
+    /// order: for bulk loaders, which confirm a batch's receipts from data
+    /// in hand instead of looking each one up.
+    pub fn receipts_of_batch(&self, batch_code: &str) -> Result<Vec<BatchReceipt>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.id, u.code, r.must_confirm, l.document_id, l.quantity, d.symbol
+             FROM batch b JOIN receipt r ON r.batch_id = b.id JOIN unit u ON u.id = r.unit_id
+             JOIN receipt_line l ON l.receipt_id = r.id JOIN document d ON d.id = l.document_id
+             WHERE b.code = ?1 ORDER BY r.id, d.symbol",
+        )?;
+        let mut rows = stmt.query([batch_code])?;
+        let mut out: Vec<BatchReceipt> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            if out.last().is_none_or(|o| o.id != id) {
+                out.push(BatchReceipt {
+                    id,
+                    unit_code: r.get(1)?,
+                    must_confirm: r.get(2)?,
+                    lines: Vec::new(),
+                });
+            }
+            if let Some(o) = out.last_mut() {
+                o.lines.push((r.get(3)?, r.get(4)?, r.get(5)?));
+            }
+        }
+        Ok(out)
+    }
+}
