@@ -32,7 +32,7 @@ wine_loader() {
 }
 
 build_cli() {
-  cargo build --target "$TARGET" -p giaonhan --bin giaonhan
+  cargo build --target "$TARGET" -p giaonhan-cli --bin giaonhan
   mkdir -p "$WINE_DIR/bin"
   cp "target/$TARGET/debug/giaonhan.exe" "$WINE_DIR/bin/giaonhan.exe"
   x86_64-w64-mingw32-gcc -shared -O2 -o "$WINE_DIR/bin/bcryptprimitives.dll" \
@@ -66,7 +66,7 @@ run_tests() {
 }
 
 release() {
-  cargo build --release --target "$TARGET" -p giaonhan --bin giaonhan
+  cargo build --release --target "$TARGET" -p giaonhan-cli --bin giaonhan
   npm --prefix ui run build
   cargo build --release --target "$TARGET" -p sogiaonhan-app --bin sogiaonhan
   installer/windows/build.sh "target/$TARGET/release"
