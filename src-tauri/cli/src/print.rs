@@ -19,7 +19,7 @@ pub fn print(format: Format, rows: &[impl Serialize]) -> Result<(), Error> {
             serde_json::to_writer_pretty(&mut out, rows)?;
             writeln!(out)?;
         }
-        Format::Csv => giaonhan::csv_rows::write_rows(out, rows)?,
+        Format::Csv => giaonhan::tabular::write_rows(out, rows)?,
     }
     Ok(())
 }
