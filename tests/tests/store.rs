@@ -425,14 +425,7 @@ fn the_outstanding_list_saved_as_json_holds_its_rows_and_is_logged() {
     let rows = serde_json::to_value(store.outstanding(&query).expect("the list")).expect("rows as JSON");
     assert_eq!(saved, rows);
     assert_eq!(saved.as_array().map(Vec::len), Some(2), "both branches are outstanding");
-    let (action, detail): (String, String) = store
-        .connection()
-        .query_row(
-            "SELECT action, detail FROM audit_log ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .expect("the last audit row");
+    let giaonhan_tests::stored::AuditRow { action, detail, .. } = giaonhan_tests::stored::last_audit(&path);
     assert_eq!(action, "export.outstanding");
     let detail: serde_json::Value = serde_json::from_str(&detail).expect("detail is JSON");
     assert_eq!(detail["format"], "json");
