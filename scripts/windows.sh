@@ -32,7 +32,7 @@ wine_loader() {
 }
 
 build_cli() {
-  cargo build --target "$TARGET" -p giaonhan --bin giaonhan
+  cargo build --target "$TARGET" -p giaonhan-cli --bin giaonhan
   mkdir -p "$WINE_DIR/bin"
   cp "target/$TARGET/debug/giaonhan.exe" "$WINE_DIR/bin/giaonhan.exe"
   x86_64-w64-mingw32-gcc -shared -O2 -o "$WINE_DIR/bin/bcryptprimitives.dll" \
@@ -80,7 +80,7 @@ version() {
 # time and this machine has no internet. WEBVIEW2=<path of Microsoft's offline
 # WebView2 installer> builds it into the installer for offices without internet.
 release() {
-  cargo build --release --target "$TARGET" -p giaonhan --bin giaonhan
+  cargo build --release --target "$TARGET" -p giaonhan-cli --bin giaonhan
   npm --prefix ui run build
   cargo build --release --target "$TARGET" -p sogiaonhan-app --bin sogiaonhan
   local bin="$PWD/target/$TARGET/release" out="$PWD/target/windows"

@@ -1,88 +1,16 @@
-//! IPC tests: the real app (same `run_app`, configuration and capabilities) on
-//! Tauri's mock runtime, invoked the way the UI invokes it — JSON arguments that
-//! go through Tauri's deserialisation and the capability check — against a real
-//! SQLite file in a temporary directory opened with `Store::open`.
+//! IPC tests: the real app (same `run_app_with`, configuration and
+//! capabilities) on Tauri's mock runtime, invoked the way the UI invokes it —
+//! JSON arguments that go through Tauri's deserialisation and the capability
+//! check — against a real SQLite file in a temporary directory opened with
+//! `Store::open` (the harness in `common/`, shared with `ipc_backup.rs`).
+
+mod common;
 
 use chrono::{Days, Local};
+use common::{invoke_from, Harness};
 use giaonhan::Store;
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
-
-/// One app over its own database file.
-struct Harness {
-    _dir: tempfile::TempDir,
-    db: std::path::PathBuf,
-    _app: App<MockRuntime>,
-    main: WebviewWindow<MockRuntime>,
-}
-
-impl Harness {
-    fn new() -> Harness {
-        let dir = tempfile::tempdir().expect("create temp dir");
-        let db = dir.path().join("data").join("sogiaonhan.sqlite3");
-        let store = Store::open(&db).expect("open a new database in the temp dir");
-        let app = sogiaonhan_app_lib::run_app(mock_builder(), sogiaonhan_app_lib::context(), store)
-            .expect("build the app on the mock runtime");
-        // `App::run` would create the configured windows; create "main" the same
-        // way, from its entry in tauri.conf.json.
-        let config = app
-            .config()
-            .app
-            .windows
-            .iter()
-            .find(|w| w.label == "main")
-            .expect("tauri.conf.json configures the window \"main\"")
-            .clone();
-        let main = WebviewWindowBuilder::from_config(app.handle(), &config)
-            .and_then(|b| b.build())
-            .expect("create the main window");
-        Harness {
-            _dir: dir,
-            db,
-            _app: app,
-            main,
-        }
-    }
-
-    /// Invokes `cmd` from the main window with JSON `args`.
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        invoke_from(&self.main, cmd, args)
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.invoke(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    fn err(&self, cmd: &str, args: Value) -> Value {
-        match self.invoke(cmd, args) {
-            Ok(v) => panic!("{cmd} should fail but returned {v}"),
-            Err(e) => e,
-        }
-    }
-}
-
-fn invoke_from(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: if cfg!(windows) {
-            "http://tauri.localhost"
-        } else {
-            "tauri://localhost"
-        }
-        .parse()
-        .expect("valid URL"),
-        body: InvokeBody::Json(args),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    tauri::test::get_ipc_response(window, request)
-        .map(|body| body.deserialize::<Value>().expect("the response body is JSON"))
-}
+use tauri::{Manager, WebviewWindowBuilder};
 
 fn days_from_today(days: i64) -> String {
     let today = Local::now().date_naive();

@@ -7,76 +7,17 @@
 //! backup until dismissed, and damage found by the start backup turning the
 //! window to recovery.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
+use common::{temp_db, Harness};
 use giaonhan::backup::BackupReason;
 use giaonhan::Store;
+use giaonhan_tests::badfile::damage_an_index;
 use serde_json::{json, Value};
 use sogiaonhan_app_lib::AppState;
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
-
-/// One app over its own database file (open, or in recovery).
-struct Harness {
-    _app: App<MockRuntime>,
-    main: WebviewWindow<MockRuntime>,
-}
-
-impl Harness {
-    fn open(db: &Path) -> Harness {
-        Harness::with(AppState::new(Store::open(db).expect("open the database")))
-    }
-
-    fn with(state: AppState) -> Harness {
-        let app = sogiaonhan_app_lib::run_app_with(mock_builder(), sogiaonhan_app_lib::context(), state)
-            .expect("build the app on the mock runtime");
-        let config = app
-            .config()
-            .app
-            .windows
-            .iter()
-            .find(|w| w.label == "main")
-            .expect("tauri.conf.json configures the window \"main\"")
-            .clone();
-        let main = WebviewWindowBuilder::from_config(app.handle(), &config)
-            .and_then(|b| b.build())
-            .expect("create the main window");
-        Harness { _app: app, main }
-    }
-
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: if cfg!(windows) {
-                "http://tauri.localhost"
-            } else {
-                "tauri://localhost"
-            }
-            .parse()
-            .expect("valid URL"),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        tauri::test::get_ipc_response(&self.main, request)
-            .map(|body| body.deserialize::<Value>().expect("the response body is JSON"))
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.invoke(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    fn err(&self, cmd: &str, args: Value) -> Value {
-        match self.invoke(cmd, args) {
-            Ok(v) => panic!("{cmd} should fail but returned {v}"),
-            Err(e) => e,
-        }
-    }
-}
+use tauri::Manager;
 
 fn add_unit(h: &Harness, code: &str) {
     h.ok(
@@ -102,12 +43,6 @@ fn automatic_backup(db: &Path) -> giaonhan::backup::BackupInfo {
     outcome
         .made
         .unwrap_or_else(|| panic!("an automatic backup: {:?}", outcome.alert))
-}
-
-fn temp_db() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("data").join("sogiaonhan.sqlite3");
-    (dir, db)
 }
 
 #[test]
@@ -206,7 +141,7 @@ fn a_database_that_does_not_open_offers_its_backups_and_restores() {
     let content = "không phải cơ sở dữ liệu\n".repeat(20).into_bytes();
     std::fs::write(&db, &content).expect("spoil");
     let problem = Store::open(&db).expect_err("refused").to_string();
-    let h = Harness::with(AppState::recovering(db.clone(), problem.clone()));
+    let h = Harness::recovering(&db, &problem);
 
     let rec = h.ok("recovery_status", json!({}));
     assert_eq!(rec["problem"], problem.as_str());
@@ -311,18 +246,4 @@ fn a_restore_is_refused_while_another_store_has_the_register_open() {
     drop(other);
     h.ok("restore_backup", json!({ "fileName": made.file_name }));
     assert_eq!(unit_codes(&h), ["HK-01"]);
-}
-
-/// Damage that the quick check at open misses and `integrity_check` finds:
-/// an index whose definition no longer matches its entries.
-fn damage_an_index(db: &Path) {
-    let conn = rusqlite::Connection::open(db).expect("raw open");
-    conn.execute_batch(
-        "CREATE INDEX damage_probe ON audit_log (action);
-         PRAGMA writable_schema = ON;
-         UPDATE sqlite_schema SET sql = 'CREATE INDEX damage_probe ON audit_log (actor)'
-          WHERE name = 'damage_probe';
-         PRAGMA writable_schema = OFF;",
-    )
-    .expect("damage an index");
 }

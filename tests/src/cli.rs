@@ -6,8 +6,9 @@
 //! `GIAONHAN_CLI_RUNNER` when set (e.g. Wine's loader). `scripts/windows.sh
 //! test` runs the CLI test files that way; see [`command`].
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// A temporary folder and a new, empty register inside it, created with
 /// `giaonhan init` (every other command refuses a missing file).
@@ -101,6 +102,28 @@ pub fn output(cmd: &mut Command) -> Output {
         eprintln!("Wine lost its server; running {cmd:?} again");
         std::thread::sleep(std::time::Duration::from_millis(500));
     }
+}
+
+/// Runs `giaonhan --db DB args…` with `input` on standard input (the
+/// passwords and PINs of the account commands).
+pub fn with_input(db: &Path, args: &[&str], input: &str) -> Output {
+    let mut child = command()
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("GIAONHAN_DB")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run giaonhan");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write the secrets");
+    child.wait_with_output().expect("wait for giaonhan")
 }
 
 /// The arguments of a command for a failure message, cut short when long.

@@ -1,13 +1,43 @@
-//! A register with fixed dates for the supervisor's tests (CLI and window):
+//! Registers filled through the command line, as a clerk would, for the
+//! tests of the CLI and of the window.
+//!
+//! [`commune`]: one commune party committee (HK) with two branches and one
+//! document, the smallest register most CLI tests start from.
+//!
+//! [`supervised`]: a register with fixed dates for the supervisor's tests:
 //! two communes in Vietnamese order (Ấp Tân before Hương Khê) under the
 //! province, four branches with secretaries and phones, two batches in August
 //! 2025 and three confirmations (one late, one partial). On 30/08/2025 four
 //! receipts are outstanding: AT-01 and HK-01 for batch 2 (3 days overdue, tier
 //! 1), AT-02 (partial) and HK-02 for batch 1 (22 days, tier 3).
+//!
+//! [`district_demo`]: the generated district, made once and copied.
 
 use std::path::Path;
 
 use crate::cli::ok;
+
+/// A new register at `db` with the commune party committee HK ("Đảng bộ xã
+/// Hương Khê", of kind "Đảng bộ cơ sở") and its two branches HK-01 ("Chi bộ
+/// thôn Đông Trung") and HK-02 ("Chi bộ thôn Ấp Thượng"), of kind "Chi bộ".
+pub fn commune_units(db: &Path) {
+    ok(db, &["init"]);
+    #[rustfmt::skip]
+    ok(db, &["unit", "add", "--code", "HK", "--name", "Đảng bộ xã Hương Khê", "--kind", "Đảng bộ cơ sở"]);
+    for (code, name) in [("HK-01", "Chi bộ thôn Đông Trung"), ("HK-02", "Chi bộ thôn Ấp Thượng")] {
+        #[rustfmt::skip]
+        ok(db, &["unit", "add", "--code", code, "--name", name, "--parent", "HK", "--kind", "Chi bộ"]);
+    }
+}
+
+/// [`commune_units`] and the document 05-KH/HU ("Kế hoạch học tập nghị
+/// quyết", 15/01/2025, 50 copies on hand).
+pub fn commune(db: &Path) {
+    commune_units(db);
+    #[rustfmt::skip]
+    ok(db, &["doc", "add", "--symbol", "05-KH/HU", "--title", "Kế hoạch học tập nghị quyết", "--date", "2025-01-15",
+             "--copies", "50"]);
+}
 
 /// (code, name, parent, kind, secretary, phone)
 const UNITS: &[(&str, &str, &str, &str, &str, &str)] = &[

@@ -1,17 +1,26 @@
-//! Helpers shared by the integration and end-to-end tests of Sổ Giao Nhận:
-//! where the built binaries are, where artifacts go, and reading a database file
-//! directly (without the core) to see what really was stored; and, in [`e2e`],
-//! the plumbing of the end-to-end tests that drive the real window.
+//! Helpers and fixtures shared by the integration and end-to-end tests of Sổ
+//! Giao Nhận, written once: where the built binaries are and where artifacts
+//! go (here); running the CLI ([`cli`]); registers filled through it
+//! ([`fixtures`]) or through the core ([`wide`]); bad database files
+//! ([`badfile`]); a small tmpfs ([`disk`]); reading a database file directly,
+//! without the core, to see what really was stored ([`stored`]); reading back
+//! PDFs and spreadsheets ([`readers`]); and, in [`e2e`], the plumbing of the
+//! end-to-end tests that drive the real window.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub mod badfile;
 pub mod cli;
+pub mod disk;
 #[cfg(target_os = "linux")]
 pub mod e2e;
 pub mod fixtures;
 pub mod readers;
 pub mod rng;
+pub mod stored;
+pub mod wide;
+
+pub use stored::stored_texts;
 
 /// The directory holding the workspace's built binaries (`target/debug`), derived
 /// from the running test executable (`target/debug/deps/<test>-<hash>`).
@@ -55,32 +64,4 @@ pub fn artifacts_dir() -> PathBuf {
     let dir = target.join("e2e-artifacts");
     std::fs::create_dir_all(&dir).expect("create target/e2e-artifacts");
     dir
-}
-
-/// Every text value stored in any table of the database at `path`, read through
-/// a separate read-only connection: lets a test check what reached the file (a
-/// name in NFC, no NFD anywhere) without depending on the schema's layout.
-pub fn stored_texts(path: &Path) -> Vec<String> {
-    let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .expect("open the database read-only");
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .expect("list the tables");
-    let mut texts = Vec::new();
-    for table in tables {
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM \"{table}\""))
-            .expect("select a table");
-        let columns = stmt.column_count();
-        let mut rows = stmt.query([]).expect("query a table");
-        while let Some(row) = rows.next().expect("read a row") {
-            for i in 0..columns {
-                if let Ok(rusqlite::types::ValueRef::Text(t)) = row.get_ref(i) {
-                    texts.push(String::from_utf8_lossy(t).into_owned());
-                }
-            }
-        }
-    }
-    texts
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use chrono::{Days, NaiveDate};
 use giaonhan_tests::cli::{fails, ok, temp_db};
+use giaonhan_tests::fixtures::commune;
 use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
 
@@ -23,68 +24,6 @@ fn day(offset: i64) -> String {
     d.expect("date in range").format("%Y-%m-%d").to_string()
 }
 
-fn seed(db: &Path) {
-    ok(db, &["init"]);
-    ok(
-        db,
-        &[
-            "unit",
-            "add",
-            "--code",
-            "HK",
-            "--name",
-            "Đảng bộ xã Hương Khê",
-            "--kind",
-            "Đảng bộ cơ sở",
-        ],
-    );
-    ok(
-        db,
-        &[
-            "unit",
-            "add",
-            "--code",
-            "HK-01",
-            "--name",
-            "Chi bộ thôn Đông Trung",
-            "--parent",
-            "HK",
-            "--kind",
-            "Chi bộ",
-        ],
-    );
-    ok(
-        db,
-        &[
-            "unit",
-            "add",
-            "--code",
-            "HK-02",
-            "--name",
-            "Chi bộ thôn Ấp Thượng",
-            "--parent",
-            "HK",
-            "--kind",
-            "Chi bộ",
-        ],
-    );
-    ok(
-        db,
-        &[
-            "doc",
-            "add",
-            "--symbol",
-            "05-KH/HU",
-            "--title",
-            "Kế hoạch học tập nghị quyết",
-            "--date",
-            "2025-01-15",
-            "--copies",
-            "50",
-        ],
-    );
-}
-
 fn outstanding_json(db: &Path, extra: &[&str]) -> Vec<Value> {
     let mut args = vec!["outstanding"];
     args.extend_from_slice(extra);
@@ -99,7 +38,7 @@ fn outstanding_json(db: &Path, extra: &[&str]) -> Vec<Value> {
 #[test]
 fn core_loop_through_the_cli() {
     let (_dir, db) = temp_db();
-    seed(&db);
+    commune(&db);
     let (handed, due) = (day(-10), day(-3));
     ok(
         &db,
@@ -172,7 +111,7 @@ fn core_loop_through_the_cli() {
 #[test]
 fn explicit_units_and_csv_output() {
     let (_dir, db) = temp_db();
-    seed(&db);
+    commune(&db);
     ok(
         &db,
         &[
@@ -212,7 +151,7 @@ fn explicit_units_and_csv_output() {
 #[test]
 fn errors_go_to_stderr_with_a_failure_code_and_write_nothing() {
     let (_dir, db) = temp_db();
-    seed(&db);
+    commune(&db);
     let err = fails(
         &db,
         &[

@@ -9,6 +9,7 @@
 use std::path::Path;
 
 use giaonhan_tests::cli::{ok, temp_db};
+use giaonhan_tests::fixtures::commune_units;
 use giaonhan_tests::readers::{pdf_text, spreadsheet_rows};
 
 /// A word of the Tuyệt mật summary found nowhere else.
@@ -17,34 +18,7 @@ const SECRET_WORD: &str = "XQZ77";
 const SHOWN_WORD: &str = "MKT42";
 
 fn seed(db: &Path) {
-    ok(db, &["init"]);
-    ok(db, &["unit", "add", "--code", "HK", "--name", "Đảng bộ xã Hương Khê"]);
-    ok(
-        db,
-        &[
-            "unit",
-            "add",
-            "--code",
-            "HK-01",
-            "--name",
-            "Chi bộ thôn Đông Trung",
-            "--parent",
-            "HK",
-        ],
-    );
-    ok(
-        db,
-        &[
-            "unit",
-            "add",
-            "--code",
-            "HK-02",
-            "--name",
-            "Chi bộ thôn Ấp Thượng",
-            "--parent",
-            "HK",
-        ],
-    );
+    commune_units(db);
     #[rustfmt::skip]
     ok(db, &["doc", "add", "--symbol", "07-NQ/HU", "--title", &format!("Nghị quyết {SECRET_WORD} về công tác nhân sự"),
              "--date", "2025-07-01", "--copies", "10", "--classification", "Tuyệt mật"]);

@@ -4,34 +4,12 @@
 //! audit log without the secret; then the new password and PIN work through
 //! the core and the old ones do not.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
 use giaonhan::accounts::FailureLimit;
-use giaonhan_tests::cli::{fails, ok, temp_db};
+use giaonhan_tests::cli::{fails, ok, temp_db, with_input};
+use giaonhan_tests::stored::audit_details as log;
 use serde_json::Value;
-
-/// Runs `giaonhan --db DB args…` with `input` on standard input.
-fn with_input(db: &Path, args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(giaonhan_tests::binary("giaonhan"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("GIAONHAN_DB")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run giaonhan");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write the secrets");
-    child.wait_with_output().expect("wait for giaonhan")
-}
 
 fn succeeds(db: &Path, args: &[&str], input: &str) -> String {
     let out = with_input(db, args, input);
@@ -54,13 +32,6 @@ fn account(db: &Path, username: &str) -> Value {
     list.into_iter()
         .find(|a| a["username"] == username)
         .unwrap_or_else(|| panic!("{username} is listed"))
-}
-
-fn log(db: &Path, action: &str) -> Vec<String> {
-    let conn = rusqlite::Connection::open(db).expect("open");
-    conn.prepare("SELECT detail FROM audit_log WHERE action = ?1 ORDER BY id")
-        .and_then(|mut s| s.query_map([action], |r| r.get(0))?.collect())
-        .expect("log rows")
 }
 
 #[test]

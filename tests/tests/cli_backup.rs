@@ -17,18 +17,9 @@ use giaonhan::backup::BackupReason;
 use giaonhan::Store;
 use giaonhan_tests::badfile::{damage_an_index, expected_message, spoil};
 use giaonhan_tests::cli::{fails, host_path, missing_db, names, ok, temp_db};
+use giaonhan_tests::disk::Tmpfs;
+use giaonhan_tests::stored::{last_audit, unit_codes, AuditRow};
 use serde_json::Value;
-
-fn unit_codes(db: &Path) -> Vec<String> {
-    let conn =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open read-only");
-    let mut stmt = conn.prepare("SELECT code FROM unit ORDER BY code").expect("prepare");
-    let codes = stmt
-        .query_map([], |r| r.get(0))
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
-        .expect("codes");
-    codes
-}
 
 fn add_unit(db: &Path, code: &str) {
     ok(
@@ -177,18 +168,6 @@ fn random_bytes_named_like_the_database_are_refused_untouched_and_restored() {
     check_refused_offered_and_restored("random");
 }
 
-/// The last row of the audit log: (actor method, action, detail).
-fn last_audit(db: &Path) -> (String, String, String) {
-    let conn =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open read-only");
-    conn.query_row(
-        "SELECT method, action, detail FROM audit_log ORDER BY id DESC LIMIT 1",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )
-    .expect("the last audit row")
-}
-
 fn listed(db: &Path) -> Vec<Value> {
     let v: Value = serde_json::from_str(&ok(db, &["backups", "--format", "json"])).expect("JSON");
     v.as_array().expect("an array").clone()
@@ -200,7 +179,7 @@ fn backups_and_restores_are_logged_with_the_file_and_the_replaced_head() {
     add_unit(&db, "HK-01");
     let copy = dir.path().join("ban-sao.sqlite3");
     ok(&db, &["backup", "--out", &copy.to_string_lossy()]);
-    let (method, action, detail) = last_audit(&db);
+    let AuditRow { method, action, detail } = last_audit(&db);
     assert_eq!((method.as_str(), action.as_str()), ("cli", "backup.manual"));
     assert!(detail.contains("ban-sao.sqlite3"), "{detail}");
     add_unit(&db, "HK-02");
@@ -214,7 +193,7 @@ fn backups_and_restores_are_logged_with_the_file_and_the_replaced_head() {
 
     let out = ok(&db, &["restore", &copy.to_string_lossy()]);
     assert!(out.contains(&hash) && out.contains(&id.to_string()), "{out}");
-    let (method, action, detail) = last_audit(&db);
+    let AuditRow { method, action, detail } = last_audit(&db);
     assert_eq!((method.as_str(), action.as_str()), ("cli", "backup.restore"));
     assert!(detail.contains("ban-sao.sqlite3") && detail.contains(&hash), "{detail}");
     ok(&db, &["verify"]);
@@ -226,7 +205,7 @@ fn the_automatic_backup_is_skipped_while_a_good_one_is_recent() {
     add_unit(&db, "HK-01");
     let out = ok(&db, &["backup", "--auto"]);
     assert!(out.starts_with("tốt\t"), "{out}");
-    assert_eq!(last_audit(&db).1, "backup.start");
+    assert_eq!(last_audit(&db).action, "backup.start");
     for _ in 0..3 {
         let out = ok(&db, &["backup", "--auto"]);
         assert!(out.contains("Chưa đến lúc sao lưu tự động"), "{out}");
@@ -433,39 +412,17 @@ fn the_default_register_missing_is_refused_too() {
     assert!(!data.exists(), "not even the folder is created");
 }
 
-/// A small tmpfs mounted for one test (root only); unmounted when dropped.
-struct SmallDisk(PathBuf);
-
-impl SmallDisk {
-    fn mount(dir: &Path, size: &str) -> Option<SmallDisk> {
-        std::fs::create_dir_all(dir).expect("mount point");
-        let mounted = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size},mode=0700"), "tmpfs"])
-            .arg(dir)
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        mounted.then(|| SmallDisk(dir.to_owned()))
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).status();
-    }
-}
-
 #[test]
 fn a_backup_that_does_not_fit_is_refused_before_anything_is_written() {
     let (dir, db) = temp_db();
     ok(&db, &["demo"]);
-    let Some(disk) = SmallDisk::mount(&dir.path().join("usb"), "1m") else {
+    let Some(disk) = Tmpfs::mount(&dir.path().join("usb"), "1m") else {
         eprintln!("cli_backup: cannot mount a tmpfs (not root?): free-space test skipped");
         return;
     };
-    let out = disk.0.join("ban-sao.sqlite3");
+    let out = disk.dir().join("ban-sao.sqlite3");
     let err = fails(&db, &["backup", "--out", &out.to_string_lossy()]);
     assert!(err.contains("không đủ chỗ trống"), "{err}");
-    assert!(names(&err, &disk.0) && err.contains("MB"), "{err}");
-    assert!(folder_listing(&disk.0).is_empty(), "nothing written");
+    assert!(names(&err, disk.dir()) && err.contains("MB"), "{err}");
+    assert!(folder_listing(disk.dir()).is_empty(), "nothing written");
 }

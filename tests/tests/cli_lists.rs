@@ -4,11 +4,9 @@
 //! an account, a backup); CSV cells a spreadsheet would run as formulas; and
 //! the import's limits on file size and rows.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
-use giaonhan_tests::cli::{fails, ok, temp_db};
+use giaonhan_tests::cli::{fails, ok, temp_db, with_input};
 use giaonhan_tests::fixtures::supervised;
 use giaonhan_tests::readers::{pdf_text, spreadsheet_rows};
 use serde_json::Value;
@@ -36,32 +34,14 @@ fn filled(db: &Path) {
     ok(db, &["batch", "new", "--code", "Đợt 3/2025", "--title", "Hai tài liệu", "--handed", "2025-08-21",
              "--due", "2025-08-28", "--doc", "07-KH/HU:1", "--doc", "05-KH/HU:1", "--subtree", "HK",
              "--info-unit", "AT-01"]);
-    let mut child = Command::new(giaonhan_tests::binary("giaonhan"))
-        .arg("--db")
-        .arg(db)
-        .args([
-            "account",
-            "add",
-            "--username",
-            "hoa",
-            "--name",
-            "Nguyễn Thị Hoa",
-            "--role",
-            "secretary",
-        ])
-        .args(["--unit", "HK-01", "--pin"])
-        .env_remove("GIAONHAN_DB")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("run giaonhan account add");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"mat khau rat dai\n2468\n")
-        .expect("write the secrets");
-    assert!(child.wait().expect("wait").success(), "account add");
+    #[rustfmt::skip]
+    let out = with_input(db, &["account", "add", "--username", "hoa", "--name", "Nguyễn Thị Hoa", "--role", "secretary",
+                               "--unit", "HK-01", "--pin"], "mat khau rat dai\n2468\n");
+    assert!(
+        out.status.success(),
+        "account add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let backups = db.parent().expect("folder").join("backups");
     std::fs::create_dir_all(&backups).expect("backups folder");
     std::fs::copy(db, backups.join("cli-20250801-080000-start.sqlite3")).expect("a backup");

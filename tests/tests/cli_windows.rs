@@ -10,66 +10,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use giaonhan_tests::cli::{command, is_windows_build, ok, output};
+use giaonhan_tests::fixtures::commune;
 use giaonhan_tests::readers::pdf_text;
 
 /// A small register: a committee, two branches, a document and a batch.
 fn seed(db: &Path) {
-    ok(db, &["init"]);
-    ok(
-        db,
-        &[
-            "unit",
-            "add",
-            "--code",
-            "HK",
-            "--name",
-            "Đảng bộ xã Hương Khê",
-            "--kind",
-            "Đảng bộ cơ sở",
-        ],
-    );
-    for (code, name) in [("HK-01", "Chi bộ thôn Đông Trung"), ("HK-02", "Chi bộ thôn Ấp Thượng")] {
-        ok(
-            db,
-            &[
-                "unit", "add", "--code", code, "--name", name, "--parent", "HK", "--kind", "Chi bộ",
-            ],
-        );
-    }
-    ok(
-        db,
-        &[
-            "doc",
-            "add",
-            "--symbol",
-            "05-KH/HU",
-            "--title",
-            "Kế hoạch học tập nghị quyết",
-            "--date",
-            "2025-01-15",
-            "--copies",
-            "50",
-        ],
-    );
-    ok(
-        db,
-        &[
-            "batch",
-            "new",
-            "--code",
-            "Đợt 1/2025",
-            "--title",
-            "Đợt một",
-            "--handed",
-            "2025-02-01",
-            "--due",
-            "2025-02-15",
-            "--doc",
-            "05-KH/HU:2",
-            "--subtree",
-            "HK",
-        ],
-    );
+    commune(db);
+    #[rustfmt::skip]
+    ok(db, &["batch", "new", "--code", "Đợt 1/2025", "--title", "Đợt một", "--handed", "2025-02-01",
+             "--due", "2025-02-15", "--doc", "05-KH/HU:2", "--subtree", "HK"]);
 }
 
 #[test]

@@ -10,11 +10,13 @@
 //! process, which SQLite sees as a write error (EFBIG) rather than a full disk,
 //! so only "fails, explains, changes nothing, still opens" is checked then.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use giaonhan::model::{DocQty, NewBatch, NewDocument, NewUnit};
-use giaonhan::{Actor, ApiError, Error, ErrorKind, Store};
+use giaonhan::model::{NewBatch, NewUnit};
+use giaonhan::{ApiError, Error, ErrorKind, Store};
+use giaonhan_tests::disk::Tmpfs;
+use giaonhan_tests::wide;
 
 const COMMITTEES: usize = 6;
 const BRANCHES: usize = 50;
@@ -22,127 +24,25 @@ const BRANCHES: usize = 50;
 /// and record a small change, far too little for a batch to 300 branches.
 const ROOM: u64 = 96 * 1024;
 
-/// A tmpfs mounted on a folder, unmounted when dropped (also on panic).
-struct Tmpfs {
-    dir: PathBuf,
-}
-
-impl Tmpfs {
-    fn mount(dir: &Path, size: &str) -> Option<Tmpfs> {
-        std::fs::create_dir_all(dir).expect("mount point");
-        let status = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size},mode=0700"), "tmpfs"])
-            .arg(dir)
-            .stderr(std::process::Stdio::null())
-            .status()
-            .ok()?;
-        status.success().then(|| Tmpfs { dir: dir.to_owned() })
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let done = Command::new("umount")
-            .arg(&self.dir)
-            .status()
-            .is_ok_and(|s| s.success());
-        if !done {
-            // Still busy (a child that did not exit): detach it now, freed later.
-            let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
-        }
-    }
-}
-
-fn actor() -> Actor {
-    Actor::new("Văn thư", "test")
-}
-
 /// A province with COMMITTEES × BRANCHES branches and two documents.
 fn register(db: &Path) {
-    let mut store = Store::open(db).expect("create the register");
-    let a = actor();
-    let unit = |code: String, name: String, parent: Option<&str>| NewUnit {
-        code,
-        name,
-        parent: parent.map(Into::into),
-        kind: Some("Chi bộ".into()),
-        ..NewUnit::default()
-    };
-    store
-        .add_unit(&a, unit("T".into(), "Đảng bộ tỉnh Hà Tĩnh".into(), None))
-        .expect("root");
-    for c in 1..=COMMITTEES {
-        let code = format!("X{c}");
-        store
-            .add_unit(&a, unit(code.clone(), format!("Đảng bộ xã Hương Khê {c}"), Some("T")))
-            .expect("committee");
-        for b in 1..=BRANCHES {
-            let name = format!("Chi bộ thôn Đông Trung {c}.{b}");
-            store
-                .add_unit(&a, unit(format!("{code}-{b:02}"), name, Some(&code)))
-                .expect("branch");
-        }
-    }
-    for symbol in ["01-NQ/TU", "02-KH/TU"] {
-        let doc = NewDocument {
-            symbol: symbol.into(),
-            title: "Kế hoạch học tập nghị quyết".into(),
-            copies_received: 10_000,
-            ..NewDocument::default()
-        };
-        store.add_document(&a, doc).expect("document");
-    }
+    wide::register(db, ("T", "Đảng bộ tỉnh Hà Tĩnh"), COMMITTEES, BRANCHES, 10_000);
 }
 
+/// The batch to every branch of the province.
 fn big_batch() -> NewBatch {
-    NewBatch {
-        code: "D1-2025".into(),
-        title: "Đợt 1 năm 2025".into(),
-        handed_on: chrono::NaiveDate::from_ymd_opt(2025, 2, 1),
-        due_on: chrono::NaiveDate::from_ymd_opt(2025, 2, 15),
-        documents: vec![
-            DocQty {
-                symbol: "01-NQ/TU".into(),
-                quantity: 2,
-            },
-            DocQty {
-                symbol: "02-KH/TU".into(),
-                quantity: 1,
-            },
-        ],
-        subtrees: vec!["T".into()],
-        ..NewBatch::default()
-    }
+    wide::big_batch("D1-2025", "Đợt 1 năm 2025", "T")
 }
 
-const BATCH_ARGS: &[&str] = &[
-    "batch",
-    "new",
-    "--code",
-    "D1-2025",
-    "--title",
-    "Đợt 1 năm 2025",
-    "--handed",
-    "2025-02-01",
-    "--due",
-    "2025-02-15",
-    "--doc",
-    "01-NQ/TU:2",
-    "--doc",
-    "02-KH/TU:1",
-    "--subtree",
-    "T",
-];
+fn batch_args() -> Vec<String> {
+    wide::batch_args(&big_batch())
+}
 
 /// What must not change: row counts, the audit chain's length and last hash,
 /// and the outcome of the integrity check.
 fn snapshot(db: &Path) -> (Vec<i64>, String, u64) {
-    let store = Store::open(db).expect("the database still opens");
+    let (store, chain) = wide::assert_sound(db);
     let conn = store.connection();
-    let integrity: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .expect("integrity_check");
-    assert_eq!(integrity, "ok");
     let counts = [
         "unit",
         "document",
@@ -161,31 +61,10 @@ fn snapshot(db: &Path) -> (Vec<i64>, String, u64) {
     let last: String = conn
         .query_row("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
         .expect("last audit hash");
-    let chain = store.verify().expect("the audit chain verifies");
     (counts, last, chain)
 }
 
-/// Fills the filesystem holding `dir` but for about `room` bytes.
-fn fill(dir: &Path, room: u64) -> PathBuf {
-    use std::io::Write;
-    let path = dir.join("filler.bin");
-    let mut file = std::fs::File::create(&path).expect("filler");
-    let chunk = vec![0x5a_u8; 64 * 1024];
-    let mut written = 0u64;
-    loop {
-        match file.write(&chunk) {
-            Ok(0) => break,
-            Ok(n) => written += n as u64,
-            Err(e) if e.raw_os_error() == Some(28) => break, // ENOSPC
-            Err(e) => panic!("filling the disk: {e}"),
-        }
-    }
-    file.set_len(written.saturating_sub(room)).expect("leave some room");
-    file.sync_all().expect("sync filler");
-    path
-}
-
-fn cli(db: &Path, args: &[&str], file_size_limit: Option<u64>) -> Output {
+fn cli(db: &Path, args: &[String], file_size_limit: Option<u64>) -> Output {
     let mut cmd = Command::new(giaonhan_tests::binary("giaonhan"));
     cmd.arg("--db").arg(db).args(args).env_remove("GIAONHAN_DB");
     if let Some(limit) = file_size_limit {
@@ -217,13 +96,13 @@ fn a_batch_that_does_not_fit_on_a_full_disk_fails_clearly_and_changes_nothing() 
         file_size_limit_fallback(tmp.path());
         return;
     };
-    let db = disk.dir.join("so-giao-nhan.sqlite3");
+    let db = disk.dir().join("so-giao-nhan.sqlite3");
     register(&db);
     let before = snapshot(&db);
-    let filler = fill(&disk.dir, ROOM);
+    let filler = disk.fill(ROOM);
 
     // What a user of the command line sees.
-    let out = cli(&db, BATCH_ARGS, None);
+    let out = cli(&db, &batch_args(), None);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         !out.status.success(),
@@ -244,14 +123,16 @@ fn a_batch_that_does_not_fit_on_a_full_disk_fails_clearly_and_changes_nothing() 
     // What the app gets from the core.
     {
         let mut store = Store::open(&db).expect("opens on a full disk");
-        let err = store.create_batch(&actor(), big_batch()).expect_err("does not fit");
+        let err = store
+            .create_batch(&wide::clerk(), big_batch())
+            .expect_err("does not fit");
         assert!(matches!(err, Error::DiskFull(_)), "{err:?}");
         let api = ApiError::from(err);
         assert_eq!(api.kind, ErrorKind::Io);
         // A small change still fits: the register is not stuck.
         store
             .add_unit(
-                &actor(),
+                &wide::clerk(),
                 NewUnit {
                     code: "X1-99".into(),
                     name: "Chi bộ thôn Ấp Thượng".into(),
@@ -269,7 +150,7 @@ fn a_batch_that_does_not_fit_on_a_full_disk_fails_clearly_and_changes_nothing() 
 
     // Space freed: the same batch is recorded, whole.
     std::fs::remove_file(filler).expect("free the space");
-    let out = cli(&db, BATCH_ARGS, None);
+    let out = cli(&db, &batch_args(), None);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let store = Store::open(&db).expect("open");
     let batch = &store.list_batches().expect("batches")[0];
@@ -286,7 +167,7 @@ fn file_size_limit_fallback(dir: &Path) {
     let db = dir.join("so-giao-nhan.sqlite3");
     register(&db);
     let before = snapshot(&db);
-    let out = cli(&db, BATCH_ARGS, Some(64 * 1024));
+    let out = cli(&db, &batch_args(), Some(64 * 1024));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "the batch cannot fit");
     assert!(stderr.starts_with("giaonhan: "), "explained on stderr: {stderr}");

@@ -382,3 +382,52 @@ fn names_typed_in_nfd_are_stored_in_nfc() {
         "no NFD text anywhere in the file"
     );
 }
+
+#[test]
+fn the_letterhead_is_stored_cleaned_whoever_sets_it() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).expect("open");
+    let body = "BAN TUYÊN GIÁO VÀ DÂN VẬN TỈNH ỦY";
+    // As the window sends it: typed in NFD, with stray spaces.
+    let typed = giaonhan::print::Letterhead {
+        parent_body: "  ĐẢNG BỘ   TỈNH HÀ TĨNH ".nfd().collect(),
+        issuing_body: format!("{}\t", body.nfd().collect::<String>()),
+        place: " Hà  Tĩnh".into(),
+        signer_title: "K/T  TRƯỞNG BAN ".into(),
+        ..giaonhan::print::Letterhead::default()
+    };
+    store.set_letterhead(&actor(), &typed).expect("set the letterhead");
+    let stored = store.letterhead().expect("read it back");
+    assert_eq!(stored.parent_body, "ĐẢNG BỘ TỈNH HÀ TĨNH");
+    assert_eq!(stored.issuing_body, body);
+    assert_eq!(stored.place, "Hà Tĩnh");
+    assert_eq!(stored.signer_title, "K/T TRƯỞNG BAN");
+    drop(store);
+    let texts = giaonhan_tests::stored_texts(&path);
+    assert!(
+        !texts.iter().any(|t| t.contains(&body.nfd().collect::<String>())),
+        "neither the setting nor its audit row holds the NFD text"
+    );
+}
+
+#[test]
+fn the_outstanding_list_saved_as_json_holds_its_rows_and_is_logged() {
+    let (dir, path) = temp_db();
+    let mut store = Store::open(&path).expect("open");
+    seed(&mut store);
+    store.create_batch(&actor(), overdue_batch("D1")).expect("batch");
+    let query = OutstandingQuery::default();
+    let out = dir.path().join("chưa xác nhận.json");
+    store
+        .save_outstanding_json(&actor(), &query, &out)
+        .expect("save the list as JSON");
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).expect("read the file")).expect("JSON");
+    let rows = serde_json::to_value(store.outstanding(&query).expect("the list")).expect("rows as JSON");
+    assert_eq!(saved, rows);
+    assert_eq!(saved.as_array().map(Vec::len), Some(2), "both branches are outstanding");
+    let giaonhan_tests::stored::AuditRow { action, detail, .. } = giaonhan_tests::stored::last_audit(&path);
+    assert_eq!(action, "export.outstanding");
+    let detail: serde_json::Value = serde_json::from_str(&detail).expect("detail is JSON");
+    assert_eq!(detail["format"], "json");
+    assert_eq!(detail["file"], out.display().to_string());
+}

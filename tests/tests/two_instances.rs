@@ -19,53 +19,23 @@ use std::process::{Child, Command, Output, Stdio};
 
 use std::time::{Duration, Instant};
 
-use giaonhan::model::{DocQty, NewBatch, NewDocument, NewUnit};
-use giaonhan::{Actor, Store};
-use giaonhan_tests::cli;
+use giaonhan::model::{DocQty, NewBatch};
+use giaonhan::Store;
+use giaonhan_tests::{cli, wide};
 
 const BRANCHES: usize = 30;
 const ROUNDS: usize = 12;
 
 /// A commune with BRANCHES branches and two documents.
 fn register(db: &Path) {
-    let mut store = Store::open(db).expect("create the register");
-    let a = Actor::new("Văn thư", "test");
-    let unit = |code: String, name: String, parent: Option<&str>| NewUnit {
-        code,
-        name,
-        parent: parent.map(Into::into),
-        kind: Some("Chi bộ".into()),
-        ..NewUnit::default()
-    };
-    store
-        .add_unit(&a, unit("X".into(), "Đảng bộ xã Hương Khê".into(), None))
-        .expect("commune");
-    for b in 1..=BRANCHES {
-        let name = format!("Chi bộ thôn Đông Trung {b}");
-        store
-            .add_unit(&a, unit(format!("X-{b:02}"), name, Some("X")))
-            .expect("branch");
-    }
-    for symbol in ["01-NQ/TU", "02-KH/TU"] {
-        let doc = NewDocument {
-            symbol: symbol.into(),
-            title: "Kế hoạch học tập nghị quyết".into(),
-            copies_received: 100_000,
-            ..NewDocument::default()
-        };
-        store.add_document(&a, doc).expect("document");
-    }
+    wide::register(db, ("X", "Đảng bộ xã Hương Khê"), 0, BRANCHES, 100_000);
 }
 
 /// Integrity, whole batches and the audit chain; returns the chain's length.
 fn assert_sound(db: &Path) -> u64 {
-    let store = Store::open(db).expect("the file opens");
-    let conn = store.connection();
-    let integrity: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .expect("integrity_check");
-    assert_eq!(integrity, "ok");
-    let broken: i64 = conn
+    let (store, chain) = wide::assert_sound(db);
+    let broken: i64 = store
+        .connection()
         .query_row(
             "SELECT count(*) FROM batch b
              WHERE NOT EXISTS (SELECT 1 FROM receipt r WHERE r.batch_id = b.id)
@@ -77,7 +47,7 @@ fn assert_sound(db: &Path) -> u64 {
         )
         .expect("whole batches");
     assert_eq!(broken, 0, "every batch is whole");
-    store.verify().expect("the audit chain verifies")
+    chain
 }
 
 fn count(db: &Path, sql: &str) -> i64 {
@@ -85,27 +55,9 @@ fn count(db: &Path, sql: &str) -> i64 {
     store.connection().query_row(sql, [], |r| r.get(0)).expect(sql)
 }
 
+/// The batch `code` to every branch of the commune.
 fn batch_args(code: &str) -> Vec<String> {
-    [
-        "batch",
-        "new",
-        "--code",
-        code,
-        "--title",
-        "Đợt cấp phát học tập nghị quyết",
-        "--handed",
-        "2025-02-01",
-        "--due",
-        "2025-02-15",
-        "--doc",
-        "01-NQ/TU:2",
-        "--doc",
-        "02-KH/TU:1",
-        "--subtree",
-        "X",
-    ]
-    .map(String::from)
-    .to_vec()
+    wide::batch_args(&wide::big_batch(code, "Đợt cấp phát học tập nghị quyết", "X"))
 }
 
 fn run(db: &Path, args: &[String]) -> Output {
@@ -374,7 +326,5 @@ fn the_app_and_the_command_line_share_the_file() {
         ..NewBatch::default()
     };
     let mut store = Store::open(&db).expect("open after the app");
-    store
-        .create_batch(&Actor::new("Văn thư", "test"), batch)
-        .expect("still writable");
+    store.create_batch(&wide::clerk(), batch).expect("still writable");
 }

@@ -6,7 +6,6 @@ pub mod accounts;
 pub mod audit;
 pub mod backup;
 pub mod batches;
-pub mod csv_rows;
 pub mod dashboard;
 pub mod dates;
 pub mod db;

@@ -33,10 +33,12 @@ impl Store {
         })
     }
 
-    /// Saves the letterhead used by every printed list and slip.
+    /// Saves the letterhead used by every printed list and slip, its text
+    /// fields cleaned ([`Letterhead::cleaned`]).
     pub fn set_letterhead(&mut self, actor: &Actor, letterhead: &Letterhead) -> Result<()> {
-        let json = serde_json::to_string(letterhead)?;
-        self.write(actor, |dao| dao.put_setting(LETTERHEAD_KEY, &json, letterhead))
+        let letterhead = letterhead.cleaned();
+        let json = serde_json::to_string(&letterhead)?;
+        self.write(actor, |dao| dao.put_setting(LETTERHEAD_KEY, &json, &letterhead))
     }
 
     /// All delivery slips of a batch as one PDF, `per_page` (1 or 2) per A4 page.

@@ -65,6 +65,15 @@ impl Store {
         self.save_file(actor, path, &bytes, &action(format, name), detail)
     }
 
+    /// The outstanding list as JSON (the command line's `outstanding
+    /// --format json --out FILE`): the rows of [`Store::outstanding`],
+    /// logged as `export.outstanding` with the format and the filters.
+    pub fn save_outstanding_json(&mut self, actor: &Actor, query: &OutstandingQuery, path: &Path) -> Result<()> {
+        let bytes = serde_json::to_vec_pretty(&self.outstanding(query)?)?;
+        let detail = json!({ "format": "json", "query": query });
+        self.save_file(actor, path, &bytes, "export.outstanding", detail)
+    }
+
     /// The outgoing transfer register for a period, as PDF or XLSX.
     pub fn save_register_book(
         &mut self,

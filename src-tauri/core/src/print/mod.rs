@@ -57,6 +57,18 @@ impl Default for Letterhead {
 }
 
 impl Letterhead {
+    /// The letterhead as it is stored: every text field cleaned (NFC, white
+    /// space trimmed and folded), whether the window or the command line set it.
+    pub fn cleaned(&self) -> Letterhead {
+        Letterhead {
+            parent_body: crate::text::clean(&self.parent_body),
+            issuing_body: crate::text::clean(&self.issuing_body),
+            place: crate::text::clean(&self.place),
+            margins_mm: self.margins_mm,
+            signer_title: crate::text::clean(&self.signer_title),
+        }
+    }
+
     /// Refuses margins a page cannot hold (negative, not a number, or leaving
     /// less than 50 mm of A4 for the text).
     fn check(&self) -> Result<()> {

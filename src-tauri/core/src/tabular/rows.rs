@@ -14,8 +14,8 @@ use std::io::Write;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
 
+use super::write::formula_safe;
 use crate::error::{Error, Result};
-use crate::tabular::formula_safe;
 
 /// A JSON value whose objects keep their fields in order.
 enum Ordered {
