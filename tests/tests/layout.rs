@@ -215,7 +215,6 @@ fn sql_in(lines: &[String]) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "the storage layer is being moved into db/ (run with --ignored)"]
 fn every_sql_statement_lives_in_the_db_folder() {
     let mut outside = Vec::new();
     for (path, lines) in production_files() {
@@ -234,8 +233,81 @@ fn every_sql_statement_lives_in_the_db_folder() {
     );
 }
 
+/// The core's modules a file may name (`crate::x`), when it sits in a layer:
+/// the layers point one way (files and text at the bottom, then `db/`, then
+/// the rules, then the adapters in other crates).
+const BOTTOM: &[&str] = &[
+    "error",
+    "model",
+    "dates",
+    "text",
+    "receipt_code",
+    "files",
+    "tree",
+    "tabular",
+];
+
+/// The `crate::x` modules the production part of `lines` names.
+fn crate_modules(lines: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in lines {
+        let code = line.split("//").next().unwrap_or("");
+        let mut rest = code;
+        while let Some(at) = rest.find("crate::") {
+            rest = &rest[at + "crate::".len()..];
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            if !name.is_empty() {
+                found.push(name);
+            }
+        }
+        // `use crate::{a, b}`
+        if let Some(at) = code.find("crate::{") {
+            let list = &code[at + "crate::{".len()..];
+            for part in list.split(['}', ',']).map(str::trim) {
+                let name: String = part.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                if !name.is_empty() && name.chars().next().is_some_and(char::is_lowercase) {
+                    found.push(name);
+                }
+            }
+        }
+    }
+    found
+}
+
 #[test]
-#[ignore = "large files are being split (run with --ignored)"]
+fn the_layers_point_one_way() {
+    let mut wrong = Vec::new();
+    for (path, lines) in production_files() {
+        let Ok(inside) = path.strip_prefix("src-tauri/core/src") else {
+            continue;
+        };
+        let first = inside
+            .components()
+            .next()
+            .and_then(|c| c.as_os_str().to_str())
+            .unwrap_or("");
+        let module = first.trim_end_matches(".rs");
+        let allowed: Vec<&str> = if module == "db" {
+            BOTTOM.iter().copied().chain(["db"]).collect()
+        } else if BOTTOM.contains(&module) {
+            BOTTOM.to_vec()
+        } else {
+            continue;
+        };
+        for name in crate_modules(&lines) {
+            if !allowed.contains(&name.as_str()) && name != module {
+                wrong.push(format!("{}: crate::{name}", path.display()));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "a lower layer reaches up (db/ may use only {BOTTOM:?} and itself; those only each other):\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
 fn no_production_file_is_longer_than_600_lines() {
     let long: Vec<String> = production_files()
         .into_iter()

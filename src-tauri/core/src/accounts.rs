@@ -70,9 +70,7 @@ impl Role {
     /// The role stored in the account row `row`; a value the app does not
     /// know is refused, naming the row, never read as some other role.
     fn stored(value: &str, row: i64) -> Result<Role> {
-        Role::parse(value).ok_or_else(|| {
-            Error::Corrupt(Corrupt::at_id("account", "role", row, value))
-        })
+        Role::parse(value).ok_or_else(|| Error::Corrupt(Corrupt::at_id("account", "role", row, value)))
     }
 
     pub fn label(self) -> &'static str {

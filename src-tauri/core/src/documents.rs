@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::db::{new_uid, Actor, Dao, DocumentInsert, Store};
 use crate::error::{Error, Result};
-use crate::model::{Classification, Document, NewDocument};
+use crate::model::{Document, NewDocument};
 use crate::text;
 
 /// A document symbol split into its parts: `05-KH/HU` → 05, KH, HU.
@@ -85,19 +85,9 @@ impl Symbol {
     }
 }
 
-/// What stands in a Tuyệt mật document's summary wherever it is shown,
-/// printed or exported: only its symbol, classification and copies are.
-pub const ABSOLUTE_SUMMARY: &str = "(Tuyệt mật: không ghi trích yếu)";
-
-/// The summary as it may be printed or exported: a Tuyệt mật document's
-/// (classification `absolute`, as stored) is replaced by `ABSOLUTE_SUMMARY`.
-pub fn shown_title(classification: &str, title: String) -> String {
-    if classification == Classification::Absolute.as_str() {
-        ABSOLUTE_SUMMARY.to_owned()
-    } else {
-        title
-    }
-}
+// The rule that hides a Tuyệt mật summary belongs to the data itself (the
+// db layer applies it to every slip line it reads), so it lives in the model.
+pub use crate::model::{shown_title, ABSOLUTE_SUMMARY};
 
 /// `doc` with the warnings its symbol earns (a type or issuing body this
 /// register does not know).

@@ -41,8 +41,8 @@ pub use bulk::TableCounts;
 pub(crate) use receipts::ReceiptRef;
 pub use receipts::{BatchReceipt, ConfirmationRow, ConfirmedVia, LineCount};
 pub use schema::SCHEMA_VERSION;
-pub use store::{default_db_path, Actor, Dao, Store, DB_ENV};
 pub(crate) use store::new_uid;
+pub use store::{default_db_path, Actor, Dao, Store, DB_ENV};
 
 pub(crate) use documents::DocumentInsert;
 pub(crate) use reports::RegisterRow;

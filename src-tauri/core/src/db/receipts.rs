@@ -191,7 +191,7 @@ impl Dao<'_> {
                     ReceiptLine {
                         symbol: r.get(1)?,
                         // A slip shown or printed never carries a Tuyệt mật summary.
-                        title: crate::documents::shown_title(&r.get::<_, String>(3)?, r.get(2)?),
+                        title: crate::model::shown_title(&r.get::<_, String>(3)?, r.get(2)?),
                         quantity: r.get(4)?,
                         received: r.get(5)?,
                     },

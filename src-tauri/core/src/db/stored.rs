@@ -24,7 +24,11 @@ struct Unknown {
 
 impl std::fmt::Display for Unknown {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cột {} có giá trị «{}» mà ứng dụng không ghi", self.column, self.value)
+        write!(
+            f,
+            "cột {} có giá trị «{}» mà ứng dụng không ghi",
+            self.column, self.value
+        )
     }
 }
 

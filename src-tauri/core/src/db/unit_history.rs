@@ -199,9 +199,8 @@ impl Dao<'_> {
             .query_map([unit_id], |r| {
                 let id: i64 = r.get("id")?;
                 let detail: String = r.get("detail")?;
-                let detail = serde_json::from_str(&detail).map_err(|_| {
-                    Corrupt::at_id("unit_event", "detail", id, detail).into_sql()
-                })?;
+                let detail = serde_json::from_str(&detail)
+                    .map_err(|_| Corrupt::at_id("unit_event", "detail", id, detail).into_sql())?;
                 Ok(StoredEvent {
                     kind: stored(r, "unit_event", "kind", id, EventKind::from_stored)?,
                     on: r.get("effective_on")?,

@@ -99,3 +99,17 @@ pub struct NewDocument {
     #[ts(optional = nullable)]
     pub term: Option<String>,
 }
+
+/// What stands in a Tuyệt mật document's summary wherever it is shown,
+/// printed or exported: only its symbol, classification and copies are.
+pub const ABSOLUTE_SUMMARY: &str = "(Tuyệt mật: không ghi trích yếu)";
+
+/// The summary as it may be printed or exported: a Tuyệt mật document's
+/// (classification `absolute`, as stored) is replaced by [`ABSOLUTE_SUMMARY`].
+pub fn shown_title(classification: &str, title: String) -> String {
+    if classification == Classification::Absolute.as_str() {
+        ABSOLUTE_SUMMARY.to_owned()
+    } else {
+        title
+    }
+}
