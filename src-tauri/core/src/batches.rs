@@ -545,7 +545,9 @@ pub(crate) mod tests {
             ("B", date(2022, 8, 2), date(2022, 8, 9))
         );
         assert_eq!(plan.documents, vec![(kh, 4), (ct, 1)]);
-        let receipts: Vec<(i64, bool, i64, Vec<(i64, u32)>)> = plan
+        // (unit id, must confirm, copies, (document id, copies) per line)
+        type Planned = (i64, bool, i64, Vec<(i64, u32)>);
+        let receipts: Vec<Planned> = plan
             .receipts
             .iter()
             .map(|r| (r.unit_id, r.must_confirm, r.copies, r.lines.clone()))
