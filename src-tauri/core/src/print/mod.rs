@@ -90,18 +90,12 @@ impl Letterhead {
 /// The place-date line of a party document: "Hà Tĩnh, ngày 02 tháng 8 năm 2022"
 /// (day on two digits, month as a plain number).
 pub fn place_date(place: &str, date: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    format!(
-        "{place}, ngày {:02} tháng {} năm {}",
-        date.day(),
-        date.month(),
-        date.year()
-    )
+    format!("{place}, {}", crate::dates::vi_prose(date))
 }
 
 /// A date as printed in tables: "09/08/2022".
 pub fn short_date(date: chrono::NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
+    crate::dates::vi(date)
 }
 
 /// Compiles a typst `source` to PDF with the bundled fonts only.
