@@ -4,6 +4,7 @@
 #
 #   scripts/windows.sh cli        # cross-build giaonhan.exe (debug) into target/wine/bin
 #   scripts/windows.sh test       # cli, then the CLI test files against it under Wine
+#   scripts/windows.sh wine       # only the tests under Wine, on the exe cli built
 #   scripts/windows.sh test-all   # the same with every CLI test file
 #   scripts/windows.sh release    # the CLI and the desktop app, release, and the installer
 #
@@ -127,11 +128,12 @@ check_installer() {
 case "${1:-test}" in
   cli) build_cli ;;
   test) build_cli; run_tests ;;
+  wine) run_tests ;;
   test-all)
     CLI_TESTS=()
     for f in tests/tests/cli*.rs; do CLI_TESTS+=("$(basename "$f" .rs)"); done
     build_cli; run_tests ;;
   release) release ;;
   check-installer) check_installer "$2" ;;
-  *) echo "usage: scripts/windows.sh cli|test|test-all|release|check-installer SETUP.exe" >&2; exit 2 ;;
+  *) echo "usage: scripts/windows.sh cli|test|wine|test-all|release|check-installer SETUP.exe" >&2; exit 2 ;;
 esac

@@ -11,11 +11,33 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 /// A temporary folder and a new, empty register inside it, created with
-/// `giaonhan init` (every other command refuses a missing file).
+/// `giaonhan init` (every other command refuses a missing file), with the
+/// sample office's letterhead given as an office gives its own (nothing
+/// prints before).
 pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let (dir, path) = missing_db();
     ok(&path, &["init"]);
+    give_letterhead(&path);
     (dir, path)
+}
+
+/// Gives the register the sample office's letterhead with `giaonhan letterhead`.
+pub fn give_letterhead(db: &Path) {
+    let l = giaonhan::print::Letterhead::sample();
+    ok(
+        db,
+        &[
+            "letterhead",
+            "--parent-body",
+            &l.parent_body,
+            "--issuing-body",
+            &l.issuing_body,
+            "--place",
+            &l.place,
+            "--signer-title",
+            &l.signer_title,
+        ],
+    );
 }
 
 /// A temporary folder and a database path inside it, not created.

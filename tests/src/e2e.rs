@@ -164,10 +164,19 @@ pub async fn start() -> Session {
 /// with the CLI first.
 pub async fn start_with(prepare: impl FnOnce(&Path, &Path)) -> Session {
     start_prepared(|db, work| {
-        drop(giaonhan::Store::open(db).expect("create the database"));
+        new_register(db);
         prepare(db, work);
     })
     .await
+}
+
+/// A new register at `db`, with the sample office's letterhead given (as an
+/// office does once, before anything prints).
+fn new_register(db: &Path) {
+    let mut store = giaonhan::Store::open(db).expect("create the database");
+    store
+        .set_letterhead(&giaonhan::Actor::cli(), &giaonhan::print::Letterhead::sample())
+        .expect("give the letterhead");
 }
 
 /// Starts the app after `prepare` has been given the database path (absent)
@@ -192,7 +201,7 @@ pub async fn start_prepared(prepare: impl FnOnce(&Path, &Path)) -> Session {
 /// leaves the window as the app sized it (the window's own fit to the screen).
 pub async fn start_on_screen(width: u32, height: u32, prepare: impl FnOnce(&Path, &Path)) -> Session {
     let prepare = |db: &Path, work: &Path| {
-        drop(giaonhan::Store::open(db).expect("create the database"));
+        new_register(db);
         prepare(db, work);
     };
     launch(prepare, Some((width, height))).await
@@ -364,6 +373,16 @@ pub async fn set_date(c: &Client, css: &str, date: &str) {
     )
     .await;
     assert_eq!(value, json!(date), "the date field {css} holds the date");
+}
+
+/// Sends keys to the focused element, as a user typing.
+pub async fn press(c: &Client, keys: &str) {
+    c.active_element()
+        .await
+        .expect("the focused element")
+        .send_keys(keys)
+        .await
+        .unwrap_or_else(|e| panic!("press {keys:?}: {e}"));
 }
 
 pub async fn click(c: &Client, css: &str) {

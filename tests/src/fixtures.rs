@@ -15,13 +15,14 @@
 
 use std::path::Path;
 
-use crate::cli::ok;
+use crate::cli::{give_letterhead, ok};
 
 /// A new register at `db` with the commune party committee HK ("Đảng bộ xã
 /// Hương Khê", of kind "Đảng bộ cơ sở") and its two branches HK-01 ("Chi bộ
 /// thôn Đông Trung") and HK-02 ("Chi bộ thôn Ấp Thượng"), of kind "Chi bộ".
 pub fn commune_units(db: &Path) {
     ok(db, &["init"]);
+    give_letterhead(db);
     #[rustfmt::skip]
     ok(db, &["unit", "add", "--code", "HK", "--name", "Đảng bộ xã Hương Khê", "--kind", "Đảng bộ cơ sở"]);
     for (code, name) in [("HK-01", "Chi bộ thôn Đông Trung"), ("HK-02", "Chi bộ thôn Ấp Thượng")] {
@@ -88,6 +89,7 @@ const UNITS: &[(&str, &str, &str, &str, &str, &str)] = &[
 /// Fills a new database at `db` through the CLI.
 pub fn supervised(db: &Path) {
     ok(db, &["init"]);
+    give_letterhead(db);
     for &(code, name, parent, kind, secretary, phone) in UNITS {
         let mut args = vec!["unit", "add", "--code", code, "--name", name, "--kind", kind];
         for (flag, value) in [("--parent", parent), ("--secretary", secretary), ("--phone", phone)] {

@@ -245,6 +245,56 @@ fn every_list_command_in_every_format() {
     ok(&db, &["verify"]);
 }
 
+/// A new register prints nothing until the office gives its letterhead:
+/// every printed list is refused, naming the `letterhead` command; showing
+/// the letterhead says it is missing; a partial one names the missing field.
+#[test]
+fn nothing_prints_before_the_letterhead_is_given() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("new.sqlite3");
+    ok(&db, &["init"]);
+    let pdf = dir.path().join("list.pdf");
+    let out = pdf.to_str().expect("UTF-8 path");
+    for args in [
+        &["outstanding", "--format", "pdf", "--out", out][..],
+        &["calls", "--out", out][..],
+        &["reminders", "--out", out][..],
+        &[
+            "register",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--format",
+            "pdf",
+            "--out",
+            out,
+        ][..],
+    ] {
+        let err = fails(&db, args);
+        assert!(
+            err.contains("chưa khai báo tiêu đề văn bản") && err.contains("giaonhan letterhead --parent-body"),
+            "{args:?}: {err}"
+        );
+        assert!(!pdf.exists(), "{args:?} wrote nothing");
+    }
+    let err = fails(&db, &["letterhead"]);
+    assert!(err.contains("chưa khai báo tiêu đề văn bản"), "{err}");
+    let err = fails(&db, &["letterhead", "--parent-body", "ĐẢNG BỘ TỈNH NGHỆ AN"]);
+    assert!(err.contains("issuing_body"), "names the missing field: {err}");
+
+    #[rustfmt::skip]
+    ok(&db, &["letterhead", "--parent-body", "ĐẢNG BỘ TỈNH NGHỆ AN", "--issuing-body", "VĂN PHÒNG TỈNH ỦY",
+              "--place", "Nghệ An", "--signer-title", "CHÁNH VĂN PHÒNG"]);
+    ok(&db, &["outstanding", "--format", "pdf", "--out", out]);
+    let text = pdf_text(&pdf);
+    assert!(
+        text.contains("ĐẢNG BỘ TỈNH NGHỆ AN") && text.contains("VĂN PHÒNG TỈNH ỦY"),
+        "{text}"
+    );
+    assert!(!text.contains("HÀ TĨNH"), "no other office's names: {text}");
+}
+
 #[test]
 fn formula_cells_are_neutralised_and_exports_read_back() {
     let (dir, db) = temp_db();

@@ -24,6 +24,17 @@ async fn add_unit(c: &Client, code: &str, name: &str, parent: &str, kind: &str) 
     .await;
 }
 
+/// The value of the input `css`.
+async fn text_value(c: &Client, css: &str) -> String {
+    let v = js(
+        c,
+        "return document.querySelector(arguments[0])?.value ?? null;",
+        vec![json!(css)],
+    )
+    .await;
+    v.as_str().unwrap_or_default().to_owned()
+}
+
 /// Text of the cells of the outstanding row of `unit`, in column order.
 async fn outstanding_cells(c: &Client, batch: &str, unit: &str) -> Vec<String> {
     let row = c
@@ -53,6 +64,35 @@ fn core_loop_by_hand_through_the_window() {
         click(c, "#demo-dismiss").await;
         until("the demo offer to go away", || async {
             (!visible(c, "#demo-offer").await).then_some(())
+        })
+        .await;
+
+        // A new register has no letterhead: the window asks for the office's
+        // own before anything prints (no other office's names by default).
+        wait_visible(c, "#letterhead-offer").await;
+        click(c, "#letterhead-open").await;
+        wait_visible(c, "#letterhead-dialog[open]").await;
+        for (field, value) in [
+            ("#letterhead-parent", ""),
+            ("#letterhead-issuer", ""),
+            ("#letterhead-place", ""),
+        ] {
+            assert_eq!(text_value(c, field).await, value, "{field} starts empty");
+        }
+        type_into(c, "#letterhead-parent", "ĐẢNG BỘ TỈNH NGHỆ AN").await;
+        type_into(c, "#letterhead-place", "Nghệ An").await;
+        click(c, "#letterhead-submit").await;
+        let refused = until("the missing issuing body to be named", || async {
+            shown_error(c).await
+        })
+        .await;
+        assert!(refused.contains("Cơ quan ban hành"), "{refused}");
+        screenshot(c, "letterhead-first-start").await;
+        // From the keyboard, as a clerk: the field, then Enter.
+        type_into(c, "#letterhead-issuer", "VĂN PHÒNG TỈNH ỦY").await;
+        press(c, &fantoccini::key::Key::Enter.to_string()).await;
+        until("the letterhead to be saved", || async {
+            (!visible(c, "#letterhead-dialog[open]").await && !visible(c, "#letterhead-offer").await).then_some(())
         })
         .await;
 
@@ -142,6 +182,17 @@ fn core_loop_by_hand_through_the_window() {
         .expect("the receipt row")
     };
     assert_eq!(receipt("HK-01"), ("confirmed".into(), Some("Nguyễn Thị Hoa".into())));
+    let letterhead = giaonhan::Store::open(&db)
+        .and_then(|s| s.letterhead())
+        .expect("the letterhead given at first start");
+    assert_eq!(
+        (
+            letterhead.parent_body.as_str(),
+            letterhead.issuing_body.as_str(),
+            letterhead.place.as_str()
+        ),
+        ("ĐẢNG BỘ TỈNH NGHỆ AN", "VĂN PHÒNG TỈNH ỦY", "Nghệ An")
+    );
     assert_eq!(receipt("HK-02").0, "pending");
     let texts = giaonhan_tests::stored_texts(&db);
     for name in [

@@ -154,16 +154,6 @@ async fn focused_cell(c: &Client) -> Value {
     .await
 }
 
-/// Sends keys to the focused element, as a user typing.
-async fn press(c: &Client, keys: &str) {
-    c.active_element()
-        .await
-        .expect("the focused element")
-        .send_keys(keys)
-        .await
-        .unwrap_or_else(|e| panic!("press {keys:?}: {e}"));
-}
-
 /// The pages of the open print preview once laid out (None while it works).
 async fn preview_pages(c: &Client) -> Option<usize> {
     let busy = js(

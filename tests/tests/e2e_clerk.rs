@@ -22,16 +22,6 @@ use giaonhan_tests::fixtures::{district_demo, supervised};
 use giaonhan_tests::readers::pdf_text;
 use serde_json::{json, Value};
 
-/// Sends keys to the focused element, as a user typing.
-async fn press(c: &Client, keys: &str) {
-    c.active_element()
-        .await
-        .expect("the focused element")
-        .send_keys(keys)
-        .await
-        .unwrap_or_else(|e| panic!("press {keys:?}: {e}"));
-}
-
 /// The id of the focused element ("" when it has none).
 async fn focused_id(c: &Client) -> String {
     let v = js(c, "return document.activeElement?.id ?? '';", vec![]).await;

@@ -394,7 +394,7 @@ fn the_letterhead_is_stored_cleaned_whoever_sets_it() {
         issuing_body: format!("{}\t", body.nfd().collect::<String>()),
         place: " Hà  Tĩnh".into(),
         signer_title: "K/T  TRƯỞNG BAN ".into(),
-        ..giaonhan::print::Letterhead::default()
+        ..giaonhan::print::Letterhead::sample()
     };
     store.set_letterhead(&actor(), &typed).expect("set the letterhead");
     let stored = store.letterhead().expect("read it back");

@@ -145,7 +145,8 @@ export const setTiers = async (tiers: Tiers): Promise<void> => {
   await call("set_tiers", { tiers });
 };
 
-export const getLetterhead = (): Promise<Letterhead> => call("get_letterhead");
+/** The office's letterhead; `null` until it is given (nothing prints before). */
+export const getLetterhead = (): Promise<Letterhead | null> => call("get_letterhead");
 
 export const setLetterhead = async (letterhead: Letterhead): Promise<void> => {
   await call("set_letterhead", { letterhead });

@@ -8,6 +8,7 @@ import { startAuth } from "./auth";
 import { byId } from "./dom";
 import { enhanceFileInputs } from "./fileinput";
 import { announce, clearErrors, clearStatus, showError } from "./feedback";
+import { letterheadForm } from "./letterhead";
 import { accountsScreen } from "./screens/accounts";
 import { backupsScreen, watchBackups } from "./screens/backups";
 import { batchScreen } from "./screens/batch";
@@ -106,6 +107,7 @@ window.addEventListener("unhandledrejection", (e) => {
 // ---- first run: demo data ------------------------------------------------
 
 const banner = byId("demo-offer", HTMLDivElement);
+const letterhead = letterheadForm();
 const demoLoad = byId("demo-load", HTMLButtonElement);
 const demoDismiss = byId("demo-dismiss", HTMLButtonElement);
 let demoBusy = false;
@@ -118,6 +120,7 @@ demoLoad.addEventListener("click", async () => {
     await loadDemo();
     banner.hidden = true;
     await reload();
+    await letterhead.check();
     announce("Đã nạp dữ liệu mẫu.");
     current.firstField.focus();
     await current.onShow?.();
@@ -171,6 +174,8 @@ async function start(): Promise<void> {
   byId("db-info", HTMLParagraphElement).textContent = `Tệp dữ liệu: ${status.db_path} · phiên bản ${status.version}`;
   try {
     await reload();
+    // A new register has no letterhead: ask for it before anything prints.
+    await letterhead.check();
   } catch (e) {
     showError(toApiError(e));
     return;

@@ -32,6 +32,12 @@ fn main() -> ExitCode {
                     backups::offer_restore(db);
                 }
             }
+            if matches!(&e, Error::Invalid { field, .. } if field == "letterhead") {
+                eprintln!(
+                    "giaonhan: khai báo bằng lệnh: giaonhan letterhead --parent-body \"ĐẢNG BỘ …\" \
+                     --issuing-body \"VĂN PHÒNG …\" --place \"…\" --signer-title \"CHÁNH VĂN PHÒNG\""
+                );
+            }
             if let Error::Missing { path } = &e {
                 eprintln!("giaonhan: để tạo sổ mới: giaonhan --db \"{}\" init", path.display());
                 if giaonhan::backup::latest(path).is_ok_and(|b| b.is_some()) {

@@ -11,6 +11,7 @@ use giaonhan::import::Register;
 use giaonhan::model::{
     Change, Confirmation, NewBatch, NewDocument, NewUnit, OutstandingQuery, PrintList, Reorganisation, SaveFormat,
 };
+use giaonhan::print::Letterhead;
 use giaonhan::{Actor, Error, Store};
 
 use crate::args::{AccountCmd, BatchCmd, Cli, Command, DocCmd, UnitCmd};
@@ -106,8 +107,13 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             place,
             signer_title,
         } => {
-            let mut l = store.letterhead()?;
+            let stored = store.letterhead_setting()?;
             let changed = parent_body.is_some() || issuing_body.is_some() || place.is_some() || signer_title.is_some();
+            if stored.is_none() && !changed {
+                // Nothing to show yet: say so, and how to give it.
+                return Err(Error::invalid("letterhead", giaonhan::reports::NO_LETTERHEAD));
+            }
+            let mut l = stored.unwrap_or_else(Letterhead::blank);
             l.parent_body = parent_body.unwrap_or(l.parent_body);
             l.issuing_body = issuing_body.unwrap_or(l.issuing_body);
             l.place = place.unwrap_or(l.place);

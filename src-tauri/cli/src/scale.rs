@@ -29,6 +29,7 @@ pub fn generate(store: &mut Store, actor: &Actor, scale: ScaleArg, seed: u64) ->
             giaonhan::text::thousands(p.lines as i64)
         );
     })?;
+    store.use_sample_letterhead(actor)?;
     println!("{}", serde_json::to_string(&summary)?);
     Ok(())
 }

@@ -49,7 +49,7 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 fn main() -> Result<(), giaonhan::Error> {
     let rows = rows();
-    let letterhead = Letterhead::default();
+    let letterhead = Letterhead::sample();
     let as_of = NaiveDate::from_ymd_opt(2026, 10, 28).unwrap_or_default();
     let subtitle = vec!["(Tất cả các đợt)".to_owned(), "Tính đến ngày 28/10/2026".to_owned()];
     let mut pdf_times = Vec::new();

@@ -198,7 +198,8 @@ impl Store {
                 None,
                 &json!({ "units": UNITS.len(), "documents": DOCUMENTS.len() }),
             )?;
-            Ok(())
+            // The sample office's names, so that the sample can be printed.
+            crate::reports::sample_letterhead_if_none(dao)
         })
     }
 }

@@ -24,21 +24,61 @@ const LETTERHEAD_KEY: &str = "letterhead";
 /// holds every slip.
 pub const SLIP_PREVIEW_PAGES: usize = 120;
 
+/// Why a printout is refused on a register whose office has not given its
+/// letterhead yet (a new register never prints another office's names).
+pub const NO_LETTERHEAD: &str = "chưa khai báo tiêu đề văn bản của cơ quan (cơ quan cấp trên, cơ quan ban hành, \
+     địa danh, chức vụ người ký): khai báo một lần trước khi in";
+
+/// The office's letterhead as stored, `None` until it is given.
+fn stored_letterhead(dao: &Dao<'_>) -> Result<Option<Letterhead>> {
+    match dao.setting(LETTERHEAD_KEY)? {
+        Some(json) => Ok(Some(serde_json::from_str(&json)?)),
+        None => Ok(None),
+    }
+}
+
+/// Stores `letterhead` (cleaned, complete) and logs it, in the caller's
+/// transaction.
+fn put_letterhead(dao: &Dao<'_>, letterhead: &Letterhead) -> Result<()> {
+    let letterhead = letterhead.cleaned();
+    letterhead.check_complete()?;
+    let json = serde_json::to_string(&letterhead)?;
+    dao.put_setting(LETTERHEAD_KEY, &json, &letterhead)
+}
+
+/// The sample data's letterhead, unless the register has one (demo data).
+pub(crate) fn sample_letterhead_if_none(dao: &Dao<'_>) -> Result<()> {
+    if stored_letterhead(dao)?.is_none() {
+        put_letterhead(dao, &Letterhead::sample())?;
+    }
+    Ok(())
+}
+
 impl Store {
-    /// The letterhead from the settings, or the placeholder default.
+    /// The letterhead every printout uses. Refused (field `letterhead`,
+    /// [`NO_LETTERHEAD`]) until the office has given it: a new register has
+    /// no office's names to print.
     pub fn letterhead(&self) -> Result<Letterhead> {
-        self.read(|dao| match dao.setting(LETTERHEAD_KEY)? {
-            Some(json) => Ok(serde_json::from_str(&json)?),
-            None => Ok(Letterhead::default()),
-        })
+        self.letterhead_setting()?
+            .ok_or_else(|| Error::invalid("letterhead", NO_LETTERHEAD))
+    }
+
+    /// The office's letterhead as stored, `None` until it is given (the
+    /// window asks for it on a new register).
+    pub fn letterhead_setting(&self) -> Result<Option<Letterhead>> {
+        self.read(stored_letterhead)
     }
 
     /// Saves the letterhead used by every printed list and slip, its text
-    /// fields cleaned ([`Letterhead::cleaned`]).
+    /// fields cleaned ([`Letterhead::cleaned`]); every name is required.
     pub fn set_letterhead(&mut self, actor: &Actor, letterhead: &Letterhead) -> Result<()> {
-        let letterhead = letterhead.cleaned();
-        let json = serde_json::to_string(&letterhead)?;
-        self.write(actor, |dao| dao.put_setting(LETTERHEAD_KEY, &json, &letterhead))
+        self.write(actor, |dao| put_letterhead(dao, letterhead))
+    }
+
+    /// Gives a register filled with sample data (`demo --scale`) the sample
+    /// office's letterhead, unless it has one.
+    pub fn use_sample_letterhead(&mut self, actor: &Actor) -> Result<()> {
+        self.write(actor, sample_letterhead_if_none)
     }
 
     /// All delivery slips of a batch as one PDF, `per_page` (1 or 2) per A4 page.
@@ -365,6 +405,58 @@ mod tests {
         let mut s = Store::open(&dir.path().join("t.sqlite3")).expect("open");
         s.load_demo(&Actor::new("văn thư", "test")).expect("demo");
         (dir, s)
+    }
+
+    /// A new register has no office's names: every printout is refused,
+    /// naming the letterhead, until the office gives all four.
+    #[test]
+    fn nothing_prints_before_the_office_gives_its_letterhead() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = Store::open(&dir.path().join("t.sqlite3")).expect("open");
+        let a = Actor::new("văn thư", "test");
+        assert_eq!(s.letterhead_setting().expect("read"), None);
+        let refused = |got: Result<Printout>| {
+            assert!(
+                matches!(&got, Err(Error::Invalid { field, message }) if field == "letterhead" && message == NO_LETTERHEAD),
+                "{:?}",
+                got.map(|_| "a printout")
+            );
+        };
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date");
+        refused(s.list_printout(PrintList::Outstanding, &OutstandingQuery::default()));
+        refused(s.register_printout(day, day));
+
+        let mut partial = Letterhead::blank();
+        partial.parent_body = "ĐẢNG BỘ TỈNH NGHỆ AN".into();
+        partial.issuing_body = "  ".into();
+        let err = s.set_letterhead(&a, &partial).expect_err("incomplete");
+        assert!(
+            matches!(&err, Error::Invalid { field, .. } if field == "issuing_body"),
+            "{err:?}"
+        );
+        assert_eq!(s.letterhead_setting().expect("read"), None, "nothing saved");
+
+        partial.issuing_body = "VĂN PHÒNG TỈNH ỦY".into();
+        partial.place = "Nghệ An".into();
+        s.set_letterhead(&a, &partial).expect("complete");
+        let pdf = s
+            .list_printout(PrintList::Outstanding, &OutstandingQuery::default())
+            .and_then(|p| p.pdf())
+            .expect("prints now");
+        let file = dir.path().join("list.pdf");
+        std::fs::write(&file, pdf).expect("write");
+        let text = crate::print::testing::pdf_text(&file);
+        assert!(
+            text.contains("ĐẢNG BỘ TỈNH NGHỆ AN") && !text.contains("HÀ TĨNH"),
+            "{text}"
+        );
+    }
+
+    /// The sample data brings the sample office's names, so it can be printed.
+    #[test]
+    fn the_sample_data_brings_its_letterhead() {
+        let (_d, s) = demo();
+        assert_eq!(s.letterhead().expect("given"), Letterhead::sample());
     }
 
     #[test]

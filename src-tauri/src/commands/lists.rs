@@ -55,8 +55,8 @@ pub fn set_tiers(state: State<'_, AppState>, tiers: Tiers) -> Reply<()> {
 }
 
 #[tauri::command(async)]
-pub fn get_letterhead(state: State<'_, AppState>) -> Reply<Letterhead> {
-    Ok(state.with(Action::Read, |s, _| s.letterhead())?)
+pub fn get_letterhead(state: State<'_, AppState>) -> Reply<Option<Letterhead>> {
+    Ok(state.with(Action::Read, |s, _| s.letterhead_setting())?)
 }
 
 #[tauri::command(async)]

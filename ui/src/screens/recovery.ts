@@ -35,7 +35,7 @@ export async function startRecovery(): Promise<boolean> {
 }
 
 function render(rec: Recovery): void {
-  for (const el of document.querySelectorAll<HTMLElement>(".app-nav, .screen, #demo-offer, .shortcuts")) el.hidden = true;
+  for (const el of document.querySelectorAll<HTMLElement>(".app-nav, .screen, #demo-offer, #letterhead-offer, .app-footer .link, .shortcuts")) el.hidden = true;
   byId("db-info", HTMLParagraphElement).textContent = `Tệp dữ liệu: ${rec.db_path}`;
 
   let busy = false;

@@ -589,7 +589,7 @@ mod tests {
 
     #[test]
     fn a_thousand_row_outstanding_list_prints_complete_across_pages() {
-        let lh = Letterhead::default();
+        let lh = Letterhead::sample();
         let subtitle = vec!["(Đợt: Đợt 2/2022)".to_owned(), "Tính đến ngày 21/08/2022".to_owned()];
         let head = Head {
             id: 4321,
@@ -660,7 +660,7 @@ mod tests {
 
     #[test]
     fn call_list_register_and_reminders_print() {
-        let lh = Letterhead::default();
+        let lh = Letterhead::sample();
         let day = date(2022, 8, 21);
         let mut r = rows(16);
         r[1].unit_code = r[0].unit_code.clone();
@@ -758,7 +758,7 @@ mod tests {
 
     #[test]
     fn preview_pages_are_svg_of_the_same_pages() {
-        let printout = outstanding_list(&Letterhead::default(), date(2022, 8, 21), vec![], &rows(60)).expect("list");
+        let printout = outstanding_list(&Letterhead::sample(), date(2022, 8, 21), vec![], &rows(60)).expect("list");
         let pages = printout.pages().expect("svg");
         let (_dir, path) = write_pdf(&printout, "same.pdf");
         assert_eq!(pages.len(), page_count(&path));

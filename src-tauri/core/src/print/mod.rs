@@ -20,8 +20,9 @@ pub use slips::{slips_pdf, slips_svg, Slip, SlipBatch, SlipLine, SlipPreview, Sl
 use crate::{Error, Result};
 use world::PrintWorld;
 
-/// Settings of the party document layout (from the app's settings; the
-/// defaults are placeholders).
+/// Settings of the party document layout: the office's own names, which a
+/// register has none of until the office gives them (nothing prints before:
+/// see `Store::letterhead`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Letterhead {
@@ -39,24 +40,39 @@ pub struct Letterhead {
     pub signer_title: String,
 }
 
+/// 36-HD/VPTW: top 20, bottom 20, left 30, right 15 mm (top, right, bottom, left).
+const STANDARD_MARGINS_MM: [f32; 4] = [20.0, 15.0, 20.0, 30.0];
+
 fn default_signer_title() -> String {
     "TRƯỞNG BAN".into()
 }
 
-impl Default for Letterhead {
-    fn default() -> Letterhead {
+impl Letterhead {
+    /// A letterhead with the names still to be given: the standard margins
+    /// and signer's title, empty bodies and place (what the window's form and
+    /// `giaonhan letterhead` start from on a new register).
+    pub fn blank() -> Letterhead {
+        Letterhead {
+            parent_body: String::new(),
+            issuing_body: String::new(),
+            place: String::new(),
+            margins_mm: STANDARD_MARGINS_MM,
+            signer_title: default_signer_title(),
+        }
+    }
+
+    /// The letterhead of the sample data's office (a Hà Tĩnh board), for the
+    /// demo register and the tests; never used for an office's own register.
+    pub fn sample() -> Letterhead {
         Letterhead {
             parent_body: "ĐẢNG BỘ TỈNH HÀ TĨNH".into(),
             issuing_body: "BAN TUYÊN GIÁO VÀ DÂN VẬN TỈNH ỦY".into(),
             place: "Hà Tĩnh".into(),
-            // 36-HD/VPTW: top 20, bottom 20, left 30, right 15 mm.
-            margins_mm: [20.0, 15.0, 20.0, 30.0],
+            margins_mm: STANDARD_MARGINS_MM,
             signer_title: default_signer_title(),
         }
     }
-}
 
-impl Letterhead {
     /// The letterhead as it is stored: every text field cleaned (NFC, white
     /// space trimmed and folded), whether the window or the command line set it.
     pub fn cleaned(&self) -> Letterhead {
@@ -67,6 +83,40 @@ impl Letterhead {
             margins_mm: self.margins_mm,
             signer_title: crate::text::clean(&self.signer_title),
         }
+    }
+
+    /// Refuses a letterhead without the office's names (each field named),
+    /// and margins a page cannot hold.
+    pub(crate) fn check_complete(&self) -> Result<()> {
+        for (field, value, what, example) in [
+            (
+                "parent_body",
+                &self.parent_body,
+                "cơ quan cấp trên",
+                "ĐẢNG BỘ TỈNH HÀ TĨNH",
+            ),
+            (
+                "issuing_body",
+                &self.issuing_body,
+                "cơ quan ban hành",
+                "VĂN PHÒNG TỈNH ỦY",
+            ),
+            ("place", &self.place, "địa danh", "Hà Tĩnh"),
+            (
+                "signer_title",
+                &self.signer_title,
+                "chức vụ người ký",
+                "CHÁNH VĂN PHÒNG",
+            ),
+        ] {
+            if value.trim().is_empty() {
+                return Err(Error::invalid(
+                    field,
+                    format!("{what} chưa được ghi (ví dụ «{example}»)"),
+                ));
+            }
+        }
+        self.check()
     }
 
     /// Refuses margins a page cannot hold (negative, not a number, or leaving
@@ -254,7 +304,7 @@ mod tests {
 #d.text
 "#;
         let data = serde_json::json!({
-            "letterhead": Letterhead::default(),
+            "letterhead": Letterhead::sample(),
             "date": "Hà Tĩnh, ngày 02 tháng 8 năm 2022",
             "text": "Chi bộ #1 [thôn] *Đông* $x$ ]",
         });
@@ -307,7 +357,7 @@ mod tests {
         let rows: Vec<_> = (1..=120)
             .map(|n| serde_json::json!({"n": n.to_string(), "name": format!("Chi bộ Thôn {n} Hương Khê")}))
             .collect();
-        let data = serde_json::json!({"letterhead": Letterhead::default(), "rows": rows});
+        let data = serde_json::json!({"letterhead": Letterhead::sample(), "rows": rows});
         let pdf = render(source, &[("data.json", serde_json::to_vec(&data).unwrap())]).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("table.pdf");
@@ -334,7 +384,7 @@ mod tests {
 
     #[test]
     fn bad_margins_are_refused() {
-        let mut lh = Letterhead::default();
+        let mut lh = Letterhead::sample();
         assert!(lh.check().is_ok());
         lh.margins_mm = [20.0, 100.0, 20.0, 30.0];
         assert!(matches!(lh.check(), Err(Error::Invalid { .. })));

@@ -306,7 +306,7 @@ mod tests {
     #[test]
     fn three_slips_print_exact_vietnamese_text_and_a_decodable_qr() {
         let slips = three_slips();
-        let lh = Letterhead::default();
+        let lh = Letterhead::sample();
         let dir = tempfile::tempdir().unwrap();
         let (pdf, warnings) = compile_slips(&lh, &batch(), &slips, 1).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
@@ -400,7 +400,7 @@ mod tests {
     fn two_slips_per_page_share_an_a4_page_with_a_cut_line() {
         let slips = three_slips();
         let dir = tempfile::tempdir().unwrap();
-        let (pdf, warnings) = compile_slips(&Letterhead::default(), &batch(), &slips, 2).unwrap();
+        let (pdf, warnings) = compile_slips(&Letterhead::sample(), &batch(), &slips, 2).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
         let path = write(pdf, &dir, "slips2.pdf");
         let png = render_page(&path, 1, &artifacts_dir().join("slips-2up-page1"));
@@ -430,7 +430,7 @@ mod tests {
             .collect();
         let dir = tempfile::tempdir().unwrap();
         let path = write(
-            slips_pdf(&Letterhead::default(), &batch(), &slips, 2).unwrap(),
+            slips_pdf(&Letterhead::sample(), &batch(), &slips, 2).unwrap(),
             &dir,
             "long.pdf",
         );
@@ -462,7 +462,7 @@ mod tests {
     #[test]
     fn the_preview_pages_are_the_printed_pages() {
         let slips = three_slips();
-        let lh = Letterhead::default();
+        let lh = Letterhead::sample();
         for (per_page, pages) in [(1, 3), (2, 2)] {
             let preview = slips_svg(&lh, &batch(), &slips, per_page, 100).unwrap();
             let svg = &preview.pages;
@@ -503,7 +503,7 @@ mod tests {
 
     #[test]
     fn bad_input_is_refused() {
-        let lh = Letterhead::default();
+        let lh = Letterhead::sample();
         let err = slips_pdf(&lh, &batch(), &three_slips(), 3).unwrap_err();
         assert!(
             matches!(err, Error::Invalid { ref field, .. } if field == "per_page"),
@@ -525,7 +525,7 @@ mod tests {
             .collect();
         for per_page in [1, 2] {
             let started = Instant::now();
-            let pdf = slips_pdf(&Letterhead::default(), &batch(), &slips, per_page).unwrap();
+            let pdf = slips_pdf(&Letterhead::sample(), &batch(), &slips, per_page).unwrap();
             eprintln!(
                 "200 slips, {per_page} per page: {:?}, {} KiB",
                 started.elapsed(),
