@@ -215,6 +215,20 @@ pub enum Command {
         #[arg(long, value_enum)]
         format: Option<Format>,
     },
+    /// This installation's identity for the exchange between offices.
+    #[command(subcommand)]
+    Site(SiteCmd),
+    /// The offices this one trades packets with (checked on paper).
+    #[command(subcommand)]
+    Peer(PeerCmd),
+    /// Writes or applies the signed packets between offices.
+    #[command(subcommand)]
+    Sync(SyncCmd),
+    /// What the parent office handed us to confirm (from its packets).
+    Inbox {
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
     /// Replaces the database with a backup after checking it; the current
     /// database is kept aside in the `replaced` folder, never overwritten.
     /// Refused while another window or command has the register open.
@@ -222,6 +236,62 @@ pub enum Command {
         /// The backup file (e.g. one listed by `giaonhan backups`).
         file: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+pub enum SiteCmd {
+    /// Makes the identity, once: an id and a key pair for our unit.
+    Init {
+        #[arg(long, value_name = "CODE")]
+        unit: String,
+        /// The office's name on its card (default: the unit's name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Shows the identity (id, unit, name, public key, fingerprint).
+    Show {
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+    /// Writes the identity card a peer imports (never the secret key).
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PeerCmd {
+    /// Trusts an office from its card when the fingerprint typed from the
+    /// paper card matches (spaces ignored); otherwise stores nothing.
+    Add {
+        file: PathBuf,
+        #[arg(long, value_name = "DIGITS")]
+        fingerprint: String,
+    },
+    /// The trusted offices, their packets in and out, and any gap.
+    List {
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+    /// Stops trusting an office (its records stay).
+    Remove {
+        #[arg(long, value_name = "CODE")]
+        unit: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum SyncCmd {
+    /// Writes one packet per office with what it has not had, and again
+    /// those it has not acknowledged.
+    Send {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Applies every packet in DIR addressed to this office, in order.
+    /// Exit status non-zero when any was refused.
+    Receive { dir: PathBuf },
 }
 
 #[derive(Subcommand)]

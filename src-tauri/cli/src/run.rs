@@ -144,6 +144,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             };
             backups::backup(store, actor, out, auto, keep)?
         }
+        Command::Site(cmd) => crate::exchange::site(store, actor, cmd)?,
+        Command::Peer(cmd) => crate::exchange::peer(store, actor, cmd)?,
+        Command::Sync(cmd) => crate::exchange::sync(store, actor, cmd)?,
+        Command::Inbox { format } => crate::exchange::inbox(store, format)?,
         // Handled above, before the store is opened.
         Command::Backups { .. } | Command::Restore { .. } => {}
     }
