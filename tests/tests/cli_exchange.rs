@@ -371,6 +371,55 @@ fn batches_go_down_confirmations_come_up_and_received_copies_are_handed_on() {
         "{open:?}"
     );
 
+    // The consolidated list: the province's own open receipts, and those of
+    // HK's own batch X1 (handed on to its branches) as HK reported them.
+    let rows = json(&p.db, &["outstanding", "--consolidated", "--format", "json"]);
+    let seen: Vec<(&str, &str, &str)> = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r["site"].as_str().unwrap_or(""),
+                r["batch"].as_str().unwrap_or(""),
+                r["unit_code"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    for want in [
+        ("HT", "D1", "HK"),
+        ("HT", "D1", "AT"),
+        ("HK", "X1", "HK-01"),
+        ("HK", "X1", "HK-02"),
+    ] {
+        assert!(seen.contains(&want), "{want:?} missing from {seen:?}");
+    }
+    let x1 = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["batch"] == "X1")
+        .expect("X1 row");
+    assert_eq!(x1["group_code"], "HK");
+    assert_eq!(x1["copies"], 2);
+    // HK-02 confirms at HK: the next report takes it off the province's list.
+    ok(
+        &hk.db,
+        &["confirm", "--batch", "X1", "--unit", "HK-02", "--by", "Võ Thị Lan"],
+    );
+    let report = stick();
+    ok(&hk.db, &["sync", "send", "--out", s(report.path())]);
+    ok(&p.db, &["sync", "receive", s(report.path())]);
+    let rows = json(&p.db, &["outstanding", "--consolidated", "--format", "json"]);
+    let x1: Vec<&str> = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|r| r["batch"] == "X1")
+        .map(|r| r["unit_code"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(x1, ["HK-01"]);
+
     // The same stick again changes nothing.
     let before = head(&p);
     let again = ok(&p.db, &["sync", "receive", s(up.path())]);

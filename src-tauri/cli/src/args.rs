@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use giaonhan::model::{Classification, Confirmation, DocQty, OutstandingQuery};
 use giaonhan::DB_ENV;
 
+use crate::exchange::{PeerCmd, SiteCmd, SyncCmd};
 use crate::values::{
     parse_classification, parse_doc_qty, parse_doc_qty_any, Delivery, FileFormat, Format, ListFormat, Method, RoleArg,
     ScaleArg, VerifyFormat,
@@ -83,6 +84,9 @@ pub enum Command {
     Outstanding {
         #[command(flatten)]
         filter: ListFilter,
+        /// With the open receipts the child offices reported (JSON, `site` on each row).
+        #[arg(long, conflicts_with = "out")]
+        consolidated: bool,
         #[arg(long, value_enum, default_value = "json")]
         format: ListFormat,
         #[arg(long, value_name = "FILE")]
@@ -236,62 +240,6 @@ pub enum Command {
         /// The backup file (e.g. one listed by `giaonhan backups`).
         file: PathBuf,
     },
-}
-
-#[derive(Subcommand)]
-pub enum SiteCmd {
-    /// Makes the identity, once: an id and a key pair for our unit.
-    Init {
-        #[arg(long, value_name = "CODE")]
-        unit: String,
-        /// The office's name on its card (default: the unit's name).
-        #[arg(long)]
-        name: Option<String>,
-    },
-    /// Shows the identity (id, unit, name, public key, fingerprint).
-    Show {
-        #[arg(long, value_enum)]
-        format: Option<Format>,
-    },
-    /// Writes the identity card a peer imports (never the secret key).
-    Export {
-        #[arg(long, value_name = "FILE")]
-        out: PathBuf,
-    },
-}
-
-#[derive(Subcommand)]
-pub enum PeerCmd {
-    /// Trusts an office from its card when the fingerprint typed from the
-    /// paper card matches (spaces ignored); otherwise stores nothing.
-    Add {
-        file: PathBuf,
-        #[arg(long, value_name = "DIGITS")]
-        fingerprint: String,
-    },
-    /// The trusted offices, their packets in and out, and any gap.
-    List {
-        #[arg(long, value_enum)]
-        format: Option<Format>,
-    },
-    /// Stops trusting an office (its records stay).
-    Remove {
-        #[arg(long, value_name = "CODE")]
-        unit: String,
-    },
-}
-
-#[derive(Subcommand)]
-pub enum SyncCmd {
-    /// Writes one packet per office with what it has not had, and again
-    /// those it has not acknowledged.
-    Send {
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
-    },
-    /// Applies every packet in DIR addressed to this office, in order.
-    /// Exit status non-zero when any was refused.
-    Receive { dir: PathBuf },
 }
 
 #[derive(Subcommand)]

@@ -1,13 +1,72 @@
-//! The exchange between offices on the command line: `site`, `peer`,
-//! `sync` and `inbox` call the core and print what it did; `sync receive`
-//! prints one line per packet file and fails when any was refused.
+//! The exchange between offices on the command line: the subcommands of
+//! `site`, `peer` and `sync`, which with `inbox` call the core and print
+//! what it did; `sync receive` prints one line per packet file and fails
+//! when any was refused.
 
+use std::path::PathBuf;
+
+use clap::Subcommand;
 use giaonhan::exchange::{Outcome, PeerInfo};
 use giaonhan::{Actor, Error, Store};
 
-use crate::args::{PeerCmd, SiteCmd, SyncCmd};
 use crate::print::{print, saved};
 use crate::values::Format;
+
+#[derive(Subcommand)]
+pub enum SiteCmd {
+    /// Makes the identity, once: an id and a key pair for our unit.
+    Init {
+        #[arg(long, value_name = "CODE")]
+        unit: String,
+        /// The office's name on its card (default: the unit's name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Shows the identity (id, unit, name, public key, fingerprint).
+    Show {
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+    /// Writes the identity card a peer imports (never the secret key).
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PeerCmd {
+    /// Trusts an office from its card when the fingerprint typed from the
+    /// paper card matches (spaces ignored); otherwise stores nothing.
+    Add {
+        file: PathBuf,
+        #[arg(long, value_name = "DIGITS")]
+        fingerprint: String,
+    },
+    /// The trusted offices, their packets in and out, and any gap.
+    List {
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+    /// Stops trusting an office (its records stay).
+    Remove {
+        #[arg(long, value_name = "CODE")]
+        unit: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum SyncCmd {
+    /// Writes one packet per office with what it has not had, and again
+    /// those it has not acknowledged.
+    Send {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Applies every packet in DIR addressed to this office, in order.
+    /// Exit status non-zero when any was refused.
+    Receive { dir: PathBuf },
+}
 
 pub fn site(store: &mut Store, actor: &Actor, cmd: SiteCmd) -> Result<(), Error> {
     match cmd {

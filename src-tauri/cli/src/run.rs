@@ -71,9 +71,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Unconfirm { receipt, reason } => store.undo_confirmation(actor, receipt.confirmation(), &reason)?,
         Command::Receipt { code, format } => print(format, &[store.receipt(&code)?])?,
-        Command::Outstanding { filter, format, out } => {
-            outstanding(store, actor, &filter.into(), format, out.as_deref())?
-        }
+        Command::Outstanding {
+            filter,
+            consolidated: true,
+            ..
+        } => print(Format::Json, &store.outstanding_consolidated(&filter.into())?)?,
+        Command::Outstanding {
+            filter, format, out, ..
+        } => outstanding(store, actor, &filter.into(), format, out.as_deref())?,
         Command::Reminders { filter, out } => save_list(
             store,
             actor,

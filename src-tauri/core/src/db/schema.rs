@@ -369,6 +369,7 @@ CREATE INDEX inbox_line_document_idx ON inbox_line (document_id);
 CREATE TABLE remote_receipt (
     site         TEXT NOT NULL REFERENCES peer (id),
     uid          TEXT NOT NULL,
+    code         TEXT NOT NULL,                 -- its receipt code at that office
     batch_uid    TEXT NOT NULL,
     batch_code   TEXT NOT NULL,
     batch_title  TEXT NOT NULL,
@@ -420,7 +421,7 @@ mod tests {
         "fbcc439520e9f3d0",
         "f1e705d81410b7aa",
         "41ad786527287df2",
-        "524437b3452078d3",
+        "81fffc6d91247704",
     ];
 
     /// The schema of a database as SQLite reports it, for comparison.

@@ -1,12 +1,13 @@
 //! The events a packet carries, each with its `kind` and its version `v`.
 //! Down (to the office of a unit under ours): `unit`, `document`, `batch`;
-//! up (to the parent office): `confirmation`. A kind this build does not
+//! up (to the parent office): `confirmation`, `report`. A kind this build does not
 //! know fails to read, and the packet is refused whole; new kinds come with
 //! a new events version (study figures, classified-copy returns, …).
 
 use serde::{Deserialize, Serialize};
 
 use crate::db::exchange_flow::{BatchMeta, DocMeta, LineMeta, Signed};
+use crate::db::exchange_report::ReportMeta;
 
 /// A unit of the child's subtree as the parent knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +53,14 @@ pub(crate) struct ConfirmationEvent {
     pub received: Vec<LineMeta>,
 }
 
+/// The state of one of the child office's own batches (every receipt).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ReportEvent {
+    pub v: u32,
+    #[serde(flatten)]
+    pub report: ReportMeta,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
 pub(crate) enum Event {
@@ -63,6 +72,8 @@ pub(crate) enum Event {
     Batch(BatchEvent),
     #[serde(rename = "confirmation")]
     Confirmation(ConfirmationEvent),
+    #[serde(rename = "report")]
+    Report(ReportEvent),
 }
 
 /// The version every event of this build carries.

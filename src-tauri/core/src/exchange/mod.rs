@@ -10,12 +10,15 @@
 //! - `send` / `receive`: writing the packets for every peer, and applying
 //!   the packets of a folder in order (waiting, gaps, refusals);
 //! - `down` / `up`: the events that flow to a child office (units,
-//!   documents, batches) and to the parent (confirmations), gathered from
+//!   documents, batches) and to the parent (confirmations, reports of its
+//!   own batches), gathered from
 //!   the audit log and applied at the other end;
-//! - `inbox`: what a parent handed us, confirmed here like any receipt.
+//! - `inbox`: what a parent handed us, confirmed here like any receipt;
+//! - `consolidated`: our open receipts with those the child offices report.
 //!
 //! Every SQL statement is in `db::exchange` and `db::exchange_flow`.
 
+mod consolidated;
 mod down;
 mod events;
 pub mod identity;
@@ -35,6 +38,7 @@ use crate::db::{new_uid, Actor, Dao, Store};
 use crate::error::{Error, Result};
 use crate::text;
 
+pub use consolidated::ConsolidatedRow;
 pub use identity::{digits_only, fingerprint, Card};
 pub use receive::{Outcome, Received};
 pub use send::Sent;

@@ -126,10 +126,12 @@ fn apply(dao: &Dao<'_>, site: &SiteRow, p: &Ready) -> Result<()> {
             Event::Document(d) if from_parent => down::apply_document(&as_office, &mut ctx, d)?,
             Event::Batch(b) if from_parent => down::apply_batch(&as_office, &mut ctx, site, &p.origin, b)?,
             Event::Confirmation(c) if !from_parent => up::apply_confirmation(&as_office, &p.origin, c, &label)?,
+            Event::Report(r) if !from_parent => up::apply_report(&as_office, &p.origin, r)?,
             Event::Unit(_) => return Err(wrong("unit")),
             Event::Document(_) => return Err(wrong("document")),
             Event::Batch(_) => return Err(wrong("batch")),
             Event::Confirmation(_) => return Err(wrong("confirmation")),
+            Event::Report(_) => return Err(wrong("report")),
         }
     }
     dao.insert_packet_in(&p.origin.id, p.seq, &p.hash, &p.file, events.len() as i64)?;

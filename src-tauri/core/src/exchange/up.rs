@@ -1,38 +1,55 @@
 //! Up: what a child office sends its parent — the confirmations (and
-//! undoings) recorded here on the receipts the parent handed — and how the
+//! undoings) recorded here on the receipts the parent handed, and the state
+//! of its own batches (`report`: every receipt's status) — and how the
 //! parent applies them: the receipt becomes confirmed as signed at the
 //! child, recorded as coming by packet, unless the parent's own office
 //! recorded a confirmation of it (that one stands; the packet's is logged
-//! as ignored).
+//! as ignored); a report replaces what that office reported of the batch,
+//! which the consolidated outstanding list reads.
 
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::events::{ConfirmationEvent, Event, V};
+use super::events::{ConfirmationEvent, Event, ReportEvent, V};
 use super::subtree_codes;
 use crate::db::exchange::PeerRow;
 use crate::db::{now_utc, ConfirmationRow, ConfirmedVia, Dao, LineCount};
 use crate::error::Result;
 use crate::model::{ConfirmMethod, ReceiptStatus};
 
-/// The confirmations for the parent peer since `cursor` (the first packet:
-/// every one recorded here).
+/// The confirmations and reports for the parent peer since `cursor` (the
+/// first packet: every confirmation recorded here, every live batch).
 pub(super) fn gather(dao: &Dao<'_>, peer: &PeerRow, cursor: i64) -> Result<(Vec<Event>, i64)> {
-    let (changes, last) = dao.changes_after(cursor, &["inbox.confirm", "inbox.undo"])?;
-    let uids: Vec<String> = if cursor == 0 {
-        dao.inbox_set_here(&peer.id)?
+    let (changes, last) = dao.changes_after(cursor, &["inbox.confirm", "inbox.undo", "batch.", "receipt."])?;
+    let mut seen = BTreeSet::new();
+    let mut confirmations: Vec<String> = Vec::new();
+    let mut batches: Vec<String> = Vec::new();
+    if cursor == 0 {
+        confirmations = dao.inbox_set_here(&peer.id)?;
+        batches = dao.live_batch_uids()?;
     } else {
-        let mut seen = BTreeSet::new();
-        changes
-            .into_iter()
-            .filter_map(|c| c.entity_uid)
-            .filter(|u| seen.insert(u.clone()))
-            .collect()
-    };
+        for c in changes {
+            let Some(uid) = c.entity_uid else { continue };
+            if c.action.starts_with("inbox.") {
+                if seen.insert(uid.clone()) {
+                    confirmations.push(uid);
+                }
+            } else {
+                let batch = if c.action.starts_with("batch.") {
+                    Some(uid)
+                } else {
+                    dao.batch_uid_of_receipt(&uid)?
+                };
+                if let Some(b) = batch.filter(|b| seen.insert(b.clone())) {
+                    batches.push(b);
+                }
+            }
+        }
+    }
     let mut events = Vec::new();
-    for uid in uids {
+    for uid in confirmations {
         let Some(r) = dao.inbox_receipt_by_uid(&uid)? else {
             continue;
         };
@@ -47,7 +64,29 @@ pub(super) fn gather(dao: &Dao<'_>, peer: &PeerRow, cursor: i64) -> Result<(Vec<
             received: r.lines.into_iter().map(|(_, l)| l).collect(),
         }));
     }
+    for uid in batches {
+        if let Some(report) = dao.report_meta(&uid)? {
+            events.push(Event::Report(ReportEvent { v: V, report }));
+        }
+    }
     Ok((events, last))
+}
+
+/// Keeps what a child office reports of one of its own batches.
+pub(super) fn apply_report(dao: &Dao<'_>, origin: &PeerRow, r: &ReportEvent) -> Result<()> {
+    let r = &r.report;
+    dao.replace_remote(&origin.id, r)?;
+    let open = r
+        .receipts
+        .iter()
+        .filter(|x| x.must_confirm && x.status != ReceiptStatus::Confirmed.as_str())
+        .count();
+    dao.log(
+        "exchange.report",
+        Some(&r.batch),
+        &json!({ "from": origin.unit_code, "batch": r.code, "receipts": r.receipts.len(), "open": open,
+                 "cancelled": r.cancelled }),
+    )
 }
 
 /// Applies a confirmation from a child office to our receipt, through the
