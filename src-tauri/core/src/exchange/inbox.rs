@@ -179,3 +179,98 @@ impl Store {
         self.read(|dao| dao.inbox_rows())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batches::tests::{batch, setup};
+    use crate::db::exchange::PeerRow;
+    use crate::db::exchange_flow::{BatchMeta, LineMeta, ReceiptMeta};
+    use crate::model::OutstandingQuery;
+
+    /// A parent's receipt code equal to one of ours is refused as ambiguous
+    /// by code; by batch and unit it confirms the inbox receipt, and our
+    /// own receipt is left as it was.
+    #[test]
+    fn an_inbox_code_equal_to_a_local_one_is_ambiguous() {
+        let (_d, mut s, a) = setup();
+        s.create_batch(&a, batch("B")).expect("batch");
+        let local = s.outstanding(&OutstandingQuery::default()).expect("list")[0]
+            .receipt_code
+            .clone();
+        s.write(&a, |dao| {
+            let parent = PeerRow {
+                id: "parent-site".into(),
+                unit_code: "HT".into(),
+                name: "Tỉnh".into(),
+                public_key: [1; 32],
+                relation: "parent".into(),
+                acked: 0,
+                removed: false,
+            };
+            dao.upsert_peer(&parent)?;
+            let (doc, _) = dao.document_by_symbol("05-KH/HU")?;
+            let b = BatchMeta {
+                uid: "pb".into(),
+                code: "P1".into(),
+                title: "Đợt của tỉnh".into(),
+                handed_on: "2022-08-01".into(),
+                due_on: "2022-08-20".into(),
+                method: "in_person".into(),
+                cancelled: false,
+                receipts: vec![],
+            };
+            dao.upsert_inbox_batch(&parent.id, &b, "Tỉnh")?;
+            let line = LineMeta {
+                document: "d".into(),
+                symbol: "05-KH/HU".into(),
+                quantity: 3,
+                received: None,
+            };
+            let r = ReceiptMeta {
+                uid: "pr".into(),
+                code: local.clone(),
+                unit: "X".into(),
+                must_confirm: true,
+                lines: vec![line.clone()],
+                signed: Signed {
+                    status: "pending".into(),
+                    ..Signed::default()
+                },
+            };
+            dao.upsert_inbox_receipt("pb", &r, true)?;
+            dao.upsert_inbox_line("pr", doc, &line)
+        })
+        .expect("inbox");
+        assert_eq!(s.list_documents().expect("docs")[0].copies_on_hand, 10 + 3 - 4);
+
+        let by_code = Confirmation {
+            receipt_code: Some(local.clone()),
+            by: "Lê Văn A".into(),
+            ..Confirmation::default()
+        };
+        let err = s.confirm(&a, by_code).expect_err("ambiguous");
+        assert!(err.to_string().contains("--batch"), "{err}");
+
+        let by_batch = Confirmation {
+            batch: "P1".into(),
+            unit_code: "X".into(),
+            by: "Lê Văn A".into(),
+            quantities: vec![crate::model::DocQty {
+                symbol: "05-KH/HU".into(),
+                quantity: 2,
+            }],
+            ..Confirmation::default()
+        };
+        s.confirm(&a, by_batch).expect("inbox confirm");
+        let rows = s.inbox().expect("inbox");
+        assert_eq!(rows[0].status, ReceiptStatus::Partial);
+        assert_eq!(s.list_documents().expect("docs")[0].copies_on_hand, 10 + 2 - 4);
+        assert!(s
+            .outstanding(&OutstandingQuery::default())
+            .expect("list")
+            .iter()
+            .any(|r| r.receipt_code == local));
+        s.verify().expect("the log replays");
+    }
+}
