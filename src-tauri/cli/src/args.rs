@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use giaonhan::model::{Classification, Confirmation, DocQty, OutstandingQuery};
 use giaonhan::DB_ENV;
 
+use crate::exchange::{PeerCmd, SiteCmd, SyncCmd};
 use crate::values::{
     parse_classification, parse_doc_qty, parse_doc_qty_any, Delivery, FileFormat, Format, ListFormat, Method, RoleArg,
     ScaleArg, VerifyFormat,
@@ -83,6 +84,9 @@ pub enum Command {
     Outstanding {
         #[command(flatten)]
         filter: ListFilter,
+        /// With the open receipts the child offices reported (JSON, `site` on each row).
+        #[arg(long, conflicts_with = "out")]
+        consolidated: bool,
         #[arg(long, value_enum, default_value = "json")]
         format: ListFormat,
         #[arg(long, value_name = "FILE")]
@@ -214,6 +218,20 @@ pub enum Command {
     Backups {
         #[arg(long, value_enum)]
         format: Option<Format>,
+    },
+    /// This installation's identity for the exchange between offices.
+    #[command(subcommand)]
+    Site(SiteCmd),
+    /// The offices this one trades packets with (checked on paper).
+    #[command(subcommand)]
+    Peer(PeerCmd),
+    /// Writes or applies the signed packets between offices.
+    #[command(subcommand)]
+    Sync(SyncCmd),
+    /// What the parent office handed us to confirm (from its packets).
+    Inbox {
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
     },
     /// Replaces the database with a backup after checking it; the current
     /// database is kept aside in the `replaced` folder, never overwritten.

@@ -9,6 +9,7 @@
 
 mod args;
 mod backups;
+mod exchange;
 mod print;
 mod run;
 mod scale;

@@ -72,9 +72,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Unconfirm { receipt, reason } => store.undo_confirmation(actor, receipt.confirmation(), &reason)?,
         Command::Receipt { code, format } => print(format, &[store.receipt(&code)?])?,
-        Command::Outstanding { filter, format, out } => {
-            outstanding(store, actor, &filter.into(), format, out.as_deref())?
-        }
+        Command::Outstanding {
+            filter,
+            consolidated: true,
+            ..
+        } => print(Format::Json, &store.outstanding_consolidated(&filter.into())?)?,
+        Command::Outstanding {
+            filter, format, out, ..
+        } => outstanding(store, actor, &filter.into(), format, out.as_deref())?,
         Command::Reminders { filter, out } => save_list(
             store,
             actor,
@@ -150,6 +155,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             };
             backups::backup(store, actor, out, auto, keep)?
         }
+        Command::Site(cmd) => crate::exchange::site(store, actor, cmd)?,
+        Command::Peer(cmd) => crate::exchange::peer(store, actor, cmd)?,
+        Command::Sync(cmd) => crate::exchange::sync(store, actor, cmd)?,
+        Command::Inbox { format } => crate::exchange::inbox(store, format)?,
         // Handled above, before the store is opened.
         Command::Backups { .. } | Command::Restore { .. } => {}
     }

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod documents;
 pub mod error;
+pub mod exchange;
 pub mod files;
 pub mod host;
 pub mod import;

@@ -51,6 +51,9 @@ fn receipts_for(dao: &Dao<'_>, c: &Confirmation) -> Result<(Batch, String, Vec<R
 /// known (a PIN at the office, a signed-in secretary).
 pub(crate) fn confirm(dao: &Dao<'_>, c: &Confirmation, signer_account: Option<&str>) -> Result<()> {
     let actor = dao.actor()?;
+    if let Some(found) = crate::exchange::inbox::inbox_target(dao, c)? {
+        return crate::exchange::inbox::confirm(dao, c, &found);
+    }
     let (batch, unit_code, found) = receipts_for(dao, c)?;
     let by = text::clean(&c.by);
     if by.is_empty() {
@@ -154,6 +157,9 @@ pub(crate) fn undo(dao: &Dao<'_>, c: &Confirmation, reason: &str) -> Result<()> 
     let reason = text::clean(reason);
     if reason.is_empty() {
         return Err(Error::invalid("reason", "Cần ghi lý do huỷ xác nhận"));
+    }
+    if let Some(found) = crate::exchange::inbox::inbox_target(dao, c)? {
+        return crate::exchange::inbox::undo(dao, &found, &reason);
     }
     let (batch, unit_code, found) = receipts_for(dao, c)?;
     let done: Vec<&ReceiptRef> = found.iter().filter(|r| r.status != ReceiptStatus::Pending).collect();

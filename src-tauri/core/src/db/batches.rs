@@ -173,7 +173,7 @@ impl Dao<'_> {
 
     /// Writes a planned handout: the batch (recorded by the transaction's
     /// actor), its documents, and its receipts, each with a receipt code no
-    /// other receipt has, and their lines. Returns the batch's uid and the
+    /// other receipt has (nor any receipt of the inbox), and their lines. Returns the batch's uid and the
     /// receipts as written, in id order.
     pub(crate) fn insert_batch(&self, plan: &BatchPlan) -> Result<(String, Vec<WrittenReceipt>)> {
         let actor = self.actor()?;
@@ -201,7 +201,9 @@ impl Dao<'_> {
         }
         let mut code_taken = self
             .conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM receipt WHERE code = ?1)")?;
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM receipt WHERE code = ?1) OR EXISTS (SELECT 1 FROM inbox_receipt WHERE code = ?1)",
+            )?;
         let mut add_receipt = self.conn.prepare_cached(
             "INSERT INTO receipt (uid, batch_id, unit_id, code, must_confirm, copies) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;

@@ -18,10 +18,25 @@ pub(crate) fn classification(s: &str) -> Option<Classification> {
     Classification::ALL.into_iter().find(|c| c.as_str() == s)
 }
 
-const COLUMNS: &str =
-    "d.id, d.uid, d.symbol, d.doc_type, d.issuer, d.term, d.title, d.issued_on, d.classification, d.copies_received,
-     d.copies_received - coalesce((SELECT sum(bd.copies) FROM batch_document bd JOIN batch b ON b.id = bd.batch_id
-                                   WHERE bd.document_id = d.id AND b.cancelled_at IS NULL), 0) AS on_hand";
+/// Copies received: those entered, and those of the inbox receipts addressed
+/// to our own unit (the received count when partial, none when declined).
+macro_rules! received {
+    () => {
+        "(d.copies_received + coalesce((
+        SELECT sum(CASE r.status WHEN 'declined' THEN 0 ELSE coalesce(l.received, l.quantity) END)
+        FROM inbox_line l JOIN inbox_receipt r ON r.uid = l.receipt_uid JOIN inbox_batch ib ON ib.uid = r.batch_uid
+        WHERE l.document_id = d.id AND r.own = 1 AND ib.cancelled = 0), 0))"
+    };
+}
+
+const COLUMNS: &str = concat!(
+    "d.id, d.uid, d.symbol, d.doc_type, d.issuer, d.term, d.title, d.issued_on, d.classification, ",
+    received!(),
+    " AS copies_received, ",
+    received!(),
+    " - coalesce((SELECT sum(bd.copies) FROM batch_document bd JOIN batch b ON b.id = bd.batch_id
+                 WHERE bd.document_id = d.id AND b.cancelled_at IS NULL), 0) AS on_hand"
+);
 
 /// A document as stored, with its id. Its `warnings` are left empty: they
 /// are a rule about its symbol (`documents::with_warnings`), not a fact kept.

@@ -13,8 +13,9 @@
 //! - `stored`: enums kept as text, read back strictly (an unknown value is a
 //!   corrupt row, reported with its table and row, never a default);
 //! - one file per table family (`settings`, `units` and `unit_history`,
-//!   `documents`, `batches`, `receipts`, `accounts`, `audit`), each holding
-//!   the `impl Dao` queries of its tables, and the queries of the printed and
+//!   `documents`, `batches`, `receipts`, `accounts`, `audit`, `exchange` and
+//!   `exchange_flow`, `exchange_report` for the packets between offices),
+//!   each holding the `impl Dao` queries of its tables, and the queries of the printed and
 //!   shown lists (`lists`: the outstanding list and the dashboard; `reports`:
 //!   the transfer register and the letterhead). The domain modules above ask
 //!   these for data and hold the rules; they never write SQL themselves.
@@ -25,6 +26,9 @@ pub(crate) mod backup;
 mod batches;
 mod bulk;
 mod documents;
+pub(crate) mod exchange;
+pub(crate) mod exchange_flow;
+pub(crate) mod exchange_report;
 mod lists;
 pub mod lock;
 mod receipts;

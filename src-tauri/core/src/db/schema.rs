@@ -251,6 +251,148 @@ CREATE INDEX receipt_info_all_idx ON receipt (batch_id) WHERE must_confirm = 0;
 ALTER TABLE receipt ADD COLUMN recorded_by TEXT;
 ALTER TABLE receipt ADD COLUMN signer_account TEXT;
 "#,
+    r#"
+-- Exchange between offices (signed packets). This installation's identity:
+-- one row, made once; the secret key never leaves the register (backups of
+-- the whole file carry it, so a restore keeps the identity).
+CREATE TABLE site (
+    id         TEXT PRIMARY KEY,                 -- UUIDv7
+    one        INTEGER NOT NULL DEFAULT 1 UNIQUE CHECK (one = 1),
+    unit_code  TEXT NOT NULL CHECK (unit_code <> ''),
+    name       TEXT NOT NULL,
+    public_key BLOB NOT NULL CHECK (length(public_key) = 32),
+    secret_key BLOB NOT NULL CHECK (length(secret_key) = 32),
+    created_at TEXT NOT NULL
+) STRICT;
+
+-- Trusted installations: the office of a unit above ours (parent) or under
+-- ours (child). A removed peer keeps its row (and its packets) with
+-- `removed_at`; adding it again after a new paper check clears it.
+CREATE TABLE peer (
+    id              TEXT PRIMARY KEY,
+    unit_code       TEXT NOT NULL CHECK (unit_code <> ''),
+    name            TEXT NOT NULL,
+    public_key      BLOB NOT NULL CHECK (length(public_key) = 32),
+    relation        TEXT NOT NULL CHECK (relation IN ('parent', 'child')),
+    acked           INTEGER NOT NULL DEFAULT 0,  -- highest of our packets it has applied
+    added_at        TEXT NOT NULL,
+    key_replaced_at TEXT,
+    removed_at      TEXT
+) STRICT;
+CREATE INDEX peer_unit_idx ON peer (unit_code);
+
+-- Packets applied here, one row per (origin, seq), written in the same
+-- transaction as what the packet changed: the same packet twice changes nothing.
+CREATE TABLE packet_in (
+    origin     TEXT NOT NULL REFERENCES peer (id),
+    seq        INTEGER NOT NULL CHECK (seq > 0),
+    hash       TEXT NOT NULL,                    -- SHA-256 of the whole file, hex
+    applied_at TEXT NOT NULL,
+    file_name  TEXT NOT NULL,
+    events     INTEGER NOT NULL,
+    PRIMARY KEY (origin, seq)
+) STRICT, WITHOUT ROWID;
+
+-- Packets written here, kept until the recipient acknowledges them (and
+-- after): a lost stick loses nothing, the next send writes them again.
+CREATE TABLE packet_out (
+    recipient  TEXT NOT NULL REFERENCES peer (id),
+    seq        INTEGER NOT NULL CHECK (seq > 0),
+    hash       TEXT NOT NULL,
+    written_at TEXT NOT NULL,
+    cursor     INTEGER NOT NULL,                 -- highest audit_log id covered
+    bytes      BLOB NOT NULL,
+    PRIMARY KEY (recipient, seq)
+) STRICT, WITHOUT ROWID;
+
+-- Packets that arrived before their predecessor: kept aside, applied when
+-- the gap is filled.
+CREATE TABLE packet_wait (
+    origin      TEXT NOT NULL REFERENCES peer (id),
+    seq         INTEGER NOT NULL CHECK (seq > 0),
+    hash        TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    file_name   TEXT NOT NULL,
+    bytes       BLOB NOT NULL,
+    PRIMARY KEY (origin, seq)
+) STRICT, WITHOUT ROWID;
+
+-- The inbox: batches a parent office handed to our unit or to units under
+-- it, keyed by the parent's uids. Its receipts are confirmed here and the
+-- confirmation goes up in the next packet.
+CREATE TABLE inbox_batch (
+    uid         TEXT PRIMARY KEY,
+    origin      TEXT NOT NULL REFERENCES peer (id),
+    code        TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    handed_on   TEXT NOT NULL,
+    due_on      TEXT NOT NULL,
+    method      TEXT NOT NULL,
+    from_name   TEXT NOT NULL,
+    cancelled   INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1)),
+    received_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX inbox_batch_origin_idx ON inbox_batch (origin);
+
+CREATE TABLE inbox_receipt (
+    uid            TEXT PRIMARY KEY,              -- the parent's receipt uid
+    batch_uid      TEXT NOT NULL REFERENCES inbox_batch (uid),
+    code           TEXT NOT NULL UNIQUE,          -- the parent's receipt code
+    unit_code      TEXT NOT NULL,
+    own            INTEGER NOT NULL CHECK (own IN (0, 1)),  -- addressed to our own unit
+    must_confirm   INTEGER NOT NULL CHECK (must_confirm IN (0, 1)),
+    status         TEXT NOT NULL DEFAULT 'pending'
+                   CHECK (status IN ('pending', 'confirmed', 'partial', 'declined')),
+    set_here       INTEGER NOT NULL DEFAULT 0 CHECK (set_here IN (0, 1)),
+    signed_by      TEXT,
+    signed_on      TEXT,
+    entered_at     TEXT,
+    confirm_method TEXT,
+    on_behalf      INTEGER NOT NULL DEFAULT 0 CHECK (on_behalf IN (0, 1)),
+    note           TEXT,
+    recorded_by    TEXT,
+    CHECK (status = 'pending' OR signed_by IS NOT NULL)
+) STRICT;
+CREATE INDEX inbox_receipt_batch_idx ON inbox_receipt (batch_uid);
+
+CREATE TABLE inbox_line (
+    receipt_uid TEXT NOT NULL REFERENCES inbox_receipt (uid),
+    document_id INTEGER NOT NULL REFERENCES document (id),
+    quantity    INTEGER NOT NULL CHECK (quantity > 0),
+    received    INTEGER CHECK (received >= 0),
+    PRIMARY KEY (receipt_uid, document_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX inbox_line_document_idx ON inbox_line (document_id);
+
+-- Receipts of a child office's own batches, as its latest report says
+-- (replaced per site and batch): the consolidated outstanding list.
+CREATE TABLE remote_receipt (
+    site         TEXT NOT NULL REFERENCES peer (id),
+    uid          TEXT NOT NULL,
+    code         TEXT NOT NULL,                 -- its receipt code at that office
+    batch_uid    TEXT NOT NULL,
+    batch_code   TEXT NOT NULL,
+    batch_title  TEXT NOT NULL,
+    handed_on    TEXT NOT NULL,
+    due_on       TEXT NOT NULL,
+    unit_code    TEXT NOT NULL,
+    unit_name    TEXT NOT NULL,
+    group_code   TEXT,
+    group_name   TEXT,
+    must_confirm INTEGER NOT NULL CHECK (must_confirm IN (0, 1)),
+    status       TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'partial', 'declined')),
+    signed_by    TEXT,
+    signed_on    TEXT,
+    copies       INTEGER NOT NULL,
+    PRIMARY KEY (site, uid)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX remote_receipt_batch_idx ON remote_receipt (site, batch_uid);
+
+-- A receipt's last confirmation or undo, found without reading the whole
+-- log: a packet may change a receipt only when a packet set it last.
+CREATE INDEX audit_log_receipt_idx ON audit_log (entity_uid, id)
+    WHERE action IN ('receipt.confirm', 'receipt.undo');
+"#,
 ];
 
 /// The version a fresh file gets.
@@ -279,6 +421,7 @@ mod tests {
         "fbcc439520e9f3d0",
         "f1e705d81410b7aa",
         "41ad786527287df2",
+        "81fffc6d91247704",
     ];
 
     /// The schema of a database as SQLite reports it, for comparison.

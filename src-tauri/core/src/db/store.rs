@@ -240,6 +240,15 @@ fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 impl<'c> Dao<'c> {
+    /// The same transaction on behalf of another actor: what a packet from
+    /// another office changes is recorded as done by that office.
+    pub(crate) fn as_actor<'a>(&'a self, actor: &'a Actor) -> Dao<'a> {
+        Dao {
+            conn: self.conn,
+            actor: Some(actor),
+        }
+    }
+
     /// The actor of a write transaction.
     pub(crate) fn actor(&self) -> Result<&'c Actor> {
         // Only `Store::write` builds a Dao with an actor; reaching this from a

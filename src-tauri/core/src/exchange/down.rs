@@ -1,0 +1,206 @@
+//! Down: what a parent office sends the office of a unit under it — that
+//! unit's subtree as the parent knows it, and the batches handed to units
+//! of that subtree (documents as metadata, receipts of the subtree only) —
+//! and how the child applies it: units added to its tree, documents entered
+//! as received, the receipts into its inbox.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde_json::json;
+
+use super::events::{BatchEvent, DocumentEvent, Event, UnitEvent, V};
+use super::subtree_codes;
+use crate::db::exchange::{PeerRow, SiteRow};
+use crate::db::{Dao, DocumentInsert};
+use crate::documents::Symbol;
+use crate::error::{Error, Result};
+use crate::model::{Classification, NewUnit, ABSOLUTE_SUMMARY};
+
+/// The events for a child peer since `cursor` (the first packet: the whole
+/// subtree and every live batch of it); the audit row they cover up to.
+pub(super) fn gather(dao: &Dao<'_>, site: &SiteRow, peer: &PeerRow, cursor: i64) -> Result<(Vec<Event>, i64)> {
+    let first = cursor == 0;
+    let (changes, last) = dao.changes_after(cursor, &["unit.", "batch.", "receipt."])?;
+    let codes = subtree_codes(dao, &peer.unit_code)?;
+    let units_json = serde_json::to_string(&codes)?;
+    let mut events = Vec::new();
+    if first || changes.iter().any(|c| c.action.starts_with("unit.")) {
+        let rows = dao.units_on(crate::dates::today())?;
+        for code in &codes {
+            if let Some(r) = rows.iter().find(|r| &r.unit.code == code) {
+                events.push(Event::Unit(UnitEvent {
+                    v: V,
+                    code: r.unit.code.clone(),
+                    name: r.unit.name.clone(),
+                    short_name: r.unit.short_name.clone(),
+                    parent: r.unit.parent.clone(),
+                    kind: r.unit.kind.clone(),
+                    opened_on: r.unit.opened_on,
+                }));
+            }
+        }
+    }
+    let touching = dao.batches_for_unit_codes(&units_json)?;
+    let wanted: Vec<String> = if first {
+        touching
+            .into_iter()
+            .filter(|(_, cancelled)| !cancelled)
+            .map(|(uid, _)| uid)
+            .collect()
+    } else {
+        let mut changed = BTreeSet::new();
+        for c in &changes {
+            let Some(entity) = &c.entity_uid else { continue };
+            if c.action.starts_with("batch.") {
+                changed.insert(entity.clone());
+            } else if c.action.starts_with("receipt.") {
+                if let Some(b) = dao.batch_uid_of_receipt(entity)? {
+                    changed.insert(b);
+                }
+            }
+        }
+        touching
+            .into_iter()
+            .map(|(uid, _)| uid)
+            .filter(|u| changed.contains(u))
+            .collect()
+    };
+    let mut sent_docs = BTreeSet::new();
+    for uid in wanted {
+        let Some((batch, docs)) = dao.batch_meta(&uid, &units_json)? else {
+            continue;
+        };
+        for doc in docs {
+            if sent_docs.insert(doc.uid.clone()) {
+                events.push(Event::Document(DocumentEvent { v: V, doc }));
+            }
+        }
+        events.push(Event::Batch(BatchEvent {
+            v: V,
+            from: site.name.clone(),
+            batch,
+        }));
+    }
+    Ok((events, last))
+}
+
+/// What applying one packet at the child keeps between its events.
+#[derive(Default)]
+pub(super) struct Applying {
+    /// Parent's document uid → local document id.
+    documents: HashMap<String, i64>,
+    /// Our subtree, read once per packet.
+    subtree: Option<Vec<String>>,
+}
+
+/// Adds a unit of our subtree that we do not have yet (a unit we have is
+/// left as our own tree says).
+pub(super) fn apply_unit(dao: &Dao<'_>, u: &UnitEvent) -> Result<()> {
+    if dao.unit_code_taken(&u.code)? {
+        return Ok(());
+    }
+    crate::units::insert_unit(
+        dao,
+        &NewUnit {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            parent: u.parent.clone(),
+            kind: u.kind.clone(),
+            short_name: u.short_name.clone(),
+            opened_on: u.opened_on,
+            ..NewUnit::default()
+        },
+    )
+    .map_err(|e| Error::invalid("packet", format!("đơn vị {} trong gói: {e}", u.code)))?;
+    Ok(())
+}
+
+/// Enters a document as received (its copies come with the inbox receipts
+/// addressed to our unit), or finds the one we already have.
+pub(super) fn apply_document(dao: &Dao<'_>, ctx: &mut Applying, d: &DocumentEvent) -> Result<()> {
+    let doc = &d.doc;
+    if let Some(id) = dao.document_id_for(&doc.uid, &doc.symbol, &doc.term)? {
+        ctx.documents.insert(doc.uid.clone(), id);
+        return Ok(());
+    }
+    let classification = Classification::ALL
+        .into_iter()
+        .find(|c| c.as_str() == doc.classification)
+        .ok_or_else(|| {
+            Error::invalid(
+                "packet",
+                format!("văn bản {}: độ mật «{}» không rõ", doc.symbol, doc.classification),
+            )
+        })?;
+    let title = match (&doc.title, classification) {
+        (_, Classification::Absolute) | (None, _) => ABSOLUTE_SUMMARY.to_owned(),
+        (Some(t), _) => t.clone(),
+    };
+    let parts = Symbol::parse(&doc.symbol).ok();
+    let issued_on = doc.issued_on.as_deref().and_then(|s| s.parse().ok());
+    dao.insert_document_row(&DocumentInsert {
+        uid: &doc.uid,
+        symbol: &doc.symbol,
+        number: parts.as_ref().map_or("", |p| p.number.as_str()),
+        doc_type: parts.as_ref().map_or("", |p| p.doc_type.as_str()),
+        issuer: parts.as_ref().map_or("", |p| p.issuer.as_str()),
+        term: &doc.term,
+        title: &title,
+        issued_on,
+        classification,
+        copies_received: 0,
+    })?;
+    dao.log(
+        "document.add",
+        Some(&doc.uid),
+        &json!({ "symbol": doc.symbol, "title": doc.title, "issued_on": issued_on,
+                 "classification": doc.classification, "copies_received": 0, "via": "packet" }),
+    )?;
+    let id = dao
+        .document_id_for(&doc.uid, &doc.symbol, &doc.term)?
+        .ok_or_else(|| Error::not_found("Văn bản", doc.symbol.clone()))?;
+    ctx.documents.insert(doc.uid.clone(), id);
+    Ok(())
+}
+
+/// Puts a batch's receipts for our subtree into the inbox (a receipt
+/// confirmed here keeps our confirmation).
+pub(super) fn apply_batch(
+    dao: &Dao<'_>,
+    ctx: &mut Applying,
+    site: &SiteRow,
+    origin: &PeerRow,
+    b: &BatchEvent,
+) -> Result<()> {
+    if ctx.subtree.is_none() {
+        ctx.subtree = Some(subtree_codes(dao, &site.unit_code)?);
+    }
+    let subtree = ctx.subtree.as_deref().unwrap_or_default();
+    dao.upsert_inbox_batch(&origin.id, &b.batch, &b.from)?;
+    let mut taken = 0;
+    for r in &b.batch.receipts {
+        if !subtree.contains(&r.unit) {
+            continue;
+        }
+        dao.upsert_inbox_receipt(&b.batch.uid, r, r.unit == site.unit_code)?;
+        for line in &r.lines {
+            let id = match ctx.documents.get(&line.document) {
+                Some(id) => *id,
+                None => dao.document_id_for(&line.document, "", "\u{0}")?.ok_or_else(|| {
+                    Error::invalid(
+                        "packet",
+                        format!("đợt {}: văn bản {} không có trong gói", b.batch.code, line.symbol),
+                    )
+                })?,
+            };
+            dao.upsert_inbox_line(&r.uid, id, line)?;
+        }
+        taken += 1;
+    }
+    dao.log(
+        "inbox.batch",
+        Some(&b.batch.uid),
+        &json!({ "code": b.batch.code, "title": b.batch.title, "from": b.from, "origin": origin.unit_code,
+                 "receipts": taken, "cancelled": b.batch.cancelled }),
+    )
+}

@@ -1,0 +1,330 @@
+//! The exchange between offices: installations trade signed packets (files
+//! any transport carries, no server of our own), so that batches flow down
+//! to the office of a unit under ours and confirmations flow back up, each
+//! office staying the authority for its own records.
+//!
+//! - this file: the identity (`site init`, `show`, `export`) and the
+//!   trusted peers (`peer add`, `list`, `remove`);
+//! - `identity`: keys, the fingerprint, the identity card;
+//! - `packet`: the packet file (manifest, events, signature);
+//! - `send` / `receive`: writing the packets for every peer, and applying
+//!   the packets of a folder in order (waiting, gaps, refusals);
+//! - `down` / `up`: the events that flow to a child office (units,
+//!   documents, batches) and to the parent (confirmations, reports of its
+//!   own batches), gathered from
+//!   the audit log and applied at the other end;
+//! - `inbox`: what a parent handed us, confirmed here like any receipt;
+//! - `consolidated`: our open receipts with those the child offices report.
+//!
+//! Every SQL statement is in `db::exchange` and `db::exchange_flow`.
+
+mod consolidated;
+mod down;
+mod events;
+pub mod identity;
+pub mod inbox;
+pub mod packet;
+mod receive;
+mod send;
+mod up;
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::db::exchange::{PeerRow, SiteRow};
+use crate::db::{new_uid, Actor, Dao, Store};
+use crate::error::{Error, Result};
+use crate::text;
+
+pub use consolidated::ConsolidatedRow;
+pub use identity::{digits_only, fingerprint, Card};
+pub use receive::{Outcome, Received};
+pub use send::Sent;
+
+pub use crate::db::exchange::PACKET_METHOD;
+
+/// This installation's identity as shown (`site show`): never the secret key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SiteInfo {
+    pub id: String,
+    pub unit: String,
+    pub name: String,
+    pub public_key: String,
+    pub fingerprint: String,
+}
+
+/// A trusted peer as `peer list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeerInfo {
+    pub id: String,
+    pub unit: String,
+    pub name: String,
+    /// `parent` (the office above ours) or `child`.
+    pub relation: String,
+    pub fingerprint: String,
+    /// The last packet applied from it, and when.
+    pub last_in: i64,
+    pub last_in_at: Option<String>,
+    /// The last packet written to it, and when.
+    pub last_out: i64,
+    pub last_out_at: Option<String>,
+    /// The highest of our packets it has applied.
+    pub acked: i64,
+    /// Packets from it kept aside, waiting for an earlier one.
+    pub waiting: Vec<i64>,
+    /// "thiếu gói số 2 từ HT" while packets wait.
+    pub gap: Option<String>,
+}
+
+fn site_info(s: &SiteRow) -> SiteInfo {
+    SiteInfo {
+        id: s.id.clone(),
+        unit: s.unit_code.clone(),
+        name: s.name.clone(),
+        public_key: identity::key_text(&s.public_key),
+        fingerprint: fingerprint(&s.id, &s.public_key),
+    }
+}
+
+/// The missing packets before the first one waiting: "thiếu gói số 2 từ HT".
+fn gap_text(applied: i64, waiting: &[i64], unit: &str) -> Option<String> {
+    let first = *waiting.first()?;
+    let (from, to) = (applied + 1, first - 1);
+    let numbers = if from >= to {
+        from.to_string()
+    } else {
+        format!("{from}–{to}")
+    };
+    Some(format!("thiếu gói số {numbers} từ {unit}"))
+}
+
+/// The codes of a unit's subtree today (the unit first, then depth-first).
+pub(crate) fn subtree_codes(dao: &Dao<'_>, root: &str) -> Result<Vec<String>> {
+    let rows = dao.units_on(crate::dates::today())?;
+    let mut out = Vec::new();
+    let Some(start) = rows.iter().find(|r| r.unit.code == root) else {
+        return Ok(out);
+    };
+    let mut stack = vec![start.id];
+    while let Some(id) = stack.pop() {
+        if let Some(r) = rows.iter().find(|r| r.id == id) {
+            out.push(r.unit.code.clone());
+        }
+        stack.extend(rows.iter().filter(|r| r.parent_id == Some(id)).map(|r| r.id).rev());
+    }
+    Ok(out)
+}
+
+/// How the peer's unit stands to ours today: `parent` when it is an
+/// ancestor of ours, `child` when it is under ours, None otherwise.
+fn relation(dao: &Dao<'_>, ours: &str, theirs: &str) -> Result<Option<&'static str>> {
+    if ours == theirs {
+        return Ok(None);
+    }
+    if subtree_codes(dao, ours)?.iter().any(|c| c == theirs) {
+        return Ok(Some("child"));
+    }
+    if subtree_codes(dao, theirs)?.iter().any(|c| c == ours) {
+        return Ok(Some("parent"));
+    }
+    Ok(None)
+}
+
+impl Store {
+    /// Makes this installation's identity, once: an id and an Ed25519 key
+    /// pair, for a unit of our own tree.
+    pub fn site_init(&mut self, actor: &Actor, unit: &str, name: Option<&str>) -> Result<SiteInfo> {
+        self.write(actor, |dao| {
+            if let Some(s) = dao.site()? {
+                return Err(Error::conflict(
+                    "site",
+                    format!(
+                        "Sổ này đã có danh tính trao đổi (đơn vị {}, mã {}); danh tính chỉ tạo một lần",
+                        s.unit_code, s.id
+                    ),
+                ));
+            }
+            let row = dao.unit_for("unit", unit, crate::dates::today())?;
+            let name = text::clean_opt(name).unwrap_or_else(|| row.unit.name.clone());
+            let key = identity::new_signing_key();
+            let site = SiteRow {
+                id: new_uid(),
+                unit_code: row.unit.code.clone(),
+                name,
+                public_key: key.verifying_key().to_bytes(),
+                secret_key: key.to_bytes(),
+            };
+            dao.insert_site(&site)?;
+            let info = site_info(&site);
+            dao.log(
+                "site.init",
+                Some(&site.id),
+                &json!({ "unit": info.unit, "name": info.name, "public_key": info.public_key,
+                         "fingerprint": info.fingerprint }),
+            )?;
+            Ok(info)
+        })
+    }
+
+    /// This installation's identity.
+    pub fn site(&self) -> Result<SiteInfo> {
+        self.read(|dao| Ok(site_info(&dao.site_required()?)))
+    }
+
+    /// Writes the identity card (never the secret key), logged.
+    pub fn save_site_card(&mut self, actor: &Actor, path: &Path) -> Result<()> {
+        let site = self.read(|dao| dao.site_required())?;
+        let card = Card::new(&site.id, &site.unit_code, &site.name, &site.public_key);
+        let bytes = serde_json::to_vec_pretty(&card)?;
+        self.save_file(
+            actor,
+            path,
+            &bytes,
+            "site.export",
+            json!({ "fingerprint": card.fingerprint }),
+        )
+    }
+
+    /// Trusts a peer from its identity card, only when the fingerprint typed
+    /// from paper matches the one recomputed from the card; otherwise
+    /// nothing is stored.
+    pub fn add_peer(&mut self, actor: &Actor, card_file: &Path, typed_fingerprint: &str) -> Result<PeerInfo> {
+        let shown = card_file.display().to_string();
+        let size = std::fs::metadata(card_file)
+            .map_err(|e| Error::file("không đọc được", card_file, e))?
+            .len();
+        if size > identity::MAX_CARD_BYTES {
+            return Err(Error::invalid(
+                "file",
+                format!("{shown}: không phải thẻ nhận diện (tệp quá lớn)"),
+            ));
+        }
+        let bytes = std::fs::read(card_file).map_err(|e| Error::file("không đọc được", card_file, e))?;
+        let card = Card::read(&bytes, &shown)?;
+        if digits_only(typed_fingerprint) != digits_only(&card.fingerprint) {
+            return Err(Error::invalid(
+                "fingerprint",
+                format!(
+                    "Dấu vân tay gõ vào không khớp với thẻ {shown} (đơn vị {}): không tin cậy, không lưu gì. \
+                     Hãy so lại với bản giấy có chữ ký và dấu",
+                    card.unit
+                ),
+            ));
+        }
+        self.write(actor, |dao| {
+            let site = dao.site_required()?;
+            if card.id == site.id {
+                return Err(Error::invalid("file", format!("{shown} là thẻ của chính sổ này")));
+            }
+            if let Some(old) = dao.peer(&card.id)?.filter(|p| !p.removed) {
+                let why = if old.public_key == card.public_key {
+                    "đã có trong danh sách tin cậy"
+                } else {
+                    "đã có trong danh sách với khoá khác; hãy gỡ ra trước (peer remove) rồi thêm lại"
+                };
+                return Err(Error::conflict("file", format!("Văn phòng {} {why}", card.unit)));
+            }
+            if let Some(other) = dao.peers()?.into_iter().find(|p| p.unit_code == card.unit) {
+                return Err(Error::conflict(
+                    "file",
+                    format!(
+                        "Đơn vị {} đã có một văn phòng khác trong danh sách (mã {}); hãy gỡ ra trước",
+                        card.unit, other.id
+                    ),
+                ));
+            }
+            dao.unit_for("unit", &card.unit, crate::dates::today()).map_err(|_| {
+                Error::invalid(
+                    "file",
+                    format!(
+                        "Đơn vị {} của thẻ {shown} không có trong cây đơn vị của sổ này",
+                        card.unit
+                    ),
+                )
+            })?;
+            let Some(rel) = relation(dao, &site.unit_code, &card.unit)? else {
+                return Err(Error::invalid(
+                    "file",
+                    format!(
+                        "Đơn vị {} không phải cấp trên hay đơn vị trực thuộc của {}: chỉ trao đổi theo cây đơn vị",
+                        card.unit, site.unit_code
+                    ),
+                ));
+            };
+            let peer = PeerRow {
+                id: card.id.clone(),
+                unit_code: card.unit.clone(),
+                name: card.name.clone(),
+                public_key: card.public_key,
+                relation: rel.to_owned(),
+                acked: 0,
+                removed: false,
+            };
+            dao.upsert_peer(&peer)?;
+            dao.log(
+                "peer.add",
+                Some(&peer.id),
+                &json!({ "unit": peer.unit_code, "name": peer.name, "relation": rel,
+                         "public_key": identity::key_text(&peer.public_key), "fingerprint": card.fingerprint }),
+            )?;
+            peer_info(dao, &peer)
+        })
+    }
+
+    /// The trusted peers, with their packets in and out and any gap.
+    pub fn peers(&self) -> Result<Vec<PeerInfo>> {
+        self.read(|dao| dao.peers()?.iter().map(|p| peer_info(dao, p)).collect())
+    }
+
+    /// Stops trusting the peer of a unit; its packets and records stay.
+    pub fn remove_peer(&mut self, actor: &Actor, unit: &str) -> Result<()> {
+        let unit = text::clean(unit);
+        self.write(actor, |dao| {
+            let Some(peer) = dao.peers()?.into_iter().find(|p| p.unit_code == unit) else {
+                return Err(Error::invalid(
+                    "unit",
+                    format!("Không có văn phòng nào của đơn vị «{unit}» trong danh sách tin cậy"),
+                ));
+            };
+            dao.remove_peer(&peer.id)?;
+            dao.log(
+                "peer.remove",
+                Some(&peer.id),
+                &json!({ "unit": peer.unit_code, "name": peer.name }),
+            )
+        })
+    }
+}
+
+fn peer_info(dao: &Dao<'_>, p: &PeerRow) -> Result<PeerInfo> {
+    let last_in = dao.last_in(&p.id)?.map_or(0, |(seq, _)| seq);
+    let waiting = dao.waiting_seqs(&p.id)?;
+    Ok(PeerInfo {
+        id: p.id.clone(),
+        unit: p.unit_code.clone(),
+        name: p.name.clone(),
+        relation: p.relation.clone(),
+        fingerprint: fingerprint(&p.id, &p.public_key),
+        last_in,
+        last_in_at: dao.last_in_at(&p.id)?,
+        last_out: dao.last_out(&p.id)?.map_or(0, |(seq, _, _)| seq),
+        last_out_at: dao.last_out_at(&p.id)?,
+        acked: p.acked,
+        gap: gap_text(last_in, &waiting, &p.unit_code),
+        waiting,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_gap_names_the_missing_packets() {
+        assert_eq!(gap_text(1, &[3, 4], "HT").as_deref(), Some("thiếu gói số 2 từ HT"));
+        assert_eq!(gap_text(1, &[5], "HT").as_deref(), Some("thiếu gói số 2–4 từ HT"));
+        assert_eq!(gap_text(1, &[], "HT"), None);
+    }
+}

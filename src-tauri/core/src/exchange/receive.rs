@@ -1,0 +1,289 @@
+//! `sync receive DIR`: every packet in the folder addressed to this
+//! installation is checked (magic, lengths, recipient, a trusted origin,
+//! the signature, the versions) and applied in the order of its sequence
+//! number — never of file times. Applying is one transaction together with
+//! the record of (origin, seq), so the same packet twice changes nothing; a
+//! packet whose predecessor is missing is kept aside in the register and
+//! applied when the gap is filled. Packets for other installations are left
+//! alone; a refused packet applies nothing and is named with its reason.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::down::{self, Applying};
+use super::events::Event;
+use super::packet::{self, Refusal, NO_PREVIOUS};
+use super::{up, PACKET_METHOD};
+use crate::db::exchange::{PeerRow, SiteRow, Waiting};
+use crate::db::{Actor, Dao, Store};
+use crate::error::{Error, Result};
+
+/// What happened to one packet file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Applied {
+        from: String,
+        seq: i64,
+        events: u64,
+    },
+    AlreadyApplied {
+        from: String,
+        seq: i64,
+    },
+    /// Kept aside until the packets before it arrive.
+    Waiting {
+        from: String,
+        seq: i64,
+        gap: String,
+    },
+    /// Addressed to another installation: left alone.
+    Elsewhere,
+    Refused {
+        reason: String,
+    },
+}
+
+/// One file and its outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Received {
+    pub file: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// A packet read, checked and ready to apply.
+struct Ready {
+    file: String,
+    origin: PeerRow,
+    seq: i64,
+    prev: String,
+    acked: i64,
+    hash: String,
+    bytes: Vec<u8>,
+    events: Vec<serde_json::Value>,
+}
+
+/// Reads and checks one file: Ok(Ready), or the outcome it ends with.
+fn check(dao: &Dao<'_>, site: &SiteRow, file: &str, bytes: Vec<u8>) -> Result<std::result::Result<Ready, Outcome>> {
+    let refused = |r: Refusal| Outcome::Refused { reason: r.to_string() };
+    let opened = match packet::open(&bytes) {
+        Ok(o) => o,
+        Err(r) => return Ok(Err(refused(r))),
+    };
+    let h = opened.header.clone();
+    if h.recipient != site.id {
+        return Ok(Err(Outcome::Elsewhere));
+    }
+    let Some(origin) = dao.peer(&h.origin.id)?.filter(|p| !p.removed) else {
+        return Ok(Err(Outcome::Refused {
+            reason: format!(
+                "gói ký bằng khoá không được tin cậy (văn phòng {} chưa có trong danh sách: giaonhan peer add)",
+                h.origin.unit
+            ),
+        }));
+    };
+    let events = match opened.verify(&origin.public_key) {
+        Ok(e) => e,
+        Err(r) => return Ok(Err(refused(r))),
+    };
+    Ok(Ok(Ready {
+        file: file.to_owned(),
+        origin,
+        seq: h.seq,
+        prev: h.prev,
+        acked: h.acked,
+        hash: packet::hash(&bytes),
+        bytes,
+        events,
+    }))
+}
+
+/// Applies the events of a checked packet that follows the last one
+/// applied; inside the caller's transaction.
+fn apply(dao: &Dao<'_>, site: &SiteRow, p: &Ready) -> Result<()> {
+    let events: Vec<Event> = p
+        .events
+        .iter()
+        .map(|v| serde_json::from_value(v.clone()))
+        .collect::<serde_json::Result<_>>()
+        .map_err(|e| Error::invalid("packet", format!("sự kiện không đọc được hoặc không rõ loại ({e})")))?;
+    let label = format!("gói số {} từ {}", p.seq, p.origin.unit_code);
+    let office = Actor::new(
+        format!("văn phòng {}, gói số {}", p.origin.unit_code, p.seq),
+        PACKET_METHOD,
+    );
+    let as_office = dao.as_actor(&office);
+    let mut ctx = Applying::default();
+    let from_parent = p.origin.relation == "parent";
+    for e in &events {
+        let wrong = |kind: &str| Error::invalid("packet", format!("sự kiện «{kind}» không được gửi theo chiều này"));
+        match e {
+            Event::Unit(u) if from_parent => down::apply_unit(&as_office, u)?,
+            Event::Document(d) if from_parent => down::apply_document(&as_office, &mut ctx, d)?,
+            Event::Batch(b) if from_parent => down::apply_batch(&as_office, &mut ctx, site, &p.origin, b)?,
+            Event::Confirmation(c) if !from_parent => up::apply_confirmation(&as_office, &p.origin, c, &label)?,
+            Event::Report(r) if !from_parent => up::apply_report(&as_office, &p.origin, r)?,
+            Event::Unit(_) => return Err(wrong("unit")),
+            Event::Document(_) => return Err(wrong("document")),
+            Event::Batch(_) => return Err(wrong("batch")),
+            Event::Confirmation(_) => return Err(wrong("confirmation")),
+            Event::Report(_) => return Err(wrong("report")),
+        }
+    }
+    dao.insert_packet_in(&p.origin.id, p.seq, &p.hash, &p.file, events.len() as i64)?;
+    dao.delete_waiting(&p.origin.id, p.seq)?;
+    dao.log(
+        "exchange.receive",
+        Some(&p.origin.id),
+        &json!({ "from": p.origin.unit_code, "seq": p.seq, "hash": p.hash, "events": events.len(), "file": p.file }),
+    )
+}
+
+/// Takes one checked packet in its own transaction: applied, already
+/// applied, kept aside, or refused (nothing written).
+fn take(store: &mut Store, actor: &Actor, site: &SiteRow, p: &Ready) -> Result<Outcome> {
+    let from = p.origin.unit_code.clone();
+    store.attempt(actor, |dao| {
+        let (applied, last_hash) = dao.last_in(&p.origin.id)?.unwrap_or((0, NO_PREVIOUS.to_owned()));
+        dao.set_peer_acked(&p.origin.id, p.acked)?;
+        if p.seq <= applied {
+            dao.delete_waiting(&p.origin.id, p.seq)?;
+            return Ok((Outcome::AlreadyApplied { from, seq: p.seq }, true));
+        }
+        if p.seq > applied + 1 {
+            dao.insert_waiting(
+                &p.origin.id,
+                &Waiting {
+                    seq: p.seq,
+                    hash: p.hash.clone(),
+                    file_name: p.file.clone(),
+                    bytes: p.bytes.clone(),
+                },
+            )?;
+            let waiting = dao.waiting_seqs(&p.origin.id)?;
+            let gap = super::gap_text(applied, &waiting, &from).unwrap_or_default();
+            return Ok((Outcome::Waiting { from, seq: p.seq, gap }, true));
+        }
+        if p.prev != last_hash {
+            return Ok((
+                Outcome::Refused {
+                    reason: format!(
+                        "gói số {} từ {from} không nối tiếp gói số {applied} đã nhận (mã gói trước không khớp)",
+                        p.seq
+                    ),
+                },
+                false,
+            ));
+        }
+        match apply(dao, site, p) {
+            Ok(()) => Ok((
+                Outcome::Applied {
+                    from,
+                    seq: p.seq,
+                    events: p.events.len() as u64,
+                },
+                true,
+            )),
+            Err(e @ (Error::Invalid { .. } | Error::Conflict { .. } | Error::NotFound { .. })) => {
+                Ok((Outcome::Refused { reason: e.to_string() }, false))
+            }
+            Err(e) => Err(e),
+        }
+    })
+}
+
+impl Store {
+    /// Applies every packet in `dir` addressed to this installation, in
+    /// order; returns what happened to each file (packets applied from the
+    /// waiting room name the file they came in).
+    pub fn sync_receive(&mut self, actor: &Actor, dir: &Path) -> Result<Vec<Received>> {
+        let entries = std::fs::read_dir(dir).map_err(|e| Error::file("không đọc được thư mục", dir, e))?;
+        let mut names: Vec<std::path::PathBuf> = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(|e| Error::file("không đọc được thư mục", dir, e))?.path();
+            if path.is_file() && path.extension().is_some_and(|x| x == packet::EXTENSION) {
+                names.push(path);
+            }
+        }
+        names.sort();
+        let site = self.read(|dao| dao.site_required())?;
+        let mut out = Vec::new();
+        // origin → seq → packet: order from sequence numbers only.
+        let mut ready: BTreeMap<String, BTreeMap<i64, Ready>> = BTreeMap::new();
+        for path in names {
+            let file = path.display().to_string();
+            let too_big = std::fs::metadata(&path).is_ok_and(|m| m.len() > packet::MAX_PACKET_BYTES);
+            let checked = if too_big {
+                Err(Outcome::Refused {
+                    reason: "tệp quá lớn, không phải gói trao đổi".to_owned(),
+                })
+            } else {
+                let bytes = std::fs::read(&path).map_err(|e| Error::file("không đọc được", &path, e))?;
+                self.read(|dao| check(dao, &site, &file, bytes))?
+            };
+            match checked {
+                Ok(p) => {
+                    let seqs = ready.entry(p.origin.id.clone()).or_default();
+                    if let Some(same) = seqs.get(&p.seq) {
+                        let outcome = if same.hash == p.hash {
+                            Outcome::AlreadyApplied {
+                                from: p.origin.unit_code.clone(),
+                                seq: p.seq,
+                            }
+                        } else {
+                            Outcome::Refused {
+                                reason: format!("hai gói cùng số {} từ {} khác nhau", p.seq, p.origin.unit_code),
+                            }
+                        };
+                        out.push(Received { file, outcome });
+                    } else {
+                        seqs.insert(p.seq, p);
+                    }
+                }
+                Err(outcome) => out.push(Received { file, outcome }),
+            }
+        }
+        for (_, seqs) in ready {
+            for (_, p) in seqs {
+                let outcome = take(self, actor, &site, &p)?;
+                let applied = matches!(outcome, Outcome::Applied { .. });
+                out.push(Received {
+                    file: p.file.clone(),
+                    outcome,
+                });
+                if applied {
+                    self.apply_waiting(actor, &site, &p.origin.id, &mut out)?;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Applies the packets kept aside that now follow the last one applied.
+    fn apply_waiting(&mut self, actor: &Actor, site: &SiteRow, origin: &str, out: &mut Vec<Received>) -> Result<()> {
+        loop {
+            let next = self.read(|dao| {
+                let applied = dao.last_in(origin)?.map_or(0, |(s, _)| s);
+                let Some(w) = dao.waiting(origin, applied + 1)? else {
+                    return Ok(None);
+                };
+                let file = w.file_name.clone();
+                Ok(Some((file.clone(), check(dao, site, &file, w.bytes)?)))
+            })?;
+            let Some((file, checked)) = next else { return Ok(()) };
+            let outcome = match checked {
+                Ok(p) => take(self, actor, site, &p)?,
+                Err(o) => o,
+            };
+            let go_on = matches!(outcome, Outcome::Applied { .. });
+            out.push(Received { file, outcome });
+            if !go_on {
+                return Ok(());
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! `sync send`: for every trusted peer, the packets it has not
+//! acknowledged yet are written again (a lost stick loses nothing), then one
+//! new packet with what it has not had (none when there is nothing new).
+//! The packets are recorded in one transaction and their files renamed into
+//! place only after it commits.
+
+use std::path::{Path, PathBuf};
+
+use ed25519_dalek::SigningKey;
+use serde::Serialize;
+use serde_json::json;
+
+use super::packet::{self, Header, Origin, EVENTS_VERSION, FORMAT, NO_PREVIOUS};
+use super::{down, up};
+use crate::db::{now_utc, Actor, Store};
+use crate::error::{Error, Result};
+use crate::files;
+
+/// One packet file written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sent {
+    pub file: String,
+    /// The peer's unit.
+    pub to: String,
+    pub seq: i64,
+    pub events: u64,
+    /// Written again: the peer has not acknowledged it yet.
+    pub again: bool,
+}
+
+impl Store {
+    /// Writes the packets for every trusted peer into `dir`.
+    pub fn sync_send(&mut self, actor: &Actor, dir: &Path) -> Result<Vec<Sent>> {
+        if !dir.is_dir() {
+            return Err(Error::invalid("out", format!("{}: không phải thư mục", dir.display())));
+        }
+        let register = self.path().to_owned();
+        let (staged, sent) = self.write(actor, |dao| {
+            let site = dao.site_required()?;
+            let key = SigningKey::from_bytes(&site.secret_key);
+            let mut staged: Vec<files::Staged> = Vec::new();
+            let mut sent = Vec::new();
+            let mut stage = |name: String, bytes: &[u8]| -> Result<String> {
+                let path: PathBuf = dir.join(name);
+                staged.push(files::stage(&path, bytes, Some(&register))?);
+                Ok(path.display().to_string())
+            };
+            for peer in dao.peers()? {
+                for (seq, bytes) in dao.unacked_out(&peer.id, peer.acked)? {
+                    let events = packet::open(&bytes).map_or(0, |o| o.header.events);
+                    let file = stage(packet::file_name(&site.unit_code, &peer.unit_code, seq), &bytes)?;
+                    sent.push(Sent {
+                        file,
+                        to: peer.unit_code.clone(),
+                        seq,
+                        events,
+                        again: true,
+                    });
+                }
+                let (last_seq, prev, cursor) = dao.last_out(&peer.id)?.unwrap_or((0, NO_PREVIOUS.to_owned(), 0));
+                let (events, covered) = match peer.relation.as_str() {
+                    "child" => down::gather(dao, &site, &peer, cursor)?,
+                    _ => up::gather(dao, &peer, cursor)?,
+                };
+                if events.is_empty() {
+                    continue;
+                }
+                let seq = last_seq + 1;
+                let header = Header {
+                    format: FORMAT,
+                    events_version: EVENTS_VERSION,
+                    origin: Origin {
+                        id: site.id.clone(),
+                        unit: site.unit_code.clone(),
+                    },
+                    recipient: peer.id.clone(),
+                    seq,
+                    prev,
+                    written_at: now_utc(),
+                    acked: dao.last_in(&peer.id)?.map_or(0, |(s, _)| s),
+                    events: 0,
+                };
+                let values = events
+                    .iter()
+                    .map(serde_json::to_value)
+                    .collect::<serde_json::Result<Vec<_>>>()?;
+                let bytes = packet::write(&key, &header, &values)?;
+                let hash = packet::hash(&bytes);
+                dao.insert_packet_out(&peer.id, seq, &hash, covered, &bytes)?;
+                let file = stage(packet::file_name(&site.unit_code, &peer.unit_code, seq), &bytes)?;
+                dao.log(
+                    "exchange.send",
+                    Some(&peer.id),
+                    &json!({ "to": peer.unit_code, "seq": seq, "hash": hash, "events": values.len(), "file": file }),
+                )?;
+                sent.push(Sent {
+                    file,
+                    to: peer.unit_code.clone(),
+                    seq,
+                    events: values.len() as u64,
+                    again: false,
+                });
+            }
+            Ok((staged, sent))
+        })?;
+        // Recorded: now the files take their names. One that fails is
+        // written again by the next send (not acknowledged).
+        for s in staged {
+            s.commit()?;
+        }
+        Ok(sent)
+    }
+}

@@ -1,0 +1,631 @@
+//! The exchange between offices through the real `giaonhan` binary, with
+//! three registers in temporary folders: the province (HT) and two commune
+//! offices (HK, AT). Identity cards and fingerprints, packets carried on a
+//! "stick" (a folder), batches down into the communes' inboxes, handing the
+//! received copies on to the branches, confirmations up; every bad packet
+//! refused with nothing applied; a packet that waits for the one before
+//! it; a packet applied twice; and `verify` clean on all three at the end.
+
+use std::path::{Path, PathBuf};
+
+use giaonhan_tests::cli::{fails, ok, run};
+use serde_json::Value;
+
+/// One office: its folder and register.
+struct Office {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl Office {
+    fn path(&self, name: &str) -> PathBuf {
+        self.db.parent().expect("folder").join(name)
+    }
+}
+
+fn json(db: &Path, args: &[&str]) -> Value {
+    serde_json::from_str(&ok(db, args)).expect("JSON")
+}
+
+/// A register with the units given as (code, name, parent, kind).
+fn office(units: &[(&str, &str, &str, &str)]) -> Office {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("so.sqlite3");
+    ok(&db, &["init"]);
+    for (code, name, parent, kind) in units {
+        let mut args = vec!["unit", "add", "--code", code, "--name", name, "--kind", kind];
+        if !parent.is_empty() {
+            args.extend(["--parent", parent]);
+        }
+        ok(&db, &args);
+    }
+    Office { _dir: dir, db }
+}
+
+const HT: (&str, &str, &str, &str) = ("HT", "Đảng bộ tỉnh Hà Tĩnh", "", "Đảng bộ tỉnh");
+const HK: (&str, &str, &str, &str) = ("HK", "Đảng bộ xã Hương Khê", "HT", "Đảng bộ cơ sở");
+const AT: (&str, &str, &str, &str) = ("AT", "Đảng bộ xã Ấp Tân", "HT", "Đảng bộ cơ sở");
+
+/// The province with both communes and their branches, a document with 100
+/// copies and batch D1 (handed 01/02/2025): 5 copies to HK and to AT, 2 to
+/// the branch HK-01 directly. Its identity is made.
+fn province() -> Office {
+    let p = office(&[
+        HT,
+        HK,
+        AT,
+        ("HK-01", "Chi bộ thôn Đông Trung", "HK", "Chi bộ"),
+        ("HK-02", "Chi bộ thôn Ấp Thượng", "HK", "Chi bộ"),
+        ("AT-01", "Chi bộ thôn Tân Hòa", "AT", "Chi bộ"),
+    ]);
+    #[rustfmt::skip]
+    ok(&p.db, &["doc", "add", "--symbol", "12-NQ/TU", "--title", "Nghị quyết về công tác tuyên giáo",
+                "--date", "2025-01-10", "--copies", "100"]);
+    #[rustfmt::skip]
+    ok(&p.db, &["batch", "new", "--code", "D1", "--title", "Đợt 1 năm 2025", "--handed", "2025-02-01",
+                "--due", "2025-02-15", "--doc", "12-NQ/TU:5", "--unit", "HK", "--unit", "AT"]);
+    #[rustfmt::skip]
+    ok(&p.db, &["batch", "new", "--code", "D1B", "--title", "Đợt 1 năm 2025 (chi bộ)", "--handed", "2025-02-01",
+                "--due", "2025-02-15", "--doc", "12-NQ/TU:2", "--unit", "HK-01"]);
+    ok(&p.db, &["site", "init", "--unit", "HT"]);
+    p
+}
+
+fn fingerprint(o: &Office) -> String {
+    json(&o.db, &["site", "show", "--format", "json"])[0]["fingerprint"]
+        .as_str()
+        .expect("fingerprint")
+        .to_owned()
+}
+
+/// Each office trusts the other, from its card and the fingerprint read
+/// from paper (typed here without spaces, as people do).
+fn pair(parent: &Office, child: &Office) {
+    for (from, to) in [(parent, child), (child, parent)] {
+        let card = from.path("the.card");
+        ok(&from.db, &["site", "export", "--out", card.to_str().expect("path")]);
+        let typed: String = fingerprint(from).chars().filter(|c| *c != ' ').collect();
+        ok(
+            &to.db,
+            &["peer", "add", card.to_str().expect("path"), "--fingerprint", &typed],
+        );
+    }
+}
+
+fn commune(unit: (&str, &str, &str, &str)) -> Office {
+    let c = office(&[HT, unit]);
+    ok(&c.db, &["site", "init", "--unit", unit.0]);
+    c
+}
+
+fn stick() -> tempfile::TempDir {
+    tempfile::tempdir().expect("stick")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+fn inbox(o: &Office) -> Vec<Value> {
+    json(&o.db, &["inbox", "--format", "json"])
+        .as_array()
+        .expect("rows")
+        .clone()
+}
+
+fn code_in_inbox(o: &Office, unit: &str, batch: &str) -> String {
+    inbox(o)
+        .iter()
+        .find(|r| r["unit_code"] == unit && r["batch"] == batch)
+        .and_then(|r| r["receipt_code"].as_str())
+        .unwrap_or_else(|| panic!("no inbox row for {unit} in {batch}"))
+        .to_owned()
+}
+
+fn on_hand(o: &Office, symbol: &str) -> i64 {
+    json(&o.db, &["doc", "list", "--format", "json"])
+        .as_array()
+        .expect("docs")
+        .iter()
+        .find(|d| d["symbol"] == symbol)
+        .and_then(|d| d["copies_on_hand"].as_i64())
+        .unwrap_or_else(|| panic!("no document {symbol}"))
+}
+
+fn receipt_code_at(o: &Office, batch: &str, unit: &str) -> String {
+    json(&o.db, &["outstanding", "--format", "json", "--batch", batch])
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["unit_code"] == unit)
+        .and_then(|r| r["receipt_code"].as_str())
+        .unwrap_or_else(|| panic!("{unit} not outstanding in {batch}"))
+        .to_owned()
+}
+
+fn verified(o: &Office) {
+    let out = ok(&o.db, &["verify"]);
+    assert!(out.contains("Nhật ký nguyên vẹn"), "{out}");
+}
+
+fn head(o: &Office) -> Value {
+    json(&o.db, &["verify", "--format", "json"])["head"].clone()
+}
+
+#[test]
+fn identity_is_made_once_and_a_peer_needs_the_right_fingerprint() {
+    let p = province();
+    let hk = commune(HK);
+    let err = fails(&p.db, &["site", "init", "--unit", "HT"]);
+    assert!(err.contains("chỉ tạo một lần"), "{err}");
+
+    let shown = json(&p.db, &["site", "show", "--format", "json"]);
+    let mut keys: Vec<&str> = shown[0]
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["fingerprint", "id", "name", "public_key", "unit"]);
+    assert_eq!(shown[0]["unit"], "HT");
+    assert_eq!(shown[0]["name"], "Đảng bộ tỉnh Hà Tĩnh");
+    let groups: Vec<&str> = shown[0]["fingerprint"].as_str().expect("fp").split(' ').collect();
+    assert_eq!(groups.len(), 6);
+    assert!(groups
+        .iter()
+        .all(|g| g.len() == 5 && g.bytes().all(|b| b.is_ascii_digit())));
+
+    // The card holds the public key and never the secret one.
+    let card = p.path("ht.card");
+    ok(&p.db, &["site", "export", "--out", s(&card)]);
+    let text = std::fs::read_to_string(&card).expect("card");
+    let secret: Vec<u8> = rusqlite::Connection::open(&p.db)
+        .expect("open")
+        .query_row("SELECT secret_key FROM site", [], |r| r.get(0))
+        .expect("secret");
+    use base64::Engine;
+    for engine in [
+        base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        base64::engine::general_purpose::STANDARD,
+    ] {
+        assert!(!text.contains(&engine.encode(&secret)), "the card holds the secret key");
+    }
+    assert!(!text.contains(&hex(&secret)));
+    let card_json: Value = serde_json::from_str(&text).expect("card JSON");
+    assert_eq!(card_json["format"], "sogiaonhan-site-card");
+    assert_eq!(card_json["public_key"], shown[0]["public_key"]);
+
+    // A wrong fingerprint is refused and nothing is stored.
+    let mut wrong: Vec<char> = fingerprint(&p).chars().collect();
+    wrong[0] = if wrong[0] == '1' { '2' } else { '1' };
+    let wrong: String = wrong.into_iter().collect();
+    let err = fails(&hk.db, &["peer", "add", s(&card), "--fingerprint", &wrong]);
+    assert!(err.contains("không khớp"), "{err}");
+    assert_eq!(
+        json(&hk.db, &["peer", "list", "--format", "json"]),
+        Value::Array(vec![])
+    );
+
+    // The right one, with its spaces, is trusted; the relation comes from the tree.
+    ok(&hk.db, &["peer", "add", s(&card), "--fingerprint", &fingerprint(&p)]);
+    let peers = json(&hk.db, &["peer", "list", "--format", "json"]);
+    assert_eq!(peers[0]["unit"], "HT");
+    assert_eq!(peers[0]["relation"], "parent");
+    let err = fails(&hk.db, &["peer", "add", s(&card), "--fingerprint", &fingerprint(&p)]);
+    assert!(err.contains("đã có"), "{err}");
+    ok(&hk.db, &["peer", "remove", "--unit", "HT"]);
+    assert_eq!(
+        json(&hk.db, &["peer", "list", "--format", "json"]),
+        Value::Array(vec![])
+    );
+    verified(&p);
+    verified(&hk);
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn batches_go_down_confirmations_come_up_and_received_copies_are_handed_on() {
+    let p = province();
+    let hk = commune(HK);
+    let at = commune(AT);
+    pair(&p, &hk);
+    pair(&p, &at);
+
+    let down = stick();
+    let sent = ok(&p.db, &["sync", "send", "--out", s(down.path())]);
+    assert_eq!(sent.lines().count(), 2, "one packet per commune: {sent}");
+
+    // HK applies its packet and leaves AT's alone.
+    let got = ok(&hk.db, &["sync", "receive", s(down.path())]);
+    assert!(got.contains("đã áp dụng gói số 1 từ HT"), "{got}");
+    assert!(got.contains("gửi cho văn phòng khác, để nguyên"), "{got}");
+    assert_eq!(
+        std::fs::read_dir(down.path()).expect("stick").count(),
+        2,
+        "nothing removed"
+    );
+
+    // HK's inbox: its own receipt and its branch's, with the province's codes.
+    let rows = inbox(&hk);
+    let mut seen: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["batch"].as_str().unwrap_or("").to_owned(),
+                r["unit_code"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("D1".to_owned(), "HK".to_owned()),
+            ("D1B".to_owned(), "HK-01".to_owned())
+        ]
+    );
+    let row = rows.iter().find(|r| r["unit_code"] == "HK").expect("HK row");
+    for key in [
+        "batch",
+        "title",
+        "from",
+        "unit_code",
+        "receipt_code",
+        "handed",
+        "due",
+        "status",
+    ] {
+        assert!(row.get(key).is_some(), "inbox row lacks {key}: {row}");
+    }
+    assert_eq!(row["from"], "Đảng bộ tỉnh Hà Tĩnh");
+    assert_eq!(row["handed"], "2025-02-01");
+    assert_eq!(row["due"], "2025-02-15");
+    assert_eq!(row["status"], "pending");
+    assert_eq!(row["receipt_code"], receipt_code_at(&p, "D1", "HK").as_str());
+
+    // The branches came with the subtree; the document entered as received:
+    // the 5 copies addressed to HK are on hand (not HK-01's 2).
+    let units = ok(&hk.db, &["unit", "list", "--format", "csv"]);
+    assert!(
+        units.contains("HK-01") && units.contains("HK-02") && !units.contains("AT-01"),
+        "{units}"
+    );
+    assert_eq!(on_hand(&hk, "12-NQ/TU"), 5);
+
+    // Handing on: not more than received, then within it.
+    #[rustfmt::skip]
+    let err = fails(&hk.db, &["batch", "new", "--code", "X1", "--title", "Chuyển tiếp nghị quyết", "--handed", "2025-02-05",
+                              "--due", "2025-02-20", "--doc", "12-NQ/TU:3", "--subtree", "HK"]);
+    assert!(err.contains("Không đủ bản"), "{err}");
+    #[rustfmt::skip]
+    ok(&hk.db, &["batch", "new", "--code", "X1", "--title", "Chuyển tiếp nghị quyết", "--handed", "2025-02-05",
+                 "--due", "2025-02-20", "--doc", "12-NQ/TU:2", "--subtree", "HK"]);
+    assert_eq!(on_hand(&hk, "12-NQ/TU"), 1);
+
+    // HK confirms its own receipt one copy short, and its branch's on its behalf.
+    let own = code_in_inbox(&hk, "HK", "D1");
+    #[rustfmt::skip]
+    ok(&hk.db, &["confirm", "--code", &own, "--by", "Trần Văn Bình", "--at", "2025-02-03", "--qty", "12-NQ/TU:4"]);
+    assert_eq!(on_hand(&hk, "12-NQ/TU"), 0, "4 copies received, 4 handed on");
+    let branch = code_in_inbox(&hk, "HK-01", "D1B");
+    #[rustfmt::skip]
+    ok(&hk.db, &["confirm", "--code", &branch, "--by", "Lê Văn Phó", "--on-behalf", "--method", "remote"]);
+    let row = inbox(&hk).into_iter().find(|r| r["unit_code"] == "HK").expect("row");
+    assert_eq!(row["status"], "partial");
+
+    // AT declines by batch and unit, like a local receipt.
+    ok(&at.db, &["sync", "receive", s(down.path())]);
+    #[rustfmt::skip]
+    ok(&at.db, &["confirm", "--batch", "D1", "--unit", "AT", "--by", "Phạm Thị C", "--decline", "Không đúng đối tượng"]);
+
+    // Meanwhile the province recorded HK-01's receipt at its own office: the
+    // packet's confirmation must not override it.
+    #[rustfmt::skip]
+    ok(&p.db, &["confirm", "--batch", "D1B", "--unit", "HK-01", "--by", "Nguyễn Thị Hoa", "--method", "in-person"]);
+
+    // Up.
+    let up = stick();
+    ok(&hk.db, &["sync", "send", "--out", s(up.path())]);
+    ok(&at.db, &["sync", "send", "--out", s(up.path())]);
+    let got = ok(&p.db, &["sync", "receive", s(up.path())]);
+    assert!(
+        got.contains("đã áp dụng gói số 1 từ HK") && got.contains("đã áp dụng gói số 1 từ AT"),
+        "{got}"
+    );
+
+    let hk_receipt = json(&p.db, &["receipt", &own]);
+    assert_eq!(hk_receipt[0]["status"], "partial");
+    assert_eq!(hk_receipt[0]["signed_by"], "Trần Văn Bình");
+    assert_eq!(hk_receipt[0]["signed_on"], "2025-02-03");
+    assert_eq!(hk_receipt[0]["method"], "remote");
+    assert_eq!(hk_receipt[0]["lines"][0]["received"], 4);
+    let by = hk_receipt[0]["recorded_by"].as_str().expect("recorded_by");
+    assert!(
+        by.contains("văn phòng HK") && by.contains("gói số 1"),
+        "came by packet: {by}"
+    );
+    let kept = json(&p.db, &["receipt", &branch]);
+    assert_eq!(
+        kept[0]["signed_by"], "Nguyễn Thị Hoa",
+        "the province's own confirmation stands"
+    );
+    assert_eq!(kept[0]["method"], "in_person");
+    let outstanding = json(&p.db, &["outstanding", "--format", "json"]);
+    let open: Vec<(&str, &str)> = outstanding
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r["unit_code"].as_str().unwrap_or(""),
+                r["status"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        open.contains(&("HK", "partial")) && open.contains(&("AT", "declined")),
+        "{open:?}"
+    );
+
+    // The consolidated list: the province's own open receipts, and those of
+    // HK's own batch X1 (handed on to its branches) as HK reported them.
+    let rows = json(&p.db, &["outstanding", "--consolidated", "--format", "json"]);
+    let seen: Vec<(&str, &str, &str)> = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r["site"].as_str().unwrap_or(""),
+                r["batch"].as_str().unwrap_or(""),
+                r["unit_code"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    for want in [
+        ("HT", "D1", "HK"),
+        ("HT", "D1", "AT"),
+        ("HK", "X1", "HK-01"),
+        ("HK", "X1", "HK-02"),
+    ] {
+        assert!(seen.contains(&want), "{want:?} missing from {seen:?}");
+    }
+    let x1 = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["batch"] == "X1")
+        .expect("X1 row");
+    assert_eq!(x1["group_code"], "HK");
+    assert_eq!(x1["copies"], 2);
+    // HK-02 confirms at HK: the next report takes it off the province's list.
+    ok(
+        &hk.db,
+        &["confirm", "--batch", "X1", "--unit", "HK-02", "--by", "Võ Thị Lan"],
+    );
+    let report = stick();
+    ok(&hk.db, &["sync", "send", "--out", s(report.path())]);
+    ok(&p.db, &["sync", "receive", s(report.path())]);
+    let rows = json(&p.db, &["outstanding", "--consolidated", "--format", "json"]);
+    let x1: Vec<&str> = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|r| r["batch"] == "X1")
+        .map(|r| r["unit_code"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(x1, ["HK-01"]);
+
+    // The same stick again changes nothing.
+    let before = head(&p);
+    let again = ok(&p.db, &["sync", "receive", s(up.path())]);
+    assert_eq!(again.matches("đã áp dụng trước đây").count(), 2, "{again}");
+    assert_eq!(head(&p), before, "no row added by a packet applied twice");
+
+    // An undo at HK goes up too.
+    ok(&hk.db, &["unconfirm", "--code", &own, "--reason", "Ký nhầm ngày"]);
+    let up2 = stick();
+    ok(&hk.db, &["sync", "send", "--out", s(up2.path())]);
+    ok(&p.db, &["sync", "receive", s(up2.path())]);
+    assert_eq!(json(&p.db, &["receipt", &own])[0]["status"], "pending");
+
+    for o in [&p, &hk, &at] {
+        verified(o);
+    }
+}
+
+/// Runs `sync receive` on a folder holding just `bytes` as a packet file,
+/// expects a refusal naming the file and `why`, and nothing applied.
+fn refused(o: &Office, bytes: &[u8], why: &str) {
+    let dir = stick();
+    let file = dir.path().join("ht-hk-000001.sgnpkt");
+    std::fs::write(&file, bytes).expect("write");
+    let out = run(&o.db, &["sync", "receive", s(dir.path())]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "refused: {err}");
+    assert!(err.contains(s(&file)) && err.contains(why), "expected «{why}»: {err}");
+    assert!(inbox(o).is_empty(), "nothing applied");
+    let peers = json(&o.db, &["peer", "list", "--format", "json"]);
+    assert_eq!(peers[0]["last_in"], 0);
+}
+
+#[test]
+fn every_bad_packet_is_refused_with_its_file_and_reason() {
+    let p = province();
+    let hk = commune(HK);
+    pair(&p, &hk);
+    let dir = stick();
+    ok(&p.db, &["sync", "send", "--out", s(dir.path())]);
+    let good = std::fs::read(dir.path().join("ht-hk-000001.sgnpkt")).expect("packet");
+
+    // One byte edited inside the events.
+    let mut edited = good.clone();
+    let at = good.len() / 2;
+    edited[at] ^= 0x20;
+    refused(&hk, &edited, "chữ ký không khớp");
+    // Truncated.
+    refused(&hk, &good[..good.len() - 10], "bị cắt");
+    refused(&hk, &good[..good.len() / 3], "bị cắt");
+    // Not a packet at all.
+    refused(&hk, b"PK\x03\x04 not a packet", "không phải gói trao đổi");
+
+    // Signed by an unknown key: another register claiming to be the province.
+    let impostor = office(&[HT, HK]);
+    ok(&impostor.db, &["site", "init", "--unit", "HT"]);
+    let card = hk.path("hk.card");
+    ok(&hk.db, &["site", "export", "--out", s(&card)]);
+    ok(
+        &impostor.db,
+        &["peer", "add", s(&card), "--fingerprint", &fingerprint(&hk)],
+    );
+    #[rustfmt::skip]
+    ok(&impostor.db, &["doc", "add", "--symbol", "99-NQ/TU", "--title", "Giả", "--copies", "5"]);
+    #[rustfmt::skip]
+    ok(&impostor.db, &["batch", "new", "--code", "G1", "--title", "Giả", "--handed", "2025-02-01", "--due", "2025-02-15",
+                       "--doc", "99-NQ/TU:1", "--unit", "HK"]);
+    let fake = stick();
+    ok(&impostor.db, &["sync", "send", "--out", s(fake.path())]);
+    let fake_bytes = std::fs::read(fake.path().join("ht-hk-000001.sgnpkt")).expect("fake");
+    refused(&hk, &fake_bytes, "khoá không được tin cậy");
+
+    // From a newer version, properly signed with the province's key.
+    refused(
+        &hk,
+        &resigned(&p, &good, |h| h["format"] = 2.into()),
+        "phiên bản mới hơn",
+    );
+    // An event kind this version does not know (same events version).
+    let unknown = resign_body(&p, &good, |events| {
+        events
+            .as_array_mut()
+            .expect("array")
+            .push(serde_json::json!({"kind": "study", "v": 1}))
+    });
+    refused(&hk, &unknown, "không rõ loại");
+
+    // The good packet still applies, then is already applied.
+    let out = ok(&hk.db, &["sync", "receive", s(dir.path())]);
+    assert!(out.contains("đã áp dụng gói số 1"), "{out}");
+    assert!(!inbox(&hk).is_empty());
+    let out = ok(&hk.db, &["sync", "receive", s(dir.path())]);
+    assert!(out.contains("đã áp dụng trước đây"), "{out}");
+    verified(&hk);
+}
+
+/// The parts of a packet file: header JSON, body JSON.
+fn parts(bytes: &[u8]) -> (Value, Value) {
+    let hl = u32::from_le_bytes(bytes[8..12].try_into().expect("len")) as usize;
+    let header = serde_json::from_slice(&bytes[12..12 + hl]).expect("header");
+    let bl = u32::from_le_bytes(bytes[12 + hl..16 + hl].try_into().expect("len")) as usize;
+    let body = serde_json::from_slice(&bytes[16 + hl..16 + hl + bl]).expect("body");
+    (header, body)
+}
+
+/// A packet written again from its parts, signed with the office's own
+/// secret key (read from its register file), as a newer version would.
+fn sign(o: &Office, header: &Value, body: &Value) -> Vec<u8> {
+    use ed25519_dalek::Signer;
+    let secret: Vec<u8> = rusqlite::Connection::open(&o.db)
+        .expect("open")
+        .query_row("SELECT secret_key FROM site", [], |r| r.get(0))
+        .expect("secret");
+    let key = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().expect("32 bytes"));
+    let head = serde_json::to_vec(header).expect("header");
+    let body = serde_json::to_vec(body).expect("body");
+    let mut out = b"SGNPKT01".to_vec();
+    out.extend_from_slice(&(head.len() as u32).to_le_bytes());
+    out.extend_from_slice(&head);
+    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    out.extend_from_slice(&body);
+    let signature = key.sign(&out);
+    out.extend_from_slice(&signature.to_bytes());
+    out
+}
+
+fn resigned(o: &Office, bytes: &[u8], change: impl FnOnce(&mut Value)) -> Vec<u8> {
+    let (mut header, body) = parts(bytes);
+    change(&mut header);
+    sign(o, &header, &body)
+}
+
+fn resign_body(o: &Office, bytes: &[u8], change: impl FnOnce(&mut Value)) -> Vec<u8> {
+    let (mut header, mut body) = parts(bytes);
+    change(&mut body);
+    header["events"] = body.as_array().map_or(0, Vec::len).into();
+    sign(o, &header, &body)
+}
+
+#[test]
+fn a_packet_waits_for_the_one_before_it_and_lost_packets_are_written_again() {
+    let p = province();
+    let hk = commune(HK);
+    pair(&p, &hk);
+    let first = stick();
+    ok(&p.db, &["sync", "send", "--out", s(first.path())]);
+
+    // A second batch: packet 2. Packet 1, not acknowledged, is written again.
+    #[rustfmt::skip]
+    ok(&p.db, &["batch", "new", "--code", "D2", "--title", "Đợt 2 năm 2025", "--handed", "2025-03-01",
+                "--due", "2025-03-15", "--doc", "12-NQ/TU:1", "--unit", "HK"]);
+    let second = stick();
+    let out = ok(&p.db, &["sync", "send", "--out", s(second.path())]);
+    assert!(
+        out.contains("gói số 1") && out.contains("gửi lại") && out.contains("gói số 2"),
+        "{out}"
+    );
+
+    // Only packet 2 reaches HK: it waits, and the peer list shows the gap.
+    let only_two = stick();
+    std::fs::copy(
+        second.path().join("ht-hk-000002.sgnpkt"),
+        only_two.path().join("ht-hk-000002.sgnpkt"),
+    )
+    .expect("copy");
+    let out = ok(&hk.db, &["sync", "receive", s(only_two.path())]);
+    assert!(out.contains("chờ gói trước"), "{out}");
+    assert!(inbox(&hk).is_empty(), "nothing applied before packet 1");
+    let peers = json(&hk.db, &["peer", "list", "--format", "json"]);
+    assert_eq!(peers[0]["gap"], "thiếu gói số 1 từ HT");
+    let text = ok(&hk.db, &["peer", "list"]);
+    assert!(text.contains("thiếu gói số 1 từ HT"), "{text}");
+
+    // Packet 1 arrives (from the first stick): 1 applies, then 2 from the register.
+    let out = ok(&hk.db, &["sync", "receive", s(first.path())]);
+    assert!(
+        out.contains("đã áp dụng gói số 1") && out.contains("đã áp dụng gói số 2"),
+        "{out}"
+    );
+    let batches: Vec<String> = inbox(&hk)
+        .iter()
+        .map(|r| r["batch"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert!(
+        batches.contains(&"D1".to_owned()) && batches.contains(&"D2".to_owned()),
+        "{batches:?}"
+    );
+    assert_eq!(
+        json(&hk.db, &["peer", "list", "--format", "json"])[0]["gap"],
+        Value::Null
+    );
+    let out = ok(&hk.db, &["sync", "receive", s(second.path())]);
+    assert_eq!(out.matches("đã áp dụng trước đây").count(), 2, "{out}");
+
+    // HK's next packet acknowledges both: the province stops writing them again.
+    ok(
+        &hk.db,
+        &["confirm", "--batch", "D2", "--unit", "HK", "--by", "Trần Văn Bình"],
+    );
+    let up = stick();
+    ok(&hk.db, &["sync", "send", "--out", s(up.path())]);
+    ok(&p.db, &["sync", "receive", s(up.path())]);
+    let peers = json(&p.db, &["peer", "list", "--format", "json"]);
+    assert_eq!(peers[0]["acked"], 2);
+    let out = ok(&p.db, &["sync", "send", "--out", s(stick().path())]);
+    assert!(!out.contains("gửi lại"), "{out}");
+    verified(&p);
+    verified(&hk);
+}
