@@ -328,14 +328,15 @@ pub async fn visible(c: &Client, css: &str) -> bool {
         == json!(true)
 }
 
-/// The error summary's text when it is shown, for failure messages.
+/// The error summary's text when it is shown, for failure messages. One
+/// script reads both whether it is shown and its text, so a summary cleared
+/// between two reads is never seen half (its heading without its list).
 pub async fn shown_error(c: &Client) -> Option<String> {
-    if !visible(c, "#error-summary").await {
-        return None;
-    }
     let text = js(
         c,
-        "return document.querySelector('#error-summary').textContent.trim();",
+        "const e = document.querySelector('#error-summary'); \
+         if (!e || e.closest('[hidden]') || e.getClientRects().length === 0) return null; \
+         return e.textContent.trim();",
         vec![],
     )
     .await;

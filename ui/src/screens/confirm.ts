@@ -330,6 +330,9 @@ export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: 
   }
 
   async function open(code: string, how: ConfirmMethod): Promise<boolean> {
+    // A new action: the message about the last one goes at once, not when
+    // the receipt has loaded.
+    clearErrors();
     try {
       openDetail(await getReceipt(code), how);
       return true;
