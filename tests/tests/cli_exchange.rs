@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use giaonhan_tests::cli::{fails, ok, run};
+use giaonhan_tests::readers;
 use serde_json::Value;
 
 /// One office: its folder and register.
@@ -221,6 +222,63 @@ fn identity_is_made_once_and_a_peer_needs_the_right_fingerprint() {
     );
     verified(&p);
     verified(&hk);
+}
+
+#[test]
+fn the_printed_card_holds_the_fingerprint_and_its_qr_code_the_card_file() {
+    let p = province();
+    let pdf = p.path("the-dinh-danh.pdf");
+    // Nothing prints before the office has given its letterhead.
+    let err = fails(&p.db, &["site", "card", "--out", s(&pdf)]);
+    assert!(err.contains("letterhead"), "{err}");
+    assert!(!pdf.exists());
+    giaonhan_tests::cli::give_letterhead(&p.db);
+    ok(&p.db, &["site", "card", "--out", s(&pdf)]);
+
+    assert_eq!(readers::pdf_pages(&pdf), 1);
+    let text = readers::pdf_text(&pdf);
+    let fp: Vec<String> = fingerprint(&p).split(' ').map(str::to_owned).collect();
+    for s in [
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "THẺ ĐỊNH DANH TRAO ĐỔI",
+        "Đảng bộ tỉnh Hà Tĩnh (HT)",
+        &fp[..3].join(" "),
+        &fp[3..].join(" "),
+        json(&p.db, &["site", "show", "--format", "json"])[0]["id"]
+            .as_str()
+            .expect("id"),
+        "(Ký tên, đóng dấu)",
+    ] {
+        assert!(text.contains(s), "{s:?} missing from:\n{text}");
+    }
+
+    // The QR code holds the card file, byte for byte as `site export` writes it.
+    let card = p.path("ht.card");
+    ok(&p.db, &["site", "export", "--out", s(&card)]);
+    let png = readers::pdf_page_png(&pdf, 1, &p.path("card-page"));
+    let out = std::process::Command::new("zbarimg")
+        .args(["--raw", "-q", "-Sbinary"])
+        .arg(&png)
+        .output()
+        .expect("run zbarimg (zbar-tools, scripts/setup.sh)");
+    assert!(
+        out.status.success(),
+        "zbarimg: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let decoded = out.stdout.strip_suffix(b"\n").unwrap_or(&out.stdout);
+    assert_eq!(decoded, std::fs::read(&card).expect("card").as_slice());
+
+    let logged: i64 = rusqlite::Connection::open(&p.db)
+        .expect("open")
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'print.site_card'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(logged, 1);
+    verified(&p);
 }
 
 fn hex(bytes: &[u8]) -> String {

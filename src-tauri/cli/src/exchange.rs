@@ -32,6 +32,12 @@ pub enum SiteCmd {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Prints the identity card as an A4 PDF (fingerprint, QR code of the
+    /// card file, lines to sign and stamp), to carry with the first stick.
+    Card {
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -84,6 +90,10 @@ pub fn site(store: &mut Store, actor: &Actor, cmd: SiteCmd) -> Result<(), Error>
         }
         SiteCmd::Export { out } => {
             store.save_site_card(actor, &out)?;
+            saved(&out);
+        }
+        SiteCmd::Card { out } => {
+            store.save_site_card_pdf(actor, &out)?;
             saved(&out);
         }
     }

@@ -88,6 +88,11 @@ fn site_info(s: &SiteRow) -> SiteInfo {
     }
 }
 
+/// The name an identity card file is saved under: "HK.card".
+pub fn card_file_name(unit: &str) -> String {
+    format!("{}.card", text::file_stem(unit))
+}
+
 /// The missing packets before the first one waiting: "thiếu gói số 2 từ HT".
 fn gap_text(applied: i64, waiting: &[i64], unit: &str) -> Option<String> {
     let first = *waiting.first()?;
@@ -173,17 +178,60 @@ impl Store {
         self.read(|dao| Ok(site_info(&dao.site_required()?)))
     }
 
-    /// Writes the identity card (never the secret key), logged.
-    pub fn save_site_card(&mut self, actor: &Actor, path: &Path) -> Result<()> {
+    /// The identity card file's bytes (never the secret key), as `site
+    /// export` writes it and the printed card's QR code holds it.
+    pub fn site_card(&self) -> Result<Vec<u8>> {
         let site = self.read(|dao| dao.site_required())?;
         let card = Card::new(&site.id, &site.unit_code, &site.name, &site.public_key);
-        let bytes = serde_json::to_vec_pretty(&card)?;
+        Ok(serde_json::to_vec_pretty(&card)?)
+    }
+
+    /// Writes the identity card (never the secret key), logged.
+    pub fn save_site_card(&mut self, actor: &Actor, path: &Path) -> Result<()> {
+        let bytes = self.site_card()?;
+        let fingerprint = self.site()?.fingerprint;
         self.save_file(
             actor,
             path,
             &bytes,
             "site.export",
-            json!({ "fingerprint": card.fingerprint }),
+            json!({ "fingerprint": fingerprint }),
+        )
+    }
+
+    /// The printed identity card: an A4 page in the party layout (refused
+    /// until the office has given its letterhead) with the unit, the
+    /// installation id, the fingerprint in large type, the QR code of the
+    /// card file and lines to sign and stamp.
+    pub fn site_card_pdf(&self) -> Result<Vec<u8>> {
+        let letterhead = self.letterhead()?;
+        let site = self.site()?;
+        let unit_name = self
+            .read(|dao| dao.unit_for("unit", &site.unit, crate::dates::today()))?
+            .unit
+            .name;
+        let sheet = crate::print::CardSheet {
+            card: self.site_card()?,
+            card_file_name: card_file_name(&site.unit),
+            unit_code: site.unit,
+            unit_name,
+            office_name: site.name,
+            id: site.id,
+            fingerprint: site.fingerprint,
+        };
+        crate::print::site_card_pdf(&letterhead, &sheet, crate::dates::today())
+    }
+
+    /// Saves the printed identity card as PDF, logged as `print.site_card`.
+    pub fn save_site_card_pdf(&mut self, actor: &Actor, path: &Path) -> Result<()> {
+        let bytes = self.site_card_pdf()?;
+        let fingerprint = self.site()?.fingerprint;
+        self.save_file(
+            actor,
+            path,
+            &bytes,
+            "print.site_card",
+            json!({ "format": "pdf", "fingerprint": fingerprint }),
         )
     }
 

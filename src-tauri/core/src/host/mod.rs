@@ -25,7 +25,8 @@ use crate::model::{Confirmation, SaveFormat};
 mod names;
 
 pub use names::{
-    backup_file_name, file_in_folder, list_file_name, register_book_file_name, register_file_name, slips_file_name,
+    backup_file_name, file_in_folder, list_file_name, register_book_file_name, register_file_name, site_card_file_name,
+    slips_file_name,
 };
 
 /// The register of a running app and what the app keeps about it between

@@ -57,6 +57,11 @@ pub fn slips_file_name(batch: &str, unit: Option<&str>) -> String {
     format!("phieu-giao-nhan-{}.pdf", text::file_stem(&stem))
 }
 
+/// The printed identity card of our unit: `the-dinh-danh-HK.pdf`.
+pub fn site_card_file_name(unit: &str) -> String {
+    format!("the-dinh-danh-{}.pdf", text::file_stem(unit))
+}
+
 /// A backup made now (local time `now`): `sogiaonhan-20250216-093000.sqlite3`.
 pub fn backup_file_name(now: NaiveDateTime) -> String {
     format!("sogiaonhan-{}.sqlite3", now.format("%Y%m%d-%H%M%S"))

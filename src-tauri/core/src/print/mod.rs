@@ -6,6 +6,7 @@
 //! Documents share the party layout (`/giaonhan/party.typ`: letterhead, title,
 //! signature block, A4 page with margins from [`Letterhead`]).
 
+mod card;
 mod lists;
 mod slips;
 mod world;
@@ -13,6 +14,7 @@ mod world;
 use serde::{Deserialize, Serialize};
 use typst_layout::PagedDocument;
 
+pub use card::{site_card_pdf, CardSheet};
 pub use lists::{call_list, outstanding_list, register_book, reminders, status_note, Printout, RegisterLine, Reminder};
 pub(crate) use slips::display_code;
 pub use slips::{slips_pdf, slips_svg, Slip, SlipBatch, SlipLine, SlipPreview, SlipUnit};
