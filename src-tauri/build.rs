@@ -73,6 +73,16 @@ const COMMANDS: &[&str] = &[
     "backup_status",
     "dismiss_backup_alert",
     "restore_backup",
+    // src/commands/exchange.rs
+    "site_status",
+    "site_init",
+    "list_peers",
+    "add_peer",
+    "save_site_card_pdf",
+    "save_site_card",
+    "sync_send",
+    "sync_receive",
+    "inbox",
 ];
 
 fn main() {

@@ -157,6 +157,15 @@ pub fn run_app_with<R: Runtime>(
             commands::backup::backup_status,
             commands::backup::dismiss_backup_alert,
             commands::backup::restore_backup,
+            commands::exchange::site_status,
+            commands::exchange::site_init,
+            commands::exchange::list_peers,
+            commands::exchange::add_peer,
+            commands::exchange::save_site_card_pdf,
+            commands::exchange::save_site_card,
+            commands::exchange::sync_send,
+            commands::exchange::sync_receive,
+            commands::exchange::inbox,
         ])
         .build(context)
 }

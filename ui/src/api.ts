@@ -45,6 +45,11 @@ import type { SaveFormat } from "./bindings/SaveFormat";
 import type { Tiers } from "./bindings/Tiers";
 import type { UnitFlag } from "./bindings/UnitFlag";
 import type { UnitReceipt } from "./bindings/UnitReceipt";
+import type { InboxRow } from "./bindings/InboxRow";
+import type { PeerInfo } from "./bindings/PeerInfo";
+import type { Received } from "./bindings/Received";
+import type { Sent } from "./bindings/Sent";
+import type { SiteInfo } from "./bindings/SiteInfo";
 
 export type { ApiError };
 
@@ -296,3 +301,37 @@ export const dismissBackupAlert = async (): Promise<void> => {
 
 /** Restores an automatic backup by its file name; the store is reopened on it and the session ends. */
 export const restoreBackup = (fileName: string): Promise<Restored> => call("restore_backup", { fileName });
+
+// ---- exchange between offices ------------------------------------------------
+
+/** This office's identity; null before it is made. */
+export const siteStatus = (): Promise<SiteInfo | null> => call("site_status");
+
+/** Makes this office's identity, once, for a unit of the tree. */
+export const siteInit = (unit: string, name: string | null): Promise<SiteInfo> => call("site_init", { unit, name });
+
+/** The trusted offices: packets in and out, and any gap. */
+export const listPeers = (): Promise<PeerInfo[]> => call("list_peers");
+
+/**
+ * Asks for another office's card file (native dialog) and trusts it when `fingerprint`,
+ * typed from the paper card, matches. `unattended`: a file name in GIAONHAN_OPEN_DIR. Null when cancelled.
+ */
+export const addPeer = (unattended: string | null, fingerprint: string): Promise<PeerInfo | null> =>
+  call("add_peer", { name: unattended, fingerprint });
+
+/** Saves the printed identity card (PDF) in a save dialog; the path, or null when cancelled. */
+export const saveSiteCardPdf = (): Promise<string | null> => call("save_site_card_pdf");
+
+/** Saves the identity card file another office imports; the path, or null when cancelled. */
+export const saveSiteCard = (): Promise<string | null> => call("save_site_card");
+
+/** Writes one packet per trusted office into a folder chosen in a dialog (`unattended`: a folder in GIAONHAN_OPEN_DIR). */
+export const syncSend = (unattended: string | null): Promise<Sent[] | null> => call("sync_send", { name: unattended });
+
+/** Applies the packets for this office found in a folder chosen in a dialog; what happened to each file. */
+export const syncReceive = (unattended: string | null): Promise<Received[] | null> =>
+  call("sync_receive", { name: unattended });
+
+/** The batches a parent office handed us, one row per receipt. */
+export const inbox = (): Promise<InboxRow[]> => call("inbox");

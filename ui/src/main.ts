@@ -1,4 +1,4 @@
-// Entry point: wires the eight screens, navigation (buttons and Alt+1..8), the
+// Entry point: wires the ten screens, navigation (buttons and Alt+1..9, Alt+0), the
 // first-run demo offer, and the start-up sequence (sign-in when the register has
 // accounts, see auth.ts; then app_status and the lists).
 import "./style.css";
@@ -14,7 +14,9 @@ import { backupsScreen, watchBackups } from "./screens/backups";
 import { batchScreen } from "./screens/batch";
 import { dashboardScreen } from "./screens/dashboard";
 import { documentsScreen } from "./screens/documents";
+import { exchangeScreen } from "./screens/exchange";
 import { importScreen } from "./screens/import";
+import { inboxScreen } from "./screens/inbox";
 import { outstandingScreen } from "./screens/outstanding";
 import { startRecovery } from "./screens/recovery";
 import type { Screen, ScreenKey } from "./screens/screen";
@@ -24,7 +26,7 @@ import { reload } from "./store";
 // Vietnamese file buttons instead of the engine's own "Choose File".
 enhanceFileInputs();
 
-/** In navigation order: Alt+1 … Alt+8. */
+/** In navigation order: Alt+1 … Alt+9, then Alt+0. */
 const screens: Screen[] = [
   unitsScreen(),
   documentsScreen(),
@@ -35,6 +37,8 @@ const screens: Screen[] = [
   // The dashboard opens the outstanding list behind a bar of its chart.
   dashboardScreen((key) => show(key)),
   backupsScreen(),
+  exchangeScreen(),
+  inboxScreen(),
 ];
 let current: Screen = screens[0]!;
 
@@ -77,10 +81,10 @@ for (const s of screens) {
   byId(`nav-${s.key}`, HTMLButtonElement).addEventListener("click", () => show(s.key));
 }
 
-/** 1..8 for Alt+digit (top row or keypad), else 0. */
+/** 1..10 for Alt+digit (top row or keypad; 0 is the tenth), else 0. */
 function shortcutDigit(e: KeyboardEvent): number {
-  const m = /^(?:Digit|Numpad)([1-8])$/.exec(e.code) ?? /^([1-8])$/.exec(e.key);
-  return m ? Number(m[1]) : 0;
+  const m = /^(?:Digit|Numpad)([0-9])$/.exec(e.code) ?? /^([0-9])$/.exec(e.key);
+  return m ? Number(m[1]) || 10 : 0;
 }
 
 document.addEventListener("keydown", (e) => {

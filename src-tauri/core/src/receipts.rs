@@ -228,9 +228,20 @@ impl Store {
         self.write(actor, |dao| undo(dao, &receipt, reason))
     }
 
-    /// The receipt with this code (typed or scanned from a slip).
+    /// The receipt with this code (typed or scanned from a slip): one of
+    /// ours, or else one of the inbox (a parent office's slip), which
+    /// confirms the same way.
     pub fn receipt(&self, code: &str) -> Result<ReceiptDetail> {
-        self.read(|dao| dao.receipt_detail(code))
+        self.read(|dao| {
+            if let Ok(parsed) = receipt_code::parse(code) {
+                if dao.receipt_by_code(&parsed)?.is_none() {
+                    if let Some(detail) = dao.inbox_receipt_detail(&parsed)? {
+                        return Ok(detail);
+                    }
+                }
+            }
+            dao.receipt_detail(code)
+        })
     }
 }
 

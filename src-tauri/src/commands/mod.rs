@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod backup;
 pub mod batches;
 pub mod documents;
+pub mod exchange;
 pub mod files;
 pub mod lists;
 pub mod start;

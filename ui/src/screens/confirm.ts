@@ -76,11 +76,40 @@ export interface ConfirmDialog {
   openDetail(detail: ReceiptDetail, mode: ConfirmMethod): void;
 }
 
+interface Handlers {
+  onDone: (c: Confirmed) => Promise<void>;
+  onClose: (saved: boolean) => void;
+}
+
+/** The one dialog, wired once, and the handlers of the screen that opened it last. */
+let wired: ConfirmDialog | null = null;
+let active: Handlers | null = null;
+
 /**
- * Wires the dialog. `onDone` runs after a confirmation was saved (the dialog is
- * closed by then); `onClose(saved)` runs whenever the dialog closes.
+ * The confirm dialog for one screen (the outstanding list, the inbox): the
+ * dialog is wired once and shared. `onDone` runs after a confirmation was
+ * saved (the dialog is closed by then); `onClose(saved)` runs whenever the
+ * dialog closes; both those of the screen that opened it.
  */
 export function confirmDialog(onDone: (c: Confirmed) => Promise<void>, onClose: (saved: boolean) => void): ConfirmDialog {
+  const mine: Handlers = { onDone, onClose };
+  wired ??= wireDialog();
+  const dialog = wired;
+  return {
+    open: (code, mode) => {
+      active = mine;
+      return dialog.open(code, mode);
+    },
+    openDetail: (detail, mode) => {
+      active = mine;
+      dialog.openDetail(detail, mode);
+    },
+  };
+}
+
+function wireDialog(): ConfirmDialog {
+  const onDone = (c: Confirmed): Promise<void> => active?.onDone(c) ?? Promise.resolve();
+  const onClose = (saved: boolean): void => active?.onClose(saved);
   const dialog = byId("confirm-dialog", HTMLDialogElement);
   const form = byId("confirm-form", HTMLFormElement);
   const what = byId("confirm-what", HTMLParagraphElement);

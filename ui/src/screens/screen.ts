@@ -1,6 +1,6 @@
 // What main.ts needs from each screen.
 
-export type ScreenKey = "units" | "documents" | "batch" | "outstanding" | "import" | "accounts" | "dashboard" | "backups";
+export type ScreenKey = "units" | "documents" | "batch" | "outstanding" | "import" | "accounts" | "dashboard" | "backups" | "exchange" | "inbox";
 
 export interface Screen {
   key: ScreenKey;

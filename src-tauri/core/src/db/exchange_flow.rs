@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{now_utc, stored, Dao};
 use crate::error::Result;
-use crate::model::ReceiptStatus;
+use crate::model::{ReceiptDetail, ReceiptLine, ReceiptStatus};
 
 /// A document as it travels: metadata only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,7 +85,8 @@ pub(crate) struct InboxReceipt {
 }
 
 /// A row of `giaonhan inbox`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct InboxRow {
     pub batch: String,
     pub title: String,
@@ -466,5 +467,69 @@ impl Dao<'_> {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    /// An inbox receipt by its (parsed) code, as the confirm dialog shows a
+    /// receipt: the parent's batch, our unit's name on the day it was
+    /// handed, and the documents (never a Tuyệt mật summary). None when the
+    /// inbox has no live receipt with that code.
+    pub(crate) fn inbox_receipt_detail(&self, code: &str) -> Result<Option<ReceiptDetail>> {
+        let found = self
+            .conn
+            .query_row(
+                "SELECT r.uid, r.code, b.code AS batch, b.title, b.handed_on, b.due_on, r.unit_code,
+                        COALESCE(v.name, r.unit_code) AS name, r.must_confirm, r.status, r.signed_by, r.signed_on,
+                        r.confirm_method, r.on_behalf, r.note, r.recorded_by
+                 FROM inbox_receipt r JOIN inbox_batch b ON b.uid = r.batch_uid
+                 LEFT JOIN unit u ON u.code = r.unit_code
+                 LEFT JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= b.handed_on AND b.handed_on < v.valid_to
+                 WHERE r.code = ?1 AND b.cancelled = 0",
+                [code],
+                |r| {
+                    let row = || format!("phiếu {code}");
+                    Ok((
+                        r.get::<_, String>("uid")?,
+                        ReceiptDetail {
+                            receipt_code: r.get("code")?,
+                            batch: r.get("batch")?,
+                            batch_title: r.get("title")?,
+                            handed: r.get("handed_on")?,
+                            due: r.get("due_on")?,
+                            unit_code: r.get("unit_code")?,
+                            unit_name: r.get("name")?,
+                            must_confirm: r.get("must_confirm")?,
+                            status: stored::get(r, "status", "inbox_receipt", row)?,
+                            signed_by: r.get("signed_by")?,
+                            signed_on: r.get("signed_on")?,
+                            method: r.get("confirm_method")?,
+                            on_behalf: r.get("on_behalf")?,
+                            note: r.get("note")?,
+                            has_signature: false,
+                            recorded_by: r.get("recorded_by")?,
+                            signer_account: None,
+                            lines: Vec::new(),
+                        },
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((uid, mut detail)) = found else {
+            return Ok(None);
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.symbol, d.title, d.classification, l.quantity, l.received FROM inbox_line l
+             JOIN document d ON d.id = l.document_id WHERE l.receipt_uid = ?1 ORDER BY d.symbol",
+        )?;
+        detail.lines = stmt
+            .query_map([&uid], |r| {
+                Ok(ReceiptLine {
+                    symbol: r.get(0)?,
+                    title: crate::model::shown_title(&r.get::<_, String>(2)?, r.get(1)?),
+                    quantity: r.get(3)?,
+                    received: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Some(detail))
     }
 }

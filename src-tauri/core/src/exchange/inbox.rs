@@ -198,7 +198,43 @@ mod tests {
         let local = s.outstanding(&OutstandingQuery::default()).expect("list")[0]
             .receipt_code
             .clone();
-        s.write(&a, |dao| {
+        put_inbox_receipt(&mut s, &a, &local);
+        assert_eq!(s.list_documents().expect("docs")[0].copies_on_hand, 10 + 3 - 4);
+
+        let by_code = Confirmation {
+            receipt_code: Some(local.clone()),
+            by: "Lê Văn A".into(),
+            ..Confirmation::default()
+        };
+        let err = s.confirm(&a, by_code).expect_err("ambiguous");
+        assert!(err.to_string().contains("--batch"), "{err}");
+
+        let by_batch = Confirmation {
+            batch: "P1".into(),
+            unit_code: "X".into(),
+            by: "Lê Văn A".into(),
+            quantities: vec![crate::model::DocQty {
+                symbol: "05-KH/HU".into(),
+                quantity: 2,
+            }],
+            ..Confirmation::default()
+        };
+        s.confirm(&a, by_batch).expect("inbox confirm");
+        let rows = s.inbox().expect("inbox");
+        assert_eq!(rows[0].status, ReceiptStatus::Partial);
+        assert_eq!(s.list_documents().expect("docs")[0].copies_on_hand, 10 + 2 - 4);
+        assert!(s
+            .outstanding(&OutstandingQuery::default())
+            .expect("list")
+            .iter()
+            .any(|r| r.receipt_code == local));
+        s.verify().expect("the log replays");
+    }
+
+    /// Puts a parent's batch P1 with one receipt (unit X, 3 copies of
+    /// 05-KH/HU, receipt code `code`) into the inbox, as a packet would.
+    fn put_inbox_receipt(s: &mut Store, a: &crate::db::Actor, code: &str) {
+        s.write(a, |dao| {
             let parent = PeerRow {
                 id: "parent-site".into(),
                 unit_code: "HT".into(),
@@ -229,7 +265,7 @@ mod tests {
             };
             let r = ReceiptMeta {
                 uid: "pr".into(),
-                code: local.clone(),
+                code: code.to_owned(),
                 unit: "X".into(),
                 must_confirm: true,
                 lines: vec![line.clone()],
@@ -242,35 +278,43 @@ mod tests {
             dao.upsert_inbox_line("pr", doc, &line)
         })
         .expect("inbox");
-        assert_eq!(s.list_documents().expect("docs")[0].copies_on_hand, 10 + 3 - 4);
+    }
 
-        let by_code = Confirmation {
-            receipt_code: Some(local.clone()),
+    /// The confirm dialog finds a parent's slip by its code, with the
+    /// documents it lists, and confirms it like one of ours.
+    #[test]
+    fn an_inbox_receipt_is_found_by_its_code_and_confirmed_by_it() {
+        let (_d, mut s, a) = setup();
+        s.create_batch(&a, batch("B")).expect("batch");
+        let code = loop {
+            let c = receipt_code::generate(&mut rand::rng());
+            if s.receipt(&c).is_err() {
+                break c;
+            }
+        };
+        assert!(s.receipt(&code).is_err(), "not there before the packet");
+        put_inbox_receipt(&mut s, &a, &code);
+        let shown = format!("{}-{}", &code[..4], &code[4..]).to_lowercase();
+        let detail = s.receipt(&shown).expect("found by the code on the slip");
+        assert_eq!((detail.batch.as_str(), detail.unit_code.as_str()), ("P1", "X"));
+        assert_eq!(detail.batch_title, "Đợt của tỉnh");
+        assert_eq!(detail.status, ReceiptStatus::Pending);
+        assert_eq!(detail.lines.len(), 1);
+        assert_eq!(
+            (detail.lines[0].symbol.as_str(), detail.lines[0].quantity),
+            ("05-KH/HU", 3)
+        );
+
+        let confirmation = Confirmation {
+            batch: detail.batch.clone(),
+            unit_code: detail.unit_code.clone(),
+            receipt_code: Some(detail.receipt_code.clone()),
             by: "Lê Văn A".into(),
             ..Confirmation::default()
         };
-        let err = s.confirm(&a, by_code).expect_err("ambiguous");
-        assert!(err.to_string().contains("--batch"), "{err}");
-
-        let by_batch = Confirmation {
-            batch: "P1".into(),
-            unit_code: "X".into(),
-            by: "Lê Văn A".into(),
-            quantities: vec![crate::model::DocQty {
-                symbol: "05-KH/HU".into(),
-                quantity: 2,
-            }],
-            ..Confirmation::default()
-        };
-        s.confirm(&a, by_batch).expect("inbox confirm");
-        let rows = s.inbox().expect("inbox");
-        assert_eq!(rows[0].status, ReceiptStatus::Partial);
-        assert_eq!(s.list_documents().expect("docs")[0].copies_on_hand, 10 + 2 - 4);
-        assert!(s
-            .outstanding(&OutstandingQuery::default())
-            .expect("list")
-            .iter()
-            .any(|r| r.receipt_code == local));
+        s.confirm(&a, confirmation).expect("confirmed by its code");
+        assert_eq!(s.receipt(&code).expect("again").status, ReceiptStatus::Confirmed);
+        assert_eq!(s.inbox().expect("inbox")[0].status, ReceiptStatus::Confirmed);
         s.verify().expect("the log replays");
     }
 }

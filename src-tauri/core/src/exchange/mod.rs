@@ -44,9 +44,11 @@ pub use receive::{Outcome, Received};
 pub use send::Sent;
 
 pub use crate::db::exchange::PACKET_METHOD;
+pub use crate::db::exchange_flow::InboxRow;
 
 /// This installation's identity as shown (`site show`): never the secret key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SiteInfo {
     pub id: String,
     pub unit: String,
@@ -56,7 +58,8 @@ pub struct SiteInfo {
 }
 
 /// A trusted peer as `peer list` shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PeerInfo {
     pub id: String,
     pub unit: String,
@@ -65,14 +68,18 @@ pub struct PeerInfo {
     pub relation: String,
     pub fingerprint: String,
     /// The last packet applied from it, and when.
+    #[ts(type = "number")]
     pub last_in: i64,
     pub last_in_at: Option<String>,
     /// The last packet written to it, and when.
+    #[ts(type = "number")]
     pub last_out: i64,
     pub last_out_at: Option<String>,
     /// The highest of our packets it has applied.
+    #[ts(type = "number")]
     pub acked: i64,
     /// Packets from it kept aside, waiting for an earlier one.
+    #[ts(type = "Array<number>")]
     pub waiting: Vec<i64>,
     /// "thiếu gói số 2 từ HT" while packets wait.
     pub gap: Option<String>,
@@ -171,6 +178,12 @@ impl Store {
             )?;
             Ok(info)
         })
+    }
+
+    /// This installation's identity, None before `site init` (the window
+    /// then offers to make it).
+    pub fn site_if_made(&self) -> Result<Option<SiteInfo>> {
+        self.read(|dao| Ok(dao.site()?.as_ref().map(site_info)))
     }
 
     /// This installation's identity.

@@ -22,21 +22,26 @@ use crate::db::{Actor, Dao, Store};
 use crate::error::{Error, Result};
 
 /// What happened to one packet file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     Applied {
         from: String,
+        #[ts(type = "number")]
         seq: i64,
+        #[ts(type = "number")]
         events: u64,
     },
     AlreadyApplied {
         from: String,
+        #[ts(type = "number")]
         seq: i64,
     },
     /// Kept aside until the packets before it arrive.
     Waiting {
         from: String,
+        #[ts(type = "number")]
         seq: i64,
         gap: String,
     },
@@ -48,7 +53,8 @@ pub enum Outcome {
 }
 
 /// One file and its outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Received {
     pub file: String,
     #[serde(flatten)]

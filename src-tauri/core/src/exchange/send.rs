@@ -17,12 +17,15 @@ use crate::error::{Error, Result};
 use crate::files;
 
 /// One packet file written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Sent {
     pub file: String,
     /// The peer's unit.
     pub to: String,
+    #[ts(type = "number")]
     pub seq: i64,
+    #[ts(type = "number")]
     pub events: u64,
     /// Written again: the peer has not acknowledged it yet.
     pub again: bool,

@@ -1,0 +1,137 @@
+//! The exchange between offices in the window ("Trao đổi", "Hộp đến"): this
+//! office's identity (made once, its card saved and printed), the trusted
+//! offices, sending packets to and receiving them from a folder chosen in
+//! the native dialog, and the inbox. For unattended runs (the end-to-end
+//! tests) `GIAONHAN_OPEN_DIR` stands in for the dialogs that open a card
+//! file or a folder: the window then names a file or folder inside it.
+
+use std::path::{Path, PathBuf};
+
+use giaonhan::accounts::Action;
+use giaonhan::exchange::{InboxRow, PeerInfo, Received, Sent, SiteInfo};
+use giaonhan::host;
+use giaonhan::model::SaveFormat;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+
+use super::files::{ask_save_path, OPEN_DIR_ENV};
+use super::{AppState, Reply};
+
+/// This office's identity, or `None` before it is made.
+#[tauri::command(async)]
+pub fn site_status(state: State<'_, AppState>) -> Reply<Option<SiteInfo>> {
+    Ok(state.with(Action::Read, |s, _| s.site_if_made())?)
+}
+
+/// Makes this office's identity, once, for a unit of the tree.
+#[tauri::command(async)]
+pub fn site_init(state: State<'_, AppState>, unit: String, name: Option<String>) -> Reply<SiteInfo> {
+    Ok(state.with(Action::Settings, |s, g| s.site_init(&g.actor, &unit, name.as_deref()))?)
+}
+
+/// The trusted offices, their packets in and out and any gap.
+#[tauri::command(async)]
+pub fn list_peers(state: State<'_, AppState>) -> Reply<Vec<PeerInfo>> {
+    Ok(state.with(Action::Read, |s, _| s.peers())?)
+}
+
+/// Asks for another office's card file (or, unattended, names one in
+/// `GIAONHAN_OPEN_DIR`) and trusts it when the fingerprint typed from the
+/// paper card matches; `None` when the dialog was cancelled.
+#[tauri::command(async)]
+pub fn add_peer<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    name: Option<String>,
+    fingerprint: String,
+) -> Reply<Option<PeerInfo>> {
+    let actor = state.grant(Action::Settings)?.actor;
+    let picked = unattended(name)?.or_else(|| {
+        app.dialog()
+            .file()
+            .add_filter("Thẻ định danh (.card)", &["card"])
+            .blocking_pick_file()
+            .and_then(|p| p.into_path().ok())
+    });
+    let Some(path) = picked else { return Ok(None) };
+    Ok(Some(state.store()?.add_peer(&actor, &path, &fingerprint)?))
+}
+
+/// Saves the printed identity card (PDF) where the user chooses.
+#[tauri::command(async)]
+pub fn save_site_card_pdf<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Reply<Option<String>> {
+    let actor = state.grant_save(SaveFormat::Pdf)?.actor;
+    let unit = state.store()?.site()?.unit;
+    let Some(path) = ask_save_path(&app, &host::site_card_file_name(&unit)) else {
+        return Ok(None);
+    };
+    state.store()?.save_site_card_pdf(&actor, &path)?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Saves the identity card file another office imports.
+#[tauri::command(async)]
+pub fn save_site_card<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Reply<Option<String>> {
+    let actor = state.grant(Action::Export)?.actor;
+    let unit = state.store()?.site()?.unit;
+    let Some(path) = ask_save_path(&app, &giaonhan::exchange::card_file_name(&unit)) else {
+        return Ok(None);
+    };
+    state.store()?.save_site_card(&actor, &path)?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Writes one packet per trusted office into a folder the user chooses;
+/// `None` when the dialog was cancelled.
+#[tauri::command(async)]
+pub fn sync_send<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    name: Option<String>,
+) -> Reply<Option<Vec<Sent>>> {
+    let actor = state.grant(Action::Handout)?.actor;
+    let Some(dir) = pick_folder(&app, name)? else {
+        return Ok(None);
+    };
+    Ok(Some(state.store()?.sync_send(&actor, &dir)?))
+}
+
+/// Applies the packets addressed to this office in a folder the user
+/// chooses, each file with what happened to it; `None` when cancelled.
+#[tauri::command(async)]
+pub fn sync_receive<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    name: Option<String>,
+) -> Reply<Option<Vec<Received>>> {
+    let actor = state.grant(Action::Handout)?.actor;
+    let Some(dir) = pick_folder(&app, name)? else {
+        return Ok(None);
+    };
+    Ok(Some(state.store()?.sync_receive(&actor, &dir)?))
+}
+
+/// The batches a parent office handed us, with their receipts.
+#[tauri::command(async)]
+pub fn inbox(state: State<'_, AppState>) -> Reply<Vec<InboxRow>> {
+    Ok(state.with(Action::Read, |s, _| s.inbox())?)
+}
+
+/// The file or folder `name` inside `GIAONHAN_OPEN_DIR`, when both are given.
+fn unattended(name: Option<String>) -> giaonhan::Result<Option<PathBuf>> {
+    let dir = std::env::var_os(OPEN_DIR_ENV).filter(|d| !d.is_empty());
+    match (dir, name.filter(|n| !n.is_empty())) {
+        (Some(dir), Some(name)) => Ok(Some(host::file_in_folder(Path::new(&dir), &name)?)),
+        _ => Ok(None),
+    }
+}
+
+/// A folder chosen in the native dialog (or named, unattended).
+fn pick_folder<R: Runtime>(app: &AppHandle<R>, name: Option<String>) -> giaonhan::Result<Option<PathBuf>> {
+    Ok(unattended(name)?.or_else(|| {
+        app.dialog()
+            .file()
+            .blocking_pick_folder()
+            .and_then(|p| p.into_path().ok())
+    }))
+}

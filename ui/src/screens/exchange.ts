@@ -1,0 +1,308 @@
+// Screen "Trao đổi": the exchange of signed packets with the offices above and
+// below ours. This office's identity (unit, fingerprint; the printed card to
+// sign and stamp, and the card file another office imports), or, before it is
+// made, a form to make it for a unit of the tree; the trusted offices with their
+// last packets in and out and any gap ("thiếu gói số 2 từ …"); adding an office
+// from its card file and the fingerprint typed from its paper card; "Gửi gói" to
+// and "Nhận gói" from a folder chosen in the native dialog, with what happened to
+// each packet file (applied, waiting, refused with the reason).
+// Unattended runs (GIAONHAN_OPEN_DIR set) name a file or folder inside that
+// folder in #exchange-unattended instead of the dialogs.
+import { addPeer, listPeers, saveSiteCard, saveSiteCardPdf, siteInit, siteStatus, syncReceive, syncSend, toApiError } from "../api";
+import type { PeerInfo } from "../bindings/PeerInfo";
+import type { Received } from "../bindings/Received";
+import type { Sent } from "../bindings/Sent";
+import type { SiteInfo } from "../bindings/SiteInfo";
+import { byId, fill, h, tbodyOf } from "../dom";
+import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
+import { clean, formatNumber, optional } from "../format";
+import { data, onChange, reload } from "../store";
+import { formatTime } from "./backups";
+import { guarded, type Screen } from "./screen";
+
+const RELATION_LABEL: Record<string, string> = { parent: "Cấp trên", child: "Trực thuộc" };
+
+/** One line of what a received packet file came to. */
+export function receivedLine(r: Received): string {
+  switch (r.outcome) {
+    case "applied":
+      return `${r.file}: đã áp dụng gói số ${r.seq} từ ${r.from} (${formatNumber(r.events)} sự kiện).`;
+    case "already_applied":
+      return `${r.file}: gói số ${r.seq} từ ${r.from} đã áp dụng trước đây, bỏ qua.`;
+    case "waiting":
+      return `${r.file}: gói số ${r.seq} từ ${r.from} chờ gói trước (${r.gap}).`;
+    case "elsewhere":
+      return `${r.file}: gửi cho văn phòng khác, để nguyên.`;
+    case "refused":
+      return `${r.file}: từ chối: ${r.reason}; không áp dụng gì từ tệp này.`;
+  }
+}
+
+function sentLine(s: Sent): string {
+  const again = s.again ? " (gửi lại: chưa được xác nhận đã nhận)" : "";
+  return `${s.file}: gói số ${s.seq} cho ${s.to}, ${formatNumber(s.events)} sự kiện${again}.`;
+}
+
+function packetCell(seq: number, at: string | null): HTMLTableCellElement {
+  return h("td", null, seq > 0 ? `Gói số ${seq}${at ? ` (${formatTime(at)})` : ""}` : "Chưa có");
+}
+
+export function exchangeScreen(): Screen {
+  const section = byId("screen-exchange", HTMLElement);
+  const heading = h("h1", { id: "exchange-heading", tabindex: "-1" }, "Trao đổi");
+  const intro = h(
+    "p",
+    { class: "hint" },
+    "Các văn phòng trao đổi gói có chữ ký qua USB, thư mục dùng chung hoặc tệp đính kèm: cấp trên gửi xuống các đợt cấp phát, đơn vị gửi lên các xác nhận.",
+  );
+  // Unattended runs only (GIAONHAN_OPEN_DIR set): a file or folder name inside it.
+  const unattended = h("input", { id: "exchange-unattended", type: "hidden", value: "" });
+
+  // ---- identity --------------------------------------------------------------
+
+  const identity = h("div", { id: "exchange-identity" });
+  const printCard = h("button", { id: "exchange-print-card", type: "button" }, "In thẻ định danh");
+  const saveCard = h("button", { id: "exchange-save-card", type: "button", class: "secondary" }, "Lưu tệp thẻ");
+
+  const unitSelect = h("select", { id: "site-unit", "aria-describedby": "site-unit-hint" });
+  const nameInput = h("input", { id: "site-name", type: "text", autocomplete: "off", "aria-describedby": "site-name-hint" });
+  const initForm = h(
+    "form",
+    { id: "site-init-form", class: "entry-form", novalidate: true, "aria-labelledby": "site-init-heading", hidden: true },
+    h("h2", { id: "site-init-heading" }, "Tạo danh tính trao đổi"),
+    h("p", { class: "hint" }, "Sổ này chưa có danh tính trao đổi. Danh tính (mã cài đặt và cặp khoá) chỉ tạo một lần, cho đơn vị của văn phòng này."),
+    h("div", { class: "field" }, h("label", { for: "site-unit" }, "Đơn vị của văn phòng"), h("p", { class: "hint", id: "site-unit-hint" }, "Chọn trong cây đơn vị."), unitSelect),
+    h("div", { class: "field" }, h("label", { for: "site-name" }, "Tên văn phòng (không bắt buộc)"), h("p", { class: "hint", id: "site-name-hint" }, "Để trống thì dùng tên đơn vị."), nameInput),
+    h("div", { class: "actions" }, h("button", { id: "site-init-submit", type: "submit" }, "Tạo danh tính")),
+  );
+  const initResolve: FieldResolver = (f) => (f === "unit" ? unitSelect : f === "name" ? nameInput : null);
+
+  function renderUnits(): void {
+    fill(
+      unitSelect,
+      data.units.map((u) => h("option", { value: u.code }, `${"\u00a0\u00a0".repeat(u.depth)}${u.name} (${u.code})`)),
+    );
+  }
+  onChange((changed) => {
+    if (changed.has("units")) renderUnits();
+  });
+
+  initForm.addEventListener(
+    "submit",
+    guarded(initForm, async () => {
+      clearErrors();
+      try {
+        const site = await siteInit(unitSelect.value, optional(nameInput.value));
+        announce(`Đã tạo danh tính trao đổi cho ${site.unit}. Dấu vân tay: ${site.fingerprint}.`);
+        await render();
+        printCard.focus();
+      } catch (e) {
+        showError(toApiError(e), initResolve);
+      }
+    }),
+  );
+
+  function showIdentity(site: SiteInfo | null): void {
+    initForm.hidden = site !== null;
+    identity.hidden = site === null;
+    peersPart.hidden = site === null;
+    if (!site) return;
+    identity.replaceChildren(
+      h("h2", null, "Văn phòng này"),
+      h(
+        "dl",
+        { class: "exchange-site" },
+        h("dt", null, "Đơn vị"),
+        h("dd", { id: "exchange-site-unit" }, `${site.name} (${site.unit})`),
+        h("dt", null, "Mã cài đặt"),
+        h("dd", null, h("span", { class: "code" }, site.id)),
+        h("dt", null, "Dấu vân tay"),
+        h("dd", { id: "exchange-fingerprint", class: "code fingerprint" }, site.fingerprint),
+      ),
+      h("div", { class: "actions" }, printCard, saveCard),
+    );
+  }
+
+  async function saving(button: HTMLButtonElement, save: () => Promise<string | null>, what: string): Promise<void> {
+    if (button.getAttribute("aria-busy")) return;
+    button.setAttribute("aria-busy", "true");
+    clearErrors();
+    try {
+      const path = await save();
+      if (path) announce(`Đã lưu ${what} vào ${path}.`);
+    } catch (e) {
+      showError(toApiError(e));
+    } finally {
+      button.removeAttribute("aria-busy");
+    }
+  }
+  printCard.addEventListener("click", () => void saving(printCard, saveSiteCardPdf, "thẻ định danh (PDF)"));
+  saveCard.addEventListener("click", () => void saving(saveCard, saveSiteCard, "tệp thẻ định danh"));
+
+  // ---- peers -------------------------------------------------------------------
+
+  const peersTable = h(
+    "table",
+    { id: "peers-table", class: "data-table" },
+    h("caption", null, "Văn phòng tin cậy ", h("span", { class: "caption-count", id: "peers-count" })),
+    h(
+      "thead",
+      null,
+      h(
+        "tr",
+        null,
+        h("th", { scope: "col" }, "Đơn vị"),
+        h("th", { scope: "col" }, "Tên"),
+        h("th", { scope: "col" }, "Quan hệ"),
+        h("th", { scope: "col" }, "Dấu vân tay"),
+        h("th", { scope: "col" }, "Gói nhận gần nhất"),
+        h("th", { scope: "col" }, "Gói gửi gần nhất"),
+        h("th", { scope: "col" }, "Còn thiếu"),
+      ),
+    ),
+    h("tbody"),
+  );
+
+  function peerRow(p: PeerInfo): HTMLTableRowElement {
+    return h(
+      "tr",
+      { "data-unit": p.unit },
+      h("th", { scope: "row" }, p.unit),
+      h("td", null, p.name),
+      h("td", null, RELATION_LABEL[p.relation] ?? p.relation),
+      h("td", { class: "code" }, p.fingerprint),
+      packetCell(p.last_in, p.last_in_at),
+      packetCell(p.last_out, p.last_out_at),
+      h("td", { class: p.gap ? "gap" : null }, p.gap ?? ""),
+    );
+  }
+
+  const fingerprintInput = h("input", {
+    id: "peer-fingerprint",
+    type: "text",
+    inputmode: "numeric",
+    autocomplete: "off",
+    spellcheck: "false",
+    "aria-describedby": "peer-fingerprint-hint",
+  });
+  const addForm = h(
+    "form",
+    { id: "peer-add-form", class: "entry-form", novalidate: true, "aria-labelledby": "peer-add-heading" },
+    h("h2", { id: "peer-add-heading" }, "Thêm văn phòng tin cậy"),
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "peer-fingerprint" }, "Dấu vân tay trên thẻ giấy"),
+      h("p", { class: "hint", id: "peer-fingerprint-hint" }, "Gõ 30 chữ số in trên thẻ định danh có chữ ký và dấu của văn phòng kia (dấu cách không quan trọng), rồi chọn tệp thẻ của văn phòng đó."),
+      fingerprintInput,
+    ),
+    h("div", { class: "actions" }, h("button", { id: "peer-add-submit", type: "submit" }, "Chọn tệp thẻ và thêm")),
+  );
+  const addResolve: FieldResolver = (f) => (f === "fingerprint" || f === "file" ? fingerprintInput : null);
+  addForm.addEventListener(
+    "submit",
+    guarded(addForm, async () => {
+      clearErrors();
+      if (clean(fingerprintInput.value) === "") {
+        showError({ kind: "invalid", message: "Dấu vân tay chưa được gõ: gõ 30 chữ số in trên thẻ giấy.", field: "fingerprint" }, addResolve);
+        return;
+      }
+      try {
+        const peer = await addPeer(unattended.value || null, fingerprintInput.value);
+        if (!peer) return;
+        fingerprintInput.value = "";
+        announce(`Đã tin cậy văn phòng ${peer.unit} (${peer.name}, ${(RELATION_LABEL[peer.relation] ?? peer.relation).toLowerCase()}).`);
+        await renderPeers();
+      } catch (e) {
+        showError(toApiError(e), addResolve);
+      }
+    }),
+  );
+
+  // ---- send and receive --------------------------------------------------------
+
+  const send = h("button", { id: "exchange-send", type: "button" }, "Gửi gói");
+  const receive = h("button", { id: "exchange-receive", type: "button" }, "Nhận gói");
+  const results = h("ul", { id: "exchange-results", class: "exchange-results", "aria-live": "polite" });
+
+  async function run(button: HTMLButtonElement, action: () => Promise<void>): Promise<void> {
+    if (button.getAttribute("aria-busy")) return;
+    button.setAttribute("aria-busy", "true");
+    clearErrors();
+    try {
+      await action();
+    } catch (e) {
+      showError(toApiError(e));
+    } finally {
+      button.removeAttribute("aria-busy");
+    }
+  }
+
+  send.addEventListener("click", () =>
+    void run(send, async () => {
+      const sent = await syncSend(unattended.value || null);
+      if (!sent) return;
+      fill(results, sent.length ? sent.map((s) => h("li", { class: "sent" }, sentLine(s))) : [h("li", null, "Không có gì mới để gửi.")]);
+      announce(sent.length ? `Đã ghi ${sent.length} gói.` : "Không có gì mới để gửi.");
+      await renderPeers();
+    }),
+  );
+
+  receive.addEventListener("click", () =>
+    void run(receive, async () => {
+      const received = await syncReceive(unattended.value || null);
+      if (!received) return;
+      fill(
+        results,
+        received.length
+          ? received.map((r) => h("li", { class: `received received-${r.outcome}`, "data-outcome": r.outcome }, receivedLine(r)))
+          : [h("li", null, "Thư mục này không có gói nào.")],
+      );
+      const applied = received.filter((r) => r.outcome === "applied").length;
+      const refused = received.filter((r) => r.outcome === "refused").length;
+      const waiting = received.filter((r) => r.outcome === "waiting").length;
+      const message = `Đã áp dụng ${applied} gói, ${waiting} gói đang chờ, ${refused} gói bị từ chối.`;
+      if (refused > 0) showError({ kind: "invalid", message: `${message} Xem lý do từng tệp bên dưới.`, field: null });
+      else announce(message);
+      await Promise.all([renderPeers(), reload()]);
+    }),
+  );
+
+  const peersPart = h(
+    "div",
+    { id: "exchange-peers" },
+    h("h2", null, "Gửi và nhận"),
+    h("div", { class: "actions" }, send, receive),
+    results,
+    h("div", { class: "table-wrap" }, peersTable),
+    addForm,
+  );
+
+  async function renderPeers(): Promise<void> {
+    const peers = await listPeers();
+    byId("peers-count", HTMLSpanElement).textContent = `(${peers.length})`;
+    fill(
+      tbodyOf(peersTable),
+      peers.length ? peers.map(peerRow) : [h("tr", { class: "empty" }, h("td", { colspan: 7 }, "Chưa tin cậy văn phòng nào."))],
+    );
+  }
+
+  async function render(): Promise<void> {
+    try {
+      renderUnits();
+      const site = await siteStatus();
+      showIdentity(site);
+      if (site) await renderPeers();
+    } catch (e) {
+      showError(toApiError(e));
+    }
+  }
+
+  section.replaceChildren(heading, intro, unattended, initForm, identity, peersPart);
+
+  return {
+    key: "exchange",
+    firstField: heading,
+    onShow: render,
+  };
+}
