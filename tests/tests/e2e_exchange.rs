@@ -1,0 +1,231 @@
+//! End-to-end test of the exchange between offices through the real window
+//! (plumbing in `giaonhan_tests::e2e`): two registers prepared with the CLI,
+//! a province (HT) and a commune (HK) that trust each other, and a batch the
+//! province sent into a folder. The app opens on the commune's register: on
+//! "Trao đổi" it shows the identity and the province as a trusted office,
+//! receives the packet from the folder (named in `GIAONHAN_OPEN_DIR` instead
+//! of the native dialog), and the batch appears in "Hộp đến", where its
+//! receipt is confirmed in the confirm dialog; "Gửi gói" writes the packet
+//! back, and the province's CLI applies it: the receipt is confirmed there,
+//! by packet. Screenshots go to `target/e2e-artifacts/`.
+#![cfg(target_os = "linux")]
+
+use std::path::Path;
+use std::process::Command;
+
+use fantoccini::Client;
+use giaonhan_tests::e2e::*;
+use serde_json::{json, Value};
+
+fn giaonhan(db: &Path, args: &[&str]) -> String {
+    let out = Command::new(giaonhan_tests::binary("giaonhan"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("GIAONHAN_DB")
+        .env_remove("GIAONHAN_OPEN_DIR")
+        .output()
+        .expect("run giaonhan");
+    assert!(
+        out.status.success(),
+        "giaonhan {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+fn fingerprint(db: &Path) -> String {
+    let shown: Value = serde_json::from_str(&giaonhan(db, &["site", "show", "--format", "json"])).expect("JSON");
+    shown[0]["fingerprint"].as_str().expect("fingerprint").to_owned()
+}
+
+fn add_units(db: &Path) {
+    giaonhan(
+        db,
+        &[
+            "unit",
+            "add",
+            "--code",
+            "HT",
+            "--name",
+            "Đảng bộ tỉnh Hà Tĩnh",
+            "--kind",
+            "Đảng bộ tỉnh",
+        ],
+    );
+    #[rustfmt::skip]
+    giaonhan(db, &["unit", "add", "--code", "HK", "--name", "Đảng bộ xã Hương Khê", "--kind", "Đảng bộ cơ sở",
+                   "--parent", "HT"]);
+}
+
+/// The province's register in `dir` with a batch D1 of 5 copies to HK, the
+/// commune's register at `commune`, each trusting the other, and the
+/// province's first packet written into `stick`.
+fn prepare(dir: &Path, commune: &Path, stick: &Path) -> std::path::PathBuf {
+    let province = dir.join("province.sqlite3");
+    giaonhan(&province, &["init"]);
+    add_units(&province);
+    #[rustfmt::skip]
+    giaonhan(&province, &["doc", "add", "--symbol", "12-NQ/TU", "--title", "Nghị quyết về công tác tuyên giáo",
+                          "--date", "2025-01-10", "--copies", "100"]);
+    let (handed, due) = (day(-3), day(10));
+    #[rustfmt::skip]
+    giaonhan(&province, &["batch", "new", "--code", "D1", "--title", "Đợt 1 năm 2025", "--handed", &handed,
+                          "--due", &due, "--doc", "12-NQ/TU:5", "--unit", "HK"]);
+    giaonhan(&province, &["site", "init", "--unit", "HT"]);
+    add_units(commune);
+    giaonhan(commune, &["site", "init", "--unit", "HK"]);
+    for (from, to) in [(province.as_path(), commune), (commune, province.as_path())] {
+        let card = dir.join("the.card");
+        giaonhan(from, &["site", "export", "--out", card.to_str().expect("path")]);
+        giaonhan(
+            to,
+            &[
+                "peer",
+                "add",
+                card.to_str().expect("path"),
+                "--fingerprint",
+                &fingerprint(from),
+            ],
+        );
+    }
+    std::fs::create_dir_all(stick).expect("stick");
+    giaonhan(&province, &["sync", "send", "--out", stick.to_str().expect("path")]);
+    province
+}
+
+/// Names a folder or file inside `GIAONHAN_OPEN_DIR` for the next dialog.
+async fn name_in_open_dir(c: &Client, name: &str) {
+    js(
+        c,
+        "document.querySelector('#exchange-unattended').value = arguments[0]; return true;",
+        vec![json!(name)],
+    )
+    .await;
+}
+
+#[test]
+fn a_packet_received_in_the_window_is_confirmed_in_the_inbox_and_sent_back() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let folders = tempfile::tempdir().expect("a folder for the province and the sticks");
+    let open_dir = folders.path().join("open");
+    std::fs::create_dir_all(open_dir.join("up")).expect("folders");
+    std::env::set_var("GIAONHAN_OPEN_DIR", &open_dir);
+    let province = std::cell::RefCell::new(None);
+    let (db, _work) = runtime().block_on(async {
+        let s = start_with(|db, _| {
+            *province.borrow_mut() = Some(prepare(folders.path(), db, &open_dir.join("down")));
+        })
+        .await;
+        let c = &s.client;
+        let ours = fingerprint(&s.db);
+
+        // "Trao đổi" (Alt+9): the identity and the province as a trusted office.
+        wait_visible(c, "#screen-outstanding").await;
+        press(
+            c,
+            &format!("{}9{}", fantoccini::key::Key::Alt, fantoccini::key::Key::Null),
+        )
+        .await;
+        wait_visible(c, "#screen-exchange").await;
+        until("the identity", || async {
+            let shown = text(c, "#exchange-fingerprint").await;
+            (!shown.is_empty()).then_some(shown)
+        })
+        .await;
+        assert_eq!(text(c, "#exchange-fingerprint").await, ours);
+        assert!(text(c, "#exchange-site-unit").await.contains("(HK)"));
+        wait_visible(c, "#peers-table tbody tr[data-unit=\"HT\"]").await;
+
+        // Receive the province's packet from the folder.
+        name_in_open_dir(c, "down").await;
+        click(c, "#exchange-receive").await;
+        let applied = until("the packet to be applied", || async {
+            if let Some(err) = shown_error(c).await {
+                panic!("the app refused the packet: {err}");
+            }
+            let line = text(c, "#exchange-results li[data-outcome=\"applied\"]").await;
+            (!line.is_empty()).then_some(line)
+        })
+        .await;
+        assert!(applied.contains("đã áp dụng gói số 1 từ HT"), "{applied}");
+        let last_in = text(c, "#peers-table tbody tr[data-unit=\"HT\"] td:nth-of-type(4)").await;
+        assert!(last_in.starts_with("Gói số 1"), "the last packet in: {last_in}");
+        screenshot(c, "exchange-received").await;
+
+        // "Hộp đến": the batch, confirmed in the confirm dialog.
+        open_screen(c, "inbox").await;
+        let row = "#inbox-table tbody tr[data-batch=\"D1\"][data-unit=\"HK\"]";
+        wait_visible(c, row).await;
+        assert_eq!(
+            js(
+                c,
+                "return document.querySelector(arguments[0]).dataset.status;",
+                vec![json!(row)]
+            )
+            .await,
+            json!("pending")
+        );
+        let cells = text(c, row).await;
+        assert!(
+            cells.contains("Đợt 1 năm 2025") && cells.contains("Đảng bộ tỉnh Hà Tĩnh"),
+            "{cells}"
+        );
+        click(c, &format!("{row} button.inbox-confirm")).await;
+        wait_dialog(c).await;
+        assert!(text(c, "#confirm-what").await.contains("Đảng bộ xã Hương Khê"));
+        type_into(c, "#confirm-by", "Trần Văn Bình").await;
+        let status = submit_dialog(c).await;
+        assert!(status.contains("Đã xác nhận phiếu"), "{status}");
+        until("the receipt to show confirmed", || async {
+            let v = js(
+                c,
+                "return document.querySelector(arguments[0])?.dataset.status ?? '';",
+                vec![json!(row)],
+            )
+            .await;
+            (v == json!("confirmed")).then_some(())
+        })
+        .await;
+        screenshot(c, "inbox-confirmed").await;
+
+        // Send the confirmation up.
+        open_screen(c, "exchange").await;
+        wait_visible(c, "#exchange-send").await;
+        name_in_open_dir(c, "up").await;
+        click(c, "#exchange-send").await;
+        let sent = until("the packet to be written", || async {
+            if let Some(err) = shown_error(c).await {
+                panic!("the app refused to send: {err}");
+            }
+            let line = text(c, "#exchange-results li.sent").await;
+            (!line.is_empty()).then_some(line)
+        })
+        .await;
+        assert!(sent.contains("cho HT"), "{sent}");
+        s.finish().await
+    });
+    std::env::remove_var("GIAONHAN_OPEN_DIR");
+    drop(db);
+
+    // The province applies the packet: its receipt is confirmed, by packet.
+    let province = province.into_inner().expect("the province's register");
+    let up = open_dir.join("up");
+    let out = giaonhan(&province, &["sync", "receive", up.to_str().expect("path")]);
+    assert!(out.contains("đã áp dụng gói số"), "{out}");
+    let (status, by, method): (String, String, String) = rusqlite::Connection::open(&province)
+        .expect("open")
+        .query_row(
+            "SELECT r.status, r.signed_by, r.confirm_method FROM receipt r JOIN unit u ON u.id = r.unit_id
+             JOIN batch b ON b.id = r.batch_id WHERE u.code = 'HK' AND b.code = 'D1'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("the receipt");
+    assert_eq!(
+        (status.as_str(), by.as_str(), method.as_str()),
+        ("confirmed", "Trần Văn Bình", "remote")
+    );
+    let verified = giaonhan(&province, &["verify"]);
+    assert!(verified.contains("Nhật ký nguyên vẹn"), "{verified}");
+}
