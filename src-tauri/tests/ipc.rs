@@ -730,6 +730,13 @@ fn saves_are_logged_and_imports_read_the_chosen_file_in_rust() {
     let query = json!({ "batches": [], "subtree": null, "document": null, "overdue_only": false, "tier": null,
                         "as_of": "2025-08-30" });
     let args = json!({ "list": "outstanding", "query": query, "format": "pdf" });
+    // A new register prints nothing before the office gives its letterhead.
+    assert_eq!(h.ok("get_letterhead", json!({})), Value::Null);
+    let refused = h.err("save_list", args.clone());
+    assert_eq!(refused["field"], "letterhead", "{refused}");
+    let letterhead = giaonhan::print::Letterhead::sample();
+    h.ok("set_letterhead", json!({ "letterhead": letterhead }));
+    assert_eq!(h.ok("get_letterhead", json!({}))["place"], letterhead.place);
     let first = h.ok("save_list", args.clone());
     let second = h.ok("save_list", args);
     assert_ne!(first, second, "the second save takes a fresh name");
