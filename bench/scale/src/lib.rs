@@ -30,6 +30,7 @@ use rand::{Rng, RngCore};
 mod batches;
 mod confirm;
 mod documents;
+pub mod exchange;
 mod names;
 mod tree;
 

@@ -1,0 +1,227 @@
+//! The exchange at province scale: a month of packets from 950 commune
+//! offices (each confirming the province's weekly batch and reporting its
+//! own batches to its ten branches) applied by the province's register in
+//! one `sync receive`, next to a raw-SQLite baseline that writes the same
+//! rows (the reported receipts, the confirmed receipts and the packet
+//! records, one transaction per packet) on a copy of the same file.
+//! Figures, not assertions; see BENCHMARKS.md (goal: ≤ 60 s).
+//!
+//! Run: `make bench`, or `cargo bench -p giaonhan-scale --bench exchange`.
+//! The registers and packets are made once into `target/bench/exchange/`
+//! (minutes); `GIAONHAN_BENCH_COMMUNES` makes fewer communes (into a folder
+//! of their own), for a quick look.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use giaonhan::exchange::{packet, Outcome};
+use giaonhan::{Actor, Store};
+use giaonhan_scale::exchange::{self, Month};
+use rusqlite::{params, Connection};
+use serde_json::Value;
+
+type Res<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+fn workspace_target() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target")
+}
+
+/// The month's folder, made when missing (a `done` file marks it complete).
+fn month_dir(month: &Month) -> Res<PathBuf> {
+    let dir = workspace_target().join(format!("bench/exchange-{}x{}", month.communes, month.weeks));
+    if dir.join("done").exists() {
+        return Ok(dir);
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    println!("making {} (a month of {} communes) …", dir.display(), month.communes);
+    let started = Instant::now();
+    exchange::make(&dir, month, &mut |stage, done, total| {
+        println!(
+            "  [{:>5.0} s] {stage} {done}/{total}",
+            started.elapsed().as_secs_f64()
+        );
+    })?;
+    std::fs::write(dir.join("done"), b"")?;
+    Ok(dir)
+}
+
+fn copy_register(from: &Path, to: &Path) -> Res<()> {
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", to.display()));
+        if side.exists() {
+            std::fs::remove_file(side)?;
+        }
+    }
+    std::fs::copy(from, to)?;
+    Ok(())
+}
+
+/// A packet's events, read straight from the file (no signature check:
+/// the baseline writes rows, nothing else).
+fn events(bytes: &[u8]) -> Res<(String, i64, String, Vec<Value>)> {
+    let opened = packet::open(bytes).map_err(|r| r.to_string())?;
+    let h = &opened.header;
+    // magic | u32 header length | header | u32 body length | body | signature
+    let at = packet::MAGIC.len();
+    let header_len = u32::from_le_bytes(bytes[at..at + 4].try_into()?) as usize;
+    let body_at = at + 4 + header_len;
+    let body_len = u32::from_le_bytes(bytes[body_at..body_at + 4].try_into()?) as usize;
+    let body = &bytes[body_at + 4..body_at + 4 + body_len];
+    Ok((
+        h.origin.id.clone(),
+        h.seq,
+        packet::hash(bytes),
+        serde_json::from_slice(body)?,
+    ))
+}
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// The same rows, written with the fewest statements: per packet one
+/// transaction that replaces the reported batches' rows, updates the
+/// confirmed receipts and records the packet.
+fn raw(conn: &mut Connection, files: &[PathBuf]) -> Res<(usize, usize)> {
+    let mut packets: Vec<(String, i64, String, Vec<Value>, String)> = Vec::new();
+    for f in files {
+        let bytes = std::fs::read(f)?;
+        let (origin, seq, hash, events) = events(&bytes)?;
+        packets.push((origin, seq, hash, events, f.display().to_string()));
+    }
+    packets.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    let (mut rows, mut confirmed) = (0, 0);
+    for (origin, seq, hash, events, file) in &packets {
+        let tx = conn.transaction()?;
+        {
+            let mut delete = tx.prepare_cached("DELETE FROM remote_receipt WHERE site = ?1 AND batch_uid = ?2")?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO remote_receipt (site, uid, code, batch_uid, batch_code, batch_title, handed_on,
+                   due_on, unit_code, unit_name, group_code, group_name, must_confirm, status, signed_by,
+                   signed_on, copies) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+                   ?15, ?16, ?17)",
+            )?;
+            let mut confirm = tx.prepare_cached(
+                "UPDATE receipt SET status = ?2, signed_by = ?3, signed_on = ?4, entered_at = ?5,
+                   confirm_method = 'remote' WHERE uid = ?1",
+            )?;
+            for e in events {
+                match e.get("kind").and_then(Value::as_str) {
+                    Some("report") => {
+                        let batch = text(e, "batch");
+                        delete.execute(params![origin, batch])?;
+                        for r in e["receipts"].as_array().into_iter().flatten() {
+                            insert.execute(params![
+                                origin,
+                                text(r, "uid"),
+                                text(r, "code"),
+                                batch,
+                                text(e, "code"),
+                                text(e, "title"),
+                                text(e, "handed_on"),
+                                text(e, "due_on"),
+                                text(r, "unit_code"),
+                                text(r, "unit_name"),
+                                text(r, "group_code"),
+                                text(r, "group_name"),
+                                r["must_confirm"].as_bool().unwrap_or(true),
+                                text(r, "status"),
+                                text(r, "signed_by"),
+                                text(r, "signed_on"),
+                                r["copies"].as_i64().unwrap_or(0),
+                            ])?;
+                            rows += 1;
+                        }
+                    }
+                    Some("confirmation") => {
+                        confirmed += confirm.execute(params![
+                            text(e, "receipt"),
+                            text(e, "status"),
+                            text(e, "signed_by"),
+                            text(e, "signed_on"),
+                            text(e, "entered_at"),
+                        ])?;
+                    }
+                    _ => {}
+                }
+            }
+            tx.execute(
+                "INSERT INTO packet_in (origin, seq, hash, applied_at, file_name, events)
+                 VALUES (?1, ?2, ?3, '2026-11-30T00:00:00Z', ?4, ?5)",
+                params![origin, seq, hash, file, events.len() as i64],
+            )?;
+        }
+        tx.commit()?;
+    }
+    Ok((rows, confirmed))
+}
+
+fn main() -> Res<()> {
+    let mut month = Month::province();
+    if let Some(n) = std::env::var("GIAONHAN_BENCH_COMMUNES").ok().and_then(|s| s.parse().ok()) {
+        month.communes = n;
+    }
+    let dir = month_dir(&month)?;
+    let up = dir.join("up");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&up)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    files.sort();
+    let bytes: u64 = files.iter().filter_map(|f| f.metadata().ok()).map(|m| m.len()).sum();
+    println!(
+        "\n{} communes × {} weeks: {} packets, {:.1} MB",
+        month.communes,
+        month.weeks,
+        files.len(),
+        bytes as f64 / 1e6
+    );
+
+    let work = dir.join("province-work.sqlite3");
+    copy_register(&dir.join("province.sqlite3"), &work)?;
+    let mut store = Store::open(&work)?;
+    let started = Instant::now();
+    let received = store.sync_receive(&Actor::new("bench", "bench"), &up)?;
+    let app = started.elapsed();
+    let applied = received
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Applied { .. }))
+        .count();
+    let events: u64 = received
+        .iter()
+        .map(|r| match r.outcome {
+            Outcome::Applied { events, .. } => events,
+            _ => 0,
+        })
+        .sum();
+    let other = received.len() - applied;
+    drop(store);
+
+    let raw_file = dir.join("province-raw.sqlite3");
+    copy_register(&dir.join("province.sqlite3"), &raw_file)?;
+    let mut conn = Connection::open(&raw_file)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let started = Instant::now();
+    let (rows, confirmed) = raw(&mut conn, &files)?;
+    let raw_time = started.elapsed();
+
+    println!(
+        "{:<44} {:>7} {:>11} {:>11} {:>8}   goal",
+        "figure", "packets", "app", "raw", "ratio"
+    );
+    println!(
+        "{:<44} {:>7} {:>9.2} s {:>9.2} s {:>7.2}×   ≤ 60 s",
+        "sync receive, a month of every commune",
+        applied,
+        app.as_secs_f64(),
+        raw_time.as_secs_f64(),
+        app.as_secs_f64() / raw_time.as_secs_f64().max(1e-9)
+    );
+    println!(
+        "  {events} events applied ({other} files not applied); raw wrote {rows} reported receipts and {confirmed} confirmations"
+    );
+    Ok(())
+}
