@@ -39,10 +39,7 @@ fn month_dir(month: &Month) -> Res<PathBuf> {
     println!("making {} (a month of {} communes) …", dir.display(), month.communes);
     let started = Instant::now();
     exchange::make(&dir, month, &mut |stage, done, total| {
-        println!(
-            "  [{:>5.0} s] {stage} {done}/{total}",
-            started.elapsed().as_secs_f64()
-        );
+        println!("  [{:>5.0} s] {stage} {done}/{total}", started.elapsed().as_secs_f64());
     })?;
     std::fs::write(dir.join("done"), b"")?;
     Ok(dir)
@@ -161,7 +158,10 @@ fn raw(conn: &mut Connection, files: &[PathBuf]) -> Res<(usize, usize)> {
 
 fn main() -> Res<()> {
     let mut month = Month::province();
-    if let Some(n) = std::env::var("GIAONHAN_BENCH_COMMUNES").ok().and_then(|s| s.parse().ok()) {
+    if let Some(n) = std::env::var("GIAONHAN_BENCH_COMMUNES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
         month.communes = n;
     }
     let dir = month_dir(&month)?;

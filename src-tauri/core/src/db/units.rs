@@ -171,6 +171,22 @@ impl Dao<'_> {
         Ok(rows)
     }
 
+    /// Whether the unit `code` is `ancestor` or under it on `day` (both
+    /// open that day): a walk up the tree, not a read of the whole of it.
+    pub(crate) fn unit_within(&self, code: &str, ancestor: &str, day: NaiveDate) -> Result<bool> {
+        let mut stmt = self.conn.prepare_cached(
+            "WITH RECURSIVE up(id) AS (
+                 SELECT u.id FROM unit u WHERE u.code = ?1 AND u.opened_on <= ?3 AND ?3 < u.closed_on
+                 UNION
+                 SELECT v.parent_id FROM unit_version v JOIN up ON v.unit_id = up.id
+                 WHERE v.valid_from <= ?3 AND ?3 < v.valid_to AND v.parent_id IS NOT NULL
+             )
+             SELECT EXISTS (SELECT 1 FROM up JOIN unit a ON a.id = up.id
+                            WHERE a.code = ?2 AND a.opened_on <= ?3 AND ?3 < a.closed_on)",
+        )?;
+        Ok(stmt.query_row(params![code, ancestor, day], |r| r.get(0))?)
+    }
+
     /// Units whose search key (name, short name and code, without
     /// diacritics) holds `key`, as they stand on `day`; only the open ones
     /// unless `include_closed`. Best matches first: the name starts with

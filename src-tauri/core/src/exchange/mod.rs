@@ -115,16 +115,23 @@ fn gap_text(applied: i64, waiting: &[i64], unit: &str) -> Option<String> {
 /// The codes of a unit's subtree today (the unit first, then depth-first).
 pub(crate) fn subtree_codes(dao: &Dao<'_>, root: &str) -> Result<Vec<String>> {
     let rows = dao.units_on(crate::dates::today())?;
-    let mut out = Vec::new();
-    let Some(start) = rows.iter().find(|r| r.unit.code == root) else {
-        return Ok(out);
+    let Some(start) = rows.iter().position(|r| r.unit.code == root) else {
+        return Ok(Vec::new());
     };
-    let mut stack = vec![start.id];
-    while let Some(id) = stack.pop() {
-        if let Some(r) = rows.iter().find(|r| r.id == id) {
-            out.push(r.unit.code.clone());
+    // parent id → its children's positions, in the order of `rows`.
+    let mut children: std::collections::HashMap<i64, Vec<usize>> = std::collections::HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        if let Some(parent) = r.parent_id {
+            children.entry(parent).or_default().push(i);
         }
-        stack.extend(rows.iter().filter(|r| r.parent_id == Some(id)).map(|r| r.id).rev());
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![start];
+    while let Some(i) = stack.pop() {
+        out.push(rows[i].unit.code.clone());
+        if let Some(under) = children.get(&rows[i].id) {
+            stack.extend(under.iter().rev());
+        }
     }
     Ok(out)
 }
@@ -387,5 +394,20 @@ mod tests {
         assert_eq!(gap_text(1, &[3, 4], "HT").as_deref(), Some("thiếu gói số 2 từ HT"));
         assert_eq!(gap_text(1, &[5], "HT").as_deref(), Some("thiếu gói số 2–4 từ HT"));
         assert_eq!(gap_text(1, &[], "HT"), None);
+    }
+
+    #[test]
+    fn a_unit_is_within_itself_and_its_ancestors_only() {
+        let (_d, s, _a) = crate::batches::tests::setup();
+        let day = crate::dates::today();
+        let within = |code: &str, ancestor: &str| s.read(|dao| dao.unit_within(code, ancestor, day)).expect("walk");
+        assert!(within("X1", "X"));
+        assert!(within("X", "X"));
+        assert!(!within("X", "X1"));
+        assert!(!within("X1", "X2"));
+        assert!(!within("NOPE", "X"));
+        let codes = s.read(|dao| subtree_codes(dao, "X")).expect("subtree");
+        assert_eq!(codes.first().map(String::as_str), Some("X"));
+        assert_eq!(codes.len(), 3);
     }
 }

@@ -13,7 +13,6 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::events::{ConfirmationEvent, Event, ReportEvent, V};
-use super::subtree_codes;
 use crate::db::exchange::PeerRow;
 use crate::db::{now_utc, ConfirmationRow, ConfirmedVia, Dao, LineCount};
 use crate::error::Result;
@@ -106,7 +105,7 @@ pub(super) fn apply_confirmation(dao: &Dao<'_>, origin: &PeerRow, c: &Confirmati
     if cancelled {
         return ignore("đợt đã huỷ");
     }
-    if !subtree_codes(dao, &origin.unit_code)?.contains(&receipt.unit_code) {
+    if !dao.unit_within(&receipt.unit_code, &origin.unit_code, crate::dates::today())? {
         return ignore("đơn vị nhận không thuộc văn phòng gửi gói");
     }
     if receipt.status != ReceiptStatus::Pending && !dao.receipt_last_set_by_packet(&receipt.uid)? {
