@@ -229,3 +229,73 @@ fn a_packet_received_in_the_window_is_confirmed_in_the_inbox_and_sent_back() {
     let verified = giaonhan(&province, &["verify"]);
     assert!(verified.contains("Nhật ký nguyên vẹn"), "{verified}");
 }
+
+/// A register with no identity yet: "Trao đổi" offers the form that makes
+/// it for a unit of the tree; the fingerprint shown is the one the CLI
+/// reads from the register. Adding the province from its card: a wrong
+/// fingerprint is refused with nothing stored, the right one (typed with
+/// spaces, as read from paper) trusts it.
+#[test]
+fn the_identity_is_made_in_the_window_and_an_office_is_trusted_only_with_its_fingerprint() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let folders = tempfile::tempdir().expect("a folder for the province and its card");
+    let open_dir = folders.path().join("open");
+    std::fs::create_dir_all(&open_dir).expect("folder");
+    std::env::set_var("GIAONHAN_OPEN_DIR", &open_dir);
+    let province = folders.path().join("province.sqlite3");
+    giaonhan(&province, &["init"]);
+    add_units(&province);
+    giaonhan(&province, &["site", "init", "--unit", "HT"]);
+    let card = open_dir.join("HT.card");
+    giaonhan(&province, &["site", "export", "--out", card.to_str().expect("path")]);
+    let theirs = fingerprint(&province);
+
+    runtime().block_on(async {
+        let s = start_with(|db, _| add_units(db)).await;
+        let c = &s.client;
+        open_screen(c, "exchange").await;
+        wait_visible(c, "#site-init-form").await;
+        assert!(!visible(c, "#exchange-peers").await, "no peers before the identity");
+        select(c, "#site-unit", "HK").await;
+        type_into(c, "#site-name", "Văn phòng Đảng ủy xã Hương Khê").await;
+        click(c, "#site-init-submit").await;
+        let shown = until("the identity", || async {
+            if let Some(err) = shown_error(c).await {
+                panic!("the identity was refused: {err}");
+            }
+            let shown = text(c, "#exchange-fingerprint").await;
+            (!shown.is_empty()).then_some(shown)
+        })
+        .await;
+        assert_eq!(shown, fingerprint(&s.db));
+        assert_eq!(
+            text(c, "#exchange-site-unit").await,
+            "Văn phòng Đảng ủy xã Hương Khê (HK)"
+        );
+        assert!(!visible(c, "#site-init-form").await);
+
+        // A fingerprint that differs by one digit: refused, nothing stored.
+        let mut wrong: Vec<char> = theirs.chars().collect();
+        let last = wrong.len() - 1;
+        wrong[last] = if wrong[last] == '0' { '1' } else { '0' };
+        name_in_open_dir(c, "HT.card").await;
+        type_into(c, "#peer-fingerprint", &wrong.into_iter().collect::<String>()).await;
+        click(c, "#peer-add-submit").await;
+        let refused = until("the refusal", || async { shown_error(c).await }).await;
+        assert!(refused.contains("không khớp"), "{refused}");
+        assert_eq!(count(c, "#peers-table tbody tr[data-unit]").await, 0);
+        let listed: Value =
+            serde_json::from_str(&giaonhan(&s.db, &["peer", "list", "--format", "json"])).expect("JSON");
+        assert_eq!(listed.as_array().map(Vec::len), Some(0), "{listed}");
+
+        // The right one, with the spaces of the paper card.
+        type_into(c, "#peer-fingerprint", &theirs).await;
+        click(c, "#peer-add-submit").await;
+        wait_visible(c, "#peers-table tbody tr[data-unit=\"HT\"]").await;
+        let row = text(c, "#peers-table tbody tr[data-unit=\"HT\"]").await;
+        assert!(row.contains("Cấp trên") && row.contains(&theirs), "{row}");
+        screenshot(c, "exchange-peer-added").await;
+        s.finish().await
+    });
+    std::env::remove_var("GIAONHAN_OPEN_DIR");
+}
