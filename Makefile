@@ -12,10 +12,14 @@ export RUST_BACKTRACE ?= 1
 
 .PHONY: run test bench fuzz windows
 
+# Built with the same cargo invocation as `make test`: features resolve per
+# invocation, so `cargo run -p …` after a test run would rebuild the whole
+# dependency tree for minutes.
 run:
 	scripts/setup.sh
 	npm --prefix ui run build
-	cargo run -p sogiaonhan-app
+	cargo build --workspace --all-targets
+	target/debug/sogiaonhan
 
 # Each step runs through scripts/timed.sh, which prints the time of every step
 # at the end (and when one fails), so a run's output says where its time went.
