@@ -583,14 +583,23 @@ fn parts(bytes: &[u8]) -> (Value, Value) {
     (header, body)
 }
 
+/// The office's secret key, read from its register file.
+fn secret_key(o: &Office) -> Vec<u8> {
+    rusqlite::Connection::open(&o.db)
+        .expect("open")
+        .query_row("SELECT secret_key FROM site", [], |r| r.get(0))
+        .expect("secret")
+}
+
 /// A packet written again from its parts, signed with the office's own
 /// secret key (read from its register file), as a newer version would.
 fn sign(o: &Office, header: &Value, body: &Value) -> Vec<u8> {
+    sign_with(&secret_key(o), header, body)
+}
+
+/// A packet written from its parts and signed with `secret`.
+fn sign_with(secret: &[u8], header: &Value, body: &Value) -> Vec<u8> {
     use ed25519_dalek::Signer;
-    let secret: Vec<u8> = rusqlite::Connection::open(&o.db)
-        .expect("open")
-        .query_row("SELECT secret_key FROM site", [], |r| r.get(0))
-        .expect("secret");
     let key = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().expect("32 bytes"));
     let head = serde_json::to_vec(header).expect("header");
     let body = serde_json::to_vec(body).expect("body");
@@ -685,5 +694,224 @@ fn a_packet_waits_for_the_one_before_it_and_lost_packets_are_written_again() {
     let out = ok(&p.db, &["sync", "send", "--out", s(stick().path())]);
     assert!(!out.contains("gửi lại"), "{out}");
     verified(&p);
+    verified(&hk);
+}
+
+/// The public key of a secret key, as packets and cards write it.
+fn public_text(secret: &[u8]) -> String {
+    use base64::Engine;
+    let key = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().expect("32 bytes"));
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.verifying_key().to_bytes())
+}
+
+/// A folder holding copies of the named files of `from`.
+fn stick_with(from: &Path, names: &[&str]) -> tempfile::TempDir {
+    let dir = stick();
+    for name in names {
+        std::fs::copy(from.join(name), dir.path().join(name)).expect("copy");
+    }
+    dir
+}
+
+fn peer_fingerprint(o: &Office, unit: &str) -> String {
+    json(&o.db, &["peer", "list", "--format", "json"])
+        .as_array()
+        .expect("peers")
+        .iter()
+        .find(|p| p["unit"] == unit)
+        .and_then(|p| p["fingerprint"].as_str())
+        .unwrap_or_else(|| panic!("no peer {unit}"))
+        .to_owned()
+}
+
+#[test]
+fn a_new_key_crosses_in_a_packet_signed_with_the_old_one() {
+    let p = province();
+    let hk = commune(HK);
+    let at = commune(AT);
+    pair(&p, &hk);
+    pair(&p, &at);
+    let first = stick();
+    ok(&p.db, &["sync", "send", "--out", s(first.path())]);
+    ok(&hk.db, &["sync", "receive", s(first.path())]);
+    ok(&at.db, &["sync", "receive", s(first.path())]);
+
+    // The province makes a new key pair: a new fingerprint, shown and printed.
+    let old_secret = secret_key(&p);
+    let old_fingerprint = fingerprint(&p);
+    let out = ok(&p.db, &["site", "new-key"]);
+    let new_fingerprint = fingerprint(&p);
+    assert_ne!(new_fingerprint, old_fingerprint);
+    assert!(out.contains(&format!("Dấu vân tay mới: {new_fingerprint}")), "{out}");
+    assert!(
+        out.contains("Gói số 2 cho HK") && out.contains("Gói số 2 cho AT"),
+        "{out}"
+    );
+    assert_ne!(secret_key(&p), old_secret);
+    let logged: String = rusqlite::Connection::open(&p.db)
+        .expect("open")
+        .query_row("SELECT detail FROM audit_log WHERE action = 'site.key'", [], |r| {
+            r.get(0)
+        })
+        .expect("site.key logged");
+    assert!(logged.contains(&new_fingerprint), "{logged}");
+    use base64::Engine;
+    for secret in [&old_secret, &secret_key(&p)] {
+        let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret);
+        assert!(
+            !logged.contains(&text) && !logged.contains(&hex(secret)),
+            "a secret key in the log"
+        );
+    }
+    giaonhan_tests::cli::give_letterhead(&p.db);
+    let pdf = p.path("the.pdf");
+    ok(&p.db, &["site", "card", "--out", s(&pdf)]);
+    let groups: Vec<&str> = new_fingerprint.split(' ').collect();
+    assert!(readers::pdf_text(&pdf).contains(&groups[..3].join(" ")));
+    let card = p.path("new.card");
+    ok(&p.db, &["site", "export", "--out", s(&card)]);
+    let card: Value = serde_json::from_str(&std::fs::read_to_string(&card).expect("card")).expect("JSON");
+    assert_eq!(card["public_key"], public_text(&secret_key(&p)).as_str());
+
+    // A new batch: packet 2 to each commune announces the key (signed with
+    // the old one, written for the first time), packet 3 is signed with the new.
+    #[rustfmt::skip]
+    ok(&p.db, &["batch", "new", "--code", "D2", "--title", "Đợt 2 năm 2025", "--handed", "2025-03-01",
+                "--due", "2025-03-15", "--doc", "12-NQ/TU:1", "--unit", "HK", "--unit", "AT"]);
+    let down = stick();
+    let out = ok(&p.db, &["sync", "send", "--out", s(down.path())]);
+    assert!(out.contains("gói số 2 cho HK, 1 sự kiện\n"), "{out}");
+    assert!(out.contains("gói số 3 cho HK"), "{out}");
+    let (header, body) = parts(&std::fs::read(down.path().join("ht-hk-000002.sgnpkt")).expect("2"));
+    assert_eq!(header["key"], public_text(&old_secret).as_str());
+    assert_eq!(body[0]["kind"], "key");
+    assert_eq!(body[0]["public_key"], public_text(&secret_key(&p)).as_str());
+    let (header, _) = parts(&std::fs::read(down.path().join("ht-hk-000003.sgnpkt")).expect("3"));
+    assert_eq!(header["key"], public_text(&secret_key(&p)).as_str());
+
+    // Signed with the new key before the change has been applied: refused.
+    let three = std::fs::read(down.path().join("ht-hk-000003.sgnpkt")).expect("3");
+    let early = resigned(&p, &three, |h| {
+        h["seq"] = 2.into();
+        h["prev"] = parts(&std::fs::read(down.path().join("ht-hk-000002.sgnpkt")).expect("2")).0["prev"].clone();
+    });
+    let dir = stick();
+    std::fs::write(dir.path().join("ht-hk-000002.sgnpkt"), &early).expect("write");
+    let refused = run(&hk.db, &["sync", "receive", s(dir.path())]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        !refused.status.success() && err.contains("khoá chưa được tin cậy"),
+        "{err}"
+    );
+    assert_eq!(peer_fingerprint(&hk, "HT"), old_fingerprint);
+
+    // HK: the change and the packet after it in one run.
+    let out = ok(&hk.db, &["sync", "receive", s(down.path())]);
+    assert!(
+        out.contains("đã áp dụng gói số 2 từ HT") && out.contains("đã áp dụng gói số 3 từ HT"),
+        "{out}"
+    );
+    assert_eq!(peer_fingerprint(&hk, "HT"), new_fingerprint);
+    assert!(inbox(&hk).iter().any(|r| r["batch"] == "D2"));
+
+    // AT: the packet signed with the new key first waits, and is applied
+    // from the waiting room once the change arrives.
+    let three_only = stick_with(down.path(), &["ht-at-000003.sgnpkt"]);
+    let out = ok(&at.db, &["sync", "receive", s(three_only.path())]);
+    assert!(out.contains("chờ gói trước"), "{out}");
+    assert!(
+        !inbox(&at).iter().any(|r| r["batch"] == "D2"),
+        "nothing applied before the change"
+    );
+    assert_eq!(peer_fingerprint(&at, "HT"), old_fingerprint);
+    let two_only = stick_with(down.path(), &["ht-at-000002.sgnpkt"]);
+    let out = ok(&at.db, &["sync", "receive", s(two_only.path())]);
+    assert!(
+        out.contains("đã áp dụng gói số 2 từ HT") && out.contains("đã áp dụng gói số 3 từ HT"),
+        "{out}"
+    );
+    assert_eq!(peer_fingerprint(&at, "HT"), new_fingerprint);
+    assert!(inbox(&at).iter().any(|r| r["batch"] == "D2"));
+
+    // Not yet acknowledged: packets 2 and 3 are written again, byte for byte.
+    let again = stick();
+    let out = ok(&p.db, &["sync", "send", "--out", s(again.path())]);
+    assert!(out.contains("gói số 2 cho HK, 1 sự kiện (gửi lại"), "{out}");
+    for name in ["ht-hk-000002.sgnpkt", "ht-hk-000003.sgnpkt"] {
+        assert_eq!(
+            std::fs::read(again.path().join(name)).expect("again"),
+            std::fs::read(down.path().join(name)).expect("first"),
+            "{name} rewritten"
+        );
+    }
+    // Applied twice: nothing changes (the old-key packet included).
+    let out = ok(&hk.db, &["sync", "receive", s(again.path())]);
+    assert_eq!(out.matches("đã áp dụng trước đây").count(), 3, "{out}");
+
+    // Packet 4 forged with the old key after the change: refused; the
+    // genuine one (new key) applies.
+    #[rustfmt::skip]
+    ok(&p.db, &["batch", "new", "--code", "D3", "--title", "Đợt 3 năm 2025", "--handed", "2025-04-01",
+                "--due", "2025-04-15", "--doc", "12-NQ/TU:1", "--unit", "HK"]);
+    let fourth = stick();
+    ok(&p.db, &["sync", "send", "--out", s(fourth.path())]);
+    let genuine = std::fs::read(fourth.path().join("ht-hk-000004.sgnpkt")).expect("4");
+    let (mut header, body) = parts(&genuine);
+    header["key"] = public_text(&old_secret).into();
+    let forged = sign_with(&old_secret, &header, &body);
+    let dir = stick();
+    std::fs::write(dir.path().join("ht-hk-000004.sgnpkt"), &forged).expect("write");
+    let refused = run(&hk.db, &["sync", "receive", s(dir.path())]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && err.contains("khoá cũ"), "{err}");
+    assert!(!inbox(&hk).iter().any(|r| r["batch"] == "D3"));
+    // The same forgery naming the new key in its header fails its signature.
+    let header = parts(&genuine).0;
+    std::fs::write(
+        dir.path().join("ht-hk-000004.sgnpkt"),
+        sign_with(&old_secret, &header, &body),
+    )
+    .expect("write");
+    let err = String::from_utf8_lossy(&run(&hk.db, &["sync", "receive", s(dir.path())]).stderr).into_owned();
+    assert!(err.contains("chữ ký không khớp"), "{err}");
+    let out = ok(&hk.db, &["sync", "receive", s(fourth.path())]);
+    assert!(out.contains("đã áp dụng gói số 4 từ HT"), "{out}");
+    assert!(inbox(&hk).iter().any(|r| r["batch"] == "D3"));
+
+    for o in [&p, &hk, &at] {
+        verified(o);
+    }
+}
+
+/// When an office is removed and added again from its new card (its old
+/// key lost or in other hands), the packet announcing that key, signed with
+/// the old one, passes without changing anything, and the packets after
+/// it apply.
+#[test]
+fn an_office_added_again_from_its_new_card_takes_the_key_packet_in_its_stride() {
+    let p = province();
+    let hk = commune(HK);
+    pair(&p, &hk);
+    let first = stick();
+    ok(&p.db, &["sync", "send", "--out", s(first.path())]);
+    ok(&hk.db, &["sync", "receive", s(first.path())]);
+    ok(&p.db, &["site", "new-key"]);
+    ok(&hk.db, &["peer", "remove", "--unit", "HT"]);
+    let card = p.path("new.card");
+    ok(&p.db, &["site", "export", "--out", s(&card)]);
+    ok(&hk.db, &["peer", "add", s(&card), "--fingerprint", &fingerprint(&p)]);
+    assert_eq!(peer_fingerprint(&hk, "HT"), fingerprint(&p));
+
+    #[rustfmt::skip]
+    ok(&p.db, &["batch", "new", "--code", "D2", "--title", "Đợt 2 năm 2025", "--handed", "2025-03-01",
+                "--due", "2025-03-15", "--doc", "12-NQ/TU:1", "--unit", "HK"]);
+    let down = stick();
+    ok(&p.db, &["sync", "send", "--out", s(down.path())]);
+    let out = ok(&hk.db, &["sync", "receive", s(down.path())]);
+    assert!(
+        out.contains("đã áp dụng gói số 2 từ HT") && out.contains("đã áp dụng gói số 3 từ HT"),
+        "{out}"
+    );
+    assert!(inbox(&hk).iter().any(|r| r["batch"] == "D2"));
     verified(&hk);
 }

@@ -32,6 +32,10 @@ pub enum SiteCmd {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Makes a new key pair for this office. Each trusted office gets the
+    /// new key in the next packet, signed with the old key; later packets
+    /// are signed with the new one. Print the new card afterwards.
+    NewKey,
     /// Prints the identity card as an A4 PDF (fingerprint, QR code of the
     /// card file, lines to sign and stamp), to carry with the first stick.
     Card {
@@ -87,6 +91,19 @@ pub fn site(store: &mut Store, actor: &Actor, cmd: SiteCmd) -> Result<(), Error>
             println!("Đơn vị: {} ({})", s.unit, s.name);
             println!("Mã cài đặt: {}", s.id);
             println!("Dấu vân tay: {}", s.fingerprint);
+        }
+        SiteCmd::NewKey => {
+            let k = store.site_new_key(actor)?;
+            println!("Đã tạo khoá mới cho văn phòng {} ({})", k.site.unit, k.site.name);
+            println!("Dấu vân tay mới: {}", k.site.fingerprint);
+            println!("Dấu vân tay cũ: {}", k.old_fingerprint);
+            for p in &k.packets {
+                println!(
+                    "Gói số {} cho {} báo khoá mới (ký bằng khoá cũ); lần sync send tới sẽ ghi gói này",
+                    p.seq, p.to
+                );
+            }
+            println!("Hãy in lại thẻ định danh (giaonhan site card) để các văn phòng đối chiếu dấu vân tay mới");
         }
         SiteCmd::Export { out } => {
             store.save_site_card(actor, &out)?;

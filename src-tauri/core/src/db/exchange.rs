@@ -130,6 +130,61 @@ impl Dao<'_> {
         Ok(())
     }
 
+    /// Replaces this installation's key pair (`site new-key`).
+    pub(crate) fn set_site_key(&self, public_key: &[u8; 32], secret_key: &[u8; 32]) -> Result<()> {
+        self.conn.execute(
+            "UPDATE site SET public_key = ?1, secret_key = ?2",
+            params![&public_key[..], &secret_key[..]],
+        )?;
+        Ok(())
+    }
+
+    /// Trusts a peer's new key, announced in a packet signed with its old one.
+    pub(crate) fn set_peer_key(&self, id: &str, public_key: &[u8; 32]) -> Result<()> {
+        self.conn.execute(
+            "UPDATE peer SET public_key = ?1, key_replaced_at = ?2 WHERE id = ?3",
+            params![&public_key[..], now_utc(), id],
+        )?;
+        Ok(())
+    }
+
+    /// Whether `key` (base64url) is a key of the peer that a key change
+    /// replaced (logged as `peer.key`): it is never trusted again.
+    pub(crate) fn peer_key_replaced(&self, id: &str, key: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE action = 'peer.key' AND entity_uid = ?1
+                            AND json_extract(detail, '$.old_public_key') = ?2)",
+            params![id, key],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The hash of the packet applied from `origin` with this number.
+    pub(crate) fn packet_in_hash(&self, origin: &str, seq: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT hash FROM packet_in WHERE origin = ?1 AND seq = ?2",
+                params![origin, seq],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Whether writing our packet `seq` to `recipient` into a file was
+    /// logged (`exchange.send`, after the audit row the packet covers up
+    /// to): a packet made by `site new-key` is not, until a send writes it.
+    pub(crate) fn packet_out_logged(&self, recipient: &str, seq: i64) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM audit_log
+                            WHERE id > (SELECT cursor FROM packet_out WHERE recipient = ?1 AND seq = ?2)
+                              AND action = 'exchange.send' AND entity_uid = ?1
+                              AND json_extract(detail, '$.seq') = ?2)",
+            params![recipient, seq],
+            |r| r.get(0),
+        )?)
+    }
+
     /// A peer by its installation id, removed or not.
     pub(crate) fn peer(&self, id: &str) -> Result<Option<PeerRow>> {
         Ok(self

@@ -1,8 +1,11 @@
 //! The events a packet carries, each with its `kind` and its version `v`.
 //! Down (to the office of a unit under ours): `unit`, `document`, `batch`;
-//! up (to the parent office): `confirmation`, `report`. A kind this build does not
-//! know fails to read, and the packet is refused whole; new kinds come with
-//! a new events version (study figures, classified-copy returns, …).
+//! up (to the parent office): `confirmation`, `report`; both ways: `key`
+//! (this office's new public key, in a packet signed with the old one). A
+//! kind this build does not know fails to read, and the packet is refused
+//! whole; new kinds come with a new events version (study figures,
+//! classified-copy returns, …), and a packet carries the lowest events
+//! version that knows all its kinds, so an older build reads what it can.
 
 use serde::{Deserialize, Serialize};
 
@@ -61,6 +64,15 @@ pub(crate) struct ReportEvent {
     pub report: ReportMeta,
 }
 
+/// The sender's new public key (base64url), in a packet signed with its
+/// old key: applied in sequence order, it replaces the key the receiver
+/// trusts, and the sender's later packets are signed with the new one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct KeyEvent {
+    pub v: u32,
+    pub public_key: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
 pub(crate) enum Event {
@@ -74,7 +86,47 @@ pub(crate) enum Event {
     Confirmation(ConfirmationEvent),
     #[serde(rename = "report")]
     Report(ReportEvent),
+    #[serde(rename = "key")]
+    Key(KeyEvent),
+}
+
+impl Event {
+    /// The events version that brought this kind.
+    fn since(&self) -> u32 {
+        match self {
+            Event::Key(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// The events version a packet holding `events` declares: the lowest that
+/// knows every kind in it.
+pub(crate) fn version_needed(events: &[Event]) -> u32 {
+    events.iter().map(Event::since).max().unwrap_or(1)
 }
 
 /// The version every event of this build carries.
 pub(crate) const V: u32 = 1;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_packet_declares_the_lowest_events_version_its_kinds_need() {
+        let key = Event::Key(KeyEvent {
+            v: V,
+            public_key: "k".into(),
+        });
+        let unit: Event = serde_json::from_value(serde_json::json!({
+            "kind": "unit", "v": 1, "code": "HK", "name": "Hương Khê", "short_name": null,
+            "parent": "HT", "unit_kind": null, "opened_on": null
+        }))
+        .expect("unit event");
+        assert_eq!(version_needed(&[]), 1);
+        assert_eq!(version_needed(std::slice::from_ref(&unit)), 1);
+        assert_eq!(version_needed(&[unit, key]), 2);
+        assert!(version_needed(&[]) <= super::super::packet::EVENTS_VERSION);
+    }
+}

@@ -6,6 +6,8 @@
 //! - this file: the identity (`site init`, `show`, `export`) and the
 //!   trusted peers (`peer add`, `list`, `remove`);
 //! - `identity`: keys, the fingerprint, the identity card;
+//! - `keys`: replacing our key pair (`site new-key`) and following a
+//!   peer's key change;
 //! - `packet`: the packet file (manifest, events, signature);
 //! - `send` / `receive`: writing the packets for every peer, and applying
 //!   the packets of a folder in order (waiting, gaps, refusals);
@@ -23,6 +25,7 @@ mod down;
 mod events;
 pub mod identity;
 pub mod inbox;
+mod keys;
 pub mod packet;
 mod receive;
 mod send;
@@ -40,6 +43,7 @@ use crate::text;
 
 pub use consolidated::ConsolidatedRow;
 pub use identity::{digits_only, fingerprint, Card};
+pub use keys::{KeyPacket, NewKey};
 pub use receive::{Outcome, Received};
 pub use send::Sent;
 

@@ -7,10 +7,14 @@
 //!
 //! The header is the manifest (origin, recipient, sequence number of the
 //! origin→recipient pair, hash of the previous packet to that recipient,
-//! versions, the highest packet from the recipient applied at the origin);
-//! the body is the array of events. Reading checks in a fixed order, so a
-//! packet addressed elsewhere is left alone before anything else is asked
-//! of it, and nothing is believed before the signature holds.
+//! versions, the highest packet from the recipient applied at the origin,
+//! the public key that signed it); the body is the array of events. Reading
+//! checks in a fixed order, so a packet addressed elsewhere is left alone
+//! before anything else is asked of it, and nothing is believed before the
+//! signature holds. A packet signed with a key other than the one trusted
+//! for its origin is checked against the key it names (so damage is still
+//! caught at once), but only the receiver decides whether that key is
+//! trusted: after the origin's key change has been applied, or never.
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
@@ -20,8 +24,9 @@ use sha2::{Digest, Sha256};
 pub const MAGIC: &[u8; 8] = b"SGNPKT01";
 /// The packet format this build writes and reads.
 pub const FORMAT: u32 = 1;
-/// The version of the events this build writes and understands.
-pub const EVENTS_VERSION: u32 = 1;
+/// The highest version of the events this build understands (2: the `key`
+/// event); a packet declares the lowest one its events need.
+pub const EVENTS_VERSION: u32 = 2;
 /// The file name's extension.
 pub const EXTENSION: &str = "sgnpkt";
 /// Largest packet read (a month of a commune is far less).
@@ -54,6 +59,10 @@ pub struct Header {
     pub acked: i64,
     /// How many events the body holds.
     pub events: u64,
+    /// The public key that signed the packet (base64url); absent in packets
+    /// of the first version, which are signed with the key trusted then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 /// Why the bytes of a file are not a packet that can be read.
@@ -98,11 +107,12 @@ pub fn hash(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Writes a packet: the header (with `events` set to the body's count), the
-/// body, the signature.
+/// Writes a packet: the header (with `events` set to the body's count and
+/// `key` to the signer's public key), the body, the signature.
 pub fn write(key: &SigningKey, header: &Header, events: &[serde_json::Value]) -> serde_json::Result<Vec<u8>> {
     let header = Header {
         events: events.len() as u64,
+        key: Some(crate::exchange::identity::key_text(&key.verifying_key().to_bytes())),
         ..header.clone()
     };
     let head = serde_json::to_vec(&header)?;
@@ -156,6 +166,15 @@ fn take_part(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
 }
 
 impl Opened<'_> {
+    /// The key the packet says signed it, or `trusted` when it names none.
+    pub fn signer(&self, trusted: &[u8; 32]) -> Result<[u8; 32], Refusal> {
+        match &self.header.key {
+            None => Ok(*trusted),
+            Some(text) => crate::exchange::identity::decode_key(text)
+                .ok_or_else(|| Refusal::Damaged("khoá ký ghi trong phần đầu hỏng".to_owned())),
+        }
+    }
+
     /// Checks the signature with the origin's key (strict verification),
     /// then the versions; returns the events.
     pub fn verify(&self, key: &[u8; 32]) -> Result<Vec<serde_json::Value>, Refusal> {
@@ -215,6 +234,7 @@ mod tests {
             written_at: "2025-08-01T00:00:00Z".into(),
             acked: 0,
             events: 0,
+            key: None,
         }
     }
 
@@ -254,6 +274,38 @@ mod tests {
             Err(Refusal::Newer { format: 2, .. })
         ));
         assert_eq!(hash(&bytes).len(), 64);
+    }
+
+    #[test]
+    fn a_packet_names_the_key_that_signed_it() {
+        let key = crate::exchange::identity::new_signing_key();
+        let public = key.verifying_key().to_bytes();
+        let trusted = crate::exchange::identity::new_signing_key().verifying_key().to_bytes();
+        let bytes = write(&key, &header(1), &[]).expect("write");
+        let opened = open(&bytes).expect("open");
+        assert_eq!(opened.signer(&trusted), Ok(public));
+        assert_eq!(
+            opened.verify(&public).expect("its own key"),
+            Vec::<serde_json::Value>::new()
+        );
+        assert_eq!(opened.verify(&trusted), Err(Refusal::BadSignature));
+
+        // A first-version packet names no key: the trusted one is meant.
+        let mut old = Header::clone(&opened.header);
+        old.key = None;
+        let head = serde_json::to_vec(&old).expect("json");
+        assert!(!String::from_utf8_lossy(&head).contains("\"key\""));
+        let unnamed = Opened { header: old, ..opened };
+        assert_eq!(unnamed.signer(&trusted), Ok(trusted));
+        // A key that is not one is damage.
+        let bad = Opened {
+            header: Header {
+                key: Some("not a key".into()),
+                ..header(1)
+            },
+            ..unnamed
+        };
+        assert!(matches!(bad.signer(&trusted), Err(Refusal::Damaged(_))));
     }
 
     #[test]

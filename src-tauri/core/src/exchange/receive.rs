@@ -16,7 +16,7 @@ use serde_json::json;
 use super::down::{self, Applying};
 use super::events::Event;
 use super::packet::{self, Refusal, NO_PREVIOUS};
-use super::{up, PACKET_METHOD};
+use super::{identity, keys, up, PACKET_METHOD};
 use crate::db::exchange::{PeerRow, SiteRow, Waiting};
 use crate::db::{Actor, Dao, Store};
 use crate::error::{Error, Result};
@@ -71,6 +71,9 @@ struct Ready {
     hash: String,
     bytes: Vec<u8>,
     events: Vec<serde_json::Value>,
+    /// The key whose signature holds: trusted only when it is the origin's
+    /// key when the packet is taken (see `take`).
+    signer: [u8; 32],
 }
 
 /// Reads and checks one file: Ok(Ready), or the outcome it ends with.
@@ -92,7 +95,11 @@ fn check(dao: &Dao<'_>, site: &SiteRow, file: &str, bytes: Vec<u8>) -> Result<st
             ),
         }));
     };
-    let events = match opened.verify(&origin.public_key) {
+    let signer = match opened.signer(&origin.public_key) {
+        Ok(k) => k,
+        Err(r) => return Ok(Err(refused(r))),
+    };
+    let events = match opened.verify(&signer) {
         Ok(e) => e,
         Err(r) => return Ok(Err(refused(r))),
     };
@@ -105,18 +112,14 @@ fn check(dao: &Dao<'_>, site: &SiteRow, file: &str, bytes: Vec<u8>) -> Result<st
         hash: packet::hash(&bytes),
         bytes,
         events,
+        signer,
     }))
 }
 
 /// Applies the events of a checked packet that follows the last one
 /// applied; inside the caller's transaction.
 fn apply(dao: &Dao<'_>, site: &SiteRow, p: &Ready) -> Result<()> {
-    let events: Vec<Event> = p
-        .events
-        .iter()
-        .map(|v| serde_json::from_value(v.clone()))
-        .collect::<serde_json::Result<_>>()
-        .map_err(|e| Error::invalid("packet", format!("sự kiện không đọc được hoặc không rõ loại ({e})")))?;
+    let events = p.parsed()?;
     let label = format!("gói số {} từ {}", p.seq, p.origin.unit_code);
     let office = Actor::new(
         format!("văn phòng {}, gói số {}", p.origin.unit_code, p.seq),
@@ -133,6 +136,7 @@ fn apply(dao: &Dao<'_>, site: &SiteRow, p: &Ready) -> Result<()> {
             Event::Batch(b) if from_parent => down::apply_batch(&as_office, &mut ctx, site, &p.origin, b)?,
             Event::Confirmation(c) if !from_parent => up::apply_confirmation(&as_office, &p.origin, c, &label)?,
             Event::Report(r) if !from_parent => up::apply_report(&as_office, &p.origin, r)?,
+            Event::Key(k) => keys::apply_key(&as_office, &p.origin, k, &label)?,
             Event::Unit(_) => return Err(wrong("unit")),
             Event::Document(_) => return Err(wrong("document")),
             Event::Batch(_) => return Err(wrong("batch")),
@@ -149,13 +153,87 @@ fn apply(dao: &Dao<'_>, site: &SiteRow, p: &Ready) -> Result<()> {
     )
 }
 
+impl Ready {
+    /// Its events, read as this build knows them.
+    fn parsed(&self) -> Result<Vec<Event>> {
+        self.events
+            .iter()
+            .map(|v| serde_json::from_value(v.clone()))
+            .collect::<serde_json::Result<_>>()
+            .map_err(|e| Error::invalid("packet", format!("sự kiện không đọc được hoặc không rõ loại ({e})")))
+    }
+
+    /// Whether it holds only key changes, the last to `key`.
+    fn only_changes_key_to(&self, key: &[u8; 32]) -> bool {
+        let Ok(events) = self.parsed() else { return false };
+        let keys: Vec<&str> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Key(k) => Some(k.public_key.as_str()),
+                _ => None,
+            })
+            .collect();
+        keys.len() == events.len() && keys.last() == Some(&identity::key_text(key).as_str())
+    }
+}
+
+/// What to do with a packet whose signature holds with a key that is not
+/// the one trusted for its origin now. None: take it as trusted (a key
+/// change to the key already trusted, from an office added again from its
+/// new card). Otherwise the outcome: the same bytes as a packet applied
+/// are already applied; a later packet waits (the key change may be among
+/// the packets missing) unless its key is one a change replaced; the rest
+/// is refused.
+fn untrusted(dao: &Dao<'_>, p: &Ready, trusted: &[u8; 32], applied: i64, last_hash: &str) -> Result<Option<Outcome>> {
+    let from = p.origin.unit_code.clone();
+    let key = identity::key_text(&p.signer);
+    if p.seq <= applied && dao.packet_in_hash(&p.origin.id, p.seq)?.as_deref() == Some(p.hash.as_str()) {
+        return Ok(Some(Outcome::AlreadyApplied { from, seq: p.seq }));
+    }
+    let replaced = dao.peer_key_replaced(&p.origin.id, &key)?;
+    if p.seq > applied + 1 && !replaced {
+        return Ok(None);
+    }
+    if p.seq == applied + 1 && p.prev == last_hash && p.only_changes_key_to(trusted) {
+        return Ok(None);
+    }
+    let reason = if replaced {
+        format!(
+            "gói số {} ký bằng khoá cũ của văn phòng {from}, khoá đó đã được thay nên không còn được tin cậy",
+            p.seq
+        )
+    } else {
+        format!(
+            "gói số {} ký bằng khoá chưa được tin cậy (vân tay {}), không phải khoá đang tin cậy của văn phòng              {from}; khoá mới chỉ được tin cậy sau khi áp dụng gói đổi khoá ký bằng khoá cũ, hoặc khi gỡ văn phòng              ra rồi thêm lại từ thẻ mới có đối chiếu bản giấy",
+            p.seq,
+            identity::fingerprint(&p.origin.id, &p.signer)
+        )
+    };
+    Ok(Some(Outcome::Refused { reason }))
+}
+
 /// Takes one checked packet in its own transaction: applied, already
-/// applied, kept aside, or refused (nothing written).
+/// applied, kept aside, or refused (nothing written). Whether its signer is
+/// trusted is decided here, against the origin's key as it stands after
+/// the packets before it were applied.
 fn take(store: &mut Store, actor: &Actor, site: &SiteRow, p: &Ready) -> Result<Outcome> {
     let from = p.origin.unit_code.clone();
     store.attempt(actor, |dao| {
         let (applied, last_hash) = dao.last_in(&p.origin.id)?.unwrap_or((0, NO_PREVIOUS.to_owned()));
-        dao.set_peer_acked(&p.origin.id, p.acked)?;
+        let Some(origin) = dao.peer(&p.origin.id)?.filter(|o| !o.removed) else {
+            let reason = format!("văn phòng {from} không còn trong danh sách tin cậy");
+            return Ok((Outcome::Refused { reason }, false));
+        };
+        let trusted = origin.public_key == p.signer;
+        if !trusted {
+            if let Some(outcome) = untrusted(dao, p, &origin.public_key, applied, &last_hash)? {
+                return Ok((outcome, false));
+            }
+        }
+        // Only a trusted packet says what the origin has of ours.
+        if trusted {
+            dao.set_peer_acked(&p.origin.id, p.acked)?;
+        }
         if p.seq <= applied {
             dao.delete_waiting(&p.origin.id, p.seq)?;
             return Ok((Outcome::AlreadyApplied { from, seq: p.seq }, true));
@@ -244,6 +322,17 @@ impl Store {
                             Outcome::Refused {
                                 reason: format!("hai gói cùng số {} từ {} khác nhau", p.seq, p.origin.unit_code),
                             }
+                        };
+                        // Of two different packets, one signed with the key
+                        // trusted now is the one taken.
+                        let prefer_new = same.hash != p.hash
+                            && p.signer == p.origin.public_key
+                            && same.signer != same.origin.public_key;
+                        let file = if prefer_new {
+                            let old = seqs.insert(p.seq, p).map(|o| o.file);
+                            old.unwrap_or(file)
+                        } else {
+                            file
                         };
                         out.push(Received { file, outcome });
                     } else {

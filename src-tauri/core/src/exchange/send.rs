@@ -10,7 +10,8 @@ use ed25519_dalek::SigningKey;
 use serde::Serialize;
 use serde_json::json;
 
-use super::packet::{self, Header, Origin, EVENTS_VERSION, FORMAT, NO_PREVIOUS};
+use super::events::version_needed;
+use super::packet::{self, Header, Origin, FORMAT, NO_PREVIOUS};
 use super::{down, up};
 use crate::db::{now_utc, Actor, Store};
 use crate::error::{Error, Result};
@@ -52,12 +53,22 @@ impl Store {
                 for (seq, bytes) in dao.unacked_out(&peer.id, peer.acked)? {
                     let events = packet::open(&bytes).map_or(0, |o| o.header.events);
                     let file = stage(packet::file_name(&site.unit_code, &peer.unit_code, seq), &bytes)?;
+                    // A packet `site new-key` made is written here the first time.
+                    let again = dao.packet_out_logged(&peer.id, seq)?;
+                    if !again {
+                        dao.log(
+                            "exchange.send",
+                            Some(&peer.id),
+                            &json!({ "to": peer.unit_code, "seq": seq, "hash": packet::hash(&bytes),
+                                     "events": events, "file": file }),
+                        )?;
+                    }
                     sent.push(Sent {
                         file,
                         to: peer.unit_code.clone(),
                         seq,
                         events,
-                        again: true,
+                        again,
                     });
                 }
                 let (last_seq, prev, cursor) = dao.last_out(&peer.id)?.unwrap_or((0, NO_PREVIOUS.to_owned(), 0));
@@ -71,7 +82,7 @@ impl Store {
                 let seq = last_seq + 1;
                 let header = Header {
                     format: FORMAT,
-                    events_version: EVENTS_VERSION,
+                    events_version: version_needed(&events),
                     origin: Origin {
                         id: site.id.clone(),
                         unit: site.unit_code.clone(),
@@ -82,6 +93,7 @@ impl Store {
                     written_at: now_utc(),
                     acked: dao.last_in(&peer.id)?.map_or(0, |(s, _)| s),
                     events: 0,
+                    key: None,
                 };
                 let values = events
                     .iter()
