@@ -915,3 +915,124 @@ fn an_office_added_again_from_its_new_card_takes_the_key_packet_in_its_stride() 
     assert!(inbox(&hk).iter().any(|r| r["batch"] == "D2"));
     verified(&hk);
 }
+
+/// The unit `code` of `unit list --format json` (on `as_of`, or today).
+fn unit_row(o: &Office, code: &str, as_of: Option<&str>) -> Option<Value> {
+    let mut args = vec!["unit", "list", "--format", "json"];
+    if let Some(day) = as_of {
+        args.extend(["--as-of", day]);
+    }
+    json(&o.db, &args)
+        .as_array()
+        .expect("units")
+        .iter()
+        .find(|u| u["code"] == code)
+        .cloned()
+}
+
+#[test]
+fn the_commune_tree_follows_the_provinces_renames_moves_and_closings() {
+    let p = province();
+    ok(
+        &p.db,
+        &[
+            "unit",
+            "add",
+            "--code",
+            "HK-03",
+            "--name",
+            "Chi bộ thôn Tây Sơn",
+            "--parent",
+            "HK",
+            "--kind",
+            "Chi bộ",
+        ],
+    );
+    let hk = commune(HK);
+    pair(&p, &hk);
+    let first = stick();
+    ok(&p.db, &["sync", "send", "--out", s(first.path())]);
+    ok(&hk.db, &["sync", "receive", s(first.path())]);
+    assert_eq!(
+        unit_row(&hk, "HK-01", None).expect("HK-01")["name"],
+        "Chi bộ thôn Đông Trung"
+    );
+
+    // At the province, from 01/07/2025: a rename, a move within HK's subtree, a closing.
+    #[rustfmt::skip]
+    ok(&p.db, &["unit", "rename", "--code", "HK-01", "--name", "Chi bộ thôn Trung Hòa", "--on", "2025-07-01",
+                "--reason", "Đổi tên thôn"]);
+    #[rustfmt::skip]
+    ok(&p.db, &["unit", "move", "--code", "HK-02", "--parent", "HK-01", "--on", "2025-07-01",
+                "--reason", "Sáp nhập thôn"]);
+    ok(&p.db, &["unit", "close", "--code", "HK-03", "--on", "2025-07-01"]);
+    let down = stick();
+    ok(&p.db, &["sync", "send", "--out", s(down.path())]);
+    let out = ok(&hk.db, &["sync", "receive", s(down.path())]);
+    assert!(out.contains("đã áp dụng gói số 2 từ HT"), "{out}");
+
+    // The commune's tree today, and as it stood before the effective date.
+    let today = unit_row(&hk, "HK-01", None).expect("HK-01");
+    assert_eq!(today["name"], "Chi bộ thôn Trung Hòa");
+    assert_eq!(unit_row(&hk, "HK-02", None).expect("HK-02")["parent"], "HK-01");
+    assert!(unit_row(&hk, "HK-03", None).is_none(), "HK-03 closed");
+    let before = unit_row(&hk, "HK-01", Some("2025-06-30")).expect("HK-01 before");
+    assert_eq!(before["name"], "Chi bộ thôn Đông Trung");
+    assert_eq!(
+        unit_row(&hk, "HK-02", Some("2025-06-30")).expect("HK-02")["parent"],
+        "HK"
+    );
+    assert!(unit_row(&hk, "HK-03", Some("2025-06-30")).is_some());
+
+    // Their history: the same dates and reasons, recorded as by the province's packet.
+    let history = json(&hk.db, &["unit", "history", "--code", "HK-01", "--format", "json"]);
+    assert_eq!(history.as_array().expect("events").len(), 1, "{history}");
+    assert_eq!(history[0]["kind"], "rename");
+    assert_eq!(history[0]["on"], "2025-07-01");
+    assert_eq!(history[0]["reason"], "Đổi tên thôn");
+    let moved = json(&hk.db, &["unit", "history", "--code", "HK-02", "--format", "json"]);
+    assert_eq!(
+        (moved[0]["kind"].as_str(), moved[0]["reason"].as_str()),
+        (Some("move"), Some("Sáp nhập thôn"))
+    );
+    let closed = json(&hk.db, &["unit", "history", "--code", "HK-03", "--format", "json"]);
+    assert_eq!(closed[0]["kind"], "close");
+    let actors: Vec<String> = {
+        let conn = rusqlite::Connection::open(&hk.db).expect("open");
+        let mut stmt = conn
+            .prepare("SELECT actor FROM audit_log WHERE action IN ('unit.rename', 'unit.move', 'unit.close')")
+            .expect("prepare");
+        let rows = stmt.query_map([], |r| r.get(0)).expect("query");
+        rows.collect::<rusqlite::Result<_>>().expect("rows")
+    };
+    assert_eq!(actors.len(), 3, "{actors:?}");
+    assert!(actors.iter().all(|a| a == "văn phòng HT, gói số 2"), "{actors:?}");
+
+    // The next packet, with the same reorganisations logged before its
+    // cursor, changes nothing more; a change HK cannot follow (a move out of
+    // its subtree) is logged as ignored and the packet applies.
+    #[rustfmt::skip]
+    ok(&p.db, &["unit", "move", "--code", "HK-02", "--parent", "AT", "--on", "2025-08-01"]);
+    let third = stick();
+    ok(&p.db, &["sync", "send", "--out", s(third.path())]);
+    let out = ok(&hk.db, &["sync", "receive", s(third.path())]);
+    assert!(out.contains("đã áp dụng gói số 3 từ HT"), "{out}");
+    assert_eq!(unit_row(&hk, "HK-02", None).expect("HK-02")["parent"], "HK-01");
+    assert_eq!(
+        json(&hk.db, &["unit", "history", "--code", "HK-01", "--format", "json"])
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    let ignored: String = rusqlite::Connection::open(&hk.db)
+        .expect("open")
+        .query_row(
+            "SELECT detail FROM audit_log WHERE action = 'exchange.ignored'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("ignored");
+    assert!(ignored.contains("HK-02") && ignored.contains("AT"), "{ignored}");
+    verified(&p);
+    verified(&hk);
+}

@@ -283,6 +283,13 @@ pub enum UnitCmd {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// A unit's reorganisations (rename, move, merge, split, close), oldest first.
+    History {
+        #[arg(long)]
+        code: String,
+        #[arg(long, value_enum)]
+        format: Format,
+    },
     /// Renames a unit from a date on.
     Rename {
         #[arg(long)]

@@ -196,6 +196,7 @@ fn unit(store: &mut Store, actor: &Actor, cmd: UnitCmd) -> Result<(), Error> {
         }
         UnitCmd::List { as_of, format } => print(format, &store.units_as_of(as_of.unwrap_or_else(today))?)?,
         UnitCmd::Search { text, format, limit } => print(format, &store.search_units(&text, limit)?)?,
+        UnitCmd::History { code, format } => print(format, &store.unit_history(&code)?)?,
         UnitCmd::Rename { code, name, on, reason } => {
             let change = Change::Rename {
                 code,

@@ -52,6 +52,14 @@ pub(crate) struct LoggedChange {
     pub entity_uid: Option<String>,
 }
 
+/// A reorganisation of the tree as logged (`unit.rename`, …): the action
+/// and the row's detail.
+#[derive(Debug, Clone)]
+pub(crate) struct LoggedReorg {
+    pub action: String,
+    pub detail: String,
+}
+
 fn key_of(r: &Row<'_>, column: &'static str, table: &'static str) -> rusqlite::Result<[u8; 32]> {
     let bytes: Vec<u8> = r.get(column)?;
     bytes.try_into().map_err(|b: Vec<u8>| {
@@ -379,6 +387,24 @@ impl Dao<'_> {
             .filter(|c| prefixes.iter().any(|p| c.action.starts_with(p)))
             .collect();
         Ok((rows, last))
+    }
+
+    /// The reorganisations of `actions` logged after `cursor`, in order.
+    pub(crate) fn reorganisations_after(&self, cursor: i64, actions: &[&str]) -> Result<Vec<LoggedReorg>> {
+        let actions = serde_json::to_string(actions)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT action, detail FROM audit_log
+             WHERE id > ?1 AND action IN (SELECT value FROM json_each(?2)) ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map(params![cursor, actions], |r| {
+                Ok(LoggedReorg {
+                    action: r.get(0)?,
+                    detail: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 
     /// Whether the last confirmation or undo of a receipt came by packet

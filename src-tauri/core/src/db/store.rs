@@ -249,6 +249,22 @@ impl<'c> Dao<'c> {
         }
     }
 
+    /// Runs `f` inside a savepoint of the transaction: when it fails, what
+    /// it wrote (audit rows included) is undone and the transaction goes on.
+    pub(crate) fn savepoint<T>(&self, f: impl FnOnce(&Dao<'_>) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("SAVEPOINT step")?;
+        match f(self) {
+            Ok(out) => {
+                self.conn.execute_batch("RELEASE step")?;
+                Ok(out)
+            }
+            Err(e) => {
+                self.conn.execute_batch("ROLLBACK TO step; RELEASE step")?;
+                Err(e)
+            }
+        }
+    }
+
     /// The actor of a write transaction.
     pub(crate) fn actor(&self) -> Result<&'c Actor> {
         // Only `Store::write` builds a Dao with an actor; reaching this from a

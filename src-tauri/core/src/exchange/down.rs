@@ -1,8 +1,9 @@
 //! Down: what a parent office sends the office of a unit under it — that
-//! unit's subtree as the parent knows it, and the batches handed to units
-//! of that subtree (documents as metadata, receipts of the subtree only) —
-//! and how the child applies it: units added to its tree, documents entered
-//! as received, the receipts into its inbox.
+//! unit's subtree as the parent knows it (and its reorganisations: `reorg`),
+//! and the batches handed to units of that subtree (documents as metadata,
+//! receipts of the subtree only) — and how the child applies it: units
+//! added to its tree, documents entered as received, the receipts into its
+//! inbox.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -40,6 +41,7 @@ pub(super) fn gather(dao: &Dao<'_>, site: &SiteRow, peer: &PeerRow, cursor: i64)
             }
         }
     }
+    events.extend(super::reorg::gather(dao, peer, cursor)?);
     let touching = dao.batches_for_unit_codes(&units_json)?;
     let wanted: Vec<String> = if first {
         touching
@@ -91,14 +93,18 @@ pub(super) struct Applying {
     documents: HashMap<String, i64>,
     /// Our subtree, read once per packet.
     subtree: Option<Vec<String>>,
+    /// The units this packet added.
+    pub added: BTreeSet<String>,
 }
 
-/// Adds a unit of our subtree that we do not have yet (a unit we have is
-/// left as our own tree says).
-pub(super) fn apply_unit(dao: &Dao<'_>, u: &UnitEvent) -> Result<()> {
+/// Adds a unit of our subtree that we do not have yet, as the parent's tree
+/// stands today (a unit we have follows the parent's reorganisations
+/// instead: `reorg`).
+pub(super) fn apply_unit(dao: &Dao<'_>, ctx: &mut Applying, u: &UnitEvent) -> Result<()> {
     if dao.unit_code_taken(&u.code)? {
         return Ok(());
     }
+    ctx.added.insert(u.code.clone());
     crate::units::insert_unit(
         dao,
         &NewUnit {

@@ -1,5 +1,6 @@
 //! The events a packet carries, each with its `kind` and its version `v`.
-//! Down (to the office of a unit under ours): `unit`, `document`, `batch`;
+//! Down (to the office of a unit under ours): `unit`, `reorganisation`,
+//! `document`, `batch`;
 //! up (to the parent office): `confirmation`, `report`; both ways: `key`
 //! (this office's new public key, in a packet signed with the old one). A
 //! kind this build does not know fails to read, and the packet is refused
@@ -23,6 +24,26 @@ pub(crate) struct UnitEvent {
     #[serde(rename = "unit_kind")]
     pub kind: Option<String>,
     pub opened_on: Option<chrono::NaiveDate>,
+}
+
+/// A reorganisation the parent recorded of a unit of the child's subtree
+/// (`rename`, `move`, `merge`, `close`), with its effective date and reason,
+/// for the child's tree to follow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ReorgEvent {
+    pub v: u32,
+    pub change: String,
+    pub code: String,
+    pub on: chrono::NaiveDate,
+    pub reason: Option<String>,
+    /// `rename`: the name and short name from `on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_name: Option<String>,
+    /// `move`: the new parent's code; `merge`: the unit merged into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
 }
 
 /// A document's metadata (never its content; no Tuyệt mật summary).
@@ -88,13 +109,15 @@ pub(crate) enum Event {
     Report(ReportEvent),
     #[serde(rename = "key")]
     Key(KeyEvent),
+    #[serde(rename = "reorganisation")]
+    Reorganisation(ReorgEvent),
 }
 
 impl Event {
     /// The events version that brought this kind.
     fn since(&self) -> u32 {
         match self {
-            Event::Key(_) => 2,
+            Event::Key(_) | Event::Reorganisation(_) => 2,
             _ => 1,
         }
     }

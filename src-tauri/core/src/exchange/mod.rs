@@ -12,7 +12,7 @@
 //! - `send` / `receive`: writing the packets for every peer, and applying
 //!   the packets of a folder in order (waiting, gaps, refusals);
 //! - `down` / `up`: the events that flow to a child office (units,
-//!   documents, batches) and to the parent (confirmations, reports of its
+//!   documents, batches; the tree's reorganisations in `reorg`) and to the parent (confirmations, reports of its
 //!   own batches), gathered from
 //!   the audit log and applied at the other end;
 //! - `inbox`: what a parent handed us, confirmed here like any receipt;
@@ -28,6 +28,7 @@ pub mod inbox;
 mod keys;
 pub mod packet;
 mod receive;
+mod reorg;
 mod send;
 mod up;
 
@@ -118,7 +119,12 @@ fn gap_text(applied: i64, waiting: &[i64], unit: &str) -> Option<String> {
 
 /// The codes of a unit's subtree today (the unit first, then depth-first).
 pub(crate) fn subtree_codes(dao: &Dao<'_>, root: &str) -> Result<Vec<String>> {
-    let rows = dao.units_on(crate::dates::today())?;
+    subtree_codes_on(dao, root, crate::dates::today())
+}
+
+/// The codes of a unit's subtree as it stood (or will stand) on `day`.
+pub(crate) fn subtree_codes_on(dao: &Dao<'_>, root: &str, day: chrono::NaiveDate) -> Result<Vec<String>> {
+    let rows = dao.units_on(day)?;
     let Some(start) = rows.iter().position(|r| r.unit.code == root) else {
         return Ok(Vec::new());
     };

@@ -16,7 +16,7 @@ use serde_json::json;
 use super::down::{self, Applying};
 use super::events::Event;
 use super::packet::{self, Refusal, NO_PREVIOUS};
-use super::{identity, keys, up, PACKET_METHOD};
+use super::{identity, keys, reorg, up, PACKET_METHOD};
 use crate::db::exchange::{PeerRow, SiteRow, Waiting};
 use crate::db::{Actor, Dao, Store};
 use crate::error::{Error, Result};
@@ -131,13 +131,17 @@ fn apply(dao: &Dao<'_>, site: &SiteRow, p: &Ready) -> Result<()> {
     for e in &events {
         let wrong = |kind: &str| Error::invalid("packet", format!("sự kiện «{kind}» không được gửi theo chiều này"));
         match e {
-            Event::Unit(u) if from_parent => down::apply_unit(&as_office, u)?,
+            Event::Unit(u) if from_parent => down::apply_unit(&as_office, &mut ctx, u)?,
+            Event::Reorganisation(r) if from_parent => {
+                reorg::apply(&as_office, site, &p.origin, &ctx.added, r, &label)?
+            }
             Event::Document(d) if from_parent => down::apply_document(&as_office, &mut ctx, d)?,
             Event::Batch(b) if from_parent => down::apply_batch(&as_office, &mut ctx, site, &p.origin, b)?,
             Event::Confirmation(c) if !from_parent => up::apply_confirmation(&as_office, &p.origin, c, &label)?,
             Event::Report(r) if !from_parent => up::apply_report(&as_office, &p.origin, r)?,
             Event::Key(k) => keys::apply_key(&as_office, &p.origin, k, &label)?,
             Event::Unit(_) => return Err(wrong("unit")),
+            Event::Reorganisation(_) => return Err(wrong("reorganisation")),
             Event::Document(_) => return Err(wrong("document")),
             Event::Batch(_) => return Err(wrong("batch")),
             Event::Confirmation(_) => return Err(wrong("confirmation")),

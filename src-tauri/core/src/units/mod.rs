@@ -14,6 +14,7 @@
 
 mod kinds;
 mod reorganise;
+pub(crate) use reorganise::reorganise;
 mod signers;
 mod timeline;
 
