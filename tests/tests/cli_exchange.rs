@@ -1036,3 +1036,83 @@ fn the_commune_tree_follows_the_provinces_renames_moves_and_closings() {
     verified(&p);
     verified(&hk);
 }
+
+/// The packet files `sync send` wrote into a fresh folder, and its output.
+fn send(o: &Office) -> (Vec<String>, String) {
+    let dir = stick();
+    let out = ok(&o.db, &["sync", "send", "--out", s(dir.path())]);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    // The folder goes with `dir`: receive from a copy.
+    let keep = o.path("last-send");
+    let _ = std::fs::remove_dir_all(&keep);
+    std::fs::create_dir(&keep).expect("keep");
+    for n in &names {
+        std::fs::copy(dir.path().join(n), keep.join(n)).expect("copy");
+    }
+    (names, out)
+}
+
+#[test]
+fn an_acknowledgement_goes_back_once_and_quiet_offices_write_nothing() {
+    let p = province();
+    let hk = commune(HK);
+    pair(&p, &hk);
+    let (names, _) = send(&p);
+    assert_eq!(names, ["ht-hk-000001.sgnpkt"]);
+    ok(&hk.db, &["sync", "receive", s(&p.path("last-send"))]);
+
+    // HK has nothing new, but has applied packet 1: a packet with no events
+    // says so.
+    let (names, out) = send(&hk);
+    assert_eq!(names, ["hk-ht-000001.sgnpkt"], "{out}");
+    assert!(out.contains("chỉ báo đã nhận"), "{out}");
+    let (header, body) = parts(&std::fs::read(hk.path("last-send").join(&names[0])).expect("packet"));
+    assert_eq!(
+        (header["acked"].as_i64(), header["events"].as_i64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(body, serde_json::json!([]));
+    ok(&p.db, &["sync", "receive", s(&hk.path("last-send"))]);
+    assert_eq!(json(&p.db, &["peer", "list", "--format", "json"])[0]["acked"], 1);
+
+    // The province owes nothing for an empty packet, and packet 1 is
+    // acknowledged: nothing to write. Two quiet rounds: nothing either side.
+    for round in 0..2 {
+        for o in [&p, &hk] {
+            let (names, out) = send(o);
+            assert!(names.is_empty(), "round {round}: {names:?}");
+            assert!(out.contains("Không có gì mới để gửi"), "{out}");
+        }
+    }
+
+    // A confirmation at HK: packet 2, and the empty packet 1 before it
+    // (not acknowledged) again, so no number is missing at the province.
+    #[rustfmt::skip]
+    ok(&hk.db, &["confirm", "--batch", "D1", "--unit", "HK", "--by", "Trần Văn Bình"]);
+    let (names, out) = send(&hk);
+    assert_eq!(names, ["hk-ht-000001.sgnpkt", "hk-ht-000002.sgnpkt"], "{out}");
+    let out = ok(&p.db, &["sync", "receive", s(&hk.path("last-send"))]);
+    assert!(out.contains("đã áp dụng gói số 2 từ HK"), "{out}");
+    // The province's packet 2 brings the batch as it now stands (and
+    // acknowledges HK's 2); HK acknowledges it with an empty packet 3; then
+    // both are quiet.
+    let (names, out) = send(&p);
+    assert_eq!(names, ["ht-hk-000002.sgnpkt"], "{out}");
+    ok(&hk.db, &["sync", "receive", s(&p.path("last-send"))]);
+    let (names, out) = send(&hk);
+    assert_eq!(names, ["hk-ht-000003.sgnpkt"], "{out}");
+    assert!(out.contains("chỉ báo đã nhận"), "{out}");
+    ok(&p.db, &["sync", "receive", s(&hk.path("last-send"))]);
+    for o in [&p, &hk, &p, &hk] {
+        let (names, _) = send(o);
+        assert!(names.is_empty(), "{names:?}");
+    }
+    assert_eq!(json(&p.db, &["peer", "list", "--format", "json"])[0]["acked"], 2);
+    assert_eq!(json(&hk.db, &["peer", "list", "--format", "json"])[0]["acked"], 2);
+    verified(&p);
+    verified(&hk);
+}

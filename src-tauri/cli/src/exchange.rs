@@ -168,7 +168,14 @@ pub fn sync(store: &mut Store, actor: &Actor, cmd: SyncCmd) -> Result<(), Error>
                 } else {
                     ""
                 };
-                println!("{}: gói số {} cho {}, {} sự kiện{again}", s.file, s.seq, s.to, s.events);
+                if s.events == 0 {
+                    println!(
+                        "{}: gói số {} cho {}, chỉ báo đã nhận (không có sự kiện){again}",
+                        s.file, s.seq, s.to
+                    );
+                } else {
+                    println!("{}: gói số {} cho {}, {} sự kiện{again}", s.file, s.seq, s.to, s.events);
+                }
             }
         }
         SyncCmd::Receive { dir } => {

@@ -330,6 +330,28 @@ impl Dao<'_> {
             .optional()?)
     }
 
+    /// The bytes of the last packet written to `recipient`.
+    pub(crate) fn last_out_bytes(&self, recipient: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT bytes FROM packet_out WHERE recipient = ?1 ORDER BY seq DESC LIMIT 1",
+                [recipient],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The last packet with events applied from `origin` (packets without
+    /// events are never owed an acknowledgement).
+    pub(crate) fn last_in_with_events(&self, origin: &str) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(max(seq), 0) FROM packet_in WHERE origin = ?1 AND events > 0",
+            [origin],
+            |r| r.get(0),
+        )?)
+    }
+
     /// When the last packet to `recipient` was written.
     pub(crate) fn last_out_at(&self, recipient: &str) -> Result<Option<String>> {
         Ok(self.conn.query_row(

@@ -1,8 +1,14 @@
 //! `sync send`: for every trusted peer, the packets it has not
 //! acknowledged yet are written again (a lost stick loses nothing), then one
 //! new packet with what it has not had (none when there is nothing new).
-//! The packets are recorded in one transaction and their files renamed into
-//! place only after it commits.
+//! When there is nothing new but we have applied packets with events from
+//! the peer that no packet of ours has acknowledged yet, the new packet has
+//! no events and only says, in its header, what we have applied. A packet
+//! without events is never owed an acknowledgement, and is written again
+//! only while a later packet with events is (its number must not be
+//! missing there), so two quiet offices do not bounce empty packets
+//! forever. The packets are recorded in one transaction and their files
+//! renamed into place only after it commits.
 
 use std::path::{Path, PathBuf};
 
@@ -50,8 +56,28 @@ impl Store {
                 Ok(path.display().to_string())
             };
             for peer in dao.peers()? {
-                for (seq, bytes) in dao.unacked_out(&peer.id, peer.acked)? {
-                    let events = packet::open(&bytes).map_or(0, |o| o.header.events);
+                let (last_seq, prev, cursor) = dao.last_out(&peer.id)?.unwrap_or((0, NO_PREVIOUS.to_owned(), 0));
+                let (events, covered) = match peer.relation.as_str() {
+                    "child" => down::gather(dao, &site, &peer, cursor)?,
+                    _ => up::gather(dao, &peer, cursor)?,
+                };
+                let applied = dao.last_in(&peer.id)?.map_or(0, |(s, _)| s);
+                let unacked: Vec<(i64, Vec<u8>, u64)> = dao
+                    .unacked_out(&peer.id, peer.acked)?
+                    .into_iter()
+                    .map(|(seq, bytes)| {
+                        let events = packet::open(&bytes).map_or(0, |o| o.header.events);
+                        (seq, bytes, events)
+                    })
+                    .collect();
+                // Up to the last one with events (the new one included):
+                // trailing empty packets are owed nothing.
+                let owed = if events.is_empty() {
+                    unacked.iter().rposition(|(_, _, n)| *n > 0).map_or(0, |i| i + 1)
+                } else {
+                    unacked.len()
+                };
+                for (seq, bytes, events) in unacked.into_iter().take(owed) {
                     let file = stage(packet::file_name(&site.unit_code, &peer.unit_code, seq), &bytes)?;
                     // A packet `site new-key` made is written here the first time.
                     let again = dao.packet_out_logged(&peer.id, seq)?;
@@ -71,13 +97,15 @@ impl Store {
                         again,
                     });
                 }
-                let (last_seq, prev, cursor) = dao.last_out(&peer.id)?.unwrap_or((0, NO_PREVIOUS.to_owned(), 0));
-                let (events, covered) = match peer.relation.as_str() {
-                    "child" => down::gather(dao, &site, &peer, cursor)?,
-                    _ => up::gather(dao, &peer, cursor)?,
-                };
                 if events.is_empty() {
-                    continue;
+                    // Nothing new: an empty packet only when we owe an acknowledgement.
+                    let acknowledged = match dao.last_out_bytes(&peer.id)? {
+                        Some(bytes) => packet::open(&bytes).map_or(0, |o| o.header.acked),
+                        None => 0,
+                    };
+                    if dao.last_in_with_events(&peer.id)? <= acknowledged {
+                        continue;
+                    }
                 }
                 let seq = last_seq + 1;
                 let header = Header {
@@ -91,7 +119,7 @@ impl Store {
                     seq,
                     prev,
                     written_at: now_utc(),
-                    acked: dao.last_in(&peer.id)?.map_or(0, |(s, _)| s),
+                    acked: applied,
                     events: 0,
                     key: None,
                 };
