@@ -564,6 +564,28 @@ fn every_bad_packet_is_refused_with_its_file_and_reason() {
             .push(serde_json::json!({"kind": "study", "v": 1}))
     });
     refused(&hk, &unknown, "không rõ loại");
+    // A receipt with a status or a confirmation method the app does not know.
+    let receipt_with = |field: &str, value: &str| {
+        resign_body(&p, &good, |events| {
+            let batch = events
+                .as_array_mut()
+                .expect("array")
+                .iter_mut()
+                .find(|e| e["kind"] == "batch")
+                .expect("a batch event");
+            batch["receipts"][0][field] = value.into();
+        })
+    };
+    refused(
+        &hk,
+        &receipt_with("status", "lost"),
+        "trường status có trạng thái «lost» không rõ",
+    );
+    refused(
+        &hk,
+        &receipt_with("method", "fax"),
+        "trường method có cách xác nhận «fax» không rõ",
+    );
 
     // The good packet still applies, then is already applied.
     let out = ok(&hk.db, &["sync", "receive", s(dir.path())]);

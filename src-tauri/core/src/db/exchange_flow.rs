@@ -7,7 +7,8 @@
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use super::{now_utc, stored, Dao};
+use super::receipts::detail_row;
+use super::{now_utc, stored, ConfirmedVia, Dao};
 use crate::error::Result;
 use crate::model::{ReceiptDetail, ReceiptLine, ReceiptStatus};
 
@@ -131,7 +132,10 @@ fn inbox_row(r: &Row<'_>) -> rusqlite::Result<InboxReceipt> {
             signed_by: r.get("signed_by")?,
             signed_on: r.get("signed_on")?,
             entered_at: r.get("entered_at")?,
-            method: r.get("confirm_method")?,
+            method: stored::get::<Option<ConfirmedVia>>(r, "confirm_method", "inbox_receipt", || {
+                format!("phiếu {code}")
+            })?
+            .map(|m| m.as_str().to_owned()),
             on_behalf: r.get("on_behalf")?,
             note: r.get("note")?,
         },
@@ -479,38 +483,14 @@ impl Dao<'_> {
             .query_row(
                 "SELECT r.uid, r.code, b.code AS batch, b.title, b.handed_on, b.due_on, r.unit_code,
                         COALESCE(v.name, r.unit_code) AS name, r.must_confirm, r.status, r.signed_by, r.signed_on,
-                        r.confirm_method, r.on_behalf, r.note, r.recorded_by
+                        r.confirm_method, r.on_behalf, r.note, 0 AS has_signature, r.recorded_by,
+                        NULL AS signer_account
                  FROM inbox_receipt r JOIN inbox_batch b ON b.uid = r.batch_uid
                  LEFT JOIN unit u ON u.code = r.unit_code
                  LEFT JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= b.handed_on AND b.handed_on < v.valid_to
                  WHERE r.code = ?1 AND b.cancelled = 0",
                 [code],
-                |r| {
-                    let row = || format!("phiếu {code}");
-                    Ok((
-                        r.get::<_, String>("uid")?,
-                        ReceiptDetail {
-                            receipt_code: r.get("code")?,
-                            batch: r.get("batch")?,
-                            batch_title: r.get("title")?,
-                            handed: r.get("handed_on")?,
-                            due: r.get("due_on")?,
-                            unit_code: r.get("unit_code")?,
-                            unit_name: r.get("name")?,
-                            must_confirm: r.get("must_confirm")?,
-                            status: stored::get(r, "status", "inbox_receipt", row)?,
-                            signed_by: r.get("signed_by")?,
-                            signed_on: r.get("signed_on")?,
-                            method: r.get("confirm_method")?,
-                            on_behalf: r.get("on_behalf")?,
-                            note: r.get("note")?,
-                            has_signature: false,
-                            recorded_by: r.get("recorded_by")?,
-                            signer_account: None,
-                            lines: Vec::new(),
-                        },
-                    ))
-                },
+                |r| Ok((r.get::<_, String>("uid")?, detail_row(r, "inbox_receipt", code)?)),
             )
             .optional()?;
         let Some((uid, mut detail)) = found else {

@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, OptionalExtension, Row};
 
 use super::{stored, Dao};
 use crate::error::{Error, Result};
@@ -119,6 +119,37 @@ pub struct ConfirmationRow {
     pub lines: Vec<LineCount>,
 }
 
+/// A receipt's detail from a row with the columns `code`, `batch`,
+/// `title`, `handed_on`, `due_on`, `unit_code`, `name`, `must_confirm`,
+/// `status`, `signed_by`, `signed_on`, `confirm_method`, `on_behalf`,
+/// `note`, `has_signature`, `recorded_by`, `signer_account` (its lines are
+/// the caller's): our own receipts and the inbox's alike. The status and the
+/// method are read strictly, an unknown value reported as corrupt in
+/// `table`.
+pub(super) fn detail_row(r: &Row<'_>, table: &'static str, code: &str) -> rusqlite::Result<ReceiptDetail> {
+    let row = || format!("phiếu {code}");
+    Ok(ReceiptDetail {
+        receipt_code: r.get("code")?,
+        batch: r.get("batch")?,
+        batch_title: r.get("title")?,
+        handed: r.get("handed_on")?,
+        due: r.get("due_on")?,
+        unit_code: r.get("unit_code")?,
+        unit_name: r.get("name")?,
+        must_confirm: r.get("must_confirm")?,
+        status: stored::get(r, "status", table, row)?,
+        signed_by: r.get("signed_by")?,
+        signed_on: r.get("signed_on")?,
+        method: stored::get::<Option<ConfirmedVia>>(r, "confirm_method", table, row)?.map(|m| m.as_str().to_owned()),
+        on_behalf: r.get("on_behalf")?,
+        note: r.get("note")?,
+        has_signature: r.get("has_signature")?,
+        recorded_by: r.get("recorded_by")?,
+        signer_account: r.get("signer_account")?,
+        lines: Vec::new(),
+    })
+}
+
 /// One receipt of a batch with its lines, for bulk loaders.
 #[derive(Debug, Clone)]
 pub struct BatchReceipt {
@@ -216,33 +247,7 @@ impl Dao<'_> {
                  JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= b.handed_on AND b.handed_on < v.valid_to
                  WHERE r.code = ?1 AND b.cancelled_at IS NULL",
                 [&code],
-                |r| {
-                    let row = || format!("phiếu {code}");
-                    Ok((
-                        r.get::<_, i64>("id")?,
-                        ReceiptDetail {
-                            receipt_code: r.get("code")?,
-                            batch: r.get("batch")?,
-                            batch_title: r.get("title")?,
-                            handed: r.get("handed_on")?,
-                            due: r.get("due_on")?,
-                            unit_code: r.get("unit_code")?,
-                            unit_name: r.get("name")?,
-                            must_confirm: r.get("must_confirm")?,
-                            status: stored::get(r, "status", "receipt", row)?,
-                            signed_by: r.get("signed_by")?,
-                            signed_on: r.get("signed_on")?,
-                            method: stored::get::<Option<ConfirmedVia>>(r, "confirm_method", "receipt", row)?
-                                .map(|m| m.as_str().to_owned()),
-                            on_behalf: r.get("on_behalf")?,
-                            note: r.get("note")?,
-                            has_signature: r.get("has_signature")?,
-                            recorded_by: r.get("recorded_by")?,
-                            signer_account: r.get("signer_account")?,
-                            lines: Vec::new(),
-                        },
-                    ))
-                },
+                |r| Ok((r.get::<_, i64>("id")?, detail_row(r, "receipt", &code)?)),
             )
             .optional()?;
         let Some((id, mut detail)) = found else {

@@ -12,10 +12,12 @@ use serde_json::json;
 use super::events::{BatchEvent, DocumentEvent, Event, UnitEvent, V};
 use super::subtree_codes;
 use crate::db::exchange::{PeerRow, SiteRow};
-use crate::db::{Dao, DocumentInsert};
+use crate::db::exchange_flow::ReceiptMeta;
+use crate::db::{ConfirmedVia, Dao, DocumentInsert};
 use crate::documents::Symbol;
 use crate::error::{Error, Result};
-use crate::model::{Classification, NewUnit, ABSOLUTE_SUMMARY};
+use crate::model::{Classification, NewUnit, ReceiptStatus, ABSOLUTE_SUMMARY};
+use crate::print::display_code;
 
 /// The events for a child peer since `cursor` (the first packet: the whole
 /// subtree and every live batch of it); the audit row they cover up to.
@@ -169,6 +171,28 @@ pub(super) fn apply_document(dao: &Dao<'_>, ctx: &mut Applying, d: &DocumentEven
     Ok(())
 }
 
+/// Refuses a receipt whose status or confirmation method this build does
+/// not know (the inbox keeps only values the app writes), naming the field.
+fn check_signed(batch: &str, r: &ReceiptMeta) -> Result<()> {
+    let unknown = |field: &str, what: &str, value: &str| {
+        Error::invalid(
+            "packet",
+            format!(
+                "đợt {batch}, phiếu {} của đơn vị {}: trường {field} có {what} «{value}» không rõ",
+                display_code(&r.code),
+                r.unit
+            ),
+        )
+    };
+    if ReceiptStatus::parse(&r.signed.status).is_none() {
+        return Err(unknown("status", "trạng thái", &r.signed.status));
+    }
+    if let Some(m) = r.signed.method.as_deref().filter(|m| ConfirmedVia::parse(m).is_none()) {
+        return Err(unknown("method", "cách xác nhận", m));
+    }
+    Ok(())
+}
+
 /// Puts a batch's receipts for our subtree into the inbox (a receipt
 /// confirmed here keeps our confirmation).
 pub(super) fn apply_batch(
@@ -178,6 +202,9 @@ pub(super) fn apply_batch(
     origin: &PeerRow,
     b: &BatchEvent,
 ) -> Result<()> {
+    for r in &b.batch.receipts {
+        check_signed(&b.batch.code, r)?;
+    }
     if ctx.subtree.is_none() {
         ctx.subtree = Some(subtree_codes(dao, &site.unit_code)?);
     }

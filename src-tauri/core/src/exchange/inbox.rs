@@ -280,6 +280,69 @@ mod tests {
         .expect("inbox");
     }
 
+    /// An inbox receipt's method or status edited outside the app is
+    /// reported as corrupt, naming the table, the column, the value and the
+    /// receipt, wherever the inbox is read; never shown or sent up as it is.
+    #[test]
+    fn an_unknown_inbox_method_or_status_is_reported_not_read() {
+        let (_d, mut s, a) = setup();
+        let code = loop {
+            let c = receipt_code::generate(&mut rand::rng());
+            if s.receipt(&c).is_err() {
+                break c;
+            }
+        };
+        put_inbox_receipt(&mut s, &a, &code);
+        s.confirm(
+            &a,
+            Confirmation {
+                receipt_code: Some(code.clone()),
+                by: "Lê Văn A".into(),
+                ..Confirmation::default()
+            },
+        )
+        .expect("confirmed");
+        let row = format!("phiếu {code}");
+        let corrupt = |got: Result<()>, column: &str, value: &str| {
+            let err = got.expect_err("refused");
+            assert!(matches!(err, Error::Corrupt(_)), "{err:?}");
+            let msg = err.to_string();
+            for part in [
+                "bảng inbox_receipt",
+                &format!("cột {column}"),
+                &format!("«{value}»"),
+                &row,
+            ] {
+                assert!(msg.contains(part), "{part} not in: {msg}");
+            }
+        };
+        s.connection()
+            .execute("UPDATE inbox_receipt SET confirm_method = 'fax'", [])
+            .expect("tamper");
+        corrupt(s.receipt(&code).map(|_| ()), "confirm_method", "fax");
+        let by_code = Confirmation {
+            receipt_code: Some(code.clone()),
+            ..Confirmation::default()
+        };
+        let undo = |s: &mut Store| s.undo_confirmation(&a, by_code.clone(), "Ký nhầm");
+        corrupt(undo(&mut s), "confirm_method", "fax");
+        s.connection()
+            .execute("UPDATE inbox_receipt SET confirm_method = 'in_person'", [])
+            .expect("tamper");
+        s.receipt(&code).expect("a known method reads");
+
+        let conn = s.connection();
+        conn.pragma_update(None, "ignore_check_constraints", true)
+            .expect("pragma");
+        conn.execute("UPDATE inbox_receipt SET status = 'lost'", [])
+            .expect("tamper");
+        conn.pragma_update(None, "ignore_check_constraints", false)
+            .expect("pragma");
+        corrupt(s.receipt(&code).map(|_| ()), "status", "lost");
+        corrupt(s.inbox().map(|_| ()), "status", "lost");
+        corrupt(undo(&mut s), "status", "lost");
+    }
+
     /// The confirm dialog finds a parent's slip by its code, with the
     /// documents it lists, and confirms it like one of ours.
     #[test]
