@@ -1138,3 +1138,35 @@ fn an_acknowledgement_goes_back_once_and_quiet_offices_write_nothing() {
     verified(&p);
     verified(&hk);
 }
+
+#[test]
+fn verify_replays_the_inbox_and_names_a_receipt_changed_behind_the_apps_back() {
+    let p = province();
+    let hk = commune(HK);
+    pair(&p, &hk);
+    let down = stick();
+    ok(&p.db, &["sync", "send", "--out", s(down.path())]);
+    ok(&hk.db, &["sync", "receive", s(down.path())]);
+    verified(&hk);
+
+    let code = code_in_inbox(&hk, "HK-01", "D1B");
+    rusqlite::Connection::open(&hk.db)
+        .expect("raw open")
+        .execute(
+            "UPDATE inbox_receipt SET status = 'confirmed', signed_by = 'Kẻ gian' WHERE code = ?1",
+            [&code],
+        )
+        .expect("tamper");
+    let err = fails(&hk.db, &["verify"]);
+    let shown = format!("{}-{}", &code[..4], &code[4..]);
+    for part in [
+        shown.as_str(),
+        "hộp đến",
+        "«D1B»",
+        "HK-01",
+        "trạng thái trong sổ là «Đã xác nhận»",
+        "«Chưa xác nhận»",
+    ] {
+        assert!(err.contains(part), "{part} not in: {err}");
+    }
+}

@@ -1,6 +1,6 @@
 //! Replaying the audit log against the register: what the log says every
-//! receipt, batch and account should be now, compared with what the tables
-//! hold, so that a direct `UPDATE` behind the app's back (a receipt marked
+//! receipt, batch, account and inbox receipt should be now, compared with
+//! what the tables hold, so that a direct `UPDATE` behind the app's back (a receipt marked
 //! confirmed, a signer changed, an account made administrator) is named.
 //!
 //! What is replayed, and from which rows:
@@ -15,7 +15,13 @@
 //! - whether a batch is cancelled (`batch.cancel`);
 //! - an account's role and whether it is disabled, from `account.add` and any
 //!   later `account.*` row whose detail carries `role` or `disabled`
-//!   (`account.disable` / `account.enable` also count without it).
+//!   (`account.disable` / `account.enable` also count without it);
+//! - an inbox receipt's status (what a parent office handed us), from the
+//!   `inbox.batch` rows of the packets that brought it (each lists its
+//!   receipts' states; the parent's state counts until a confirmation or an
+//!   undo is made here) and the `inbox.confirm` / `inbox.undo` rows here.
+//!   An inbox receipt no row names is reported, unless an `inbox.batch` row
+//!   from before the states were listed could have brought it.
 //!
 //! Rows written before a field was logged replay what they allow: a
 //! confirmation without `status` (the first versions recorded only full
@@ -91,6 +97,7 @@ struct AccountLog {
 /// The state the log builds up, row by row.
 #[derive(Default)]
 pub(super) struct Replay {
+    inbox: super::inbox::InboxReplay,
     receipts: Vec<ReceiptEvent>,
     /// By batch uid.
     batches: HashMap<String, BatchLog>,
@@ -232,6 +239,7 @@ impl Replay {
                     },
                 );
             }
+            (a, _) if a.starts_with("inbox.") => self.inbox.feed(row, action, entity, detail).map_err(bad)?,
             ("batch.cancel", Some(uid)) => {
                 if let Some(b) = self.batches.get_mut(uid) {
                     b.cancelled = true;
@@ -287,7 +295,10 @@ impl Replay {
         if let Some(p) = self.check_batches(dao, tallies)? {
             return Ok(Some(p));
         }
-        self.check_accounts(dao)
+        if let Some(p) = self.check_accounts(dao)? {
+            return Ok(Some(p));
+        }
+        std::mem::take(&mut self.inbox).check(dao)
     }
 
     fn check_receipts(&mut self, dao: &Dao<'_>, tallies: &mut HashMap<i64, (u64, Sha256)>) -> Result<Option<Problem>> {

@@ -2,7 +2,7 @@
 //! before it), its head, the walk along the chain in id order, the triggers
 //! of a file and of a fresh schema, and what the replay reads of the
 //! register (receipts with their received copies merged in one pass,
-//! batches, accounts). The checks themselves are in `crate::audit`.
+//! batches, accounts, the inbox). The checks themselves are in `crate::audit`.
 
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
@@ -129,6 +129,16 @@ pub(crate) struct AccountState {
     pub username: String,
     pub role: String,
     pub disabled: bool,
+}
+
+/// An inbox receipt as the register holds it (the status as stored: the
+/// replay names an unknown one rather than refusing to read it).
+pub(crate) struct InboxState {
+    pub uid: String,
+    pub code: String,
+    pub batch: String,
+    pub unit_code: String,
+    pub status: String,
 }
 
 /// The last row of the log on `conn`.
@@ -331,6 +341,26 @@ impl Dao<'_> {
                     username: r.get(1)?,
                     role: r.get(2)?,
                     disabled: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Every inbox receipt, in the order they arrived.
+    pub(crate) fn inbox_states(&self) -> Result<Vec<InboxState>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.uid, r.code, b.code, r.unit_code, r.status FROM inbox_receipt r
+             JOIN inbox_batch b ON b.uid = r.batch_uid ORDER BY r.rowid",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(InboxState {
+                    uid: r.get(0)?,
+                    code: r.get(1)?,
+                    batch: r.get(2)?,
+                    unit_code: r.get(3)?,
+                    status: r.get(4)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

@@ -210,7 +210,9 @@ pub(super) fn apply_batch(
     }
     let subtree = ctx.subtree.as_deref().unwrap_or_default();
     dao.upsert_inbox_batch(&origin.id, &b.batch, &b.from)?;
-    let mut taken = 0;
+    // What each receipt taken says (uid, code, status): `verify` replays the
+    // inbox from these and from the confirmations made here.
+    let mut states: Vec<(&str, &str, &str)> = Vec::new();
     for r in &b.batch.receipts {
         if !subtree.contains(&r.unit) {
             continue;
@@ -228,12 +230,12 @@ pub(super) fn apply_batch(
             };
             dao.upsert_inbox_line(&r.uid, id, line)?;
         }
-        taken += 1;
+        states.push((&r.uid, &r.code, &r.signed.status));
     }
     dao.log(
         "inbox.batch",
         Some(&b.batch.uid),
         &json!({ "code": b.batch.code, "title": b.batch.title, "from": b.from, "origin": origin.unit_code,
-                 "receipts": taken, "cancelled": b.batch.cancelled }),
+                 "receipts": states.len(), "cancelled": b.batch.cancelled, "states": states }),
     )
 }

@@ -275,7 +275,12 @@ mod tests {
                 },
             };
             dao.upsert_inbox_receipt("pb", &r, true)?;
-            dao.upsert_inbox_line("pr", doc, &line)
+            dao.upsert_inbox_line("pr", doc, &line)?;
+            dao.log(
+                "inbox.batch",
+                Some("pb"),
+                &json!({ "code": "P1", "receipts": 1, "states": [["pr", code, "pending"]] }),
+            )
         })
         .expect("inbox");
     }
@@ -341,6 +346,40 @@ mod tests {
         corrupt(s.receipt(&code).map(|_| ()), "status", "lost");
         corrupt(s.inbox().map(|_| ()), "status", "lost");
         corrupt(undo(&mut s), "status", "lost");
+    }
+
+    /// `verify` replays the inbox: a status changed behind the app's back
+    /// is named with its receipt and the log row it contradicts, whether
+    /// the parent's packet set it last or a confirmation made here.
+    #[test]
+    fn verify_names_an_inbox_status_changed_behind_the_apps_back() {
+        let (dir, mut s, a) = setup();
+        let code = receipt_code::generate(&mut rand::rng());
+        let code = code.as_str();
+        put_inbox_receipt(&mut s, &a, code);
+        s.verify().expect("as the packet left it");
+        let raw = || rusqlite::Connection::open(dir.path().join("t.sqlite3")).expect("raw open");
+        let tamper = |sql: &str| raw().execute_batch(sql).expect(sql);
+        tamper("UPDATE inbox_receipt SET status = 'confirmed', signed_by = 'Kẻ gian'");
+        let err = s.verify().expect_err("tampered").to_string();
+        let shown = format!("{}-{}", &code[..4], &code[4..]);
+        for part in [shown.as_str(), "hộp đến", "«P1»", "«Đã xác nhận»", "«Chưa xác nhận»"] {
+            assert!(err.contains(part), "{part} not in: {err}");
+        }
+        tamper("UPDATE inbox_receipt SET status = 'pending', signed_by = NULL");
+        s.verify().expect("put back");
+
+        let c = Confirmation {
+            receipt_code: Some(code.into()),
+            by: "Lê Văn A".into(),
+            decline: Some("Không đúng đối tượng".into()),
+            ..Confirmation::default()
+        };
+        s.confirm(&a, c).expect("declined here");
+        s.verify().expect("the decline is logged");
+        tamper("UPDATE inbox_receipt SET status = 'confirmed'");
+        let err = s.verify().expect_err("tampered").to_string();
+        assert!(err.contains("«Đã xác nhận»") && err.contains("«Từ chối nhận»"), "{err}");
     }
 
     /// The confirm dialog finds a parent's slip by its code, with the
