@@ -6,6 +6,11 @@
 //! records, one transaction per packet) on a copy of the same file.
 //! Figures, not assertions; see BENCHMARKS.md (goal: ≤ 60 s).
 //!
+//! Then the other direction on the province's register that has taken the
+//! month: a new batch to every commune and one `sync send` writing a packet
+//! for each of the 950 offices, next to raw SQLite reading the same
+//! receipts and recording the same number of packets.
+//!
 //! Run: `make bench`, or `cargo bench -p giaonhan-scale --bench exchange`.
 //! The registers and packets are made once into `target/bench/exchange/`
 //! (minutes); `GIAONHAN_BENCH_COMMUNES` makes fewer communes (into a folder
@@ -15,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use giaonhan::exchange::{packet, Outcome};
+use giaonhan::model::{DocQty, NewBatch, NewDocument};
 use giaonhan::{Actor, Store};
 use giaonhan_scale::exchange::{self, Month};
 use rusqlite::{params, Connection};
@@ -156,6 +162,90 @@ fn raw(conn: &mut Connection, files: &[PathBuf]) -> Res<(usize, usize)> {
     Ok((rows, confirmed))
 }
 
+/// A batch of a new document to every commune, then one `sync send`
+/// (into `DIR/send`); the time of the send and the packets written.
+fn time_send(store: &mut Store, dir: &Path) -> Res<(std::time::Duration, usize)> {
+    let actor = Actor::new("bench", "bench");
+    let communes: Vec<String> = store
+        .peers()?
+        .into_iter()
+        .filter(|p| p.relation == "child")
+        .map(|p| p.unit)
+        .collect();
+    store.add_document(
+        &actor,
+        NewDocument {
+            symbol: "99-CT/TU".to_owned(),
+            title: "Chỉ thị về tăng cường công tác bảo vệ bí mật nhà nước".to_owned(),
+            copies_received: 10 * communes.len() as u32,
+            ..NewDocument::default()
+        },
+    )?;
+    store.create_batch(
+        &actor,
+        NewBatch {
+            code: "T99".to_owned(),
+            title: "Chỉ thị tháng 11".to_owned(),
+            documents: vec![DocQty {
+                symbol: "99-CT/TU".to_owned(),
+                quantity: 10,
+            }],
+            units: communes,
+            ..NewBatch::default()
+        },
+    )?;
+    let out = dir.join("send");
+    if out.exists() {
+        std::fs::remove_dir_all(&out)?;
+    }
+    std::fs::create_dir_all(&out)?;
+    let started = Instant::now();
+    let sent = store.sync_send(&actor, &out)?;
+    Ok((started.elapsed(), sent.len()))
+}
+
+fn bytes_per_packet(dir: &Path) -> Res<usize> {
+    let sizes: Vec<u64> = std::fs::read_dir(dir)?
+        .map(|e| Ok(e?.metadata()?.len()))
+        .collect::<std::io::Result<_>>()?;
+    Ok((sizes.iter().sum::<u64>() / sizes.len().max(1) as u64) as usize)
+}
+
+/// The send's rows in raw SQLite: each commune's receipt of the newest
+/// batch with its lines and document read, and a packet of the same size
+/// recorded, in one transaction.
+fn raw_send(conn: &mut Connection, packets: usize, size: usize) -> Res<(std::time::Duration, usize)> {
+    let peers: Vec<(String, String)> = conn
+        .prepare("SELECT id, unit_code FROM peer WHERE relation = 'child' ORDER BY unit_code")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let blob = vec![0u8; size];
+    let started = Instant::now();
+    let tx = conn.transaction()?;
+    let mut read = 0;
+    {
+        let mut receipt = tx.prepare_cached(
+            "SELECT r.uid, r.code, r.copies, r.status, l.quantity, d.uid, d.symbol, d.title, d.issued_on
+             FROM receipt r JOIN unit u ON u.id = r.unit_id
+             JOIN receipt_line l ON l.receipt_id = r.id JOIN document d ON d.id = l.document_id
+             WHERE r.batch_id = (SELECT max(id) FROM batch) AND u.code = ?1",
+        )?;
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO packet_out (recipient, seq, hash, written_at, cursor, bytes)
+             VALUES (?1, 1000, '', '2026-11-30T00:00:00Z', 0, ?2)",
+        )?;
+        for (id, unit) in peers.iter().take(packets) {
+            let mut rows = receipt.query(params![unit])?;
+            while rows.next()?.is_some() {
+                read += 1;
+            }
+            insert.execute(params![id, blob])?;
+        }
+    }
+    tx.commit()?;
+    Ok((started.elapsed(), read))
+}
+
 fn main() -> Res<()> {
     let mut month = Month::province();
     if let Some(n) = std::env::var("GIAONHAN_BENCH_COMMUNES")
@@ -197,6 +287,7 @@ fn main() -> Res<()> {
         })
         .sum();
     let other = received.len() - applied;
+    let (send, sent) = time_send(&mut store, &dir)?;
     drop(store);
 
     let raw_file = dir.join("province-raw.sqlite3");
@@ -207,6 +298,7 @@ fn main() -> Res<()> {
     let started = Instant::now();
     let (rows, confirmed) = raw(&mut conn, &files)?;
     let raw_time = started.elapsed();
+    let (raw_send, raw_sent) = raw_send(&mut conn, sent, bytes_per_packet(&dir.join("send"))?)?;
 
     println!(
         "{:<44} {:>7} {:>11} {:>11} {:>8}   goal",
@@ -223,5 +315,14 @@ fn main() -> Res<()> {
     println!(
         "  {events} events applied ({other} files not applied); raw wrote {rows} reported receipts and {confirmed} confirmations"
     );
+    println!(
+        "{:<44} {:>7} {:>9.2} s {:>9.2} s {:>7.2}×   —",
+        "sync send, a new batch to every commune",
+        sent,
+        send.as_secs_f64(),
+        raw_send.as_secs_f64(),
+        send.as_secs_f64() / raw_send.as_secs_f64().max(1e-9)
+    );
+    println!("  raw read {raw_sent} receipts and recorded as many packets of the same size");
     Ok(())
 }

@@ -388,12 +388,17 @@ impl Dao<'_> {
         Ok(())
     }
 
+    /// The id of the log's last row (0 when empty).
+    pub(crate) fn last_audit_id(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| r.get(0))?)
+    }
+
     /// The audit rows after `cursor` whose action starts with one of
     /// `prefixes`, in order; and the log's last id.
     pub(crate) fn changes_after(&self, cursor: i64, prefixes: &[&str]) -> Result<(Vec<LoggedChange>, i64)> {
-        let last: i64 = self
-            .conn
-            .query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| r.get(0))?;
+        let last = self.last_audit_id()?;
         let mut stmt = self
             .conn
             .prepare("SELECT action, entity_uid FROM audit_log WHERE id > ?1 AND id <= ?2 ORDER BY id")?;

@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde_json::json;
 
 use super::events::{BatchEvent, DocumentEvent, Event, UnitEvent, V};
-use super::subtree_codes;
+use super::{subtree_codes, Tree};
 use crate::db::exchange::{PeerRow, SiteRow};
 use crate::db::exchange_flow::ReceiptMeta;
 use crate::db::{ConfirmedVia, Dao, DocumentInsert};
@@ -19,56 +19,99 @@ use crate::error::{Error, Result};
 use crate::model::{Classification, NewUnit, ReceiptStatus, ABSOLUTE_SUMMARY};
 use crate::print::display_code;
 
+/// What one `sync send` reads once for all its child peers: today's tree,
+/// and per cursor the batches changed since it.
+#[derive(Default)]
+pub(super) struct Shared {
+    tree: Option<Tree>,
+    since: HashMap<i64, Since>,
+}
+
+/// The logged changes after one cursor, as `gather` needs them.
+struct Since {
+    last: i64,
+    units_changed: bool,
+    batches: BTreeSet<String>,
+}
+
+impl Shared {
+    fn tree(&mut self, dao: &Dao<'_>) -> Result<&Tree> {
+        if self.tree.is_none() {
+            self.tree = Some(Tree::read(dao, crate::dates::today())?);
+        }
+        self.tree
+            .as_ref()
+            .ok_or_else(|| Error::invalid("tree", "cây đơn vị không đọc được"))
+    }
+
+    fn since(&mut self, dao: &Dao<'_>, cursor: i64) -> Result<&Since> {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.since.entry(cursor) {
+            let (changes, last) = dao.changes_after(cursor, &["unit.", "batch.", "receipt."])?;
+            let mut batches = BTreeSet::new();
+            for c in &changes {
+                let Some(entity) = &c.entity_uid else { continue };
+                if c.action.starts_with("batch.") {
+                    batches.insert(entity.clone());
+                } else if c.action.starts_with("receipt.") {
+                    if let Some(b) = dao.batch_uid_of_receipt(entity)? {
+                        batches.insert(b);
+                    }
+                }
+            }
+            let units_changed = changes.iter().any(|c| c.action.starts_with("unit."));
+            slot.insert(Since {
+                last,
+                units_changed,
+                batches,
+            });
+        }
+        self.since
+            .get(&cursor)
+            .ok_or_else(|| Error::invalid("cursor", "nhật ký không đọc được"))
+    }
+}
+
 /// The events for a child peer since `cursor` (the first packet: the whole
 /// subtree and every live batch of it); the audit row they cover up to.
-pub(super) fn gather(dao: &Dao<'_>, site: &SiteRow, peer: &PeerRow, cursor: i64) -> Result<(Vec<Event>, i64)> {
+pub(super) fn gather(
+    dao: &Dao<'_>,
+    shared: &mut Shared,
+    site: &SiteRow,
+    peer: &PeerRow,
+    cursor: i64,
+) -> Result<(Vec<Event>, i64)> {
     let first = cursor == 0;
-    let (changes, last) = dao.changes_after(cursor, &["unit.", "batch.", "receipt."])?;
-    let codes = subtree_codes(dao, &peer.unit_code)?;
+    // The first packet takes everything: no need to read the whole log.
+    let (last, units_changed, changed) = if first {
+        (dao.last_audit_id()?, true, BTreeSet::new())
+    } else {
+        let since = shared.since(dao, cursor)?;
+        (since.last, since.units_changed, since.batches.clone())
+    };
+    let subtree: Vec<&crate::db::UnitRow> = shared.tree(dao)?.subtree(&peer.unit_code).collect();
+    let codes: Vec<&str> = subtree.iter().map(|r| r.unit.code.as_str()).collect();
     let units_json = serde_json::to_string(&codes)?;
     let mut events = Vec::new();
-    if first || changes.iter().any(|c| c.action.starts_with("unit.")) {
-        let rows = dao.units_on(crate::dates::today())?;
-        for code in &codes {
-            if let Some(r) = rows.iter().find(|r| &r.unit.code == code) {
-                events.push(Event::Unit(UnitEvent {
-                    v: V,
-                    code: r.unit.code.clone(),
-                    name: r.unit.name.clone(),
-                    short_name: r.unit.short_name.clone(),
-                    parent: r.unit.parent.clone(),
-                    kind: r.unit.kind.clone(),
-                    opened_on: r.unit.opened_on,
-                }));
-            }
+    if units_changed {
+        for r in &subtree {
+            events.push(Event::Unit(UnitEvent {
+                v: V,
+                code: r.unit.code.clone(),
+                name: r.unit.name.clone(),
+                short_name: r.unit.short_name.clone(),
+                parent: r.unit.parent.clone(),
+                kind: r.unit.kind.clone(),
+                opened_on: r.unit.opened_on,
+            }));
         }
     }
     events.extend(super::reorg::gather(dao, peer, cursor)?);
     let touching = dao.batches_for_unit_codes(&units_json)?;
-    let wanted: Vec<String> = if first {
-        touching
-            .into_iter()
-            .filter(|(_, cancelled)| !cancelled)
-            .map(|(uid, _)| uid)
-            .collect()
-    } else {
-        let mut changed = BTreeSet::new();
-        for c in &changes {
-            let Some(entity) = &c.entity_uid else { continue };
-            if c.action.starts_with("batch.") {
-                changed.insert(entity.clone());
-            } else if c.action.starts_with("receipt.") {
-                if let Some(b) = dao.batch_uid_of_receipt(entity)? {
-                    changed.insert(b);
-                }
-            }
-        }
-        touching
-            .into_iter()
-            .map(|(uid, _)| uid)
-            .filter(|u| changed.contains(u))
-            .collect()
-    };
+    let wanted: Vec<String> = touching
+        .into_iter()
+        .filter(|(uid, cancelled)| if first { !cancelled } else { changed.contains(uid) })
+        .map(|(uid, _)| uid)
+        .collect();
     let mut sent_docs = BTreeSet::new();
     for uid in wanted {
         let Some((batch, docs)) = dao.batch_meta(&uid, &units_json)? else {

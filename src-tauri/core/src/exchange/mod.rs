@@ -124,26 +124,51 @@ pub(crate) fn subtree_codes(dao: &Dao<'_>, root: &str) -> Result<Vec<String>> {
 
 /// The codes of a unit's subtree as it stood (or will stand) on `day`.
 pub(crate) fn subtree_codes_on(dao: &Dao<'_>, root: &str, day: chrono::NaiveDate) -> Result<Vec<String>> {
-    let rows = dao.units_on(day)?;
-    let Some(start) = rows.iter().position(|r| r.unit.code == root) else {
-        return Ok(Vec::new());
-    };
-    // parent id → its children's positions, in the order of `rows`.
-    let mut children: std::collections::HashMap<i64, Vec<usize>> = std::collections::HashMap::new();
-    for (i, r) in rows.iter().enumerate() {
-        if let Some(parent) = r.parent_id {
-            children.entry(parent).or_default().push(i);
+    Ok(Tree::read(dao, day)?
+        .subtree(root)
+        .map(|r| r.unit.code.clone())
+        .collect())
+}
+
+/// The tree of one day, read once, for the subtrees of many units (one
+/// `sync send` to hundreds of offices reads it once, not once per office).
+pub(crate) struct Tree {
+    rows: Vec<crate::db::UnitRow>,
+    /// Parent id → its children's positions, in the order of `rows`.
+    children: std::collections::HashMap<i64, Vec<usize>>,
+    by_code: std::collections::HashMap<String, usize>,
+}
+
+impl Tree {
+    pub(crate) fn read(dao: &Dao<'_>, day: chrono::NaiveDate) -> Result<Tree> {
+        let rows = dao.units_on(day)?;
+        let mut children: std::collections::HashMap<i64, Vec<usize>> = std::collections::HashMap::new();
+        let mut by_code = std::collections::HashMap::with_capacity(rows.len());
+        for (i, r) in rows.iter().enumerate() {
+            if let Some(parent) = r.parent_id {
+                children.entry(parent).or_default().push(i);
+            }
+            by_code.insert(r.unit.code.clone(), i);
         }
+        Ok(Tree {
+            rows,
+            children,
+            by_code,
+        })
     }
-    let mut out = Vec::new();
-    let mut stack = vec![start];
-    while let Some(i) = stack.pop() {
-        out.push(rows[i].unit.code.clone());
-        if let Some(under) = children.get(&rows[i].id) {
-            stack.extend(under.iter().rev());
-        }
+
+    /// The unit and everything under it, depth-first (none when the unit
+    /// does not exist that day).
+    pub(crate) fn subtree(&self, root: &str) -> impl Iterator<Item = &crate::db::UnitRow> + '_ {
+        let mut stack: Vec<usize> = self.by_code.get(root).copied().into_iter().collect();
+        std::iter::from_fn(move || {
+            let i = stack.pop()?;
+            if let Some(under) = self.children.get(&self.rows[i].id) {
+                stack.extend(under.iter().rev());
+            }
+            Some(&self.rows[i])
+        })
     }
-    Ok(out)
 }
 
 /// How the peer's unit stands to ours today: `parent` when it is an

@@ -55,10 +55,12 @@ impl Store {
                 staged.push(files::stage(&path, bytes, Some(&register))?);
                 Ok(path.display().to_string())
             };
+            // Read once for every child office, not once per office.
+            let mut shared = down::Shared::default();
             for peer in dao.peers()? {
                 let (last_seq, prev, cursor) = dao.last_out(&peer.id)?.unwrap_or((0, NO_PREVIOUS.to_owned(), 0));
                 let (events, covered) = match peer.relation.as_str() {
-                    "child" => down::gather(dao, &site, &peer, cursor)?,
+                    "child" => down::gather(dao, &mut shared, &site, &peer, cursor)?,
                     _ => up::gather(dao, &peer, cursor)?,
                 };
                 let applied = dao.last_in(&peer.id)?.map_or(0, |(s, _)| s);
