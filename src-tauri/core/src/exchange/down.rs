@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::events::{BatchEvent, DocumentEvent, Event, UnitEvent, V};
 use super::{subtree_codes, Tree};
-use crate::db::exchange::{PeerRow, SiteRow};
+use crate::db::exchange::{LoggedReorg, PeerRow, SiteRow};
 use crate::db::exchange_flow::ReceiptMeta;
 use crate::db::{ConfirmedVia, Dao, DocumentInsert};
 use crate::documents::Symbol;
@@ -25,6 +25,7 @@ use crate::print::display_code;
 pub(super) struct Shared {
     tree: Option<Tree>,
     since: HashMap<i64, Since>,
+    reorganisations: HashMap<i64, Vec<LoggedReorg>>,
 }
 
 /// The logged changes after one cursor, as `gather` needs them.
@@ -42,6 +43,13 @@ impl Shared {
         self.tree
             .as_ref()
             .ok_or_else(|| Error::invalid("tree", "cây đơn vị không đọc được"))
+    }
+
+    fn reorganisations(&mut self, dao: &Dao<'_>, cursor: i64) -> Result<&[LoggedReorg]> {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.reorganisations.entry(cursor) {
+            slot.insert(super::reorg::logged_after(dao, cursor)?);
+        }
+        Ok(self.reorganisations.get(&cursor).map_or(&[], Vec::as_slice))
     }
 
     fn since(&mut self, dao: &Dao<'_>, cursor: i64) -> Result<&Since> {
@@ -88,6 +96,7 @@ pub(super) fn gather(
         let since = shared.since(dao, cursor)?;
         (since.last, since.units_changed, since.batches.clone())
     };
+    let reorganisations = super::reorg::gather(dao, peer, shared.reorganisations(dao, cursor)?)?;
     let subtree: Vec<&crate::db::UnitRow> = shared.tree(dao)?.subtree(&peer.unit_code).collect();
     let codes: Vec<&str> = subtree.iter().map(|r| r.unit.code.as_str()).collect();
     let units_json = serde_json::to_string(&codes)?;
@@ -105,7 +114,7 @@ pub(super) fn gather(
             }));
         }
     }
-    events.extend(super::reorg::gather(dao, peer, cursor)?);
+    events.extend(reorganisations);
     let touching = dao.batches_for_unit_codes(&units_json)?;
     let wanted: Vec<String> = touching
         .into_iter()

@@ -208,7 +208,7 @@ fn untrusted(dao: &Dao<'_>, p: &Ready, trusted: &[u8; 32], applied: i64, last_ha
         )
     } else {
         format!(
-            "gói số {} ký bằng khoá chưa được tin cậy (vân tay {}), không phải khoá đang tin cậy của văn phòng              {from}; khoá mới chỉ được tin cậy sau khi áp dụng gói đổi khoá ký bằng khoá cũ, hoặc khi gỡ văn phòng              ra rồi thêm lại từ thẻ mới có đối chiếu bản giấy",
+            "gói số {} ký bằng khoá chưa được tin cậy (vân tay {}), không phải khoá đang tin cậy của văn phòng {from}; khoá mới chỉ được tin cậy sau khi áp dụng gói đổi khoá ký bằng khoá cũ, hoặc khi gỡ văn phòng ra rồi thêm lại từ thẻ mới có đối chiếu bản giấy",
             p.seq,
             identity::fingerprint(&p.origin.id, &p.signer)
         )

@@ -15,7 +15,7 @@ use serde_json::json;
 
 use super::events::{Event, ReorgEvent, V};
 use super::subtree_codes_on;
-use crate::db::exchange::{PeerRow, SiteRow};
+use crate::db::exchange::{LoggedReorg, PeerRow, SiteRow};
 use crate::db::Dao;
 use crate::error::{Error, Result};
 use crate::model::{Change, Reorganisation};
@@ -63,11 +63,17 @@ impl<'a> Subtrees<'a> {
     }
 }
 
-/// The reorganisations of the peer's subtree logged after `cursor`.
-pub(super) fn gather(dao: &Dao<'_>, peer: &PeerRow, cursor: i64) -> Result<Vec<Event>> {
+/// The reorganisations that travel, logged after `cursor` (read once per
+/// send for all the offices that share the cursor).
+pub(super) fn logged_after(dao: &Dao<'_>, cursor: i64) -> Result<Vec<LoggedReorg>> {
+    dao.reorganisations_after(cursor, SENT)
+}
+
+/// Those of `logged` (from `logged_after`) that concern the peer's subtree.
+pub(super) fn gather(dao: &Dao<'_>, peer: &PeerRow, logged: &[LoggedReorg]) -> Result<Vec<Event>> {
     let mut subtree = Subtrees::new(&peer.unit_code);
     let mut events = Vec::new();
-    for row in dao.reorganisations_after(cursor, SENT)? {
+    for row in logged {
         let d: Logged = serde_json::from_str(&row.detail)?;
         if !subtree.around(dao, &d.code, d.on)? {
             continue;
