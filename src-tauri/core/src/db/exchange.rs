@@ -48,6 +48,7 @@ pub(crate) struct Waiting {
 /// One row of the audit log, as a send reads it.
 #[derive(Debug, Clone)]
 pub(crate) struct LoggedChange {
+    pub id: i64,
     pub action: String,
     pub entity_uid: Option<String>,
 }
@@ -56,6 +57,7 @@ pub(crate) struct LoggedChange {
 /// and the row's detail.
 #[derive(Debug, Clone)]
 pub(crate) struct LoggedReorg {
+    pub id: i64,
     pub action: String,
     pub detail: String,
 }
@@ -401,12 +403,13 @@ impl Dao<'_> {
         let last = self.last_audit_id()?;
         let mut stmt = self
             .conn
-            .prepare("SELECT action, entity_uid FROM audit_log WHERE id > ?1 AND id <= ?2 ORDER BY id")?;
+            .prepare("SELECT id, action, entity_uid FROM audit_log WHERE id > ?1 AND id <= ?2 ORDER BY id")?;
         let rows = stmt
             .query_map(params![cursor, last], |r| {
                 Ok(LoggedChange {
-                    action: r.get(0)?,
-                    entity_uid: r.get(1)?,
+                    id: r.get(0)?,
+                    action: r.get(1)?,
+                    entity_uid: r.get(2)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?
@@ -420,14 +423,15 @@ impl Dao<'_> {
     pub(crate) fn reorganisations_after(&self, cursor: i64, actions: &[&str]) -> Result<Vec<LoggedReorg>> {
         let actions = serde_json::to_string(actions)?;
         let mut stmt = self.conn.prepare(
-            "SELECT action, detail FROM audit_log
+            "SELECT id, action, detail FROM audit_log
              WHERE id > ?1 AND action IN (SELECT value FROM json_each(?2)) ORDER BY id",
         )?;
         let rows = stmt
             .query_map(params![cursor, actions], |r| {
                 Ok(LoggedReorg {
-                    action: r.get(0)?,
-                    detail: r.get(1)?,
+                    id: r.get(0)?,
+                    action: r.get(1)?,
+                    detail: r.get(2)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

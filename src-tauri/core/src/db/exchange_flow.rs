@@ -165,11 +165,8 @@ impl Dao<'_> {
     pub(crate) fn batch_uid_of_receipt(&self, receipt_uid: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT b.uid FROM receipt r JOIN batch b ON b.id = r.batch_id WHERE r.uid = ?1",
-                [receipt_uid],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT b.uid FROM receipt r JOIN batch b ON b.id = r.batch_id WHERE r.uid = ?1")?
+            .query_row([receipt_uid], |r| r.get(0))
             .optional()?)
     }
 

@@ -19,20 +19,23 @@ use crate::error::{Error, Result};
 use crate::model::{Classification, NewUnit, ReceiptStatus, ABSOLUTE_SUMMARY};
 use crate::print::display_code;
 
-/// What one `sync send` reads once for all its child peers: today's tree,
-/// and per cursor the batches changed since it.
+/// What one `sync send` reads once for all its child peers, however many:
+/// today's tree, the log's last row when the send began (every packet
+/// covers up to it), and the logged changes after the smallest cursor seen
+/// (each office takes those after its own).
 #[derive(Default)]
 pub(super) struct Shared {
     tree: Option<Tree>,
-    since: HashMap<i64, Since>,
-    reorganisations: HashMap<i64, Vec<LoggedReorg>>,
+    last: Option<i64>,
+    changes: Option<(i64, Vec<Change>)>,
+    reorganisations: Option<(i64, Vec<LoggedReorg>)>,
 }
 
-/// The logged changes after one cursor, as `gather` needs them.
-struct Since {
-    last: i64,
-    units_changed: bool,
-    batches: BTreeSet<String>,
+/// A logged change of a unit, a batch or a receipt (with its batch).
+struct Change {
+    id: i64,
+    unit: bool,
+    batch: Option<String>,
 }
 
 impl Shared {
@@ -45,37 +48,58 @@ impl Shared {
             .ok_or_else(|| Error::invalid("tree", "cây đơn vị không đọc được"))
     }
 
-    fn reorganisations(&mut self, dao: &Dao<'_>, cursor: i64) -> Result<&[LoggedReorg]> {
-        if let std::collections::hash_map::Entry::Vacant(slot) = self.reorganisations.entry(cursor) {
-            slot.insert(super::reorg::logged_after(dao, cursor)?);
+    fn last(&mut self, dao: &Dao<'_>) -> Result<i64> {
+        if let Some(last) = self.last {
+            return Ok(last);
         }
-        Ok(self.reorganisations.get(&cursor).map_or(&[], Vec::as_slice))
+        let last = dao.last_audit_id()?;
+        self.last = Some(last);
+        Ok(last)
     }
 
-    fn since(&mut self, dao: &Dao<'_>, cursor: i64) -> Result<&Since> {
-        if let std::collections::hash_map::Entry::Vacant(slot) = self.since.entry(cursor) {
-            let (changes, last) = dao.changes_after(cursor, &["unit.", "batch.", "receipt."])?;
-            let mut batches = BTreeSet::new();
-            for c in &changes {
-                let Some(entity) = &c.entity_uid else { continue };
-                if c.action.starts_with("batch.") {
-                    batches.insert(entity.clone());
-                } else if c.action.starts_with("receipt.") {
-                    if let Some(b) = dao.batch_uid_of_receipt(entity)? {
-                        batches.insert(b);
-                    }
-                }
+    /// The changes after `cursor` up to `last`.
+    fn changes(&mut self, dao: &Dao<'_>, cursor: i64) -> Result<impl Iterator<Item = &Change>> {
+        let last = self.last(dao)?;
+        if self.changes.as_ref().is_none_or(|(from, _)| cursor < *from) {
+            let (logged, _) = dao.changes_after(cursor, &["unit.", "batch.", "receipt."])?;
+            let mut batch_of: HashMap<String, Option<String>> = HashMap::new();
+            let mut rows = Vec::with_capacity(logged.len());
+            for c in logged.into_iter().filter(|c| c.id <= last) {
+                let batch = match (&c.entity_uid, c.action.split('.').next()) {
+                    (Some(uid), Some("batch")) => Some(uid.clone()),
+                    (Some(uid), Some("receipt")) => match batch_of.get(uid) {
+                        Some(b) => b.clone(),
+                        None => {
+                            let b = dao.batch_uid_of_receipt(uid)?;
+                            batch_of.insert(uid.clone(), b.clone());
+                            b
+                        }
+                    },
+                    _ => None,
+                };
+                rows.push(Change {
+                    id: c.id,
+                    unit: c.action.starts_with("unit."),
+                    batch,
+                });
             }
-            let units_changed = changes.iter().any(|c| c.action.starts_with("unit."));
-            slot.insert(Since {
-                last,
-                units_changed,
-                batches,
-            });
+            self.changes = Some((cursor, rows));
         }
-        self.since
-            .get(&cursor)
-            .ok_or_else(|| Error::invalid("cursor", "nhật ký không đọc được"))
+        let rows = self.changes.as_ref().map_or(&[][..], |(_, rows)| rows.as_slice());
+        Ok(rows.iter().filter(move |c| c.id > cursor))
+    }
+
+    /// The reorganisations that travel, logged after `cursor` up to `last`.
+    fn reorganisations(&mut self, dao: &Dao<'_>, cursor: i64) -> Result<Vec<&LoggedReorg>> {
+        let last = self.last(dao)?;
+        if self.reorganisations.as_ref().is_none_or(|(from, _)| cursor < *from) {
+            self.reorganisations = Some((cursor, super::reorg::logged_after(dao, cursor)?));
+        }
+        let rows = self
+            .reorganisations
+            .as_ref()
+            .map_or(&[][..], |(_, rows)| rows.as_slice());
+        Ok(rows.iter().filter(|r| r.id > cursor && r.id <= last).collect())
     }
 }
 
@@ -89,14 +113,22 @@ pub(super) fn gather(
     cursor: i64,
 ) -> Result<(Vec<Event>, i64)> {
     let first = cursor == 0;
+    let last = shared.last(dao)?;
     // The first packet takes everything: no need to read the whole log.
-    let (last, units_changed, changed) = if first {
-        (dao.last_audit_id()?, true, BTreeSet::new())
+    let (units_changed, changed) = if first {
+        (true, BTreeSet::new())
     } else {
-        let since = shared.since(dao, cursor)?;
-        (since.last, since.units_changed, since.batches.clone())
+        let mut units_changed = false;
+        let mut changed = BTreeSet::new();
+        for c in shared.changes(dao, cursor)? {
+            units_changed |= c.unit;
+            if let Some(b) = &c.batch {
+                changed.insert(b.clone());
+            }
+        }
+        (units_changed, changed)
     };
-    let reorganisations = super::reorg::gather(dao, peer, shared.reorganisations(dao, cursor)?)?;
+    let reorganisations = super::reorg::gather(dao, peer, &shared.reorganisations(dao, cursor)?)?;
     let subtree: Vec<&crate::db::UnitRow> = shared.tree(dao)?.subtree(&peer.unit_code).collect();
     let codes: Vec<&str> = subtree.iter().map(|r| r.unit.code.as_str()).collect();
     let units_json = serde_json::to_string(&codes)?;

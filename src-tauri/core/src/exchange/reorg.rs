@@ -70,7 +70,7 @@ pub(super) fn logged_after(dao: &Dao<'_>, cursor: i64) -> Result<Vec<LoggedReorg
 }
 
 /// Those of `logged` (from `logged_after`) that concern the peer's subtree.
-pub(super) fn gather(dao: &Dao<'_>, peer: &PeerRow, logged: &[LoggedReorg]) -> Result<Vec<Event>> {
+pub(super) fn gather(dao: &Dao<'_>, peer: &PeerRow, logged: &[&LoggedReorg]) -> Result<Vec<Event>> {
     let mut subtree = Subtrees::new(&peer.unit_code);
     let mut events = Vec::new();
     for row in logged {
