@@ -3,7 +3,8 @@
 //! own batches to its ten branches) applied by the province's register in
 //! one `sync receive`, next to a raw-SQLite baseline that writes the same
 //! rows (the reported receipts, the confirmed receipts and the packet
-//! records, one transaction per packet) on a copy of the same file.
+//! records, one transaction per packet, synced at each commit as the app's
+//! `synchronous = FULL`) on a copy of the same file.
 //! Figures, not assertions; see BENCHMARKS.md (goal: ≤ 60 s).
 //!
 //! Then the other direction on the province's register that has taken the
@@ -213,8 +214,14 @@ fn bytes_per_packet(dir: &Path) -> Res<usize> {
 
 /// The send's rows in raw SQLite: each commune's receipt of the newest
 /// batch with its lines and document read, and a packet of the same size
-/// recorded, in one transaction.
-fn raw_send(conn: &mut Connection, packets: usize, size: usize) -> Res<(std::time::Duration, usize)> {
+/// recorded, in one transaction; and the same files written as the app
+/// writes them (synced, renamed into place, the folder synced).
+fn raw_send(conn: &mut Connection, packets: usize, size: usize, dir: &Path) -> Res<(std::time::Duration, usize)> {
+    use std::io::Write;
+    if dir.exists() {
+        std::fs::remove_dir_all(dir)?;
+    }
+    std::fs::create_dir_all(dir)?;
     let peers: Vec<(String, String)> = conn
         .prepare("SELECT id, unit_code FROM peer WHERE relation = 'child' ORDER BY unit_code")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -243,6 +250,14 @@ fn raw_send(conn: &mut Connection, packets: usize, size: usize) -> Res<(std::tim
         }
     }
     tx.commit()?;
+    for (_, unit) in peers.iter().take(packets) {
+        let tmp = dir.join(format!(".{unit}.tmp"));
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&blob)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, dir.join(format!("{unit}.sgnpkt")))?;
+        std::fs::File::open(dir)?.sync_all()?;
+    }
     Ok((started.elapsed(), read))
 }
 
@@ -294,11 +309,16 @@ fn main() -> Res<()> {
     copy_register(&dir.join("province.sqlite3"), &raw_file)?;
     let mut conn = Connection::open(&raw_file)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
     let started = Instant::now();
     let (rows, confirmed) = raw(&mut conn, &files)?;
     let raw_time = started.elapsed();
-    let (raw_send, raw_sent) = raw_send(&mut conn, sent, bytes_per_packet(&dir.join("send"))?)?;
+    let (raw_send, raw_sent) = raw_send(
+        &mut conn,
+        sent,
+        bytes_per_packet(&dir.join("send"))?,
+        &dir.join("send-raw"),
+    )?;
 
     println!(
         "{:<44} {:>7} {:>11} {:>11} {:>8}   goal",
@@ -323,6 +343,6 @@ fn main() -> Res<()> {
         raw_send.as_secs_f64(),
         send.as_secs_f64() / raw_send.as_secs_f64().max(1e-9)
     );
-    println!("  raw read {raw_sent} receipts and recorded as many packets of the same size");
+    println!("  raw read {raw_sent} receipts, recorded as many packets of the same size and wrote their files");
     Ok(())
 }
