@@ -120,6 +120,18 @@ pub(crate) struct BatchState {
     pub uid: String,
     pub code: String,
     pub cancelled: bool,
+    /// Its counts as kept in its row: all receipts, those "for
+    /// information", the must-confirm ones still open.
+    pub counts: BatchCounts,
+}
+
+/// A batch's receipts counted: all, "for information", must-confirm and
+/// not confirmed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BatchCounts {
+    pub total: i64,
+    pub info: i64,
+    pub open: i64,
 }
 
 /// An account as the register holds it (the role as stored: the replay
@@ -313,9 +325,10 @@ impl Dao<'_> {
 
     /// Every batch, in id order.
     pub(crate) fn batch_states(&self) -> Result<Vec<BatchState>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, uid, code, cancelled_at IS NOT NULL FROM batch ORDER BY id")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, uid, code, cancelled_at IS NOT NULL, receipts_total, receipts_info, receipts_open
+                 FROM batch ORDER BY id",
+        )?;
         let rows = stmt
             .query_map([], |r| {
                 Ok(BatchState {
@@ -323,6 +336,11 @@ impl Dao<'_> {
                     uid: r.get(1)?,
                     code: r.get(2)?,
                     cancelled: r.get(3)?,
+                    counts: BatchCounts {
+                        total: r.get(4)?,
+                        info: r.get(5)?,
+                        open: r.get(6)?,
+                    },
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
