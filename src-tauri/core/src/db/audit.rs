@@ -155,13 +155,14 @@ pub(crate) struct InboxState {
 
 /// The last row of the log on `conn`.
 pub(crate) fn head_of(conn: &Connection) -> rusqlite::Result<Option<Head>> {
-    conn.query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| {
-        Ok(Head {
-            id: r.get(0)?,
-            hash: r.get(1)?,
+    conn.prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| {
+            Ok(Head {
+                id: r.get(0)?,
+                hash: r.get(1)?,
+            })
         })
-    })
-    .optional()
+        .optional()
 }
 
 fn triggers_of(conn: &Connection) -> Result<Triggers> {
@@ -199,10 +200,12 @@ impl Dao<'_> {
             detail: &detail,
         };
         let hash = entry.hash(&prev);
-        self.conn.execute(
-            "INSERT INTO audit_log (uid, at, actor, method, action, entity_uid, detail, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            rusqlite::params![
+        self.conn
+            .prepare_cached(
+                "INSERT INTO audit_log (uid, at, actor, method, action, entity_uid, detail, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(rusqlite::params![
                 uid,
                 at,
                 actor.name,
@@ -212,8 +215,7 @@ impl Dao<'_> {
                 detail,
                 prev,
                 hash
-            ],
-        )?;
+            ])?;
         Ok(())
     }
 

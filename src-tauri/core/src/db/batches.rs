@@ -155,7 +155,8 @@ impl Dao<'_> {
     pub(crate) fn batch_by_code(&self, code: &str) -> Result<(i64, Batch)> {
         let sql = format!("SELECT {COLUMNS} FROM batch b WHERE b.code = ?1 AND b.cancelled_at IS NULL");
         self.conn
-            .query_row(&sql, [text::clean(code)], from_row)
+            .prepare_cached(&sql)?
+            .query_row([text::clean(code)], from_row)
             .optional()?
             .ok_or_else(|| Error::not_found("Đợt cấp phát", code))
     }

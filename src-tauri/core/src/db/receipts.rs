@@ -173,22 +173,21 @@ impl Dao<'_> {
     pub(crate) fn receipt_by_code(&self, code: &str) -> Result<Option<(ReceiptRef, String)>> {
         Ok(self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT r.id, r.status, u.code AS unit_code, b.code AS batch FROM receipt r
                  JOIN unit u ON u.id = r.unit_id JOIN batch b ON b.id = r.batch_id
                  WHERE r.code = ?1 AND b.cancelled_at IS NULL",
-                [code],
-                |r| {
-                    Ok((
-                        ReceiptRef {
-                            id: r.get("id")?,
-                            status: stored::get(r, "status", "receipt", || format!("phiếu {code}"))?,
-                            unit_code: r.get("unit_code")?,
-                        },
-                        r.get("batch")?,
-                    ))
-                },
-            )
+            )?
+            .query_row([code], |r| {
+                Ok((
+                    ReceiptRef {
+                        id: r.get("id")?,
+                        status: stored::get(r, "status", "receipt", || format!("phiếu {code}"))?,
+                        unit_code: r.get("unit_code")?,
+                    },
+                    r.get("batch")?,
+                ))
+            })
             .optional()?)
     }
 
