@@ -167,8 +167,8 @@ fn a_cut_log_fails_the_printed_check_code() {
     ok(&db, &["verify", "--expect", &code]);
 
     // Cut the log back to before the printout: the chain alone still holds
-    // (and the register matches what is left, once the undo is put back by
-    // hand), but the printed code is gone.
+    // (and the register matches what is left, once the undo and the batch's
+    // open count are put back by hand), but the printed code is gone.
     let conn = rusqlite::Connection::open(&db).expect("open");
     let hk01: String = conn
         .query_row(
@@ -186,7 +186,8 @@ fn a_cut_log_fails_the_printed_check_code() {
              DELETE FROM audit_log WHERE id >= {printed_row};
              {NO_DELETE_TRIGGER}
              UPDATE receipt SET status = 'confirmed', signed_by = 'Nguyễn Thị Hoa', signed_on = '2025-08-05'
-             WHERE uid = '{hk01}';"
+             WHERE uid = '{hk01}';
+             UPDATE batch SET receipts_open = receipts_open - 1 WHERE code = 'Đợt 1/2025';"
         ),
     );
     ok(&db, &["verify"]);

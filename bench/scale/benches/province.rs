@@ -8,6 +8,10 @@
 //! `GIAONHAN_BENCH_DB` names the province file; by default
 //! `target/bench/province.sqlite3`, generated (seed 1) when missing. Writes
 //! go to a copy of it (`…-work.sqlite3`), so the generated file stays as made.
+//! `GIAONHAN_BENCH_ONLY` (comma-separated: `lists` for the outstanding list,
+//! dashboard and printouts, `search`, `batch`, `confirm` (which records the
+//! batches it confirms in), `bytes`) runs only those figures; opening the
+//! file (which upgrades an older one) is always timed.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -155,9 +159,10 @@ fn raw_batch(conn: &Connection, code: &str, roots: &[i64], docs: &[(i64, u32)], 
         }
     }
     tx.execute(
-        "INSERT INTO batch (uid, code, title, handed_on, due_on, recorded_by, created_at)
-         VALUES (?1, ?2, 'Đợt đo', ?3, ?3, 'bench', '2026-01-01T00:00:00.000Z')",
-        params![uuid::Uuid::now_v7().to_string(), code, day],
+        "INSERT INTO batch (uid, code, title, handed_on, due_on, recorded_by, created_at,
+                            receipts_total, receipts_open)
+         VALUES (?1, ?2, 'Đợt đo', ?3, ?3, 'bench', '2026-01-01T00:00:00.000Z', ?4, ?4)",
+        params![uuid::Uuid::now_v7().to_string(), code, day, leaves.len() as i64],
     )?;
     let batch = tx.last_insert_rowid();
     let per_unit: u32 = docs.iter().map(|d| d.1).sum();
@@ -226,6 +231,11 @@ fn file_size(path: &Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }
 
+/// Whether `GIAONHAN_BENCH_ONLY` (when set) names this figure.
+fn wanted(figure: &str) -> bool {
+    std::env::var("GIAONHAN_BENCH_ONLY").map_or(true, |only| only.split(',').any(|f| f.trim() == figure))
+}
+
 fn main() -> Res<()> {
     let province = province_file()?;
     let work = province.with_file_name(format!(
@@ -266,44 +276,45 @@ fn main() -> Res<()> {
     );
     report("open the file (vet + pragmas + schema)", 0, store_open, raw_open, "—");
 
-    // Outstanding list, whole province and one batch: the batch with the most
-    // open receipts.
-    let (app, rows) = time(5, |_| Ok(store.outstanding(&OutstandingQuery::default())?.len()))?;
-    let (base, raw_rows) = time(5, |_| raw_outstanding(conn, today, None))?;
-    report(
-        "outstanding list, whole province",
-        rows,
-        app,
-        base,
-        "≤ 50 ms, ≤ 1.5× raw",
-    );
-    if rows != raw_rows {
-        println!("    (raw query gave {raw_rows} rows)");
-    }
-    let (batch_id, batch_code): (i64, String) = conn.query_row(
-        "SELECT b.id, b.code FROM receipt r JOIN batch b ON b.id = r.batch_id
+    if wanted("lists") {
+        // Outstanding list, whole province and one batch: the batch with the most
+        // open receipts.
+        let (app, rows) = time(5, |_| Ok(store.outstanding(&OutstandingQuery::default())?.len()))?;
+        let (base, raw_rows) = time(5, |_| raw_outstanding(conn, today, None))?;
+        report(
+            "outstanding list, whole province",
+            rows,
+            app,
+            base,
+            "≤ 50 ms, ≤ 1.5× raw",
+        );
+        if rows != raw_rows {
+            println!("    (raw query gave {raw_rows} rows)");
+        }
+        let (batch_id, batch_code): (i64, String) = conn.query_row(
+            "SELECT b.id, b.code FROM receipt r JOIN batch b ON b.id = r.batch_id
          WHERE r.status <> 'confirmed' AND r.must_confirm = 1 GROUP BY b.id ORDER BY count(*) DESC LIMIT 1",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let one = OutstandingQuery {
-        batches: vec![batch_code.clone()],
-        ..OutstandingQuery::default()
-    };
-    let (app, rows) = time(9, |_| Ok(store.outstanding(&one)?.len()))?;
-    let (base, _) = time(9, |_| raw_outstanding(conn, today, Some(batch_id)))?;
-    report(
-        &format!("outstanding list, one batch ({batch_code})"),
-        rows,
-        app,
-        base,
-        "≤ 50 ms, ≤ 1.5× raw",
-    );
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let one = OutstandingQuery {
+            batches: vec![batch_code.clone()],
+            ..OutstandingQuery::default()
+        };
+        let (app, rows) = time(9, |_| Ok(store.outstanding(&one)?.len()))?;
+        let (base, _) = time(9, |_| raw_outstanding(conn, today, Some(batch_id)))?;
+        report(
+            &format!("outstanding list, one batch ({batch_code})"),
+            rows,
+            app,
+            base,
+            "≤ 50 ms, ≤ 1.5× raw",
+        );
 
-    // Dashboard numbers of that batch.
-    let (app, stats) = time(9, |_| Ok(store.batch_stats(std::slice::from_ref(&batch_code), None)?))?;
-    let (base, _) = time(9, |_| {
-        Ok(conn
+        // Dashboard numbers of that batch.
+        let (app, stats) = time(9, |_| Ok(store.batch_stats(std::slice::from_ref(&batch_code), None)?))?;
+        let (base, _) = time(9, |_| {
+            Ok(conn
             .prepare_cached(
                 "SELECT b.code, b.title, b.handed_on, b.due_on,
                         (SELECT sum(copies) FROM batch_document d WHERE d.batch_id = b.id),
@@ -313,231 +324,265 @@ fn main() -> Res<()> {
                  FROM batch b JOIN receipt r ON r.batch_id = b.id WHERE b.id = ?1",
             )?
             .query_row([batch_id], |r| r.get::<_, i64>(6))?)
-    })?;
-    report("dashboard numbers, one batch", stats.len(), app, base, "—");
+        })?;
+        report("dashboard numbers, one batch", stats.len(), app, base, "—");
 
-    // Printed list and spreadsheet of about 4,000 rows: newest batches first,
-    // skipping those that would overshoot 4,400 rows, until 3,600.
-    let mut codes: Vec<String> = Vec::new();
-    let mut ids: Vec<i64> = Vec::new();
-    {
-        let mut stmt = conn.prepare(
-            "SELECT b.id, b.code, count(*) FROM receipt r JOIN batch b ON b.id = r.batch_id
+        // Printed list and spreadsheet of about 4,000 rows: newest batches first,
+        // skipping those that would overshoot 4,400 rows, until 3,600.
+        let mut codes: Vec<String> = Vec::new();
+        let mut ids: Vec<i64> = Vec::new();
+        {
+            let mut stmt = conn.prepare(
+                "SELECT b.id, b.code, count(*) FROM receipt r JOIN batch b ON b.id = r.batch_id
              WHERE r.status <> 'confirmed' AND r.must_confirm = 1 GROUP BY b.id ORDER BY b.handed_on DESC, b.id DESC",
-        )?;
-        let mut total = 0i64;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let n: i64 = r.get(2)?;
-            if total + n > 4400 {
-                continue;
-            }
-            ids.push(r.get(0)?);
-            codes.push(r.get(1)?);
-            total += n;
-            if total >= 3600 {
-                break;
+            )?;
+            let mut total = 0i64;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let n: i64 = r.get(2)?;
+                if total + n > 4400 {
+                    continue;
+                }
+                ids.push(r.get(0)?);
+                codes.push(r.get(1)?);
+                total += n;
+                if total >= 3600 {
+                    break;
+                }
             }
         }
+        let list = OutstandingQuery {
+            batches: codes.clone(),
+            ..OutstandingQuery::default()
+        };
+        let list_rows = store.outstanding(&list)?.len();
+        let raw_list = |_: usize| -> Res<usize> {
+            let mut n = 0;
+            for &id in &ids {
+                n += raw_outstanding(conn, today, Some(id))?;
+            }
+            Ok(n)
+        };
+        let (base, _) = time(3, raw_list)?;
+        let (app, pdf) = time(3, |_| Ok(store.list_printout(PrintList::Outstanding, &list)?.pdf()?))?;
+        report(
+            &format!("outstanding PDF ({} pages)", count_pages(&pdf)),
+            list_rows,
+            app,
+            base,
+            "≤ 2 s",
+        );
+        let (app, _) = time(3, |_| Ok(store.outstanding_xlsx(&list)?))?;
+        report("outstanding XLSX", list_rows, app, base, "—");
     }
-    let list = OutstandingQuery {
-        batches: codes.clone(),
-        ..OutstandingQuery::default()
-    };
-    let list_rows = store.outstanding(&list)?.len();
-    let raw_list = |_: usize| -> Res<usize> {
-        let mut n = 0;
-        for &id in &ids {
-            n += raw_outstanding(conn, today, Some(id))?;
-        }
-        Ok(n)
-    };
-    let (base, _) = time(3, raw_list)?;
-    let (app, pdf) = time(3, |_| Ok(store.list_printout(PrintList::Outstanding, &list)?.pdf()?))?;
-    report(
-        &format!("outstanding PDF ({} pages)", count_pages(&pdf)),
-        list_rows,
-        app,
-        base,
-        "≤ 2 s",
-    );
-    let (app, _) = time(3, |_| Ok(store.outstanding_xlsx(&list)?))?;
-    report("outstanding XLSX", list_rows, app, base, "—");
 
-    // Unit search as you type, without diacritics: slowest query's median.
-    let mut worst = (Duration::ZERO, Duration::ZERO, "", 0);
-    for q in [
-        "huong",
-        "huong khe",
-        "chi bo thon",
-        "dang bo xa tan",
-        "cs04",
-        "to dan pho 3",
-        "hoa hai",
-    ] {
-        let (app, rows) = time(21, |_| Ok(store.search_units(q, 50)?.len()))?;
-        let k = text::search_key(q);
-        let (key, prefix, word) = (format!("%{k}%"), format!("{k}%"), format!("% {k}%"));
-        let (base, _) = time(21, |_| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT u.code, v.name FROM unit u
+    if wanted("search") {
+        // Unit search as you type, without diacritics: slowest query's median.
+        let mut worst = (Duration::ZERO, Duration::ZERO, "", 0);
+        for q in [
+            "huong",
+            "huong khe",
+            "chi bo thon",
+            "dang bo xa tan",
+            "cs04",
+            "to dan pho 3",
+            "hoa hai",
+        ] {
+            let (app, rows) = time(21, |_| Ok(store.search_units(q, 50)?.len()))?;
+            let k = text::search_key(q);
+            let (key, prefix, word) = (format!("%{k}%"), format!("{k}%"), format!("% {k}%"));
+            let (base, _) = time(21, |_| {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT u.code, v.name FROM unit u
                  JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= date('now') AND date('now') < v.valid_to
                  WHERE v.search_key LIKE ?1 AND u.opened_on <= date('now') AND date('now') < u.closed_on
                  ORDER BY CASE WHEN v.search_key LIKE ?2 THEN 0 WHEN v.search_key LIKE ?3 THEN 1 ELSE 2 END,
                           v.sort_key, u.code
                  LIMIT 50",
-            )?;
-            let n = stmt
-                .query_map([&key, &prefix, &word], |r| r.get::<_, String>(0))?
-                .count();
-            Ok(n)
-        })?;
-        if app > worst.0 {
-            worst = (app, base, q, rows);
-        }
-    }
-    report(
-        &format!("unit search, slowest of 7 («{}»)", worst.2),
-        worst.3,
-        worst.0,
-        worst.1,
-        "≤ 5 ms",
-    );
-
-    // Recording a batch of 5,000 recipients × 5 documents: the branches of
-    // the first grassroots organisations up to 5,000, five new documents.
-    let mut roots: Vec<(i64, String)> = Vec::new();
-    let mut reached = 0i64;
-    {
-        let mut stmt = conn.prepare(
-            "SELECT u.id, u.code, (SELECT count(*) FROM unit_version c WHERE c.parent_id = u.id)
-             FROM unit u JOIN unit_kind k ON k.id = u.kind_id WHERE k.name = 'Đảng bộ cơ sở' ORDER BY u.code",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            roots.push((r.get(0)?, r.get(1)?));
-            reached += r.get::<_, i64>(2)?;
-            if reached >= 4950 {
-                break;
+                )?;
+                let n = stmt
+                    .query_map([&key, &prefix, &word], |r| r.get::<_, String>(0))?
+                    .count();
+                Ok(n)
+            })?;
+            if app > worst.0 {
+                worst = (app, base, q, rows);
             }
         }
-    }
-    let mut doc_ids = Vec::new();
-    for i in 0..5 {
-        let symbol = format!("{}-KH/BTGDVTU", 9000 + i);
-        store.add_document(
-            &actor,
-            NewDocument {
-                symbol: symbol.clone(),
-                title: "Tài liệu đo tốc độ ghi đợt cấp phát".into(),
-                issued_on: Some(today),
-                copies_received: 1_000_000,
-                ..NewDocument::default()
-            },
-        )?;
-        doc_ids.push((
-            conn.query_row("SELECT id FROM document WHERE symbol = ?1", [&symbol], |r| {
-                r.get::<_, i64>(0)
-            })?,
-            2u32,
-        ));
-    }
-    let (app, made) = time(5, |i| {
-        Ok(store.create_batch(
-            &actor,
-            NewBatch {
-                code: format!("Đo tốc độ {i}"),
-                title: "Đợt đo tốc độ".into(),
-                handed_on: Some(today),
-                due_on: Some(today),
-                documents: (0..5)
-                    .map(|d| DocQty {
-                        symbol: format!("{}-KH/BTGDVTU", 9000 + d),
-                        quantity: 2,
-                    })
-                    .collect(),
-                subtrees: roots.iter().map(|r| r.1.clone()).collect(),
-                ..NewBatch::default()
-            },
-        )?)
-    })?;
-    let root_ids: Vec<i64> = roots.iter().map(|r| r.0).collect();
-    let (base, raw_recipients) = time(5, |i| {
-        raw_batch(conn, &format!("Đo thô {i}"), &root_ids, &doc_ids, today)
-    })?;
-    report(
-        &format!("record a batch, {} units × 5 documents", made.recipients),
-        made.recipients as usize * 5,
-        app,
-        base,
-        "≤ 150 ms",
-    );
-    if raw_recipients != made.recipients as usize {
-        println!("    (raw batch reached {raw_recipients} units)");
+        report(
+            &format!("unit search, slowest of 7 («{}»)", worst.2),
+            worst.3,
+            worst.0,
+            worst.1,
+            "≤ 5 ms",
+        );
     }
 
-    // Confirming one receipt by its code (a different one each run).
-    let pending: Vec<String> = {
-        let mut stmt = conn.prepare(
-            "SELECT r.code FROM receipt r JOIN batch b ON b.id = r.batch_id
-             WHERE r.status = 'pending' AND r.must_confirm = 1 AND b.code LIKE 'Đo %' LIMIT 40",
-        )?;
-        let codes = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        codes
-    };
-    let (app, _) = time(15, |i| {
-        Ok(store.confirm(
-            &actor,
-            Confirmation {
-                receipt_code: Some(pending[i].clone()),
-                by: "Nguyễn Văn Đo".into(),
-                ..Confirmation::default()
-            },
-        )?)
-    })?;
-    let (base, _) = time(15, |i| {
-        let tx = conn.unchecked_transaction()?;
-        tx.prepare_cached(
-            "UPDATE receipt SET status = 'confirmed', signed_by = 'Nguyễn Văn Đo', signed_on = ?1,
-                    entered_at = '2026-01-01T00:00:00.000Z', confirm_method = 'app' WHERE code = ?2",
-        )?
-        .execute(params![today, pending[20 + i]])?;
-        raw_audit(&tx, "receipt.confirm", &pending[20 + i])?;
-        tx.commit()?;
-        Ok(())
-    })?;
-    report("confirm one receipt", 1, app, base, "—");
-
-    // Bytes per receipt line: the whole file, next to the lines' own table.
-    let page_size: i64 = count("PRAGMA page_size")?;
-    let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
-    let file_bytes = file_size(&province) as f64;
-    let own: Option<i64> = conn
-        .query_row("SELECT sum(pgsize) FROM dbstat WHERE name = 'receipt_line'", [], |r| {
-            r.get(0)
-        })
-        .optional()
-        .ok()
-        .flatten();
-    println!(
-        "{:<44} {:>7} {:>11.1} B  {:>11} {:>8}   ≤ 120 B",
-        "database bytes per receipt line",
-        lines,
-        file_bytes / lines as f64,
-        own.map(|b| format!("{:.1} B", b as f64 / lines as f64))
-            .unwrap_or_else(|| "n/a".into()),
-        own.map(|b| format!("{:.2}×", file_bytes / b as f64))
-            .unwrap_or_default()
-    );
-    if let Ok(mut stmt) = conn.prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 12") {
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-        let parts: Vec<String> = rows
-            .filter_map(|r| r.ok())
-            .map(|(n, b)| format!("{n} {:.1}", b as f64 / lines as f64))
-            .collect();
-        println!("    bytes per line by table and index: {}", parts.join(", "));
+    if wanted("batch") || wanted("confirm") {
+        // Recording a batch of 5,000 recipients × 5 documents: the branches of
+        // the first grassroots organisations up to 5,000, five new documents.
+        let mut roots: Vec<(i64, String)> = Vec::new();
+        let mut reached = 0i64;
+        {
+            let mut stmt = conn.prepare(
+                "SELECT u.id, u.code, (SELECT count(*) FROM unit_version c WHERE c.parent_id = u.id)
+             FROM unit u JOIN unit_kind k ON k.id = u.kind_id WHERE k.name = 'Đảng bộ cơ sở' ORDER BY u.code",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                roots.push((r.get(0)?, r.get(1)?));
+                reached += r.get::<_, i64>(2)?;
+                if reached >= 4950 {
+                    break;
+                }
+            }
+        }
+        let mut doc_ids = Vec::new();
+        for i in 0..5 {
+            let symbol = format!("{}-KH/BTGDVTU", 9000 + i);
+            store.add_document(
+                &actor,
+                NewDocument {
+                    symbol: symbol.clone(),
+                    title: "Tài liệu đo tốc độ ghi đợt cấp phát".into(),
+                    issued_on: Some(today),
+                    copies_received: 1_000_000,
+                    ..NewDocument::default()
+                },
+            )?;
+            doc_ids.push((
+                conn.query_row("SELECT id FROM document WHERE symbol = ?1", [&symbol], |r| {
+                    r.get::<_, i64>(0)
+                })?,
+                2u32,
+            ));
+        }
+        let (app, made) = time(5, |i| {
+            Ok(store.create_batch(
+                &actor,
+                NewBatch {
+                    code: format!("Đo tốc độ {i}"),
+                    title: "Đợt đo tốc độ".into(),
+                    handed_on: Some(today),
+                    due_on: Some(today),
+                    documents: (0..5)
+                        .map(|d| DocQty {
+                            symbol: format!("{}-KH/BTGDVTU", 9000 + d),
+                            quantity: 2,
+                        })
+                        .collect(),
+                    subtrees: roots.iter().map(|r| r.1.clone()).collect(),
+                    ..NewBatch::default()
+                },
+            )?)
+        })?;
+        let root_ids: Vec<i64> = roots.iter().map(|r| r.0).collect();
+        let (base, raw_recipients) = time(5, |i| {
+            raw_batch(conn, &format!("Đo thô {i}"), &root_ids, &doc_ids, today)
+        })?;
+        report(
+            &format!("record a batch, {} units × 5 documents", made.recipients),
+            made.recipients as usize * 5,
+            app,
+            base,
+            "≤ 150 ms",
+        );
+        if raw_recipients != made.recipients as usize {
+            println!("    (raw batch reached {raw_recipients} units)");
+        }
     }
-    let _ = page_size * pages;
+
+    if wanted("confirm") {
+        // Confirming one receipt by its code (a different one each run).
+        let pending: Vec<String> = {
+            let mut stmt = conn.prepare(
+                "SELECT r.code FROM receipt r JOIN batch b ON b.id = r.batch_id
+             WHERE r.status = 'pending' AND r.must_confirm = 1 AND b.code LIKE 'Đo %' LIMIT 80",
+            )?;
+            let codes = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            codes
+        };
+        // With the app's durability (synchronous = FULL: the commit waits for
+        // the disk), then with both connections at synchronous = NORMAL, which
+        // leaves out the disk's flush and shows the work of the code itself.
+        for (k, (sync, name)) in [
+            ("FULL", "confirm one receipt"),
+            ("NORMAL", "confirm one receipt, commit without fsync"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            store.connection().pragma_update(None, "synchronous", sync)?;
+            conn.pragma_update(None, "synchronous", sync)?;
+            let ours = |i: usize| pending[k * 40 + i].clone();
+            let theirs = |i: usize| pending[k * 40 + 20 + i].clone();
+            let (app, _) = time(15, |i| {
+                Ok(store.confirm(
+                    &actor,
+                    Confirmation {
+                        receipt_code: Some(ours(i)),
+                        by: "Nguyễn Văn Đo".into(),
+                        ..Confirmation::default()
+                    },
+                )?)
+            })?;
+            let (base, _) = time(15, |i| {
+                let tx = conn.unchecked_transaction()?;
+                tx.prepare_cached(
+                    "UPDATE receipt SET status = 'confirmed', signed_by = 'Nguyễn Văn Đo', signed_on = ?1,
+                            entered_at = '2026-01-01T00:00:00.000Z', confirm_method = 'app' WHERE code = ?2",
+                )?
+                .execute(params![today, theirs(i)])?;
+                // The batch's open count, kept in its row as the store keeps it.
+                tx.prepare_cached(
+                    "UPDATE batch SET receipts_open = receipts_open - 1
+                     WHERE id = (SELECT batch_id FROM receipt WHERE code = ?1)",
+                )?
+                .execute([theirs(i)])?;
+                raw_audit(&tx, "receipt.confirm", &theirs(i))?;
+                tx.commit()?;
+                Ok(())
+            })?;
+            report(name, 1, app, base, "≤ 0.5 ms");
+        }
+        store.connection().pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+    }
+
+    if wanted("bytes") {
+        // Bytes per receipt line: the whole file, next to the lines' own table.
+        let page_size: i64 = count("PRAGMA page_size")?;
+        let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        let file_bytes = file_size(&province) as f64;
+        let own: Option<i64> = conn
+            .query_row("SELECT sum(pgsize) FROM dbstat WHERE name = 'receipt_line'", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .ok()
+            .flatten();
+        println!(
+            "{:<44} {:>7} {:>11.1} B  {:>11} {:>8}   ≤ 120 B",
+            "database bytes per receipt line",
+            lines,
+            file_bytes / lines as f64,
+            own.map(|b| format!("{:.1} B", b as f64 / lines as f64))
+                .unwrap_or_else(|| "n/a".into()),
+            own.map(|b| format!("{:.2}×", file_bytes / b as f64))
+                .unwrap_or_default()
+        );
+        if let Ok(mut stmt) =
+            conn.prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 12")
+        {
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+            let parts: Vec<String> = rows
+                .filter_map(|r| r.ok())
+                .map(|(n, b)| format!("{n} {:.1}", b as f64 / lines as f64))
+                .collect();
+            println!("    bytes per line by table and index: {}", parts.join(", "));
+        }
+        let _ = page_size * pages;
+    }
 
     drop(store);
     drop(raw);

@@ -382,6 +382,92 @@ mod tests {
         s.verify().expect("chain holds");
     }
 
+    /// The batch's counts kept in its row (what the batch list shows after
+    /// a confirmation) follow every confirmation, partial one, decline and
+    /// undo, and always equal a recount of its receipts.
+    #[test]
+    fn the_batch_counts_follow_each_confirmation_and_undo() {
+        let (_d, mut s, a) = setup();
+        s.add_unit(
+            &a,
+            NewUnit {
+                code: "X3".into(),
+                name: "Chi bộ thôn Ba".into(),
+                parent: Some("X".into()),
+                ..Default::default()
+            },
+        )
+        .expect("unit");
+        let mut b = batch("B");
+        b.subtrees = vec![];
+        b.units = vec!["X1".into(), "X2".into()];
+        b.info_units = vec!["X3".into()];
+        s.create_batch(&a, b).expect("batch");
+        let stored = |s: &Store| -> (i64, i64, i64) {
+            s.connection()
+                .query_row(
+                    "SELECT receipts_total, receipts_info, receipts_open FROM batch WHERE code = 'B'",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .expect("counts")
+        };
+        let recount = |s: &Store| -> (i64, i64, i64) {
+            s.connection()
+                .query_row(
+                    "SELECT count(*), sum(must_confirm = 0), sum(must_confirm = 1 AND status <> 'confirmed')
+                     FROM receipt",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .expect("recount")
+        };
+        let shown = |s: &Store| {
+            let b = s.list_batches().expect("batches").remove(0);
+            (b.recipients, b.must_confirm, b.open, b.confirmed)
+        };
+        let check = |s: &Store, counts: (i64, i64, i64), list: (u32, u32, u32, u32)| {
+            assert_eq!(stored(s), counts);
+            assert_eq!(recount(s), counts);
+            assert_eq!(shown(s), list);
+        };
+        check(&s, (3, 1, 2), (3, 2, 2, 0));
+
+        let sel = |unit: &str| Confirmation {
+            batch: "B".into(),
+            unit_code: unit.into(),
+            by: "Lê Thị B".into(),
+            ..Default::default()
+        };
+        s.confirm(&a, sel("X1")).expect("confirm");
+        check(&s, (3, 1, 1), (3, 2, 1, 1));
+        // Partial and declined receipts stay open.
+        let mut short = sel("X2");
+        short.quantities = vec![DocQty {
+            symbol: "05-KH/HU".into(),
+            quantity: 1,
+        }];
+        s.confirm(&a, short).expect("partial");
+        check(&s, (3, 1, 1), (3, 2, 1, 1));
+        // "For information" receipts confirmed change no open count.
+        s.confirm(&a, sel("X3")).expect("info confirmed");
+        check(&s, (3, 1, 1), (3, 2, 1, 1));
+        // Completing a partial receipt closes it.
+        s.confirm(&a, sel("X2")).expect("complete");
+        check(&s, (3, 1, 0), (3, 2, 0, 2));
+        s.undo_confirmation(&a, sel("X1"), "Ký nhầm").expect("undo");
+        check(&s, (3, 1, 1), (3, 2, 1, 1));
+        s.undo_confirmation(&a, sel("X3"), "Ký nhầm").expect("undo info");
+        check(&s, (3, 1, 1), (3, 2, 1, 1));
+        let mut decline = sel("X1");
+        decline.decline = Some("Không đúng đối tượng".into());
+        s.confirm(&a, decline).expect("decline");
+        check(&s, (3, 1, 1), (3, 2, 1, 1));
+        s.undo_confirmation(&a, sel("X1"), "Nhầm").expect("undo decline");
+        check(&s, (3, 1, 1), (3, 2, 1, 1));
+        s.verify().expect("the counts replay");
+    }
+
     #[test]
     fn a_drawn_signature_is_stored_with_the_receipt() {
         let (_d, mut s, a) = setup();

@@ -13,6 +13,8 @@
 //!   copies of each, in creation order), so receipts added, removed or handed
 //!   to another unit afterwards are found too;
 //! - whether a batch is cancelled (`batch.cancel`);
+//! - a batch's counts kept in its row (all receipts, "for information",
+//!   must-confirm still open), against a recount of its receipts;
 //! - an account's role and whether it is disabled, from `account.add` and any
 //!   later `account.*` row whose detail carries `role` or `disabled`
 //!   (`account.disable` / `account.enable` also count without it);
@@ -46,11 +48,19 @@ use sha2::{Digest, Sha256};
 
 use super::Problem;
 use crate::accounts::Role;
-use crate::db::audit::ReceiptState;
+use crate::db::audit::{BatchCounts, ReceiptState};
 use crate::db::Dao;
 use crate::error::Result;
 use crate::model::ReceiptStatus;
 use crate::print::display_code;
+
+/// A batch's receipts as the replay reads them: their counts and the
+/// digest of their list.
+#[derive(Default)]
+struct Tally {
+    counts: BatchCounts,
+    sha: Sha256,
+}
 
 /// Adds one receipt to the digest of a batch's receipts (`receipts_sha256`),
 /// in creation (id) order; shared by the batch that writes it and the check.
@@ -288,7 +298,7 @@ impl Replay {
 
     /// Compares the register with the replayed log; the first difference.
     pub(super) fn check(mut self, dao: &Dao<'_>) -> Result<Option<Problem>> {
-        let mut tallies: HashMap<i64, (u64, Sha256)> = HashMap::new();
+        let mut tallies: HashMap<i64, Tally> = HashMap::new();
         if let Some(p) = self.check_receipts(dao, &mut tallies)? {
             return Ok(Some(p));
         }
@@ -301,7 +311,7 @@ impl Replay {
         std::mem::take(&mut self.inbox).check(dao)
     }
 
-    fn check_receipts(&mut self, dao: &Dao<'_>, tallies: &mut HashMap<i64, (u64, Sha256)>) -> Result<Option<Problem>> {
+    fn check_receipts(&mut self, dao: &Dao<'_>, tallies: &mut HashMap<i64, Tally>) -> Result<Option<Problem>> {
         // The last event of each receipt: sorted by uid, newest first, then
         // one per uid.
         let mut events = std::mem::take(&mut self.receipts);
@@ -310,9 +320,11 @@ impl Replay {
         let mut matched = vec![false; events.len()];
 
         let problem = dao.each_receipt_state(|r: &ReceiptState<'_>| {
-            let tally = tallies.entry(r.batch_id).or_insert_with(|| (0, Sha256::new()));
-            tally.0 += 1;
-            receipt_digest_line(&mut tally.1, &r.uid, &r.code, r.unit_id, r.must_confirm, r.copies);
+            let tally = tallies.entry(r.batch_id).or_default();
+            tally.counts.total += 1;
+            tally.counts.info += i64::from(!r.must_confirm);
+            tally.counts.open += i64::from(r.must_confirm && r.status != ReceiptStatus::Confirmed.as_str());
+            receipt_digest_line(&mut tally.sha, &r.uid, &r.code, r.unit_id, r.must_confirm, r.copies);
 
             let k = key(&r.uid);
             let (flags, expected) = match events.binary_search_by(|e| e.key.cmp(&k)) {
@@ -345,7 +357,7 @@ impl Replay {
         Ok(None)
     }
 
-    fn check_batches(&mut self, dao: &Dao<'_>, mut tallies: HashMap<i64, (u64, Sha256)>) -> Result<Option<Problem>> {
+    fn check_batches(&mut self, dao: &Dao<'_>, mut tallies: HashMap<i64, Tally>) -> Result<Option<Problem>> {
         for batch in dao.batch_states()? {
             let (id, uid, code, cancelled) = (batch.id, batch.uid, batch.code, batch.cancelled);
             let Some(log) = self.batches.remove(&uid) else {
@@ -353,7 +365,8 @@ impl Replay {
                     "đợt «{code}» có trong sổ nhưng nhật ký không ghi việc tạo đợt này"
                 ))));
             };
-            let (count, sha) = tallies.remove(&id).unwrap_or_else(|| (0, Sha256::new()));
+            let Tally { counts: recount, sha } = tallies.remove(&id).unwrap_or_default();
+            let count = u64::try_from(recount.total).unwrap_or(0);
             let at = |what: String| Problem {
                 row: Some(log.row),
                 message: format!("đợt «{code}»: {what} (dòng {})", log.row),
@@ -369,6 +382,14 @@ impl Replay {
                         "danh sách phiếu nhận (mã nhận, đơn vị nhận, số bản) khác với lúc tạo đợt".to_owned(),
                     )));
                 }
+            }
+            if batch.counts != recount {
+                let c = batch.counts;
+                return Ok(Some(Problem::state(format!(
+                    "đợt «{code}»: số phiếu ghi trong dòng của đợt ({} phiếu, {} để biết, {} chưa xác nhận) \
+                     khác với số đếm lại từ các phiếu ({} phiếu, {} để biết, {} chưa xác nhận)",
+                    c.total, c.info, c.open, recount.total, recount.info, recount.open
+                ))));
             }
             if log.cancelled != cancelled {
                 let state = |c: bool| if c { "đã huỷ" } else { "chưa huỷ" };

@@ -120,6 +120,18 @@ pub(crate) struct BatchState {
     pub uid: String,
     pub code: String,
     pub cancelled: bool,
+    /// Its counts as kept in its row: all receipts, those "for
+    /// information", the must-confirm ones still open.
+    pub counts: BatchCounts,
+}
+
+/// A batch's receipts counted: all, "for information", must-confirm and
+/// not confirmed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BatchCounts {
+    pub total: i64,
+    pub info: i64,
+    pub open: i64,
 }
 
 /// An account as the register holds it (the role as stored: the replay
@@ -143,13 +155,14 @@ pub(crate) struct InboxState {
 
 /// The last row of the log on `conn`.
 pub(crate) fn head_of(conn: &Connection) -> rusqlite::Result<Option<Head>> {
-    conn.query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| {
-        Ok(Head {
-            id: r.get(0)?,
-            hash: r.get(1)?,
+    conn.prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| {
+            Ok(Head {
+                id: r.get(0)?,
+                hash: r.get(1)?,
+            })
         })
-    })
-    .optional()
+        .optional()
 }
 
 fn triggers_of(conn: &Connection) -> Result<Triggers> {
@@ -187,10 +200,12 @@ impl Dao<'_> {
             detail: &detail,
         };
         let hash = entry.hash(&prev);
-        self.conn.execute(
-            "INSERT INTO audit_log (uid, at, actor, method, action, entity_uid, detail, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            rusqlite::params![
+        self.conn
+            .prepare_cached(
+                "INSERT INTO audit_log (uid, at, actor, method, action, entity_uid, detail, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(rusqlite::params![
                 uid,
                 at,
                 actor.name,
@@ -200,8 +215,7 @@ impl Dao<'_> {
                 detail,
                 prev,
                 hash
-            ],
-        )?;
+            ])?;
         Ok(())
     }
 
@@ -313,9 +327,10 @@ impl Dao<'_> {
 
     /// Every batch, in id order.
     pub(crate) fn batch_states(&self) -> Result<Vec<BatchState>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, uid, code, cancelled_at IS NOT NULL FROM batch ORDER BY id")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, uid, code, cancelled_at IS NOT NULL, receipts_total, receipts_info, receipts_open
+                 FROM batch ORDER BY id",
+        )?;
         let rows = stmt
             .query_map([], |r| {
                 Ok(BatchState {
@@ -323,6 +338,11 @@ impl Dao<'_> {
                     uid: r.get(1)?,
                     code: r.get(2)?,
                     cancelled: r.get(3)?,
+                    counts: BatchCounts {
+                        total: r.get(4)?,
+                        info: r.get(5)?,
+                        open: r.get(6)?,
+                    },
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

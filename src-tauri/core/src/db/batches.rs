@@ -70,14 +70,12 @@ pub(crate) struct WrittenReceipt {
 /// `recipients` are all receiving units, `must_confirm` those that must
 /// confirm (not "for information"), `open` those of them still open —
 /// pending, partial or declined, the rows of the outstanding list today —
-/// and `confirmed` = `must_confirm` − `open`. Counted from the partial
-/// indexes `receipt_open_idx` and `receipt_info_all_idx`, never by reading
-/// every receipt row of ten years.
+/// and `confirmed` = `must_confirm` − `open`. Kept in the batch row
+/// (`receipts_total`, `receipts_info`, `receipts_open`: written with the
+/// receipts and by every confirmation and undo, checked by `verify`), never
+/// recounted from the receipts.
 const COLUMNS: &str = "b.id, b.uid, b.code, b.title, b.handed_on, b.due_on, b.method, b.recorded_by,
-     (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id) AS recipients,
-     (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id AND r.must_confirm = 0) AS info,
-     (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id AND r.status <> 'confirmed' AND r.must_confirm = 1)
-       AS open,
+     b.receipts_total AS recipients, b.receipts_info AS info, b.receipts_open AS open,
      (SELECT coalesce(sum(copies), 0) FROM batch_document bd WHERE bd.batch_id = b.id) AS copies,
      (SELECT group_concat(d.symbol, char(10)) FROM batch_document bd JOIN document d ON d.id = bd.document_id
       WHERE bd.batch_id = b.id) AS documents";
@@ -157,7 +155,8 @@ impl Dao<'_> {
     pub(crate) fn batch_by_code(&self, code: &str) -> Result<(i64, Batch)> {
         let sql = format!("SELECT {COLUMNS} FROM batch b WHERE b.code = ?1 AND b.cancelled_at IS NULL");
         self.conn
-            .query_row(&sql, [text::clean(code)], from_row)
+            .prepare_cached(&sql)?
+            .query_row([text::clean(code)], from_row)
             .optional()?
             .ok_or_else(|| Error::not_found("Đợt cấp phát", code))
     }
@@ -178,9 +177,15 @@ impl Dao<'_> {
     pub(crate) fn insert_batch(&self, plan: &BatchPlan) -> Result<(String, Vec<WrittenReceipt>)> {
         let actor = self.actor()?;
         let uid = new_uid();
+        // Its counts as the receipts below make them: every receipt is new,
+        // so pending, and open when it must be confirmed.
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        let info = count(plan.receipts.iter().filter(|r| !r.must_confirm).count());
+        let total = count(plan.receipts.len());
         self.conn.execute(
-            "INSERT INTO batch (uid, code, title, handed_on, due_on, method, recorded_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO batch (uid, code, title, handed_on, due_on, method, recorded_by, created_at,
+                                receipts_total, receipts_info, receipts_open)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 uid,
                 plan.code,
@@ -189,7 +194,10 @@ impl Dao<'_> {
                 plan.due_on,
                 plan.method,
                 actor.name,
-                now_utc()
+                now_utc(),
+                total,
+                info,
+                total - info
             ],
         )?;
         let batch_id = self.conn.last_insert_rowid();

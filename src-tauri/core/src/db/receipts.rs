@@ -160,28 +160,34 @@ pub struct BatchReceipt {
     pub lines: Vec<(i64, u32, String)>,
 }
 
+/// What a receipt adds to its batch's open count (see `Dao::open_state`).
+struct OpenState {
+    batch_id: i64,
+    must_confirm: bool,
+    open: bool,
+}
+
 impl Dao<'_> {
     /// The receipt with this code (as `receipt_code::parse` gives it) in a
     /// live batch, with its batch's code.
     pub(crate) fn receipt_by_code(&self, code: &str) -> Result<Option<(ReceiptRef, String)>> {
         Ok(self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT r.id, r.status, u.code AS unit_code, b.code AS batch FROM receipt r
                  JOIN unit u ON u.id = r.unit_id JOIN batch b ON b.id = r.batch_id
                  WHERE r.code = ?1 AND b.cancelled_at IS NULL",
-                [code],
-                |r| {
-                    Ok((
-                        ReceiptRef {
-                            id: r.get("id")?,
-                            status: stored::get(r, "status", "receipt", || format!("phiếu {code}"))?,
-                            unit_code: r.get("unit_code")?,
-                        },
-                        r.get("batch")?,
-                    ))
-                },
-            )
+            )?
+            .query_row([code], |r| {
+                Ok((
+                    ReceiptRef {
+                        id: r.get("id")?,
+                        status: stored::get(r, "status", "receipt", || format!("phiếu {code}"))?,
+                        unit_code: r.get("unit_code")?,
+                    },
+                    r.get("batch")?,
+                ))
+            })
             .optional()?)
     }
 
@@ -276,6 +282,7 @@ impl Dao<'_> {
                 set_line.execute(params![received, c.receipt_id, line.document_id])?;
             }
         }
+        let was = self.open_state(c.receipt_id)?;
         let uid: String = self
             .conn
             .prepare_cached(
@@ -299,7 +306,36 @@ impl Dao<'_> {
                 ],
                 |r| r.get(0),
             )?;
+        self.count_open(was, c.status != ReceiptStatus::Confirmed)?;
         Ok(uid)
+    }
+
+    /// The batch of a receipt, whether it must be confirmed and whether it
+    /// is open (not confirmed): what its batch's `receipts_open` counts.
+    fn open_state(&self, receipt_id: i64) -> Result<OpenState> {
+        let state = self
+            .conn
+            .prepare_cached("SELECT batch_id, must_confirm, status <> 'confirmed' FROM receipt WHERE id = ?1")?
+            .query_row([receipt_id], |r| {
+                Ok(OpenState {
+                    batch_id: r.get(0)?,
+                    must_confirm: r.get(1)?,
+                    open: r.get(2)?,
+                })
+            })?;
+        Ok(state)
+    }
+
+    /// Keeps the batch's `receipts_open` in step with a receipt that was
+    /// open (`was`) and now is open or not (`open`), in the same
+    /// transaction as the receipt's write.
+    fn count_open(&self, was: OpenState, open: bool) -> Result<()> {
+        if was.must_confirm && was.open != open {
+            self.conn
+                .prepare_cached("UPDATE batch SET receipts_open = receipts_open + ?1 WHERE id = ?2")?
+                .execute(params![if open { 1 } else { -1 }, was.batch_id])?;
+        }
+        Ok(())
     }
 
     /// Puts a receipt back to pending: its lines' `received` and every
@@ -311,6 +347,7 @@ impl Dao<'_> {
             [receipt_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
+        let was = self.open_state(receipt_id)?;
         self.conn.execute(
             "UPDATE receipt_line SET received = NULL WHERE receipt_id = ?1",
             [receipt_id],
@@ -321,6 +358,7 @@ impl Dao<'_> {
                     signer_account = NULL WHERE id = ?1",
             [receipt_id],
         )?;
+        self.count_open(was, true)?;
         Ok((uid, by, on))
     }
 

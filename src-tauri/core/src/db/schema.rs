@@ -393,6 +393,22 @@ CREATE INDEX remote_receipt_batch_idx ON remote_receipt (site, batch_uid);
 CREATE INDEX audit_log_receipt_idx ON audit_log (entity_uid, id)
     WHERE action IN ('receipt.confirm', 'receipt.undo');
 "#,
+    r#"
+-- A batch's counts kept in its row, written with its receipts and by every
+-- confirmation and undo, so that a confirmation does not recount the
+-- batch's receipts: all receipts, those "for information", and the
+-- must-confirm ones still open (pending, partial or declined). Filled here
+-- from the partial indexes for existing registers; `verify` checks them
+-- against a recount.
+ALTER TABLE batch ADD COLUMN receipts_total INTEGER NOT NULL DEFAULT 0 CHECK (receipts_total >= 0);
+ALTER TABLE batch ADD COLUMN receipts_info INTEGER NOT NULL DEFAULT 0 CHECK (receipts_info >= 0);
+ALTER TABLE batch ADD COLUMN receipts_open INTEGER NOT NULL DEFAULT 0 CHECK (receipts_open >= 0);
+UPDATE batch SET
+    receipts_total = (SELECT count(*) FROM receipt r WHERE r.batch_id = batch.id),
+    receipts_info = (SELECT count(*) FROM receipt r WHERE r.batch_id = batch.id AND r.must_confirm = 0),
+    receipts_open = (SELECT count(*) FROM receipt r
+                     WHERE r.batch_id = batch.id AND r.status <> 'confirmed' AND r.must_confirm = 1);
+"#,
 ];
 
 /// The version a fresh file gets.
@@ -422,6 +438,7 @@ mod tests {
         "f1e705d81410b7aa",
         "41ad786527287df2",
         "81fffc6d91247704",
+        "324bd505c0ab08de",
     ];
 
     /// The schema of a database as SQLite reports it, for comparison.
@@ -463,6 +480,59 @@ mod tests {
             .query_row("SELECT code FROM unit", [], |r| r.get(0))
             .expect("kept");
         assert_eq!(code, "CB1");
+    }
+
+    /// A register made at step 6 gets its batches' counts from a recount of
+    /// their receipts: all, "for information", must-confirm still open.
+    #[test]
+    fn step_7_fills_the_batch_counts_of_an_existing_register() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let old = dir.path().join("v6.sqlite3");
+        {
+            let mut conn = rusqlite::Connection::open(&old).expect("create");
+            let tx = conn.transaction().expect("tx");
+            for step in &STEPS[..6] {
+                tx.execute_batch(step).expect("step");
+            }
+            tx.pragma_update(None, "user_version", 6).expect("version");
+            tx.execute_batch(
+                "INSERT INTO unit (id, uid, code, created_at) VALUES
+                     (1, 'u1', 'X1', '2025-01-01T00:00:00.000Z'), (2, 'u2', 'X2', '2025-01-01T00:00:00.000Z'),
+                     (3, 'u3', 'X3', '2025-01-01T00:00:00.000Z'), (4, 'u4', 'X4', '2025-01-01T00:00:00.000Z'),
+                     (5, 'u5', 'X5', '2025-01-01T00:00:00.000Z');
+                 INSERT INTO batch (id, uid, code, title, handed_on, due_on, recorded_by, created_at) VALUES
+                     (1, 'b1', 'B1', 'Một', '2025-02-01', '2025-02-15', 'x', '2025-02-01T00:00:00.000Z'),
+                     (2, 'b2', 'B2', 'Hai', '2025-03-01', '2025-03-15', 'x', '2025-03-01T00:00:00.000Z'),
+                     (3, 'b3', 'B3', 'Ba', '2025-04-01', '2025-04-15', 'x', '2025-04-01T00:00:00.000Z');
+                 INSERT INTO receipt (uid, batch_id, unit_id, code, must_confirm, copies, status, signed_by) VALUES
+                     ('r1', 1, 1, 'C1', 1, 1, 'confirmed', 'A'), ('r2', 1, 2, 'C2', 1, 1, 'partial', 'A'),
+                     ('r3', 1, 3, 'C3', 1, 1, 'declined', 'A'), ('r4', 1, 4, 'C4', 1, 1, 'pending', NULL),
+                     ('r5', 1, 5, 'C5', 0, 1, 'pending', NULL),
+                     ('r6', 2, 1, 'C6', 0, 1, 'confirmed', 'A'), ('r7', 2, 2, 'C7', 1, 1, 'confirmed', 'A');",
+            )
+            .expect("rows");
+            tx.commit().expect("commit");
+        }
+        let upgraded = crate::db::Store::open(&old).expect("upgrade");
+        let fresh = crate::db::Store::open(&dir.path().join("fresh.sqlite3")).expect("fresh");
+        assert_eq!(schema_of(upgraded.connection()), schema_of(fresh.connection()));
+        let mut stmt = upgraded
+            .connection()
+            .prepare("SELECT code, receipts_total, receipts_info, receipts_open FROM batch ORDER BY id")
+            .expect("prepare");
+        let counts: Vec<(String, i64, i64, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert_eq!(
+            counts,
+            vec![
+                ("B1".to_owned(), 5, 1, 3),
+                ("B2".to_owned(), 2, 1, 0),
+                ("B3".to_owned(), 0, 0, 0)
+            ]
+        );
     }
 
     #[test]

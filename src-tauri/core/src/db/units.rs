@@ -110,7 +110,8 @@ impl Dao<'_> {
     pub(crate) fn unit_on(&self, code: &str, day: NaiveDate) -> Result<UnitRow> {
         let sql = format!("{UNIT_AS_OF} WHERE u.code = ?2");
         self.conn
-            .query_row(&sql, params![day, code], unit_row)
+            .prepare_cached(&sql)?
+            .query_row(params![day, code], unit_row)
             .optional()?
             .ok_or_else(|| Error::not_found("Đơn vị", code))
     }
