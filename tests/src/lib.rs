@@ -4,8 +4,9 @@
 //! ([`fixtures`]) or through the core ([`wide`]); bad database files
 //! ([`badfile`]); a small tmpfs ([`disk`]); reading a database file directly,
 //! without the core, to see what really was stored ([`stored`]); reading back
-//! PDFs and spreadsheets ([`readers`]); and, in [`e2e`], the plumbing of the
-//! end-to-end tests that drive the real window.
+//! PDFs and spreadsheets ([`readers`]); a real S3 server for the exchange
+//! hub ([`seaweed`]); and, in [`e2e`], the plumbing of the end-to-end tests
+//! that drive the real window.
 
 use std::path::PathBuf;
 
@@ -17,6 +18,8 @@ pub mod e2e;
 pub mod fixtures;
 pub mod readers;
 pub mod rng;
+#[cfg(unix)]
+pub mod seaweed;
 pub mod stored;
 pub mod wide;
 

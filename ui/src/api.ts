@@ -49,6 +49,8 @@ import type { InboxRow } from "./bindings/InboxRow";
 import type { PeerInfo } from "./bindings/PeerInfo";
 import type { Received } from "./bindings/Received";
 import type { Sent } from "./bindings/Sent";
+import type { HubChange } from "./bindings/HubChange";
+import type { HubInfo } from "./bindings/HubInfo";
 import type { SiteInfo } from "./bindings/SiteInfo";
 
 export type { ApiError };
@@ -332,6 +334,18 @@ export const syncSend = (unattended: string | null): Promise<Sent[] | null> => c
 /** Applies the packets for this office found in a folder chosen in a dialog; what happened to each file. */
 export const syncReceive = (unattended: string | null): Promise<Received[] | null> =>
   call("sync_receive", { name: unattended });
+
+/** The exchange hub (an S3-compatible bucket): its settings, a stored secret key, the environment variables that override them. */
+export const hubInfo = (): Promise<HubInfo> => call("hub_info");
+
+/** Sets the exchange hub; `secret_access_key` absent keeps the stored secret key, empty removes it. */
+export const setHub = (change: HubChange): Promise<HubInfo> => call("set_hub", { change });
+
+/** Writes one packet per trusted office into the hub's bucket. */
+export const syncSendHub = (): Promise<Sent[]> => call("sync_send_hub");
+
+/** Applies the packets for this office found in the hub's bucket; what happened to each object. */
+export const syncReceiveHub = (): Promise<Received[]> => call("sync_receive_hub");
 
 /** The batches a parent office handed us, one row per receipt. */
 export const inbox = (): Promise<InboxRow[]> => call("inbox");

@@ -1,16 +1,19 @@
 //! The exchange between offices on the command line: the subcommands of
 //! `site`, `peer` and `sync`, which with `inbox` call the core and print
 //! what it did; `sync receive` prints one line per packet file and fails
-//! when any was refused.
+//! when any was refused. Packets go to and come from a folder or an
+//! S3-compatible bucket (`s3://BUCKET/PREFIX`, the hub set with `sync hub`).
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use giaonhan::exchange::{Outcome, PeerInfo};
+use giaonhan::exchange::{HubChange, HubInfo, Outcome, PeerInfo, Place};
 use giaonhan::{Actor, Error, Store};
 
 use crate::print::{print, saved};
-use crate::values::Format;
+use crate::secrets::read_secret_line;
+use crate::values::{Format, VerifyFormat};
 
 #[derive(Subcommand)]
 pub enum SiteCmd {
@@ -70,12 +73,48 @@ pub enum SyncCmd {
     /// Writes one packet per office with what it has not had, and again
     /// those it has not acknowledged.
     Send {
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
+        /// A folder: a USB stick, a shared folder.
+        #[arg(long, value_name = "DIR", required_unless_present = "to", conflicts_with = "to")]
+        out: Option<PathBuf>,
+        /// An S3-compatible bucket, s3://BUCKET/PREFIX (endpoint and keys
+        /// from `sync hub` and the AWS_* environment variables), or a folder.
+        #[arg(long, value_name = "s3://BUCKET/PREFIX")]
+        to: Option<OsString>,
     },
-    /// Applies every packet in DIR addressed to this office, in order.
-    /// Exit status non-zero when any was refused.
-    Receive { dir: PathBuf },
+    /// Applies every packet in a folder, or in a bucket (s3://BUCKET/PREFIX),
+    /// addressed to this office, in order. Exit status non-zero when any
+    /// was refused.
+    Receive {
+        #[arg(value_name = "DIR|s3://BUCKET/PREFIX")]
+        from: OsString,
+    },
+    /// Shows the exchange hub (an S3-compatible bucket), or changes what is
+    /// given. AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID and
+    /// AWS_SECRET_ACCESS_KEY in the environment override these settings.
+    Hub {
+        /// The hub's bucket and prefix, s3://BUCKET/PREFIX ("" removes it).
+        #[arg(long, value_name = "s3://BUCKET/PREFIX")]
+        url: Option<String>,
+        /// The S3 server, e.g. http://10.0.0.5:8333 ("" for Amazon S3).
+        #[arg(long, value_name = "URL")]
+        endpoint: Option<String>,
+        /// The region ("" for us-east-1).
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long, value_name = "ID")]
+        access_key_id: Option<String>,
+        /// Reads the secret key from standard input and stores it in the
+        /// register (the environment is the better place for it).
+        #[arg(long, conflicts_with = "forget_secret")]
+        secret_stdin: bool,
+        /// Removes the secret key stored in the register.
+        #[arg(long)]
+        forget_secret: bool,
+        /// text (default) or json: {"settings": {"url", "endpoint",
+        /// "region", "access_key_id"}, "secret_stored", "from_env"}.
+        #[arg(long, value_enum, default_value = "text")]
+        format: VerifyFormat,
+    },
 }
 
 pub fn site(store: &mut Store, actor: &Actor, cmd: SiteCmd) -> Result<(), Error> {
@@ -157,8 +196,13 @@ fn peer_line(p: &PeerInfo) -> String {
 
 pub fn sync(store: &mut Store, actor: &Actor, cmd: SyncCmd) -> Result<(), Error> {
     match cmd {
-        SyncCmd::Send { out } => {
-            let sent = store.sync_send(actor, &out)?;
+        SyncCmd::Send { out, to } => {
+            let place = match (out, to) {
+                (Some(dir), _) => Place::Folder(dir),
+                (None, Some(to)) => Place::from_arg("to", &to)?,
+                (None, None) => return Err(Error::invalid("out", "cần --out THƯ-MỤC hoặc --to s3://BUCKET/THƯ-MỤC")),
+            };
+            let sent = store.sync_send(actor, &place)?;
             if sent.is_empty() {
                 println!("Không có gì mới để gửi");
             }
@@ -178,8 +222,8 @@ pub fn sync(store: &mut Store, actor: &Actor, cmd: SyncCmd) -> Result<(), Error>
                 }
             }
         }
-        SyncCmd::Receive { dir } => {
-            let received = store.sync_receive(actor, &dir)?;
+        SyncCmd::Receive { from } => {
+            let received = store.sync_receive(actor, &Place::from_arg("dir", &from)?)?;
             let mut refused = 0;
             for r in &received {
                 match &r.outcome {
@@ -203,8 +247,72 @@ pub fn sync(store: &mut Store, actor: &Actor, cmd: SyncCmd) -> Result<(), Error>
                 return Err(Error::invalid("packet", format!("{refused} gói bị từ chối")));
             }
         }
+        SyncCmd::Hub {
+            url,
+            endpoint,
+            region,
+            access_key_id,
+            secret_stdin,
+            forget_secret,
+            format,
+        } => {
+            let changing = url.is_some()
+                || endpoint.is_some()
+                || region.is_some()
+                || access_key_id.is_some()
+                || secret_stdin
+                || forget_secret;
+            let info = if changing {
+                let mut settings = store.hub_info()?.settings;
+                let keep = |given: Option<String>, old: &mut String| {
+                    if let Some(v) = given {
+                        *old = v;
+                    }
+                };
+                keep(url, &mut settings.url);
+                keep(endpoint, &mut settings.endpoint);
+                keep(region, &mut settings.region);
+                keep(access_key_id, &mut settings.access_key_id);
+                let secret_access_key = if secret_stdin {
+                    Some(read_secret_line("secret_access_key")?)
+                } else {
+                    forget_secret.then(String::new)
+                };
+                store.set_hub(
+                    actor,
+                    &HubChange {
+                        settings,
+                        secret_access_key,
+                    },
+                )?
+            } else {
+                store.hub_info()?
+            };
+            match format {
+                VerifyFormat::Json => println!("{}", serde_json::to_string_pretty(&info)?),
+                VerifyFormat::Text => print_hub(&info),
+            }
+        }
     }
     Ok(())
+}
+
+fn print_hub(info: &HubInfo) {
+    let s = &info.settings;
+    let or = |v: &str, none: &str| if v.is_empty() { none.to_owned() } else { v.to_owned() };
+    println!("Kho trao đổi: {}", or(&s.url, "chưa khai báo"));
+    println!("Máy chủ S3: {}", or(&s.endpoint, "Amazon S3"));
+    println!("Vùng: {}", or(&s.region, "us-east-1 (mặc định)"));
+    println!("Mã khoá truy cập: {}", or(&s.access_key_id, "chưa khai báo"));
+    let secret = if info.secret_stored {
+        "đã lưu trong sổ"
+    } else {
+        "không lưu trong sổ"
+    };
+    println!("Khoá bí mật: {secret}");
+    if !info.from_env.is_empty() {
+        println!("Dùng thay từ biến môi trường: {}", info.from_env.join(", "));
+    }
 }
 
 pub fn inbox(store: &Store, format: Format) -> Result<(), Error> {

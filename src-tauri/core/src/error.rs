@@ -101,6 +101,12 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A packet could not be listed, read or written through the transport
+    /// (an S3-compatible hub, or a folder failing without an I/O error):
+    /// what was being done on which object, and why.
+    #[error("{doing}: {reason}")]
+    Transport { doing: String, reason: String },
+
     /// The disk has no room for a copy: checked before anything is written.
     #[error("không đủ chỗ trống trên ổ đĩa để sao lưu vào {}: cần khoảng {} MB, chỉ còn {} MB. Hãy giải phóng dung lượng ổ đĩa (hoặc chọn ổ khác) rồi thử lại; chưa có gì được ghi", dir.display(), megabytes(*need), megabytes(*available))]
     NoRoom { dir: PathBuf, need: u64, available: u64 },
@@ -277,6 +283,7 @@ impl Error {
             | Error::InUse { .. }
             | Error::Copy { .. }
             | Error::File { .. }
+            | Error::Transport { .. }
             | Error::NoRoom { .. }
             | Error::Stopped { .. }
             | Error::RestoredUnlogged { .. }

@@ -1,14 +1,15 @@
 //! The exchange between offices in the window ("Trao đổi", "Hộp đến"): this
 //! office's identity (made once, its card saved and printed), the trusted
 //! offices, sending packets to and receiving them from a folder chosen in
-//! the native dialog, and the inbox. For unattended runs (the end-to-end
+//! the native dialog or the hub's bucket set in the settings (an
+//! S3-compatible store), and the inbox. For unattended runs (the end-to-end
 //! tests) `GIAONHAN_OPEN_DIR` stands in for the dialogs that open a card
 //! file or a folder: the window then names a file or folder inside it.
 
 use std::path::{Path, PathBuf};
 
 use giaonhan::accounts::Action;
-use giaonhan::exchange::{InboxRow, PeerInfo, Received, Sent, SiteInfo};
+use giaonhan::exchange::{HubChange, HubInfo, InboxRow, PeerInfo, Place, Received, Sent, SiteInfo};
 use giaonhan::host;
 use giaonhan::model::SaveFormat;
 use tauri::{AppHandle, Runtime, State};
@@ -93,7 +94,7 @@ pub fn sync_send<R: Runtime>(
     let Some(dir) = pick_folder(&app, name)? else {
         return Ok(None);
     };
-    Ok(Some(state.store()?.sync_send(&actor, &dir)?))
+    Ok(Some(state.store()?.sync_send(&actor, &Place::Folder(dir))?))
 }
 
 /// Applies the packets addressed to this office in a folder the user
@@ -108,7 +109,38 @@ pub fn sync_receive<R: Runtime>(
     let Some(dir) = pick_folder(&app, name)? else {
         return Ok(None);
     };
-    Ok(Some(state.store()?.sync_receive(&actor, &dir)?))
+    Ok(Some(state.store()?.sync_receive(&actor, &Place::Folder(dir))?))
+}
+
+/// The exchange hub (an S3-compatible bucket): its settings, whether a
+/// secret key is stored, and which environment variables override them.
+#[tauri::command(async)]
+pub fn hub_info(state: State<'_, AppState>) -> Reply<HubInfo> {
+    Ok(state.with(Action::Read, |s, _| s.hub_info())?)
+}
+
+/// Sets the exchange hub (the secret key kept when none is given).
+#[tauri::command(async)]
+pub fn set_hub(state: State<'_, AppState>, change: HubChange) -> Reply<HubInfo> {
+    Ok(state.with(Action::Settings, |s, g| s.set_hub(&g.actor, &change))?)
+}
+
+/// Writes one packet per trusted office into the hub's bucket.
+#[tauri::command(async)]
+pub fn sync_send_hub(state: State<'_, AppState>) -> Reply<Vec<Sent>> {
+    Ok(state.with(Action::Handout, |s, g| {
+        let hub = s.hub_place()?;
+        s.sync_send(&g.actor, &hub)
+    })?)
+}
+
+/// Applies the packets addressed to this office in the hub's bucket.
+#[tauri::command(async)]
+pub fn sync_receive_hub(state: State<'_, AppState>) -> Reply<Vec<Received>> {
+    Ok(state.with(Action::Handout, |s, g| {
+        let hub = s.hub_place()?;
+        s.sync_receive(&g.actor, &hub)
+    })?)
 }
 
 /// The batches a parent office handed us, with their receipts.

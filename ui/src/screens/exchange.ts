@@ -4,11 +4,28 @@
 // made, a form to make it for a unit of the tree; the trusted offices with their
 // last packets in and out and any gap ("thiếu gói số 2 từ …"); adding an office
 // from its card file and the fingerprint typed from its paper card; "Gửi gói" to
-// and "Nhận gói" from a folder chosen in the native dialog, with what happened to
-// each packet file (applied, waiting, refused with the reason).
+// and "Nhận gói" from a folder chosen in the native dialog, or "Gửi lên kho" to and
+// "Nhận từ kho" from the exchange hub (an S3-compatible bucket set in the form
+// "Kho trao đổi S3"), with what happened to each packet file (applied, waiting,
+// refused with the reason).
 // Unattended runs (GIAONHAN_OPEN_DIR set) name a file or folder inside that
 // folder in #exchange-unattended instead of the dialogs.
-import { addPeer, listPeers, saveSiteCard, saveSiteCardPdf, siteInit, siteStatus, syncReceive, syncSend, toApiError } from "../api";
+import {
+  addPeer,
+  hubInfo,
+  listPeers,
+  saveSiteCard,
+  saveSiteCardPdf,
+  setHub,
+  siteInit,
+  siteStatus,
+  syncReceive,
+  syncReceiveHub,
+  syncSend,
+  syncSendHub,
+  toApiError,
+} from "../api";
+import type { HubInfo } from "../bindings/HubInfo";
 import type { PeerInfo } from "../bindings/PeerInfo";
 import type { Received } from "../bindings/Received";
 import type { Sent } from "../bindings/Sent";
@@ -238,33 +255,127 @@ export function exchangeScreen(): Screen {
     }
   }
 
-  send.addEventListener("click", () =>
-    void run(send, async () => {
-      const sent = await syncSend(unattended.value || null);
-      if (!sent) return;
-      fill(results, sent.length ? sent.map((s) => h("li", { class: "sent" }, sentLine(s))) : [h("li", null, "Không có gì mới để gửi.")]);
-      announce(sent.length ? `Đã ghi ${sent.length} gói.` : "Không có gì mới để gửi.");
-      await renderPeers();
-    }),
+  async function showSent(sent: Sent[] | null): Promise<void> {
+    if (!sent) return;
+    fill(results, sent.length ? sent.map((s) => h("li", { class: "sent" }, sentLine(s))) : [h("li", null, "Không có gì mới để gửi.")]);
+    announce(sent.length ? `Đã ghi ${sent.length} gói.` : "Không có gì mới để gửi.");
+    await renderPeers();
+  }
+
+  async function showReceived(received: Received[] | null, none: string): Promise<void> {
+    if (!received) return;
+    fill(
+      results,
+      received.length
+        ? received.map((r) => h("li", { class: `received received-${r.outcome}`, "data-outcome": r.outcome }, receivedLine(r)))
+        : [h("li", null, none)],
+    );
+    const applied = received.filter((r) => r.outcome === "applied").length;
+    const refused = received.filter((r) => r.outcome === "refused").length;
+    const waiting = received.filter((r) => r.outcome === "waiting").length;
+    const message = `Đã áp dụng ${applied} gói, ${waiting} gói đang chờ, ${refused} gói bị từ chối.`;
+    if (refused > 0) showError({ kind: "invalid", message: `${message} Xem lý do từng tệp bên dưới.`, field: null });
+    else announce(message);
+    await Promise.all([renderPeers(), reload()]);
+  }
+
+  send.addEventListener("click", () => void run(send, async () => showSent(await syncSend(unattended.value || null))));
+  receive.addEventListener("click", () =>
+    void run(receive, async () => showReceived(await syncReceive(unattended.value || null), "Thư mục này không có gói nào.")),
   );
 
-  receive.addEventListener("click", () =>
-    void run(receive, async () => {
-      const received = await syncReceive(unattended.value || null);
-      if (!received) return;
-      fill(
-        results,
-        received.length
-          ? received.map((r) => h("li", { class: `received received-${r.outcome}`, "data-outcome": r.outcome }, receivedLine(r)))
-          : [h("li", null, "Thư mục này không có gói nào.")],
-      );
-      const applied = received.filter((r) => r.outcome === "applied").length;
-      const refused = received.filter((r) => r.outcome === "refused").length;
-      const waiting = received.filter((r) => r.outcome === "waiting").length;
-      const message = `Đã áp dụng ${applied} gói, ${waiting} gói đang chờ, ${refused} gói bị từ chối.`;
-      if (refused > 0) showError({ kind: "invalid", message: `${message} Xem lý do từng tệp bên dưới.`, field: null });
-      else announce(message);
-      await Promise.all([renderPeers(), reload()]);
+  // ---- the exchange hub (an S3-compatible bucket) --------------------------------
+
+  const sendHub = h("button", { id: "exchange-send-hub", type: "button", hidden: true }, "Gửi lên kho");
+  const receiveHub = h("button", { id: "exchange-receive-hub", type: "button", hidden: true }, "Nhận từ kho");
+  const hubLine = h("p", { id: "exchange-hub-line", class: "hint" });
+  sendHub.addEventListener("click", () => void run(sendHub, async () => showSent(await syncSendHub())));
+  receiveHub.addEventListener("click", () =>
+    void run(receiveHub, async () => showReceived(await syncReceiveHub(), "Kho này chưa có gói nào.")),
+  );
+
+  const hubField = (id: string, label: string, hint: string, attrs: Record<string, string> = {}): [HTMLElement, HTMLInputElement] => {
+    const input = h("input", { id, type: "text", autocomplete: "off", spellcheck: "false", "aria-describedby": `${id}-hint`, ...attrs });
+    return [h("div", { class: "field" }, h("label", { for: id }, label), h("p", { class: "hint", id: `${id}-hint` }, hint), input), input];
+  };
+  const [urlField, urlInput] = hubField("hub-url", "Địa chỉ kho", "Dạng s3://TÊN-BUCKET/THƯ-MỤC, ví dụ s3://so-giao-nhan/ha-tinh. Để trống để bỏ kho.");
+  const [endpointField, endpointInput] = hubField("hub-endpoint", "Máy chủ S3", "Ví dụ http://10.0.0.5:8333 (SeaweedFS, MinIO…). Để trống nếu dùng Amazon S3.");
+  const [regionField, regionInput] = hubField("hub-region", "Vùng (không bắt buộc)", "Để trống thì dùng us-east-1.");
+  const [keyField, keyInput] = hubField("hub-access-key-id", "Mã khoá truy cập", "Do nơi quản lý kho cấp (access key id).");
+  const [secretField, secretInput] = hubField(
+    "hub-secret",
+    "Khoá bí mật (không bắt buộc)",
+    "Để trống thì giữ khoá đã lưu. Tốt hơn cả là đặt biến môi trường AWS_SECRET_ACCESS_KEY trên máy này thay vì lưu trong sổ.",
+    { type: "password", autocomplete: "new-password" },
+  );
+  const forgetSecret = h("input", { id: "hub-forget-secret", type: "checkbox" });
+  const hubEnv = h("p", { id: "hub-env", class: "hint" });
+  const hubForm = h(
+    "form",
+    { id: "hub-form", class: "entry-form", novalidate: true, "aria-labelledby": "hub-heading" },
+    urlField,
+    endpointField,
+    regionField,
+    keyField,
+    secretField,
+    h("div", { class: "field" }, h("label", null, forgetSecret, " Xoá khoá bí mật đã lưu trong sổ")),
+    hubEnv,
+    h("div", { class: "actions" }, h("button", { id: "hub-submit", type: "submit" }, "Lưu kho trao đổi")),
+  );
+  const hubPart = h(
+    "details",
+    { id: "exchange-hub" },
+    h("summary", null, h("span", { id: "hub-heading" }, "Kho trao đổi S3")),
+    h("p", { class: "hint" }, "Tỉnh có thể đặt một kho lưu trữ tương thích S3 (ví dụ SeaweedFS) để các văn phòng gửi và nhận gói qua mạng thay cho USB."),
+    hubForm,
+  );
+  const hubFields: Record<string, HTMLInputElement> = {
+    url: urlInput,
+    endpoint: endpointInput,
+    region: regionInput,
+    access_key_id: keyInput,
+    secret_access_key: secretInput,
+  };
+  const hubResolve: FieldResolver = (f) => hubFields[f] ?? null;
+
+  function showHub(info: HubInfo): void {
+    const s = info.settings;
+    urlInput.value = s.url;
+    endpointInput.value = s.endpoint;
+    regionInput.value = s.region;
+    keyInput.value = s.access_key_id;
+    secretInput.value = "";
+    forgetSecret.checked = false;
+    forgetSecret.disabled = !info.secret_stored;
+    const stored = info.secret_stored ? "Khoá bí mật đã lưu trong sổ." : "Sổ không lưu khoá bí mật.";
+    const env = info.from_env.length ? ` Trên máy này các biến môi trường ${info.from_env.join(", ")} được dùng thay cho phần khai báo tương ứng.` : "";
+    hubEnv.textContent = `${stored}${env}`;
+    const set = s.url !== "";
+    sendHub.hidden = !set;
+    receiveHub.hidden = !set;
+    hubLine.textContent = set ? `Kho trao đổi: ${s.url}${s.endpoint ? ` trên ${s.endpoint}` : ""}.` : "";
+  }
+
+  hubForm.addEventListener(
+    "submit",
+    guarded(hubForm, async () => {
+      clearErrors();
+      const secret = secretInput.value.trim();
+      try {
+        const info = await setHub({
+          settings: {
+            url: urlInput.value,
+            endpoint: endpointInput.value,
+            region: regionInput.value,
+            access_key_id: keyInput.value,
+          },
+          secret_access_key: forgetSecret.checked ? "" : secret === "" ? undefined : secret,
+        });
+        showHub(info);
+        announce(info.settings.url ? `Đã lưu kho trao đổi ${info.settings.url}.` : "Đã bỏ kho trao đổi.");
+      } catch (e) {
+        showError(toApiError(e), hubResolve);
+      }
     }),
   );
 
@@ -272,10 +383,12 @@ export function exchangeScreen(): Screen {
     "div",
     { id: "exchange-peers" },
     h("h2", null, "Gửi và nhận"),
-    h("div", { class: "actions" }, send, receive),
+    h("div", { class: "actions" }, send, receive, sendHub, receiveHub),
+    hubLine,
     results,
     h("div", { class: "table-wrap" }, peersTable),
     addForm,
+    hubPart,
   );
 
   async function renderPeers(): Promise<void> {
@@ -292,7 +405,7 @@ export function exchangeScreen(): Screen {
       renderUnits();
       const site = await siteStatus();
       showIdentity(site);
-      if (site) await renderPeers();
+      if (site) await Promise.all([renderPeers(), hubInfo().then(showHub)]);
     } catch (e) {
       showError(toApiError(e));
     }

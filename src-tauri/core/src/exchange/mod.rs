@@ -10,7 +10,11 @@
 //!   peer's key change;
 //! - `packet`: the packet file (manifest, events, signature);
 //! - `send` / `receive`: writing the packets for every peer, and applying
-//!   the packets of a folder in order (waiting, gaps, refusals);
+//!   the packets of a folder or a bucket in order (waiting, gaps, refusals);
+//! - `transport`: where packets are written and read, a folder or an
+//!   S3-compatible bucket through one code path (`object_store`);
+//! - `hub`: the province's bucket in the settings, with its endpoint and
+//!   keys (the environment overrides them);
 //! - `down` / `up`: the events that flow to a child office (units,
 //!   documents, batches; the tree's reorganisations in `reorg`) and to the parent (confirmations, reports of its
 //!   own batches), gathered from
@@ -23,6 +27,7 @@
 mod consolidated;
 mod down;
 mod events;
+pub mod hub;
 pub mod identity;
 pub mod inbox;
 mod keys;
@@ -30,6 +35,7 @@ pub mod packet;
 mod receive;
 mod reorg;
 mod send;
+pub mod transport;
 mod up;
 
 use std::path::Path;
@@ -43,10 +49,12 @@ use crate::error::{Error, Result};
 use crate::text;
 
 pub use consolidated::ConsolidatedRow;
+pub use hub::{HubChange, HubInfo, HubSettings};
 pub use identity::{digits_only, fingerprint, Card};
 pub use keys::{KeyPacket, NewKey};
 pub use receive::{Outcome, Received};
 pub use send::Sent;
+pub use transport::{Bucket, Place};
 
 pub use crate::db::exchange::PACKET_METHOD;
 pub use crate::db::exchange_flow::InboxRow;

@@ -1,4 +1,5 @@
-//! `sync receive DIR`: every packet in the folder addressed to this
+//! `sync receive DIR` (or `s3://BUCKET/PREFIX`): every packet in the
+//! folder or under the bucket's prefix addressed to this
 //! installation is checked (magic, lengths, recipient, a trusted origin,
 //! the signature, the versions) and applied in the order of its sequence
 //! number — never of file times. Applying is one transaction together with
@@ -8,7 +9,6 @@
 //! alone; a refused packet applies nothing and is named with its reason.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use serde::Serialize;
 use serde_json::json;
@@ -16,6 +16,7 @@ use serde_json::json;
 use super::down::{self, Applying};
 use super::events::Event;
 use super::packet::{self, Refusal, NO_PREVIOUS};
+use super::transport::Place;
 use super::{identity, keys, reorg, up, PACKET_METHOD};
 use crate::db::exchange::{PeerRow, SiteRow, Waiting};
 use crate::db::{Actor, Dao, Store};
@@ -285,33 +286,28 @@ fn take(store: &mut Store, actor: &Actor, site: &SiteRow, p: &Ready) -> Result<O
 }
 
 impl Store {
-    /// Applies every packet in `dir` addressed to this installation, in
-    /// order; returns what happened to each file (packets applied from the
-    /// waiting room name the file they came in).
-    pub fn sync_receive(&mut self, actor: &Actor, dir: &Path) -> Result<Vec<Received>> {
-        let entries = std::fs::read_dir(dir).map_err(|e| Error::file("không đọc được thư mục", dir, e))?;
-        let mut names: Vec<std::path::PathBuf> = Vec::new();
-        for entry in entries {
-            let path = entry.map_err(|e| Error::file("không đọc được thư mục", dir, e))?.path();
-            if path.is_file() && path.extension().is_some_and(|x| x == packet::EXTENSION) {
-                names.push(path);
-            }
-        }
-        names.sort();
+    /// Applies every packet in a folder or a bucket addressed to this
+    /// installation, in order; returns what happened to each file (packets
+    /// applied from the waiting room name the file they came in).
+    pub fn sync_receive(&mut self, actor: &Actor, from: impl Into<Place>) -> Result<Vec<Received>> {
+        let transport = self.transport("dir", &from.into())?;
+        let listed = transport.list_packets()?;
         let site = self.read(|dao| dao.site_required())?;
         let mut out = Vec::new();
         // origin → seq → packet: order from sequence numbers only.
         let mut ready: BTreeMap<String, BTreeMap<i64, Ready>> = BTreeMap::new();
-        for path in names {
-            let file = path.display().to_string();
-            let too_big = std::fs::metadata(&path).is_ok_and(|m| m.len() > packet::MAX_PACKET_BYTES);
-            let checked = if too_big {
-                Err(Outcome::Refused {
-                    reason: "tệp quá lớn, không phải gói trao đổi".to_owned(),
-                })
+        for item in listed {
+            let file = transport.shown(&item.name);
+            let too_big = || Outcome::Refused {
+                reason: "tệp quá lớn, không phải gói trao đổi".to_owned(),
+            };
+            let checked = if item.size > packet::MAX_PACKET_BYTES {
+                Err(too_big())
             } else {
-                let bytes = std::fs::read(&path).map_err(|e| Error::file("không đọc được", &path, e))?;
-                self.read(|dao| check(dao, &site, &file, bytes))?
+                match transport.read(&item, packet::MAX_PACKET_BYTES)? {
+                    Some(bytes) => self.read(|dao| check(dao, &site, &file, bytes))?,
+                    None => Err(too_big()),
+                }
             };
             match checked {
                 Ok(p) => {

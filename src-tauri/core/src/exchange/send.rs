@@ -7,10 +7,9 @@
 //! without events is never owed an acknowledgement, and is written again
 //! only while a later packet with events is (its number must not be
 //! missing there), so two quiet offices do not bounce empty packets
-//! forever. The packets are recorded in one transaction and their files
-//! renamed into place only after it commits.
-
-use std::path::{Path, PathBuf};
+//! forever. The packets are recorded in one transaction and written to the
+//! folder or the bucket only after it commits (a folder's file renamed into
+//! place whole); one that fails then is written again by the next send.
 
 use ed25519_dalek::SigningKey;
 use serde::Serialize;
@@ -18,6 +17,7 @@ use serde_json::json;
 
 use super::events::version_needed;
 use super::packet::{self, Header, Origin, FORMAT, NO_PREVIOUS};
+use super::transport::Place;
 use super::{down, up};
 use crate::db::{now_utc, Actor, Store};
 use crate::error::{Error, Result};
@@ -39,21 +39,23 @@ pub struct Sent {
 }
 
 impl Store {
-    /// Writes the packets for every trusted peer into `dir`.
-    pub fn sync_send(&mut self, actor: &Actor, dir: &Path) -> Result<Vec<Sent>> {
-        if !dir.is_dir() {
-            return Err(Error::invalid("out", format!("{}: không phải thư mục", dir.display())));
-        }
+    /// Writes the packets for every trusted peer into a folder or a bucket.
+    pub fn sync_send(&mut self, actor: &Actor, to: impl Into<Place>) -> Result<Vec<Sent>> {
+        let transport = self.transport("out", &to.into())?;
+        transport.check()?;
         let register = self.path().to_owned();
         let (staged, sent) = self.write(actor, |dao| {
             let site = dao.site_required()?;
             let key = SigningKey::from_bytes(&site.secret_key);
-            let mut staged: Vec<files::Staged> = Vec::new();
+            let mut staged: Vec<(String, Vec<u8>)> = Vec::new();
             let mut sent = Vec::new();
             let mut stage = |name: String, bytes: &[u8]| -> Result<String> {
-                let path: PathBuf = dir.join(name);
-                staged.push(files::stage(&path, bytes, Some(&register))?);
-                Ok(path.display().to_string())
+                if let Some(dir) = transport.folder_path() {
+                    files::check_destination(&dir.join(&name), Some(&register))?;
+                }
+                let shown = transport.shown(&name);
+                staged.push((name, bytes.to_vec()));
+                Ok(shown)
             };
             // Read once for every child office, not once per office.
             let mut shared = down::Shared::default();
@@ -148,10 +150,17 @@ impl Store {
             }
             Ok((staged, sent))
         })?;
-        // Recorded: now the files take their names. One that fails is
-        // written again by the next send (not acknowledged).
-        for s in staged {
-            s.commit()?;
+        // Recorded: now the packets are written. One that fails is written
+        // again by the next send (not acknowledged).
+        let total = staged.len();
+        for (done, (name, bytes)) in staged.iter().enumerate() {
+            transport.write(name, bytes).map_err(|e| Error::Transport {
+                doing: format!(
+                    "đã ghi nhận {total} gói trong sổ, mới ghi được {done} gói vào {}",
+                    transport.shown_place()
+                ),
+                reason: format!("{e}. Lần gửi sau sẽ ghi lại các gói chưa được xác nhận đã nhận"),
+            })?;
         }
         Ok(sent)
     }
