@@ -94,7 +94,7 @@ pub fn sync_send<R: Runtime>(
     let Some(dir) = pick_folder(&app, name)? else {
         return Ok(None);
     };
-    Ok(Some(state.store()?.sync_send(&actor, &Place::Folder(dir))?))
+    Ok(Some(state.store()?.sync_send(&actor, Place::Folder(dir))?))
 }
 
 /// Applies the packets addressed to this office in a folder the user
@@ -109,7 +109,7 @@ pub fn sync_receive<R: Runtime>(
     let Some(dir) = pick_folder(&app, name)? else {
         return Ok(None);
     };
-    Ok(Some(state.store()?.sync_receive(&actor, &Place::Folder(dir))?))
+    Ok(Some(state.store()?.sync_receive(&actor, Place::Folder(dir))?))
 }
 
 /// The exchange hub (an S3-compatible bucket): its settings, whether a
