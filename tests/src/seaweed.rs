@@ -7,7 +7,8 @@
 //! Every port it opens is chosen free here (each HTTP port and its gRPC
 //! port, which `weed` puts 10000 above), so that several servers can run at
 //! once; it listens on 127.0.0.1 only, and is killed with its whole process
-//! group when the [`Hub`] is dropped, a failing test included.
+//! group when the [`Hub`] is dropped, a failing test included (the sockets
+//! it leaves in /tmp removed).
 
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
@@ -48,6 +49,8 @@ pub fn weed() -> PathBuf {
 pub struct Hub {
     child: Child,
     dir: tempfile::TempDir,
+    /// The HTTP ports of its servers (their gRPC ports are 10000 above).
+    ports: Vec<u16>,
     /// `http://127.0.0.1:PORT`, the S3 endpoint.
     pub endpoint: String,
     pub bucket: String,
@@ -131,6 +134,7 @@ impl Hub {
         let hub = Hub {
             child,
             dir,
+            ports: ports.clone(),
             endpoint: format!("http://127.0.0.1:{s3}"),
             bucket: bucket.to_owned(),
         };
@@ -204,5 +208,12 @@ impl Drop for Hub {
             libc::kill(-pgid, libc::SIGKILL);
         }
         let _ = self.child.wait();
+        // The sockets it keeps in /tmp whatever it is told, one per gRPC
+        // port (ours alone: the ports were free).
+        for port in &self.ports {
+            for server in ["admin", "filer", "master", "s3", "volume"] {
+                let _ = std::fs::remove_file(format!("/tmp/seaweedfs-{server}-grpc-{}.sock", port + 10_000));
+            }
+        }
     }
 }
