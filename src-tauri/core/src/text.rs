@@ -5,6 +5,8 @@ use std::cmp::Ordering;
 use std::sync::OnceLock;
 
 use icu_collator::options::CollatorOptions;
+use icu_collator::preferences::CollationNumericOrdering;
+use icu_collator::CollatorPreferences;
 use icu_collator::{Collator, CollatorBorrowed};
 use icu_locale_core::locale;
 use unicode_normalization::char::is_combining_mark;
@@ -55,12 +57,21 @@ pub fn search_key(s: &str) -> String {
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Names the order `sort_key` gives: the register stores it beside the
+/// keys and rebuilds them when it differs (the collation or its data
+/// changed), so that the database's order is always the one `compare` gives.
+pub const COLLATION: &str = "cldr-vi-u-kn/icu_collator-2";
+
 fn collator() -> &'static CollatorBorrowed<'static> {
     static COLLATOR: OnceLock<CollatorBorrowed<'static>> = OnceLock::new();
     COLLATOR.get_or_init(|| {
+        // CLDR's Vietnamese order with numeric ordering ("-u-kn"): digits sort
+        // by their value, so "Chi bộ thôn 2" comes before "Chi bộ thôn 10".
+        let mut prefs: CollatorPreferences = locale!("vi").into();
+        prefs.numeric_ordering = Some(CollationNumericOrdering::True);
         // The compiled-in CLDR data always holds "vi"; failing here would be a
         // build defect, not a run-time condition.
-        Collator::try_new(locale!("vi").into(), CollatorOptions::default())
+        Collator::try_new(prefs, CollatorOptions::default())
             .expect("compiled collation data includes the Vietnamese tailoring")
     })
 }
@@ -127,6 +138,45 @@ mod tests {
         assert_eq!(search_key("Hoà Hải"), search_key("Hòa Hải"));
         assert_eq!(search_key("Đảng ủy"), "dang uy");
         assert_eq!(search_key("uỷ"), search_key("ủy"));
+    }
+
+    /// Real branch names as an office lists them: numbers by their value
+    /// (also inside a name and after letters), letters in the Vietnamese
+    /// alphabet, case and tone after the letters, as CLDR's "vi" with
+    /// numeric ordering (ICU's "vi-u-kn") sorts them.
+    #[test]
+    fn numbers_sort_by_their_value_in_vietnamese_order() {
+        let expected = [
+            "Chi bộ khối 1",
+            "Chi bộ khối 1A",
+            "Chi bộ khối 1B",
+            "Chi bộ khối 3",
+            "Chi bộ khối 12",
+            "Chi bộ thôn 2",
+            "Chi bộ thôn 3",
+            "Chi bộ thôn 9",
+            "Chi bộ thôn 10",
+            "Chi bộ thôn 15",
+            "Chi bộ thôn 20",
+            "Chi bộ thôn 100",
+            "Chi bộ thôn An Lộc",
+            "Chi bộ thôn Ấp 2",
+            "Chi bộ thôn Ấp 11",
+            "Chi bộ thôn Đông",
+            "Chi bộ Tổ dân phố 4",
+            "Chi bộ Tổ dân phố 04A",
+            "Chi bộ Tổ dân phố 5",
+            "Chi bộ Trường THCS số 2",
+            "Chi bộ Trường THCS số 10",
+        ];
+        let mut names = expected.to_vec();
+        names.reverse();
+        names.sort_by(|a, b| compare(a, b));
+        assert_eq!(names, expected);
+        let mut by_key = expected.to_vec();
+        by_key.reverse();
+        by_key.sort_by_key(|n| sort_key(n));
+        assert_eq!(by_key, expected);
     }
 
     #[test]

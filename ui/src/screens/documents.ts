@@ -17,8 +17,9 @@ function isClassification(v: string): v is Classification {
 
 type SortKey = "symbol" | "title" | "date";
 
-const collator = new Intl.Collator("vi");
-const symbolCollator = new Intl.Collator("vi", { numeric: true });
+/** Vietnamese order with numbers by their value ("số 2" before "số 10"), as the register sorts names. */
+const collator = new Intl.Collator("vi", { numeric: true });
+const symbolCollator = collator;
 
 /** Compares two documents on one column, ascending; missing dates last. */
 function compare(key: SortKey, a: RegDocument, b: RegDocument): number {

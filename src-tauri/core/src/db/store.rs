@@ -10,9 +10,10 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::error::{Error, Result};
+use crate::text;
 
 use super::backup::{unreadable, vet_existing};
 use super::lock;
@@ -139,19 +140,51 @@ impl Store {
         // Up to date (the usual case): nothing to write, so do not wait for
         // the write lock; a second window or a CLI opens while another writes.
         let current: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if current == SCHEMA_VERSION {
+        if current != SCHEMA_VERSION {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if found > SCHEMA_VERSION {
+                return Err(Error::TooNew {
+                    path: self.path.clone(),
+                    found,
+                    supported: SCHEMA_VERSION,
+                });
+            }
+            schema::upgrade(&tx, found)?;
+            tx.commit()?;
+        }
+        self.rekey()
+    }
+
+    /// Rebuilds the units' sort keys when they were made by another
+    /// collation than `text::COLLATION` (an older version, or new collation
+    /// data), so that lists sorted by the database keep the order `compare`
+    /// gives. Once per change, in one transaction; a read when nothing changed.
+    fn rekey(&mut self) -> Result<()> {
+        const STORED: &str = "SELECT value FROM setting WHERE key = 'collation'";
+        let stored: Option<String> = self.conn.query_row(STORED, [], |r| r.get(0)).optional()?;
+        if stored.as_deref() == Some(text::COLLATION) {
             return Ok(());
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if found > SCHEMA_VERSION {
-            return Err(Error::TooNew {
-                path: self.path.clone(),
-                found,
-                supported: SCHEMA_VERSION,
-            });
+        let stored: Option<String> = tx.query_row(STORED, [], |r| r.get(0)).optional()?;
+        if stored.as_deref() != Some(text::COLLATION) {
+            let names = {
+                let mut stmt = tx.prepare("SELECT id, name FROM unit_version")?;
+                let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            let mut update = tx.prepare("UPDATE unit_version SET sort_key = ?2 WHERE id = ?1")?;
+            for (id, name) in names {
+                update.execute(rusqlite::params![id, text::sort_key(&name)])?;
+            }
+            drop(update);
+            tx.execute(
+                "INSERT INTO setting (key, value) VALUES ('collation', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [text::COLLATION],
+            )?;
         }
-        schema::upgrade(&tx, found)?;
         tx.commit()?;
         Ok(())
     }
@@ -304,6 +337,46 @@ mod tests {
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
             .expect("fk");
         assert_eq!(fk, 1);
+    }
+
+    /// A register whose sort keys an older version made (without numeric
+    /// ordering) gets them rebuilt when opened, once: the tree lists
+    /// "thôn 2" before "thôn 10".
+    #[test]
+    fn sort_keys_of_another_collation_are_rebuilt_on_open() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("db.sqlite3");
+        let actor = Actor::new("kiểm thử", "test");
+        {
+            let mut store = Store::open(&path).expect("create");
+            for (code, name) in [
+                ("X", "Đảng bộ xã"),
+                ("X-10", "Chi bộ thôn 10"),
+                ("X-02", "Chi bộ thôn 2"),
+            ] {
+                let unit = crate::model::NewUnit {
+                    code: code.into(),
+                    name: name.into(),
+                    parent: (code != "X").then(|| "X".into()),
+                    ..Default::default()
+                };
+                store.add_unit(&actor, unit).expect("unit");
+            }
+            // As an older version stored them: plain character order.
+            let conn = store.connection();
+            conn.execute("UPDATE unit_version SET sort_key = CAST(name AS BLOB)", [])
+                .expect("old keys");
+            conn.execute("UPDATE setting SET value = 'cldr-vi' WHERE key = 'collation'", [])
+                .expect("old collation");
+        }
+        let store = Store::open(&path).expect("reopen");
+        let names: Vec<String> = store.list_units().expect("units").into_iter().map(|u| u.name).collect();
+        assert_eq!(names, ["Đảng bộ xã", "Chi bộ thôn 2", "Chi bộ thôn 10"]);
+        let collation: String = store
+            .connection()
+            .query_row("SELECT value FROM setting WHERE key = 'collation'", [], |r| r.get(0))
+            .expect("collation");
+        assert_eq!(collation, text::COLLATION);
     }
 
     #[test]
