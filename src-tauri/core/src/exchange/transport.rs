@@ -242,6 +242,9 @@ impl Transport {
     /// as SeaweedFS and MinIO need); plain `http://` endpoints are allowed (a
     /// hub on the office's network).
     pub fn bucket(bucket: &Bucket, access: &HubAccess) -> Result<Transport> {
+        // The process's TLS provider (`ring`): the HTTP client finds it when
+        // it makes its first connection. Already installed: the same one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = AmazonS3Builder::new()
             .with_bucket_name(&bucket.bucket)
             .with_region(&access.region)
