@@ -86,6 +86,8 @@ const COMMANDS: &[&str] = &[
     "set_hub",
     "sync_send_hub",
     "sync_receive_hub",
+    "sync_stop",
+    "child_reports",
     "inbox",
 ];
 

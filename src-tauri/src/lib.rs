@@ -169,6 +169,8 @@ pub fn run_app_with<R: Runtime>(
             commands::exchange::set_hub,
             commands::exchange::sync_send_hub,
             commands::exchange::sync_receive_hub,
+            commands::exchange::sync_stop,
+            commands::exchange::child_reports,
             commands::exchange::inbox,
         ])
         .build(context)

@@ -5,7 +5,7 @@
 //! ([`badfile`]); a small tmpfs ([`disk`]); reading a database file directly,
 //! without the core, to see what really was stored ([`stored`]); reading back
 //! PDFs and spreadsheets ([`readers`]); a real S3 server for the exchange
-//! hub ([`seaweed`]); and, in [`e2e`], the plumbing of the end-to-end tests
+//! hub ([`seaweed`]); offices that trade packets ([`offices`]); and, in [`e2e`], the plumbing of the end-to-end tests
 //! that drive the real window.
 
 use std::path::PathBuf;
@@ -16,6 +16,7 @@ pub mod disk;
 #[cfg(target_os = "linux")]
 pub mod e2e;
 pub mod fixtures;
+pub mod offices;
 pub mod readers;
 pub mod rng;
 #[cfg(unix)]

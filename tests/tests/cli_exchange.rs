@@ -6,97 +6,22 @@
 //! refused with nothing applied; a packet that waits for the one before
 //! it; a packet applied twice; and `verify` clean on all three at the end.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use giaonhan_tests::cli::{fails, ok, run};
+use giaonhan_tests::offices::*;
 use giaonhan_tests::readers;
 use serde_json::Value;
 
-/// One office: its folder and register.
-struct Office {
-    _dir: tempfile::TempDir,
-    db: PathBuf,
-}
-
-impl Office {
-    fn path(&self, name: &str) -> PathBuf {
-        self.db.parent().expect("folder").join(name)
-    }
-}
-
-fn json(db: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&ok(db, args)).expect("JSON")
-}
-
-/// A register with the units given as (code, name, parent, kind).
-fn office(units: &[(&str, &str, &str, &str)]) -> Office {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("so.sqlite3");
-    ok(&db, &["init"]);
-    for (code, name, parent, kind) in units {
-        let mut args = vec!["unit", "add", "--code", code, "--name", name, "--kind", kind];
-        if !parent.is_empty() {
-            args.extend(["--parent", parent]);
-        }
-        ok(&db, &args);
-    }
-    Office { _dir: dir, db }
-}
-
-const HT: (&str, &str, &str, &str) = ("HT", "Đảng bộ tỉnh Hà Tĩnh", "", "Đảng bộ tỉnh");
-const HK: (&str, &str, &str, &str) = ("HK", "Đảng bộ xã Hương Khê", "HT", "Đảng bộ cơ sở");
-const AT: (&str, &str, &str, &str) = ("AT", "Đảng bộ xã Ấp Tân", "HT", "Đảng bộ cơ sở");
-
-/// The province with both communes and their branches, a document with 100
-/// copies and batch D1 (handed 01/02/2025): 5 copies to HK and to AT, 2 to
-/// the branch HK-01 directly. Its identity is made.
+/// The province's register with batch D1B too (2 copies to the branch
+/// HK-01 directly), and its identity.
 fn province() -> Office {
-    let p = office(&[
-        HT,
-        HK,
-        AT,
-        ("HK-01", "Chi bộ thôn Đông Trung", "HK", "Chi bộ"),
-        ("HK-02", "Chi bộ thôn Ấp Thượng", "HK", "Chi bộ"),
-        ("AT-01", "Chi bộ thôn Tân Hòa", "AT", "Chi bộ"),
-    ]);
-    #[rustfmt::skip]
-    ok(&p.db, &["doc", "add", "--symbol", "12-NQ/TU", "--title", "Nghị quyết về công tác tuyên giáo",
-                "--date", "2025-01-10", "--copies", "100"]);
-    #[rustfmt::skip]
-    ok(&p.db, &["batch", "new", "--code", "D1", "--title", "Đợt 1 năm 2025", "--handed", "2025-02-01",
-                "--due", "2025-02-15", "--doc", "12-NQ/TU:5", "--unit", "HK", "--unit", "AT"]);
+    let p = province_register();
     #[rustfmt::skip]
     ok(&p.db, &["batch", "new", "--code", "D1B", "--title", "Đợt 1 năm 2025 (chi bộ)", "--handed", "2025-02-01",
                 "--due", "2025-02-15", "--doc", "12-NQ/TU:2", "--unit", "HK-01"]);
     ok(&p.db, &["site", "init", "--unit", "HT"]);
     p
-}
-
-fn fingerprint(o: &Office) -> String {
-    json(&o.db, &["site", "show", "--format", "json"])[0]["fingerprint"]
-        .as_str()
-        .expect("fingerprint")
-        .to_owned()
-}
-
-/// Each office trusts the other, from its card and the fingerprint read
-/// from paper (typed here without spaces, as people do).
-fn pair(parent: &Office, child: &Office) {
-    for (from, to) in [(parent, child), (child, parent)] {
-        let card = from.path("the.card");
-        ok(&from.db, &["site", "export", "--out", card.to_str().expect("path")]);
-        let typed: String = fingerprint(from).chars().filter(|c| *c != ' ').collect();
-        ok(
-            &to.db,
-            &["peer", "add", card.to_str().expect("path"), "--fingerprint", &typed],
-        );
-    }
-}
-
-fn commune(unit: (&str, &str, &str, &str)) -> Office {
-    let c = office(&[HT, unit]);
-    ok(&c.db, &["site", "init", "--unit", unit.0]);
-    c
 }
 
 fn stick() -> tempfile::TempDir {
@@ -105,22 +30,6 @@ fn stick() -> tempfile::TempDir {
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
-}
-
-fn inbox(o: &Office) -> Vec<Value> {
-    json(&o.db, &["inbox", "--format", "json"])
-        .as_array()
-        .expect("rows")
-        .clone()
-}
-
-fn code_in_inbox(o: &Office, unit: &str, batch: &str) -> String {
-    inbox(o)
-        .iter()
-        .find(|r| r["unit_code"] == unit && r["batch"] == batch)
-        .and_then(|r| r["receipt_code"].as_str())
-        .unwrap_or_else(|| panic!("no inbox row for {unit} in {batch}"))
-        .to_owned()
 }
 
 fn on_hand(o: &Office, symbol: &str) -> i64 {
@@ -147,10 +56,6 @@ fn receipt_code_at(o: &Office, batch: &str, unit: &str) -> String {
 fn verified(o: &Office) {
     let out = ok(&o.db, &["verify"]);
     assert!(out.contains("Nhật ký nguyên vẹn"), "{out}");
-}
-
-fn head(o: &Office) -> Value {
-    json(&o.db, &["verify", "--format", "json"])["head"].clone()
 }
 
 #[test]
@@ -431,27 +336,11 @@ fn batches_go_down_confirmations_come_up_and_received_copies_are_handed_on() {
 
     // The consolidated list: the province's own open receipts, and those of
     // HK's own batch X1 (handed on to its branches) as HK reported them.
-    let rows = json(&p.db, &["outstanding", "--consolidated", "--format", "json"]);
-    let seen: Vec<(&str, &str, &str)> = rows
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|r| {
-            (
-                r["site"].as_str().unwrap_or(""),
-                r["batch"].as_str().unwrap_or(""),
-                r["unit_code"].as_str().unwrap_or(""),
-            )
-        })
-        .collect();
-    for want in [
-        ("HT", "D1", "HK"),
-        ("HT", "D1", "AT"),
-        ("HK", "X1", "HK-01"),
-        ("HK", "X1", "HK-02"),
-    ] {
-        assert!(seen.contains(&want), "{want:?} missing from {seen:?}");
+    let seen = consolidated(&p);
+    for want in ["HT D1 HK", "HT D1 AT", "HK X1 HK-01", "HK X1 HK-02"] {
+        assert!(seen.iter().any(|r| r == want), "{want} missing from {seen:?}");
     }
+    let rows = json(&p.db, &["outstanding", "--consolidated", "--format", "json"]);
     let x1 = rows
         .as_array()
         .expect("rows")

@@ -7,13 +7,15 @@
 //! of the native dialog), and the batch appears in "Hộp đến", where its
 //! receipt is confirmed in the confirm dialog; "Gửi gói" writes the packet
 //! back, and the province's CLI applies it: the receipt is confirmed there,
-//! by packet. Screenshots go to `target/e2e-artifacts/`.
+//! by packet. Screenshots go to `target/e2e-artifacts/`. A province that
+//! receives many packets sees how far the run is.
 #![cfg(target_os = "linux")]
 
 use std::path::Path;
 use std::process::Command;
 
 use fantoccini::Client;
+use giaonhan_scale::exchange::{make, Month};
 use giaonhan_tests::e2e::*;
 use serde_json::{json, Value};
 
@@ -295,6 +297,84 @@ fn the_identity_is_made_in_the_window_and_an_office_is_trusted_only_with_its_fin
         let row = text(c, "#peers-table tbody tr[data-unit=\"HT\"]").await;
         assert!(row.contains("Cấp trên") && row.contains(&theirs), "{row}");
         screenshot(c, "exchange-peer-added").await;
+        s.finish().await
+    });
+    std::env::remove_var("GIAONHAN_OPEN_DIR");
+}
+
+/// The province receives a month of packets from a dozen commune offices:
+/// while they apply, the window shows how far it is ("Áp dụng gói: 12 / 36")
+/// with "Dừng"; at the end the line stays on the last step, "Dừng" is gone,
+/// and every packet is listed as applied. Below, each commune's report:
+/// its open receipt and the age of its latest packet.
+#[test]
+fn many_packets_apply_with_their_progress_shown() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let folders = tempfile::tempdir().expect("a folder for the month of packets");
+    let month = Month {
+        communes: 12,
+        branches: 2,
+        weeks: 3,
+    };
+    let made = make(folders.path(), &month, &mut |_, _, _| {}).expect("a month of packets");
+    let packets = month.communes * month.weeks;
+    std::env::set_var("GIAONHAN_OPEN_DIR", folders.path());
+    runtime().block_on(async {
+        let s = start_prepared(|db, _| {
+            if let Some(dir) = db.parent() {
+                std::fs::create_dir_all(dir).expect("the register's folder");
+            }
+            std::fs::copy(&made.province, db).expect("the province's register");
+        })
+        .await;
+        let c = &s.client;
+        open_screen(c, "exchange").await;
+        wait_visible(c, "#exchange-receive").await;
+        assert!(!visible(c, "#exchange-progress").await, "no progress before a run");
+        name_in_open_dir(c, "up").await;
+        click(c, "#exchange-receive").await;
+        let applied = until("every packet to be applied", || async {
+            if let Some(err) = shown_error(c).await {
+                panic!("the app refused a packet: {err}");
+            }
+            let n = count(c, "#exchange-results li[data-outcome=\"applied\"]").await;
+            (n == packets).then_some(n)
+        })
+        .await;
+        assert_eq!(applied, packets);
+        assert!(visible(c, "#exchange-progress").await);
+        assert!(!visible(c, "#exchange-stop").await, "no Dừng once the run is over");
+        assert_eq!(
+            text(c, "#exchange-progress-text").await,
+            format!("Áp dụng gói: {packets} / {packets}")
+        );
+        let bar = js(
+            c,
+            "const b = document.querySelector('#exchange-progress-bar'); return [b.value, b.max];",
+            vec![],
+        )
+        .await;
+        assert_eq!(bar, json!([packets, packets]));
+        screenshot(c, "exchange-many-applied").await;
+
+        // What the communes reported: each has one branch still open on its
+        // last week's batch (overdue), and its latest packet came today.
+        wait_visible(c, "#exchange-reports").await;
+        assert_eq!(
+            count(c, "#reports-table tbody tr[data-open=\"1\"]").await,
+            month.communes
+        );
+        let first = text(c, "#reports-table tbody tr[data-unit=\"X001\"]").await;
+        assert!(first.contains("hôm nay"), "{first}");
+        click(c, "#reports-table tbody tr[data-unit=\"X001\"] button.report-view").await;
+        wait_visible(c, "#report-rows").await;
+        let rows = text(c, "#report-rows tbody").await;
+        assert!(
+            rows.contains("X001-T3") && rows.contains("(X001-02)") && rows.contains("Chưa xác nhận"),
+            "{rows}"
+        );
+        assert_eq!(count(c, "#report-rows tbody tr").await, 1);
+        screenshot(c, "exchange-child-reports").await;
         s.finish().await
     });
     std::env::remove_var("GIAONHAN_OPEN_DIR");

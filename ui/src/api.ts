@@ -1,7 +1,7 @@
 // The one module that talks to the Rust side. Every other module calls these typed
 // functions and never imports `@tauri-apps/api` itself. Types come from the
 // generated bindings (ts-rs); rejections always arrive as an `ApiError`.
-import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
+import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 
 import type { ApiError } from "./bindings/ApiError";
 import type { Account } from "./bindings/Account";
@@ -29,7 +29,10 @@ import type { Register } from "./bindings/Register";
 import type { Reorganisation } from "./bindings/Reorganisation";
 import type { Recovery } from "./bindings/Recovery";
 import type { Restored } from "./bindings/Restored";
+import type { OfficeReport } from "./bindings/OfficeReport";
+import type { Run } from "./bindings/Run";
 import type { Session } from "./bindings/Session";
+import type { Step } from "./bindings/Step";
 import type { Signer } from "./bindings/Signer";
 import type { SlipPreview } from "./bindings/SlipPreview";
 import type { Unit } from "./bindings/Unit";
@@ -328,12 +331,25 @@ export const saveSiteCardPdf = (): Promise<string | null> => call("save_site_car
 /** Saves the identity card file another office imports; the path, or null when cancelled. */
 export const saveSiteCard = (): Promise<string | null> => call("save_site_card");
 
+/** Told how far a send or receive is (at most ten times a second, and at the end of each phase). */
+export type OnStep = (step: Step) => void;
+
+function steps(onStep: OnStep): Channel<Step> {
+  const channel = new Channel<Step>();
+  channel.onmessage = onStep;
+  return channel;
+}
+
 /** Writes one packet per trusted office into a folder chosen in a dialog (`unattended`: a folder in GIAONHAN_OPEN_DIR). */
-export const syncSend = (unattended: string | null): Promise<Sent[] | null> => call("sync_send", { name: unattended });
+export const syncSend = (unattended: string | null, onStep: OnStep): Promise<Run<Sent> | null> =>
+  call("sync_send", { name: unattended, progress: steps(onStep) });
 
 /** Applies the packets for this office found in a folder chosen in a dialog; what happened to each file. */
-export const syncReceive = (unattended: string | null): Promise<Received[] | null> =>
-  call("sync_receive", { name: unattended });
+export const syncReceive = (unattended: string | null, onStep: OnStep): Promise<Run<Received> | null> =>
+  call("sync_receive", { name: unattended, progress: steps(onStep) });
+
+/** Stops the send or receive running before its next packet; what it did so far stays done. */
+export const syncStop = (): Promise<void> => call("sync_stop");
 
 /** The exchange hub (an S3-compatible bucket): its settings, a stored secret key, the environment variables that override them. */
 export const hubInfo = (): Promise<HubInfo> => call("hub_info");
@@ -342,10 +358,14 @@ export const hubInfo = (): Promise<HubInfo> => call("hub_info");
 export const setHub = (change: HubChange): Promise<HubInfo> => call("set_hub", { change });
 
 /** Writes one packet per trusted office into the hub's bucket. */
-export const syncSendHub = (): Promise<Sent[]> => call("sync_send_hub");
+export const syncSendHub = (onStep: OnStep): Promise<Run<Sent>> => call("sync_send_hub", { progress: steps(onStep) });
 
 /** Applies the packets for this office found in the hub's bucket; what happened to each object. */
-export const syncReceiveHub = (): Promise<Received[]> => call("sync_receive_hub");
+export const syncReceiveHub = (onStep: OnStep): Promise<Run<Received>> =>
+  call("sync_receive_hub", { progress: steps(onStep) });
+
+/** What each child office reported: its open receipts, and how old its latest packet is. */
+export const childReports = (): Promise<OfficeReport[]> => call("child_reports");
 
 /** The batches a parent office handed us, one row per receipt. */
 export const inbox = (): Promise<InboxRow[]> => call("inbox");

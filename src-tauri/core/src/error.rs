@@ -115,6 +115,11 @@ pub enum Error {
     #[error("đã dừng sao lưu vào {} để khôi phục dữ liệu", path.display())]
     Stopped { path: PathBuf },
 
+    /// A long run was asked to stop ("Dừng") while its transaction was
+    /// open: rolled back, nothing recorded.
+    #[error("đã dừng theo yêu cầu, chưa ghi nhận gì")]
+    Halted,
+
     /// The backup was restored, but its row could not be added to the
     /// restored register's log.
     #[error("đã khôi phục {} từ {}, nhưng chưa ghi được việc khôi phục vào nhật ký: {source}", db_path.display(), from.display())]
@@ -286,6 +291,7 @@ impl Error {
             | Error::Transport { .. }
             | Error::NoRoom { .. }
             | Error::Stopped { .. }
+            | Error::Halted
             | Error::RestoredUnlogged { .. }
             | Error::NoDataDir
             | Error::Hash(_)

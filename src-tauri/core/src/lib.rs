@@ -19,6 +19,7 @@ pub mod import;
 pub mod model;
 pub mod outstanding;
 pub mod print;
+pub mod progress;
 pub mod receipt_code;
 pub mod receipts;
 pub mod reports;

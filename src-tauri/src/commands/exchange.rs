@@ -9,9 +9,11 @@
 use std::path::{Path, PathBuf};
 
 use giaonhan::accounts::Action;
-use giaonhan::exchange::{HubChange, HubInfo, InboxRow, PeerInfo, Place, Received, Sent, SiteInfo};
+use giaonhan::exchange::{HubChange, HubInfo, InboxRow, OfficeReport, PeerInfo, Place, Received, Sent, SiteInfo};
 use giaonhan::host;
 use giaonhan::model::SaveFormat;
+use giaonhan::progress::{Run, Step};
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
@@ -82,19 +84,22 @@ pub fn save_site_card<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>)
     Ok(Some(path.display().to_string()))
 }
 
-/// Writes one packet per trusted office into a folder the user chooses;
-/// `None` when the dialog was cancelled.
+/// Writes one packet per trusted office into a folder the user chooses,
+/// telling `progress` how far it is; `None` when the dialog was cancelled.
 #[tauri::command(async)]
 pub fn sync_send<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     name: Option<String>,
-) -> Reply<Option<Vec<Sent>>> {
+    progress: Channel<Step>,
+) -> Reply<Option<Run<Sent>>> {
     let actor = state.grant(Action::Handout)?.actor;
     let Some(dir) = pick_folder(&app, name)? else {
         return Ok(None);
     };
-    Ok(Some(state.store()?.sync_send(&actor, Place::Folder(dir))?))
+    Ok(Some(state.exchange(report(&progress), |s, w| {
+        s.sync_send_watched(&actor, Place::Folder(dir), w)
+    })?))
 }
 
 /// Applies the packets addressed to this office in a folder the user
@@ -104,12 +109,22 @@ pub fn sync_receive<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     name: Option<String>,
-) -> Reply<Option<Vec<Received>>> {
+    progress: Channel<Step>,
+) -> Reply<Option<Run<Received>>> {
     let actor = state.grant(Action::Handout)?.actor;
     let Some(dir) = pick_folder(&app, name)? else {
         return Ok(None);
     };
-    Ok(Some(state.store()?.sync_receive(&actor, Place::Folder(dir))?))
+    Ok(Some(state.exchange(report(&progress), |s, w| {
+        s.sync_receive_watched(&actor, Place::Folder(dir), w)
+    })?))
+}
+
+/// Stops the send or receive running before its next packet ("Dừng").
+#[tauri::command(async)]
+pub fn sync_stop(state: State<'_, AppState>) -> Reply<()> {
+    state.stop_exchange();
+    Ok(())
 }
 
 /// The exchange hub (an S3-compatible bucket): its settings, whether a
@@ -127,26 +142,43 @@ pub fn set_hub(state: State<'_, AppState>, change: HubChange) -> Reply<HubInfo> 
 
 /// Writes one packet per trusted office into the hub's bucket.
 #[tauri::command(async)]
-pub fn sync_send_hub(state: State<'_, AppState>) -> Reply<Vec<Sent>> {
-    Ok(state.with(Action::Handout, |s, g| {
+pub fn sync_send_hub(state: State<'_, AppState>, progress: Channel<Step>) -> Reply<Run<Sent>> {
+    let actor = state.grant(Action::Handout)?.actor;
+    Ok(state.exchange(report(&progress), |s, w| {
         let hub = s.hub_place()?;
-        s.sync_send(&g.actor, &hub)
+        s.sync_send_watched(&actor, &hub, w)
     })?)
 }
 
 /// Applies the packets addressed to this office in the hub's bucket.
 #[tauri::command(async)]
-pub fn sync_receive_hub(state: State<'_, AppState>) -> Reply<Vec<Received>> {
-    Ok(state.with(Action::Handout, |s, g| {
+pub fn sync_receive_hub(state: State<'_, AppState>, progress: Channel<Step>) -> Reply<Run<Received>> {
+    let actor = state.grant(Action::Handout)?.actor;
+    Ok(state.exchange(report(&progress), |s, w| {
         let hub = s.hub_place()?;
-        s.sync_receive(&g.actor, &hub)
+        s.sync_receive_watched(&actor, &hub, w)
     })?)
+}
+
+/// What each child office reported: its open receipts and how old its
+/// latest packet is (today).
+#[tauri::command(async)]
+pub fn child_reports(state: State<'_, AppState>) -> Reply<Vec<OfficeReport>> {
+    Ok(state.with(Action::Read, |s, _| s.child_reports(None))?)
 }
 
 /// The batches a parent office handed us, with their receipts.
 #[tauri::command(async)]
 pub fn inbox(state: State<'_, AppState>) -> Reply<Vec<InboxRow>> {
     Ok(state.with(Action::Read, |s, _| s.inbox())?)
+}
+
+/// Each step sent to the window. A window closed meanwhile is not told, and
+/// the run goes on (each packet is whole).
+fn report(channel: &Channel<Step>) -> impl FnMut(Step) + '_ {
+    move |step| {
+        let _ = channel.send(step);
+    }
 }
 
 /// The file or folder `name` inside `GIAONHAN_OPEN_DIR`, when both are given.

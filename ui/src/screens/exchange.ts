@@ -6,8 +6,10 @@
 // from its card file and the fingerprint typed from its paper card; "Gửi gói" to
 // and "Nhận gói" from a folder chosen in the native dialog, or "Gửi lên kho" to and
 // "Nhận từ kho" from the exchange hub (an S3-compatible bucket set in the form
-// "Kho trao đổi S3"), with what happened to each packet file (applied, waiting,
-// refused with the reason).
+// "Kho trao đổi S3"), with how far it is ("Áp dụng gói: 12 / 950") and "Dừng"
+// while it runs, then what happened to each packet file (applied, waiting,
+// refused with the reason). Below the offices, what each child office has
+// reported (exchange/reports.ts).
 // Unattended runs (GIAONHAN_OPEN_DIR set) name a file or folder inside that
 // folder in #exchange-unattended instead of the dialogs.
 import {
@@ -23,21 +25,34 @@ import {
   syncReceiveHub,
   syncSend,
   syncSendHub,
+  syncStop,
   toApiError,
 } from "../api";
 import type { HubInfo } from "../bindings/HubInfo";
 import type { PeerInfo } from "../bindings/PeerInfo";
+import type { Phase } from "../bindings/Phase";
 import type { Received } from "../bindings/Received";
+import type { Run } from "../bindings/Run";
 import type { Sent } from "../bindings/Sent";
 import type { SiteInfo } from "../bindings/SiteInfo";
+import type { Step } from "../bindings/Step";
 import { byId, fill, h, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
 import { clean, formatNumber, optional } from "../format";
 import { data, onChange, reload } from "../store";
 import { formatTime } from "./backups";
+import { childReportsPart } from "./exchange/reports";
 import { guarded, type Screen } from "./screen";
 
 const RELATION_LABEL: Record<string, string> = { parent: "Cấp trên", child: "Trực thuộc" };
+
+/** What a send or receive is doing, before "12 / 950". */
+const PHASES: Record<Phase, string> = {
+  prepare: "Chuẩn bị gói cho văn phòng",
+  write: "Ghi gói",
+  read: "Đọc và kiểm tra tệp",
+  apply: "Áp dụng gói",
+};
 
 /** One line of what a received packet file came to. */
 export function receivedLine(r: Received): string {
@@ -255,15 +270,50 @@ export function exchangeScreen(): Screen {
     }
   }
 
-  async function showSent(sent: Sent[] | null): Promise<void> {
-    if (!sent) return;
-    fill(results, sent.length ? sent.map((s) => h("li", { class: "sent" }, sentLine(s))) : [h("li", null, "Không có gì mới để gửi.")]);
-    announce(sent.length ? `Đã ghi ${sent.length} gói.` : "Không có gì mới để gửi.");
+  // ---- how far a send or receive is, and "Dừng" --------------------------------
+
+  const bar = h("progress", { id: "exchange-progress-bar", max: "1", value: "0" });
+  const barText = h("span", { id: "exchange-progress-text" });
+  const stop = h("button", { id: "exchange-stop", type: "button", class: "secondary" }, "Dừng");
+  const progress = h("div", { id: "exchange-progress", class: "exchange-progress", role: "status", hidden: true }, bar, barText, stop);
+  stop.addEventListener("click", () => {
+    stop.disabled = true;
+    barText.textContent = "Đang dừng sau gói hiện tại…";
+    void syncStop().catch((e: unknown) => showError(toApiError(e)));
+  });
+
+  function onStep(step: Step): void {
+    bar.max = Math.max(step.total, 1);
+    bar.value = step.done;
+    barText.textContent = `${PHASES[step.phase]}: ${formatNumber(step.done)} / ${formatNumber(step.total)}`;
+  }
+
+  /** Runs a send or receive with the progress line and "Dừng" shown; the line stays with the last step. */
+  async function watched<T>(start: (onStep: (step: Step) => void) => Promise<T>): Promise<T> {
+    progress.hidden = false;
+    stop.hidden = false;
+    stop.disabled = false;
+    bar.removeAttribute("value");
+    barText.textContent = "Đang bắt đầu…";
+    try {
+      return await start(onStep);
+    } finally {
+      stop.hidden = true;
+    }
+  }
+
+  async function showSent(run: Run<Sent> | null): Promise<void> {
+    if (!run) return;
+    const sent = run.items;
+    fill(results, sent.length ? sent.map((s) => h("li", { class: "sent" }, sentLine(s))) : [h("li", null, run.stopped ? "Chưa ghi gói nào." : "Không có gì mới để gửi.")]);
+    if (run.stopped) announce(`Đã dừng: đã ghi ${sent.length} gói. Lần gửi sau sẽ ghi các gói còn lại.`);
+    else announce(sent.length ? `Đã ghi ${sent.length} gói.` : "Không có gì mới để gửi.");
     await renderPeers();
   }
 
-  async function showReceived(received: Received[] | null, none: string): Promise<void> {
-    if (!received) return;
+  async function showReceived(run: Run<Received> | null, none: string): Promise<void> {
+    if (!run) return;
+    const received = run.items;
     fill(
       results,
       received.length
@@ -273,15 +323,18 @@ export function exchangeScreen(): Screen {
     const applied = received.filter((r) => r.outcome === "applied").length;
     const refused = received.filter((r) => r.outcome === "refused").length;
     const waiting = received.filter((r) => r.outcome === "waiting").length;
-    const message = `Đã áp dụng ${applied} gói, ${waiting} gói đang chờ, ${refused} gói bị từ chối.`;
+    const done = `Đã áp dụng ${applied} gói, ${waiting} gói đang chờ, ${refused} gói bị từ chối.`;
+    const message = run.stopped ? `Đã dừng: ${done} Các gói chưa đọc vẫn ở nguyên chỗ cũ; lần nhận sau sẽ áp dụng.` : done;
     if (refused > 0) showError({ kind: "invalid", message: `${message} Xem lý do từng tệp bên dưới.`, field: null });
     else announce(message);
     await Promise.all([renderPeers(), reload()]);
   }
 
-  send.addEventListener("click", () => void run(send, async () => showSent(await syncSend(unattended.value || null))));
+  send.addEventListener("click", () => void run(send, async () => showSent(await watched((o) => syncSend(unattended.value || null, o)))));
   receive.addEventListener("click", () =>
-    void run(receive, async () => showReceived(await syncReceive(unattended.value || null), "Thư mục này không có gói nào.")),
+    void run(receive, async () =>
+      showReceived(await watched((o) => syncReceive(unattended.value || null, o)), "Thư mục này không có gói nào."),
+    ),
   );
 
   // ---- the exchange hub (an S3-compatible bucket) --------------------------------
@@ -289,9 +342,9 @@ export function exchangeScreen(): Screen {
   const sendHub = h("button", { id: "exchange-send-hub", type: "button", hidden: true }, "Gửi lên kho");
   const receiveHub = h("button", { id: "exchange-receive-hub", type: "button", hidden: true }, "Nhận từ kho");
   const hubLine = h("p", { id: "exchange-hub-line", class: "hint" });
-  sendHub.addEventListener("click", () => void run(sendHub, async () => showSent(await syncSendHub())));
+  sendHub.addEventListener("click", () => void run(sendHub, async () => showSent(await watched(syncSendHub))));
   receiveHub.addEventListener("click", () =>
-    void run(receiveHub, async () => showReceived(await syncReceiveHub(), "Kho này chưa có gói nào.")),
+    void run(receiveHub, async () => showReceived(await watched(syncReceiveHub), "Kho này chưa có gói nào.")),
   );
 
   const hubField = (id: string, label: string, hint: string, attrs: Record<string, string> = {}): [HTMLElement, HTMLInputElement] => {
@@ -379,14 +432,17 @@ export function exchangeScreen(): Screen {
     }),
   );
 
+  const reports = childReportsPart();
   const peersPart = h(
     "div",
     { id: "exchange-peers" },
     h("h2", null, "Gửi và nhận"),
     h("div", { class: "actions" }, send, receive, sendHub, receiveHub),
     hubLine,
+    progress,
     results,
     h("div", { class: "table-wrap" }, peersTable),
+    reports.element,
     addForm,
     hubPart,
   );
@@ -398,6 +454,7 @@ export function exchangeScreen(): Screen {
       tbodyOf(peersTable),
       peers.length ? peers.map(peerRow) : [h("tr", { class: "empty" }, h("td", { colspan: 7 }, "Chưa tin cậy văn phòng nào."))],
     );
+    await reports.render();
   }
 
   async function render(): Promise<void> {

@@ -13,11 +13,12 @@
 use serde::Serialize;
 use serde_json::json;
 
-use super::events::{version_needed, Event, KeyEvent};
+use super::events::{Event, KeyEvent};
 use super::identity::{self, fingerprint, key_text};
-use super::packet::{self, Header, Origin, FORMAT, NO_PREVIOUS};
+use super::packet::NO_PREVIOUS;
+use super::send::record_next;
 use crate::db::exchange::PeerRow;
-use crate::db::{now_utc, Actor, Dao, Store};
+use crate::db::{Actor, Dao, Store};
 use crate::error::{Error, Result};
 
 /// What `site new-key` did.
@@ -55,33 +56,14 @@ impl Store {
                 v: super::events::V,
                 public_key: key_text(&public_key),
             })];
-            let values = events
-                .iter()
-                .map(serde_json::to_value)
-                .collect::<serde_json::Result<Vec<_>>>()?;
             let mut packets = Vec::new();
             for peer in dao.peers()? {
                 let (last_seq, prev, cursor) = dao.last_out(&peer.id)?.unwrap_or((0, NO_PREVIOUS.to_owned(), 0));
-                let header = Header {
-                    format: FORMAT,
-                    events_version: version_needed(&events),
-                    origin: Origin {
-                        id: site.id.clone(),
-                        unit: site.unit_code.clone(),
-                    },
-                    recipient: peer.id.clone(),
-                    seq: last_seq + 1,
-                    prev,
-                    written_at: now_utc(),
-                    acked: dao.last_in(&peer.id)?.map_or(0, |(s, _)| s),
-                    events: 0,
-                    key: None,
-                };
-                let bytes = packet::write(&old, &header, &values)?;
-                dao.insert_packet_out(&peer.id, header.seq, &packet::hash(&bytes), cursor, &bytes)?;
+                let acked = dao.last_in(&peer.id)?.map_or(0, |(s, _)| s);
+                let next = record_next(dao, &site, &old, &peer.id, (last_seq, prev), acked, &events, cursor)?;
                 packets.push(KeyPacket {
                     to: peer.unit_code.clone(),
-                    seq: header.seq,
+                    seq: next.seq,
                 });
             }
             dao.set_site_key(&public_key, &new.to_bytes())?;

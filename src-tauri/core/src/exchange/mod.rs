@@ -48,7 +48,7 @@ use crate::db::{new_uid, Actor, Dao, Store};
 use crate::error::{Error, Result};
 use crate::text;
 
-pub use consolidated::ConsolidatedRow;
+pub use consolidated::{ConsolidatedRow, OfficeReport};
 pub use hub::{HubChange, HubInfo, HubSettings};
 pub use identity::{digits_only, fingerprint, Card};
 pub use keys::{KeyPacket, NewKey};

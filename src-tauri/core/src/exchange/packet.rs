@@ -204,21 +204,53 @@ impl Opened<'_> {
 /// The file name of a packet (not trusted when read): origin unit,
 /// recipient unit, sequence number.
 pub fn file_name(origin_unit: &str, recipient_unit: &str, seq: i64) -> String {
-    let safe = |s: &str| {
-        let stem = crate::text::file_stem(s);
-        if stem.is_empty() {
-            "x".to_owned()
-        } else {
-            stem
-        }
+    format!(
+        "{}-{}-{seq:06}.{EXTENSION}",
+        name_part(origin_unit),
+        name_part(recipient_unit)
+    )
+}
+
+/// Whether a file's name can be that of a packet to `recipient_unit`
+/// (`…-RECIPIENT-NNNNNN.sgnpkt`). Only a hint: a name that says so may
+/// still hold a packet for another office (the header decides), and one
+/// renamed by hand says nothing.
+pub fn named_for(name: &str, recipient_unit: &str) -> bool {
+    let Some(stem) = name.strip_suffix(EXTENSION).and_then(|s| s.strip_suffix('.')) else {
+        return false;
     };
-    format!("{}-{}-{seq:06}.{EXTENSION}", safe(origin_unit), safe(recipient_unit))
+    let Some((rest, seq)) = stem.rsplit_once('-') else {
+        return false;
+    };
+    seq.len() >= 6
+        && seq.bytes().all(|b| b.is_ascii_digit())
+        && rest.ends_with(&format!("-{}", name_part(recipient_unit)))
+}
+
+/// A unit code as it stands in a packet's file name.
+fn name_part(unit: &str) -> String {
+    let stem = crate::text::file_stem(unit);
+    if stem.is_empty() {
+        "x".to_owned()
+    } else {
+        stem
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_name_says_which_office_the_packet_is_for() {
+        assert!(named_for(&file_name("HT", "HK", 12), "HK"));
+        assert!(named_for(&file_name("HT", "HK-01", 1), "HK-01"));
+        assert!(!named_for(&file_name("HT", "AT", 1), "HK"));
+        assert!(!named_for(&file_name("HK", "HT", 1), "HK"), "from HK, not to it");
+        assert!(!named_for("ghi-chu.txt", "HK"));
+        assert!(!named_for("ht-hk-abc.sgnpkt", "HK"));
+    }
 
     fn header(seq: i64) -> Header {
         Header {

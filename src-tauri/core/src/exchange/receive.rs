@@ -1,7 +1,7 @@
 //! `sync receive DIR` (or `s3://BUCKET/PREFIX`): every packet in the
-//! folder or under the bucket's prefix addressed to this
-//! installation is checked (magic, lengths, recipient, a trusted origin,
-//! the signature, the versions) and applied in the order of its sequence
+//! folder (under the bucket's prefix, every packet whose name says it is
+//! for this office) is checked (magic, lengths, recipient, a trusted
+//! origin, the signature, the versions) and applied in the order of its sequence
 //! number — never of file times. Applying is one transaction together with
 //! the record of (origin, seq), so the same packet twice changes nothing; a
 //! packet whose predecessor is missing is kept aside in the register and
@@ -21,6 +21,7 @@ use super::{identity, keys, reorg, up, PACKET_METHOD};
 use crate::db::exchange::{PeerRow, SiteRow, Waiting};
 use crate::db::{Actor, Dao, Store};
 use crate::error::{Error, Result};
+use crate::progress::{self, Phase, Run, Unwatched, Watch};
 
 /// What happened to one packet file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -290,13 +291,41 @@ impl Store {
     /// installation, in order; returns what happened to each file (packets
     /// applied from the waiting room name the file they came in).
     pub fn sync_receive(&mut self, actor: &Actor, from: impl Into<Place>) -> Result<Vec<Received>> {
+        Ok(self.sync_receive_watched(actor, from, &mut Unwatched)?.items)
+    }
+
+    /// `sync_receive`, telling `watch` each file read and each packet
+    /// applied, and stopping before the next one when asked: the packets
+    /// applied stay applied (each is its own transaction), the others stay
+    /// where they are for the next receive.
+    pub fn sync_receive_watched(
+        &mut self,
+        actor: &Actor,
+        from: impl Into<Place>,
+        watch: &mut dyn Watch,
+    ) -> Result<Run<Received>> {
         let transport = self.transport("dir", &from.into())?;
-        let listed = transport.list_packets()?;
+        let mut listed = transport.list_packets()?;
         let site = self.read(|dao| dao.site_required())?;
+        if transport.folder_path().is_none() {
+            // A hub's bucket holds a packet for each of the province's
+            // offices under one prefix: only those named for us are read.
+            listed.retain(|item| packet::named_for(&item.name, &site.unit_code));
+        }
         let mut out = Vec::new();
+        let stopped = |out| {
+            Ok(Run {
+                items: out,
+                stopped: true,
+            })
+        };
         // origin → seq → packet: order from sequence numbers only.
         let mut ready: BTreeMap<String, BTreeMap<i64, Ready>> = BTreeMap::new();
-        for item in listed {
+        let files = listed.len();
+        for (done, item) in listed.into_iter().enumerate() {
+            if !progress::next(watch, Phase::Read, done, files) {
+                return stopped(out);
+            }
             let file = transport.shown(&item.name);
             let too_big = || Outcome::Refused {
                 reason: "tệp quá lớn, không phải gói trao đổi".to_owned(),
@@ -342,8 +371,15 @@ impl Store {
                 Err(outcome) => out.push(Received { file, outcome }),
             }
         }
+        progress::finished(watch, Phase::Read, files);
+        let packets = ready.values().map(BTreeMap::len).sum();
+        let mut done = 0;
         for (_, seqs) in ready {
             for (_, p) in seqs {
+                if !progress::next(watch, Phase::Apply, done, packets) {
+                    return stopped(out);
+                }
+                done += 1;
                 let outcome = take(self, actor, &site, &p)?;
                 let applied = matches!(outcome, Outcome::Applied { .. });
                 out.push(Received {
@@ -355,7 +391,11 @@ impl Store {
                 }
             }
         }
-        Ok(out)
+        progress::finished(watch, Phase::Apply, packets);
+        Ok(Run {
+            items: out,
+            stopped: false,
+        })
     }
 
     /// Applies the packets kept aside that now follow the last one applied.

@@ -15,13 +15,15 @@ use ed25519_dalek::SigningKey;
 use serde::Serialize;
 use serde_json::json;
 
-use super::events::version_needed;
+use super::events::{version_needed, Event};
 use super::packet::{self, Header, Origin, FORMAT, NO_PREVIOUS};
 use super::transport::Place;
 use super::{down, up};
-use crate::db::{now_utc, Actor, Store};
+use crate::db::exchange::SiteRow;
+use crate::db::{now_utc, Actor, Dao, Store};
 use crate::error::{Error, Result};
 use crate::files;
+use crate::progress::{self, Phase, Run, Unwatched, Watch};
 
 /// One packet file written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -41,10 +43,25 @@ pub struct Sent {
 impl Store {
     /// Writes the packets for every trusted peer into a folder or a bucket.
     pub fn sync_send(&mut self, actor: &Actor, to: impl Into<Place>) -> Result<Vec<Sent>> {
+        Ok(self.sync_send_watched(actor, to, &mut Unwatched)?.items)
+    }
+
+    /// `sync_send`, telling `watch` each office prepared and each file
+    /// written, and stopping before the next one when asked. Stopped while
+    /// preparing, nothing is recorded; while writing, the packets not yet
+    /// written stay recorded and the next send writes them (they are not
+    /// acknowledged), except one without events, which is never owed (the
+    /// peer's next packet with events is acknowledged by our next one).
+    pub fn sync_send_watched(
+        &mut self,
+        actor: &Actor,
+        to: impl Into<Place>,
+        watch: &mut dyn Watch,
+    ) -> Result<Run<Sent>> {
         let transport = self.transport("out", &to.into())?;
         transport.check()?;
         let register = self.path().to_owned();
-        let (staged, sent) = self.write(actor, |dao| {
+        let prepared = self.write(actor, |dao| {
             let site = dao.site_required()?;
             let key = SigningKey::from_bytes(&site.secret_key);
             let mut staged: Vec<(String, Vec<u8>)> = Vec::new();
@@ -59,7 +76,12 @@ impl Store {
             };
             // Read once for every child office, not once per office.
             let mut shared = down::Shared::default();
-            for peer in dao.peers()? {
+            let peers = dao.peers()?;
+            let offices = peers.len();
+            for (done, peer) in peers.into_iter().enumerate() {
+                if !progress::next(watch, Phase::Prepare, done, offices) {
+                    return Err(Error::Halted);
+                }
                 let (last_seq, prev, cursor) = dao.last_out(&peer.id)?.unwrap_or((0, NO_PREVIOUS.to_owned(), 0));
                 let (events, covered) = match peer.relation.as_str() {
                     "child" => down::gather(dao, &mut shared, &site, &peer, cursor)?,
@@ -111,49 +133,44 @@ impl Store {
                         continue;
                     }
                 }
-                let seq = last_seq + 1;
-                let header = Header {
-                    format: FORMAT,
-                    events_version: version_needed(&events),
-                    origin: Origin {
-                        id: site.id.clone(),
-                        unit: site.unit_code.clone(),
-                    },
-                    recipient: peer.id.clone(),
-                    seq,
-                    prev,
-                    written_at: now_utc(),
-                    acked: applied,
-                    events: 0,
-                    key: None,
-                };
-                let values = events
-                    .iter()
-                    .map(serde_json::to_value)
-                    .collect::<serde_json::Result<Vec<_>>>()?;
-                let bytes = packet::write(&key, &header, &values)?;
-                let hash = packet::hash(&bytes);
-                dao.insert_packet_out(&peer.id, seq, &hash, covered, &bytes)?;
-                let file = stage(packet::file_name(&site.unit_code, &peer.unit_code, seq), &bytes)?;
+                let next = record_next(dao, &site, &key, &peer.id, (last_seq, prev), applied, &events, covered)?;
+                let file = stage(packet::file_name(&site.unit_code, &peer.unit_code, next.seq), &next.bytes)?;
                 dao.log(
                     "exchange.send",
                     Some(&peer.id),
-                    &json!({ "to": peer.unit_code, "seq": seq, "hash": hash, "events": values.len(), "file": file }),
+                    &json!({ "to": peer.unit_code, "seq": next.seq, "hash": next.hash, "events": events.len(), "file": file }),
                 )?;
                 sent.push(Sent {
                     file,
                     to: peer.unit_code.clone(),
-                    seq,
-                    events: values.len() as u64,
+                    seq: next.seq,
+                    events: events.len() as u64,
                     again: false,
                 });
             }
+            progress::finished(watch, Phase::Prepare, offices);
             Ok((staged, sent))
-        })?;
+        });
+        let (staged, mut sent) = match prepared {
+            Err(Error::Halted) => {
+                return Ok(Run {
+                    items: Vec::new(),
+                    stopped: true,
+                })
+            }
+            other => other?,
+        };
+        let mut stopped = false;
         // Recorded: now the packets are written. One that fails is written
         // again by the next send (not acknowledged).
         let total = staged.len();
         for (done, (name, bytes)) in staged.iter().enumerate() {
+            if !progress::next(watch, Phase::Write, done, total) {
+                // Every packet staged is one line of `sent`, in order.
+                sent.truncate(done);
+                stopped = true;
+                break;
+            }
             transport.write(name, bytes).map_err(|e| Error::Transport {
                 doing: format!(
                     "đã ghi nhận {total} gói trong sổ, mới ghi được {done} gói vào {}",
@@ -162,6 +179,62 @@ impl Store {
                 reason: format!("{e}. Lần gửi sau sẽ ghi lại các gói chưa được xác nhận đã nhận"),
             })?;
         }
-        Ok(sent)
+        if !stopped {
+            progress::finished(watch, Phase::Write, total);
+        }
+        Ok(Run { items: sent, stopped })
     }
+}
+
+/// A packet made and recorded, to be written.
+pub(super) struct Recorded {
+    pub seq: i64,
+    pub bytes: Vec<u8>,
+    pub hash: String,
+}
+
+/// Makes our next packet to the peer `recipient`, after the one numbered
+/// `last.0` whose hash is `last.1`: holding `events`, acknowledging the
+/// peer's packets up to `acked`, signed with `key`; and records it as
+/// bringing the peer up to the audit log's row `covered`. The one place a
+/// packet's header is filled in (`sync send`, `site new-key`).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn record_next(
+    dao: &Dao<'_>,
+    site: &SiteRow,
+    key: &SigningKey,
+    recipient: &str,
+    last: (i64, String),
+    acked: i64,
+    events: &[Event],
+    covered: i64,
+) -> Result<Recorded> {
+    let (last_seq, prev) = last;
+    let header = Header {
+        format: FORMAT,
+        events_version: version_needed(events),
+        origin: Origin {
+            id: site.id.clone(),
+            unit: site.unit_code.clone(),
+        },
+        recipient: recipient.to_owned(),
+        seq: last_seq + 1,
+        prev,
+        written_at: now_utc(),
+        acked,
+        events: 0,
+        key: None,
+    };
+    let values = events
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<serde_json::Result<Vec<_>>>()?;
+    let bytes = packet::write(key, &header, &values)?;
+    let hash = packet::hash(&bytes);
+    dao.insert_packet_out(recipient, header.seq, &hash, covered, &bytes)?;
+    Ok(Recorded {
+        seq: header.seq,
+        bytes,
+        hash,
+    })
 }

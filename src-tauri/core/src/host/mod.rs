@@ -21,6 +21,7 @@ use crate::db::{Actor, Store};
 use crate::error::{Error, Result};
 use crate::import::{ChosenFile, ImportReport, Register};
 use crate::model::{Confirmation, SaveFormat};
+use crate::progress::{Flagged, Run, Step, Watch};
 
 mod names;
 
@@ -46,6 +47,9 @@ pub struct Host {
     files: RwLock<()>,
     /// Set while a restore waits for the copies: they stop between steps.
     stop_copies: AtomicBool,
+    /// Set by the window's "Dừng": the exchange running stops before its
+    /// next packet.
+    stop_exchange: AtomicBool,
     /// The last failed or damaged automatic backup, until dismissed.
     alert: Mutex<Option<BackupAlert>>,
     /// The file last chosen for import: its path stays here, and the import
@@ -107,6 +111,7 @@ impl Host {
             access: Access::default(),
             files: RwLock::new(()),
             stop_copies: AtomicBool::new(false),
+            stop_exchange: AtomicBool::new(false),
             alert: Mutex::new(None),
             import_file: Mutex::new(None),
         }
@@ -153,6 +158,27 @@ impl Host {
         let mut store = self.store()?;
         let grant = self.access.allow(&store, action)?;
         f(&mut store, &grant)
+    }
+
+    // ---- the exchange ---------------------------------------------------------
+
+    /// Runs a send or a receive on the locked store, telling `report` how
+    /// far it is; `stop_exchange` (another request) stops it between two
+    /// packets.
+    pub fn exchange<T>(
+        &self,
+        report: impl FnMut(Step),
+        run: impl FnOnce(&mut Store, &mut dyn Watch) -> Result<Run<T>>,
+    ) -> Result<Run<T>> {
+        let mut store = self.store()?;
+        self.stop_exchange.store(false, Ordering::Relaxed);
+        run(&mut store, &mut Flagged::new(&self.stop_exchange, report))
+    }
+
+    /// Asks the exchange running to stop before its next packet (never
+    /// waits for the store it holds).
+    pub fn stop_exchange(&self) {
+        self.stop_exchange.store(true, Ordering::Relaxed);
     }
 
     // ---- sign-in ------------------------------------------------------------
