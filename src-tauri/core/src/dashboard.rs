@@ -146,7 +146,7 @@ impl Store {
         self.read(|dao| {
             let (batch_id, _) = batch_seen_by(dao, batch, units_json.as_deref())?;
             let tree = dao.tree_on(day)?;
-            let successors = dao.successors()?;
+            let successors = dao.successors(day)?;
             let receipts = dao.confirmed_on_day(batch_id, day)?;
             // group id → (rank, units, confirmed)
             let mut groups: HashMap<i64, (u32, u32, u32)> = HashMap::new();

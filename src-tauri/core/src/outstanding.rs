@@ -84,7 +84,7 @@ pub(crate) fn rows(dao: &Dao<'_>, query: &OutstandingQuery) -> Result<Vec<Outsta
     };
     let raw = dao.open_receipts(day, batches.as_deref(), documents.as_deref())?;
 
-    let successors = dao.successors()?;
+    let successors = dao.successors(day)?;
     let secretaries = dao.secretaries_on(day)?;
     let mut labels: HashMap<i64, (String, String)> = HashMap::new();
     let mut out: Vec<(u32, OutstandingRow)> = Vec::with_capacity(raw.len());

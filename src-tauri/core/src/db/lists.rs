@@ -104,13 +104,15 @@ fn open_receipts_sql(day: NaiveDate, by_batch: bool, by_document: bool) -> Strin
 }
 
 impl Dao<'_> {
-    /// For every unit merged or split away, the unit that finally took its place.
-    pub(crate) fn successors(&self) -> Result<HashMap<i64, i64>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, successor_id FROM unit WHERE successor_id IS NOT NULL")?;
+    /// For every unit merged or split away on or before `day`, the unit
+    /// that had finally taken its place by then (a merge dated later has
+    /// not happened yet on `day`).
+    pub(crate) fn successors(&self, day: NaiveDate) -> Result<HashMap<i64, i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, successor_id FROM unit WHERE successor_id IS NOT NULL AND closed_on <= ?1",
+        )?;
         let next: HashMap<i64, i64> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([day], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let mut out = HashMap::with_capacity(next.len());
         for &start in next.keys() {
@@ -125,6 +127,20 @@ impl Dao<'_> {
             out.insert(start, last);
         }
         Ok(out)
+    }
+
+    /// Must-confirm receipts of live batches not confirmed (yet), counted
+    /// per unit: what passes to a successor when the unit closes.
+    pub(crate) fn open_receipts_per_unit(&self) -> Result<HashMap<i64, u32>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.unit_id, count(*) FROM receipt r JOIN batch b ON b.id = r.batch_id
+             WHERE r.status <> 'confirmed' AND r.must_confirm = 1 AND b.cancelled_at IS NULL
+             GROUP BY r.unit_id",
+        )?;
+        let counts = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(counts)
     }
 
     /// Code and last name of a unit missing from a day's tree (closed by then).

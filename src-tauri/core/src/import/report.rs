@@ -32,7 +32,7 @@ impl ChosenFile {
         })
     }
 
-    pub(super) fn name_of(path: &Path) -> String {
+    pub(crate) fn name_of(path: &Path) -> String {
         path.file_name()
             .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
     }

@@ -7,12 +7,14 @@
 //! - `timeline`: how a dated change reshapes a unit's versions;
 //! - `reorganise`: rename, move, merge, split, close, and the history;
 //! - `signers`: secretaries and deputies with their terms;
-//! - `kinds`: unit kinds.
+//! - `kinds`: unit kinds;
+//! - `plan`: a whole reorganisation from its mapping table, in one step.
 //!
 //! Every row is read and written through the db layer (`db::units`,
 //! `db::unit_history`).
 
 mod kinds;
+pub mod plan;
 mod reorganise;
 pub(crate) use reorganise::reorganise;
 mod signers;

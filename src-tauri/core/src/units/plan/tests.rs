@@ -1,0 +1,1 @@
+//! Tests of reorganisation plans against a real register.
