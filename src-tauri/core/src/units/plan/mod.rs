@@ -113,7 +113,7 @@ pub struct PlanCounts {
     pub moved: u32,
     /// Old units closed without successor.
     pub closed: u32,
-    /// Units not in the plan that pass to the successor of their parent.
+    /// Units that pass, with their closed parent, to its (primary) successor.
     pub children_moved: u32,
     /// Open receipts that pass to a successor.
     pub receipts: u32,

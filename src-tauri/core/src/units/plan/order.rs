@@ -26,6 +26,8 @@ pub(crate) enum Op {
 }
 
 impl Op {
+    const LAST_PHASE: u8 = 4;
+
     /// Steps of lower phase go first when several can run: new units, then
     /// names, moves, merges and splits, closes last.
     fn phase(&self) -> u8 {
@@ -197,25 +199,55 @@ pub(crate) struct Ordered {
     pub children_moved: usize,
 }
 
-/// Finds an order for `ops` on `tree`: rounds over the steps still waiting,
-/// lower phases first, each run as soon as it can; stops when a round runs
-/// none. Deterministic: ties keep the order of `ops`.
+/// Finds an order for `ops` on `tree`. Phase by phase (new units, names,
+/// moves, merges and splits, closes), each step runs as soon as it can;
+/// whenever a phase ran something while steps of it or of an earlier phase
+/// still wait, it starts again from the first phase (a new parent lets its
+/// children open, a merge may free a move). Within a phase, deeper units
+/// first, so that a commune merges before its district closes and its
+/// branches do not pass through the district's successor. Stops when a
+/// pass over every phase runs nothing. Deterministic: ties keep the order
+/// of `ops`.
 pub(crate) fn order(mut tree: Tree, ops: &[Op]) -> Ordered {
+    let depth = |code: &str| {
+        let mut d = 0usize;
+        let mut at = tree.parent_of(code);
+        while let Some(p) = at {
+            d += 1;
+            if d > tree.parent.len() {
+                break;
+            }
+            at = tree.parent_of(p);
+        }
+        d
+    };
+    let key = |op: &Op| -> (u8, std::cmp::Reverse<usize>) {
+        let unit = match op {
+            Op::Merge { from, .. } | Op::Split { from, .. } => Some(from),
+            Op::Close { code } => Some(code),
+            _ => None,
+        };
+        (op.phase(), std::cmp::Reverse(unit.map_or(0, |u| depth(u))))
+    };
     let mut pending: Vec<usize> = (0..ops.len()).collect();
-    pending.sort_by_key(|&i| ops[i].phase());
+    pending.sort_by_cached_key(|&i| key(&ops[i]));
     let mut out = Ordered::default();
-    loop {
-        let before = pending.len();
+    let mut phase = 0;
+    while phase <= Op::LAST_PHASE {
+        let mut ran = false;
         pending.retain(|&i| {
-            if tree.blocked(&ops[i]).is_some() {
+            if ops[i].phase() != phase || tree.blocked(&ops[i]).is_some() {
                 return true;
             }
             out.children_moved += tree.run(&ops[i]);
             out.order.push(i);
+            ran = true;
             false
         });
-        if pending.is_empty() || pending.len() == before {
-            break;
+        if ran && pending.iter().any(|&i| ops[i].phase() <= phase) {
+            phase = 0;
+        } else {
+            phase += 1;
         }
     }
     out.blocked = pending
