@@ -11,8 +11,8 @@ use giaonhan::DB_ENV;
 
 use crate::exchange::{PeerCmd, SiteCmd, SyncCmd};
 use crate::values::{
-    parse_classification, parse_doc_qty, parse_doc_qty_any, Delivery, FileFormat, Format, ListFormat, Method, RoleArg,
-    ScaleArg, VerifyFormat,
+    parse_classification, parse_doc_qty, parse_doc_qty_any, Delivery, FileFormat, Format, ListFormat, Method,
+    ReportFormat, RoleArg, ScaleArg, VerifyFormat,
 };
 
 #[derive(Parser)]
@@ -343,6 +343,24 @@ pub enum UnitCmd {
         on: NaiveDate,
         #[arg(long)]
         reason: Option<String>,
+    },
+    /// Applies a reorganisation plan (CSV or XLSX: old_code, new_code, new_name,
+    /// new_parent, new_kind, primary) in one step: checked whole first, every
+    /// error as FILE:ROW:COLUMN: message, and nothing changes when there is one.
+    Reorganise {
+        /// The plan: one row per old unit and successor.
+        plan: PathBuf,
+        /// The day the plan takes effect (past or future).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: NaiveDate,
+        #[arg(long)]
+        reason: String,
+        /// Check and show what would happen (counts, receipts changing hands), change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The report as sentences (text) or JSON: every row's outcome, the issues, the counts.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
     },
     /// Imports units from CSV or XLSX, all or nothing.
     Import {

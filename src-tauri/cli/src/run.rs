@@ -18,7 +18,7 @@ use crate::args::{AccountCmd, BatchCmd, Cli, Command, DocCmd, UnitCmd};
 use crate::backups::{self, Keep};
 use crate::print::{print, saved, verify};
 use crate::secrets::{read_secret_if, read_secret_line};
-use crate::values::{Format, ListFormat};
+use crate::values::{Format, ListFormat, ReportFormat};
 
 pub fn run(cli: Cli) -> Result<(), Error> {
     let path = match cli.db {
@@ -220,6 +220,13 @@ fn unit(store: &mut Store, actor: &Actor, cmd: UnitCmd) -> Result<(), Error> {
         UnitCmd::Merge { from, into, on, reason } => reorganise(store, Change::Merge { from, into }, on, reason)?,
         UnitCmd::Split { from, into, on, reason } => reorganise(store, Change::Split { from, into }, on, reason)?,
         UnitCmd::Close { code, on, reason } => reorganise(store, Change::Close { code }, on, reason)?,
+        UnitCmd::Reorganise {
+            plan,
+            on,
+            reason,
+            dry_run,
+            format,
+        } => reorganise_plan(store, actor, &plan, on, reason, dry_run, format)?,
         UnitCmd::Import { file, dry_run } => import(store, actor, Register::Units, &file, dry_run)?,
         UnitCmd::Export { out } => {
             store.save_export(actor, Register::Units, &out)?;
@@ -402,5 +409,39 @@ fn import(store: &mut Store, actor: &Actor, register: Register, file: &Path, dry
         ));
     }
     println!("{}", report.summary(dry_run));
+    Ok(())
+}
+
+/// Checks and applies a reorganisation plan: warnings and errors go to
+/// stderr as FILE:ROW:COLUMN: message, and on any error the exit status is
+/// non-zero with nothing changed; the report (or its JSON) on stdout.
+fn reorganise_plan(
+    store: &mut Store,
+    actor: &Actor,
+    plan: &Path,
+    on: chrono::NaiveDate,
+    reason: String,
+    dry_run: bool,
+    format: ReportFormat,
+) -> Result<(), Error> {
+    let report = store.reorganise_plan(actor, plan, on, Some(reason), dry_run)?;
+    if format == ReportFormat::Json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    }
+    for issue in report.issues.iter().filter(|i| i.warning) {
+        eprintln!("{issue}");
+    }
+    if !report.is_ok() {
+        for issue in report.issues.iter().filter(|i| !i.warning) {
+            eprintln!("{issue}");
+        }
+        return Err(Error::invalid(
+            "file",
+            format!("{}: {} lỗi, không thay đổi gì trong sổ", plan.display(), report.error_count()),
+        ));
+    }
+    if format == ReportFormat::Text {
+        println!("{}", report.summary(dry_run));
+    }
     Ok(())
 }

@@ -76,6 +76,13 @@ pub enum ListFormat {
     Xlsx,
 }
 
+/// A report: sentences for people, or JSON for scripts and the window.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum VerifyFormat {
     Text,

@@ -290,6 +290,15 @@ pub(super) fn check(dao: &Dao<'_>, table: &Table, cols: &Columns, day: NaiveDate
         fates.insert(old.clone(), (fate, at[0]));
     }
     let closing = |code: &str| fates.get(code).is_some_and(|(f, _)| *f != Fate::Stays);
+    // What the plan does to a closing unit, and on which row, for messages.
+    let fate_of = |code: &str, found: &Found<'_>| -> (&'static str, usize) {
+        match fates.get(code) {
+            Some((Fate::Merge(_), k)) => ("được sáp nhập", found.line(*k)),
+            Some((Fate::Split(_), k)) => ("được chia tách", found.line(*k)),
+            Some((_, k)) => ("giải thể", found.line(*k)),
+            None => ("", 0),
+        }
+    };
 
     // Rows by new unit, in file order: one name, parent and kind each.
     let mut news: Vec<(String, Vec<usize>)> = Vec::new();
@@ -363,14 +372,11 @@ pub(super) fn check(dao: &Dao<'_>, table: &Table, cols: &Columns, day: NaiveDate
                 }
             }
             if r.old != *code && closing(code) {
-                let line = fates.get(code.as_str()).map_or(0, |(_, k)| found.line(*k));
+                let (what, line) = fate_of(code, &found);
                 found.error(
                     i,
                     "new_code",
-                    format!(
-                        "«{code}» là đơn vị cũ được sáp nhập, chia tách hay giải thể ở dòng {line}; \
-                         không thể nhận đơn vị khác"
-                    ),
+                    format!("«{code}» {what} theo dòng {line} nên không thể là đơn vị kế tục"),
                 );
             }
         }
@@ -416,13 +422,13 @@ pub(super) fn check(dao: &Dao<'_>, table: &Table, cols: &Columns, day: NaiveDate
                 format!("Vòng lặp cấp trên: «{p}» không thể là cấp trên của chính nó"),
             );
         } else if closing(p) {
-            let line = fates.get(p).map_or(0, |(_, k)| found.line(*k));
+            let (what, line) = fate_of(p, &found);
             found.error(
                 i,
                 "new_parent",
                 format!(
-                    "Cấp trên mới «{p}» được sáp nhập, chia tách hay giải thể ở dòng {line}; «{}» sẽ không có \
-                     cấp trên: hãy ghi đơn vị kế tục của «{p}»",
+                    "Cấp trên mới «{p}» {what} theo dòng {line}; «{}» sẽ không có cấp trên: hãy ghi đơn vị \
+                     kế tục của «{p}»",
                     unit.code
                 ),
             );

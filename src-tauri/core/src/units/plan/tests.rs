@@ -216,7 +216,7 @@ A1,A1,,XB,,
         ("loi.csv:9:new_parent:", "không thể là cấp trên của chính nó"),
         ("loi.csv:10:old_code:", "Mã cũ không được để trống"),
         ("loi.csv:11:primary:", "«có lẽ»"),
-        ("loi.csv:12:new_parent:", "Cấp trên mới «XB» được sáp nhập"),
+        ("loi.csv:12:new_parent:", "Cấp trên mới «XB» được sáp nhập theo dòng 5"),
     ];
     for (at, what) in expect {
         assert!(
