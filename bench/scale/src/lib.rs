@@ -32,6 +32,7 @@ mod confirm;
 mod documents;
 pub mod exchange;
 mod names;
+pub mod plan;
 mod tree;
 
 use batches::{plan_batches, Target};

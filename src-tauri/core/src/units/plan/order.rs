@@ -26,17 +26,17 @@ pub(crate) enum Op {
 }
 
 impl Op {
-    const LAST_PHASE: u8 = 4;
+    const LAST_PHASE: u8 = 3;
 
     /// Steps of lower phase go first when several can run: new units, then
-    /// names, moves, merges and splits, closes last.
+    /// names, moves, and last the steps that close a unit (merges, splits,
+    /// closes), deeper units first.
     fn phase(&self) -> u8 {
         match self {
             Op::Create { .. } => 0,
             Op::Rename { .. } => 1,
             Op::Move { .. } => 2,
-            Op::Merge { .. } | Op::Split { .. } => 3,
-            Op::Close { .. } => 4,
+            Op::Merge { .. } | Op::Split { .. } | Op::Close { .. } => 3,
         }
     }
 }
@@ -200,14 +200,14 @@ pub(crate) struct Ordered {
 }
 
 /// Finds an order for `ops` on `tree`. Phase by phase (new units, names,
-/// moves, merges and splits, closes), each step runs as soon as it can;
-/// whenever a phase ran something while steps of it or of an earlier phase
-/// still wait, it starts again from the first phase (a new parent lets its
-/// children open, a merge may free a move). Within a phase, deeper units
-/// first, so that a commune merges before its district closes and its
-/// branches do not pass through the district's successor. Stops when a
-/// pass over every phase runs nothing. Deterministic: ties keep the order
-/// of `ops`.
+/// moves, then merges, splits and closes), each step runs as soon as it
+/// can; whenever a phase ran something while steps of it or of an earlier
+/// phase still wait, it starts again from the first phase (a new parent
+/// lets its children open, a merge may free a move). Units that close go
+/// deeper first, so that a commune merges before its district closes, and
+/// a district closes before its province merges (nothing passes through a
+/// successor only to close). Stops when a pass over every phase runs
+/// nothing. Deterministic: ties keep the order of `ops`.
 pub(crate) fn order(mut tree: Tree, ops: &[Op]) -> Ordered {
     let depth = |code: &str| {
         let mut d = 0usize;
