@@ -87,7 +87,14 @@ fn register() -> (tempfile::TempDir, PathBuf) {
     ok(
         &db,
         &[
-            "doc", "add", "--symbol", "05-KH/TU", "--title", "Kế hoạch", "--copies", "100",
+            "doc",
+            "add",
+            "--symbol",
+            "05-KH/TU",
+            "--title",
+            "Kế hoạch",
+            "--copies",
+            "100",
         ],
     );
     ok(
@@ -211,7 +218,14 @@ fn a_plan_of_every_kind_applies_in_one_step() {
     let out = ok(
         &db,
         &[
-            "unit", "reorganise", plan, "--on", "2025-07-01", "--reason", "Sắp xếp tổ chức bộ máy", "--dry-run",
+            "unit",
+            "reorganise",
+            plan,
+            "--on",
+            "2025-07-01",
+            "--reason",
+            "Sắp xếp tổ chức bộ máy",
+            "--dry-run",
         ],
     );
     for line in [
@@ -233,7 +247,15 @@ fn a_plan_of_every_kind_applies_in_one_step() {
 
     let out = ok(
         &db,
-        &["unit", "reorganise", plan, "--on", "2025-07-01", "--reason", "Sắp xếp tổ chức bộ máy"],
+        &[
+            "unit",
+            "reorganise",
+            plan,
+            "--on",
+            "2025-07-01",
+            "--reason",
+            "Sắp xếp tổ chức bộ máy",
+        ],
     );
     assert!(out.contains("đã áp dụng từ ngày 01/07/2025"), "{out}");
     assert_ne!(head(&db), head_before);
@@ -253,7 +275,10 @@ fn a_plan_of_every_kind_applies_in_one_step() {
     assert_eq!(history(&db, "XF"), ["move"]);
     assert_eq!(history(&db, "XA-1"), ["rename"]);
     assert_eq!(history(&db, "H2"), ["close"]);
-    assert!(history(&db, "XA-2").is_empty(), "moved with its commune, no event of its own");
+    assert!(
+        history(&db, "XA-2").is_empty(),
+        "moved with its commune, no event of its own"
+    );
     let xc = json(&db, &["unit", "search", "Hương Vĩnh", "--format", "json"]);
     assert!(xc.as_array().expect("list").is_empty(), "a split unit is closed");
 
@@ -263,10 +288,19 @@ fn a_plan_of_every_kind_applies_in_one_step() {
         outstanding(&db, "2025-06-30"),
         "the list of a day before the plan is unchanged"
     );
-    assert!(open_before.contains(&("XA".to_owned(), String::new())), "{open_before:?}");
+    assert!(
+        open_before.contains(&("XA".to_owned(), String::new())),
+        "{open_before:?}"
+    );
     let open_after = outstanding(&db, "2025-07-01");
-    assert!(open_after.contains(&("XHK".to_owned(), "XA".to_owned())), "{open_after:?}");
-    assert!(open_after.contains(&("XVQ".to_owned(), "XC".to_owned())), "{open_after:?}");
+    assert!(
+        open_after.contains(&("XHK".to_owned(), "XA".to_owned())),
+        "{open_after:?}"
+    );
+    assert!(
+        open_after.contains(&("XVQ".to_owned(), "XC".to_owned())),
+        "{open_after:?}"
+    );
     assert!(open_after.contains(&("XA-2".to_owned(), String::new())));
     assert_eq!(open_after.len(), open_before.len());
 
@@ -330,7 +364,16 @@ fn a_plan_full_of_errors_names_every_one_and_changes_nothing() {
     ok(
         &db,
         &[
-            "unit", "add", "--code", "LATE", "--name", "Chi bộ mới", "--parent", "XF", "--opened", "2025-09-01",
+            "unit",
+            "add",
+            "--code",
+            "LATE",
+            "--name",
+            "Chi bộ mới",
+            "--parent",
+            "XF",
+            "--opened",
+            "2025-09-01",
         ],
     );
     let before = tree(&db, "2025-07-01");
@@ -351,12 +394,21 @@ XE;XE;;XE;;
 XD;XD;;XA-1;;có lẽ
 XF;XF;;XB;;
 H3;H3;;XF;;
+HT;HT;;XC-2;;
 ",
     )
     .expect("write the plan");
     let err = fails(
         &db,
-        &["unit", "reorganise", plan.to_str().expect("path"), "--on", "2025-07-01", "--reason", "Thử"],
+        &[
+            "unit",
+            "reorganise",
+            plan.to_str().expect("path"),
+            "--on",
+            "2025-07-01",
+            "--reason",
+            "Thử",
+        ],
     );
     let at = |row: u32, column: &str, what: &str| {
         let prefix = format!("loi.csv:{row}:{column}: ");
@@ -374,6 +426,8 @@ H3;H3;;XF;;
     at(10, "Mã cũ", "Mã cũ không được để trống");
     at(11, "Chính", "«có lẽ»");
     at(12, "Mã cấp trên mới", "Cấp trên mới «XB» được sáp nhập theo dòng 5");
+    // Named in the same run: a cycle among rows that are each fine.
+    at(14, "Mã cấp trên mới", "Vòng lặp cấp trên: «XC-2» nằm dưới «HT»");
     assert!(err.contains("lỗi, không thay đổi gì trong sổ"), "{err}");
     assert_eq!(head(&db), head_before, "nothing logged");
     assert_eq!(tree(&db, "2025-07-01"), before, "nothing changed");
@@ -393,7 +447,16 @@ XC,XC-1,
     .expect("write the plan");
     let err = fails(
         &db,
-        &["unit", "reorganise", plan.to_str().expect("path"), "--on", "2025-07-01", "--reason", "Thử", "--dry-run"],
+        &[
+            "unit",
+            "reorganise",
+            plan.to_str().expect("path"),
+            "--on",
+            "2025-07-01",
+            "--reason",
+            "Thử",
+            "--dry-run",
+        ],
     );
     for (prefix, what) in [
         ("loi.csv:2:new_code: ", "còn đơn vị trực thuộc: XA, XB"),

@@ -24,7 +24,11 @@ fn main() -> Res<()> {
     let c = country(&size, 1);
     let t = Instant::now();
     c.load(&mut store, &actor)?;
-    println!("old tree: {} units imported in {:.2} s", c.units.len(), t.elapsed().as_secs_f64());
+    println!(
+        "old tree: {} units imported in {:.2} s",
+        c.units.len(),
+        t.elapsed().as_secs_f64()
+    );
     let table = c.plan_table("sap-xep-2025.csv");
     let reason = Some("Sắp xếp đơn vị hành chính 2025".to_owned());
 
@@ -53,8 +57,16 @@ fn main() -> Res<()> {
         c.closed,
         c.children_moved
     );
-    println!("{:<48} {:>9.2} s", "check + dry run (whole plan, rolled back)", dry.as_secs_f64());
-    println!("{:<48} {:>9.2} s", "check + apply (one transaction)", apply.as_secs_f64());
+    println!(
+        "{:<48} {:>9.2} s",
+        "check + dry run (whole plan, rolled back)",
+        dry.as_secs_f64()
+    );
+    println!(
+        "{:<48} {:>9.2} s",
+        "check + apply (one transaction)",
+        apply.as_secs_f64()
+    );
     println!(
         "{:<48} {:>9.2} s   ({} log rows, {})",
         "verify afterwards",

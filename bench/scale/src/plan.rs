@@ -88,7 +88,12 @@ pub fn country(size: &CountrySize, seed: u64) -> Country {
     let mut new_of_province = Vec::with_capacity(size.provinces);
     for p in 0..size.provinces {
         let code = format!("T{:02}", p + 1);
-        units.push([code.clone(), format!("Đảng bộ tỉnh {}", place(&mut rng)), s(""), s("Đảng bộ tỉnh")]);
+        units.push([
+            code.clone(),
+            format!("Đảng bộ tỉnh {}", place(&mut rng)),
+            s(""),
+            s("Đảng bộ tỉnh"),
+        ]);
         if p < merging {
             let new = format!("NT{:02}", p / 2 + 1);
             let name = if p % 2 == 0 {
@@ -138,10 +143,7 @@ pub fn country(size: &CountrySize, seed: u64) -> Country {
                 (String::new(), String::new())
             } else {
                 named[g] = true;
-                (
-                    format!("Đảng bộ xã {} mới", place(rng)),
-                    new_of_province[*p].clone(),
-                )
+                (format!("Đảng bộ xã {} mới", place(rng)), new_of_province[*p].clone())
             };
             [code.clone(), new, name, parent, s(""), s(primary)]
         };

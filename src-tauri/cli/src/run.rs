@@ -437,7 +437,11 @@ fn reorganise_plan(
         }
         return Err(Error::invalid(
             "file",
-            format!("{}: {} lỗi, không thay đổi gì trong sổ", plan.display(), report.error_count()),
+            format!(
+                "{}: {} lỗi, không thay đổi gì trong sổ",
+                plan.display(),
+                report.error_count()
+            ),
         ));
     }
     if format == ReportFormat::Text {

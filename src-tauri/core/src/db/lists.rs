@@ -108,9 +108,9 @@ impl Dao<'_> {
     /// that had finally taken its place by then (a merge dated later has
     /// not happened yet on `day`).
     pub(crate) fn successors(&self, day: NaiveDate) -> Result<HashMap<i64, i64>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, successor_id FROM unit WHERE successor_id IS NOT NULL AND closed_on <= ?1",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, successor_id FROM unit WHERE successor_id IS NOT NULL AND closed_on <= ?1")?;
         let next: HashMap<i64, i64> = stmt
             .query_map([day], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;

@@ -235,7 +235,10 @@ pub(super) fn check(dao: &Dao<'_>, table: &Table, cols: &Columns, day: NaiveDate
         }
         if at.len() > 1 {
             if let Some(&i) = at.iter().find(|&&i| rows[i].new.is_none()) {
-                let other = at.iter().find(|&&j| rows[j].new.is_some()).map_or(0, |&j| found.line(j));
+                let other = at
+                    .iter()
+                    .find(|&&j| rows[j].new.is_some())
+                    .map_or(0, |&j| found.line(j));
                 found.error(
                     i,
                     "new_code",
@@ -334,11 +337,7 @@ pub(super) fn check(dao: &Dao<'_>, table: &Table, cols: &Columns, day: NaiveDate
         let mut firsts: HashMap<&str, usize> = HashMap::new();
         for &i in at {
             let r = &rows[i];
-            for (field, value) in [
-                ("new_name", &r.name),
-                ("new_parent", &r.parent),
-                ("new_kind", &r.kind),
-            ] {
+            for (field, value) in [("new_name", &r.name), ("new_parent", &r.parent), ("new_kind", &r.kind)] {
                 let Some(value) = value else { continue };
                 let slot = match field {
                     "new_name" => &mut unit.name,
@@ -366,7 +365,11 @@ pub(super) fn check(dao: &Dao<'_>, table: &Table, cols: &Columns, day: NaiveDate
                     }
                     Some(first) if first != value => {
                         let (line, first) = (found.line(firsts[field]), first.clone());
-                        found.error(i, field, format!("«{code}» ghi «{value}», khác với dòng {line} («{first}»)"));
+                        found.error(
+                            i,
+                            field,
+                            format!("«{code}» ghi «{value}», khác với dòng {line} («{first}»)"),
+                        );
                     }
                     Some(_) => {}
                 }
@@ -476,7 +479,11 @@ pub(super) fn check(dao: &Dao<'_>, table: &Table, cols: &Columns, day: NaiveDate
                 ..step(Op::Rename { code: code.clone() }, unit.first, "new_name")
             });
         }
-        if let Some((p, i)) = unit.parent.as_ref().filter(|(p, _)| current.unit.parent.as_ref() != Some(p)) {
+        if let Some((p, i)) = unit
+            .parent
+            .as_ref()
+            .filter(|(p, _)| current.unit.parent.as_ref() != Some(p))
+        {
             steps.push(step(
                 Op::Move {
                     code,
@@ -492,23 +499,47 @@ pub(super) fn check(dao: &Dao<'_>, table: &Table, cols: &Columns, day: NaiveDate
         let from = old.clone();
         let op = match fate {
             Fate::Stays => continue,
-            Fate::Merge(into) => Op::Merge { from, into: into.clone() },
-            Fate::Split(into) => Op::Split { from, into: into.clone() },
+            Fate::Merge(into) => Op::Merge {
+                from,
+                into: into.clone(),
+            },
+            Fate::Split(into) => Op::Split {
+                from,
+                into: into.clone(),
+            },
             Fate::Close => Op::Close { code: from },
         };
         steps.push(step(op, *first, "new_code"));
     }
 
     // The order, and what can never run.
+    // Rows already refused leave their units out: the rest of the plan is
+    // still ordered, so that its own errors (cycles, orphans) are named in
+    // the same run, but none that only follows from a refused row.
+    let tainted: HashSet<&str> = found
+        .bad
+        .iter()
+        .flat_map(|&i| {
+            [
+                Some(rows[i].old.as_str()),
+                rows[i].new.as_deref(),
+                rows[i].parent.as_deref(),
+            ]
+        })
+        .flatten()
+        .collect();
     let tree = Tree::new(units.iter().map(|u| (u.unit.code.as_str(), u.unit.parent.as_deref())));
-    let ops: Vec<Op> = steps.iter().map(|s| s.op.clone()).collect();
-    let ordered = if found.bad.is_empty() {
-        order::order(tree, &ops)
-    } else {
-        order::Ordered::default()
-    };
+    let kept: Vec<usize> = (0..steps.len())
+        .filter(|&k| !found.bad.contains(&steps[k].row) && !steps[k].op.codes().any(|c| tainted.contains(c)))
+        .collect();
+    let ops: Vec<Op> = kept.iter().map(|&k| steps[k].op.clone()).collect();
+    let mut ordered = order::order(tree, &ops);
+    ordered.order = ordered.order.iter().map(|&i| kept[i]).collect();
     for (k, why) in &ordered.blocked {
-        let s = &steps[*k];
+        let s = &steps[kept[*k]];
+        if matches!(why, Blocked::Children(kids) if kids.iter().any(|c| tainted.contains(c.as_str()))) {
+            continue;
+        }
         let (field, message) = match (&s.op, why) {
             (Op::Close { code }, Blocked::Children(kids)) => (
                 "new_code",
@@ -608,7 +639,11 @@ pub(super) fn check(dao: &Dao<'_>, table: &Table, cols: &Columns, day: NaiveDate
                     format!("Sáp nhập «{}» vào {}", r.old, new_label(into)),
                 ),
                 (Some(Fate::Split(into)), Some(n)) => {
-                    let primary = if into[0] == *n { " (đơn vị kế tục chính)" } else { "" };
+                    let primary = if into[0] == *n {
+                        " (đơn vị kế tục chính)"
+                    } else {
+                        ""
+                    };
                     (
                         PlanAction::Split,
                         format!("Chia tách «{}»: phần sang {}{primary}", r.old, new_label(n)),
@@ -623,7 +658,10 @@ pub(super) fn check(dao: &Dao<'_>, table: &Table, cols: &Columns, day: NaiveDate
                         }
                     }
                     if let Some(p) = &r.parent {
-                        if open.get(r.old.as_str()).is_some_and(|u| u.unit.parent.as_ref() != Some(p)) {
+                        if open
+                            .get(r.old.as_str())
+                            .is_some_and(|u| u.unit.parent.as_ref() != Some(p))
+                        {
                             parts.push(format!("chuyển sang cấp trên «{p}»"));
                         }
                     }

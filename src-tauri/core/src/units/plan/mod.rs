@@ -259,16 +259,13 @@ impl Store {
             if !report.is_ok() {
                 return Ok((report, false));
             }
-            let r = Reorganisation {
-                change: Change::Close { code: String::new() },
-                on,
-                reason,
-            };
             for step in &checked.steps {
-                if let Err(e) = run(dao, step, &r) {
+                if let Err(e) = run(dao, step, on, reason.as_deref()) {
                     match e {
                         Error::Invalid { message, .. } | Error::Conflict { message, .. } => {
-                            report.issues.push(cols.error(&table.rows[step.row], step.field, message));
+                            report
+                                .issues
+                                .push(cols.error(&table.rows[step.row], step.field, message));
                             return Ok((report, false));
                         }
                         e => return Err(e),
@@ -283,7 +280,7 @@ impl Store {
 }
 
 /// Runs one step of a plan through the single reorganisation it stands for.
-fn run(dao: &Dao<'_>, step: &Step, r: &Reorganisation) -> Result<()> {
+fn run(dao: &Dao<'_>, step: &Step, on: NaiveDate, reason: Option<&str>) -> Result<()> {
     let change = match &step.op {
         Op::Create { code, parent } => {
             let unit = NewUnit {
@@ -291,7 +288,7 @@ fn run(dao: &Dao<'_>, step: &Step, r: &Reorganisation) -> Result<()> {
                 name: step.name.clone().unwrap_or_default(),
                 parent: parent.clone(),
                 kind: step.kind.clone(),
-                opened_on: Some(r.on),
+                opened_on: Some(on),
                 ..NewUnit::default()
             };
             insert_unit(dao, &unit)?;
@@ -320,8 +317,8 @@ fn run(dao: &Dao<'_>, step: &Step, r: &Reorganisation) -> Result<()> {
         dao,
         &Reorganisation {
             change,
-            on: r.on,
-            reason: r.reason.clone(),
+            on,
+            reason: reason.map(str::to_owned),
         },
     )
 }

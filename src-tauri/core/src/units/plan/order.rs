@@ -13,20 +13,48 @@ use std::collections::{BTreeSet, HashMap};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Op {
     /// A successor that does not exist yet, opened on the plan's day.
-    Create { code: String, parent: Option<String> },
+    Create {
+        code: String,
+        parent: Option<String>,
+    },
     /// A new name: never blocked.
-    Rename { code: String },
-    Move { code: String, parent: String },
+    Rename {
+        code: String,
+    },
+    Move {
+        code: String,
+        parent: String,
+    },
     /// `from` closes; its children pass to `into`.
-    Merge { from: String, into: String },
+    Merge {
+        from: String,
+        into: String,
+    },
     /// `from` closes; its children pass to the first of `into` (the primary).
-    Split { from: String, into: Vec<String> },
+    Split {
+        from: String,
+        into: Vec<String>,
+    },
     /// `from` closes without successor: it must have no children left.
-    Close { code: String },
+    Close {
+        code: String,
+    },
 }
 
 impl Op {
     const LAST_PHASE: u8 = 3;
+
+    /// Every unit the step names.
+    pub(crate) fn codes(&self) -> impl Iterator<Item = &str> {
+        let (a, b, more): (&str, Option<&str>, &[String]) = match self {
+            Op::Create { code, parent } => (code, parent.as_deref(), &[]),
+            Op::Rename { code } | Op::Close { code } => (code, None, &[]),
+            Op::Move { code, parent } => (code, Some(parent), &[]),
+            Op::Merge { from, into } => (from, Some(into), &[]),
+            Op::Split { from, into } => (from, None, into),
+        };
+        std::iter::once(a).chain(b).chain(more.iter().map(String::as_str))
+    }
 
     /// Steps of lower phase go first when several can run: new units, then
     /// names, moves, and last the steps that close a unit (merges, splits,
@@ -291,17 +319,39 @@ mod tests {
         let ops = vec![
             Op::Close { code: s("D1") },
             Op::Close { code: s("D2") },
-            Op::Merge { from: s("C2"), into: s("N1") },
-            Op::Create { code: s("N2"), parent: Some(s("N0")) },
-            Op::Merge { from: s("C1"), into: s("N1") },
-            Op::Create { code: s("N1"), parent: Some(s("N0")) },
-            Op::Create { code: s("N0"), parent: Some(s("P")) },
-            Op::Split { from: s("C3"), into: vec![s("N2"), s("N1")] },
+            Op::Merge {
+                from: s("C2"),
+                into: s("N1"),
+            },
+            Op::Create {
+                code: s("N2"),
+                parent: Some(s("N0")),
+            },
+            Op::Merge {
+                from: s("C1"),
+                into: s("N1"),
+            },
+            Op::Create {
+                code: s("N1"),
+                parent: Some(s("N0")),
+            },
+            Op::Create {
+                code: s("N0"),
+                parent: Some(s("P")),
+            },
+            Op::Split {
+                from: s("C3"),
+                into: vec![s("N2"), s("N1")],
+            },
         ];
         let got = order(province(), &ops);
         assert!(got.blocked.is_empty(), "{got:?}");
         let pos = |op: &Op| got.order.iter().position(|&i| &ops[i] == op).expect("ordered");
-        assert!(pos(&ops[6]) < pos(&ops[5]), "N0 before N1: {:?}", codes(&ops, &got.order));
+        assert!(
+            pos(&ops[6]) < pos(&ops[5]),
+            "N0 before N1: {:?}",
+            codes(&ops, &got.order)
+        );
         assert!(pos(&ops[5]) < pos(&ops[4]), "N1 before C1 merges into it");
         assert!(pos(&ops[4]) < pos(&ops[0]), "D1 closes once its communes are gone");
         assert!(pos(&ops[7]) < pos(&ops[1]), "D2 closes once C3 is split");
@@ -314,8 +364,14 @@ mod tests {
         // A under B becomes B under A: A must first leave B (to the root R).
         let tree = Tree::new([("R", None), ("B", Some("R")), ("A", Some("B"))]);
         let ops = vec![
-            Op::Move { code: s("B"), parent: s("A") },
-            Op::Move { code: s("A"), parent: s("R") },
+            Op::Move {
+                code: s("B"),
+                parent: s("A"),
+            },
+            Op::Move {
+                code: s("A"),
+                parent: s("R"),
+            },
         ];
         let got = order(tree, &ops);
         assert_eq!(got.order, vec![1, 0]);
@@ -326,10 +382,22 @@ mod tests {
     fn a_cycle_of_parents_is_blocked_and_named() {
         let tree = Tree::new([("R", None), ("A", Some("R")), ("B", Some("R"))]);
         let ops = vec![
-            Op::Move { code: s("A"), parent: s("B") },
-            Op::Move { code: s("B"), parent: s("A") },
-            Op::Create { code: s("X"), parent: Some(s("Y")) },
-            Op::Create { code: s("Y"), parent: Some(s("X")) },
+            Op::Move {
+                code: s("A"),
+                parent: s("B"),
+            },
+            Op::Move {
+                code: s("B"),
+                parent: s("A"),
+            },
+            Op::Create {
+                code: s("X"),
+                parent: Some(s("Y")),
+            },
+            Op::Create {
+                code: s("Y"),
+                parent: Some(s("X")),
+            },
         ];
         let got = order(tree, &ops);
         assert_eq!(got.order, vec![0], "A moves, then B cannot go under its own child");
@@ -345,7 +413,13 @@ mod tests {
 
     #[test]
     fn a_close_that_would_orphan_units_is_blocked_with_them() {
-        let ops = vec![Op::Close { code: s("D1") }, Op::Merge { from: s("C1"), into: s("C3") }];
+        let ops = vec![
+            Op::Close { code: s("D1") },
+            Op::Merge {
+                from: s("C1"),
+                into: s("C3"),
+            },
+        ];
         let got = order(province(), &ops);
         assert_eq!(got.order, vec![1]);
         assert_eq!(got.blocked, vec![(0, Blocked::Children(vec![s("C2")]))]);
@@ -355,8 +429,14 @@ mod tests {
     fn a_merge_into_a_unit_inside_the_old_one_waits_for_it_to_move_out() {
         // C1 merges into its own branch B1, which the plan moves under P first.
         let ops = vec![
-            Op::Merge { from: s("C1"), into: s("B1") },
-            Op::Move { code: s("B1"), parent: s("P") },
+            Op::Merge {
+                from: s("C1"),
+                into: s("B1"),
+            },
+            Op::Move {
+                code: s("B1"),
+                parent: s("P"),
+            },
         ];
         let got = order(province(), &ops);
         assert_eq!(got.order, vec![1, 0]);

@@ -139,7 +139,11 @@ fn a_plan_of_every_kind_applies_in_one_step() {
         Some("Đảng bộ xã"),
         "a new unit without kind takes its old unit's"
     );
-    assert_eq!(s.unit("XC").expect("XC").successor.as_deref(), Some("XD"), "the primary");
+    assert_eq!(
+        s.unit("XC").expect("XC").successor.as_deref(),
+        Some("XD"),
+        "the primary"
+    );
 
     // One event per change, with the plan's reason.
     let kinds = |code: &str| -> Vec<String> {
@@ -210,7 +214,10 @@ A1,A1,,XB,,
     let expect = [
         ("loi.csv:2:old_code:", "«NOPE» không có trong sổ"),
         ("loi.csv:3:old_code:", "không hoạt động vào ngày 01/07/2025"),
-        ("loi.csv:4:new_name:", "Đơn vị mới «NEW1» chưa có trong sổ: cần ghi Tên mới"),
+        (
+            "loi.csv:4:new_name:",
+            "Đơn vị mới «NEW1» chưa có trong sổ: cần ghi Tên mới",
+        ),
         ("loi.csv:5:new_parent:", "«GONE» không có trong sổ hay trong kế hoạch"),
         ("loi.csv:7:primary:", "hai đơn vị kế tục chính"),
         ("loi.csv:9:new_parent:", "không thể là cấp trên của chính nó"),
@@ -304,7 +311,11 @@ fn open_receipts_pass_to_the_successor_on_the_date_only() {
         },
     )
     .expect("batch");
-    let path = plan_file(&dir, "chi-bo.csv", "Mã cũ,Mã mới,Tên mới\nA1,AB1,Chi bộ thôn An Bình\nB1,AB1,\n");
+    let path = plan_file(
+        &dir,
+        "chi-bo.csv",
+        "Mã cũ,Mã mới,Tên mới\nA1,AB1,Chi bộ thôn An Bình\nB1,AB1,\n",
+    );
     let report = s.reorganise_plan(&a, &path, on(), None, false).expect("plan");
     assert!(report.is_ok(), "{:#?}", report.issues);
     assert_eq!(report.counts.receipts, 2);
