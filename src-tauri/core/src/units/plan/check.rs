@@ -1,16 +1,17 @@
-//! A plan's rows read and checked whole: every problem is an issue at
-//! file:row:column (an unknown or closed old unit, a new unit without a
-//! name, an unknown parent, two primaries, a cycle, a close that would
-//! orphan units, …); when there is none, the rows become steps in an order
-//! in which each single reorganisation is accepted, with the counts and the
-//! open receipts that will change hands.
+//! A plan checked whole, once its rows are read (`rows`): every problem
+//! is an issue at file:row:column (an unknown or closed old unit, a new
+//! unit without a name, an unknown parent, two primaries, a cycle, a close
+//! that would orphan units, …); when there is none, the rows become steps
+//! in an order in which each single reorganisation is accepted, with the
+//! counts and the open receipts that will change hands.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
 use super::order::{self, Blocked, Op, Tree};
-use super::{Handover, PlanAction, PlanCounts, PlanRow};
+use super::rows::{not_open, read_rows, Found};
+use super::{outcome, Handover, PlanCounts, PlanRow};
 use crate::dates;
 use crate::db::{Dao, UnitRow};
 use crate::error::{Error, Result};
@@ -40,68 +41,15 @@ pub(super) struct Checked {
     pub handovers: Vec<Handover>,
 }
 
-/// One row as read.
-struct Row {
-    old: String,
-    new: Option<String>,
-    name: Option<String>,
-    parent: Option<String>,
-    kind: Option<String>,
-    primary: bool,
-}
-
-/// What a value in the "primary" column means: `Some(true)` for a mark.
-fn primary_mark(s: &str) -> Option<bool> {
-    match text::search_key(s).as_str() {
-        "" | "0" | "khong" | "no" | "false" => Some(false),
-        "x" | "1" | "co" | "yes" | "true" | "chinh" | "✓" | "✔" => Some(true),
-        _ => None,
-    }
-}
-
-/// Collects issues and knows which rows are bad.
-struct Found<'t> {
-    table: &'t Table,
-    cols: &'t Columns,
-    issues: Vec<Issue>,
-    bad: HashSet<usize>,
-}
-
-impl Found<'_> {
-    fn error(&mut self, i: usize, field: &str, message: String) {
-        self.bad.insert(i);
-        self.issues.push(self.cols.error(&self.table.rows[i], field, message));
-    }
-
-    fn warn(&mut self, i: usize, field: &str, message: String) {
-        self.issues.push(self.cols.warning(&self.table.rows[i], field, message));
-    }
-
-    fn line(&self, i: usize) -> usize {
-        self.table.rows[i].line
-    }
-}
-
-/// A code in a cell: cleaned, one word.
-fn code_in(found: &mut Found<'_>, i: usize, field: &str, raw: &str, label: &str) -> Option<String> {
-    let code = text::clean(raw);
-    if code.is_empty() {
-        return None;
-    }
-    if code.contains(' ') {
-        found.error(i, field, format!("{label} «{code}» không được chứa khoảng trắng"));
-        return None;
-    }
-    Some(code)
-}
-
-/// Why a code names no unit open on `day`.
-fn not_open(dao: &Dao<'_>, code: &str, day: NaiveDate, label: &str) -> Result<String> {
-    Ok(match dao.unit_on(code, day) {
-        Ok(_) => format!("Đơn vị «{code}» không hoạt động vào ngày {}", dates::vi(day)),
-        Err(Error::NotFound { .. }) => format!("{label} «{code}» không có trong sổ"),
-        Err(e) => return Err(e),
-    })
+/// What a plan does with an old unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Fate {
+    /// It stays (its own code is among its successors).
+    Stays,
+    Merge(String),
+    /// Successors, the primary first.
+    Split(Vec<String>),
+    Close,
 }
 
 /// A list of codes for a message, cut after ten.
@@ -124,80 +72,7 @@ pub(super) fn check(dao: &Dao<'_>, table: &Table, cols: &Columns, day: NaiveDate
         bad: HashSet::new(),
     };
 
-    // Each row on its own.
-    let mut rows: Vec<Row> = Vec::with_capacity(table.rows.len());
-    for (i, r) in table.rows.iter().enumerate() {
-        let get = |f: &str| cols.get(r, f);
-        let old = code_in(&mut found, i, "old_code", get("old_code"), "Mã cũ");
-        let old = match old {
-            None => {
-                if !found.bad.contains(&i) {
-                    found.error(i, "old_code", "Mã cũ không được để trống".into());
-                }
-                String::new()
-            }
-            Some(old) if !open.contains_key(old.as_str()) => {
-                let why = not_open(dao, &old, day, "Mã cũ")?;
-                found.error(i, "old_code", why);
-                old
-            }
-            Some(old) => {
-                let unit = open[old.as_str()];
-                if unit.opened >= day {
-                    found.error(
-                        i,
-                        "old_code",
-                        format!(
-                            "Đơn vị «{old}» thành lập ngày {}; ngày của kế hoạch phải sau ngày đó",
-                            dates::vi(unit.opened)
-                        ),
-                    );
-                }
-                old
-            }
-        };
-        let new = code_in(&mut found, i, "new_code", get("new_code"), "Mã mới");
-        let parent = code_in(&mut found, i, "new_parent", get("new_parent"), "Mã cấp trên mới");
-        let name = text::clean_opt(Some(get("new_name")));
-        let kind = text::clean_opt(Some(get("new_kind")));
-        let primary = match primary_mark(get("primary")) {
-            Some(p) => p,
-            None => {
-                found.error(
-                    i,
-                    "primary",
-                    format!(
-                        "Cột Chính chỉ ghi «x» (đơn vị kế tục chính) hoặc để trống, không ghi «{}»",
-                        get("primary")
-                    ),
-                );
-                false
-            }
-        };
-        if new.is_none() && !found.bad.contains(&i) {
-            for (field, given) in [
-                ("new_name", name.is_some()),
-                ("new_parent", parent.is_some()),
-                ("new_kind", kind.is_some()),
-            ] {
-                if given {
-                    found.error(
-                        i,
-                        field,
-                        format!("Không có Mã mới nên «{old}» giải thể; dòng này không được ghi đơn vị mới"),
-                    );
-                }
-            }
-        }
-        rows.push(Row {
-            old,
-            new,
-            name,
-            parent,
-            kind,
-            primary,
-        });
-    }
+    let rows = read_rows(dao, &mut found, &open, day)?;
 
     // Rows by old unit, in file order.
     let mut olds: Vec<(String, Vec<usize>)> = Vec::new();
@@ -213,15 +88,6 @@ pub(super) fn check(dao: &Dao<'_>, table: &Table, cols: &Columns, day: NaiveDate
         olds[k].1.push(i);
     }
 
-    /// What a plan does with an old unit.
-    #[derive(Clone, PartialEq, Eq)]
-    enum Fate {
-        Stays,
-        Merge(String),
-        /// Successors, the primary first.
-        Split(Vec<String>),
-        Close,
-    }
     let mut fates: HashMap<String, (Fate, usize)> = HashMap::new();
     for (old, at) in &olds {
         let mut seen: HashMap<Option<&str>, usize> = HashMap::new();
@@ -569,52 +435,22 @@ pub(super) fn check(dao: &Dao<'_>, table: &Table, cols: &Columns, day: NaiveDate
         found.error(s.row, field, message);
     }
 
-    // Counts, and the open receipts that change hands.
-    let mut counts = PlanCounts {
-        children_moved: u32::try_from(ordered.children_moved).unwrap_or(u32::MAX),
-        ..PlanCounts::default()
+    // Counts, the open receipts that change hands, every row's outcome.
+    let mut counts = outcome::counts(steps.iter().map(|s| &s.op), ordered.children_moved);
+    let handovers = if found.bad.is_empty() {
+        let closing: Vec<(&str, &str)> = olds
+            .iter()
+            .filter_map(|(old, _)| match fates.get(old) {
+                Some((Fate::Merge(into), _)) => Some((old.as_str(), into.as_str())),
+                Some((Fate::Split(into), _)) => Some((old.as_str(), into[0].as_str())),
+                _ => None,
+            })
+            .collect();
+        outcome::handovers(dao, &units, day, &closing)?
+    } else {
+        Vec::new()
     };
-    for s in &steps {
-        let n = match s.op {
-            Op::Create { .. } => &mut counts.created,
-            Op::Rename { .. } => &mut counts.renamed,
-            Op::Move { .. } => &mut counts.moved,
-            Op::Merge { .. } => &mut counts.merged,
-            Op::Split { .. } => &mut counts.split,
-            Op::Close { .. } => &mut counts.closed,
-        };
-        *n += 1;
-    }
-    let mut handovers = Vec::new();
-    if found.bad.is_empty() {
-        let open_receipts = dao.open_receipts_per_unit()?;
-        let successors = dao.successors(day)?;
-        let ids: HashMap<i64, &str> = units.iter().map(|u| (u.id, u.unit.code.as_str())).collect();
-        let mut held: HashMap<&str, u32> = HashMap::new();
-        for (unit, n) in open_receipts {
-            let holder = successors.get(&unit).copied().unwrap_or(unit);
-            if let Some(code) = ids.get(&holder) {
-                *held.entry(code).or_default() += n;
-            }
-        }
-        for (old, _) in &olds {
-            let to = match fates.get(old) {
-                Some((Fate::Merge(into), _)) => into,
-                Some((Fate::Split(into), _)) => &into[0],
-                _ => continue,
-            };
-            if let Some(&n) = held.get(old.as_str()).filter(|&&n| n > 0) {
-                counts.receipts += n;
-                handovers.push(Handover {
-                    from: old.clone(),
-                    to: to.clone(),
-                    receipts: n,
-                });
-            }
-        }
-    }
-
-    // Every row's outcome.
+    counts.receipts = handovers.iter().map(|h| h.receipts).sum();
     let created: HashSet<&str> = new_units
         .iter()
         .filter(|u| !u.exists)
@@ -624,71 +460,12 @@ pub(super) fn check(dao: &Dao<'_>, table: &Table, cols: &Columns, day: NaiveDate
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let fate = fates.get(&r.old).map(|(f, _)| f);
-            let new_label = |n: &str| {
-                if created.contains(n) {
-                    format!("«{n}» (đơn vị mới)")
-                } else {
-                    format!("«{n}»")
-                }
+            let fate = if found.bad.contains(&i) {
+                None
+            } else {
+                Some(fates.get(&r.old).map(|(f, _)| f))
             };
-            let (action, summary) = match (fate, &r.new) {
-                _ if found.bad.contains(&i) => (PlanAction::Error, "Lỗi: xem các dòng báo lỗi".to_owned()),
-                (Some(Fate::Merge(into)), _) => (
-                    PlanAction::Merge,
-                    format!("Sáp nhập «{}» vào {}", r.old, new_label(into)),
-                ),
-                (Some(Fate::Split(into)), Some(n)) => {
-                    let primary = if into[0] == *n {
-                        " (đơn vị kế tục chính)"
-                    } else {
-                        ""
-                    };
-                    (
-                        PlanAction::Split,
-                        format!("Chia tách «{}»: phần sang {}{primary}", r.old, new_label(n)),
-                    )
-                }
-                (Some(Fate::Close), _) => (PlanAction::Close, format!("Giải thể «{}»", r.old)),
-                (_, Some(n)) if *n == r.old => {
-                    let mut parts = Vec::new();
-                    if let Some(name) = &r.name {
-                        if open.get(r.old.as_str()).is_some_and(|u| u.unit.name != *name) {
-                            parts.push(format!("đổi tên thành «{name}»"));
-                        }
-                    }
-                    if let Some(p) = &r.parent {
-                        if open
-                            .get(r.old.as_str())
-                            .is_some_and(|u| u.unit.parent.as_ref() != Some(p))
-                        {
-                            parts.push(format!("chuyển sang cấp trên «{p}»"));
-                        }
-                    }
-                    let what = if parts.is_empty() {
-                        "giữ nguyên".to_owned()
-                    } else {
-                        parts.join(", ")
-                    };
-                    (PlanAction::InPlace, format!("«{}»: {what}", r.old))
-                }
-                (_, n) => (
-                    PlanAction::InPlace,
-                    format!(
-                        "«{}» vẫn tiếp tục; tách thêm {}",
-                        r.old,
-                        n.as_deref().map(new_label).unwrap_or_default()
-                    ),
-                ),
-            };
-            PlanRow {
-                row: u32::try_from(table.rows[i].line).unwrap_or(u32::MAX),
-                old_code: r.old.clone(),
-                new_code: r.new.clone(),
-                action,
-                creates: r.new.as_deref().is_some_and(|n| created.contains(n)),
-                summary,
-            }
+            outcome::row(table.rows[i].line, r, fate, open.get(r.old.as_str()).copied(), &created)
         })
         .collect();
 

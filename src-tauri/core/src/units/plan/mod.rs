@@ -7,12 +7,16 @@
 //!   change hands), the `Store` API, and the apply: one transaction that
 //!   runs the single reorganisations (`reorganise`) and adds the new units
 //!   (`insert_unit`) in the order found, or nothing at all;
-//! - `check`: the rows read and checked whole, turned into steps;
+//! - `rows`: each row read on its own;
+//! - `check`: the rows checked whole, turned into steps;
+//! - `outcome`: the counts, the receipts changing hands, each row's sentence;
 //! - `order`: the order in which the steps can run, found on the tree in
 //!   memory (and what can never run: cycles, orphans).
 
 mod check;
 mod order;
+mod outcome;
+mod rows;
 
 use std::path::Path;
 
