@@ -196,6 +196,24 @@ impl PlanReport {
     }
 }
 
+/// An empty plan with its columns, for users to fill in; CSV or XLSX by the
+/// extension of `out`.
+pub fn template_bytes(out: &Path) -> Result<Vec<u8>> {
+    let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("xlsx") => tabular::xlsx_bytes("Phương án sắp xếp", PLAN_HEADERS, &[]),
+        Some("csv") => {
+            let mut bytes = Vec::new();
+            tabular::write_csv(&mut bytes, PLAN_HEADERS, &[])?;
+            Ok(bytes)
+        }
+        _ => Err(Error::invalid(
+            "out",
+            format!("{}: chỉ tạo được tệp .csv hoặc .xlsx", out.display()),
+        )),
+    }
+}
+
 impl Store {
     /// Checks a plan file (CSV or XLSX, by extension) and applies it on
     /// `on` in one transaction, or changes nothing when any row is wrong or

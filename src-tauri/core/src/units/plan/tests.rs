@@ -361,3 +361,17 @@ fn open_receipts_pass_to_the_successor_on_the_date_only() {
         "from the date: under the successor, in their place"
     );
 }
+
+#[test]
+fn the_template_is_an_empty_plan_that_reads_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["mau.csv", "mau.xlsx"] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, template_bytes(&path).expect("template")).expect("write");
+        let table = tabular::read_table(&path).expect("read back");
+        assert_eq!(table.headers, PLAN_HEADERS, "{name}");
+        assert!(table.rows.is_empty());
+        assert!(Columns::map(&table, PLAN_FIELDS).is_ok(), "{name}: every column found");
+    }
+    assert!(template_bytes(Path::new("mau.pdf")).is_err());
+}
