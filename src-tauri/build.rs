@@ -53,6 +53,9 @@ const COMMANDS: &[&str] = &[
     "preview_slips",
     // src/commands/files.rs
     "choose_import_file",
+    "choose_plan_file",
+    "reorganise_plan",
+    "save_plan_template",
     "import_register",
     "save_register",
     // src/commands/accounts.rs

@@ -3,8 +3,9 @@
 //! input (preview with file:row:column, nothing written), then the fixed file;
 //! search as you type without diacritics; and a dated merge of two communes
 //! through the reorganisation form, checked in the tree, in the outstanding list
-//! ("nhận thay") and in the SQLite file; and the documents register's filters,
-//! Vietnamese sorting and symbol warnings.
+//! ("nhận thay") and in the SQLite file; the documents register's filters,
+//! Vietnamese sorting and symbol warnings; and a reorganisation plan checked
+//! (errors, counts, the trees before and after side by side) and applied.
 #![cfg(target_os = "linux")]
 
 use std::path::Path;
@@ -561,4 +562,161 @@ fn documents_register_filters_sorting_and_warnings() {
         .query_row("SELECT count(*) FROM document", [], |r| r.get(0))
         .expect("count documents");
     assert_eq!(docs, 5);
+}
+
+/// The tree before a reorganisation plan: a province, two districts, three
+/// communes, two of them with a branch.
+const PLAN_UNITS: &str = "Mã,Tên,Mã cấp trên,Loại\n\
+HT,Đảng bộ tỉnh Hà Tĩnh,,Đảng bộ tỉnh\n\
+H1,Đảng bộ huyện Hương Khê,HT,Đảng bộ huyện\n\
+H2,Đảng bộ huyện Vũ Quang,HT,Đảng bộ huyện\n\
+XA,Đảng bộ xã Hương Long,H1,Đảng bộ xã\n\
+XB,Đảng bộ xã Phú Gia,H1,Đảng bộ xã\n\
+XC,Đảng bộ xã Đức Lĩnh,H2,Đảng bộ xã\n\
+XA-1,Chi bộ thôn 1,XA,Chi bộ\n\
+XB-1,Chi bộ thôn Gia Phú,XB,Chi bộ\n";
+
+/// XA and XB merge into a new commune under the province, XC moves under
+/// the province and is renamed, and both districts close; a first version
+/// names an old unit the register does not have.
+const PLAN_BAD: &str = "Mã cũ,Mã mới,Tên mới,Mã cấp trên mới,Loại mới,Chính\n\
+XA,XHK,Đảng bộ xã Hương Khê,HT,Đảng bộ xã,\n\
+XB,XHK,,,,\n\
+KHONGCO,XHK,,,,\n\
+XC,XC,Đảng bộ xã Đức Lĩnh mới,HT,,\n\
+H1,,,,,\n\
+H2,,,,,\n";
+
+/// The window's part of the plan: choose a file, a date and a reason, check
+/// (every row's outcome, errors at file:row:column, "Áp dụng" kept off), check
+/// the fixed file (counts, the tree before and from the date side by side),
+/// then apply: the register's tree from the date is the new one, the day
+/// before it the old one.
+#[test]
+fn a_reorganisation_plan_is_checked_shown_before_and_after_and_applied() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let inputs = tempfile::tempdir().expect("a folder for the plans");
+    std::fs::write(inputs.path().join("don-vi.csv"), PLAN_UNITS).expect("units");
+    std::fs::write(inputs.path().join("ke-hoach-loi.csv"), PLAN_BAD).expect("bad plan");
+    let fixed = PLAN_BAD.replace("KHONGCO,XHK,,,,\n", "");
+    std::fs::write(inputs.path().join("ke-hoach.csv"), fixed).expect("plan");
+    std::env::set_var("GIAONHAN_OPEN_DIR", inputs.path());
+    let units = inputs.path().join("don-vi.csv");
+    let (db, _work) = runtime().block_on(async {
+        let s = start_with(|db, _| {
+            cli(db, &["unit", "import", units.to_str().expect("path")]);
+        })
+        .await;
+        let c = &s.client;
+        open_screen(c, "import").await;
+        wait_visible(c, "#plan-choose").await;
+
+        let choose = |name: &'static str| async move {
+            js(
+                c,
+                "document.querySelector('#plan-unattended').value = arguments[0];",
+                vec![json!(name)],
+            )
+            .await;
+            click(c, "#plan-choose").await;
+            until("the plan's name", || async {
+                (text(c, "#plan-file-name").await == name).then_some(())
+            })
+            .await;
+        };
+        let check = || async {
+            click(c, "#plan-check").await;
+            until("the plan's check", || async {
+                let head = text(c, "#plan-head").await;
+                (!head.is_empty()).then_some(head)
+            })
+            .await
+        };
+
+        // The plan with an unknown old unit: every error named, nothing kept.
+        choose("ke-hoach-loi.csv").await;
+        type_into(c, "#plan-on", "01/07/2025").await;
+        type_into(c, "#plan-reason", "Nghị quyết 60-NQ/TW").await;
+        let head = check().await;
+        assert!(head.contains(" lỗi; chưa thay đổi gì"), "{head}");
+        let errors = texts(c, "#plan-issues li").await;
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("ke-hoach-loi.csv:4:Mã cũ") && e.contains("KHONGCO")),
+            "{errors:?}"
+        );
+        assert_eq!(
+            js(
+                c,
+                "return document.querySelector('#plan-rows tr[data-row=\"4\"]').dataset.action;",
+                vec![]
+            )
+            .await,
+            json!("error")
+        );
+        assert!(
+            js(c, "return document.querySelector('#plan-apply').disabled;", vec![]).await == json!(true),
+            "no applying a plan with errors"
+        );
+
+        // The fixed plan: the counts and the trees side by side.
+        choose("ke-hoach.csv").await;
+        let head = check().await;
+        assert!(head.contains("khi áp dụng từ ngày 01/07/2025"), "{head}");
+        let counts = texts(c, "#plan-counts li").await;
+        for want in ["tạo mới 1", "sáp nhập 2", "giải thể 2"] {
+            assert!(counts.iter().any(|l| l == want), "{want} missing from {counts:?}");
+        }
+        wait_visible(c, "#plan-trees").await;
+        let before = texts(c, "#plan-tree-before li").await;
+        let after = texts(c, "#plan-tree-after li").await;
+        assert!(before.iter().any(|u| u.ends_with("(H1)")), "{before:?}");
+        assert!(
+            !after.iter().any(|u| u.ends_with("(H1)") || u.ends_with("(XA)")),
+            "{after:?}"
+        );
+        assert!(after.iter().any(|u| u == "Đảng bộ xã Hương Khê (XHK)"), "{after:?}");
+        assert!(after.iter().any(|u| u == "Đảng bộ xã Đức Lĩnh mới (XC)"), "{after:?}");
+        screenshot(c, "plan-checked").await;
+
+        // Applied: one transaction, the tree of today is the new one.
+        assert_eq!(unit_count(&s.db), 8, "nothing written by the checks");
+        click(c, "#plan-apply").await;
+        let done = until("the plan to apply", || async {
+            let status = text(c, "#status").await;
+            status.contains("Đã áp dụng kế hoạch").then_some(status)
+        })
+        .await;
+        assert!(done.contains("ke-hoach.csv"), "{done}");
+        s.finish().await
+    });
+    std::env::remove_var("GIAONHAN_OPEN_DIR");
+    let today: serde_json::Value =
+        serde_json::from_str(&cli(&db, &["unit", "list", "--format", "json"])).expect("JSON");
+    let codes: Vec<&str> = today
+        .as_array()
+        .expect("units")
+        .iter()
+        .filter_map(|u| u["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"XHK") && !codes.contains(&"H1") && !codes.contains(&"XA"),
+        "{codes:?}"
+    );
+    let before: serde_json::Value = serde_json::from_str(&cli(
+        &db,
+        &["unit", "list", "--as-of", "2025-06-30", "--format", "json"],
+    ))
+    .expect("JSON");
+    let codes: Vec<&str> = before
+        .as_array()
+        .expect("units")
+        .iter()
+        .filter_map(|u| u["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"H1") && codes.contains(&"XA") && !codes.contains(&"XHK"),
+        "{codes:?}"
+    );
 }

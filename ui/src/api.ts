@@ -30,6 +30,7 @@ import type { Reorganisation } from "./bindings/Reorganisation";
 import type { Recovery } from "./bindings/Recovery";
 import type { Restored } from "./bindings/Restored";
 import type { OfficeReport } from "./bindings/OfficeReport";
+import type { PlanReport } from "./bindings/PlanReport";
 import type { Run } from "./bindings/Run";
 import type { Session } from "./bindings/Session";
 import type { Step } from "./bindings/Step";
@@ -212,6 +213,17 @@ export const saveKind = async (old: string | null, name: string): Promise<void> 
  */
 export const chooseImportFile = (unattended: string | null): Promise<ChosenFile | null> =>
   call("choose_import_file", { name: unattended });
+
+/** Asks for a reorganisation plan (CSV/XLSX) in the native dialog (`unattended`: a file in GIAONHAN_OPEN_DIR); null when cancelled. */
+export const choosePlanFile = (unattended: string | null): Promise<ChosenFile | null> =>
+  call("choose_plan_file", { name: unattended });
+
+/** Checks (dry run: nothing kept, with the tree from the date on) or applies the plan chosen with `choosePlanFile`. */
+export const reorganisePlan = (on: string, reason: string | null, dryRun: boolean): Promise<PlanReport> =>
+  call("reorganise_plan", { on, reason, dryRun });
+
+/** Saves an empty reorganisation plan (Excel) in a save dialog; the path, or null when cancelled. */
+export const savePlanTemplate = (): Promise<string | null> => call("save_plan_template");
 
 /** Checks (dry run) or imports the file last chosen with `chooseImportFile`. */
 export const importRegister = (register: Register, dryRun: boolean): Promise<ImportReport> =>

@@ -1,14 +1,17 @@
-//! Files the user picks in a native dialog: the file to import (its path
-//! stays on this side; the window gets only its name and size), the export
-//! of a register or its empty template, and where every saved file goes
+//! Files the user picks in a native dialog: the file to import and the
+//! reorganisation plan (their paths stay on this side; the window gets only
+//! the name and size), the export of a register or its empty template, an
+//! empty plan, and where every saved file goes
 //! (`ask_save_path`). For unattended runs (kiosk set-ups, the end-to-end
 //! tests) two environment variables stand in for the dialogs.
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use giaonhan::accounts::Action;
 use giaonhan::host;
 use giaonhan::import::{ChosenFile, ImportReport, Register};
+use giaonhan::units::plan::PlanReport;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
@@ -34,8 +37,55 @@ pub fn choose_import_file<R: Runtime>(
     name: Option<String>,
 ) -> Reply<Option<ChosenFile>> {
     state.grant(Action::EditRegisters)?;
+    match pick_table_file(&app, name)? {
+        Some(path) => Ok(Some(state.choose_import(path)?)),
+        None => Ok(None),
+    }
+}
+
+/// Asks for a reorganisation plan (CSV or XLSX) the same way, kept for
+/// `reorganise_plan`; its name and size, or `None` when cancelled.
+#[tauri::command(async)]
+pub fn choose_plan_file<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    name: Option<String>,
+) -> Reply<Option<ChosenFile>> {
+    state.grant(Action::EditRegisters)?;
+    match pick_table_file(&app, name)? {
+        Some(path) => Ok(Some(state.choose_plan(path)?)),
+        None => Ok(None),
+    }
+}
+
+/// Checks (dry run: nothing kept) or applies the plan chosen with
+/// `choose_plan_file`, effective on `on`.
+#[tauri::command(async)]
+pub fn reorganise_plan(
+    state: State<'_, AppState>,
+    on: NaiveDate,
+    reason: Option<String>,
+    dry_run: bool,
+) -> Reply<PlanReport> {
+    Ok(state.plan_chosen(on, reason, dry_run)?)
+}
+
+/// Asks where to save an empty reorganisation plan (Excel), then writes it.
+#[tauri::command(async)]
+pub fn save_plan_template<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Reply<Option<String>> {
+    state.grant(Action::Export)?;
+    let Some(path) = ask_save_path(&app, host::PLAN_TEMPLATE_FILE_NAME) else {
+        return Ok(None);
+    };
+    state.save_plan_template(&path)?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// A CSV or XLSX file chosen in the native dialog, or named in
+/// `GIAONHAN_OPEN_DIR` when unattended.
+fn pick_table_file<R: Runtime>(app: &AppHandle<R>, name: Option<String>) -> giaonhan::Result<Option<PathBuf>> {
     let unattended = std::env::var_os(OPEN_DIR_ENV).filter(|d| !d.is_empty());
-    let path = match (unattended, name.filter(|n| !n.is_empty())) {
+    Ok(match (unattended, name.filter(|n| !n.is_empty())) {
         (Some(dir), Some(name)) => Some(host::file_in_folder(Path::new(&dir), &name)?),
         _ => app
             .dialog()
@@ -43,11 +93,7 @@ pub fn choose_import_file<R: Runtime>(
             .add_filter("CSV, Excel (.csv, .xlsx)", &["csv", "xlsx"])
             .blocking_pick_file()
             .and_then(|p| p.into_path().ok()),
-    };
-    match path {
-        Some(path) => Ok(Some(state.choose_import(path)?)),
-        None => Ok(None),
-    }
+    })
 }
 
 /// Checks (dry run) or imports the file chosen with `choose_import_file`.

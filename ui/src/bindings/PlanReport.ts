@@ -3,6 +3,7 @@ import type { Handover } from "./Handover";
 import type { Issue } from "./Issue";
 import type { PlanCounts } from "./PlanCounts";
 import type { PlanRow } from "./PlanRow";
+import type { Unit } from "./Unit";
 
 /**
  * The check (or the result) of a plan.
@@ -19,4 +20,9 @@ handovers: Array<Handover>,
 /**
  * True when the plan was applied (not a dry run, no error).
  */
-written: boolean, };
+written: boolean, 
+/**
+ * The tree from the plan's date on, as the plan would leave it: given
+ * by a check without errors made for the window (`reorganise_plan_chosen`).
+ */
+after?: Array<Unit>, };

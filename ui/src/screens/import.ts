@@ -4,7 +4,7 @@
 // that previews every row and lists every problem as "tệp:dòng:cột: thông
 // báo", then the all-or-nothing import, only after a check without errors —
 // plus templates and exports through the native save dialog (written by the
-// Rust side).
+// Rust side), and a reorganisation plan applied in one step (import/plan.ts).
 import { chooseImportFile, importRegister, saveRegister, toApiError } from "../api";
 import type { ChosenFile } from "../bindings/ChosenFile";
 import type { ImportReport } from "../bindings/ImportReport";
@@ -15,6 +15,7 @@ import { byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, clearStatus, showError } from "../feedback";
 import { formatNumber } from "../format";
 import { reload } from "../store";
+import { planPart } from "./import/plan";
 import { registerBookForm } from "./printing";
 import type { Screen } from "./screen";
 
@@ -46,6 +47,8 @@ function isRegister(v: string): v is Register {
 
 export function importScreen(): Screen {
   registerBookForm();
+  const exports = byId("export-heading", HTMLHeadingElement).closest("section");
+  exports?.before(planPart());
   const form = byId("import-form", HTMLFormElement);
   const register = byId("import-register", HTMLSelectElement);
   const choose = byId("import-choose", HTMLButtonElement);

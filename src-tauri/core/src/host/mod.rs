@@ -11,6 +11,8 @@
 //! calls the same core functions directly.
 
 use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
 
@@ -22,12 +24,13 @@ use crate::error::{Error, Result};
 use crate::import::{ChosenFile, ImportReport, Register};
 use crate::model::{Confirmation, SaveFormat};
 use crate::progress::{Flagged, Run, Step, Watch};
+use crate::units::plan::{self, PlanReport};
 
 mod names;
 
 pub use names::{
     backup_file_name, file_in_folder, list_file_name, register_book_file_name, register_file_name, site_card_file_name,
-    slips_file_name,
+    slips_file_name, PLAN_TEMPLATE_FILE_NAME,
 };
 
 /// The register of a running app and what the app keeps about it between
@@ -55,6 +58,8 @@ pub struct Host {
     /// The file last chosen for import: its path stays here, and the import
     /// reads it from here (the file's bytes never cross into the window).
     import_file: Mutex<Option<PathBuf>>,
+    /// The reorganisation plan last chosen, kept the same way.
+    plan_file: Mutex<Option<PathBuf>>,
 }
 
 /// The locked store; only ever built around an open one.
@@ -114,6 +119,7 @@ impl Host {
             stop_exchange: AtomicBool::new(false),
             alert: Mutex::new(None),
             import_file: Mutex::new(None),
+            plan_file: Mutex::new(None),
         }
     }
 
@@ -226,6 +232,27 @@ impl Host {
             Some(path) => s.import_chosen(&g.actor, register, path, dry_run),
             None => Err(Error::invalid("file", "Chọn tệp CSV hoặc XLSX cần nhập.")),
         })
+    }
+
+    /// Keeps `path` as the reorganisation plan to check and apply.
+    pub fn choose_plan(&self, path: PathBuf) -> Result<ChosenFile> {
+        let chosen = ChosenFile::of(&path)?;
+        *self.plan_file.lock().map_err(poisoned)? = Some(path);
+        Ok(chosen)
+    }
+
+    /// Checks (dry run) or applies the plan chosen with `choose_plan`.
+    pub fn plan_chosen(&self, on: NaiveDate, reason: Option<String>, dry_run: bool) -> Result<PlanReport> {
+        let chosen = self.plan_file.lock().map_err(poisoned)?.clone();
+        self.with(Action::EditRegisters, |s, g| match &chosen {
+            Some(path) => s.reorganise_plan_chosen(&g.actor, path, on, reason, dry_run),
+            None => Err(Error::invalid("file", "Chọn tệp kế hoạch sắp xếp (CSV hoặc XLSX).")),
+        })
+    }
+
+    /// Writes an empty reorganisation plan to `path` (never over the register).
+    pub fn save_plan_template(&self, path: &Path) -> Result<()> {
+        crate::files::write_file(path, &plan::template_bytes(path)?, Some(&self.db_path))
     }
 
     /// Writes a register to `path` for `actor` (logged), or with `template`

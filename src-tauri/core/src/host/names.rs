@@ -47,6 +47,9 @@ pub fn register_file_name(register: Register, template: bool, xlsx: bool) -> Str
     format!("{stem}.{}", if xlsx { "xlsx" } else { "csv" })
 }
 
+/// An empty reorganisation plan to fill in.
+pub const PLAN_TEMPLATE_FILE_NAME: &str = "mau-phuong-an-sap-xep.xlsx";
+
 /// The delivery slips of a batch, every unit's or one `unit`'s:
 /// `phieu-giao-nhan-D1-2025-HK-01.pdf` (made safe for a file name).
 pub fn slips_file_name(batch: &str, unit: Option<&str>) -> String {

@@ -102,6 +102,11 @@ pub(crate) fn insert_unit(dao: &Dao<'_>, input: &NewUnit) -> Result<Unit> {
     dao.unit_placed(&code, input.opened_on.unwrap_or_else(today))
 }
 
+/// The units of `day`, depth-first, siblings in Vietnamese order.
+fn tree_on(dao: &Dao<'_>, day: NaiveDate) -> Result<Vec<Unit>> {
+    Ok(depth_first(dao.units_on(day)?).into_iter().map(|r| r.unit).collect())
+}
+
 /// Orders rows (already sorted by name) depth-first and fills in depth and
 /// subtree counts.
 fn depth_first(rows: Vec<UnitRow>) -> Vec<UnitRow> {
@@ -149,7 +154,7 @@ impl Store {
 
     /// The tree as it stood (or will stand) on `day`.
     pub fn units_as_of(&self, day: NaiveDate) -> Result<Vec<Unit>> {
-        self.read(|dao| Ok(depth_first(dao.units_on(day)?).into_iter().map(|r| r.unit).collect()))
+        self.read(|dao| tree_on(dao, day))
     }
 
     /// One unit as it stands today, closed or not.

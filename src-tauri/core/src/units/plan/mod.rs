@@ -27,7 +27,7 @@ use ts_rs::TS;
 use super::{insert_unit, reorganise};
 use crate::db::{Actor, Dao, Store};
 use crate::error::{Error, Result};
-use crate::model::{Change, NewUnit, Reorganisation};
+use crate::model::{Change, NewUnit, Reorganisation, Unit};
 use crate::tabular::{self, Columns, Field, Issue, Table};
 use crate::text;
 
@@ -147,6 +147,11 @@ pub struct PlanReport {
     pub handovers: Vec<Handover>,
     /// True when the plan was applied (not a dry run, no error).
     pub written: bool,
+    /// The tree from the plan's date on, as the plan would leave it: given
+    /// by a check without errors made for the window (`reorganise_plan_chosen`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub after: Option<Vec<Unit>>,
 }
 
 impl PlanReport {
@@ -241,7 +246,7 @@ impl Store {
         dry_run: bool,
     ) -> Result<PlanReport> {
         let table = tabular::read_table_as(path, &crate::import::ChosenFile::name_of(path))?;
-        self.reorganise_plan_table(actor, &table, on, reason, dry_run)
+        self.plan_table(actor, &table, on, reason, dry_run, dry_run)
     }
 
     /// `reorganise_plan` for a table already read.
@@ -253,6 +258,20 @@ impl Store {
         reason: Option<String>,
         dry_run: bool,
     ) -> Result<PlanReport> {
+        self.plan_table(actor, table, on, reason, dry_run, false)
+    }
+
+    /// The plan of `table`; with `tree`, a run without errors also gives
+    /// the tree from the date on (before it is rolled back or committed).
+    fn plan_table(
+        &mut self,
+        actor: &Actor,
+        table: &Table,
+        on: NaiveDate,
+        reason: Option<String>,
+        dry_run: bool,
+        tree: bool,
+    ) -> Result<PlanReport> {
         let reason = text::clean_opt(reason.as_deref());
         let mut report = PlanReport {
             file: table.file.clone(),
@@ -263,6 +282,7 @@ impl Store {
             counts: PlanCounts::default(),
             handovers: Vec::new(),
             written: false,
+            after: None,
         };
         let (cols, warnings) = match Columns::map(table, PLAN_FIELDS) {
             Ok(found) => found,
@@ -293,6 +313,9 @@ impl Store {
                         e => return Err(e),
                     }
                 }
+            }
+            if tree {
+                report.after = Some(super::tree_on(dao, on)?);
             }
             report.written = !dry_run;
             Ok((report, !dry_run))
