@@ -13,6 +13,8 @@ APT_PACKAGES=(
   libssl-dev libxdo-dev
   xvfb xauth x11-utils webkit2gtk-driver
   poppler-utils sqlite3 fonts-noto-core zbar-tools libreoffice-calc-nogui
+  # ICU4C, the reference the collation test compares the register's order with.
+  libicu-dev
   # A Python virtual environment for SeaweedFS's `weed` (below).
   python3-venv
   # Windows builds from Linux and the CLI tests on the Windows build
