@@ -591,7 +591,8 @@ H2,,,,,\n";
 /// (every row's outcome, errors at file:row:column, "Áp dụng" kept off), check
 /// the fixed file (counts, the tree before and from the date side by side),
 /// then apply: the register's tree from the date is the new one, the day
-/// before it the old one.
+/// before it the old one. The empty plan saved from the window opens in a
+/// real spreadsheet reader with its columns.
 #[test]
 fn a_reorganisation_plan_is_checked_shown_before_and_after_and_applied() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -601,6 +602,8 @@ fn a_reorganisation_plan_is_checked_shown_before_and_after_and_applied() {
     let fixed = PLAN_BAD.replace("KHONGCO,XHK,,,,\n", "");
     std::fs::write(inputs.path().join("ke-hoach.csv"), fixed).expect("plan");
     std::env::set_var("GIAONHAN_OPEN_DIR", inputs.path());
+    let saves = tempfile::tempdir().expect("a folder for saved files");
+    std::env::set_var("GIAONHAN_SAVE_DIR", saves.path());
     let units = inputs.path().join("don-vi.csv");
     let (db, _work) = runtime().block_on(async {
         let s = start_with(|db, _| {
@@ -689,9 +692,23 @@ fn a_reorganisation_plan_is_checked_shown_before_and_after_and_applied() {
         })
         .await;
         assert!(done.contains("ke-hoach.csv"), "{done}");
+
+        // An empty plan to fill in.
+        click(c, "#plan-template").await;
+        until("the template to be saved", || async {
+            text(c, "#status").await.contains("Đã lưu tệp").then_some(())
+        })
+        .await;
         s.finish().await
     });
     std::env::remove_var("GIAONHAN_OPEN_DIR");
+    std::env::remove_var("GIAONHAN_SAVE_DIR");
+    let template = giaonhan_tests::readers::spreadsheet_rows(&saves.path().join("mau-phuong-an-sap-xep.xlsx"));
+    assert_eq!(
+        template.first().map(|r| r.join(",")).as_deref(),
+        Some("Mã cũ,Mã mới,Tên mới,Mã cấp trên mới,Loại mới,Chính"),
+        "{template:?}"
+    );
     let today: serde_json::Value =
         serde_json::from_str(&cli(&db, &["unit", "list", "--format", "json"])).expect("JSON");
     let codes: Vec<&str> = today
