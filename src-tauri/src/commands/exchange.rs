@@ -6,7 +6,7 @@
 //! tests) `GIAONHAN_OPEN_DIR` stands in for the dialogs that open a card
 //! file or a folder: the window then names a file or folder inside it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use giaonhan::accounts::Action;
 use giaonhan::exchange::{HubChange, HubInfo, InboxRow, OfficeReport, PeerInfo, Place, Received, Sent, SiteInfo};
@@ -17,7 +17,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
-use super::files::{ask_save_path, OPEN_DIR_ENV};
+use super::files::{ask_save_path, unattended};
 use super::{AppState, Reply};
 
 /// This office's identity, or `None` before it is made.
@@ -178,15 +178,6 @@ pub fn inbox(state: State<'_, AppState>) -> Reply<Vec<InboxRow>> {
 fn report(channel: &Channel<Step>) -> impl FnMut(Step) + '_ {
     move |step| {
         let _ = channel.send(step);
-    }
-}
-
-/// The file or folder `name` inside `GIAONHAN_OPEN_DIR`, when both are given.
-fn unattended(name: Option<String>) -> giaonhan::Result<Option<PathBuf>> {
-    let dir = std::env::var_os(OPEN_DIR_ENV).filter(|d| !d.is_empty());
-    match (dir, name.filter(|n| !n.is_empty())) {
-        (Some(dir), Some(name)) => Ok(Some(host::file_in_folder(Path::new(&dir), &name)?)),
-        _ => Ok(None),
     }
 }
 

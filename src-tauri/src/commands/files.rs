@@ -84,16 +84,23 @@ pub fn save_plan_template<R: Runtime>(app: AppHandle<R>, state: State<'_, AppSta
 /// A CSV or XLSX file chosen in the native dialog, or named in
 /// `GIAONHAN_OPEN_DIR` when unattended.
 fn pick_table_file<R: Runtime>(app: &AppHandle<R>, name: Option<String>) -> giaonhan::Result<Option<PathBuf>> {
-    let unattended = std::env::var_os(OPEN_DIR_ENV).filter(|d| !d.is_empty());
-    Ok(match (unattended, name.filter(|n| !n.is_empty())) {
-        (Some(dir), Some(name)) => Some(host::file_in_folder(Path::new(&dir), &name)?),
-        _ => app
-            .dialog()
+    Ok(unattended(name)?.or_else(|| {
+        app.dialog()
             .file()
             .add_filter("CSV, Excel (.csv, .xlsx)", &["csv", "xlsx"])
             .blocking_pick_file()
-            .and_then(|p| p.into_path().ok()),
-    })
+            .and_then(|p| p.into_path().ok())
+    }))
+}
+
+/// The file or folder `name` inside `GIAONHAN_OPEN_DIR`, when both are
+/// given: what an unattended run names instead of a dialog.
+pub(super) fn unattended(name: Option<String>) -> giaonhan::Result<Option<PathBuf>> {
+    let dir = std::env::var_os(OPEN_DIR_ENV).filter(|d| !d.is_empty());
+    match (dir, name.filter(|n| !n.is_empty())) {
+        (Some(dir), Some(name)) => Ok(Some(host::file_in_folder(Path::new(&dir), &name)?)),
+        _ => Ok(None),
+    }
 }
 
 /// Checks (dry run) or imports the file chosen with `choose_import_file`.

@@ -5,6 +5,8 @@
 //! child offices' part comes office by office, with how old each office's
 //! latest packet is (`child_reports`).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Local, NaiveDate};
 use serde::Serialize;
 
@@ -85,9 +87,11 @@ impl Store {
                 });
             }
             offices.sort_by(|a, b| a.unit.cmp(&b.unit));
+            // A province has hundreds of offices and thousands of rows.
+            let index: HashMap<String, usize> = offices.iter().enumerate().map(|(i, o)| (o.unit.clone(), i)).collect();
             for r in dao.remote_open()? {
-                if let Some(office) = offices.iter_mut().find(|o| o.unit == r.site) {
-                    office.rows.push(remote_row(r, day, &tiers));
+                if let Some(&i) = index.get(&r.site) {
+                    offices[i].rows.push(remote_row(r, day, &tiers));
                 }
             }
             Ok(offices)

@@ -11,10 +11,10 @@
 //! calls the same core functions directly.
 
 use std::path::{Path, PathBuf};
-
-use chrono::NaiveDate;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
+
+use chrono::NaiveDate;
 
 use crate::access::{Access, Grant};
 use crate::accounts::{Action, AuthStatus, NewAccount, Session};
