@@ -343,12 +343,31 @@ pub async fn shown_error(c: &Client) -> Option<String> {
     text.as_str().filter(|t| !t.is_empty()).map(str::to_owned)
 }
 
-/// Waits for a visible element.
+/// Waits for a visible element; on timeout, says why it is not (absent,
+/// under which hidden ancestor, or not rendered) and which screen is shown.
 pub async fn wait_visible(c: &Client, css: &str) {
-    until(&format!("{css} to be visible"), || async {
-        visible(c, css).await.then_some(())
-    })
-    .await;
+    let deadline = Instant::now() + TIMEOUT;
+    while !visible(c, css).await {
+        if Instant::now() >= deadline {
+            let why = js(
+                c,
+                "const e = document.querySelector(arguments[0]); \
+                 const shown = [...document.querySelectorAll('.screen')] \
+                   .filter((s) => !s.hidden).map((s) => s.id).join(', '); \
+                 if (!e) return `absent; screens shown: ${shown}`; \
+                 const h = e.closest('[hidden]'); \
+                 if (h) return `under hidden <${h.tagName.toLowerCase()} id=${h.id}>; screens shown: ${shown}`; \
+                 return `not rendered (display: ${getComputedStyle(e).display}); screens shown: ${shown}`;",
+                vec![json!(css)],
+            )
+            .await;
+            panic!(
+                "timed out waiting for {css} to be visible: {}",
+                why.as_str().unwrap_or("?")
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Types `text` into the field `css` like a user: clear, then keystrokes.

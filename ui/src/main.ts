@@ -35,7 +35,7 @@ const screens: Screen[] = [
   importScreen(),
   accountsScreen(),
   // The dashboard opens the outstanding list behind a bar of its chart.
-  dashboardScreen((key) => show(key)),
+  dashboardScreen((key) => open(key)),
   backupsScreen(),
   exchangeScreen(),
   inboxScreen(),
@@ -77,8 +77,17 @@ function show(key: ScreenKey, focus = true, keepMessages = false): void {
   });
 }
 
+/** Set once the user opens a screen: start-up then no longer picks one. */
+let userMoved = false;
+
+/** A screen opened by the user (a navigation button or Alt+digit). */
+function open(key: ScreenKey): void {
+  userMoved = true;
+  show(key);
+}
+
 for (const s of screens) {
-  byId(`nav-${s.key}`, HTMLButtonElement).addEventListener("click", () => show(s.key));
+  byId(`nav-${s.key}`, HTMLButtonElement).addEventListener("click", () => open(s.key));
 }
 
 /** 1..10 for Alt+digit (top row or keypad; 0 is the tenth), else 0. */
@@ -99,7 +108,7 @@ document.addEventListener("keydown", (e) => {
     const target = screens[n - 1];
     if (target) {
       e.preventDefault();
-      show(target.key);
+      open(target.key);
     }
   }
 });
@@ -160,7 +169,7 @@ async function start(): Promise<void> {
   // A data file that could not be opened: the recovery screen instead.
   if (await startRecovery()) return;
   // A failed or damaged automatic backup: a banner on every screen.
-  watchBackups(() => show("backups"));
+  watchBackups(() => open("backups"));
   show("units", false, true);
   try {
     await startAuth(afterLogin);
@@ -184,11 +193,15 @@ async function start(): Promise<void> {
     showError(toApiError(e));
     return;
   }
+  // The first screen, unless the user opened one while the lists loaded:
+  // start-up never takes them away from where they went.
   if (status.is_empty) {
     banner.hidden = false;
-    show("units", false, true);
-    demoLoad.focus();
-  } else {
+    if (!userMoved) {
+      show("units", false, true);
+      demoLoad.focus();
+    }
+  } else if (!userMoved) {
     show("outstanding", true, true);
   }
 }
