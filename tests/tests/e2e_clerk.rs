@@ -355,6 +355,35 @@ fn batch_and_committee_pickers_find_by_typing_among_3000_batches() {
         wait_visible(c, "#screen-outstanding").await;
         outstanding_rows_shown(c).await;
 
+        // The whole district's open receipts: the totals count all of them,
+        // the table draws the first 200, then 200 more on "Hiện thêm" and as
+        // the end of what is drawn scrolls into view.
+        let all: Value =
+            serde_json::from_str(&cli(&s.db, &["outstanding", "--format", "json"])).expect("outstanding JSON");
+        let all = all.as_array().expect("rows").len();
+        assert!(all > 600, "the district demo has many open receipts: {all}");
+        let drawn = || count(c, "#outstanding-table tbody tr[data-unit]");
+        assert_eq!(drawn().await, 200, "the first view draws 200 rows");
+        let total = format!("({} lượt nhận)", giaonhan::text::thousands(all as i64));
+        let line = text(c, "#out-count").await;
+        assert!(line.contains(&total), "the totals count every row: {line}");
+        let more = text(c, "#out-more-rows").await;
+        assert!(more.ends_with(&format!("200 / {})", giaonhan::text::thousands(all as i64))), "{more}");
+        click(c, "#out-more-rows").await;
+        until("200 more rows", || async { (drawn().await == 400).then_some(()) }).await;
+        assert_eq!(
+            js(c, "return document.activeElement.closest('tr')?.rowIndex ?? -1;", vec![]).await,
+            js(
+                c,
+                "return document.querySelectorAll('#outstanding-table tbody tr[data-unit]')[200].rowIndex;",
+                vec![]
+            )
+            .await,
+            "focus on the first row drawn"
+        );
+        js(c, "document.querySelector('#out-more-rows').scrollIntoView();", vec![]).await;
+        until("the next rows when scrolled to", || async { (drawn().await >= 600).then_some(()) }).await;
+
         // A batch two thousand down the list, and a committee with branches,
         // chosen by a few letters without diacritics.
         let batches: Value = serde_json::from_str(&cli(&s.db, &["batch", "list"])).expect("batch list JSON");

@@ -21,7 +21,7 @@ import { outstandingScreen } from "./screens/outstanding";
 import { startRecovery } from "./screens/recovery";
 import type { Screen, ScreenKey } from "./screens/screen";
 import { unitsScreen } from "./screens/units";
-import { reload } from "./store";
+import { flushShown, reload } from "./store";
 
 // Vietnamese file buttons instead of the engine's own "Choose File".
 enhanceFileInputs();
@@ -61,6 +61,8 @@ function show(key: ScreenKey, focus = true, keepMessages = false): void {
     if (visible) nav.setAttribute("aria-current", "page");
     else nav.removeAttribute("aria-current");
   }
+  // Its redraws that waited while it was hidden (store.ts).
+  flushShown();
   if (!keepMessages) {
     clearErrors();
     clearStatus();
@@ -165,23 +167,30 @@ async function afterLogin(): Promise<void> {
   show(visible ? current.key : "outstanding");
 }
 
+/** Start-up failed: what went wrong, over a screen (the first one, unless the user chose one). */
+function startFailed(e: unknown): void {
+  if (!userMoved) show("units", false, true);
+  showError(toApiError(e));
+}
+
 async function start(): Promise<void> {
   // A data file that could not be opened: the recovery screen instead.
   if (await startRecovery()) return;
   // A failed or damaged automatic backup: a banner on every screen.
   watchBackups(() => open("backups"));
-  show("units", false, true);
+  // No screen until the lists are loaded (below): a screen shown now would
+  // draw them as they arrive, and only the first one needs to.
   try {
     await startAuth(afterLogin);
   } catch (e) {
-    showError(toApiError(e));
+    startFailed(e);
     return;
   }
   let status;
   try {
     status = await appStatus();
   } catch (e) {
-    showError(toApiError(e));
+    startFailed(e);
     return;
   }
   byId("db-info", HTMLParagraphElement).textContent = `Tệp dữ liệu: ${status.db_path} · phiên bản ${status.version}`;
@@ -190,7 +199,7 @@ async function start(): Promise<void> {
     // A new register has no letterhead: ask for it before anything prints.
     await letterhead.check();
   } catch (e) {
-    showError(toApiError(e));
+    startFailed(e);
     return;
   }
   // The first screen, unless the user opened one while the lists loaded:

@@ -25,10 +25,47 @@ const loaders: { [K in DataKey]: () => Promise<Data[K]> } = {
 };
 
 type Listener = (changed: ReadonlySet<DataKey>) => void;
-const listeners: Listener[] = [];
 
-export function onChange(listener: Listener): void {
-  listeners.push(listener);
+/**
+ * A listener and the screen it draws on. While that screen is hidden its
+ * redraws wait (the lists changed are gathered) until it is shown: a hidden
+ * screen holds no rows of 10,000 units it was never opened for, and a
+ * change costs only the screen in view.
+ */
+interface Subscription {
+  listener: Listener;
+  screen: HTMLElement | null;
+  pending: Set<DataKey>;
+}
+const subscriptions: Subscription[] = [];
+
+/**
+ * Calls `listener` with the lists that changed. With `screen`, only while
+ * that screen is shown; changes made while it is hidden reach it, gathered
+ * into one call, when `flushShown` runs after it is shown.
+ */
+export function onChange(listener: Listener, screen: HTMLElement | null = null): void {
+  subscriptions.push({ listener, screen, pending: new Set() });
+}
+
+/** Runs the redraws that waited for screens now shown. main.ts calls it when it shows a screen. */
+export function flushShown(): void {
+  for (const sub of subscriptions) {
+    if (sub.pending.size === 0 || !sub.screen || sub.screen.hidden) continue;
+    const changed = new Set(sub.pending);
+    sub.pending.clear();
+    sub.listener(changed);
+  }
+}
+
+function notify(changed: ReadonlySet<DataKey>): void {
+  for (const sub of subscriptions) {
+    if (sub.screen?.hidden) {
+      for (const k of changed) sub.pending.add(k);
+    } else {
+      sub.listener(changed);
+    }
+  }
 }
 
 async function load<K extends DataKey>(key: K): Promise<() => void> {
@@ -43,5 +80,5 @@ export async function reload(...keys: DataKey[]): Promise<void> {
   const wanted = new Set<DataKey>(keys.length ? keys : ["units", "kinds", "documents", "batches"]);
   const commits = await Promise.all([...wanted].map((k) => load(k)));
   for (const commit of commits) commit();
-  for (const listener of listeners) listener(wanted);
+  notify(wanted);
 }

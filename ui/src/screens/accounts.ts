@@ -202,7 +202,7 @@ export function accountsScreen(): Screen {
       data.units.map((u) => h("option", { value: u.code }, u.name)),
     );
   }
-  onChange(fillUnits);
+  onChange(fillUnits, byId("screen-accounts", HTMLElement));
 
   acctForm.addEventListener(
     "submit",

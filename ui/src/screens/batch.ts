@@ -503,7 +503,7 @@ export function batchScreen(): Screen {
     if (changed.has("units") || changed.has("kinds")) renderKinds();
     if (changed.has("units")) picks.render();
     else if (changed.has("documents") || changed.has("kinds")) updateTotals();
-  });
+  }, byId("screen-batch", HTMLElement));
 
   resetDates();
   updateTotals();

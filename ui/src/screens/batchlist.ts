@@ -6,7 +6,7 @@
 // batches change (a new batch, a confirmation elsewhere) or the tier settings do.
 import { batchStats, toApiError } from "../api";
 import type { BatchStats } from "../bindings/BatchStats";
-import { fill, h, numCell, tbodyOf } from "../dom";
+import { byId, fill, h, numCell, tbodyOf } from "../dom";
 import { showError } from "../feedback";
 import { overdueBadge } from "../flags";
 import { formatDate, formatNumber, formatPercent, matchesAll, searchKey } from "../format";
@@ -135,7 +135,7 @@ export function mountBatchList(anchor: Element): void {
   const run = (): void => void refresh().catch((e) => showError(toApiError(e)));
   onChange((changed) => {
     if (changed.has("batches")) run();
-  });
+  }, byId("screen-batch", HTMLElement));
   search.addEventListener("input", () => {
     window.clearTimeout(timer);
     timer = window.setTimeout(run, 120);

@@ -208,7 +208,7 @@ export function documentsScreen(): Screen {
       renderFilters();
       render();
     }
-  });
+  }, byId("screen-documents", HTMLElement));
 
   return { key: "documents", firstField: symbol };
 }

@@ -117,7 +117,7 @@ export function exchangeScreen(): Screen {
   }
   onChange((changed) => {
     if (changed.has("units")) renderUnits();
-  });
+  }, byId("screen-exchange", HTMLElement));
 
   initForm.addEventListener(
     "submit",

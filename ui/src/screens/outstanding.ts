@@ -83,6 +83,9 @@ function unitItems(): PickItem[] {
   return [...data.units.filter((u) => u.children > 0).map(item), ...data.units.filter((u) => u.children === 0).map(item)];
 }
 
+/** Rows drawn at first, and at each "more" after that. */
+const STEP = 200;
+
 export function outstandingScreen(): Screen {
   const filters = byId("out-filters", HTMLFormElement);
   const documentInput = byId("out-document", HTMLInputElement);
@@ -97,6 +100,16 @@ export function outstandingScreen(): Screen {
   let rows: OutstandingRow[] = [];
   let buttons: HTMLButtonElement[] = [];
   let seq = 0;
+  /** Rows drawn so far (`drawMore`), the filter they were drawn for, and each committee's totals. */
+  let shown = 0;
+  let drawnFor = "";
+  let groupTotals = new Map<string, { units: Set<string>; lines: number; copies: number }>();
+  /** The row with "Hiện thêm…" while rows remain to draw. */
+  let moreRow: HTMLTableRowElement | null = null;
+  // Scrolling to the end of what is drawn draws the next rows.
+  const moreSeen = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting && e.target === moreRow)) drawMore(STEP);
+  });
 
   // ---- pickers and the "more filters" disclosure ---------------------------
 
@@ -196,40 +209,92 @@ export function outstandingScreen(): Screen {
       : "tất cả các đợt";
     caption.textContent = `Đơn vị chưa xác nhận đã nhận văn bản — ${batchText} — tính đến ngày ${formatDate(q.as_of ?? todayIso())}`;
 
-    buttons = [];
-    const trs: HTMLTableRowElement[] = [];
-    let start = 0;
-    while (start < rows.length) {
-      const group = rows[start]!.group_code;
-      let end = start;
-      while (end < rows.length && rows[end]!.group_code === group) end++;
-      const groupRows = rows.slice(start, end);
-      const groupUnits = new Set(groupRows.map((r) => r.unit_code)).size;
-      const groupCopies = groupRows.reduce((n, r) => n + r.copies, 0);
-      trs.push(
-        h(
-          "tr",
-          { class: "group", "data-group": group },
-          h("th", { scope: "rowgroup", colspan: 7 }, rows[start]!.group_name, " ", h("span", { class: "muted code" }, `(${group})`)),
-        ),
-      );
-      groupRows.forEach((r, k) => trs.push(rowOf(r, start + k)));
-      trs.push(
-        h(
-          "tr",
-          { class: "subtotal", "data-subtotal": group },
-          h(
-            "td",
-            { colspan: 7 },
-            `Cộng: ${formatNumber(groupUnits)} đơn vị, ${formatNumber(groupRows.length)} lượt, ${formatNumber(groupCopies)} bản`,
-          ),
-        ),
-      );
-      start = end;
+    // The same filter again (after a confirmation): as many rows as before,
+    // so the place in the list and the focus stay; a new filter: the first STEP.
+    const key = JSON.stringify(q);
+    const want = key === drawnFor ? Math.max(shown, STEP) : STEP;
+    drawnFor = key;
+    groupTotals = new Map();
+    for (const r of rows) {
+      const t = groupTotals.get(r.group_code) ?? { units: new Set<string>(), lines: 0, copies: 0 };
+      t.units.add(r.unit_code);
+      t.lines += 1;
+      t.copies += r.copies;
+      groupTotals.set(r.group_code, t);
     }
+    buttons = [];
+    shown = 0;
+    if (moreRow) moreSeen.unobserve(moreRow);
+    moreRow = null;
     const body = tbodyOf(table);
-    if (trs.length) fill(body, trs);
-    else body.replaceChildren(emptyRow(q));
+    if (rows.length === 0) body.replaceChildren(emptyRow(q));
+    else {
+      body.replaceChildren();
+      drawMore(want);
+    }
+  }
+
+  /**
+   * Draws the next `count` rows (with their committee's heading where it
+   * starts and its subtotal where it ends), then a "more" row while rows
+   * remain: a whole province's 20,000 open receipts are not 20,000 table rows
+   * the moment the screen opens. The totals above count every row.
+   */
+  function drawMore(count: number): void {
+    const body = tbodyOf(table);
+    if (moreRow) {
+      moreSeen.unobserve(moreRow);
+      moreRow.remove();
+      moreRow = null;
+    }
+    const end = Math.min(rows.length, shown + count);
+    const trs: HTMLTableRowElement[] = [];
+    for (let i = shown; i < end; i++) {
+      const r = rows[i]!;
+      const group = r.group_code;
+      if (i === 0 || rows[i - 1]!.group_code !== group) {
+        trs.push(
+          h(
+            "tr",
+            { class: "group", "data-group": group },
+            h("th", { scope: "rowgroup", colspan: 7 }, r.group_name, " ", h("span", { class: "muted code" }, `(${group})`)),
+          ),
+        );
+      }
+      trs.push(rowOf(r, i));
+      if (i === rows.length - 1 || rows[i + 1]!.group_code !== group) {
+        const t = groupTotals.get(group);
+        trs.push(
+          h(
+            "tr",
+            { class: "subtotal", "data-subtotal": group },
+            h(
+              "td",
+              { colspan: 7 },
+              `Cộng: ${formatNumber(t?.units.size ?? 0)} đơn vị, ${formatNumber(t?.lines ?? 0)} lượt, ${formatNumber(t?.copies ?? 0)} bản`,
+            ),
+          ),
+        );
+      }
+    }
+    shown = end;
+    body.append(...trs);
+    if (shown < rows.length) {
+      const left = rows.length - shown;
+      const button = h(
+        "button",
+        { type: "button", id: "out-more-rows", class: "secondary" },
+        `Hiện thêm ${formatNumber(Math.min(STEP, left))} lượt (đang hiện ${formatNumber(shown)} / ${formatNumber(rows.length)})`,
+      );
+      button.addEventListener("click", () => {
+        const first = shown;
+        drawMore(STEP);
+        buttons[first]?.focus();
+      });
+      moreRow = h("tr", { class: "more-rows" }, h("td", { colspan: 7 }, button));
+      body.append(moreRow);
+      moreSeen.observe(moreRow);
+    }
   }
 
   function rowOf(r: OutstandingRow, i: number): HTMLTableRowElement {

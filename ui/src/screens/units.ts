@@ -8,6 +8,7 @@
 // rename (kinds.ts). Here: how they call each other, and what they redraw
 // when the register changes.
 import { toApiError } from "../api";
+import { byId } from "../dom";
 import { showError } from "../feedback";
 import { onChange } from "../store";
 import type { Screen } from "./screen";
@@ -41,7 +42,7 @@ export function unitsScreen(): Screen {
     if (changed.has("units")) void tree.reload().catch((e) => showError(toApiError(e)));
     else if (changed.has("batches")) void refreshFlags().catch((e) => showError(toApiError(e)));
     if (changed.has("kinds")) renderKinds();
-  });
+  }, byId("screen-units", HTMLElement));
 
   return { key: "units", firstField: search };
 }
