@@ -85,7 +85,11 @@ pub(crate) fn rows(dao: &Dao<'_>, query: &OutstandingQuery) -> Result<Vec<Outsta
     let raw = dao.open_receipts(day, batches.as_deref(), documents.as_deref())?;
 
     let successors = dao.successors(day)?;
-    let secretaries = dao.secretaries_on(day)?;
+    let shown: std::collections::BTreeSet<i64> = raw
+        .iter()
+        .map(|r| successors.get(&r.unit_id).copied().unwrap_or(r.unit_id))
+        .collect();
+    let secretaries = dao.secretaries_on(day, &serde_json::json!(shown).to_string())?;
     let mut labels: HashMap<i64, (String, String)> = HashMap::new();
     let mut out: Vec<(u32, OutstandingRow)> = Vec::with_capacity(raw.len());
     for r in raw {

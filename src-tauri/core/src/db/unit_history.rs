@@ -260,17 +260,19 @@ impl Dao<'_> {
         Ok(rows)
     }
 
-    /// Secretaries on `day`, by unit id.
-    pub(crate) fn secretaries_on(&self, day: NaiveDate) -> Result<HashMap<i64, String>> {
+    /// Secretaries on `day` of the units `ids` (a JSON array of unit ids), by
+    /// unit id: a list reads those of the units it shows, not every unit's.
+    pub(crate) fn secretaries_on(&self, day: NaiveDate, ids: &str) -> Result<HashMap<i64, String>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT unit_id, name FROM unit_signer
              WHERE role = 'secretary'
+               AND unit_id IN (SELECT value FROM json_each(?2))
                AND coalesce(from_on, '0000-01-01') <= ?1 AND ?1 < coalesce(to_on, '9999-12-31')
              ORDER BY unit_id, from_on",
         )?;
         // Ordered by start, so the latest appointment wins.
         let map = stmt
-            .query_map(params![day], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map(params![day, ids], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<HashMap<i64, String>>>()?;
         Ok(map)
     }
