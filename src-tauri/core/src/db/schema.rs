@@ -409,6 +409,16 @@ UPDATE batch SET
     receipts_open = (SELECT count(*) FROM receipt r
                      WHERE r.batch_id = batch.id AND r.status <> 'confirmed' AND r.must_confirm = 1);
 "#,
+    r#"
+-- The open receipts read from their partial index alone: the outstanding
+-- list of a day from today on, the units' flags and the batches' counts find
+-- status, copies and code in the index instead of one table page per open
+-- receipt (21,000 random pages of a province's 4 GB file). Still a few
+-- hundred kilobytes: only open receipts are in it.
+DROP INDEX receipt_open_idx;
+CREATE INDEX receipt_open_idx ON receipt (batch_id, unit_id, status, copies, code, must_confirm)
+    WHERE status <> 'confirmed' AND must_confirm = 1;
+"#,
 ];
 
 /// The version a fresh file gets.
@@ -439,6 +449,7 @@ mod tests {
         "41ad786527287df2",
         "81fffc6d91247704",
         "324bd505c0ab08de",
+        "a46936f042699178",
     ];
 
     /// The schema of a database as SQLite reports it, for comparison.
