@@ -431,3 +431,69 @@ fn the_outstanding_list_saved_as_json_holds_its_rows_and_is_logged() {
     assert_eq!(detail["format"], "json");
     assert_eq!(detail["file"], out.display().to_string());
 }
+
+/// The outstanding list reads the day's tree from the store's copy while no
+/// unit changes; a change made beside it (a second store on the same file, as
+/// the command line beside the window) or by the store itself shows at once.
+#[test]
+fn the_lists_follow_unit_changes_made_by_this_store_or_another() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).expect("open");
+    seed(&mut store);
+    store.create_batch(&actor(), overdue_batch("D1")).expect("batch");
+    let row_of = |store: &Store, code: &str| {
+        store
+            .outstanding(&OutstandingQuery::default())
+            .expect("outstanding")
+            .into_iter()
+            .find(|r| r.unit_code == code)
+            .expect("the unit's open receipt")
+    };
+    assert_eq!(row_of(&store, "HK-01").phone, None);
+    // Twice with nothing changed in between: the same rows.
+    assert_eq!(row_of(&store, "HK-01").unit_name, "Chi bộ thôn Đông Trung");
+
+    // Another store on the file gives a phone number.
+    let mut other = Store::open(&path).expect("a second store on the file");
+    other
+        .edit_unit(
+            &actor(),
+            giaonhan::model::UnitEdit {
+                code: "HK-01".into(),
+                kind: Some("Chi bộ".into()),
+                phone: Some("0239 3851 234".into()),
+                address: None,
+                notes: None,
+            },
+        )
+        .expect("edit beside it");
+    drop(other);
+    assert_eq!(row_of(&store, "HK-01").phone.as_deref(), Some("0239 3851 234"));
+
+    // This store renames the branch from a past day: today's list shows the new name.
+    store
+        .reorganise(
+            &actor(),
+            giaonhan::model::Reorganisation {
+                change: giaonhan::model::Change::Rename {
+                    code: "HK-01".into(),
+                    name: "Chi bộ thôn Trung Hòa".into(),
+                    short_name: None,
+                },
+                on: today().checked_sub_days(Days::new(1)).expect("yesterday"),
+                reason: None,
+            },
+        )
+        .expect("rename");
+    assert_eq!(row_of(&store, "HK-01").unit_name, "Chi bộ thôn Trung Hòa");
+    // A raw edit outside the app (no store involved) is seen too.
+    let raw = rusqlite::Connection::open(&path).expect("raw connection");
+    raw.execute(
+        "UPDATE unit_version SET name = 'Chi bộ thôn Trung Hòa 2'
+         WHERE unit_id = (SELECT id FROM unit WHERE code = 'HK-01') AND valid_to = '9999-12-31'",
+        [],
+    )
+    .expect("raw edit");
+    drop(raw);
+    assert_eq!(row_of(&store, "HK-01").unit_name, "Chi bộ thôn Trung Hòa 2");
+}

@@ -419,6 +419,23 @@ DROP INDEX receipt_open_idx;
 CREATE INDEX receipt_open_idx ON receipt (batch_id, unit_id, status, copies, code, must_confirm)
     WHERE status <> 'confirmed' AND must_confirm = 1;
 "#,
+    r#"
+-- A counter that every change to the units or their versions moves, kept by
+-- triggers so that a change made by any connection (this window, a command
+-- line beside it, an upgrade) moves it: a store keeps the day's tree and
+-- builds it again only when the counter has moved.
+CREATE TABLE unit_epoch (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n  INTEGER NOT NULL
+) STRICT;
+INSERT INTO unit_epoch (id, n) VALUES (1, 0);
+CREATE TRIGGER unit_epoch_unit_insert AFTER INSERT ON unit BEGIN UPDATE unit_epoch SET n = n + 1; END;
+CREATE TRIGGER unit_epoch_unit_update AFTER UPDATE ON unit BEGIN UPDATE unit_epoch SET n = n + 1; END;
+CREATE TRIGGER unit_epoch_unit_delete AFTER DELETE ON unit BEGIN UPDATE unit_epoch SET n = n + 1; END;
+CREATE TRIGGER unit_epoch_version_insert AFTER INSERT ON unit_version BEGIN UPDATE unit_epoch SET n = n + 1; END;
+CREATE TRIGGER unit_epoch_version_update AFTER UPDATE ON unit_version BEGIN UPDATE unit_epoch SET n = n + 1; END;
+CREATE TRIGGER unit_epoch_version_delete AFTER DELETE ON unit_version BEGIN UPDATE unit_epoch SET n = n + 1; END;
+"#,
 ];
 
 /// The version a fresh file gets.
@@ -450,6 +467,7 @@ mod tests {
         "81fffc6d91247704",
         "324bd505c0ab08de",
         "a46936f042699178",
+        "f7ab60eb6bec09b1",
     ];
 
     /// The schema of a database as SQLite reports it, for comparison.

@@ -8,12 +8,16 @@
 //! the checked copy to make before an upgrade, so the store never calls up
 //! into the policy that uses it.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use chrono::NaiveDate;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::error::{Error, Result};
 use crate::text;
+use crate::tree::Tree;
 
 use super::backup::{unreadable, vet_existing};
 use super::lock;
@@ -76,6 +80,27 @@ pub struct Store {
     /// restore refuses while any store has the register open. None for an
     /// in-memory database (no file to restore, no lock file to leave behind).
     _lock: Option<lock::RegisterLock>,
+    /// The last tree read (`Dao::tree_on`), kept while the units do not change.
+    trees: TreeCache,
+}
+
+/// The day's unit tree as last read, with the day and the `unit_epoch`
+/// counter it was read at: good while both are the same. Only reads fill it
+/// (a write's tree may be rolled back with the write).
+#[derive(Default)]
+pub(crate) struct TreeCache(RefCell<Option<(NaiveDate, i64, Arc<Tree>)>>);
+
+impl TreeCache {
+    pub(crate) fn get(&self, day: NaiveDate, epoch: i64) -> Option<Arc<Tree>> {
+        match &*self.0.borrow() {
+            Some((d, e, tree)) if *d == day && *e == epoch => Some(Arc::clone(tree)),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn put(&self, day: NaiveDate, epoch: i64, tree: &Arc<Tree>) {
+        *self.0.borrow_mut() = Some((day, epoch, Arc::clone(tree)));
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -89,6 +114,8 @@ impl std::fmt::Debug for Store {
 pub struct Dao<'c> {
     pub(crate) conn: &'c Connection,
     actor: Option<&'c Actor>,
+    /// The store's tree cache, in read transactions only.
+    pub(crate) trees: Option<&'c TreeCache>,
 }
 
 impl Store {
@@ -126,6 +153,7 @@ impl Store {
             conn,
             path: path.to_owned(),
             _lock: held,
+            trees: TreeCache::default(),
         };
         store.migrate()?;
         Ok(store)
@@ -192,7 +220,11 @@ impl Store {
     /// Runs `f` on a consistent snapshot.
     pub fn read<T>(&self, f: impl FnOnce(&Dao<'_>) -> Result<T>) -> Result<T> {
         let tx = self.conn.unchecked_transaction()?;
-        let out = f(&Dao { conn: &tx, actor: None })?;
+        let out = f(&Dao {
+            conn: &tx,
+            actor: None,
+            trees: Some(&self.trees),
+        })?;
         tx.commit()?;
         Ok(out)
     }
@@ -204,6 +236,7 @@ impl Store {
         let out = f(&Dao {
             conn: &tx,
             actor: Some(actor),
+            trees: None,
         })?;
         tx.commit()?;
         Ok(out)
@@ -231,6 +264,7 @@ impl Store {
         let (out, commit) = f(&Dao {
             conn: &tx,
             actor: Some(actor),
+            trees: None,
         })?;
         if commit {
             tx.commit()?;
@@ -279,6 +313,7 @@ impl<'c> Dao<'c> {
         Dao {
             conn: self.conn,
             actor: Some(actor),
+            trees: None,
         }
     }
 

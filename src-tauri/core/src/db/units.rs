@@ -5,6 +5,8 @@
 //! `unit_history`. The rules (what may be added, how a reorganisation
 //! reshapes the timeline) are in `crate::units`.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -387,8 +389,26 @@ impl Dao<'_> {
         Ok(kinds)
     }
 
-    /// The tree as it stood on `day` (see `crate::tree`).
-    pub(crate) fn tree_on(&self, day: NaiveDate) -> Result<Tree> {
+    /// The tree as it stood on `day` (see `crate::tree`): in a read, the
+    /// store's copy when no unit changed since it was read (the `unit_epoch`
+    /// counter, which changes by any connection's writes move).
+    pub(crate) fn tree_on(&self, day: NaiveDate) -> Result<Arc<Tree>> {
+        let Some(cache) = self.trees else {
+            return Ok(Arc::new(self.read_tree(day)?));
+        };
+        let epoch: i64 = self
+            .conn
+            .prepare_cached("SELECT n FROM unit_epoch")?
+            .query_row([], |r| r.get(0))?;
+        if let Some(tree) = cache.get(day, epoch) {
+            return Ok(tree);
+        }
+        let tree = Arc::new(self.read_tree(day)?);
+        cache.put(day, epoch, &tree);
+        Ok(tree)
+    }
+
+    fn read_tree(&self, day: NaiveDate) -> Result<Tree> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT u.id, u.code, v.name, v.parent_id, u.phone FROM unit u
              JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= ?1 AND ?1 < v.valid_to
