@@ -70,6 +70,15 @@ fn seed(store: &mut Store) {
 
 /// A batch of two copies of 05-KH/HU to every branch under HK, handed ten days
 /// ago and due three days ago.
+/// A new register with the seed and its overdue batch "D1".
+fn seeded_with_batch() -> (tempfile::TempDir, PathBuf, Store) {
+    let (dir, path) = temp_db();
+    let mut store = Store::open(&path).expect("open");
+    seed(&mut store);
+    store.create_batch(&actor(), overdue_batch("D1")).expect("batch");
+    (dir, path, store)
+}
+
 fn overdue_batch(code: &str) -> NewBatch {
     NewBatch {
         code: code.into(),
@@ -165,10 +174,7 @@ fn core_loop_hand_out_see_outstanding_confirm() {
 
 #[test]
 fn days_overdue_count_against_the_as_of_day() {
-    let (_dir, path) = temp_db();
-    let mut store = Store::open(&path).expect("open");
-    seed(&mut store);
-    store.create_batch(&actor(), overdue_batch("D1")).expect("batch");
+    let (_dir, _path, store) = seeded_with_batch();
     let due = today().checked_sub_days(Days::new(3)).expect("date");
     let before_due = OutstandingQuery {
         batches: vec!["D1".into()],
@@ -412,10 +418,7 @@ fn the_letterhead_is_stored_cleaned_whoever_sets_it() {
 
 #[test]
 fn the_outstanding_list_saved_as_json_holds_its_rows_and_is_logged() {
-    let (dir, path) = temp_db();
-    let mut store = Store::open(&path).expect("open");
-    seed(&mut store);
-    store.create_batch(&actor(), overdue_batch("D1")).expect("batch");
+    let (dir, path, mut store) = seeded_with_batch();
     let query = OutstandingQuery::default();
     let out = dir.path().join("chưa xác nhận.json");
     store
@@ -437,10 +440,7 @@ fn the_outstanding_list_saved_as_json_holds_its_rows_and_is_logged() {
 /// the command line beside the window) or by the store itself shows at once.
 #[test]
 fn the_lists_follow_unit_changes_made_by_this_store_or_another() {
-    let (_dir, path) = temp_db();
-    let mut store = Store::open(&path).expect("open");
-    seed(&mut store);
-    store.create_batch(&actor(), overdue_batch("D1")).expect("batch");
+    let (_dir, path, mut store) = seeded_with_batch();
     let row_of = |store: &Store, code: &str| {
         store
             .outstanding(&OutstandingQuery::default())
