@@ -34,8 +34,7 @@ for b in sogiaonhan giaonhan; do
   [ -x "$binaries/$b" ] || { echo "package: $binaries/$b is missing: build it first" >&2; exit 1; }
 done
 
-# The version of the workspace (Cargo.toml, [workspace.package]).
-version="$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)"
+version="$(scripts/version.sh)"
 arch="$(dpkg --print-architecture)"
 name=sogiaonhan
 deb="$out/${name}_${version}_${arch}.deb"

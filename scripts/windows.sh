@@ -73,10 +73,6 @@ run_tests() {
   /usr/lib/wine/wineserver -k >/dev/null 2>&1 || true
 }
 
-# The version of the workspace (Cargo.toml, [workspace.package]).
-version() {
-  sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml | head -1
-}
 
 # Release builds of the CLI and the desktop app, then the installer: NSIS
 # (Debian's makensis) on src-tauri/windows/installer.nsi, written directly
@@ -90,7 +86,7 @@ release() {
   local bin="$PWD/target/$TARGET/release" out="$PWD/target/windows"
   mkdir -p "$out"
   local v
-  v="$(version)"
+  v="$(scripts/version.sh)"
   local args=(-V2 -DVERSION="$v" -DBIN="$bin" -DOUT="$out/SoGiaoNhan-$v-setup.exe")
   if [ -n "${WEBVIEW2:-}" ]; then args+=(-DWEBVIEW2="$WEBVIEW2"); fi
   makensis "${args[@]}" src-tauri/windows/installer.nsi
