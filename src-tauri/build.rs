@@ -38,6 +38,7 @@ const COMMANDS: &[&str] = &[
     "edit_batch",
     // src/commands/lists.rs
     "outstanding",
+    "outstanding_page",
     "batch_stats",
     "group_completion",
     "confirmation_curve",

@@ -125,6 +125,7 @@ pub fn run_app_with<R: Runtime>(
             commands::batches::cancel_batch,
             commands::batches::edit_batch,
             commands::lists::outstanding,
+            commands::lists::outstanding_page,
             commands::lists::batch_stats,
             commands::lists::group_completion,
             commands::lists::confirmation_curve,

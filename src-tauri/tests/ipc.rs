@@ -551,6 +551,13 @@ fn a_secretary_reads_only_their_own_unit() {
         .filter_map(|r| r["unit_code"].as_str())
         .collect();
     assert_eq!(units, ["HK-01", "HK-01"], "D1 and D2 of HK-01 only: {rows}");
+    // The page the window draws counts only what the secretary may read.
+    let page = h.ok("outstanding_page", json!({ "query": {}, "offset": 0, "limit": 1 }));
+    assert_eq!(page["rows"].as_array().map(Vec::len), Some(1), "{page}");
+    assert_eq!(page["rows"][0]["unit_code"], "HK-01", "{page}");
+    assert_eq!(page["total"]["lines"], 2, "{page}");
+    assert_eq!(page["total"]["units"], 1, "{page}");
+    assert_eq!(page["groups"].as_array().map(Vec::len), Some(1), "{page}");
     let batches = h.ok("list_batches", json!({}));
     let codes: Vec<&str> = batches
         .as_array()

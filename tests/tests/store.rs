@@ -497,3 +497,52 @@ fn the_lists_follow_unit_changes_made_by_this_store_or_another() {
     drop(raw);
     assert_eq!(row_of(&store, "HK-01").unit_name, "Chi bộ thôn Trung Hòa 2");
 }
+
+#[test]
+fn the_outstanding_list_by_pages_is_the_whole_list_with_its_totals() {
+    let (_dir, _path, mut store) = seeded_with_batch();
+    store
+        .add_unit(&actor(), unit("HK-01-A", "Tổ đảng xóm Bàu", Some("HK-01"), "Chi bộ"))
+        .expect("a unit under HK-01");
+    store.create_batch(&actor(), overdue_batch("D2")).expect("second batch");
+    let query = OutstandingQuery::default();
+    let whole = store.outstanding(&query).expect("the whole list");
+    // D1 to both branches; D2 to the branches then (HK-01 now has a unit under it).
+    assert_eq!(whole.len(), 4, "{whole:?}");
+
+    for size in [1, 2, 3, 100] {
+        let mut joined = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = store.outstanding_page(&query, offset, size).expect("a page");
+            assert_eq!(page.offset, offset);
+            if page.rows.is_empty() {
+                break;
+            }
+            offset += u32::try_from(page.rows.len()).expect("small");
+            joined.extend(page.rows);
+        }
+        assert_eq!(joined, whole, "pages of {size} rows, joined, are the whole list");
+    }
+
+    let page = store.outstanding_page(&query, 0, 2).expect("first page");
+    let units: std::collections::BTreeSet<&str> = whole.iter().map(|r| r.unit_code.as_str()).collect();
+    assert_eq!(page.total.units as usize, units.len());
+    assert_eq!(page.total.lines as usize, whole.len());
+    assert_eq!(
+        page.total.overdue_lines as usize,
+        whole.iter().filter(|r| r.days_overdue > 0).count()
+    );
+    assert_eq!(page.total.copies, whole.iter().map(|r| r.copies).sum::<u32>());
+    // One subtotal per committee, in list order, adding up to the whole.
+    let mut order: Vec<&str> = whole.iter().map(|r| r.group_code.as_str()).collect();
+    order.dedup();
+    assert_eq!(page.groups.iter().map(|g| g.code.as_str()).collect::<Vec<_>>(), order);
+    let hk01 = page.groups.iter().find(|g| g.code == "HK-01").expect("HK-01's group");
+    assert_eq!(
+        (hk01.units, hk01.lines, hk01.copies),
+        (2, 2, 4),
+        "HK-01 (D1) and the unit under it (D2)"
+    );
+    assert_eq!(page.groups.iter().map(|g| g.lines).sum::<u32>(), page.total.lines);
+}

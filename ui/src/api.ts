@@ -20,6 +20,7 @@ import type { NewAccount } from "./bindings/NewAccount";
 import type { NewBatch } from "./bindings/NewBatch";
 import type { NewDocument } from "./bindings/NewDocument";
 import type { NewUnit } from "./bindings/NewUnit";
+import type { OutstandingPage } from "./bindings/OutstandingPage";
 import type { OutstandingQuery } from "./bindings/OutstandingQuery";
 import type { OutstandingRow } from "./bindings/OutstandingRow";
 import type { ImportReport } from "./bindings/ImportReport";
@@ -133,6 +134,10 @@ export const listBatches = (): Promise<Batch[]> => call("list_batches");
 export const createBatch = (batch: NewBatch): Promise<Batch> => call("create_batch", { batch });
 
 export const outstanding = (query: OutstandingQuery): Promise<OutstandingRow[]> => call("outstanding", { query });
+
+/** `limit` rows of the outstanding list from `offset`, with the totals of the whole list and of each committee. */
+export const outstandingPage = (query: OutstandingQuery, offset: number, limit: number): Promise<OutstandingPage> =>
+  call("outstanding_page", { query, offset, limit });
 
 // ---- supervisor: dashboard, flags, printed lists ---------------------------
 

@@ -137,6 +137,36 @@ fn raw_outstanding(conn: &Connection, day: NaiveDate, batch: Option<i64>) -> Res
     Ok(n)
 }
 
+/// Rows of the outstanding screen's first view.
+const FIRST_VIEW: u32 = 200;
+
+/// The first view in raw SQL: the subtotals per committee (the totals are
+/// their sum), and the first rows (the whole list's statement with a LIMIT).
+fn raw_first_view(conn: &Connection, day: NaiveDate) -> Res<usize> {
+    // Subtotals per committee: group the whole list's rows.
+    let grouped = format!(
+        "SELECT grp, count(*), count(DISTINCT unit), sum(copies) FROM (
+           SELECT g.code AS grp, u.code AS unit, r.copies AS copies {}
+         ) GROUP BY grp",
+        &RAW_OUTSTANDING[RAW_OUTSTANDING.find(" FROM receipt r").ok_or("FROM")?
+            ..RAW_OUTSTANDING.find(" ORDER BY").ok_or("ORDER BY")?]
+    );
+    let head = &RAW_OUTSTANDING[..RAW_OUTSTANDING.find(" SELECT b.code").ok_or("SELECT")?];
+    let mut n = 0;
+    let mut stmt = conn.prepare_cached(&format!("{head} {grouped}"))?;
+    let mut groups = stmt.query(rusqlite::named_params! { ":day": day, ":batch": None::<i64> })?;
+    while groups.next()?.is_some() {}
+    let mut stmt = conn.prepare_cached(&format!("{RAW_OUTSTANDING} LIMIT {}", FIRST_VIEW + 1))?;
+    let mut rows = stmt.query(rusqlite::named_params! { ":day": day, ":batch": None::<i64> })?;
+    while let Some(r) = rows.next()? {
+        for i in 0..13 {
+            let _: rusqlite::types::Value = r.get(i)?;
+        }
+        n += 1;
+    }
+    Ok(n)
+}
+
 /// Raw batch recording: the leaves under the committees, then the batch, its
 /// documents, one INSERT per receipt (the code is random with a check
 /// character, made in Rust), all lines in one INSERT … SELECT, one audit row.
@@ -286,12 +316,23 @@ fn main() -> Res<()> {
         // open receipts.
         let (app, rows) = time(5, |_| Ok(store.outstanding(&OutstandingQuery::default())?.len()))?;
         let (base, raw_rows) = time(5, |_| raw_outstanding(conn, today, None))?;
+        report("outstanding list, whole province", rows, app, base, "≤ 1.5× raw");
+        // What the screen asks for first: the totals, each committee's
+        // subtotal and the first 200 rows (and one more, to know whether the
+        // last committee goes on).
+        let (app, shown) = time(9, |_| {
+            Ok(store
+                .outstanding_page(&OutstandingQuery::default(), 0, FIRST_VIEW + 1)?
+                .rows
+                .len())
+        })?;
+        let (base, _) = time(9, |_| raw_first_view(conn, today))?;
         report(
-            "outstanding list, whole province",
-            rows,
+            "outstanding first view (totals + 200 rows), whole province",
+            shown,
             app,
             base,
-            "≤ 50 ms, ≤ 1.5× raw",
+            "≤ 50 ms",
         );
         if rows != raw_rows {
             println!("    (raw query gave {raw_rows} rows)");

@@ -10,9 +10,10 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use crate::db::OpenReceipt;
 use crate::db::{today, Actor, Dao, Store};
 use crate::error::{Error, Result};
-use crate::model::{OutstandingQuery, OutstandingRow, Tiers};
+use crate::model::{OutstandingGroup, OutstandingPage, OutstandingQuery, OutstandingRow, OutstandingTotals, Tiers};
 use crate::text;
 use crate::tree::Tree;
 
@@ -67,115 +68,232 @@ fn batch_ids(dao: &Dao<'_>, codes: &[String]) -> Result<Vec<i64>> {
 
 /// The outstanding list for `query` (see `Store::outstanding`).
 pub(crate) fn rows(dao: &Dao<'_>, query: &OutstandingQuery) -> Result<Vec<OutstandingRow>> {
-    let day = query.as_of.unwrap_or_else(today);
-    let tiers = tiers(dao)?;
-    let tree = dao.tree_on(day)?;
-    let subtree = match &query.subtree {
-        Some(code) if !code.trim().is_empty() => Some(dao.unit_for("subtree", code, day)?.id),
-        _ => None,
-    };
-    let batches = (!query.batches.is_empty())
-        .then(|| batch_ids(dao, &query.batches))
-        .transpose()?
-        .map(|ids| serde_json::json!(ids).to_string());
-    let documents = match &query.document {
-        Some(symbol) if !symbol.trim().is_empty() => Some(serde_json::json!(dao.document_ids(symbol)?).to_string()),
-        _ => None,
-    };
-    let raw = dao.open_receipts(day, batches.as_deref(), documents.as_deref())?;
-
-    let successors = dao.successors(day)?;
-    let shown: std::collections::BTreeSet<i64> = raw
-        .iter()
-        .map(|r| successors.get(&r.unit_id).copied().unwrap_or(r.unit_id))
-        .collect();
-    let secretaries = dao.secretaries_on(day, &serde_json::json!(shown).to_string())?;
-    let mut labels: HashMap<i64, (String, String)> = HashMap::new();
-    let mut out: Vec<(u32, OutstandingRow)> = Vec::with_capacity(raw.len());
-    for r in raw {
-        // A merged unit's open receipts show under its (final) successor.
-        let (unit_id, original) = match successors.get(&r.unit_id) {
-            Some(&s) => (s, Some(r.unit_id)),
-            None => (r.unit_id, None),
-        };
-        if subtree.is_some_and(|root| !tree.within(unit_id, root)) {
-            continue;
-        }
-        let days = days_overdue(r.due, day);
-        let tier = tiers.tier_of(days);
-        if (query.overdue_only && days == 0) || query.tier.is_some_and(|t| t != tier) {
-            continue;
-        }
-        let (unit_code, unit_name, rank) = label(dao, &tree, &mut labels, unit_id)?;
-        let group = tree.group_of(unit_id);
-        let (group_code, group_name) = match tree.get(group) {
-            Some(g) => (g.code.clone(), g.name.clone()),
-            None => (unit_code.clone(), unit_name.clone()),
-        };
-        let (in_place_of, in_place_of_name) = match original {
-            Some(id) => {
-                let (code, name, _) = label(dao, &tree, &mut labels, id)?;
-                (Some(code), Some(name))
-            }
-            None => (None, None),
-        };
-        out.push((
-            rank,
-            OutstandingRow {
-                batch: r.batch,
-                batch_title: r.batch_title,
-                unit_code,
-                unit_name,
-                group_code,
-                group_name,
-                secretary: secretaries.get(&unit_id).cloned(),
-                phone: tree.get(unit_id).and_then(|n| n.phone.clone()),
-                handed: r.handed,
-                due: r.due,
-                days_overdue: days,
-                tier,
-                copies: r.copies,
-                receipt_code: r.receipt_code,
-                status: r.status,
-                in_place_of,
-                in_place_of_name,
-            },
-        ));
-    }
-    // Tree order keeps each committee's units together after it; units
-    // missing from the day's tree go last, by name.
-    out.sort_by(|(ra, a), (rb, b)| {
-        ra.cmp(rb)
-            .then_with(|| {
-                if *ra == u32::MAX {
-                    text::compare(&a.unit_name, &b.unit_name)
-                } else {
-                    std::cmp::Ordering::Equal
-                }
-            })
-            .then_with(|| a.unit_code.cmp(&b.unit_code))
-            .then_with(|| a.due.cmp(&b.due))
-            .then_with(|| a.batch.cmp(&b.batch))
-    });
-    Ok(out.into_iter().map(|(_, row)| row).collect())
+    Placed::new(dao, query, None)?.rows(dao, 0, usize::MAX)
 }
 
-/// Code, name and tree rank of a unit: from the day's tree, or its last
-/// name when it had closed by then (rank last).
-fn label(
-    dao: &Dao<'_>,
-    tree: &Tree,
-    cache: &mut HashMap<i64, (String, String)>,
+/// One open receipt placed in the list: the shown unit (its successor for a
+/// merged one), and what filters and counts it. The strings of its row are
+/// made only for the rows asked for (`Placed::row`).
+struct Entry {
+    /// Index into the open receipts read.
+    at: usize,
     unit_id: i64,
-) -> Result<(String, String, u32)> {
-    if let Some(n) = tree.get(unit_id) {
-        return Ok((n.code.clone(), n.name.clone(), n.rank));
+    /// The unit the receipt was addressed to, when merged into `unit_id`.
+    original: Option<i64>,
+    rank: u32,
+    days: u32,
+    tier: u8,
+}
+
+/// Codes and names of the units the list shows: the day's tree, and the last
+/// labels of units closed by then (read once each).
+struct Labels {
+    tree: std::sync::Arc<Tree>,
+    closed: HashMap<i64, (String, String)>,
+}
+
+impl Labels {
+    fn learn(&mut self, dao: &Dao<'_>, unit_id: i64) -> Result<()> {
+        if self.tree.get(unit_id).is_none() && !self.closed.contains_key(&unit_id) {
+            let label = dao.last_label(unit_id)?;
+            self.closed.insert(unit_id, label);
+        }
+        Ok(())
     }
-    let (code, name) = match cache.entry(unit_id) {
-        std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
-        std::collections::hash_map::Entry::Vacant(e) => e.insert(dao.last_label(unit_id)?).clone(),
-    };
-    Ok((code, name, u32::MAX))
+
+    /// Code, name and tree rank (last for a closed unit).
+    fn of(&self, unit_id: i64) -> (&str, &str, u32) {
+        match (self.tree.get(unit_id), self.closed.get(&unit_id)) {
+            (Some(n), _) => (&n.code, &n.name, n.rank),
+            (None, Some((code, name))) => (code, name, u32::MAX),
+            (None, None) => ("", "", u32::MAX),
+        }
+    }
+
+    /// Code and name of the committee a unit is grouped under.
+    fn group(&self, unit_id: i64) -> (&str, &str) {
+        match self.tree.get(self.tree.group_of(unit_id)) {
+            Some(g) => (&g.code, &g.name),
+            None => {
+                let (code, name, _) = self.of(unit_id);
+                (code, name)
+            }
+        }
+    }
+}
+
+/// The outstanding list of a query, placed and ordered; its rows are made
+/// on demand, whole (`rows`) or a page at a time (`page`).
+pub(crate) struct Placed {
+    day: NaiveDate,
+    raw: Vec<OpenReceipt>,
+    entries: Vec<Entry>,
+    labels: Labels,
+}
+
+impl Placed {
+    /// Reads and orders the open receipts of `query`; with `keep`, only the
+    /// rows of units whose code it accepts (an account's own units).
+    pub(crate) fn new(dao: &Dao<'_>, query: &OutstandingQuery, keep: Option<&dyn Fn(&str) -> bool>) -> Result<Placed> {
+        let day = query.as_of.unwrap_or_else(today);
+        let tiers = tiers(dao)?;
+        let tree = dao.tree_on(day)?;
+        let subtree = match &query.subtree {
+            Some(code) if !code.trim().is_empty() => Some(dao.unit_for("subtree", code, day)?.id),
+            _ => None,
+        };
+        let batches = (!query.batches.is_empty())
+            .then(|| batch_ids(dao, &query.batches))
+            .transpose()?
+            .map(|ids| serde_json::json!(ids).to_string());
+        let documents = match &query.document {
+            Some(symbol) if !symbol.trim().is_empty() => Some(serde_json::json!(dao.document_ids(symbol)?).to_string()),
+            _ => None,
+        };
+        let raw = dao.open_receipts(day, batches.as_deref(), documents.as_deref())?;
+        let successors = dao.successors(day)?;
+        let mut labels = Labels {
+            tree,
+            closed: HashMap::new(),
+        };
+        let mut entries = Vec::with_capacity(raw.len());
+        for (at, r) in raw.iter().enumerate() {
+            // A merged unit's open receipts show under its (final) successor.
+            let (unit_id, original) = match successors.get(&r.unit_id) {
+                Some(&s) => (s, Some(r.unit_id)),
+                None => (r.unit_id, None),
+            };
+            if subtree.is_some_and(|root| !labels.tree.within(unit_id, root)) {
+                continue;
+            }
+            let days = days_overdue(r.due, day);
+            let tier = tiers.tier_of(days);
+            if (query.overdue_only && days == 0) || query.tier.is_some_and(|t| t != tier) {
+                continue;
+            }
+            labels.learn(dao, unit_id)?;
+            if let Some(id) = original {
+                labels.learn(dao, id)?;
+            }
+            let (code, _, rank) = labels.of(unit_id);
+            if keep.is_some_and(|keep| !keep(code)) {
+                continue;
+            }
+            entries.push(Entry {
+                at,
+                unit_id,
+                original,
+                rank,
+                days,
+                tier,
+            });
+        }
+        // Tree order keeps each committee's units together after it; units
+        // missing from the day's tree go last, by name.
+        entries.sort_by(|a, b| {
+            let (code_a, name_a, _) = labels.of(a.unit_id);
+            let (code_b, name_b, _) = labels.of(b.unit_id);
+            let (ra, rb) = (&raw[a.at], &raw[b.at]);
+            a.rank
+                .cmp(&b.rank)
+                .then_with(|| {
+                    if a.rank == u32::MAX {
+                        text::compare(name_a, name_b)
+                    } else {
+                        std::cmp::Ordering::Equal
+                    }
+                })
+                .then_with(|| code_a.cmp(code_b))
+                .then_with(|| ra.due.cmp(&rb.due))
+                .then_with(|| ra.batch.cmp(&rb.batch))
+        });
+        Ok(Placed {
+            day,
+            raw,
+            entries,
+            labels,
+        })
+    }
+
+    /// The rows from `offset`, at most `limit` of them.
+    fn rows(&self, dao: &Dao<'_>, offset: usize, limit: usize) -> Result<Vec<OutstandingRow>> {
+        let slice = self.entries.iter().skip(offset).take(limit);
+        let shown: std::collections::BTreeSet<i64> = slice.clone().map(|e| e.unit_id).collect();
+        let secretaries = dao.secretaries_on(self.day, &serde_json::json!(shown).to_string())?;
+        let mut out = Vec::with_capacity(shown.len());
+        for e in slice {
+            let r = &self.raw[e.at];
+            let (unit_code, unit_name, _) = self.labels.of(e.unit_id);
+            let (group_code, group_name) = self.labels.group(e.unit_id);
+            let original = e.original.map(|id| self.labels.of(id));
+            out.push(OutstandingRow {
+                batch: r.batch.clone(),
+                batch_title: r.batch_title.clone(),
+                unit_code: unit_code.to_owned(),
+                unit_name: unit_name.to_owned(),
+                group_code: group_code.to_owned(),
+                group_name: group_name.to_owned(),
+                secretary: secretaries.get(&e.unit_id).cloned(),
+                phone: self.labels.tree.get(e.unit_id).and_then(|n| n.phone.clone()),
+                handed: r.handed,
+                due: r.due,
+                days_overdue: e.days,
+                tier: e.tier,
+                copies: r.copies,
+                receipt_code: r.receipt_code.clone(),
+                status: r.status,
+                in_place_of: original.map(|(code, _, _)| code.to_owned()),
+                in_place_of_name: original.map(|(_, name, _)| name.to_owned()),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The totals of the whole list and of each committee, in list order.
+    fn totals(&self) -> (OutstandingTotals, Vec<OutstandingGroup>) {
+        let mut total = OutstandingTotals::default();
+        let mut groups: Vec<OutstandingGroup> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut units: std::collections::HashSet<i64> = std::collections::HashSet::new();
+        let mut group_units: std::collections::HashSet<(usize, i64)> = std::collections::HashSet::new();
+        for e in &self.entries {
+            let copies = self.raw[e.at].copies;
+            total.lines += 1;
+            total.copies = total.copies.saturating_add(copies);
+            if e.days > 0 {
+                total.overdue_lines += 1;
+            }
+            if units.insert(e.unit_id) {
+                total.units += 1;
+            }
+            let (code, _) = self.labels.group(e.unit_id);
+            let at = *index.entry(code).or_insert_with(|| {
+                groups.push(OutstandingGroup {
+                    code: code.to_owned(),
+                    ..OutstandingGroup::default()
+                });
+                groups.len() - 1
+            });
+            let g = &mut groups[at];
+            g.lines += 1;
+            g.copies = g.copies.saturating_add(copies);
+            if group_units.insert((at, e.unit_id)) {
+                g.units += 1;
+            }
+        }
+        (total, groups)
+    }
+
+    pub(crate) fn page(&self, dao: &Dao<'_>, offset: u32, limit: u32) -> Result<OutstandingPage> {
+        let (total, groups) = self.totals();
+        let rows = self.rows(dao, offset as usize, limit as usize)?;
+        Ok(OutstandingPage {
+            offset,
+            rows,
+            total,
+            groups,
+        })
+    }
 }
 
 impl Store {
@@ -184,6 +302,13 @@ impl Store {
     /// first within a unit.
     pub fn outstanding(&self, query: &OutstandingQuery) -> Result<Vec<OutstandingRow>> {
         self.read(|dao| rows(dao, query))
+    }
+
+    /// A page of the outstanding list: `limit` rows from `offset`, with the
+    /// totals of the whole list and of each committee. The first view of a
+    /// whole province's list makes 200 rows, not 20,000.
+    pub fn outstanding_page(&self, query: &OutstandingQuery, offset: u32, limit: u32) -> Result<OutstandingPage> {
+        self.read(|dao| Placed::new(dao, query, None)?.page(dao, offset, limit))
     }
 
     /// The escalation tiers (settings, or the default 1, 7, 14 days).

@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use giaonhan::accounts::Action;
 use giaonhan::host;
 use giaonhan::model::{
-    BatchStats, CurvePoint, GroupCompletion, OutstandingQuery, OutstandingRow, PrintList, SaveFormat, Tiers,
+    BatchStats, CurvePoint, GroupCompletion, OutstandingPage, OutstandingQuery, OutstandingRow, PrintList, SaveFormat,
+    Tiers,
 };
 use giaonhan::print::{Letterhead, SlipPreview};
 use tauri::{AppHandle, Runtime, State};
@@ -19,6 +20,17 @@ use super::{AppState, Reply};
 #[tauri::command(async)]
 pub fn outstanding(state: State<'_, AppState>, query: OutstandingQuery) -> Reply<Vec<OutstandingRow>> {
     Ok(state.with(Action::Read, |s, g| s.outstanding_for(g, &query))?)
+}
+
+/// `limit` rows of the outstanding list from `offset`, with its totals.
+#[tauri::command(async)]
+pub fn outstanding_page(
+    state: State<'_, AppState>,
+    query: OutstandingQuery,
+    offset: u32,
+    limit: u32,
+) -> Reply<OutstandingPage> {
+    Ok(state.with(Action::Read, |s, g| s.outstanding_page_for(g, &query, offset, limit))?)
 }
 
 #[tauri::command(async)]

@@ -10,9 +10,11 @@
 // returned slip shows that slip and opens the dialog for it.
 import "../batch.css";
 
-import { outstanding, previewList, saveList, toApiError } from "../api";
+import { outstandingPage, previewList, saveList, toApiError } from "../api";
+import type { OutstandingGroup } from "../bindings/OutstandingGroup";
 import type { OutstandingQuery } from "../bindings/OutstandingQuery";
 import type { OutstandingRow } from "../bindings/OutstandingRow";
+import type { OutstandingTotals } from "../bindings/OutstandingTotals";
 import type { PrintList } from "../bindings/PrintList";
 import type { SaveFormat } from "../bindings/SaveFormat";
 import { addDescribedBy, byId, fill, h, numCell, tbodyOf } from "../dom";
@@ -97,18 +99,25 @@ export function outstandingScreen(): Screen {
   const caption = byId("out-caption", HTMLTableCaptionElement);
   const table = byId("outstanding-table", HTMLTableElement);
 
+  /**
+   * The rows fetched so far (a page at a time, `outstanding_page`: the core
+   * keeps the whole list, the window only what it draws and one more), the
+   * totals of the whole list and each committee's subtotal.
+   */
   let rows: OutstandingRow[] = [];
+  let total: OutstandingTotals = { units: 0, lines: 0, overdue_lines: 0, copies: 0 };
+  let groupTotals = new Map<string, OutstandingGroup>();
   let buttons: HTMLButtonElement[] = [];
   let seq = 0;
-  /** Rows drawn so far (`drawMore`), the filter they were drawn for, and each committee's totals. */
+  /** Rows drawn so far (`drawMore`), and the filter they were drawn for. */
   let shown = 0;
   let drawnFor = "";
-  let groupTotals = new Map<string, { units: Set<string>; lines: number; copies: number }>();
+  let drawnQuery: OutstandingQuery | null = null;
   /** The row with "Hiện thêm…" while rows remain to draw. */
   let moreRow: HTMLTableRowElement | null = null;
   // Scrolling to the end of what is drawn draws the next rows.
   const moreSeen = new IntersectionObserver((entries) => {
-    if (entries.some((e) => e.isIntersecting && e.target === moreRow)) drawMore(STEP);
+    if (entries.some((e) => e.isIntersecting && e.target === moreRow)) void drawMore(STEP);
   });
 
   // ---- pickers and the "more filters" disclosure ---------------------------
@@ -177,26 +186,32 @@ export function outstandingScreen(): Screen {
     const q = query();
     if (!q) return;
     const mine = ++seq;
+    // The same filter again (after a confirmation): as many rows as before,
+    // so the place in the list and the focus stay; a new filter: the first STEP.
+    const key = JSON.stringify(q);
+    const want = key === drawnFor ? Math.max(shown, STEP) : STEP;
     try {
-      const result = await outstanding(q);
+      // One row more than drawn: it tells whether the last drawn row's committee goes on.
+      const page = await outstandingPage(q, 0, want + 1);
       if (mine !== seq) return; // a newer request is on its way
-      rows = result;
-      render(q);
+      rows = page.rows;
+      total = page.total;
+      groupTotals = new Map(page.groups.map((g) => [g.code, g]));
+      drawnFor = key;
+      drawnQuery = q;
+      render(q, want);
     } catch (e) {
       if (mine === seq) showError(toApiError(e), resolve);
     }
   }
 
-  function render(q: OutstandingQuery): void {
-    const units = new Set(rows.map((r) => r.unit_code));
-    const late = rows.filter((r) => r.days_overdue > 0).length;
-    const copies = rows.reduce((n, r) => n + r.copies, 0);
-    let text = `${formatNumber(units.size)} đơn vị chưa xác nhận`;
+  function render(q: OutstandingQuery, want: number): void {
+    let text = `${formatNumber(total.units)} đơn vị chưa xác nhận`;
     const narrowed = narrowing(q);
     if (narrowed.length) text += ` (lọc: ${narrowed.join(", ")})`;
-    if (rows.length !== units.size) text += ` (${formatNumber(rows.length)} lượt nhận)`;
-    if (late) text += `, ${formatNumber(late)} lượt quá hạn`;
-    if (rows.length) text += `; ${formatNumber(copies)} bản`;
+    if (total.lines !== total.units) text += ` (${formatNumber(total.lines)} lượt nhận)`;
+    if (total.overdue_lines) text += `, ${formatNumber(total.overdue_lines)} lượt quá hạn`;
+    if (total.lines) text += `; ${formatNumber(total.copies)} bản`;
     countLine.textContent = `${text}.`;
 
     const batchText = q.batches.length
@@ -209,29 +224,39 @@ export function outstandingScreen(): Screen {
       : "tất cả các đợt";
     caption.textContent = `Đơn vị chưa xác nhận đã nhận văn bản — ${batchText} — tính đến ngày ${formatDate(q.as_of ?? todayIso())}`;
 
-    // The same filter again (after a confirmation): as many rows as before,
-    // so the place in the list and the focus stay; a new filter: the first STEP.
-    const key = JSON.stringify(q);
-    const want = key === drawnFor ? Math.max(shown, STEP) : STEP;
-    drawnFor = key;
-    groupTotals = new Map();
-    for (const r of rows) {
-      const t = groupTotals.get(r.group_code) ?? { units: new Set<string>(), lines: 0, copies: 0 };
-      t.units.add(r.unit_code);
-      t.lines += 1;
-      t.copies += r.copies;
-      groupTotals.set(r.group_code, t);
-    }
     buttons = [];
     shown = 0;
     if (moreRow) moreSeen.unobserve(moreRow);
     moreRow = null;
     const body = tbodyOf(table);
-    if (rows.length === 0) body.replaceChildren(emptyRow(q));
+    if (total.lines === 0) body.replaceChildren(emptyRow(q));
     else {
       body.replaceChildren();
-      drawMore(want);
+      drawRows(want);
     }
+  }
+
+  /** Draws `count` more rows, fetching those not fetched yet (and one more). */
+  let fetching = false;
+  async function drawMore(count: number): Promise<void> {
+    if (fetching) return; // the scroll and the button both ask
+    const q = drawnQuery;
+    const need = Math.min(total.lines, shown + count + 1);
+    if (q && rows.length < need) {
+      const mine = seq;
+      fetching = true;
+      try {
+        const page = await outstandingPage(q, rows.length, need - rows.length);
+        if (mine !== seq || page.offset !== rows.length) return; // the list was loaded again meanwhile
+        rows.push(...page.rows);
+      } catch (e) {
+        showError(toApiError(e), resolve);
+        return;
+      } finally {
+        fetching = false;
+      }
+    }
+    drawRows(count);
   }
 
   /**
@@ -240,7 +265,7 @@ export function outstandingScreen(): Screen {
    * remain: a whole province's 20,000 open receipts are not 20,000 table rows
    * the moment the screen opens. The totals above count every row.
    */
-  function drawMore(count: number): void {
+  function drawRows(count: number): void {
     const body = tbodyOf(table);
     if (moreRow) {
       moreSeen.unobserve(moreRow);
@@ -262,7 +287,7 @@ export function outstandingScreen(): Screen {
         );
       }
       trs.push(rowOf(r, i));
-      if (i === rows.length - 1 || rows[i + 1]!.group_code !== group) {
+      if (i === total.lines - 1 || (i + 1 < rows.length && rows[i + 1]!.group_code !== group)) {
         const t = groupTotals.get(group);
         trs.push(
           h(
@@ -271,7 +296,7 @@ export function outstandingScreen(): Screen {
             h(
               "td",
               { colspan: 7 },
-              `Cộng: ${formatNumber(t?.units.size ?? 0)} đơn vị, ${formatNumber(t?.lines ?? 0)} lượt, ${formatNumber(t?.copies ?? 0)} bản`,
+              `Cộng: ${formatNumber(t?.units ?? 0)} đơn vị, ${formatNumber(t?.lines ?? 0)} lượt, ${formatNumber(t?.copies ?? 0)} bản`,
             ),
           ),
         );
@@ -279,17 +304,16 @@ export function outstandingScreen(): Screen {
     }
     shown = end;
     body.append(...trs);
-    if (shown < rows.length) {
-      const left = rows.length - shown;
+    if (shown < total.lines) {
+      const left = total.lines - shown;
       const button = h(
         "button",
         { type: "button", id: "out-more-rows", class: "secondary" },
-        `Hiện thêm ${formatNumber(Math.min(STEP, left))} lượt (đang hiện ${formatNumber(shown)} / ${formatNumber(rows.length)})`,
+        `Hiện thêm ${formatNumber(Math.min(STEP, left))} lượt (đang hiện ${formatNumber(shown)} / ${formatNumber(total.lines)})`,
       );
       button.addEventListener("click", () => {
         const first = shown;
-        drawMore(STEP);
-        buttons[first]?.focus();
+        void drawMore(STEP).then(() => buttons[first]?.focus());
       });
       moreRow = h("tr", { class: "more-rows" }, h("td", { colspan: 7 }, button));
       body.append(moreRow);

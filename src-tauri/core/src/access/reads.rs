@@ -17,8 +17,8 @@ use super::{Grant, Scope};
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::{
-    Batch, BatchStats, CurvePoint, Document, GroupCompletion, OutstandingQuery, OutstandingRow, ReceiptDetail,
-    UnitFlag, UnitReceipt,
+    Batch, BatchStats, CurvePoint, Document, GroupCompletion, OutstandingPage, OutstandingQuery, OutstandingRow,
+    ReceiptDetail, UnitFlag, UnitReceipt,
 };
 use crate::text;
 
@@ -63,6 +63,26 @@ impl Store {
             rows.retain(|r| units.codes.contains(&r.unit_code));
         }
         Ok(rows)
+    }
+
+    /// A page of the outstanding list as `grant` may read it, its totals
+    /// counting only what the grant may read.
+    pub fn outstanding_page_for(
+        &self,
+        grant: &Grant,
+        query: &OutstandingQuery,
+        offset: u32,
+        limit: u32,
+    ) -> Result<OutstandingPage> {
+        let units = self.units_of(grant)?;
+        self.read(|dao| {
+            // A merged unit's receipts show under its successor's code.
+            let codes: Option<std::collections::HashSet<&str>> =
+                units.as_ref().map(|u| u.codes.iter().map(String::as_str).collect());
+            let keep = codes.as_ref().map(|codes| move |code: &str| codes.contains(code));
+            let keep = keep.as_ref().map(|k| k as &dyn Fn(&str) -> bool);
+            crate::outstanding::Placed::new(dao, query, keep)?.page(dao, offset, limit)
+        })
     }
 
     /// The flags of the units in the tree as `grant` may read them.

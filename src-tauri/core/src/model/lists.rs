@@ -42,6 +42,43 @@ pub struct OutstandingRow {
     pub in_place_of_name: Option<String>,
 }
 
+/// Counts of a whole outstanding list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OutstandingTotals {
+    /// Units with something outstanding.
+    pub units: u32,
+    /// Receipts outstanding (lượt nhận).
+    pub lines: u32,
+    /// …of them past their due date.
+    pub overdue_lines: u32,
+    /// Copies in those receipts.
+    pub copies: u32,
+}
+
+/// The subtotal of one committee's group of the outstanding list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OutstandingGroup {
+    /// The committee's code (`OutstandingRow::group_code`).
+    pub code: String,
+    pub units: u32,
+    pub lines: u32,
+    pub copies: u32,
+}
+
+/// Part of the outstanding list: `rows` from the `offset`-th, with the totals
+/// of the whole list and each committee's subtotal, in list order. The
+/// window draws a long list a page at a time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OutstandingPage {
+    pub offset: u32,
+    pub rows: Vec<OutstandingRow>,
+    pub total: OutstandingTotals,
+    pub groups: Vec<OutstandingGroup>,
+}
+
 /// Filters of the outstanding list. Every field may be left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
