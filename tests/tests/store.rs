@@ -546,3 +546,29 @@ fn the_outstanding_list_by_pages_is_the_whole_list_with_its_totals() {
     );
     assert_eq!(page.groups.iter().map(|g| g.lines).sum::<u32>(), page.total.lines);
 }
+
+#[test]
+fn a_receipt_names_its_units_secretary_for_the_confirm_dialog() {
+    let (_dir, _path, mut store) = seeded_with_batch();
+    store
+        .add_unit(
+            &actor(),
+            NewUnit {
+                secretary: Some("Nguyễn Văn An".into()),
+                ..unit("HK-03", "Chi bộ thôn Trung Lưu", Some("HK"), "Chi bộ")
+            },
+        )
+        .expect("a branch with its secretary");
+    store.create_batch(&actor(), overdue_batch("D2")).expect("second batch");
+    let rows = store.outstanding(&OutstandingQuery::default()).expect("the list");
+    let code_of = |unit: &str| {
+        rows.iter()
+            .find(|r| r.unit_code == unit && r.batch == "D2")
+            .map(|r| r.receipt_code.clone())
+            .expect("its receipt")
+    };
+    let with = store.receipt(&code_of("HK-03")).expect("HK-03's receipt");
+    assert_eq!(with.secretary.as_deref(), Some("Nguyễn Văn An"));
+    let without = store.receipt(&code_of("HK-01")).expect("HK-01's receipt");
+    assert_eq!(without.secretary, None, "no secretary recorded");
+}

@@ -21,7 +21,7 @@ import { outstandingScreen } from "./screens/outstanding";
 import { startRecovery } from "./screens/recovery";
 import type { Screen, ScreenKey } from "./screens/screen";
 import { unitsScreen } from "./screens/units";
-import { flushShown, reload } from "./store";
+import { ensure, flushShown, reload } from "./store";
 
 // Vietnamese file buttons instead of the engine's own "Choose File".
 enhanceFileInputs();
@@ -70,7 +70,11 @@ function show(key: ScreenKey, focus = true, keepMessages = false): void {
   window.scrollTo({ top: 0, left: 0, behavior: "instant" });
   const shown = current;
   if (focus) shown.firstField.focus({ preventScroll: true });
-  void Promise.resolve(shown.onShow?.()).then(() => {
+  // The lists it draws, loaded the first time it is shown; then its own data.
+  void ensure(...(shown.needs ?? []))
+    .then(() => shown.onShow?.())
+    .catch((e: unknown) => showError(toApiError(e)))
+    .then(() => {
     // A screen that draws its first field when shown: focus it once it is
     // there, unless the user has moved on.
     const active = document.activeElement;
@@ -178,8 +182,8 @@ async function start(): Promise<void> {
   if (await startRecovery()) return;
   // A failed or damaged automatic backup: a banner on every screen.
   watchBackups(() => open("backups"));
-  // No screen until the lists are loaded (below): a screen shown now would
-  // draw them as they arrive, and only the first one needs to.
+  // No screen until its lists are loaded (below): a screen shown now would
+  // draw them as they arrive.
   try {
     await startAuth(afterLogin);
   } catch (e) {
@@ -195,7 +199,8 @@ async function start(): Promise<void> {
   }
   byId("db-info", HTMLParagraphElement).textContent = `Tệp dữ liệu: ${status.db_path} · phiên bản ${status.version}`;
   try {
-    await reload();
+    // Only the first screen's lists: the others load when their screen opens.
+    await ensure(...(screenOf(status.is_empty ? "units" : "outstanding").needs ?? []));
     // A new register has no letterhead: ask for it before anything prints.
     await letterhead.check();
   } catch (e) {

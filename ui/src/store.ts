@@ -1,5 +1,6 @@
 // The lists the screens share (units, kinds, documents, batches), loaded from the
-// core on demand. Screens subscribe and redraw what changed.
+// core when a screen that needs them is first shown (`ensure`) and again after
+// a change (`reload`). Screens subscribe and redraw what changed.
 import { listBatches, listDocuments, listKinds, listUnits } from "./api";
 import type { Batch } from "./bindings/Batch";
 import type { Document } from "./bindings/Document";
@@ -68,17 +69,49 @@ function notify(changed: ReadonlySet<DataKey>): void {
   }
 }
 
-async function load<K extends DataKey>(key: K): Promise<() => void> {
+/** The lists loaded so far: a list nobody has asked for is not loaded at all. */
+const loaded = new Set<DataKey>();
+/** Loads under way, so that two screens asking at once share one. */
+const loading = new Map<DataKey, Promise<void>>();
+
+async function fetchInto<K extends DataKey>(key: K): Promise<() => void> {
   const value = await loaders[key]();
   return () => {
     data[key] = value;
+    loaded.add(key);
   };
 }
 
-/** Reloads the given lists (all of them when none is named), then notifies listeners once. */
-export async function reload(...keys: DataKey[]): Promise<void> {
-  const wanted = new Set<DataKey>(keys.length ? keys : ["units", "kinds", "documents", "batches"]);
-  const commits = await Promise.all([...wanted].map((k) => load(k)));
+async function fetchAll(keys: DataKey[]): Promise<void> {
+  const commits = await Promise.all(keys.map((k) => fetchInto(k)));
   for (const commit of commits) commit();
-  notify(wanted);
+  notify(new Set(keys));
+}
+
+/**
+ * Loads the lists a screen needs that are not loaded yet (at start the
+ * window loads only the first screen's: a province's 10,000 units and 3,000
+ * batches wait until a screen that shows them is opened).
+ */
+export async function ensure(...keys: DataKey[]): Promise<void> {
+  const missing = keys.filter((k) => !loaded.has(k) && !loading.has(k));
+  if (missing.length) {
+    const p = fetchAll(missing).finally(() => {
+      for (const k of missing) loading.delete(k);
+    });
+    for (const k of missing) loading.set(k, p);
+  }
+  await Promise.all(keys.map((k) => loading.get(k)));
+}
+
+/**
+ * Reloads the given lists (every loaded one when none is named) after a
+ * change, then notifies listeners once. A list never loaded stays so: the
+ * screen that needs it loads it fresh when opened.
+ */
+export async function reload(...keys: DataKey[]): Promise<void> {
+  const named: DataKey[] = keys.length ? keys : ["units", "kinds", "documents", "batches"];
+  // A load under way may have read the list before the change: read it again.
+  const wanted = named.filter((k) => loaded.has(k) || loading.has(k));
+  if (wanted.length) await fetchAll(wanted);
 }

@@ -23,4 +23,10 @@ recorded_by: string | null,
  * The account of the person who signed, when they signed with their PIN
  * or while signed in themselves.
  */
-signer_account: string | null, lines: Array<ReceiptLine>, };
+signer_account: string | null, 
+/**
+ * The unit's secretary today, who usually signs (the confirm dialog
+ * fills it in); `None` when none is recorded, and for a parent
+ * office's slip.
+ */
+secretary: string | null, lines: Array<ReceiptLine>, };

@@ -304,6 +304,7 @@ export function accountsScreen(): Screen {
 
   return {
     key: "accounts",
+    needs: ["units"],
     get firstField(): HTMLElement {
       if (!loginsOn()) return adminUser;
       return currentRole() === "admin" ? user : heading;

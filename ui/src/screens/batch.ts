@@ -507,5 +507,5 @@ export function batchScreen(): Screen {
 
   resetDates();
   updateTotals();
-  return { key: "batch", firstField: code };
+  return { key: "batch", firstField: code, needs: ["units", "kinds", "documents", "batches"] };
 }

@@ -32,7 +32,6 @@ import {
   todayIso,
   writeDate,
 } from "../format";
-import { data } from "../store";
 import { guarded } from "./screen";
 import { signaturePad } from "../signature";
 
@@ -280,9 +279,6 @@ function wireDialog(): ConfirmDialog {
   };
   const resolve: FieldResolver = (field) => fields[field]?.() ?? null;
 
-  function secretaryOf(code: string): string | null {
-    return data.units.find((u) => u.code === code)?.secretary ?? null;
-  }
 
   // While the clerk has not set "Ký thay" by hand, it follows the name typed:
   // ticked when it is not the unit's recorded secretary (the core does the same).
@@ -291,7 +287,7 @@ function wireDialog(): ConfirmDialog {
     onBehalfTouched = true;
   });
   by.addEventListener("input", () => {
-    const sec = current ? secretaryOf(current.unit_code) : null;
+    const sec = current?.secretary ?? null;
     const name = clean(by.value);
     if (sec && !onBehalfTouched) onBehalf.checked = name !== "" && searchKey(sec) !== searchKey(name);
   });
@@ -305,7 +301,7 @@ function wireDialog(): ConfirmDialog {
       `, giao ngày ${formatDate(detail.handed)}, mã nhận ${formatReceiptCode(detail.receipt_code)}` +
       (detail.status !== "pending" ? ` — hiện: ${RECEIPT_STATUS_LABEL[detail.status].toLowerCase()}` : "") +
       ".";
-    const sec = secretaryOf(detail.unit_code);
+    const sec = detail.secretary;
     byHint.textContent = sec
       ? `Điền sẵn bí thư của đơn vị (${sec}); người khác ký thì gõ tên người đó, “Ký thay” tự đánh dấu.`
       : "Bí thư hoặc người ký thay cho đơn vị.";

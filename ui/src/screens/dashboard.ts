@@ -368,5 +368,5 @@ export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
     if (!section.hidden && (changed.has("batches") || changed.has("units"))) void refresh();
   });
 
-  return { key: "dashboard", firstField: asOf, onShow: refresh };
+  return { key: "dashboard", firstField: asOf, needs: ["batches"], onShow: refresh };
 }

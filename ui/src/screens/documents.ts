@@ -210,5 +210,5 @@ export function documentsScreen(): Screen {
     }
   }, byId("screen-documents", HTMLElement));
 
-  return { key: "documents", firstField: symbol };
+  return { key: "documents", firstField: symbol, needs: ["documents"] };
 }

@@ -472,6 +472,7 @@ export function exchangeScreen(): Screen {
 
   return {
     key: "exchange",
+    needs: ["units"],
     firstField: heading,
     onShow: render,
   };

@@ -30,7 +30,7 @@ import {
   writeDate,
 } from "../format";
 import { createPicker, type PickItem } from "../picker";
-import { data, onChange, reload } from "../store";
+import { data, ensure, onChange, reload } from "../store";
 import { confirmDialog } from "./confirm";
 import { openPreview } from "./printing";
 import { receiptCodeBox } from "./outstanding/codebox";
@@ -142,6 +142,13 @@ export function outstandingScreen(): Screen {
   });
   byId("out-batch-slot", HTMLDivElement).replaceWith(batchPicker.element);
   byId("out-subtree-slot", HTMLDivElement).replaceWith(subtreePicker.element);
+  // The batches and units they offer load when first used, not at start
+  // (the first view of the list needs neither).
+  const pickerData = (): void => {
+    void ensure("batches", "units").catch((e: unknown) => showError(toApiError(e)));
+  };
+  batchPicker.input.addEventListener("focus", pickerData);
+  subtreePicker.input.addEventListener("focus", pickerData);
   addDescribedBy(batchPicker.input, "out-batch-hint");
   addDescribedBy(subtreePicker.input, "out-subtree-hint");
 
@@ -154,6 +161,7 @@ export function outstandingScreen(): Screen {
   more.addEventListener("click", () => {
     morePanel.hidden = !morePanel.hidden;
     more.setAttribute("aria-expanded", String(!morePanel.hidden));
+    void ensure("documents").catch((e: unknown) => showError(toApiError(e)));
     if (!morePanel.hidden) documentInput.focus();
   });
   for (const el of [documentInput, tierSelect]) el.addEventListener("change", syncMore);
@@ -370,7 +378,9 @@ export function outstandingScreen(): Screen {
    * sets every filter it implies and clears the others, so that no filter
    * left on earlier (overdue only, a tier, a document) hides its rows.
    */
-  function applyFilter(f: OutstandingFilter): void {
+  async function applyFilter(f: OutstandingFilter): Promise<void> {
+    // The pickers show the chosen batches and committee by name.
+    await ensure("batches", "units");
     batchPicker.set(f.batches ?? []);
     subtreePicker.set(f.subtree ? [f.subtree] : []);
     documentInput.value = "";
@@ -423,7 +433,7 @@ export function outstandingScreen(): Screen {
   }
 
   window.addEventListener("giaonhan:show-outstanding", (e) => {
-    applyFilter((e as CustomEvent<OutstandingFilter>).detail ?? {});
+    applyFilter((e as CustomEvent<OutstandingFilter>).detail ?? {}).catch((err: unknown) => showError(toApiError(err)));
   });
 
   for (const el of [tierSelect, overdue, asOf]) el.addEventListener("change", () => void load());

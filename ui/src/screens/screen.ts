@@ -1,11 +1,15 @@
 // What main.ts needs from each screen.
 
+import type { DataKey } from "../store";
+
 export type ScreenKey = "units" | "documents" | "batch" | "outstanding" | "import" | "accounts" | "dashboard" | "backups" | "exchange" | "inbox";
 
 export interface Screen {
   key: ScreenKey;
   /** The field that gets focus when the screen is opened (Alt+digit, nav). */
   firstField: HTMLElement;
+  /** The shared lists (store.ts) it draws: loaded before its first `onShow`. */
+  needs?: DataKey[];
   /** Called each time the screen becomes visible. */
   onShow?: () => Promise<void> | void;
 }

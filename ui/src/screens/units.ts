@@ -44,5 +44,5 @@ export function unitsScreen(): Screen {
     if (changed.has("kinds")) renderKinds();
   }, byId("screen-units", HTMLElement));
 
-  return { key: "units", firstField: search };
+  return { key: "units", firstField: search, needs: ["units", "kinds"] };
 }

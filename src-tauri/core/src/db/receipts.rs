@@ -146,6 +146,7 @@ pub(super) fn detail_row(r: &Row<'_>, table: &'static str, code: &str) -> rusqli
         has_signature: r.get("has_signature")?,
         recorded_by: r.get("recorded_by")?,
         signer_account: r.get("signer_account")?,
+        secretary: None,
         lines: Vec::new(),
     })
 }
@@ -246,23 +247,26 @@ impl Dao<'_> {
         let found = self
             .conn
             .query_row(
-                "SELECT r.id, r.code, b.code AS batch, b.title, b.handed_on, b.due_on, u.code AS unit_code,
+                "SELECT r.id, r.code, b.code AS batch, b.title, b.handed_on, b.due_on, u.id AS unit_id, u.code AS unit_code,
                         v.name, r.must_confirm, r.status, r.signed_by, r.signed_on, r.confirm_method, r.on_behalf, r.note,
                         r.signature IS NOT NULL AS has_signature, r.recorded_by, r.signer_account
                  FROM receipt r JOIN batch b ON b.id = r.batch_id JOIN unit u ON u.id = r.unit_id
                  JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= b.handed_on AND b.handed_on < v.valid_to
                  WHERE r.code = ?1 AND b.cancelled_at IS NULL",
                 [&code],
-                |r| Ok((r.get::<_, i64>("id")?, detail_row(r, "receipt", &code)?)),
+                |r| Ok((r.get::<_, i64>("id")?, r.get::<_, i64>("unit_id")?, detail_row(r, "receipt", &code)?)),
             )
             .optional()?;
-        let Some((id, mut detail)) = found else {
+        let Some((id, unit_id, mut detail)) = found else {
             return Err(Error::invalid(
                 "receipt_code",
                 format!("Không có phiếu nào mang mã nhận {code}"),
             ));
         };
         detail.lines = self.receipt_lines(id)?.into_iter().map(|(_, l)| l).collect();
+        detail.secretary = self
+            .secretaries_on(crate::dates::today(), &format!("[{unit_id}]"))?
+            .remove(&unit_id);
         Ok(detail)
     }
 

@@ -179,5 +179,9 @@ pub struct ReceiptDetail {
     /// The account of the person who signed, when they signed with their PIN
     /// or while signed in themselves.
     pub signer_account: Option<String>,
+    /// The unit's secretary today, who usually signs (the confirm dialog
+    /// fills it in); `None` when none is recorded, and for a parent
+    /// office's slip.
+    pub secretary: Option<String>,
     pub lines: Vec<ReceiptLine>,
 }
