@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     // src/commands/start.rs
     "app_status",
     "load_demo",
+    "first_screen_shown",
     // src/commands/units.rs
     "list_units",
     "add_unit",

@@ -101,6 +101,7 @@ pub fn run_app_with<R: Runtime>(
         .invoke_handler(tauri::generate_handler![
             commands::start::app_status,
             commands::start::load_demo,
+            commands::start::first_screen_shown,
             commands::units::list_units,
             commands::units::add_unit,
             commands::units::list_kinds,
@@ -265,6 +266,9 @@ pub fn resolve_db_path(args: impl IntoIterator<Item = OsString>, env: Option<OsS
 /// How often the app checks whether the daily backup is due.
 const BACKUP_CHECK: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
+/// How long the start backup waits for the window's first screen at most.
+const FIRST_SCREEN_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The automatic backups of a running app, on a thread of their own (they
 /// read through their own connections, so the window never waits): the
 /// start backup (only when the newest good one is older than the interval;
@@ -276,6 +280,11 @@ fn spawn_automatic_backups<R: Runtime>(app: tauri::AppHandle<R>) {
     use tauri::Manager;
     let spawned = std::thread::Builder::new().name("backups".into()).spawn(move || {
         let mut reason = giaonhan::backup::BackupReason::Start;
+        // The start backup (or check) reads the whole file: after the first
+        // screen, which it would otherwise slow down on a large register.
+        if let Err(e) = app.state::<AppState>().wait_first_screen(FIRST_SCREEN_WAIT) {
+            eprintln!("{APP_NAME}: {e}");
+        }
         loop {
             let state = app.state::<AppState>();
             if let Err(e) = state.automatic_backup(reason) {

@@ -119,6 +119,11 @@ export const loadDemo = async (): Promise<void> => {
   await call<null>("load_demo");
 };
 
+/** Tells the app the first screen is drawn: the start backup waits for it. */
+export const firstScreenShown = async (): Promise<void> => {
+  await call<null>("first_screen_shown");
+};
+
 export const listUnits = (): Promise<Unit[]> => call("list_units");
 
 export const addUnit = (unit: NewUnit): Promise<Unit> => call("add_unit", { unit });

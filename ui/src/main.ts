@@ -3,7 +3,7 @@
 // accounts, see auth.ts; then app_status and the lists).
 import "./style.css";
 
-import { appStatus, loadDemo, toApiError } from "./api";
+import { appStatus, firstScreenShown, loadDemo, toApiError } from "./api";
 import { startAuth } from "./auth";
 import { byId } from "./dom";
 import { enhanceFileInputs } from "./fileinput";
@@ -52,7 +52,7 @@ function screenOf(key: ScreenKey): Screen {
  * go: they were about that screen (at start, `keepMessages` keeps what the
  * start-up said, e.g. that a backup was restored).
  */
-function show(key: ScreenKey, focus = true, keepMessages = false): void {
+function show(key: ScreenKey, focus = true, keepMessages = false): Promise<void> {
   current = screenOf(key);
   for (const s of screens) {
     const visible = s === current;
@@ -71,7 +71,7 @@ function show(key: ScreenKey, focus = true, keepMessages = false): void {
   const shown = current;
   if (focus) shown.firstField.focus({ preventScroll: true });
   // The lists it draws, loaded the first time it is shown; then its own data.
-  void ensure(...(shown.needs ?? []))
+  return ensure(...(shown.needs ?? []))
     .then(() => shown.onShow?.())
     .catch((e: unknown) => showError(toApiError(e)))
     .then(() => {
@@ -83,13 +83,26 @@ function show(key: ScreenKey, focus = true, keepMessages = false): void {
   });
 }
 
+/**
+ * Tells the app, once, that the first screen is drawn: its start backup,
+ * which reads the whole register, waits for this.
+ */
+let signalled = false;
+function firstScreenDrawn(): void {
+  if (signalled) return;
+  signalled = true;
+  firstScreenShown().catch(() => {
+    // The backup starts after its own time limit instead.
+  });
+}
+
 /** Set once the user opens a screen: start-up then no longer picks one. */
 let userMoved = false;
 
 /** A screen opened by the user (a navigation button or Alt+digit). */
 function open(key: ScreenKey): void {
   userMoved = true;
-  show(key);
+  void show(key);
 }
 
 for (const s of screens) {
@@ -168,18 +181,22 @@ async function afterLogin(): Promise<void> {
   }
   // The new account's role may not see the screen that was open.
   const visible = byId(`nav-${current.key}`, HTMLButtonElement).getClientRects().length > 0;
-  show(visible ? current.key : "outstanding");
+  void show(visible ? current.key : "outstanding");
 }
 
 /** Start-up failed: what went wrong, over a screen (the first one, unless the user chose one). */
 function startFailed(e: unknown): void {
-  if (!userMoved) show("units", false, true);
+  if (!userMoved) void show("units", false, true);
   showError(toApiError(e));
+  firstScreenDrawn();
 }
 
 async function start(): Promise<void> {
   // A data file that could not be opened: the recovery screen instead.
-  if (await startRecovery()) return;
+  if (await startRecovery()) {
+    firstScreenDrawn();
+    return;
+  }
   // A failed or damaged automatic backup: a banner on every screen.
   watchBackups(() => open("backups"));
   // No screen until its lists are loaded (below): a screen shown now would
@@ -212,12 +229,13 @@ async function start(): Promise<void> {
   if (status.is_empty) {
     banner.hidden = false;
     if (!userMoved) {
-      show("units", false, true);
+      await show("units", false, true);
       demoLoad.focus();
     }
   } else if (!userMoved) {
-    show("outstanding", true, true);
+    await show("outstanding", true, true);
   }
+  firstScreenDrawn();
 }
 
 void start();

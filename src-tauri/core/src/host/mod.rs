@@ -12,7 +12,8 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard, RwLock};
+use std::sync::{Condvar, Mutex, MutexGuard, RwLock};
+use std::time::Duration;
 
 use chrono::NaiveDate;
 
@@ -60,6 +61,9 @@ pub struct Host {
     import_file: Mutex<Option<PathBuf>>,
     /// The reorganisation plan last chosen, kept the same way.
     plan_file: Mutex<Option<PathBuf>>,
+    /// Set once the window has drawn its first screen: the start backup
+    /// (which reads the whole file) waits for it, so as not to slow it.
+    shown: (Mutex<bool>, Condvar),
 }
 
 /// The locked store; only ever built around an open one.
@@ -120,6 +124,7 @@ impl Host {
             alert: Mutex::new(None),
             import_file: Mutex::new(None),
             plan_file: Mutex::new(None),
+            shown: (Mutex::new(false), Condvar::new()),
         }
     }
 
@@ -267,6 +272,26 @@ impl Host {
     }
 
     // ---- backups and restore ------------------------------------------------
+
+    /// The window has drawn its first screen (or the sign-in, or the
+    /// recovery screen): what waits for it may start.
+    pub fn first_screen_shown(&self) -> Result<()> {
+        let (shown, ready) = &self.shown;
+        *shown.lock().map_err(poisoned)? = true;
+        ready.notify_all();
+        Ok(())
+    }
+
+    /// Waits until the window has drawn its first screen, at most `limit`
+    /// (a window that never says so does not hold the backups back).
+    pub fn wait_first_screen(&self, limit: Duration) -> Result<()> {
+        let (shown, ready) = &self.shown;
+        let guard = shown.lock().map_err(poisoned)?;
+        let _ = ready
+            .wait_timeout_while(guard, limit, |shown| !*shown)
+            .map_err(poisoned)?;
+        Ok(())
+    }
 
     /// The automatic backup (`Start` once when the app opens, then `Daily`),
     /// made by the core when due on connections of its own (requests go on

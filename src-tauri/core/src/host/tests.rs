@@ -254,3 +254,30 @@ fn an_unattended_import_names_a_plain_file_in_its_folder() {
         );
     }
 }
+
+#[test]
+fn the_start_backup_waits_for_the_first_screen_or_its_time_limit() {
+    let (_dir, host) = open_host();
+    let host = std::sync::Arc::new(host);
+    // Never shown: the wait ends at its limit.
+    let started = std::time::Instant::now();
+    host.wait_first_screen(Duration::from_millis(50)).expect("wait");
+    assert!(started.elapsed() >= Duration::from_millis(50));
+
+    // Shown from another thread (the window's request): the wait ends then,
+    // long before its limit.
+    let waiter = {
+        let host = std::sync::Arc::clone(&host);
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            host.wait_first_screen(Duration::from_secs(600)).expect("wait");
+            started.elapsed()
+        })
+    };
+    std::thread::sleep(Duration::from_millis(20));
+    host.first_screen_shown().expect("shown");
+    let waited = waiter.join().expect("the waiting thread");
+    assert!(waited < Duration::from_secs(600), "{waited:?}");
+    // Once shown, later waits return at once.
+    host.wait_first_screen(Duration::from_secs(600)).expect("wait");
+}
