@@ -149,7 +149,7 @@ fn raw_first_view(conn: &Connection, day: NaiveDate) -> Res<usize> {
            SELECT g.code AS grp, u.code AS unit, r.copies AS copies {}
          ) GROUP BY grp",
         &RAW_OUTSTANDING[RAW_OUTSTANDING.find(" FROM receipt r").ok_or("FROM")?
-            ..RAW_OUTSTANDING.find(" ORDER BY").ok_or("ORDER BY")?]
+            ..RAW_OUTSTANDING.rfind(" ORDER BY").ok_or("ORDER BY")?]
     );
     let head = &RAW_OUTSTANDING[..RAW_OUTSTANDING.find(" SELECT b.code").ok_or("SELECT")?];
     let mut n = 0;
