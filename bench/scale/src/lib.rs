@@ -285,6 +285,7 @@ fn generate_into(
                         overrides: Vec::new(),
                         method: plan.method,
                         over_stock_reason: None,
+                        copy_numbers: Vec::new(),
                     },
                 )?;
                 lines += batch.recipients as u64 * plan.docs.len() as u64;

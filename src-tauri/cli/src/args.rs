@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
-use giaonhan::model::{Classification, Confirmation, DocQty, OutstandingQuery};
+use giaonhan::model::{Classification, Confirmation, CopyNumbers, DocQty, OutstandingQuery};
 use giaonhan::DB_ENV;
 
+use crate::classified::{parse_doc_copies, parse_unit_copies, CopiesArgs, DestroyArgs, RecallCmd};
 use crate::exchange::{PeerCmd, SiteCmd, SyncCmd};
 use crate::values::{
     parse_classification, parse_doc_qty, parse_doc_qty_any, Delivery, FileFormat, Format, ListFormat, Method,
@@ -64,6 +65,10 @@ pub enum Command {
         method: Option<Method>,
         #[arg(long)]
         note: Option<String>,
+        /// The numbered copies of a classified document that arrived
+        /// (repeatable): fewer than handed makes a partial receipt.
+        #[arg(long = "copies", value_name = "SYMBOL:N,N", value_parser = parse_doc_copies)]
+        copies: Vec<CopyNumbers>,
     },
     /// Puts a confirmed (partial, declined) receipt back to pending, with a reason.
     Unconfirm {
@@ -233,6 +238,16 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
     },
+    /// Every numbered copy of a classified document and where it is:
+    /// copy, state (in_office, out, returned, destroyed), holder, batch, since.
+    Copies(CopiesArgs),
+    /// Recalls of classified copies (thu hồi): new, return, list.
+    #[command(subcommand)]
+    Recall(RecallCmd),
+    /// Destroys copies in the office (returned or never handed out) and
+    /// writes the destruction record (biên bản tiêu hủy): PDF, or XLSX by
+    /// the file's extension.
+    Destroy(DestroyArgs),
     /// Replaces the database with a backup after checking it; the current
     /// database is kept aside in the `replaced` folder, never overwritten.
     /// Refused while another window or command has the register open.
@@ -445,6 +460,10 @@ pub enum BatchCmd {
         /// Hand out more copies than are on hand, for this reason.
         #[arg(long, value_name = "REASON")]
         over_stock_reason: Option<String>,
+        /// The copy numbers of a classified document one unit gets, instead
+        /// of the next free ones (repeatable).
+        #[arg(long = "copies", value_name = "UNIT:SYMBOL:N,N", value_parser = parse_unit_copies)]
+        copies: Vec<CopyNumbers>,
     },
     /// Cancels a batch (its confirmed receipts keep their record).
     Cancel {

@@ -9,6 +9,7 @@
 
 mod args;
 mod backups;
+mod classified;
 mod exchange;
 mod print;
 mod run;

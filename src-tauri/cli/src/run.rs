@@ -57,8 +57,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             on_behalf,
             method,
             note,
+            copies,
         } => {
             let c = Confirmation {
+                copies,
                 by,
                 on: at,
                 method: method.map(Into::into),
@@ -156,6 +158,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             backups::backup(store, actor, out, auto, keep)?
         }
         Command::Site(cmd) => crate::exchange::site(store, actor, cmd)?,
+        Command::Copies(a) => crate::classified::copies(store, actor, a)?,
+        Command::Recall(cmd) => crate::classified::recall(store, actor, cmd)?,
+        Command::Destroy(a) => crate::classified::destroy(store, actor, a)?,
         Command::Peer(cmd) => crate::exchange::peer(store, actor, cmd)?,
         Command::Sync(cmd) => crate::exchange::sync(store, actor, cmd)?,
         Command::Inbox { format } => crate::exchange::inbox(store, format)?,
@@ -284,6 +289,7 @@ fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<(), Error> {
             info_unit,
             method,
             over_stock_reason,
+            copies,
         } => {
             let input = NewBatch {
                 code,
@@ -298,6 +304,7 @@ fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<(), Error> {
                 overrides: Vec::new(),
                 method: method.map(Into::into).unwrap_or_default(),
                 over_stock_reason,
+                copy_numbers: copies,
             };
             let batch = store.create_batch(actor, input)?;
             println!("{}: {} đơn vị nhận", batch.code, batch.recipients);

@@ -37,6 +37,8 @@ fn rows() -> Vec<OutstandingRow> {
                 status: ReceiptStatus::Pending,
                 in_place_of: None,
                 in_place_of_name: None,
+                kind: giaonhan::model::RowKind::Receipt,
+                copies_missing: Vec::new(),
             }
         })
         .collect()

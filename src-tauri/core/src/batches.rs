@@ -166,7 +166,7 @@ pub(crate) fn plan_batch(dao: &Dao<'_>, input: &NewBatch) -> Result<BatchPlan> {
         ));
     }
 
-    if dao.batch_code_taken(&code)? {
+    if dao.batch_code_taken(&code)? || dao.recall_code_taken(&code)? {
         return Err(Error::conflict("code", format!("Mã đợt «{code}» đã có")));
     }
     let mut receipts = Vec::with_capacity(recipients.len());
@@ -231,6 +231,7 @@ fn recipient(dao: &Dao<'_>, code: &str, field: &str, day: NaiveDate) -> Result<i
 /// and bulk loaders all hand out through here.
 pub fn hand_out(dao: &Dao<'_>, input: &NewBatch) -> Result<Batch> {
     let plan = plan_batch(dao, input)?;
+    let copies = crate::copies::plan_copies(dao, input, &plan)?;
     let (uid, receipts) = dao.insert_batch(&plan)?;
     let mut receipts_sha256 = Sha256::new();
     for r in &receipts {
@@ -261,6 +262,7 @@ pub fn hand_out(dao: &Dao<'_>, input: &NewBatch) -> Result<Batch> {
                  "overrides": input.overrides, "recipients": plan.receipts.len() as i64, "symbols": symbols,
                  "receipts_sha256": hex::encode(receipts_sha256.finalize()) }),
     )?;
+    crate::copies::hand_copies(dao, &uid, &plan, &copies)?;
     Ok(dao.batch_by_code(&plan.code)?.1)
 }
 
@@ -284,10 +286,13 @@ impl Store {
         self.write(actor, |dao| {
             let (id, batch) = dao.batch_by_code(code)?;
             dao.cancel_batch(id, &reason)?;
+            // Numbered copies out with it are back in the office.
+            let released = dao.release_batch_copies(id, today())?;
             dao.log(
                 "batch.cancel",
                 Some(&batch.uid),
-                &json!({ "code": batch.code, "reason": reason, "confirmed": batch.confirmed }),
+                &json!({ "code": batch.code, "reason": reason, "confirmed": batch.confirmed,
+                         "copies_released": released }),
             )
         })
     }

@@ -133,6 +133,14 @@ pub(crate) fn insert_document(dao: &Dao<'_>, input: &NewDocument) -> Result<Docu
         classification: input.classification,
         copies_received: input.copies_received,
     })?;
+    let (id, _) = dao.document_by_symbol(&symbol)?;
+    crate::copies::number_new_document(
+        dao,
+        id,
+        input.classification,
+        input.copies_received,
+        input.issued_on.unwrap_or_else(crate::dates::today),
+    )?;
     dao.log(
         "document.add",
         Some(&uid),

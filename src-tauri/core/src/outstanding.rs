@@ -13,7 +13,9 @@ use chrono::NaiveDate;
 use crate::db::OpenReceipt;
 use crate::db::{today, Actor, Dao, Store};
 use crate::error::{Error, Result};
-use crate::model::{OutstandingGroup, OutstandingPage, OutstandingQuery, OutstandingRow, OutstandingTotals, Tiers};
+use crate::model::{
+    OutstandingGroup, OutstandingPage, OutstandingQuery, OutstandingRow, OutstandingTotals, RowKind, Tiers,
+};
 use crate::text;
 use crate::tree::Tree;
 
@@ -66,9 +68,16 @@ fn batch_ids(dao: &Dao<'_>, codes: &[String]) -> Result<Vec<i64>> {
     codes.iter().map(|c| dao.batch_by_code(c).map(|(id, _)| id)).collect()
 }
 
-/// The outstanding list for `query` (see `Store::outstanding`).
+/// The outstanding list for `query` (see `Store::outstanding`): the open
+/// receipts, and the copies recalls still wait for (`recalls`).
 pub(crate) fn rows(dao: &Dao<'_>, query: &OutstandingQuery) -> Result<Vec<OutstandingRow>> {
-    Placed::new(dao, query, None)?.rows(dao, 0, usize::MAX)
+    let (recalls, receipts) = crate::recalls::split_codes(dao, query)?;
+    let mut out = match receipts {
+        Some(q) => Placed::new(dao, &q, None)?.rows(dao, 0, usize::MAX)?,
+        None => Vec::new(),
+    };
+    crate::recalls::merge_rows(dao, query, &recalls, &tiers(dao)?, &mut out)?;
+    Ok(out)
 }
 
 /// One open receipt placed in the list: the shown unit (its successor for a
@@ -244,6 +253,8 @@ impl Placed {
                 status: r.status,
                 in_place_of: original.map(|(code, _, _)| code.to_owned()),
                 in_place_of_name: original.map(|(_, name, _)| name.to_owned()),
+                kind: RowKind::Receipt,
+                copies_missing: Vec::new(),
             });
         }
         Ok(out)

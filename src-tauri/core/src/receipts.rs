@@ -81,6 +81,7 @@ pub(crate) fn confirm(dao: &Dao<'_>, c: &Confirmation, signer_account: Option<&s
     let signature = c.signature.as_deref().map(signature_png).transpose()?;
     for receipt in open {
         let lines = dao.receipt_lines(receipt.id)?;
+        let arrived = crate::copies::arrived_counts(dao, receipt.id, c)?;
         for dq in &c.quantities {
             let symbol = text::clean(&dq.symbol);
             if !lines.iter().any(|(_, l)| l.symbol == symbol) {
@@ -95,11 +96,16 @@ pub(crate) fn confirm(dao: &Dao<'_>, c: &Confirmation, signer_account: Option<&s
             .map(|(document_id, line)| LineCount {
                 document_id: *document_id,
                 listed: line.quantity,
-                got: c
-                    .quantities
+                got: arrived
                     .iter()
-                    .find(|dq| text::clean(&dq.symbol) == line.symbol)
-                    .map(|dq| dq.quantity)
+                    .find(|(d, _)| d == document_id)
+                    .map(|(_, numbers)| u32::try_from(numbers.len()).unwrap_or(u32::MAX))
+                    .or_else(|| {
+                        c.quantities
+                            .iter()
+                            .find(|dq| text::clean(&dq.symbol) == line.symbol)
+                            .map(|dq| dq.quantity)
+                    })
                     .unwrap_or(line.quantity),
                 stored: line.received,
             })
@@ -128,6 +134,16 @@ pub(crate) fn confirm(dao: &Dao<'_>, c: &Confirmation, signer_account: Option<&s
                 signer_account: signer_account.map(str::to_owned),
                 lines: counts,
             },
+        )?;
+        let docs: Vec<i64> = lines.iter().map(|(d, _)| *d).collect();
+        let uid = dao.receipt_uid(receipt.id)?;
+        crate::copies::record_arrivals(
+            dao,
+            receipt.id,
+            &uid,
+            &arrived,
+            status == ReceiptStatus::Declined,
+            &docs,
         )?;
     }
     Ok(())
@@ -171,6 +187,7 @@ pub(crate) fn undo(dao: &Dao<'_>, c: &Confirmation, reason: &str) -> Result<()> 
     }
     for receipt in done {
         let (uid, by, on) = dao.clear_confirmation(receipt.id)?;
+        dao.clear_arrived(receipt.id)?;
         dao.log(
             "receipt.undo",
             Some(&uid),

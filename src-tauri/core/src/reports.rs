@@ -131,6 +131,7 @@ impl Store {
                         symbol: d.symbol,
                         title: shown_title(d.classification.as_str(), d.title),
                         copies: d.copies,
+                        copy_numbers: crate::model::copy_list(&d.copy_numbers),
                     })
                     .collect();
                 slips.push(Slip {
@@ -257,6 +258,9 @@ fn register_line(r: RegisterRow) -> RegisterLine {
     if r.on_behalf {
         notes.push("Ký thay".to_owned());
     }
+    if !r.copy_numbers.is_empty() {
+        notes.push(format!("Bản số: {}", crate::model::copy_list(&r.copy_numbers)));
+    }
     RegisterLine {
         batch: r.batch,
         batch_title: r.batch_title,
@@ -315,11 +319,18 @@ impl Store {
             let rows = crate::outstanding::rows(dao, &query)?;
             let mut units: Vec<Reminder> = Vec::new();
             for row in rows {
-                let documents = dao
-                    .reminder_documents(&row.receipt_code)?
-                    .into_iter()
-                    .map(|(symbol, copies)| format!("{symbol}: {} bản", thousands(i64::from(copies))))
-                    .collect::<Vec<_>>();
+                let documents = if row.kind == crate::model::RowKind::Recall {
+                    // A recall: the copies to bring back.
+                    vec![format!(
+                        "Nộp lại bản số {}",
+                        crate::model::copy_list(&row.copies_missing)
+                    )]
+                } else {
+                    dao.reminder_documents(&row.receipt_code)?
+                        .into_iter()
+                        .map(|(symbol, copies)| format!("{symbol}: {} bản", thousands(i64::from(copies))))
+                        .collect::<Vec<_>>()
+                };
                 match units.last_mut() {
                     Some(u) if u.unit_code == row.unit_code => {
                         u.tier = u.tier.max(row.tier);

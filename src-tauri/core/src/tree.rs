@@ -61,6 +61,11 @@ impl Tree {
         Tree { nodes }
     }
 
+    /// Each unit's rank by its code.
+    pub fn ranks_by_code(&self) -> HashMap<&str, u32> {
+        self.nodes.values().map(|n| (n.code.as_str(), n.rank)).collect()
+    }
+
     pub fn get(&self, id: i64) -> Option<&Node> {
         self.nodes.get(&id)
     }

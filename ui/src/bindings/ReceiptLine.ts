@@ -12,4 +12,8 @@ title: string, quantity: number,
 /**
  * Copies actually received, when recorded.
  */
-received: number | null, };
+received: number | null, 
+/**
+ * The numbered copies handed (classified documents): "Bản số: 03, 04".
+ */
+copy_numbers?: Array<number>, };

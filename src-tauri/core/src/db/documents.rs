@@ -33,9 +33,14 @@ const COLUMNS: &str = concat!(
     "d.id, d.uid, d.symbol, d.doc_type, d.issuer, d.term, d.title, d.issued_on, d.classification, ",
     received!(),
     " AS copies_received, ",
+    // A document kept by numbered copy has on hand the copies in the
+    // office (never handed, or returned); destroyed ones are gone.
+    "CASE WHEN EXISTS (SELECT 1 FROM doc_copy c WHERE c.document_id = d.id)
+     THEN (SELECT count(*) FROM doc_copy c WHERE c.document_id = d.id AND c.state IN ('in_office', 'returned'))
+     ELSE ",
     received!(),
     " - coalesce((SELECT sum(bd.copies) FROM batch_document bd JOIN batch b ON b.id = bd.batch_id
-                 WHERE bd.document_id = d.id AND b.cancelled_at IS NULL), 0) AS on_hand"
+                 WHERE bd.document_id = d.id AND b.cancelled_at IS NULL), 0) END AS on_hand"
 );
 
 /// A document as stored, with its id. Its `warnings` are left empty: they

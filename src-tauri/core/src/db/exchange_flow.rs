@@ -504,6 +504,7 @@ impl Dao<'_> {
                     title: crate::model::shown_title(&r.get::<_, String>(2)?, r.get(1)?),
                     quantity: r.get(3)?,
                     received: r.get(4)?,
+                    copy_numbers: Vec::new(),
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

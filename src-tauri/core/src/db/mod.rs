@@ -13,7 +13,7 @@
 //! - `stored`: enums kept as text, read back strictly (an unknown value is a
 //!   corrupt row, reported with its table and row, never a default);
 //! - one file per table family (`settings`, `units` and `unit_history`,
-//!   `documents`, `batches`, `receipts`, `accounts`, `audit`, `exchange` and
+//!   `documents`, `copies` (numbered copies, recalls, destruction), `batches`, `receipts`, `accounts`, `audit`, `exchange` and
 //!   `exchange_flow`, `exchange_report` for the packets between offices),
 //!   each holding the `impl Dao` queries of its tables, and the queries of the printed and
 //!   shown lists (`lists`: the outstanding list and the dashboard; `reports`:
@@ -25,6 +25,7 @@ pub(crate) mod audit;
 pub(crate) mod backup;
 mod batches;
 mod bulk;
+pub(crate) mod copies;
 mod documents;
 pub(crate) mod exchange;
 pub(crate) mod exchange_flow;

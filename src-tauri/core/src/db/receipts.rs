@@ -219,7 +219,10 @@ impl Dao<'_> {
     /// (document id, line) of one receipt, in symbol order.
     pub(crate) fn receipt_lines(&self, receipt_id: i64) -> Result<Vec<(i64, ReceiptLine)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.id, d.symbol, d.title, d.classification, l.quantity, l.received FROM receipt_line l
+            "SELECT d.id, d.symbol, d.title, d.classification, l.quantity, l.received,
+                    (SELECT json_group_array(number) FROM (SELECT c.number FROM receipt_copy c
+                     WHERE c.receipt_id = l.receipt_id AND c.document_id = l.document_id ORDER BY c.number))
+             FROM receipt_line l
              JOIN document d ON d.id = l.document_id WHERE l.receipt_id = ?1 ORDER BY d.symbol",
         )?;
         let lines = stmt
@@ -232,6 +235,7 @@ impl Dao<'_> {
                         title: crate::model::shown_title(&r.get::<_, String>(3)?, r.get(2)?),
                         quantity: r.get(4)?,
                         received: r.get(5)?,
+                        copy_numbers: super::copies::numbers_json(r, 6)?,
                     },
                 ))
             })?

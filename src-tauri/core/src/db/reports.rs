@@ -31,6 +31,8 @@ pub(crate) struct SlipDocument {
     pub title: String,
     pub classification: Classification,
     pub copies: u32,
+    /// Numbered copies handed (classified documents).
+    pub copy_numbers: Vec<u32>,
 }
 
 /// One document handed to one unit, as the transfer register lists it.
@@ -52,6 +54,8 @@ pub(crate) struct RegisterRow {
     pub status: ReceiptStatus,
     pub on_behalf: bool,
     pub must_confirm: bool,
+    /// Numbered copies handed (classified documents).
+    pub copy_numbers: Vec<u32>,
 }
 
 impl Dao<'_> {
@@ -84,7 +88,11 @@ impl Dao<'_> {
     /// The documents of one receipt, by symbol.
     pub(crate) fn slip_documents(&self, receipt_id: i64) -> Result<Vec<SlipDocument>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.id, d.symbol, d.title, l.quantity, d.classification FROM receipt_line l
+            "SELECT d.id, d.symbol, d.title, l.quantity, d.classification,
+                    (SELECT json_group_array(number) FROM (SELECT c.number FROM receipt_copy c
+                     WHERE c.receipt_id = l.receipt_id AND c.document_id = l.document_id ORDER BY c.number))
+                    AS copy_numbers
+             FROM receipt_line l
              JOIN document d ON d.id = l.document_id WHERE l.receipt_id = ?1 ORDER BY d.symbol",
         )?;
         let lines = stmt
@@ -95,6 +103,7 @@ impl Dao<'_> {
                     title: r.get("title")?,
                     classification: stored(r, "document", "classification", id, classification)?,
                     copies: r.get("quantity")?,
+                    copy_numbers: super::copies::numbers_json(r, 5)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -122,7 +131,9 @@ impl Dao<'_> {
             "SELECT r.id AS receipt_id, d.id AS document_id,
                     b.code, b.title, b.handed_on, d.symbol, d.issued_on, d.title AS doc_title, d.classification,
                     u.code AS unit_code, v.name, l.quantity, l.received, r.signed_by, r.signed_on, r.status,
-                    r.on_behalf, r.must_confirm
+                    r.on_behalf, r.must_confirm,
+                    (SELECT json_group_array(number) FROM (SELECT c.number FROM receipt_copy c
+                     WHERE c.receipt_id = r.id AND c.document_id = d.id ORDER BY c.number)) AS copy_numbers
              FROM batch b
              JOIN receipt r ON r.batch_id = b.id
              JOIN receipt_line l ON l.receipt_id = r.id
@@ -153,6 +164,7 @@ impl Dao<'_> {
                     status: stored(r, "receipt", "status", receipt, ReceiptStatus::parse)?,
                     on_behalf: r.get("on_behalf")?,
                     must_confirm: r.get("must_confirm")?,
+                    copy_numbers: super::copies::numbers_json(r, 18)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

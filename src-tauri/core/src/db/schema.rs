@@ -436,6 +436,83 @@ CREATE TRIGGER unit_epoch_version_insert AFTER INSERT ON unit_version BEGIN UPDA
 CREATE TRIGGER unit_epoch_version_update AFTER UPDATE ON unit_version BEGIN UPDATE unit_epoch SET n = n + 1; END;
 CREATE TRIGGER unit_epoch_version_delete AFTER DELETE ON unit_version BEGIN UPDATE unit_epoch SET n = n + 1; END;
 "#,
+    r#"
+-- Classified documents by numbered copy (bản số). A destruction record
+-- (biên bản tiêu hủy): the decision it follows, the board (JSON list of
+-- name and position), the day, place and method; its copies point to it.
+CREATE TABLE destruction (
+    id          INTEGER PRIMARY KEY,
+    uid         TEXT NOT NULL UNIQUE,
+    document_id INTEGER NOT NULL REFERENCES document (id),
+    decision    TEXT NOT NULL CHECK (decision <> ''),
+    done_on     TEXT NOT NULL,
+    place       TEXT,
+    method      TEXT NOT NULL CHECK (method <> ''),
+    members     TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX destruction_document_idx ON destruction (document_id);
+
+-- Every numbered copy and its one state now: in the office (never handed
+-- out), out with a receipt (batch × unit), returned (back in the office),
+-- destroyed (for good). `receipt_id` stays on the last receipt after a
+-- return; `since` is the day of the last change.
+CREATE TABLE doc_copy (
+    document_id    INTEGER NOT NULL REFERENCES document (id),
+    number         INTEGER NOT NULL CHECK (number > 0),
+    state          TEXT NOT NULL DEFAULT 'in_office'
+                   CHECK (state IN ('in_office', 'out', 'returned', 'destroyed')),
+    receipt_id     INTEGER REFERENCES receipt (id),
+    since          TEXT NOT NULL,
+    destruction_id INTEGER REFERENCES destruction (id),
+    PRIMARY KEY (document_id, number),
+    CHECK (state <> 'out' OR receipt_id IS NOT NULL),
+    CHECK ((state = 'destroyed') = (destruction_id IS NOT NULL))
+) STRICT, WITHOUT ROWID;
+CREATE INDEX doc_copy_receipt_idx ON doc_copy (receipt_id);
+CREATE INDEX doc_copy_destruction_idx ON doc_copy (destruction_id);
+
+-- The copies handed with each receipt (kept after they come back), and
+-- whether each arrived (NULL until the receipt is confirmed).
+CREATE TABLE receipt_copy (
+    receipt_id  INTEGER NOT NULL REFERENCES receipt (id),
+    document_id INTEGER NOT NULL,
+    number      INTEGER NOT NULL,
+    arrived     INTEGER CHECK (arrived IN (0, 1)),
+    PRIMARY KEY (receipt_id, document_id, number),
+    FOREIGN KEY (document_id, number) REFERENCES doc_copy (document_id, number)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX receipt_copy_copy_idx ON receipt_copy (document_id, number);
+
+-- A recall (thu hồi) of a document's copies out (or of those of one
+-- batch) by a due date.
+CREATE TABLE recall (
+    id          INTEGER PRIMARY KEY,
+    uid         TEXT NOT NULL UNIQUE,
+    code        TEXT NOT NULL UNIQUE CHECK (code <> ''),
+    document_id INTEGER NOT NULL REFERENCES document (id),
+    batch_id    INTEGER REFERENCES batch (id),
+    made_on     TEXT NOT NULL,
+    due_on      TEXT NOT NULL,
+    reason      TEXT NOT NULL CHECK (reason <> ''),
+    created_at  TEXT NOT NULL,
+    CHECK (due_on >= made_on)
+) STRICT;
+CREATE INDEX recall_document_idx ON recall (document_id);
+CREATE INDEX recall_batch_idx ON recall (batch_id);
+
+-- The copies a recall asks back, with the receipt (and so the unit) that
+-- held each when it was made, and when and from whom each came back.
+CREATE TABLE recall_copy (
+    recall_id   INTEGER NOT NULL REFERENCES recall (id),
+    number      INTEGER NOT NULL,
+    receipt_id  INTEGER NOT NULL REFERENCES receipt (id),
+    returned_on TEXT,
+    returned_by TEXT,
+    PRIMARY KEY (recall_id, number)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX recall_copy_receipt_idx ON recall_copy (receipt_id);
+"#,
 ];
 
 /// The version a fresh file gets.
@@ -468,6 +545,7 @@ mod tests {
         "324bd505c0ab08de",
         "a46936f042699178",
         "f7ab60eb6bec09b1",
+        "5f1901a8a99f5a45",
     ];
 
     /// The schema of a database as SQLite reports it, for comparison.

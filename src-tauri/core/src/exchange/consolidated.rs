@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::db::exchange_report::RemoteOpen;
 use crate::db::Store;
 use crate::error::Result;
-use crate::model::{OutstandingQuery, OutstandingRow, Tiers};
+use crate::model::{OutstandingQuery, OutstandingRow, RowKind, Tiers};
 use crate::outstanding::days_overdue;
 
 /// What one child office has reported: its open receipts (of its own
@@ -120,6 +120,8 @@ fn remote_row(r: RemoteOpen, day: NaiveDate, tiers: &Tiers) -> OutstandingRow {
         status: r.status,
         in_place_of: None,
         in_place_of_name: None,
+        kind: RowKind::Receipt,
+        copies_missing: Vec::new(),
     }
 }
 

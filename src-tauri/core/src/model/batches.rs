@@ -118,4 +118,9 @@ pub struct NewBatch {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub over_stock_reason: Option<String>,
+    /// Numbered copies of a classified document chosen for a unit instead
+    /// of the next free ones (as many as the unit gets).
+    #[serde(default)]
+    #[ts(as = "Option<Vec<super::CopyNumbers>>", optional)]
+    pub copy_numbers: Vec<super::CopyNumbers>,
 }

@@ -40,6 +40,27 @@ pub struct OutstandingRow {
     pub in_place_of: Option<String>,
     /// …and its name.
     pub in_place_of_name: Option<String>,
+    /// A receipt not confirmed, or copies a recall still waits for (then
+    /// `batch` is the recall's code and `copies_missing` the numbers).
+    #[serde(default)]
+    #[ts(as = "Option<RowKind>", optional)]
+    pub kind: RowKind,
+    /// The copy numbers a recall still waits for from the unit.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<u32>>", optional)]
+    pub copies_missing: Vec<u32>,
+}
+
+/// What a row of the outstanding list waits for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RowKind {
+    /// A receipt to confirm.
+    #[default]
+    Receipt,
+    /// Copies to return for a recall (thu hồi).
+    Recall,
 }
 
 /// Counts of a whole outstanding list.

@@ -6,17 +6,20 @@
 //! never leave the store; records are named by their code (units, batches),
 //! symbol (documents) or receipt code.
 //!
-//! One file per area: `units`, `documents`, `batches`, `receipts` and
+//! One file per area: `units`, `documents`, `copies` (numbered copies of
+//! classified documents), `batches`, `receipts` and
 //! `lists` (the lists and figures); every type is re-exported here, so
 //! `crate::model::Unit` names it wherever it lives.
 
 mod batches;
+mod copies;
 mod documents;
 mod lists;
 mod receipts;
 mod units;
 
 pub use batches::*;
+pub use copies::*;
 pub use documents::*;
 pub use lists::*;
 pub use receipts::*;

@@ -137,6 +137,11 @@ pub struct Confirmation {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub signature: Option<String>,
+    /// The numbered copies that arrived, per classified document (`unit`
+    /// left empty); fewer than handed makes the receipt partial.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<super::CopyNumbers>>", optional)]
+    pub copies: Vec<super::CopyNumbers>,
 }
 
 /// One document of a receipt.
@@ -150,6 +155,10 @@ pub struct ReceiptLine {
     pub quantity: u32,
     /// Copies actually received, when recorded.
     pub received: Option<u32>,
+    /// The numbered copies handed (classified documents): "Bản số: 03, 04".
+    #[serde(default)]
+    #[ts(as = "Option<Vec<u32>>", optional)]
+    pub copy_numbers: Vec<u32>,
 }
 
 /// A receipt with its documents: what a slip shows.

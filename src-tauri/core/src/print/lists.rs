@@ -573,6 +573,8 @@ mod tests {
                     },
                     in_place_of: None,
                     in_place_of_name: None,
+                    kind: crate::model::RowKind::Receipt,
+                    copies_missing: Vec::new(),
                 }
             })
             .collect()

@@ -7,6 +7,7 @@
 //! signature block, A4 page with margins from [`Letterhead`]).
 
 mod card;
+mod destruction;
 mod lists;
 mod slips;
 mod world;
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use typst_layout::PagedDocument;
 
 pub use card::{site_card_pdf, CardSheet};
+pub use destruction::{destruction_pdf, destruction_xlsx};
 pub use lists::{call_list, outstanding_list, register_book, reminders, status_note, Printout, RegisterLine, Reminder};
 pub(crate) use slips::display_code;
 pub use slips::{slips_pdf, slips_svg, Slip, SlipBatch, SlipLine, SlipPreview, SlipUnit};

@@ -21,6 +21,9 @@ pub struct SlipLine {
     /// Trích yếu: the document's summary.
     pub title: String,
     pub copies: u32,
+    /// The numbered copies of a classified document, "03, 04"; empty otherwise.
+    #[serde(default)]
+    pub copy_numbers: String,
 }
 
 /// The slip of one receiving unit.
@@ -102,6 +105,7 @@ struct LineData<'a> {
     symbol: &'a str,
     title: &'a str,
     copies: String,
+    copy_numbers: &'a str,
 }
 
 /// "ABCD-EFGH" for an 8-character code; other lengths print as they are.
@@ -204,6 +208,7 @@ fn slips_data(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip], per_pa
                         symbol: &l.symbol,
                         title: &l.title,
                         copies: crate::text::thousands(i64::from(l.copies)),
+                        copy_numbers: &l.copy_numbers,
                     })
                     .collect(),
                 total: crate::text::thousands(total),
@@ -248,6 +253,7 @@ mod tests {
             symbol: symbol.into(),
             title: title.into(),
             copies,
+            copy_numbers: String::new(),
         }
     }
 

@@ -1,0 +1,434 @@
+//! Classified documents by numbered copy, through the real `giaonhan`
+//! binary on real files: a Mật document registered with copies 1..N (and a
+//! later range), batches handing the next free numbers or numbers chosen
+//! for a unit, never a copy that is out, a partial receipt by copy number;
+//! recalls with full and partial returns, a copy the unit does not hold
+//! refused, the recall's rows in the outstanding list; destruction of
+//! copies in the office only, the record read back from the PDF
+//! (pdftotext) and the XLSX (LibreOffice), destroyed copies never handed
+//! again; and a Tuyệt mật summary in none of these outputs.
+
+use std::path::Path;
+
+use giaonhan_tests::cli::{fails, ok};
+use giaonhan_tests::fixtures::commune_units;
+use giaonhan_tests::readers::{pdf_text, spreadsheet_rows};
+use serde_json::Value;
+
+const SYMBOL: &str = "07-NQ/HU";
+
+/// The commune with a Mật resolution of 6 numbered copies, handed on
+/// 01/08/2025 in batch D1, two copies to each branch.
+fn seed(db: &Path) {
+    commune_units(db);
+    #[rustfmt::skip]
+    ok(db, &["doc", "add", "--symbol", SYMBOL, "--title", "Nghị quyết về công tác bảo vệ chính trị nội bộ",
+             "--date", "2025-07-01", "--copies", "6", "--classification", "Mật"]);
+    #[rustfmt::skip]
+    ok(db, &["batch", "new", "--code", "D1", "--title", "Đợt mật", "--handed", "2025-08-01", "--due", "2025-08-08",
+             "--doc", "07-NQ/HU:2", "--subtree", "HK"]);
+}
+
+fn json(db: &Path, args: &[&str]) -> Value {
+    serde_json::from_str(&ok(db, args)).expect("JSON")
+}
+
+/// (copy, state, holder, batch) of every copy.
+fn copies(db: &Path, symbol: &str) -> Vec<(u64, String, String, String)> {
+    let rows = json(db, &["copies", "--symbol", symbol, "--format", "json"]);
+    rows.as_array()
+        .expect("an array")
+        .iter()
+        .map(|r| {
+            (
+                r["copy"].as_u64().expect("copy"),
+                r["state"].as_str().expect("state").to_owned(),
+                r["holder"].as_str().unwrap_or("").to_owned(),
+                r["batch"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn c(n: u64, state: &str, holder: &str, batch: &str) -> (u64, String, String, String) {
+    (n, state.into(), holder.into(), batch.into())
+}
+
+/// The outstanding rows of kind `recall`: (unit, recall, copies missing, days overdue).
+fn recall_rows(db: &Path, args: &[&str]) -> Vec<(String, String, Vec<u64>, u64)> {
+    let mut all = vec!["outstanding", "--format", "json"];
+    all.extend_from_slice(args);
+    let rows = json(db, &all);
+    rows.as_array()
+        .expect("an array")
+        .iter()
+        .filter(|r| r["kind"] == "recall")
+        .map(|r| {
+            (
+                r["unit_code"].as_str().expect("unit").to_owned(),
+                r["batch"].as_str().expect("batch").to_owned(),
+                r["copies_missing"]
+                    .as_array()
+                    .expect("numbers")
+                    .iter()
+                    .map(|n| n.as_u64().expect("number"))
+                    .collect(),
+                r["days_overdue"].as_u64().expect("days"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn copies_go_out_by_number_never_twice_and_arrive_by_number() {
+    let (_dir, db) = giaonhan_tests::cli::missing_db();
+    seed(&db);
+    // Next free numbers, in the order of the recipients.
+    assert_eq!(
+        copies(&db, SYMBOL),
+        [
+            c(1, "out", "HK-01", "D1"),
+            c(2, "out", "HK-01", "D1"),
+            c(3, "out", "HK-02", "D1"),
+            c(4, "out", "HK-02", "D1"),
+            c(5, "in_office", "", ""),
+            c(6, "in_office", "", ""),
+        ]
+    );
+    let rows = json(&db, &["copies", "--symbol", SYMBOL, "--format", "json"]);
+    assert_eq!(rows[0]["since"], "2025-08-01");
+    let csv = ok(&db, &["copies", "--symbol", SYMBOL, "--format", "csv"]);
+    assert_eq!(csv.lines().next(), Some("copy,state,holder,batch,since"), "{csv}");
+    assert!(csv.contains("3,out,HK-02,D1,2025-08-01"), "{csv}");
+
+    // The slips and the transfer register name the copies.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (slips, book) = (dir.path().join("phieu.pdf"), dir.path().join("so.pdf"));
+    ok(
+        &db,
+        &["slips", "--batch", "D1", "--out", slips.to_str().expect("utf-8")],
+    );
+    let text = pdf_text(&slips);
+    assert!(
+        text.contains("Bản số: 01, 02") && text.contains("Bản số: 03, 04"),
+        "{text}"
+    );
+    #[rustfmt::skip]
+    ok(&db, &["register", "--from", "2025-08-01", "--to", "2025-08-31", "--format", "pdf", "--out",
+              book.to_str().expect("utf-8")]);
+    // (its narrow notes column wraps after the comma)
+    let text = pdf_text(&book);
+    assert!(text.contains("Bản số: 01,") && text.contains("Bản số: 03,"), "{text}");
+
+    // A copy out is never handed again; a chosen copy in the office is.
+    #[rustfmt::skip]
+    let batch = |code: &str, extra: &[&str]| {
+        let mut args = vec!["batch", "new", "--code", code, "--title", "Bổ sung", "--handed", "2025-08-10",
+                            "--due", "2025-08-20", "--doc", "07-NQ/HU:1", "--unit", "HK-01"];
+        args.extend_from_slice(extra);
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let args = batch("D2", &["--copies", "HK-01:07-NQ/HU:3"]);
+    let err = fails(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(err.contains("Bản số 03") && err.contains("không ở văn phòng"), "{err}");
+    let args = batch("D2", &["--copies", "HK-01:07-NQ/HU:6"]);
+    ok(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(copies(&db, SYMBOL)[5], c(6, "out", "HK-01", "D2"));
+    // Two copies each for two units, one left in the office: refused whole.
+    #[rustfmt::skip]
+    let err = fails(&db, &["batch", "new", "--code", "D3", "--title", "Thêm", "--handed", "2025-08-12", "--due",
+                           "2025-08-20", "--doc", "07-NQ/HU:2", "--subtree", "HK", "--over-stock-reason", "Cần thêm"]);
+    assert!(err.contains("cần 4 bản số, tại văn phòng còn 1 bản"), "{err}");
+    assert!(!ok(&db, &["batch", "list"]).contains("\"D3\""));
+
+    // A later delivery numbered 7-8 joins the copies on hand.
+    ok(
+        &db,
+        &["copies", "--symbol", SYMBOL, "--add", "7-8", "--on", "2025-08-11"],
+    );
+    assert_eq!(copies(&db, SYMBOL).len(), 8);
+    let err = fails(&db, &["copies", "--symbol", SYMBOL, "--add", "8-9"]);
+    assert!(err.contains("Bản số 08"), "{err}");
+
+    // A partial receipt says which numbers arrived.
+    let err = fails(
+        &db,
+        &[
+            "confirm",
+            "--batch",
+            "D1",
+            "--unit",
+            "HK-02",
+            "--by",
+            "Lê Văn Tư",
+            "--copies",
+            "07-NQ/HU:5",
+        ],
+    );
+    assert!(err.contains("Bản số 05") && err.contains("03, 04"), "{err}");
+    #[rustfmt::skip]
+    ok(&db, &["confirm", "--batch", "D1", "--unit", "HK-02", "--by", "Lê Văn Tư", "--at", "2025-08-03",
+              "--copies", "07-NQ/HU:3"]);
+    let open = json(&db, &["outstanding", "--format", "json", "--batch", "D1"]);
+    assert_eq!(open[0]["unit_code"], "HK-02");
+    assert_eq!(open[0]["status"], "partial");
+    let code = open[0]["receipt_code"].as_str().expect("code");
+    let receipt = json(&db, &["receipt", code, "--format", "json"]);
+    let line = &receipt[0]["lines"][0];
+    assert_eq!(
+        (line["received"].clone(), line["copy_numbers"].clone()),
+        (1.into(), serde_json::json!([3, 4]))
+    );
+    ok(&db, &["verify"]);
+}
+
+#[test]
+fn a_recall_lists_the_units_holding_copies_until_each_brings_them_back() {
+    let (_dir, db) = giaonhan_tests::cli::missing_db();
+    seed(&db);
+    #[rustfmt::skip]
+    let made = json(&db, &["recall", "new", "--code", "TH1", "--symbol", SYMBOL, "--due", "2025-09-10",
+                            "--reason", "Thu hồi sau học tập", "--on", "2025-09-01"]);
+    assert_eq!(made[0]["copies"], serde_json::json!([1, 2, 3, 4]));
+    assert_eq!(
+        recall_rows(&db, &["--as-of", "2025-09-15"]),
+        [
+            ("HK-02".to_owned(), "TH1".to_owned(), vec![3, 4], 5),
+            ("HK-01".to_owned(), "TH1".to_owned(), vec![1, 2], 5),
+        ],
+        "Ấp Thượng before Đông Trung"
+    );
+    // Reminders and the call list carry them.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (nhac, goi) = (dir.path().join("nhac.pdf"), dir.path().join("goi.pdf"));
+    ok(
+        &db,
+        &[
+            "reminders",
+            "--as-of",
+            "2025-09-15",
+            "--out",
+            nhac.to_str().expect("utf-8"),
+        ],
+    );
+    let text = pdf_text(&nhac);
+    assert!(text.contains("TH1") && text.contains("Nộp lại bản số 03, 04"), "{text}");
+    ok(
+        &db,
+        &["calls", "--as-of", "2025-09-15", "--out", goi.to_str().expect("utf-8")],
+    );
+    assert!(pdf_text(&goi).contains("TH1"));
+    // Named by its code, the recall's rows only; by a batch's code, none of them.
+    let only = json(
+        &db,
+        &[
+            "outstanding",
+            "--format",
+            "json",
+            "--batch",
+            "TH1",
+            "--as-of",
+            "2025-09-15",
+        ],
+    );
+    assert_eq!(only.as_array().expect("rows").len(), 2);
+    assert!(recall_rows(&db, &["--batch", "D1"]).is_empty());
+
+    // HK-01 brings both back; HK-02 only copy 3, and cannot bring copy 1.
+    #[rustfmt::skip]
+    ok(&db, &["recall", "return", "--code", "TH1", "--unit", "HK-01", "--copies", "1,2", "--by", "Nguyễn Thị Hoa",
+              "--at", "2025-09-05"]);
+    #[rustfmt::skip]
+    let err = fails(&db, &["recall", "return", "--code", "TH1", "--unit", "HK-02", "--copies", "1,3", "--by", "Lê Văn Tư"]);
+    assert!(
+        err.contains("HK-02 không giữ bản số 01") && err.contains("03, 04"),
+        "{err}"
+    );
+    #[rustfmt::skip]
+    let back = json(&db, &["recall", "return", "--code", "TH1", "--unit", "HK-02", "--copies", "3", "--by", "Lê Văn Tư",
+                           "--at", "2025-09-06"]);
+    assert_eq!(back[0]["missing"], serde_json::json!([4]));
+    assert_eq!(
+        recall_rows(&db, &["--as-of", "2025-09-15"]),
+        [("HK-02".to_owned(), "TH1".to_owned(), vec![4], 5)]
+    );
+    // As of a day before the returns, all four were still out.
+    assert_eq!(recall_rows(&db, &["--as-of", "2025-09-04"]).len(), 2);
+    assert_eq!(
+        copies(&db, SYMBOL)[..4],
+        [
+            c(1, "returned", "", "D1"),
+            c(2, "returned", "", "D1"),
+            c(3, "returned", "", "D1"),
+            c(4, "out", "HK-02", "D1"),
+        ]
+    );
+    // A returned copy is in the office again and goes out with the next batch.
+    #[rustfmt::skip]
+    ok(&db, &["batch", "new", "--code", "D4", "--title", "Học tập lại", "--handed", "2025-09-20", "--due", "2025-09-30",
+              "--doc", "07-NQ/HU:1", "--unit", "HK-01"]);
+    assert_eq!(copies(&db, SYMBOL)[0], c(1, "out", "HK-01", "D4"));
+    // The last copy back by the code on the slip it went out with.
+    let open = json(&db, &["outstanding", "--format", "json", "--batch", "D1"]);
+    let code = open[0]["receipt_code"].as_str().expect("code").to_owned();
+    #[rustfmt::skip]
+    ok(&db, &["recall", "return", "--code", "TH1", "--receipt", &code, "--copies", "4", "--by", "Lê Văn Tư"]);
+    assert!(recall_rows(&db, &[]).is_empty());
+    ok(&db, &["verify"]);
+}
+
+#[test]
+fn only_copies_in_the_office_are_destroyed_and_never_handed_again() {
+    let (dir, db) = giaonhan_tests::cli::missing_db();
+    seed(&db);
+    #[rustfmt::skip]
+    ok(&db, &["recall", "new", "--code", "TH1", "--symbol", SYMBOL, "--due", "2025-09-10", "--reason", "Sau học tập",
+              "--on", "2025-09-01"]);
+    #[rustfmt::skip]
+    ok(&db, &["recall", "return", "--code", "TH1", "--unit", "HK-01", "--copies", "1,2", "--by", "Nguyễn Thị Hoa",
+              "--at", "2025-09-05"]);
+    let pdf = dir.path().join("bien-ban.pdf");
+    #[rustfmt::skip]
+    let destroy = |copies: &str, out: &Path| -> Vec<String> {
+        ["destroy", "--symbol", SYMBOL, "--copies", copies, "--decision", "Quyết định số 12-QĐ/VP ngày 20/9/2025",
+         "--on", "2025-09-25", "--member", "Nguyễn Văn An:Chánh Văn phòng", "--member", "Lê Thị Bình:Văn thư",
+         "--method", "Nghiền bằng máy hủy tài liệu", "--place", "Văn phòng Đảng ủy", "--out",
+         out.to_str().expect("utf-8")].into_iter().map(str::to_owned).collect()
+    };
+    let run_ok = |v: Vec<String>| ok(&db, &v.iter().map(String::as_str).collect::<Vec<_>>());
+    let run_fails = |v: Vec<String>| fails(&db, &v.iter().map(String::as_str).collect::<Vec<_>>());
+
+    // Copy 3 is out with HK-02: refused, nothing destroyed, no file.
+    let err = run_fails(destroy("2,3", &pdf));
+    assert!(err.contains("Bản số 03") && err.contains("HK-02"), "{err}");
+    assert!(!pdf.exists());
+    assert_eq!(copies(&db, SYMBOL)[1].1, "returned");
+
+    // A returned copy and one never handed out.
+    run_ok(destroy("2,5", &pdf));
+    let text = pdf_text(&pdf);
+    for expected in [
+        "BIÊN BẢN TIÊU HỦY TÀI LIỆU MẬT",
+        "07-NQ/HU",
+        "02, 05",
+        "Quyết định số 12-QĐ/VP",
+        "Nguyễn Văn An",
+        "Lê Thị Bình",
+        "Nghiền bằng máy hủy tài liệu",
+        "Văn phòng Đảng ủy",
+        "ngày 25 tháng 9 năm 2025",
+    ] {
+        assert!(text.contains(expected), "«{expected}» not in the record:\n{text}");
+    }
+    let all = copies(&db, SYMBOL);
+    assert_eq!((all[1].1.as_str(), all[4].1.as_str()), ("destroyed", "destroyed"));
+    // Destroyed once, destroyed for good: neither destroyed again nor handed.
+    let err = run_fails(destroy("5", &dir.path().join("again.pdf")));
+    assert!(err.contains("Bản số 05") && err.contains("đã tiêu hủy"), "{err}");
+    #[rustfmt::skip]
+    let err = fails(&db, &["batch", "new", "--code", "D5", "--title", "Lại", "--handed", "2025-10-01", "--due",
+                           "2025-10-10", "--doc", "07-NQ/HU:1", "--unit", "HK-01", "--copies", "HK-01:07-NQ/HU:5"]);
+    assert!(err.contains("Bản số 05"), "{err}");
+    // The next free copies skip them: 1 (returned), then 6.
+    #[rustfmt::skip]
+    ok(&db, &["batch", "new", "--code", "D5", "--title", "Lại", "--handed", "2025-10-01", "--due", "2025-10-10",
+              "--doc", "07-NQ/HU:2", "--unit", "HK-01"]);
+    let out: Vec<u64> = copies(&db, SYMBOL)
+        .into_iter()
+        .filter(|c| c.3 == "D5" && c.1 == "out")
+        .map(|c| c.0)
+        .collect();
+    assert_eq!(out, [1, 6]);
+
+    // The record as a spreadsheet.
+    #[rustfmt::skip]
+    ok(&db, &["recall", "new", "--code", "TH2", "--symbol", SYMBOL, "--batch", "D5", "--due", "2025-10-20",
+              "--reason", "Thu hồi", "--on", "2025-10-11"]);
+    #[rustfmt::skip]
+    ok(&db, &["recall", "return", "--code", "TH2", "--unit", "HK-01", "--copies", "6", "--by", "Nguyễn Thị Hoa",
+              "--at", "2025-10-12"]);
+    let xlsx = dir.path().join("bien-ban.xlsx");
+    run_ok(destroy("6", &xlsx));
+    let sheet = spreadsheet_rows(&xlsx);
+    assert_eq!(sheet[0][..3], ["Số, ký hiệu", "Độ mật", "Bản số"]);
+    assert_eq!(sheet[1][..3], [SYMBOL, "Mật", "06"]);
+    let audit = ok(&db, &["verify", "--format", "json"]);
+    assert!(audit.contains("\"ok\": true"), "{audit}");
+}
+
+/// A Tuyệt mật document's summary is in none of the outputs of its
+/// numbered copies: the copy list, the recall and its outstanding rows (JSON,
+/// CSV, PDF, XLSX), the destruction record (PDF and XLSX).
+#[test]
+fn a_tuyet_mat_summary_is_in_no_output_of_its_copies() {
+    const SECRET_WORD: &str = "XQZ88";
+    let (dir, db) = giaonhan_tests::cli::missing_db();
+    commune_units(&db);
+    #[rustfmt::skip]
+    ok(&db, &["doc", "add", "--symbol", "09-NQ/HU", "--title", &format!("Nghị quyết {SECRET_WORD} tuyệt mật"),
+              "--date", "2025-07-01", "--copies", "4", "--classification", "Tuyệt mật"]);
+    #[rustfmt::skip]
+    ok(&db, &["batch", "new", "--code", "D1", "--title", "Đợt tuyệt mật", "--handed", "2025-08-01", "--due",
+              "2025-08-08", "--doc", "09-NQ/HU:1", "--subtree", "HK"]);
+    #[rustfmt::skip]
+    ok(&db, &["recall", "new", "--code", "TH1", "--symbol", "09-NQ/HU", "--due", "2025-09-10", "--reason", "Thu hồi",
+              "--on", "2025-09-01"]);
+    let hidden = |what: &str, text: &str| assert!(!text.contains(SECRET_WORD), "the summary is in {what}:\n{text}");
+    hidden(
+        "copies",
+        &ok(&db, &["copies", "--symbol", "09-NQ/HU", "--format", "csv"]),
+    );
+    hidden("recalls", &ok(&db, &["recall", "list"]));
+    let listed = ok(&db, &["outstanding", "--format", "json", "--as-of", "2025-09-15"]);
+    assert!(listed.contains("09-NQ/HU"), "{listed}");
+    hidden("outstanding", &listed);
+    hidden(
+        "outstanding CSV",
+        &ok(&db, &["outstanding", "--format", "csv", "--as-of", "2025-09-15"]),
+    );
+    let out = |name: &str| dir.path().join(name).to_str().expect("utf-8").to_owned();
+    let (pdf, xlsx) = (out("ds.pdf"), out("ds.xlsx"));
+    ok(
+        &db,
+        &["outstanding", "--format", "pdf", "--as-of", "2025-09-15", "--out", &pdf],
+    );
+    let text = pdf_text(Path::new(&pdf));
+    assert!(text.contains("TH1"), "{text}");
+    hidden("the outstanding PDF", &text);
+    ok(
+        &db,
+        &[
+            "outstanding",
+            "--format",
+            "xlsx",
+            "--as-of",
+            "2025-09-15",
+            "--out",
+            &xlsx,
+        ],
+    );
+    hidden(
+        "the outstanding XLSX",
+        &format!("{:?}", spreadsheet_rows(Path::new(&xlsx))),
+    );
+    let record = out("bb.pdf");
+    #[rustfmt::skip]
+    ok(&db, &["destroy", "--symbol", "09-NQ/HU", "--copies", "3,4", "--decision", "QĐ 1", "--on", "2025-09-25",
+              "--member", "Nguyễn Văn An:Chánh Văn phòng", "--method", "Đốt", "--out", &record]);
+    let text = pdf_text(Path::new(&record));
+    assert!(
+        text.contains("09-NQ/HU") && text.contains("Tuyệt mật") && text.contains("03, 04"),
+        "{text}"
+    );
+    hidden("the destruction record", &text);
+    let record = out("bb.xlsx");
+    #[rustfmt::skip]
+    ok(&db, &["recall", "return", "--code", "TH1", "--unit", "HK-01", "--copies", "1", "--by", "A", "--at", "2025-09-20"]);
+    #[rustfmt::skip]
+    ok(&db, &["destroy", "--symbol", "09-NQ/HU", "--copies", "1", "--decision", "QĐ 2", "--on", "2025-09-26",
+              "--member", "Nguyễn Văn An:Chánh Văn phòng", "--method", "Đốt", "--out", &record]);
+    hidden(
+        "the destruction spreadsheet",
+        &format!("{:?}", spreadsheet_rows(Path::new(&record))),
+    );
+}
