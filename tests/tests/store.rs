@@ -572,3 +572,53 @@ fn a_receipt_names_its_units_secretary_for_the_confirm_dialog() {
     let without = store.receipt(&code_of("HK-01")).expect("HK-01's receipt");
     assert_eq!(without.secretary, None, "no secretary recorded");
 }
+
+#[test]
+fn the_outstanding_page_counts_a_recalls_rows_as_the_whole_list_does() {
+    let (_dir, _path, mut store) = seeded_with_batch();
+    store
+        .add_document(
+            &actor(),
+            NewDocument {
+                symbol: "07-NQ/HU".into(),
+                title: "Nghị quyết mật".into(),
+                issued_on: NaiveDate::from_ymd_opt(2025, 1, 20),
+                copies_received: 5,
+                classification: Classification::Secret,
+                ..NewDocument::default()
+            },
+        )
+        .expect("a classified document");
+    let mut batch = overdue_batch("D2");
+    batch.documents = vec![DocQty {
+        symbol: "07-NQ/HU".into(),
+        quantity: 1,
+    }];
+    store.create_batch(&actor(), batch).expect("the classified batch");
+    store
+        .create_recall(
+            &actor(),
+            giaonhan::model::NewRecall {
+                code: "TH1".into(),
+                symbol: "07-NQ/HU".into(),
+                batch: None,
+                due_on: today(),
+                reason: "Thu hồi theo quy định".into(),
+                made_on: None,
+            },
+        )
+        .expect("a recall");
+    let query = OutstandingQuery::default();
+    let whole = store.outstanding(&query).expect("the whole list");
+    assert!(whole.iter().any(|r| r.batch == "TH1"), "the recall's rows: {whole:?}");
+    let page = store.outstanding_page(&query, 0, 2).expect("a page");
+    assert_eq!(
+        page.total.lines as usize,
+        whole.len(),
+        "the page's totals count the recall too"
+    );
+    assert_eq!(page.rows, whole[..2].to_vec());
+    assert_eq!(page.groups.iter().map(|g| g.lines).sum::<u32>(), page.total.lines);
+    let rest = store.outstanding_page(&query, 2, 100).expect("the rest");
+    assert_eq!([page.rows, rest.rows].concat(), whole);
+}

@@ -80,6 +80,74 @@ pub(crate) fn rows(dao: &Dao<'_>, query: &OutstandingQuery) -> Result<Vec<Outsta
     Ok(out)
 }
 
+/// A page of the outstanding list (see `Store::outstanding_page`), with only
+/// the units whose code `keep` accepts when given. Without recall rows the
+/// receipts are placed once and only the page's rows are made; with them,
+/// the whole list is made and cut, so the page, its totals and the whole
+/// list (`rows`) always agree.
+pub(crate) fn page(
+    dao: &Dao<'_>,
+    query: &OutstandingQuery,
+    keep: Option<&dyn Fn(&str) -> bool>,
+    offset: u32,
+    limit: u32,
+) -> Result<OutstandingPage> {
+    let (recalls, receipts) = crate::recalls::split_codes(dao, query)?;
+    let mut recall_rows = Vec::new();
+    crate::recalls::merge_rows(dao, query, &recalls, &tiers(dao)?, &mut recall_rows)?;
+    if recall_rows.is_empty() {
+        return match receipts {
+            Some(q) => Placed::new(dao, &q, keep)?.page(dao, offset, limit),
+            None => Ok(page_of(Vec::new(), offset, limit)),
+        };
+    }
+    let mut all = rows(dao, query)?;
+    if let Some(keep) = keep {
+        all.retain(|r| keep(&r.unit_code));
+    }
+    Ok(page_of(all, offset, limit))
+}
+
+/// A page cut from a whole list, with the list's totals and subtotals.
+fn page_of(all: Vec<OutstandingRow>, offset: u32, limit: u32) -> OutstandingPage {
+    let mut total = OutstandingTotals::default();
+    let mut groups: Vec<OutstandingGroup> = Vec::new();
+    let mut units = std::collections::HashSet::new();
+    let mut group_units = std::collections::HashSet::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for r in &all {
+        total.lines += 1;
+        total.copies = total.copies.saturating_add(r.copies);
+        if r.days_overdue > 0 {
+            total.overdue_lines += 1;
+        }
+        if units.insert(r.unit_code.as_str()) {
+            total.units += 1;
+        }
+        let at = *index.entry(r.group_code.as_str()).or_insert_with(|| {
+            groups.push(OutstandingGroup {
+                code: r.group_code.clone(),
+                ..OutstandingGroup::default()
+            });
+            groups.len() - 1
+        });
+        let g = &mut groups[at];
+        g.lines += 1;
+        g.copies = g.copies.saturating_add(r.copies);
+        if group_units.insert((at, r.unit_code.as_str())) {
+            g.units += 1;
+        }
+    }
+    drop((index, units, group_units));
+    let rows = all.into_iter().skip(offset as usize).take(limit as usize).collect();
+    OutstandingPage {
+        offset,
+        rows,
+        total,
+        groups,
+    }
+}
+
 /// One open receipt placed in the list: the shown unit (its successor for a
 /// merged one), and what filters and counts it. The strings of its row are
 /// made only for the rows asked for (`Placed::row`).
@@ -319,7 +387,7 @@ impl Store {
     /// totals of the whole list and of each committee. The first view of a
     /// whole province's list makes 200 rows, not 20,000.
     pub fn outstanding_page(&self, query: &OutstandingQuery, offset: u32, limit: u32) -> Result<OutstandingPage> {
-        self.read(|dao| Placed::new(dao, query, None)?.page(dao, offset, limit))
+        self.read(|dao| page(dao, query, None, offset, limit))
     }
 
     /// The escalation tiers (settings, or the default 1, 7, 14 days).

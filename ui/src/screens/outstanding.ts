@@ -107,7 +107,8 @@ export function outstandingScreen(): Screen {
   let rows: OutstandingRow[] = [];
   let total: OutstandingTotals = { units: 0, lines: 0, overdue_lines: 0, copies: 0 };
   let groupTotals = new Map<string, OutstandingGroup>();
-  let buttons: HTMLButtonElement[] = [];
+  /** Each drawn row's action (its "Xác nhận" button; a recall row's note), for focus. */
+  let buttons: HTMLElement[] = [];
   let seq = 0;
   /** Rows drawn so far (`drawMore`), and the filter they were drawn for. */
   let shown = 0;
@@ -331,8 +332,13 @@ export function outstandingScreen(): Screen {
 
   function rowOf(r: OutstandingRow, i: number): HTMLTableRowElement {
     const unitId = `out-unit-${i}`;
-    const button = h("button", { type: "button", class: "confirm", "aria-describedby": unitId }, "Xác nhận");
-    button.addEventListener("click", () => openConfirm(r, i));
+    const recall = r.kind === "recall";
+    // A recall's copies are returned at the office (giaonhan recall return), not confirmed.
+    const numbers = (r.copies_missing ?? []).map((n) => String(n).padStart(2, "0")).join(", ");
+    const button: HTMLElement = recall
+      ? h("span", { class: "recall-note", tabindex: "-1" }, `Thu hồi: bản số ${numbers}`)
+      : h("button", { type: "button", class: "confirm", "aria-describedby": unitId }, "Xác nhận");
+    if (!recall) button.addEventListener("click", () => openConfirm(r, i));
     buttons.push(button);
     const late = r.days_overdue > 0;
     const contact = [r.secretary, r.phone].filter((x): x is string => !!x).join(" · ");

@@ -81,7 +81,7 @@ impl Store {
                 units.as_ref().map(|u| u.codes.iter().map(String::as_str).collect());
             let keep = codes.as_ref().map(|codes| move |code: &str| codes.contains(code));
             let keep = keep.as_ref().map(|k| k as &dyn Fn(&str) -> bool);
-            crate::outstanding::Placed::new(dao, query, keep)?.page(dao, offset, limit)
+            crate::outstanding::page(dao, query, keep, offset, limit)
         })
     }
 
