@@ -99,7 +99,8 @@ impl Dao<'_> {
     pub(crate) fn document_by_symbol(&self, symbol: &str) -> Result<(i64, Document)> {
         let sql = format!("SELECT {COLUMNS} FROM document d WHERE d.symbol = ?1 ORDER BY d.id DESC LIMIT 1");
         self.conn
-            .query_row(&sql, [text::clean(symbol)], from_row)
+            .prepare_cached(&sql)?
+            .query_row([text::clean(symbol)], from_row)
             .optional()?
             .ok_or_else(|| Error::not_found("Văn bản", symbol))
     }
@@ -117,20 +118,21 @@ impl Dao<'_> {
 
     /// True when the register has this symbol in this term.
     pub(crate) fn document_in_term(&self, symbol: &str, term: &str) -> Result<bool> {
-        Ok(self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM document WHERE symbol = ?1 AND term = ?2)",
-            params![symbol, term],
-            |r| r.get(0),
-        )?)
+        Ok(self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM document WHERE symbol = ?1 AND term = ?2)")?
+            .query_row(params![symbol, term], |r| r.get(0))?)
     }
 
     /// Writes a new document.
     pub(crate) fn insert_document_row(&self, d: &DocumentInsert<'_>) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO document (uid, symbol, number, doc_type, issuer, term, title, issued_on, classification,
+        self.conn
+            .prepare_cached(
+                "INSERT INTO document (uid, symbol, number, doc_type, issuer, term, title, issued_on, classification,
                                    copies_received, search_key, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
+            )?
+            .execute(params![
                 d.uid,
                 d.symbol,
                 d.number,
@@ -143,8 +145,7 @@ impl Dao<'_> {
                 d.copies_received,
                 text::search_key(&format!("{} {}", d.symbol, d.title)),
                 crate::dates::now_utc()
-            ],
-        )?;
+            ])?;
         Ok(())
     }
 }

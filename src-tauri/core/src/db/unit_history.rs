@@ -109,7 +109,8 @@ impl Dao<'_> {
     /// its search key (name, short name and `code`) and sort key.
     pub(crate) fn replace_unit_versions(&self, unit_id: i64, code: &str, versions: &[UnitVersion]) -> Result<()> {
         self.conn
-            .execute("DELETE FROM unit_version WHERE unit_id = ?1", [unit_id])?;
+            .prepare_cached("DELETE FROM unit_version WHERE unit_id = ?1")?
+            .execute([unit_id])?;
         let mut insert = self.conn.prepare_cached(
             "INSERT INTO unit_version (unit_id, valid_from, valid_to, name, short_name, parent_id, search_key, sort_key)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -222,10 +223,9 @@ impl Dao<'_> {
         name: &str,
         from_on: Option<NaiveDate>,
     ) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO unit_signer (uid, unit_id, role, name, from_on) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![uid, unit_id, role.as_str(), name, from_on],
-        )?;
+        self.conn
+            .prepare_cached("INSERT INTO unit_signer (uid, unit_id, role, name, from_on) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![uid, unit_id, role.as_str(), name, from_on])?;
         Ok(())
     }
 

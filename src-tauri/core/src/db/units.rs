@@ -275,17 +275,18 @@ impl Dao<'_> {
     pub(crate) fn unit_code_taken(&self, code: &str) -> Result<bool> {
         Ok(self
             .conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM unit WHERE code = ?1)", [code], |r| {
-                r.get(0)
-            })?)
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM unit WHERE code = ?1)")?
+            .query_row([code], |r| r.get(0))?)
     }
 
     /// Writes the `unit` row of a new unit; returns its id.
     pub(crate) fn insert_unit_row(&self, u: &UnitInsert<'_>) -> Result<i64> {
-        self.conn.execute(
-            "INSERT INTO unit (uid, code, kind_id, phone, address, opened_on, created_at)
+        self.conn
+            .prepare_cached(
+                "INSERT INTO unit (uid, code, kind_id, phone, address, opened_on, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
+            )?
+            .execute(params![
                 u.uid,
                 u.code,
                 u.kind_id,
@@ -293,8 +294,7 @@ impl Dao<'_> {
                 u.address,
                 u.opened,
                 crate::dates::now_utc()
-            ],
-        )?;
+            ])?;
         Ok(self.conn.last_insert_rowid())
     }
 
@@ -337,11 +337,8 @@ impl Dao<'_> {
     pub(crate) fn kind_by_name(&self, name: &str) -> Result<Option<i64>> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT id FROM unit_kind WHERE search_key = ?1",
-                [text::search_key(name)],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT id FROM unit_kind WHERE search_key = ?1")?
+            .query_row([text::search_key(name)], |r| r.get(0))
             .optional()?)
     }
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::checker::{outcome, Checker};
 use super::report::{ImportReport, Register, RowAction};
 use crate::db::Dao;
-use crate::documents::{insert_document, Symbol, ABSOLUTE_SUMMARY};
+use crate::documents::{insert_document_rows, Symbol, ABSOLUTE_SUMMARY};
 use crate::error::{Error, Result};
 use crate::model::{Classification, NewDocument};
 use crate::tabular::{self, Columns, Issue, Table};
@@ -123,7 +123,7 @@ pub(super) fn check_documents(
     let ok = ck.issues.iter().all(|i| i.warning);
     if ok {
         for d in &new_docs {
-            insert_document(dao, d)?;
+            insert_document_rows(dao, d)?;
         }
     }
     Ok(ImportReport {

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::model::NewUnit;
 use crate::tabular::{Columns, Issue, Table, TableRow};
 use crate::text;
-use crate::units::insert_unit;
+use crate::units::insert_unit_rows;
 
 /// Checks every row of a units file and, when none has an error, adds the
 /// new units (parents first) in the caller's transaction.
@@ -180,7 +180,7 @@ pub(super) fn check_units(dao: &Dao<'_>, table: &Table, cols: Columns, warnings:
     let ok = ck.issues.iter().all(|i| i.warning);
     if ok {
         for i in order {
-            insert_unit(dao, &new_units[i].1)?;
+            insert_unit_rows(dao, &new_units[i].1)?;
         }
     }
     Ok(ImportReport {

@@ -38,6 +38,14 @@ use kinds::kind_id;
 /// not seen before is created. Returns the unit as it stands the day it
 /// opens (today for a unit that always existed).
 pub(crate) fn insert_unit(dao: &Dao<'_>, input: &NewUnit) -> Result<Unit> {
+    let code = insert_unit_rows(dao, input)?;
+    dao.unit_placed(&code, input.opened_on.unwrap_or_else(today))
+}
+
+/// [`insert_unit`] without reading the new unit back (its depth and subtree
+/// counts walk the tree): for an import of thousands of units. Returns the
+/// cleaned code.
+pub(crate) fn insert_unit_rows(dao: &Dao<'_>, input: &NewUnit) -> Result<String> {
     let code = text::clean_code("code", "Mã đơn vị", &input.code)?;
     let name = text::clean(&input.name);
     if name.is_empty() {
@@ -99,7 +107,7 @@ pub(crate) fn insert_unit(dao: &Dao<'_>, input: &NewUnit) -> Result<Unit> {
         &json!({ "code": code, "name": name, "parent": parent.as_ref().map(|p| &p.unit.code), "kind": kind,
                  "opened_on": input.opened_on, "secretary": input.secretary, "deputy": input.deputy }),
     )?;
-    dao.unit_placed(&code, input.opened_on.unwrap_or_else(today))
+    Ok(code)
 }
 
 /// The units of `day`, depth-first, siblings in Vietnamese order.
