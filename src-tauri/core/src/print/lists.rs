@@ -660,32 +660,6 @@ mod tests {
         assert_eq!(seen, (1..=1000).collect::<Vec<_>>(), "rows complete and in order");
     }
 
-    /// Time of the PDF of an outstanding list of `n` rows (once: typst keeps
-    /// the layout of the last compilations, so a second run of the same list
-    /// would time its cache).
-    fn time_pdf(n: usize) -> std::time::Duration {
-        let printout = outstanding_list(&Letterhead::sample(), date(2022, 8, 21), Vec::new(), &rows(n)).expect("list");
-        let started = std::time::Instant::now();
-        printout.pdf().expect("pdf");
-        started.elapsed()
-    }
-
-    #[test]
-    fn a_long_list_takes_time_in_proportion_to_its_rows() {
-        // The table broke over pages by laying itself out again for every
-        // page (quadratic: four times the rows took about sixteen times as
-        // long); now it is laid out once. The ratio leaves room for a loaded
-        // machine and for the fixed cost of the first page.
-        time_pdf(100);
-        let short = time_pdf(1000);
-        let long = time_pdf(4000);
-        let ratio = long.as_secs_f64() / short.as_secs_f64();
-        assert!(
-            ratio < 6.0,
-            "4× the rows took {ratio:.1}× the time ({short:?} for 1,000 rows, {long:?} for 4,000)"
-        );
-    }
-
     #[test]
     fn call_list_register_and_reminders_print() {
         let lh = Letterhead::sample();
