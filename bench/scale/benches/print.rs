@@ -73,6 +73,8 @@ fn outstanding_rows(n: usize) -> Vec<OutstandingRow> {
                 },
                 in_place_of: None,
                 in_place_of_name: None,
+                kind: Default::default(),
+                copies_missing: Vec::new(),
             }
         })
         .collect()
@@ -126,6 +128,7 @@ fn slips(n: usize) -> Vec<Slip> {
                     symbol: format!("{}-KH/TU", 10 + d),
                     title: "Kế hoạch tổ chức học tập, quán triệt nghị quyết".into(),
                     copies: 2,
+                    copy_numbers: String::new(),
                 })
                 .collect(),
         })
