@@ -49,7 +49,8 @@ test:
 # Figures, not tests: generates the province register into target/bench/ when
 # missing (minutes), times the store against raw SQLite on it, then a month
 # of packets from 950 commune offices applied by the province, the country's
-# 2025 reorganisation plan applied in one step, then the app's
+# 2025 reorganisation plan applied in one step, long printouts and 10,000-row
+# imports (time and peak memory), then the app's
 # cold start and idle memory next to a bare Tauri window (see BENCHMARKS.md).
 bench:
 	scripts/setup.sh
@@ -57,6 +58,8 @@ bench:
 	cargo bench -p giaonhan-scale --bench province
 	cargo bench -p giaonhan-scale --bench exchange
 	cargo bench -p giaonhan-scale --bench plan
+	cargo bench -p giaonhan-scale --bench print
+	cargo bench -p giaonhan-scale --bench import
 	cargo build --release -p sogiaonhan-app -p bare-window
 	xvfb-run -a cargo bench -p giaonhan-tests --bench startup
 
