@@ -50,7 +50,7 @@ build_cli() {
 # and under Wine they would add minutes to every run.
 # `scripts/windows.sh test-all` runs every CLI test file under Wine (all of
 # them pass there; about five more minutes).
-CLI_TESTS=(cli cli_windows cli_backup cli_audit cli_registers cli_lists cli_accounts)
+CLI_TESTS=(cli cli_windows cli_backup cli_audit cli_registers cli_lists cli_accounts cli_classified)
 
 run_tests() {
   local loader
