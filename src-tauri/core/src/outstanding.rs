@@ -110,41 +110,61 @@ pub(crate) fn page(
 
 /// A page cut from a whole list, with the list's totals and subtotals.
 fn page_of(all: Vec<OutstandingRow>, offset: u32, limit: u32) -> OutstandingPage {
-    let mut total = OutstandingTotals::default();
-    let mut groups: Vec<OutstandingGroup> = Vec::new();
-    let mut units = std::collections::HashSet::new();
-    let mut group_units = std::collections::HashSet::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for r in &all {
-        total.lines += 1;
-        total.copies = total.copies.saturating_add(r.copies);
-        if r.days_overdue > 0 {
-            total.overdue_lines += 1;
+    let (total, groups) = {
+        let mut tally = Tally::default();
+        for r in &all {
+            tally.add(&r.unit_code, &r.group_code, r.copies, r.days_overdue > 0);
         }
-        if units.insert(r.unit_code.as_str()) {
-            total.units += 1;
-        }
-        let at = *index.entry(r.group_code.as_str()).or_insert_with(|| {
-            groups.push(OutstandingGroup {
-                code: r.group_code.clone(),
-                ..OutstandingGroup::default()
-            });
-            groups.len() - 1
-        });
-        let g = &mut groups[at];
-        g.lines += 1;
-        g.copies = g.copies.saturating_add(r.copies);
-        if group_units.insert((at, r.unit_code.as_str())) {
-            g.units += 1;
-        }
-    }
-    drop((index, units, group_units));
+        tally.finish()
+    };
     let rows = all.into_iter().skip(offset as usize).take(limit as usize).collect();
     OutstandingPage {
         offset,
         rows,
         total,
         groups,
+    }
+}
+
+/// The totals of a list and each committee's subtotal in list order, added
+/// up a row at a time (units counted once each, by code).
+#[derive(Default)]
+struct Tally<'a> {
+    total: OutstandingTotals,
+    groups: Vec<OutstandingGroup>,
+    index: HashMap<&'a str, usize>,
+    units: std::collections::HashSet<&'a str>,
+    group_units: std::collections::HashSet<(usize, &'a str)>,
+}
+
+impl<'a> Tally<'a> {
+    fn add(&mut self, unit: &'a str, group: &'a str, copies: u32, overdue: bool) {
+        self.total.lines += 1;
+        self.total.copies = self.total.copies.saturating_add(copies);
+        if overdue {
+            self.total.overdue_lines += 1;
+        }
+        if self.units.insert(unit) {
+            self.total.units += 1;
+        }
+        let groups = &mut self.groups;
+        let at = *self.index.entry(group).or_insert_with(|| {
+            groups.push(OutstandingGroup {
+                code: group.to_owned(),
+                ..OutstandingGroup::default()
+            });
+            groups.len() - 1
+        });
+        let g = &mut self.groups[at];
+        g.lines += 1;
+        g.copies = g.copies.saturating_add(copies);
+        if self.group_units.insert((at, unit)) {
+            g.units += 1;
+        }
+    }
+
+    fn finish(self) -> (OutstandingTotals, Vec<OutstandingGroup>) {
+        (self.total, self.groups)
     }
 }
 
@@ -330,37 +350,13 @@ impl Placed {
 
     /// The totals of the whole list and of each committee, in list order.
     fn totals(&self) -> (OutstandingTotals, Vec<OutstandingGroup>) {
-        let mut total = OutstandingTotals::default();
-        let mut groups: Vec<OutstandingGroup> = Vec::new();
-        let mut index: HashMap<&str, usize> = HashMap::new();
-        let mut units: std::collections::HashSet<i64> = std::collections::HashSet::new();
-        let mut group_units: std::collections::HashSet<(usize, i64)> = std::collections::HashSet::new();
+        let mut tally = Tally::default();
         for e in &self.entries {
-            let copies = self.raw[e.at].copies;
-            total.lines += 1;
-            total.copies = total.copies.saturating_add(copies);
-            if e.days > 0 {
-                total.overdue_lines += 1;
-            }
-            if units.insert(e.unit_id) {
-                total.units += 1;
-            }
-            let (code, _) = self.labels.group(e.unit_id);
-            let at = *index.entry(code).or_insert_with(|| {
-                groups.push(OutstandingGroup {
-                    code: code.to_owned(),
-                    ..OutstandingGroup::default()
-                });
-                groups.len() - 1
-            });
-            let g = &mut groups[at];
-            g.lines += 1;
-            g.copies = g.copies.saturating_add(copies);
-            if group_units.insert((at, e.unit_id)) {
-                g.units += 1;
-            }
+            let (unit, _, _) = self.labels.of(e.unit_id);
+            let (group, _) = self.labels.group(e.unit_id);
+            tally.add(unit, group, self.raw[e.at].copies, e.days > 0);
         }
-        (total, groups)
+        tally.finish()
     }
 
     pub(crate) fn page(&self, dao: &Dao<'_>, offset: u32, limit: u32) -> Result<OutstandingPage> {
