@@ -75,12 +75,12 @@ function show(key: ScreenKey, focus = true, keepMessages = false): Promise<void>
     .then(() => shown.onShow?.())
     .catch((e: unknown) => showError(toApiError(e)))
     .then(() => {
-    // A screen that draws its first field when shown: focus it once it is
-    // there, unless the user has moved on.
-    const active = document.activeElement;
-    const lost = active === null || active === document.body || !(active instanceof HTMLElement) || active.getClientRects().length === 0;
-    if (focus && current === shown && lost) shown.firstField.focus({ preventScroll: true });
-  });
+      // A screen that draws its first field when shown: focus it once it is
+      // there, unless the user has moved on.
+      const active = document.activeElement;
+      const lost = active === null || active === document.body || !(active instanceof HTMLElement) || active.getClientRects().length === 0;
+      if (focus && current === shown && lost) shown.firstField.focus({ preventScroll: true });
+    });
 }
 
 /**
