@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::db::OpenReceipt;
+use crate::db::OpenReceipts;
 use crate::db::{today, Actor, Dao, Store};
 use crate::error::{Error, Result};
 use crate::model::{
@@ -223,7 +223,7 @@ impl Labels {
 /// on demand, whole (`rows`) or a page at a time (`page`).
 pub(crate) struct Placed {
     day: NaiveDate,
-    raw: Vec<OpenReceipt>,
+    raw: OpenReceipts,
     entries: Vec<Entry>,
     labels: Labels,
 }
@@ -253,8 +253,8 @@ impl Placed {
             tree,
             closed: HashMap::new(),
         };
-        let mut entries = Vec::with_capacity(raw.len());
-        for (at, r) in raw.iter().enumerate() {
+        let mut entries = Vec::with_capacity(raw.receipts.len());
+        for (at, r) in raw.receipts.iter().enumerate() {
             // A merged unit's open receipts show under its (final) successor.
             let (unit_id, original) = match successors.get(&r.unit_id) {
                 Some(&s) => (s, Some(r.unit_id)),
@@ -263,7 +263,7 @@ impl Placed {
             if subtree.is_some_and(|root| !labels.tree.within(unit_id, root)) {
                 continue;
             }
-            let days = days_overdue(r.due, day);
+            let days = days_overdue(raw.batches[r.batch].due, day);
             let tier = tiers.tier_of(days);
             if (query.overdue_only && days == 0) || query.tier.is_some_and(|t| t != tier) {
                 continue;
@@ -290,7 +290,10 @@ impl Placed {
         entries.sort_by(|a, b| {
             let (code_a, name_a, _) = labels.of(a.unit_id);
             let (code_b, name_b, _) = labels.of(b.unit_id);
-            let (ra, rb) = (&raw[a.at], &raw[b.at]);
+            let (ra, rb) = (
+                &raw.batches[raw.receipts[a.at].batch],
+                &raw.batches[raw.receipts[b.at].batch],
+            );
             a.rank
                 .cmp(&b.rank)
                 .then_with(|| {
@@ -302,7 +305,7 @@ impl Placed {
                 })
                 .then_with(|| code_a.cmp(code_b))
                 .then_with(|| ra.due.cmp(&rb.due))
-                .then_with(|| ra.batch.cmp(&rb.batch))
+                .then_with(|| ra.code.cmp(&rb.code))
         });
         Ok(Placed {
             day,
@@ -319,21 +322,22 @@ impl Placed {
         let secretaries = dao.secretaries_on(self.day, &serde_json::json!(shown).to_string())?;
         let mut out = Vec::with_capacity(shown.len());
         for e in slice {
-            let r = &self.raw[e.at];
+            let r = &self.raw.receipts[e.at];
+            let batch = &self.raw.batches[r.batch];
             let (unit_code, unit_name, _) = self.labels.of(e.unit_id);
             let (group_code, group_name) = self.labels.group(e.unit_id);
             let original = e.original.map(|id| self.labels.of(id));
             out.push(OutstandingRow {
-                batch: r.batch.clone(),
-                batch_title: r.batch_title.clone(),
+                batch: batch.code.clone(),
+                batch_title: batch.title.clone(),
                 unit_code: unit_code.to_owned(),
                 unit_name: unit_name.to_owned(),
                 group_code: group_code.to_owned(),
                 group_name: group_name.to_owned(),
                 secretary: secretaries.get(&e.unit_id).cloned(),
                 phone: self.labels.tree.get(e.unit_id).and_then(|n| n.phone.clone()),
-                handed: r.handed,
-                due: r.due,
+                handed: batch.handed,
+                due: batch.due,
                 days_overdue: e.days,
                 tier: e.tier,
                 copies: r.copies,
@@ -354,7 +358,7 @@ impl Placed {
         for e in &self.entries {
             let (unit, _, _) = self.labels.of(e.unit_id);
             let (group, _) = self.labels.group(e.unit_id);
-            tally.add(unit, group, self.raw[e.at].copies, e.days > 0);
+            tally.add(unit, group, self.raw.receipts[e.at].copies, e.days > 0);
         }
         tally.finish()
     }

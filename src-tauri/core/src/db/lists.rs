@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rusqlite::types::ToSql;
+use rusqlite::OptionalExtension;
 
 use super::{stored, today, Dao};
 use crate::error::{Error, Result};
@@ -51,19 +52,33 @@ fn as_of_sql(day: NaiveDate) -> AsOf {
     }
 }
 
-/// A must-confirm receipt open on a day, as read, before grouping.
+/// A must-confirm receipt open on a day, as read, before grouping. Its
+/// batch is an index into `OpenReceipts::batches`, read once per batch.
 #[derive(Debug, Clone)]
 pub(crate) struct OpenReceipt {
     pub unit_id: i64,
-    pub batch: String,
-    pub batch_title: String,
-    pub handed: NaiveDate,
-    pub due: NaiveDate,
+    pub batch: usize,
     /// Its copies, or only those of the documents filtered on.
     pub copies: u32,
     pub receipt_code: String,
     /// The status on the day.
     pub status: ReceiptStatus,
+}
+
+/// A live batch with open receipts on the day.
+#[derive(Debug, Clone)]
+pub(crate) struct OpenBatch {
+    pub code: String,
+    pub title: String,
+    pub handed: NaiveDate,
+    pub due: NaiveDate,
+}
+
+/// The open receipts of a day and the batches they belong to.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OpenReceipts {
+    pub batches: Vec<OpenBatch>,
+    pub receipts: Vec<OpenReceipt>,
 }
 
 /// The figures of one batch before its receipts are counted.
@@ -77,6 +92,8 @@ pub(crate) struct BatchHeading {
 }
 
 /// The open-receipts query with the optional batch and document filters.
+/// It reads the receipt table only (today: the partial index alone); the
+/// batches are read once each afterwards (`Dao::open_receipts`).
 fn open_receipts_sql(day: NaiveDate, by_batch: bool, by_document: bool) -> String {
     let AsOf { status, open } = as_of_sql(day);
     let copies = if by_document {
@@ -86,10 +103,8 @@ fn open_receipts_sql(day: NaiveDate, by_batch: bool, by_document: bool) -> Strin
         "r.copies"
     };
     let mut sql = format!(
-        "SELECT r.unit_id, b.code AS batch, b.title AS batch_title, b.handed_on, b.due_on,
-                {copies} AS copies, r.code AS receipt_code, {status} AS status
-         FROM receipt r JOIN batch b ON b.id = r.batch_id
-         WHERE {open} AND b.cancelled_at IS NULL AND b.handed_on <= :day"
+        "SELECT r.unit_id, r.batch_id, {copies} AS copies, r.code AS receipt_code, {status} AS status
+         FROM receipt r WHERE {open}"
     );
     if by_batch {
         sql.push_str(" AND r.batch_id IN (SELECT value FROM json_each(:batches))");
@@ -174,9 +189,12 @@ impl Dao<'_> {
         day: NaiveDate,
         batches: Option<&str>,
         documents: Option<&str>,
-    ) -> Result<Vec<OpenReceipt>> {
+    ) -> Result<OpenReceipts> {
         let sql = open_receipts_sql(day, batches.is_some(), documents.is_some());
-        let mut params: Vec<(&str, &dyn ToSql)> = vec![(":day", &day)];
+        let mut params: Vec<(&str, &dyn ToSql)> = Vec::new();
+        if sql.contains(":day") {
+            params.push((":day", &day));
+        }
         if let Some(b) = &batches {
             params.push((":batches", b));
         }
@@ -184,22 +202,50 @@ impl Dao<'_> {
             params.push((":docs", d));
         }
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt
-            .query_map(params.as_slice(), |r| {
-                let code: String = r.get("receipt_code")?;
-                Ok(OpenReceipt {
-                    unit_id: r.get("unit_id")?,
-                    batch: r.get("batch")?,
-                    batch_title: r.get("batch_title")?,
-                    handed: r.get("handed_on")?,
-                    due: r.get("due_on")?,
-                    copies: r.get("copies")?,
-                    status: stored::get(r, "status", "receipt", || format!("phiếu {code}"))?,
-                    receipt_code: code,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        let mut rows = stmt.query(params.as_slice())?;
+        // Batch ids to indexes into `batches`; a batch's row is read when
+        // its first receipt comes, and a cancelled batch, or one handed
+        // after the day, keeps `None` and its receipts are left out.
+        let mut index: HashMap<i64, Option<usize>> = HashMap::new();
+        let mut batch_stmt = self.conn.prepare_cached(
+            "SELECT code, title, handed_on, due_on FROM batch
+             WHERE id = ?1 AND cancelled_at IS NULL AND handed_on <= ?2",
+        )?;
+        let mut out = OpenReceipts::default();
+        while let Some(r) = rows.next()? {
+            let batch_id: i64 = r.get(1)?;
+            let at = match index.get(&batch_id) {
+                Some(&at) => at,
+                None => {
+                    let batch = batch_stmt
+                        .query_row(rusqlite::params![batch_id, day], |b| {
+                            Ok(OpenBatch {
+                                code: b.get(0)?,
+                                title: b.get(1)?,
+                                handed: b.get(2)?,
+                                due: b.get(3)?,
+                            })
+                        })
+                        .optional()?;
+                    let at = batch.map(|b| {
+                        out.batches.push(b);
+                        out.batches.len() - 1
+                    });
+                    index.insert(batch_id, at);
+                    at
+                }
+            };
+            let Some(batch) = at else { continue };
+            let code: String = r.get(3)?;
+            out.receipts.push(OpenReceipt {
+                unit_id: r.get(0)?,
+                batch,
+                copies: r.get(2)?,
+                status: stored::get(r, "status", "receipt", || format!("phiếu {code}"))?,
+                receipt_code: code,
+            });
+        }
+        Ok(out)
     }
 
     /// Live batches worth showing on `day`: those with a receipt still open,

@@ -43,7 +43,7 @@ mod units;
 
 pub(crate) use batches::{BatchPlan, PlannedReceipt};
 pub use bulk::TableCounts;
-pub(crate) use lists::OpenReceipt;
+pub(crate) use lists::OpenReceipts;
 pub(crate) use receipts::ReceiptRef;
 pub use receipts::{BatchReceipt, ConfirmationRow, ConfirmedVia, LineCount};
 pub use schema::SCHEMA_VERSION;
