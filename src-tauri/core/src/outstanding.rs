@@ -285,27 +285,36 @@ impl Placed {
                 tier,
             });
         }
-        // Tree order keeps each committee's units together after it; units
-        // missing from the day's tree go last, by name.
+        // Tree order keeps each committee's units together after it (ranks
+        // are unique, one per unit); units missing from the day's tree go
+        // last, by name. Then the oldest due date, then the batch's code,
+        // compared as ranks so that the sort reads no strings.
+        let batch_rank = {
+            let mut order: Vec<usize> = (0..raw.batches.len()).collect();
+            order.sort_by(|&a, &b| raw.batches[a].code.cmp(&raw.batches[b].code));
+            let mut rank = vec![0u32; order.len()];
+            for (r, &at) in order.iter().enumerate() {
+                rank[at] = u32::try_from(r).unwrap_or(u32::MAX);
+            }
+            rank
+        };
+        let key = |e: &Entry| {
+            let b = raw.receipts[e.at].batch;
+            (raw.batches[b].due, batch_rank[b])
+        };
         entries.sort_by(|a, b| {
-            let (code_a, name_a, _) = labels.of(a.unit_id);
-            let (code_b, name_b, _) = labels.of(b.unit_id);
-            let (ra, rb) = (
-                &raw.batches[raw.receipts[a.at].batch],
-                &raw.batches[raw.receipts[b.at].batch],
-            );
             a.rank
                 .cmp(&b.rank)
                 .then_with(|| {
                     if a.rank == u32::MAX {
-                        text::compare(name_a, name_b)
+                        let (code_a, name_a, _) = labels.of(a.unit_id);
+                        let (code_b, name_b, _) = labels.of(b.unit_id);
+                        text::compare(name_a, name_b).then_with(|| code_a.cmp(code_b))
                     } else {
                         std::cmp::Ordering::Equal
                     }
                 })
-                .then_with(|| code_a.cmp(code_b))
-                .then_with(|| ra.due.cmp(&rb.due))
-                .then_with(|| ra.code.cmp(&rb.code))
+                .then_with(|| key(a).cmp(&key(b)))
         });
         Ok(Placed {
             day,
