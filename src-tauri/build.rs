@@ -29,6 +29,11 @@ const COMMANDS: &[&str] = &[
     // src/commands/documents.rs
     "list_documents",
     "add_document",
+    "document_copies",
+    "copies_held",
+    "list_recalls",
+    "create_recall",
+    "return_copies",
     // src/commands/batches.rs
     "list_batches",
     "create_batch",

@@ -14,6 +14,11 @@ import type { BackupStatus } from "./bindings/BackupStatus";
 import type { Batch } from "./bindings/Batch";
 import type { ChosenFile } from "./bindings/ChosenFile";
 import type { Confirmation } from "./bindings/Confirmation";
+import type { CopyRow } from "./bindings/CopyRow";
+import type { HeldCopy } from "./bindings/HeldCopy";
+import type { NewRecall } from "./bindings/NewRecall";
+import type { Recall } from "./bindings/Recall";
+import type { RecallReturn } from "./bindings/RecallReturn";
 import type { Document } from "./bindings/Document";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { NewAccount } from "./bindings/NewAccount";
@@ -133,6 +138,16 @@ export const listKinds = (): Promise<UnitKind[]> => call("list_kinds");
 export const listDocuments = (): Promise<Document[]> => call("list_documents");
 
 export const addDocument = (doc: NewDocument): Promise<Document> => call("add_document", { doc });
+
+export const documentCopies = (symbol: string): Promise<CopyRow[]> => call("document_copies", { symbol });
+
+export const copiesHeld = (unit: string): Promise<HeldCopy[]> => call("copies_held", { unit });
+
+export const listRecalls = (): Promise<Recall[]> => call("list_recalls");
+
+export const createRecall = (recall: NewRecall): Promise<Recall> => call("create_recall", { recall });
+
+export const returnCopies = (input: RecallReturn): Promise<Recall> => call("return_copies", { input });
 
 export const listBatches = (): Promise<Batch[]> => call("list_batches");
 

@@ -1,7 +1,8 @@
 // Screen "Văn bản": documents received, with copies still on hand, filters (type,
 // issuing body, year, classification, text without diacritics), columns sorted
 // in Vietnamese order, and the form that registers a new one. Only metadata:
-// never the content of a secret document.
+// never the content of a secret document. A classified document's "Bản số"
+// opens its numbered copies and the recall form (copies.ts).
 import { addDocument, toApiError } from "../api";
 import type { Classification } from "../bindings/Classification";
 import type { Document as RegDocument } from "../bindings/Document";
@@ -9,6 +10,7 @@ import { byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
 import { CLASSIFICATION_LABEL, clean, formatDate, formatNumber, optional, parseCount, parseDate, searchKey } from "../format";
 import { data, onChange, reload } from "../store";
+import { copiesPane } from "./copies";
 import { guarded, type Screen } from "./screen";
 
 function isClassification(v: string): v is Classification {
@@ -54,6 +56,7 @@ export function documentsScreen(): Screen {
   const filters = byId("doc-filters", HTMLFormElement);
   let sortKey: SortKey | null = null;
   let sortAsc = true;
+  const copies_ = copiesPane();
 
   const fields: Record<string, HTMLElement> = {
     symbol,
@@ -119,6 +122,7 @@ export function documentsScreen(): Screen {
             )
           : null,
         d.term ? h("span", { class: "sub" }, `Khóa ${d.term}`) : null,
+        secret ? copiesButton(d.symbol) : null,
       ),
       h("td", null, d.title),
       h("td", { class: "date" }, formatDate(d.issued_on)),
@@ -126,6 +130,13 @@ export function documentsScreen(): Screen {
       numCell(formatNumber(d.copies_received)),
       numCell(formatNumber(onHand), onHand < 0 ? "negative" : onHand === 0 ? "muted" : undefined),
     );
+  }
+
+  /** A classified document's button that shows its numbered copies and where each one is. */
+  function copiesButton(sym: string): HTMLButtonElement {
+    const b = h("button", { type: "button", class: "link copies-open", "aria-label": `Bản số của văn bản ${sym}` }, "Bản số");
+    b.addEventListener("click", () => void copies_.open(sym).catch((e) => showError(toApiError(e))));
+    return b;
   }
 
   /** Refills a filter's options, keeping the current choice when it still exists. */

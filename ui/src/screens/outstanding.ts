@@ -32,6 +32,7 @@ import {
 import { createPicker, type PickItem } from "../picker";
 import { data, ensure, onChange, reload } from "../store";
 import { confirmDialog } from "./confirm";
+import { copyNumber, returnDialog } from "./copies";
 import { openPreview } from "./printing";
 import { receiptCodeBox } from "./outstanding/codebox";
 import { batchLabel } from "./outstanding/common";
@@ -333,12 +334,12 @@ export function outstandingScreen(): Screen {
   function rowOf(r: OutstandingRow, i: number): HTMLTableRowElement {
     const unitId = `out-unit-${i}`;
     const recall = r.kind === "recall";
-    // A recall's copies are returned at the office (giaonhan recall return), not confirmed.
-    const numbers = (r.copies_missing ?? []).map((n) => String(n).padStart(2, "0")).join(", ");
-    const button: HTMLElement = recall
-      ? h("span", { class: "recall-note", tabindex: "-1" }, `Thu hồi: bản số ${numbers}`)
+    // A recall's copies are brought back to the office, not confirmed.
+    const numbers = (r.copies_missing ?? []).map(copyNumber).join(", ");
+    const button = recall
+      ? h("button", { type: "button", class: "recall-return", "aria-describedby": unitId }, `Nhận lại bản số ${numbers}`)
       : h("button", { type: "button", class: "confirm", "aria-describedby": unitId }, "Xác nhận");
-    if (!recall) button.addEventListener("click", () => openConfirm(r, i));
+    button.addEventListener("click", () => (recall ? openReturn(r, i) : openConfirm(r, i)));
     buttons.push(button);
     const late = r.days_overdue > 0;
     const contact = [r.secretary, r.phone].filter((x): x is string => !!x).join(" · ");
@@ -532,6 +533,24 @@ export function outstandingScreen(): Screen {
     fromRow = index;
     fromCode = false;
     void dialogs.open(row.receipt_code, "in_person");
+  }
+
+  // ---- recall returns (copies.ts) ------------------------------------------
+
+  const returns = returnDialog(async () => {
+    try {
+      await Promise.all([load(), reload("documents")]);
+    } catch (e) {
+      showError(toApiError(e));
+      return;
+    }
+    const next = buttons[Math.min(fromRow, buttons.length - 1)];
+    (next ?? countLine).focus();
+  });
+
+  function openReturn(row: OutstandingRow, index: number): void {
+    fromRow = index;
+    returns.open(row, buttons[index] ?? countLine);
   }
 
   // ---- receipt code box (outstanding/codebox.ts) ---------------------------

@@ -17,8 +17,8 @@ use super::{Grant, Scope};
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::{
-    Batch, BatchStats, CurvePoint, Document, GroupCompletion, OutstandingPage, OutstandingQuery, OutstandingRow,
-    ReceiptDetail, UnitFlag, UnitReceipt,
+    Batch, BatchStats, CopyRow, CurvePoint, Document, GroupCompletion, HeldCopy, OutstandingPage, OutstandingQuery,
+    OutstandingRow, Recall, ReceiptDetail, UnitFlag, UnitReceipt,
 };
 use crate::text;
 
@@ -118,6 +118,34 @@ impl Store {
                 docs.retain(|d| handed.contains(&d.uid));
                 Ok(docs)
             }
+        }
+    }
+
+    /// Every numbered copy of a classified document and where it is: the
+    /// office's register, not a secretary's.
+    pub fn copies_for(&self, grant: &Grant, symbol: &str) -> Result<Vec<CopyRow>> {
+        match self.units_of(grant)? {
+            None => self.copies(symbol),
+            Some(units) => Err(units.refuse("bản số văn bản mật")),
+        }
+    }
+
+    /// The classified copies a unit holds: any unit for the staff, their own
+    /// for a secretary.
+    pub fn copies_held_for(&self, grant: &Grant, unit_code: &str) -> Result<Vec<HeldCopy>> {
+        if let Some(units) = self.units_of(grant)? {
+            if !units.codes.contains(&text::clean(unit_code)) {
+                return Err(units.refuse("bản mật đang giữ"));
+            }
+        }
+        self.copies_held(unit_code)
+    }
+
+    /// The recalls with their progress: the office's register.
+    pub fn recalls_for(&self, grant: &Grant) -> Result<Vec<Recall>> {
+        match self.units_of(grant)? {
+            None => self.recalls(),
+            Some(units) => Err(units.refuse("các lệnh thu hồi")),
         }
     }
 

@@ -249,6 +249,15 @@ fn a_secretary_reads_only_their_own_unit() {
     assert!(matches!(s.receipt_for(&grant, &x2_code), Err(Error::Forbidden(_))));
     assert!(s.receipt_for(&staff, &x2_code).is_ok());
 
+    // Classified copies: the copies X1 holds, not X2's, not the office's register.
+    assert!(!s.copies_held_for(&grant, "X1").expect("X1's copies").is_empty());
+    assert!(matches!(s.copies_held_for(&grant, "X2"), Err(Error::Forbidden(_))));
+    assert!(!s.copies_held_for(&staff, "X2").expect("X2's copies").is_empty());
+    assert!(matches!(s.copies_for(&grant, "06-KH/HU"), Err(Error::Forbidden(_))));
+    assert_eq!(s.copies_for(&staff, "06-KH/HU").expect("copies").len(), 20);
+    assert!(matches!(s.recalls_for(&grant), Err(Error::Forbidden(_))));
+    assert!(s.recalls_for(&staff).expect("recalls").is_empty());
+
     // Documents: those handed to X1; the Tuyệt mật summary never, the Mật one shown.
     let docs = s.documents_for(&grant).expect("documents");
     let symbols: Vec<&str> = docs.iter().map(|d| d.symbol.as_str()).collect();

@@ -1,8 +1,8 @@
 // The detail pane of screen "Đơn vị": the selected unit as the tree's day
 // shows it, its reorganisation history, its secretaries and deputies, every
-// batch it received (unitreceipts.ts); and the two small forms it opens:
-// contact details and kind (no history), and appointing a secretary or
-// deputy from a day.
+// batch it received (unitreceipts.ts), the classified copies it holds
+// (copies.ts); and the two small forms it opens: contact details and kind
+// (no history), and appointing a secretary or deputy from a day.
 import { editUnit, getUnit, setSigner, toApiError, unitHistory, unitReceipts, unitSigners } from "../../api";
 import type { Signer } from "../../bindings/Signer";
 import type { Unit } from "../../bindings/Unit";
@@ -12,6 +12,7 @@ import { announce, clearErrors, showError } from "../../feedback";
 import { clean, formatDate, formatNumber, optional, parseDate, todayIso, writeDate } from "../../format";
 import { reload } from "../../store";
 import { guarded } from "../screen";
+import { renderHeldCopies } from "../copies";
 import { renderUnitReceipts } from "../unitreceipts";
 import { invalid } from "./common";
 import type { UnitTree } from "./tree";
@@ -36,6 +37,8 @@ export function unitDetail(tree: UnitTree): UnitDetail {
   const history = byId("unit-history", HTMLUListElement);
   const receiptsTable = byId("unit-receipts", HTMLTableElement);
   const signers = byId("unit-signers", HTMLUListElement);
+  const copiesBlock = byId("unit-copies-block", HTMLDivElement);
+  const copiesList = byId("unit-copies", HTMLUListElement);
 
   const editOpen = byId("unit-edit-open", HTMLButtonElement);
   const editForm = byId("unit-edit-form", HTMLFormElement);
@@ -131,6 +134,7 @@ export function unitDetail(tree: UnitTree): UnitDetail {
       if (seq !== detailSeq) return;
       renderDetail(u, events, people);
       renderUnitReceipts(tbodyOf(receiptsTable), receipts);
+      await renderHeldCopies(c, copiesBlock, copiesList);
       closeSubForms();
       if (focusPanel) detail.focus();
     } catch (e) {
@@ -143,7 +147,10 @@ export function unitDetail(tree: UnitTree): UnitDetail {
     if (c === null) return;
     const seq = detailSeq;
     const receipts = await unitReceipts(c);
-    if (seq === detailSeq && selected === c) renderUnitReceipts(tbodyOf(receiptsTable), receipts);
+    if (seq === detailSeq && selected === c) {
+      renderUnitReceipts(tbodyOf(receiptsTable), receipts);
+      await renderHeldCopies(c, copiesBlock, copiesList);
+    }
   }
 
   function closeSubForms(): void {
