@@ -431,4 +431,116 @@ fn a_tuyet_mat_summary_is_in_no_output_of_its_copies() {
         "the destruction spreadsheet",
         &format!("{:?}", spreadsheet_rows(Path::new(&record))),
     );
+    for (flag, name) in [("--classified", "mat-di"), ("--copies", "ban-so")] {
+        let (pdf, xlsx) = (out(&format!("{name}.pdf")), out(&format!("{name}.xlsx")));
+        #[rustfmt::skip]
+        ok(&db, &["register", flag, "--from", "2025-08-01", "--to", "2025-09-30", "--format", "pdf", "--out", &pdf]);
+        let text = pdf_text(Path::new(&pdf));
+        assert!(text.contains("09-NQ/HU"), "{text}");
+        hidden(&format!("register {flag} (PDF)"), &text);
+        #[rustfmt::skip]
+        ok(&db, &["register", flag, "--from", "2025-08-01", "--to", "2025-09-30", "--format", "xlsx", "--out", &xlsx]);
+        hidden(
+            &format!("register {flag} (XLSX)"),
+            &format!("{:?}", spreadsheet_rows(Path::new(&xlsx))),
+        );
+    }
+}
+
+/// The register of classified documents sent (only classified documents,
+/// with their copy numbers) and the copy register (every copy handed,
+/// brought back and destroyed in the period, with units, batches, recalls
+/// and decisions), as PDF read back with pdftotext and XLSX read back with
+/// LibreOffice.
+#[test]
+fn the_registers_of_classified_documents_follow_every_copy() {
+    let (dir, db) = giaonhan_tests::cli::missing_db();
+    seed(&db);
+    #[rustfmt::skip]
+    ok(&db, &["doc", "add", "--symbol", "05-KH/HU", "--title", "Kế hoạch học tập", "--date", "2025-07-01",
+              "--copies", "10"]);
+    #[rustfmt::skip]
+    ok(&db, &["batch", "new", "--code", "D2", "--title", "Đợt thường", "--handed", "2025-08-02", "--due",
+              "2025-08-09", "--doc", "05-KH/HU:1", "--subtree", "HK"]);
+    ok(
+        &db,
+        &[
+            "confirm",
+            "--batch",
+            "D1",
+            "--unit",
+            "HK-01",
+            "--by",
+            "Nguyễn Thị Hoa",
+            "--at",
+            "2025-08-03",
+        ],
+    );
+    #[rustfmt::skip]
+    ok(&db, &["recall", "new", "--code", "TH1", "--symbol", SYMBOL, "--due", "2025-09-10", "--reason", "Thu hồi",
+              "--on", "2025-09-01"]);
+    #[rustfmt::skip]
+    ok(&db, &["recall", "return", "--code", "TH1", "--unit", "HK-01", "--copies", "1,2", "--by", "Trần Văn Hải",
+              "--at", "2025-09-05"]);
+    #[rustfmt::skip]
+    ok(&db, &["destroy", "--symbol", SYMBOL, "--copies", "1,2", "--decision", "QĐ 12-QĐ/VP", "--on", "2025-09-25",
+              "--member", "Nguyễn Văn An:Chánh Văn phòng", "--method", "Đốt",
+              "--out", dir.path().join("bb.pdf").to_str().expect("utf-8")]);
+    let out = |name: &str| dir.path().join(name).to_str().expect("utf-8").to_owned();
+    let register = |flag: &str, format: &str, file: &str| {
+        #[rustfmt::skip]
+        ok(&db, &["register", flag, "--from", "2025-08-01", "--to", "2025-09-30", "--format", format, "--out", file]);
+    };
+
+    // Sent: the classified document to both branches with its numbers; not the ordinary one.
+    register("--classified", "pdf", &out("mat-di.pdf"));
+    let text = pdf_text(Path::new(&out("mat-di.pdf")));
+    assert!(text.to_uppercase().contains("SỔ ĐĂNG KÝ VĂN BẢN MẬT ĐI"), "{text}");
+    // The notes column wraps the numbers; the spreadsheet below has them whole.
+    assert!(text.contains("Bản số: 01,") && text.contains("Bản số: 03,"), "{text}");
+    assert!(text.contains("Nguyễn Thị Hoa"), "who signed: {text}");
+    assert!(
+        !text.contains("05-KH/HU"),
+        "an ordinary document in the classified register: {text}"
+    );
+    register("--classified", "xlsx", &out("mat-di.xlsx"));
+    let rows = spreadsheet_rows(Path::new(&out("mat-di.xlsx")));
+    assert_eq!(rows.len(), 3, "a header and two lines: {rows:?}");
+    assert!(rows.iter().skip(1).all(|r| r.iter().any(|c| c == SYMBOL)), "{rows:?}");
+
+    // Copies: handed to each branch, two brought back, the same two destroyed.
+    register("--copies", "pdf", &out("ban-so.pdf"));
+    let text = pdf_text(Path::new(&out("ban-so.pdf")));
+    assert!(
+        text.to_uppercase().contains("SỔ THEO DÕI BẢN SỐ TÀI LIỆU MẬT"),
+        "{text}"
+    );
+    for word in [
+        "Giao",
+        "Nộp lại",
+        "Tiêu hủy",
+        "TH1",
+        "QĐ 12-QĐ/VP",
+        "Trần Văn Hải",
+        "Tổng cộng: 4 lượt, 8 bản",
+    ] {
+        assert!(text.contains(word), "{word} missing: {text}");
+    }
+    register("--copies", "xlsx", &out("ban-so.xlsx"));
+    let rows = spreadsheet_rows(Path::new(&out("ban-so.xlsx")));
+    let lines: Vec<(String, String, String)> = rows
+        .iter()
+        .skip(1)
+        .map(|r| (r[4].clone(), r[5].clone(), r[6].clone()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("01, 02".into(), "Giao".into(), "HK-01".into()),
+            ("03, 04".into(), "Giao".into(), "HK-02".into()),
+            ("01, 02".into(), "Nộp lại".into(), "HK-01".into()),
+            ("01, 02".into(), "Tiêu hủy".into(), String::new()),
+        ],
+        "{rows:?}"
+    );
 }

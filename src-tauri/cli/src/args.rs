@@ -111,12 +111,19 @@ pub enum Command {
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
     },
-    /// Prints the outgoing transfer register (sổ chuyển giao) for a period.
+    /// Prints the outgoing transfer register (sổ chuyển giao) for a period;
+    /// with --classified the register of classified documents sent (sổ đăng
+    /// ký văn bản mật đi), with --copies the copy register (sổ theo dõi bản
+    /// số: copies handed, brought back, destroyed).
     Register {
         #[arg(long, value_name = "YYYY-MM-DD")]
         from: NaiveDate,
         #[arg(long, value_name = "YYYY-MM-DD")]
         to: NaiveDate,
+        #[arg(long, conflicts_with = "copies")]
+        classified: bool,
+        #[arg(long)]
+        copies: bool,
         #[arg(long, value_enum)]
         format: FileFormat,
         #[arg(long, value_name = "FILE")]

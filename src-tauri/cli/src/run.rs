@@ -93,8 +93,21 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Calls { filter, out } => {
             save_list(store, actor, PrintList::Calls, &filter.into(), SaveFormat::Pdf, &out)?
         }
-        Command::Register { from, to, format, out } => {
-            store.save_register_book(actor, from, to, format.into(), &out)?;
+        Command::Register {
+            from,
+            to,
+            classified,
+            copies,
+            format,
+            out,
+        } => {
+            if classified {
+                store.save_classified_register(actor, from, to, format.into(), &out)?;
+            } else if copies {
+                store.save_copy_register(actor, from, to, format.into(), &out)?;
+            } else {
+                store.save_register_book(actor, from, to, format.into(), &out)?;
+            }
             saved(&out);
         }
         Command::Stats { batches, as_of, format } => print(format, &store.batch_stats(&batches, as_of)?)?,

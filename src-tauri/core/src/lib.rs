@@ -7,6 +7,7 @@ pub mod audit;
 pub mod backup;
 pub mod batches;
 pub mod copies;
+pub mod copy_register;
 pub mod dashboard;
 pub mod dates;
 pub mod db;

@@ -392,9 +392,14 @@ impl Store {
 
     /// The outgoing transfer register for a period as a spreadsheet.
     pub fn register_xlsx(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<u8>> {
-        let lines = self.register_lines(from, to)?;
-        xlsx_bytes("Sổ chuyển giao", &REGISTER_HEADERS, &register_cells(&lines))
+        register_sheet("Sổ chuyển giao", &self.register_lines(from, to)?)
     }
+}
+
+/// Lines of the transfer register (or of the register of classified
+/// documents sent) as a spreadsheet.
+pub(crate) fn register_sheet(sheet: &str, lines: &[RegisterLine]) -> Result<Vec<u8>> {
+    xlsx_bytes(sheet, &REGISTER_HEADERS, &register_cells(lines))
 }
 
 /// Every document handed to every unit between two days (inclusive), in

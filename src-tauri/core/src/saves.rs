@@ -92,6 +92,52 @@ impl Store {
         self.save_file(actor, path, &bytes, &action(format, "register"), detail)
     }
 
+    /// The register of classified documents sent for a period, as PDF or XLSX.
+    pub fn save_classified_register(
+        &mut self,
+        actor: &Actor,
+        from: NaiveDate,
+        to: NaiveDate,
+        format: SaveFormat,
+        path: &Path,
+    ) -> Result<()> {
+        let bytes = match format {
+            SaveFormat::Pdf => self.classified_register_printout(from, to)?.pdf()?,
+            SaveFormat::Xlsx => self.classified_register_xlsx(from, to)?,
+            SaveFormat::Csv => {
+                return Err(Error::invalid(
+                    "format",
+                    "sổ đăng ký văn bản mật đi lưu được dạng PDF hoặc Excel",
+                ))
+            }
+        };
+        let detail = json!({ "format": format.extension(), "from": from, "to": to });
+        self.save_file(actor, path, &bytes, &action(format, "classified_register"), detail)
+    }
+
+    /// The copy register of classified documents for a period, as PDF or XLSX.
+    pub fn save_copy_register(
+        &mut self,
+        actor: &Actor,
+        from: NaiveDate,
+        to: NaiveDate,
+        format: SaveFormat,
+        path: &Path,
+    ) -> Result<()> {
+        let bytes = match format {
+            SaveFormat::Pdf => self.copy_register_printout(from, to)?.pdf()?,
+            SaveFormat::Xlsx => self.copy_register_xlsx(from, to)?,
+            SaveFormat::Csv => {
+                return Err(Error::invalid(
+                    "format",
+                    "sổ theo dõi bản số lưu được dạng PDF hoặc Excel",
+                ))
+            }
+        };
+        let detail = json!({ "format": format.extension(), "from": from, "to": to });
+        self.save_file(actor, path, &bytes, &action(format, "copy_register"), detail)
+    }
+
     /// The delivery slips of a batch (every unit's, or one `unit`'s),
     /// `per_page` (1 or 2) per A4 page.
     pub fn save_slips(

@@ -350,6 +350,28 @@ pub fn register_book(
     to: NaiveDate,
     lines: &[RegisterLine],
 ) -> Result<Printout> {
+    titled_register_book("Sổ chuyển giao văn bản", letterhead, from, to, lines)
+}
+
+/// The register of classified documents sent (sổ đăng ký văn bản mật đi):
+/// the transfer register's lines of Mật, Tối mật and Tuyệt mật documents,
+/// their copy numbers in the notes, never a Tuyệt mật summary.
+pub fn classified_register_book(
+    letterhead: &Letterhead,
+    from: NaiveDate,
+    to: NaiveDate,
+    lines: &[RegisterLine],
+) -> Result<Printout> {
+    titled_register_book("Sổ đăng ký văn bản mật đi", letterhead, from, to, lines)
+}
+
+fn titled_register_book(
+    title: &'static str,
+    letterhead: &Letterhead,
+    from: NaiveDate,
+    to: NaiveDate,
+    lines: &[RegisterLine],
+) -> Result<Printout> {
     letterhead.check()?;
     let mut n = 0;
     let groups = lines
@@ -396,7 +418,7 @@ pub fn register_book(
         letterhead,
         landscape: true,
         date_line: place_date(&letterhead.place, crate::db::today()),
-        title: "Sổ chuyển giao văn bản",
+        title,
         subtitle: vec![format!("Từ ngày {} đến ngày {}", short_date(from), short_date(to))],
         columns: vec![
             col("STT", 10.0, "center"),
@@ -415,6 +437,71 @@ pub fn register_book(
                 "Tổng cộng: {} lượt chuyển, {} bản",
                 thousands(lines.len() as i64),
                 thousands(copies)
+            )
+        }),
+        signatures: signatures(letterhead),
+    };
+    Printout::new(LISTS, &data)
+}
+
+/// The copy register (sổ theo dõi bản số tài liệu mật) for a period: one
+/// section per document, a line per movement of its numbered copies.
+pub fn copy_register_book(
+    letterhead: &Letterhead,
+    from: NaiveDate,
+    to: NaiveDate,
+    events: &[crate::copy_register::CopyEvent],
+) -> Result<Printout> {
+    letterhead.check()?;
+    let mut n = 0;
+    let groups = events
+        .chunk_by(|a, b| a.symbol == b.symbol)
+        .map(|doc| Group {
+            heading: Some(format!("{} ({})", doc[0].symbol, doc[0].classification.label())),
+            rows: doc
+                .iter()
+                .map(|e| {
+                    n += 1;
+                    let unit = e.unit_code.as_ref().map(|code| Cell::Noted {
+                        main: e.unit_name.clone().unwrap_or_default(),
+                        note: Some(code.clone()),
+                    });
+                    vec![
+                        Some(Cell::Text(n.to_string())),
+                        Some(Cell::Text(short_date(e.on))),
+                        Some(Cell::Text(crate::model::copy_list(&e.numbers))),
+                        Some(Cell::Text(e.kind.label().to_owned())),
+                        unit,
+                        Some(Cell::Text(e.reference.clone())),
+                        e.person.clone().map(Cell::Text),
+                    ]
+                })
+                .collect(),
+            subtotal: None,
+        })
+        .collect();
+    let copies: usize = events.iter().map(|e| e.numbers.len()).sum();
+    let data = ListData {
+        letterhead,
+        landscape: true,
+        date_line: place_date(&letterhead.place, crate::db::today()),
+        title: "Sổ theo dõi bản số tài liệu mật",
+        subtitle: vec![format!("Từ ngày {} đến ngày {}", short_date(from), short_date(to))],
+        columns: vec![
+            col("STT", 10.0, "center"),
+            col("Ngày", 22.0, "center"),
+            col("Bản số", 40.0, "left"),
+            col("Việc", 24.0, "left"),
+            col("Đơn vị", 0.0, "left"),
+            col("Căn cứ", 48.0, "left"),
+            col("Người ký nhận, nộp lại", 42.0, "left"),
+        ],
+        groups,
+        total: (!events.is_empty()).then(|| {
+            format!(
+                "Tổng cộng: {} lượt, {} bản",
+                thousands(events.len() as i64),
+                thousands(copies as i64)
             )
         }),
         signatures: signatures(letterhead),

@@ -17,7 +17,10 @@ use typst_layout::PagedDocument;
 
 pub use card::{site_card_pdf, CardSheet};
 pub use destruction::{destruction_pdf, destruction_xlsx};
-pub use lists::{call_list, outstanding_list, register_book, reminders, status_note, Printout, RegisterLine, Reminder};
+pub use lists::{
+    call_list, classified_register_book, copy_register_book, outstanding_list, register_book, reminders, status_note,
+    Printout, RegisterLine, Reminder,
+};
 pub(crate) use slips::display_code;
 pub use slips::{slips_pdf, slips_svg, Slip, SlipBatch, SlipLine, SlipPreview, SlipUnit};
 
