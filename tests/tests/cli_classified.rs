@@ -544,3 +544,73 @@ fn the_registers_of_classified_documents_follow_every_copy() {
         "{rows:?}"
     );
 }
+
+/// A branch merged into another after the copies went out: its copies are
+/// asked back under its successor ("nhận thay"), and the successor brings
+/// them back.
+#[test]
+fn a_merged_units_copies_are_recalled_from_its_successor() {
+    let (_dir, db) = giaonhan_tests::cli::missing_db();
+    seed(&db);
+    ok(
+        &db,
+        &[
+            "unit",
+            "merge",
+            "--from",
+            "HK-02",
+            "--into",
+            "HK-01",
+            "--on",
+            "2025-08-20",
+        ],
+    );
+    #[rustfmt::skip]
+    ok(&db, &["recall", "new", "--code", "TH1", "--symbol", SYMBOL, "--due", "2025-09-10", "--reason", "Thu hồi",
+              "--on", "2025-09-01"]);
+    let rows = json(
+        &db,
+        &[
+            "outstanding",
+            "--format",
+            "json",
+            "--batch",
+            "TH1",
+            "--as-of",
+            "2025-09-15",
+        ],
+    );
+    let shown: Vec<(String, String, Vec<u64>)> = rows
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|r| {
+            (
+                r["unit_code"].as_str().expect("unit").to_owned(),
+                r["in_place_of"].as_str().unwrap_or("").to_owned(),
+                r["copies_missing"]
+                    .as_array()
+                    .expect("numbers")
+                    .iter()
+                    .filter_map(Value::as_u64)
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("HK-01".to_owned(), String::new(), vec![1, 2]),
+            ("HK-01".to_owned(), "HK-02".to_owned(), vec![3, 4]),
+        ],
+        "{rows}"
+    );
+    // The successor brings back the merged branch's copies with its own.
+    #[rustfmt::skip]
+    ok(&db, &["recall", "return", "--code", "TH1", "--unit", "HK-01", "--copies", "1,2,3,4", "--by", "Nguyễn Thị Hoa",
+              "--at", "2025-09-05"]);
+    assert!(copies(&db, SYMBOL)
+        .iter()
+        .filter(|c| c.0 <= 4)
+        .all(|c| c.1 == "returned"));
+}

@@ -150,13 +150,19 @@ pub(crate) fn take_back(dao: &Dao<'_>, input: &RecallReturn) -> Result<Recall> {
         }
         None => (dao.unit_for("unit", &input.unit, today())?.unit.code, None),
     };
+    // A unit holds the copies of the units merged into it.
+    let holders: Vec<String> = match receipt {
+        Some(_) => vec![unit.clone()],
+        None => dao.own_units(&unit)?.into_iter().map(|(_, code)| code).collect(),
+    };
+    let holds = |c: &crate::db::copies::RecallCopy| holders.contains(&c.unit_code);
     let mut numbers = input.copies.clone();
     numbers.sort_unstable();
     numbers.dedup();
     for n in &numbers {
         let held = copies.iter().find(|c| {
             c.number == *n
-                && c.unit_code == unit
+                && holds(c)
                 && c.returned_on.is_none()
                 && c.still_out
                 && receipt.is_none_or(|id| id == c.receipt_id)
@@ -164,7 +170,7 @@ pub(crate) fn take_back(dao: &Dao<'_>, input: &RecallReturn) -> Result<Recall> {
         if held.is_none() {
             let now: Vec<u32> = copies
                 .iter()
-                .filter(|c| c.unit_code == unit && c.returned_on.is_none() && c.still_out)
+                .filter(|c| holds(c) && c.returned_on.is_none() && c.still_out)
                 .map(|c| c.number)
                 .collect();
             let holds = if now.is_empty() {
@@ -238,13 +244,22 @@ pub(crate) fn merge_rows(
         _ => None,
     };
     let document = query.document.as_deref().map(text::clean).filter(|d| !d.is_empty());
-    // (recall code, unit id) → its copies still out
-    let mut grouped: BTreeMap<(String, i64), Vec<&crate::db::copies::OpenRecallCopy>> = BTreeMap::new();
+    // (recall code, shown unit, holding unit) → its copies still out; a
+    // merged unit's copies show under its successor, as its receipts do.
+    let successors = dao.successors(day)?;
+    let mut grouped: BTreeMap<(String, i64, i64), Vec<&crate::db::copies::OpenRecallCopy>> = BTreeMap::new();
     for c in &open {
-        grouped.entry((c.code.clone(), c.unit_id)).or_default().push(c);
+        let shown = successors.get(&c.unit_id).copied().unwrap_or(c.unit_id);
+        grouped.entry((c.code.clone(), shown, c.unit_id)).or_default().push(c);
     }
+    let label = |id: i64| -> Result<(String, String)> {
+        match tree.get(id) {
+            Some(n) => Ok((n.code.clone(), n.name.clone())),
+            None => dao.last_label(id),
+        }
+    };
     let mut extra = Vec::new();
-    for ((_, unit_id), copies) in grouped {
+    for ((_, unit_id, holder), copies) in grouped {
         let first = copies[0];
         if subtree.is_some_and(|root| !tree.within(unit_id, root))
             || document.as_ref().is_some_and(|d| *d != first.symbol)
@@ -256,10 +271,8 @@ pub(crate) fn merge_rows(
         if (query.overdue_only && days == 0) || query.tier.is_some_and(|t| t != tier) {
             continue;
         }
-        let (unit_code, unit_name) = match tree.get(unit_id) {
-            Some(n) => (n.code.clone(), n.name.clone()),
-            None => dao.last_label(unit_id)?,
-        };
+        let (unit_code, unit_name) = label(unit_id)?;
+        let original = (holder != unit_id).then(|| label(holder)).transpose()?;
         let (group_code, group_name) = match tree.get(tree.group_of(unit_id)) {
             Some(g) => (g.code.clone(), g.name.clone()),
             None => (unit_code.clone(), unit_name.clone()),
@@ -281,8 +294,8 @@ pub(crate) fn merge_rows(
             copies: u32::try_from(numbers.len()).unwrap_or(u32::MAX),
             receipt_code: String::new(),
             status: ReceiptStatus::Pending,
-            in_place_of: None,
-            in_place_of_name: None,
+            in_place_of: original.as_ref().map(|(code, _)| code.clone()),
+            in_place_of_name: original.map(|(_, name)| name),
             kind: RowKind::Recall,
             copies_missing: numbers,
         });
