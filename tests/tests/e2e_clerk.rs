@@ -821,3 +821,86 @@ fn words_and_small_things() {
         s.finish().await
     });
 }
+
+// ---- 8: the recipient tree of a district draws its committees first ------------
+
+#[test]
+fn the_recipient_tree_draws_only_the_rows_shown() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let s = start_with(|db, _| district_demo(db)).await;
+        let c = &s.client;
+        wait_visible(c, "#screen-outstanding").await;
+        let units: Value = serde_json::from_str(&cli(&s.db, &["unit", "list", "--format", "json"])).expect("units JSON");
+        let units = units.as_array().expect("units").len();
+        open_screen(c, "batch").await;
+        // Opened at the committees: a row per committee, not one per branch.
+        let drawn = || count(c, "#batch-unit-tree .unit-pick");
+        let first = until("the recipient tree", || async {
+            let n = drawn().await;
+            (n > 0).then_some(n)
+        })
+        .await;
+        assert!(first > 1 && first <= 300 && first < units, "{first} rows drawn of {units} units");
+        let committee = js(
+            c,
+            "return document.querySelector('#batch-unit-tree .twisty[aria-expanded=false]')?.closest('li').querySelector('.unit-pick').dataset.code ?? null;",
+            vec![],
+        )
+        .await;
+        let committee = committee.as_str().expect("a closed committee").to_owned();
+        let pick = format!(".unit-pick[data-code=\"{committee}\"]");
+        // Ticking the closed committee picks every branch under it.
+        let leaves = js(
+            c,
+            "return document.querySelector(arguments[0]).closest('li').querySelector('[data-leaves]').textContent.replace(/\\D/g, '');",
+            vec![json!(pick)],
+        )
+        .await;
+        let leaves = leaves.as_str().expect("the committee's branch count").to_owned();
+        click(c, &pick).await;
+        let want = format!("{} đơn vị nhận", giaonhan::text::thousands(leaves.parse::<i64>().expect("a number")));
+        until("the totals of the ticked committee", || async {
+            text(c, "#batch-total").await.starts_with(&want).then_some(())
+        })
+        .await;
+        // → opens it: its branches are drawn, ticked.
+        js(c, "document.querySelector(arguments[0]).focus();", vec![json!(pick)]).await;
+        press(c, &Key::Right.to_string()).await;
+        until("the committee's branches", || async { (drawn().await > first).then_some(()) }).await;
+        let branches = js(
+            c,
+            "const li = document.querySelector(arguments[0]).closest('li'); const out = []; \
+             for (let n = li.nextElementSibling; n && n.querySelector('.twisty') === null; n = n.nextElementSibling) \
+             out.push(n.querySelector('.unit-pick').checked); return out;",
+            vec![json!(pick)],
+        )
+        .await;
+        let branches = branches.as_array().expect("branches");
+        assert!(!branches.is_empty() && branches.iter().all(|b| b == &json!(true)), "{branches:?}");
+        // ← closes it again.
+        press(c, &Key::Left.to_string()).await;
+        until("the committee closed", || async { (drawn().await == first).then_some(()) }).await;
+        // The filter finds a branch under a closed committee.
+        let other = js(
+            c,
+            "const open = [...document.querySelectorAll('#batch-unit-tree .twisty[aria-expanded=false]')]; \
+             return open[open.length - 1]?.closest('li').querySelector('.unit-pick').dataset.code ?? null;",
+            vec![],
+        )
+        .await;
+        let other = other.as_str().expect("another committee").to_owned();
+        let branch: Value = serde_json::from_str(&cli(&s.db, &["unit", "list", "--format", "json"])).expect("units");
+        let branch = branch
+            .as_array()
+            .expect("units")
+            .iter()
+            .find(|u| u["parent"] == json!(other))
+            .and_then(|u| u["code"].as_str())
+            .expect("a branch of the last committee")
+            .to_owned();
+        type_into(c, "#batch-unit-filter", &branch).await;
+        wait_visible(c, &format!(".unit-pick[data-code=\"{branch}\"]")).await;
+        s.finish().await
+    });
+}

@@ -1,7 +1,8 @@
 // The recipient tree of screen "Đợt cấp phát mới": every open unit, filtered
 // as you type (a match shows with its ancestors and its whole subtree), one
-// tab stop with the arrow keys inside (a roving tabindex), Enter or Space to
-// tick a box.
+// tab stop with the arrow keys inside (a roving tabindex; → and ← open and
+// close a unit's branches), Enter or Space to tick a box. Only the rows shown
+// are in the page: a province's tree opens at its grassroots committees.
 //
 // Only leaves (open units without open children) receive copies. A leaf's
 // box is its own state; a parent's box shows whether every leaf under it is
@@ -28,9 +29,23 @@ interface TreeNode {
   /** Checked leaves in the subtree. */
   checked: number;
   key: string;
+  /** Its row, made the first time it is drawn. */
+  row: Row | null;
+}
+
+interface Row {
   box: HTMLInputElement;
   item: HTMLLIElement;
+  /** The expand/collapse button of a unit with branches. */
+  twisty: HTMLButtonElement | null;
 }
+
+/**
+ * Rows drawn at most when the tree first opens: levels open one after the
+ * other while the rows shown stay within this (a commune opens whole; a
+ * province's 10,000 units open at their grassroots committees).
+ */
+const OPEN_BUDGET = 300;
 
 export interface RecipientTree {
   /** Builds the tree from the register's units, keeping the leaves that were checked. */
@@ -49,9 +64,21 @@ export interface RecipientTree {
   firstPick(): HTMLElement | null;
 }
 
-/** The tree in `tree`, filtered by `filter`; `changed` runs whenever the checked leaves change. */
+/**
+ * The tree in `tree`, filtered by `filter`; `changed` runs whenever the
+ * checked leaves change. Every unit is counted, but only the rows shown
+ * (under expanded units, or matching the filter) are in the page: a row is
+ * made the first time it is drawn.
+ */
 export function recipientTree(tree: HTMLUListElement, filter: HTMLInputElement, changed: () => void): RecipientTree {
   let nodes: TreeNode[] = [];
+  /** The rows drawn, in order. */
+  let shown: TreeNode[] = [];
+  /** Codes of the units whose branches are shown (without a filter). */
+  const expanded = new Set<string>();
+  let expandedInitialised = false;
+
+  const isParent = (n: TreeNode): boolean => n.end > n.index + 1;
 
   function renderTree(): void {
     const keptChecked = new Set(nodes.filter((n, i) => n.end === i + 1 && n.checked > 0).map((n) => n.unit.code));
@@ -69,23 +96,10 @@ export function recipientTree(tree: HTMLUListElement, filter: HTMLInputElement, 
     const built: TreeNode[] = [];
     const visit = (u: Unit, parent: number): void => {
       const index = built.length;
-      const box = h("input", { type: "checkbox", class: "unit-pick", "data-code": u.code, id: `pick-${index}` });
-      const kids = childrenOf.get(u.code) ?? [];
-      const label = h(
-        "label",
-        { for: box.id },
-        u.name,
-        " ",
-        h("span", { class: "muted code" }, `(${u.code})`),
-      );
-      const item = h("li", { class: `tree-item ${indentClass(u.depth)}` }, box, label);
-      const node: TreeNode = { unit: u, index, parent, end: index + 1, leaves: 0, checked: 0, key: searchKey(`${u.name} ${u.short_name ?? ""} ${u.code}`), box, item };
+      const node: TreeNode = { unit: u, index, parent, end: index + 1, leaves: 0, checked: 0, key: searchKey(`${u.name} ${u.short_name ?? ""} ${u.code}`), row: null };
       built.push(node);
-      for (const k of kids) visit(k, index);
+      for (const k of childrenOf.get(u.code) ?? []) visit(k, index);
       node.end = built.length;
-      if (kids.length) {
-        label.append(h("span", { class: "muted leaf-count", "data-leaves": "" }));
-      }
     };
     for (const root of childrenOf.get(null) ?? []) visit(root, -1);
 
@@ -100,19 +114,103 @@ export function recipientTree(tree: HTMLUListElement, filter: HTMLInputElement, 
         built[n.parent]!.checked += n.checked;
       }
     }
-    for (const n of built) {
-      const counter = n.item.querySelector("[data-leaves]");
-      if (counter) counter.textContent = ` · ${formatNumber(n.leaves)} đơn vị nhận`;
-      n.box.addEventListener("change", () => toggle(n));
-    }
-    const keepStop = tabStop?.unit.code;
     nodes = built;
-    for (const n of nodes) n.box.tabIndex = -1;
-    tabStop = nodes.find((n) => n.unit.code === keepStop) ?? null;
-    if (nodes.length) fill(tree, nodes.map((n) => n.item));
-    else tree.replaceChildren(h("li", { class: "empty" }, "Chưa có đơn vị nào; thêm ở màn hình Đơn vị (Alt+1)."));
-    applyFilter();
+    if (!expandedInitialised && nodes.length) {
+      openLevels();
+      expandedInitialised = true;
+    }
+    draw();
     syncBoxes();
+  }
+
+  /** Opens the tree level by level while the rows shown stay within the budget. */
+  function openLevels(): void {
+    let level = nodes.filter((n) => n.parent < 0);
+    let rows = level.length;
+    for (;;) {
+      const parents = level.filter(isParent);
+      const opened = new Set(parents.map((p) => p.index));
+      const children = nodes.filter((n) => opened.has(n.parent));
+      if (!parents.length || rows + children.length > OPEN_BUDGET) return;
+      for (const p of parents) expanded.add(p.unit.code);
+      rows += children.length;
+      level = children;
+    }
+  }
+
+  /** The row of a node, made the first time it is drawn. */
+  function rowOf(n: TreeNode): Row {
+    if (n.row) return n.row;
+    const u = n.unit;
+    const box = h("input", { type: "checkbox", class: "unit-pick", "data-code": u.code, id: `pick-${n.index}` });
+    box.tabIndex = -1;
+    box.addEventListener("change", () => toggle(n));
+    const label = h("label", { for: box.id }, u.name, " ", h("span", { class: "muted code" }, `(${u.code})`));
+    let twisty: HTMLButtonElement | null = null;
+    if (isParent(n)) {
+      label.append(h("span", { class: "muted leaf-count", "data-leaves": "" }, ` · ${formatNumber(n.leaves)} đơn vị nhận`));
+      twisty = h("button", { type: "button", class: "twisty", tabindex: "-1", "aria-label": `Mở, đóng ${u.name}` });
+      twisty.addEventListener("click", () => setExpanded(n, !expanded.has(u.code)));
+    }
+    const item = h("li", { class: `tree-item ${indentClass(u.depth)}` }, twisty ?? h("span", { class: "twisty-space" }), box, label);
+    n.row = { box, item, twisty };
+    paint(n);
+    return n.row;
+  }
+
+  /** A drawn box in line with its leaves. */
+  function paint(n: TreeNode): void {
+    if (!n.row) return;
+    n.row.box.checked = n.checked > 0 && n.checked === n.leaves;
+    n.row.box.indeterminate = n.checked > 0 && n.checked < n.leaves;
+  }
+
+  /** Draws the rows shown: the filter's matches, or every row under expanded units. */
+  function draw(): void {
+    const key = searchKey(filter.value);
+    const list: TreeNode[] = [];
+    if (key) {
+      const show = new Uint8Array(nodes.length);
+      // A match shows with its ancestors (for context) and its whole subtree (to pick from).
+      for (let i = 0; i < nodes.length; i++) {
+        const n = nodes[i]!;
+        if (!n.key.includes(key)) continue;
+        for (let j = n.parent; j >= 0 && !show[j]; j = nodes[j]!.parent) show[j] = 1;
+        show.fill(1, i, n.end);
+        i = n.end - 1;
+      }
+      nodes.forEach((n, i) => {
+        if (show[i]) list.push(n);
+      });
+    } else {
+      for (let i = 0; i < nodes.length; ) {
+        const n = nodes[i]!;
+        list.push(n);
+        i = isParent(n) && !expanded.has(n.unit.code) ? n.end : i + 1;
+      }
+    }
+    shown = list;
+    if (!nodes.length) {
+      tree.replaceChildren(h("li", { class: "empty" }, "Chưa có đơn vị nào; thêm ở màn hình Đơn vị (Alt+1)."));
+      setStop(null);
+      return;
+    }
+    fill(tree, list.map((n) => rowOf(n).item));
+    for (const n of list) {
+      const t = n.row?.twisty;
+      if (!t) continue;
+      t.hidden = key !== "";
+      const open = expanded.has(n.unit.code);
+      t.setAttribute("aria-expanded", String(open));
+      t.textContent = open ? "▾" : "▸";
+    }
+    syncStop();
+  }
+
+  function setExpanded(n: TreeNode, open: boolean): void {
+    if (open) expanded.add(n.unit.code);
+    else expanded.delete(n.unit.code);
+    draw();
   }
 
   // ---- the tree as one tab stop (roving tabindex) ---------------------------
@@ -121,33 +219,26 @@ export function recipientTree(tree: HTMLUListElement, filter: HTMLInputElement, 
   let tabStop: TreeNode | null = null;
 
   function setStop(n: TreeNode | null): void {
-    if (tabStop && tabStop !== n) tabStop.box.tabIndex = -1;
+    if (tabStop && tabStop !== n && tabStop.row) tabStop.row.box.tabIndex = -1;
     tabStop = n;
-    if (n) n.box.tabIndex = 0;
+    if (n) rowOf(n).box.tabIndex = 0;
   }
 
-  /** Keeps the tab stop on a shown node (the first one when it was filtered out). */
+  /** Keeps the tab stop on a drawn node (the first one when it is not drawn). */
   function syncStop(): void {
-    if (tabStop && !tabStop.item.hidden) {
-      tabStop.box.tabIndex = 0;
-      return;
-    }
-    setStop(nodes.find((n) => !n.item.hidden) ?? null);
-  }
-
-  function visibleNodes(): TreeNode[] {
-    return nodes.filter((n) => !n.item.hidden);
+    const keep = tabStop ? shown.find((n) => n.unit.code === tabStop!.unit.code) : undefined;
+    setStop(keep ?? shown[0] ?? null);
   }
 
   tree.addEventListener("focusin", (e) => {
-    const n = nodes.find((x) => x.box === e.target);
+    const n = shown.find((x) => x.row?.box === e.target);
     if (n) setStop(n);
   });
   tree.addEventListener("keydown", (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
-    const shown = visibleNodes();
-    const i = shown.findIndex((n) => n.box === e.target);
+    const i = shown.findIndex((n) => n.row?.box === e.target);
     if (i < 0) return;
+    const here = shown[i]!;
     let to: TreeNode | undefined;
     switch (e.key) {
       case "ArrowDown":
@@ -162,24 +253,45 @@ export function recipientTree(tree: HTMLUListElement, filter: HTMLInputElement, 
       case "End":
         to = shown[shown.length - 1];
         break;
+      case "ArrowRight":
+        // Opens a closed unit with branches; on an open one, moves to its first branch.
+        if (!isParent(here) || searchKey(filter.value)) return;
+        if (!expanded.has(here.unit.code)) {
+          e.preventDefault();
+          setExpanded(here, true);
+          here.row?.box.focus();
+          return;
+        }
+        to = shown[i + 1];
+        break;
+      case "ArrowLeft":
+        // Closes an open unit; on a branch, moves to the unit above it.
+        if (isParent(here) && expanded.has(here.unit.code) && !searchKey(filter.value)) {
+          e.preventDefault();
+          setExpanded(here, false);
+          here.row?.box.focus();
+          return;
+        }
+        to = shown.find((n) => n.index === here.parent);
+        break;
       case "Enter":
         // Enter ticks the box (as Space does); it does not save the batch.
         e.preventDefault();
-        shown[i]!.box.click();
+        here.row?.box.click();
         return;
       default:
         return;
     }
     e.preventDefault();
-    if (to) {
+    if (to?.row) {
       setStop(to);
-      to.box.focus();
-      to.item.scrollIntoView({ block: "nearest" });
+      to.row.box.focus();
+      to.row.item.scrollIntoView({ block: "nearest" });
     }
   });
 
   function toggle(n: TreeNode): void {
-    const on = n.box.checked;
+    const on = n.row?.box.checked ?? false;
     // Set every leaf of the subtree (just the node itself for a leaf).
     for (let j = n.index; j < n.end; j++) {
       const m = nodes[j]!;
@@ -201,33 +313,12 @@ export function recipientTree(tree: HTMLUListElement, filter: HTMLInputElement, 
   }
 
   function syncBoxes(): void {
-    for (const n of nodes) {
-      n.box.checked = n.checked > 0 && n.checked === n.leaves;
-      n.box.indeterminate = n.checked > 0 && n.checked < n.leaves;
-    }
+    for (const n of nodes) paint(n);
     changed();
   }
 
   function applyFilter(): void {
-    const key = searchKey(filter.value);
-    if (!key) {
-      for (const n of nodes) n.item.hidden = false;
-      syncStop();
-      return;
-    }
-    const show = new Uint8Array(nodes.length);
-    // A match shows with its ancestors (for context) and its whole subtree (to pick from).
-    for (let i = 0; i < nodes.length; i++) {
-      const n = nodes[i]!;
-      if (!n.key.includes(key)) continue;
-      for (let j = n.parent; j >= 0 && !show[j]; j = nodes[j]!.parent) show[j] = 1;
-      show.fill(1, i, n.end);
-      i = n.end - 1;
-    }
-    nodes.forEach((n, i) => {
-      n.item.hidden = !show[i];
-    });
-    syncStop();
+    draw();
   }
 
   filter.addEventListener("input", applyFilter);
@@ -261,7 +352,8 @@ export function recipientTree(tree: HTMLUListElement, filter: HTMLInputElement, 
 
 
   function firstPick(): HTMLElement | null {
-    return nodes.find((n) => !n.item.hidden)?.box ?? nodes[0]?.box ?? null;
+    const first = shown[0] ?? nodes[0];
+    return first ? rowOf(first).box : null;
   }
 
   function uncheckAll(): void {
