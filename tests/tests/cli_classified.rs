@@ -614,3 +614,63 @@ fn a_merged_units_copies_are_recalled_from_its_successor() {
         .filter(|c| c.0 <= 4)
         .all(|c| c.1 == "returned"));
 }
+
+/// `verify` replays every copy's state from the log: handed, back with a
+/// cancelled batch, returned, destroyed. A copy's state or holder changed
+/// behind the app's back is named.
+#[test]
+fn verify_replays_the_state_of_every_copy() {
+    let (dir, db) = giaonhan_tests::cli::missing_db();
+    seed(&db);
+    #[rustfmt::skip]
+    ok(&db, &["batch", "new", "--code", "D2", "--title", "Đợt mật 2", "--handed", "2025-08-02", "--due", "2025-08-09",
+              "--doc", "07-NQ/HU:1", "--unit", "HK-01"]);
+    ok(&db, &["batch", "cancel", "--code", "D2", "--reason", "Nhầm đợt"]);
+    #[rustfmt::skip]
+    ok(&db, &["recall", "new", "--code", "TH1", "--symbol", SYMBOL, "--due", "2025-09-10", "--reason", "Thu hồi",
+              "--on", "2025-09-01"]);
+    #[rustfmt::skip]
+    ok(&db, &["recall", "return", "--code", "TH1", "--unit", "HK-01", "--copies", "1,2", "--by", "A", "--at", "2025-09-05"]);
+    #[rustfmt::skip]
+    ok(&db, &["destroy", "--symbol", SYMBOL, "--copies", "1", "--decision", "QĐ 1", "--on", "2025-09-25",
+              "--member", "Nguyễn Văn An:Chánh Văn phòng", "--method", "Đốt",
+              "--out", dir.path().join("bb.pdf").to_str().expect("utf-8")]);
+    ok(&db, &["verify"]);
+
+    let tamper = |sql: &str| {
+        rusqlite::Connection::open(&db)
+            .expect("open the file directly")
+            .execute_batch(sql)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    };
+    // Copy 3, out with HK-02, marked returned.
+    tamper("UPDATE doc_copy SET state = 'returned' WHERE number = 3");
+    let err = fails(&db, &["verify"]);
+    assert!(
+        err.contains("bản số 03 của văn bản 07-NQ/HU: trong sổ đã nộp lại, nhật ký ghi đang ở đơn vị"),
+        "{err}"
+    );
+    // Back out, but with HK-01's receipt.
+    tamper(
+        "UPDATE doc_copy SET state = 'out',
+             receipt_id = (SELECT receipt_id FROM doc_copy WHERE number = 2) WHERE number = 3",
+    );
+    let err = fails(&db, &["verify"]);
+    assert!(
+        err.contains("bản số 03 của văn bản 07-NQ/HU: trong sổ đang ở đơn vị HK-01, nhật ký ghi giao cho HK-02"),
+        "{err}"
+    );
+    // A copy never handed, marked out.
+    tamper(
+        "UPDATE doc_copy SET receipt_id = (SELECT receipt_id FROM doc_copy WHERE number = 4) WHERE number = 3;
+         UPDATE doc_copy SET state = 'out', receipt_id = (SELECT receipt_id FROM doc_copy WHERE number = 4)
+         WHERE number = 6",
+    );
+    let err = fails(&db, &["verify"]);
+    assert!(
+        err.contains(
+            "bản số 06 của văn bản 07-NQ/HU: trong sổ đang ở đơn vị, nhật ký không ghi việc nào chuyển bản này"
+        ),
+        "{err}"
+    );
+}

@@ -9,6 +9,7 @@
 //! hash shows: it is printed on every list ("Mã kiểm tra sổ"), and
 //! `verify --expect` fails unless the chain still reaches that row unchanged.
 
+mod copies;
 mod inbox;
 mod replay;
 

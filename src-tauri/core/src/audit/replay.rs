@@ -23,7 +23,9 @@
 //!   receipts' states; the parent's state counts until a confirmation or an
 //!   undo is made here) and the `inbox.confirm` / `inbox.undo` rows here.
 //!   An inbox receipt no row names is reported, unless an `inbox.batch` row
-//!   from before the states were listed could have brought it.
+//!   from before the states were listed could have brought it;
+//! - a numbered copy's state, from `copies.hand`, `batch.cancel`,
+//!   `recall.return` and `copies.destroy` (`copies.rs`).
 //!
 //! Rows written before a field was logged replay what they allow: a
 //! confirmation without `status` (the first versions recorded only full
@@ -108,6 +110,7 @@ struct AccountLog {
 #[derive(Default)]
 pub(super) struct Replay {
     inbox: super::inbox::InboxReplay,
+    copies: super::copies::CopyReplay,
     receipts: Vec<ReceiptEvent>,
     /// By batch uid.
     batches: HashMap<String, BatchLog>,
@@ -226,6 +229,7 @@ impl Replay {
     ) -> std::result::Result<(), Problem> {
         let bad =
             |e: serde_json::Error| Problem::at(row, format!("không đọc được chi tiết của thao tác «{action}» ({e})"));
+        self.copies.feed(row, action, entity, detail).map_err(bad)?;
         match (action, entity) {
             ("receipt.confirm" | "receipt.undo", Some(uid)) => {
                 let e = Expect::of(action, detail).map_err(bad)?;
@@ -306,6 +310,9 @@ impl Replay {
             return Ok(Some(p));
         }
         if let Some(p) = self.check_accounts(dao)? {
+            return Ok(Some(p));
+        }
+        if let Some(p) = std::mem::take(&mut self.copies).check(dao)? {
             return Ok(Some(p));
         }
         std::mem::take(&mut self.inbox).check(dao)

@@ -134,6 +134,15 @@ pub(crate) struct BatchCounts {
     pub open: i64,
 }
 
+/// A numbered copy as the table holds it (see `Dao::copy_states`).
+pub(crate) struct CopyState {
+    pub document_id: i64,
+    pub symbol: String,
+    pub number: u32,
+    pub state: String,
+    pub holder: Option<String>,
+}
+
 /// An account as the register holds it (the role as stored: the replay
 /// names an unknown one rather than refusing to read it).
 pub(crate) struct AccountState {
@@ -361,6 +370,30 @@ impl Dao<'_> {
                     username: r.get(1)?,
                     role: r.get(2)?,
                     disabled: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Every numbered copy now: (document id, symbol, number, state, the
+    /// holding unit's code while out), by symbol and number.
+    pub(crate) fn copy_states(&self) -> Result<Vec<CopyState>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.id, d.symbol, c.number, c.state,
+                    CASE WHEN c.state = 'out' THEN u.code END
+             FROM doc_copy c JOIN document d ON d.id = c.document_id
+             LEFT JOIN receipt r ON r.id = c.receipt_id LEFT JOIN unit u ON u.id = r.unit_id
+             ORDER BY d.symbol, d.id, c.number",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(CopyState {
+                    document_id: r.get(0)?,
+                    symbol: r.get(1)?,
+                    number: r.get(2)?,
+                    state: r.get(3)?,
+                    holder: r.get(4)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
