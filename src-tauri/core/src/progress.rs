@@ -1,7 +1,8 @@
 //! Long runs tell how far they are and stop between two steps when asked:
 //! the window shows "gói 12 / 950" and a "Dừng" button while packets are
 //! sent to or received from every office. A run that stops keeps what it
-//! has done (each step is whole) and says so in its result.
+//! has done (each step is whole) and says so in its result. A long printed
+//! list reports the rows laid out and stops between two chunks of pages.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -21,6 +22,9 @@ pub enum Phase {
     Read,
     /// Applying the packets, in order.
     Apply,
+    /// Laying a printed list out: steps are the table's items (rows, group
+    /// headings and subtotals) placed on pages.
+    Print,
 }
 
 /// `done` of `total` steps of a phase.

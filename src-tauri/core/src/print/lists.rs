@@ -8,31 +8,76 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::slips::{display_code, qr_svg};
-use super::{compile, place_date, render_svg, short_date, Letterhead};
+use typst::ecow::EcoVec;
+use typst_layout::{Page, PagedDocument};
+
+use super::world::PrintWorld;
+use super::{place_date, short_date, svg_pages, typeset, Letterhead};
 use crate::db::audit::Head;
 use crate::model::{OutstandingRow, ReceiptStatus};
+use crate::progress::{self, Phase, Unwatched, Watch};
 use crate::text::thousands;
 use crate::Result;
 
 const LISTS: &str = include_str!("lists.typ");
 const REMINDERS: &str = include_str!("reminders.typ");
 
+/// Items of a list's table laid out per compilation. typst keeps every
+/// cell's layout until a compilation ends (≈ 100 kB a row): a province's
+/// 21,000 rows in one compilation took gigabytes; a chunk at a time, with
+/// the cache emptied between chunks, the memory stays that of one chunk.
+const CHUNK_ITEMS: usize = 1000;
+
 /// A document ready to print: its template and data.
 #[derive(Debug, Clone)]
 pub struct Printout {
     template: &'static str,
-    data: Vec<u8>,
+    body: Body,
     /// The line at the foot of every page of a list: the register's check
     /// code, which anchors the paper copy to the audit log.
     check: Option<String>,
+    /// Items per compilation of a [`Body::Table`].
+    chunk: usize,
+}
+
+#[derive(Debug, Clone)]
+enum Body {
+    /// Laid out in one compilation (the reminder slips: a page per unit).
+    Whole(Vec<u8>),
+    /// A list whose table is laid out a chunk of items at a time; `frame`
+    /// is the rest of `lists.typ`'s data (letterhead, title, columns,
+    /// signatures).
+    Table {
+        frame: serde_json::Map<String, serde_json::Value>,
+        items: Vec<serde_json::Value>,
+    },
 }
 
 impl Printout {
     fn new(template: &'static str, data: &impl Serialize) -> Result<Printout> {
         Ok(Printout {
             template,
-            data: serde_json::to_vec(data)?,
+            body: Body::Whole(serde_json::to_vec(data)?),
             check: None,
+            chunk: CHUNK_ITEMS,
+        })
+    }
+
+    fn table(frame: &impl Serialize, items: &[Item]) -> Result<Printout> {
+        let serde_json::Value::Object(frame) = serde_json::to_value(frame)? else {
+            return Err(crate::Error::Pdf(
+                "dữ liệu danh sách không phải một đối tượng JSON".into(),
+            ));
+        };
+        let items = items
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<serde_json::Result<_>>()?;
+        Ok(Printout {
+            template: LISTS,
+            body: Body::Table { frame, items },
+            check: None,
+            chunk: CHUNK_ITEMS,
         })
     }
 
@@ -43,26 +88,180 @@ impl Printout {
         self
     }
 
+    /// Lays a list out `items` items at a time (tests make chunks small).
+    #[cfg(test)]
+    fn in_chunks_of(mut self, items: usize) -> Printout {
+        self.chunk = items.max(1);
+        self
+    }
+
     pub fn pdf(&self) -> Result<Vec<u8>> {
         self.pdf_with_warnings().map(|(pdf, _)| pdf)
     }
 
+    /// The PDF, telling `watch` of each chunk laid out and stopping between
+    /// two chunks when it asks to ([`crate::Error::Halted`]).
+    pub fn pdf_watched(&self, watch: &mut dyn Watch) -> Result<Vec<u8>> {
+        self.pdf_inner(watch).map(|(pdf, _)| pdf)
+    }
+
     /// The PDF and typst's warnings (tests assert there are none).
     pub(crate) fn pdf_with_warnings(&self) -> Result<(Vec<u8>, Vec<String>)> {
-        compile(self.template, &self.files()?)
+        self.pdf_inner(&mut Unwatched)
+    }
+
+    fn pdf_inner(&self, watch: &mut dyn Watch) -> Result<(Vec<u8>, Vec<String>)> {
+        let mut kept: EcoVec<Page> = EcoVec::new();
+        let mut info = None;
+        let mut world = None;
+        let mut chunks = 0;
+        let warnings = self.lay_out(watch, |w, document, pages| {
+            info.get_or_insert_with(|| typst::model::Document::info(document).clone());
+            kept.extend(pages.iter().cloned());
+            world = Some(w);
+            chunks += 1;
+            Ok(())
+        })?;
+        let (Some(info), Some(world)) = (info, world) else {
+            return Err(crate::Error::Pdf("danh sách không có trang nào".into()));
+        };
+        let document = PagedDocument::new(kept, info);
+        // The structure tags of a tagged PDF open and close across a
+        // compilation's pages; the pages of several chunks hold no whole
+        // tree, so a list laid out in chunks is written untagged.
+        let options = typst_pdf::PdfOptions {
+            tagged: chunks == 1,
+            ..Default::default()
+        };
+        let pdf = typst_pdf::pdf(&document, &options).map_err(|d| world.errors(&d))?;
+        Ok((pdf, warnings))
     }
 
     /// The pages as SVG images, exactly as they print.
     pub fn pages(&self) -> Result<Vec<String>> {
-        render_svg(self.template, &self.files()?)
+        let mut out = Vec::new();
+        self.pages_each(&mut Unwatched, |pages| out.extend(pages))?;
+        Ok(out)
     }
 
-    fn files(&self) -> Result<[(&'static str, Vec<u8>); 2]> {
-        Ok([
-            ("data.json", self.data.clone()),
-            ("check.json", serde_json::to_vec(&self.check)?),
-        ])
+    /// The pages as SVG images, handed to `show` a chunk at a time as soon
+    /// as each is laid out (the preview shows the first pages at once);
+    /// stops between two chunks when `watch` asks to ([`crate::Error::Halted`]).
+    pub fn pages_each(&self, watch: &mut dyn Watch, mut show: impl FnMut(Vec<String>)) -> Result<()> {
+        self.lay_out(watch, |_, _, pages| {
+            show(svg_pages(pages));
+            Ok(())
+        })
+        .map(|_warnings| ())
     }
+
+    /// Lays the printout out and hands `take` each compilation's finished
+    /// pages in order; returns typst's warnings.
+    ///
+    /// A list's table is laid out from some item on, `chunk` items at a
+    /// time. Of a chunk that does not reach the end, every page but the last
+    /// is kept; the next chunk starts with the item that began that last
+    /// page, at the top of a page numbered on, so each page holds exactly
+    /// what it holds when the whole list is laid out at once: the table's
+    /// header repeated on top, group headings and subtotals where they fall,
+    /// the letterhead only on the first page and the signatures after the
+    /// last row.
+    fn lay_out(
+        &self,
+        watch: &mut dyn Watch,
+        mut take: impl FnMut(PrintWorld, &PagedDocument, &[Page]) -> Result<()>,
+    ) -> Result<Vec<String>> {
+        let check = serde_json::to_vec(&self.check)?;
+        let (frame, items) = match &self.body {
+            Body::Whole(data) => {
+                let (world, document, warnings) =
+                    typeset(self.template, &[("data.json", data.clone()), ("check.json", check)])?;
+                take(world, &document, document.pages())?;
+                return Ok(warnings);
+            }
+            Body::Table { frame, items } => (frame, items),
+        };
+        let mut warnings = Vec::new();
+        let mut start = 0;
+        let mut pages = 0;
+        let mut chunk = self.chunk;
+        loop {
+            if !progress::next(watch, Phase::Print, start, items.len()) {
+                return Err(crate::Error::Halted);
+            }
+            let end = items.len().min(start.saturating_add(chunk));
+            let closing = end == items.len();
+            let mut data = frame.clone();
+            data.insert("items".into(), items[start..end].into());
+            data.insert("start".into(), start.into());
+            data.insert("first_page".into(), (pages + 1).into());
+            data.insert("opening".into(), (start == 0).into());
+            data.insert("closing".into(), closing.into());
+            let files = [("data.json", serde_json::to_vec(&data)?), ("check.json", check.clone())];
+            let (world, document, chunk_warnings) = typeset(self.template, &files)?;
+            // Nothing of this chunk's cells is met again: drop typst's cache
+            // now rather than hold it through the next chunks.
+            typst::comemo::evict(0);
+            warnings.extend(chunk_warnings);
+            let laid = document.pages();
+            if closing {
+                take(world, &document, laid)?;
+                progress::finished(watch, Phase::Print, items.len());
+                return Ok(warnings);
+            }
+            match first_item_on(&document, laid.len()) {
+                Some(next) if laid.len() > 1 && next > start => {
+                    take(world, &document, &laid[..laid.len() - 1])?;
+                    pages += laid.len() - 1;
+                    start = next;
+                }
+                // The chunk fits on one page (or one item fills its last
+                // page): lay more out at once.
+                _ => chunk = chunk.saturating_mul(2),
+            }
+        }
+    }
+}
+
+/// The index of the first item whose mark (`<gn-item>` in `lists.typ`)
+/// lies on page `page` (counted from 1) of `document`.
+fn first_item_on(document: &PagedDocument, page: usize) -> Option<usize> {
+    use typst::foundations::{Label, Selector, Value};
+    use typst::introspection::{Introspector, MetadataElem};
+    let label = Label::new(typst::utils::PicoStr::intern("gn-item"))?;
+    let introspector = document.introspector();
+    introspector
+        .query(&Selector::Label(label))
+        .iter()
+        .filter(|mark| mark.location().and_then(|at| introspector.page(at)).map(|p| p.get()) == Some(page))
+        .filter_map(|mark| match mark.to_packed::<MetadataElem>()?.value {
+            Value::Int(i) => usize::try_from(i).ok(),
+            _ => None,
+        })
+        .min()
+}
+
+/// One item of a list's table: a group's heading, a row, a group's
+/// subtotal, or the total at the end.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Item {
+    Heading { text: String },
+    Row { cells: Vec<Option<Cell>> },
+    Subtotal { text: String },
+    Total { text: String },
+}
+
+/// The table's items: each group's heading, rows and subtotal, then the total.
+fn items(groups: Vec<Group>, total: Option<String>) -> Vec<Item> {
+    let mut out = Vec::new();
+    for g in groups {
+        out.extend(g.heading.map(|text| Item::Heading { text }));
+        out.extend(g.rows.into_iter().map(|cells| Item::Row { cells }));
+        out.extend(g.subtotal.map(|text| Item::Subtotal { text }));
+    }
+    out.extend(total.map(|text| Item::Total { text }));
+    out
 }
 
 #[derive(Serialize)]
@@ -106,8 +305,6 @@ struct ListData<'a> {
     title: &'static str,
     subtitle: Vec<String>,
     columns: Vec<Column>,
-    groups: Vec<Group>,
-    total: Option<String>,
     signatures: Vec<Signature>,
 }
 
@@ -255,11 +452,10 @@ pub fn outstanding_list(
             col("Số bản", 14.0, "right"),
             col("Ghi chú", 30.0, "left"),
         ],
-        groups,
-        total: (!rows.is_empty()).then(|| tally(rows, "Tổng cộng")),
         signatures: signatures(letterhead),
     };
-    Printout::new(LISTS, &data)
+    let total = (!rows.is_empty()).then(|| tally(rows, "Tổng cộng"));
+    Printout::table(&data, &items(groups, total))
 }
 
 /// The call list: one row per unit with its secretary, phone and everything
@@ -315,11 +511,10 @@ pub fn call_list(
             col("Chưa xác nhận", 40.0, "left"),
             col("Kết quả liên hệ", 25.0, "left"),
         ],
-        groups,
-        total: (!rows.is_empty()).then(|| format!("Tổng cộng: {} đơn vị", thousands(count_units(rows) as i64))),
         signatures: signatures(letterhead),
     };
-    Printout::new(LISTS, &data)
+    let total = (!rows.is_empty()).then(|| format!("Tổng cộng: {} đơn vị", thousands(count_units(rows) as i64)));
+    Printout::table(&data, &items(groups, total))
 }
 
 /// One line of the outgoing transfer register: a document handed to a unit.
@@ -431,17 +626,16 @@ fn titled_register_book(
             col("Ký nhận", 34.0, "left"),
             col("Ghi chú", 24.0, "left"),
         ],
-        groups,
-        total: (!lines.is_empty()).then(|| {
-            format!(
-                "Tổng cộng: {} lượt chuyển, {} bản",
-                thousands(lines.len() as i64),
-                thousands(copies)
-            )
-        }),
         signatures: signatures(letterhead),
     };
-    Printout::new(LISTS, &data)
+    let total = (!lines.is_empty()).then(|| {
+        format!(
+            "Tổng cộng: {} lượt chuyển, {} bản",
+            thousands(lines.len() as i64),
+            thousands(copies)
+        )
+    });
+    Printout::table(&data, &items(groups, total))
 }
 
 /// The copy register (sổ theo dõi bản số tài liệu mật) for a period: one
@@ -674,6 +868,120 @@ mod tests {
         let path = dir.path().join(name);
         std::fs::write(&path, pdf).expect("write pdf");
         (dir, path)
+    }
+
+    /// Records each step of a printout and stops once `stop_at` items are done.
+    struct Steps {
+        seen: Vec<(Phase, u64, u64)>,
+        stop_at: Option<u64>,
+    }
+
+    impl Watch for Steps {
+        fn step(&mut self, step: crate::progress::Step) {
+            self.seen.push((step.phase, step.done, step.total));
+        }
+        fn stop(&self) -> bool {
+            matches!((self.stop_at, self.seen.last()), (Some(at), Some((_, done, _))) if *done >= at)
+        }
+    }
+
+    #[test]
+    fn a_list_laid_out_in_chunks_prints_the_pages_of_one_layout() {
+        let lh = Letterhead::sample();
+        let list = |chunk| {
+            outstanding_list(
+                &lh,
+                date(2022, 8, 21),
+                vec!["Tính đến ngày 21/08/2022".into()],
+                &rows(300),
+            )
+            .expect("list")
+            .in_chunks_of(chunk)
+        };
+        let (_whole_dir, whole) = write_pdf(&list(usize::MAX), "whole.pdf");
+        let chunked = list(40);
+        let mut steps = Steps {
+            seen: Vec::new(),
+            stop_at: None,
+        };
+        let pdf = chunked.pdf_watched(&mut steps).expect("pdf in chunks");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("chunked.pdf");
+        std::fs::write(&path, pdf).expect("write pdf");
+
+        let pages = page_count(&path);
+        assert_eq!(pages, page_count(&whole), "as many pages as one layout");
+        assert!(pages >= 12, "{pages} pages, several per chunk");
+        // Progress: items placed, from 0 to all 317 (300 rows, 8 headings,
+        // 8 subtotals, the total), one step per chunk.
+        let done: Vec<u64> = steps.seen.iter().map(|s| s.1).collect();
+        assert!(
+            steps.seen.iter().all(|s| s.0 == Phase::Print && s.2 == 317),
+            "{:?}",
+            steps.seen
+        );
+        assert_eq!((done.first(), done.last()), (Some(&0), Some(&317)), "{done:?}");
+        assert!(done.len() > 8 && done.is_sorted(), "a step per chunk: {done:?}");
+
+        let text = pdf_text(&path);
+        let page_texts: Vec<&str> = text.split('\u{c}').take(pages).collect();
+        let whole_text = pdf_text(&whole);
+        let whole_pages: Vec<&str> = whole_text.split('\u{c}').take(pages).collect();
+        for (i, page) in page_texts.iter().enumerate() {
+            assert_eq!(*page, whole_pages[i], "page {} as in one layout", i + 1);
+            assert!(
+                page.contains("Bí thư") && page.contains("Ghi chú"),
+                "table header on page {}",
+                i + 1
+            );
+            let first = page.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+            if i == 0 {
+                assert!(
+                    first.starts_with("ĐẢNG BỘ TỈNH HÀ TĨNH"),
+                    "no page number on page 1: {first:?}"
+                );
+            } else {
+                assert_eq!(first, (i + 1).to_string(), "page number on page {}", i + 1);
+                assert!(!page.contains("ĐẢNG CỘNG SẢN VIỆT NAM"), "letterhead only on page 1");
+            }
+            assert_eq!(
+                page.contains("NGƯỜI LẬP BIỂU"),
+                i + 1 == pages,
+                "signatures on the last page only (page {})",
+                i + 1
+            );
+        }
+        for s in [
+            "VIII. Đảng bộ xã Cẩm Xuyên",
+            "Tổng cộng: 300 đơn vị, 300 lượt chưa xác nhận, 900 bản",
+        ] {
+            assert!(text.contains(s), "{s:?} missing");
+        }
+        let mut seen = Vec::new();
+        for line in text.lines() {
+            if let Some(rest) = line.split("Chi bộ thôn Phú Ưng ").nth(1) {
+                let n: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                seen.push(n.parse::<usize>().expect("row number"));
+            }
+        }
+        assert_eq!(seen, (1..=300).collect::<Vec<_>>(), "rows complete, once, in order");
+
+        // The preview gets the same pages a chunk at a time.
+        let mut shown = Vec::new();
+        chunked
+            .pages_each(&mut Unwatched, |pages| shown.push(pages.len()))
+            .expect("svg in chunks");
+        assert!(shown.len() > 8, "{shown:?}");
+        assert_eq!(shown.iter().sum::<usize>(), pages);
+
+        // Asked to stop, it stops between two chunks.
+        let mut steps = Steps {
+            seen: Vec::new(),
+            stop_at: Some(1),
+        };
+        let err = chunked.pdf_watched(&mut steps).expect_err("stopped");
+        assert!(matches!(err, crate::Error::Halted), "{err:?}");
+        assert_eq!(steps.seen.len(), 2, "stopped after the first chunk: {:?}", steps.seen);
     }
 
     #[test]

@@ -176,14 +176,7 @@ pub(crate) fn compile(source: &str, files: &[(&str, Vec<u8>)]) -> Result<(Vec<u8
 /// The pages of the document as SVG images, for a preview in the window that
 /// looks exactly like the printed PDF.
 pub fn render_svg(source: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<String>> {
-    let (pages, _warnings) = lay_out(source, files, |document| {
-        let options = typst_svg::SvgOptions::default();
-        Ok(document
-            .pages()
-            .iter()
-            .map(|page| typst_svg::svg(page, &options))
-            .collect::<Vec<_>>())
-    })?;
+    let (pages, _warnings) = lay_out(source, files, |document| Ok(svg_pages(document.pages())))?;
     Ok(pages)
 }
 
@@ -193,17 +186,36 @@ fn lay_out<T>(
     files: &[(&str, Vec<u8>)],
     emit: impl FnOnce(&PagedDocument) -> typst::diag::SourceResult<T>,
 ) -> Result<(T, Vec<String>)> {
+    let (world, document, warnings) = typeset(source, files)?;
+    let out = emit(&document).map_err(|diags| world.errors(&diags))?;
+    Ok((out, warnings))
+}
+
+/// One compilation: the world it ran in (to name the place of an error
+/// found later, when the pages are turned into PDF), the laid-out document
+/// and typst's warnings.
+pub(crate) fn typeset(source: &str, files: &[(&str, Vec<u8>)]) -> Result<(PrintWorld, PagedDocument, Vec<String>)> {
     let world = PrintWorld::new(source, files).map_err(typst_error)?;
     let compiled = typst::compile::<PagedDocument>(&world);
     let warnings: Vec<String> = compiled.warnings.iter().map(|w| world.describe(w)).collect();
-    let result = compiled
-        .output
-        .and_then(|document| emit(&document))
-        .map_err(|diags| typst_error(diags.iter().map(|d| world.describe(d)).collect::<Vec<_>>().join("; ")));
     // typst memoises layout work across compilations; keep the cache from
     // growing without bound in a long-running app.
     typst::comemo::evict(10);
-    result.map(|out| (out, warnings))
+    let document = compiled.output.map_err(|diags| world.errors(&diags))?;
+    Ok((world, document, warnings))
+}
+
+/// Pages as SVG images.
+pub(crate) fn svg_pages(pages: &[typst_layout::Page]) -> Vec<String> {
+    let options = typst_svg::SvgOptions::default();
+    pages.iter().map(|page| typst_svg::svg(page, &options)).collect()
+}
+
+impl PrintWorld {
+    /// typst's errors as one message, each with its place ("dòng 2").
+    fn errors(&self, diags: &[typst::diag::SourceDiagnostic]) -> Error {
+        typst_error(diags.iter().map(|d| self.describe(d)).collect::<Vec<_>>().join("; "))
+    }
 }
 
 fn typst_error(message: String) -> Error {
