@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::slips::{display_code, qr_svg};
 use typst::ecow::EcoVec;
+use typst::layout::{Frame, FrameItem};
 use typst_layout::{Page, PagedDocument};
 
 use super::world::PrintWorld;
@@ -22,11 +23,14 @@ use crate::Result;
 const LISTS: &str = include_str!("lists.typ");
 const REMINDERS: &str = include_str!("reminders.typ");
 
-/// Items of a list's table laid out per compilation. typst keeps every
-/// cell's layout until a compilation ends (≈ 100 kB a row): a province's
-/// 21,000 rows in one compilation took gigabytes; a chunk at a time, with
-/// the cache emptied between chunks, the memory stays that of one chunk.
-const CHUNK_ITEMS: usize = 1000;
+/// Items of a list's table laid out per compilation (about 20 pages).
+/// typst keeps every cell's layout until a compilation ends (≈ 100 kB a
+/// row): a province's 21,000 rows in one compilation took gigabytes; a
+/// chunk at a time, with the cache emptied between chunks, what stays is one
+/// chunk's cache and the finished pages (≈ 12 kB a row). Smaller chunks
+/// also lay out faster (less cache to search); a chunk's last page is laid
+/// out twice.
+const CHUNK_ITEMS: usize = 300;
 
 /// A document ready to print: its template and data.
 #[derive(Debug, Clone)]
@@ -115,9 +119,18 @@ impl Printout {
         let mut info = None;
         let mut world = None;
         let mut chunks = 0;
-        let warnings = self.lay_out(watch, |w, document, pages| {
+        let warnings = self.lay_out(watch, |w, document, pages, alone| {
             info.get_or_insert_with(|| typst::model::Document::info(document).clone());
-            kept.extend(pages.iter().cloned());
+            if alone {
+                kept.extend(pages.iter().cloned());
+            } else {
+                // Written untagged (below): the tags hold each element's
+                // content, which would otherwise be kept for every page.
+                kept.extend(pages.iter().cloned().map(|mut page| {
+                    strip_tags(&mut page.frame);
+                    page
+                }));
+            }
             world = Some(w);
             chunks += 1;
             Ok(())
@@ -148,7 +161,7 @@ impl Printout {
     /// as each is laid out (the preview shows the first pages at once);
     /// stops between two chunks when `watch` asks to ([`crate::Error::Halted`]).
     pub fn pages_each(&self, watch: &mut dyn Watch, mut show: impl FnMut(Vec<String>)) -> Result<()> {
-        self.lay_out(watch, |_, _, pages| {
+        self.lay_out(watch, |_, _, pages, _| {
             show(svg_pages(pages));
             Ok(())
         })
@@ -156,7 +169,8 @@ impl Printout {
     }
 
     /// Lays the printout out and hands `take` each compilation's finished
-    /// pages in order; returns typst's warnings.
+    /// pages in order (and whether that compilation is the whole document);
+    /// returns typst's warnings.
     ///
     /// A list's table is laid out from some item on, `chunk` items at a
     /// time. Of a chunk that does not reach the end, every page but the last
@@ -169,14 +183,14 @@ impl Printout {
     fn lay_out(
         &self,
         watch: &mut dyn Watch,
-        mut take: impl FnMut(PrintWorld, &PagedDocument, &[Page]) -> Result<()>,
+        mut take: impl FnMut(PrintWorld, &PagedDocument, &[Page], bool) -> Result<()>,
     ) -> Result<Vec<String>> {
         let check = serde_json::to_vec(&self.check)?;
         let (frame, items) = match &self.body {
             Body::Whole(data) => {
                 let (world, document, warnings) =
                     typeset(self.template, &[("data.json", data.clone()), ("check.json", check)])?;
-                take(world, &document, document.pages())?;
+                take(world, &document, document.pages(), true)?;
                 return Ok(warnings);
             }
             Body::Table { frame, items } => (frame, items),
@@ -205,13 +219,13 @@ impl Printout {
             warnings.extend(chunk_warnings);
             let laid = document.pages();
             if closing {
-                take(world, &document, laid)?;
+                take(world, &document, laid, start == 0)?;
                 progress::finished(watch, Phase::Print, items.len());
                 return Ok(warnings);
             }
             match first_item_on(&document, laid.len()) {
                 Some(next) if laid.len() > 1 && next > start => {
-                    take(world, &document, &laid[..laid.len() - 1])?;
+                    take(world, &document, &laid[..laid.len() - 1], false)?;
                     pages += laid.len() - 1;
                     start = next;
                 }
@@ -221,6 +235,18 @@ impl Printout {
             }
         }
     }
+}
+
+/// Drops the introspection tags from a frame and its groups.
+fn strip_tags(frame: &mut Frame) {
+    frame.retain(|item| match item {
+        FrameItem::Tag(_) => false,
+        FrameItem::Group(group) => {
+            strip_tags(&mut group.frame);
+            true
+        }
+        _ => true,
+    });
 }
 
 /// The index of the first item whose mark (`<gn-item>` in `lists.typ`)
