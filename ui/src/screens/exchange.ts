@@ -52,6 +52,7 @@ const PHASES: Record<Phase, string> = {
   write: "Ghi gói",
   read: "Đọc và kiểm tra tệp",
   apply: "Áp dụng gói",
+  print: "Dàn trang danh sách",
 };
 
 /** One line of what a received packet file came to. */
