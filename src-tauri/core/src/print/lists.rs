@@ -716,17 +716,16 @@ pub fn copy_register_book(
             col("Căn cứ", 48.0, "left"),
             col("Người ký nhận, nộp lại", 42.0, "left"),
         ],
-        groups,
-        total: (!events.is_empty()).then(|| {
-            format!(
-                "Tổng cộng: {} lượt, {} bản",
-                thousands(events.len() as i64),
-                thousands(copies as i64)
-            )
-        }),
         signatures: signatures(letterhead),
     };
-    Printout::new(LISTS, &data)
+    let total = (!events.is_empty()).then(|| {
+        format!(
+            "Tổng cộng: {} lượt, {} bản",
+            thousands(events.len() as i64),
+            thousands(copies as i64)
+        )
+    });
+    Printout::table(&data, &items(groups, total))
 }
 
 /// What one overdue unit must still confirm, for its reminder slip.
