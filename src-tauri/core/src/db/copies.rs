@@ -10,7 +10,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use super::stored::stored;
 use super::{new_uid, now_utc, Dao};
 use crate::error::{Error, Result};
-use crate::model::{BoardMember, CopyRow, CopyState, HeldCopy};
+use crate::model::{BoardMember, Classification, CopyEvent, CopyEventKind, CopyRow, CopyState, HeldCopy};
 
 /// A copy state as stored; nothing else is read as one.
 fn copy_state(s: &str) -> Option<CopyState> {
@@ -421,5 +421,73 @@ impl Dao<'_> {
         Ok(self
             .conn
             .query_row("SELECT uid FROM receipt WHERE id = ?1", [receipt_id], |r| r.get(0))?)
+    }
+}
+
+/// Every movement of the numbered copies between two days (inclusive), by
+/// document symbol, then day, then handed before returned before destroyed.
+const EVENTS: &str = "
+    SELECT b.handed_on AS day, 'handed' AS kind, 0 AS k, d.id AS doc, d.symbol, d.classification,
+           json_group_array(c.number) AS numbers, u.code AS unit_code,
+           (SELECT v.name FROM unit_version v WHERE v.unit_id = u.id AND v.valid_from <= b.handed_on
+            ORDER BY v.valid_from DESC LIMIT 1) AS unit_name,
+           b.code AS reference, r.signed_by AS person
+    FROM receipt_copy c
+    JOIN receipt r ON r.id = c.receipt_id
+    JOIN batch b ON b.id = r.batch_id
+    JOIN document d ON d.id = c.document_id
+    JOIN unit u ON u.id = r.unit_id
+    WHERE b.cancelled_at IS NULL AND b.handed_on BETWEEN ?1 AND ?2
+    GROUP BY r.id, d.id
+    UNION ALL
+    SELECT rc.returned_on, 'returned', 1, d.id, d.symbol, d.classification,
+           json_group_array(rc.number), u.code,
+           (SELECT v.name FROM unit_version v WHERE v.unit_id = u.id AND v.valid_from <= rc.returned_on
+            ORDER BY v.valid_from DESC LIMIT 1),
+           k.code, rc.returned_by
+    FROM recall_copy rc
+    JOIN recall k ON k.id = rc.recall_id
+    JOIN document d ON d.id = k.document_id
+    JOIN receipt r ON r.id = rc.receipt_id
+    JOIN unit u ON u.id = r.unit_id
+    WHERE rc.returned_on BETWEEN ?1 AND ?2
+    GROUP BY k.id, r.id, rc.returned_on, rc.returned_by
+    UNION ALL
+    SELECT x.done_on, 'destroyed', 2, d.id, d.symbol, d.classification,
+           json_group_array(c.number), NULL, NULL, x.decision, NULL
+    FROM doc_copy c
+    JOIN destruction x ON x.id = c.destruction_id
+    JOIN document d ON d.id = c.document_id
+    WHERE x.done_on BETWEEN ?1 AND ?2
+    GROUP BY x.id
+    ORDER BY symbol, doc, day, k, unit_code";
+
+impl Dao<'_> {
+    /// The copy register's lines between two days (inclusive).
+    pub(crate) fn copy_events(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<CopyEvent>> {
+        let mut stmt = self.conn.prepare_cached(EVENTS)?;
+        let mut rows = stmt.query(params![from, to])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let kind: String = r.get("kind")?;
+            let classification: String = r.get("classification")?;
+            let mut numbers = numbers_json(r, 6)?;
+            numbers.sort_unstable();
+            out.push(CopyEvent {
+                on: r.get("day")?,
+                symbol: r.get("symbol")?,
+                classification: Classification::parse(&classification).ok_or_else(|| {
+                    Error::invalid("classification", format!("độ mật «{classification}» không hợp lệ"))
+                })?,
+                kind: CopyEventKind::stored(&kind)
+                    .ok_or_else(|| Error::invalid("kind", format!("loại «{kind}» không hợp lệ")))?,
+                numbers,
+                unit_code: r.get("unit_code")?,
+                unit_name: r.get("unit_name")?,
+                reference: r.get("reference")?,
+                person: r.get("person")?,
+            });
+        }
+        Ok(out)
     }
 }

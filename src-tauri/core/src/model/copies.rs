@@ -192,3 +192,52 @@ pub struct Destruction {
 pub fn copy_list(numbers: &[u32]) -> String {
     numbers.iter().map(|n| format!("{n:02}")).collect::<Vec<_>>().join(", ")
 }
+
+/// What happened to the copies of one line of the copy register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CopyEventKind {
+    /// Handed to a unit with a batch.
+    Handed,
+    /// Brought back for a recall.
+    Returned,
+    /// Destroyed under a destruction record.
+    Destroyed,
+}
+
+impl CopyEventKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            CopyEventKind::Handed => "Giao",
+            CopyEventKind::Returned => "Nộp lại",
+            CopyEventKind::Destroyed => "Tiêu hủy",
+        }
+    }
+
+    pub(crate) fn stored(s: &str) -> Option<CopyEventKind> {
+        match s {
+            "handed" => Some(CopyEventKind::Handed),
+            "returned" => Some(CopyEventKind::Returned),
+            "destroyed" => Some(CopyEventKind::Destroyed),
+            _ => None,
+        }
+    }
+}
+
+/// One line of the copy register: copies of one document that moved together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CopyEvent {
+    pub on: NaiveDate,
+    pub symbol: String,
+    pub classification: super::Classification,
+    pub kind: CopyEventKind,
+    /// The copy numbers, ascending.
+    pub numbers: Vec<u32>,
+    /// The unit that received or brought back the copies (none for a destruction).
+    pub unit_code: Option<String>,
+    pub unit_name: Option<String>,
+    /// The batch's code, the recall's code, or the destruction's decision.
+    pub reference: String,
+    /// Who signed for the copies or brought them back.
+    pub person: Option<String>,
+}

@@ -670,7 +670,7 @@ pub fn copy_register_book(
     letterhead: &Letterhead,
     from: NaiveDate,
     to: NaiveDate,
-    events: &[crate::copy_register::CopyEvent],
+    events: &[crate::model::CopyEvent],
 ) -> Result<Printout> {
     letterhead.check()?;
     let mut n = 0;
