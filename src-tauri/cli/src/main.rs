@@ -15,6 +15,7 @@ mod print;
 mod run;
 mod scale;
 mod secrets;
+mod study;
 mod values;
 
 use std::process::ExitCode;

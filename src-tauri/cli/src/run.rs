@@ -173,6 +173,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Site(cmd) => crate::exchange::site(store, actor, cmd)?,
         Command::Copies(a) => crate::classified::copies(store, actor, a)?,
         Command::Recall(cmd) => crate::classified::recall(store, actor, cmd)?,
+        Command::Study(cmd) => crate::study::study(store, actor, cmd)?,
         Command::Destroy(a) => crate::classified::destroy(store, actor, a)?,
         Command::Peer(cmd) => crate::exchange::peer(store, actor, cmd)?,
         Command::Sync(cmd) => crate::exchange::sync(store, actor, cmd)?,

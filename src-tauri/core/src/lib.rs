@@ -28,6 +28,7 @@ pub mod receipt_code;
 pub mod receipts;
 pub mod reports;
 pub mod saves;
+pub mod study;
 pub mod tabular;
 pub mod text;
 mod tree;

@@ -17,7 +17,7 @@
 //!   `exchange_flow`, `exchange_report` for the packets between offices),
 //!   each holding the `impl Dao` queries of its tables, and the queries of the printed and
 //!   shown lists (`lists`: the outstanding list and the dashboard; `reports`:
-//!   the transfer register and the letterhead). The domain modules above ask
+//!   the transfer register and the letterhead; `study`: study campaigns and reports). The domain modules above ask
 //!   these for data and hold the rules; they never write SQL themselves.
 
 pub(crate) mod accounts;
@@ -38,6 +38,7 @@ pub(crate) mod schema;
 mod settings;
 mod store;
 mod stored;
+pub(crate) mod study;
 mod unit_history;
 mod units;
 

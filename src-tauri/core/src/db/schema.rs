@@ -513,6 +513,61 @@ CREATE TABLE recall_copy (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX recall_copy_receipt_idx ON recall_copy (receipt_id);
 "#,
+    r#"
+-- Study follow-through (học tập, quán triệt): a campaign names the
+-- documents studied, the period, optionally the batch that carried them,
+-- and the units that must report, fixed when it is made.
+CREATE TABLE study_campaign (
+    id         INTEGER PRIMARY KEY,
+    uid        TEXT NOT NULL UNIQUE,
+    code       TEXT NOT NULL UNIQUE CHECK (code <> ''),
+    title      TEXT NOT NULL CHECK (title <> ''),
+    batch_id   INTEGER REFERENCES batch (id),
+    from_on    TEXT NOT NULL,
+    to_on      TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    CHECK (to_on >= from_on)
+) STRICT;
+CREATE INDEX study_campaign_batch_idx ON study_campaign (batch_id);
+
+CREATE TABLE study_document (
+    campaign_id INTEGER NOT NULL REFERENCES study_campaign (id),
+    document_id INTEGER NOT NULL REFERENCES document (id),
+    PRIMARY KEY (campaign_id, document_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX study_document_document_idx ON study_document (document_id);
+
+CREATE TABLE study_unit (
+    campaign_id INTEGER NOT NULL REFERENCES study_campaign (id),
+    unit_id     INTEGER NOT NULL REFERENCES unit (id),
+    PRIMARY KEY (campaign_id, unit_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX study_unit_unit_idx ON study_unit (unit_id);
+
+-- One report per campaign and unit; a later report replaces it (the log
+-- keeps the figures it replaced). Members who took part = attended + made up.
+CREATE TABLE study_report (
+    campaign_id    INTEGER NOT NULL,
+    unit_id        INTEGER NOT NULL,
+    uid            TEXT NOT NULL UNIQUE,
+    sessions       INTEGER NOT NULL CHECK (sessions >= 0),
+    held_on        TEXT,
+    members        INTEGER NOT NULL CHECK (members >= 0),
+    attended       INTEGER NOT NULL CHECK (attended >= 0),
+    made_up        INTEGER NOT NULL DEFAULT 0 CHECK (made_up >= 0),
+    absent_excused INTEGER NOT NULL DEFAULT 0 CHECK (absent_excused >= 0),
+    absent_reason  TEXT,
+    masses         INTEGER NOT NULL DEFAULT 0 CHECK (masses >= 0),
+    programme      TEXT,
+    recorded_by    TEXT NOT NULL,
+    entered_at     TEXT NOT NULL,
+    PRIMARY KEY (campaign_id, unit_id),
+    FOREIGN KEY (campaign_id, unit_id) REFERENCES study_unit (campaign_id, unit_id),
+    CHECK (attended + made_up <= members),
+    CHECK (attended + absent_excused <= members)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX study_report_unit_idx ON study_report (unit_id);
+"#,
 ];
 
 /// The version a fresh file gets.
@@ -546,6 +601,7 @@ mod tests {
         "a46936f042699178",
         "f7ab60eb6bec09b1",
         "5f1901a8a99f5a45",
+        "107eab8d5b2a9fa9",
     ];
 
     /// The schema of a database as SQLite reports it, for comparison.

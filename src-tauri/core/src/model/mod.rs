@@ -8,7 +8,7 @@
 //!
 //! One file per area: `units`, `documents`, `copies` (numbered copies of
 //! classified documents), `batches`, `receipts` and
-//! `lists` (the lists and figures); every type is re-exported here, so
+//! `lists` (the lists and figures), `study` (study follow-through); every type is re-exported here, so
 //! `crate::model::Unit` names it wherever it lives.
 
 mod batches;
@@ -16,6 +16,7 @@ mod copies;
 mod documents;
 mod lists;
 mod receipts;
+mod study;
 mod units;
 
 pub use batches::*;
@@ -23,6 +24,7 @@ pub use copies::*;
 pub use documents::*;
 pub use lists::*;
 pub use receipts::*;
+pub use study::*;
 pub use units::*;
 
 use serde::{Deserialize, Serialize};

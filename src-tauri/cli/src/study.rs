@@ -1,0 +1,156 @@
+//! Study follow-through on the command line: `study new` (a campaign),
+//! `study report` (a unit's figures), `study list` and `study summary`.
+
+use chrono::NaiveDate;
+use clap::Subcommand;
+use giaonhan::model::{NewCampaign, StudyReportInput};
+use giaonhan::{Actor, Error, Store};
+
+use crate::print::print;
+use crate::values::Format;
+
+#[derive(Subcommand)]
+pub enum StudyCmd {
+    /// A study campaign (đợt học tập): the documents studied, the period and
+    /// the units that must report (a subtree, units one by one, or the units
+    /// that must confirm the batch).
+    New {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        title: String,
+        /// A document studied (repeatable; default: those the batch carried).
+        #[arg(long = "doc", value_name = "SYMBOL", num_args = 1..)]
+        docs: Vec<String>,
+        /// The batch that carried the documents.
+        #[arg(long, value_name = "CODE")]
+        batch: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: NaiveDate,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: NaiveDate,
+        /// Every unit without branches under this one reports (repeatable).
+        #[arg(long, value_name = "UNIT")]
+        subtree: Vec<String>,
+        /// A unit that reports (repeatable).
+        #[arg(long = "unit", value_name = "UNIT", num_args = 1..)]
+        units: Vec<String>,
+    },
+    /// A unit's figures; a later report of the unit replaces the earlier one.
+    Report {
+        #[arg(long, value_name = "CODE")]
+        campaign: String,
+        #[arg(long, value_name = "UNIT")]
+        unit: String,
+        /// Party members of the unit (tổng số).
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        members: i32,
+        /// Members who attended.
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        attended: i32,
+        /// Members who made it up later (học bù).
+        #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 0)]
+        made_up: i32,
+        /// Members absent with a reason.
+        #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 0)]
+        absent: i32,
+        /// The reason(s) of those absent.
+        #[arg(long, value_name = "TEXT")]
+        absent_reason: Option<String>,
+        /// Sessions (classes) held (default 1).
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        sessions: Option<i32>,
+        /// The day of the first session.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        held: Option<NaiveDate>,
+        /// People from outside the party who attended (lượt quần chúng).
+        #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 0)]
+        masses: i32,
+        /// Symbol of the action programme the unit adopted.
+        #[arg(long, value_name = "SYMBOL")]
+        programme: Option<String>,
+    },
+    /// The campaigns, with how many units have reported.
+    List {
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+    /// Coverage per unit, per grassroots committee and in total.
+    Summary {
+        #[arg(long, value_name = "CODE")]
+        campaign: String,
+        /// Only the units under this one.
+        #[arg(long, value_name = "UNIT")]
+        subtree: Option<String>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+}
+
+/// `giaonhan study …`.
+pub fn study(store: &mut Store, actor: &Actor, cmd: StudyCmd) -> Result<(), Error> {
+    match cmd {
+        StudyCmd::New {
+            code,
+            title,
+            docs,
+            batch,
+            from,
+            to,
+            subtree,
+            units,
+        } => {
+            let c = store.create_campaign(
+                actor,
+                NewCampaign {
+                    code,
+                    title,
+                    documents: docs,
+                    batch,
+                    from,
+                    to,
+                    subtrees: subtree,
+                    units,
+                },
+            )?;
+            print(Format::Json, &[c])
+        }
+        StudyCmd::Report {
+            campaign,
+            unit,
+            members,
+            attended,
+            made_up,
+            absent,
+            absent_reason,
+            sessions,
+            held,
+            masses,
+            programme,
+        } => {
+            let r = store.report_study(
+                actor,
+                StudyReportInput {
+                    campaign,
+                    unit,
+                    members,
+                    attended,
+                    made_up,
+                    absent_excused: absent,
+                    absent_reason,
+                    sessions,
+                    held_on: held,
+                    masses,
+                    programme,
+                },
+            )?;
+            print(Format::Json, &[r])
+        }
+        StudyCmd::List { format } => print(format, &store.campaigns()?),
+        StudyCmd::Summary {
+            campaign,
+            subtree,
+            format,
+        } => print(format, &store.study_summary(&campaign, subtree.as_deref())?),
+    }
+}

@@ -1,0 +1,343 @@
+//! Study follow-through through the real `giaonhan` binary on real files:
+//! a campaign made from the batch that carried the documents (its units
+//! that must confirm report) or from a subtree; units' reports, a later one
+//! replacing the earlier (both logged), figures that cannot be true refused
+//! naming the field with nothing written; and the summary's arithmetic:
+//! rates rounded half up at two decimals from integers, committees the sum
+//! of their units, the total the sum of the committees, units that have not
+//! reported flagged with the days past the period's end.
+
+use std::path::Path;
+
+use giaonhan_tests::cli::{fails, ok, temp_db};
+use giaonhan_tests::fixtures::supervised;
+use giaonhan_tests::stored::audit_details;
+use serde_json::Value;
+
+const CAMPAIGN: &str = "HT-NQ10";
+
+fn json(db: &Path, args: &[&str]) -> Value {
+    serde_json::from_str(&ok(db, args)).expect("JSON")
+}
+
+/// The supervised register with a campaign for the units that must
+/// confirm "Đợt 1/2025" (the four branches), August 2025.
+fn seed(db: &Path) {
+    supervised(db);
+    #[rustfmt::skip]
+    ok(db, &["study", "new", "--code", CAMPAIGN, "--title", "Học tập, quán triệt Nghị quyết Trung ương 10",
+             "--batch", "Đợt 1/2025", "--from", "2025-08-01", "--to", "2025-08-31"]);
+}
+
+fn report(db: &Path, unit: &str, members: &str, attended: &str, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "study",
+        "report",
+        "--campaign",
+        CAMPAIGN,
+        "--unit",
+        unit,
+        "--members",
+        members,
+        "--attended",
+        attended,
+    ];
+    args.extend_from_slice(extra);
+    json(db, &args)
+}
+
+fn campaign(db: &Path) -> Value {
+    let all = json(db, &["study", "list", "--format", "json"]);
+    all.as_array()
+        .expect("an array")
+        .iter()
+        .find(|c| c["code"] == CAMPAIGN)
+        .cloned()
+        .expect("the campaign is listed")
+}
+
+fn summary(db: &Path, extra: &[&str]) -> Vec<Value> {
+    let mut args = vec!["study", "summary", "--campaign", CAMPAIGN, "--format", "json"];
+    args.extend_from_slice(extra);
+    json(db, &args).as_array().expect("an array").clone()
+}
+
+fn n(v: &Value, field: &str) -> u64 {
+    v[field].as_u64().unwrap_or_else(|| panic!("{field} in {v}"))
+}
+
+#[test]
+fn a_campaign_takes_the_batchs_documents_and_units_or_a_subtree() {
+    let (_dir, db) = temp_db();
+    seed(&db);
+    let c = campaign(&db);
+    assert_eq!(c["documents"], serde_json::json!(["05-KH/HU"]));
+    assert_eq!(c["batch"], "Đợt 1/2025");
+    assert_eq!((n(&c, "units"), n(&c, "units_reported")), (4, 0));
+
+    #[rustfmt::skip]
+    let c = json(&db, &["study", "new", "--code", "CT12", "--title", "Quán triệt Chỉ thị 12", "--doc", "12-CT/TU",
+                        "--from", "2025-09-01", "--to", "2025-09-30", "--subtree", "HK"]);
+    assert_eq!((n(&c[0], "units"), c[0]["batch"].clone()), (2, Value::Null));
+
+    // Refusals name the field; nothing is made.
+    #[rustfmt::skip]
+    let cases: &[(&[&str], &str)] = &[
+        (&["--code", CAMPAIGN, "--doc", "05-KH/HU", "--subtree", "HK"], "code"),
+        (&["--code", "X1", "--doc", "99-NQ/TW", "--subtree", "HK"], "documents"),
+        (&["--code", "X1", "--doc", "05-KH/HU", "--subtree", "NOPE"], "subtrees"),
+        (&["--code", "X1", "--doc", "05-KH/HU"], "units"),
+    ];
+    for (args, field) in cases {
+        let mut all = vec![
+            "study",
+            "new",
+            "--title",
+            "Thử",
+            "--from",
+            "2025-09-01",
+            "--to",
+            "2025-09-30",
+        ];
+        all.extend_from_slice(args);
+        let err = fails(&db, &all);
+        assert!(err.contains(&format!("{field}:")), "{args:?} names {field}: {err}");
+    }
+    #[rustfmt::skip]
+    let err = fails(&db, &["study", "new", "--code", "X2", "--title", "Thử", "--doc", "05-KH/HU", "--subtree", "HK",
+                           "--from", "2025-09-30", "--to", "2025-09-01"]);
+    assert!(err.contains("to:"), "{err}");
+    assert_eq!(json(&db, &["study", "list"]).as_array().map(Vec::len), Some(2));
+    assert_eq!(audit_details(&db, "study.create").len(), 2);
+}
+
+#[test]
+fn reports_are_checked_and_a_later_one_replaces_the_earlier() {
+    let (_dir, db) = temp_db();
+    seed(&db);
+    #[rustfmt::skip]
+    let r = report(&db, "HK-01", "24", "21", &["--made-up", "2", "--absent", "1", "--absent-reason", "Ốm",
+                                              "--sessions", "2", "--held", "2025-08-10", "--masses", "15",
+                                              "--programme", "15-CTr/ĐU"]);
+    assert_eq!(r[0]["replaced"], false);
+    assert_eq!(
+        (n(&r[0], "members"), n(&r[0], "attended"), n(&r[0], "made_up")),
+        (24, 21, 2)
+    );
+    assert_eq!(r[0]["programme"], "15-CTr/ĐU");
+
+    // Figures that cannot be true: refused, the field named, nothing written.
+    #[rustfmt::skip]
+    let cases: &[(&str, &[&str], &str)] = &[
+        ("HK-02", &["--members", "10", "--attended", "9", "--made-up", "2"], "attended"),
+        ("HK-02", &["--members", "-3", "--attended", "0"], "members"),
+        ("HK-02", &["--members", "10", "--attended", "-1"], "attended"),
+        ("HK-02", &["--members", "10", "--attended", "5", "--made-up", "-2"], "made_up"),
+        ("HK-02", &["--members", "10", "--attended", "5", "--masses", "-7"], "masses"),
+        ("HK-02", &["--members", "10", "--attended", "5", "--sessions", "0"], "sessions"),
+        ("HK-02", &["--members", "10", "--attended", "8", "--absent", "3"], "absent_excused"),
+        ("HK-02", &["--members", "10", "--attended", "5", "--held", "2025-07-20"], "held_on"),
+        ("HK", &["--members", "10", "--attended", "5"], "unit"),
+        ("AT-99", &["--members", "10", "--attended", "5"], "unit"),
+    ];
+    let logged = audit_details(&db, "study.report").len();
+    for (unit, figures, field) in cases {
+        let mut args = vec!["study", "report", "--campaign", CAMPAIGN, "--unit", unit];
+        args.extend_from_slice(figures);
+        let err = fails(&db, &args);
+        assert!(err.contains(&format!("{field}:")), "{figures:?} names {field}: {err}");
+    }
+    let err = fails(
+        &db,
+        &[
+            "study",
+            "report",
+            "--campaign",
+            "KHONG",
+            "--unit",
+            "HK-01",
+            "--members",
+            "1",
+            "--attended",
+            "1",
+        ],
+    );
+    assert!(err.contains("campaign:") && err.contains("KHONG"), "{err}");
+    assert_eq!(audit_details(&db, "study.report").len(), logged, "nothing logged");
+    assert_eq!(n(&campaign(&db), "units_reported"), 1, "nothing written");
+
+    // The same unit again: its figures replaced, the old ones in the log.
+    let r = report(&db, "HK-01", "24", "23", &["--made-up", "1"]);
+    assert_eq!(r[0]["replaced"], true);
+    assert_eq!(n(&campaign(&db), "units_reported"), 1);
+    let rows = summary(&db, &[]);
+    let unit = rows
+        .iter()
+        .find(|r| r["unit_code"] == "HK-01" && r["level"] == "unit")
+        .expect("HK-01");
+    assert_eq!(
+        (n(unit, "members"), n(unit, "took_part"), n(unit, "masses")),
+        (24, 24, 0)
+    );
+    let details = audit_details(&db, "study.report");
+    assert_eq!(details.len(), 2, "one log row per report");
+    let last: Value = serde_json::from_str(&details[1]).expect("detail JSON");
+    assert_eq!(last["replaced"]["attended"], 21);
+    assert_eq!(last["figures"]["attended"], 23);
+    ok(&db, &["verify"]);
+}
+
+#[test]
+fn the_summary_adds_up_committees_and_total_and_rounds_half_up() {
+    let (_dir, db) = temp_db();
+    seed(&db);
+    // HK-01 2/3 = 66,666…% → 66,67; HK-02 1/8 = 12,5%; AT-01 1/800 =
+    // 0,125% → 0,13 (half up, where "round half to even" gives 0,12);
+    // AT-02 does not report.
+    report(
+        &db,
+        "HK-01",
+        "3",
+        "1",
+        &["--made-up", "1", "--masses", "4", "--sessions", "2"],
+    );
+    report(&db, "HK-02", "8", "1", &["--masses", "6"]);
+    report(&db, "AT-01", "800", "1", &["--masses", "1"]);
+    let rows = summary(&db, &[]);
+    let shape: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["level"].as_str().expect("level").to_owned(),
+                r["unit_code"].as_str().expect("code").to_owned(),
+            )
+        })
+        .collect();
+    let pair = |l: &str, c: &str| (l.to_owned(), c.to_owned());
+    assert_eq!(
+        shape,
+        vec![
+            pair("committee", "AT"),
+            pair("unit", "AT-01"),
+            pair("unit", "AT-02"),
+            pair("committee", "HK"),
+            pair("unit", "HK-02"),
+            pair("unit", "HK-01"),
+            pair("total", ""),
+        ],
+        "committees in Vietnamese order (Ấp Tân before Hương Khê), each before its units, the total last"
+    );
+    let rate = |code: &str, level: &str| {
+        let row = rows
+            .iter()
+            .find(|r| r["unit_code"] == code && r["level"] == level)
+            .expect("row");
+        row["rate"].as_f64().expect("rate")
+    };
+    assert_eq!(rate("HK-01", "unit"), 66.67);
+    assert_eq!(rate("HK-02", "unit"), 12.5);
+    assert_eq!(rate("AT-01", "unit"), 0.13);
+    assert_eq!(
+        rate("HK", "committee"),
+        27.27,
+        "3/11 from the sums, not an average of rates"
+    );
+    assert_eq!(rate("AT", "committee"), 0.13);
+    assert_eq!(rate("", "total"), 0.49, "4/811");
+    // Every rate has at most two decimals as printed.
+    for r in &rows {
+        let text = r["rate"].to_string();
+        assert!(text.split('.').nth(1).is_none_or(|d| d.len() <= 2), "{text}");
+    }
+
+    let not_reported = rows.iter().find(|r| r["unit_code"] == "AT-02").expect("AT-02");
+    assert_eq!(not_reported["reported"], false);
+    assert_eq!((n(not_reported, "members"), n(not_reported, "took_part")), (0, 0));
+    assert!(n(not_reported, "days_overdue") > 0, "days past 31/08/2025");
+    assert!(rows
+        .iter()
+        .filter(|r| r["reported"] == true && r["level"] == "unit")
+        .all(|r| r["days_overdue"].is_null()));
+
+    // Committees are the sums of their units; the total the sum of the committees.
+    let sum = |rows: &[&Value], field: &str| rows.iter().map(|r| n(r, field)).sum::<u64>();
+    let mut committees = Vec::new();
+    let mut i = 0;
+    while rows[i]["level"] == "committee" {
+        let units: Vec<&Value> = rows[i + 1..].iter().take_while(|r| r["level"] == "unit").collect();
+        for field in ["members", "took_part", "sessions", "masses"] {
+            assert_eq!(
+                n(&rows[i], field),
+                sum(&units, field),
+                "{field} of {}",
+                rows[i]["unit_code"]
+            );
+        }
+        assert_eq!(n(&rows[i], "units"), units.len() as u64);
+        assert_eq!(
+            n(&rows[i], "units_reported"),
+            units.iter().filter(|u| u["reported"] == true).count() as u64
+        );
+        committees.push(&rows[i]);
+        i += 1 + units.len();
+    }
+    let total = &rows[i];
+    assert_eq!(total["level"], "total");
+    for field in ["members", "took_part", "sessions", "masses", "units", "units_reported"] {
+        assert_eq!(n(total, field), sum(&committees, field), "total {field}");
+    }
+    assert_eq!(
+        (
+            n(total, "members"),
+            n(total, "took_part"),
+            n(total, "units"),
+            n(total, "units_reported")
+        ),
+        (811, 4, 4, 3)
+    );
+    assert_eq!(total["reported"], false, "a unit has not reported");
+
+    // A subtree: its units only, its total named after it.
+    let hk = summary(&db, &["--subtree", "HK"]);
+    assert_eq!(hk.len(), 4);
+    let last = hk.last().expect("total");
+    assert_eq!(
+        (last["unit_code"].as_str(), n(last, "members"), n(last, "took_part")),
+        (Some("HK"), 11, 3)
+    );
+
+    // The CSV has the same rows under a header.
+    let csv = ok(&db, &["study", "summary", "--campaign", CAMPAIGN, "--format", "csv"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "level,unit_code,unit_name,reported,members,took_part,rate,sessions,masses,units,units_reported,days_overdue"
+    );
+    assert_eq!(lines.len(), rows.len() + 1);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("unit,AT-01,") && l.contains(",0.13,")),
+        "{csv}"
+    );
+}
+
+#[test]
+fn a_real_reports_figures_come_out_as_the_report_writes_them() {
+    let (_dir, db) = temp_db();
+    seed(&db);
+    report(
+        &db,
+        "HK-01",
+        "35900",
+        "35500",
+        &["--made-up", "99", "--sessions", "378", "--masses", "5806"],
+    );
+    let rows = summary(&db, &["--subtree", "HK-01"]);
+    let total = rows.last().expect("total");
+    assert_eq!(total["rate"].as_f64(), Some(99.16));
+    assert_eq!(
+        (n(total, "took_part"), n(total, "members"), n(total, "sessions")),
+        (35_599, 35_900, 378)
+    );
+}
