@@ -341,3 +341,100 @@ fn a_real_reports_figures_come_out_as_the_report_writes_them() {
         (35_599, 35_900, 378)
     );
 }
+
+#[test]
+fn figures_import_from_a_file_all_or_nothing() {
+    let (dir, db) = temp_db();
+    seed(&db);
+    let bad = dir.path().join("hoc-tap.csv");
+    #[rustfmt::skip]
+    std::fs::write(&bad, "Mã đơn vị,Tổng số đảng viên,Dự học,Học bù,Số buổi,Ngày học,Lượt quần chúng\n\
+                          HK-01,24,21,2,2,10/08/2025,15\n\
+                          HK-02,10,9,2,1,,\n\
+                          AT-01,-5,3,,,,\n\
+                          AT-77,10,3,,,,\n\
+                          AT-02,10,3,,,31/02/2025,\n\
+                          HK-01,24,21,,,,\n").expect("write");
+    let err = fails(
+        &db,
+        &["study", "import", "--campaign", CAMPAIGN, bad.to_str().expect("path")],
+    );
+    for expected in [
+        "hoc-tap.csv:3:Dự học: ",
+        "hoc-tap.csv:4:Tổng số đảng viên: ",
+        "hoc-tap.csv:5:Mã đơn vị: ",
+        "hoc-tap.csv:6:Ngày học: ",
+        "hoc-tap.csv:7:Mã đơn vị: Đơn vị «HK-01» trùng với dòng 2",
+    ] {
+        assert!(err.contains(expected), "{expected} in:\n{err}");
+    }
+    assert!(!err.contains("hoc-tap.csv:2:"), "row 2 is right: {err}");
+    assert_eq!(n(&campaign(&db), "units_reported"), 0, "nothing written");
+    assert!(audit_details(&db, "study.report").is_empty(), "nothing logged");
+
+    // The template lists the units that must report; filled in, a dry run
+    // writes nothing, then the import writes every unit, one log row each.
+    let template = dir.path().join("mau.csv");
+    ok(
+        &db,
+        &[
+            "study",
+            "template",
+            "--campaign",
+            CAMPAIGN,
+            "--out",
+            template.to_str().expect("path"),
+        ],
+    );
+    let text = std::fs::read_to_string(&template).expect("template");
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert!(
+        lines[0].starts_with("Mã đơn vị,Tổng số đảng viên,Dự học,Học bù"),
+        "{text}"
+    );
+    assert_eq!(lines[1..].len(), 4, "{text}");
+    let good = dir.path().join("so-lieu.csv");
+    #[rustfmt::skip]
+    std::fs::write(&good, "unit,members,attended,made_up,sessions,held_on,masses\n\
+                           HK-01,24,21,2,2,2025-08-10,15\n\
+                           HK-02,10,8,1,1,,3\n\
+                           AT-01,35,35,,,,\n").expect("write");
+    let path = good.to_str().expect("path");
+    ok(&db, &["study", "import", "--campaign", CAMPAIGN, path, "--dry-run"]);
+    assert_eq!(n(&campaign(&db), "units_reported"), 0, "a dry run writes nothing");
+    let said = ok(&db, &["study", "import", "--campaign", CAMPAIGN, path]);
+    assert!(said.contains("3 đơn vị"), "{said}");
+    assert_eq!(n(&campaign(&db), "units_reported"), 3);
+    assert_eq!(audit_details(&db, "study.report").len(), 3);
+
+    // An XLSX file: AT-02 reports, HK-01 reports again (replaced).
+    let xlsx = dir.path().join("bo-sung.xlsx");
+    let cells = |row: &[&str]| -> Vec<giaonhan::tabular::Cell> {
+        row.iter()
+            .map(|c| match c.parse::<i64>() {
+                Ok(n) => giaonhan::tabular::Cell::Int(n),
+                Err(_) => giaonhan::tabular::Cell::Text((*c).to_owned()),
+            })
+            .collect()
+    };
+    let bytes = giaonhan::tabular::xlsx_bytes(
+        "Học tập",
+        &["Mã đơn vị", "Tổng số đảng viên", "Dự học", "Học bù"],
+        &[cells(&["AT-02", "12", "11", "1"]), cells(&["HK-01", "24", "24", "0"])],
+    )
+    .expect("xlsx");
+    std::fs::write(&xlsx, bytes).expect("write");
+    let said = ok(
+        &db,
+        &["study", "import", "--campaign", CAMPAIGN, xlsx.to_str().expect("path")],
+    );
+    assert!(said.contains("2 đơn vị (1 đơn vị báo cáo lại)"), "{said}");
+    let rows = summary(&db, &[]);
+    let total = rows.last().expect("total");
+    assert_eq!(
+        (n(total, "members"), n(total, "took_part"), n(total, "units_reported")),
+        (24 + 10 + 35 + 12, 24 + 9 + 35 + 12, 4)
+    );
+    assert_eq!(total["rate"].as_f64(), Some(98.77), "80/81");
+    ok(&db, &["verify"]);
+}

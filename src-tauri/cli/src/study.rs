@@ -1,12 +1,15 @@
 //! Study follow-through on the command line: `study new` (a campaign),
-//! `study report` (a unit's figures), `study list` and `study summary`.
+//! `study report` (a unit's figures), `study import` (many units' figures from a file), `study template`,
+//! `study list` and `study summary`.
+
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::Subcommand;
 use giaonhan::model::{NewCampaign, StudyReportInput};
 use giaonhan::{Actor, Error, Store};
 
-use crate::print::print;
+use crate::print::{print, saved};
 use crate::values::Format;
 
 #[derive(Subcommand)]
@@ -69,6 +72,23 @@ pub enum StudyCmd {
         /// Symbol of the action programme the unit adopted.
         #[arg(long, value_name = "SYMBOL")]
         programme: Option<String>,
+    },
+    /// Many units' figures from a CSV or XLSX file: all or nothing, errors
+    /// as FILE:ROW:COLUMN: message.
+    Import {
+        #[arg(long, value_name = "CODE")]
+        campaign: String,
+        file: PathBuf,
+        /// Check every row and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// An empty figures file (CSV or XLSX) listing the units that must report.
+    Template {
+        #[arg(long, value_name = "CODE")]
+        campaign: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
     /// The campaigns, with how many units have reported.
     List {
@@ -145,6 +165,39 @@ pub fn study(store: &mut Store, actor: &Actor, cmd: StudyCmd) -> Result<(), Erro
                 },
             )?;
             print(Format::Json, &[r])
+        }
+        StudyCmd::Import {
+            campaign,
+            file,
+            dry_run,
+        } => {
+            let report = store.import_study(actor, &campaign, &file, dry_run)?;
+            for issue in &report.issues {
+                eprintln!("{issue}");
+            }
+            if !report.is_ok() {
+                let errors = report.issues.iter().filter(|i| !i.warning).count();
+                return Err(Error::invalid(
+                    "file",
+                    format!("{}: {errors} lỗi, không ghi gì vào sổ", file.display()),
+                ));
+            }
+            let done = if dry_run {
+                "Kiểm tra xong, không ghi gì"
+            } else {
+                "Đã ghi"
+            };
+            println!(
+                "{done}: số liệu của {} đơn vị ({} đơn vị báo cáo lại)",
+                report.units, report.replaced
+            );
+            Ok(())
+        }
+        StudyCmd::Template { campaign, out } => {
+            let bytes = store.study_template_bytes(&campaign, &out)?;
+            giaonhan::files::write_file(&out, &bytes, Some(store.path()))?;
+            saved(&out);
+            Ok(())
         }
         StudyCmd::List { format } => print(format, &store.campaigns()?),
         StudyCmd::Summary {

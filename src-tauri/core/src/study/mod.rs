@@ -10,6 +10,8 @@
 //! only: a rate is computed once from the sums, rounded half up at two
 //! decimals, so the total equals the sum of the rows.
 
+mod import;
+
 use std::collections::{BTreeSet, HashMap};
 
 use serde_json::json;
@@ -20,6 +22,8 @@ use crate::error::{Error, Result};
 use crate::model::{Campaign, NewCampaign, StudyLevel, StudyReport, StudyReportInput, StudyRow};
 use crate::outstanding::days_overdue;
 use crate::{dates, text};
+
+pub use import::{StudyImport, TEMPLATE_HEADERS};
 
 /// Hundredths of a percent of `part` in `whole`, rounded half up from
 /// integers (99,155% → 99,16%); 0 when `whole` is 0.
