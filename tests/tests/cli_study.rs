@@ -438,3 +438,90 @@ fn figures_import_from_a_file_all_or_nothing() {
     assert_eq!(total["rate"].as_f64(), Some(98.77), "80/81");
     ok(&db, &["verify"]);
 }
+
+#[test]
+fn the_report_prints_in_the_party_layout_and_exports_to_xlsx() {
+    let (dir, db) = temp_db();
+    seed(&db);
+    report(
+        &db,
+        "HK-01",
+        "35900",
+        "35500",
+        &["--made-up", "99", "--sessions", "378", "--masses", "5806"],
+    );
+    report(&db, "HK-02", "8", "7", &["--masses", "2"]);
+    report(&db, "AT-01", "12", "12", &[]);
+    let pdf = dir.path().join("bao-cao.pdf");
+    let printed = ok(
+        &db,
+        &[
+            "study",
+            "summary",
+            "--campaign",
+            CAMPAIGN,
+            "--format",
+            "pdf",
+            "--out",
+            pdf.to_str().expect("path"),
+        ],
+    );
+    assert!(printed.contains("bao-cao.pdf"), "{printed}");
+    let text = giaonhan_tests::readers::pdf_text(&pdf);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "BÁO CÁO KẾT QUẢ HỌC TẬP, QUÁN TRIỆT",
+        "Học tập, quán triệt Nghị quyết Trung ương 10",
+        "Văn bản: 05-KH/HU",
+        "Thời gian: từ 01/08/2025 đến 31/08/2025",
+        "Đảng bộ xã Ấp Tân (1/2 đơn vị đã báo cáo)",
+        "Đảng bộ xã Hương Khê (2/2 đơn vị đã báo cáo)",
+        "Chi bộ thôn Đông Trung 378 35.599/35.900 99,16% 5.806",
+        "Cộng 379 35.606/35.908 99,16% 5.808",
+        "Chưa báo cáo",
+        "TỔNG CỘNG 380 35.618/35.920 99,16% 5.808",
+        "35.618/35.920 đảng viên (99,16%) tham gia, 5.808 lượt quần chúng",
+        "Các đơn vị chưa báo cáo:",
+        "Chi bộ Trường Tiểu học Ấp Tân (AT-02), quá hạn",
+        "NGƯỜI LẬP BIỂU",
+    ] {
+        assert!(flat.contains(expected), "«{expected}» in:\n{text}");
+    }
+
+    let xlsx = dir.path().join("bao-cao.xlsx");
+    ok(
+        &db,
+        &[
+            "study",
+            "summary",
+            "--campaign",
+            CAMPAIGN,
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().expect("path"),
+        ],
+    );
+    let rows = giaonhan_tests::readers::spreadsheet_rows(&xlsx);
+    assert_eq!(
+        rows[0][..7],
+        [
+            "Cấp",
+            "Mã đơn vị",
+            "Tên đơn vị",
+            "Đã báo cáo",
+            "Tổng số đảng viên",
+            "Đảng viên tham gia",
+            "Tỷ lệ (%)"
+        ]
+    );
+    assert_eq!(rows.len(), 1 + 7, "header, 2 committees, 4 units, total");
+    let total = rows.last().expect("total");
+    assert_eq!(
+        total[..7],
+        ["Tổng cộng", "", "Tổng cộng", "Chưa", "35920", "35618", "99,16"]
+    );
+    let err = fails(&db, &["study", "summary", "--campaign", CAMPAIGN, "--format", "pdf"]);
+    assert!(err.contains("--out"), "{err}");
+}

@@ -10,7 +10,7 @@ use giaonhan::model::{NewCampaign, StudyReportInput};
 use giaonhan::{Actor, Error, Store};
 
 use crate::print::{print, saved};
-use crate::values::Format;
+use crate::values::{Format, ListFormat};
 
 #[derive(Subcommand)]
 pub enum StudyCmd {
@@ -102,8 +102,12 @@ pub enum StudyCmd {
         /// Only the units under this one.
         #[arg(long, value_name = "UNIT")]
         subtree: Option<String>,
+        /// json and csv on standard output; pdf (the report in the party
+        /// layout) and xlsx into `--out`.
         #[arg(long, value_enum, default_value = "json")]
-        format: Format,
+        format: ListFormat,
+        #[arg(long, value_name = "FILE", required_if_eq_any = [("format", "pdf"), ("format", "xlsx")])]
+        out: Option<PathBuf>,
     },
 }
 
@@ -204,6 +208,19 @@ pub fn study(store: &mut Store, actor: &Actor, cmd: StudyCmd) -> Result<(), Erro
             campaign,
             subtree,
             format,
-        } => print(format, &store.study_summary(&campaign, subtree.as_deref())?),
+            out,
+        } => {
+            let subtree = subtree.as_deref();
+            let bytes = match format {
+                ListFormat::Json => return print(Format::Json, &store.study_summary(&campaign, subtree)?),
+                ListFormat::Csv => return print(Format::Csv, &store.study_summary(&campaign, subtree)?),
+                ListFormat::Pdf => store.study_pdf(&campaign, subtree)?,
+                ListFormat::Xlsx => store.study_xlsx(&campaign, subtree)?,
+            };
+            let out = out.ok_or_else(|| Error::invalid("out", "Cần --out TỆP cho định dạng pdf và xlsx"))?;
+            giaonhan::files::write_file(&out, &bytes, Some(store.path()))?;
+            saved(&out);
+            Ok(())
+        }
     }
 }

@@ -10,6 +10,7 @@ mod card;
 mod destruction;
 mod lists;
 mod slips;
+mod study;
 mod world;
 
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,7 @@ pub use lists::{
 };
 pub(crate) use slips::display_code;
 pub use slips::{slips_pdf, slips_svg, Slip, SlipBatch, SlipLine, SlipPreview, SlipUnit};
+pub use study::{study_pdf, study_xlsx};
 
 use crate::{Error, Result};
 use world::PrintWorld;

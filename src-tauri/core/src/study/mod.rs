@@ -435,6 +435,22 @@ impl Store {
         self.read(|dao| dao.campaigns()?.iter().map(|c| campaign(dao, &c.code)).collect())
     }
 
+    /// A campaign's report in the party layout, as a PDF (with `subtree`,
+    /// of the units under it).
+    pub fn study_pdf(&self, campaign: &str, subtree: Option<&str>) -> Result<Vec<u8>> {
+        let letterhead = self.letterhead()?;
+        let (c, rows) = self.read(|dao| {
+            let code = campaign_for(dao, "campaign", campaign)?.code;
+            Ok((self::campaign(dao, &code)?, summary(dao, &code, subtree)?))
+        })?;
+        crate::print::study_pdf(&letterhead, &c, &rows, today())
+    }
+
+    /// A campaign's summary rows as a spreadsheet.
+    pub fn study_xlsx(&self, campaign: &str, subtree: Option<&str>) -> Result<Vec<u8>> {
+        crate::print::study_xlsx(&self.study_summary(campaign, subtree)?)
+    }
+
     /// A campaign's summary rows (see `summary`).
     pub fn study_summary(&self, campaign: &str, subtree: Option<&str>) -> Result<Vec<StudyRow>> {
         self.read(|dao| summary(dao, campaign, subtree))
