@@ -99,6 +99,11 @@ const COMMANDS: &[&str] = &[
     "sync_stop",
     "child_reports",
     "inbox",
+    // src/commands/study.rs
+    "list_campaigns",
+    "create_campaign",
+    "study_summary",
+    "report_study",
 ];
 
 fn main() {

@@ -182,6 +182,10 @@ pub fn run_app_with<R: Runtime>(
             commands::exchange::sync_stop,
             commands::exchange::child_reports,
             commands::exchange::inbox,
+            commands::study::list_campaigns,
+            commands::study::create_campaign,
+            commands::study::study_summary,
+            commands::study::report_study,
         ])
         .build(context)
 }

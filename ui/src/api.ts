@@ -53,6 +53,11 @@ import type { Letterhead } from "./bindings/Letterhead";
 import type { PrintList } from "./bindings/PrintList";
 import type { SaveFormat } from "./bindings/SaveFormat";
 import type { Tiers } from "./bindings/Tiers";
+import type { Campaign } from "./bindings/Campaign";
+import type { NewCampaign } from "./bindings/NewCampaign";
+import type { StudyReport } from "./bindings/StudyReport";
+import type { StudyReportInput } from "./bindings/StudyReportInput";
+import type { StudyRow } from "./bindings/StudyRow";
 import type { UnitFlag } from "./bindings/UnitFlag";
 import type { UnitReceipt } from "./bindings/UnitReceipt";
 import type { InboxRow } from "./bindings/InboxRow";
@@ -406,3 +411,17 @@ export const childReports = (): Promise<OfficeReport[]> => call("child_reports")
 
 /** The batches a parent office handed us, one row per receipt. */
 export const inbox = (): Promise<InboxRow[]> => call("inbox");
+
+// ---- study follow-through ----------------------------------------------------
+
+/** The study campaigns, the latest period first, with how many units have reported. */
+export const listCampaigns = (): Promise<Campaign[]> => call("list_campaigns");
+
+export const createCampaign = (campaign: NewCampaign): Promise<Campaign> => call("create_campaign", { campaign });
+
+/** Coverage per grassroots committee (each before its units) and in total. */
+export const studySummary = (campaign: string, subtree: string | null): Promise<StudyRow[]> =>
+  call("study_summary", { campaign, subtree });
+
+/** A unit's figures; a later report of the unit replaces the earlier one. */
+export const reportStudy = (report: StudyReportInput): Promise<StudyReport> => call("report_study", { report });

@@ -20,6 +20,7 @@ pub mod exchange;
 pub mod files;
 pub mod lists;
 pub mod start;
+pub mod study;
 pub mod units;
 
 use giaonhan::ApiError;

@@ -5,7 +5,8 @@
 // the same figures: completion per grassroots committee for one batch (a bar
 // opens the outstanding list for that batch and committee), and cumulative
 // confirmations over time for every current batch on one chart. Also the form
-// that shows and sets the tier thresholds (the Rust side validates them).
+// that shows and sets the tier thresholds (the Rust side validates them), and
+// the study follow-through panel (study.ts).
 //
 // Opening the list behind a bar: the event "giaonhan:show-outstanding" with
 // `detail = { batches: [code], subtree: groupCode, as_of }` is dispatched on
@@ -29,6 +30,7 @@ import { tierCountBadge } from "../flags";
 import { formatDate, formatNumber, formatPercent, parseDate, todayIso, writeDate } from "../format";
 import { data, onChange } from "../store";
 import { guarded, type Screen, type ScreenKey } from "./screen";
+import { studyPanel } from "./study";
 
 /** The event the outstanding screen listens for (a tiny contract between the two screens). */
 export const SHOW_OUTSTANDING_EVENT = "giaonhan:show-outstanding";
@@ -68,6 +70,8 @@ export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
   const curveTable = byId("dash-curve-table", HTMLTableElement);
   const tiersForm = byId("tiers-form", HTMLFormElement);
   const tiersDays = byId("tiers-days", HTMLInputElement);
+
+  const study = studyPanel();
 
   let stats: BatchStats[] = [];
   let tierCount = 3;
@@ -303,7 +307,7 @@ export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
       renderStats(d);
       renderBatchOptions();
       section.dataset.asOf = d;
-      await Promise.all([refreshBars(d), refreshCurve(d, mine)]);
+      await Promise.all([refreshBars(d), refreshCurve(d, mine), study.refresh(d)]);
     } catch (e) {
       if (mine === seq) showError(toApiError(e));
     } finally {
