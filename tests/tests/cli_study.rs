@@ -525,3 +525,51 @@ fn the_report_prints_in_the_party_layout_and_exports_to_xlsx() {
     let err = fails(&db, &["study", "summary", "--campaign", CAMPAIGN, "--format", "pdf"]);
     assert!(err.contains("--out"), "{err}");
 }
+
+/// The 2025 reorganisation: a commune merged into another after the
+/// campaign was made. Its branches' figures count under the committee that
+/// took them over, a branch merged into another keeps its own row (and may
+/// still report) under its successor's committee, and the sums hold.
+#[test]
+fn merged_units_count_under_the_committee_that_took_them_over() {
+    let (_dir, db) = temp_db();
+    seed(&db);
+    report(&db, "AT-01", "10", "9", &[]);
+    report(&db, "HK-01", "20", "20", &[]);
+    #[rustfmt::skip]
+    ok(&db, &["unit", "merge", "--from", "AT", "--into", "HK", "--on", "2025-09-01", "--reason", "Sáp nhập xã"]);
+    #[rustfmt::skip]
+    ok(&db, &["unit", "merge", "--from", "HK-02", "--into", "HK-01", "--on", "2025-09-01", "--reason", "Sáp nhập thôn"]);
+    // A merged branch's report, entered after the merge.
+    report(&db, "HK-02", "5", "4", &[]);
+    let rows = summary(&db, &[]);
+    let shape: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["level"].as_str().expect("level"),
+                r["unit_code"].as_str().expect("code"),
+            )
+        })
+        .collect();
+    assert_eq!(shape.iter().filter(|(l, _)| *l == "committee").count(), 1, "{shape:?}");
+    assert_eq!(shape[0], ("committee", "HK"), "{shape:?}");
+    assert_eq!(
+        shape.iter().filter(|(l, _)| *l == "unit").count(),
+        4,
+        "every unit keeps its row: {shape:?}"
+    );
+    let hk = &rows[0];
+    assert_eq!(
+        (
+            n(hk, "members"),
+            n(hk, "took_part"),
+            n(hk, "units"),
+            n(hk, "units_reported")
+        ),
+        (35, 33, 4, 3)
+    );
+    let total = rows.last().expect("total");
+    assert_eq!((n(total, "members"), n(total, "took_part")), (35, 33));
+    assert_eq!(total["rate"].as_f64(), Some(94.29), "33/35");
+}
