@@ -11,7 +11,6 @@ use giaonhan::DB_ENV;
 
 use crate::classified::{parse_doc_copies, parse_unit_copies, CopiesArgs, DestroyArgs, RecallCmd};
 use crate::exchange::{PeerCmd, SiteCmd, SyncCmd};
-use crate::study::StudyCmd;
 use crate::values::{
     parse_classification, parse_doc_qty, parse_doc_qty_any, Delivery, FileFormat, Format, ListFormat, Method,
     ReportFormat, RoleArg, ScaleArg, VerifyFormat,
@@ -254,7 +253,7 @@ pub enum Command {
     Recall(RecallCmd),
     /// Study follow-through (học tập, quán triệt): new, report, list, summary.
     #[command(subcommand)]
-    Study(StudyCmd),
+    Study(crate::study::StudyCmd),
     /// Destroys copies in the office (returned or never handed out) and
     /// writes the destruction record (biên bản tiêu hủy): PDF, or XLSX by
     /// the file's extension.
