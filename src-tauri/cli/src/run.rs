@@ -12,6 +12,7 @@ use giaonhan::model::{
     Change, Confirmation, NewBatch, NewDocument, NewUnit, OutstandingQuery, PrintList, Reorganisation, SaveFormat,
 };
 use giaonhan::print::Letterhead;
+use giaonhan::saves::PeriodRegister;
 use giaonhan::{Actor, Error, Store};
 
 use crate::args::{AccountCmd, BatchCmd, Cli, Command, DocCmd, UnitCmd};
@@ -101,13 +102,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             format,
             out,
         } => {
-            if classified {
-                store.save_classified_register(actor, from, to, format.into(), &out)?;
+            let register = if classified {
+                PeriodRegister::Classified
             } else if copies {
-                store.save_copy_register(actor, from, to, format.into(), &out)?;
+                PeriodRegister::Copies
             } else {
-                store.save_register_book(actor, from, to, format.into(), &out)?;
-            }
+                PeriodRegister::Transfer
+            };
+            store.save_register(actor, register, from, to, format.into(), &out)?;
             saved(&out);
         }
         Command::Stats { batches, as_of, format } => print(format, &store.batch_stats(&batches, as_of)?)?,

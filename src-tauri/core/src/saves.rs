@@ -74,68 +74,32 @@ impl Store {
         self.save_file(actor, path, &bytes, "export.outstanding", detail)
     }
 
-    /// The outgoing transfer register for a period, as PDF or XLSX.
-    pub fn save_register_book(
+    /// One of the registers kept for a period, as PDF or XLSX.
+    pub fn save_register(
         &mut self,
         actor: &Actor,
+        register: PeriodRegister,
         from: NaiveDate,
         to: NaiveDate,
         format: SaveFormat,
         path: &Path,
     ) -> Result<()> {
-        let bytes = match format {
-            SaveFormat::Pdf => self.register_printout(from, to)?.pdf()?,
-            SaveFormat::Xlsx => self.register_xlsx(from, to)?,
-            SaveFormat::Csv => return Err(Error::invalid("format", "sổ chuyển giao lưu được dạng PDF hoặc Excel")),
-        };
-        let detail = json!({ "format": format.extension(), "from": from, "to": to });
-        self.save_file(actor, path, &bytes, &action(format, "register"), detail)
-    }
-
-    /// The register of classified documents sent for a period, as PDF or XLSX.
-    pub fn save_classified_register(
-        &mut self,
-        actor: &Actor,
-        from: NaiveDate,
-        to: NaiveDate,
-        format: SaveFormat,
-        path: &Path,
-    ) -> Result<()> {
-        let bytes = match format {
-            SaveFormat::Pdf => self.classified_register_printout(from, to)?.pdf()?,
-            SaveFormat::Xlsx => self.classified_register_xlsx(from, to)?,
-            SaveFormat::Csv => {
+        let bytes = match (format, register) {
+            (SaveFormat::Pdf, PeriodRegister::Transfer) => self.register_printout(from, to)?.pdf()?,
+            (SaveFormat::Pdf, PeriodRegister::Classified) => self.classified_register_printout(from, to)?.pdf()?,
+            (SaveFormat::Pdf, PeriodRegister::Copies) => self.copy_register_printout(from, to)?.pdf()?,
+            (SaveFormat::Xlsx, PeriodRegister::Transfer) => self.register_xlsx(from, to)?,
+            (SaveFormat::Xlsx, PeriodRegister::Classified) => self.classified_register_xlsx(from, to)?,
+            (SaveFormat::Xlsx, PeriodRegister::Copies) => self.copy_register_xlsx(from, to)?,
+            (SaveFormat::Csv, _) => {
                 return Err(Error::invalid(
                     "format",
-                    "sổ đăng ký văn bản mật đi lưu được dạng PDF hoặc Excel",
+                    format!("{} lưu được dạng PDF hoặc Excel", register.name()),
                 ))
             }
         };
         let detail = json!({ "format": format.extension(), "from": from, "to": to });
-        self.save_file(actor, path, &bytes, &action(format, "classified_register"), detail)
-    }
-
-    /// The copy register of classified documents for a period, as PDF or XLSX.
-    pub fn save_copy_register(
-        &mut self,
-        actor: &Actor,
-        from: NaiveDate,
-        to: NaiveDate,
-        format: SaveFormat,
-        path: &Path,
-    ) -> Result<()> {
-        let bytes = match format {
-            SaveFormat::Pdf => self.copy_register_printout(from, to)?.pdf()?,
-            SaveFormat::Xlsx => self.copy_register_xlsx(from, to)?,
-            SaveFormat::Csv => {
-                return Err(Error::invalid(
-                    "format",
-                    "sổ theo dõi bản số lưu được dạng PDF hoặc Excel",
-                ))
-            }
-        };
-        let detail = json!({ "format": format.extension(), "from": from, "to": to });
-        self.save_file(actor, path, &bytes, &action(format, "copy_register"), detail)
+        self.save_file(actor, path, &bytes, &action(format, register.logged_as()), detail)
     }
 
     /// The delivery slips of a batch (every unit's, or one `unit`'s),
@@ -176,6 +140,37 @@ impl Store {
 }
 
 /// `print.<what>` for a PDF, `export.<what>` for a data file.
+/// The registers kept for a period (`Store::save_register`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodRegister {
+    /// The outgoing transfer register (sổ chuyển giao).
+    Transfer,
+    /// The register of classified documents sent (sổ đăng ký văn bản mật đi).
+    Classified,
+    /// The copy register of classified documents (sổ theo dõi bản số).
+    Copies,
+}
+
+impl PeriodRegister {
+    /// Its name in messages.
+    fn name(self) -> &'static str {
+        match self {
+            PeriodRegister::Transfer => "sổ chuyển giao",
+            PeriodRegister::Classified => "sổ đăng ký văn bản mật đi",
+            PeriodRegister::Copies => "sổ theo dõi bản số",
+        }
+    }
+
+    /// Its name in the audit log's action (`print.register`, `export.copy_register`, …).
+    fn logged_as(self) -> &'static str {
+        match self {
+            PeriodRegister::Transfer => "register",
+            PeriodRegister::Classified => "classified_register",
+            PeriodRegister::Copies => "copy_register",
+        }
+    }
+}
+
 fn action(format: SaveFormat, what: &str) -> String {
     match format {
         SaveFormat::Pdf => format!("print.{what}"),

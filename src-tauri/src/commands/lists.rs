@@ -12,6 +12,7 @@ use giaonhan::model::{
     Tiers,
 };
 use giaonhan::print::{Letterhead, SlipPreview};
+use giaonhan::saves::PeriodRegister;
 use tauri::{AppHandle, Runtime, State};
 
 use super::files::ask_save_path;
@@ -120,7 +121,9 @@ pub fn save_register_book<R: Runtime>(
     let Some(path) = ask_save_path(&app, &host::register_book_file_name(from, to, format)) else {
         return Ok(None);
     };
-    state.store()?.save_register_book(&actor, from, to, format, &path)?;
+    state
+        .store()?
+        .save_register(&actor, PeriodRegister::Transfer, from, to, format, &path)?;
     Ok(Some(path.display().to_string()))
 }
 

@@ -635,13 +635,12 @@ fn titled_register_book(
         })
         .collect();
     let copies: i64 = lines.iter().map(|l| i64::from(l.copies)).sum();
-    let data = ListData {
+    let data = period_register(
         letterhead,
-        landscape: true,
-        date_line: place_date(&letterhead.place, crate::db::today()),
         title,
-        subtitle: vec![format!("Từ ngày {} đến ngày {}", short_date(from), short_date(to))],
-        columns: vec![
+        from,
+        to,
+        vec![
             col("STT", 10.0, "center"),
             col("Ngày chuyển", 22.0, "center"),
             col("Số, ký hiệu", 28.0, "left"),
@@ -652,8 +651,7 @@ fn titled_register_book(
             col("Ký nhận", 34.0, "left"),
             col("Ghi chú", 24.0, "left"),
         ],
-        signatures: signatures(letterhead),
-    };
+    );
     let total = (!lines.is_empty()).then(|| {
         format!(
             "Tổng cộng: {} lượt chuyển, {} bản",
@@ -662,6 +660,26 @@ fn titled_register_book(
         )
     });
     Printout::table(&data, &items(groups, total))
+}
+
+/// The frame of a register kept for a period: landscape, dated today, the
+/// period under the title, the office's signature.
+fn period_register<'a>(
+    letterhead: &'a Letterhead,
+    title: &'static str,
+    from: NaiveDate,
+    to: NaiveDate,
+    columns: Vec<Column>,
+) -> ListData<'a> {
+    ListData {
+        letterhead,
+        landscape: true,
+        date_line: place_date(&letterhead.place, crate::db::today()),
+        title,
+        subtitle: vec![format!("Từ ngày {} đến ngày {}", short_date(from), short_date(to))],
+        columns,
+        signatures: signatures(letterhead),
+    }
 }
 
 /// The copy register (sổ theo dõi bản số tài liệu mật) for a period: one
@@ -701,13 +719,12 @@ pub fn copy_register_book(
         })
         .collect();
     let copies: usize = events.iter().map(|e| e.numbers.len()).sum();
-    let data = ListData {
+    let data = period_register(
         letterhead,
-        landscape: true,
-        date_line: place_date(&letterhead.place, crate::db::today()),
-        title: "Sổ theo dõi bản số tài liệu mật",
-        subtitle: vec![format!("Từ ngày {} đến ngày {}", short_date(from), short_date(to))],
-        columns: vec![
+        "Sổ theo dõi bản số tài liệu mật",
+        from,
+        to,
+        vec![
             col("STT", 10.0, "center"),
             col("Ngày", 22.0, "center"),
             col("Bản số", 40.0, "left"),
@@ -716,8 +733,7 @@ pub fn copy_register_book(
             col("Căn cứ", 48.0, "left"),
             col("Người ký nhận, nộp lại", 42.0, "left"),
         ],
-        signatures: signatures(letterhead),
-    };
+    );
     let total = (!events.is_empty()).then(|| {
         format!(
             "Tổng cộng: {} lượt, {} bản",
