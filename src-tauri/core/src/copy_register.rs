@@ -14,7 +14,7 @@ use crate::model::{copy_list, CopyEvent};
 use crate::print::{classified_register_book, copy_register_book, Printout, RegisterLine};
 use crate::tabular::{xlsx_bytes, Cell};
 
-const COPY_HEADERS: [&str; 9] = [
+const COPY_HEADERS: [&str; 10] = [
     "STT",
     "Ngày",
     "Số, ký hiệu",
@@ -24,6 +24,7 @@ const COPY_HEADERS: [&str; 9] = [
     "Mã đơn vị",
     "Đơn vị",
     "Căn cứ",
+    "Người ký nhận, nộp lại",
 ];
 
 fn copy_cells(events: &[CopyEvent]) -> Vec<Vec<Cell>> {
@@ -41,6 +42,7 @@ fn copy_cells(events: &[CopyEvent]) -> Vec<Vec<Cell>> {
                 e.unit_code.clone().into(),
                 e.unit_name.clone().into(),
                 e.reference.as_str().into(),
+                e.person.clone().into(),
             ]
         })
         .collect()
@@ -51,6 +53,13 @@ fn events(dao: &Dao<'_>, from: NaiveDate, to: NaiveDate) -> Result<Vec<CopyEvent
         return Err(Error::invalid("to", "ngày cuối phải sau ngày đầu"));
     }
     dao.copy_events(from, to)
+}
+
+/// The transfer register's lines of classified documents.
+fn classified_lines(dao: &Dao<'_>, from: NaiveDate, to: NaiveDate) -> Result<Vec<RegisterLine>> {
+    let mut lines = crate::reports::register_lines(dao, from, to)?;
+    lines.retain(|l| !l.classification.is_empty());
+    Ok(lines)
 }
 
 impl Store {
@@ -68,31 +77,22 @@ impl Store {
     /// The copy register for a period as a spreadsheet (with a column of who
     /// signed for or brought back the copies).
     pub fn copy_register_xlsx(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<u8>> {
-        let events = self.copy_events(from, to)?;
-        let mut headers = COPY_HEADERS.to_vec();
-        headers.push("Người ký nhận, nộp lại");
-        let cells: Vec<Vec<Cell>> = copy_cells(&events)
-            .into_iter()
-            .zip(&events)
-            .map(|(mut row, e)| {
-                row.push(e.person.clone().into());
-                row
-            })
-            .collect();
-        xlsx_bytes("Sổ theo dõi bản số", &headers, &cells)
+        xlsx_bytes(
+            "Sổ theo dõi bản số",
+            &COPY_HEADERS,
+            &copy_cells(&self.copy_events(from, to)?),
+        )
     }
 
     /// The lines of classified documents in the transfer register of a period.
     pub fn classified_register_lines(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<RegisterLine>> {
-        let mut lines = self.register_lines(from, to)?;
-        lines.retain(|l| !l.classification.is_empty());
-        Ok(lines)
+        self.read(|dao| classified_lines(dao, from, to))
     }
 
-    /// The register of classified documents sent for a period, in the party layout.
+    /// The register of classified documents sent for a period, in the party
+    /// layout; its lines and the log's head read together.
     pub fn classified_register_printout(&self, from: NaiveDate, to: NaiveDate) -> Result<Printout> {
-        let lines = self.classified_register_lines(from, to)?;
-        let head = self.read(|dao| dao.log_head())?;
+        let (lines, head) = self.read(|dao| Ok((classified_lines(dao, from, to)?, dao.log_head()?)))?;
         Ok(classified_register_book(&self.letterhead()?, from, to, &lines)?.with_check(head.as_ref()))
     }
 

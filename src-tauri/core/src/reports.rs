@@ -404,7 +404,7 @@ pub(crate) fn register_sheet(sheet: &str, lines: &[RegisterLine]) -> Result<Vec<
 
 /// Every document handed to every unit between two days (inclusive), in
 /// the order of the outgoing transfer register.
-fn register_lines(dao: &Dao<'_>, from: NaiveDate, to: NaiveDate) -> Result<Vec<RegisterLine>> {
+pub(crate) fn register_lines(dao: &Dao<'_>, from: NaiveDate, to: NaiveDate) -> Result<Vec<RegisterLine>> {
     if to < from {
         return Err(Error::invalid("to", "ngày cuối phải sau ngày đầu"));
     }
