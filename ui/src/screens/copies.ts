@@ -88,12 +88,14 @@ export function copiesPane(): { open(symbol: string): Promise<void> } {
   return { open };
 }
 
-/** The unit detail's list of the classified copies the unit holds; hidden when none (or not readable). */
+/** The unit detail's list of the classified copies the unit holds; hidden when none (or not the reader's to see). */
 export async function renderHeldCopies(unit: string, block: HTMLElement, list: HTMLUListElement): Promise<void> {
   let held: HeldCopy[];
   try {
     held = await copiesHeld(unit);
-  } catch {
+  } catch (e) {
+    // A secretary may not read another unit's copies: the list stays hidden.
+    if (toApiError(e).kind !== "forbidden") throw e;
     held = [];
   }
   block.hidden = held.length === 0;
