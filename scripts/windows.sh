@@ -45,12 +45,13 @@ build_cli() {
 # exe on real files through tests/src/cli.rs. These are the ones where Windows
 # can differ: the core loop, paths and file names, line ends and fonts,
 # backups, restore and the lock file, atomic saves and the audit log, imports
-# and exports, secrets on standard input. The figures of cli_counts,
+# and exports, secrets on standard input, the study figures' import from
+# CSV and XLSX and their printed report and reminders. The figures of cli_counts,
 # cli_reports and cli_absolute come from the same core code on either system,
 # and under Wine they would add minutes to every run.
 # `scripts/windows.sh test-all` runs every CLI test file under Wine (all of
 # them pass there; about five more minutes).
-CLI_TESTS=(cli cli_windows cli_backup cli_audit cli_registers cli_lists cli_accounts cli_classified)
+CLI_TESTS=(cli cli_windows cli_backup cli_audit cli_registers cli_lists cli_accounts cli_classified cli_study)
 
 run_tests() {
   local loader

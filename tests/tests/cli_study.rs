@@ -311,7 +311,7 @@ fn the_summary_adds_up_committees_and_total_and_rounds_half_up() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "level,unit_code,unit_name,reported,members,took_part,rate,sessions,masses,units,units_reported,days_overdue"
+        "level,unit_code,unit_name,reported,members,took_part,rate,sessions,masses,units,units_reported,days_overdue,office"
     );
     assert_eq!(lines.len(), rows.len() + 1);
     assert!(
@@ -524,6 +524,52 @@ fn the_report_prints_in_the_party_layout_and_exports_to_xlsx() {
     );
     let err = fails(&db, &["study", "summary", "--campaign", CAMPAIGN, "--format", "pdf"]);
     assert!(err.contains("--out"), "{err}");
+}
+
+/// Reminder slips go to the units that have not reported, one page each,
+/// addressed to the secretary, with the days past the period's end and the
+/// tier those days reach; the print is logged; with every unit reported
+/// there is nothing to print, and the message says so.
+#[test]
+fn reminders_go_to_the_units_that_have_not_reported() {
+    let (dir, db) = temp_db();
+    seed(&db);
+    report(&db, "HK-01", "20", "18", &[]);
+    report(&db, "HK-02", "8", "7", &[]);
+    let pdf = dir.path().join("nhac-hoc-tap.pdf");
+    let out = pdf.to_str().expect("path");
+    #[rustfmt::skip]
+    ok(&db, &["study", "reminders", "--campaign", CAMPAIGN, "--as-of", "2025-09-10", "--out", out]);
+    assert_eq!(giaonhan_tests::readers::pdf_pages(&pdf), 2, "a page per unit");
+    let text = giaonhan_tests::readers::pdf_text(&pdf);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "GIẤY NHẮC BÁO CÁO KẾT QUẢ HỌC TẬP, QUÁN TRIỆT",
+        "(Nhắc lần 2)",
+        "Kính gửi: Chi bộ thôn Bắc Sơn (AT-01)",
+        "Đồng chí Bí thư: Phạm Thị Ngọc Ánh",
+        "Kính gửi: Chi bộ Trường Tiểu học Ấp Tân (AT-02)",
+        "Học tập, quán triệt Nghị quyết Trung ương 10 (mã HT-NQ10), từ ngày 01/08/2025 đến ngày 31/08/2025",
+        "Đến ngày 10/09/2025, Chi bộ thôn Bắc Sơn chưa gửi báo cáo kết quả học tập, quán triệt \
+         (đợt học tập đã kết thúc ngày 31/08/2025, quá hạn 10 ngày).",
+        "Số đảng viên học bù",
+    ] {
+        assert!(flat.contains(expected), "«{expected}» in:\n{text}");
+    }
+    assert!(
+        !flat.contains("Đông Trung"),
+        "a unit that reported gets no slip:\n{text}"
+    );
+    let logged = audit_details(&db, "print.study_reminders");
+    assert_eq!(logged.len(), 1);
+    let detail: Value = serde_json::from_str(&logged[0]).expect("detail JSON");
+    assert_eq!(detail["units"], serde_json::json!(["AT-01", "AT-02"]));
+
+    // Only the units under HK: all have reported.
+    #[rustfmt::skip]
+    let err = fails(&db, &["study", "reminders", "--campaign", CAMPAIGN, "--subtree", "HK", "--out", out]);
+    assert!(err.contains("đã báo cáo"), "{err}");
+    assert_eq!(audit_details(&db, "print.study_reminders").len(), 1, "nothing logged");
 }
 
 /// The 2025 reorganisation: a commune merged into another after the

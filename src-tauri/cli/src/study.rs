@@ -1,6 +1,7 @@
 //! Study follow-through on the command line: `study new` (a campaign),
 //! `study report` (a unit's figures), `study import` (many units' figures from a file), `study template`,
-//! `study list` and `study summary`.
+//! `study list`, `study summary` and `study reminders` (slips for the units
+//! that have not reported).
 
 use std::path::PathBuf;
 
@@ -108,6 +109,20 @@ pub enum StudyCmd {
         format: ListFormat,
         #[arg(long, value_name = "FILE", required_if_eq_any = [("format", "pdf"), ("format", "xlsx")])]
         out: Option<PathBuf>,
+    },
+    /// Reminder slips (PDF) for the units that have not reported: a page
+    /// per unit, with the days past the period's end and the figures asked.
+    Reminders {
+        #[arg(long, value_name = "CODE")]
+        campaign: String,
+        /// Only the units under this one.
+        #[arg(long, value_name = "UNIT")]
+        subtree: Option<String>,
+        /// The day of the slips (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<NaiveDate>,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
 }
 
@@ -220,6 +235,18 @@ pub fn study(store: &mut Store, actor: &Actor, cmd: StudyCmd) -> Result<(), Erro
             let out = out.ok_or_else(|| Error::invalid("out", "Cần --out TỆP cho định dạng pdf và xlsx"))?;
             giaonhan::files::write_file(&out, &bytes, Some(store.path()))?;
             saved(&out);
+            Ok(())
+        }
+        StudyCmd::Reminders {
+            campaign,
+            subtree,
+            as_of,
+            out,
+        } => {
+            let as_of = as_of.unwrap_or_else(giaonhan::dates::today);
+            let units = store.save_study_reminders(actor, &campaign, subtree.as_deref(), as_of, &out)?;
+            saved(&out);
+            eprintln!("{} giấy nhắc", units.len());
             Ok(())
         }
     }

@@ -23,4 +23,9 @@ units?: number | null, units_reported?: number | null,
 /**
  * For a unit that has not reported: days past the period's end.
  */
-days_overdue?: number | null, };
+days_overdue?: number | null, 
+/**
+ * For a unit whose figures came by packet: the office that recorded
+ * them (a child office, or one under it).
+ */
+office?: string | null, };

@@ -24,6 +24,23 @@ pub(crate) struct DocMeta {
     pub classification: String,
 }
 
+/// A document's metadata from a row with the columns `doc` (its uid),
+/// `symbol`, `term`, `doc_title`, `issued_on` and `classification`; the
+/// title of a Tuyệt mật document is left out.
+pub(crate) fn doc_meta(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocMeta> {
+    let classification: String = r.get("classification")?;
+    Ok(DocMeta {
+        uid: r.get("doc")?,
+        symbol: r.get("symbol")?,
+        term: r.get("term")?,
+        title: (classification != crate::model::Classification::Absolute.as_str())
+            .then(|| r.get("doc_title"))
+            .transpose()?,
+        issued_on: r.get("issued_on")?,
+        classification,
+    })
+}
+
 /// One line of a receipt as it travels.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct LineMeta {
@@ -232,17 +249,7 @@ impl Dao<'_> {
             let doc: String = r.get("doc")?;
             let symbol: String = r.get("symbol")?;
             if !docs.iter().any(|d| d.uid == doc) {
-                let classification: String = r.get("classification")?;
-                docs.push(DocMeta {
-                    uid: doc.clone(),
-                    symbol: symbol.clone(),
-                    term: r.get("term")?,
-                    title: (classification != crate::model::Classification::Absolute.as_str())
-                        .then(|| r.get("doc_title"))
-                        .transpose()?,
-                    issued_on: r.get("issued_on")?,
-                    classification,
-                });
+                docs.push(doc_meta(r)?);
             }
             if let Some(last) = batch.receipts.last_mut() {
                 last.lines.push(LineMeta {

@@ -30,6 +30,7 @@ mod documents;
 pub(crate) mod exchange;
 pub(crate) mod exchange_flow;
 pub(crate) mod exchange_report;
+pub(crate) mod exchange_study;
 mod lists;
 pub mod lock;
 mod receipts;

@@ -568,6 +568,15 @@ CREATE TABLE study_report (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX study_report_unit_idx ON study_report (unit_id);
 "#,
+    r#"
+-- Study follow-through between offices. A campaign a parent office sent
+-- keeps the parent's uid and names the peer it came from (origin_peer);
+-- a report that came by packet names the office that recorded it first
+-- (its unit code and name), which the summary shows.
+ALTER TABLE study_campaign ADD COLUMN origin_peer TEXT REFERENCES peer (id);
+ALTER TABLE study_report ADD COLUMN office_code TEXT;
+ALTER TABLE study_report ADD COLUMN office_name TEXT;
+"#,
 ];
 
 /// The version a fresh file gets.
@@ -602,6 +611,7 @@ mod tests {
         "f7ab60eb6bec09b1",
         "5f1901a8a99f5a45",
         "107eab8d5b2a9fa9",
+        "6d80ad8d58bd6ddb",
     ];
 
     /// The schema of a database as SQLite reports it, for comparison.

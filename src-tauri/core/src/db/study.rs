@@ -21,7 +21,7 @@ pub(crate) struct CampaignRow {
 }
 
 /// A unit's figures as stored.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Figures {
     pub sessions: u32,
     pub held_on: Option<NaiveDate>,
@@ -34,10 +34,25 @@ pub(crate) struct Figures {
     pub programme: Option<String>,
 }
 
+/// An office that recorded a report which came here by packet.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Office<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+}
+
+/// Where a campaign came from when a parent office sent it: its uid there
+/// and the peer it came from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sent<'a> {
+    pub uid: &'a str,
+    pub peer: &'a str,
+}
+
 const CAMPAIGN_COLUMNS: &str = "SELECT c.id, c.code, c.title, b.code AS batch, c.from_on, c.to_on
      FROM study_campaign c LEFT JOIN batch b ON b.id = c.batch_id";
 
-fn campaign_row(r: &Row<'_>) -> rusqlite::Result<CampaignRow> {
+pub(super) fn campaign_row(r: &Row<'_>) -> rusqlite::Result<CampaignRow> {
     Ok(CampaignRow {
         id: r.get("id")?,
         code: r.get("code")?,
@@ -48,7 +63,7 @@ fn campaign_row(r: &Row<'_>) -> rusqlite::Result<CampaignRow> {
     })
 }
 
-fn figures(r: &Row<'_>) -> rusqlite::Result<Figures> {
+pub(super) fn figures(r: &Row<'_>) -> rusqlite::Result<Figures> {
     Ok(Figures {
         sessions: r.get("sessions")?,
         held_on: r.get("held_on")?,
@@ -62,7 +77,7 @@ fn figures(r: &Row<'_>) -> rusqlite::Result<Figures> {
     })
 }
 
-const FIGURE_COLUMNS: &str =
+pub(super) const FIGURE_COLUMNS: &str =
     "sessions, held_on, members, attended, made_up, absent_excused, absent_reason, masses, programme";
 
 impl Dao<'_> {
@@ -74,19 +89,30 @@ impl Dao<'_> {
         )?)
     }
 
-    /// Writes a campaign with its documents and units; returns its id and uid.
+    /// Writes a campaign with its documents and units (`sent`: one a parent
+    /// office sent); returns its id and uid.
     pub(crate) fn insert_campaign(
         &self,
         c: &CampaignRow,
         batch_id: Option<i64>,
         documents: &[i64],
         units: &[i64],
+        sent: Option<Sent<'_>>,
     ) -> Result<(i64, String)> {
-        let uid = new_uid();
+        let uid = sent.map_or_else(new_uid, |s| s.uid.to_owned());
         self.conn.execute(
-            "INSERT INTO study_campaign (uid, code, title, batch_id, from_on, to_on, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![uid, c.code, c.title, batch_id, c.from, c.to, now_utc()],
+            "INSERT INTO study_campaign (uid, code, title, batch_id, from_on, to_on, created_at, origin_peer)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                uid,
+                c.code,
+                c.title,
+                batch_id,
+                c.from,
+                c.to,
+                now_utc(),
+                sent.map(|s| s.peer)
+            ],
         )?;
         let id = self.conn.last_insert_rowid();
         let mut docs = self
@@ -189,38 +215,46 @@ impl Dao<'_> {
             .optional()?)
     }
 
-    /// Every report of a campaign by unit id.
-    pub(crate) fn study_reports(&self, campaign_id: i64) -> Result<HashMap<i64, Figures>> {
+    /// Every report of a campaign by unit id, with the name of the office
+    /// whose packet brought it (None: recorded here).
+    pub(crate) fn study_reports(&self, campaign_id: i64) -> Result<HashMap<i64, (Figures, Option<String>)>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT unit_id, {FIGURE_COLUMNS} FROM study_report WHERE campaign_id = ?1"
+            "SELECT unit_id, office_name, {FIGURE_COLUMNS} FROM study_report WHERE campaign_id = ?1"
         ))?;
         let rows = stmt
-            .query_map([campaign_id], |r| Ok((r.get("unit_id")?, figures(r)?)))?
+            .query_map([campaign_id], |r| {
+                Ok((r.get("unit_id")?, (figures(r)?, r.get("office_name")?)))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
     /// Writes the unit's report, replacing an earlier one (which keeps its
-    /// uid); returns the uid.
+    /// uid); `office`: the office that recorded it, when a packet brought
+    /// it; returns the uid.
     pub(crate) fn put_study_report(
         &self,
         campaign_id: i64,
         unit_id: i64,
         f: &Figures,
-        recorded_by: &str,
+        recorded: (&str, &str),
+        office: Option<Office<'_>>,
     ) -> Result<String> {
+        let (recorded_by, entered_at) = recorded;
         let uid: String = self
             .conn
             .prepare_cached(
                 "INSERT INTO study_report (campaign_id, unit_id, uid, sessions, held_on, members, attended, made_up,
-                                       absent_excused, absent_reason, masses, programme, recorded_by, entered_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                                       absent_excused, absent_reason, masses, programme, recorded_by, entered_at,
+                                       office_code, office_name)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
              ON CONFLICT (campaign_id, unit_id) DO UPDATE SET
                  sessions = excluded.sessions, held_on = excluded.held_on, members = excluded.members,
                  attended = excluded.attended, made_up = excluded.made_up,
                  absent_excused = excluded.absent_excused, absent_reason = excluded.absent_reason,
                  masses = excluded.masses, programme = excluded.programme,
-                 recorded_by = excluded.recorded_by, entered_at = excluded.entered_at
+                 recorded_by = excluded.recorded_by, entered_at = excluded.entered_at,
+                 office_code = excluded.office_code, office_name = excluded.office_name
              RETURNING uid",
             )?
             .query_row(
@@ -238,7 +272,9 @@ impl Dao<'_> {
                     f.masses,
                     f.programme,
                     recorded_by,
-                    now_utc()
+                    entered_at,
+                    office.map(|o| o.code),
+                    office.map(|o| o.name)
                 ],
                 |r| r.get(0),
             )?;

@@ -1,7 +1,8 @@
 //! Down: what a parent office sends the office of a unit under it — that
 //! unit's subtree as the parent knows it (and its reorganisations: `reorg`),
 //! and the batches handed to units of that subtree (documents as metadata,
-//! receipts of the subtree only) — and how the child applies it: units
+//! receipts of the subtree only), and the study campaigns its units report
+//! on (`study`) — and how the child applies it: units
 //! added to its tree, documents entered as received, the receipts into its
 //! inbox.
 
@@ -169,6 +170,13 @@ pub(super) fn gather(
             batch,
         }));
     }
+    events.extend(super::study::gather_down(
+        dao,
+        site,
+        &units_json,
+        (first, cursor, last),
+        &mut sent_docs,
+    )?);
     Ok((events, last))
 }
 
@@ -181,6 +189,17 @@ pub(super) struct Applying {
     subtree: Option<Vec<String>>,
     /// The units this packet added.
     pub added: BTreeSet<String>,
+}
+
+impl Applying {
+    /// The local id of the parent's document `uid`: entered by this packet
+    /// or an earlier one.
+    pub(super) fn document(&self, dao: &Dao<'_>, uid: &str) -> Result<Option<i64>> {
+        match self.documents.get(uid) {
+            Some(id) => Ok(Some(*id)),
+            None => dao.document_id_for(uid, "", "\u{0}"),
+        }
+    }
 }
 
 /// Adds a unit of our subtree that we do not have yet, as the parent's tree
@@ -303,15 +322,12 @@ pub(super) fn apply_batch(
         }
         dao.upsert_inbox_receipt(&b.batch.uid, r, r.unit == site.unit_code)?;
         for line in &r.lines {
-            let id = match ctx.documents.get(&line.document) {
-                Some(id) => *id,
-                None => dao.document_id_for(&line.document, "", "\u{0}")?.ok_or_else(|| {
-                    Error::invalid(
-                        "packet",
-                        format!("đợt {}: văn bản {} không có trong gói", b.batch.code, line.symbol),
-                    )
-                })?,
-            };
+            let id = ctx.document(dao, &line.document)?.ok_or_else(|| {
+                Error::invalid(
+                    "packet",
+                    format!("đợt {}: văn bản {} không có trong gói", b.batch.code, line.symbol),
+                )
+            })?;
             dao.upsert_inbox_line(&r.uid, id, line)?;
         }
         states.push((&r.uid, &r.code, &r.signed.status));

@@ -1,7 +1,9 @@
 //! The events a packet carries, each with its `kind` and its version `v`.
 //! Down (to the office of a unit under ours): `unit`, `reorganisation`,
-//! `document`, `batch`;
-//! up (to the parent office): `confirmation`, `report`; both ways: `key`
+//! `document`, `batch`, `campaign` (a study campaign with the units of the
+//! child's subtree that must report);
+//! up (to the parent office): `confirmation`, `report`, `study_report` (a
+//! unit's study figures for a campaign the parent sent); both ways: `key`
 //! (this office's new public key, in a packet signed with the old one). A
 //! kind this build does not know fails to read, and the packet is refused
 //! whole; new kinds come with a new events version (study figures,
@@ -12,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::exchange_flow::{BatchMeta, DocMeta, LineMeta, Signed};
 use crate::db::exchange_report::ReportMeta;
+use crate::db::study::Figures;
 
 /// A unit of the child's subtree as the parent knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +88,42 @@ pub(crate) struct ReportEvent {
     pub report: ReportMeta,
 }
 
+/// A study campaign of the parent's (or one it was sent by its own parent),
+/// with the units of the child's subtree that must report; its documents
+/// travel before it as `document` events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct CampaignEvent {
+    pub v: u32,
+    pub uid: String,
+    pub code: String,
+    pub title: String,
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    /// The documents studied, by uid.
+    pub documents: Vec<String>,
+    /// Codes of the units of the child's subtree that must report.
+    pub units: Vec<String>,
+    /// The name of the office that sent it.
+    pub office: String,
+}
+
+/// A unit's study figures for a campaign the parent sent, with the office
+/// that recorded them (this one, or a child office whose packet brought
+/// them here).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct StudyReportEvent {
+    pub v: u32,
+    /// The campaign's uid (the parent's).
+    pub campaign: String,
+    pub unit: String,
+    #[serde(flatten)]
+    pub figures: Figures,
+    pub recorded_by: String,
+    pub entered_at: String,
+    pub office_code: String,
+    pub office_name: String,
+}
+
 /// The sender's new public key (base64url), in a packet signed with its
 /// old key: applied in sequence order, it replaces the key the receiver
 /// trusts, and the sender's later packets are signed with the new one.
@@ -111,12 +150,17 @@ pub(crate) enum Event {
     Key(KeyEvent),
     #[serde(rename = "reorganisation")]
     Reorganisation(ReorgEvent),
+    #[serde(rename = "campaign")]
+    Campaign(CampaignEvent),
+    #[serde(rename = "study_report")]
+    StudyReport(StudyReportEvent),
 }
 
 impl Event {
     /// The events version that brought this kind.
     fn since(&self) -> u32 {
         match self {
+            Event::Campaign(_) | Event::StudyReport(_) => 3,
             Event::Key(_) | Event::Reorganisation(_) => 2,
             _ => 1,
         }

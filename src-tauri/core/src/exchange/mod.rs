@@ -35,6 +35,7 @@ pub mod packet;
 mod receive;
 mod reorg;
 mod send;
+mod study;
 pub mod transport;
 mod up;
 

@@ -85,7 +85,7 @@ impl Store {
                 let (last_seq, prev, cursor) = dao.last_out(&peer.id)?.unwrap_or((0, NO_PREVIOUS.to_owned(), 0));
                 let (events, covered) = match peer.relation.as_str() {
                     "child" => down::gather(dao, &mut shared, &site, &peer, cursor)?,
-                    _ => up::gather(dao, &peer, cursor)?,
+                    _ => up::gather(dao, &site, &peer, cursor)?,
                 };
                 let applied = dao.last_in(&peer.id)?.map_or(0, |(s, _)| s);
                 let unacked: Vec<(i64, Vec<u8>, u64)> = dao

@@ -1,6 +1,7 @@
 //! Up: what a child office sends its parent — the confirmations (and
-//! undoings) recorded here on the receipts the parent handed, and the state
-//! of its own batches (`report`: every receipt's status) — and how the
+//! undoings) recorded here on the receipts the parent handed, the state
+//! of its own batches (`report`: every receipt's status), and the study
+//! figures on the parent's campaigns (`study`) — and how the
 //! parent applies them: the receipt becomes confirmed as signed at the
 //! child, recorded as coming by packet, unless the parent's own office
 //! recorded a confirmation of it (that one stands; the packet's is logged
@@ -13,25 +14,34 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::events::{ConfirmationEvent, Event, ReportEvent, V};
-use crate::db::exchange::PeerRow;
+use crate::db::exchange::{PeerRow, SiteRow};
 use crate::db::{now_utc, ConfirmationRow, ConfirmedVia, Dao, LineCount};
 use crate::error::Result;
 use crate::model::{ConfirmMethod, ReceiptStatus};
 
 /// The confirmations and reports for the parent peer since `cursor` (the
 /// first packet: every confirmation recorded here, every live batch).
-pub(super) fn gather(dao: &Dao<'_>, peer: &PeerRow, cursor: i64) -> Result<(Vec<Event>, i64)> {
-    let (changes, last) = dao.changes_after(cursor, &["inbox.confirm", "inbox.undo", "batch.", "receipt."])?;
+pub(super) fn gather(dao: &Dao<'_>, site: &SiteRow, peer: &PeerRow, cursor: i64) -> Result<(Vec<Event>, i64)> {
+    let (changes, last) = dao.changes_after(
+        cursor,
+        &["inbox.confirm", "inbox.undo", "batch.", "receipt.", "study.report"],
+    )?;
     let mut seen = BTreeSet::new();
     let mut confirmations: Vec<String> = Vec::new();
     let mut batches: Vec<String> = Vec::new();
+    let mut studied: Vec<String> = Vec::new();
     if cursor == 0 {
         confirmations = dao.inbox_set_here(&peer.id)?;
         batches = dao.live_batch_uids()?;
+        studied = dao.study_reports_on_campaigns_from(&peer.id)?;
     } else {
         for c in changes {
             let Some(uid) = c.entity_uid else { continue };
-            if c.action.starts_with("inbox.") {
+            if c.action.starts_with("study.") {
+                if seen.insert(uid.clone()) {
+                    studied.push(uid);
+                }
+            } else if c.action.starts_with("inbox.") {
                 if seen.insert(uid.clone()) {
                     confirmations.push(uid);
                 }
@@ -68,6 +78,7 @@ pub(super) fn gather(dao: &Dao<'_>, peer: &PeerRow, cursor: i64) -> Result<(Vec<
             events.push(Event::Report(ReportEvent { v: V, report }));
         }
     }
+    events.extend(super::study::gather_up(dao, site, peer, studied)?);
     Ok((events, last))
 }
 

@@ -145,4 +145,8 @@ pub struct StudyRow {
     /// For a unit that has not reported: days past the period's end.
     #[ts(optional = nullable)]
     pub days_overdue: Option<u32>,
+    /// For a unit whose figures came by packet: the office that recorded
+    /// them (a child office, or one under it).
+    #[ts(optional = nullable)]
+    pub office: Option<String>,
 }

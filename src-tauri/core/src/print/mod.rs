@@ -24,7 +24,7 @@ pub use lists::{
 };
 pub(crate) use slips::display_code;
 pub use slips::{slips_pdf, slips_svg, Slip, SlipBatch, SlipLine, SlipPreview, SlipUnit};
-pub use study::{study_pdf, study_xlsx};
+pub use study::{study_pdf, study_reminders, study_xlsx, StudyReminder};
 
 use crate::{Error, Result};
 use world::PrintWorld;

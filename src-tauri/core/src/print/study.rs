@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::{compile, place_date, Letterhead};
+use super::{compile, place_date, short_date, Letterhead};
 use crate::model::{Campaign, StudyLevel, StudyRow};
 use crate::study::{coverage_vi, rate_hundredths, rate_vi};
 use crate::tabular::{xlsx_bytes, Cell};
@@ -15,6 +15,7 @@ use crate::text::thousands;
 use crate::Result;
 
 const TEMPLATE: &str = include_str!("study.typ");
+const REMINDERS: &str = include_str!("study_reminders.typ");
 
 #[derive(Serialize)]
 struct Signature {
@@ -95,7 +96,11 @@ pub fn study_pdf(letterhead: &Letterhead, c: &Campaign, rows: &[StudyRow], day: 
                 let Some(g) = groups.last_mut() else { continue };
                 let n = (g.rows.len() + 1).to_string();
                 if r.reported {
-                    g.rows.push(line(n, r.unit_name.clone(), r));
+                    let name = match &r.office {
+                        Some(office) => format!("{} (báo cáo qua {office})", r.unit_name),
+                        None => r.unit_name.clone(),
+                    };
+                    g.rows.push(line(n, name, r));
                 } else {
                     let late = match r.days_overdue {
                         Some(d) if d > 0 => format!("quá hạn {} ngày", num(d)),
@@ -159,7 +164,7 @@ pub fn study_pdf(letterhead: &Letterhead, c: &Campaign, rows: &[StudyRow], day: 
     compile(TEMPLATE, &[("data.json", serde_json::to_vec(&data)?)]).map(|(pdf, _)| pdf)
 }
 
-const HEADERS: [&str; 12] = [
+const HEADERS: [&str; 13] = [
     "Cấp",
     "Mã đơn vị",
     "Tên đơn vị",
@@ -172,6 +177,7 @@ const HEADERS: [&str; 12] = [
     "Số đơn vị",
     "Số đơn vị đã báo cáo",
     "Số ngày quá hạn",
+    "Văn phòng báo cáo",
 ];
 
 /// The summary as a spreadsheet: one row per summary row, numbers as numbers
@@ -199,8 +205,119 @@ pub fn study_xlsx(rows: &[StudyRow]) -> Result<Vec<u8>> {
                 int(r.units),
                 int(r.units_reported),
                 int(r.days_overdue),
+                r.office.as_deref().map_or(Cell::Empty, Cell::from),
             ]
         })
         .collect();
     xlsx_bytes("Kết quả học tập", &HEADERS, &lines)
+}
+
+/// A unit that has not reported, for its reminder slip.
+#[derive(Debug, Clone, Serialize)]
+pub struct StudyReminder {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub secretary: Option<String>,
+    /// Days past the period's end (0: not yet due).
+    pub days_overdue: u32,
+    /// Escalation tier of those days (the outstanding list's tiers).
+    pub tier: u8,
+}
+
+#[derive(Serialize)]
+struct ReminderUnit<'a> {
+    unit_code: &'a str,
+    unit_name: &'a str,
+    secretary: Option<&'a str>,
+    tier_line: Option<String>,
+    intro: String,
+}
+
+#[derive(Serialize)]
+struct RemindersData<'a> {
+    letterhead: &'a Letterhead,
+    date_line: String,
+    title: &'static str,
+    campaign: String,
+    asked: &'static str,
+    items: [&'static str; 7],
+    how_to: &'static str,
+    signer_title: &'a str,
+    units: Vec<ReminderUnit<'a>>,
+}
+
+/// Reminder slips for the units of a campaign that have not reported: a
+/// page per unit, with the campaign, the days past its end and the figures
+/// to report, as a form the secretary fills in and sends back.
+pub fn study_reminders(
+    letterhead: &Letterhead,
+    c: &Campaign,
+    units: &[StudyReminder],
+    as_of: chrono::NaiveDate,
+) -> Result<Vec<u8>> {
+    letterhead.check()?;
+    if units.is_empty() {
+        return Err(crate::Error::invalid(
+            "campaign",
+            format!(
+                "Mọi đơn vị của đợt học tập {} đã báo cáo: không có giấy nhắc nào để in",
+                c.code
+            ),
+        ));
+    }
+    let units = units
+        .iter()
+        .map(|u| {
+            let late = if u.days_overdue > 0 {
+                format!(
+                    "đợt học tập đã kết thúc ngày {}, quá hạn {} ngày",
+                    short_date(c.to),
+                    num(u.days_overdue)
+                )
+            } else {
+                format!("hạn báo cáo là ngày {}", short_date(c.to))
+            };
+            ReminderUnit {
+                unit_code: &u.unit_code,
+                unit_name: &u.unit_name,
+                secretary: u.secretary.as_deref(),
+                tier_line: (u.tier > 1).then(|| format!("(Nhắc lần {})", u.tier)),
+                intro: format!(
+                    "Đến ngày {}, {} chưa gửi báo cáo kết quả học tập, quán triệt ({late}).",
+                    short_date(as_of),
+                    u.unit_name
+                ),
+            }
+        })
+        .collect();
+    let mut campaign = format!(
+        "Đợt học tập, quán triệt: {} (mã {}), từ ngày {} đến ngày {}",
+        c.title,
+        c.code,
+        short_date(c.from),
+        short_date(c.to)
+    );
+    if !c.documents.is_empty() {
+        campaign.push_str(&format!("; văn bản: {}", c.documents.join(", ")));
+    }
+    let data = RemindersData {
+        letterhead,
+        date_line: place_date(&letterhead.place, as_of),
+        title: "GIẤY NHẮC BÁO CÁO KẾT QUẢ HỌC TẬP, QUÁN TRIỆT",
+        campaign,
+        asked: "Đề nghị đồng chí ghi các số liệu dưới đây và gửi lại văn phòng:",
+        items: [
+            "Số buổi (lớp) đã tổ chức; ngày học buổi đầu tiên",
+            "Tổng số đảng viên của đơn vị",
+            "Số đảng viên dự học",
+            "Số đảng viên học bù",
+            "Số đảng viên vắng có lý do; lý do",
+            "Số lượt quần chúng tham dự",
+            "Chương trình hành động đã ban hành (số, ký hiệu)",
+        ],
+        how_to: "Nơi có phần mềm Sổ Giao Nhận có thể nhập số liệu ngay trên máy; văn phòng cấp trên nhận được qua gói trao đổi.",
+        signer_title: &letterhead.signer_title,
+        units,
+    };
+    compile(REMINDERS, &[("data.json", serde_json::to_vec(&data)?)]).map(|(pdf, _)| pdf)
 }

@@ -11,13 +11,14 @@
 //! decimals, so the total equals the sum of the rows.
 
 mod import;
+mod reminders;
 
 use std::collections::{BTreeSet, HashMap};
 
 use serde_json::json;
 
 use crate::db::study::{CampaignRow, Figures};
-use crate::db::{today, Actor, Dao, Store};
+use crate::db::{now_utc, today, Actor, Dao, Store};
 use crate::error::{Error, Result};
 use crate::model::{Campaign, NewCampaign, StudyLevel, StudyReport, StudyReportInput, StudyRow};
 use crate::outstanding::days_overdue;
@@ -148,7 +149,7 @@ pub(crate) fn make(dao: &Dao<'_>, input: &NewCampaign) -> Result<Campaign> {
         from: input.from,
         to: input.to,
     };
-    let (id, uid) = dao.insert_campaign(&row, batch.as_ref().map(|(id, _)| *id), &documents, &units)?;
+    let (id, uid) = dao.insert_campaign(&row, batch.as_ref().map(|(id, _)| *id), &documents, &units, None)?;
     let symbols = dao.campaign_documents(id)?;
     let codes: Vec<String> = units
         .iter()
@@ -191,6 +192,33 @@ fn checked(input: &StudyReportInput, from: chrono::NaiveDate) -> Result<Figures>
     let absent_excused = count("absent_excused", "Số đảng viên vắng có lý do", input.absent_excused)?;
     let masses = count("masses", "Số lượt quần chúng", input.masses)?;
     let sessions = count("sessions", "Số buổi (lớp) học", input.sessions.unwrap_or(1))?;
+    let figures = Figures {
+        sessions,
+        held_on: input.held_on,
+        members,
+        attended,
+        made_up,
+        absent_excused,
+        absent_reason: text::clean_opt(input.absent_reason.as_deref()),
+        masses,
+        programme: text::clean_opt(input.programme.as_deref()),
+    };
+    validate(&figures, from)?;
+    Ok(figures)
+}
+
+/// Refuses figures that cannot be true, naming the field: more members
+/// counted than the unit has, attendance without a session, a first session
+/// before the period (for figures typed here and for those a packet brings).
+pub(crate) fn validate(f: &Figures, from: chrono::NaiveDate) -> Result<()> {
+    let Figures {
+        sessions,
+        members,
+        attended,
+        made_up,
+        absent_excused,
+        ..
+    } = *f;
     if u64::from(attended) + u64::from(made_up) > u64::from(members) {
         return Err(Error::invalid(
             "attended",
@@ -219,7 +247,7 @@ fn checked(input: &StudyReportInput, from: chrono::NaiveDate) -> Result<Figures>
             "Có đảng viên dự học thì phải có ít nhất một buổi (lớp) học",
         ));
     }
-    if let Some(held) = input.held_on {
+    if let Some(held) = f.held_on {
         if held < from {
             return Err(Error::invalid(
                 "held_on",
@@ -231,17 +259,7 @@ fn checked(input: &StudyReportInput, from: chrono::NaiveDate) -> Result<Figures>
             ));
         }
     }
-    Ok(Figures {
-        sessions,
-        held_on: input.held_on,
-        members,
-        attended,
-        made_up,
-        absent_excused,
-        absent_reason: text::clean_opt(input.absent_reason.as_deref()),
-        masses,
-        programme: text::clean_opt(input.programme.as_deref()),
-    })
+    Ok(())
 }
 
 /// Records a unit's report inside the caller's transaction (one log row;
@@ -261,7 +279,7 @@ pub(crate) fn report(dao: &Dao<'_>, input: &StudyReportInput) -> Result<StudyRep
     let figures = checked(input, c.from)?;
     let before = dao.study_report(c.id, unit_id)?;
     let recorded_by = dao.actor()?.name.clone();
-    let uid = dao.put_study_report(c.id, unit_id, &figures, &recorded_by)?;
+    let uid = dao.put_study_report(c.id, unit_id, &figures, (&recorded_by, &now_utc()), None)?;
     let replaced = before.as_ref().map(|(_, f)| f);
     dao.log(
         "study.report",
@@ -324,6 +342,7 @@ impl Tally {
             units: Some(self.units),
             units_reported: Some(self.reported),
             days_overdue: None,
+            office: None,
         }
     }
 }
@@ -344,8 +363,21 @@ type Placed = (u32, String, String, i64);
 /// row, then its units' rows; the total last. With `subtree`, only the
 /// units under it.
 pub(crate) fn summary(dao: &Dao<'_>, code: &str, subtree: Option<&str>) -> Result<Vec<StudyRow>> {
+    Ok(summary_on(dao, code, subtree, today())?
+        .into_iter()
+        .map(|(row, _)| row)
+        .collect())
+}
+
+/// The summary on `day` (the tree of that day, days past the period's end
+/// counted to it), each unit's row with its id.
+fn summary_on(
+    dao: &Dao<'_>,
+    code: &str,
+    subtree: Option<&str>,
+    day: chrono::NaiveDate,
+) -> Result<Vec<(StudyRow, Option<i64>)>> {
     let c = campaign_for(dao, "campaign", code)?;
-    let day = today();
     let tree = dao.tree_on(day)?;
     let successors = dao.successors(day)?;
     let root = match subtree.map(str::trim).filter(|s| !s.is_empty()) {
@@ -388,34 +420,41 @@ pub(crate) fn summary(dao: &Dao<'_>, code: &str, subtree: Option<&str>) -> Resul
         let mut group = Tally::default();
         let mut unit_rows = Vec::with_capacity(units.len());
         for (_, unit_code, unit_name, unit_id) in units {
-            let f = reports.get(&unit_id);
+            let (f, office) = match reports.get(&unit_id) {
+                Some((f, office)) => (Some(f), office.clone()),
+                None => (None, None),
+            };
             group.add(f);
             total.add(f);
             let took = f.map_or(0, |f| u64::from(f.attended) + u64::from(f.made_up));
             let members = f.map_or(0, |f| f.members);
-            unit_rows.push(StudyRow {
-                level: StudyLevel::Unit,
-                unit_code,
-                unit_name,
-                reported: f.is_some(),
-                members,
-                took_part: u32::try_from(took).unwrap_or(u32::MAX),
-                rate: rate(took, u64::from(members)),
-                sessions: f.map_or(0, |f| f.sessions),
-                masses: f.map_or(0, |f| f.masses),
-                units: None,
-                units_reported: None,
-                days_overdue: f.is_none().then_some(late),
-            });
+            unit_rows.push((
+                StudyRow {
+                    level: StudyLevel::Unit,
+                    unit_code,
+                    unit_name,
+                    reported: f.is_some(),
+                    members,
+                    took_part: u32::try_from(took).unwrap_or(u32::MAX),
+                    rate: rate(took, u64::from(members)),
+                    sessions: f.map_or(0, |f| f.sessions),
+                    masses: f.map_or(0, |f| f.masses),
+                    units: None,
+                    units_reported: None,
+                    days_overdue: f.is_none().then_some(late),
+                    office,
+                },
+                Some(unit_id),
+            ));
         }
-        rows.push(group.row(StudyLevel::Committee, code, name));
+        rows.push((group.row(StudyLevel::Committee, code, name), None));
         rows.extend(unit_rows);
     }
     let (code, name) = match root {
         Some(r) => (r.unit.code, r.unit.name),
         None => (String::new(), "Tổng cộng".to_owned()),
     };
-    rows.push(total.row(StudyLevel::Total, code, name));
+    rows.push((total.row(StudyLevel::Total, code, name), None));
     Ok(rows)
 }
 

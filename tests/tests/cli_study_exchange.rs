@@ -1,0 +1,141 @@
+//! Study figures between offices through the real `giaonhan` binary: the
+//! province (HT) makes a campaign for every branch of its tree; the packet
+//! to each commune office (HK, AT) carries it with the branches of that
+//! commune; HK's clerk reports a branch's figures there, and they travel up
+//! in HK's next packet; the province's summary adds them in, naming HK's
+//! office; a later report at HK replaces them at the province, and the
+//! province's own figures for another branch stand beside them.
+
+use std::path::Path;
+
+use giaonhan_tests::cli::{give_letterhead, ok};
+use giaonhan_tests::offices::*;
+use giaonhan_tests::stored::audit_details;
+use serde_json::Value;
+
+const CAMPAIGN: &str = "HT-NQ10";
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+/// Carries the packets of `from` to `to` on a fresh folder.
+fn carry(from: &Office, to: &Office) -> String {
+    let stick = tempfile::tempdir().expect("stick");
+    ok(&from.db, &["sync", "send", "--out", s(stick.path())]);
+    ok(&to.db, &["sync", "receive", s(stick.path())])
+}
+
+fn campaigns(o: &Office) -> Vec<Value> {
+    json(&o.db, &["study", "list", "--format", "json"])
+        .as_array()
+        .expect("campaigns")
+        .clone()
+}
+
+fn unit_row(o: &Office, unit: &str) -> Value {
+    json(&o.db, &["study", "summary", "--campaign", CAMPAIGN, "--format", "json"])
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["level"] == "unit" && r["unit_code"] == unit)
+        .cloned()
+        .unwrap_or_else(|| panic!("no row of {unit}"))
+}
+
+fn report(o: &Office, unit: &str, members: &str, attended: &str) {
+    #[rustfmt::skip]
+    ok(&o.db, &["study", "report", "--campaign", CAMPAIGN, "--unit", unit, "--members", members,
+                "--attended", attended, "--held", "2025-08-05"]);
+}
+
+#[test]
+fn a_communes_figures_travel_up_and_the_province_adds_them_in_naming_the_office() {
+    let p = province_register();
+    give_letterhead(&p.db);
+    ok(&p.db, &["site", "init", "--unit", "HT"]);
+    let hk = commune(HK);
+    let at = commune(AT);
+    pair(&p, &hk);
+    pair(&p, &at);
+    #[rustfmt::skip]
+    ok(&p.db, &["study", "new", "--code", CAMPAIGN, "--title", "Học tập, quán triệt Nghị quyết Trung ương 10",
+                "--doc", "12-NQ/TU", "--from", "2025-08-01", "--to", "2025-08-31", "--subtree", "HT"]);
+    assert_eq!(campaigns(&p)[0]["units"], 3, "HK-01, HK-02, AT-01");
+
+    // Down: each commune gets the campaign with its own branches only.
+    let stick = tempfile::tempdir().expect("stick");
+    ok(&p.db, &["sync", "send", "--out", s(stick.path())]);
+    ok(&hk.db, &["sync", "receive", s(stick.path())]);
+    ok(&at.db, &["sync", "receive", s(stick.path())]);
+    let at_hk = campaigns(&hk);
+    assert_eq!(at_hk.len(), 1, "{at_hk:?}");
+    assert_eq!(
+        (&at_hk[0]["code"], &at_hk[0]["units"], &at_hk[0]["units_reported"]),
+        (&Value::from(CAMPAIGN), &Value::from(2), &Value::from(0))
+    );
+    assert_eq!(at_hk[0]["documents"], serde_json::json!(["12-NQ/TU"]));
+    assert_eq!(campaigns(&at)[0]["units"], 1);
+    let created = audit_details(&hk.db, "study.create");
+    assert!(created[0].contains("\"via\":\"packet\""), "{created:?}");
+
+    // HK's clerk reports a branch; the figures go up in HK's next packet.
+    report(&hk, "HK-01", "20", "18");
+    let got = carry(&hk, &p);
+    assert!(got.contains("đã áp dụng gói số"), "{got}");
+    let row = unit_row(&p, "HK-01");
+    assert_eq!(row["reported"], true);
+    assert_eq!(
+        (row["members"].as_u64(), row["took_part"].as_u64()),
+        (Some(20), Some(18))
+    );
+    assert_eq!(row["office"], "Đảng bộ xã Hương Khê");
+
+    // The province records AT-01 itself: no office named.
+    report(&p, "AT-01", "12", "12");
+    assert_eq!(unit_row(&p, "AT-01")["office"], Value::Null);
+
+    // A later report at HK replaces the one the province took.
+    report(&hk, "HK-01", "20", "20");
+    carry(&hk, &p);
+    let row = unit_row(&p, "HK-01");
+    assert_eq!(row["took_part"].as_u64(), Some(20));
+    let logged = audit_details(&p.db, "study.report");
+    let last: Value = serde_json::from_str(logged.last().expect("logged")).expect("JSON");
+    assert_eq!(
+        (&last["via"], &last["office"], &last["replaced"]["attended"]),
+        (&Value::from("packet"), &Value::from("HK"), &Value::from(18))
+    );
+
+    // The totals count every unit once.
+    let rows = json(&p.db, &["study", "summary", "--campaign", CAMPAIGN, "--format", "json"]);
+    let total = rows.as_array().and_then(|r| r.last()).expect("total");
+    assert_eq!(
+        (
+            total["units"].as_u64(),
+            total["units_reported"].as_u64(),
+            total["took_part"].as_u64()
+        ),
+        (Some(3), Some(2), Some(32))
+    );
+
+    // The printed report names the office.
+    let pdf = p.path("bao-cao.pdf");
+    #[rustfmt::skip]
+    ok(&p.db, &["study", "summary", "--campaign", CAMPAIGN, "--format", "pdf", "--out", s(&pdf)]);
+    let text = giaonhan_tests::readers::pdf_text(&pdf);
+    // The name's cell wraps: the office is on the line below.
+    assert!(
+        text.contains("Chi bộ thôn Đông Trung (báo cáo") && text.contains("qua Đảng bộ xã Hương Khê)"),
+        "{text}"
+    );
+
+    // Nothing goes back down, and every log holds.
+    let again = carry(&p, &hk);
+    assert!(!again.contains("lỗi"), "{again}");
+    assert_eq!(campaigns(&hk).len(), 1);
+    for o in [&p, &hk, &at] {
+        let out = ok(&o.db, &["verify"]);
+        assert!(out.contains("Nhật ký nguyên vẹn"), "{out}");
+    }
+}
