@@ -5,7 +5,8 @@
 //! ([`badfile`]); a small tmpfs ([`disk`]); reading a database file directly,
 //! without the core, to see what really was stored ([`stored`]); reading back
 //! PDFs and spreadsheets ([`readers`]); a real S3 server for the exchange
-//! hub ([`seaweed`]); offices that trade packets ([`offices`]); and, in [`e2e`], the plumbing of the end-to-end tests
+//! hub ([`seaweed`]); offices that trade packets ([`offices`]) and packets
+//! signed again by hand ([`packets`]); and, in [`e2e`], the plumbing of the end-to-end tests
 //! that drive the real window.
 
 use std::path::PathBuf;
@@ -17,6 +18,7 @@ pub mod disk;
 pub mod e2e;
 pub mod fixtures;
 pub mod offices;
+pub mod packets;
 pub mod readers;
 pub mod rng;
 #[cfg(unix)]

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use giaonhan_tests::cli::{fails, ok, run};
 use giaonhan_tests::offices::*;
+use giaonhan_tests::packets::{parts, resign_body, resigned, secret_key, sign_with};
 use giaonhan_tests::readers;
 use serde_json::Value;
 
@@ -485,58 +486,6 @@ fn every_bad_packet_is_refused_with_its_file_and_reason() {
     let out = ok(&hk.db, &["sync", "receive", s(dir.path())]);
     assert!(out.contains("đã áp dụng trước đây"), "{out}");
     verified(&hk);
-}
-
-/// The parts of a packet file: header JSON, body JSON.
-fn parts(bytes: &[u8]) -> (Value, Value) {
-    let hl = u32::from_le_bytes(bytes[8..12].try_into().expect("len")) as usize;
-    let header = serde_json::from_slice(&bytes[12..12 + hl]).expect("header");
-    let bl = u32::from_le_bytes(bytes[12 + hl..16 + hl].try_into().expect("len")) as usize;
-    let body = serde_json::from_slice(&bytes[16 + hl..16 + hl + bl]).expect("body");
-    (header, body)
-}
-
-/// The office's secret key, read from its register file.
-fn secret_key(o: &Office) -> Vec<u8> {
-    rusqlite::Connection::open(&o.db)
-        .expect("open")
-        .query_row("SELECT secret_key FROM site", [], |r| r.get(0))
-        .expect("secret")
-}
-
-/// A packet written again from its parts, signed with the office's own
-/// secret key (read from its register file), as a newer version would.
-fn sign(o: &Office, header: &Value, body: &Value) -> Vec<u8> {
-    sign_with(&secret_key(o), header, body)
-}
-
-/// A packet written from its parts and signed with `secret`.
-fn sign_with(secret: &[u8], header: &Value, body: &Value) -> Vec<u8> {
-    use ed25519_dalek::Signer;
-    let key = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().expect("32 bytes"));
-    let head = serde_json::to_vec(header).expect("header");
-    let body = serde_json::to_vec(body).expect("body");
-    let mut out = b"SGNPKT01".to_vec();
-    out.extend_from_slice(&(head.len() as u32).to_le_bytes());
-    out.extend_from_slice(&head);
-    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
-    out.extend_from_slice(&body);
-    let signature = key.sign(&out);
-    out.extend_from_slice(&signature.to_bytes());
-    out
-}
-
-fn resigned(o: &Office, bytes: &[u8], change: impl FnOnce(&mut Value)) -> Vec<u8> {
-    let (mut header, body) = parts(bytes);
-    change(&mut header);
-    sign(o, &header, &body)
-}
-
-fn resign_body(o: &Office, bytes: &[u8], change: impl FnOnce(&mut Value)) -> Vec<u8> {
-    let (mut header, mut body) = parts(bytes);
-    change(&mut body);
-    header["events"] = body.as_array().map_or(0, Vec::len).into();
-    sign(o, &header, &body)
 }
 
 #[test]

@@ -8,8 +8,9 @@
 
 use std::path::Path;
 
-use giaonhan_tests::cli::{give_letterhead, ok};
+use giaonhan_tests::cli::{give_letterhead, ok, run};
 use giaonhan_tests::offices::*;
+use giaonhan_tests::packets::resign_body;
 use giaonhan_tests::stored::audit_details;
 use serde_json::Value;
 
@@ -24,6 +25,39 @@ fn carry(from: &Office, to: &Office) -> String {
     let stick = tempfile::tempdir().expect("stick");
     ok(&from.db, &["sync", "send", "--out", s(stick.path())]);
     ok(&to.db, &["sync", "receive", s(stick.path())])
+}
+
+/// HK's newest packet to the province, as written (those the province has
+/// not acknowledged are written again beside it; names sort by number).
+fn next_packet(hk: &Office) -> (String, Vec<u8>) {
+    let stick = tempfile::tempdir().expect("stick");
+    ok(&hk.db, &["sync", "send", "--out", s(stick.path())]);
+    let mut names: Vec<String> = std::fs::read_dir(stick.path())
+        .expect("stick")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let name = names.pop().expect("a packet");
+    let bytes = std::fs::read(stick.path().join(&name)).expect("packet");
+    (name, bytes)
+}
+
+/// `sync receive` of `bytes` alone, under the file name `name`.
+fn receive(o: &Office, name: &str, bytes: &[u8]) -> std::process::Output {
+    let stick = tempfile::tempdir().expect("stick");
+    std::fs::write(stick.path().join(name), bytes).expect("write");
+    run(&o.db, &["sync", "receive", s(stick.path())])
+}
+
+/// `packet` signed again with HK's own key, each study report changed by `f`.
+fn reports_changed(hk: &Office, packet: &[u8], f: impl Fn(&mut Value)) -> Vec<u8> {
+    resign_body(hk, packet, |events| {
+        for e in events.as_array_mut().expect("events") {
+            if e["kind"] == "study_report" {
+                f(e);
+            }
+        }
+    })
 }
 
 fn campaigns(o: &Office) -> Vec<Value> {
@@ -81,8 +115,23 @@ fn a_communes_figures_travel_up_and_the_province_adds_them_in_naming_the_office(
 
     // HK's clerk reports a branch; the figures go up in HK's next packet.
     report(&hk, "HK-01", "20", "18");
-    let got = carry(&hk, &p);
-    assert!(got.contains("đã áp dụng gói số"), "{got}");
+    let (name, genuine) = next_packet(&hk);
+
+    // Figures that cannot be true, even signed by HK's key, refuse the
+    // packet, naming the campaign, the unit and what is wrong.
+    let impossible = reports_changed(&hk, &genuine, |e| e["attended"] = 25.into());
+    let out = receive(&p, &name, &impossible);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("HT-NQ10") && err.contains("HK-01") && err.contains("vượt tổng số đảng viên"),
+        "{err}"
+    );
+    assert_eq!(unit_row(&p, "HK-01")["reported"], false, "nothing applied");
+
+    let out = receive(&p, &name, &genuine);
+    let got = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && got.contains("đã áp dụng gói số"), "{got}");
     let row = unit_row(&p, "HK-01");
     assert_eq!(row["reported"], true);
     assert_eq!(
@@ -128,6 +177,37 @@ fn a_communes_figures_travel_up_and_the_province_adds_them_in_naming_the_office(
     assert!(
         text.contains("Chi bộ thôn Đông Trung (báo cáo") && text.contains("qua Đảng bộ xã Hương Khê)"),
         "{text}"
+    );
+
+    // A report of a unit outside HK's subtree is not HK's to send: logged
+    // and left, while the packet's other figures are taken.
+    report(&hk, "HK-02", "8", "8");
+    let (name, genuine) = next_packet(&hk);
+    let widened = resign_body(&hk, &genuine, |events| {
+        let events = events.as_array_mut().expect("events");
+        let mut other = events
+            .iter()
+            .find(|e| e["kind"] == "study_report")
+            .cloned()
+            .expect("HK-02's report");
+        other["unit"] = "AT-01".into();
+        other["attended"] = 0.into();
+        events.push(other);
+    });
+    let out = receive(&p, &name, &widened);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(unit_row(&p, "HK-02")["reported"], true);
+    assert_eq!(
+        unit_row(&p, "AT-01")["took_part"].as_u64(),
+        Some(12),
+        "the province's own stand"
+    );
+    let ignored = audit_details(&p.db, "exchange.ignored");
+    assert!(
+        ignored
+            .iter()
+            .any(|d| d.contains("AT-01") && d.contains("không thuộc văn phòng gửi gói")),
+        "{ignored:?}"
     );
 
     // Nothing goes back down, and every log holds.
