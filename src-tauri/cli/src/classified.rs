@@ -99,6 +99,14 @@ pub enum RecallCmd {
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
     },
+    /// The recalls parent offices sent (from their packets): the copies our
+    /// units must bring back and those still missing. `recall return` with
+    /// such a recall's code records a return here, which goes up in the
+    /// next packet.
+    Received {
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
 }
 
 /// `giaonhan copies`: lists a document's copies, after registering `--add`.
@@ -156,6 +164,7 @@ pub fn recall(store: &mut Store, actor: &Actor, cmd: RecallCmd) -> Result<(), Er
             print(Format::Json, &[r])
         }
         RecallCmd::List { format } => print(format, &store.recalls()?),
+        RecallCmd::Received { format } => print(format, &store.received_recalls()?),
     }
 }
 

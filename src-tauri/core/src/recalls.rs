@@ -329,8 +329,29 @@ impl Store {
     }
 
     /// Records copies brought back for a recall.
+    /// Records copies brought back: for a recall of ours, or for one a
+    /// parent office sent (its code; the return then travels up to it).
     pub fn return_copies(&mut self, actor: &Actor, input: RecallReturn) -> Result<Recall> {
-        self.write(actor, |dao| take_back(dao, &input))
+        self.write(actor, |dao| {
+            let code = text::clean(&input.code);
+            if !dao.recall_code_taken(&code)? {
+                if let Some(r) = dao.inbox_recall_by_code(&code)? {
+                    return crate::exchange::recall::take_back_here(dao, &r, &input);
+                }
+            }
+            take_back(dao, &input)
+        })
+    }
+
+    /// The recalls parent offices sent, with the copies our units must
+    /// bring back and those still missing.
+    pub fn received_recalls(&self) -> Result<Vec<Recall>> {
+        self.read(|dao| {
+            dao.inbox_recalls()?
+                .iter()
+                .map(|r| crate::exchange::recall::inbox_view(dao, r))
+                .collect()
+        })
     }
 
     /// Every recall with its progress, newest first.

@@ -61,11 +61,12 @@ pub(crate) struct OpenRecallCopy {
     pub number: u32,
 }
 
-const RECALL_COLUMNS: &str = "SELECT rc.id, rc.uid, rc.code, rc.document_id, d.symbol, b.code AS batch, rc.made_on,
+pub(super) const RECALL_COLUMNS: &str =
+    "SELECT rc.id, rc.uid, rc.code, rc.document_id, d.symbol, b.code AS batch, rc.made_on,
         rc.due_on, rc.reason FROM recall rc JOIN document d ON d.id = rc.document_id
         LEFT JOIN batch b ON b.id = rc.batch_id";
 
-fn recall_row(r: &Row<'_>) -> rusqlite::Result<RecallRow> {
+pub(super) fn recall_row(r: &Row<'_>) -> rusqlite::Result<RecallRow> {
     Ok(RecallRow {
         id: r.get("id")?,
         uid: r.get("uid")?,

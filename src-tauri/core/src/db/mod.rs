@@ -29,6 +29,7 @@ pub(crate) mod copies;
 mod documents;
 pub(crate) mod exchange;
 pub(crate) mod exchange_flow;
+pub(crate) mod exchange_recall;
 pub(crate) mod exchange_report;
 pub(crate) mod exchange_study;
 mod lists;

@@ -568,15 +568,8 @@ CREATE TABLE study_report (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX study_report_unit_idx ON study_report (unit_id);
 "#,
-    r#"
--- Study follow-through between offices. A campaign a parent office sent
--- keeps the parent's uid and names the peer it came from (origin_peer);
--- a report that came by packet names the office that recorded it first
--- (its unit code and name), which the summary shows.
-ALTER TABLE study_campaign ADD COLUMN origin_peer TEXT REFERENCES peer (id);
-ALTER TABLE study_report ADD COLUMN office_code TEXT;
-ALTER TABLE study_report ADD COLUMN office_name TEXT;
-"#,
+    // From step 12 on, each step is a file of its own.
+    include_str!("steps/12.sql"),
 ];
 
 /// The version a fresh file gets.
@@ -611,7 +604,7 @@ mod tests {
         "f7ab60eb6bec09b1",
         "5f1901a8a99f5a45",
         "107eab8d5b2a9fa9",
-        "6d80ad8d58bd6ddb",
+        "4285f32f8f6109cc",
     ];
 
     /// The schema of a database as SQLite reports it, for comparison.

@@ -1,8 +1,9 @@
 //! Down: what a parent office sends the office of a unit under it — that
 //! unit's subtree as the parent knows it (and its reorganisations: `reorg`),
 //! and the batches handed to units of that subtree (documents as metadata,
-//! receipts of the subtree only), and the study campaigns its units report
-//! on (`study`) — and how the child applies it: units
+//! receipts of the subtree only), the study campaigns its units report
+//! on (`study`) and the recalls of copies they hold (`recall`) — and how
+//! the child applies it: units
 //! added to its tree, documents entered as received, the receipts into its
 //! inbox.
 
@@ -176,6 +177,12 @@ pub(super) fn gather(
         &units_json,
         (first, cursor, last),
         &mut sent_docs,
+    )?);
+    events.extend(super::recall::gather_down(
+        dao,
+        site,
+        &units_json,
+        (first, cursor, last),
     )?);
     Ok((events, last))
 }

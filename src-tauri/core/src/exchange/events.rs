@@ -1,9 +1,12 @@
 //! The events a packet carries, each with its `kind` and its version `v`.
 //! Down (to the office of a unit under ours): `unit`, `reorganisation`,
 //! `document`, `batch`, `campaign` (a study campaign with the units of the
-//! child's subtree that must report);
+//! child's subtree that must report), `recall` (a recall of classified
+//! copies, with the copies the units of the child's subtree hold);
 //! up (to the parent office): `confirmation`, `report`, `study_report` (a
-//! unit's study figures for a campaign the parent sent); both ways: `key`
+//! unit's study figures for a campaign the parent sent), `copy_return`
+//! (copies brought back at the child for a recall the parent sent); both
+//! ways: `key`
 //! (this office's new public key, in a packet signed with the old one). A
 //! kind this build does not know fails to read, and the packet is refused
 //! whole; new kinds come with a new events version (study figures,
@@ -13,6 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::db::exchange_flow::{BatchMeta, DocMeta, LineMeta, Signed};
+use crate::db::exchange_recall::RecalledCopy;
 use crate::db::exchange_report::ReportMeta;
 use crate::db::study::Figures;
 
@@ -124,6 +128,31 @@ pub(crate) struct StudyReportEvent {
     pub office_name: String,
 }
 
+/// A recall of the parent's, with the copies held in the child's subtree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct RecallEvent {
+    pub v: u32,
+    pub uid: String,
+    pub code: String,
+    pub symbol: String,
+    pub made_on: chrono::NaiveDate,
+    pub due: chrono::NaiveDate,
+    pub reason: String,
+    pub from: String,
+    pub copies: Vec<RecalledCopy>,
+}
+
+/// The copies brought back at the child office for a recall the parent
+/// sent (every return recorded there so far).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct CopyReturnEvent {
+    pub v: u32,
+    /// The parent's recall uid.
+    pub recall: String,
+    pub code: String,
+    pub copies: Vec<RecalledCopy>,
+}
+
 /// The sender's new public key (base64url), in a packet signed with its
 /// old key: applied in sequence order, it replaces the key the receiver
 /// trusts, and the sender's later packets are signed with the new one.
@@ -154,13 +183,17 @@ pub(crate) enum Event {
     Campaign(CampaignEvent),
     #[serde(rename = "study_report")]
     StudyReport(StudyReportEvent),
+    #[serde(rename = "recall")]
+    Recall(RecallEvent),
+    #[serde(rename = "copy_return")]
+    CopyReturn(CopyReturnEvent),
 }
 
 impl Event {
     /// The events version that brought this kind.
     fn since(&self) -> u32 {
         match self {
-            Event::Campaign(_) | Event::StudyReport(_) => 3,
+            Event::Campaign(_) | Event::StudyReport(_) | Event::Recall(_) | Event::CopyReturn(_) => 3,
             Event::Key(_) | Event::Reorganisation(_) => 2,
             _ => 1,
         }

@@ -32,6 +32,7 @@ pub mod identity;
 pub mod inbox;
 mod keys;
 pub mod packet;
+pub(crate) mod recall;
 mod receive;
 mod reorg;
 mod send;

@@ -25,7 +25,7 @@ pub const MAGIC: &[u8; 8] = b"SGNPKT01";
 /// The packet format this build writes and reads.
 pub const FORMAT: u32 = 1;
 /// The highest version of the events this build understands (2: the `key`
-/// and `reorganisation` events; 3: `campaign` and `study_report`); a packet
+/// and `reorganisation` events; 3: `campaign`, `study_report`, `recall`, `copy_return`); a packet
 /// declares the lowest one its events need.
 pub const EVENTS_VERSION: u32 = 3;
 /// The file name's extension.

@@ -17,7 +17,7 @@ use super::down::{self, Applying};
 use super::events::Event;
 use super::packet::{self, Refusal, NO_PREVIOUS};
 use super::transport::Place;
-use super::{identity, keys, reorg, study, up, PACKET_METHOD};
+use super::{identity, keys, recall, reorg, study, up, PACKET_METHOD};
 use crate::db::exchange::{PeerRow, SiteRow, Waiting};
 use crate::db::{Actor, Dao, Store};
 use crate::error::{Error, Result};
@@ -143,6 +143,8 @@ fn apply(dao: &Dao<'_>, site: &SiteRow, p: &Ready) -> Result<()> {
             Event::Report(r) if !from_parent => up::apply_report(&as_office, &p.origin, r)?,
             Event::Campaign(c) if from_parent => study::apply_campaign(&as_office, &ctx, &p.origin, c, &label)?,
             Event::StudyReport(r) if !from_parent => study::apply_report(&as_office, &p.origin, r, &label)?,
+            Event::Recall(r) if from_parent => recall::apply_recall(&as_office, site, &p.origin, r)?,
+            Event::CopyReturn(r) if !from_parent => recall::apply_return(&as_office, &p.origin, r, &label)?,
             Event::Key(k) => keys::apply_key(&as_office, &p.origin, k, &label)?,
             Event::Unit(_) => return Err(wrong("unit")),
             Event::Reorganisation(_) => return Err(wrong("reorganisation")),
@@ -152,6 +154,8 @@ fn apply(dao: &Dao<'_>, site: &SiteRow, p: &Ready) -> Result<()> {
             Event::Report(_) => return Err(wrong("report")),
             Event::Campaign(_) => return Err(wrong("campaign")),
             Event::StudyReport(_) => return Err(wrong("study_report")),
+            Event::Recall(_) => return Err(wrong("recall")),
+            Event::CopyReturn(_) => return Err(wrong("copy_return")),
         }
     }
     dao.insert_packet_in(&p.origin.id, p.seq, &p.hash, &p.file, events.len() as i64)?;

@@ -1,7 +1,8 @@
 //! Up: what a child office sends its parent — the confirmations (and
 //! undoings) recorded here on the receipts the parent handed, the state
 //! of its own batches (`report`: every receipt's status), and the study
-//! figures on the parent's campaigns (`study`) — and how the
+//! figures on the parent's campaigns (`study`), and the copies brought back
+//! here for the parent's recalls (`recall`) — and how the
 //! parent applies them: the receipt becomes confirmed as signed at the
 //! child, recorded as coming by packet, unless the parent's own office
 //! recorded a confirmation of it (that one stands; the packet's is logged
@@ -24,20 +25,33 @@ use crate::model::{ConfirmMethod, ReceiptStatus};
 pub(super) fn gather(dao: &Dao<'_>, site: &SiteRow, peer: &PeerRow, cursor: i64) -> Result<(Vec<Event>, i64)> {
     let (changes, last) = dao.changes_after(
         cursor,
-        &["inbox.confirm", "inbox.undo", "batch.", "receipt.", "study.report"],
+        &[
+            "inbox.confirm",
+            "inbox.undo",
+            "inbox.return",
+            "batch.",
+            "receipt.",
+            "study.report",
+        ],
     )?;
     let mut seen = BTreeSet::new();
     let mut confirmations: Vec<String> = Vec::new();
     let mut batches: Vec<String> = Vec::new();
     let mut studied: Vec<String> = Vec::new();
+    let mut returned: Option<Vec<String>> = None;
     if cursor == 0 {
         confirmations = dao.inbox_set_here(&peer.id)?;
         batches = dao.live_batch_uids()?;
         studied = dao.study_reports_on_campaigns_from(&peer.id)?;
     } else {
+        let mut returns = Vec::new();
         for c in changes {
             let Some(uid) = c.entity_uid else { continue };
-            if c.action.starts_with("study.") {
+            if c.action == "inbox.return" {
+                if !returns.contains(&uid) {
+                    returns.push(uid);
+                }
+            } else if c.action.starts_with("study.") {
                 if seen.insert(uid.clone()) {
                     studied.push(uid);
                 }
@@ -56,6 +70,7 @@ pub(super) fn gather(dao: &Dao<'_>, site: &SiteRow, peer: &PeerRow, cursor: i64)
                 }
             }
         }
+        returned = Some(returns);
     }
     let mut events = Vec::new();
     for uid in confirmations {
@@ -79,6 +94,7 @@ pub(super) fn gather(dao: &Dao<'_>, site: &SiteRow, peer: &PeerRow, cursor: i64)
         }
     }
     events.extend(super::study::gather_up(dao, site, peer, studied)?);
+    events.extend(super::recall::gather_up(dao, peer, returned)?);
     Ok((events, last))
 }
 
