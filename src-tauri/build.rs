@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "document_copies",
     "copies_held",
     "list_recalls",
+    "received_recalls",
     "create_recall",
     "return_copies",
     // src/commands/batches.rs

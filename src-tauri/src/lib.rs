@@ -121,6 +121,7 @@ pub fn run_app_with<R: Runtime>(
             commands::documents::document_copies,
             commands::documents::copies_held,
             commands::documents::list_recalls,
+            commands::documents::received_recalls,
             commands::documents::create_recall,
             commands::documents::return_copies,
             commands::batches::list_batches,

@@ -7,7 +7,10 @@
 //! of the native dialog), and the batch appears in "Hộp đến", where its
 //! receipt is confirmed in the confirm dialog; "Gửi gói" writes the packet
 //! back, and the province's CLI applies it: the receipt is confirmed there,
-//! by packet. Screenshots go to `target/e2e-artifacts/`. A province that
+//! by packet. The province's recall of two classified copies shows in
+//! "Hộp đến" too: the commune records their return in the return dialog and
+//! the province has them back from the same packet. Screenshots go to
+//! `target/e2e-artifacts/`. A province that
 //! receives many packets sees how far the run is.
 #![cfg(target_os = "linux")]
 
@@ -74,6 +77,16 @@ fn prepare(dir: &Path, commune: &Path, stick: &Path) -> std::path::PathBuf {
     #[rustfmt::skip]
     giaonhan(&province, &["batch", "new", "--code", "D1", "--title", "Đợt 1 năm 2025", "--handed", &handed,
                           "--due", &due, "--doc", "12-NQ/TU:5", "--unit", "HK"]);
+    // Two numbered copies of a Mật resolution to HK, then recalled.
+    #[rustfmt::skip]
+    giaonhan(&province, &["doc", "add", "--symbol", "07-NQ/TU", "--title", "Nghị quyết về bảo vệ chính trị nội bộ",
+                          "--date", "2025-01-10", "--copies", "4", "--classification", "Mật"]);
+    #[rustfmt::skip]
+    giaonhan(&province, &["batch", "new", "--code", "M1", "--title", "Đợt mật", "--handed", &handed,
+                          "--due", &due, "--doc", "07-NQ/TU:2", "--unit", "HK"]);
+    #[rustfmt::skip]
+    giaonhan(&province, &["recall", "new", "--code", "TH1", "--symbol", "07-NQ/TU", "--due", &day(20),
+                          "--reason", "Thu hồi sau học tập"]);
     giaonhan(&province, &["site", "init", "--unit", "HT"]);
     add_units(commune);
     giaonhan(commune, &["site", "init", "--unit", "HK"]);
@@ -191,6 +204,29 @@ fn a_packet_received_in_the_window_is_confirmed_in_the_inbox_and_sent_back() {
         .await;
         screenshot(c, "inbox-confirmed").await;
 
+        // The province's recall: HK brings both copies back.
+        let recall = "#inbox-recalls tbody tr[data-code=\"TH1\"][data-unit=\"HK\"]";
+        wait_visible(c, recall).await;
+        let cells = text(c, recall).await;
+        assert!(
+            cells.contains("07-NQ/TU") && cells.contains("còn thiếu 01, 02"),
+            "{cells}"
+        );
+        click(c, &format!("{recall} button.inbox-return")).await;
+        until("the return dialog to open", || async {
+            (js(c, "return !!document.querySelector('#return-dialog')?.open;", vec![]).await == json!(true))
+                .then_some(())
+        })
+        .await;
+        type_into(c, "#return-by", "Trần Văn Bình").await;
+        let status = submit_until_status(c, "#return-submit").await;
+        assert!(status.contains("bản số 01, 02") && status.contains("đã đủ"), "{status}");
+        until("the recall to show every copy back", || async {
+            let cells = text(c, recall).await;
+            cells.contains("đã nộp đủ").then_some(())
+        })
+        .await;
+
         // Send the confirmation up.
         open_screen(c, "exchange").await;
         wait_visible(c, "#exchange-send").await;
@@ -215,6 +251,22 @@ fn a_packet_received_in_the_window_is_confirmed_in_the_inbox_and_sent_back() {
     let up = open_dir.join("up");
     let out = giaonhan(&province, &["sync", "receive", up.to_str().expect("path")]);
     assert!(out.contains("đã áp dụng gói số"), "{out}");
+    let copies: Value = serde_json::from_str(&giaonhan(
+        &province,
+        &["copies", "--symbol", "07-NQ/TU", "--format", "json"],
+    ))
+    .expect("JSON");
+    let states: Vec<(u64, &str)> = copies
+        .as_array()
+        .expect("copies")
+        .iter()
+        .map(|c| (c["copy"].as_u64().unwrap_or(0), c["state"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        states,
+        [(1, "returned"), (2, "returned"), (3, "in_office"), (4, "in_office")],
+        "the copies HK brought back are back at the province"
+    );
     let (status, by, method): (String, String, String) = rusqlite::Connection::open(&province)
         .expect("open")
         .query_row(

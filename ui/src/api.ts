@@ -19,6 +19,7 @@ import type { HeldCopy } from "./bindings/HeldCopy";
 import type { NewRecall } from "./bindings/NewRecall";
 import type { Recall } from "./bindings/Recall";
 import type { RecallReturn } from "./bindings/RecallReturn";
+import type { ReceivedRecall } from "./bindings/ReceivedRecall";
 import type { Document } from "./bindings/Document";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { NewAccount } from "./bindings/NewAccount";
@@ -149,6 +150,7 @@ export const documentCopies = (symbol: string): Promise<CopyRow[]> => call("docu
 export const copiesHeld = (unit: string): Promise<HeldCopy[]> => call("copies_held", { unit });
 
 export const listRecalls = (): Promise<Recall[]> => call("list_recalls");
+export const receivedRecalls = (): Promise<ReceivedRecall[]> => call("received_recalls");
 
 export const createRecall = (recall: NewRecall): Promise<Recall> => call("create_recall", { recall });
 

@@ -13,7 +13,8 @@ use crate::db::copies::RecallRow;
 use crate::db::{today, Actor, Dao, Store};
 use crate::error::{Error, Result};
 use crate::model::{
-    copy_list, NewRecall, OutstandingQuery, OutstandingRow, Recall, RecallReturn, ReceiptStatus, RowKind, Tiers,
+    copy_list, NewRecall, OutstandingQuery, OutstandingRow, Recall, RecallReturn, ReceiptStatus, ReceivedRecall,
+    RowKind, Tiers,
 };
 use crate::tree::Tree;
 use crate::{dates, receipt_code, text};
@@ -341,6 +342,12 @@ impl Store {
             }
             take_back(dao, &input)
         })
+    }
+
+    /// The recalls parent offices sent, a row per unit of ours holding
+    /// copies of them.
+    pub fn received_recall_rows(&self) -> Result<Vec<ReceivedRecall>> {
+        self.read(crate::exchange::recall::received_rows)
     }
 
     /// The recalls parent offices sent, with the copies our units must

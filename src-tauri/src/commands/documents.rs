@@ -3,7 +3,7 @@
 //! copy is, a unit's copies, recalls and the copies brought back.
 
 use giaonhan::accounts::Action;
-use giaonhan::model::{CopyRow, Document, HeldCopy, NewDocument, NewRecall, Recall, RecallReturn};
+use giaonhan::model::{CopyRow, Document, HeldCopy, NewDocument, NewRecall, Recall, RecallReturn, ReceivedRecall};
 use tauri::State;
 
 use super::{AppState, Reply};
@@ -31,6 +31,13 @@ pub fn copies_held(state: State<'_, AppState>, unit: String) -> Reply<Vec<HeldCo
 #[tauri::command(async)]
 pub fn list_recalls(state: State<'_, AppState>) -> Reply<Vec<Recall>> {
     Ok(state.with(Action::Read, |s, g| s.recalls_for(g))?)
+}
+
+/// The recalls parent offices sent (their packets), a row per unit of
+/// ours holding copies; `return_copies` with such a code records a return.
+#[tauri::command(async)]
+pub fn received_recalls(state: State<'_, AppState>) -> Reply<Vec<ReceivedRecall>> {
+    Ok(state.with(Action::Read, |s, g| s.received_recalls_for(g))?)
 }
 
 #[tauri::command(async)]

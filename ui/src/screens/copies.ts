@@ -115,8 +115,30 @@ export async function renderHeldCopies(unit: string, block: HTMLElement, list: H
   );
 }
 
-/** The dialog that records copies brought back for a recall (a recall row of the outstanding list). */
-export function returnDialog(saved: (row: OutstandingRow) => Promise<void>): { open(row: OutstandingRow, from: HTMLElement): void } {
+/** What a unit brings back for a recall: a recall row of the outstanding list, or of the inbox (a parent office's recall). */
+export interface ReturnTarget {
+  code: string;
+  title: string | null;
+  unit_code: string;
+  unit_name: string;
+  missing: number[];
+  bearer: string | null;
+}
+
+/** A recall row of the outstanding list as a return's target. */
+export function returnTargetOf(row: OutstandingRow): ReturnTarget {
+  return {
+    code: row.batch,
+    title: row.batch_title || null,
+    unit_code: row.unit_code,
+    unit_name: row.unit_name,
+    missing: row.copies_missing ?? [],
+    bearer: row.secretary ?? null,
+  };
+}
+
+/** The dialog that records copies brought back for a recall. */
+export function returnDialog(saved: (row: ReturnTarget) => Promise<void>): { open(row: ReturnTarget, from: HTMLElement): void } {
   const dialog = byId("return-dialog", HTMLDialogElement);
   const form = byId("return-form", HTMLFormElement);
   const what = byId("return-what", HTMLParagraphElement);
@@ -127,17 +149,17 @@ export function returnDialog(saved: (row: OutstandingRow) => Promise<void>): { o
   const cancel = byId("return-cancel", HTMLButtonElement);
   const fields: Record<string, HTMLElement> = { copies: copiesBox, by, on };
   const resolve: FieldResolver = (field) => fields[field] ?? null;
-  let current: OutstandingRow | null = null;
+  let current: ReturnTarget | null = null;
   let back: HTMLElement | null = null;
 
-  function open(row: OutstandingRow, from: HTMLElement): void {
+  function open(row: ReturnTarget, from: HTMLElement): void {
     current = row;
     back = from;
     clearErrors();
-    what.textContent = `${row.unit_name} (${row.unit_code}) — đợt thu hồi ${row.batch}${row.batch_title ? `: ${row.batch_title}` : ""}`;
+    what.textContent = `${row.unit_name} (${row.unit_code}) — đợt thu hồi ${row.code}${row.title ? `: ${row.title}` : ""}`;
     copiesBox.replaceChildren(
       ...(legend ? [legend] : []),
-      ...(row.copies_missing ?? []).map((n) =>
+      ...row.missing.map((n) =>
         h(
           "label",
           { class: "check" },
@@ -146,14 +168,18 @@ export function returnDialog(saved: (row: OutstandingRow) => Promise<void>): { o
         ),
       ),
     );
-    by.value = row.secretary ?? "";
+    by.value = row.bearer ?? "";
     writeDate(on, todayIso());
     dialog.showModal();
     by.focus();
     by.select();
   }
 
+  // The dialog is shared by the screens that open it (outstanding list,
+  // inbox): each instance forgets its row when it closes, so a submit is
+  // taken only by the one that opened it.
   dialog.addEventListener("close", () => {
+    current = null;
     back?.focus();
     back = null;
   });
@@ -172,7 +198,7 @@ export function returnDialog(saved: (row: OutstandingRow) => Promise<void>): { o
       }
       const copies = [...copiesBox.querySelectorAll<HTMLInputElement>("input[name=copy]:checked")].map((c) => Number(c.value));
       try {
-        const r = await returnCopies({ code: row.batch, unit: row.unit_code, copies, by: clean(by.value), on: day });
+        const r = await returnCopies({ code: row.code, unit: row.unit_code, copies, by: clean(by.value), on: day });
         const left = r.missing.length ? ` Còn thiếu ${r.missing.length} bản của đợt thu hồi.` : " Đợt thu hồi đã đủ.";
         announce(`Đã nhận lại bản số ${copies.map(copyNumber).join(", ")} từ ${row.unit_name}.${left}`);
         back = null;

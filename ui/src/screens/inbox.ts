@@ -2,13 +2,17 @@
 // under it, received in its packets, one row per receipt (batch, from, unit,
 // receipt code, handed, due, status). "Xác nhận" opens the confirm dialog
 // (confirm.ts) with the receipt's code, the same dialog and path as our own
-// receipts; the confirmation goes up in the next packet ("Trao đổi").
-import { inbox, toApiError } from "../api";
+// receipts; the confirmation goes up in the next packet ("Trao đổi"). Below,
+// the parent's recalls of classified copies, a row per unit holding copies:
+// "Nộp lại" opens the return dialog (copies.ts), and the return goes up too.
+import { inbox, receivedRecalls, toApiError } from "../api";
 import type { InboxRow } from "../bindings/InboxRow";
+import type { ReceivedRecall } from "../bindings/ReceivedRecall";
 import { byId, fill, h, tbodyOf } from "../dom";
 import { announce, showError } from "../feedback";
 import { RECEIPT_STATUS_LABEL, formatDate, formatReceiptCode } from "../format";
 import { confirmDialog } from "./confirm";
+import { copyNumber, returnDialog } from "./copies";
 import type { Screen } from "./screen";
 
 export function inboxScreen(): Screen {
@@ -41,7 +45,29 @@ export function inboxScreen(): Screen {
     ),
     h("tbody"),
   );
+  const recallTable = h(
+    "table",
+    { id: "inbox-recalls", class: "data-table" },
+    h("caption", null, "Lệnh thu hồi tài liệu mật từ cấp trên ", h("span", { class: "caption-count", id: "inbox-recalls-count" })),
+    h(
+      "thead",
+      null,
+      h(
+        "tr",
+        null,
+        h("th", { scope: "col" }, "Đợt thu hồi"),
+        h("th", { scope: "col" }, "Văn bản"),
+        h("th", { scope: "col" }, "Từ"),
+        h("th", { scope: "col" }, "Đơn vị"),
+        h("th", { scope: "col" }, "Bản số"),
+        h("th", { scope: "col" }, "Hạn nộp"),
+        h("th", { scope: "col", class: "col-action" }, h("span", { class: "visually-hidden" }, "Thao tác")),
+      ),
+    ),
+    h("tbody"),
+  );
   let buttons: HTMLButtonElement[] = [];
+  let recallButtons: HTMLButtonElement[] = [];
   let fromRow = -1;
 
   const dialog = confirmDialog(
@@ -54,6 +80,41 @@ export function inboxScreen(): Screen {
       if (!saved) buttons[fromRow]?.focus();
     },
   );
+
+  const returns = returnDialog(async () => {
+    await render();
+    (recallButtons[Math.min(fromRow, recallButtons.length - 1)] ?? heading).focus();
+  });
+
+  function recallRowOf(r: ReceivedRecall, index: number): HTMLTableRowElement {
+    const missing = r.missing.map(copyNumber).join(", ");
+    const give = h("button", { type: "button", class: "secondary inbox-return" }, `Nộp lại bản số ${missing}`);
+    give.addEventListener("click", () => {
+      fromRow = index;
+      returns.open(
+        { code: r.code, title: r.reason, unit_code: r.unit_code, unit_name: r.unit_name, missing: r.missing, bearer: null },
+        give,
+      );
+    });
+    recallButtons.push(give);
+    const back = r.copies.filter((n) => !r.missing.includes(n));
+    return h(
+      "tr",
+      { "data-code": r.code, "data-unit": r.unit_code, "data-missing": r.missing.join(",") },
+      h("th", { scope: "row" }, `${r.code}: ${r.reason}`),
+      h("td", { class: "code" }, r.symbol),
+      h("td", null, r.from),
+      h("td", null, `${r.unit_name} (${r.unit_code})`),
+      h(
+        "td",
+        null,
+        r.missing.length ? `còn thiếu ${missing}` : "đã nộp đủ",
+        back.length ? h("span", { class: "sub" }, ` (đã nộp ${back.map(copyNumber).join(", ")})`) : null,
+      ),
+      h("td", null, formatDate(r.due_on)),
+      h("td", { class: "col-action" }, r.missing.length ? give : null),
+    );
+  }
 
   function rowOf(r: InboxRow, index: number): HTMLTableRowElement {
     const confirm = h("button", { type: "button", class: "secondary inbox-confirm", "data-code": r.receipt_code }, "Xác nhận");
@@ -79,8 +140,12 @@ export function inboxScreen(): Screen {
 
   async function render(): Promise<void> {
     try {
-      const rows = await inbox();
+      const [rows, recalls] = await Promise.all([inbox(), receivedRecalls()]);
       buttons = [];
+      recallButtons = [];
+      byId("inbox-recalls-count", HTMLSpanElement).textContent = `(${recalls.length})`;
+      recallTable.hidden = recalls.length === 0;
+      fill(tbodyOf(recallTable), recalls.map(recallRowOf));
       byId("inbox-count", HTMLSpanElement).textContent = `(${rows.length})`;
       fill(
         tbodyOf(table),
@@ -93,7 +158,12 @@ export function inboxScreen(): Screen {
     }
   }
 
-  section.replaceChildren(heading, intro, h("div", { class: "table-wrap" }, table));
+  section.replaceChildren(
+    heading,
+    intro,
+    h("div", { class: "table-wrap" }, table),
+    h("div", { class: "table-wrap" }, recallTable),
+  );
 
   return {
     key: "inbox",

@@ -32,7 +32,7 @@ import {
 import { createPicker, type PickItem } from "../picker";
 import { data, ensure, onChange, reload } from "../store";
 import { confirmDialog } from "./confirm";
-import { copyNumber, returnDialog } from "./copies";
+import { copyNumber, returnDialog, returnTargetOf } from "./copies";
 import { openPreview } from "./printing";
 import { receiptCodeBox } from "./outstanding/codebox";
 import { batchLabel } from "./outstanding/common";
@@ -550,7 +550,7 @@ export function outstandingScreen(): Screen {
 
   function openReturn(row: OutstandingRow, index: number): void {
     fromRow = index;
-    returns.open(row, buttons[index] ?? countLine);
+    returns.open(returnTargetOf(row), buttons[index] ?? countLine);
   }
 
   // ---- receipt code box (outstanding/codebox.ts) ---------------------------

@@ -18,7 +18,7 @@ use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::{
     Batch, BatchStats, CopyRow, CurvePoint, Document, GroupCompletion, HeldCopy, OutstandingPage, OutstandingQuery,
-    OutstandingRow, Recall, ReceiptDetail, UnitFlag, UnitReceipt,
+    OutstandingRow, Recall, ReceiptDetail, ReceivedRecall, UnitFlag, UnitReceipt,
 };
 use crate::text;
 
@@ -146,6 +146,15 @@ impl Store {
         match self.units_of(grant)? {
             None => self.recalls(),
             Some(units) => Err(units.refuse("các lệnh thu hồi")),
+        }
+    }
+
+    /// The recalls parent offices sent, a row per unit holding copies: the
+    /// office's, like its own recalls.
+    pub fn received_recalls_for(&self, grant: &Grant) -> Result<Vec<ReceivedRecall>> {
+        match self.units_of(grant)? {
+            None => self.received_recall_rows(),
+            Some(units) => Err(units.refuse("các lệnh thu hồi của cấp trên")),
         }
     }
 

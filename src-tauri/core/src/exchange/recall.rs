@@ -16,7 +16,7 @@ use crate::db::exchange::{PeerRow, SiteRow};
 use crate::db::exchange_recall::{InboxRecall, RecalledCopy};
 use crate::db::{today, Dao};
 use crate::error::{Error, Result};
-use crate::model::{Recall, RecallReturn};
+use crate::model::{Recall, RecallReturn, ReceivedRecall};
 use crate::text;
 
 /// The recalls for a child office: with `first`, every one asking a copy
@@ -103,6 +103,42 @@ pub(crate) fn inbox_view(dao: &Dao<'_>, r: &InboxRecall) -> Result<Recall> {
             .map(|c| c.copy.number)
             .collect(),
     })
+}
+
+/// The recalls parent offices sent, one row per unit of ours holding
+/// copies, in the order of the recalls (latest due first) and unit codes.
+pub(crate) fn received_rows(dao: &Dao<'_>) -> Result<Vec<ReceivedRecall>> {
+    let day = today();
+    let mut rows = Vec::new();
+    for r in dao.inbox_recalls()? {
+        let mut by_unit: BTreeMap<String, (Vec<u32>, Vec<u32>)> = BTreeMap::new();
+        for c in dao.inbox_recall_copies(&r.uid)? {
+            let (copies, missing) = by_unit.entry(c.copy.unit.clone()).or_default();
+            copies.push(c.copy.number);
+            if c.copy.returned_on.is_none() {
+                missing.push(c.copy.number);
+            }
+        }
+        for (unit_code, (copies, missing)) in by_unit {
+            let unit_name = match dao.unit_for("unit", &unit_code, day) {
+                Ok(u) => u.unit.name,
+                Err(_) => unit_code.clone(),
+            };
+            rows.push(ReceivedRecall {
+                code: r.code.clone(),
+                symbol: r.symbol.clone(),
+                from: r.from_name.clone(),
+                made_on: r.made_on,
+                due_on: r.due_on,
+                reason: r.reason.clone(),
+                unit_code,
+                unit_name,
+                copies,
+                missing,
+            });
+        }
+    }
+    Ok(rows)
 }
 
 /// Records copies brought back here for a recall a parent office sent,

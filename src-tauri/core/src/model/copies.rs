@@ -149,6 +149,24 @@ pub struct Recall {
     pub missing: Vec<u32>,
 }
 
+/// What one unit of ours must bring back for a recall a parent office
+/// sent (from its packets): the copies asked and those not back yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReceivedRecall {
+    pub code: String,
+    pub symbol: String,
+    /// The office that made it.
+    pub from: String,
+    pub made_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub reason: String,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub copies: Vec<u32>,
+    pub missing: Vec<u32>,
+}
+
 /// A member of a destruction board.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
