@@ -52,6 +52,8 @@ const COMMANDS: &[&str] = &[
     "get_tiers",
     "set_tiers",
     "preview_list",
+    "preview_list_pages",
+    "print_stop",
     "save_list",
     "preview_register",
     "save_register_book",

@@ -904,3 +904,46 @@ fn the_recipient_tree_draws_only_the_rows_shown() {
         s.finish().await
     });
 }
+
+/// A long list's preview shows its first pages while the rest is laid out,
+/// says how far it is, and "Dừng" stops it: the pages shown stay, "In…"
+/// is off (they are not all), and the count says it was stopped.
+#[test]
+fn a_long_preview_shows_its_first_pages_at_once_and_stops_when_asked() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let s = start_with(|db, _| district_demo(db)).await;
+        let c = &s.client;
+        wait_visible(c, "#screen-outstanding").await;
+        let rows: Value =
+            serde_json::from_str(&cli(&s.db, &["outstanding", "--format", "json"])).expect("outstanding JSON");
+        let rows = rows.as_array().expect("rows").len();
+        assert!(rows > 900, "enough rows for more than three chunks of pages: {rows}");
+        wait_visible(c, "#outstanding-table tr[data-unit]").await;
+        click(c, "#out-print").await;
+        until("the first pages", || async {
+            (count(c, "#print-preview[open] .print-page img").await >= 1).then_some(())
+        })
+        .await;
+        let busy = text(c, "#print-count").await;
+        assert!(busy.starts_with("Đang dựng trang"), "{busy}");
+        wait_visible(c, "#print-stop").await;
+        // Clicked from the page: the preview's bar stays put while pages are added.
+        js(c, "document.querySelector('#print-stop').click(); return true;", vec![]).await;
+        let said = until("the layout to stop", || async {
+            let t = text(c, "#print-count").await;
+            t.starts_with("Đã dừng").then_some(t)
+        })
+        .await;
+        let shown = count(c, "#print-preview .print-page img").await;
+        assert!(said.contains(&format!("{shown} trang đầu")), "{said}");
+        assert_eq!(
+            js(c, "return document.querySelector('#print-now').disabled;", vec![]).await,
+            json!(true),
+            "a preview that was stopped does not print"
+        );
+        screenshot(c, "preview-stopped").await;
+        click(c, "#print-close").await;
+        s.finish().await
+    });
+}

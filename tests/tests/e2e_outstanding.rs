@@ -101,7 +101,14 @@ fn filter_preview_and_save_the_outstanding_list() {
         )
         .await;
         assert_eq!(src, json!("data:image/svg+xml;chars"));
-        assert!(text(c, "#print-count").await.contains("trang A4 khổ ngang"));
+        // Pages come a chunk at a time; the count is written when all are in.
+        until("the preview's page count", || async {
+            text(c, "#print-count")
+                .await
+                .contains("trang A4 khổ ngang")
+                .then_some(())
+        })
+        .await;
         screenshot(c, "outstanding-preview").await;
 
         click(c, "#print-save").await;

@@ -199,6 +199,21 @@ export const setLetterhead = async (letterhead: Letterhead): Promise<void> => {
 export const previewList = (list: PrintList, query: OutstandingQuery): Promise<string[]> =>
   call("preview_list", { list, query });
 
+/** The pages of a list handed to `onPages` a chunk at a time as they are laid out, with how far it is; whether it ran to the end (false: stopped) and how many pages were sent. */
+export function previewListPages(
+  list: PrintList,
+  query: OutstandingQuery,
+  onPages: (pages: string[]) => void,
+  onStep: OnStep,
+): Promise<[boolean, number]> {
+  const pages = new Channel<string[]>();
+  pages.onmessage = onPages;
+  return call("preview_list_pages", { list, query, pages, progress: steps(onStep) });
+}
+
+/** Stops the preview being laid out before its next chunk of pages (those shown stay). */
+export const printStop = (): Promise<void> => call("print_stop");
+
 export const saveList = (list: PrintList, query: OutstandingQuery, format: SaveFormat): Promise<string | null> =>
   call("save_list", { list, query, format });
 

@@ -12,7 +12,9 @@ use giaonhan::model::{
     Tiers,
 };
 use giaonhan::print::{Letterhead, SlipPreview};
+use giaonhan::progress::Step;
 use giaonhan::saves::PeriodRegister;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
 use super::files::ask_save_path;
@@ -81,6 +83,43 @@ pub fn set_letterhead(state: State<'_, AppState>, letterhead: Letterhead) -> Rep
 #[tauri::command(async)]
 pub fn preview_list(state: State<'_, AppState>, list: PrintList, query: OutstandingQuery) -> Reply<Vec<String>> {
     Ok(state.with(Action::Print, |s, _| s.list_printout(list, &query)?.pages())?)
+}
+
+/// The pages of a list as SVG images sent to `pages` a chunk at a time as
+/// soon as each is laid out (the preview shows the first pages at once),
+/// with how far it is to `progress`; `print_stop` stops it between chunks.
+/// Whether every page was sent, and how many were (the window waits for
+/// them all: a channel's messages may arrive after the reply).
+#[tauri::command(async)]
+pub fn preview_list_pages(
+    state: State<'_, AppState>,
+    list: PrintList,
+    query: OutstandingQuery,
+    pages: Channel<Vec<String>>,
+    progress: Channel<Step>,
+) -> Reply<(bool, usize)> {
+    let mut sent = 0;
+    let finished = state.printing(
+        |step| {
+            let _ = progress.send(step);
+        },
+        |s, watch| {
+            s.list_printout(list, &query)?.pages_each(watch, |chunk| {
+                sent += chunk.len();
+                // A window closed meanwhile is not told; the run stops at
+                // the next chunk only when asked.
+                let _ = pages.send(chunk);
+            })
+        },
+    )?;
+    Ok((finished, sent))
+}
+
+/// Stops the preview being laid out before its next chunk of pages.
+#[tauri::command(async)]
+pub fn print_stop(state: State<'_, AppState>) -> Reply<()> {
+    state.stop_print();
+    Ok(())
 }
 
 /// Saves a list (PDF; the outstanding list also as XLSX or CSV) where the

@@ -10,7 +10,7 @@
 // returned slip shows that slip and opens the dialog for it.
 import "../batch.css";
 
-import { outstandingPage, previewList, saveList, toApiError } from "../api";
+import { outstandingPage, previewListPages, saveList, toApiError } from "../api";
 import type { OutstandingGroup } from "../bindings/OutstandingGroup";
 import type { OutstandingQuery } from "../bindings/OutstandingQuery";
 import type { OutstandingRow } from "../bindings/OutstandingRow";
@@ -456,7 +456,10 @@ export function outstandingScreen(): Screen {
     void openPreview(
       {
         title: LIST_TITLE[list],
-        pages: () => previewList(list, q),
+        pages: async (_chosen, feed) => {
+          const [streamed, sent] = await previewListPages(list, q, feed.pages, (step) => feed.progress(step.done, step.total));
+          return { streamed, sent };
+        },
         savePdf: () => saveList(list, q, "pdf"),
       },
       from,

@@ -4,10 +4,13 @@
 // with "In…" (the system print dialog, printing only these pages) and "Lưu
 // PDF" (native save dialog, written by the Rust side). A job may offer
 // choices in the dialog's bar (slips: per page, every unit or one); changing
-// one lays the pages out again. Also wires the register-print form.
+// one lays the pages out again. A long list comes a chunk of pages at a
+// time: the first pages show at once, the bar says how far the layout is,
+// and "Dừng" stops it (the pages shown stay; saving still writes them all).
+// Also wires the register-print form.
 import "../printing.css";
 
-import { previewRegister, saveRegisterBook, toApiError } from "../api";
+import { previewRegister, printStop, saveRegisterBook, toApiError } from "../api";
 import type { SaveFormat } from "../bindings/SaveFormat";
 import { byId, h } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
@@ -31,10 +34,17 @@ export interface PrintPages {
   total?: number;
 }
 
+/** Told of pages laid out before the job's promise settles, and of how far the layout is. */
+export interface PageFeed {
+  pages: (pages: string[]) => void;
+  progress: (done: number, total: number) => void;
+}
+
 /** What the preview shows and how to save it. */
 export interface PrintJob {
   title: string;
-  pages: (chosen: Chosen) => Promise<string[] | PrintPages>;
+  /** The pages: all when the promise settles, or fed as they come (`streamed`: whether it ran to the end, `sent`: how many pages were fed). */
+  pages: (chosen: Chosen, feed: PageFeed) => Promise<string[] | PrintPages | { streamed: boolean; sent: number }>;
   /** Saves the PDF; resolves to the path, or null when the user cancelled. */
   savePdf: (chosen: Chosen) => Promise<string | null>;
   choices?: PrintChoice[];
@@ -48,10 +58,11 @@ const pageCount = h("p", { id: "print-count", class: "muted" });
 const printButton = h("button", { id: "print-now", type: "button" }, "In…");
 const saveButton = h("button", { id: "print-save", type: "button", class: "secondary" }, "Lưu PDF");
 const closeButton = h("button", { id: "print-close", type: "button", class: "secondary" }, "Đóng");
+const stopButton = h("button", { id: "print-stop", type: "button", class: "secondary", hidden: true }, "Dừng");
 const pagesEl = h("div", { id: "print-pages", class: "print-pages", tabindex: "0", "aria-label": "Các trang sẽ in" });
 const choicesEl = h("div", { id: "print-choices", class: "print-choices" });
 dialog.append(
-  h("header", { class: "print-bar" }, titleEl, pageCount, choicesEl, h("div", { class: "actions" }, printButton, saveButton, closeButton)),
+  h("header", { class: "print-bar" }, titleEl, pageCount, choicesEl, h("div", { class: "actions" }, printButton, saveButton, stopButton, closeButton)),
   pagesEl,
 );
 document.body.append(dialog);
@@ -107,38 +118,77 @@ export async function openPreview(next: PrintJob, from: HTMLElement | null): Pro
   await layOut(next, false);
 }
 
+/** A figure of the preview for SVG page number `n` (1-based). */
+function pageFigure(svg: string, n: number): HTMLElement {
+  return h(
+    "figure",
+    { class: "print-page", "data-page": String(n) },
+    h("img", { src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`, alt: `Trang ${n}` }),
+  );
+}
+
+/** Sets the sheet's orientation from the first page. */
+function orient(first: string | undefined): boolean {
+  const size = first ? pageSize(first) : null;
+  const landscape = size !== null && size[0] > size[1];
+  pageStyle.textContent = `@page { size: A4 ${landscape ? "landscape" : "portrait"}; margin: 0; }`;
+  pagesEl.classList.toggle("landscape", landscape);
+  return landscape;
+}
+
 /** Lays the job's pages out for the current choices and shows them. */
 async function layOut(next: PrintJob, again: boolean): Promise<void> {
   pageCount.textContent = "Đang dựng trang…";
   pagesEl.replaceChildren();
   pagesEl.setAttribute("aria-busy", "true");
+  let shown = 0;
+  let landscape = false;
+  // Pages fed may arrive after the job's reply: it waits for `sent` of them.
+  let waiting: { count: number; done: () => void } | null = null;
+  const feed: PageFeed = {
+    pages: (pages) => {
+      if (job !== next) return;
+      if (shown === 0) landscape = orient(pages[0]);
+      pagesEl.append(...pages.map((svg, i) => pageFigure(svg, shown + i + 1)));
+      shown += pages.length;
+      if (waiting && shown >= waiting.count) waiting.done();
+    },
+    progress: (done, total) => {
+      if (job !== next || total === 0) return;
+      stopButton.hidden = false;
+      pageCount.textContent = `Đang dựng trang: ${formatNumber(shown)} trang, ${formatNumber(done)} / ${formatNumber(total)} dòng…`;
+    },
+  };
   try {
-    const got = await next.pages({ ...chosen });
+    stopButton.disabled = false;
+    const got = await next.pages({ ...chosen }, feed);
     if (job !== next) return;
-    const pages = Array.isArray(got) ? got : got.pages;
-    const total = Array.isArray(got) ? pages.length : (got.total ?? got.pages.length);
-    const size = pages[0] ? pageSize(pages[0]) : null;
-    const landscape = size !== null && size[0] > size[1];
-    pageStyle.textContent = `@page { size: A4 ${landscape ? "landscape" : "portrait"}; margin: 0; }`;
-    pagesEl.classList.toggle("landscape", landscape);
-    pagesEl.replaceChildren(
-      ...pages.map((svg, i) =>
-        h(
-          "figure",
-          { class: "print-page", "data-page": String(i + 1) },
-          h("img", {
-            src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`,
-            alt: `Trang ${i + 1}`,
-          }),
-        ),
-      ),
-    );
-    complete = pages.length >= total;
+    let total: number;
+    if ("streamed" in got) {
+      if (shown < got.sent) {
+        await new Promise<void>((done) => {
+          waiting = { count: got.sent, done };
+        });
+      }
+      if (job !== next) return;
+      complete = got.streamed;
+      total = shown;
+    } else {
+      const pages = Array.isArray(got) ? got : got.pages;
+      total = Array.isArray(got) ? pages.length : (got.total ?? got.pages.length);
+      landscape = orient(pages[0]);
+      pagesEl.replaceChildren(...pages.map((svg, i) => pageFigure(svg, i + 1)));
+      shown = pages.length;
+      complete = shown >= total;
+    }
     printButton.disabled = !complete;
-    pageCount.textContent = complete
-      ? `${formatNumber(pages.length)} trang A4${landscape ? " khổ ngang" : ""}.`
-      : `Xem trước ${formatNumber(pages.length)} trang đầu trong ${formatNumber(total)} trang A4; ` +
-        "để in đủ, bấm «Lưu PDF» rồi in tệp đó.";
+    pageCount.textContent =
+      "streamed" in got && !got.streamed
+        ? `Đã dừng: xem trước ${formatNumber(shown)} trang đầu; để in đủ, bấm «Lưu PDF» rồi in tệp đó.`
+        : complete
+          ? `${formatNumber(shown)} trang A4${landscape ? " khổ ngang" : ""}.`
+          : `Xem trước ${formatNumber(shown)} trang đầu trong ${formatNumber(total)} trang A4; ` +
+            "để in đủ, bấm «Lưu PDF» rồi in tệp đó.";
     next.shown?.(updateChoice);
     (complete ? printButton : saveButton).focus();
   } catch (e) {
@@ -151,10 +201,16 @@ async function layOut(next: PrintJob, again: boolean): Promise<void> {
     dialog.close();
     showError(toApiError(e), undefined, returnFocus);
   } finally {
+    stopButton.hidden = true;
     pagesEl.removeAttribute("aria-busy");
   }
 }
 
+stopButton.addEventListener("click", () => {
+  stopButton.disabled = true;
+  pageCount.textContent = "Đang dừng sau phần trang hiện tại…";
+  void printStop().catch((e: unknown) => showError(toApiError(e)));
+});
 printButton.addEventListener("click", () => {
   if (complete) window.print();
 });
@@ -174,6 +230,8 @@ saveButton.addEventListener("click", () => {
 });
 closeButton.addEventListener("click", () => dialog.close());
 dialog.addEventListener("close", () => {
+  // A layout still running stops at its next chunk: nobody looks at it.
+  if (!stopButton.hidden) void printStop().catch(() => undefined);
   job = null;
   pagesEl.replaceChildren();
   choicesEl.replaceChildren();

@@ -54,6 +54,9 @@ pub struct Host {
     /// Set by the window's "Dừng": the exchange running stops before its
     /// next packet.
     stop_exchange: AtomicBool,
+    /// Set by the print preview's "Dừng": the layout running stops before
+    /// its next chunk of pages.
+    stop_print: AtomicBool,
     /// The last failed or damaged automatic backup, until dismissed.
     alert: Mutex<Option<BackupAlert>>,
     /// The file last chosen for import: its path stays here, and the import
@@ -121,6 +124,7 @@ impl Host {
             files: RwLock::new(()),
             stop_copies: AtomicBool::new(false),
             stop_exchange: AtomicBool::new(false),
+            stop_print: AtomicBool::new(false),
             alert: Mutex::new(None),
             import_file: Mutex::new(None),
             plan_file: Mutex::new(None),
@@ -190,6 +194,31 @@ impl Host {
     /// waits for the store it holds).
     pub fn stop_exchange(&self) {
         self.stop_exchange.store(true, Ordering::Relaxed);
+    }
+
+    // ---- long printouts ---------------------------------------------------------
+
+    /// Lays a printout out on the locked store for whoever may print,
+    /// telling `report` how far it is; `stop_print` (another request) stops
+    /// it before its next chunk of pages. True when it ran to the end.
+    pub fn printing(
+        &self,
+        report: impl FnMut(Step),
+        run: impl FnOnce(&mut Store, &mut dyn Watch) -> Result<()>,
+    ) -> Result<bool> {
+        let mut store = self.store()?;
+        self.access.allow(&store, Action::Print)?;
+        self.stop_print.store(false, Ordering::Relaxed);
+        match run(&mut store, &mut Flagged::new(&self.stop_print, report)) {
+            Ok(()) => Ok(true),
+            Err(Error::Halted) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Asks the printout being laid out to stop before its next chunk.
+    pub fn stop_print(&self) {
+        self.stop_print.store(true, Ordering::Relaxed);
     }
 
     // ---- sign-in ------------------------------------------------------------
