@@ -1,8 +1,9 @@
 //! IPC tests of study follow-through on Tauri's mock runtime (harness in
 //! `common/`): a campaign made and a unit's figures entered as the window
 //! sends them, impossible figures refused with the field named and nothing
-//! written, the summary's rows; a branch secretary may not read a
-//! campaign's figures nor enter them.
+//! written, the summary's rows; a branch secretary reads only their own
+//! unit's campaigns and rows (committee and total added up from them) and
+//! enters their own unit's figures, refused for another unit.
 
 mod common;
 
@@ -79,9 +80,10 @@ fn figures_are_entered_refused_by_field_and_summed() {
 }
 
 #[test]
-fn a_secretary_neither_reads_nor_enters_a_campaigns_figures() {
+fn a_secretary_reads_and_enters_only_their_own_units_figures() {
     let h = Harness::new();
     seed(&h);
+    h.ok("report_study", report("HK-02", 30, 25, 0));
     h.ok(
         "create_first_admin",
         json!({ "account": { "username": "admin", "display_name": "Quản trị", "role": "admin", "unit": null,
@@ -94,12 +96,54 @@ fn a_secretary_neither_reads_nor_enters_a_campaigns_figures() {
     );
     h.ok("logout", json!({}));
     h.ok("login", json!({ "username": "bithu", "password": "mat-khau-dai" }));
-    for (cmd, args) in [
-        ("study_summary", json!({ "campaign": "NQ10", "subtree": null })),
-        ("list_campaigns", json!({})),
-        ("report_study", report("HK-01", 20, 18, 1)),
-    ] {
-        let err = h.err(cmd, args);
-        assert_eq!(err["kind"], "forbidden", "{cmd}: {err}");
-    }
+
+    // Their campaign, counted over their unit alone.
+    let campaigns = h.ok("list_campaigns", json!({}));
+    assert_eq!(
+        (
+            campaigns[0]["code"].clone(),
+            campaigns[0]["units"].clone(),
+            campaigns[0]["units_reported"].clone()
+        ),
+        (json!("NQ10"), json!(1), json!(0))
+    );
+    // Another unit's figures: refused, nothing written.
+    let err = h.err("report_study", report("HK-02", 10, 1, 0));
+    assert_eq!(err["kind"], "forbidden", "{err}");
+    assert!(err["message"].as_str().unwrap_or_default().contains("HK-02"), "{err}");
+    // Their own: entered.
+    let saved = h.ok("report_study", report("HK-01", 20, 18, 1));
+    assert_eq!(saved["unit_code"], "HK-01");
+    // The summary: their unit's row, the committee and the total from it alone.
+    let rows = h.ok("study_summary", json!({ "campaign": "NQ10", "subtree": null }));
+    let rows = rows.as_array().cloned().unwrap_or_default();
+    let units: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["level"] == "unit")
+        .filter_map(|r| r["unit_code"].as_str())
+        .collect();
+    assert_eq!(units, ["HK-01"], "{rows:?}");
+    assert!(
+        rows.iter().all(|r| r["members"] == 20),
+        "no row counts HK-02's figures: {rows:?}"
+    );
+    let total = rows.last().cloned().expect("total");
+    assert_eq!(
+        (
+            total["members"].clone(),
+            total["took_part"].clone(),
+            total["units"].clone()
+        ),
+        (json!(20), json!(19), json!(1))
+    );
+
+    // The staff still see the whole campaign, HK-02's figures as they were.
+    h.ok("logout", json!({}));
+    h.ok("login", json!({ "username": "admin", "password": "mat-khau-dai" }));
+    let rows = h.ok("study_summary", json!({ "campaign": "NQ10", "subtree": null }));
+    let hk02 = rows
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["unit_code"] == "HK-02"))
+        .cloned();
+    assert_eq!(hk02.map(|r| r["members"].clone()), Some(json!(30)));
 }

@@ -6,7 +6,9 @@
 //! `Access`; the command line acts as the file's owner (`Grant::owner`).
 //!
 //! What a grant may read (a secretary only their own unit's receipts,
-//! batches and documents; Tuyệt mật summaries on no output) is in `reads`.
+//! batches and documents; Tuyệt mật summaries on no output) is in `reads`;
+//! study campaigns and figures as a grant may read and enter them (a
+//! secretary their own units' only) in `study`.
 
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
@@ -17,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::model::Confirmation;
 
 pub mod reads;
+mod study;
 
 /// Shown when the session ended after the idle-lock time without use.
 pub const IDLE_MESSAGE: &str = "Ứng dụng đã tự khoá vì lâu không dùng; hãy đăng nhập lại.";

@@ -46,8 +46,9 @@ pub enum Role {
     Clerk,
     /// Reads, prints and exports; changes nothing.
     Supervisor,
-    /// Confirms receipts for their own unit only, and reads only that unit's
-    /// receipts, batches and documents.
+    /// Confirms receipts and enters study figures for their own unit only,
+    /// and reads only that unit's receipts, batches, documents and study
+    /// figures.
     Secretary,
 }
 
@@ -89,7 +90,7 @@ impl Role {
             Role::Admin => true,
             Role::Clerk => !matches!(action, ManageAccounts | Settings | Restore),
             Role::Supervisor => matches!(action, Read | Print | Export),
-            Role::Secretary => matches!(action, Read | ConfirmOwnUnit),
+            Role::Secretary => matches!(action, Read | ConfirmOwnUnit | ReportOwnUnit),
         }
     }
 }
@@ -110,6 +111,8 @@ pub enum Action {
     ConfirmAny,
     /// Confirm the receipts of one's own unit.
     ConfirmOwnUnit,
+    /// Enter the study figures of one's own unit (any unit's: `Handout`).
+    ReportOwnUnit,
     ManageAccounts,
     Settings,
     /// Back up the database now, list the backups.

@@ -3,4 +3,4 @@
 /**
  * Kinds of action, as the permission table sees them.
  */
-export type Action = "read" | "print" | "export" | "edit_registers" | "handout" | "confirm_any" | "confirm_own_unit" | "manage_accounts" | "settings" | "backup" | "restore";
+export type Action = "read" | "print" | "export" | "edit_registers" | "handout" | "confirm_any" | "confirm_own_unit" | "report_own_unit" | "manage_accounts" | "settings" | "backup" | "restore";

@@ -23,10 +23,10 @@ use crate::model::{
 use crate::text;
 
 /// The units a secretary reads: their own and those merged into it.
-struct Units {
-    own: String,
-    ids: Vec<i64>,
-    codes: Vec<String>,
+pub(super) struct Units {
+    pub(super) own: String,
+    pub(super) ids: Vec<i64>,
+    pub(super) codes: Vec<String>,
 }
 
 impl Units {
@@ -34,7 +34,7 @@ impl Units {
         serde_json::json!(self.ids).to_string()
     }
 
-    fn refuse(&self, what: &str) -> Error {
+    pub(super) fn refuse(&self, what: &str) -> Error {
         Error::Forbidden(format!(
             "Tài khoản bí thư đơn vị «{}» chỉ xem được {what} của đơn vị mình",
             self.own
@@ -44,7 +44,7 @@ impl Units {
 
 impl Store {
     /// `None`: the grant reads everything.
-    fn units_of(&self, grant: &Grant) -> Result<Option<Units>> {
+    pub(super) fn units_of(&self, grant: &Grant) -> Result<Option<Units>> {
         match grant.scope() {
             Scope::All => Ok(None),
             Scope::Unit(own) => {

@@ -283,3 +283,116 @@ fn a_secretary_reads_only_their_own_unit() {
     let detail = s.receipt_for(&staff, &b2.receipt_code).expect("detail");
     assert_eq!(detail.lines[0].title, crate::documents::ABSOLUTE_SUMMARY);
 }
+
+/// A campaign over B1's recipients (X1, X2, X3; X3 since merged into X1).
+fn campaign(s: &mut Store) {
+    let day = crate::db::today();
+    let input = crate::model::NewCampaign {
+        code: "HT1".into(),
+        title: "Học tập kế hoạch".into(),
+        batch: Some("B1".into()),
+        from: day,
+        to: day + chrono::Days::new(30),
+        ..Default::default()
+    };
+    s.create_campaign(&Actor::cli(), input).expect("campaign");
+}
+
+fn figures(unit: &str, members: i32) -> crate::model::StudyReportInput {
+    crate::model::StudyReportInput {
+        campaign: "HT1".into(),
+        unit: unit.into(),
+        members,
+        attended: members - 1,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_secretary_enters_and_reads_only_their_own_units_study_figures() {
+    let (_d, mut s) = register();
+    campaign(&mut s);
+    let access = Access::default();
+    access
+        .create_first_admin(&mut s, new("admin", Role::Admin, None))
+        .expect("admin");
+    s.add_account(None, &Actor::cli(), new("bithu1", Role::Secretary, Some("X1")))
+        .expect("secretary");
+    s.add_account(None, &Actor::cli(), new("lanhdao", Role::Supervisor, None))
+        .expect("supervisor");
+    let staff = access.allow(&s, Action::Handout).expect("admin");
+    s.report_study_by(&staff, figures("X2", 10))
+        .expect("the admin enters any unit's");
+
+    let grant = signed_in(&access, &mut s, "bithu1");
+    assert!(access.allow(&s, Action::ReportOwnUnit).is_ok());
+    // Their own unit, and X3 merged into it.
+    let saved = s.report_study_by(&grant, figures("X1", 20)).expect("own unit");
+    assert_eq!((saved.unit_code.as_str(), saved.members), ("X1", 20));
+    s.report_study_by(&grant, figures("X3", 5))
+        .expect("merged into their unit");
+    // Another unit: refused clearly, nothing written.
+    let head = |s: &Store| {
+        s.read(|dao| dao.log_head())
+            .expect("log")
+            .map(|h| h.check_code().to_owned())
+    };
+    let log_before = head(&s);
+    let err = s.report_study_by(&grant, figures("X2", 99)).expect_err("not theirs");
+    assert!(matches!(err, Error::Forbidden(_)), "{err}");
+    assert!(err.to_string().contains("«X2»"), "{err}");
+    assert_eq!(head(&s), log_before, "nothing logged");
+    let x2 = s.study_summary("HT1", None).expect("summary");
+    let x2 = x2.iter().find(|r| r.unit_code == "X2").expect("X2");
+    assert_eq!(x2.members, 10, "X2's figures stay the admin's");
+
+    // Reads: their campaign counted over their units; their rows only, the
+    // committee and the total added up from them.
+    let campaigns = s.campaigns_for(&grant).expect("campaigns");
+    assert_eq!(campaigns.len(), 1);
+    assert_eq!((campaigns[0].units, campaigns[0].units_reported), (2, 2));
+    let rows = s.study_summary_for(&grant, "HT1", None).expect("own summary");
+    let units: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.level == crate::model::StudyLevel::Unit)
+        .map(|r| r.unit_code.as_str())
+        .collect();
+    assert_eq!(units, ["X1", "X3"], "{rows:?}");
+    let total = rows.last().expect("total");
+    assert_eq!((total.members, total.took_part, total.units), (25, 23, Some(2)));
+    let all = s.study_summary_for(&staff, "HT1", None).expect("whole summary");
+    assert_eq!(all.last().map(|t| t.members), Some(35));
+    assert_eq!(s.campaigns_for(&staff).expect("all")[0].units, 3);
+
+    // A supervisor reads everything and enters nothing.
+    access.sign_out();
+    let boss = signed_in(&access, &mut s, "lanhdao");
+    assert!(access.allow(&s, Action::ReportOwnUnit).is_err());
+    assert!(matches!(
+        s.report_study_by(&boss, figures("X1", 3)),
+        Err(Error::Forbidden(_))
+    ));
+    assert_eq!(s.study_summary_for(&boss, "HT1", None).expect("all").len(), all.len());
+}
+
+#[test]
+fn a_secretary_of_a_unit_outside_a_campaign_reads_none_of_it() {
+    let (_d, mut s) = register();
+    campaign(&mut s);
+    let access = Access::default();
+    access
+        .create_first_admin(&mut s, new("admin", Role::Admin, None))
+        .expect("admin");
+    s.add_account(None, &Actor::cli(), new("bithu", Role::Secretary, Some("X")))
+        .expect("secretary of the committee");
+    let grant = signed_in(&access, &mut s, "bithu");
+    assert!(s.campaigns_for(&grant).expect("campaigns").is_empty());
+    assert!(matches!(
+        s.study_summary_for(&grant, "HT1", None),
+        Err(Error::Forbidden(_))
+    ));
+    assert!(matches!(
+        s.report_study_by(&grant, figures("X1", 3)),
+        Err(Error::Forbidden(_))
+    ));
+}

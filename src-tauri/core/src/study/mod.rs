@@ -161,12 +161,27 @@ pub(crate) fn make(dao: &Dao<'_>, input: &NewCampaign) -> Result<Campaign> {
         &json!({ "code": code, "title": title, "batch": row.batch, "from": input.from, "to": input.to,
                  "documents": symbols, "units": codes }),
     )?;
-    campaign(dao, &row.code)
+    campaign(dao, &row.code, None)
 }
 
-fn campaign(dao: &Dao<'_>, code: &str) -> Result<Campaign> {
+/// The campaign `code` with how many of its units have reported; with
+/// `only`, both counted over those units alone (a secretary's own).
+pub(crate) fn campaign(dao: &Dao<'_>, code: &str, only: Option<&[i64]>) -> Result<Campaign> {
     let c = dao.campaign_by_code(code)?;
-    let (units, units_reported) = dao.campaign_counts(c.id)?;
+    let (units, units_reported) = match only {
+        None => dao.campaign_counts(c.id)?,
+        Some(only) => {
+            let mine: Vec<i64> = dao
+                .campaign_units(c.id)?
+                .into_iter()
+                .filter(|u| only.contains(u))
+                .collect();
+            let reports = dao.study_reports(c.id)?;
+            let reported = mine.iter().filter(|u| reports.contains_key(u)).count();
+            let n = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+            (n(mine.len()), n(reported))
+        }
+    };
     Ok(Campaign {
         documents: dao.campaign_documents(c.id)?,
         code: c.code,
@@ -361,9 +376,10 @@ type Placed = (u32, String, String, i64);
 
 /// The summary of a campaign: per grassroots committee (tree order) its
 /// row, then its units' rows; the total last. With `subtree`, only the
-/// units under it.
-pub(crate) fn summary(dao: &Dao<'_>, code: &str, subtree: Option<&str>) -> Result<Vec<StudyRow>> {
-    Ok(summary_on(dao, code, subtree, today())?
+/// units under it; with `only`, only those units (a secretary's own), the
+/// committees and the total then adding up those units alone.
+pub(crate) fn summary(dao: &Dao<'_>, code: &str, subtree: Option<&str>, only: Option<&[i64]>) -> Result<Vec<StudyRow>> {
+    Ok(summary_on(dao, code, subtree, only, today())?
         .into_iter()
         .map(|(row, _)| row)
         .collect())
@@ -375,6 +391,7 @@ fn summary_on(
     dao: &Dao<'_>,
     code: &str,
     subtree: Option<&str>,
+    only: Option<&[i64]>,
     day: chrono::NaiveDate,
 ) -> Result<Vec<(StudyRow, Option<i64>)>> {
     let c = campaign_for(dao, "campaign", code)?;
@@ -395,6 +412,9 @@ fn summary_on(
     // committee id → its units
     let mut groups: HashMap<i64, Vec<Placed>> = HashMap::new();
     for unit_id in dao.campaign_units(c.id)? {
+        if only.is_some_and(|only| !only.contains(&unit_id)) {
+            continue;
+        }
         // A merged unit is counted where its successor stands.
         let shown = successors.get(&unit_id).copied().unwrap_or(unit_id);
         if root.as_ref().is_some_and(|r| !tree.within(shown, r.id)) {
@@ -471,7 +491,7 @@ impl Store {
 
     /// Every campaign with its progress, the latest period first.
     pub fn campaigns(&self) -> Result<Vec<Campaign>> {
-        self.read(|dao| dao.campaigns()?.iter().map(|c| campaign(dao, &c.code)).collect())
+        self.read(|dao| dao.campaigns()?.iter().map(|c| campaign(dao, &c.code, None)).collect())
     }
 
     /// A campaign's report in the party layout, as a PDF (with `subtree`,
@@ -480,7 +500,7 @@ impl Store {
         let letterhead = self.letterhead()?;
         let (c, rows) = self.read(|dao| {
             let code = campaign_for(dao, "campaign", campaign)?.code;
-            Ok((self::campaign(dao, &code)?, summary(dao, &code, subtree)?))
+            Ok((self::campaign(dao, &code, None)?, summary(dao, &code, subtree, None)?))
         })?;
         crate::print::study_pdf(&letterhead, &c, &rows, today())
     }
@@ -492,7 +512,7 @@ impl Store {
 
     /// A campaign's summary rows (see `summary`).
     pub fn study_summary(&self, campaign: &str, subtree: Option<&str>) -> Result<Vec<StudyRow>> {
-        self.read(|dao| summary(dao, campaign, subtree))
+        self.read(|dao| summary(dao, campaign, subtree, None))
     }
 }
 

@@ -23,9 +23,9 @@ fn unreported(
     as_of: NaiveDate,
 ) -> Result<(Campaign, Vec<StudyReminder>)> {
     let code = campaign_for(dao, "campaign", code)?.code;
-    let c = campaign(dao, &code)?;
+    let c = campaign(dao, &code, None)?;
     let tiers = crate::outstanding::tiers(dao)?;
-    let missing: Vec<_> = summary_on(dao, &code, subtree, as_of)?
+    let missing: Vec<_> = summary_on(dao, &code, subtree, None, as_of)?
         .into_iter()
         .filter(|(r, _)| r.level == StudyLevel::Unit && !r.reported)
         .collect();
