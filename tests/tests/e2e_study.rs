@@ -11,7 +11,7 @@
 
 use fantoccini::key::Key;
 use fantoccini::Client;
-use giaonhan_tests::cli::ok as cli;
+use giaonhan_tests::cli::{ok as cli, with_input};
 use giaonhan_tests::e2e::*;
 use giaonhan_tests::fixtures::supervised;
 use serde_json::{json, Value};
@@ -124,6 +124,202 @@ fn entering_a_units_figures_changes_its_committees_coverage_on_the_dashboard() {
         let summary: Value = serde_json::from_str(&cli(&db, &["study", "summary", "--campaign", CAMPAIGN])).expect("JSON");
         let at01 = summary.as_array().expect("rows").iter().find(|r| r["unit_code"] == "AT-01").cloned().expect("AT-01");
         assert_eq!((at01["reported"].clone(), at01["took_part"].clone()), (json!(true), json!(10)));
+        s.finish().await
+    });
+}
+
+async fn log_in(c: &Client, username: &str, password: &str) {
+    wait_visible(c, "#login-form").await;
+    type_into(c, "#login-username", username).await;
+    type_into(c, "#login-password", password).await;
+    click(c, "#login-submit").await;
+    until(&format!("{username} to be signed in"), || async {
+        if visible(c, "#login-overlay").await {
+            let msg = text(c, "#login-message").await;
+            assert!(
+                msg.is_empty() || count(c, "#login-form[aria-busy]").await > 0,
+                "login refused: {msg}"
+            );
+            return None;
+        }
+        visible(c, "#session-user").await.then_some(())
+    })
+    .await;
+}
+
+async fn open_dashboard(c: &Client) {
+    // After a sign-in the window shows the screen it was on (the first: "Chưa xác nhận").
+    wait_visible(c, ".screen:not([hidden])").await;
+    press(c, &format!("{}7{}", Key::Alt, Key::Null)).await;
+    wait_visible(c, "#screen-dashboard").await;
+}
+
+async fn value(c: &Client, css: &str) -> Value {
+    js(
+        c,
+        "return document.querySelector(arguments[0])?.value ?? null;",
+        vec![json!(css)],
+    )
+    .await
+}
+
+#[test]
+fn a_campaign_made_in_the_form_shows_on_the_panel_and_a_secretary_enters_their_units_figures() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let (_db, _work) = runtime().block_on(async {
+        let s = start_with(|db, _| {
+            supervised(db);
+            for (args, input) in [
+                (
+                    vec![
+                        "account",
+                        "add",
+                        "--username",
+                        "quantri",
+                        "--name",
+                        "Nguyễn Quản",
+                        "--role",
+                        "admin",
+                    ],
+                    "mat-khau-quantri\n",
+                ),
+                (
+                    vec![
+                        "account",
+                        "add",
+                        "--username",
+                        "bithu",
+                        "--name",
+                        "Lê Thị Thu",
+                        "--role",
+                        "secretary",
+                        "--unit",
+                        "HK-01",
+                        "--pin",
+                    ],
+                    "mat-khau-bithu\n2468\n",
+                ),
+            ] {
+                let out = with_input(db, &args, input);
+                assert!(
+                    out.status.success(),
+                    "account add: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        })
+        .await;
+        let c = &s.client;
+        let db = s.db.clone();
+        log_in(c, "quantri", "mat-khau-quantri").await;
+        open_dashboard(c).await;
+        wait_visible(c, "#campaign-form").await;
+
+        // A period that ends before it starts: refused at "Đến ngày", nothing made.
+        type_into(c, "#campaign-code", CAMPAIGN).await;
+        type_into(c, "#campaign-title", "Học tập, quán triệt Nghị quyết Trung ương 10").await;
+        set_date(c, "#campaign-from", "2025-08-01").await;
+        set_date(c, "#campaign-to", "2025-07-31").await;
+        type_into(c, "#campaign-batch", "Đợt 1/2025").await;
+        scroll_to(c, "#campaign-submit").await;
+        click(c, "#campaign-submit").await;
+        let err = until("the refusal", || async { shown_error(c).await }).await;
+        assert!(err.contains("trước ngày bắt đầu"), "the core's message: {err}");
+        let invalid = js(
+            c,
+            "return document.querySelector('#campaign-to').getAttribute('aria-invalid');",
+            vec![],
+        )
+        .await;
+        assert_eq!(invalid, json!("true"), "shown at the field");
+        let listed: Value = serde_json::from_str(&cli(&db, &["study", "list"])).expect("JSON");
+        assert_eq!(listed.as_array().map(Vec::len), Some(0), "nothing made: {listed}");
+
+        // The batch's documents and recipients: made, and shown selected.
+        set_date(c, "#campaign-to", "2025-08-31").await;
+        scroll_to(c, "#campaign-submit").await;
+        let said = submit_until_status(c, "#campaign-submit").await;
+        assert!(said.contains(CAMPAIGN) && said.contains("4 đơn vị"), "{said}");
+        assert_eq!(value(c, "#study-campaign").await, json!(CAMPAIGN));
+        wait_visible(c, "#study-table tbody tr[data-group=\"AT\"]").await;
+        assert_eq!(cell(c, "HK", "reported").await, "0/2");
+        assert_eq!(cell(c, "AT", "reported").await, "0/2");
+
+        // Symbols typed and every branch under Hương Khê.
+        type_into(c, "#campaign-code", "HT-CT12").await;
+        type_into(c, "#campaign-title", "Quán triệt Chỉ thị 12").await;
+        set_date(c, "#campaign-from", "2025-09-01").await;
+        set_date(c, "#campaign-to", "2025-09-30").await;
+        click(c, "#campaign-docs-symbols").await;
+        type_into(c, "#campaign-documents", "12-CT/TU, 05-KH/HU").await;
+        click(c, "#campaign-units-subtree").await;
+        type_into(c, "#campaign-subtree", "HK").await;
+        scroll_to(c, "#campaign-submit").await;
+        let said = submit_until_status(c, "#campaign-submit").await;
+        assert!(
+            said.contains("HT-CT12") && said.contains("2 văn bản, 2 đơn vị"),
+            "{said}"
+        );
+        assert_eq!(value(c, "#study-campaign").await, json!("HT-CT12"));
+        until("the new campaign's table", || async {
+            (cell(c, "HK", "reported").await == "0/2" && cell(c, "AT", "reported").await.is_empty()).then_some(())
+        })
+        .await;
+        scroll_to(c, "#campaign-form").await;
+        screenshot(c, "study-campaign-form").await;
+        let made: Value = serde_json::from_str(&cli(&db, &["study", "list"])).expect("JSON");
+        let codes: Vec<&str> = made
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["code"].as_str())
+            .collect();
+        assert_eq!(codes, ["HT-CT12", CAMPAIGN]);
+
+        // A branch secretary: no campaign form; the figures form for their unit.
+        click(c, "#logout").await;
+        log_in(c, "bithu", "mat-khau-bithu").await;
+        open_dashboard(c).await;
+        wait_visible(c, "#study-form").await;
+        assert!(
+            !visible(c, "#campaign-form").await,
+            "the secretary does not make campaigns"
+        );
+        select(c, "#study-campaign", CAMPAIGN).await;
+        until("the secretary's own unit in the form", || async {
+            let units = js(
+                c,
+                "return [...document.querySelectorAll('#study-unit option')].map(o => o.value);",
+                vec![],
+            )
+            .await;
+            (units == json!(["HK-01"])).then_some(())
+        })
+        .await;
+        type_into(c, "#study-members", "24").await;
+        type_into(c, "#study-attended", "22").await;
+        scroll_to(c, "#study-submit").await;
+        let said = submit_until_status(c, "#study-submit").await;
+        assert!(said.contains("22/24"), "{said}");
+        until("the committee's coverage (their unit alone)", || async {
+            (cell(c, "HK", "took-part").await == "22/24").then_some(())
+        })
+        .await;
+        assert_eq!(cell(c, "HK", "reported").await, "1/1", "counted over their own unit");
+        screenshot(c, "study-secretary").await;
+        let summary: Value =
+            serde_json::from_str(&cli(&db, &["study", "summary", "--campaign", CAMPAIGN])).expect("JSON");
+        let hk01 = summary
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["unit_code"] == "HK-01")
+            .cloned()
+            .expect("HK-01");
+        assert_eq!(
+            (hk01["reported"].clone(), hk01["took_part"].clone()),
+            (json!(true), json!(22))
+        );
         s.finish().await
     });
 }

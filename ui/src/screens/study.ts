@@ -4,7 +4,10 @@
 // with its table, the table also showing the receipt completion of the batch
 // that carried the documents; and the form that enters (or replaces) one
 // unit's figures. The figures and their rules are the core's: the form only
-// reads numbers and shows the core's refusals at their fields.
+// reads numbers and shows the core's refusals at their fields. A branch
+// secretary gets only their own units' campaigns and rows from the core, so
+// the form offers them their own units. Beside it, the form that makes a new
+// campaign (campaign.ts), which selects the campaign made.
 import { groupCompletion, listCampaigns, reportStudy, studySummary, toApiError, type ApiError } from "../api";
 import type { Campaign } from "../bindings/Campaign";
 import type { StudyReportInput } from "../bindings/StudyReportInput";
@@ -13,6 +16,7 @@ import { barChart, type Bar } from "../charts";
 import { byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, showErrors } from "../feedback";
 import { clean, formatDate, formatNumber, formatPercent, parseDate } from "../format";
+import { campaignForm } from "./campaign";
 import { guarded } from "./screen";
 
 export interface StudyPanel {
@@ -134,10 +138,10 @@ export function studyPanel(): StudyPanel {
     render(c, completion);
   }
 
-  async function refresh(asOf: string | null): Promise<void> {
+  async function refresh(asOf: string | null, choose?: string): Promise<void> {
     asOfDay = asOf;
     campaigns = await listCampaigns();
-    const keep = select.value;
+    const keep = choose ?? select.value;
     fill(
       select,
       campaigns.length
@@ -211,6 +215,11 @@ export function studyPanel(): StudyPanel {
     }),
   );
 
+  campaignForm(async (c) => {
+    await refresh(asOfDay, c.code);
+    select.focus();
+  });
+
   panel.dataset.ready = "true";
-  return { refresh };
+  return { refresh: (asOf) => refresh(asOf) };
 }
