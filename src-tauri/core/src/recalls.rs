@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::NaiveDate;
 use serde_json::json;
 
 use crate::db::copies::RecallRow;
@@ -106,6 +107,35 @@ fn recall(dao: &Dao<'_>, code: &str) -> Result<Recall> {
     })
 }
 
+/// What every return must say, checked the same way for a recall of ours
+/// and for one a parent office sent: who brought the copies (named), the
+/// day (today by default, not before the recall was made), and at least
+/// one copy; the copy numbers in order, each once.
+pub(crate) fn checked_return(input: &RecallReturn, made_on: NaiveDate) -> Result<(String, NaiveDate, Vec<u32>)> {
+    let by = text::clean(&input.by);
+    if by.is_empty() {
+        return Err(Error::invalid("by", "Cần ghi tên người nộp lại"));
+    }
+    let on = input.on.unwrap_or_else(today);
+    if on < made_on {
+        return Err(Error::invalid(
+            "on",
+            format!(
+                "Ngày nộp lại {} trước ngày thu hồi {}",
+                dates::vi(on),
+                dates::vi(made_on)
+            ),
+        ));
+    }
+    if input.copies.is_empty() {
+        return Err(Error::invalid("copies", "Chưa ghi bản số nào được nộp lại"));
+    }
+    let mut numbers = input.copies.clone();
+    numbers.sort_unstable();
+    numbers.dedup();
+    Ok((by, on, numbers))
+}
+
 /// Records copies brought back for a recall, inside the caller's
 /// transaction: each must be one the recall asks of that unit and still
 /// out with it.
@@ -118,24 +148,7 @@ pub(crate) fn take_back(dao: &Dao<'_>, input: &RecallReturn) -> Result<Recall> {
             }
             e => e,
         })?;
-    let by = text::clean(&input.by);
-    if by.is_empty() {
-        return Err(Error::invalid("by", "Cần ghi tên người nộp lại"));
-    }
-    let on = input.on.unwrap_or_else(today);
-    if on < r.made_on {
-        return Err(Error::invalid(
-            "on",
-            format!(
-                "Ngày nộp lại {} trước ngày thu hồi {}",
-                dates::vi(on),
-                dates::vi(r.made_on)
-            ),
-        ));
-    }
-    if input.copies.is_empty() {
-        return Err(Error::invalid("copies", "Chưa ghi bản số nào được nộp lại"));
-    }
+    let (by, on, numbers) = checked_return(input, r.made_on)?;
     let copies = dao.recall_copies(r.id, r.document_id)?;
     // The unit: named, or the one of the slip the copies went out with.
     let (unit, receipt) = match input.receipt_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
@@ -157,9 +170,6 @@ pub(crate) fn take_back(dao: &Dao<'_>, input: &RecallReturn) -> Result<Recall> {
         None => dao.own_units(&unit)?.into_iter().map(|(_, code)| code).collect(),
     };
     let holds = |c: &crate::db::copies::RecallCopy| holders.contains(&c.unit_code);
-    let mut numbers = input.copies.clone();
-    numbers.sort_unstable();
-    numbers.dedup();
     for n in &numbers {
         let held = copies.iter().find(|c| {
             c.number == *n
