@@ -207,6 +207,14 @@ impl Applying {
             None => dao.document_id_for(uid, "", "\u{0}"),
         }
     }
+
+    /// The codes of our subtree, read once per packet.
+    pub(super) fn subtree(&mut self, dao: &Dao<'_>, site: &SiteRow) -> Result<&[String]> {
+        if self.subtree.is_none() {
+            self.subtree = Some(subtree_codes(dao, &site.unit_code)?);
+        }
+        Ok(self.subtree.as_deref().unwrap_or_default())
+    }
 }
 
 /// Adds a unit of our subtree that we do not have yet, as the parent's tree
@@ -315,9 +323,7 @@ pub(super) fn apply_batch(
     for r in &b.batch.receipts {
         check_signed(&b.batch.code, r)?;
     }
-    if ctx.subtree.is_none() {
-        ctx.subtree = Some(subtree_codes(dao, &site.unit_code)?);
-    }
+    ctx.subtree(dao, site)?;
     let subtree = ctx.subtree.as_deref().unwrap_or_default();
     dao.upsert_inbox_batch(&origin.id, &b.batch, &b.from)?;
     // What each receipt taken says (uid, code, status): `verify` replays the

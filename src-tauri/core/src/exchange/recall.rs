@@ -11,13 +11,13 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
+use super::down::Applying;
 use super::events::{CopyReturnEvent, Event, RecallEvent, V};
 use crate::db::exchange::{PeerRow, SiteRow};
 use crate::db::exchange_recall::{InboxRecall, RecalledCopy};
 use crate::db::{today, Dao};
 use crate::error::{Error, Result};
 use crate::model::{Recall, RecallReturn, ReceivedRecall};
-use crate::text;
 
 /// The recalls for a child office: with `first`, every one asking a copy
 /// back from its subtree (`units`, a JSON array of codes); otherwise those
@@ -58,8 +58,23 @@ pub(super) fn gather_down(
 }
 
 /// Keeps a recall the parent sent (the copies of our subtree only).
-pub(super) fn apply_recall(dao: &Dao<'_>, site: &SiteRow, origin: &PeerRow, r: &RecallEvent) -> Result<()> {
-    let subtree = super::subtree_codes(dao, &site.unit_code)?;
+pub(super) fn apply_recall(
+    dao: &Dao<'_>,
+    ctx: &mut Applying,
+    site: &SiteRow,
+    origin: &PeerRow,
+    r: &RecallEvent,
+) -> Result<()> {
+    if let Some(c) = r.copies.iter().find(|c| c.number == 0) {
+        return Err(Error::invalid(
+            "packet",
+            format!(
+                "đợt thu hồi {}: bản số {} của đơn vị {} không hợp lệ",
+                r.code, c.number, c.unit
+            ),
+        ));
+    }
+    let subtree = ctx.subtree(dao, site)?;
     let copies: Vec<RecalledCopy> = r.copies.iter().filter(|c| subtree.contains(&c.unit)).cloned().collect();
     let recall = InboxRecall {
         uid: r.uid.clone(),
@@ -145,30 +160,10 @@ pub(crate) fn received_rows(dao: &Dao<'_>) -> Result<Vec<ReceivedRecall>> {
 /// inside the caller's transaction: each must be one the recall asks of
 /// that unit (or of a unit merged into it) and not back yet.
 pub(crate) fn take_back_here(dao: &Dao<'_>, r: &InboxRecall, input: &RecallReturn) -> Result<Recall> {
-    let by = text::clean(&input.by);
-    if by.is_empty() {
-        return Err(Error::invalid("by", "Cần ghi tên người nộp lại"));
-    }
-    let on = input.on.unwrap_or_else(today);
-    if on < r.made_on {
-        return Err(Error::invalid(
-            "on",
-            format!(
-                "Ngày nộp lại {} trước ngày thu hồi {}",
-                crate::dates::vi(on),
-                crate::dates::vi(r.made_on)
-            ),
-        ));
-    }
-    if input.copies.is_empty() {
-        return Err(Error::invalid("copies", "Chưa ghi bản số nào được nộp lại"));
-    }
+    let (by, on, numbers) = crate::recalls::checked_return(input, r.made_on)?;
     let unit = dao.unit_for("unit", &input.unit, today())?.unit.code;
     let holders: Vec<String> = dao.own_units(&unit)?.into_iter().map(|(_, code)| code).collect();
     let copies = dao.inbox_recall_copies(&r.uid)?;
-    let mut numbers = input.copies.clone();
-    numbers.sort_unstable();
-    numbers.dedup();
     for n in &numbers {
         let held = copies
             .iter()

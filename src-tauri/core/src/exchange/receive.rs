@@ -143,7 +143,7 @@ fn apply(dao: &Dao<'_>, site: &SiteRow, p: &Ready) -> Result<()> {
             Event::Report(r) if !from_parent => up::apply_report(&as_office, &p.origin, r)?,
             Event::Campaign(c) if from_parent => study::apply_campaign(&as_office, &ctx, &p.origin, c, &label)?,
             Event::StudyReport(r) if !from_parent => study::apply_report(&as_office, &p.origin, r, &label)?,
-            Event::Recall(r) if from_parent => recall::apply_recall(&as_office, site, &p.origin, r)?,
+            Event::Recall(r) if from_parent => recall::apply_recall(&as_office, &mut ctx, site, &p.origin, r)?,
             Event::CopyReturn(r) if !from_parent => recall::apply_return(&as_office, &p.origin, r, &label)?,
             Event::Key(k) => keys::apply_key(&as_office, &p.origin, k, &label)?,
             Event::Unit(_) => return Err(wrong("unit")),

@@ -111,6 +111,15 @@ pub(super) fn apply_campaign(
     c: &CampaignEvent,
     packet: &str,
 ) -> Result<()> {
+    if c.code.trim().is_empty() || c.title.trim().is_empty() || c.to < c.from {
+        return Err(Error::invalid(
+            "packet",
+            format!(
+                "đợt học tập «{}»: thiếu mã hoặc tên, hoặc ngày kết thúc trước ngày bắt đầu",
+                c.code
+            ),
+        ));
+    }
     if dao.campaign_by_uid(&c.uid)?.is_some() {
         return Ok(());
     }
