@@ -135,3 +135,12 @@ pub fn consolidated(o: &Office) -> Vec<String> {
         })
         .collect()
 }
+
+/// Carries the packets of `from` to `to` on a fresh folder (a stick);
+/// what `sync receive` printed.
+pub fn carry(from: &Office, to: &Office) -> String {
+    let stick = tempfile::tempdir().expect("stick");
+    let place = stick.path().to_str().expect("UTF-8 path");
+    ok(&from.db, &["sync", "send", "--out", place]);
+    ok(&to.db, &["sync", "receive", place])
+}

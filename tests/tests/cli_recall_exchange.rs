@@ -19,13 +19,6 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
 
-/// Carries the packets of `from` to `to` on a fresh folder.
-fn carry(from: &Office, to: &Office) {
-    let stick = tempfile::tempdir().expect("stick");
-    ok(&from.db, &["sync", "send", "--out", s(stick.path())]);
-    ok(&to.db, &["sync", "receive", s(stick.path())]);
-}
-
 /// (copy, state, holder) of the province's copies.
 fn copies(o: &Office) -> Vec<(u64, String, String)> {
     json(&o.db, &["copies", "--symbol", SYMBOL, "--format", "json"])

@@ -20,13 +20,6 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
 
-/// Carries the packets of `from` to `to` on a fresh folder.
-fn carry(from: &Office, to: &Office) -> String {
-    let stick = tempfile::tempdir().expect("stick");
-    ok(&from.db, &["sync", "send", "--out", s(stick.path())]);
-    ok(&to.db, &["sync", "receive", s(stick.path())])
-}
-
 /// HK's newest packet to the province, as written (those the province has
 /// not acknowledged are written again beside it; names sort by number).
 fn next_packet(hk: &Office) -> (String, Vec<u8>) {
