@@ -32,6 +32,11 @@ const REMINDERS: &str = include_str!("reminders.typ");
 /// out twice.
 const CHUNK_ITEMS: usize = 300;
 
+/// Pages of a list written to PDF at a time (about 2,000 rows): each part
+/// carries its own subset of the fonts, so fewer parts make a smaller file,
+/// and smaller parts hold less at once.
+const PART_PAGES: usize = 150;
+
 /// A document ready to print: its template and data.
 #[derive(Debug, Clone)]
 pub struct Printout {
@@ -42,6 +47,8 @@ pub struct Printout {
     check: Option<String>,
     /// Items per compilation of a [`Body::Table`].
     chunk: usize,
+    /// Pages per part of the PDF of a [`Body::Table`] (see `Parts`).
+    part: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -64,6 +71,7 @@ impl Printout {
             body: Body::Whole(serde_json::to_vec(data)?),
             check: None,
             chunk: CHUNK_ITEMS,
+            part: PART_PAGES,
         })
     }
 
@@ -82,6 +90,7 @@ impl Printout {
             body: Body::Table { frame, items },
             check: None,
             chunk: CHUNK_ITEMS,
+            part: PART_PAGES,
         })
     }
 
@@ -96,6 +105,13 @@ impl Printout {
     #[cfg(test)]
     fn in_chunks_of(mut self, items: usize) -> Printout {
         self.chunk = items.max(1);
+        self
+    }
+
+    /// Writes a list's PDF `pages` pages at a time (tests make parts small).
+    #[cfg(test)]
+    fn in_parts_of(mut self, pages: usize) -> Printout {
+        self.part = pages.max(1);
         self
     }
 
@@ -115,39 +131,14 @@ impl Printout {
     }
 
     fn pdf_inner(&self, watch: &mut dyn Watch) -> Result<(Vec<u8>, Vec<String>)> {
-        let mut kept: EcoVec<Page> = EcoVec::new();
-        let mut info = None;
-        let mut world = None;
-        let mut chunks = 0;
-        let warnings = self.lay_out(watch, |w, document, pages, alone| {
-            info.get_or_insert_with(|| typst::model::Document::info(document).clone());
-            if alone {
-                kept.extend(pages.iter().cloned());
-            } else {
-                // Written untagged (below): the tags hold each element's
-                // content, which would otherwise be kept for every page.
-                kept.extend(pages.iter().cloned().map(|mut page| {
-                    strip_tags(&mut page.frame);
-                    page
-                }));
-            }
-            world = Some(w);
-            chunks += 1;
-            Ok(())
+        let mut parts = Parts {
+            limit: self.part,
+            ..Parts::default()
+        };
+        let warnings = self.lay_out(watch, |world, document, pages, alone| {
+            parts.take(world, document, pages, alone)
         })?;
-        let (Some(info), Some(world)) = (info, world) else {
-            return Err(crate::Error::Pdf("danh sách không có trang nào".into()));
-        };
-        let document = PagedDocument::new(kept, info);
-        // The structure tags of a tagged PDF open and close across a
-        // compilation's pages; the pages of several chunks hold no whole
-        // tree, so a list laid out in chunks is written untagged.
-        let options = typst_pdf::PdfOptions {
-            tagged: chunks == 1,
-            ..Default::default()
-        };
-        let pdf = typst_pdf::pdf(&document, &options).map_err(|d| world.errors(&d))?;
-        Ok((pdf, warnings))
+        Ok((parts.finish()?, warnings))
     }
 
     /// The pages as SVG images, exactly as they print.
@@ -235,6 +226,80 @@ impl Printout {
             }
         }
     }
+}
+
+/// A list's PDF as it is laid out: the pages of a few chunks kept until
+/// they fill a part, each part written to PDF then and its pages let go,
+/// the parts joined at the end (`join`). What a thousand-page list holds at
+/// once is one chunk's layout and one part's pages, not every page.
+#[derive(Default)]
+struct Parts {
+    /// Pages per part.
+    limit: usize,
+    /// Written parts.
+    written: Vec<Vec<u8>>,
+    /// Pages laid out and not yet written.
+    pages: EcoVec<Page>,
+    info: Option<typst::model::DocumentInfo>,
+    /// The last compilation's world, for typst's messages.
+    world: Option<PrintWorld>,
+}
+
+impl Parts {
+    fn take(&mut self, world: PrintWorld, document: &PagedDocument, pages: &[Page], alone: bool) -> Result<()> {
+        let info = self
+            .info
+            .get_or_insert_with(|| typst::model::Document::info(document).clone())
+            .clone();
+        if alone {
+            // The whole document in one compilation: written tagged, as it is.
+            self.written
+                .push(write_pdf(&world, pages.iter().cloned().collect(), info, true)?);
+        } else {
+            // Written untagged: the structure tags of a tagged PDF open and
+            // close across a compilation's pages, and they hold each
+            // element's content, which would otherwise be kept for every page.
+            self.pages.extend(pages.iter().cloned().map(|mut page| {
+                strip_tags(&mut page.frame);
+                page
+            }));
+            if self.pages.len() >= self.limit {
+                let pages = std::mem::take(&mut self.pages);
+                self.written.push(write_pdf(&world, pages, info, false)?);
+            }
+        }
+        self.world = Some(world);
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Vec<u8>> {
+        if !self.pages.is_empty() {
+            let (Some(world), Some(info)) = (&self.world, &self.info) else {
+                return Err(crate::Error::Pdf("danh sách không có trang nào".into()));
+            };
+            let pages = std::mem::take(&mut self.pages);
+            self.written.push(write_pdf(world, pages, info.clone(), false)?);
+        }
+        match self.written.len() {
+            0 => Err(crate::Error::Pdf("danh sách không có trang nào".into())),
+            1 => Ok(self.written.remove(0)),
+            _ => super::join::join(&self.written),
+        }
+    }
+}
+
+fn write_pdf(
+    world: &PrintWorld,
+    pages: EcoVec<Page>,
+    info: typst::model::DocumentInfo,
+    tagged: bool,
+) -> Result<Vec<u8>> {
+    let document = PagedDocument::new(pages, info);
+    let options = typst_pdf::PdfOptions {
+        tagged,
+        ..Default::default()
+    };
+    typst_pdf::pdf(&document, &options).map_err(|d| world.errors(&d))
 }
 
 /// Drops the introspection tags from a frame and its groups.
@@ -940,7 +1005,8 @@ mod tests {
             .in_chunks_of(chunk)
         };
         let (_whole_dir, whole) = write_pdf(&list(usize::MAX), "whole.pdf");
-        let chunked = list(40);
+        // Small chunks, written to PDF five pages at a time and joined.
+        let chunked = list(40).in_parts_of(5);
         let mut steps = Steps {
             seen: Vec::new(),
             stop_at: None,
@@ -952,6 +1018,17 @@ mod tests {
 
         let pages = page_count(&path);
         assert_eq!(pages, page_count(&whole), "as many pages as one layout");
+        let info = |pdf: &std::path::Path| crate::print::testing::run_tool("pdfinfo", &[pdf.as_os_str()]);
+        // The parts joined read as one document: the same information as
+        // the one-layout PDF but for the tags and the size.
+        let same_info = |pdf: &std::path::Path| -> Vec<String> {
+            info(pdf)
+                .lines()
+                .filter(|l| !l.starts_with("Tagged:") && !l.starts_with("File size:"))
+                .map(str::to_owned)
+                .collect()
+        };
+        assert_eq!(same_info(&path), same_info(&whole));
         assert!(pages >= 12, "{pages} pages, several per chunk");
         // Progress: items placed, from 0 to all 317 (300 rows, 8 headings,
         // 8 subtotals, the total), one step per chunk.

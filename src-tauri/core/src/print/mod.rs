@@ -8,6 +8,7 @@
 
 mod card;
 mod destruction;
+mod join;
 mod lists;
 mod slips;
 mod study;
