@@ -911,6 +911,8 @@ fn the_recipient_tree_draws_only_the_rows_shown() {
 #[test]
 fn a_long_preview_shows_its_first_pages_at_once_and_stops_when_asked() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let saves = tempfile::tempdir().expect("create the save folder");
+    std::env::set_var("GIAONHAN_SAVE_DIR", saves.path());
     runtime().block_on(async {
         let s = start_with(|db, _| district_demo(db)).await;
         let c = &s.client;
@@ -943,6 +945,42 @@ fn a_long_preview_shows_its_first_pages_at_once_and_stops_when_asked() {
             "a preview that was stopped does not print"
         );
         screenshot(c, "preview-stopped").await;
+
+        // Saving the whole list says how far it is and stops when asked,
+        // with no file written; saved again, it is written whole.
+        js(c, "document.querySelector('#print-save').click(); return true;", vec![]).await;
+        until("the PDF's progress", || async {
+            text(c, "#print-count").await.starts_with("Đang ghi PDF").then_some(())
+        })
+        .await;
+        js(c, "document.querySelector('#print-stop').click(); return true;", vec![]).await;
+        let said = until("the save to stop", || async {
+            let t = text(c, "#status").await;
+            (!t.is_empty()).then_some(t)
+        })
+        .await;
+        assert_eq!(said, "Đã dừng: chưa lưu tệp PDF nào.");
+        assert_eq!(
+            std::fs::read_dir(saves.path()).expect("save folder").count(),
+            0,
+            "no file"
+        );
+        let bar = text(c, "#print-count").await;
+        assert!(bar.starts_with("Đã dừng: xem trước"), "the preview's line again: {bar}");
+        click(c, "#print-save").await;
+        let saved = saved_file(saves.path(), "", "pdf").await;
+        until("the saved file announced", || async {
+            text(c, "#status").await.starts_with("Đã lưu tệp").then_some(())
+        })
+        .await;
+        let printed = pdf_text(&saved);
+        assert!(
+            printed.contains(&format!(
+                "{} lượt chưa xác nhận",
+                giaonhan::text::thousands(rows as i64)
+            )),
+            "every row in the saved PDF"
+        );
         click(c, "#print-close").await;
         s.finish().await
     });

@@ -214,8 +214,13 @@ export function previewListPages(
 /** Stops the preview being laid out before its next chunk of pages (those shown stay). */
 export const printStop = (): Promise<void> => call("print_stop");
 
-export const saveList = (list: PrintList, query: OutstandingQuery, format: SaveFormat): Promise<string | null> =>
-  call("save_list", { list, query, format });
+/** Saves a list where the user chooses; the path, or null when cancelled or stopped (`printStop`) while a PDF was laid out (`onStep`: how far). */
+export const saveList = (
+  list: PrintList,
+  query: OutstandingQuery,
+  format: SaveFormat,
+  onStep: OnStep = () => undefined,
+): Promise<string | null> => call("save_list", { list, query, format, progress: steps(onStep) });
 
 export const previewRegister = (from: string, to: string): Promise<string[]> => call("preview_register", { from, to });
 

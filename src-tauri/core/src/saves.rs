@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::files;
 use crate::import::Register;
 use crate::model::{OutstandingQuery, PrintList, SaveFormat};
+use crate::progress::{Unwatched, Watch};
 
 impl Store {
     /// Writes `bytes` to `path` and logs `action` with `detail` and the
@@ -46,8 +47,23 @@ impl Store {
         format: SaveFormat,
         path: &Path,
     ) -> Result<()> {
+        self.save_list_watched(actor, list, query, format, path, &mut Unwatched)
+    }
+
+    /// [`Store::save_list`], telling `watch` how far a PDF is laid out and
+    /// stopping between two of its chunks when it asks to
+    /// ([`Error::Halted`]: no file written, nothing logged).
+    pub fn save_list_watched(
+        &mut self,
+        actor: &Actor,
+        list: PrintList,
+        query: &OutstandingQuery,
+        format: SaveFormat,
+        path: &Path,
+        watch: &mut dyn Watch,
+    ) -> Result<()> {
         let bytes = match (format, list) {
-            (SaveFormat::Pdf, _) => self.list_printout(list, query)?.pdf()?,
+            (SaveFormat::Pdf, _) => self.list_printout(list, query)?.pdf_watched(watch)?,
             (SaveFormat::Xlsx, PrintList::Outstanding) => self.outstanding_xlsx(query)?,
             (SaveFormat::Csv, PrintList::Outstanding) => {
                 let mut bytes = Vec::new();
@@ -175,5 +191,59 @@ fn action(format: SaveFormat, what: &str) -> String {
     match format {
         SaveFormat::Pdf => format!("print.{what}"),
         SaveFormat::Xlsx | SaveFormat::Csv => format!("export.{what}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Asks to stop before the first step.
+    struct StopAtOnce;
+
+    impl Watch for StopAtOnce {
+        fn stop(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn a_save_stopped_while_laid_out_writes_no_file_and_logs_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = Store::open(&dir.path().join("t.sqlite3")).expect("open");
+        let actor = Actor::new("thu", "test");
+        store.load_demo(&actor).expect("sample data");
+        let query = OutstandingQuery::default();
+        let out = dir.path().join("ds.pdf");
+        let logged = |store: &Store| {
+            store
+                .read(|dao| {
+                    let mut n = 0;
+                    dao.each_log_row(|row| {
+                        n += usize::from(row.action == "print.outstanding");
+                        Ok(())
+                    })?;
+                    Ok(n)
+                })
+                .expect("log")
+        };
+
+        let stopped = store.save_list_watched(
+            &actor,
+            PrintList::Outstanding,
+            &query,
+            SaveFormat::Pdf,
+            &out,
+            &mut StopAtOnce,
+        );
+        assert!(matches!(stopped, Err(Error::Halted)), "{stopped:?}");
+        assert!(!out.exists(), "no file");
+        assert_eq!(logged(&store), 0, "nothing logged");
+
+        store
+            .save_list(&actor, PrintList::Outstanding, &query, SaveFormat::Pdf, &out)
+            .expect("saved");
+        assert!(std::fs::read(&out).expect("the file").starts_with(b"%PDF"));
+        assert_eq!(logged(&store), 1);
     }
 }

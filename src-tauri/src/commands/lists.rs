@@ -123,8 +123,10 @@ pub fn print_stop(state: State<'_, AppState>) -> Reply<()> {
 }
 
 /// Saves a list (PDF; the outstanding list also as XLSX or CSV) where the
-/// user chooses; returns the path, or `None` when cancelled. The core writes
-/// it (never over the register or a backup) and logs it.
+/// user chooses; returns the path, or `None` when cancelled or stopped. The
+/// core writes it (never over the register or a backup) and logs it. A PDF
+/// is laid out a chunk of pages at a time: `progress` tells the window how
+/// far it is, and `print_stop` stops it with no file written.
 #[tauri::command(async)]
 pub fn save_list<R: Runtime>(
     app: AppHandle<R>,
@@ -132,13 +134,23 @@ pub fn save_list<R: Runtime>(
     list: PrintList,
     query: OutstandingQuery,
     format: SaveFormat,
+    progress: Channel<Step>,
 ) -> Reply<Option<String>> {
     let actor = state.grant_save(format)?.actor;
     let Some(path) = ask_save_path(&app, &host::list_file_name(list, format, &query)) else {
         return Ok(None);
     };
-    state.store()?.save_list(&actor, list, &query, format, &path)?;
-    Ok(Some(path.display().to_string()))
+    if !matches!(format, SaveFormat::Pdf) {
+        state.store()?.save_list(&actor, list, &query, format, &path)?;
+        return Ok(Some(path.display().to_string()));
+    }
+    let finished = state.printing(
+        |step| {
+            let _ = progress.send(step);
+        },
+        |s, watch| s.save_list_watched(&actor, list, &query, format, &path, watch),
+    )?;
+    Ok(finished.then(|| path.display().to_string()))
 }
 
 /// The pages of the transfer register for a period, for the preview.

@@ -460,7 +460,7 @@ export function outstandingScreen(): Screen {
           const [streamed, sent] = await previewListPages(list, q, feed.pages, (step) => feed.progress(step.done, step.total));
           return { streamed, sent };
         },
-        savePdf: () => saveList(list, q, "pdf"),
+        savePdf: (_chosen, onStep) => saveList(list, q, "pdf", onStep),
       },
       from,
     );

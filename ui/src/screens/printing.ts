@@ -7,10 +7,12 @@
 // one lays the pages out again. A long list comes a chunk of pages at a
 // time: the first pages show at once, the bar says how far the layout is,
 // and "Dừng" stops it (the pages shown stay; saving still writes them all).
+// Saving a long list's PDF says how far it is too, and "Dừng" stops it with
+// no file written.
 // Also wires the register-print form.
 import "../printing.css";
 
-import { previewRegister, printStop, saveRegisterBook, toApiError } from "../api";
+import { previewRegister, printStop, saveRegisterBook, toApiError, type OnStep } from "../api";
 import type { SaveFormat } from "../bindings/SaveFormat";
 import { byId, h } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
@@ -45,8 +47,8 @@ export interface PrintJob {
   title: string;
   /** The pages: all when the promise settles, or fed as they come (`streamed`: whether it ran to the end, `sent`: how many pages were fed). */
   pages: (chosen: Chosen, feed: PageFeed) => Promise<string[] | PrintPages | { streamed: boolean; sent: number }>;
-  /** Saves the PDF; resolves to the path, or null when the user cancelled. */
-  savePdf: (chosen: Chosen) => Promise<string | null>;
+  /** Saves the PDF; resolves to the path, or null when the user cancelled (or stopped it: a job that tells `onStep` how far it is can be stopped). */
+  savePdf: (chosen: Chosen, onStep: OnStep) => Promise<string | null>;
   choices?: PrintChoice[];
   /** Called after the pages were shown (a job may fill a choice then). */
   shown?: (update: (choice: PrintChoice) => void) => void;
@@ -145,6 +147,9 @@ async function layOut(next: PrintJob, again: boolean): Promise<void> {
   let landscape = false;
   // Pages fed may arrive after the job's reply: it waits for `sent` of them.
   let waiting: { count: number; done: () => void } | null = null;
+  // Steps may also arrive after the reply: once it is in, the bar says how
+  // it ended and a late step does not overwrite that.
+  let settled = false;
   const feed: PageFeed = {
     pages: (pages) => {
       if (job !== next) return;
@@ -154,7 +159,7 @@ async function layOut(next: PrintJob, again: boolean): Promise<void> {
       if (waiting && shown >= waiting.count) waiting.done();
     },
     progress: (done, total) => {
-      if (job !== next || total === 0) return;
+      if (job !== next || total === 0 || settled) return;
       stopButton.hidden = false;
       pageCount.textContent = `Đang dựng trang: ${formatNumber(shown)} trang, ${formatNumber(done)} / ${formatNumber(total)} dòng…`;
     },
@@ -162,6 +167,7 @@ async function layOut(next: PrintJob, again: boolean): Promise<void> {
   try {
     stopButton.disabled = false;
     const got = await next.pages({ ...chosen }, feed);
+    settled = true;
     if (job !== next) return;
     let total: number;
     if ("streamed" in got) {
@@ -218,14 +224,40 @@ saveButton.addEventListener("click", () => {
   const current = job;
   if (!current) return;
   saveButton.disabled = true;
+  const before = pageCount.textContent;
+  // A long PDF says how far it is and can be stopped, as the preview can.
+  let saving = false;
+  let stopped = false;
+  // As for the preview: a step arriving after the reply is not shown.
+  let settled = false;
+  const stop = () => {
+    stopped = true;
+  };
+  stopButton.addEventListener("click", stop);
   current
-    .savePdf({ ...chosen })
+    .savePdf({ ...chosen }, (step) => {
+      if (job !== current || step.total === 0 || settled) return;
+      saving = true;
+      stopButton.hidden = false;
+      if (!stopped) {
+        stopButton.disabled = false;
+        pageCount.textContent = `Đang ghi PDF: ${formatNumber(step.done)} / ${formatNumber(step.total)} dòng…`;
+      }
+    })
     .then((path) => {
+      settled = true;
       if (path !== null) announce(`Đã lưu tệp ${path}.`);
+      else if (stopped) announce("Đã dừng: chưa lưu tệp PDF nào.");
     })
     .catch((e: unknown) => showError(toApiError(e)))
     .finally(() => {
+      settled = true;
+      stopButton.removeEventListener("click", stop);
       saveButton.disabled = false;
+      if (saving && job === current) {
+        stopButton.hidden = true;
+        pageCount.textContent = before;
+      }
     });
 });
 closeButton.addEventListener("click", () => dialog.close());
