@@ -278,8 +278,9 @@ export const reorganisePlan = (on: string, reason: string | null, dryRun: boolea
 export const savePlanTemplate = (): Promise<string | null> => call("save_plan_template");
 
 /** Checks (dry run) or imports the file last chosen with `chooseImportFile`. */
-export const importRegister = (register: Register, dryRun: boolean): Promise<ImportReport> =>
-  call("import_register", { register, dryRun });
+/** Checks (dry run) or imports the chosen file; `onStep` hears how many rows are checked, then written. */
+export const importRegister = (register: Register, dryRun: boolean, onStep: OnStep = () => undefined): Promise<ImportReport> =>
+  call("import_register", { register, dryRun, progress: steps(onStep) });
 
 /** Opens a native save dialog and writes the register (or an empty template); the path, or null when cancelled. */
 export const saveRegister = (register: Register, template: boolean, xlsx: boolean): Promise<string | null> =>

@@ -25,6 +25,10 @@ pub enum Phase {
     /// Laying a printed list out: steps are the table's items (rows, group
     /// headings and subtotals) placed on pages.
     Print,
+    /// Checking the rows of a file to import, one after another.
+    Check,
+    /// Writing the new rows of an import (not in a check-only run).
+    Save,
 }
 
 /// `done` of `total` steps of a phase.

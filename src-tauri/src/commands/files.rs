@@ -11,7 +11,9 @@ use chrono::NaiveDate;
 use giaonhan::accounts::Action;
 use giaonhan::host;
 use giaonhan::import::{ChosenFile, ImportReport, Register};
+use giaonhan::progress::Step;
 use giaonhan::units::plan::PlanReport;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
@@ -103,10 +105,18 @@ pub(super) fn unattended(name: Option<String>) -> giaonhan::Result<Option<PathBu
     }
 }
 
-/// Checks (dry run) or imports the file chosen with `choose_import_file`.
+/// Checks (dry run) or imports the file chosen with `choose_import_file`,
+/// telling `progress` how many rows are checked, then written.
 #[tauri::command(async)]
-pub fn import_register(state: State<'_, AppState>, register: Register, dry_run: bool) -> Reply<ImportReport> {
-    Ok(state.import_chosen(register, dry_run)?)
+pub fn import_register(
+    state: State<'_, AppState>,
+    register: Register,
+    dry_run: bool,
+    progress: Channel<Step>,
+) -> Reply<ImportReport> {
+    Ok(state.import_chosen(register, dry_run, |step| {
+        let _ = progress.send(step);
+    })?)
 }
 
 /// Asks where to save, then writes the register (or an empty template) there.

@@ -3,4 +3,4 @@
 /**
  * What a run is doing.
  */
-export type Phase = "prepare" | "write" | "read" | "apply" | "print";
+export type Phase = "prepare" | "write" | "read" | "apply" | "print" | "check" | "save";

@@ -53,6 +53,8 @@ const PHASES: Record<Phase, string> = {
   read: "Đọc và kiểm tra tệp",
   apply: "Áp dụng gói",
   print: "Dàn trang danh sách",
+  check: "Kiểm tra dòng",
+  save: "Ghi dòng",
 };
 
 /** One line of what a received packet file came to. */

@@ -189,7 +189,14 @@ export function importScreen(): Screen {
     const what = `tệp ${f.name}`;
     setBusy(dryRun ? `Đang kiểm tra ${what}…` : `Đang nhập ${what}…`);
     try {
-      const report = await importRegister(reg, dryRun);
+      // A large file says how far it is: rows checked, then rows written.
+      let settled = false;
+      const report = await importRegister(reg, dryRun, (step) => {
+        if (settled || !running || step.total === 0) return;
+        const doing = step.phase === "save" ? "Đang ghi" : "Đang kiểm tra";
+        progressText.textContent = `${doing} ${what}: ${formatNumber(step.done)} / ${formatNumber(step.total)} dòng…`;
+      });
+      settled = true;
       setBusy(null);
       renderReport(report);
       const ok = !report.issues.some((i) => !i.warning);

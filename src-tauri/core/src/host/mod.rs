@@ -259,11 +259,14 @@ impl Host {
         Ok(chosen)
     }
 
-    /// Checks (dry run) or imports the file chosen with `choose_import`.
-    pub fn import_chosen(&self, register: Register, dry_run: bool) -> Result<ImportReport> {
+    /// Checks (dry run) or imports the file chosen with `choose_import`,
+    /// telling `report` how many rows are checked, then written.
+    pub fn import_chosen(&self, register: Register, dry_run: bool, report: impl FnMut(Step)) -> Result<ImportReport> {
         let chosen = self.import_file.lock().map_err(poisoned)?.clone();
+        let never = AtomicBool::new(false);
+        let mut watch = Flagged::new(&never, report);
         self.with(Action::EditRegisters, |s, g| match &chosen {
-            Some(path) => s.import_chosen(&g.actor, register, path, dry_run),
+            Some(path) => s.import_chosen(&g.actor, register, path, dry_run, &mut watch),
             None => Err(Error::invalid("file", "Chọn tệp CSV hoặc XLSX cần nhập.")),
         })
     }

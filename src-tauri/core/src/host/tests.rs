@@ -127,20 +127,22 @@ fn printing_needs_the_print_right_and_a_spreadsheet_the_export_right() {
 #[test]
 fn an_import_reads_only_the_file_chosen_before() {
     let (dir, host) = open_host();
-    let err = host.import_chosen(Register::Units, true).expect_err("nothing chosen");
+    let err = host
+        .import_chosen(Register::Units, true, |_| ())
+        .expect_err("nothing chosen");
     assert!(matches!(&err, Error::Invalid { field, .. } if field == "file"), "{err}");
 
     let file = dir.path().join("don-vi.csv");
     std::fs::write(&file, "code,name,parent,kind\nHK,Đảng bộ xã Hương Khê,,\n").expect("write");
     let chosen = host.choose_import(file).expect("choose");
     assert_eq!(chosen.name, "don-vi.csv");
-    let report = host.import_chosen(Register::Units, true).expect("dry run");
+    let report = host.import_chosen(Register::Units, true, |_| ()).expect("dry run");
     assert!(report.is_ok() && !report.written, "{report:?}");
     assert!(host
         .with(Action::Read, |s, _| s.list_units())
         .expect("units")
         .is_empty());
-    host.import_chosen(Register::Units, false).expect("import");
+    host.import_chosen(Register::Units, false, |_| ()).expect("import");
     let units = host.with(Action::Read, |s, _| s.list_units()).expect("units");
     assert_eq!(units.len(), 1);
 

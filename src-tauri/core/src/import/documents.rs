@@ -14,6 +14,8 @@ use crate::model::{Classification, NewDocument};
 use crate::tabular::{self, Columns, Issue, Table};
 use crate::text;
 
+use super::Rows;
+
 /// Checks every row of a documents file and, when none has an error, adds
 /// the new documents in the caller's transaction.
 pub(super) fn check_documents(
@@ -21,12 +23,14 @@ pub(super) fn check_documents(
     table: &Table,
     cols: Columns,
     warnings: Vec<Issue>,
+    progress: &mut Rows<'_>,
 ) -> Result<ImportReport> {
     let mut ck = Checker::new(table, cols, warnings);
     let mut rows = Vec::with_capacity(table.rows.len());
     let mut first_row: HashMap<String, usize> = HashMap::new();
     let mut new_docs = Vec::new();
-    for row in &table.rows {
+    for (i, row) in table.rows.iter().enumerate() {
+        progress.checking(i)?;
         let symbol = text::clean(ck.get(row, "symbol"));
         let title = text::clean(ck.get(row, "title"));
         if symbol.is_empty() {
@@ -121,11 +125,15 @@ pub(super) fn check_documents(
         }
     }
     let ok = ck.issues.iter().all(|i| i.warning);
+    let mut written = 0;
     if ok {
-        for d in &new_docs {
+        for (n, d) in new_docs.iter().enumerate() {
+            progress.writing(n, new_docs.len())?;
             insert_document_rows(dao, d)?;
+            written += 1;
         }
     }
+    progress.done(written);
     Ok(ImportReport {
         file: table.file.clone(),
         register: Register::Documents,

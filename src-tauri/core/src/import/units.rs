@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::checker::{outcome, same, Checker};
 use super::report::{ImportReport, Register, RowAction};
+use super::Rows;
 use crate::db::Dao;
 use crate::error::{Error, Result};
 use crate::model::NewUnit;
@@ -16,7 +17,13 @@ use crate::units::insert_unit_rows;
 
 /// Checks every row of a units file and, when none has an error, adds the
 /// new units (parents first) in the caller's transaction.
-pub(super) fn check_units(dao: &Dao<'_>, table: &Table, cols: Columns, warnings: Vec<Issue>) -> Result<ImportReport> {
+pub(super) fn check_units(
+    dao: &Dao<'_>,
+    table: &Table,
+    cols: Columns,
+    warnings: Vec<Issue>,
+    progress: &mut Rows<'_>,
+) -> Result<ImportReport> {
     let mut ck = Checker::new(table, cols, warnings);
     let mut rows = Vec::with_capacity(table.rows.len());
     let mut first_row: HashMap<String, usize> = HashMap::new();
@@ -28,7 +35,8 @@ pub(super) fn check_units(dao: &Dao<'_>, table: &Table, cols: Columns, warnings:
         .collect::<HashSet<_>>();
     let mut new_kinds: Vec<String> = Vec::new();
 
-    for row in &table.rows {
+    for (i, row) in table.rows.iter().enumerate() {
+        progress.checking(i)?;
         let code = text::clean(ck.get(row, "code"));
         let name = text::clean(ck.get(row, "name"));
         if code.is_empty() {
@@ -178,11 +186,15 @@ pub(super) fn check_units(dao: &Dao<'_>, table: &Table, cols: Columns, warnings:
         }
     }
     let ok = ck.issues.iter().all(|i| i.warning);
+    let mut written = 0;
     if ok {
-        for i in order {
+        for (n, &i) in order.iter().enumerate() {
+            progress.writing(n, order.len())?;
             insert_unit_rows(dao, &new_units[i].1)?;
+            written += 1;
         }
     }
+    progress.done(written);
     Ok(ImportReport {
         file: table.file.clone(),
         register: Register::Units,
