@@ -32,6 +32,9 @@ const REMINDERS: &str = include_str!("reminders.typ");
 /// out twice.
 const CHUNK_ITEMS: usize = 300;
 
+/// Items per compilation when each is a page or more (a reminder, a slip).
+pub(crate) const PAGES_ITEMS: usize = 60;
+
 /// Pages of a list written to PDF at a time (about 2,000 rows): each part
 /// carries its own subset of the fonts, so fewer parts make a smaller file,
 /// and smaller parts hold less at once.
@@ -41,53 +44,52 @@ const PART_PAGES: usize = 150;
 #[derive(Debug, Clone)]
 pub struct Printout {
     template: &'static str,
-    body: Body,
+    /// The template's data but for its items (letterhead, title, columns,
+    /// signatures).
+    frame: serde_json::Map<String, serde_json::Value>,
+    /// The name of the items' array in the template's data.
+    key: &'static str,
+    /// What the template lays out one after another: a list's rows, group
+    /// headings and subtotals; the reminders' units; the slips.
+    items: Vec<serde_json::Value>,
     /// The line at the foot of every page of a list: the register's check
     /// code, which anchors the paper copy to the audit log.
     check: Option<String>,
-    /// Items per compilation of a [`Body::Table`].
+    /// Items per compilation.
     chunk: usize,
-    /// Pages per part of the PDF of a [`Body::Table`] (see `Parts`).
+    /// Pages per part of the PDF (see `Parts`).
     part: usize,
 }
 
-#[derive(Debug, Clone)]
-enum Body {
-    /// Laid out in one compilation (the reminder slips: a page per unit).
-    Whole(Vec<u8>),
-    /// A list whose table is laid out a chunk of items at a time; `frame`
-    /// is the rest of `lists.typ`'s data (letterhead, title, columns,
-    /// signatures).
-    Table {
-        frame: serde_json::Map<String, serde_json::Value>,
-        items: Vec<serde_json::Value>,
-    },
-}
-
 impl Printout {
-    fn new(template: &'static str, data: &impl Serialize) -> Result<Printout> {
-        Ok(Printout {
-            template,
-            body: Body::Whole(serde_json::to_vec(data)?),
-            check: None,
-            chunk: CHUNK_ITEMS,
-            part: PART_PAGES,
-        })
+    fn table(frame: &impl Serialize, items: &[Item]) -> Result<Printout> {
+        let items = items
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<serde_json::Result<_>>()?;
+        Printout::in_pieces(LISTS, "items", frame, items)
     }
 
-    fn table(frame: &impl Serialize, items: &[Item]) -> Result<Printout> {
+    /// A printout whose template lays out the array `key` of its data, an
+    /// item at a time, marking where each item begins (`<gn-item>`, its
+    /// index from `start`): laid out a chunk of items at a time (see
+    /// `lay_out`). `frame` is the rest of the data.
+    pub(crate) fn in_pieces(
+        template: &'static str,
+        key: &'static str,
+        frame: &impl Serialize,
+        items: Vec<serde_json::Value>,
+    ) -> Result<Printout> {
         let serde_json::Value::Object(frame) = serde_json::to_value(frame)? else {
             return Err(crate::Error::Pdf(
                 "dữ liệu danh sách không phải một đối tượng JSON".into(),
             ));
         };
-        let items = items
-            .iter()
-            .map(serde_json::to_value)
-            .collect::<serde_json::Result<_>>()?;
         Ok(Printout {
-            template: LISTS,
-            body: Body::Table { frame, items },
+            template,
+            frame,
+            key,
+            items,
             check: None,
             chunk: CHUNK_ITEMS,
             part: PART_PAGES,
@@ -101,9 +103,9 @@ impl Printout {
         self
     }
 
-    /// Lays a list out `items` items at a time (tests make chunks small).
-    #[cfg(test)]
-    fn in_chunks_of(mut self, items: usize) -> Printout {
+    /// Lays it out `items` items at a time (a page or more per item takes
+    /// fewer items per chunk; tests make chunks small).
+    pub(crate) fn in_chunks_of(mut self, items: usize) -> Printout {
         self.chunk = items.max(1);
         self
     }
@@ -139,6 +141,20 @@ impl Printout {
             parts.take(world, document, pages, alone)
         })?;
         Ok((parts.finish()?, warnings))
+    }
+
+    /// The first `max_pages` pages as SVG images and how many pages there
+    /// are in all (every page is laid out; only those are drawn).
+    pub(crate) fn first_pages(&self, max_pages: usize) -> Result<(Vec<String>, usize)> {
+        let mut shown = Vec::new();
+        let mut total = 0;
+        self.lay_out(&mut Unwatched, |_, _, pages, _| {
+            let room = max_pages.saturating_sub(shown.len());
+            shown.extend(svg_pages(&pages[..room.min(pages.len())]));
+            total += pages.len();
+            Ok(())
+        })?;
+        Ok((shown, total))
     }
 
     /// The pages as SVG images, exactly as they print.
@@ -177,15 +193,7 @@ impl Printout {
         mut take: impl FnMut(PrintWorld, &PagedDocument, &[Page], bool) -> Result<()>,
     ) -> Result<Vec<String>> {
         let check = serde_json::to_vec(&self.check)?;
-        let (frame, items) = match &self.body {
-            Body::Whole(data) => {
-                let (world, document, warnings) =
-                    typeset(self.template, &[("data.json", data.clone()), ("check.json", check)])?;
-                take(world, &document, document.pages(), true)?;
-                return Ok(warnings);
-            }
-            Body::Table { frame, items } => (frame, items),
-        };
+        let (frame, key, items) = (&self.frame, self.key, &self.items);
         let mut warnings = Vec::new();
         let mut start = 0;
         let mut pages = 0;
@@ -197,7 +205,7 @@ impl Printout {
             let end = items.len().min(start.saturating_add(chunk));
             let closing = end == items.len();
             let mut data = frame.clone();
-            data.insert("items".into(), items[start..end].into());
+            data.insert(key.into(), items[start..end].into());
             data.insert("start".into(), start.into());
             data.insert("first_page".into(), (pages + 1).into());
             data.insert("opening".into(), (start == 0).into());
@@ -214,14 +222,14 @@ impl Printout {
                 progress::finished(watch, Phase::Print, items.len());
                 return Ok(warnings);
             }
-            match first_item_on(&document, laid.len()) {
-                Some(next) if laid.len() > 1 && next > start => {
-                    take(world, &document, &laid[..laid.len() - 1], false)?;
-                    pages += laid.len() - 1;
+            match last_item_start(&document) {
+                Some((page, next)) if page > 1 && next > start => {
+                    take(world, &document, &laid[..page - 1], false)?;
+                    pages += page - 1;
                     start = next;
                 }
-                // The chunk fits on one page (or one item fills its last
-                // page): lay more out at once.
+                // The chunk fits on one page (or one item fills all its
+                // pages): lay more out at once.
                 _ => chunk = chunk.saturating_mul(2),
             }
         }
@@ -314,9 +322,11 @@ fn strip_tags(frame: &mut Frame) {
     });
 }
 
-/// The index of the first item whose mark (`<gn-item>` in `lists.typ`)
-/// lies on page `page` (counted from 1) of `document`.
-fn first_item_on(document: &PagedDocument, page: usize) -> Option<usize> {
+/// The last page (counted from 1) of `document` on which an item begins
+/// (its mark, `<gn-item>`, lies there), and the first item beginning on it.
+/// The pages before it are final: the next chunk starts with that item at
+/// the top of a page, as it is in one layout of the whole printout.
+fn last_item_start(document: &PagedDocument) -> Option<(usize, usize)> {
     use typst::foundations::{Label, Selector, Value};
     use typst::introspection::{Introspector, MetadataElem};
     let label = Label::new(typst::utils::PicoStr::intern("gn-item"))?;
@@ -324,12 +334,14 @@ fn first_item_on(document: &PagedDocument, page: usize) -> Option<usize> {
     introspector
         .query(&Selector::Label(label))
         .iter()
-        .filter(|mark| mark.location().and_then(|at| introspector.page(at)).map(|p| p.get()) == Some(page))
-        .filter_map(|mark| match mark.to_packed::<MetadataElem>()?.value {
-            Value::Int(i) => usize::try_from(i).ok(),
-            _ => None,
+        .filter_map(|mark| {
+            let page = introspector.page(mark.location()?)?.get();
+            match mark.to_packed::<MetadataElem>()?.value {
+                Value::Int(i) => Some((page, usize::try_from(i).ok()?)),
+                _ => None,
+            }
         })
-        .min()
+        .max_by_key(|&(page, item)| (page, std::cmp::Reverse(item)))
 }
 
 /// One item of a list's table: a group's heading, a row, a group's
@@ -847,7 +859,6 @@ struct RemindersData<'a> {
     date_line: String,
     how_to: String,
     signer_title: &'a str,
-    units: Vec<ReminderUnit>,
 }
 
 /// Reminder slips: one page per unit, each outstanding receipt with its
@@ -905,9 +916,13 @@ pub fn reminders(letterhead: &Letterhead, as_of: NaiveDate, units: &[Reminder]) 
                  đến văn phòng xác nhận trực tiếp, hoặc báo mã nhận ở trên."
             .to_owned(),
         signer_title: &letterhead.signer_title,
-        units,
     };
-    Printout::new(REMINDERS, &data)
+    // A page (or more) per unit: laid out some units at a time, as a list is.
+    let units = units
+        .into_iter()
+        .map(|u: ReminderUnit| serde_json::to_value(u))
+        .collect::<serde_json::Result<_>>()?;
+    Ok(Printout::in_pieces(REMINDERS, "units", &data, units)?.in_chunks_of(PAGES_ITEMS))
 }
 
 #[cfg(test)]

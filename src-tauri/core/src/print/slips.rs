@@ -8,7 +8,7 @@ use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use serde::{Deserialize, Serialize};
 
-use super::{compile, lay_out, place_date, short_date, Letterhead};
+use super::{place_date, short_date, Letterhead, Printout};
 use crate::{Error, Result};
 
 const TEMPLATE: &str = include_str!("slips.typ");
@@ -79,7 +79,6 @@ struct SlipsData<'a> {
     date_line: String,
     per_page: u8,
     batch: BatchData<'a>,
-    slips: Vec<SlipData<'a>>,
 }
 
 #[derive(Serialize)]
@@ -131,7 +130,7 @@ pub(crate) fn qr_svg(text: &str) -> Result<String> {
 /// All slips of a batch in one PDF: one slip per A4 page, or with `per_page`
 /// 2 two A5-height slips per A4 page with a cut line between them.
 pub fn slips_pdf(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip], per_page: u8) -> Result<Vec<u8>> {
-    compile_slips(letterhead, batch, slips, per_page).map(|(pdf, _warnings)| pdf)
+    slips_printout(letterhead, batch, slips, per_page)?.pdf()
 }
 
 /// The first `max_pages` pages of [`slips_pdf`] as SVG images, exactly as they
@@ -144,17 +143,7 @@ pub fn slips_svg(
     per_page: u8,
     max_pages: usize,
 ) -> Result<SlipPreview> {
-    let files = [("data.json", slips_data(letterhead, batch, slips, per_page)?)];
-    let ((pages, total), _warnings) = lay_out(TEMPLATE, &files, |document| {
-        let options = typst_svg::SvgOptions::default();
-        let pages = document
-            .pages()
-            .iter()
-            .take(max_pages)
-            .map(|page| typst_svg::svg(page, &options))
-            .collect::<Vec<_>>();
-        Ok((pages, document.pages().len()))
-    })?;
+    let (pages, total) = slips_printout(letterhead, batch, slips, per_page)?.first_pages(max_pages)?;
     Ok(SlipPreview {
         pages,
         total_pages: u32::try_from(total).unwrap_or(u32::MAX),
@@ -170,20 +159,20 @@ pub fn slips_svg(
 }
 
 /// [`slips_pdf`] with typst's warnings (tests assert there are none).
+#[cfg(test)]
 fn compile_slips(
     letterhead: &Letterhead,
     batch: &SlipBatch,
     slips: &[Slip],
     per_page: u8,
 ) -> Result<(Vec<u8>, Vec<String>)> {
-    compile(
-        TEMPLATE,
-        &[("data.json", slips_data(letterhead, batch, slips, per_page)?)],
-    )
+    slips_printout(letterhead, batch, slips, per_page)?.pdf_with_warnings()
 }
 
-/// What `slips.typ` reads, as JSON; refuses what cannot be laid out.
-fn slips_data(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip], per_page: u8) -> Result<Vec<u8>> {
+/// The slips as a printout laid out some slips at a time (a batch of
+/// thousands of units in one layout took gigabytes); refuses what cannot be
+/// laid out.
+fn slips_printout(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip], per_page: u8) -> Result<Printout> {
     if !matches!(per_page, 1 | 2) {
         return Err(Error::invalid("per_page", "mỗi trang in 1 hoặc 2 phiếu"));
     }
@@ -191,11 +180,11 @@ fn slips_data(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip], per_pa
         return Err(Error::invalid("slips", "đợt này không có phiếu nào để in"));
     }
     letterhead.check()?;
-    let slips = slips
+    let items = slips
         .iter()
         .map(|s| {
             let total: i64 = s.lines.iter().map(|l| i64::from(l.copies)).sum();
-            Ok(SlipData {
+            let slip = SlipData {
                 unit_code: &s.unit_code,
                 unit_name: &s.unit_name,
                 parent_name: s.parent_name.as_deref().filter(|p| !p.trim().is_empty()),
@@ -212,7 +201,8 @@ fn slips_data(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip], per_pa
                     })
                     .collect(),
                 total: crate::text::thousands(total),
-            })
+            };
+            Ok(serde_json::to_value(slip)?)
         })
         .collect::<Result<Vec<_>>>()?;
     let data = SlipsData {
@@ -224,9 +214,8 @@ fn slips_data(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip], per_pa
             title: &batch.title,
             due: short_date(batch.due_on),
         },
-        slips,
     };
-    Ok(serde_json::to_vec(&data)?)
+    Ok(Printout::in_pieces(TEMPLATE, "slips", &data, items)?.in_chunks_of(super::lists::PAGES_ITEMS))
 }
 
 #[cfg(test)]
@@ -420,6 +409,39 @@ mod tests {
             qr_codes(&png),
             BTreeSet::from(["7K3M9QXA".to_owned(), "R2D2C3P0".to_owned()])
         );
+    }
+
+    #[test]
+    fn slips_laid_out_some_at_a_time_print_the_pages_of_one_layout() {
+        // Nine slips two to a page, the fourth too long for half a page: in
+        // parts of two slips, each part starts at a slip that begins a page.
+        let mut slips: Vec<Slip> = (0..3).flat_map(|_| three_slips()).collect();
+        for (i, s) in slips.iter_mut().enumerate() {
+            s.unit_code = format!("CB{i:02}");
+        }
+        slips[3].lines = (1..=40)
+            .map(|n| line(&format!("{n}-CV/HU"), &format!("Công văn số {n}"), n))
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let lh = Letterhead::sample();
+        for per_page in [1, 2] {
+            let printout = slips_printout(&lh, &batch(), &slips, per_page).unwrap();
+            let whole = write(
+                printout.clone().in_chunks_of(usize::MAX).pdf().unwrap(),
+                &dir,
+                "whole.pdf",
+            );
+            let parts = write(printout.in_chunks_of(2).pdf().unwrap(), &dir, "parts.pdf");
+            let (whole, parts) = (pdf_text(&whole), pdf_text(&parts));
+            assert_eq!(parts, whole, "{per_page} per page");
+            for i in 0..9 {
+                assert_eq!(
+                    parts.matches(&format!("(CB{i:02})")).count(),
+                    1 + usize::from(i == 3),
+                    "slip {i}"
+                );
+            }
+        }
     }
 
     #[test]
