@@ -21,6 +21,8 @@ export function unitSearch(tree: UnitTree): HTMLInputElement {
   let searchTimer: number | undefined;
   let searchSeq = 0;
   let found: Unit[] = [];
+  /** The query `found` answers (Enter must not open a unit of an older one). */
+  let foundFor = "";
   let active = -1;
 
   function closeResults(): void {
@@ -29,6 +31,7 @@ export function unitSearch(tree: UnitTree): HTMLInputElement {
     search.setAttribute("aria-expanded", "false");
     search.removeAttribute("aria-activedescendant");
     found = [];
+    foundFor = "";
     active = -1;
   }
 
@@ -42,8 +45,9 @@ export function unitSearch(tree: UnitTree): HTMLInputElement {
     else search.removeAttribute("aria-activedescendant");
   }
 
-  function renderResults(list: Unit[]): void {
+  function renderResults(list: Unit[], q: string): void {
     found = list;
+    foundFor = q;
     active = -1;
     search.removeAttribute("aria-activedescendant");
     if (!list.length) {
@@ -77,7 +81,7 @@ export function unitSearch(tree: UnitTree): HTMLInputElement {
     }
     try {
       const list = await searchUnits(q, SEARCH_LIMIT);
-      if (seq === searchSeq) renderResults(list);
+      if (seq === searchSeq) renderResults(list, q);
     } catch (e) {
       showError(toApiError(e), undefined, search);
     }
@@ -102,8 +106,23 @@ export function unitSearch(tree: UnitTree): HTMLInputElement {
       setActive(Math.max(0, active - 1));
     } else if (e.key === "Enter") {
       e.preventDefault();
-      const u = found[active >= 0 ? active : 0];
-      if (u) void choose(u.code);
+      const picked = active >= 0 ? found[active] : undefined;
+      if (picked) {
+        void choose(picked.code);
+        return;
+      }
+      // Typed quickly and Enter at once: the list shown may answer the
+      // first letters only; search what is typed now, then open its best.
+      const q = clean(search.value);
+      const best = async (): Promise<void> => {
+        if (q !== foundFor) {
+          window.clearTimeout(searchTimer);
+          await runSearch();
+        }
+        const first = found[0];
+        if (first && foundFor === q && clean(search.value) === q) await choose(first.code);
+      };
+      void best();
     } else if (e.key === "Escape" && !results.hidden) {
       e.preventDefault();
       e.stopPropagation();
