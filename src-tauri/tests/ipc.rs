@@ -736,7 +736,8 @@ fn saves_are_logged_and_imports_read_the_chosen_file_in_rust() {
 
     let query = json!({ "batches": [], "subtree": null, "document": null, "overdue_only": false, "tier": null,
                         "as_of": "2025-08-30" });
-    let args = json!({ "list": "outstanding", "query": query, "format": "pdf" });
+    // The channel the window passes for the progress of a long PDF.
+    let args = json!({ "list": "outstanding", "query": query, "format": "pdf", "progress": "__CHANNEL__:1" });
     // A new register prints nothing before the office gives its letterhead.
     assert_eq!(h.ok("get_letterhead", json!({})), Value::Null);
     let refused = h.err("save_list", args.clone());
@@ -779,13 +780,19 @@ fn saves_are_logged_and_imports_read_the_chosen_file_in_rust() {
     assert_eq!(json!(logged[1].2), second);
 
     // Import: nothing chosen yet, then a file named in the unattended folder.
-    let err = h.err("import_register", json!({ "register": "units", "dryRun": true }));
+    let err = h.err(
+        "import_register",
+        json!({ "register": "units", "dryRun": true, "progress": "__CHANNEL__:1" }),
+    );
     assert_eq!(err["field"], json!("file"), "{err}");
     let units = "Mã,Tên,Mã cấp trên,Loại\nHK-03,Chi bộ thôn Trung Hòa,HK,Chi bộ\n";
     std::fs::write(inputs.path().join("don-vi.csv"), units).expect("write");
     let chosen = h.ok("choose_import_file", json!({ "name": "don-vi.csv" }));
     assert_eq!(chosen, json!({ "name": "don-vi.csv", "size": units.len() }));
-    let report = h.ok("import_register", json!({ "register": "units", "dryRun": false }));
+    let report = h.ok(
+        "import_register",
+        json!({ "register": "units", "dryRun": false, "progress": "__CHANNEL__:1" }),
+    );
     assert_eq!(report["file"], json!("don-vi.csv"));
     assert_eq!(report["written"], json!(true), "{report}");
     for outside in ["../don-vi.csv", "/etc/passwd", "a/b.csv"] {
