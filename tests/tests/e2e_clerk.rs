@@ -841,10 +841,10 @@ fn words_and_small_things() {
     });
 }
 
-// ---- 8: the recipient tree of a district draws its committees first ------------
+// ---- 8: the batch screen of a district draws its committees and newest documents first
 
 #[test]
-fn the_recipient_tree_draws_only_the_rows_shown() {
+fn the_batch_screen_draws_only_the_rows_shown() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     runtime().block_on(async {
         let s = start_with(|db, _| district_demo(db)).await;
@@ -920,6 +920,43 @@ fn the_recipient_tree_draws_only_the_rows_shown() {
             .to_owned();
         type_into(c, "#batch-unit-filter", &branch).await;
         wait_visible(c, &format!(".unit-pick[data-code=\"{branch}\"]")).await;
+        // The documents: a district's 300 are not drawn whole, only the
+        // newest; the search draws an older one, and a document given a
+        // quantity stays drawn (and in the batch) when the search is cleared.
+        let docs: Value = serde_json::from_str(&cli(&s.db, &["doc", "list", "--format", "json"])).expect("documents JSON");
+        let docs = docs.as_array().expect("documents");
+        assert!(docs.len() > 200, "a register too long to draw whole: {} documents", docs.len());
+        let symbols: Vec<&str> = docs.iter().filter_map(|d| d["symbol"].as_str()).collect();
+        let oldest = symbols
+            .iter()
+            .rev()
+            .find(|s| symbols.iter().filter(|t| t == s).count() == 1)
+            .expect("a symbol used once");
+        let doc_rows = || count(c, "#batch-docs-table tr[data-symbol]");
+        let newest = doc_rows().await;
+        assert!(newest > 0 && newest <= 50, "{newest} document rows drawn of {}", docs.len());
+        let qty = format!(".doc-qty[data-symbol=\"{oldest}\"]");
+        assert_eq!(count(c, &qty).await, 0, "{oldest} is not among the newest");
+        assert!(text(c, "#batch-docs-shown").await.contains(&giaonhan::text::thousands(docs.len() as i64)));
+        type_into(c, "#batch-doc-filter", oldest).await;
+        wait_visible(c, &qty).await;
+        type_into(c, &qty, "2").await;
+        js(
+            c,
+            "const f = document.querySelector('#batch-doc-filter'); f.value = ''; f.dispatchEvent(new Event('input'));",
+            vec![],
+        )
+        .await;
+        until("the newest documents and the one in the batch", || async {
+            (doc_rows().await == newest + 1).then_some(())
+        })
+        .await;
+        let kept = js(c, "return document.querySelector(arguments[0]).value;", vec![json!(qty)]).await;
+        assert_eq!(kept, json!("2"));
+        until("the batch's totals name one document", || async {
+            text(c, "#batch-total").await.contains("· 1 văn bản ·").then_some(())
+        })
+        .await;
         s.finish().await
     });
 }

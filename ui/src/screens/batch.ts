@@ -10,7 +10,8 @@
 // with the arrow keys inside (a roving tabindex), so that Tab goes from the
 // tree to the grid to "Lưu đợt" in three steps whatever the number of units.
 //
-// The recipient tree and what a ticked box means are in batch/recipients.ts.
+// The recipient tree and what a ticked box means are in batch/recipients.ts;
+// the document table (drawn in part on a long register) in batch/documents.ts.
 // Kinds ticked under "Theo loại đơn vị" go to `kinds` (every open unit of
 // that kind).
 import "../batch.css";
@@ -19,23 +20,16 @@ import { createBatch, toApiError } from "../api";
 import type { Batch } from "../bindings/Batch";
 import type { DeliveryMethod } from "../bindings/DeliveryMethod";
 import type { DocQty } from "../bindings/DocQty";
-import type { Document as RegDocument } from "../bindings/Document";
-import { byId, fill, h, numCell, tbodyOf } from "../dom";
+import { byId, fill, h } from "../dom";
 import { announce, clearErrors, showError, showErrors, type FieldResolver, type Problem } from "../feedback";
 import { addDaysIso, clean, formatNumber, parseCount, parseDate, searchKey, todayIso, writeDate } from "../format";
 import { data, onChange, reload } from "../store";
+import { documentTable } from "./batch/documents";
 import { recipientTree } from "./batch/recipients";
 import { mountBatchList } from "./batchlist";
 import { createGrid, type GridColumn, type GridRecipient } from "./grid";
 import { guarded, type Screen } from "./screen";
 import { openSlips } from "./slips";
-
-interface DocRow {
-  doc: RegDocument;
-  input: HTMLInputElement;
-  need: HTMLTableCellElement;
-  row: HTMLTableRowElement;
-}
 
 const DUE_DAYS = 7;
 
@@ -57,12 +51,10 @@ export function batchScreen(): Screen {
   const title = byId("batch-title", HTMLInputElement);
   const handed = byId("batch-handed", HTMLInputElement);
   const due = byId("batch-due", HTMLInputElement);
-  const docsTable = byId("batch-docs-table", HTMLTableElement);
   const filter = byId("batch-unit-filter", HTMLInputElement);
   const tree = byId("batch-unit-tree", HTMLUListElement);
   const total = byId("batch-total", HTMLParagraphElement);
 
-  let docRows: DocRow[] = [];
   let dueTouched = false;
 
   // ---- markup this screen adds to index.html's form ------------------------
@@ -154,6 +146,8 @@ export function batchScreen(): Screen {
   });
 
   const grid = createGrid(gridTable, () => updateTotals(false));
+  // The document table (batch/documents.ts): a quantity typed redraws the grid and totals.
+  const docs = documentTable(docsSet, () => updateTotals());
   // The recipient tree (batch/recipients.ts): ticking a box redraws the grid and totals.
   const picks = recipientTree(tree, filter, () => updateTotals());
 
@@ -162,7 +156,7 @@ export function batchScreen(): Screen {
     title: () => title,
     handed_on: () => handed,
     due_on: () => due,
-    documents: () => docRows.find((d) => Number(d.input.value) > 0)?.input ?? docRows[0]?.input ?? null,
+    documents: () => docs.firstField(),
     units: () => picks.firstPick(),
     subtrees: () => picks.firstPick(),
     kinds: () => kindBox.querySelector("input"),
@@ -191,40 +185,6 @@ export function batchScreen(): Screen {
   });
 
   // ---- documents ---------------------------------------------------------
-
-  function renderDocs(): void {
-    const kept = new Map(docRows.map((d) => [d.doc.symbol, d.input.value]));
-    docRows = data.documents.map((doc, i) => {
-      const id = `batch-qty-${i}`;
-      const input = h("input", {
-        id,
-        type: "number",
-        class: "doc-qty input-num",
-        "data-symbol": doc.symbol,
-        min: 0,
-        step: 1,
-        value: 0,
-        inputmode: "numeric",
-      });
-      input.value = kept.get(doc.symbol) ?? "0";
-      input.addEventListener("input", () => updateTotals());
-      const need = numCell("");
-      const onHand = Number(doc.copies_on_hand);
-      const row = h(
-        "tr",
-        { "data-symbol": doc.symbol },
-        h("th", { scope: "row", class: "code" }, h("label", { for: id }, h("span", { class: "visually-hidden" }, "Số bản mỗi đơn vị nhận, văn bản "), doc.symbol)),
-        h("td", null, doc.title),
-        numCell(formatNumber(onHand), onHand <= 0 ? "muted" : undefined),
-        h("td", { class: "num" }, input),
-        need,
-      );
-      return { doc, input, need, row };
-    });
-    const body = tbodyOf(docsTable);
-    if (docRows.length) fill(body, docRows.map((d) => d.row));
-    else body.replaceChildren(h("tr", { class: "empty" }, h("td", { colspan: 5 }, "Chưa có văn bản nào; thêm ở màn hình Văn bản (Alt+2).")));
-  }
 
   // ---- kinds -------------------------------------------------------------
 
@@ -255,9 +215,9 @@ export function batchScreen(): Screen {
 
   function columns(): GridColumn[] {
     const cols: GridColumn[] = [];
-    for (const d of docRows) {
-      const q = parseCount(d.input.value);
-      if (q) cols.push({ symbol: d.doc.symbol, title: d.doc.title, def: q, onHand: Number(d.doc.copies_on_hand) });
+    for (const doc of data.documents) {
+      const q = parseCount(docs.typed(doc.symbol) ?? "0");
+      if (q) cols.push({ symbol: doc.symbol, title: doc.title, def: q, onHand: Number(doc.copies_on_hand) });
     }
     return cols;
   }
@@ -307,7 +267,7 @@ export function batchScreen(): Screen {
         return;
       }
       // Same quantity for all: it becomes the documents' default, typed cells are forgotten.
-      for (const d of docRows) if (symbols.includes(d.doc.symbol)) d.input.value = String(q);
+      docs.set(symbols, q);
       grid.clearColumns(symbols);
       gridShape = ""; // typed cells were forgotten: redraw even if the default did not change
       updateTotals();
@@ -341,7 +301,7 @@ export function batchScreen(): Screen {
     const totals = grid.totals();
     let all = 0;
     let over = false;
-    for (const d of docRows) {
+    for (const d of docs.drawn()) {
       const q = parseCount(d.input.value) ?? 0;
       const need = totals.get(d.doc.symbol) ?? 0;
       const onHand = Number(d.doc.copies_on_hand);
@@ -372,7 +332,7 @@ export function batchScreen(): Screen {
     overReason.value = "";
     method.value = "in_person";
     resetDates();
-    for (const d of docRows) d.input.value = "0";
+    docs.reset();
     for (const b of kindBox.querySelectorAll<HTMLInputElement>("input.kind-pick")) b.checked = false;
     picks.uncheckAll();
     grid.reset();
@@ -389,7 +349,7 @@ export function batchScreen(): Screen {
     const problems: Problem[] = [];
     if (!clean(code.value)) problems.push({ err: { kind: "invalid", message: "Nhập mã đợt (không trùng, ví dụ Đ2-2022).", field: "code" }, target: code });
     if (!clean(title.value)) problems.push({ err: { kind: "invalid", message: "Nhập nội dung đợt.", field: "title" }, target: title });
-    if (docRows.length && !docRows.some((d) => (parseCount(d.input.value) ?? 0) > 0)) {
+    if (data.documents.length && !docs.any()) {
       problems.push({
         err: { kind: "invalid", message: "Chưa chọn văn bản nào: nhập số bản mỗi đơn vị (lớn hơn 0) cho ít nhất một văn bản.", field: "documents" },
         target: docsSet,
@@ -424,17 +384,19 @@ export function batchScreen(): Screen {
         return;
       }
       const documents: DocQty[] = [];
-      for (const d of docRows) {
-        const q = parseCount(d.input.value);
+      for (const doc of data.documents) {
+        const typed = docs.typed(doc.symbol);
+        if (typed === undefined) continue;
+        const q = parseCount(typed);
         if (q === undefined) {
           showError(
-            { kind: "invalid", message: `Số bản của văn bản ${d.doc.symbol} phải là số nguyên từ 0 trở lên.`, field: "documents" },
+            { kind: "invalid", message: `Số bản của văn bản ${doc.symbol} phải là số nguyên từ 0 trở lên.`, field: "documents" },
             resolve,
-            d.input,
+            docs.input(doc.symbol),
           );
           return;
         }
-        if (q) documents.push({ symbol: d.doc.symbol, quantity: q });
+        if (q) documents.push({ symbol: doc.symbol, quantity: q });
       }
       const badCell = grid.invalidCell();
       if (badCell) {
@@ -499,7 +461,7 @@ export function batchScreen(): Screen {
   );
 
   onChange((changed) => {
-    if (changed.has("documents")) renderDocs();
+    if (changed.has("documents")) docs.render();
     if (changed.has("units") || changed.has("kinds")) renderKinds();
     if (changed.has("units")) picks.render();
     else if (changed.has("documents") || changed.has("kinds")) updateTotals();
