@@ -1,7 +1,8 @@
 //! The generated handouts: several a week over the years, to every
 //! grassroots organisation, to the branches of some, or to a few units one
 //! by one, with recent documents and sometimes the province's bodies for
-//! information.
+//! information. Batches handed from the 2025 reorganisation on go to the
+//! tree of that day (`reorganise.rs`).
 
 use std::collections::BTreeMap;
 
@@ -10,6 +11,7 @@ use giaonhan::model::DeliveryMethod;
 use rand::Rng;
 
 use super::documents::DocSpec;
+use super::reorganise::Committee;
 use super::tree::Tree;
 use super::{pick, Size};
 
@@ -17,8 +19,8 @@ use super::{pick, Size};
 pub(crate) enum Target {
     /// Every grassroots organisation (by kind).
     Grassroots,
-    /// Every branch under these grassroots organisations (tree indices).
-    Subtrees(Vec<usize>),
+    /// Every branch under these grassroots organisations (codes).
+    Subtrees(Vec<String>),
     /// These units, one by one.
     Units(Vec<usize>),
 }
@@ -44,10 +46,27 @@ fn workdays(start: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {
         .collect()
 }
 
+/// The grassroots organisations on each day: `before`, then from the day
+/// of `after` (when the history has one) its committees.
+pub(crate) struct Eras<'a> {
+    pub(crate) before: &'a [Committee],
+    pub(crate) after: Option<(NaiveDate, &'a [Committee])>,
+}
+
+impl Eras<'_> {
+    fn on(&self, day: NaiveDate) -> &[Committee] {
+        match self.after {
+            Some((from, after)) if day >= from => after,
+            _ => self.before,
+        }
+    }
+}
+
 pub(crate) fn plan_batches(
     rng: &mut impl Rng,
     size: &Size,
     tree: &Tree,
+    eras: &Eras<'_>,
     docs: &mut [DocSpec],
     start: NaiveDate,
 ) -> Vec<BatchSpec> {
@@ -56,9 +75,10 @@ pub(crate) fn plan_batches(
     let mut handed: Vec<NaiveDate> = (0..total).map(|_| *pick(rng, &days)).collect();
     handed.sort();
     let mut per_year: BTreeMap<i32, u32> = BTreeMap::new();
-    let branches: usize = tree.committees.iter().map(|c| c.1.len()).sum();
     let mut plans = Vec::with_capacity(total);
     for day in handed {
+        let committees = eras.on(day);
+        let branches: usize = committees.iter().map(|c| c.leaves.len()).sum();
         let n = per_year.entry(day.year()).or_insert(0);
         *n += 1;
         let due = day + Days::new(*pick(rng, &[7u64, 7, 7, 7, 10, 10, 10, 15, 15, 30]));
@@ -83,24 +103,24 @@ pub(crate) fn plan_batches(
         }
         let roll = rng.random_range(0..100u32);
         let (target, recipients, per_unit_max) = if roll < 35 {
-            (Target::Grassroots, tree.committees.len(), 5)
+            (Target::Grassroots, committees.len(), 5)
         } else if roll < 78 {
             // Branches of some grassroots organisations, up to the limit.
             let goal = rng
                 .random_range(size.max_recipients / 20..=size.max_recipients)
                 .min(branches);
-            let mut order: Vec<usize> = (0..tree.committees.len()).collect();
+            let mut order: Vec<usize> = (0..committees.len()).collect();
             for i in (1..order.len()).rev() {
                 order.swap(i, rng.random_range(0..=i));
             }
             let mut picked = Vec::new();
             let mut count = 0;
             for c in order {
-                let leaves = tree.committees[c].1.len();
+                let leaves = committees[c].leaves.len();
                 if count + leaves > goal && !picked.is_empty() {
                     continue;
                 }
-                picked.push(c);
+                picked.push(committees[c].code.clone());
                 count += leaves;
                 if count >= goal * 9 / 10 {
                     break;
@@ -111,7 +131,7 @@ pub(crate) fn plan_batches(
             let k = rng.random_range(3..=60usize).min(branches);
             let mut picked: Vec<usize> = Vec::with_capacity(k);
             while picked.len() < k {
-                let (_, leaves) = pick(rng, &tree.committees);
+                let leaves = &pick(rng, committees).leaves;
                 let u = *pick(rng, leaves);
                 if !picked.contains(&u) {
                     picked.push(u);

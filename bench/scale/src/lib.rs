@@ -3,7 +3,11 @@
 //! Vietnamese names, documents with realistic symbols, batches handed out
 //! several times a week, and confirmations spread the way they arrive (most
 //! on time, some late, a few partial or declined, some never; recent batches
-//! more open). `giaonhan demo --scale district|province --seed N` and the
+//! more open). The history goes through the 2025 reorganisation: the
+//! district committees close on 1 July 2025 and their communes merge about
+//! three into one under the province (`reorganise.rs`), applied through the
+//! core's reorganisation plan, so lists after it follow the successors.
+//! `giaonhan demo --scale district|province --seed N` and the
 //! province benchmark (`make bench`) make their registers here.
 //!
 //! Everything goes through the app's own code: units and documents through
@@ -33,9 +37,10 @@ mod documents;
 pub mod exchange;
 mod names;
 pub mod plan;
+mod reorganise;
 mod tree;
 
-use batches::{plan_batches, Target};
+use batches::{plan_batches, BatchSpec, Eras, Target};
 use documents::make_documents;
 use tree::Tree;
 
@@ -181,8 +186,14 @@ fn generate_into(
         .checked_sub_days(Days::new(365 * u64::from(size.years)))
         .ok_or_else(|| Error::invalid("years", "Khoảng thời gian không hợp lệ"))?;
     let tree = Tree::build(&mut rng, size);
+    let before = reorganise::committees_before(&tree);
+    let reorganisation = reorganise::reorganisation(&mut rng, &tree, start, size.end);
+    let eras = Eras {
+        before: &before,
+        after: reorganisation.as_ref().map(|r| (r.on, r.committees.as_slice())),
+    };
     let mut docs = make_documents(&mut rng, size, start);
-    let plans = plan_batches(&mut rng, size, &tree, &mut docs, start);
+    let plans = plan_batches(&mut rng, size, &tree, &eras, &mut docs, start);
     for d in &mut docs {
         // What the batches need plus a spare tenth; unused ones get a few.
         d.copies = if d.copies == 0 {
@@ -238,7 +249,7 @@ fn generate_into(
     p.done = docs.len();
     progress(&p);
 
-    let signers: BTreeMap<String, (String, Option<String>)> = tree
+    let mut signers: BTreeMap<String, (String, Option<String>)> = tree
         .units
         .iter()
         .map(|u| (u.code.clone(), (u.secretary.clone(), u.deputy.clone())))
@@ -249,54 +260,108 @@ fn generate_into(
         total: plans.len(),
         lines: 0,
     };
-    for chunk in plans.chunks(BATCHES_PER_COMMIT) {
-        let lines = store.write(actor, |dao| {
-            let mut lines = 0u64;
-            for plan in chunk {
-                let code = |i: &usize| tree.units[*i].code.clone();
-                let (units, subtrees, kinds) = match &plan.target {
-                    Target::Grassroots => (Vec::new(), Vec::new(), tree.grassroots_kinds.clone()),
-                    Target::Subtrees(cs) => (
-                        Vec::new(),
-                        cs.iter().map(|c| code(&tree.committees[*c].0)).collect(),
-                        Vec::new(),
-                    ),
-                    Target::Units(us) => (us.iter().map(code).collect(), Vec::new(), Vec::new()),
-                };
-                let batch = giaonhan::batches::hand_out(
-                    dao,
-                    &NewBatch {
-                        code: plan.code.clone(),
-                        title: plan.title.clone(),
-                        handed_on: Some(plan.handed),
-                        due_on: Some(plan.due),
-                        documents: plan
-                            .docs
-                            .iter()
-                            .map(|&(d, q)| DocQty {
-                                symbol: docs[d].symbol.clone(),
-                                quantity: q,
-                            })
-                            .collect(),
-                        units,
-                        subtrees,
-                        kinds,
-                        info_units: plan.info.iter().map(code).collect(),
-                        overrides: Vec::new(),
-                        method: plan.method,
-                        over_stock_reason: None,
-                        copy_numbers: Vec::new(),
-                    },
-                )?;
-                lines += batch.recipients as u64 * plan.docs.len() as u64;
-                confirm::confirm(dao, &mut rng, plan, size.end, &signers)?;
-            }
-            Ok(lines)
-        })?;
-        p.done += chunk.len();
-        p.lines += lines;
-        progress(&p);
+    // The batches handed before the reorganisation, the reorganisation on
+    // its day, then the batches handed after it, to the new tree.
+    let split = reorganisation
+        .as_ref()
+        .map_or(plans.len(), |r| plans.partition_point(|b| b.handed < r.on));
+    let (old, new) = plans.split_at(split);
+    let mut batches = Batches {
+        tree: &tree,
+        docs: &docs,
+        rng: &mut rng,
+        end: size.end,
+    };
+    batches.write(store, actor, old, &signers, &mut p, progress)?;
+    if let Some(r) = &reorganisation {
+        let report = store.reorganise_plan_table(
+            actor,
+            &r.table(),
+            r.on,
+            Some("Sắp xếp tổ chức bộ máy, bỏ cấp huyện (2025)".to_owned()),
+            false,
+        )?;
+        if !report.is_ok() {
+            let first = report.issues.iter().find(|i| !i.warning).map(ToString::to_string);
+            return Err(Error::invalid("reorganisation", first.unwrap_or_default()));
+        }
+        signers.extend(r.signers.iter().cloned());
+        progress(&Progress {
+            stage: "reorganisation",
+            done: r.rows.len(),
+            total: r.rows.len(),
+            lines: p.lines,
+        });
     }
+    batches.write(store, actor, new, &signers, &mut p, progress)?;
 
     store.table_counts()
+}
+
+/// Writes planned batches and their confirmations, a few batches per transaction.
+struct Batches<'a, R> {
+    tree: &'a Tree,
+    docs: &'a [documents::DocSpec],
+    rng: &'a mut R,
+    end: NaiveDate,
+}
+
+impl<R: Rng> Batches<'_, R> {
+    fn write(
+        &mut self,
+        store: &mut Store,
+        actor: &Actor,
+        plans: &[BatchSpec],
+        signers: &BTreeMap<String, (String, Option<String>)>,
+        p: &mut Progress,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<()> {
+        let (tree, docs, end) = (self.tree, self.docs, self.end);
+        for chunk in plans.chunks(BATCHES_PER_COMMIT) {
+            let rng = &mut *self.rng;
+            let lines = store.write(actor, |dao| {
+                let mut lines = 0u64;
+                for plan in chunk {
+                    let code = |i: &usize| tree.units[*i].code.clone();
+                    let (units, subtrees, kinds) = match &plan.target {
+                        Target::Grassroots => (Vec::new(), Vec::new(), tree.grassroots_kinds.clone()),
+                        Target::Subtrees(cs) => (Vec::new(), cs.clone(), Vec::new()),
+                        Target::Units(us) => (us.iter().map(code).collect(), Vec::new(), Vec::new()),
+                    };
+                    let batch = giaonhan::batches::hand_out(
+                        dao,
+                        &NewBatch {
+                            code: plan.code.clone(),
+                            title: plan.title.clone(),
+                            handed_on: Some(plan.handed),
+                            due_on: Some(plan.due),
+                            documents: plan
+                                .docs
+                                .iter()
+                                .map(|&(d, q)| DocQty {
+                                    symbol: docs[d].symbol.clone(),
+                                    quantity: q,
+                                })
+                                .collect(),
+                            units,
+                            subtrees,
+                            kinds,
+                            info_units: plan.info.iter().map(code).collect(),
+                            overrides: Vec::new(),
+                            method: plan.method,
+                            over_stock_reason: None,
+                            copy_numbers: Vec::new(),
+                        },
+                    )?;
+                    lines += batch.recipients as u64 * plan.docs.len() as u64;
+                    confirm::confirm(dao, rng, plan, end, signers)?;
+                }
+                Ok(lines)
+            })?;
+            p.done += chunk.len();
+            p.lines += lines;
+            progress(p);
+        }
+        Ok(())
+    }
 }

@@ -1,7 +1,9 @@
-//! The generated unit tree: a province committee and its bodies, about a
-//! thousand grassroots organisations (communes, wards, agencies and
-//! enterprises, grassroots branches) and their branches, some grouped under
-//! a đảng bộ bộ phận.
+//! The generated unit tree as it stood before 1 July 2025: a province
+//! committee and its bodies, its district committees with the communes and
+//! wards under them, the province's agencies and enterprises, about a
+//! thousand grassroots organisations in all and their branches, some grouped
+//! under a đảng bộ bộ phận. The district level goes in the history's 2025
+//! reorganisation (`reorganise.rs`).
 
 use rand::Rng;
 
@@ -23,6 +25,10 @@ const GRASSROOTS: &str = "Đảng bộ cơ sở";
 const GRASSROOTS_BRANCH: &str = "Chi bộ cơ sở";
 const BRANCH: &str = "Chi bộ";
 const PART: &str = "Đảng bộ bộ phận";
+pub(crate) const DISTRICT: &str = "Đảng bộ huyện";
+
+/// Grassroots organisations per district committee, about.
+const PER_DISTRICT: usize = 60;
 
 /// The tree to add, parents before children.
 pub(crate) struct Tree {
@@ -30,6 +36,8 @@ pub(crate) struct Tree {
     /// Per grassroots organisation: its index and its leaves (the units a
     /// batch to its subtree reaches).
     pub(crate) committees: Vec<(usize, Vec<usize>)>,
+    /// The district committees (indices), parents of the communes and wards.
+    pub(crate) districts: Vec<usize>,
     /// Province bodies: receive batches for information.
     pub(crate) bodies: Vec<usize>,
     /// The kinds of the grassroots organisations that occur.
@@ -66,6 +74,7 @@ impl Tree {
             committees: Vec::new(),
             bodies: Vec::new(),
             grassroots_kinds: Vec::new(),
+            districts: Vec::new(),
         };
         let root = t.add(rng, "TINH".into(), "Đảng bộ tỉnh Hà Tĩnh".into(), None, "Đảng bộ tỉnh");
         for (code, name) in PROVINCE_BODY {
@@ -73,6 +82,12 @@ impl Tree {
             t.bodies.push(i);
         }
         let mut used_places = std::collections::BTreeSet::new();
+        let districts = (size.committees / PER_DISTRICT).max(1);
+        for d in 0..districts {
+            let name = format!("Đảng bộ huyện {}", place(rng));
+            let i = t.add(rng, format!("H{:02}", d + 1), name, Some(root), DISTRICT);
+            t.districts.push(i);
+        }
         for c in 0..size.committees {
             let code = format!("CS{:04}", c + 1);
             let mut commune = place(rng);
@@ -111,7 +126,13 @@ impl Tree {
                     (format!("Chi bộ {what} {commune}"), GRASSROOTS_BRANCH, 3)
                 }
             };
-            let ci = t.add(rng, code.clone(), name, Some(root), kind);
+            // Communes and wards sit under their district, the rest under the province.
+            let parent = if style < 2 {
+                t.districts[c * districts / size.committees.max(1)]
+            } else {
+                root
+            };
+            let ci = t.add(rng, code.clone(), name, Some(parent), kind);
             let mut leaves = Vec::new();
             if style == 3 {
                 leaves.push(ci);

@@ -23,7 +23,7 @@ fn fingerprint(store: &Store) -> String {
     let mut hash = Sha256::new();
     for sql in [
         "SELECT u.code, v.name, p.code, k.name, u.phone FROM unit u JOIN unit_version v ON v.unit_id = u.id
-         LEFT JOIN unit p ON p.id = v.parent_id LEFT JOIN unit_kind k ON k.id = u.kind_id ORDER BY u.code",
+         LEFT JOIN unit p ON p.id = v.parent_id LEFT JOIN unit_kind k ON k.id = u.kind_id ORDER BY u.code, v.valid_from",
         "SELECT symbol, title, issued_on, copies_received, classification FROM document ORDER BY symbol",
         "SELECT code, title, handed_on, due_on, method FROM batch ORDER BY code",
         "SELECT b.code, u.code, r.copies, r.must_confirm, r.status, r.signed_by, r.signed_on, r.on_behalf, r.note
@@ -161,10 +161,52 @@ fn seed_1_still_gives_the_register_it_always_gave() {
             sum.open,
             sum.audit_rows
         ),
-        (71, 30, 24, 423, 1249, 3, 552)
+        (100, 30, 24, 594, 1668, 40, 709)
     );
     assert_eq!(
         fingerprint(&store),
-        "19574729d060e3cc0c413db5db4407451d8b12e33951ef0503f5973ae4b48ebd"
+        "1f052d16cdefd6ef36aa7393f3f18b79dbb01aefa5ef815a535fa312e3683810"
+    );
+}
+
+/// The history goes through the 2025 reorganisation: the district
+/// committees close on 1 July 2025, their communes merge into new ones
+/// directly under the province, and every batch from that day on goes to
+/// units open then.
+#[test]
+fn the_history_goes_through_the_2025_reorganisation() {
+    let (_d, store, _) = generated(1);
+    let of_kind = "FROM unit u JOIN unit_kind k ON k.id = u.kind_id WHERE k.name = 'Đảng bộ huyện'";
+    assert!(count(&store, &format!("SELECT count(*) {of_kind}")) > 0);
+    assert_eq!(
+        count(
+            &store,
+            &format!("SELECT count(*) {of_kind} AND u.closed_on <> '2025-07-01'")
+        ),
+        0
+    );
+    let merged = count(
+        &store,
+        "SELECT count(*) FROM unit u JOIN unit s ON s.id = u.successor_id
+         WHERE u.closed_on = '2025-07-01' AND s.opened_on = '2025-07-01'",
+    );
+    assert!(merged >= 2, "{merged} communes merged");
+    assert!(count(&store, "SELECT count(*) FROM batch WHERE handed_on >= '2025-07-01'") > 0);
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM receipt r JOIN batch b ON b.id = r.batch_id JOIN unit u ON u.id = r.unit_id
+             WHERE b.handed_on >= '2025-07-01' AND u.closed_on <= b.handed_on"
+        ),
+        0
+    );
+    // Today no open unit hangs under a closed one.
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM unit u JOIN unit_version v ON v.unit_id = u.id JOIN unit p ON p.id = v.parent_id
+             WHERE u.closed_on = '9999-12-31' AND v.valid_to = '9999-12-31' AND p.closed_on <> '9999-12-31'"
+        ),
+        0
     );
 }

@@ -19,6 +19,7 @@ pub fn generate(store: &mut Store, actor: &Actor, scale: ScaleArg, seed: u64) ->
         let stage = match p.stage {
             "units" => "đơn vị",
             "documents" => "văn bản",
+            "reorganisation" => "sắp xếp bỏ cấp huyện 01/07/2025, dòng của phương án",
             _ => "đợt cấp phát",
         };
         eprintln!(
