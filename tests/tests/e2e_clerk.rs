@@ -1045,3 +1045,63 @@ fn a_long_preview_shows_its_first_pages_at_once_and_stops_when_asked() {
         s.finish().await
     });
 }
+
+/// The transfer register of a busy month previews as the long lists do:
+/// its first pages at once with how far it is, "Dừng" stops it (the pages
+/// shown stay, "In…" is off); saving it as PDF says how far it is and stops
+/// when asked, with no file written.
+#[test]
+fn a_long_register_preview_and_save_stop_when_asked() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let saves = tempfile::tempdir().expect("create the save folder");
+    std::env::set_var("GIAONHAN_SAVE_DIR", saves.path());
+    runtime().block_on(async {
+        let s = start_with(|db, _| district_demo(db)).await;
+        let c = &s.client;
+        wait_visible(c, "#screen-outstanding").await;
+        open_screen(c, "import").await;
+        type_into(c, "#book-from", "01/10/2026").await;
+        type_into(c, "#book-to", "31/10/2026").await;
+        stop_on(c, "#print-pages", "el.querySelector('.print-page') !== null").await;
+        click(c, "#book-preview").await;
+        let busy = until("the register's first pages", || async {
+            let seen = js(c, "return window.__stopSeen ?? null;", vec![]).await;
+            seen.as_str().map(str::to_owned)
+        })
+        .await;
+        assert!(busy.starts_with("Đang dựng trang"), "{busy}");
+        let said = until("the layout to stop", || async {
+            let t = text(c, "#print-count").await;
+            t.starts_with("Đã dừng").then_some(t)
+        })
+        .await;
+        let shown = count(c, "#print-preview .print-page img").await;
+        assert!(shown > 0 && said.contains(&format!("{shown} trang đầu")), "{said}");
+        assert_eq!(
+            js(c, "return document.querySelector('#print-now').disabled;", vec![]).await,
+            json!(true),
+            "a preview that was stopped does not print"
+        );
+        stop_on(c, "#print-count", "el.textContent.startsWith('Đang ghi PDF')").await;
+        js(c, "document.querySelector('#print-save').click(); return true;", vec![]).await;
+        let saving = until("the PDF's progress", || async {
+            let seen = js(c, "return window.__stopSeen ?? null;", vec![]).await;
+            seen.as_str().map(str::to_owned)
+        })
+        .await;
+        assert!(saving.contains("dòng"), "{saving}");
+        let status = until("the save to stop", || async {
+            let t = text(c, "#status").await;
+            (!t.is_empty()).then_some(t)
+        })
+        .await;
+        assert_eq!(status, "Đã dừng: chưa lưu tệp PDF nào.");
+        assert_eq!(
+            std::fs::read_dir(saves.path()).expect("save folder").count(),
+            0,
+            "no file"
+        );
+        click(c, "#print-close").await;
+        s.finish().await
+    });
+}

@@ -222,10 +222,16 @@ export const saveList = (
   onStep: OnStep = () => undefined,
 ): Promise<string | null> => call("save_list", { list, query, format, progress: steps(onStep) });
 
-export const previewRegister = (from: string, to: string): Promise<string[]> => call("preview_register", { from, to });
+/** The transfer register's pages for a period, fed to `onPages` a chunk at a time as laid out (as `previewListPages`). */
+export function previewRegister(from: string, to: string, onPages: (pages: string[]) => void, onStep: OnStep): Promise<[boolean, number]> {
+  const pages = new Channel<string[]>();
+  pages.onmessage = onPages;
+  return call("preview_register", { from, to, pages, progress: steps(onStep) });
+}
 
-export const saveRegisterBook = (from: string, to: string, format: SaveFormat): Promise<string | null> =>
-  call("save_register_book", { from, to, format });
+/** Saves the transfer register; the path, or null when cancelled or stopped (`printStop`) while a PDF was laid out (`onStep`: how far). */
+export const saveRegisterBook = (from: string, to: string, format: SaveFormat, onStep: OnStep = () => undefined): Promise<string | null> =>
+  call("save_register_book", { from, to, format, progress: steps(onStep) });
 
 export const confirmReceipt = async (confirmation: Confirmation): Promise<void> => {
   await call<null>("confirm_receipt", { confirmation });

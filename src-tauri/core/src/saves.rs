@@ -100,10 +100,29 @@ impl Store {
         format: SaveFormat,
         path: &Path,
     ) -> Result<()> {
+        self.save_register_watched(actor, register, from, to, format, path, &mut Unwatched)
+    }
+
+    /// [`Store::save_register`], telling `watch` how far a PDF is laid out
+    /// and stopping between two of its chunks when it asks to
+    /// ([`Error::Halted`]: no file written, nothing logged).
+    #[allow(clippy::too_many_arguments)]
+    pub fn save_register_watched(
+        &mut self,
+        actor: &Actor,
+        register: PeriodRegister,
+        from: NaiveDate,
+        to: NaiveDate,
+        format: SaveFormat,
+        path: &Path,
+        watch: &mut dyn Watch,
+    ) -> Result<()> {
         let bytes = match (format, register) {
-            (SaveFormat::Pdf, PeriodRegister::Transfer) => self.register_printout(from, to)?.pdf()?,
-            (SaveFormat::Pdf, PeriodRegister::Classified) => self.classified_register_printout(from, to)?.pdf()?,
-            (SaveFormat::Pdf, PeriodRegister::Copies) => self.copy_register_printout(from, to)?.pdf()?,
+            (SaveFormat::Pdf, PeriodRegister::Transfer) => self.register_printout(from, to)?.pdf_watched(watch)?,
+            (SaveFormat::Pdf, PeriodRegister::Classified) => {
+                self.classified_register_printout(from, to)?.pdf_watched(watch)?
+            }
+            (SaveFormat::Pdf, PeriodRegister::Copies) => self.copy_register_printout(from, to)?.pdf_watched(watch)?,
             (SaveFormat::Xlsx, PeriodRegister::Transfer) => self.register_xlsx(from, to)?,
             (SaveFormat::Xlsx, PeriodRegister::Classified) => self.classified_register_xlsx(from, to)?,
             (SaveFormat::Xlsx, PeriodRegister::Copies) => self.copy_register_xlsx(from, to)?,

@@ -153,13 +153,36 @@ pub fn save_list<R: Runtime>(
     Ok(finished.then(|| path.display().to_string()))
 }
 
-/// The pages of the transfer register for a period, for the preview.
+/// The pages of the transfer register for a period as SVG images, sent to
+/// `pages` a chunk at a time as each is laid out, with how far it is to
+/// `progress` (as `preview_list_pages`; `print_stop` stops it). Whether
+/// every page was sent, and how many were.
 #[tauri::command(async)]
-pub fn preview_register(state: State<'_, AppState>, from: NaiveDate, to: NaiveDate) -> Reply<Vec<String>> {
-    Ok(state.with(Action::Print, |s, _| s.register_printout(from, to)?.pages())?)
+pub fn preview_register(
+    state: State<'_, AppState>,
+    from: NaiveDate,
+    to: NaiveDate,
+    pages: Channel<Vec<String>>,
+    progress: Channel<Step>,
+) -> Reply<(bool, usize)> {
+    let mut sent = 0;
+    let finished = state.printing(
+        |step| {
+            let _ = progress.send(step);
+        },
+        |s, watch| {
+            s.register_printout(from, to)?.pages_each(watch, |chunk| {
+                sent += chunk.len();
+                let _ = pages.send(chunk);
+            })
+        },
+    )?;
+    Ok((finished, sent))
 }
 
-/// Saves the transfer register for a period as PDF or XLSX.
+/// Saves the transfer register for a period as PDF or XLSX; returns the
+/// path, or `None` when cancelled or stopped. A PDF tells `progress` how
+/// far it is laid out, and `print_stop` stops it with no file written.
 #[tauri::command(async)]
 pub fn save_register_book<R: Runtime>(
     app: AppHandle<R>,
@@ -167,15 +190,25 @@ pub fn save_register_book<R: Runtime>(
     from: NaiveDate,
     to: NaiveDate,
     format: SaveFormat,
+    progress: Channel<Step>,
 ) -> Reply<Option<String>> {
     let actor = state.grant_save(format)?.actor;
     let Some(path) = ask_save_path(&app, &host::register_book_file_name(from, to, format)) else {
         return Ok(None);
     };
-    state
-        .store()?
-        .save_register(&actor, PeriodRegister::Transfer, from, to, format, &path)?;
-    Ok(Some(path.display().to_string()))
+    if !matches!(format, SaveFormat::Pdf) {
+        state
+            .store()?
+            .save_register(&actor, PeriodRegister::Transfer, from, to, format, &path)?;
+        return Ok(Some(path.display().to_string()));
+    }
+    let finished = state.printing(
+        |step| {
+            let _ = progress.send(step);
+        },
+        |s, watch| s.save_register_watched(&actor, PeriodRegister::Transfer, from, to, format, &path, watch),
+    )?;
+    Ok(finished.then(|| path.display().to_string()))
 }
 
 /// The first pages of a batch's delivery slips (every unit's, or one

@@ -319,8 +319,11 @@ export function registerBookForm(): void {
       await openPreview(
         {
           title: "Sổ chuyển giao văn bản",
-          pages: () => previewRegister(p[0], p[1]),
-          savePdf: () => saveRegisterBook(p[0], p[1], "pdf"),
+          pages: async (_chosen, feed) => {
+            const [streamed, sent] = await previewRegister(p[0], p[1], feed.pages, (step) => feed.progress(step.done, step.total));
+            return { streamed, sent };
+          },
+          savePdf: (_chosen, onStep) => saveRegisterBook(p[0], p[1], "pdf", onStep),
         },
         preview,
       );
