@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use super::lists::{Printout, PAGES_ITEMS};
 use super::{compile, place_date, short_date, Letterhead};
 use crate::model::{Campaign, StudyLevel, StudyRow};
 use crate::study::{coverage_vi, rate_hundredths, rate_vi};
@@ -243,18 +244,18 @@ struct RemindersData<'a> {
     items: [&'static str; 7],
     how_to: &'static str,
     signer_title: &'a str,
-    units: Vec<ReminderUnit<'a>>,
 }
 
 /// Reminder slips for the units of a campaign that have not reported: a
 /// page per unit, with the campaign, the days past its end and the figures
-/// to report, as a form the secretary fills in and sends back.
+/// to report, as a form the secretary fills in and sends back. Laid out some
+/// units at a time, as the receipt reminders are (`Printout`).
 pub fn study_reminders(
     letterhead: &Letterhead,
     c: &Campaign,
     units: &[StudyReminder],
     as_of: chrono::NaiveDate,
-) -> Result<Vec<u8>> {
+) -> Result<Printout> {
     letterhead.check()?;
     if units.is_empty() {
         return Err(crate::Error::invalid(
@@ -277,7 +278,7 @@ pub fn study_reminders(
             } else {
                 format!("hạn báo cáo là ngày {}", short_date(c.to))
             };
-            ReminderUnit {
+            serde_json::to_value(ReminderUnit {
                 unit_code: &u.unit_code,
                 unit_name: &u.unit_name,
                 secretary: u.secretary.as_deref(),
@@ -287,9 +288,9 @@ pub fn study_reminders(
                     short_date(as_of),
                     u.unit_name
                 ),
-            }
+            })
         })
-        .collect();
+        .collect::<serde_json::Result<_>>()?;
     let mut campaign = format!(
         "Đợt học tập, quán triệt: {} (mã {}), từ ngày {} đến ngày {}",
         c.title,
@@ -317,7 +318,68 @@ pub fn study_reminders(
         ],
         how_to: "Nơi có phần mềm Sổ Giao Nhận có thể nhập số liệu ngay trên máy; văn phòng cấp trên nhận được qua gói trao đổi.",
         signer_title: &letterhead.signer_title,
-        units,
     };
-    compile(REMINDERS, &[("data.json", serde_json::to_vec(&data)?)]).map(|(pdf, _)| pdf)
+    Ok(Printout::in_pieces(REMINDERS, "units", &data, units)?.in_chunks_of(PAGES_ITEMS))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::super::testing::{page_count, pdf_text};
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    /// Reminder slips laid out a few units at a time are the pages of one
+    /// layout: a page per unit, in order, each addressed to its unit.
+    #[test]
+    fn reminder_slips_laid_out_in_chunks_are_those_of_one_layout() {
+        let lh = Letterhead::sample();
+        let campaign = Campaign {
+            code: "HT-NQ5".into(),
+            title: "Học tập, quán triệt Nghị quyết Trung ương 5".into(),
+            documents: vec!["05-NQ/TW".into()],
+            batch: None,
+            from: date(2026, 9, 1),
+            to: date(2026, 9, 30),
+            units: 30,
+            units_reported: 7,
+        };
+        let units: Vec<StudyReminder> = (1..=23)
+            .map(|i| StudyReminder {
+                unit_code: format!("CB{i:03}"),
+                unit_name: format!("Chi bộ thôn Phú Ưng {i}"),
+                secretary: (i % 3 != 0).then(|| "Nguyễn Thị Hằng".to_owned()),
+                days_overdue: 40,
+                tier: 3,
+            })
+            .collect();
+        let slips = |chunk| {
+            study_reminders(&lh, &campaign, &units, date(2026, 11, 9))
+                .expect("slips")
+                .in_chunks_of(chunk)
+                .pdf()
+                .expect("pdf")
+        };
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (whole, chunked) = (dir.path().join("whole.pdf"), dir.path().join("chunked.pdf"));
+        std::fs::write(&whole, slips(usize::MAX)).expect("write");
+        std::fs::write(&chunked, slips(4)).expect("write");
+        assert_eq!(page_count(&chunked), units.len());
+        assert_eq!(page_count(&whole), units.len());
+        let (a, b) = (pdf_text(&whole), pdf_text(&chunked));
+        let pages: Vec<&str> = b.split('\u{c}').take(units.len()).collect();
+        for (i, (page, one)) in pages.iter().zip(a.split('\u{c}')).enumerate() {
+            assert_eq!(*page, one, "page {} as in one layout", i + 1);
+            assert!(
+                page.contains(&format!("Chi bộ thôn Phú Ưng {}", i + 1)),
+                "page {}",
+                i + 1
+            );
+            assert!(page.contains("(Nhắc lần 3)"), "page {}", i + 1);
+        }
+    }
 }

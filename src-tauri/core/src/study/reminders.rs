@@ -57,7 +57,8 @@ impl Store {
     ) -> Result<(Vec<u8>, Vec<StudyReminder>)> {
         let letterhead = self.letterhead()?;
         let (c, units) = self.read(|dao| unreported(dao, campaign, subtree, as_of))?;
-        Ok((crate::print::study_reminders(&letterhead, &c, &units, as_of)?, units))
+        let pdf = crate::print::study_reminders(&letterhead, &c, &units, as_of)?.pdf()?;
+        Ok((pdf, units))
     }
 
     /// Saves the reminder slips to `path`, logged as `print.study_reminders`
