@@ -12,6 +12,7 @@ use typst::ecow::EcoVec;
 use typst::layout::{Frame, FrameItem};
 use typst_layout::{Page, PagedDocument};
 
+use super::join::Joiner;
 use super::world::PrintWorld;
 use super::{place_date, short_date, svg_pages, typeset, Letterhead};
 use crate::db::audit::Head;
@@ -244,8 +245,11 @@ impl Printout {
 struct Parts {
     /// Pages per part.
     limit: usize,
-    /// Written parts.
-    written: Vec<Vec<u8>>,
+    /// The first part written, kept whole while it is the only one (a
+    /// document laid out in one compilation is written tagged, as it is).
+    first: Option<Vec<u8>>,
+    /// The parts joined so far, from the second part on.
+    joined: Option<Joiner>,
     /// Pages laid out and not yet written.
     pages: EcoVec<Page>,
     info: Option<typst::model::DocumentInfo>,
@@ -261,8 +265,7 @@ impl Parts {
             .clone();
         if alone {
             // The whole document in one compilation: written tagged, as it is.
-            self.written
-                .push(write_pdf(&world, pages.iter().cloned().collect(), info, true)?);
+            self.written(write_pdf(&world, pages.iter().cloned().collect(), info, true)?)?;
         } else {
             // Written untagged: the structure tags of a tagged PDF open and
             // close across a compilation's pages, and they hold each
@@ -273,11 +276,30 @@ impl Parts {
             }));
             if self.pages.len() >= self.limit {
                 let pages = std::mem::take(&mut self.pages);
-                self.written.push(write_pdf(&world, pages, info, false)?);
+                self.written(write_pdf(&world, pages, info, false)?)?;
             }
         }
         self.world = Some(world);
         Ok(())
+    }
+
+    /// A part written: the first is kept; from the second on, each goes
+    /// into the joined PDF at once.
+    fn written(&mut self, part: Vec<u8>) -> Result<()> {
+        match (&mut self.joined, self.first.take()) {
+            (Some(joiner), _) => joiner.push(part),
+            (None, None) => {
+                self.first = Some(part);
+                Ok(())
+            }
+            (None, Some(first)) => {
+                let mut joiner = Joiner::new();
+                joiner.push(first)?;
+                joiner.push(part)?;
+                self.joined = Some(joiner);
+                Ok(())
+            }
+        }
     }
 
     fn finish(mut self) -> Result<Vec<u8>> {
@@ -286,12 +308,13 @@ impl Parts {
                 return Err(crate::Error::Pdf("danh sách không có trang nào".into()));
             };
             let pages = std::mem::take(&mut self.pages);
-            self.written.push(write_pdf(world, pages, info.clone(), false)?);
+            let part = write_pdf(world, pages, info.clone(), false)?;
+            self.written(part)?;
         }
-        match self.written.len() {
-            0 => Err(crate::Error::Pdf("danh sách không có trang nào".into())),
-            1 => Ok(self.written.remove(0)),
-            _ => super::join::join(&self.written),
+        match (self.joined, self.first) {
+            (Some(joiner), _) => joiner.finish(),
+            (None, Some(first)) => Ok(first),
+            (None, None) => Err(crate::Error::Pdf("danh sách không có trang nào".into())),
         }
     }
 }
