@@ -89,6 +89,52 @@ async fn stop_on(c: &Client, target: &str, when: &str) {
     js(c, &script, vec![]).await;
 }
 
+/// Clicks `button` and, from inside the page, "Dừng" the moment the
+/// preview's first pages show: the bar said how far it was; it says it
+/// stopped, the pages shown stay, and "In…" is off (they are not all).
+async fn preview_stopped_at_first_pages(c: &Client, button: &str) {
+    stop_on(c, "#print-pages", "el.querySelector('.print-page') !== null").await;
+    click(c, button).await;
+    let busy = until("the first pages", || async {
+        let seen = js(c, "return window.__stopSeen ?? null;", vec![]).await;
+        seen.as_str().map(str::to_owned)
+    })
+    .await;
+    assert!(busy.starts_with("Đang dựng trang"), "{busy}");
+    let said = until("the layout to stop", || async {
+        let t = text(c, "#print-count").await;
+        t.starts_with("Đã dừng").then_some(t)
+    })
+    .await;
+    let shown = count(c, "#print-preview .print-page img").await;
+    assert!(shown > 0 && said.contains(&format!("{shown} trang đầu")), "{said}");
+    assert_eq!(
+        js(c, "return document.querySelector('#print-now').disabled;", vec![]).await,
+        json!(true),
+        "a preview that was stopped does not print"
+    );
+}
+
+/// "Lưu PDF" in the open preview, and "Dừng" the moment the bar says how far
+/// the PDF is: nothing is written to `saves`, and the status says so.
+async fn save_stopped(c: &Client, saves: &Path) {
+    stop_on(c, "#print-count", "el.textContent.startsWith('Đang ghi PDF')").await;
+    js(c, "document.querySelector('#print-save').click(); return true;", vec![]).await;
+    let saving = until("the PDF's progress", || async {
+        let seen = js(c, "return window.__stopSeen ?? null;", vec![]).await;
+        seen.as_str().map(str::to_owned)
+    })
+    .await;
+    assert!(saving.contains("dòng"), "{saving}");
+    let said = until("the save to stop", || async {
+        let t = text(c, "#status").await;
+        (!t.is_empty()).then_some(t)
+    })
+    .await;
+    assert_eq!(said, "Đã dừng: chưa lưu tệp PDF nào.");
+    assert_eq!(std::fs::read_dir(saves).expect("save folder").count(), 0, "no file");
+}
+
 /// Rendered pages in the open print preview.
 async fn preview_pages(c: &Client) -> usize {
     count(c, "#print-preview[open] .print-page img").await
@@ -982,49 +1028,12 @@ fn a_long_preview_shows_its_first_pages_at_once_and_stops_when_asked() {
         // shown (a round trip of the test to the window may take longer
         // than the rest of the layout on a loaded machine); what the bar
         // said then is kept.
-        stop_on(c, "#print-pages", "el.querySelector('.print-page') !== null").await;
-        click(c, "#out-print").await;
-        let busy = until("the first pages", || async {
-            let seen = js(c, "return window.__stopSeen ?? null;", vec![]).await;
-            seen.as_str().map(str::to_owned)
-        })
-        .await;
-        assert!(busy.starts_with("Đang dựng trang"), "{busy}");
-        let said = until("the layout to stop", || async {
-            let t = text(c, "#print-count").await;
-            t.starts_with("Đã dừng").then_some(t)
-        })
-        .await;
-        let shown = count(c, "#print-preview .print-page img").await;
-        assert!(said.contains(&format!("{shown} trang đầu")), "{said}");
-        assert_eq!(
-            js(c, "return document.querySelector('#print-now').disabled;", vec![]).await,
-            json!(true),
-            "a preview that was stopped does not print"
-        );
+        preview_stopped_at_first_pages(c, "#out-print").await;
         screenshot(c, "preview-stopped").await;
 
         // Saving the whole list says how far it is and stops when asked,
         // with no file written; saved again, it is written whole.
-        stop_on(c, "#print-count", "el.textContent.startsWith('Đang ghi PDF')").await;
-        js(c, "document.querySelector('#print-save').click(); return true;", vec![]).await;
-        let saving = until("the PDF's progress", || async {
-            let seen = js(c, "return window.__stopSeen ?? null;", vec![]).await;
-            seen.as_str().map(str::to_owned)
-        })
-        .await;
-        assert!(saving.contains("dòng"), "{saving}");
-        let said = until("the save to stop", || async {
-            let t = text(c, "#status").await;
-            (!t.is_empty()).then_some(t)
-        })
-        .await;
-        assert_eq!(said, "Đã dừng: chưa lưu tệp PDF nào.");
-        assert_eq!(
-            std::fs::read_dir(saves.path()).expect("save folder").count(),
-            0,
-            "no file"
-        );
+        save_stopped(c, saves.path()).await;
         let bar = text(c, "#print-count").await;
         assert!(bar.starts_with("Đã dừng: xem trước"), "the preview's line again: {bar}");
         click(c, "#print-save").await;
@@ -1062,45 +1071,8 @@ fn a_long_register_preview_and_save_stop_when_asked() {
         open_screen(c, "import").await;
         type_into(c, "#book-from", "01/10/2026").await;
         type_into(c, "#book-to", "31/10/2026").await;
-        stop_on(c, "#print-pages", "el.querySelector('.print-page') !== null").await;
-        click(c, "#book-preview").await;
-        let busy = until("the register's first pages", || async {
-            let seen = js(c, "return window.__stopSeen ?? null;", vec![]).await;
-            seen.as_str().map(str::to_owned)
-        })
-        .await;
-        assert!(busy.starts_with("Đang dựng trang"), "{busy}");
-        let said = until("the layout to stop", || async {
-            let t = text(c, "#print-count").await;
-            t.starts_with("Đã dừng").then_some(t)
-        })
-        .await;
-        let shown = count(c, "#print-preview .print-page img").await;
-        assert!(shown > 0 && said.contains(&format!("{shown} trang đầu")), "{said}");
-        assert_eq!(
-            js(c, "return document.querySelector('#print-now').disabled;", vec![]).await,
-            json!(true),
-            "a preview that was stopped does not print"
-        );
-        stop_on(c, "#print-count", "el.textContent.startsWith('Đang ghi PDF')").await;
-        js(c, "document.querySelector('#print-save').click(); return true;", vec![]).await;
-        let saving = until("the PDF's progress", || async {
-            let seen = js(c, "return window.__stopSeen ?? null;", vec![]).await;
-            seen.as_str().map(str::to_owned)
-        })
-        .await;
-        assert!(saving.contains("dòng"), "{saving}");
-        let status = until("the save to stop", || async {
-            let t = text(c, "#status").await;
-            (!t.is_empty()).then_some(t)
-        })
-        .await;
-        assert_eq!(status, "Đã dừng: chưa lưu tệp PDF nào.");
-        assert_eq!(
-            std::fs::read_dir(saves.path()).expect("save folder").count(),
-            0,
-            "no file"
-        );
+        preview_stopped_at_first_pages(c, "#book-preview").await;
+        save_stopped(c, saves.path()).await;
         click(c, "#print-close").await;
         s.finish().await
     });

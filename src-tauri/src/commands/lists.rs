@@ -11,9 +11,10 @@ use giaonhan::model::{
     BatchStats, CurvePoint, GroupCompletion, OutstandingPage, OutstandingQuery, OutstandingRow, PrintList, SaveFormat,
     Tiers,
 };
-use giaonhan::print::{Letterhead, SlipPreview};
+use giaonhan::print::{Letterhead, Printout, SlipPreview};
 use giaonhan::progress::Step;
 use giaonhan::saves::PeriodRegister;
+use giaonhan::Store;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
@@ -98,13 +99,25 @@ pub fn preview_list_pages(
     pages: Channel<Vec<String>>,
     progress: Channel<Step>,
 ) -> Reply<(bool, usize)> {
+    stream_pages(&state, &pages, &progress, |s| s.list_printout(list, &query))
+}
+
+/// Lays `printout` out for a preview, sending its pages to `pages` a chunk
+/// at a time and how far it is to `progress`: whether it ran to the end,
+/// and how many pages were sent.
+fn stream_pages(
+    state: &AppState,
+    pages: &Channel<Vec<String>>,
+    progress: &Channel<Step>,
+    printout: impl FnOnce(&mut Store) -> giaonhan::Result<Printout>,
+) -> Reply<(bool, usize)> {
     let mut sent = 0;
     let finished = state.printing(
         |step| {
             let _ = progress.send(step);
         },
         |s, watch| {
-            s.list_printout(list, &query)?.pages_each(watch, |chunk| {
+            printout(s)?.pages_each(watch, |chunk| {
                 sent += chunk.len();
                 // A window closed meanwhile is not told; the run stops at
                 // the next chunk only when asked.
@@ -165,19 +178,7 @@ pub fn preview_register(
     pages: Channel<Vec<String>>,
     progress: Channel<Step>,
 ) -> Reply<(bool, usize)> {
-    let mut sent = 0;
-    let finished = state.printing(
-        |step| {
-            let _ = progress.send(step);
-        },
-        |s, watch| {
-            s.register_printout(from, to)?.pages_each(watch, |chunk| {
-                sent += chunk.len();
-                let _ = pages.send(chunk);
-            })
-        },
-    )?;
-    Ok((finished, sent))
+    stream_pages(&state, &pages, &progress, |s| s.register_printout(from, to))
 }
 
 /// Saves the transfer register for a period as PDF or XLSX; returns the
