@@ -275,19 +275,30 @@ fn slips_preview_as_pages_for_a_batch_or_one_unit() {
     let batches = h.ok("list_batches", json!({}));
     let batch = &batches[0];
     let code = batch["code"].as_str().expect("a batch code");
-    let preview = h.ok("preview_slips", json!({ "batch": code, "perPage": 1 }));
-    let pages = preview["pages"].as_array().expect("an array of pages");
+    // The pages go to the window's channel; the reply says whether the
+    // layout ran to the end, how many pages were sent and are in all, and
+    // the units.
+    let slips = |unit: Option<&str>, per_page: u8| {
+        h.ok(
+            "preview_slips",
+            json!({ "batch": code, "perPage": per_page, "unit": unit, "pages": "__CHANNEL__:1", "progress": "__CHANNEL__:2" }),
+        )
+    };
+    let preview = slips(None, 1);
     let recipients = batch["recipients"].as_u64().expect("recipients");
-    assert_eq!(pages.len() as u64, recipients);
-    assert_eq!(preview["total_pages"], json!(recipients));
-    assert_eq!(preview["units"].as_array().map(Vec::len), Some(recipients as usize));
-    assert!(pages.iter().all(|p| p.as_str().is_some_and(|s| s.starts_with("<svg"))));
+    assert_eq!(preview[0], json!(true), "{preview}");
+    assert_eq!(preview[1], json!(recipients), "a page per slip sent");
+    assert_eq!(preview[2], json!(recipients), "a page per slip in all");
+    assert_eq!(preview[3].as_array().map(Vec::len), Some(recipients as usize));
     let rows = h.ok("outstanding", json!({ "query": { "batches": [code], "subtree": null, "document": null, "overdue_only": false, "tier": null, "as_of": null } }));
     let unit = rows[0]["unit_code"].as_str().expect("an open unit");
-    let one = h.ok("preview_slips", json!({ "batch": code, "perPage": 1, "unit": unit }));
-    assert_eq!(one["pages"].as_array().map(Vec::len), Some(1), "one unit's slip");
-    assert_eq!(one["units"][0]["code"], json!(unit));
-    let err = h.err("preview_slips", json!({ "batch": code, "perPage": 3 }));
+    let one = slips(Some(unit), 1);
+    assert_eq!((&one[1], &one[2]), (&json!(1), &json!(1)), "one unit's slip");
+    assert_eq!(one[3][0]["code"], json!(unit));
+    let err = h.err(
+        "preview_slips",
+        json!({ "batch": code, "perPage": 3, "pages": "__CHANNEL__:1", "progress": "__CHANNEL__:2" }),
+    );
     assert_eq!(err["field"], json!("per_page"), "{err}");
 }
 

@@ -1077,3 +1077,75 @@ fn a_long_register_preview_and_save_stop_when_asked() {
         s.finish().await
     });
 }
+
+/// The slips of a batch of hundreds of units preview as they are laid out:
+/// the first pages show while the bar still says how far it is; the
+/// preview keeps the first 120 pages and says how many there are in all,
+/// and "In…" is off (saving the PDF prints them all).
+#[test]
+fn a_large_batchs_slips_show_their_first_pages_while_laid_out() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let s = start_with(|db, _| district_demo(db)).await;
+        let c = &s.client;
+        wait_visible(c, "#screen-outstanding").await;
+        let batches: Value = serde_json::from_str(&cli(&s.db, &["batch", "list"])).expect("batches JSON");
+        let (code, title, recipients) = batches
+            .as_array()
+            .expect("batches")
+            .iter()
+            .filter_map(|b| {
+                let text = |k: &str| b[k].as_str().map(str::to_owned);
+                Some((text("code")?, text("title")?, b["recipients"].as_u64()?))
+            })
+            .max_by_key(|(_, _, n)| *n)
+            .expect("a batch");
+        assert!(recipients > 200, "a batch of {recipients} units");
+        open_screen(c, "batch").await;
+        // Its code and title find it among the 3,000 (a code alone also
+        // matches "Đợt 15/…" and "Đợt 25/…").
+        type_into(c, "#batch-list-search", &format!("{code} {title}")).await;
+        let row = format!("#batch-list tbody tr[data-batch=\"{code}\"]");
+        wait_visible(c, &row).await;
+        js(
+            c,
+            "window.__firstSeen = null;
+             const el = document.querySelector('#print-pages');
+             const seen = new MutationObserver(() => {
+               if (el.querySelector('.print-page') === null) return;
+               seen.disconnect();
+               window.__firstSeen = document.querySelector('#print-count').textContent;
+             });
+             seen.observe(el, { childList: true, subtree: true });
+             return true;",
+            vec![],
+        )
+        .await;
+        click(c, &format!("{row} button.reprint")).await;
+        let first = until("the first slips", || async {
+            let seen = js(c, "return window.__firstSeen ?? null;", vec![]).await;
+            seen.as_str().map(str::to_owned)
+        })
+        .await;
+        assert!(
+            first.starts_with("Đang dựng trang"),
+            "pages shown while laid out: {first}"
+        );
+        let want = format!(
+            "Xem trước 120 trang đầu trong {} trang A4",
+            giaonhan::text::thousands(recipients as i64)
+        );
+        until("the whole batch counted", || async {
+            text(c, "#print-count").await.starts_with(&want).then_some(())
+        })
+        .await;
+        assert_eq!(preview_pages(c).await, 120);
+        assert_eq!(
+            js(c, "return document.querySelector('#print-now').disabled;", vec![]).await,
+            json!(true),
+            "only the first pages are shown: save the PDF to print them all"
+        );
+        click(c, "#print-close").await;
+        s.finish().await
+    });
+}

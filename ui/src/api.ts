@@ -42,7 +42,7 @@ import type { Run } from "./bindings/Run";
 import type { Session } from "./bindings/Session";
 import type { Step } from "./bindings/Step";
 import type { Signer } from "./bindings/Signer";
-import type { SlipPreview } from "./bindings/SlipPreview";
+import type { SlipUnit } from "./bindings/SlipUnit";
 import type { Unit } from "./bindings/Unit";
 import type { UnitEdit } from "./bindings/UnitEdit";
 import type { UnitEvent } from "./bindings/UnitEvent";
@@ -312,17 +312,29 @@ export const editBatch = (code: string, title: string | null, dueOn: string | nu
 /**
  * Writes the delivery slips of a batch (every unit's, or one unit's) into one
  * PDF (1 or 2 slips per A4 page) where the user chooses in a save dialog; the
- * path, or null when cancelled.
+ * path, or null when cancelled or stopped (`printStop`) while laid out
+ * (`onStep`: how far).
  */
-export const saveSlips = (batch: string, perPage: 1 | 2, unit: string | null = null): Promise<string | null> =>
-  call("save_slips", { batch, perPage, unit });
+export const saveSlips = (batch: string, perPage: 1 | 2, unit: string | null = null, onStep: OnStep = () => undefined): Promise<string | null> =>
+  call("save_slips", { batch, perPage, unit, progress: steps(onStep) });
 
 /**
- * The first pages of a batch's delivery slips (every unit's, or one unit's)
- * as SVG images, exactly as they print, with the page count and the units.
+ * The first pages of a batch's delivery slips (every unit's, or one unit's),
+ * fed to `onPages` a chunk at a time as laid out (at most the core's preview
+ * limit; the rest only counted): whether it ran to the end, the pages sent,
+ * the pages in all, and the units the slips are for.
  */
-export const previewSlips = (batch: string, perPage: 1 | 2, unit: string | null = null): Promise<SlipPreview> =>
-  call("preview_slips", { batch, perPage, unit });
+export function previewSlips(
+  batch: string,
+  perPage: 1 | 2,
+  unit: string | null,
+  onPages: (pages: string[]) => void,
+  onStep: OnStep,
+): Promise<[boolean, number, number, SlipUnit[]]> {
+  const pages = new Channel<string[]>();
+  pages.onmessage = onPages;
+  return call("preview_slips", { batch, perPage, unit, pages, progress: steps(onStep) });
+}
 
 // ---- accounts and sign-in --------------------------------------------------
 

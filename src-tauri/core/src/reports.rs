@@ -11,8 +11,8 @@ use crate::documents::shown_title;
 use crate::error::{Error, Result};
 use crate::model::{Classification, OutstandingQuery, OutstandingRow, PrintList, ReceiptStatus};
 use crate::print::{
-    call_list, outstanding_list, register_book, reminders, slips_pdf, slips_svg, status_note, Letterhead, Printout,
-    RegisterLine, Reminder, Slip, SlipBatch, SlipLine, SlipPreview,
+    call_list, outstanding_list, register_book, reminders, slip_units, slips_pdf, slips_printout, slips_svg,
+    status_note, Letterhead, Printout, RegisterLine, Reminder, Slip, SlipBatch, SlipLine, SlipPreview, SlipUnit,
 };
 use crate::tabular::{write_csv, xlsx_bytes, Cell};
 use crate::text::{self, thousands};
@@ -92,6 +92,22 @@ impl Store {
         let letterhead = self.letterhead()?;
         let (batch, slips) = self.slip_sheet(batch_code, unit)?;
         slips_pdf(&letterhead, &batch, &slips, per_page)
+    }
+
+    /// The slips of [`Store::slips_of`] as a printout to lay out a chunk at
+    /// a time (the window's preview), with the units they are for.
+    pub fn slip_printout(
+        &self,
+        batch_code: &str,
+        unit: Option<&str>,
+        per_page: u8,
+    ) -> Result<(Printout, Vec<SlipUnit>)> {
+        let letterhead = self.letterhead()?;
+        let (batch, slips) = self.slip_sheet(batch_code, unit)?;
+        Ok((
+            slips_printout(&letterhead, &batch, &slips, per_page)?,
+            slip_units(&slips),
+        ))
     }
 
     /// The first pages of [`Store::slips_of`] as SVG images (at most

@@ -147,7 +147,22 @@ impl Store {
         per_page: u8,
         path: &Path,
     ) -> Result<()> {
-        let bytes = self.slips_of(batch, unit, per_page)?;
+        self.save_slips_watched(actor, batch, unit, per_page, path, &mut Unwatched)
+    }
+
+    /// [`Store::save_slips`], telling `watch` how far the PDF is laid out
+    /// and stopping between two of its chunks when it asks to
+    /// ([`Error::Halted`]: no file written, nothing logged).
+    pub fn save_slips_watched(
+        &mut self,
+        actor: &Actor,
+        batch: &str,
+        unit: Option<&str>,
+        per_page: u8,
+        path: &Path,
+        watch: &mut dyn Watch,
+    ) -> Result<()> {
+        let bytes = self.slip_printout(batch, unit, per_page)?.0.pdf_watched(watch)?;
         let detail = json!({ "format": "pdf", "batch": batch, "unit": unit, "per_page": per_page });
         self.save_file(actor, path, &bytes, "print.slips", detail)
     }

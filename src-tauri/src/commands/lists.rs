@@ -11,8 +11,9 @@ use giaonhan::model::{
     BatchStats, CurvePoint, GroupCompletion, OutstandingPage, OutstandingQuery, OutstandingRow, PrintList, SaveFormat,
     Tiers,
 };
-use giaonhan::print::{Letterhead, Printout, SlipPreview};
+use giaonhan::print::{Letterhead, Printout, SlipUnit};
 use giaonhan::progress::Step;
+use giaonhan::reports::SLIP_PREVIEW_PAGES;
 use giaonhan::saves::PeriodRegister;
 use giaonhan::Store;
 use tauri::ipc::Channel;
@@ -213,15 +214,36 @@ pub fn save_register_book<R: Runtime>(
 }
 
 /// The first pages of a batch's delivery slips (every unit's, or one
-/// `unit`'s) as SVG images, for the preview before printing, with the units.
+/// `unit`'s) as SVG images, sent to `pages` a chunk at a time as they are
+/// laid out (at most `SLIP_PREVIEW_PAGES`; the rest are laid out only to be
+/// counted), with how far it is to `progress`; `print_stop` stops it.
+/// Whether it ran to the end, how many pages were sent, how many there are
+/// in all, and the units the slips are for.
 #[tauri::command(async)]
 pub fn preview_slips(
     state: State<'_, AppState>,
     batch: String,
     per_page: u8,
     unit: Option<String>,
-) -> Reply<SlipPreview> {
-    Ok(state.with(Action::Print, |s, _| s.slip_pages(&batch, unit.as_deref(), per_page))?)
+    pages: Channel<Vec<String>>,
+    progress: Channel<Step>,
+) -> Reply<(bool, usize, usize, Vec<SlipUnit>)> {
+    let (mut sent, mut total, mut units) = (0, 0, Vec::new());
+    let finished = state.printing(
+        |step| {
+            let _ = progress.send(step);
+        },
+        |s, watch| {
+            let (printout, for_units) = s.slip_printout(&batch, unit.as_deref(), per_page)?;
+            units = for_units;
+            total = printout.first_pages_each(watch, SLIP_PREVIEW_PAGES, |chunk| {
+                sent += chunk.len();
+                let _ = pages.send(chunk);
+            })?;
+            Ok(())
+        },
+    )?;
+    Ok((finished, sent, total, units))
 }
 
 /// Prints the delivery slips of a batch (every unit's, or one `unit`'s) to a
@@ -233,13 +255,17 @@ pub fn save_slips<R: Runtime>(
     batch: String,
     per_page: u8,
     unit: Option<String>,
+    progress: Channel<Step>,
 ) -> Reply<Option<String>> {
     let actor = state.grant_save(SaveFormat::Pdf)?.actor;
     let Some(path) = ask_save_path(&app, &host::slips_file_name(&batch, unit.as_deref())) else {
         return Ok(None);
     };
-    state
-        .store()?
-        .save_slips(&actor, &batch, unit.as_deref(), per_page, &path)?;
-    Ok(Some(path.display().to_string()))
+    let finished = state.printing(
+        |step| {
+            let _ = progress.send(step);
+        },
+        |s, watch| s.save_slips_watched(&actor, &batch, unit.as_deref(), per_page, &path, watch),
+    )?;
+    Ok(finished.then(|| path.display().to_string()))
 }

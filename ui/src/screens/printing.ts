@@ -45,8 +45,12 @@ export interface PageFeed {
 /** What the preview shows and how to save it. */
 export interface PrintJob {
   title: string;
-  /** The pages: all when the promise settles, or fed as they come (`streamed`: whether it ran to the end, `sent`: how many pages were fed). */
-  pages: (chosen: Chosen, feed: PageFeed) => Promise<string[] | PrintPages | { streamed: boolean; sent: number }>;
+  /**
+   * The pages: all when the promise settles, or fed as they come (`streamed`:
+   * whether it ran to the end, `sent`: how many pages were fed, `total`: how
+   * many there are in all when only the first were fed).
+   */
+  pages: (chosen: Chosen, feed: PageFeed) => Promise<string[] | PrintPages | { streamed: boolean; sent: number; total?: number }>;
   /** Saves the PDF; resolves to the path, or null when the user cancelled (or stopped it: a job that tells `onStep` how far it is can be stopped). */
   savePdf: (chosen: Chosen, onStep: OnStep) => Promise<string | null>;
   choices?: PrintChoice[];
@@ -177,8 +181,8 @@ async function layOut(next: PrintJob, again: boolean): Promise<void> {
         });
       }
       if (job !== next) return;
-      complete = got.streamed;
-      total = shown;
+      total = Math.max(shown, got.total ?? shown);
+      complete = got.streamed && shown >= total;
     } else {
       const pages = Array.isArray(got) ? got : got.pages;
       total = Array.isArray(got) ? pages.length : (got.total ?? got.pages.length);

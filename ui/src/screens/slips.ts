@@ -48,16 +48,18 @@ export async function openSlips(batch: { code: string; title: string }, from: HT
         },
         unitChoice([], ""),
       ],
-      pages: async (chosen) => {
+      pages: async (chosen, feed) => {
         const perPage = perPageOf(chosen["per-page"]);
         lastPerPage = perPage === 2 ? "2" : "1";
         const one = chosen.unit || null;
-        const p = await previewSlips(batch.code, perPage, one);
+        const [streamed, sent, total, forUnits] = await previewSlips(batch.code, perPage, one, feed.pages, (step) =>
+          feed.progress(step.done, step.total),
+        );
         // The units come with every unit's slips (the first layout).
-        if (!one) units = p.units;
-        return { pages: p.pages, total: p.total_pages };
+        if (!one) units = forUnits;
+        return { streamed, sent, total };
       },
-      savePdf: (chosen) => saveSlips(batch.code, perPageOf(chosen["per-page"]), chosen.unit || null),
+      savePdf: (chosen, onStep) => saveSlips(batch.code, perPageOf(chosen["per-page"]), chosen.unit || null, onStep),
       shown: (update) => {
         if (filled) return;
         filled = true;

@@ -148,14 +148,30 @@ impl Printout {
     /// are in all (every page is laid out; only those are drawn).
     pub(crate) fn first_pages(&self, max_pages: usize) -> Result<(Vec<String>, usize)> {
         let mut shown = Vec::new();
+        let total = self.first_pages_each(&mut Unwatched, max_pages, |pages| shown.extend(pages))?;
+        Ok((shown, total))
+    }
+
+    /// The first `max_pages` pages as SVG images, handed to `show` a chunk
+    /// at a time as soon as each is laid out, the rest laid out only to be
+    /// counted; stops between two chunks when `watch` asks to
+    /// ([`crate::Error::Halted`]). Returns how many pages there are in all.
+    pub fn first_pages_each(
+        &self,
+        watch: &mut dyn Watch,
+        max_pages: usize,
+        mut show: impl FnMut(Vec<String>),
+    ) -> Result<usize> {
         let mut total = 0;
-        self.lay_out(&mut Unwatched, |_, _, pages, _| {
-            let room = max_pages.saturating_sub(shown.len());
-            shown.extend(svg_pages(&pages[..room.min(pages.len())]));
+        self.lay_out(watch, |_, _, pages, _| {
+            let room = max_pages.saturating_sub(total);
+            if room > 0 {
+                show(svg_pages(&pages[..room.min(pages.len())]));
+            }
             total += pages.len();
             Ok(())
         })?;
-        Ok((shown, total))
+        Ok(total)
     }
 
     /// The pages as SVG images, exactly as they print.
@@ -168,12 +184,8 @@ impl Printout {
     /// The pages as SVG images, handed to `show` a chunk at a time as soon
     /// as each is laid out (the preview shows the first pages at once);
     /// stops between two chunks when `watch` asks to ([`crate::Error::Halted`]).
-    pub fn pages_each(&self, watch: &mut dyn Watch, mut show: impl FnMut(Vec<String>)) -> Result<()> {
-        self.lay_out(watch, |_, _, pages, _| {
-            show(svg_pages(pages));
-            Ok(())
-        })
-        .map(|_warnings| ())
+    pub fn pages_each(&self, watch: &mut dyn Watch, show: impl FnMut(Vec<String>)) -> Result<()> {
+        self.first_pages_each(watch, usize::MAX, show).map(|_total| ())
     }
 
     /// Lays the printout out and hands `take` each compilation's finished

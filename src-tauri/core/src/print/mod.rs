@@ -24,7 +24,7 @@ pub use lists::{
     Printout, RegisterLine, Reminder,
 };
 pub(crate) use slips::display_code;
-pub use slips::{slips_pdf, slips_svg, Slip, SlipBatch, SlipLine, SlipPreview, SlipUnit};
+pub use slips::{slip_units, slips_pdf, slips_printout, slips_svg, Slip, SlipBatch, SlipLine, SlipPreview, SlipUnit};
 pub use study::{study_pdf, study_reminders, study_xlsx, StudyReminder};
 
 use crate::{Error, Result};

@@ -147,15 +147,20 @@ pub fn slips_svg(
     Ok(SlipPreview {
         pages,
         total_pages: u32::try_from(total).unwrap_or(u32::MAX),
-        units: slips
-            .iter()
-            .map(|s| SlipUnit {
-                code: s.unit_code.clone(),
-                name: s.unit_name.clone(),
-                receipt_code: s.receipt_code.clone(),
-            })
-            .collect(),
+        units: slip_units(slips),
     })
+}
+
+/// The units the slips are for, in their order (the preview's "Phiếu của").
+pub fn slip_units(slips: &[Slip]) -> Vec<SlipUnit> {
+    slips
+        .iter()
+        .map(|s| SlipUnit {
+            code: s.unit_code.clone(),
+            name: s.unit_name.clone(),
+            receipt_code: s.receipt_code.clone(),
+        })
+        .collect()
 }
 
 /// [`slips_pdf`] with typst's warnings (tests assert there are none).
@@ -172,7 +177,8 @@ fn compile_slips(
 /// The slips as a printout laid out some slips at a time (a batch of
 /// thousands of units in one layout took gigabytes); refuses what cannot be
 /// laid out.
-fn slips_printout(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip], per_page: u8) -> Result<Printout> {
+/// The slips as a printout, laid out some slips at a time (see `Printout`).
+pub fn slips_printout(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip], per_page: u8) -> Result<Printout> {
     if !matches!(per_page, 1 | 2) {
         return Err(Error::invalid("per_page", "mỗi trang in 1 hoặc 2 phiếu"));
     }
