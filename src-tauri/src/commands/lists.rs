@@ -12,7 +12,7 @@ use giaonhan::model::{
     Tiers,
 };
 use giaonhan::print::{Letterhead, Printout, SlipUnit};
-use giaonhan::progress::Step;
+use giaonhan::progress::{Step, Watch};
 use giaonhan::reports::SLIP_PREVIEW_PAGES;
 use giaonhan::saves::PeriodRegister;
 use giaonhan::Store;
@@ -113,19 +113,14 @@ fn stream_pages(
     printout: impl FnOnce(&mut Store) -> giaonhan::Result<Printout>,
 ) -> Reply<(bool, usize)> {
     let mut sent = 0;
-    let finished = state.printing(
-        |step| {
-            let _ = progress.send(step);
-        },
-        |s, watch| {
-            printout(s)?.pages_each(watch, |chunk| {
-                sent += chunk.len();
-                // A window closed meanwhile is not told; the run stops at
-                // the next chunk only when asked.
-                let _ = pages.send(chunk);
-            })
-        },
-    )?;
+    let finished = printing(state, progress, |s, watch| {
+        printout(s)?.pages_each(watch, |chunk| {
+            sent += chunk.len();
+            // A window closed meanwhile is not told; the run stops at
+            // the next chunk only when asked.
+            let _ = pages.send(chunk);
+        })
+    })?;
     Ok((finished, sent))
 }
 
@@ -158,12 +153,9 @@ pub fn save_list<R: Runtime>(
         state.store()?.save_list(&actor, list, &query, format, &path)?;
         return Ok(Some(path.display().to_string()));
     }
-    let finished = state.printing(
-        |step| {
-            let _ = progress.send(step);
-        },
-        |s, watch| s.save_list_watched(&actor, list, &query, format, &path, watch),
-    )?;
+    let finished = printing(&state, &progress, |s, watch| {
+        s.save_list_watched(&actor, list, &query, format, &path, watch)
+    })?;
     Ok(finished.then(|| path.display().to_string()))
 }
 
@@ -204,12 +196,9 @@ pub fn save_register_book<R: Runtime>(
             .save_register(&actor, PeriodRegister::Transfer, from, to, format, &path)?;
         return Ok(Some(path.display().to_string()));
     }
-    let finished = state.printing(
-        |step| {
-            let _ = progress.send(step);
-        },
-        |s, watch| s.save_register_watched(&actor, PeriodRegister::Transfer, from, to, format, &path, watch),
-    )?;
+    let finished = printing(&state, &progress, |s, watch| {
+        s.save_register_watched(&actor, PeriodRegister::Transfer, from, to, format, &path, watch)
+    })?;
     Ok(finished.then(|| path.display().to_string()))
 }
 
@@ -229,20 +218,15 @@ pub fn preview_slips(
     progress: Channel<Step>,
 ) -> Reply<(bool, usize, usize, Vec<SlipUnit>)> {
     let (mut sent, mut total, mut units) = (0, 0, Vec::new());
-    let finished = state.printing(
-        |step| {
-            let _ = progress.send(step);
-        },
-        |s, watch| {
-            let (printout, for_units) = s.slip_printout(&batch, unit.as_deref(), per_page)?;
-            units = for_units;
-            total = printout.first_pages_each(watch, SLIP_PREVIEW_PAGES, |chunk| {
-                sent += chunk.len();
-                let _ = pages.send(chunk);
-            })?;
-            Ok(())
-        },
-    )?;
+    let finished = printing(&state, &progress, |s, watch| {
+        let (printout, for_units) = s.slip_printout(&batch, unit.as_deref(), per_page)?;
+        units = for_units;
+        total = printout.first_pages_each(watch, SLIP_PREVIEW_PAGES, |chunk| {
+            sent += chunk.len();
+            let _ = pages.send(chunk);
+        })?;
+        Ok(())
+    })?;
     Ok((finished, sent, total, units))
 }
 
@@ -261,11 +245,23 @@ pub fn save_slips<R: Runtime>(
     let Some(path) = ask_save_path(&app, &host::slips_file_name(&batch, unit.as_deref())) else {
         return Ok(None);
     };
-    let finished = state.printing(
+    let finished = printing(&state, &progress, |s, watch| {
+        s.save_slips_watched(&actor, &batch, unit.as_deref(), per_page, &path, watch)
+    })?;
+    Ok(finished.then(|| path.display().to_string()))
+}
+
+/// Runs a long printout for whoever may print (`Host::printing`), telling
+/// the window's `progress` channel how far it is; true when it ran to the end.
+fn printing(
+    state: &AppState,
+    progress: &Channel<Step>,
+    run: impl FnOnce(&mut Store, &mut dyn Watch) -> giaonhan::Result<()>,
+) -> Reply<bool> {
+    Ok(state.printing(
         |step| {
             let _ = progress.send(step);
         },
-        |s, watch| s.save_slips_watched(&actor, &batch, unit.as_deref(), per_page, &path, watch),
-    )?;
-    Ok(finished.then(|| path.display().to_string()))
+        run,
+    )?)
 }
