@@ -158,7 +158,8 @@ pub fn country(size: &CountrySize, seed: u64) -> Country {
     Country { units, plan }
 }
 
-fn table(file: &str, headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Table {
+/// A table as read from `file`: a header line, then the rows.
+pub(crate) fn table(file: &str, headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Table {
     Table {
         file: file.to_owned(),
         header_line: 1,

@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use giaonhan::tabular::{Table, TableRow};
+use giaonhan::tabular::Table;
 use rand::Rng;
 
 use super::names::{person, place};
@@ -28,15 +28,18 @@ pub(crate) struct Committee {
     pub(crate) leaves: Vec<usize>,
 }
 
-/// The grassroots organisations of the tree as built (before the day).
-pub(crate) fn committees_before(tree: &Tree) -> Vec<Committee> {
-    tree.committees
-        .iter()
-        .map(|(head, leaves)| Committee {
+impl Committee {
+    fn of(tree: &Tree, (head, leaves): &Head) -> Committee {
+        Committee {
             code: tree.units[*head].code.clone(),
             leaves: leaves.clone(),
-        })
-        .collect()
+        }
+    }
+}
+
+/// The grassroots organisations of the tree as built (before the day).
+pub(crate) fn committees_before(tree: &Tree) -> Vec<Committee> {
+    tree.committees.iter().map(|c| Committee::of(tree, c)).collect()
 }
 
 /// The reorganisation to apply: its plan and the tree from its day on.
@@ -89,14 +92,18 @@ pub(crate) fn reorganisation(
     let mut signers = Vec::new();
     let s = String::new;
     for (g, group) in groups.iter().enumerate() {
-        if let [(head, leaves)] = group.as_slice() {
+        if let [lone] = group.as_slice() {
             // A lone commune stays, moved up under the province.
-            let code = tree.units[*head].code.clone();
-            rows.push([code.clone(), code.clone(), s(), root_code.clone(), s(), s()]);
-            committees.push(Committee {
-                code,
-                leaves: leaves.clone(),
-            });
+            let committee = Committee::of(tree, lone);
+            rows.push([
+                committee.code.clone(),
+                committee.code.clone(),
+                s(),
+                root_code.clone(),
+                s(),
+                s(),
+            ]);
+            committees.push(committee);
             continue;
         }
         let code = format!("XA{:03}", g + 1);
@@ -126,10 +133,7 @@ pub(crate) fn reorganisation(
     for district in &tree.districts {
         rows.push([tree.units[*district].code.clone(), s(), s(), s(), s(), s()]);
     }
-    committees.extend(others.into_iter().map(|(head, leaves)| Committee {
-        code: tree.units[*head].code.clone(),
-        leaves: leaves.clone(),
-    }));
+    committees.extend(others.into_iter().map(|c| Committee::of(tree, c)));
     Some(Reorganisation {
         on,
         rows,
@@ -141,19 +145,10 @@ pub(crate) fn reorganisation(
 impl Reorganisation {
     /// The plan as the table an office would import.
     pub(crate) fn table(&self) -> Table {
-        Table {
-            file: "sap-xep-2025.csv".to_owned(),
-            header_line: 1,
-            headers: crate::plan::PLAN_HEADERS.iter().map(|h| (*h).to_owned()).collect(),
-            rows: self
-                .rows
-                .iter()
-                .enumerate()
-                .map(|(i, cells)| TableRow {
-                    line: i + 2,
-                    cells: cells.to_vec(),
-                })
-                .collect(),
-        }
+        crate::plan::table(
+            "sap-xep-2025.csv",
+            &crate::plan::PLAN_HEADERS,
+            self.rows.iter().map(|r| r.to_vec()),
+        )
     }
 }

@@ -11,8 +11,8 @@ use crate::documents::shown_title;
 use crate::error::{Error, Result};
 use crate::model::{Classification, OutstandingQuery, OutstandingRow, PrintList, ReceiptStatus};
 use crate::print::{
-    call_list, outstanding_list, register_book, reminders, slip_units, slips_pdf, slips_printout, slips_svg,
-    status_note, Letterhead, Printout, RegisterLine, Reminder, Slip, SlipBatch, SlipLine, SlipPreview, SlipUnit,
+    call_list, outstanding_list, register_book, reminders, slip_units, slips_printout, slips_svg, status_note,
+    Letterhead, Printout, RegisterLine, Reminder, Slip, SlipBatch, SlipLine, SlipPreview, SlipUnit,
 };
 use crate::tabular::{write_csv, xlsx_bytes, Cell};
 use crate::text::{self, thousands};
@@ -89,9 +89,7 @@ impl Store {
     /// The delivery slips of a batch as one PDF: every unit's, or with `unit`
     /// only that unit's (a reprint for one unit).
     pub fn slips_of(&self, batch_code: &str, unit: Option<&str>, per_page: u8) -> Result<Vec<u8>> {
-        let letterhead = self.letterhead()?;
-        let (batch, slips) = self.slip_sheet(batch_code, unit)?;
-        slips_pdf(&letterhead, &batch, &slips, per_page)
+        self.slip_layout(batch_code, unit, per_page)?.0.pdf()
     }
 
     /// The slips of [`Store::slips_of`] as a printout to lay out a chunk at
@@ -102,12 +100,20 @@ impl Store {
         unit: Option<&str>,
         per_page: u8,
     ) -> Result<(Printout, Vec<SlipUnit>)> {
+        let (printout, slips) = self.slip_layout(batch_code, unit, per_page)?;
+        Ok((printout, slip_units(&slips)))
+    }
+
+    /// The slips of a batch (or of one unit) as a printout, with the slips.
+    pub(crate) fn slip_layout(
+        &self,
+        batch_code: &str,
+        unit: Option<&str>,
+        per_page: u8,
+    ) -> Result<(Printout, Vec<Slip>)> {
         let letterhead = self.letterhead()?;
         let (batch, slips) = self.slip_sheet(batch_code, unit)?;
-        Ok((
-            slips_printout(&letterhead, &batch, &slips, per_page)?,
-            slip_units(&slips),
-        ))
+        Ok((slips_printout(&letterhead, &batch, &slips, per_page)?, slips))
     }
 
     /// The first pages of [`Store::slips_of`] as SVG images (at most

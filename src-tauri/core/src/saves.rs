@@ -162,7 +162,7 @@ impl Store {
         path: &Path,
         watch: &mut dyn Watch,
     ) -> Result<()> {
-        let bytes = self.slip_printout(batch, unit, per_page)?.0.pdf_watched(watch)?;
+        let bytes = self.slip_layout(batch, unit, per_page)?.0.pdf_watched(watch)?;
         let detail = json!({ "format": "pdf", "batch": batch, "unit": unit, "per_page": per_page });
         self.save_file(actor, path, &bytes, "print.slips", detail)
     }

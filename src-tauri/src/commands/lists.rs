@@ -100,28 +100,33 @@ pub fn preview_list_pages(
     pages: Channel<Vec<String>>,
     progress: Channel<Step>,
 ) -> Reply<(bool, usize)> {
-    stream_pages(&state, &pages, &progress, |s| s.list_printout(list, &query))
+    let (finished, sent, _all) =
+        stream_pages(&state, &pages, &progress, usize::MAX, |s| s.list_printout(list, &query))?;
+    Ok((finished, sent))
 }
 
-/// Lays `printout` out for a preview, sending its pages to `pages` a chunk
-/// at a time and how far it is to `progress`: whether it ran to the end,
-/// and how many pages were sent.
+/// Lays `printout` out for a preview, sending its first `max_pages` pages
+/// (the rest are only counted) to `pages` a chunk at a time and how far it
+/// is to `progress`: whether it ran to the end, how many pages were sent,
+/// and how many there are in all.
 fn stream_pages(
     state: &AppState,
     pages: &Channel<Vec<String>>,
     progress: &Channel<Step>,
+    max_pages: usize,
     printout: impl FnOnce(&mut Store) -> giaonhan::Result<Printout>,
-) -> Reply<(bool, usize)> {
-    let mut sent = 0;
+) -> Reply<(bool, usize, usize)> {
+    let (mut sent, mut all) = (0, 0);
     let finished = printing(state, progress, |s, watch| {
-        printout(s)?.pages_each(watch, |chunk| {
+        all = printout(s)?.first_pages_each(watch, max_pages, |chunk| {
             sent += chunk.len();
             // A window closed meanwhile is not told; the run stops at
             // the next chunk only when asked.
             let _ = pages.send(chunk);
-        })
+        })?;
+        Ok(())
     })?;
-    Ok((finished, sent))
+    Ok((finished, sent, all))
 }
 
 /// Stops the preview being laid out before its next chunk of pages.
@@ -171,7 +176,9 @@ pub fn preview_register(
     pages: Channel<Vec<String>>,
     progress: Channel<Step>,
 ) -> Reply<(bool, usize)> {
-    stream_pages(&state, &pages, &progress, |s| s.register_printout(from, to))
+    let (finished, sent, _all) =
+        stream_pages(&state, &pages, &progress, usize::MAX, |s| s.register_printout(from, to))?;
+    Ok((finished, sent))
 }
 
 /// Saves the transfer register for a period as PDF or XLSX; returns the
@@ -217,17 +224,13 @@ pub fn preview_slips(
     pages: Channel<Vec<String>>,
     progress: Channel<Step>,
 ) -> Reply<(bool, usize, usize, Vec<SlipUnit>)> {
-    let (mut sent, mut total, mut units) = (0, 0, Vec::new());
-    let finished = printing(&state, &progress, |s, watch| {
+    let mut units = Vec::new();
+    let (finished, sent, all) = stream_pages(&state, &pages, &progress, SLIP_PREVIEW_PAGES, |s| {
         let (printout, for_units) = s.slip_printout(&batch, unit.as_deref(), per_page)?;
         units = for_units;
-        total = printout.first_pages_each(watch, SLIP_PREVIEW_PAGES, |chunk| {
-            sent += chunk.len();
-            let _ = pages.send(chunk);
-        })?;
-        Ok(())
+        Ok(printout)
     })?;
-    Ok((finished, sent, total, units))
+    Ok((finished, sent, all, units))
 }
 
 /// Prints the delivery slips of a batch (every unit's, or one `unit`'s) to a

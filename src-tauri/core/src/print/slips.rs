@@ -177,7 +177,6 @@ fn compile_slips(
 /// The slips as a printout laid out some slips at a time (a batch of
 /// thousands of units in one layout took gigabytes); refuses what cannot be
 /// laid out.
-/// The slips as a printout, laid out some slips at a time (see `Printout`).
 pub fn slips_printout(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip], per_page: u8) -> Result<Printout> {
     if !matches!(per_page, 1 | 2) {
         return Err(Error::invalid("per_page", "mỗi trang in 1 hoặc 2 phiếu"));
