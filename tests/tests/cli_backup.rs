@@ -185,9 +185,11 @@ fn backups_and_restores_are_logged_with_the_file_and_the_replaced_head() {
     add_unit(&db, "HK-02");
     let conn = rusqlite::Connection::open(&db).expect("open");
     let (id, hash): (i64, String) = conn
-        .query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT id, lower(hex(hash)) FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .expect("head");
     drop(conn);
 

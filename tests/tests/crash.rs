@@ -217,7 +217,10 @@ fn check(db: &Path, intent: &Path) -> Result<(), String> {
     {
         let mut stmt = conn
             .prepare(
-                "SELECT entity_uid, action, json_extract(detail, '$.status') FROM audit_log
+                // A full confirmation's row leaves its status out.
+                "SELECT entity_uid, action,
+                        CASE action WHEN 'receipt.confirm' THEN coalesce(json_extract(detail, '$.status'), 'confirmed') END
+                 FROM audit_log
                  WHERE action IN ('receipt.confirm', 'receipt.undo') ORDER BY id",
             )
             .map_err(|e| e.to_string())?;

@@ -59,7 +59,9 @@ fn snapshot(db: &Path) -> (Vec<i64>, String, u64) {
     })
     .collect();
     let last: String = conn
-        .query_row("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .query_row("SELECT hex(hash) FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| {
+            r.get(0)
+        })
         .expect("last audit hash");
     (counts, last, chain)
 }

@@ -237,23 +237,28 @@ fn raw_batch(conn: &Connection, code: &str, roots: &[i64], docs: &[(i64, u32)], 
     Ok(leaves.len())
 }
 
-/// One audit row chained to the previous one, as the store writes it.
+/// One audit row chained to the previous one, as the store writes it (the
+/// hash over the previous hash and the uid in text form; both kept as bytes).
 fn raw_audit(conn: &Connection, action: &str, detail: &str) -> Res<()> {
     use sha2::{Digest, Sha256};
     let prev: String = conn
-        .query_row("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT lower(hex(hash)) FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
         .optional()?
         .unwrap_or_default();
-    let uid = uuid::Uuid::now_v7().to_string();
+    let uid = uuid::Uuid::now_v7();
     let at = "2026-01-01T00:00:00.000Z";
     let detail = serde_json::json!({ "detail": detail }).to_string();
-    let canonical = serde_json::json!([prev, uid, at, "bench", "bench", action, null, detail]).to_string();
-    let hash = hex::encode(Sha256::digest(canonical.as_bytes()));
+    let canonical = serde_json::json!([prev, uid.to_string(), at, "bench", "bench", action, null, detail]).to_string();
+    let hash = Sha256::digest(canonical.as_bytes());
     conn.prepare_cached(
-        "INSERT INTO audit_log (uid, at, actor, method, action, detail, prev_hash, hash)
-         VALUES (?1, ?2, 'bench', 'bench', ?3, ?4, ?5, ?6)",
+        "INSERT INTO audit_log (uid, at, actor, method, action, detail, hash)
+         VALUES (?1, ?2, 'bench', 'bench', ?3, ?4, ?5)",
     )?
-    .execute(params![uid, at, action, detail, prev, hash])?;
+    .execute(params![&uid.as_bytes()[..], at, action, detail, &hash[..]])?;
     Ok(())
 }
 

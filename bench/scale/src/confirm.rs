@@ -107,7 +107,6 @@ pub(crate) fn confirm(
             dao,
             &ConfirmationRow {
                 receipt_id: r.id,
-                batch: plan.code.clone(),
                 unit: r.unit_code.clone(),
                 in_place_of: None,
                 status,

@@ -188,12 +188,13 @@ impl<'e> Chain<'e> {
             ));
             return Ok(());
         }
-        if row.prev_hash != self.prev {
-            self.problem = Some(Problem::at(id, "không nối tiếp dòng trước (dòng bị xoá hoặc chèn)"));
-            return Ok(());
-        }
-        if row.entry().hash(&row.prev_hash) != row.hash {
-            self.problem = Some(Problem::at(id, "nội dung không khớp mã băm"));
+        // The hash covers the row before's hash: a row edited, or one
+        // deleted or slipped in before it, breaks the chain here.
+        if row.entry().hash(&self.prev) != row.hash {
+            self.problem = Some(Problem::at(
+                id,
+                "nội dung không khớp mã băm (dòng bị sửa, hoặc không nối tiếp dòng trước: dòng bị xoá hay chèn)",
+            ));
             return Ok(());
         }
         if let Some(prefix) = self.expect {

@@ -27,9 +27,10 @@
 //! - a numbered copy's state, from `copies.hand`, `batch.cancel`,
 //!   `recall.return` and `copies.destroy` (`copies.rs`).
 //!
-//! Rows written before a field was logged replay what they allow: a
-//! confirmation without `status` (the first versions recorded only full
-//! confirmations) counts as confirmed; without `by` its signer, without
+//! A confirmation without `status` counts as confirmed: the first versions
+//! recorded only full confirmations, and since the compact detail a full
+//! confirmation leaves its status out. Rows written before a field was
+//! logged replay what they allow: without `by` its signer, without
 //! `received` its copies are not checked; a batch without `receipts_sha256`
 //! is checked by its count only.
 //!

@@ -134,9 +134,11 @@ fn an_untouched_register_verifies_and_reports_its_head() {
     assert!(v.ok);
     let (id, hash): (i64, String) = s
         .connection()
-        .query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT id, lower(hex(hash)) FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .expect("last row");
     assert_eq!(v.rows, id as u64);
     assert_eq!(v.head, Some(Head { id, hash: hash.clone() }));
@@ -149,6 +151,43 @@ fn an_untouched_register_verifies_and_reports_its_head() {
     assert_eq!(json["ok"], true);
     assert_eq!(json["head"]["id"], id);
     assert!(json.get("problem").is_none());
+}
+
+/// A confirmation's row keeps what it set and not what its receipt names;
+/// its uid and hash are kept as bytes.
+#[test]
+fn a_confirmation_is_logged_compactly() {
+    let (_d, _p, s) = register();
+    let rows: Vec<(String, i64, i64, String, String)> = s
+        .connection()
+        .prepare(
+            "SELECT detail, length(uid), length(hash), typeof(uid), typeof(hash) FROM audit_log
+             WHERE action = 'receipt.confirm' ORDER BY id",
+        )
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows");
+    assert_eq!(rows.len(), 3);
+    for (_, uid_len, hash_len, uid_type, hash_type) in &rows {
+        assert_eq!((*uid_len, *hash_len), (16, 32));
+        assert_eq!((uid_type.as_str(), hash_type.as_str()), ("blob", "blob"));
+    }
+    let full: serde_json::Value = serde_json::from_str(&rows[0].0).expect("JSON");
+    let doc: i64 = s
+        .connection()
+        .query_row("SELECT id FROM document WHERE symbol = '05-KH/HU'", [], |r| r.get(0))
+        .expect("document");
+    assert_eq!(
+        full,
+        serde_json::json!({ "by": "Nguyễn Văn A", "on": "2024-03-05", "method": "app",
+                            "received": [[doc, 2, 2]] })
+    );
+    assert!(rows[0].0.len() < 100, "{}", rows[0].0);
+    let partial: serde_json::Value = serde_json::from_str(&rows[1].0).expect("JSON");
+    assert_eq!(partial["status"], "partial");
+    assert_eq!(partial["received"], serde_json::json!([[doc, 2, 1]]));
 }
 
 #[test]

@@ -365,12 +365,16 @@ fn a_restore_is_logged_in_the_restored_register_with_the_replaced_head() {
         store.add_unit(&actor(), unit("CB2")).expect("unit");
         store
             .connection()
-            .query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| {
-                Ok(Head {
-                    id: r.get(0)?,
-                    hash: r.get(1)?,
-                })
-            })
+            .query_row(
+                "SELECT id, lower(hex(hash)) FROM audit_log ORDER BY id DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(Head {
+                        id: r.get(0)?,
+                        hash: r.get(1)?,
+                    })
+                },
+            )
             .expect("head")
     };
     let (restored, store) = restore_and_log(&db, &backup, &Actor::new("quantri", "app")).expect("restore");

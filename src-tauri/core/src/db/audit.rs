@@ -1,5 +1,5 @@
 //! The `audit_log` table: appending a row (with the SHA-256 of the row
-//! before it), its head, the walk along the chain in id order, the triggers
+//! before it and of its own fields), its head, the walk along the chain in id order, the triggers
 //! of a file and of a fresh schema, and what the replay reads of the
 //! register (receipts with their received copies merged in one pass,
 //! batches, accounts, the inbox). The checks themselves are in `crate::audit`.
@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
-use rusqlite::{Connection, OptionalExtension, Rows};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension, Row, Rows};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
@@ -34,9 +35,14 @@ pub(crate) struct Entry<'a> {
 }
 
 impl Entry<'_> {
-    /// SHA-256 over the previous hash and the fields, in a fixed, unambiguous
-    /// encoding (a JSON array).
+    /// SHA-256 over the previous hash (hex) and the fields, in a fixed,
+    /// unambiguous encoding (a JSON array), as hex.
     pub(crate) fn hash(&self, prev_hash: &str) -> String {
+        hex::encode(self.digest(prev_hash))
+    }
+
+    /// The same SHA-256 as its 32 bytes (what the table keeps).
+    fn digest(&self, prev_hash: &str) -> [u8; 32] {
         let canonical = serde_json::json!([
             prev_hash,
             self.uid,
@@ -47,7 +53,43 @@ impl Entry<'_> {
             self.entity_uid,
             self.detail
         ]);
-        hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+        Sha256::digest(canonical.to_string().as_bytes()).into()
+    }
+}
+
+/// A row's `hash` as hex: the table keeps the 32 bytes (since schema step
+/// 13); a value not in that form (a file edited behind the app's back) is
+/// read as the text found, or as the hex of whatever bytes are there, so
+/// that it fails the check instead of the read.
+fn hash_of(value: ValueRef<'_>) -> String {
+    match value {
+        ValueRef::Blob(b) => hex::encode(b),
+        ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+        ValueRef::Integer(i) => i.to_string(),
+        ValueRef::Real(f) => f.to_string(),
+        ValueRef::Null => String::new(),
+    }
+}
+
+/// A row's `uid` as text: the table keeps a UUID's 16 bytes, anything else
+/// as found (see `hash_of`).
+fn uid_of(value: ValueRef<'_>) -> String {
+    match value {
+        ValueRef::Blob(b) => match uuid::Uuid::from_slice(b) {
+            Ok(u) => u.to_string(),
+            Err(_) => hex::encode(b),
+        },
+        other => hash_of(other),
+    }
+}
+
+/// A uid as the table keeps it: a UUID in its canonical text form as 16
+/// bytes, anything else as text (the same rule as schema step 13).
+fn uid_value(uid: &str) -> rusqlite::types::Value {
+    use rusqlite::types::Value;
+    match uuid::Uuid::parse_str(uid) {
+        Ok(u) if u.to_string() == uid => Value::Blob(u.as_bytes().to_vec()),
+        _ => Value::Text(uid.to_owned()),
     }
 }
 
@@ -78,7 +120,7 @@ pub(crate) struct LogRow {
     pub action: String,
     pub entity_uid: Option<String>,
     pub detail: String,
-    pub prev_hash: String,
+    /// Hex.
     pub hash: String,
 }
 
@@ -95,6 +137,21 @@ impl LogRow {
             detail: &self.detail,
         }
     }
+}
+
+/// One row as `each_log_row` selects it.
+fn log_row(r: &Row<'_>) -> rusqlite::Result<LogRow> {
+    Ok(LogRow {
+        id: r.get("id")?,
+        uid: uid_of(r.get_ref("uid")?),
+        at: r.get("at")?,
+        actor: r.get("actor")?,
+        method: r.get("method")?,
+        action: r.get("action")?,
+        entity_uid: r.get("entity_uid")?,
+        detail: r.get("detail")?,
+        hash: hash_of(r.get_ref("hash")?),
+    })
 }
 
 /// Triggers by name: (table, SQL).
@@ -168,7 +225,7 @@ pub(crate) fn head_of(conn: &Connection) -> rusqlite::Result<Option<Head>> {
         .query_row([], |r| {
             Ok(Head {
                 id: r.get(0)?,
-                hash: r.get(1)?,
+                hash: hash_of(r.get_ref(1)?),
             })
         })
         .optional()
@@ -208,22 +265,21 @@ impl Dao<'_> {
             entity_uid,
             detail: &detail,
         };
-        let hash = entry.hash(&prev);
+        let hash = entry.digest(&prev);
         self.conn
             .prepare_cached(
-                "INSERT INTO audit_log (uid, at, actor, method, action, entity_uid, detail, prev_hash, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO audit_log (uid, at, actor, method, action, entity_uid, detail, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(rusqlite::params![
-                uid,
+                uid_value(&uid),
                 at,
                 actor.name,
                 actor.method,
                 action,
                 entity_uid,
                 detail,
-                prev,
-                hash
+                &hash[..]
             ])?;
         Ok(())
     }
@@ -236,23 +292,12 @@ impl Dao<'_> {
     /// Every row of the log in id order, one at a time.
     pub(crate) fn each_log_row(&self, mut f: impl FnMut(LogRow) -> Result<()>) -> Result<()> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, uid, at, actor, method, action, entity_uid, detail, prev_hash, hash
+            "SELECT id, uid, at, actor, method, action, entity_uid, detail, hash
              FROM audit_log ORDER BY id",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            f(LogRow {
-                id: r.get("id")?,
-                uid: r.get("uid")?,
-                at: r.get("at")?,
-                actor: r.get("actor")?,
-                method: r.get("method")?,
-                action: r.get("action")?,
-                entity_uid: r.get("entity_uid")?,
-                detail: r.get("detail")?,
-                prev_hash: r.get("prev_hash")?,
-                hash: r.get("hash")?,
-            })?;
+            f(log_row(r)?)?;
         }
         Ok(())
     }

@@ -91,14 +91,13 @@ pub struct LineCount {
 }
 
 /// Everything one confirmation writes: the receipt's columns, its lines,
-/// and what its audit row names (batch, unit, the merged unit it signs in
-/// place of). Built by `receipts::confirm` for one click, and by bulk loaders
+/// and what its audit row names (the unit that signs, when it signs in
+/// place of a merged unit). Built by `receipts::confirm` for one click, and by bulk loaders
 /// (the scale generator of the benchmarks) for millions, so both write the
 /// same.
 #[derive(Debug, Clone)]
 pub struct ConfirmationRow {
     pub receipt_id: i64,
-    pub batch: String,
     /// The unit that signs.
     pub unit: String,
     /// The merged unit whose receipt it signs, when not its own.

@@ -570,6 +570,7 @@ CREATE INDEX study_report_unit_idx ON study_report (unit_id);
 "#,
     // From step 12 on, each step is a file of its own.
     include_str!("steps/12.sql"),
+    include_str!("steps/13.sql"),
 ];
 
 /// The version a fresh file gets.
@@ -605,6 +606,7 @@ mod tests {
         "5f1901a8a99f5a45",
         "107eab8d5b2a9fa9",
         "4285f32f8f6109cc",
+        "9fe9ceccdd941e74",
     ];
 
     /// The schema of a database as SQLite reports it, for comparison.
@@ -699,6 +701,111 @@ mod tests {
                 ("B3".to_owned(), 0, 0, 0)
             ]
         );
+    }
+
+    /// A register made at step 12 keeps its chain through step 13: hashes
+    /// and uids become bytes, `prev_hash` goes, `verify` still checks every
+    /// row written before; a value not in the app's form stays as found and
+    /// `verify` names its row.
+    #[test]
+    fn step_13_keeps_the_audit_chain_of_an_existing_register() {
+        use crate::db::audit::{Entry, GENESIS};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let make = |name: &str, spoil: bool| {
+            let path = dir.path().join(name);
+            let mut conn = rusqlite::Connection::open(&path).expect("create");
+            let tx = conn.transaction().expect("tx");
+            for step in &STEPS[..12] {
+                tx.execute_batch(step).expect("step");
+            }
+            tx.pragma_update(None, "user_version", 12).expect("version");
+            let mut prev = GENESIS.to_owned();
+            // Enough rows that the old log's pages are most of the file.
+            let mut uids = vec![
+                uuid::Uuid::now_v7().to_string(),
+                "dòng-cũ".to_owned(),
+                uuid::Uuid::now_v7().to_string(),
+            ];
+            uids.extend((0..300).map(|_| uuid::Uuid::now_v7().to_string()));
+            for (i, uid) in uids.iter().enumerate() {
+                let detail = format!("{{\"n\":{i},\"text\":\"{}\"}}", "chữ ".repeat(100));
+                let entry = Entry {
+                    uid,
+                    at: "2025-01-01T00:00:00.000Z",
+                    actor: "văn thư",
+                    method: "cli",
+                    action: "setting.letterhead",
+                    entity_uid: None,
+                    detail: &detail,
+                };
+                let hash = entry.hash(&prev);
+                let stored = if spoil && i == 1 {
+                    "sửa tay".to_owned()
+                } else {
+                    hash.clone()
+                };
+                tx.execute(
+                    "INSERT INTO audit_log (uid, at, actor, method, action, entity_uid, detail, prev_hash, hash)
+                     VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8)",
+                    rusqlite::params![
+                        uid,
+                        entry.at,
+                        entry.actor,
+                        entry.method,
+                        entry.action,
+                        detail,
+                        prev,
+                        stored
+                    ],
+                )
+                .expect("row");
+                prev = hash;
+            }
+            tx.commit().expect("commit");
+            (path, prev)
+        };
+
+        let (old, head) = make("v12.sqlite3", false);
+        let upgraded = crate::db::Store::open(&old).expect("upgrade");
+        let fresh = crate::db::Store::open(&dir.path().join("fresh.sqlite3")).expect("fresh");
+        assert_eq!(schema_of(upgraded.connection()), schema_of(fresh.connection()));
+        assert_eq!(upgraded.verify().expect("the chain still checks"), 303);
+        assert_eq!(upgraded.log_head().expect("head").map(|h| h.hash), Some(head));
+        let free: i64 = upgraded
+            .connection()
+            .query_row("PRAGMA freelist_count", [], |r| r.get(0))
+            .expect("free pages");
+        assert_eq!(free, 0, "the old log's pages are given back");
+        let kept: Vec<(String, i64, String)> = upgraded
+            .connection()
+            .prepare("SELECT typeof(uid), length(uid), typeof(hash) FROM audit_log WHERE id <= 3 ORDER BY id")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert_eq!(
+            kept,
+            vec![
+                ("blob".to_owned(), 16, "blob".to_owned()),
+                ("text".to_owned(), "dòng-cũ".chars().count() as i64, "blob".to_owned()),
+                ("blob".to_owned(), 16, "blob".to_owned()),
+            ]
+        );
+        let columns: i64 = upgraded
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('audit_log') WHERE name = 'prev_hash'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("columns");
+        assert_eq!(columns, 0);
+
+        let (spoilt, _) = make("spoilt.sqlite3", true);
+        let upgraded = crate::db::Store::open(&spoilt).expect("upgrade");
+        let v = upgraded.verify_log(None).expect("verify runs");
+        assert_eq!(v.problem.map(|p| p.row), Some(Some(2)), "the row edited by hand");
     }
 
     #[test]

@@ -178,7 +178,6 @@ pub(super) fn apply_confirmation(dao: &Dao<'_>, origin: &PeerRow, c: &Confirmati
         dao,
         &ConfirmationRow {
             receipt_id: receipt.id,
-            batch: receipt.batch_code.clone(),
             unit: receipt.unit_code.clone(),
             in_place_of: None,
             status,
