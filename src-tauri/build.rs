@@ -107,6 +107,9 @@ const COMMANDS: &[&str] = &[
     "create_campaign",
     "study_summary",
     "report_study",
+    "save_study",
+    "save_study_reminders",
+    "preview_study_reminders",
 ];
 
 fn main() {

@@ -189,6 +189,9 @@ pub fn run_app_with<R: Runtime>(
             commands::study::create_campaign,
             commands::study::study_summary,
             commands::study::report_study,
+            commands::study::save_study,
+            commands::study::save_study_reminders,
+            commands::study::preview_study_reminders,
         ])
         .build(context)
 }

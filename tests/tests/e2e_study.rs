@@ -323,3 +323,103 @@ fn a_campaign_made_in_the_form_shows_on_the_panel_and_a_secretary_enters_their_u
         s.finish().await
     });
 }
+
+/// Waits until the file `name` in `dir` is written whole (saved files are
+/// staged beside and renamed, so once it is there it is complete).
+async fn saved(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    until(&format!("{name} saved"), || async {
+        path.metadata().is_ok_and(|m| m.len() > 0).then(|| path.clone())
+    })
+    .await
+}
+
+#[test]
+fn the_summary_and_the_reminder_slips_are_saved_from_the_dashboard() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let saves = tempfile::tempdir().expect("create the save folder");
+    // The app reads it at run time; tauri-driver passes the environment on.
+    std::env::set_var("GIAONHAN_SAVE_DIR", saves.path());
+    let (_db, _work) = runtime().block_on(async {
+        let s = start_with(|db, _| {
+            supervised(db);
+            #[rustfmt::skip]
+            cli(db, &["study", "new", "--code", CAMPAIGN, "--title", "Học tập, quán triệt Nghị quyết Trung ương 10",
+                      "--batch", "Đợt 1/2025", "--from", "2025-08-01", "--to", "2025-08-31"]);
+            #[rustfmt::skip]
+            cli(db, &["study", "report", "--campaign", CAMPAIGN, "--unit", "HK-01", "--members", "24",
+                      "--attended", "21", "--made-up", "2"]);
+        })
+        .await;
+        let c = &s.client;
+        let db = s.db.clone();
+        let summary: Value =
+            serde_json::from_str(&cli(&db, &["study", "summary", "--campaign", CAMPAIGN])).expect("JSON");
+        let units: Vec<&Value> = summary
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter(|r| r["level"] == "unit")
+            .collect();
+        let name_of = |code: &str| -> String {
+            units
+                .iter()
+                .find(|r| r["unit_code"] == code)
+                .and_then(|r| r["unit_name"].as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let unreported: Vec<String> = units
+            .iter()
+            .filter(|r| r["reported"] == false)
+            .filter_map(|r| r["unit_code"].as_str().map(str::to_owned))
+            .collect();
+        assert_eq!(unreported.len(), 3, "{summary}");
+
+        open_dashboard(c).await;
+        wait_visible(c, "#study-table tbody tr[data-group=\"HK\"]").await;
+
+        // The summary as PDF in the party layout, read back.
+        scroll_to(c, "#study-save-pdf").await;
+        click(c, "#study-save-pdf").await;
+        let pdf = saved(saves.path(), "bao-cao-hoc-tap-ht-nq10.pdf").await;
+        let printed = giaonhan_tests::readers::pdf_text(&pdf);
+        assert!(printed.contains("Nghị quyết Trung ương 10"), "{printed}");
+        assert!(printed.contains(&name_of("HK-01")), "{printed}");
+
+        // As a spreadsheet, opened by a real reader.
+        click(c, "#study-save-xlsx").await;
+        let xlsx = saved(saves.path(), "bao-cao-hoc-tap-ht-nq10.xlsx").await;
+        let sheet = giaonhan_tests::readers::spreadsheet_rows(&xlsx);
+        assert!(
+            sheet.iter().any(|row| row.iter().any(|cell| cell == "HK-01")),
+            "{sheet:?}"
+        );
+
+        // The reminder slips: a page per unit that has not reported, in the preview, then saved.
+        click(c, "#study-reminders").await;
+        wait_visible(c, "#print-preview").await;
+        until("the reminder slips laid out", || async {
+            text(c, "#print-count").await.ends_with("trang A4.").then_some(())
+        })
+        .await;
+        assert_eq!(count(c, "#print-pages figure").await, unreported.len());
+        click(c, "#print-save").await;
+        let slips = saved(saves.path(), "giay-nhac-hoc-tap-ht-nq10.pdf").await;
+        let printed = giaonhan_tests::readers::pdf_text(&slips);
+        for code in &unreported {
+            assert!(printed.contains(&name_of(code)), "{code}: {printed}");
+        }
+        assert!(!printed.contains(&name_of("HK-01")), "HK-01 reported: no slip");
+        click(c, "#print-close").await;
+
+        // Each save is logged once in the register.
+        let conn = rusqlite::Connection::open(&db).expect("open the register");
+        let logged: Vec<String> = conn
+            .prepare("SELECT action FROM audit_log WHERE action LIKE '%.study%' ORDER BY id")
+            .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
+            .expect("the log");
+        assert_eq!(logged, ["print.study", "export.study", "print.study_reminders"]);
+        s.finish().await
+    });
+}

@@ -466,3 +466,38 @@ export const studySummary = (campaign: string, subtree: string | null): Promise<
 
 /** A unit's figures; a later report of the unit replaces the earlier one. */
 export const reportStudy = (report: StudyReportInput): Promise<StudyReport> => call("report_study", { report });
+
+/**
+ * Saves a campaign's summary (PDF in the party layout, or XLSX) where the user
+ * chooses in a save dialog; the path, or null when cancelled.
+ */
+export const saveStudy = (campaign: string, subtree: string | null, format: "pdf" | "xlsx"): Promise<string | null> =>
+  call("save_study", { campaign, subtree, format });
+
+/**
+ * The reminder slips (a page per unit) of the campaign's units that have not
+ * reported on `asOf`, fed to `onPages` a chunk at a time as laid out (as
+ * `previewRegister`): whether it ran to the end, and the pages sent.
+ */
+export function previewStudyReminders(
+  campaign: string,
+  subtree: string | null,
+  asOf: string,
+  onPages: (pages: string[]) => void,
+  onStep: OnStep,
+): Promise<[boolean, number]> {
+  const pages = new Channel<string[]>();
+  pages.onmessage = onPages;
+  return call("preview_study_reminders", { campaign, subtree, asOf, pages, progress: steps(onStep) });
+}
+
+/**
+ * Saves those reminder slips where the user chooses; the path, or null when
+ * cancelled or stopped (`printStop`) while laid out (`onStep`: how far).
+ */
+export const saveStudyReminders = (
+  campaign: string,
+  subtree: string | null,
+  asOf: string,
+  onStep: OnStep = () => undefined,
+): Promise<string | null> => call("save_study_reminders", { campaign, subtree, asOf, progress: steps(onStep) });

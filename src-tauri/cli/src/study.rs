@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::Subcommand;
-use giaonhan::model::{NewCampaign, StudyReportInput};
+use giaonhan::model::{NewCampaign, SaveFormat, StudyReportInput};
 use giaonhan::{Actor, Error, Store};
 
 use crate::print::{print, saved};
@@ -226,14 +226,14 @@ pub fn study(store: &mut Store, actor: &Actor, cmd: StudyCmd) -> Result<(), Erro
             out,
         } => {
             let subtree = subtree.as_deref();
-            let bytes = match format {
+            let format = match format {
                 ListFormat::Json => return print(Format::Json, &store.study_summary(&campaign, subtree)?),
                 ListFormat::Csv => return print(Format::Csv, &store.study_summary(&campaign, subtree)?),
-                ListFormat::Pdf => store.study_pdf(&campaign, subtree)?,
-                ListFormat::Xlsx => store.study_xlsx(&campaign, subtree)?,
+                ListFormat::Pdf => SaveFormat::Pdf,
+                ListFormat::Xlsx => SaveFormat::Xlsx,
             };
             let out = out.ok_or_else(|| Error::invalid("out", "Cần --out TỆP cho định dạng pdf và xlsx"))?;
-            giaonhan::files::write_file(&out, &bytes, Some(store.path()))?;
+            store.save_study(actor, &campaign, subtree, format, &out)?;
             saved(&out);
             Ok(())
         }

@@ -90,6 +90,30 @@ impl Store {
         self.save_file(actor, path, &bytes, "export.outstanding", detail)
     }
 
+    /// A study campaign's summary (with `subtree`, of the units under it)
+    /// as PDF or XLSX, logged as `print.study` or `export.study`.
+    pub fn save_study(
+        &mut self,
+        actor: &Actor,
+        campaign: &str,
+        subtree: Option<&str>,
+        format: SaveFormat,
+        path: &Path,
+    ) -> Result<()> {
+        let bytes = match format {
+            SaveFormat::Pdf => self.study_pdf(campaign, subtree)?,
+            SaveFormat::Xlsx => self.study_xlsx(campaign, subtree)?,
+            SaveFormat::Csv => {
+                return Err(Error::invalid(
+                    "format",
+                    "báo cáo học tập chỉ lưu được dạng PDF hoặc Excel",
+                ))
+            }
+        };
+        let detail = json!({ "format": format.extension(), "campaign": campaign, "subtree": subtree });
+        self.save_file(actor, path, &bytes, &action(format, "study"), detail)
+    }
+
     /// One of the registers kept for a period, as PDF or XLSX.
     pub fn save_register(
         &mut self,

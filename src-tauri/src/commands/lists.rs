@@ -12,7 +12,7 @@ use giaonhan::model::{
     Tiers,
 };
 use giaonhan::print::{Letterhead, Printout, SlipUnit};
-use giaonhan::progress::{Step, Watch};
+use giaonhan::progress::Step;
 use giaonhan::reports::SLIP_PREVIEW_PAGES;
 use giaonhan::saves::PeriodRegister;
 use giaonhan::Store;
@@ -20,7 +20,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
 use super::files::ask_save_path;
-use super::{AppState, Reply};
+use super::{printing, AppState, Reply};
 
 #[tauri::command(async)]
 pub fn outstanding(state: State<'_, AppState>, query: OutstandingQuery) -> Reply<Vec<OutstandingRow>> {
@@ -109,7 +109,7 @@ pub fn preview_list_pages(
 /// (the rest are only counted) to `pages` a chunk at a time and how far it
 /// is to `progress`: whether it ran to the end, how many pages were sent,
 /// and how many there are in all.
-fn stream_pages(
+pub(super) fn stream_pages(
     state: &AppState,
     pages: &Channel<Vec<String>>,
     progress: &Channel<Step>,
@@ -252,19 +252,4 @@ pub fn save_slips<R: Runtime>(
         s.save_slips_watched(&actor, &batch, unit.as_deref(), per_page, &path, watch)
     })?;
     Ok(finished.then(|| path.display().to_string()))
-}
-
-/// Runs a long printout for whoever may print (`Host::printing`), telling
-/// the window's `progress` channel how far it is; true when it ran to the end.
-fn printing(
-    state: &AppState,
-    progress: &Channel<Step>,
-    run: impl FnOnce(&mut Store, &mut dyn Watch) -> giaonhan::Result<()>,
-) -> Reply<bool> {
-    Ok(state.printing(
-        |step| {
-            let _ = progress.send(step);
-        },
-        run,
-    )?)
 }

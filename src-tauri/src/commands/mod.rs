@@ -23,10 +23,27 @@ pub mod start;
 pub mod study;
 pub mod units;
 
-use giaonhan::ApiError;
+use giaonhan::progress::{Step, Watch};
+use giaonhan::{ApiError, Store};
+use tauri::ipc::Channel;
 
 /// The state shared by all commands: the register as the app holds it.
 pub type AppState = giaonhan::host::Host;
 
 /// What a command answers: its value, or the error the UI shows.
 pub type Reply<T> = Result<T, ApiError>;
+
+/// Runs a long printout for whoever may print (`Host::printing`), telling
+/// the window's `progress` channel how far it is; true when it ran to the end.
+fn printing(
+    state: &AppState,
+    progress: &Channel<Step>,
+    run: impl FnOnce(&mut Store, &mut dyn Watch) -> giaonhan::Result<()>,
+) -> Reply<bool> {
+    Ok(state.printing(
+        |step| {
+            let _ = progress.send(step);
+        },
+        run,
+    )?)
+}

@@ -15,7 +15,7 @@ export interface Screen {
 }
 
 /** Runs a form action once at a time (a second Enter while saving is ignored). */
-export function guarded(form: HTMLFormElement, action: () => Promise<void>): (e: Event) => void {
+export function guarded(form: HTMLElement, action: () => Promise<void>): (e: Event) => void {
   let busy = false;
   return (e: Event) => {
     e.preventDefault();

@@ -7,16 +7,30 @@
 // reads numbers and shows the core's refusals at their fields. A branch
 // secretary gets only their own units' campaigns and rows from the core, so
 // the form offers them their own units. Beside it, the form that makes a new
-// campaign (campaign.ts), which selects the campaign made.
-import { groupCompletion, listCampaigns, reportStudy, studySummary, toApiError, type ApiError } from "../api";
+// campaign (campaign.ts), which selects the campaign made. The summary is
+// saved as PDF (the party layout) or XLSX, and the reminder slips of the units
+// that have not reported open in the print preview (a page per unit, laid out
+// as they come, with "Dừng").
+import {
+  groupCompletion,
+  listCampaigns,
+  previewStudyReminders,
+  reportStudy,
+  saveStudy,
+  saveStudyReminders,
+  studySummary,
+  toApiError,
+  type ApiError,
+} from "../api";
 import type { Campaign } from "../bindings/Campaign";
 import type { StudyReportInput } from "../bindings/StudyReportInput";
 import type { StudyRow } from "../bindings/StudyRow";
 import { barChart, type Bar } from "../charts";
 import { byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, showErrors } from "../feedback";
-import { clean, formatDate, formatNumber, formatPercent, parseDate } from "../format";
+import { clean, formatDate, formatNumber, formatPercent, parseDate, todayIso } from "../format";
 import { campaignForm } from "./campaign";
+import { openPreview } from "./printing";
 import { guarded } from "./screen";
 
 export interface StudyPanel {
@@ -154,6 +168,47 @@ export function studyPanel(): StudyPanel {
   }
 
   select.addEventListener("change", () => void load().catch((e) => showError(toApiError(e))));
+
+  const savePdf = byId("study-save-pdf", HTMLButtonElement);
+  const saveXlsx = byId("study-save-xlsx", HTMLButtonElement);
+  const reminders = byId("study-reminders", HTMLButtonElement);
+  const save = (format: "pdf" | "xlsx", button: HTMLButtonElement) =>
+    guarded(button, async () => {
+      if (!select.value) return;
+      try {
+        const path = await saveStudy(select.value, null, format);
+        if (path !== null) announce(`Đã lưu tệp ${path}.`);
+      } catch (e) {
+        showError(toApiError(e));
+      }
+    });
+  savePdf.addEventListener("click", save("pdf", savePdf));
+  saveXlsx.addEventListener("click", save("xlsx", saveXlsx));
+  reminders.addEventListener(
+    "click",
+    guarded(reminders, async () => {
+      const code = select.value;
+      if (!code) return;
+      const asOf = asOfDay ?? todayIso();
+      try {
+        await openPreview(
+          {
+            title: `Giấy nhắc báo cáo học tập đợt ${code}`,
+            pages: async (_chosen, feed) => {
+              const [streamed, sent] = await previewStudyReminders(code, null, asOf, feed.pages, (step) =>
+                feed.progress(step.done, step.total),
+              );
+              return { streamed, sent };
+            },
+            savePdf: (_chosen, onStep) => saveStudyReminders(code, null, asOf, onStep),
+          },
+          reminders,
+        );
+      } catch (e) {
+        showError(toApiError(e));
+      }
+    }),
+  );
 
   function count(field: string, label: string, problems: { err: ApiError; target: HTMLElement }[]): number | null {
     const input = fields[field];

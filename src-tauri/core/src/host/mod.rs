@@ -31,7 +31,7 @@ mod names;
 
 pub use names::{
     backup_file_name, file_in_folder, list_file_name, register_book_file_name, register_file_name, site_card_file_name,
-    slips_file_name, PLAN_TEMPLATE_FILE_NAME,
+    slips_file_name, study_file_name, PLAN_TEMPLATE_FILE_NAME,
 };
 
 /// The register of a running app and what the app keeps about it between

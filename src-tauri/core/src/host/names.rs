@@ -50,6 +50,17 @@ pub fn register_file_name(register: Register, template: bool, xlsx: bool) -> Str
 /// An empty reorganisation plan to fill in.
 pub const PLAN_TEMPLATE_FILE_NAME: &str = "mau-phuong-an-sap-xep.xlsx";
 
+/// A study campaign's summary (`bao-cao-hoc-tap-HT-2025-01.pdf`) or its
+/// reminder slips (`giay-nhac-hoc-tap-HT-2025-01.pdf`).
+pub fn study_file_name(campaign: &str, reminders: bool, format: SaveFormat) -> String {
+    let stem = if reminders {
+        "giay-nhac-hoc-tap"
+    } else {
+        "bao-cao-hoc-tap"
+    };
+    format!("{stem}-{}.{}", text::file_stem(campaign), format.extension())
+}
+
 /// The delivery slips of a batch, every unit's or one `unit`'s:
 /// `phieu-giao-nhan-D1-2025-HK-01.pdf` (made safe for a file name).
 pub fn slips_file_name(batch: &str, unit: Option<&str>) -> String {

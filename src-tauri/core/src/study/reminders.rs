@@ -12,7 +12,8 @@ use super::{campaign, campaign_for, summary_on};
 use crate::db::{Actor, Dao, Store};
 use crate::error::Result;
 use crate::model::{Campaign, StudyLevel};
-use crate::print::StudyReminder;
+use crate::print::{Printout, StudyReminder};
+use crate::progress::{Unwatched, Watch};
 
 /// The campaign and its units that have not reported on `as_of` (with
 /// `subtree`, those under it), in the summary's order.
@@ -48,6 +49,20 @@ fn unreported(
 }
 
 impl Store {
+    /// The reminder slips laid out (a page per unit, some units at a time),
+    /// with the units they remind.
+    pub fn study_reminders_printout(
+        &self,
+        campaign: &str,
+        subtree: Option<&str>,
+        as_of: NaiveDate,
+    ) -> Result<(Printout, Vec<StudyReminder>)> {
+        let letterhead = self.letterhead()?;
+        let (c, units) = self.read(|dao| unreported(dao, campaign, subtree, as_of))?;
+        let printout = crate::print::study_reminders(&letterhead, &c, &units, as_of)?;
+        Ok((printout, units))
+    }
+
     /// The reminder slips as a PDF, with the units they remind.
     pub fn study_reminders_pdf(
         &self,
@@ -55,10 +70,8 @@ impl Store {
         subtree: Option<&str>,
         as_of: NaiveDate,
     ) -> Result<(Vec<u8>, Vec<StudyReminder>)> {
-        let letterhead = self.letterhead()?;
-        let (c, units) = self.read(|dao| unreported(dao, campaign, subtree, as_of))?;
-        let pdf = crate::print::study_reminders(&letterhead, &c, &units, as_of)?.pdf()?;
-        Ok((pdf, units))
+        let (printout, units) = self.study_reminders_printout(campaign, subtree, as_of)?;
+        Ok((printout.pdf()?, units))
     }
 
     /// Saves the reminder slips to `path`, logged as `print.study_reminders`
@@ -71,7 +84,23 @@ impl Store {
         as_of: NaiveDate,
         path: &Path,
     ) -> Result<Vec<StudyReminder>> {
-        let (bytes, units) = self.study_reminders_pdf(campaign, subtree, as_of)?;
+        self.save_study_reminders_watched(actor, campaign, subtree, as_of, path, &mut Unwatched)
+    }
+
+    /// [`Store::save_study_reminders`], telling `watch` how far the slips
+    /// are laid out and stopping between two chunks when it asks to
+    /// ([`crate::Error::Halted`]: no file written, nothing logged).
+    pub fn save_study_reminders_watched(
+        &mut self,
+        actor: &Actor,
+        campaign: &str,
+        subtree: Option<&str>,
+        as_of: NaiveDate,
+        path: &Path,
+        watch: &mut dyn Watch,
+    ) -> Result<Vec<StudyReminder>> {
+        let (printout, units) = self.study_reminders_printout(campaign, subtree, as_of)?;
+        let bytes = printout.pdf_watched(watch)?;
         let codes: Vec<&str> = units.iter().map(|u| u.unit_code.as_str()).collect();
         let detail =
             json!({ "format": "pdf", "campaign": campaign, "subtree": subtree, "as_of": as_of, "units": codes });
