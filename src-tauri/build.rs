@@ -51,7 +51,6 @@ const COMMANDS: &[&str] = &[
     "confirmation_curve",
     "get_tiers",
     "set_tiers",
-    "preview_list",
     "preview_list_pages",
     "print_stop",
     "save_list",

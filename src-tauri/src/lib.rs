@@ -138,7 +138,6 @@ pub fn run_app_with<R: Runtime>(
             commands::lists::confirmation_curve,
             commands::lists::get_tiers,
             commands::lists::set_tiers,
-            commands::lists::preview_list,
             commands::lists::preview_list_pages,
             commands::lists::print_stop,
             commands::lists::save_list,

@@ -195,9 +195,6 @@ export const setLetterhead = async (letterhead: Letterhead): Promise<void> => {
   await call("set_letterhead", { letterhead });
 };
 
-/** The pages of a printed list as SVG documents, exactly as they print. */
-export const previewList = (list: PrintList, query: OutstandingQuery): Promise<string[]> =>
-  call("preview_list", { list, query });
 
 /** The pages of a list handed to `onPages` a chunk at a time as they are laid out, with how far it is; whether it ran to the end (false: stopped) and how many pages were sent. */
 export function previewListPages(

@@ -98,7 +98,9 @@ fn province_file() -> Res<PathBuf> {
 
 /// The outstanding list in one SQL statement: open receipts with their batch,
 /// the unit's name, grassroots group, secretary and phone on `day`, in tree
-/// order (sort keys along the path from the root), then due date.
+/// order (sort keys along the path from the root), then due date. A receipt
+/// of a unit closed by a merge is placed under its successor (one merge
+/// deep: the generated history has one).
 const RAW_OUTSTANDING: &str = "WITH RECURSIVE t(id, grp, path) AS (
      SELECT v.unit_id, NULL, v.sort_key FROM unit_version v JOIN unit u ON u.id = v.unit_id
      WHERE v.parent_id IS NULL AND v.valid_from <= :day AND :day < v.valid_to
@@ -114,8 +116,8 @@ const RAW_OUTSTANDING: &str = "WITH RECURSIVE t(id, grp, path) AS (
          ORDER BY s.from_on DESC LIMIT 1),
         u.phone, b.handed_on, b.due_on, r.copies, r.code, r.status
  FROM receipt r JOIN batch b ON b.id = r.batch_id
- JOIN t ON t.id = r.unit_id
  JOIN unit u ON u.id = r.unit_id
+ JOIN t ON t.id = CASE WHEN u.closed_on <= :day THEN u.successor_id ELSE u.id END
  JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= :day AND :day < v.valid_to
  JOIN unit g ON g.id = coalesce(t.grp, u.id)
  JOIN unit_version gv ON gv.unit_id = g.id AND gv.valid_from <= :day AND :day < gv.valid_to
@@ -471,13 +473,17 @@ fn main() -> Res<()> {
 
     if wanted("batch") || wanted("confirm") {
         // Recording a batch of 5,000 recipients × 5 documents: the branches of
-        // the first grassroots organisations up to 5,000, five new documents.
+        // the first open grassroots organisations up to 5,000 (as the tree
+        // stands today), five new documents.
         let mut roots: Vec<(i64, String)> = Vec::new();
         let mut reached = 0i64;
         {
             let mut stmt = conn.prepare(
-                "SELECT u.id, u.code, (SELECT count(*) FROM unit_version c WHERE c.parent_id = u.id)
-             FROM unit u JOIN unit_kind k ON k.id = u.kind_id WHERE k.name = 'Đảng bộ cơ sở' ORDER BY u.code",
+                "SELECT u.id, u.code, (SELECT count(*) FROM unit_version c JOIN unit cu ON cu.id = c.unit_id
+                                       WHERE c.parent_id = u.id AND c.valid_to = '9999-12-31'
+                                         AND cu.closed_on = '9999-12-31')
+             FROM unit u JOIN unit_kind k ON k.id = u.kind_id
+             WHERE k.name = 'Đảng bộ cơ sở' AND u.closed_on = '9999-12-31' ORDER BY u.code",
             )?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {

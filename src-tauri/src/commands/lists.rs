@@ -81,12 +81,6 @@ pub fn set_letterhead(state: State<'_, AppState>, letterhead: Letterhead) -> Rep
     Ok(state.with(Action::Settings, |s, g| s.set_letterhead(&g.actor, &letterhead))?)
 }
 
-/// The pages of a list as SVG images, for the preview before printing.
-#[tauri::command(async)]
-pub fn preview_list(state: State<'_, AppState>, list: PrintList, query: OutstandingQuery) -> Reply<Vec<String>> {
-    Ok(state.with(Action::Print, |s, _| s.list_printout(list, &query)?.pages())?)
-}
-
 /// The pages of a list as SVG images sent to `pages` a chunk at a time as
 /// soon as each is laid out (the preview shows the first pages at once),
 /// with how far it is to `progress`; `print_stop` stops it between chunks.
