@@ -55,6 +55,8 @@ mod linux {
         rss: u64,
         pss: u64,
         toured: Option<(u64, u64)>,
+        /// (screen, RSS, PSS) after each screen of the tour was shown.
+        screens: Vec<(&'static str, u64, u64)>,
     }
 
     fn kb_field(text: &str, field: &str) -> u64 {
@@ -163,6 +165,7 @@ mod linux {
         tokio::time::sleep(Duration::from_secs(5)).await;
         let (rss, pss) = memory_of(binary);
         let mut toured = None;
+        let mut screens = Vec::new();
         if tour {
             for key in SCREENS {
                 let open = format!("document.getElementById('nav-{key}').click(); return true");
@@ -177,6 +180,8 @@ mod linux {
                 }
                 // Its lists and its own data load after it is shown.
                 tokio::time::sleep(Duration::from_secs(3)).await;
+                let (rss, pss) = memory_of(binary);
+                screens.push((*key, rss, pss));
             }
             tokio::time::sleep(Duration::from_secs(5)).await;
             toured = Some(memory_of(binary));
@@ -187,6 +192,7 @@ mod linux {
             rss,
             pss,
             toured,
+            screens,
         })
     }
 
@@ -279,6 +285,19 @@ mod linux {
                 rss as f64 / (brss as f64).max(1.0),
                 pss as f64 / (bpss as f64).max(1.0)
             );
+            // Where the tour's memory goes: each screen's median, 3 s after it was shown.
+            println!("during the tour (median of {runs} runs), 3 s after each screen was shown:");
+            for (i, key) in SCREENS.iter().enumerate() {
+                let at = |f: fn(&(&str, u64, u64)) -> u64| {
+                    median(app_s.iter().filter_map(|x| x.screens.get(i).map(f)).collect::<Vec<_>>())
+                };
+                println!(
+                    "  {key:<32} {:>12} {:>9.1} MB {:>9.1} MB",
+                    "",
+                    at(|x| x.1) as f64 / 1e6,
+                    at(|x| x.2) as f64 / 1e6
+                );
+            }
         }
         Ok(())
     }

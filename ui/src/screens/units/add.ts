@@ -68,16 +68,42 @@ export function addUnitForm(tree: UnitTree): AddUnitForm {
     }),
   );
 
-  function renderLists(units: Unit[]): void {
-    const open = units.filter((u) => u.closed_on === null || u.closed_on > tree.asOfDay());
-    fill(
-      parentList,
-      open.map((u) => h("option", { value: u.code, label: u.name })),
-    );
-    fill(
-      codeListEl,
-      units.map((u) => h("option", { value: u.code, label: u.name })),
-    );
+  // The suggestions of the parent box and of the reorganisation form's unit
+  // boxes: a province has ten thousand units, so the lists are filled when
+  // one of their boxes first takes the focus (and again after the units
+  // changed), not each time the tree loads.
+  let units: Unit[] = [];
+  const lists = [
+    {
+      list: parentList,
+      inputs: [parent],
+      options: () =>
+        units
+          .filter((u) => u.closed_on === null || u.closed_on > tree.asOfDay())
+          .map((u) => h("option", { value: u.code, label: u.name })),
+      filled: false,
+    },
+    {
+      list: codeListEl,
+      inputs: [byId("reorg-code", HTMLInputElement), byId("reorg-parent", HTMLInputElement)],
+      options: () => units.map((u) => h("option", { value: u.code, label: u.name })),
+      filled: false,
+    },
+  ];
+  const fillList = (l: (typeof lists)[number]): void => {
+    if (l.filled) return;
+    fill(l.list, l.options());
+    l.filled = true;
+  };
+  for (const l of lists) for (const input of l.inputs) input.addEventListener("focus", () => fillList(l));
+
+  function renderLists(loaded: Unit[]): void {
+    units = loaded;
+    for (const l of lists) {
+      l.filled = false;
+      if (l.inputs.some((input) => input === document.activeElement)) fillList(l);
+      else l.list.replaceChildren();
+    }
   }
 
   return { renderLists };
