@@ -49,20 +49,23 @@ async fn scroll_to(c: &Client, css: &str) {
     .await;
 }
 
+/// The supervisor's register with the campaign for the batch that carried
+/// the documents, HK-01's figures entered (with the CLI).
+fn with_campaign(db: &std::path::Path) {
+    supervised(db);
+    #[rustfmt::skip]
+    cli(db, &["study", "new", "--code", CAMPAIGN, "--title", "Học tập, quán triệt Nghị quyết Trung ương 10",
+              "--batch", "Đợt 1/2025", "--from", "2025-08-01", "--to", "2025-08-31"]);
+    #[rustfmt::skip]
+    cli(db, &["study", "report", "--campaign", CAMPAIGN, "--unit", "HK-01", "--members", "24",
+              "--attended", "21", "--made-up", "2"]);
+}
+
 #[test]
 fn entering_a_units_figures_changes_its_committees_coverage_on_the_dashboard() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let (_db, _work) = runtime().block_on(async {
-        let s = start_with(|db, _| {
-            supervised(db);
-            #[rustfmt::skip]
-            cli(db, &["study", "new", "--code", CAMPAIGN, "--title", "Học tập, quán triệt Nghị quyết Trung ương 10",
-                      "--batch", "Đợt 1/2025", "--from", "2025-08-01", "--to", "2025-08-31"]);
-            #[rustfmt::skip]
-            cli(db, &["study", "report", "--campaign", CAMPAIGN, "--unit", "HK-01", "--members", "24",
-                      "--attended", "21", "--made-up", "2"]);
-        })
-        .await;
+        let s = start_with(|db, _| with_campaign(db)).await;
         let c = &s.client;
         let db = s.db.clone();
         wait_visible(c, "#screen-outstanding").await;
@@ -341,16 +344,7 @@ fn the_summary_and_the_reminder_slips_are_saved_from_the_dashboard() {
     // The app reads it at run time; tauri-driver passes the environment on.
     std::env::set_var("GIAONHAN_SAVE_DIR", saves.path());
     let (_db, _work) = runtime().block_on(async {
-        let s = start_with(|db, _| {
-            supervised(db);
-            #[rustfmt::skip]
-            cli(db, &["study", "new", "--code", CAMPAIGN, "--title", "Học tập, quán triệt Nghị quyết Trung ương 10",
-                      "--batch", "Đợt 1/2025", "--from", "2025-08-01", "--to", "2025-08-31"]);
-            #[rustfmt::skip]
-            cli(db, &["study", "report", "--campaign", CAMPAIGN, "--unit", "HK-01", "--members", "24",
-                      "--attended", "21", "--made-up", "2"]);
-        })
-        .await;
+        let s = start_with(|db, _| with_campaign(db)).await;
         let c = &s.client;
         let db = s.db.clone();
         let summary: Value =
