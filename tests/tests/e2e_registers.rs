@@ -4,7 +4,8 @@
 //! search as you type without diacritics; and a dated merge of two communes
 //! through the reorganisation form, checked in the tree, in the outstanding list
 //! ("nhận thay") and in the SQLite file; the documents register's filters,
-//! Vietnamese sorting and symbol warnings; and a reorganisation plan checked
+//! Vietnamese sorting and symbol warnings, and a long one drawn a page of rows
+//! at a time; and a reorganisation plan checked
 //! (errors, counts, the trees before and after side by side) and applied.
 #![cfg(target_os = "linux")]
 
@@ -736,4 +737,40 @@ fn a_reorganisation_plan_is_checked_shown_before_and_after_and_applied() {
         codes.contains(&"H1") && codes.contains(&"XA") && !codes.contains(&"XHK"),
         "{codes:?}"
     );
+}
+
+/// The district register's 300 documents: the first 200 drawn, the rest a
+/// button away, and a filter finds any of them at once.
+#[test]
+fn a_long_documents_register_draws_a_page_of_rows_at_a_time() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let s = start_with(|db, _| giaonhan_tests::fixtures::district_demo(db)).await;
+        let c = &s.client;
+        wait_visible(c, "#screen-outstanding").await;
+        open_screen(c, "documents").await;
+        let rows = "#documents-table tbody tr[data-symbol]";
+        until("the first 200 documents", || async { (count(c, rows).await == 200).then_some(()) }).await;
+        assert_eq!(text(c, "#documents-count").await, "(300)");
+        let more = text(c, "#documents-more").await;
+        assert!(more.contains("100") && more.contains("còn 100"), "{more}");
+        click(c, "#documents-more").await;
+        until("all 300 documents", || async { (count(c, rows).await == 300).then_some(()) }).await;
+        assert_eq!(count(c, "#documents-more").await, 0, "nothing left to show");
+        let symbol = js(
+            c,
+            "const r = document.querySelectorAll('#documents-table tbody tr[data-symbol]'); return r[r.length - 1].dataset.symbol;",
+            vec![],
+        )
+        .await;
+        let symbol = symbol.as_str().expect("the last symbol").to_owned();
+        // A filter starts again from the first rows, and finds the last one.
+        type_into(c, "#doc-filter-text", &symbol).await;
+        until("the filtered document", || async {
+            let shown = js(c, "return [...document.querySelectorAll('#documents-table tbody tr[data-symbol]')].map(r => r.dataset.symbol)", vec![]).await;
+            shown.as_array().is_some_and(|a| a.iter().any(|v| v == &json!(symbol)) && a.len() < 200).then_some(())
+        })
+        .await;
+        s.finish().await
+    });
 }

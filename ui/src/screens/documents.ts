@@ -19,6 +19,9 @@ function isClassification(v: string): v is Classification {
 
 type SortKey = "symbol" | "title" | "date";
 
+/** Rows drawn at a time. */
+const PAGE = 200;
+
 /** Vietnamese order with numbers by their value ("số 2" before "số 10"), as the register sorts names. */
 const collator = new Intl.Collator("vi", { numeric: true });
 const symbolCollator = collator;
@@ -56,6 +59,8 @@ export function documentsScreen(): Screen {
   const filters = byId("doc-filters", HTMLFormElement);
   let sortKey: SortKey | null = null;
   let sortAsc = true;
+  /** Rows drawn: a province's register holds thousands of documents; the filters find the others. */
+  let limit = PAGE;
   const copies_ = copiesPane();
 
   const fields: Record<string, HTMLElement> = {
@@ -179,8 +184,11 @@ export function documentsScreen(): Screen {
   function render(): void {
     const body = tbodyOf(table);
     const list = shown();
-    if (list.length) fill(body, list.map(row));
-    else
+    if (list.length) {
+      const rows: HTMLTableRowElement[] = list.slice(0, limit).map(row);
+      if (list.length > limit) rows.push(moreRow(list.length - limit));
+      fill(body, rows);
+    } else
       body.replaceChildren(
         h("tr", { class: "empty" }, h("td", { colspan: 6 }, data.documents.length ? "Không có văn bản nào khớp bộ lọc." : "Chưa có văn bản nào.")),
       );
@@ -192,6 +200,26 @@ export function documentsScreen(): Screen {
       if (th.dataset.sort === sortKey) th.setAttribute("aria-sort", sortAsc ? "ascending" : "descending");
       else th.removeAttribute("aria-sort");
     }
+  }
+
+  /** The last row when more documents match than are drawn: a button that draws the next ones. */
+  function moreRow(rest: number): HTMLTableRowElement {
+    const next = Math.min(rest, PAGE);
+    const button = h(
+      "button",
+      { type: "button", class: "link", id: "documents-more" },
+      `Hiện thêm ${formatNumber(next)} văn bản (còn ${formatNumber(rest)}; lọc để tìm nhanh hơn)`,
+    );
+    button.addEventListener("click", () => {
+      const first = limit;
+      limit += PAGE;
+      render();
+      // Keep the keyboard where the reader was: on the first row just drawn.
+      const head = tbodyOf(table).rows[first]?.querySelector<HTMLElement>("th");
+      head?.setAttribute("tabindex", "-1");
+      head?.focus();
+    });
+    return h("tr", { class: "more" }, h("td", { colspan: 6 }, button));
   }
 
   for (const th of table.querySelectorAll<HTMLTableCellElement>("th[data-sort]")) {
@@ -206,12 +234,17 @@ export function documentsScreen(): Screen {
     });
   }
 
+  /** Another filter: the first rows again. */
+  const refilter = (): void => {
+    limit = PAGE;
+    render();
+  };
   let textTimer: number | undefined;
   fText.addEventListener("input", () => {
     window.clearTimeout(textTimer);
-    textTimer = window.setTimeout(render, 80);
+    textTimer = window.setTimeout(refilter, 80);
   });
-  for (const select of [fType, fIssuer, fYear, fClass]) select.addEventListener("change", render);
+  for (const select of [fType, fIssuer, fYear, fClass]) select.addEventListener("change", refilter);
   filters.addEventListener("submit", (e) => e.preventDefault());
 
   onChange((changed) => {
