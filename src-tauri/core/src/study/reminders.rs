@@ -63,17 +63,6 @@ impl Store {
         Ok((printout, units))
     }
 
-    /// The reminder slips as a PDF, with the units they remind.
-    pub fn study_reminders_pdf(
-        &self,
-        campaign: &str,
-        subtree: Option<&str>,
-        as_of: NaiveDate,
-    ) -> Result<(Vec<u8>, Vec<StudyReminder>)> {
-        let (printout, units) = self.study_reminders_printout(campaign, subtree, as_of)?;
-        Ok((printout.pdf()?, units))
-    }
-
     /// Saves the reminder slips to `path`, logged as `print.study_reminders`
     /// with the campaign and the units reminded; returns those units.
     pub fn save_study_reminders(
