@@ -190,23 +190,20 @@ export function studyPanel(): StudyPanel {
       const code = select.value;
       if (!code) return;
       const asOf = asOfDay ?? todayIso();
-      try {
-        await openPreview(
-          {
-            title: `Giấy nhắc báo cáo học tập đợt ${code}`,
-            pages: async (_chosen, feed) => {
-              const [streamed, sent] = await previewStudyReminders(code, null, asOf, feed.pages, (step) =>
-                feed.progress(step.done, step.total),
-              );
-              return { streamed, sent };
-            },
-            savePdf: (_chosen, onStep) => saveStudyReminders(code, null, asOf, onStep),
+      // The preview shows its own errors (a campaign every unit reported in).
+      await openPreview(
+        {
+          title: `Giấy nhắc báo cáo học tập đợt ${code}`,
+          pages: async (_chosen, feed) => {
+            const [streamed, sent] = await previewStudyReminders(code, null, asOf, feed.pages, (step) =>
+              feed.progress(step.done, step.total),
+            );
+            return { streamed, sent };
           },
-          reminders,
-        );
-      } catch (e) {
-        showError(toApiError(e));
-      }
+          savePdf: (_chosen, onStep) => saveStudyReminders(code, null, asOf, onStep),
+        },
+        reminders,
+      );
     }),
   );
 
