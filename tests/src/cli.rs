@@ -107,17 +107,18 @@ pub fn run(db: &Path, args: &[&str]) -> Output {
 }
 
 /// Runs a `giaonhan` command to its end. Under Wine, a process that lost its
-/// connection to the Wine server (Wine prints `wine client error` and stops
-/// it) failed because of Wine, not the program: it is started again, up to
-/// twice.
+/// connection to the Wine server failed because of Wine, not the program:
+/// it is started again, up to twice. Wine either prints `wine client error`
+/// and stops it, or stops it before it wrote anything at all; `giaonhan`
+/// itself never fails without saying why on stderr.
 pub fn output(cmd: &mut Command) -> Output {
     let mut attempts = 0;
     loop {
         let out = cmd.output().expect("run giaonhan");
         attempts += 1;
-        let wine_lost = is_windows_build()
-            && !out.status.success()
-            && String::from_utf8_lossy(&out.stderr).contains("wine client error");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let silent = out.stdout.is_empty() && stderr.trim().is_empty();
+        let wine_lost = is_windows_build() && !out.status.success() && (stderr.contains("wine client error") || silent);
         if !wine_lost || attempts == 3 {
             return out;
         }
