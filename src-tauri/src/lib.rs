@@ -60,6 +60,7 @@ pub fn run() -> ExitCode {
     };
     match run_app_with(tauri::Builder::default(), context(), state) {
         Ok(app) => {
+            spawn_first_view(app.handle().clone());
             spawn_automatic_backups(app.handle().clone());
             app.run(|_, _| {});
             ExitCode::SUCCESS
@@ -282,6 +283,21 @@ const BACKUP_CHECK: std::time::Duration = std::time::Duration::from_secs(60 * 60
 
 /// How long the start backup waits for the window's first screen at most.
 const FIRST_SCREEN_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Reads the first screen's rows on a thread of its own while the window's
+/// web engine starts (it takes longer): the window's first request then
+/// finds the pages it needs in the cache. A failure only costs that.
+fn spawn_first_view<R: Runtime>(app: tauri::AppHandle<R>) {
+    use tauri::Manager;
+    let spawned = std::thread::Builder::new().name("first-view".into()).spawn(move || {
+        if let Err(e) = app.state::<AppState>().prepare_first_view() {
+            eprintln!("{APP_NAME}: {e}");
+        }
+    });
+    if let Err(e) = spawned {
+        eprintln!("{APP_NAME}: {e}");
+    }
+}
 
 /// The automatic backups of a running app, on a thread of their own (they
 /// read through their own connections, so the window never waits): the

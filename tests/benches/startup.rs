@@ -57,6 +57,44 @@ mod linux {
         toured: Option<(u64, u64)>,
         /// (screen, RSS, PSS) after each screen of the tour was shown.
         screens: Vec<(&'static str, u64, u64)>,
+        /// (process, RSS, PSS) of each process, after the first screen.
+        processes: Vec<(String, u64, u64)>,
+        /// The first screen's milestones, read from the page.
+        timing: PageTiming,
+    }
+
+    /// Where the time to the first screen went, as the page saw it: when
+    /// its navigation started (the process and WebKit up), counted from the
+    /// request for the session, then the page's milestones counted from
+    /// there: its document parsed and run (`DOMContentLoaded`), and the
+    /// app's own `performance.mark`s of its start-up.
+    struct PageTiming {
+        navigation: f64,
+        dom_ready: f64,
+        marks: Vec<(String, f64)>,
+    }
+
+    /// The page's milestones; `started` is when the session was asked for.
+    async fn page_timing(client: &fantoccini::Client, started: std::time::SystemTime) -> Res<PageTiming> {
+        let script = "const n = performance.getEntriesByType('navigation')[0]; \
+             return [performance.timeOrigin, n ? n.domContentLoadedEventEnd : -1, \
+             performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])]";
+        let v = client.execute(script, vec![]).await?;
+        let origin = v[0].as_f64().unwrap_or(0.0);
+        let started = started.duration_since(std::time::UNIX_EPOCH)?.as_secs_f64() * 1e3;
+        let marks = v[2]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|m| (m[0].as_str().unwrap_or("").to_owned(), m[1].as_f64().unwrap_or(0.0)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(PageTiming {
+            navigation: origin - started,
+            dom_ready: v[1].as_f64().unwrap_or(-1.0),
+            marks,
+        })
     }
 
     fn kb_field(text: &str, field: &str) -> u64 {
@@ -93,9 +131,17 @@ mod linux {
 
     /// RSS and PSS of the process running `binary` and all its descendants.
     fn memory_of(binary: &Path) -> (u64, u64) {
+        memory_by_process(binary)
+            .iter()
+            .fold((0, 0), |(rss, pss), (_, r, p)| (rss + r, pss + p))
+    }
+
+    /// (executable name, RSS, PSS) of the process running `binary` and of
+    /// each of its descendants (WebKit's web and network processes).
+    fn memory_by_process(binary: &Path) -> Vec<(String, u64, u64)> {
         let procs = processes();
         let Some(root) = procs.iter().find(|p| p.2 == binary).map(|p| p.0) else {
-            return (0, 0);
+            return Vec::new();
         };
         let mut tree = vec![root];
         let mut i = 0;
@@ -104,11 +150,19 @@ mod linux {
             tree.extend(procs.iter().filter(|p| p.1 == parent).map(|p| p.0));
             i += 1;
         }
-        tree.iter().fold((0, 0), |(rss, pss), pid| {
-            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-            let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
-            (rss + kb_field(&status, "VmRSS:"), pss + kb_field(&rollup, "Pss:"))
-        })
+        tree.iter()
+            .map(|pid| {
+                let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+                let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+                let name = procs
+                    .iter()
+                    .find(|p| p.0 == *pid)
+                    .and_then(|p| p.2.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                (name, kb_field(&status, "VmRSS:"), kb_field(&rollup, "Pss:"))
+            })
+            .collect()
     }
 
     async fn sample(binary: &Path, db: Option<&Path>, ready: &str, tour: bool) -> Res<Sample> {
@@ -146,6 +200,7 @@ mod linux {
             json!({ "application": binary.to_string_lossy(), "args": [] }),
         );
         let started = Instant::now();
+        let started_at = std::time::SystemTime::now();
         let client = ClientBuilder::native()
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
@@ -163,6 +218,8 @@ mod linux {
         }
         let first_screen = started.elapsed();
         tokio::time::sleep(Duration::from_secs(5)).await;
+        let timing = page_timing(&client, started_at).await?;
+        let processes = memory_by_process(binary);
         let (rss, pss) = memory_of(binary);
         let mut toured = None;
         let mut screens = Vec::new();
@@ -193,6 +250,8 @@ mod linux {
             pss,
             toured,
             screens,
+            processes,
+            timing,
         })
     }
 
@@ -236,12 +295,18 @@ mod linux {
         std::fs::copy(&province, &db)?;
 
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        let runs = 3;
+        // GIAONHAN_BENCH_RUNS=1 GIAONHAN_BENCH_TOUR=0: a quick look at the start.
+        let runs = std::env::var("GIAONHAN_BENCH_RUNS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|&n: &usize| n > 0)
+            .unwrap_or(3);
+        let tour = std::env::var_os("GIAONHAN_BENCH_TOUR").is_none_or(|v| v != "0");
         let mut bare_s = Vec::new();
         let mut app_s = Vec::new();
         for _ in 0..runs {
             bare_s.push(rt.block_on(sample(&bare, None, "#ready", false))?);
-            app_s.push(rt.block_on(sample(&app, Some(&db), FIRST_SCREEN, true))?);
+            app_s.push(rt.block_on(sample(&app, Some(&db), FIRST_SCREEN, tour))?);
             let _ = std::fs::remove_dir_all(giaonhan::backup::backup_dir(&db));
         }
         let row = |name: &str, s: &[Sample]| {
@@ -267,6 +332,27 @@ mod linux {
             arss as f64 / (brss as f64).max(1.0),
             apss as f64 / (bpss as f64).max(1.0)
         );
+        println!("each run: the page's milestones (ms), and memory by process after the first screen (MB, RSS/PSS)");
+        for (name, runs) in [("bare", &bare_s), ("app", &app_s)] {
+            for s in runs.iter() {
+                let t = &s.timing;
+                let marks: Vec<String> = t.marks.iter().map(|(m, at)| format!("{m} {at:.0}")).collect();
+                let procs: Vec<String> = s
+                    .processes
+                    .iter()
+                    .map(|(p, r, q)| format!("{p} {:.0}/{:.0}", *r as f64 / 1e6, *q as f64 / 1e6))
+                    .collect();
+                println!(
+                    "  {name:<5} first screen {:>5.0}; page from {:>5.0}: DOM ready +{:.0}{}{}\n        {}",
+                    s.first_screen.as_secs_f64() * 1e3,
+                    t.navigation,
+                    t.dom_ready,
+                    if marks.is_empty() { "" } else { ", " },
+                    marks.join(", "),
+                    procs.join(", ")
+                );
+            }
+        }
         let toured: Vec<(u64, u64)> = app_s.iter().filter_map(|x| x.toured).collect();
         if !toured.is_empty() {
             let rss = median(toured.iter().map(|x| x.0).collect());

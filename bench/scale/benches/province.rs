@@ -319,6 +319,30 @@ fn main() -> Res<()> {
     report("open the file (vet + pragmas + schema)", 0, store_open, raw_open, "—");
 
     if wanted("lists") {
+        // The window asks for the first view right after opening the file,
+        // with every cache cold (SQLite's pages, the core's tree of the day):
+        // one call on a fresh store, next to one raw query on a fresh
+        // connection.
+        let fresh = Store::open(&work)?;
+        let t = Instant::now();
+        let shown = fresh
+            .outstanding_page(&OutstandingQuery::default(), 0, FIRST_VIEW + 1)?
+            .rows
+            .len();
+        let cold = t.elapsed();
+        drop(fresh);
+        let fresh_raw = Connection::open(&work)?;
+        let t = Instant::now();
+        raw_first_view(&fresh_raw, today)?;
+        let cold_raw = t.elapsed();
+        drop(fresh_raw);
+        report(
+            "outstanding first view, first call after opening",
+            shown,
+            cold,
+            cold_raw,
+            "—",
+        );
         // Outstanding list, whole province and one batch: the batch with the most
         // open receipts.
         let (app, rows) = time(5, |_| Ok(store.outstanding(&OutstandingQuery::default())?.len()))?;

@@ -88,6 +88,12 @@ function unitItems(): PickItem[] {
 
 /** Rows drawn at first, and at each "more" after that. */
 const STEP = 200;
+/**
+ * Rows of a new list drawn before the window first paints it (a screenful
+ * and more); the rest of its first STEP follow right after that paint, so
+ * the list shows without waiting for two hundred rows to be laid out.
+ */
+const FIRST_PAINT = 50;
 
 export function outstandingScreen(): Screen {
   const filters = byId("out-filters", HTMLFormElement);
@@ -207,15 +213,16 @@ export function outstandingScreen(): Screen {
       rows = page.rows;
       total = page.total;
       groupTotals = new Map(page.groups.map((g) => [g.code, g]));
+      const fresh = key !== drawnFor;
       drawnFor = key;
       drawnQuery = q;
-      render(q, want);
+      render(q, want, fresh);
     } catch (e) {
       if (mine === seq) showError(toApiError(e), resolve);
     }
   }
 
-  function render(q: OutstandingQuery, want: number): void {
+  function render(q: OutstandingQuery, want: number, fresh: boolean): void {
     let text = `${formatNumber(total.units)} đơn vị chưa xác nhận`;
     const narrowed = narrowing(q);
     if (narrowed.length) text += ` (lọc: ${narrowed.join(", ")})`;
@@ -242,7 +249,18 @@ export function outstandingScreen(): Screen {
     if (total.lines === 0) body.replaceChildren(emptyRow(q));
     else {
       body.replaceChildren();
-      drawRows(want);
+      // The same list again keeps its place and focus: all of it at once.
+      if (!fresh || want <= FIRST_PAINT) drawRows(want);
+      else {
+        drawRows(FIRST_PAINT);
+        const mine = seq;
+        // A frame callback runs just before the paint; a task it queues, after.
+        requestAnimationFrame(() =>
+          setTimeout(() => {
+            if (mine === seq && shown < want) drawRows(want - shown);
+          }),
+        );
+      }
     }
   }
 

@@ -23,9 +23,13 @@ use crate::backup::{self, BackupAlert, BackupReason, BackupStatus, Recovery, Res
 use crate::db::{Actor, Store};
 use crate::error::{Error, Result};
 use crate::import::{ChosenFile, ImportReport, Register};
-use crate::model::{Confirmation, SaveFormat};
+use crate::model::{Confirmation, OutstandingQuery, SaveFormat};
 use crate::progress::{Flagged, Run, Step, Watch};
 use crate::units::plan::{self, PlanReport};
+
+/// The rows the window's outstanding screen asks for first: the 200 it
+/// draws and one more (which tells whether the last committee goes on).
+const FIRST_VIEW_ROWS: u32 = 201;
 
 mod names;
 
@@ -322,6 +326,20 @@ impl Host {
         let _ = ready
             .wait_timeout_while(guard, limit, |shown| !*shown)
             .map_err(poisoned)?;
+        Ok(())
+    }
+
+    /// Reads what the window's first screen will ask for (the outstanding
+    /// list's first rows), so that the file's pages it needs are in
+    /// SQLite's cache by the time the window asks: the window's web engine
+    /// takes far longer to start than this read. Nothing is kept but the
+    /// cache; a register in recovery has nothing to read.
+    pub fn prepare_first_view(&self) -> Result<()> {
+        if !self.is_open() {
+            return Ok(());
+        }
+        let store = self.store()?;
+        store.outstanding_page(&OutstandingQuery::default(), 0, FIRST_VIEW_ROWS)?;
         Ok(())
     }
 

@@ -9,7 +9,7 @@ import { byId, fill, h } from "../../dom";
 import { clearErrors, showError } from "../../feedback";
 import { flagBadge, subtreeCounts, type FlagCounts } from "../../flags";
 import { formatDate, formatNumber, parseDate, todayIso, writeDate } from "../../format";
-import { data } from "../../store";
+import { data, ensure } from "../../store";
 import { indentClass } from "../screen";
 import { invalid } from "./common";
 
@@ -214,9 +214,19 @@ export function unitTree(hooks: TreeHooks): UnitTree {
     }
   }
 
+  /**
+   * The units of `day`. Today's are the register's shared list (loaded for
+   * this screen anyway): one copy of a province's ten thousand units, not two.
+   */
+  async function unitsOn(day: string): Promise<Unit[]> {
+    if (day !== todayIso()) return unitsAsOf(day);
+    await ensure("units");
+    return data.units;
+  }
+
   async function reload(): Promise<void> {
     const seq = ++treeSeq;
-    const list = await unitsAsOf(asOfDay());
+    const list = await unitsOn(asOfDay());
     if (seq !== treeSeq) return;
     index(list);
     renderTree();
