@@ -72,13 +72,41 @@ mod linux {
         navigation: f64,
         dom_ready: f64,
         marks: Vec<(String, f64)>,
+        /// (request, ms, characters of its reply as JSON) of requests the
+        /// window makes, timed from the page.
+        requests: Vec<(&'static str, f64, u64)>,
+    }
+
+    /// Requests of the app timed from its page once it is idle (median of
+    /// five each): a small one (`app_status`), and the outstanding list's
+    /// first view as the window asks for it.
+    async fn requests(client: &fantoccini::Client) -> Res<Vec<(&'static str, f64, u64)>> {
+        let mut out = Vec::new();
+        for (name, cmd, args) in [
+            ("app_status", "app_status", json!({})),
+            (
+                "outstanding_page (201 rows)",
+                "outstanding_page",
+                json!({ "query": {}, "offset": 0, "limit": 201 }),
+            ),
+        ] {
+            let script = "const [cmd, args, done] = arguments; const times = []; \
+                 let size = 0; (async () => { for (let i = 0; i < 5; i++) { const t = performance.now(); \
+                 const r = await window.__TAURI_INTERNALS__.invoke(cmd, args); times.push(performance.now() - t); \
+                 size = JSON.stringify(r).length; } \
+                 times.sort((a, b) => a - b); done([times[2], size]); })().catch((e) => done([-1, 0]));";
+            let v = client.execute_async(script, vec![json!(cmd), args]).await?;
+            out.push((name, v[0].as_f64().unwrap_or(-1.0), v[1].as_u64().unwrap_or(0)));
+        }
+        Ok(out)
     }
 
     /// The page's milestones; `started` is when the session was asked for.
     async fn page_timing(client: &fantoccini::Client, started: std::time::SystemTime) -> Res<PageTiming> {
         let script = "const n = performance.getEntriesByType('navigation')[0]; \
              return [performance.timeOrigin, n ? n.domContentLoadedEventEnd : -1, \
-             performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])]";
+             [['html', n ? n.responseEnd : -1], ['parsed', n ? n.domInteractive : -1]].concat( \
+             performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]))]";
         let v = client.execute(script, vec![]).await?;
         let origin = v[0].as_f64().unwrap_or(0.0);
         let started = started.duration_since(std::time::UNIX_EPOCH)?.as_secs_f64() * 1e3;
@@ -94,6 +122,7 @@ mod linux {
             navigation: origin - started,
             dom_ready: v[1].as_f64().unwrap_or(-1.0),
             marks,
+            requests: Vec::new(),
         })
     }
 
@@ -218,9 +247,13 @@ mod linux {
         }
         let first_screen = started.elapsed();
         tokio::time::sleep(Duration::from_secs(5)).await;
-        let timing = page_timing(&client, started_at).await?;
+        let mut timing = page_timing(&client, started_at).await?;
         let processes = memory_by_process(binary);
         let (rss, pss) = memory_of(binary);
+        // Timed after the memory is read: the replies stay in the page a while.
+        if db.is_some() {
+            timing.requests = requests(&client).await?;
+        }
         let mut toured = None;
         let mut screens = Vec::new();
         if tour {
@@ -342,14 +375,25 @@ mod linux {
                     .iter()
                     .map(|(p, r, q)| format!("{p} {:.0}/{:.0}", *r as f64 / 1e6, *q as f64 / 1e6))
                     .collect();
+                let requests: Vec<String> = t
+                    .requests
+                    .iter()
+                    .map(|(r, ms, n)| format!("{r} {ms:.1} ms, {:.1} kB", *n as f64 / 1e3))
+                    .collect();
                 println!(
-                    "  {name:<5} first screen {:>5.0}; page from {:>5.0}: DOM ready +{:.0}{}{}\n        {}",
+                    "  {name:<5} first screen {:>5.0}; page from {:>5.0}: DOM ready +{:.0}{}{}\n        {}{}{}",
                     s.first_screen.as_secs_f64() * 1e3,
                     t.navigation,
                     t.dom_ready,
                     if marks.is_empty() { "" } else { ", " },
                     marks.join(", "),
-                    procs.join(", ")
+                    procs.join(", "),
+                    if requests.is_empty() {
+                        ""
+                    } else {
+                        "; requests from the page: "
+                    },
+                    requests.join(", ")
                 );
             }
         }

@@ -16,12 +16,13 @@ import { CHECK_LABEL, REASON_LABEL, announceRestored, formatSize, formatTime, re
 /**
  * At start: shows the recovery screen and returns true when the data file could
  * not be opened; otherwise shows the message of a restore that just reloaded
- * the window, and returns false (the usual start goes on).
+ * the window, and returns false (the usual start goes on). `asked` is the
+ * request for the recovery status when the caller sent it earlier.
  */
-export async function startRecovery(): Promise<boolean> {
+export async function startRecovery(asked: Promise<Recovery | null> = recoveryStatus()): Promise<boolean> {
   let rec: Recovery | null;
   try {
-    rec = await recoveryStatus();
+    rec = await asked;
   } catch (e) {
     showError(toApiError(e));
     return false;
