@@ -112,9 +112,32 @@ pub fn run(db: &Path, args: &[&str]) -> Output {
 /// and stops it, or stops it before it wrote anything at all; `giaonhan`
 /// itself never fails without saying why on stderr.
 pub fn output(cmd: &mut Command) -> Output {
+    output_with(cmd, None)
+}
+
+/// [`output`], with `input` written to the command's standard input (again
+/// on each attempt) when given.
+fn output_with(cmd: &mut Command, input: Option<&str>) -> Output {
     let mut attempts = 0;
     loop {
-        let out = cmd.output().expect("run giaonhan");
+        let out = match input {
+            None => cmd.output().expect("run giaonhan"),
+            Some(input) => {
+                let mut child = cmd
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("run giaonhan");
+                child
+                    .stdin
+                    .take()
+                    .expect("stdin")
+                    .write_all(input.as_bytes())
+                    .expect("write standard input");
+                child.wait_with_output().expect("wait for giaonhan")
+            }
+        };
         attempts += 1;
         let stderr = String::from_utf8_lossy(&out.stderr);
         let silent = out.stdout.is_empty() && stderr.trim().is_empty();
@@ -130,23 +153,9 @@ pub fn output(cmd: &mut Command) -> Output {
 /// Runs `giaonhan --db DB args…` with `input` on standard input (the
 /// passwords and PINs of the account commands).
 pub fn with_input(db: &Path, args: &[&str], input: &str) -> Output {
-    let mut child = command()
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("GIAONHAN_DB")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run giaonhan");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write the secrets");
-    child.wait_with_output().expect("wait for giaonhan")
+    let mut cmd = command();
+    cmd.arg("--db").arg(db).args(args).env_remove("GIAONHAN_DB");
+    output_with(&mut cmd, Some(input))
 }
 
 /// The environment variables through which an S3 hub's endpoint, region
@@ -169,22 +178,7 @@ pub fn run_env(db: &Path, args: &[&str], env: &[(&str, String)], input: Option<&
         cmd.env_remove(var);
     }
     cmd.envs(env.iter().map(|(k, v)| (*k, v.as_str())));
-    let Some(input) = input else {
-        return output(&mut cmd);
-    };
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run giaonhan");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write standard input");
-    child.wait_with_output().expect("wait for giaonhan")
+    output_with(&mut cmd, input)
 }
 
 /// [`run_env`], expecting success; returns stdout.
