@@ -8,6 +8,7 @@
 /// `ui/src/api.ts` name the same commands.
 const COMMANDS: &[&str] = &[
     // src/commands/start.rs
+    "upgrade_status",
     "app_status",
     "load_demo",
     "first_screen_shown",

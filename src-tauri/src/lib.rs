@@ -1,4 +1,5 @@
-//! The desktop app: finds the data file, opens the store before any window exists,
+//! The desktop app: finds the data file, opens the store before any window exists
+//! (a register from an older version is upgraded behind a window that says so),
 //! and builds a Tauri app whose commands are one-line adapters over the `giaonhan`
 //! core (see `commands/`, one file per area). `run_app` is generic over the runtime
 //! so the IPC tests can build the very same app on `tauri::test::mock_builder()`.
@@ -20,7 +21,9 @@ pub const DB_ARG: &str = "--db";
 /// The window title, also used for error dialogs.
 const APP_NAME: &str = "Sổ Giao Nhận";
 
-/// Starts the app: resolves the data file, opens it, then opens the window.
+/// Starts the app: resolves the data file, opens it, then opens the window
+/// (a register from an older version opens behind the window, which says
+/// that it is being upgraded).
 /// When the data file is bad (damaged, truncated, newer, not a database), the
 /// window opens on the recovery screen (the problem, the file, the backups to
 /// restore); without a display, or for another problem (busy, disk), the app
@@ -31,36 +34,48 @@ pub fn run() -> ExitCode {
         Ok(path) => path,
         Err(message) => return fail(&message),
     };
+    // A register from an older version is upgraded behind the window, which
+    // says so meanwhile (a province's ten years take minutes, once); without
+    // a display, here, as it opens.
+    let upgrade = giaonhan::backup::upgrade_pending(&path).filter(|_| has_display());
     // The register, or the recovery screen (a bad file; a missing file while
     // backups of it exist); a new register only when neither file nor backup.
-    let state = match giaonhan::backup::open_or_recover(&path) {
-        Ok(giaonhan::backup::Opened::Open(store)) => AppState::new(store),
-        Ok(giaonhan::backup::Opened::Recovering(rec)) if has_display() => {
-            eprintln!("{APP_NAME}: {}", rec.problem);
-            AppState::recovering(path.clone(), rec.problem)
-        }
-        Ok(giaonhan::backup::Opened::Recovering(rec)) => {
-            return fail(&format!(
-                "Không mở được dữ liệu nên ứng dụng sẽ đóng lại.\n\n{}\n\nTệp dữ liệu: {}\n\
-                 Có thể chọn tệp khác bằng tham số {DB_ARG} ĐƯỜNG_DẪN hoặc biến môi trường {}.\n{}",
-                rec.problem,
-                path.display(),
-                giaonhan::DB_ENV,
-                restore_offer(&path)
-            ));
-        }
-        Err(e) => {
-            return fail(&format!(
-                "Không mở được dữ liệu nên ứng dụng sẽ đóng lại.\n\n{e}\n\nTệp dữ liệu: {}\n\
-                 Có thể chọn tệp khác bằng tham số {DB_ARG} ĐƯỜNG_DẪN hoặc biến môi trường {}.",
-                path.display(),
-                giaonhan::DB_ENV,
-            ));
+    let state = if let Some(from) = upgrade {
+        AppState::upgrading(path.clone(), from)
+    } else {
+        match giaonhan::backup::open_or_recover(&path) {
+            Ok(giaonhan::backup::Opened::Open(store)) => AppState::new(store),
+            Ok(giaonhan::backup::Opened::Recovering(rec)) if has_display() => {
+                eprintln!("{APP_NAME}: {}", rec.problem);
+                AppState::recovering(path.clone(), rec.problem)
+            }
+            Ok(giaonhan::backup::Opened::Recovering(rec)) => {
+                return fail(&format!(
+                    "Không mở được dữ liệu nên ứng dụng sẽ đóng lại.\n\n{}\n\nTệp dữ liệu: {}\n\
+                     Có thể chọn tệp khác bằng tham số {DB_ARG} ĐƯỜNG_DẪN hoặc biến môi trường {}.\n{}",
+                    rec.problem,
+                    path.display(),
+                    giaonhan::DB_ENV,
+                    restore_offer(&path)
+                ));
+            }
+            Err(e) => {
+                return fail(&format!(
+                    "Không mở được dữ liệu nên ứng dụng sẽ đóng lại.\n\n{e}\n\nTệp dữ liệu: {}\n\
+                     Có thể chọn tệp khác bằng tham số {DB_ARG} ĐƯỜNG_DẪN hoặc biến môi trường {}.",
+                    path.display(),
+                    giaonhan::DB_ENV,
+                ));
+            }
         }
     };
     match run_app_with(tauri::Builder::default(), context(), state) {
         Ok(app) => {
-            spawn_first_view(app.handle().clone());
+            if upgrade.is_some() {
+                spawn_upgrade(app.handle().clone());
+            } else {
+                spawn_first_view(app.handle().clone());
+            }
             spawn_automatic_backups(app.handle().clone());
             app.run(|_, _| {});
             ExitCode::SUCCESS
@@ -79,8 +94,8 @@ pub fn run_app<R: Runtime>(
     run_app_with(builder, context, AppState::new(store))
 }
 
-/// Builds the app around its state: an open store, or the recovery state of
-/// a database that could not be opened.
+/// Builds the app around its state: an open store, the recovery state of a
+/// database that could not be opened, or a register being upgraded.
 pub fn run_app_with<R: Runtime>(
     builder: tauri::Builder<R>,
     context: tauri::Context<R>,
@@ -100,6 +115,7 @@ pub fn run_app_with<R: Runtime>(
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
+            commands::start::upgrade_status,
             commands::start::app_status,
             commands::start::load_demo,
             commands::start::first_screen_shown,
@@ -288,9 +304,28 @@ const FIRST_SCREEN_WAIT: std::time::Duration = std::time::Duration::from_secs(30
 /// web engine starts (it takes longer): the window's first request then
 /// finds the pages it needs in the cache. A failure only costs that.
 fn spawn_first_view<R: Runtime>(app: tauri::AppHandle<R>) {
+    in_background(app, "first-view", AppState::prepare_first_view);
+}
+
+/// Upgrades the register of an older version on a thread of its own while
+/// the window says so (`upgrade_status`), then reads the first screen's rows.
+fn spawn_upgrade<R: Runtime>(app: tauri::AppHandle<R>) {
+    in_background(app, "upgrade", |state| {
+        state.finish_upgrade()?;
+        state.prepare_first_view()
+    });
+}
+
+/// Runs `work` on the app's state on a thread named `name`; what goes wrong
+/// is printed (the window learns of it through its own requests).
+fn in_background<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    name: &str,
+    work: impl FnOnce(&AppState) -> giaonhan::Result<()> + Send + 'static,
+) {
     use tauri::Manager;
-    let spawned = std::thread::Builder::new().name("first-view".into()).spawn(move || {
-        if let Err(e) = app.state::<AppState>().prepare_first_view() {
+    let spawned = std::thread::Builder::new().name(name.into()).spawn(move || {
+        if let Err(e) = work(&app.state::<AppState>()) {
             eprintln!("{APP_NAME}: {e}");
         }
     });
@@ -310,6 +345,11 @@ fn spawn_automatic_backups<R: Runtime>(app: tauri::AppHandle<R>) {
     use tauri::Manager;
     let spawned = std::thread::Builder::new().name("backups".into()).spawn(move || {
         let mut reason = giaonhan::backup::BackupReason::Start;
+        // An upgrade made its own backup, and the window's first screen
+        // comes only after it.
+        if let Err(e) = app.state::<AppState>().wait_upgraded() {
+            eprintln!("{APP_NAME}: {e}");
+        }
         // The start backup (or check) reads the whole file: after the first
         // screen, which it would otherwise slow down on a large register.
         if let Err(e) = app.state::<AppState>().wait_first_screen(FIRST_SCREEN_WAIT) {

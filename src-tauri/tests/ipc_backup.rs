@@ -5,7 +5,8 @@
 //! second store has the register open), who may do which, the recovery state
 //! of a database that could not be opened, the banner of a failed automatic
 //! backup until dismissed, and damage found by the start backup turning the
-//! window to recovery.
+//! window to recovery; a register from an older version saying so until
+//! upgraded, then open.
 
 mod common;
 
@@ -246,4 +247,25 @@ fn a_restore_is_refused_while_another_store_has_the_register_open() {
     drop(other);
     h.ok("restore_backup", json!({ "fileName": made.file_name }));
     assert_eq!(unit_codes(&h), ["HK-01"]);
+}
+
+#[test]
+fn a_register_from_an_older_version_says_so_until_upgraded_then_opens() {
+    let (_dir, db) = temp_db();
+    std::fs::create_dir_all(db.parent().expect("a folder")).expect("create the folder");
+    giaonhan::db::create_at_version(&db, 1).expect("a register as version 1 left it");
+    let from = giaonhan::backup::upgrade_pending(&db).expect("an upgrade is due");
+    let h = Harness::upgrading(&db, from);
+    let status = h.ok("upgrade_status", json!({}));
+    assert_eq!(status["from_version"], 1, "{status}");
+    assert_eq!(status["to_version"], giaonhan::db::SCHEMA_VERSION, "{status}");
+    assert_eq!(status["step"], "backup", "{status}");
+    assert_eq!(status["db_path"], db.display().to_string(), "{status}");
+    assert_eq!(h.ok("recovery_status", json!({})), Value::Null, "not in recovery");
+
+    h.main.state::<AppState>().finish_upgrade().expect("upgraded");
+    assert_eq!(h.ok("upgrade_status", json!({})), Value::Null);
+    assert_eq!(h.ok("recovery_status", json!({})), Value::Null);
+    assert_eq!(h.ok("app_status", json!({}))["is_empty"], true);
+    assert_eq!(giaonhan::backup::upgrade_pending(&db), None, "upgraded once");
 }

@@ -11,6 +11,8 @@
 //! (the start backup's copy is marked damaged, then the register is checked)
 //! turns the window to the recovery screen; and a register file that is gone
 //! while backups exist opens the recovery screen, never a new empty register.
+//! A register from an older version is upgraded behind a window that says
+//! so (its file and version, the step, the time taken), then opens as usual.
 //! The SQLite files are read directly; screenshots go to
 //! `target/e2e-artifacts/`.
 #![cfg(target_os = "linux")]
@@ -326,4 +328,54 @@ fn a_missing_register_with_backups_opens_the_recovery_screen_not_an_empty_regist
     assert!(unit_codes(&db).len() > 3, "the sample register is back");
     let (action, detail) = last_audit(&db);
     assert_eq!(action, "backup.restore", "{detail}");
+}
+
+#[test]
+fn a_register_from_an_older_version_opens_after_an_upgrade_the_window_tells_of() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let rt = runtime();
+    let from = giaonhan::db::SCHEMA_VERSION - 1;
+    // A restore under way holds the register: the upgrade, its backup made,
+    // waits for it, so the window can be looked at while it upgrades.
+    let restore = std::cell::RefCell::new(None);
+    let (db, _work) = rt.block_on(async {
+        let s = start_prepared(|db, _| {
+            std::fs::create_dir_all(db.parent().expect("a folder")).expect("create the folder");
+            giaonhan::db::create_at_version(db, from).expect("a register as the last version left it");
+            *restore.borrow_mut() = Some(giaonhan::db::lock::exclusive(db).expect("hold the register"));
+        })
+        .await;
+        let c = &s.client;
+        wait_visible(c, "#screen-upgrade").await;
+        assert_eq!(text(c, "#upgrade-heading").await, "Đang nâng cấp sổ…");
+        let why = text(c, "#upgrade-why").await;
+        assert!(why.contains(&*s.db.to_string_lossy()), "names the file: {why}");
+        assert!(why.contains(&format!("cấu trúc {from}")), "{why}");
+        until("the upgrade's second step", || async {
+            text(c, "#upgrade-step").await.contains("Bước 2/2").then_some(())
+        })
+        .await;
+        assert!(text(c, "#upgrade-time").await.starts_with("Đã chạy"));
+        assert!(!visible(c, "#nav-units").await, "no register screens while it upgrades");
+        screenshot(c, "upgrade-waiting").await;
+
+        restore.borrow_mut().take();
+        // The usual start: an empty register offers the sample data.
+        wait_visible(c, "#demo-offer").await;
+        assert!(visible(c, "#nav-units").await);
+        assert_eq!(count(c, "#screen-upgrade").await, 0, "the upgrade screen is gone");
+        s.finish().await
+    });
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, giaonhan::db::SCHEMA_VERSION, "upgraded");
+    let backups = giaonhan::backup::list(&db).expect("backups");
+    assert!(
+        backups
+            .iter()
+            .any(|b| b.reason == giaonhan::backup::BackupReason::Migrate),
+        "the file as it was is kept: {backups:?}"
+    );
 }

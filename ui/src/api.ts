@@ -68,6 +68,7 @@ import type { Sent } from "./bindings/Sent";
 import type { HubChange } from "./bindings/HubChange";
 import type { HubInfo } from "./bindings/HubInfo";
 import type { SiteInfo } from "./bindings/SiteInfo";
+import type { Upgrading } from "./bindings/Upgrading";
 
 export type { ApiError };
 
@@ -123,6 +124,9 @@ async function call<T>(cmd: string, args?: InvokeArgs): Promise<T> {
     throw err;
   }
 }
+
+/** The upgrade of a register from an older version under way before it opens; `null` when none. */
+export const upgradeStatus = (): Promise<Upgrading | null> => call("upgrade_status");
 
 export const appStatus = (): Promise<AppStatus> => call("app_status");
 

@@ -3,7 +3,7 @@
 // accounts, see auth.ts; then app_status and the lists).
 import "./style.css";
 
-import { appStatus, firstScreenShown, loadDemo, recoveryStatus, toApiError } from "./api";
+import { appStatus, firstScreenShown, loadDemo, recoveryStatus, toApiError, upgradeStatus } from "./api";
 import { startAuth } from "./auth";
 import { byId } from "./dom";
 import { enhanceFileInputs } from "./fileinput";
@@ -21,14 +21,17 @@ import { outstandingScreen } from "./screens/outstanding";
 import { startRecovery } from "./screens/recovery";
 import type { Screen, ScreenKey } from "./screens/screen";
 import { unitsScreen } from "./screens/units";
+import { waitForUpgrade } from "./screens/upgrade";
 import { ensure, flushShown, reload } from "./store";
 
 performance.mark("start:modules");
 
-// The first request of a page takes longest: it is on its way while the
-// screens are put together (start() reads its answer).
+// The first requests of a page take longest: they are on their way while the
+// screens are put together (start() reads their answers).
+const upgradeAsked = upgradeStatus();
 const recoveryAsked = recoveryStatus();
 // Read by start(); never an unhandled rejection meanwhile.
+upgradeAsked.catch(() => undefined);
 recoveryAsked.catch(() => undefined);
 
 // Vietnamese file buttons instead of the engine's own "Choose File".
@@ -210,8 +213,11 @@ function mark(name: string): void {
 
 async function start(): Promise<void> {
   mark("script");
+  // A register from an older version: the window waits for its upgrade,
+  // then asks again whether it opened.
+  const recovery = (await waitForUpgrade(upgradeAsked)) ? recoveryStatus() : recoveryAsked;
   // A data file that could not be opened: the recovery screen instead.
-  if (await startRecovery(recoveryAsked)) {
+  if (await startRecovery(recovery)) {
     firstScreenDrawn();
     return;
   }

@@ -30,7 +30,10 @@ use ts_rs::TS;
 pub use crate::files::{backup_dir, BACKUP_DIR, REPLACED_DIR};
 pub use automatic::{automatic, backup_file, check_register};
 pub use names::{find, latest, latest_good, list};
-pub use open::{missing_problem, open_or_recover, recovery, Opened, Recovery};
+pub use open::{
+    missing_problem, open_or_recover, open_or_recover_telling, recovery, upgrade_pending, Opened, Recovery,
+    UpgradeStep, Upgrading,
+};
 pub use restore::{check_backup, restore, restore_and_log, Head, Restored};
 pub use settings::{
     BackupSettings, DEFAULT_INTERVAL_HOURS, DEFAULT_KEEP, DEFAULT_KEEP_MIGRATE, INTERVAL_SETTING, KEEP_MIGRATE_SETTING,

@@ -59,6 +59,12 @@ impl Harness {
         Harness::with(db, AppState::recovering(db.to_owned(), problem.to_owned()))
     }
 
+    /// The app over the register at `db`, written by an older version
+    /// (schema `from`), before its upgrade (`AppState::finish_upgrade`).
+    pub fn upgrading(db: &Path, from: u32) -> Harness {
+        Harness::with(db, AppState::upgrading(db.to_owned(), from))
+    }
+
     fn with(db: &Path, state: AppState) -> Harness {
         let app = sogiaonhan_app_lib::run_app_with(mock_builder(), sogiaonhan_app_lib::context(), state)
             .expect("build the app on the mock runtime");

@@ -6,7 +6,7 @@
 // their check, and offers "Khôi phục bản sao lưu tốt mới nhất"; restoring moves
 // the bad file aside (never deletes it) and reloads the window on the restored
 // data.
-import { recoveryStatus, toApiError } from "../api";
+import { toApiError } from "../api";
 import type { BackupInfo } from "../bindings/BackupInfo";
 import type { Recovery } from "../bindings/Recovery";
 import { byId, fill, h, numCell } from "../dom";
@@ -17,9 +17,9 @@ import { CHECK_LABEL, REASON_LABEL, announceRestored, formatSize, formatTime, re
  * At start: shows the recovery screen and returns true when the data file could
  * not be opened; otherwise shows the message of a restore that just reloaded
  * the window, and returns false (the usual start goes on). `asked` is the
- * request for the recovery status when the caller sent it earlier.
+ * request for the recovery status, sent early by the caller.
  */
-export async function startRecovery(asked: Promise<Recovery | null> = recoveryStatus()): Promise<boolean> {
+export async function startRecovery(asked: Promise<Recovery | null>): Promise<boolean> {
   let rec: Recovery | null;
   try {
     rec = await asked;

@@ -49,6 +49,41 @@ pub struct Recovery {
     pub backups: Vec<BackupInfo>,
 }
 
+/// A register from an older version being upgraded before it opens: the
+/// window says so while it waits (a province's ten years take minutes once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Upgrading {
+    pub db_path: String,
+    /// The schema version of the file as found.
+    pub from_version: u32,
+    /// The schema version of this app, which the file is upgraded to.
+    pub to_version: u32,
+    pub step: UpgradeStep,
+    /// Whole seconds since the upgrade began.
+    pub seconds: u32,
+}
+
+/// Where an upgrade is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum UpgradeStep {
+    /// The file as it is copied into the backups folder and checked.
+    Backup,
+    /// The schema upgraded in one transaction, then the file compacted.
+    Upgrade,
+}
+
+/// The schema version of the register at `db_path` when opening it would
+/// upgrade it (a file written by an older version); `None` for a current,
+/// new, missing or unreadable file (opening it says what it is).
+pub fn upgrade_pending(db_path: &Path) -> Option<u32> {
+    crate::db::backup::stored_version(db_path)
+        .filter(|found| (1..crate::db::SCHEMA_VERSION).contains(found))
+        .and_then(|found| u32::try_from(found).ok())
+}
+
 /// The register as the app opens it: a store, or the recovery screen.
 #[derive(Debug)]
 pub enum Opened {
@@ -63,6 +98,12 @@ pub enum Opened {
 /// every right); a new register only when there is neither file nor backup.
 /// Other failures (busy, disk) are errors.
 pub fn open_or_recover(db_path: &Path) -> Result<Opened> {
+    open_or_recover_telling(db_path, |_| ())
+}
+
+/// As [`open_or_recover`], telling `tell` where an upgrade of an older file
+/// is: its backup made first, then the upgrade itself.
+pub fn open_or_recover_telling(db_path: &Path, mut tell: impl FnMut(UpgradeStep)) -> Result<Opened> {
     if !db_path.exists() {
         let backups = list(db_path)?;
         if !backups.is_empty() {
@@ -74,7 +115,13 @@ pub fn open_or_recover(db_path: &Path) -> Result<Opened> {
             }));
         }
     }
-    match Store::open(db_path) {
+    let opened = Store::open_with(db_path, |old| {
+        tell(UpgradeStep::Backup);
+        before_migration(old)?;
+        tell(UpgradeStep::Upgrade);
+        Ok(())
+    });
+    match opened {
         Ok(store) => Ok(Opened::Open(store)),
         Err(e @ (Error::Unreadable { .. } | Error::TooNew { .. })) => {
             Ok(Opened::Recovering(recovery(db_path, &e.to_string())?))

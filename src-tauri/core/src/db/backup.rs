@@ -26,6 +26,17 @@ const STEP_PAUSE: Duration = Duration::from_millis(2);
 /// What a failed copy was doing, for its message.
 const WRITING: &str = "không ghi được bản sao lưu";
 
+/// The schema version stored in the register at `path`, read without
+/// writing or checking anything; `None` when there is no such file or it
+/// cannot be read as a database (opening it then says why).
+pub fn stored_version(path: &Path) -> Option<i64> {
+    if !path.is_file() {
+        return None;
+    }
+    let conn = open_read_only(path).ok()?;
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0)).ok()
+}
+
 /// Refuses, without writing, a file that is not a database of ours; returns
 /// its schema version (`None` for an empty file: a new database).
 pub(crate) fn vet_existing(path: &Path) -> Result<Option<i64>> {

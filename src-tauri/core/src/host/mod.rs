@@ -13,13 +13,15 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
 use crate::access::{Access, Grant};
 use crate::accounts::{Action, AuthStatus, NewAccount, Session};
-use crate::backup::{self, BackupAlert, BackupReason, BackupStatus, Recovery, Restored};
+use crate::backup::{
+    self, BackupAlert, BackupReason, BackupStatus, Opened, Recovery, Restored, UpgradeStep, Upgrading,
+};
 use crate::db::{Actor, Store};
 use crate::error::{Error, Result};
 use crate::import::{ChosenFile, ImportReport, Register};
@@ -71,6 +73,16 @@ pub struct Host {
     /// Set once the window has drawn its first screen: the start backup
     /// (which reads the whole file) waits for it, so as not to slow it.
     shown: (Mutex<bool>, Condvar),
+    /// Set while a register from an older version is upgraded before it
+    /// opens (`Host::upgrading`): requests for the store wait for it.
+    upgrade: (Mutex<Option<Upgrade>>, Condvar),
+}
+
+/// An upgrade under way, for `Host::upgrade_status`.
+struct Upgrade {
+    from: u32,
+    step: UpgradeStep,
+    began: Instant,
 }
 
 /// The locked store; only ever built around an open one.
@@ -110,16 +122,28 @@ fn warn(message: impl std::fmt::Display) {
 impl Host {
     /// Around an open store.
     pub fn new(store: Store) -> Host {
-        Host::with_slot(store.path().to_owned(), Some(store), None)
+        Host::with_slot(store.path().to_owned(), Some(store), None, None)
     }
 
     /// The register at `db_path` could not be opened, for the reason
     /// `problem`: only the recovery requests work.
     pub fn recovering(db_path: PathBuf, problem: String) -> Host {
-        Host::with_slot(db_path, None, Some(problem))
+        Host::with_slot(db_path, None, Some(problem), None)
     }
 
-    fn with_slot(db_path: PathBuf, store: Option<Store>, problem: Option<String>) -> Host {
+    /// The register at `db_path` was written by an older version (schema
+    /// `from`): it is upgraded by [`Host::finish_upgrade`], on a thread of
+    /// its own while the window says so; requests for the store wait for it.
+    pub fn upgrading(db_path: PathBuf, from: u32) -> Host {
+        let upgrade = Upgrade {
+            from,
+            step: UpgradeStep::Backup,
+            began: Instant::now(),
+        };
+        Host::with_slot(db_path, None, None, Some(upgrade))
+    }
+
+    fn with_slot(db_path: PathBuf, store: Option<Store>, problem: Option<String>, upgrade: Option<Upgrade>) -> Host {
         Host {
             store: Mutex::new(store),
             db_path,
@@ -133,6 +157,7 @@ impl Host {
             import_file: Mutex::new(None),
             plan_file: Mutex::new(None),
             shown: (Mutex::new(false), Condvar::new()),
+            upgrade: (Mutex::new(upgrade), Condvar::new()),
         }
     }
 
@@ -146,8 +171,10 @@ impl Host {
         self.store.lock().map(|s| s.is_some()).unwrap_or(false)
     }
 
-    /// Locks the store; refused in recovery, naming why it is not open.
+    /// Locks the store (once an upgrade under way has ended); refused in
+    /// recovery, naming why it is not open.
     pub fn store(&self) -> Result<StoreGuard<'_>> {
+        self.wait_upgraded()?;
         let guard = self.store.lock().map_err(poisoned)?;
         if guard.is_none() {
             let problem = self.problem.lock().map_err(poisoned)?;
@@ -307,6 +334,59 @@ impl Host {
         }
     }
 
+    // ---- an upgrade before the register opens -----------------------------------
+
+    /// Upgrades and opens the register of a host made by [`Host::upgrading`]
+    /// (its backup first, then the upgrade): the store when it opens, else
+    /// the recovery screen with the reason; then the requests waiting for
+    /// the store go on.
+    pub fn finish_upgrade(&self) -> Result<()> {
+        let opened = backup::open_or_recover_telling(&self.db_path, |step| {
+            if let Ok(mut upgrade) = self.upgrade.0.lock() {
+                if let Some(u) = upgrade.as_mut() {
+                    u.step = step;
+                }
+            }
+        });
+        {
+            let mut slot = self.store.lock().map_err(poisoned)?;
+            let mut problem = self.problem.lock().map_err(poisoned)?;
+            match opened {
+                Ok(Opened::Open(store)) => *slot = Some(store),
+                Ok(Opened::Recovering(rec)) => *problem = Some(rec.problem),
+                Err(e) => *problem = Some(format!("Không nâng cấp được sổ lên phiên bản này: {e}")),
+            }
+            if let Some(problem) = problem.as_ref() {
+                warn(problem);
+            }
+        }
+        let (upgrade, done) = &self.upgrade;
+        *upgrade.lock().map_err(poisoned)? = None;
+        done.notify_all();
+        Ok(())
+    }
+
+    /// The upgrade under way before the register opens; `None` when there
+    /// is none (the register is open, or in recovery).
+    pub fn upgrade_status(&self) -> Result<Option<Upgrading>> {
+        let upgrade = self.upgrade.0.lock().map_err(poisoned)?;
+        Ok(upgrade.as_ref().map(|u| Upgrading {
+            db_path: self.db_path.display().to_string(),
+            from_version: u.from,
+            to_version: u32::try_from(crate::db::SCHEMA_VERSION).unwrap_or(u32::MAX),
+            step: u.step,
+            seconds: u32::try_from(u.began.elapsed().as_secs()).unwrap_or(u32::MAX),
+        }))
+    }
+
+    /// Waits while an upgrade runs before the register opens.
+    pub fn wait_upgraded(&self) -> Result<()> {
+        let (upgrade, done) = &self.upgrade;
+        let guard = upgrade.lock().map_err(poisoned)?;
+        drop(done.wait_while(guard, |u| u.is_some()).map_err(poisoned)?);
+        Ok(())
+    }
+
     // ---- backups and restore ------------------------------------------------
 
     /// The window has drawn its first screen (or the sign-in, or the
@@ -349,6 +429,7 @@ impl Host {
     /// of the window; damage found in the register itself closes the store
     /// and the window turns to the recovery screen.
     pub fn automatic_backup(&self, reason: BackupReason) -> Result<()> {
+        self.wait_upgraded()?;
         if !self.is_open() {
             return Ok(());
         }
@@ -427,6 +508,7 @@ impl Host {
     /// right to restore; in recovery, there is no register to ask (whoever
     /// runs the app could copy the files anyway).
     pub fn restore(&self, file_name: &str) -> Result<Restored> {
+        self.wait_upgraded()?;
         let recovering = self.problem.lock().map_err(poisoned)?.is_some();
         let actor = if recovering {
             Actor::app()

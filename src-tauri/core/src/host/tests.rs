@@ -283,3 +283,57 @@ fn the_start_backup_waits_for_the_first_screen_or_its_time_limit() {
     // Once shown, later waits return at once.
     host.wait_first_screen(Duration::from_secs(600)).expect("wait");
 }
+
+#[test]
+fn a_register_from_an_older_version_is_upgraded_while_the_window_waits() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("cu.sqlite3");
+    crate::db::create_at_version(&db, 1).expect("a register as version 1 left it");
+    assert_eq!(backup::upgrade_pending(&db), Some(1));
+    // A restore under way holds the register: the upgrade, its backup made,
+    // waits for it, so what the window sees meanwhile can be looked at.
+    let restore = crate::db::lock::exclusive(&db).expect("hold the register");
+    let host = Host::upgrading(db.clone(), 1);
+    assert!(!host.is_open());
+    let host = &host;
+    std::thread::scope(|scope| {
+        let upgrader = scope.spawn(|| host.finish_upgrade());
+        let (sent, served) = std::sync::mpsc::channel();
+        scope.spawn(move || {
+            let status = host.store().and_then(|s| s.status());
+            let _ = sent.send(status);
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            let status = host.upgrade_status().expect("status").expect("an upgrade under way");
+            if status.step == UpgradeStep::Upgrade || Instant::now() > deadline {
+                break status;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(status.step, UpgradeStep::Upgrade, "its backup made, the upgrade waits");
+        assert_eq!(
+            (status.from_version, i64::from(status.to_version)),
+            (1, crate::db::SCHEMA_VERSION)
+        );
+        assert_eq!(status.db_path, db.display().to_string());
+        assert_eq!(host.recovery().expect("recovery"), None, "not a register in recovery");
+        assert!(
+            served.recv_timeout(Duration::from_millis(300)).is_err(),
+            "a request for the store waits for the upgrade"
+        );
+        drop(restore);
+        upgrader.join().expect("no panic").expect("upgraded");
+        let status = served
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the request went on");
+        assert!(status.expect("served").is_empty, "{:?}", host.recovery());
+    });
+    assert_eq!(host.upgrade_status().expect("status"), None);
+    assert!(host.is_open());
+    assert_eq!(crate::db::backup::stored_version(&db), Some(crate::db::SCHEMA_VERSION));
+    assert_eq!(backup::upgrade_pending(&db), None, "upgraded once");
+    let backups = backup::list(&db).expect("backups");
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert_eq!(backups[0].reason, BackupReason::Migrate);
+}
