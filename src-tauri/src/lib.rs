@@ -69,6 +69,10 @@ pub fn run() -> ExitCode {
             }
         }
     };
+    match command_runtime() {
+        Ok(runtime) => tauri::async_runtime::set(runtime.handle().clone()),
+        Err(e) => eprintln!("{APP_NAME}: {e}"),
+    }
     match run_app_with(tauri::Builder::default(), context(), state) {
         Ok(app) => {
             if upgrade.is_some() {
@@ -82,6 +86,27 @@ pub fn run() -> ExitCode {
         }
         Err(e) => fail(&format!("Không khởi động được cửa sổ ứng dụng: {e}")),
     }
+}
+
+/// Worker threads of the runtime the commands run on.
+const COMMAND_THREADS: usize = 8;
+
+/// The runtime Tauri runs the commands on: its own default has a worker
+/// thread per core, and every command of the app blocks one while it runs
+/// (SQLite, the store's lock, a whole printout). On a two-core office PC, a
+/// long preview holding the store and one request waiting for it took both,
+/// and "Dừng" waited for the preview to end. Kept for the life of the app.
+fn command_runtime() -> std::io::Result<&'static tokio::runtime::Runtime> {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    if let Some(runtime) = RUNTIME.get() {
+        return Ok(runtime);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(COMMAND_THREADS)
+        .thread_name("command")
+        .enable_all()
+        .build()?;
+    Ok(RUNTIME.get_or_init(|| runtime))
 }
 
 /// Builds the app around an open store: state, commands, and the configuration,

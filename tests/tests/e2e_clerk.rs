@@ -72,7 +72,9 @@ async fn saved_file(dir: &Path, part: &str, ext: &str) -> PathBuf {
 
 /// Clicks "Dừng" from inside the page as soon as `when` (JavaScript over
 /// `el`, the element `target`) holds after a change under `target`, once,
-/// and keeps what the preview's bar said then in `window.__stopSeen`.
+/// and keeps what the preview's bar said then in `window.__stopSeen`. Three
+/// requests that wait for the register go just before it: the stop must
+/// not wait behind them (the app's commands each hold a worker thread).
 async fn stop_on(c: &Client, target: &str, when: &str) {
     let script = format!(
         "window.__stopSeen = null;
@@ -81,6 +83,9 @@ async fn stop_on(c: &Client, target: &str, when: &str) {
            if (!({when})) return;
            seen.disconnect();
            window.__stopSeen = document.querySelector('#print-count').textContent;
+           // Requests that wait for the register the layout holds (the
+           // window's lists) do not hold up the stop.
+           for (let i = 0; i < 3; i++) window.__TAURI_INTERNALS__.invoke('app_status').catch(() => {{}});
            document.querySelector('#print-stop').click();
          }});
          seen.observe(el, {{ childList: true, subtree: true, characterData: true }});
