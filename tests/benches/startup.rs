@@ -78,12 +78,17 @@ mod linux {
     }
 
     /// Requests of the app timed from its page once it is idle (median of
-    /// five each): a small one (`app_status`), and the outstanding list's
-    /// first view as the window asks for it.
+    /// five each): a small one (`app_status`), the outstanding list's first
+    /// view as the window asks for it, and its first two hundred rows.
     async fn requests(client: &fantoccini::Client) -> Res<Vec<(&'static str, f64, u64)>> {
         let mut out = Vec::new();
         for (name, cmd, args) in [
             ("app_status", "app_status", json!({})),
+            (
+                "outstanding_page (51 rows, the first view)",
+                "outstanding_page",
+                json!({ "query": {}, "offset": 0, "limit": 51 }),
+            ),
             (
                 "outstanding_page (201 rows)",
                 "outstanding_page",

@@ -510,8 +510,12 @@ fn the_outstanding_list_by_pages_is_the_whole_list_with_its_totals() {
     // D1 to both branches; D2 to the branches then (HK-01 now has a unit under it).
     assert_eq!(whole.len(), 4, "{whole:?}");
 
+    // One subtotal per committee, in list order, adding up to the whole.
+    let mut order: Vec<&str> = whole.iter().map(|r| r.group_code.as_str()).collect();
+    order.dedup();
     for size in [1, 2, 3, 100] {
         let mut joined = Vec::new();
+        let mut groups: Vec<giaonhan::model::OutstandingGroup> = Vec::new();
         let mut offset = 0;
         loop {
             let page = store.outstanding_page(&query, offset, size).expect("a page");
@@ -519,10 +523,28 @@ fn the_outstanding_list_by_pages_is_the_whole_list_with_its_totals() {
             if page.rows.is_empty() {
                 break;
             }
+            // Each page carries the subtotals of its rows' committees, whole.
+            let mut of_rows: Vec<&str> = page.rows.iter().map(|r| r.group_code.as_str()).collect();
+            of_rows.dedup();
+            assert_eq!(page.groups.iter().map(|g| g.code.as_str()).collect::<Vec<_>>(), of_rows);
+            for g in page.groups {
+                match groups.iter().find(|seen| seen.code == g.code) {
+                    Some(seen) => assert_eq!(*seen, g, "the same subtotal on every page"),
+                    None => groups.push(g),
+                }
+            }
             offset += u32::try_from(page.rows.len()).expect("small");
             joined.extend(page.rows);
         }
         assert_eq!(joined, whole, "pages of {size} rows, joined, are the whole list");
+        assert_eq!(groups.iter().map(|g| g.code.as_str()).collect::<Vec<_>>(), order);
+        let hk01 = groups.iter().find(|g| g.code == "HK-01").expect("HK-01's group");
+        assert_eq!(
+            (hk01.units, hk01.lines, hk01.copies),
+            (2, 2, 4),
+            "HK-01 (D1) and the unit under it (D2)"
+        );
+        assert_eq!(groups.iter().map(|g| g.lines).sum::<u32>(), whole.len() as u32);
     }
 
     let page = store.outstanding_page(&query, 0, 2).expect("first page");
@@ -534,17 +556,6 @@ fn the_outstanding_list_by_pages_is_the_whole_list_with_its_totals() {
         whole.iter().filter(|r| r.days_overdue > 0).count()
     );
     assert_eq!(page.total.copies, whole.iter().map(|r| r.copies).sum::<u32>());
-    // One subtotal per committee, in list order, adding up to the whole.
-    let mut order: Vec<&str> = whole.iter().map(|r| r.group_code.as_str()).collect();
-    order.dedup();
-    assert_eq!(page.groups.iter().map(|g| g.code.as_str()).collect::<Vec<_>>(), order);
-    let hk01 = page.groups.iter().find(|g| g.code == "HK-01").expect("HK-01's group");
-    assert_eq!(
-        (hk01.units, hk01.lines, hk01.copies),
-        (2, 2, 4),
-        "HK-01 (D1) and the unit under it (D2)"
-    );
-    assert_eq!(page.groups.iter().map(|g| g.lines).sum::<u32>(), page.total.lines);
 }
 
 #[test]
@@ -618,7 +629,9 @@ fn the_outstanding_page_counts_a_recalls_rows_as_the_whole_list_does() {
         "the page's totals count the recall too"
     );
     assert_eq!(page.rows, whole[..2].to_vec());
-    assert_eq!(page.groups.iter().map(|g| g.lines).sum::<u32>(), page.total.lines);
     let rest = store.outstanding_page(&query, 2, 100).expect("the rest");
+    let mut groups = page.groups.clone();
+    groups.extend(rest.groups.into_iter().filter(|g| !page.groups.contains(g)));
+    assert_eq!(groups.iter().map(|g| g.lines).sum::<u32>(), page.total.lines);
     assert_eq!([page.rows, rest.rows].concat(), whole);
 }

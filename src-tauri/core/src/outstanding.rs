@@ -118,11 +118,28 @@ fn page_of(all: Vec<OutstandingRow>, offset: u32, limit: u32) -> OutstandingPage
         tally.finish()
     };
     let rows = all.into_iter().skip(offset as usize).take(limit as usize).collect();
-    OutstandingPage {
-        offset,
-        rows,
-        total,
-        groups,
+    OutstandingPage::new(offset, rows, total, groups)
+}
+
+impl OutstandingPage {
+    /// A page of `rows` from `offset`, with the list's `total` and, of the
+    /// committees' subtotals in `groups`, those of the committees its rows
+    /// are in (a province's thousands of subtotals are not sent with every
+    /// page; the window keeps those it got).
+    fn new(
+        offset: u32,
+        rows: Vec<OutstandingRow>,
+        total: OutstandingTotals,
+        mut groups: Vec<OutstandingGroup>,
+    ) -> Self {
+        let shown: std::collections::HashSet<&str> = rows.iter().map(|r| r.group_code.as_str()).collect();
+        groups.retain(|g| shown.contains(g.code.as_str()));
+        OutstandingPage {
+            offset,
+            rows,
+            total,
+            groups,
+        }
     }
 }
 
@@ -375,12 +392,7 @@ impl Placed {
     pub(crate) fn page(&self, dao: &Dao<'_>, offset: u32, limit: u32) -> Result<OutstandingPage> {
         let (total, groups) = self.totals();
         let rows = self.rows(dao, offset as usize, limit as usize)?;
-        Ok(OutstandingPage {
-            offset,
-            rows,
-            total,
-            groups,
-        })
+        Ok(OutstandingPage::new(offset, rows, total, groups))
     }
 }
 
@@ -393,8 +405,9 @@ impl Store {
     }
 
     /// A page of the outstanding list: `limit` rows from `offset`, with the
-    /// totals of the whole list and of each committee. The first view of a
-    /// whole province's list makes 200 rows, not 20,000.
+    /// totals of the whole list and the subtotals of the committees of its
+    /// rows. The first view of a whole province's list makes 51 rows, not
+    /// 20,000.
     pub fn outstanding_page(&self, query: &OutstandingQuery, offset: u32, limit: u32) -> Result<OutstandingPage> {
         self.read(|dao| page(dao, query, None, offset, limit))
     }

@@ -35,7 +35,7 @@ pub fn outstanding_page(
     offset: u32,
     limit: u32,
 ) -> Reply<OutstandingPage> {
-    Ok(state.with(Action::Read, |s, g| s.outstanding_page_for(g, &query, offset, limit))?)
+    Ok(state.outstanding_page(&query, offset, limit)?)
 }
 
 #[tauri::command(async)]

@@ -89,9 +89,11 @@ function unitItems(): PickItem[] {
 /** Rows drawn at first, and at each "more" after that. */
 const STEP = 200;
 /**
- * Rows of a new list drawn before the window first paints it (a screenful
- * and more); the rest of its first STEP follow right after that paint, so
- * the list shows without waiting for two hundred rows to be laid out.
+ * Rows of a new list fetched and drawn before the window first paints it (a
+ * screenful and more); the rest of its first STEP are fetched and drawn right
+ * after that paint, so the list shows without waiting for two hundred rows to
+ * be sent and laid out. The app reads this first view ahead while the window
+ * starts (`FIRST_VIEW_ROWS` in the core: these and one more).
  */
 const FIRST_PAINT = 50;
 
@@ -109,7 +111,7 @@ export function outstandingScreen(): Screen {
   /**
    * The rows fetched so far (a page at a time, `outstanding_page`: the core
    * keeps the whole list, the window only what it draws and one more), the
-   * totals of the whole list and each committee's subtotal.
+   * totals of the whole list and the subtotals of the committees fetched.
    */
   let rows: OutstandingRow[] = [];
   let total: OutstandingTotals = { units: 0, lines: 0, overdue_lines: 0, copies: 0 };
@@ -203,17 +205,18 @@ export function outstandingScreen(): Screen {
     if (!q) return;
     const mine = ++seq;
     // The same filter again (after a confirmation): as many rows as before,
-    // so the place in the list and the focus stay; a new filter: the first STEP.
+    // at once, so the place in the list and the focus stay; a new filter:
+    // the first STEP, its first paint's rows fetched first.
     const key = JSON.stringify(q);
-    const want = key === drawnFor ? Math.max(shown, STEP) : STEP;
+    const fresh = key !== drawnFor;
+    const want = fresh ? STEP : Math.max(shown, STEP);
     try {
       // One row more than drawn: it tells whether the last drawn row's committee goes on.
-      const page = await outstandingPage(q, 0, want + 1);
+      const page = await outstandingPage(q, 0, (fresh ? Math.min(want, FIRST_PAINT) : want) + 1);
       if (mine !== seq) return; // a newer request is on its way
       rows = page.rows;
       total = page.total;
       groupTotals = new Map(page.groups.map((g) => [g.code, g]));
-      const fresh = key !== drawnFor;
       drawnFor = key;
       drawnQuery = q;
       render(q, want, fresh);
@@ -257,7 +260,7 @@ export function outstandingScreen(): Screen {
         // A frame callback runs just before the paint; a task it queues, after.
         requestAnimationFrame(() =>
           setTimeout(() => {
-            if (mine === seq && shown < want) drawRows(want - shown);
+            if (mine === seq && shown < want) void drawMore(want - shown);
           }),
         );
       }
@@ -277,6 +280,7 @@ export function outstandingScreen(): Screen {
         const page = await outstandingPage(q, rows.length, need - rows.length);
         if (mine !== seq || page.offset !== rows.length) return; // the list was loaded again meanwhile
         rows.push(...page.rows);
+        for (const g of page.groups) groupTotals.set(g.code, g);
       } catch (e) {
         showError(toApiError(e), resolve);
         return;

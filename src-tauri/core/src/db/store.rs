@@ -242,6 +242,14 @@ impl Store {
         Ok(())
     }
 
+    /// A mark of the register's contents: it differs once anything was
+    /// written since, by this connection (its count of changed rows) or by
+    /// another (SQLite's `data_version`). For results kept between requests.
+    pub fn changes(&self) -> Result<(i64, u64)> {
+        let others: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        Ok((others, self.conn.total_changes()))
+    }
+
     /// Runs `f` on a consistent snapshot.
     pub fn read<T>(&self, f: impl FnOnce(&Dao<'_>) -> Result<T>) -> Result<T> {
         let tx = self.conn.unchecked_transaction()?;

@@ -25,13 +25,13 @@ use crate::backup::{
 use crate::db::{Actor, Store};
 use crate::error::{Error, Result};
 use crate::import::{ChosenFile, ImportReport, Register};
-use crate::model::{Confirmation, OutstandingQuery, SaveFormat};
+use crate::model::{Confirmation, OutstandingPage, OutstandingQuery, SaveFormat};
 use crate::progress::{Flagged, Run, Step, Watch};
 use crate::units::plan::{self, PlanReport};
 
-/// The rows the window's outstanding screen asks for first: the 200 it
-/// draws and one more (which tells whether the last committee goes on).
-const FIRST_VIEW_ROWS: u32 = 201;
+/// The rows the window's outstanding screen asks for first: the 50 it
+/// paints first and one more (which tells whether the last committee goes on).
+pub const FIRST_VIEW_ROWS: u32 = 51;
 
 mod names;
 
@@ -76,6 +76,18 @@ pub struct Host {
     /// Set while a register from an older version is upgraded before it
     /// opens (`Host::upgrading`): requests for the store wait for it.
     upgrade: (Mutex<Option<Upgrade>>, Condvar),
+    /// The outstanding list's first view, read while the window started,
+    /// until the window's first request for the list takes it.
+    first_view: Mutex<Option<KeptView>>,
+}
+
+/// A first view read ahead, with what it is valid for.
+struct KeptView {
+    page: OutstandingPage,
+    /// The day it counted overdue days to.
+    day: NaiveDate,
+    /// The register's contents when it was read (`Store::changes`).
+    changes: (i64, u64),
 }
 
 /// An upgrade under way, for `Host::upgrade_status`.
@@ -158,6 +170,7 @@ impl Host {
             plan_file: Mutex::new(None),
             shown: (Mutex::new(false), Condvar::new()),
             upgrade: (Mutex::new(upgrade), Condvar::new()),
+            first_view: Mutex::new(None),
         }
     }
 
@@ -410,17 +423,43 @@ impl Host {
     }
 
     /// Reads what the window's first screen will ask for (the outstanding
-    /// list's first rows), so that the file's pages it needs are in
-    /// SQLite's cache by the time the window asks: the window's web engine
-    /// takes far longer to start than this read. Nothing is kept but the
-    /// cache; a register in recovery has nothing to read.
+    /// list's first rows) while the window's web engine starts, which takes
+    /// far longer: the window's first request for the list gets it at once
+    /// when nothing was written since, on the same day, for whoever may read
+    /// every unit (see `outstanding_page`). A register in recovery has
+    /// nothing to read.
     pub fn prepare_first_view(&self) -> Result<()> {
         if !self.is_open() {
             return Ok(());
         }
         let store = self.store()?;
-        store.outstanding_page(&OutstandingQuery::default(), 0, FIRST_VIEW_ROWS)?;
+        let day = crate::dates::today();
+        let page = store.outstanding_page(&OutstandingQuery::default(), 0, FIRST_VIEW_ROWS)?;
+        let changes = store.changes()?;
+        *self.first_view.lock().map_err(poisoned)? = Some(KeptView { page, day, changes });
         Ok(())
+    }
+
+    /// `limit` rows of the outstanding list from `offset`, as the signed-in
+    /// account may read them. The first request takes the first view read
+    /// ahead (`prepare_first_view`) when it is that view and still true.
+    pub fn outstanding_page(&self, query: &OutstandingQuery, offset: u32, limit: u32) -> Result<OutstandingPage> {
+        // Kept for one request at most, whatever it asks.
+        let kept = self.first_view.lock().map_err(poisoned)?.take();
+        self.with(Action::Read, |s, g| {
+            if let Some(kept) = kept {
+                let day = crate::dates::today();
+                let same_view = offset == 0
+                    && limit == FIRST_VIEW_ROWS
+                    && g.scope() == crate::access::Scope::All
+                    && kept.day == day
+                    && is_first_view(query, day);
+                if same_view && s.changes()? == kept.changes {
+                    return Ok(kept.page);
+                }
+            }
+            s.outstanding_page_for(g, query, offset, limit)
+        })
     }
 
     /// The automatic backup (`Start` once when the app opens, then `Daily`),
@@ -543,6 +582,25 @@ impl Host {
             }
         }
     }
+}
+
+/// Whether `query` asks for the list the window opens on: every receipt
+/// open on `today`, unfiltered.
+fn is_first_view(query: &OutstandingQuery, today: NaiveDate) -> bool {
+    let OutstandingQuery {
+        batches,
+        subtree,
+        document,
+        overdue_only,
+        tier,
+        as_of,
+    } = query;
+    batches.is_empty()
+        && subtree.is_none()
+        && document.is_none()
+        && !overdue_only
+        && tier.is_none()
+        && as_of.is_none_or(|d| d == today)
 }
 
 /// Printing needs the print permission, a spreadsheet the export one.

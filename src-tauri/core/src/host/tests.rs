@@ -337,3 +337,53 @@ fn a_register_from_an_older_version_is_upgraded_while_the_window_waits() {
     assert_eq!(backups.len(), 1, "{backups:?}");
     assert_eq!(backups[0].reason, BackupReason::Migrate);
 }
+
+#[test]
+fn the_first_view_read_ahead_is_served_once_and_only_while_still_true() {
+    let (_dir, host) = open_host();
+    host.with(Action::EditRegisters, |s, g| s.load_demo(&g.actor))
+        .expect("the sample register");
+    let query = OutstandingQuery {
+        as_of: Some(crate::dates::today()),
+        ..OutstandingQuery::default()
+    };
+    let fresh = |host: &Host| {
+        host.with(Action::Read, |s, g| {
+            s.outstanding_page_for(g, &query, 0, FIRST_VIEW_ROWS)
+        })
+        .expect("read now")
+    };
+    host.prepare_first_view().expect("read ahead");
+    let first = host.outstanding_page(&query, 0, FIRST_VIEW_ROWS).expect("first view");
+    assert_eq!(first, fresh(&host), "what the window gets is the list as it is");
+    assert!(!first.rows.is_empty(), "the sample register has open receipts");
+
+    // Read ahead, then a receipt confirmed: the window sees it confirmed.
+    host.prepare_first_view().expect("read ahead");
+    let row = &first.rows[0];
+    let confirmation = Confirmation {
+        batch: row.batch.clone(),
+        unit_code: row.unit_code.clone(),
+        by: "Nguyễn Văn An".into(),
+        ..Confirmation::default()
+    };
+    host.with(Action::ConfirmOwnUnit, |s, g| s.confirm_by(g, confirmation))
+        .expect("confirmed");
+    let after = host.outstanding_page(&query, 0, FIRST_VIEW_ROWS).expect("first view");
+    assert_eq!(after, fresh(&host));
+    assert_eq!(after.total.lines + 1, first.total.lines, "one line fewer");
+
+    // Another list, or another part of it, is never the view read ahead.
+    host.prepare_first_view().expect("read ahead");
+    let overdue = OutstandingQuery {
+        overdue_only: true,
+        ..query.clone()
+    };
+    let page = host.outstanding_page(&overdue, 0, FIRST_VIEW_ROWS).expect("overdue");
+    let now = host
+        .with(Action::Read, |s, g| {
+            s.outstanding_page_for(g, &overdue, 0, FIRST_VIEW_ROWS)
+        })
+        .expect("read now");
+    assert_eq!(page, now);
+}

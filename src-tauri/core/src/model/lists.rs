@@ -89,8 +89,8 @@ pub struct OutstandingGroup {
 }
 
 /// Part of the outstanding list: `rows` from the `offset`-th, with the totals
-/// of the whole list and each committee's subtotal, in list order. The
-/// window draws a long list a page at a time.
+/// of the whole list and the whole subtotal of each committee its rows are
+/// in, in list order. The window draws a long list a page at a time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct OutstandingPage {
