@@ -119,6 +119,8 @@ export function outstandingScreen(): Screen {
   /** Each drawn row's action (its "Xác nhận" button; a recall row's note), for focus. */
   let buttons: HTMLElement[] = [];
   let seq = 0;
+  /** Set until the first list is asked for. */
+  let marking = true;
   /** Rows drawn so far (`drawMore`), and the filter they were drawn for. */
   let shown = 0;
   let drawnFor = "";
@@ -210,9 +212,14 @@ export function outstandingScreen(): Screen {
     const key = JSON.stringify(q);
     const fresh = key !== drawnFor;
     const want = fresh ? STEP : Math.max(shown, STEP);
+    // The first list's milestones, for the start-up benchmark.
+    const mark = marking ? (name: string) => performance.mark(`start:view-${name}`) : () => undefined;
+    marking = false;
+    mark("asked");
     try {
       // One row more than drawn: it tells whether the last drawn row's committee goes on.
       const page = await outstandingPage(q, 0, (fresh ? Math.min(want, FIRST_PAINT) : want) + 1);
+      mark("answered");
       if (mine !== seq) return; // a newer request is on its way
       rows = page.rows;
       total = page.total;
@@ -220,6 +227,7 @@ export function outstandingScreen(): Screen {
       drawnFor = key;
       drawnQuery = q;
       render(q, want, fresh);
+      mark("drawn");
     } catch (e) {
       if (mine === seq) showError(toApiError(e), resolve);
     }
