@@ -1,7 +1,17 @@
 // Entry point: wires the ten screens, navigation (buttons and Alt+1..9, Alt+0), the
 // first-run demo offer, and the start-up sequence (sign-in when the register has
-// accounts, see auth.ts; then app_status and the lists).
+// accounts, see auth.ts; then app_status and the lists). The screen the window
+// opens on is put together at start; every other one when first opened, its
+// code loaded then (Vite splits it off).
 import "./style.css";
+// Every style sheet with the start-up code: a screen loaded later must not
+// restyle what is already on screen.
+import "./auth.css";
+import "./backup.css";
+import "./batch.css";
+import "./dashboard.css";
+import "./printing.css";
+import "./signature.css";
 
 import { appStatus, firstScreenShown, loadDemo, recoveryStatus, toApiError, upgradeStatus } from "./api";
 import { startAuth } from "./auth";
@@ -9,18 +19,10 @@ import { byId } from "./dom";
 import { enhanceFileInputs } from "./fileinput";
 import { announce, clearErrors, clearStatus, showError } from "./feedback";
 import { letterheadForm } from "./letterhead";
-import { accountsScreen } from "./screens/accounts";
 import { backupsScreen, watchBackups } from "./screens/backups";
-import { batchScreen } from "./screens/batch";
-import { dashboardScreen } from "./screens/dashboard";
-import { documentsScreen } from "./screens/documents";
-import { exchangeScreen } from "./screens/exchange";
-import { importScreen } from "./screens/import";
-import { inboxScreen } from "./screens/inbox";
 import { outstandingScreen } from "./screens/outstanding";
 import { startRecovery } from "./screens/recovery";
 import type { Screen, ScreenKey } from "./screens/screen";
-import { unitsScreen } from "./screens/units";
 import { waitForUpgrade } from "./screens/upgrade";
 import { ensure, flushShown, reload } from "./store";
 
@@ -37,26 +39,51 @@ recoveryAsked.catch(() => undefined);
 // Vietnamese file buttons instead of the engine's own "Choose File".
 enhanceFileInputs();
 
+/** A screen of the navigation, put together the first time it is shown. */
+interface Slot {
+  key: ScreenKey;
+  make: () => Screen | Promise<Screen>;
+  made?: Promise<Screen>;
+}
+
+// The outstanding list is the first screen of a register with data, and the
+// dashboard hands it a filter: it is there from the start.
+const outstanding = outstandingScreen();
+
 /** In navigation order: Alt+1 … Alt+9, then Alt+0. */
-const screens: Screen[] = [
-  unitsScreen(),
-  documentsScreen(),
-  batchScreen(),
-  outstandingScreen(),
-  importScreen(),
-  accountsScreen(),
+const slots: Slot[] = [
+  { key: "units", make: async () => (await import("./screens/units")).unitsScreen() },
+  { key: "documents", make: async () => (await import("./screens/documents")).documentsScreen() },
+  { key: "batch", make: async () => (await import("./screens/batch")).batchScreen() },
+  { key: "outstanding", make: () => outstanding },
+  { key: "import", make: async () => (await import("./screens/import")).importScreen() },
+  { key: "accounts", make: async () => (await import("./screens/accounts")).accountsScreen() },
   // The dashboard opens the outstanding list behind a bar of its chart.
-  dashboardScreen((key) => open(key)),
-  backupsScreen(),
-  exchangeScreen(),
-  inboxScreen(),
+  { key: "dashboard", make: async () => (await import("./screens/dashboard")).dashboardScreen((key) => open(key)) },
+  { key: "backups", make: backupsScreen },
+  { key: "exchange", make: async () => (await import("./screens/exchange")).exchangeScreen() },
+  { key: "inbox", make: async () => (await import("./screens/inbox")).inboxScreen() },
 ];
 performance.mark("start:screens");
-let current: Screen = screens[0]!;
+/** The screen shown; none until the first is. */
+let current: Screen | null = null;
 
-function screenOf(key: ScreenKey): Screen {
-  return screens.find((s) => s.key === key) ?? screens[0]!;
+/** The screen of `key`, put together (its code loaded) the first time it is asked for. */
+function screenOf(key: ScreenKey): Promise<Screen> {
+  const slot = slots.find((s) => s.key === key) ?? slots[0]!;
+  if (!slot.made) {
+    const made = Promise.resolve().then(slot.make);
+    // A load that failed (a file missing from the app) is tried again next time.
+    slot.made = made.catch((e: unknown) => {
+      slot.made = undefined;
+      throw e;
+    });
+  }
+  return slot.made;
 }
+
+/** Counts the screens asked for: only the last one asked is shown. */
+let asked = 0;
 
 /**
  * Shows one screen (the others get `hidden`) at its top, optionally focusing
@@ -64,10 +91,19 @@ function screenOf(key: ScreenKey): Screen {
  * go: they were about that screen (at start, `keepMessages` keeps what the
  * start-up said, e.g. that a backup was restored).
  */
-function show(key: ScreenKey, focus = true, keepMessages = false): Promise<void> {
-  current = screenOf(key);
-  for (const s of screens) {
-    const visible = s === current;
+async function show(key: ScreenKey, focus = true, keepMessages = false): Promise<void> {
+  const mine = ++asked;
+  let screen: Screen;
+  try {
+    screen = await screenOf(key);
+  } catch (e) {
+    showError(toApiError(e));
+    return;
+  }
+  if (mine !== asked) return; // another screen was asked for meanwhile
+  current = screen;
+  for (const s of slots) {
+    const visible = s.key === screen.key;
     byId(`screen-${s.key}`, HTMLElement).hidden = !visible;
     const nav = byId(`nav-${s.key}`, HTMLButtonElement);
     if (visible) nav.setAttribute("aria-current", "page");
@@ -80,7 +116,7 @@ function show(key: ScreenKey, focus = true, keepMessages = false): Promise<void>
     clearStatus();
   }
   window.scrollTo({ top: 0, left: 0, behavior: "instant" });
-  const shown = current;
+  const shown = screen;
   if (focus) shown.firstField.focus({ preventScroll: true });
   // The lists it draws, loaded the first time it is shown; then its own data.
   return ensure(...(shown.needs ?? []))
@@ -117,7 +153,7 @@ function open(key: ScreenKey): void {
   void show(key);
 }
 
-for (const s of screens) {
+for (const s of slots) {
   byId(`nav-${s.key}`, HTMLButtonElement).addEventListener("click", () => open(s.key));
 }
 
@@ -136,7 +172,7 @@ document.addEventListener("keydown", (e) => {
   }
   if (e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey && !dialog) {
     const n = shortcutDigit(e);
-    const target = screens[n - 1];
+    const target = slots[n - 1];
     if (target) {
       e.preventDefault();
       open(target.key);
@@ -166,8 +202,8 @@ demoLoad.addEventListener("click", async () => {
     await reload();
     await letterhead.check();
     announce("Đã nạp dữ liệu mẫu.");
-    current.firstField.focus();
-    await current.onShow?.();
+    current?.firstField.focus();
+    await current?.onShow?.();
   } catch (e) {
     showError(toApiError(e));
   } finally {
@@ -178,7 +214,7 @@ demoLoad.addEventListener("click", async () => {
 
 demoDismiss.addEventListener("click", () => {
   banner.hidden = true;
-  current.firstField.focus();
+  current?.firstField.focus();
 });
 
 // ---- start ---------------------------------------------------------------
@@ -192,8 +228,9 @@ async function afterLogin(): Promise<void> {
     return;
   }
   // The new account's role may not see the screen that was open.
-  const visible = byId(`nav-${current.key}`, HTMLButtonElement).getClientRects().length > 0;
-  void show(visible ? current.key : "outstanding");
+  const key = current?.key ?? "outstanding";
+  const visible = byId(`nav-${key}`, HTMLButtonElement).getClientRects().length > 0;
+  void show(visible ? key : "outstanding");
 }
 
 /** Start-up failed: what went wrong, over a screen (the first one, unless the user chose one). */
@@ -239,7 +276,8 @@ async function start(): Promise<void> {
     [status] = await Promise.all([appStatus(), letterhead.check()]);
     mark("status");
     // Only the first screen's lists: the others load when their screen opens.
-    await ensure(...(screenOf(status.is_empty ? "units" : "outstanding").needs ?? []));
+    const first = await screenOf(status.is_empty ? "units" : "outstanding");
+    await ensure(...(first.needs ?? []));
   } catch (e) {
     startFailed(e);
     return;

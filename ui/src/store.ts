@@ -43,16 +43,18 @@ const subscriptions: Subscription[] = [];
 /**
  * Calls `listener` with the lists that changed. With `screen`, only while
  * that screen is shown; changes made while it is hidden reach it, gathered
- * into one call, when `flushShown` runs after it is shown.
+ * into one call, when `flushShown` runs after it is shown. A listener of a
+ * screen put together after some lists were loaded gets those lists at the
+ * next `flushShown` (when the screen is first shown).
  */
 export function onChange(listener: Listener, screen: HTMLElement | null = null): void {
-  subscriptions.push({ listener, screen, pending: new Set() });
+  subscriptions.push({ listener, screen, pending: new Set(loaded) });
 }
 
 /** Runs the redraws that waited for screens now shown. main.ts calls it when it shows a screen. */
 export function flushShown(): void {
   for (const sub of subscriptions) {
-    if (sub.pending.size === 0 || !sub.screen || sub.screen.hidden) continue;
+    if (sub.pending.size === 0 || sub.screen?.hidden) continue;
     const changed = new Set(sub.pending);
     sub.pending.clear();
     sub.listener(changed);

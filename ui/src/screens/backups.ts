@@ -178,6 +178,8 @@ export function backupsScreen(): Screen {
     problem.hidden = !a;
     problem.replaceChildren(...(a ? [h("p", null, alertSentence(a))] : []));
   }
+  // The alert shown so far (the screen is put together when first opened).
+  showProblem(currentAlert);
   alertListeners.push(showProblem);
 
   const numberInput = (id: string, min: string, max: string): HTMLInputElement =>
