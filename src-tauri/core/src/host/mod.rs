@@ -562,6 +562,8 @@ impl Host {
         let mut slot = self.store.lock().map_err(poisoned)?;
         // SQLite must let go of the file (and fold its -wal) before it moves.
         drop(slot.take());
+        // A first view read ahead is of the register replaced.
+        drop(self.first_view.lock().map_err(poisoned)?.take());
         let mut problem = self.problem.lock().map_err(poisoned)?;
         match backup::restore_and_log(&self.db_path, Path::new(&backup.path), &actor) {
             Ok((restored, store)) => {

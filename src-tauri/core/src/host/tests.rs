@@ -341,6 +341,9 @@ fn a_register_from_an_older_version_is_upgraded_while_the_window_waits() {
 #[test]
 fn the_first_view_read_ahead_is_served_once_and_only_while_still_true() {
     let (_dir, host) = open_host();
+    // A copy of the register before the sample data, restored at the end.
+    host.automatic_backup(BackupReason::Start).expect("start backup");
+    let empty = host.with(Action::Backup, |s, _| s.backups()).expect("backups")[0].clone();
     host.with(Action::EditRegisters, |s, g| s.load_demo(&g.actor))
         .expect("the sample register");
     let query = OutstandingQuery {
@@ -386,4 +389,13 @@ fn the_first_view_read_ahead_is_served_once_and_only_while_still_true() {
         })
         .expect("read now");
     assert_eq!(page, now);
+
+    // Read ahead, then another register restored in its place.
+    host.prepare_first_view().expect("read ahead");
+    host.restore(&empty.file_name).expect("restore");
+    let restored = host.outstanding_page(&query, 0, FIRST_VIEW_ROWS).expect("first view");
+    assert_eq!(
+        restored.total.lines, 0,
+        "the restored register's list, not the one read ahead"
+    );
 }
