@@ -89,10 +89,8 @@ function unitItems(): PickItem[] {
 /** Rows drawn at first, and at each "more" after that. */
 const STEP = 200;
 /**
- * Rows of a new list fetched and drawn before the window first paints it (a
- * screenful and more); the rest of its first STEP are fetched and drawn right
- * after that paint, so the list shows without waiting for two hundred rows to
- * be sent and laid out. The app reads this first view ahead while the window
+ * Rows of a new list fetched and drawn before its first paint; the rest of its
+ * first STEP right after it. The app reads this view ahead while the window
  * starts (`FIRST_VIEW_ROWS` in the core: these and one more).
  */
 const FIRST_PAINT = 50;
@@ -119,7 +117,7 @@ export function outstandingScreen(): Screen {
   /** Each drawn row's action (its "Xác nhận" button; a recall row's note), for focus. */
   let buttons: HTMLElement[] = [];
   let seq = 0;
-  /** Set until the first list is asked for. */
+  /** Set until the first list is asked for (its milestones, for the start-up benchmark). */
   let marking = true;
   /** Rows drawn so far (`drawMore`), and the filter they were drawn for. */
   let shown = 0;
@@ -206,13 +204,11 @@ export function outstandingScreen(): Screen {
     const q = query();
     if (!q) return;
     const mine = ++seq;
-    // The same filter again (after a confirmation): as many rows as before,
-    // at once, so the place in the list and the focus stay; a new filter:
-    // the first STEP, its first paint's rows fetched first.
+    // The same filter again (after a confirmation): as many rows as before, at once,
+    // so the place and the focus stay; a new filter: the first STEP, FIRST_PAINT first.
     const key = JSON.stringify(q);
     const fresh = key !== drawnFor;
     const want = fresh ? STEP : Math.max(shown, STEP);
-    // The first list's milestones, for the start-up benchmark.
     const mark = marking ? (name: string) => performance.mark(`start:view-${name}`) : () => undefined;
     marking = false;
     mark("asked");

@@ -1,6 +1,9 @@
 //! For bulk loaders only (the scale generator of the benchmarks): SQLite
 //! tuned for filling a brand-new file, and the row counts of what was
-//! loaded. The app never calls these.
+//! loaded; and an empty register of an older version, for the tests of an
+//! upgrade. The app never calls these.
+
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -52,4 +55,26 @@ impl Store {
             })
         })
     }
+}
+
+/// Writes a new, empty register at `path` as the version whose schema had
+/// `version` steps left it (an older version's file, for the tests and
+/// benchmarks of an upgrade). `path` must not exist yet.
+pub fn create_at_version(path: &Path, version: i64) -> Result<()> {
+    if path.exists() {
+        return Err(crate::error::Error::file(
+            "tệp đã có",
+            path,
+            std::io::Error::from(std::io::ErrorKind::AlreadyExists),
+        ));
+    }
+    let steps = usize::try_from(version).unwrap_or(0).min(super::schema::STEPS.len());
+    let mut conn = rusqlite::Connection::open(path)?;
+    let tx = conn.transaction()?;
+    for step in &super::schema::STEPS[..steps] {
+        tx.execute_batch(step)?;
+    }
+    tx.pragma_update(None, "user_version", version)?;
+    tx.commit()?;
+    Ok(())
 }

@@ -45,11 +45,11 @@ mod unit_history;
 mod units;
 
 pub(crate) use batches::{BatchPlan, PlannedReceipt};
-pub use bulk::TableCounts;
+pub use bulk::{create_at_version, TableCounts};
 pub(crate) use lists::OpenReceipts;
 pub(crate) use receipts::ReceiptRef;
 pub use receipts::{BatchReceipt, ConfirmationRow, ConfirmedVia, LineCount};
-pub use schema::{create_at_version, SCHEMA_VERSION};
+pub use schema::SCHEMA_VERSION;
 pub(crate) use store::new_uid;
 pub use store::{default_db_path, Actor, Dao, Store, DB_ENV};
 

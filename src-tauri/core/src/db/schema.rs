@@ -7,8 +7,6 @@
 //! outstanding list reads the partial index `receipt_open_idx`, which holds only
 //! unconfirmed must-confirm receipts, never ten years of confirmed history.
 
-use std::path::Path;
-
 use rusqlite::Transaction;
 
 use crate::error::Result;
@@ -577,28 +575,6 @@ CREATE INDEX study_report_unit_idx ON study_report (unit_id);
 
 /// The version a fresh file gets.
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;
-
-/// Writes a new, empty register at `path` as the version whose schema had
-/// `version` steps left it (an older version's file, for the tests and
-/// benchmarks of an upgrade). `path` must not exist yet.
-pub fn create_at_version(path: &Path, version: i64) -> Result<()> {
-    if path.exists() {
-        return Err(crate::error::Error::file(
-            "tệp đã có",
-            path,
-            std::io::Error::from(std::io::ErrorKind::AlreadyExists),
-        ));
-    }
-    let steps = usize::try_from(version).unwrap_or(0).min(STEPS.len());
-    let mut conn = rusqlite::Connection::open(path)?;
-    let tx = conn.transaction()?;
-    for step in &STEPS[..steps] {
-        tx.execute_batch(step)?;
-    }
-    tx.pragma_update(None, "user_version", version)?;
-    tx.commit()?;
-    Ok(())
-}
 
 /// Runs every step after `from`, inside the caller's transaction.
 pub(super) fn upgrade(tx: &Transaction<'_>, from: i64) -> Result<()> {

@@ -13,15 +13,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::NaiveDate;
 
 use crate::access::{Access, Grant};
 use crate::accounts::{Action, AuthStatus, NewAccount, Session};
-use crate::backup::{
-    self, BackupAlert, BackupReason, BackupStatus, Opened, Recovery, Restored, UpgradeStep, Upgrading,
-};
+use crate::backup::{self, BackupAlert, BackupReason, BackupStatus, Recovery, Restored};
 use crate::db::{Actor, Store};
 use crate::error::{Error, Result};
 use crate::import::{ChosenFile, ImportReport, Register};
@@ -34,6 +32,9 @@ use crate::units::plan::{self, PlanReport};
 pub const FIRST_VIEW_ROWS: u32 = 51;
 
 mod names;
+mod upgrade;
+
+use upgrade::Upgrade;
 
 pub use names::{
     backup_file_name, file_in_folder, list_file_name, register_book_file_name, register_file_name, site_card_file_name,
@@ -90,13 +91,6 @@ struct KeptView {
     changes: (i64, u64),
 }
 
-/// An upgrade under way, for `Host::upgrade_status`.
-struct Upgrade {
-    from: u32,
-    step: UpgradeStep,
-    began: Instant,
-}
-
 /// The locked store; only ever built around an open one.
 pub struct StoreGuard<'a>(MutexGuard<'a, Option<Store>>);
 
@@ -141,18 +135,6 @@ impl Host {
     /// `problem`: only the recovery requests work.
     pub fn recovering(db_path: PathBuf, problem: String) -> Host {
         Host::with_slot(db_path, None, Some(problem), None)
-    }
-
-    /// The register at `db_path` was written by an older version (schema
-    /// `from`): it is upgraded by [`Host::finish_upgrade`], on a thread of
-    /// its own while the window says so; requests for the store wait for it.
-    pub fn upgrading(db_path: PathBuf, from: u32) -> Host {
-        let upgrade = Upgrade {
-            from,
-            step: UpgradeStep::Backup,
-            began: Instant::now(),
-        };
-        Host::with_slot(db_path, None, None, Some(upgrade))
     }
 
     fn with_slot(db_path: PathBuf, store: Option<Store>, problem: Option<String>, upgrade: Option<Upgrade>) -> Host {
@@ -345,59 +327,6 @@ impl Host {
         } else {
             self.store()?.save_export(actor, register, path)
         }
-    }
-
-    // ---- an upgrade before the register opens -----------------------------------
-
-    /// Upgrades and opens the register of a host made by [`Host::upgrading`]
-    /// (its backup first, then the upgrade): the store when it opens, else
-    /// the recovery screen with the reason; then the requests waiting for
-    /// the store go on.
-    pub fn finish_upgrade(&self) -> Result<()> {
-        let opened = backup::open_or_recover_telling(&self.db_path, |step| {
-            if let Ok(mut upgrade) = self.upgrade.0.lock() {
-                if let Some(u) = upgrade.as_mut() {
-                    u.step = step;
-                }
-            }
-        });
-        {
-            let mut slot = self.store.lock().map_err(poisoned)?;
-            let mut problem = self.problem.lock().map_err(poisoned)?;
-            match opened {
-                Ok(Opened::Open(store)) => *slot = Some(store),
-                Ok(Opened::Recovering(rec)) => *problem = Some(rec.problem),
-                Err(e) => *problem = Some(format!("Không nâng cấp được sổ lên phiên bản này: {e}")),
-            }
-            if let Some(problem) = problem.as_ref() {
-                warn(problem);
-            }
-        }
-        let (upgrade, done) = &self.upgrade;
-        *upgrade.lock().map_err(poisoned)? = None;
-        done.notify_all();
-        Ok(())
-    }
-
-    /// The upgrade under way before the register opens; `None` when there
-    /// is none (the register is open, or in recovery).
-    pub fn upgrade_status(&self) -> Result<Option<Upgrading>> {
-        let upgrade = self.upgrade.0.lock().map_err(poisoned)?;
-        Ok(upgrade.as_ref().map(|u| Upgrading {
-            db_path: self.db_path.display().to_string(),
-            from_version: u.from,
-            to_version: u32::try_from(crate::db::SCHEMA_VERSION).unwrap_or(u32::MAX),
-            step: u.step,
-            seconds: u32::try_from(u.began.elapsed().as_secs()).unwrap_or(u32::MAX),
-        }))
-    }
-
-    /// Waits while an upgrade runs before the register opens.
-    pub fn wait_upgraded(&self) -> Result<()> {
-        let (upgrade, done) = &self.upgrade;
-        let guard = upgrade.lock().map_err(poisoned)?;
-        drop(done.wait_while(guard, |u| u.is_some()).map_err(poisoned)?);
-        Ok(())
     }
 
     // ---- backups and restore ------------------------------------------------

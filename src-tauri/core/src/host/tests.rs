@@ -3,10 +3,13 @@
 //! only the chosen file, backups and a restore with the session they end,
 //! and the names the save dialog suggests.
 
+use std::time::Instant;
+
 use chrono::NaiveDate;
 
 use super::*;
 use crate::accounts::Role;
+use crate::backup::UpgradeStep;
 use crate::error::{ApiError, ErrorKind};
 use crate::model::{NewUnit, OutstandingQuery, PrintList};
 
