@@ -521,13 +521,7 @@ fn restore_refuses_bad_backups_and_changes_nothing() {
 fn an_upgrade_is_preceded_by_a_backup_of_the_old_file() {
     let dir = tempfile::tempdir().expect("temp dir");
     let old = dir.path().join("cu.sqlite3");
-    {
-        let mut conn = Connection::open(&old).expect("create");
-        let tx = conn.transaction().expect("tx");
-        tx.execute_batch(crate::db::schema::STEPS[0]).expect("step 1");
-        tx.pragma_update(None, "user_version", 1).expect("version");
-        tx.commit().expect("commit");
-    }
+    crate::db::create_at_version(&old, 1).expect("a register as version 1 left it");
     let before = std::fs::read(&old).expect("read");
     drop(Store::open(&old).expect("upgrade"));
     let backups = list(&old).expect("list");
