@@ -154,7 +154,9 @@ async fn open_dashboard(c: &Client) {
     // After a sign-in the window shows the screen it was on (the first: "Chưa xác nhận").
     wait_visible(c, ".screen:not([hidden])").await;
     press(c, &format!("{}7{}", Key::Alt, Key::Null)).await;
-    wait_visible(c, "#screen-dashboard").await;
+    // Loaded whole: its charts and tables drawn, so nothing moves under a click
+    // (a button scrolled to, then pushed down by a table drawn late, takes no click).
+    wait_visible(c, "#screen-dashboard[data-as-of]:not([aria-busy])").await;
 }
 
 async fn value(c: &Client, css: &str) -> Value {
@@ -328,10 +330,14 @@ fn a_campaign_made_in_the_form_shows_on_the_panel_and_a_secretary_enters_their_u
 }
 
 /// Waits until the file `name` in `dir` is written whole (saved files are
-/// staged beside and renamed, so once it is there it is complete).
-async fn saved(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+/// staged beside and renamed, so once it is there it is complete); fails at
+/// once with the app's message if it shows an error instead.
+async fn saved(c: &Client, dir: &std::path::Path, name: &str) -> std::path::PathBuf {
     let path = dir.join(name);
     until(&format!("{name} saved"), || async {
+        if let Some(err) = shown_error(c).await {
+            panic!("saving {name}, the app said: {err}");
+        }
         path.metadata().is_ok_and(|m| m.len() > 0).then(|| path.clone())
     })
     .await
@@ -376,14 +382,14 @@ fn the_summary_and_the_reminder_slips_are_saved_from_the_dashboard() {
         // The summary as PDF in the party layout, read back.
         scroll_to(c, "#study-save-pdf").await;
         click(c, "#study-save-pdf").await;
-        let pdf = saved(saves.path(), "bao-cao-hoc-tap-ht-nq10.pdf").await;
+        let pdf = saved(c, saves.path(), "bao-cao-hoc-tap-ht-nq10.pdf").await;
         let printed = giaonhan_tests::readers::pdf_text(&pdf);
         assert!(printed.contains("Nghị quyết Trung ương 10"), "{printed}");
         assert!(printed.contains(&name_of("HK-01")), "{printed}");
 
         // As a spreadsheet, opened by a real reader.
         click(c, "#study-save-xlsx").await;
-        let xlsx = saved(saves.path(), "bao-cao-hoc-tap-ht-nq10.xlsx").await;
+        let xlsx = saved(c, saves.path(), "bao-cao-hoc-tap-ht-nq10.xlsx").await;
         let sheet = giaonhan_tests::readers::spreadsheet_rows(&xlsx);
         assert!(
             sheet.iter().any(|row| row.iter().any(|cell| cell == "HK-01")),
@@ -399,7 +405,7 @@ fn the_summary_and_the_reminder_slips_are_saved_from_the_dashboard() {
         .await;
         assert_eq!(count(c, "#print-pages figure").await, unreported.len());
         click(c, "#print-save").await;
-        let slips = saved(saves.path(), "giay-nhac-hoc-tap-ht-nq10.pdf").await;
+        let slips = saved(c, saves.path(), "giay-nhac-hoc-tap-ht-nq10.pdf").await;
         let printed = giaonhan_tests::readers::pdf_text(&slips);
         for code in &unreported {
             assert!(printed.contains(&name_of(code)), "{code}: {printed}");
