@@ -343,6 +343,48 @@ async fn saved(c: &Client, dir: &std::path::Path, name: &str) -> std::path::Path
     .await
 }
 
+/// Clicks the save button `button` and waits for `name` in `dir` (as
+/// `saved`). A click the page never acted on (the button not busy, nothing
+/// saved, no message, three seconds on: it fell while the screen moved) is
+/// clicked again, and the failure says how many clicks it took; a save that
+/// started and hangs still fails.
+async fn save_with(c: &Client, button: &str, dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    let mut clicks = 0;
+    let mut clicked = std::time::Instant::now();
+    loop {
+        if clicks == 0 || clicked.elapsed() > std::time::Duration::from_secs(3) {
+            // Busy first, then the file: a save that ends in between is seen as saved.
+            let busy = js(
+                c,
+                "return document.querySelector(arguments[0]).hasAttribute('aria-busy');",
+                vec![json!(button)],
+            )
+            .await;
+            if busy != json!(true) && !path.exists() {
+                if let Some(err) = shown_error(c).await {
+                    panic!("saving {name}, the app said: {err}");
+                }
+                click(c, button).await;
+                clicks += 1;
+                clicked = std::time::Instant::now();
+            }
+        }
+        if path.metadata().is_ok_and(|m| m.len() > 0) {
+            return path;
+        }
+        if let Some(err) = shown_error(c).await {
+            panic!("saving {name}, the app said: {err}");
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {name} saved ({clicks} clicks on {button})"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 #[test]
 fn the_summary_and_the_reminder_slips_are_saved_from_the_dashboard() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -381,15 +423,13 @@ fn the_summary_and_the_reminder_slips_are_saved_from_the_dashboard() {
 
         // The summary as PDF in the party layout, read back.
         scroll_to(c, "#study-save-pdf").await;
-        click(c, "#study-save-pdf").await;
-        let pdf = saved(c, saves.path(), "bao-cao-hoc-tap-ht-nq10.pdf").await;
+        let pdf = save_with(c, "#study-save-pdf", saves.path(), "bao-cao-hoc-tap-ht-nq10.pdf").await;
         let printed = giaonhan_tests::readers::pdf_text(&pdf);
         assert!(printed.contains("Nghị quyết Trung ương 10"), "{printed}");
         assert!(printed.contains(&name_of("HK-01")), "{printed}");
 
         // As a spreadsheet, opened by a real reader.
-        click(c, "#study-save-xlsx").await;
-        let xlsx = saved(c, saves.path(), "bao-cao-hoc-tap-ht-nq10.xlsx").await;
+        let xlsx = save_with(c, "#study-save-xlsx", saves.path(), "bao-cao-hoc-tap-ht-nq10.xlsx").await;
         let sheet = giaonhan_tests::readers::spreadsheet_rows(&xlsx);
         assert!(
             sheet.iter().any(|row| row.iter().any(|cell| cell == "HK-01")),
