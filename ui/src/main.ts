@@ -132,16 +132,24 @@ async function show(key: ScreenKey, focus = true, keepMessages = false): Promise
 }
 
 /**
- * Tells the app, once, that the first screen is drawn: its start backup,
- * which reads the whole register, waits for this.
+ * Tells the app, once, that the first screen is on the screen: its start
+ * backup, which reads the whole register, waits for this. Told after the
+ * frame that paints it (a task queued from a frame callback runs after
+ * that frame), not when its rows are put in the page: the backup's reading
+ * would otherwise slow the first layout and paint down.
  */
 let signalled = false;
 function firstScreenDrawn(): void {
   if (signalled) return;
   signalled = true;
-  firstScreenShown().catch(() => {
-    // The backup starts after its own time limit instead.
-  });
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      mark("painted");
+      firstScreenShown().catch(() => {
+        // The backup starts after its own time limit instead.
+      });
+    }),
+  );
 }
 
 /** Set once the user opens a screen: start-up then no longer picks one. */

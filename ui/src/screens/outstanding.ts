@@ -224,8 +224,6 @@ export function outstandingScreen(): Screen {
       drawnQuery = q;
       render(q, want, fresh);
       mark("drawn");
-      // The frame with the rows painted: a task queued from a frame callback runs after it.
-      requestAnimationFrame(() => setTimeout(() => mark("painted")));
     } catch (e) {
       if (mine === seq) showError(toApiError(e), resolve);
     }
