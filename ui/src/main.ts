@@ -135,8 +135,10 @@ async function show(key: ScreenKey, focus = true, keepMessages = false): Promise
  * Tells the app, once, that the first screen is on the screen: its start
  * backup, which reads the whole register, waits for this. Told after the
  * frame that paints it (a task queued from a frame callback runs after
- * that frame), not when its rows are put in the page: the backup's reading
- * would otherwise slow the first layout and paint down.
+ * that frame), not when its rows are put in the page, which can be
+ * hundreds of milliseconds earlier: the backup's reading could slow that
+ * frame down. A window that paints nothing (minimised) lets the backup
+ * start after its own time limit.
  */
 let signalled = false;
 function firstScreenDrawn(): void {

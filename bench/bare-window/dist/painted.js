@@ -1,3 +1,3 @@
 // The frame that paints the line: a task queued from a frame callback runs
-// after it (the app marks its first rows the same way, start:view-painted).
+// after it (the app marks its first screen the same way, start:painted).
 requestAnimationFrame(() => setTimeout(() => performance.mark("start:painted")));
