@@ -5,7 +5,7 @@ import type { OutstandingTotals } from "./OutstandingTotals";
 
 /**
  * Part of the outstanding list: `rows` from the `offset`-th, with the totals
- * of the whole list and each committee's subtotal, in list order. The
- * window draws a long list a page at a time.
+ * of the whole list and the whole subtotal of each committee its rows are
+ * in, in list order. The window draws a long list a page at a time.
  */
 export type OutstandingPage = { offset: number, rows: Array<OutstandingRow>, total: OutstandingTotals, groups: Array<OutstandingGroup>, };
