@@ -329,18 +329,20 @@ fn a_campaign_made_in_the_form_shows_on_the_panel_and_a_secretary_enters_their_u
     });
 }
 
-/// Waits until the file `name` in `dir` is written whole (saved files are
-/// staged beside and renamed, so once it is there it is complete); fails at
-/// once with the app's message if it shows an error instead.
+/// The file at `path` if it is written whole (saved files are staged beside
+/// and renamed, so once it is there it is complete); fails at once with the
+/// app's message if it shows an error instead.
+async fn saved_now(c: &Client, path: &std::path::Path) -> Option<std::path::PathBuf> {
+    if let Some(err) = shown_error(c).await {
+        panic!("saving {}, the app said: {err}", path.display());
+    }
+    path.metadata().is_ok_and(|m| m.len() > 0).then(|| path.to_path_buf())
+}
+
+/// Waits until the file `name` in `dir` is saved (`saved_now`).
 async fn saved(c: &Client, dir: &std::path::Path, name: &str) -> std::path::PathBuf {
     let path = dir.join(name);
-    until(&format!("{name} saved"), || async {
-        if let Some(err) = shown_error(c).await {
-            panic!("saving {name}, the app said: {err}");
-        }
-        path.metadata().is_ok_and(|m| m.len() > 0).then(|| path.clone())
-    })
-    .await
+    until(&format!("{name} saved"), || saved_now(c, &path)).await
 }
 
 /// Clicks the save button `button` and waits for `name` in `dir` (as
@@ -349,12 +351,16 @@ async fn saved(c: &Client, dir: &std::path::Path, name: &str) -> std::path::Path
 /// clicked again, and the failure says how many clicks it took; a save that
 /// started and hangs still fails.
 async fn save_with(c: &Client, button: &str, dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    use std::time::{Duration, Instant};
     let path = dir.join(name);
-    let deadline = std::time::Instant::now() + TIMEOUT;
+    let deadline = Instant::now() + TIMEOUT;
     let mut clicks = 0;
-    let mut clicked = std::time::Instant::now();
+    let mut clicked = Instant::now();
     loop {
-        if clicks == 0 || clicked.elapsed() > std::time::Duration::from_secs(3) {
+        if let Some(saved) = saved_now(c, &path).await {
+            return saved;
+        }
+        if clicks == 0 || clicked.elapsed() > Duration::from_secs(3) {
             // Busy first, then the file: a save that ends in between is seen as saved.
             let busy = js(
                 c,
@@ -363,25 +369,16 @@ async fn save_with(c: &Client, button: &str, dir: &std::path::Path, name: &str) 
             )
             .await;
             if busy != json!(true) && !path.exists() {
-                if let Some(err) = shown_error(c).await {
-                    panic!("saving {name}, the app said: {err}");
-                }
                 click(c, button).await;
                 clicks += 1;
-                clicked = std::time::Instant::now();
+                clicked = Instant::now();
             }
         }
-        if path.metadata().is_ok_and(|m| m.len() > 0) {
-            return path;
-        }
-        if let Some(err) = shown_error(c).await {
-            panic!("saving {name}, the app said: {err}");
-        }
         assert!(
-            std::time::Instant::now() < deadline,
+            Instant::now() < deadline,
             "timed out waiting for {name} saved ({clicks} clicks on {button})"
         );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
