@@ -36,6 +36,14 @@ const CHUNK_ITEMS: usize = 300;
 /// Items per compilation when each is a page or more (a reminder, a slip).
 pub(crate) const PAGES_ITEMS: usize = 60;
 
+/// A list's group heading begins a new page once this many items have been
+/// laid out since the last such page (about 12 pages; lists shorter than
+/// this are never broken early). Each such part of the table is a page run
+/// of its own, which typst lays out beside the others on every core: a
+/// compilation holds two (see `lay_out`). Cut anywhere else, a layout would
+/// depend on where the one before it ended, and could not start before it.
+const SECTION_ITEMS: usize = 250;
+
 /// Pages of a list written to PDF at a time (about 2,000 rows): each part
 /// carries its own subset of the fonts, so fewer parts make a smaller file,
 /// and smaller parts hold less at once.
@@ -56,8 +64,12 @@ pub struct Printout {
     /// The line at the foot of every page of a list: the register's check
     /// code, which anchors the paper copy to the audit log.
     check: Option<String>,
-    /// Items per compilation.
+    /// Items per compilation when they do not end at a section's end.
     chunk: usize,
+    /// A list's sections: a group heading begins a new page once this many
+    /// items have been laid out since the last section began (`None`: the
+    /// printout is not cut in sections).
+    section: Option<usize>,
     /// Pages per part of the PDF (see `Parts`).
     part: usize,
 }
@@ -68,7 +80,9 @@ impl Printout {
             .iter()
             .map(serde_json::to_value)
             .collect::<serde_json::Result<_>>()?;
-        Printout::in_pieces(LISTS, "items", frame, items)
+        let mut printout = Printout::in_pieces(LISTS, "items", frame, items)?;
+        printout.section = Some(SECTION_ITEMS);
+        Ok(printout)
     }
 
     /// A printout whose template lays out the array `key` of its data, an
@@ -93,6 +107,7 @@ impl Printout {
             items,
             check: None,
             chunk: CHUNK_ITEMS,
+            section: None,
             part: PART_PAGES,
         })
     }
@@ -109,6 +124,33 @@ impl Printout {
     pub(crate) fn in_chunks_of(mut self, items: usize) -> Printout {
         self.chunk = items.max(1);
         self
+    }
+
+    /// Begins a new page at a group heading once `items` items have been
+    /// laid out since the last one (tests make sections small).
+    #[cfg(test)]
+    fn in_sections_of(mut self, items: usize) -> Printout {
+        self.section = Some(items.max(1));
+        self
+    }
+
+    /// The items before which a new section begins, on a new page: a
+    /// group's heading once `section` items have been laid out since the
+    /// last section began. The end of the items closes the last one.
+    fn section_ends(&self) -> Vec<usize> {
+        let mut ends = Vec::new();
+        if let Some(section) = self.section {
+            let mut since = 0;
+            for (i, item) in self.items.iter().enumerate() {
+                if since >= section && item.get("kind").and_then(|k| k.as_str()) == Some("heading") {
+                    ends.push(i);
+                    since = 0;
+                }
+                since += 1;
+            }
+        }
+        ends.push(self.items.len());
+        ends
     }
 
     /// Writes a list's PDF `pages` pages at a time (tests make parts small).
@@ -192,14 +234,18 @@ impl Printout {
     /// pages in order (and whether that compilation is the whole document);
     /// returns typst's warnings.
     ///
-    /// A list's table is laid out from some item on, `chunk` items at a
-    /// time. Of a chunk that does not reach the end, every page but the last
-    /// is kept; the next chunk starts with the item that began that last
-    /// page, at the top of a page numbered on, so each page holds exactly
-    /// what it holds when the whole list is laid out at once: the table's
-    /// header repeated on top, group headings and subtotals where they fall,
-    /// the letterhead only on the first page and the signatures after the
-    /// last row.
+    /// A list's table is laid out from some item on, a compilation at a
+    /// time, typst's cache emptied after each. A compilation of a list cut
+    /// in sections ends at the last section's end within twice `chunk`
+    /// items: its sections are page runs that typst lays out side by side,
+    /// and all its pages are kept. Otherwise it takes `chunk` items; of a
+    /// compilation that does not reach the end, every page but the last is
+    /// kept, and the next one starts with the item that began that last
+    /// page. Either way the next compilation starts at the top of a page
+    /// numbered on, so each page holds exactly what it holds when the whole
+    /// list is laid out at once: the table's header repeated on top, group
+    /// headings and subtotals where they fall, the letterhead only on the
+    /// first page and the signatures after the last row.
     fn lay_out(
         &self,
         watch: &mut dyn Watch,
@@ -207,6 +253,7 @@ impl Printout {
     ) -> Result<Vec<String>> {
         let check = serde_json::to_vec(&self.check)?;
         let (frame, key, items) = (&self.frame, self.key, &self.items);
+        let ends = self.section_ends();
         let mut warnings = Vec::new();
         let mut start = 0;
         let mut pages = 0;
@@ -215,18 +262,35 @@ impl Printout {
             if !progress::next(watch, Phase::Print, start, items.len()) {
                 return Err(crate::Error::Halted);
             }
-            let end = items.len().min(start.saturating_add(chunk));
+            let reach = match self.section {
+                Some(_) => chunk.saturating_mul(2),
+                None => chunk,
+            };
+            let section_end = ends
+                .iter()
+                .copied()
+                .filter(|&end| end > start)
+                .take_while(|&end| end <= start.saturating_add(reach))
+                .last();
+            let end = section_end.unwrap_or_else(|| items.len().min(start.saturating_add(chunk)));
             let closing = end == items.len();
+            // Where a new section (and a new page) begins, counted from `start`.
+            let breaks: Vec<usize> = ends
+                .iter()
+                .filter(|&&at| at > start && at < end)
+                .map(|&at| at - start)
+                .collect();
             let mut data = frame.clone();
             data.insert(key.into(), items[start..end].into());
             data.insert("start".into(), start.into());
+            data.insert("breaks".into(), breaks.into());
             data.insert("first_page".into(), (pages + 1).into());
             data.insert("opening".into(), (start == 0).into());
             data.insert("closing".into(), closing.into());
             let files = [("data.json", serde_json::to_vec(&data)?), ("check.json", check.clone())];
             let (world, document, chunk_warnings) = typeset(self.template, &files)?;
-            // Nothing of this chunk's cells is met again: drop typst's cache
-            // now rather than hold it through the next chunks.
+            // Nothing of this compilation's cells is met again: drop typst's
+            // cache now rather than hold it through the next ones.
             typst::comemo::evict(0);
             warnings.extend(chunk_warnings);
             let laid = document.pages();
@@ -234,6 +298,13 @@ impl Printout {
                 take(world, &document, laid, start == 0)?;
                 progress::finished(watch, Phase::Print, items.len());
                 return Ok(warnings);
+            }
+            if section_end.is_some() {
+                // A section ends the compilation: the next begins a page.
+                take(world, &document, laid, false)?;
+                pages += laid.len();
+                start = end;
+                continue;
             }
             match last_item_start(&document) {
                 Some((page, next)) if page > 1 && next > start => {
@@ -1150,6 +1221,79 @@ mod tests {
         let err = chunked.pdf_watched(&mut steps).expect_err("stopped");
         assert!(matches!(err, crate::Error::Halted), "{err:?}");
         assert_eq!(steps.seen.len(), 2, "stopped after the first chunk: {:?}", steps.seen);
+    }
+
+    /// The row numbers ("Chi bộ thôn Phú Ưng N") on each page of a PDF.
+    fn rows_by_page(pdf: &std::path::Path) -> Vec<Vec<usize>> {
+        let text = pdf_text(pdf);
+        let pages: Vec<&str> = text.split('\u{c}').take(page_count(pdf)).collect();
+        pages
+            .iter()
+            .map(|page| {
+                page.split("Chi bộ thôn Phú Ưng ")
+                    .skip(1)
+                    .filter_map(|rest| {
+                        rest.chars()
+                            .take_while(char::is_ascii_digit)
+                            .collect::<String>()
+                            .parse()
+                            .ok()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_long_list_begins_a_group_on_a_new_page_once_a_section_is_full() {
+        let lh = Letterhead::sample();
+        // Eight committees of 38 rows: 40 items each with heading and subtotal.
+        let list = || {
+            outstanding_list(
+                &lh,
+                date(2022, 8, 21),
+                vec!["Tính đến ngày 21/08/2022".into()],
+                &rows(304),
+            )
+            .expect("list")
+        };
+        let (_plain_dir, plain) = write_pdf(&list().in_sections_of(usize::MAX), "plain.pdf");
+        let (_whole_dir, whole) = write_pdf(&list().in_sections_of(100).in_chunks_of(usize::MAX), "whole.pdf");
+        let (_chunked_dir, chunked) = write_pdf(&list().in_sections_of(100).in_chunks_of(30), "chunked.pdf");
+
+        // Sections of at least 100 items: committees IV (rows 115–152) and
+        // VII (rows 229–266) begin a new page; no other page ends early.
+        let pages = rows_by_page(&whole);
+        let tops: Vec<usize> = pages.iter().filter_map(|rows| rows.first().copied()).collect();
+        assert!(tops.contains(&115) && tops.contains(&229), "{pages:?}");
+        for (i, rows) in pages.iter().enumerate().skip(1) {
+            if let (Some(&first), Some(&before)) = (rows.first(), pages[i - 1].last()) {
+                assert_eq!(first, before + 1, "rows in order across pages {i} and {}", i + 1);
+            }
+        }
+        let plain_pages = rows_by_page(&plain);
+        assert!(
+            !plain_pages.iter().any(|rows| rows.first() == Some(&115)),
+            "{plain_pages:?}"
+        );
+        assert!(pages.len() >= plain_pages.len());
+        assert_eq!(
+            pages.concat(),
+            (1..=304).collect::<Vec<_>>(),
+            "rows complete, once, in order"
+        );
+        assert_eq!(plain_pages.concat(), pages.concat());
+
+        // Laid out a few items at a time, the pages are those of one layout.
+        let text = |pdf: &std::path::Path| -> Vec<String> { pdf_text(pdf).split('\u{c}').map(str::to_owned).collect() };
+        assert_eq!(text(&chunked), text(&whole));
+        let whole_text = text(&whole).concat();
+        for (i, page) in text(&whole).iter().enumerate().take(pages.len()).skip(1) {
+            assert!(page.contains("Bí thư"), "table header on page {}", i + 1);
+            let first = page.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+            assert_eq!(first, (i + 1).to_string(), "page number on page {}", i + 1);
+        }
+        assert!(whole_text.contains("NGƯỜI LẬP BIỂU"));
     }
 
     #[test]
