@@ -12,6 +12,7 @@ use typst::ecow::EcoVec;
 use typst::layout::{Frame, FrameItem};
 use typst_layout::{Page, PagedDocument};
 
+use super::fit::{Fit, Style};
 use super::join::Joiner;
 use super::world::PrintWorld;
 use super::{place_date, short_date, svg_pages, typeset, Letterhead};
@@ -75,7 +76,9 @@ pub struct Printout {
 }
 
 impl Printout {
-    fn table(frame: &impl Serialize, items: &[Item]) -> Result<Printout> {
+    fn table(data: &ListData, mut items: Vec<Item>) -> Result<Printout> {
+        fit_rows(data, &mut items);
+        let frame = data;
         let items = items
             .iter()
             .map(serde_json::to_value)
@@ -151,6 +154,18 @@ impl Printout {
         }
         ends.push(self.items.len());
         ends
+    }
+
+    /// The list as typst lays it out when it measures every row (no row's
+    /// height given, see `fit_rows`).
+    #[cfg(test)]
+    fn without_fitted_rows(mut self) -> Printout {
+        for item in &mut self.items {
+            if let Some(item) = item.as_object_mut() {
+                item.remove("lines");
+            }
+        }
+        self
     }
 
     /// Writes a list's PDF `pages` pages at a time (tests make parts small).
@@ -455,10 +470,63 @@ fn last_item_start(document: &PagedDocument) -> Option<(usize, usize)> {
 #[derive(Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum Item {
-    Heading { text: String },
-    Row { cells: Vec<Option<Cell>> },
-    Subtotal { text: String },
-    Total { text: String },
+    Heading {
+        text: String,
+    },
+    Row {
+        cells: Vec<Option<Cell>>,
+        /// The lines of the row's tallest plain cell, and of the main text
+        /// of its tallest cell with a note line under it (0: none), when
+        /// they are sure; otherwise typst measures the row (`fit_rows`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        lines: Option<[usize; 2]>,
+    },
+    Subtotal {
+        text: String,
+    },
+    Total {
+        text: String,
+    },
+}
+
+/// The most lines of a cell whose height the template is given (see
+/// `fit_rows`); a row with a taller cell is measured.
+const MOST_LINES: usize = 4;
+
+/// Marks the rows whose height is known without measuring them (see
+/// `print/fit.rs`): the template gives those rows the height their tallest
+/// cell takes, from the number of lines of the table's text in it (and
+/// whether a note line follows them).
+fn fit_rows(data: &ListData, items: &mut [Item]) {
+    let [_, right, _, left] = data.letterhead.margins_mm;
+    let page_mm = if data.landscape { 297.0 } else { 210.0 };
+    let widths: Vec<f64> = data.columns.iter().map(|c| f64::from(c.width)).collect();
+    let fit = Fit::new(page_mm - f64::from(left) - f64::from(right), &widths);
+    let lines = |k: usize, text: &str| fit.lines(k, text, 11.0, Style::Regular).filter(|&n| n <= MOST_LINES);
+    for item in items {
+        let Item::Row { cells, lines: known } = item else {
+            continue;
+        };
+        *known = (cells.len() == widths.len())
+            .then(|| {
+                // The most lines of a plain cell, and of a noted cell's main text.
+                let (mut plain, mut noted) = (0, 0);
+                for (k, cell) in cells.iter().enumerate() {
+                    match cell {
+                        None => {}
+                        Some(Cell::Text(text)) | Some(Cell::Noted { main: text, note: None }) => {
+                            plain = plain.max(if text.is_empty() { 0 } else { lines(k, text)? });
+                        }
+                        Some(Cell::Noted { main, note: Some(note) }) => {
+                            (fit.lines(k, note, 10.0, Style::Italic) == Some(1)).then_some(())?;
+                            noted = noted.max(lines(k, main)?);
+                        }
+                    }
+                }
+                (plain + noted > 0).then_some([plain, noted])
+            })
+            .flatten();
+    }
 }
 
 /// The table's items: each group's heading, rows and subtotal, then the total.
@@ -466,7 +534,7 @@ fn items(groups: Vec<Group>, total: Option<String>) -> Vec<Item> {
     let mut out = Vec::new();
     for g in groups {
         out.extend(g.heading.map(|text| Item::Heading { text }));
-        out.extend(g.rows.into_iter().map(|cells| Item::Row { cells }));
+        out.extend(g.rows.into_iter().map(|cells| Item::Row { cells, lines: None }));
         out.extend(g.subtotal.map(|text| Item::Subtotal { text }));
     }
     out.extend(total.map(|text| Item::Total { text }));
@@ -664,7 +732,7 @@ pub fn outstanding_list(
         signatures: signatures(letterhead),
     };
     let total = (!rows.is_empty()).then(|| tally(rows, "Tổng cộng"));
-    Printout::table(&data, &items(groups, total))
+    Printout::table(&data, items(groups, total))
 }
 
 /// The call list: one row per unit with its secretary, phone and everything
@@ -723,7 +791,7 @@ pub fn call_list(
         signatures: signatures(letterhead),
     };
     let total = (!rows.is_empty()).then(|| format!("Tổng cộng: {} đơn vị", thousands(count_units(rows) as i64)));
-    Printout::table(&data, &items(groups, total))
+    Printout::table(&data, items(groups, total))
 }
 
 /// One line of the outgoing transfer register: a document handed to a unit.
@@ -842,7 +910,7 @@ fn titled_register_book(
             thousands(copies)
         )
     });
-    Printout::table(&data, &items(groups, total))
+    Printout::table(&data, items(groups, total))
 }
 
 /// The frame of a register kept for a period: landscape, dated today, the
@@ -924,7 +992,7 @@ pub fn copy_register_book(
             thousands(copies as i64)
         )
     });
-    Printout::table(&data, &items(groups, total))
+    Printout::table(&data, items(groups, total))
 }
 
 /// What one overdue unit must still confirm, for its reminder slip.
@@ -1294,6 +1362,69 @@ mod tests {
             assert_eq!(first, (i + 1).to_string(), "page number on page {}", i + 1);
         }
         assert!(whole_text.contains("NGƯỜI LẬP BIỂU"));
+    }
+
+    #[test]
+    fn rows_given_their_height_lay_out_as_when_typst_measures_them() {
+        let lh = Letterhead::sample();
+        let day = date(2022, 8, 21);
+        let mut rows = rows(160);
+        for (i, r) in rows.iter_mut().enumerate() {
+            match i % 7 {
+                1 => {
+                    r.unit_name = format!(
+                        "{} thuộc Đảng bộ xã Hương Khê, tỉnh Hà Tĩnh, có tên dài hơn một dòng của cột đơn vị",
+                        r.unit_name
+                    )
+                }
+                2 => r.secretary = Some("Nguyễn Thị Phương Thảo Hoàng Lan".into()),
+                3 => r.status = ReceiptStatus::Declined,
+                4 => r.secretary = None,
+                5 => {
+                    r.unit_name = format!(
+                        "{} WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW",
+                        r.unit_name
+                    )
+                }
+                _ => {}
+            }
+        }
+        // The call list's column of what is owed breaks inside its words
+        // ("2/2022"): those rows are measured.
+        for (printout, kinds) in [
+            (
+                outstanding_list(&lh, day, vec!["Tính đến ngày 21/08/2022".into()], &rows).expect("list"),
+                vec![
+                    Some([1, 0]),
+                    Some([2, 0]),
+                    Some([3, 0]),
+                    Some([1, 1]),
+                    Some([2, 1]),
+                    None,
+                ],
+            ),
+            (
+                call_list(&lh, day, vec!["(Tất cả các đợt)".into()], &rows).expect("calls"),
+                vec![None],
+            ),
+        ] {
+            let lines: BTreeSet<Option<[usize; 2]>> = printout
+                .items
+                .iter()
+                .filter(|it| it["kind"] == "row")
+                .map(|it| it.get("lines").and_then(|l| serde_json::from_value(l.clone()).ok()))
+                .collect();
+            let fitted = printout.pages().expect("pages with rows of given height");
+            let measured = printout.without_fitted_rows().pages().expect("pages measured");
+            assert_eq!(fitted.len(), measured.len(), "pages ({lines:?})");
+            for (i, (a, b)) in fitted.iter().zip(&measured).enumerate() {
+                assert!(a == b, "page {} differs from the measured layout ({lines:?})", i + 1);
+            }
+            assert!(
+                lines.is_superset(&kinds.into_iter().collect()),
+                "rows of known height: {lines:?}"
+            );
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 mod card;
 mod destruction;
+mod fit;
 mod join;
 mod lists;
 mod slips;

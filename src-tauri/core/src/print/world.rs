@@ -13,11 +13,15 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 
+/// The serif faces of the body text, also read for their advances (`fit`).
+pub(super) const SERIF_REGULAR: &[u8] = include_bytes!("../../fonts/LiberationSerif-Regular.ttf");
+pub(super) const SERIF_ITALIC: &[u8] = include_bytes!("../../fonts/LiberationSerif-Italic.ttf");
+
 /// The fonts shipped in `fonts/` (SIL OFL, see `fonts/LICENSE-OFL.txt`).
 const FONT_FILES: [&[u8]; 5] = [
-    include_bytes!("../../fonts/LiberationSerif-Regular.ttf"),
+    SERIF_REGULAR,
     include_bytes!("../../fonts/LiberationSerif-Bold.ttf"),
-    include_bytes!("../../fonts/LiberationSerif-Italic.ttf"),
+    SERIF_ITALIC,
     include_bytes!("../../fonts/LiberationSerif-BoldItalic.ttf"),
     include_bytes!("../../fonts/LiberationMono-Bold.ttf"),
 ];
