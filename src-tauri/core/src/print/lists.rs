@@ -299,6 +299,9 @@ impl Printout {
             data.insert(key.into(), items[start..end].into());
             data.insert("start".into(), start.into());
             data.insert("breaks".into(), breaks.into());
+            // Where items begin is asked only of a compilation that ends
+            // inside a section (`last_item_start`).
+            data.insert("marks".into(), section_end.is_none().into());
             data.insert("first_page".into(), (pages + 1).into());
             data.insert("opening".into(), (start == 0).into());
             data.insert("closing".into(), closing.into());
