@@ -11,10 +11,11 @@
 //! the face lacks a character, the answer is "not sure" and typst measures
 //! the row as before. A test compares the pages laid out both ways.
 
+use std::cell::RefCell;
 use std::str::FromStr;
 use std::sync::LazyLock;
 
-use rustybuzz::{BufferFlags, Direction, Face, Language, UnicodeBuffer};
+use rustybuzz::{BufferFlags, Direction, Face, Language, Script, ShapePlan, UnicodeBuffer};
 
 use super::world::{SERIF_ITALIC, SERIF_REGULAR};
 
@@ -43,7 +44,7 @@ static FACES: LazyLock<Option<Faces>> = LazyLock::new(|| {
 });
 
 /// The style of a line of text in a cell.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Style {
     Regular,
     Italic,
@@ -52,6 +53,9 @@ pub(super) enum Style {
 /// The room for text in each column of a list's table, in points.
 pub(super) struct Fit {
     room: Vec<f64>,
+    /// Shaping plans made so far, by style and script (a plan is costly to
+    /// make and the same for every text of one script).
+    plans: RefCell<Vec<(Style, Script, ShapePlan)>>,
 }
 
 impl Fit {
@@ -66,7 +70,10 @@ impl Fit {
                 w * PT_PER_MM - 2.0 * INSET_X_PT
             })
             .collect();
-        Fit { room }
+        Fit {
+            room,
+            plans: RefCell::default(),
+        }
     }
 
     /// How many lines `text` at `size_pt` surely takes in column `column`,
@@ -77,7 +84,7 @@ impl Fit {
             Style::Regular => &faces.regular,
             Style::Italic => &faces.italic,
         };
-        let width = |text: &str| width_pt(face, &faces.language, text, size_pt);
+        let width = |text: &str| self.width_pt(face, style, &faces.language, text, size_pt);
         let whole = width(text)?;
         if whole <= room - HAIR_PT || unbreakable(text) {
             return Some(1);
@@ -124,25 +131,37 @@ fn unbreakable(text: &str) -> bool {
     !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || c == '.')
 }
 
-/// The width of `text` shaped at `size_pt` as typst shapes it, or `None`
-/// when the face lacks one of its characters (typst would take another
-/// face) or it holds a control character.
-fn width_pt(face: &Face, language: &Language, text: &str, size_pt: f64) -> Option<f64> {
-    if text.chars().any(char::is_control) {
-        return None;
+impl Fit {
+    /// The width of `text` shaped at `size_pt` as typst shapes it, or
+    /// `None` when the face lacks one of its characters (typst would take
+    /// another face) or it holds a control character.
+    fn width_pt(&self, face: &Face, style: Style, language: &Language, text: &str, size_pt: f64) -> Option<f64> {
+        if text.chars().any(char::is_control) {
+            return None;
+        }
+        let mut buffer = UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.set_language(language.clone());
+        buffer.set_direction(Direction::LeftToRight);
+        buffer.guess_segment_properties();
+        buffer.set_flags(BufferFlags::REMOVE_DEFAULT_IGNORABLES);
+        let script = buffer.script();
+        let mut plans = self.plans.borrow_mut();
+        let plan = match plans.iter().position(|p| p.0 == style && p.1 == script) {
+            Some(at) => at,
+            None => {
+                let plan = ShapePlan::new(face, Direction::LeftToRight, Some(script), Some(language), &[]);
+                plans.push((style, script, plan));
+                plans.len() - 1
+            }
+        };
+        let shaped = rustybuzz::shape_with_plan(face, &plans[plan].2, buffer);
+        if shaped.glyph_infos().iter().any(|g| g.glyph_id == 0) {
+            return None;
+        }
+        let units: i64 = shaped.glyph_positions().iter().map(|p| i64::from(p.x_advance)).sum();
+        Some(units as f64 / f64::from(face.units_per_em()) * size_pt)
     }
-    let mut buffer = UnicodeBuffer::new();
-    buffer.push_str(text);
-    buffer.set_language(language.clone());
-    buffer.set_direction(Direction::LeftToRight);
-    buffer.guess_segment_properties();
-    buffer.set_flags(BufferFlags::REMOVE_DEFAULT_IGNORABLES);
-    let shaped = rustybuzz::shape(face, &[], buffer);
-    if shaped.glyph_infos().iter().any(|g| g.glyph_id == 0) {
-        return None;
-    }
-    let units: i64 = shaped.glyph_positions().iter().map(|p| i64::from(p.x_advance)).sum();
-    Some(units as f64 / f64::from(face.units_per_em()) * size_pt)
 }
 
 #[cfg(test)]

@@ -8,12 +8,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::slips::{display_code, qr_svg};
-use typst::ecow::EcoVec;
-use typst::layout::{Frame, FrameItem};
 use typst_layout::{Page, PagedDocument};
 
 use super::fit::{Fit, Style};
-use super::join::Joiner;
+use super::parts;
 use super::world::PrintWorld;
 use super::{place_date, short_date, svg_pages, typeset, Letterhead};
 use crate::db::audit::Head;
@@ -71,7 +69,7 @@ pub struct Printout {
     /// items have been laid out since the last section began (`None`: the
     /// printout is not cut in sections).
     section: Option<usize>,
-    /// Pages per part of the PDF (see `Parts`).
+    /// Pages per part of the PDF (see `parts`).
     part: usize,
 }
 
@@ -191,14 +189,11 @@ impl Printout {
     }
 
     fn pdf_inner(&self, watch: &mut dyn Watch) -> Result<(Vec<u8>, Vec<String>)> {
-        let mut parts = Parts {
-            limit: self.part,
-            ..Parts::default()
-        };
-        let warnings = self.lay_out(watch, |world, document, pages, alone| {
-            parts.take(world, document, pages, alone)
-        })?;
-        Ok((parts.finish()?, warnings))
+        parts::written(self.part, |parts| {
+            self.lay_out(watch, |world, document, pages, alone| {
+                parts.take(world, document, pages, alone)
+            })
+        })
     }
 
     /// The first `max_pages` pages as SVG images and how many pages there
@@ -336,114 +331,6 @@ impl Printout {
             }
         }
     }
-}
-
-/// A list's PDF as it is laid out: the pages of a few chunks kept until
-/// they fill a part, each part written to PDF then and its pages let go,
-/// the parts joined at the end (`join`). What a thousand-page list holds at
-/// once is one chunk's layout and one part's pages, not every page.
-#[derive(Default)]
-struct Parts {
-    /// Pages per part.
-    limit: usize,
-    /// The first part written, kept whole while it is the only one (a
-    /// document laid out in one compilation is written tagged, as it is).
-    first: Option<Vec<u8>>,
-    /// The parts joined so far, from the second part on.
-    joined: Option<Joiner>,
-    /// Pages laid out and not yet written.
-    pages: EcoVec<Page>,
-    info: Option<typst::model::DocumentInfo>,
-    /// The last compilation's world, for typst's messages.
-    world: Option<PrintWorld>,
-}
-
-impl Parts {
-    fn take(&mut self, world: PrintWorld, document: &PagedDocument, pages: &[Page], alone: bool) -> Result<()> {
-        let info = self
-            .info
-            .get_or_insert_with(|| typst::model::Document::info(document).clone())
-            .clone();
-        if alone {
-            // The whole document in one compilation: written tagged, as it is.
-            self.written(write_pdf(&world, pages.iter().cloned().collect(), info, true)?)?;
-        } else {
-            // Written untagged: the structure tags of a tagged PDF open and
-            // close across a compilation's pages, and they hold each
-            // element's content, which would otherwise be kept for every page.
-            self.pages.extend(pages.iter().cloned().map(|mut page| {
-                strip_tags(&mut page.frame);
-                page
-            }));
-            if self.pages.len() >= self.limit {
-                let pages = std::mem::take(&mut self.pages);
-                self.written(write_pdf(&world, pages, info, false)?)?;
-            }
-        }
-        self.world = Some(world);
-        Ok(())
-    }
-
-    /// A part written: the first is kept; from the second on, each goes
-    /// into the joined PDF at once.
-    fn written(&mut self, part: Vec<u8>) -> Result<()> {
-        match (&mut self.joined, self.first.take()) {
-            (Some(joiner), _) => joiner.push(part),
-            (None, None) => {
-                self.first = Some(part);
-                Ok(())
-            }
-            (None, Some(first)) => {
-                let mut joiner = Joiner::new();
-                joiner.push(first)?;
-                joiner.push(part)?;
-                self.joined = Some(joiner);
-                Ok(())
-            }
-        }
-    }
-
-    fn finish(mut self) -> Result<Vec<u8>> {
-        if !self.pages.is_empty() {
-            let (Some(world), Some(info)) = (&self.world, &self.info) else {
-                return Err(crate::Error::Pdf("danh sách không có trang nào".into()));
-            };
-            let pages = std::mem::take(&mut self.pages);
-            let part = write_pdf(world, pages, info.clone(), false)?;
-            self.written(part)?;
-        }
-        match (self.joined, self.first) {
-            (Some(joiner), _) => joiner.finish(),
-            (None, Some(first)) => Ok(first),
-            (None, None) => Err(crate::Error::Pdf("danh sách không có trang nào".into())),
-        }
-    }
-}
-
-fn write_pdf(
-    world: &PrintWorld,
-    pages: EcoVec<Page>,
-    info: typst::model::DocumentInfo,
-    tagged: bool,
-) -> Result<Vec<u8>> {
-    let document = PagedDocument::new(pages, info);
-    let options = typst_pdf::PdfOptions {
-        tagged,
-        ..Default::default()
-    };
-    typst_pdf::pdf(&document, &options).map_err(|d| world.errors(&d))
-}
-
-/// Drops the introspection tags from a frame and its groups.
-fn strip_tags(frame: &mut Frame) {
-    frame.retain(|item| match item {
-        FrameItem::Tag(_) => false,
-        FrameItem::Group(group) => {
-            strip_tags(&mut group.frame);
-            true
-        }
-        _ => true,
-    });
 }
 
 /// The last page (counted from 1) of `document` on which an item begins

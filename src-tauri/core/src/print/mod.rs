@@ -11,6 +11,7 @@ mod destruction;
 mod fit;
 mod join;
 mod lists;
+mod parts;
 mod slips;
 mod study;
 mod world;
