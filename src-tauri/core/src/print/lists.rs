@@ -36,7 +36,7 @@ const CHUNK_ITEMS: usize = 300;
 pub(crate) const PAGES_ITEMS: usize = 60;
 
 /// A list's group heading begins a new page once this many items have been
-/// laid out since the last such page (about 12 pages; lists shorter than
+/// laid out since the last such page (about 15 pages; lists shorter than
 /// this are never broken early). Each such part of the table is a page run
 /// of its own, which typst lays out beside the others on every core: a
 /// compilation holds two (see `lay_out`). Cut anywhere else, a layout would
