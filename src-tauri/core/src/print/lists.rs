@@ -1046,6 +1046,12 @@ mod tests {
             .collect()
     }
 
+    /// The outstanding list of `rows(n)` on 21/08/2022.
+    fn list_of(n: usize) -> Printout {
+        let subtitle = vec!["Tính đến ngày 21/08/2022".into()];
+        outstanding_list(&Letterhead::sample(), date(2022, 8, 21), subtitle, &rows(n)).expect("list")
+    }
+
     fn write_pdf(printout: &Printout, name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
         let (pdf, warnings) = printout.pdf_with_warnings().expect("pdf");
         assert!(warnings.is_empty(), "{warnings:?}");
@@ -1072,17 +1078,7 @@ mod tests {
 
     #[test]
     fn a_list_laid_out_in_chunks_prints_the_pages_of_one_layout() {
-        let lh = Letterhead::sample();
-        let list = |chunk| {
-            outstanding_list(
-                &lh,
-                date(2022, 8, 21),
-                vec!["Tính đến ngày 21/08/2022".into()],
-                &rows(300),
-            )
-            .expect("list")
-            .in_chunks_of(chunk)
-        };
+        let list = |chunk| list_of(300).in_chunks_of(chunk);
         let (_whole_dir, whole) = write_pdf(&list(usize::MAX), "whole.pdf");
         // Small chunks, written to PDF five pages at a time and joined.
         let chunked = list(40).in_parts_of(5);
@@ -1204,17 +1200,8 @@ mod tests {
 
     #[test]
     fn a_long_list_begins_a_group_on_a_new_page_once_a_section_is_full() {
-        let lh = Letterhead::sample();
         // Eight committees of 38 rows: 40 items each with heading and subtotal.
-        let list = || {
-            outstanding_list(
-                &lh,
-                date(2022, 8, 21),
-                vec!["Tính đến ngày 21/08/2022".into()],
-                &rows(304),
-            )
-            .expect("list")
-        };
+        let list = || list_of(304);
         let (_plain_dir, plain) = write_pdf(&list().in_sections_of(usize::MAX), "plain.pdf");
         let (_whole_dir, whole) = write_pdf(&list().in_sections_of(100).in_chunks_of(usize::MAX), "whole.pdf");
         let (_chunked_dir, chunked) = write_pdf(&list().in_sections_of(100).in_chunks_of(30), "chunked.pdf");
