@@ -76,12 +76,11 @@ pub struct Printout {
 impl Printout {
     fn table(data: &ListData, mut items: Vec<Item>) -> Result<Printout> {
         fit_rows(data, &mut items);
-        let frame = data;
         let items = items
             .iter()
             .map(serde_json::to_value)
             .collect::<serde_json::Result<_>>()?;
-        let mut printout = Printout::in_pieces(LISTS, "items", frame, items)?;
+        let mut printout = Printout::in_pieces(LISTS, "items", data, items)?;
         printout.section = Some(SECTION_ITEMS);
         Ok(printout)
     }
