@@ -22,9 +22,6 @@ use super::world::{SERIF_ITALIC, SERIF_REGULAR};
 /// Points per millimetre.
 const PT_PER_MM: f64 = 72.0 / 25.4;
 
-/// A cell's inset on each side, as `lists.typ` sets it (`inset: (x: 3pt)`).
-const INSET_X_PT: f64 = 3.0;
-
 /// A line this close to its column's width is not sure to fit, or not to.
 const HAIR_PT: f64 = 0.05;
 
@@ -60,20 +57,26 @@ pub(super) struct Fit {
 
 impl Fit {
     /// `widths` in millimetres, 0 for the column that takes the rest of the
-    /// line (`1fr`); `line_mm` is the width of the page's text area.
-    pub(super) fn new(line_mm: f64, widths: &[f64]) -> Fit {
+    /// line (`1fr`); `line_mm` is the width of the page's text area and
+    /// `inset_pt` a cell's inset on each side.
+    pub(super) fn new(line_mm: f64, widths: &[f64], inset_pt: f64) -> Fit {
         let fixed: f64 = widths.iter().sum();
         let room = widths
             .iter()
             .map(|&w| {
                 let w = if w == 0.0 { line_mm - fixed } else { w };
-                w * PT_PER_MM - 2.0 * INSET_X_PT
+                w * PT_PER_MM - 2.0 * inset_pt
             })
             .collect();
         Fit {
             room,
             plans: RefCell::default(),
         }
+    }
+
+    /// How many columns there are.
+    pub(super) fn columns(&self) -> usize {
+        self.room.len()
     }
 
     /// How many lines `text` at `size_pt` surely takes in column `column`,
@@ -171,7 +174,7 @@ mod tests {
     #[test]
     fn lines_are_counted_where_sure_and_left_to_typst_otherwise() {
         // A 38 mm column: about 102 pt of room.
-        let fit = Fit::new(257.0, &[38.0, 0.0, 5.0]);
+        let fit = Fit::new(257.0, &[38.0, 0.0, 5.0], 3.0);
         let lines = |column, text| fit.lines(column, text, 11.0, Style::Regular);
         assert_eq!(lines(0, "Nguyễn Thị Hằng"), Some(1));
         assert_eq!(lines(0, "Nguyễn Thị Phương Thảo Hoàng Lan"), Some(2));

@@ -81,6 +81,7 @@ impl Printout {
             .map(serde_json::to_value)
             .collect::<serde_json::Result<_>>()?;
         let mut printout = Printout::in_pieces(LISTS, "items", data, items)?;
+        printout.frame.insert("cell".into(), serde_json::to_value(CELL)?);
         printout.section = Some(SECTION_ITEMS);
         Ok(printout)
     }
@@ -378,9 +379,27 @@ enum Item {
     },
 }
 
-/// The most lines of a cell whose height the template is given (see
-/// `fit_rows`); a row with a taller cell is measured.
-const MOST_LINES: usize = 4;
+/// How a list's table sets its cells, in points: the template lays them out
+/// with it (`d.cell`) and `fit_rows` measures their text with it.
+#[derive(Serialize)]
+struct CellStyle {
+    size: f64,
+    /// The italic note line under a cell's main text.
+    note_size: f64,
+    inset_x: f64,
+    inset_y: f64,
+    /// The most lines of a cell whose height the template is given (see
+    /// `fit_rows`); a row with a taller cell is measured.
+    most_lines: usize,
+}
+
+const CELL: CellStyle = CellStyle {
+    size: 11.0,
+    note_size: 10.0,
+    inset_x: 3.0,
+    inset_y: 4.0,
+    most_lines: 4,
+};
 
 /// Marks the rows whose height is known without measuring them (see
 /// `print/fit.rs`): the template gives those rows the height their tallest
@@ -390,32 +409,38 @@ fn fit_rows(data: &ListData, items: &mut [Item]) {
     let [_, right, _, left] = data.letterhead.margins_mm;
     let page_mm = if data.landscape { 297.0 } else { 210.0 };
     let widths: Vec<f64> = data.columns.iter().map(|c| f64::from(c.width)).collect();
-    let fit = Fit::new(page_mm - f64::from(left) - f64::from(right), &widths);
-    let lines = |k: usize, text: &str| fit.lines(k, text, 11.0, Style::Regular).filter(|&n| n <= MOST_LINES);
+    let fit = Fit::new(page_mm - f64::from(left) - f64::from(right), &widths, CELL.inset_x);
     for item in items {
-        let Item::Row { cells, lines: known } = item else {
-            continue;
-        };
-        *known = (cells.len() == widths.len())
-            .then(|| {
-                // The most lines of a plain cell, and of a noted cell's main text.
-                let (mut plain, mut noted) = (0, 0);
-                for (k, cell) in cells.iter().enumerate() {
-                    match cell {
-                        None => {}
-                        Some(Cell::Text(text)) | Some(Cell::Noted { main: text, note: None }) => {
-                            plain = plain.max(if text.is_empty() { 0 } else { lines(k, text)? });
-                        }
-                        Some(Cell::Noted { main, note: Some(note) }) => {
-                            (fit.lines(k, note, 10.0, Style::Italic) == Some(1)).then_some(())?;
-                            noted = noted.max(lines(k, main)?);
-                        }
-                    }
-                }
-                (plain + noted > 0).then_some([plain, noted])
-            })
-            .flatten();
+        if let Item::Row { cells, lines } = item {
+            *lines = known_lines(&fit, cells);
+        }
     }
+}
+
+/// The lines of a row's tallest plain cell and of the main text of its
+/// tallest noted cell (0: none), when every cell's are sure.
+fn known_lines(fit: &Fit, cells: &[Option<Cell>]) -> Option<[usize; 2]> {
+    if cells.len() != fit.columns() {
+        return None;
+    }
+    let lines = |k: usize, text: &str| {
+        fit.lines(k, text, CELL.size, Style::Regular)
+            .filter(|&n| n <= CELL.most_lines)
+    };
+    let (mut plain, mut noted) = (0, 0);
+    for (k, cell) in cells.iter().enumerate() {
+        match cell {
+            None => {}
+            Some(Cell::Text(text)) | Some(Cell::Noted { main: text, note: None }) => {
+                plain = plain.max(if text.is_empty() { 0 } else { lines(k, text)? });
+            }
+            Some(Cell::Noted { main, note: Some(note) }) => {
+                (fit.lines(k, note, CELL.note_size, Style::Italic) == Some(1)).then_some(())?;
+                noted = noted.max(lines(k, main)?);
+            }
+        }
+    }
+    (plain + noted > 0).then_some([plain, noted])
 }
 
 /// The table's items: each group's heading, rows and subtotal, then the total.
