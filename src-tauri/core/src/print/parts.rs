@@ -81,12 +81,11 @@ impl Parts {
     ) -> Result<()> {
         let info = self
             .info
-            .get_or_insert_with(|| typst::model::Document::info(document).clone())
-            .clone();
+            .get_or_insert_with(|| typst::model::Document::info(document).clone());
         let world = Arc::new(world);
-        self.world = Some(Arc::clone(&world));
         if alone {
             // The whole document in one compilation: written tagged, as it is.
+            let info = info.clone();
             return self.send(Part {
                 world,
                 pages: pages.iter().cloned().collect(),
@@ -94,6 +93,7 @@ impl Parts {
                 tagged: true,
             });
         }
+        self.world = Some(world);
         // Written untagged: the structure tags of a tagged PDF open and close
         // across a compilation's pages, and they hold each element's
         // content, which would otherwise be kept for every page.
