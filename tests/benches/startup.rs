@@ -22,13 +22,12 @@
 
 #[cfg(target_os = "linux")]
 mod linux {
-    use std::net::TcpStream;
     use std::path::{Path, PathBuf};
     use std::process::Command;
     use std::time::{Duration, Instant};
 
     use fantoccini::ClientBuilder;
-    use giaonhan_tests::e2e::{display, free_port, tauri_driver, Guard};
+    use giaonhan_tests::e2e::{display, drivers_listening, free_port_pair, tauri_driver, Guard};
     use serde_json::json;
 
     type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -212,7 +211,7 @@ mod linux {
     async fn sample(binary: &Path, db: Option<&Path>, ready: &str, tour: bool) -> Res<Sample> {
         let work = tempfile::tempdir()?;
         let (display, _xvfb) = display(work.path());
-        let (port, native_port) = (free_port(), free_port());
+        let (port, native_port) = free_port_pair();
         let mut cmd = Command::new(tauri_driver());
         cmd.arg("--port")
             .arg(port.to_string())
@@ -230,13 +229,7 @@ mod linux {
             cmd.env("GIAONHAN_DB", db);
         }
         let _driver = Guard::spawn("tauri-driver", cmd, Some(work.path().join("tauri-driver.log")));
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if Instant::now() > deadline {
-                return Err("tauri-driver did not start".into());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        drivers_listening(port, native_port, Duration::from_secs(20))?;
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("wry"));
         caps.insert(

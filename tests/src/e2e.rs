@@ -84,10 +84,14 @@ impl Drop for Guard {
     }
 }
 
-/// A free TCP port on the loopback interface.
-pub fn free_port() -> u16 {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind a free port");
-    listener.local_addr().expect("local address").port()
+/// Two different free TCP ports on the loopback interface, for tauri-driver
+/// and the native driver it starts (both listeners are held until both are
+/// found, so that the two cannot be the same).
+pub fn free_port_pair() -> (u16, u16) {
+    let bind = || TcpListener::bind(("127.0.0.1", 0)).expect("bind a free port");
+    let (a, b) = (bind(), bind());
+    let port = |l: &TcpListener| l.local_addr().expect("local address").port();
+    (port(&a), port(&b))
 }
 
 /// The tauri-driver executable: on PATH, else in Cargo's bin folder.
@@ -223,6 +227,23 @@ pub async fn start_binary(app: &Path, prepare: impl FnOnce(&Path, &Path)) -> Ses
     launch_app(app, prepare, None).await
 }
 
+/// Waits until tauri-driver listens on `port` and the WebKitWebDriver it
+/// starts listens on `native_port`. tauri-driver listens at once but does not
+/// wait for the native driver: a session asked for before that one listens
+/// fails ("connection refused" in tauri-driver's log).
+pub fn drivers_listening(port: u16, native_port: u16, timeout: Duration) -> Result<(), String> {
+    let deadline = Instant::now() + timeout;
+    for (what, port) in [("tauri-driver", port), ("WebKitWebDriver", native_port)] {
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err(format!("{what} did not listen on port {port} within {timeout:?}"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    Ok(())
+}
+
 async fn launch(prepare: impl FnOnce(&Path, &Path), screen: Option<(u32, u32)>) -> Session {
     launch_app(&crate::binary("sogiaonhan"), prepare, screen).await
 }
@@ -238,7 +259,7 @@ async fn launch_app(app: &Path, prepare: impl FnOnce(&Path, &Path), screen: Opti
         }
         None => display(work.path()),
     };
-    let (port, native_port) = (free_port(), free_port());
+    let (port, native_port) = free_port_pair();
 
     let mut cmd = Command::new(tauri_driver());
     cmd.arg("--port")
@@ -257,11 +278,7 @@ async fn launch_app(app: &Path, prepare: impl FnOnce(&Path, &Path), screen: Opti
         .env_remove("WAYLAND_DISPLAY");
     let driver = Guard::spawn("tauri-driver", cmd, Some(work.path().join("tauri-driver.log")));
 
-    let deadline = Instant::now() + TIMEOUT;
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    drivers_listening(port, native_port, TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
 
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), json!("wry"));
