@@ -37,16 +37,30 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// A file's production part: everything before its `#[cfg(test)]` module;
-/// nothing for a file that only holds tests.
+/// A file's production part: everything before its `#[cfg(test)]` module
+/// (a `#[cfg(test)]` on anything but a module, such as a test-only helper,
+/// does not end it); nothing for a file that only holds tests.
 fn production_part(path: &Path, text: &str) -> Vec<String> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if name == "tests.rs" || name.ends_with("_tests.rs") || path.components().any(|c| c.as_os_str() == "tests") {
         return Vec::new();
     }
-    text.lines()
-        .take_while(|l| l.trim() != "#[cfg(test)]")
-        .map(str::to_owned)
+    let lines: Vec<&str> = text.lines().collect();
+    let test_module = lines.iter().enumerate().position(|(i, l)| {
+        l.trim() == "#[cfg(test)]"
+            && lines[i + 1..]
+                .iter()
+                .find(|next| !next.trim().is_empty() && !next.trim_start().starts_with("#["))
+                .is_some_and(|next| {
+                    let next = next.trim_start();
+                    ["mod ", "pub mod ", "pub(crate) mod ", "pub(super) mod "]
+                        .iter()
+                        .any(|start| next.starts_with(start))
+                })
+    });
+    lines[..test_module.unwrap_or(lines.len())]
+        .iter()
+        .map(|l| (*l).to_owned())
         .collect()
 }
 
@@ -315,6 +329,15 @@ fn no_production_file_is_longer_than_600_lines() {
         .map(|(p, lines)| format!("{}: {} lines", p.display(), lines.len()))
         .collect();
     assert!(long.is_empty(), "files over {MAX_LINES} lines:\n{}", long.join("\n"));
+}
+
+#[test]
+fn a_test_only_helper_does_not_end_a_files_production_part() {
+    let text = "fn a() {}\n#[cfg(test)]\nfn helper() {}\nfn b() {}\n\n#[cfg(test)]\n#[allow(dead_code)]\npub(crate) mod tests {\n}\n";
+    let part = production_part(Path::new("src/x.rs"), text);
+    assert_eq!(part.last().map(String::as_str), Some(""), "{part:?}");
+    assert_eq!(part.len(), 5, "{part:?}");
+    assert!(production_part(Path::new("src/x_tests.rs"), text).is_empty());
 }
 
 #[test]

@@ -1,39 +1,22 @@
 //! Printed lists in the party layout: the outstanding list (grouped by
-//! grassroots committee with subtotals), the call list, the reminder slips and
-//! the outgoing transfer register. Each builder formats every text here
-//! (dates dd/mm/yyyy, thousands with a dot) and hands the templates plain data;
-//! a [`Printout`] then becomes a PDF, or SVG pages for the preview.
+//! grassroots committee with subtotals), the call list and the registers of
+//! documents handed out, kept and transferred. Each builder formats every
+//! text here (dates dd/mm/yyyy, thousands with a dot) and hands the template
+//! plain data: a table's items, rows of known height marked (`fit_rows`),
+//! cut in sections; a [`Printout`] then becomes a PDF, or SVG pages for the
+//! preview.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::slips::{display_code, qr_svg};
-use typst_layout::{Page, PagedDocument};
-
 use super::fit::{Fit, Style};
-use super::parts;
-use super::world::PrintWorld;
-use super::{place_date, short_date, svg_pages, typeset, Letterhead};
-use crate::db::audit::Head;
+use super::printout::Printout;
+use super::{place_date, short_date, Letterhead};
 use crate::model::{OutstandingRow, ReceiptStatus};
-use crate::progress::{self, Phase, Unwatched, Watch};
 use crate::text::thousands;
 use crate::Result;
 
 const LISTS: &str = include_str!("lists.typ");
-const REMINDERS: &str = include_str!("reminders.typ");
-
-/// Items of a list's table laid out per compilation (about 20 pages).
-/// typst keeps every cell's layout until a compilation ends (≈ 100 kB a
-/// row): a province's 21,000 rows in one compilation took gigabytes; a
-/// chunk at a time, with the cache emptied between chunks, what stays is one
-/// chunk's cache and the finished pages (≈ 12 kB a row). Smaller chunks
-/// also lay out faster (less cache to search); a chunk's last page is laid
-/// out twice.
-const CHUNK_ITEMS: usize = 300;
-
-/// Items per compilation when each is a page or more (a reminder, a slip).
-pub(crate) const PAGES_ITEMS: usize = 60;
 
 /// A list's group heading begins a new page once this many items have been
 /// laid out since the last such page (about 15 pages; lists shorter than
@@ -43,316 +26,17 @@ pub(crate) const PAGES_ITEMS: usize = 60;
 /// depend on where the one before it ended, and could not start before it.
 const SECTION_ITEMS: usize = 250;
 
-/// Pages of a list written to PDF at a time (about 2,000 rows): each part
-/// carries its own subset of the fonts, so fewer parts make a smaller file,
-/// and smaller parts hold less at once.
-const PART_PAGES: usize = 150;
-
-/// A document ready to print: its template and data.
-#[derive(Debug, Clone)]
-pub struct Printout {
-    template: &'static str,
-    /// The template's data but for its items (letterhead, title, columns,
-    /// signatures).
-    frame: serde_json::Map<String, serde_json::Value>,
-    /// The name of the items' array in the template's data.
-    key: &'static str,
-    /// What the template lays out one after another: a list's rows, group
-    /// headings and subtotals; the reminders' units; the slips.
-    items: Vec<serde_json::Value>,
-    /// The line at the foot of every page of a list: the register's check
-    /// code, which anchors the paper copy to the audit log.
-    check: Option<String>,
-    /// Items per compilation when they do not end at a section's end.
-    chunk: usize,
-    /// A list's sections: a group heading begins a new page once this many
-    /// items have been laid out since the last section began (`None`: the
-    /// printout is not cut in sections).
-    section: Option<usize>,
-    /// Pages per part of the PDF (see `parts`).
-    part: usize,
-}
-
-impl Printout {
-    fn table(data: &ListData, mut items: Vec<Item>) -> Result<Printout> {
-        fit_rows(data, &mut items);
-        let items = items
-            .iter()
-            .map(serde_json::to_value)
-            .collect::<serde_json::Result<_>>()?;
-        let mut printout = Printout::in_pieces(LISTS, "items", data, items)?;
-        printout.frame.insert("cell".into(), serde_json::to_value(CELL)?);
-        printout.section = Some(SECTION_ITEMS);
-        Ok(printout)
-    }
-
-    /// A printout whose template lays out the array `key` of its data, an
-    /// item at a time, marking where each item begins (`<gn-item>`, its
-    /// index from `start`): laid out a chunk of items at a time (see
-    /// `lay_out`). `frame` is the rest of the data.
-    pub(crate) fn in_pieces(
-        template: &'static str,
-        key: &'static str,
-        frame: &impl Serialize,
-        items: Vec<serde_json::Value>,
-    ) -> Result<Printout> {
-        let serde_json::Value::Object(frame) = serde_json::to_value(frame)? else {
-            return Err(crate::Error::Pdf(
-                "dữ liệu danh sách không phải một đối tượng JSON".into(),
-            ));
-        };
-        Ok(Printout {
-            template,
-            frame,
-            key,
-            items,
-            check: None,
-            chunk: CHUNK_ITEMS,
-            section: None,
-            part: PART_PAGES,
-        })
-    }
-
-    /// Prints "Mã kiểm tra sổ: …" (the first 12 characters of the audit
-    /// log's head, see `audit`) at the foot of every page of a list.
-    pub fn with_check(mut self, head: Option<&Head>) -> Printout {
-        self.check = head.map(|h| format!("Mã kiểm tra sổ: {}", h.check_code()));
-        self
-    }
-
-    /// Lays it out `items` items at a time (a page or more per item takes
-    /// fewer items per chunk; tests make chunks small).
-    pub(crate) fn in_chunks_of(mut self, items: usize) -> Printout {
-        self.chunk = items.max(1);
-        self
-    }
-
-    /// Begins a new page at a group heading once `items` items have been
-    /// laid out since the last one (tests make sections small).
-    #[cfg(test)]
-    fn in_sections_of(mut self, items: usize) -> Printout {
-        self.section = Some(items.max(1));
-        self
-    }
-
-    /// The items before which a new section begins, on a new page: a
-    /// group's heading once `section` items have been laid out since the
-    /// last section began. The end of the items closes the last one.
-    fn section_ends(&self) -> Vec<usize> {
-        let mut ends = Vec::new();
-        if let Some(section) = self.section {
-            let mut since = 0;
-            for (i, item) in self.items.iter().enumerate() {
-                if since >= section && item.get("kind").and_then(|k| k.as_str()) == Some("heading") {
-                    ends.push(i);
-                    since = 0;
-                }
-                since += 1;
-            }
-        }
-        ends.push(self.items.len());
-        ends
-    }
-
-    /// The list as typst lays it out when it measures every row (no row's
-    /// height given, see `fit_rows`).
-    #[cfg(test)]
-    fn without_fitted_rows(mut self) -> Printout {
-        for item in &mut self.items {
-            if let Some(item) = item.as_object_mut() {
-                item.remove("lines");
-            }
-        }
-        self
-    }
-
-    /// Writes a list's PDF `pages` pages at a time (tests make parts small).
-    #[cfg(test)]
-    fn in_parts_of(mut self, pages: usize) -> Printout {
-        self.part = pages.max(1);
-        self
-    }
-
-    pub fn pdf(&self) -> Result<Vec<u8>> {
-        self.pdf_with_warnings().map(|(pdf, _)| pdf)
-    }
-
-    /// The PDF, telling `watch` of each chunk laid out and stopping between
-    /// two chunks when it asks to ([`crate::Error::Halted`]).
-    pub fn pdf_watched(&self, watch: &mut dyn Watch) -> Result<Vec<u8>> {
-        self.pdf_inner(watch).map(|(pdf, _)| pdf)
-    }
-
-    /// The PDF and typst's warnings (tests assert there are none).
-    pub(crate) fn pdf_with_warnings(&self) -> Result<(Vec<u8>, Vec<String>)> {
-        self.pdf_inner(&mut Unwatched)
-    }
-
-    fn pdf_inner(&self, watch: &mut dyn Watch) -> Result<(Vec<u8>, Vec<String>)> {
-        parts::written(self.part, |parts| {
-            self.lay_out(watch, |world, document, pages, alone| {
-                parts.take(world, document, pages, alone)
-            })
-        })
-    }
-
-    /// The first `max_pages` pages as SVG images and how many pages there
-    /// are in all (every page is laid out; only those are drawn).
-    pub(crate) fn first_pages(&self, max_pages: usize) -> Result<(Vec<String>, usize)> {
-        let mut shown = Vec::new();
-        let total = self.first_pages_each(&mut Unwatched, max_pages, |pages| shown.extend(pages))?;
-        Ok((shown, total))
-    }
-
-    /// The first `max_pages` pages as SVG images, handed to `show` a chunk
-    /// at a time as soon as each is laid out, the rest laid out only to be
-    /// counted; stops between two chunks when `watch` asks to
-    /// ([`crate::Error::Halted`]). Returns how many pages there are in all.
-    pub fn first_pages_each(
-        &self,
-        watch: &mut dyn Watch,
-        max_pages: usize,
-        mut show: impl FnMut(Vec<String>),
-    ) -> Result<usize> {
-        let mut total = 0;
-        self.lay_out(watch, |_, _, pages, _| {
-            let room = max_pages.saturating_sub(total);
-            if room > 0 {
-                show(svg_pages(&pages[..room.min(pages.len())]));
-            }
-            total += pages.len();
-            Ok(())
-        })?;
-        Ok(total)
-    }
-
-    /// The pages as SVG images, exactly as they print.
-    pub fn pages(&self) -> Result<Vec<String>> {
-        let mut out = Vec::new();
-        self.pages_each(&mut Unwatched, |pages| out.extend(pages))?;
-        Ok(out)
-    }
-
-    /// The pages as SVG images, handed to `show` a chunk at a time as soon
-    /// as each is laid out (the preview shows the first pages at once);
-    /// stops between two chunks when `watch` asks to ([`crate::Error::Halted`]).
-    pub fn pages_each(&self, watch: &mut dyn Watch, show: impl FnMut(Vec<String>)) -> Result<()> {
-        self.first_pages_each(watch, usize::MAX, show).map(|_total| ())
-    }
-
-    /// Lays the printout out and hands `take` each compilation's finished
-    /// pages in order (and whether that compilation is the whole document);
-    /// returns typst's warnings.
-    ///
-    /// A list's table is laid out from some item on, a compilation at a
-    /// time, typst's cache emptied after each. A compilation of a list cut
-    /// in sections ends at the last section's end within twice `chunk`
-    /// items: its sections are page runs that typst lays out side by side,
-    /// and all its pages are kept. Otherwise it takes `chunk` items; of a
-    /// compilation that does not reach the end, every page but the last is
-    /// kept, and the next one starts with the item that began that last
-    /// page. Either way the next compilation starts at the top of a page
-    /// numbered on, so each page holds exactly what it holds when the whole
-    /// list is laid out at once: the table's header repeated on top, group
-    /// headings and subtotals where they fall, the letterhead only on the
-    /// first page and the signatures after the last row.
-    fn lay_out(
-        &self,
-        watch: &mut dyn Watch,
-        mut take: impl FnMut(PrintWorld, &PagedDocument, &[Page], bool) -> Result<()>,
-    ) -> Result<Vec<String>> {
-        let check = serde_json::to_vec(&self.check)?;
-        let (frame, key, items) = (&self.frame, self.key, &self.items);
-        let ends = self.section_ends();
-        let mut warnings = Vec::new();
-        let mut start = 0;
-        let mut pages = 0;
-        let mut chunk = self.chunk;
-        loop {
-            if !progress::next(watch, Phase::Print, start, items.len()) {
-                return Err(crate::Error::Halted);
-            }
-            let reach = match self.section {
-                Some(_) => chunk.saturating_mul(2),
-                None => chunk,
-            };
-            let section_end = ends
-                .iter()
-                .copied()
-                .filter(|&end| end > start)
-                .take_while(|&end| end <= start.saturating_add(reach))
-                .last();
-            let end = section_end.unwrap_or_else(|| items.len().min(start.saturating_add(chunk)));
-            let closing = end == items.len();
-            // Where a new section (and a new page) begins, counted from `start`.
-            let breaks: Vec<usize> = ends
-                .iter()
-                .filter(|&&at| at > start && at < end)
-                .map(|&at| at - start)
-                .collect();
-            let mut data = frame.clone();
-            data.insert(key.into(), items[start..end].into());
-            data.insert("start".into(), start.into());
-            data.insert("breaks".into(), breaks.into());
-            // Where items begin is asked only of a compilation that ends
-            // inside a section (`last_item_start`).
-            data.insert("marks".into(), section_end.is_none().into());
-            data.insert("first_page".into(), (pages + 1).into());
-            data.insert("opening".into(), (start == 0).into());
-            data.insert("closing".into(), closing.into());
-            let files = [("data.json", serde_json::to_vec(&data)?), ("check.json", check.clone())];
-            let (world, document, chunk_warnings) = typeset(self.template, &files)?;
-            // Nothing of this compilation's cells is met again: drop typst's
-            // cache now rather than hold it through the next ones.
-            typst::comemo::evict(0);
-            warnings.extend(chunk_warnings);
-            let laid = document.pages();
-            if closing {
-                take(world, &document, laid, start == 0)?;
-                progress::finished(watch, Phase::Print, items.len());
-                return Ok(warnings);
-            }
-            if section_end.is_some() {
-                // A section ends the compilation: the next begins a page.
-                take(world, &document, laid, false)?;
-                pages += laid.len();
-                start = end;
-                continue;
-            }
-            match last_item_start(&document) {
-                Some((page, next)) if page > 1 && next > start => {
-                    take(world, &document, &laid[..page - 1], false)?;
-                    pages += page - 1;
-                    start = next;
-                }
-                // The chunk fits on one page (or one item fills all its
-                // pages): lay more out at once.
-                _ => chunk = chunk.saturating_mul(2),
-            }
-        }
-    }
-}
-
-/// The last page (counted from 1) of `document` on which an item begins
-/// (its mark, `<gn-item>`, lies there), and the first item beginning on it.
-/// The pages before it are final: the next chunk starts with that item at
-/// the top of a page, as it is in one layout of the whole printout.
-fn last_item_start(document: &PagedDocument) -> Option<(usize, usize)> {
-    use typst::foundations::{Label, Selector, Value};
-    use typst::introspection::{Introspector, MetadataElem};
-    let label = Label::new(typst::utils::PicoStr::intern("gn-item"))?;
-    let introspector = document.introspector();
-    introspector
-        .query(&Selector::Label(label))
+/// A list's printout: its table's items (rows of known height marked, see
+/// `fit_rows`), cut in sections.
+fn table(data: &ListData, mut items: Vec<Item>) -> Result<Printout> {
+    fit_rows(data, &mut items);
+    let items = items
         .iter()
-        .filter_map(|mark| {
-            let page = introspector.page(mark.location()?)?.get();
-            match mark.to_packed::<MetadataElem>()?.value {
-                Value::Int(i) => Some((page, usize::try_from(i).ok()?)),
-                _ => None,
-            }
-        })
-        .max_by_key(|&(page, item)| (page, std::cmp::Reverse(item)))
+        .map(serde_json::to_value)
+        .collect::<serde_json::Result<_>>()?;
+    Ok(Printout::in_pieces(LISTS, "items", data, items)?
+        .with_data("cell", serde_json::to_value(CELL)?)
+        .in_sections_of(SECTION_ITEMS))
 }
 
 /// One item of a list's table: a group's heading, a row, a group's
@@ -646,7 +330,7 @@ pub fn outstanding_list(
         signatures: signatures(letterhead),
     };
     let total = (!rows.is_empty()).then(|| tally(rows, "Tổng cộng"));
-    Printout::table(&data, items(groups, total))
+    table(&data, items(groups, total))
 }
 
 /// The call list: one row per unit with its secretary, phone and everything
@@ -705,7 +389,7 @@ pub fn call_list(
         signatures: signatures(letterhead),
     };
     let total = (!rows.is_empty()).then(|| format!("Tổng cộng: {} đơn vị", thousands(count_units(rows) as i64)));
-    Printout::table(&data, items(groups, total))
+    table(&data, items(groups, total))
 }
 
 /// One line of the outgoing transfer register: a document handed to a unit.
@@ -824,7 +508,7 @@ fn titled_register_book(
             thousands(copies)
         )
     });
-    Printout::table(&data, items(groups, total))
+    table(&data, items(groups, total))
 }
 
 /// The frame of a register kept for a period: landscape, dated today, the
@@ -906,119 +590,18 @@ pub fn copy_register_book(
             thousands(copies as i64)
         )
     });
-    Printout::table(&data, items(groups, total))
-}
-
-/// What one overdue unit must still confirm, for its reminder slip.
-#[derive(Debug, Clone)]
-pub struct Reminder {
-    pub unit_code: String,
-    pub unit_name: String,
-    pub secretary: Option<String>,
-    pub tier: u8,
-    /// Each outstanding receipt with its documents ("05-KH/HU: 3 bản").
-    pub receipts: Vec<(OutstandingRow, Vec<String>)>,
-}
-
-#[derive(Serialize)]
-struct ReminderRow {
-    batch: String,
-    batch_title: Option<String>,
-    documents: Vec<String>,
-    due: String,
-    days: String,
-    code: String,
-    qr: String,
-}
-
-#[derive(Serialize)]
-struct ReminderUnit {
-    unit_code: String,
-    unit_name: String,
-    secretary: Option<String>,
-    tier_line: Option<String>,
-    intro: String,
-    rows: Vec<ReminderRow>,
-}
-
-#[derive(Serialize)]
-struct RemindersData<'a> {
-    letterhead: &'a Letterhead,
-    date_line: String,
-    how_to: String,
-    signer_title: &'a str,
-}
-
-/// Reminder slips: one page per unit, each outstanding receipt with its
-/// documents, due date, days overdue, receipt code and QR code.
-pub fn reminders(letterhead: &Letterhead, as_of: NaiveDate, units: &[Reminder]) -> Result<Printout> {
-    letterhead.check()?;
-    if units.is_empty() {
-        return Err(crate::Error::invalid(
-            "units",
-            "không có đơn vị nào quá hạn để in giấy nhắc",
-        ));
-    }
-    let units = units
-        .iter()
-        .map(|u| {
-            let rows = u
-                .receipts
-                .iter()
-                .map(|(r, documents)| {
-                    Ok(ReminderRow {
-                        batch: r.batch.clone(),
-                        batch_title: (r.batch_title != r.batch && !r.batch_title.is_empty())
-                            .then(|| r.batch_title.clone()),
-                        documents: documents.clone(),
-                        due: short_date(r.due),
-                        days: if r.days_overdue > 0 {
-                            num(r.days_overdue)
-                        } else {
-                            String::new()
-                        },
-                        code: display_code(&r.receipt_code),
-                        qr: qr_svg(&r.receipt_code)?,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            Ok(ReminderUnit {
-                unit_code: u.unit_code.clone(),
-                unit_name: u.unit_name.clone(),
-                secretary: u.secretary.clone(),
-                tier_line: (u.tier > 1).then(|| format!("(Nhắc lần {})", u.tier)),
-                intro: format!(
-                    "Đến ngày {}, {} chưa xác nhận đã nhận {} đợt tài liệu dưới đây:",
-                    short_date(as_of),
-                    u.unit_name,
-                    thousands(rows.len() as i64)
-                ),
-                rows,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let data = RemindersData {
-        letterhead,
-        date_line: place_date(&letterhead.place, as_of),
-        how_to: "Đề nghị đồng chí Bí thư xác nhận: ký nhận vào phiếu giao nhận rồi gửi lại, \
-                 đến văn phòng xác nhận trực tiếp, hoặc báo mã nhận ở trên."
-            .to_owned(),
-        signer_title: &letterhead.signer_title,
-    };
-    // A page (or more) per unit: laid out some units at a time, as a list is.
-    let units = units
-        .into_iter()
-        .map(|u: ReminderUnit| serde_json::to_value(u))
-        .collect::<serde_json::Result<_>>()?;
-    Ok(Printout::in_pieces(REMINDERS, "units", &data, units)?.in_chunks_of(PAGES_ITEMS))
+    table(&data, items(groups, total))
 }
 
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
 
+    use super::super::reminders::{reminders, Reminder};
     use super::super::testing::*;
     use super::*;
+    use crate::db::audit::Head;
+    use crate::progress::{Phase, Unwatched, Watch};
 
     const COMMUNES: [&str; 8] = [
         "Hương Khê",
@@ -1310,7 +893,7 @@ mod tests {
             ),
         ] {
             let lines: BTreeSet<Option<[usize; 2]>> = printout
-                .items
+                .items()
                 .iter()
                 .filter(|it| it["kind"] == "row")
                 .map(|it| it.get("lines").and_then(|l| serde_json::from_value(l.clone()).ok()))

@@ -12,6 +12,8 @@ mod fit;
 mod join;
 mod lists;
 mod parts;
+mod printout;
+mod reminders;
 mod slips;
 mod study;
 mod world;
@@ -22,9 +24,10 @@ use typst_layout::PagedDocument;
 pub use card::{site_card_pdf, CardSheet};
 pub use destruction::{destruction_pdf, destruction_xlsx};
 pub use lists::{
-    call_list, classified_register_book, copy_register_book, outstanding_list, register_book, reminders, status_note,
-    Printout, RegisterLine, Reminder,
+    call_list, classified_register_book, copy_register_book, outstanding_list, register_book, status_note, RegisterLine,
 };
+pub use printout::Printout;
+pub use reminders::{reminders, Reminder};
 pub(crate) use slips::display_code;
 pub use slips::{slip_units, slips_pdf, slips_printout, slips_svg, Slip, SlipBatch, SlipLine, SlipPreview, SlipUnit};
 pub use study::{study_pdf, study_reminders, study_xlsx, StudyReminder};

@@ -220,7 +220,7 @@ pub fn slips_printout(letterhead: &Letterhead, batch: &SlipBatch, slips: &[Slip]
             due: short_date(batch.due_on),
         },
     };
-    Ok(Printout::in_pieces(TEMPLATE, "slips", &data, items)?.in_chunks_of(super::lists::PAGES_ITEMS))
+    Ok(Printout::in_pieces(TEMPLATE, "slips", &data, items)?.in_chunks_of(super::printout::PAGES_ITEMS))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::lists::{Printout, PAGES_ITEMS};
+use super::printout::{Printout, PAGES_ITEMS};
 use super::{compile, place_date, short_date, Letterhead};
 use crate::model::{Campaign, StudyLevel, StudyRow};
 use crate::study::{coverage_vi, rate_hundredths, rate_vi};
