@@ -7,6 +7,7 @@
 //! preview.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::fit::{Fit, Style};
@@ -31,7 +32,7 @@ const SECTION_ITEMS: usize = 250;
 fn table(data: &ListData, mut items: Vec<Item>) -> Result<Printout> {
     fit_rows(data, &mut items);
     let items = items
-        .iter()
+        .par_iter()
         .map(serde_json::to_value)
         .collect::<serde_json::Result<_>>()?;
     Ok(Printout::in_pieces(LISTS, "items", data, items)?
@@ -93,13 +94,20 @@ fn fit_rows(data: &ListData, items: &mut [Item]) {
     let [_, right, _, left] = data.letterhead.margins_mm;
     let page_mm = if data.landscape { 297.0 } else { 210.0 };
     let widths: Vec<f64> = data.columns.iter().map(|c| f64::from(c.width)).collect();
-    let fit = Fit::new(page_mm - f64::from(left) - f64::from(right), &widths, CELL.inset_x);
-    for item in items {
-        if let Item::Row { cells, lines } = item {
-            *lines = known_lines(&fit, cells);
+    let line_mm = page_mm - f64::from(left) - f64::from(right);
+    // On every core, a shaper (and its plans) per few thousand rows.
+    items.par_chunks_mut(FIT_ITEMS).for_each(|items| {
+        let fit = Fit::new(line_mm, &widths, CELL.inset_x);
+        for item in items {
+            if let Item::Row { cells, lines } = item {
+                *lines = known_lines(&fit, cells);
+            }
         }
-    }
+    });
 }
+
+/// Rows whose lines one shaper counts.
+const FIT_ITEMS: usize = 2_000;
 
 /// The lines of a row's tallest plain cell and of the main text of its
 /// tallest noted cell (0: none), when every cell's are sure.
@@ -812,6 +820,9 @@ mod tests {
         let (_plain_dir, plain) = write_pdf(&list().in_sections_of(usize::MAX), "plain.pdf");
         let (_whole_dir, whole) = write_pdf(&list().in_sections_of(100).in_chunks_of(usize::MAX), "whole.pdf");
         let (_chunked_dir, chunked) = write_pdf(&list().in_sections_of(100).in_chunks_of(30), "chunked.pdf");
+        // Compilations of a section each (up to 120 items), two laid out side
+        // by side, their pages numbered afterwards.
+        let (_side_dir, side) = write_pdf(&list().in_sections_of(100).in_chunks_of(60), "side.pdf");
 
         // Sections of at least 100 items: committees IV (rows 115–152) and
         // VII (rows 229–266) begin a new page; no other page ends early.
@@ -839,6 +850,7 @@ mod tests {
         // Laid out a few items at a time, the pages are those of one layout.
         let text = |pdf: &std::path::Path| -> Vec<String> { pdf_text(pdf).split('\u{c}').map(str::to_owned).collect() };
         assert_eq!(text(&chunked), text(&whole));
+        assert_eq!(text(&side), text(&whole));
         let whole_text = text(&whole).concat();
         for (i, page) in text(&whole).iter().enumerate().take(pages.len()).skip(1) {
             assert!(page.contains("Bí thư"), "table header on page {}", i + 1);

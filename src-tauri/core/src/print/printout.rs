@@ -3,7 +3,9 @@
 //! (a list's rows, the reminders' units, the slips). It becomes a PDF, written
 //! in parts as pages come (`parts`), or SVG pages for the preview.
 
+use rayon::prelude::*;
 use serde::Serialize;
+use typst::layout::{Frame, Point};
 use typst_layout::{Page, PagedDocument};
 
 use super::parts;
@@ -21,6 +23,9 @@ use crate::Result;
 /// also lay out faster (less cache to search); a chunk's last page is laid
 /// out twice.
 const CHUNK_ITEMS: usize = 300;
+
+/// The page numbers of a list cut in sections (see `Numbers`).
+const NUMBERS: &str = include_str!("numbers.typ");
 
 /// Items per compilation when each is a page or more (a reminder, a slip).
 pub(crate) const PAGES_ITEMS: usize = 60;
@@ -226,34 +231,150 @@ impl Printout {
     /// pages in order (and whether that compilation is the whole document);
     /// returns typst's warnings.
     ///
-    /// A list's table is laid out from some item on, a compilation at a
-    /// time, typst's cache emptied after each. A compilation of a list cut
-    /// in sections ends at the last section's end within twice `chunk`
-    /// items: its sections are page runs that typst lays out side by side,
-    /// and all its pages are kept. Otherwise it takes `chunk` items; of a
-    /// compilation that does not reach the end, every page but the last is
-    /// kept, and the next one starts with the item that began that last
-    /// page. Either way the next compilation starts at the top of a page
-    /// numbered on, so each page holds exactly what it holds when the whole
-    /// list is laid out at once: the table's header repeated on top, group
-    /// headings and subtotals where they fall, the letterhead only on the
-    /// first page and the signatures after the last row.
+    /// A printout is laid out from some item on, a compilation at a time,
+    /// typst's cache emptied after each. A compilation of a list cut in
+    /// sections ends at the last section's end within twice `chunk` items:
+    /// its sections are page runs that typst lays out side by side, and all
+    /// its pages are kept. Otherwise it takes `chunk` items; of a compilation
+    /// that does not reach the end, every page but the last is kept, and the
+    /// next one starts with the item that began that last page. Either way
+    /// the next compilation starts at the top of a page, so each page holds
+    /// exactly what it holds when the whole printout is laid out at once: a
+    /// list's header repeated on top, group headings and subtotals where they
+    /// fall, the letterhead only on the first page and the signatures after
+    /// the last row.
+    ///
+    /// Since a section begins a page, what a section's pages hold does not
+    /// depend on the sections before it, only their numbers do: the runs of
+    /// sections are laid out two at a time, each on a thread of its own, and
+    /// their pages numbered afterwards (`Numbers`).
     fn lay_out(
         &self,
         watch: &mut dyn Watch,
         mut take: impl FnMut(PrintWorld, &PagedDocument, &[Page], bool) -> Result<()>,
     ) -> Result<Vec<String>> {
         let check = serde_json::to_vec(&self.check)?;
-        let (frame, key, items) = (&self.frame, self.key, &self.items);
         let ends = self.section_ends();
+        let len = self.items.len();
         let mut warnings = Vec::new();
-        let mut start = 0;
-        let mut pages = 0;
-        let mut chunk = self.chunk;
-        loop {
-            if !progress::next(watch, Phase::Print, start, items.len()) {
+        let mut delivery = Delivery {
+            numbers: self.section.map(|_| Numbers::new(&self.frame)),
+            pages: 0,
+        };
+        let runs = match self.section {
+            Some(_) => self.runs(&ends),
+            None => vec![(0, len)],
+        };
+        let fits = |&(from, to): &(usize, usize)| self.section.is_some() && to - from <= self.reach();
+        let mut next = 0;
+        while let Some(&(from, to)) = runs.get(next) {
+            if !fits(&runs[next]) {
+                // A run of several compilations, one after the other, each
+                // one's pages taken as it comes.
+                let run_warnings = self.lay_out_run(
+                    from,
+                    to,
+                    &ends,
+                    &check,
+                    Evict::EachCompilation,
+                    &mut |start, laid| match laid {
+                        None if !progress::next(watch, Phase::Print, start, len) => Err(crate::Error::Halted),
+                        None => Ok(delivery.pages + 1),
+                        Some(laid) => delivery.deliver(laid, &mut take).map(|()| 0),
+                    },
+                )?;
+                warnings.extend(run_warnings);
+                next += 1;
+                continue;
+            }
+            // Runs of one compilation each, laid out side by side as tasks of
+            // the thread pool typst's layout itself runs in (a compilation
+            // waiting for its pages helps lay out the other's). Handing their
+            // pages over while the next are laid out was tried: no faster,
+            // and more memory.
+            if !progress::next(watch, Phase::Print, from, len) {
                 return Err(crate::Error::Halted);
             }
+            let wave: Vec<(usize, usize)> = runs[next..]
+                .iter()
+                .take_while(|r| fits(r))
+                .take(RUNS_AT_ONCE)
+                .copied()
+                .collect();
+            next += wave.len();
+            let laid_out: Vec<_> = wave
+                .par_iter()
+                .map(|&(from, to)| self.collected_run(from, to, &ends, &check))
+                .collect();
+            // Nothing of these compilations' cells is met again.
+            typst::comemo::evict(0);
+            delivery.hand_over(laid_out, &mut warnings, &mut take)?;
+        }
+        progress::finished(watch, Phase::Print, len);
+        Ok(warnings)
+    }
+
+    /// The most items a compilation of a list cut in sections takes (the
+    /// sections that end within it).
+    fn reach(&self) -> usize {
+        match self.section {
+            Some(_) => self.chunk.saturating_mul(2),
+            None => self.chunk,
+        }
+    }
+
+    /// A list's runs of sections laid out as one compilation, as items
+    /// `[from, to)`: each ends at the last section end within a
+    /// compilation's reach, or, for a section longer than that, at its own
+    /// end (laid out in several compilations).
+    fn runs(&self, ends: &[usize]) -> Vec<(usize, usize)> {
+        // A printout of no items still has its pages (its title, "none").
+        let mut runs = Vec::new();
+        let mut from = 0;
+        while from < self.items.len() || runs.is_empty() {
+            let later = ends.iter().copied().filter(|&end| end > from);
+            let first = later.clone().next().unwrap_or(self.items.len());
+            let to = later
+                .take_while(|&end| end <= from.saturating_add(self.reach()))
+                .last()
+                .unwrap_or(first);
+            runs.push((from, to));
+            from = to;
+        }
+        runs
+    }
+
+    /// Lays items `[from, to)` out (`to` a section's end) and keeps every
+    /// compilation's kept pages; for a run laid out beside others, on any
+    /// thread, typst's cache left to its caller to empty.
+    fn collected_run(&self, from: usize, to: usize, ends: &[usize], check: &[u8]) -> Result<(Vec<Laid>, Vec<String>)> {
+        let mut laids = Vec::new();
+        let warnings = self.lay_out_run(from, to, ends, check, Evict::Never, &mut |_, laid| {
+            laids.extend(laid);
+            Ok(1)
+        })?;
+        Ok((laids, warnings))
+    }
+
+    /// Lays items `[from, to)` out a compilation at a time (see `lay_out`),
+    /// handing each to `laid` with the item it starts from. `laid` is also
+    /// asked, with `None`, before each compilation, and answers the number
+    /// its first page takes when the template numbers pages.
+    fn lay_out_run(
+        &self,
+        from: usize,
+        to: usize,
+        ends: &[usize],
+        check: &[u8],
+        evict: Evict,
+        laid: &mut dyn FnMut(usize, Option<Laid>) -> Result<usize>,
+    ) -> Result<Vec<String>> {
+        let (frame, key, items) = (&self.frame, self.key, &self.items);
+        let mut warnings = Vec::new();
+        let mut start = from;
+        let mut chunk = self.chunk;
+        loop {
+            let first_page = laid(start, None)?;
             let reach = match self.section {
                 Some(_) => chunk.saturating_mul(2),
                 None => chunk,
@@ -261,10 +382,10 @@ impl Printout {
             let section_end = ends
                 .iter()
                 .copied()
-                .filter(|&end| end > start)
+                .filter(|&end| end > start && end <= to)
                 .take_while(|&end| end <= start.saturating_add(reach))
                 .last();
-            let end = section_end.unwrap_or_else(|| items.len().min(start.saturating_add(chunk)));
+            let end = section_end.unwrap_or_else(|| to.min(start.saturating_add(chunk)));
             let closing = end == items.len();
             // Where a new section (and a new page) begins, counted from `start`.
             let breaks: Vec<usize> = ends
@@ -279,39 +400,165 @@ impl Printout {
             // Where items begin is asked only of a compilation that ends
             // inside a section (`last_item_start`).
             data.insert("marks".into(), section_end.is_none().into());
-            data.insert("first_page".into(), (pages + 1).into());
+            data.insert("first_page".into(), first_page.into());
             data.insert("opening".into(), (start == 0).into());
             data.insert("closing".into(), closing.into());
-            let files = [("data.json", serde_json::to_vec(&data)?), ("check.json", check.clone())];
-            let (world, document, chunk_warnings) = typeset(self.template, &files)?;
-            // Nothing of this compilation's cells is met again: drop typst's
-            // cache now rather than hold it through the next ones.
-            typst::comemo::evict(0);
-            warnings.extend(chunk_warnings);
-            let laid = document.pages();
-            if closing {
-                take(world, &document, laid, start == 0)?;
-                progress::finished(watch, Phase::Print, items.len());
-                return Ok(warnings);
+            let files = [
+                ("data.json", serde_json::to_vec(&data)?),
+                ("check.json", check.to_vec()),
+            ];
+            let (world, document, compiled_warnings) = typeset(self.template, &files)?;
+            if evict == Evict::EachCompilation {
+                // Nothing of this compilation's cells is met again: drop
+                // typst's cache now rather than hold it through the next ones.
+                typst::comemo::evict(0);
             }
-            if section_end.is_some() {
-                // A section ends the compilation: the next begins a page.
-                take(world, &document, laid, false)?;
-                pages += laid.len();
-                start = end;
-                continue;
-            }
-            match last_item_start(&document) {
-                Some((page, next)) if page > 1 && next > start => {
-                    take(world, &document, &laid[..page - 1], false)?;
-                    pages += page - 1;
-                    start = next;
-                }
+            warnings.extend(compiled_warnings);
+            // A section's end ends the compilation, and the next begins a
+            // page: every page is kept. Otherwise the last page is laid out
+            // again from the item that begins it.
+            let step = if end == to || section_end.is_some() {
+                Some((document.pages().len(), end))
+            } else {
+                last_item_start(&document)
+                    .filter(|&(page, next)| page > 1 && next > start)
+                    .map(|(page, next)| (page - 1, next))
+            };
+            let Some((kept, next)) = step else {
                 // The chunk fits on one page (or one item fills all its
                 // pages): lay more out at once.
-                _ => chunk = chunk.saturating_mul(2),
+                chunk = chunk.saturating_mul(2);
+                continue;
+            };
+            let alone = start == 0 && closing;
+            laid(
+                start,
+                Some(Laid {
+                    world,
+                    document,
+                    kept,
+                    alone,
+                }),
+            )?;
+            if end == to {
+                return Ok(warnings);
+            }
+            start = next;
+        }
+    }
+}
+
+/// Runs of a list's sections laid out at once, side by side.
+const RUNS_AT_ONCE: usize = 2;
+
+/// When a run of compilations empties typst's cache.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Evict {
+    /// After each compilation (nothing else is being laid out meanwhile).
+    EachCompilation,
+    /// Never: another run is being laid out beside it (its caller empties
+    /// the cache once both are done).
+    Never,
+}
+
+/// Hands laid-out pages to the printout's taker in order, numbering them
+/// when the template does not.
+struct Delivery<'a> {
+    /// The numbers laid over a list's pages (`None`: the template numbers them).
+    numbers: Option<Numbers<'a>>,
+    /// Pages handed over so far.
+    pages: usize,
+}
+
+impl Delivery<'_> {
+    /// Hands the pages of runs laid out side by side over in order.
+    fn hand_over(
+        &mut self,
+        laid_out: Vec<Result<(Vec<Laid>, Vec<String>)>>,
+        warnings: &mut Vec<String>,
+        take: &mut impl FnMut(PrintWorld, &PagedDocument, &[Page], bool) -> Result<()>,
+    ) -> Result<()> {
+        for run in laid_out {
+            let (laids, run_warnings) = run?;
+            warnings.extend(run_warnings);
+            for laid in laids {
+                self.deliver(laid, take)?;
             }
         }
+        Ok(())
+    }
+
+    fn deliver(
+        &mut self,
+        laid: Laid,
+        take: &mut impl FnMut(PrintWorld, &PagedDocument, &[Page], bool) -> Result<()>,
+    ) -> Result<()> {
+        let mut pages = laid.document.pages()[..laid.kept].to_vec();
+        if let Some(numbers) = &mut self.numbers {
+            for page in &mut pages {
+                page.frame.prepend_frame(Point::zero(), numbers.next()?);
+            }
+        }
+        self.pages += pages.len();
+        take(laid.world, &laid.document, &pages, laid.alone)
+    }
+}
+
+/// A compilation's finished pages: its first `kept` pages are kept.
+struct Laid {
+    world: PrintWorld,
+    document: PagedDocument,
+    kept: usize,
+    /// The compilation is the whole printout.
+    alone: bool,
+}
+
+/// The page numbers of a list laid out in runs of sections, laid over its
+/// pages in order: "2", "3", … centred in the top margin as `party.typ`
+/// numbers a page, each the frame of a page of `numbers.typ`, with the
+/// list's page setup and nothing but its header. Laid out a few hundred at a
+/// time.
+struct Numbers<'a> {
+    /// The list's data but its items (letterhead, orientation).
+    frame: &'a serde_json::Map<String, serde_json::Value>,
+    /// The number the first of `ready` takes.
+    first: usize,
+    ready: std::vec::IntoIter<Frame>,
+}
+
+/// Page numbers laid out at once.
+const NUMBERS_AT_ONCE: usize = 200;
+
+impl<'a> Numbers<'a> {
+    fn new(frame: &'a serde_json::Map<String, serde_json::Value>) -> Numbers<'a> {
+        Numbers {
+            frame,
+            first: 1,
+            ready: Vec::new().into_iter(),
+        }
+    }
+
+    /// The next page's number, as a frame the size of the page.
+    fn next(&mut self) -> Result<Frame> {
+        if let Some(frame) = self.ready.next() {
+            return Ok(frame);
+        }
+        let mut data = self.frame.clone();
+        data.insert("first_page".into(), self.first.into());
+        data.insert("count".into(), NUMBERS_AT_ONCE.into());
+        let (_, document, _) = typeset(NUMBERS, &[("data.json", serde_json::to_vec(&data)?)])?;
+        let mut frames: std::vec::IntoIter<Frame> = document
+            .pages()
+            .iter()
+            .map(|page| page.frame.clone())
+            .collect::<Vec<_>>()
+            .into_iter();
+        let frame = frames
+            .next()
+            .ok_or_else(|| crate::Error::Pdf("không dàn được số trang".into()))?;
+        self.first += frames.len() + 1;
+        self.ready = frames;
+        Ok(frame)
     }
 }
 
@@ -335,4 +582,41 @@ fn last_item_start(document: &PagedDocument) -> Option<(usize, usize)> {
             }
         })
         .max_by_key(|&(page, item)| (page, std::cmp::Reverse(item)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `groups` groups of `rows` rows, each with its heading.
+    fn printout(groups: usize, rows: usize) -> Printout {
+        let group = std::iter::once(serde_json::json!({ "kind": "heading" }))
+            .chain(std::iter::repeat_n(serde_json::json!({ "kind": "row" }), rows));
+        let items = std::iter::repeat_n(group, groups).flatten().collect();
+        Printout::in_pieces("", "items", &serde_json::json!({}), items).expect("printout")
+    }
+
+    #[test]
+    fn runs_end_at_section_ends_within_a_compilations_reach() {
+        // Eight groups of 40 items; a section ends before a heading once 100
+        // items are laid out: at items 120 and 240, and at the end (320).
+        let list = printout(8, 39).in_sections_of(100);
+        assert_eq!(list.section_ends(), [120, 240, 320]);
+        // A compilation reaches 120 items: a section each, laid out side by side.
+        let runs = list.clone().in_chunks_of(60);
+        assert_eq!(runs.runs(&runs.section_ends()), [(0, 120), (120, 240), (240, 320)]);
+        // Reaching 300: the first two sections make one compilation.
+        let wide = list.clone().in_chunks_of(150);
+        assert_eq!(wide.runs(&wide.section_ends()), [(0, 240), (240, 320)]);
+        // Reaching 60: each section is laid out in several compilations.
+        let narrow = list.in_chunks_of(30);
+        assert_eq!(narrow.runs(&narrow.section_ends()), [(0, 120), (120, 240), (240, 320)]);
+        assert!(narrow
+            .runs(&narrow.section_ends())
+            .iter()
+            .all(|&(from, to)| to - from > narrow.reach()));
+        // No items: one run, for the printout's own pages.
+        let empty = printout(0, 0).in_sections_of(100);
+        assert_eq!(empty.runs(&empty.section_ends()), [(0, 0)]);
+    }
 }
