@@ -119,9 +119,42 @@ pub fn thousands(n: i64) -> String {
     out
 }
 
+/// Upper-case Roman numeral, as a printed list numbers its groups (I, II, … XL …).
+pub fn roman(mut n: usize) -> String {
+    const DIGITS: [(usize, &str); 13] = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut out = String::new();
+    for (value, digits) in DIGITS {
+        while n >= value {
+            out.push_str(digits);
+            n -= value;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roman_numerals() {
+        let got: Vec<String> = [1, 4, 9, 14, 40, 90, 1999].into_iter().map(roman).collect();
+        assert_eq!(got, ["I", "IV", "IX", "XIV", "XL", "XC", "MCMXCIX"]);
+    }
 
     #[test]
     fn clean_turns_nfd_into_nfc_and_folds_space() {

@@ -14,7 +14,7 @@ use super::fit::{Fit, Style};
 use super::printout::Printout;
 use super::{place_date, short_date, Letterhead};
 use crate::model::{OutstandingRow, ReceiptStatus};
-use crate::text::thousands;
+use crate::text::{roman, thousands};
 use crate::Result;
 
 const LISTS: &str = include_str!("lists.typ");
@@ -189,33 +189,6 @@ struct ListData<'a> {
     subtitle: Vec<String>,
     columns: Vec<Column>,
     signatures: Vec<Signature>,
-}
-
-/// Upper-case Roman numeral for the group headings (I, II, … XL …).
-fn roman(mut n: usize) -> String {
-    const DIGITS: [(usize, &str); 13] = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    let mut out = String::new();
-    for (value, digits) in DIGITS {
-        while n >= value {
-            out.push_str(digits);
-            n -= value;
-        }
-    }
-    out
 }
 
 fn num(n: u32) -> String {
@@ -1102,11 +1075,5 @@ mod tests {
             pages.iter().all(|p| p.starts_with("<svg") && p.contains("viewBox")),
             "SVG pages"
         );
-    }
-
-    #[test]
-    fn roman_numerals() {
-        let got: Vec<String> = [1, 4, 9, 14, 40, 90, 1999].into_iter().map(roman).collect();
-        assert_eq!(got, ["I", "IV", "IX", "XIV", "XL", "XC", "MCMXCIX"]);
     }
 }
