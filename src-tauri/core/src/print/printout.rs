@@ -246,7 +246,7 @@ impl Printout {
     ///
     /// Since a section begins a page, what a section's pages hold does not
     /// depend on the sections before it, only their numbers do: the runs of
-    /// sections are laid out two at a time, each on a thread of its own, and
+    /// sections are laid out two at a time on the layout's thread pool, and
     /// their pages numbered afterwards (`Numbers`).
     fn lay_out(
         &self,
@@ -265,7 +265,7 @@ impl Printout {
             Some(_) => self.runs(&ends),
             None => vec![(0, len)],
         };
-        let fits = |&(from, to): &(usize, usize)| self.section.is_some() && to - from <= self.reach();
+        let fits = |&(from, to): &(usize, usize)| self.section.is_some() && to - from <= self.reach(self.chunk);
         let mut next = 0;
         while let Some(&(from, to)) = runs.get(next) {
             if !fits(&runs[next]) {
@@ -314,12 +314,12 @@ impl Printout {
         Ok(warnings)
     }
 
-    /// The most items a compilation of a list cut in sections takes (the
-    /// sections that end within it).
-    fn reach(&self) -> usize {
+    /// The most items a compilation takes: twice `chunk` for a list cut in
+    /// sections (the sections that end within it), else `chunk`.
+    fn reach(&self, chunk: usize) -> usize {
         match self.section {
-            Some(_) => self.chunk.saturating_mul(2),
-            None => self.chunk,
+            Some(_) => chunk.saturating_mul(2),
+            None => chunk,
         }
     }
 
@@ -335,7 +335,7 @@ impl Printout {
             let later = ends.iter().copied().filter(|&end| end > from);
             let first = later.clone().next().unwrap_or(self.items.len());
             let to = later
-                .take_while(|&end| end <= from.saturating_add(self.reach()))
+                .take_while(|&end| end <= from.saturating_add(self.reach(self.chunk)))
                 .last()
                 .unwrap_or(first);
             runs.push((from, to));
@@ -375,10 +375,7 @@ impl Printout {
         let mut chunk = self.chunk;
         loop {
             let first_page = laid(start, None)?;
-            let reach = match self.section {
-                Some(_) => chunk.saturating_mul(2),
-                None => chunk,
-            };
+            let reach = self.reach(chunk);
             let section_end = ends
                 .iter()
                 .copied()
@@ -614,7 +611,7 @@ mod tests {
         assert!(narrow
             .runs(&narrow.section_ends())
             .iter()
-            .all(|&(from, to)| to - from > narrow.reach()));
+            .all(|&(from, to)| to - from > narrow.reach(narrow.chunk)));
         // No items: one run, for the printout's own pages.
         let empty = printout(0, 0).in_sections_of(100);
         assert_eq!(empty.runs(&empty.section_ends()), [(0, 0)]);
