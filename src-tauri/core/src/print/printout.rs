@@ -233,8 +233,7 @@ impl Printout {
     ///
     /// A printout is laid out from some item on, a compilation at a time,
     /// typst's cache emptied after each. A compilation of a list cut in
-    /// sections ends at the last section's end within twice `chunk` items:
-    /// its sections are page runs that typst lays out side by side, and all
+    /// sections ends at a section's end within twice `chunk` items, and all
     /// its pages are kept. Otherwise it takes `chunk` items; of a compilation
     /// that does not reach the end, every page but the last is kept, and the
     /// next one starts with the item that began that last page. Either way
@@ -245,7 +244,7 @@ impl Printout {
     /// the last row.
     ///
     /// Since a section begins a page, what a section's pages hold does not
-    /// depend on the sections before it, only their numbers do: the runs of
+    /// depend on the sections before it, only their numbers do: a list's
     /// sections are laid out two at a time on the layout's thread pool, and
     /// their pages numbered afterwards (`Numbers`).
     fn lay_out(
@@ -323,23 +322,22 @@ impl Printout {
         }
     }
 
-    /// A list's runs of sections laid out as one compilation, as items
-    /// `[from, to)`: each ends at the last section end within a
-    /// compilation's reach, or, for a section longer than that, at its own
-    /// end (laid out in several compilations).
+    /// A list's runs, as items `[from, to)`: its sections, each laid out as
+    /// one compilation, or, for a section longer than a compilation's
+    /// reach, in several. One section per compilation keeps the granularity
+    /// of a compilation of two sections one after the other: the preview's
+    /// first pages come after two sections laid out side by side, and a stop
+    /// is heeded every two sections.
     fn runs(&self, ends: &[usize]) -> Vec<(usize, usize)> {
-        // A printout of no items still has its pages (its title, "none").
-        let mut runs = Vec::new();
         let mut from = 0;
-        while from < self.items.len() || runs.is_empty() {
-            let later = ends.iter().copied().filter(|&end| end > from);
-            let first = later.clone().next().unwrap_or(self.items.len());
-            let to = later
-                .take_while(|&end| end <= from.saturating_add(self.reach(self.chunk)))
-                .last()
-                .unwrap_or(first);
-            runs.push((from, to));
-            from = to;
+        let mut runs: Vec<(usize, usize)> = ends
+            .iter()
+            .filter(|&&end| end > 0)
+            .map(|&end| (std::mem::replace(&mut from, end), end))
+            .collect();
+        if runs.is_empty() {
+            // A printout of no items still has its pages (its title, "none").
+            runs.push((0, 0));
         }
         runs
     }
@@ -594,7 +592,7 @@ mod tests {
     }
 
     #[test]
-    fn runs_end_at_section_ends_within_a_compilations_reach() {
+    fn a_lists_runs_are_its_sections() {
         // Eight groups of 40 items; a section ends before a heading once 100
         // items are laid out: at items 120 and 240, and at the end (320).
         let list = printout(8, 39).in_sections_of(100);
@@ -602,9 +600,10 @@ mod tests {
         // A compilation reaches 120 items: a section each, laid out side by side.
         let runs = list.clone().in_chunks_of(60);
         assert_eq!(runs.runs(&runs.section_ends()), [(0, 120), (120, 240), (240, 320)]);
-        // Reaching 300: the first two sections make one compilation.
-        let wide = list.clone().in_chunks_of(150);
-        assert_eq!(wide.runs(&wide.section_ends()), [(0, 240), (240, 320)]);
+        assert!(runs
+            .runs(&runs.section_ends())
+            .iter()
+            .all(|&(from, to)| to - from <= runs.reach(runs.chunk)));
         // Reaching 60: each section is laid out in several compilations.
         let narrow = list.in_chunks_of(30);
         assert_eq!(narrow.runs(&narrow.section_ends()), [(0, 120), (120, 240), (240, 320)]);
