@@ -314,7 +314,7 @@ impl Printout {
     }
 
     /// The most items a compilation takes: twice `chunk` for a list cut in
-    /// sections (the sections that end within it), else `chunk`.
+    /// sections (a section up to that long is one compilation), else `chunk`.
     fn reach(&self, chunk: usize) -> usize {
         match self.section {
             Some(_) => chunk.saturating_mul(2),
