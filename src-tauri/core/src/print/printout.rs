@@ -270,18 +270,18 @@ impl Printout {
             if !fits(&runs[next]) {
                 // A run of several compilations, one after the other, each
                 // one's pages taken as it comes.
-                let run_warnings = self.lay_out_run(
-                    from,
-                    to,
-                    &ends,
-                    &check,
-                    Evict::EachCompilation,
-                    &mut |start, laid| match laid {
-                        None if !progress::next(watch, Phase::Print, start, len) => Err(crate::Error::Halted),
-                        None => Ok(delivery.pages + 1),
-                        Some(laid) => delivery.deliver(laid, &mut take).map(|()| 0),
-                    },
-                )?;
+                let run_warnings =
+                    self.lay_out_run(
+                        from,
+                        to,
+                        &check,
+                        Evict::EachCompilation,
+                        &mut |start, laid| match laid {
+                            None if !progress::next(watch, Phase::Print, start, len) => Err(crate::Error::Halted),
+                            None => Ok(delivery.pages + 1),
+                            Some(laid) => delivery.deliver(laid, &mut take).map(|()| 0),
+                        },
+                    )?;
                 warnings.extend(run_warnings);
                 next += 1;
                 continue;
@@ -303,7 +303,7 @@ impl Printout {
             next += wave.len();
             let laid_out: Vec<_> = wave
                 .par_iter()
-                .map(|&(from, to)| self.collected_run(from, to, &ends, &check))
+                .map(|&(from, to)| self.collected_run(from, to, &check))
                 .collect();
             // Nothing of these compilations' cells is met again.
             typst::comemo::evict(0);
@@ -345,9 +345,9 @@ impl Printout {
     /// Lays items `[from, to)` out (`to` a section's end) and keeps every
     /// compilation's kept pages; for a run laid out beside others, on any
     /// thread, typst's cache left to its caller to empty.
-    fn collected_run(&self, from: usize, to: usize, ends: &[usize], check: &[u8]) -> Result<(Vec<Laid>, Vec<String>)> {
+    fn collected_run(&self, from: usize, to: usize, check: &[u8]) -> Result<(Vec<Laid>, Vec<String>)> {
         let mut laids = Vec::new();
-        let warnings = self.lay_out_run(from, to, ends, check, Evict::Never, &mut |_, laid| {
+        let warnings = self.lay_out_run(from, to, check, Evict::Never, &mut |_, laid| {
             laids.extend(laid);
             Ok(1)
         })?;
@@ -362,7 +362,6 @@ impl Printout {
         &self,
         from: usize,
         to: usize,
-        ends: &[usize],
         check: &[u8],
         evict: Evict,
         laid: &mut dyn FnMut(usize, Option<Laid>) -> Result<usize>,
@@ -373,25 +372,14 @@ impl Printout {
         let mut chunk = self.chunk;
         loop {
             let first_page = laid(start, None)?;
-            let reach = self.reach(chunk);
-            let section_end = ends
-                .iter()
-                .copied()
-                .filter(|&end| end > start && end <= to)
-                .take_while(|&end| end <= start.saturating_add(reach))
-                .last();
+            // A run is one section (or the whole printout, not cut in
+            // sections): it ends the compilation once it is within reach.
+            let section_end = (to <= start.saturating_add(self.reach(chunk))).then_some(to);
             let end = section_end.unwrap_or_else(|| to.min(start.saturating_add(chunk)));
             let closing = end == items.len();
-            // Where a new section (and a new page) begins, counted from `start`.
-            let breaks: Vec<usize> = ends
-                .iter()
-                .filter(|&&at| at > start && at < end)
-                .map(|&at| at - start)
-                .collect();
             let mut data = frame.clone();
             data.insert(key.into(), items[start..end].into());
             data.insert("start".into(), start.into());
-            data.insert("breaks".into(), breaks.into());
             // Where items begin is asked only of a compilation that ends
             // inside a section (`last_item_start`).
             data.insert("marks".into(), section_end.is_none().into());
