@@ -253,17 +253,13 @@ impl Printout {
         mut take: impl FnMut(PrintWorld, &PagedDocument, &[Page], bool) -> Result<()>,
     ) -> Result<Vec<String>> {
         let check = serde_json::to_vec(&self.check)?;
-        let ends = self.section_ends();
         let len = self.items.len();
         let mut warnings = Vec::new();
         let mut delivery = Delivery {
             numbers: self.section.map(|_| Numbers::new(&self.frame)),
             pages: 0,
         };
-        let runs = match self.section {
-            Some(_) => self.runs(&ends),
-            None => vec![(0, len)],
-        };
+        let runs = self.runs();
         let fits = |&(from, to): &(usize, usize)| self.section.is_some() && to - from <= self.reach(self.chunk);
         let mut next = 0;
         while let Some(&(from, to)) = runs.get(next) {
@@ -322,18 +318,20 @@ impl Printout {
         }
     }
 
-    /// A list's runs, as items `[from, to)`: its sections, each laid out as
-    /// one compilation, or, for a section longer than a compilation's
-    /// reach, in several. One section per compilation keeps the granularity
+    /// A printout's runs, as items `[from, to)`: a list's sections, each
+    /// laid out as one compilation, or, for a section longer than a
+    /// compilation's reach, in several; a printout not cut in sections is
+    /// one run. One section per compilation keeps the granularity
     /// of a compilation of two sections one after the other: the preview's
     /// first pages come after two sections laid out side by side, and a stop
     /// is heeded every two sections.
-    fn runs(&self, ends: &[usize]) -> Vec<(usize, usize)> {
+    fn runs(&self) -> Vec<(usize, usize)> {
         let mut from = 0;
-        let mut runs: Vec<(usize, usize)> = ends
-            .iter()
-            .filter(|&&end| end > 0)
-            .map(|&end| (std::mem::replace(&mut from, end), end))
+        let mut runs: Vec<(usize, usize)> = self
+            .section_ends()
+            .into_iter()
+            .filter(|&end| end > 0)
+            .map(|end| (std::mem::replace(&mut from, end), end))
             .collect();
         if runs.is_empty() {
             // A printout of no items still has its pages (its title, "none").
@@ -587,20 +585,20 @@ mod tests {
         assert_eq!(list.section_ends(), [120, 240, 320]);
         // A compilation reaches 120 items: a section each, laid out side by side.
         let runs = list.clone().in_chunks_of(60);
-        assert_eq!(runs.runs(&runs.section_ends()), [(0, 120), (120, 240), (240, 320)]);
+        assert_eq!(runs.runs(), [(0, 120), (120, 240), (240, 320)]);
         assert!(runs
-            .runs(&runs.section_ends())
+            .runs()
             .iter()
             .all(|&(from, to)| to - from <= runs.reach(runs.chunk)));
         // Reaching 60: each section is laid out in several compilations.
         let narrow = list.in_chunks_of(30);
-        assert_eq!(narrow.runs(&narrow.section_ends()), [(0, 120), (120, 240), (240, 320)]);
+        assert_eq!(narrow.runs(), [(0, 120), (120, 240), (240, 320)]);
         assert!(narrow
-            .runs(&narrow.section_ends())
+            .runs()
             .iter()
             .all(|&(from, to)| to - from > narrow.reach(narrow.chunk)));
         // No items: one run, for the printout's own pages.
         let empty = printout(0, 0).in_sections_of(100);
-        assert_eq!(empty.runs(&empty.section_ends()), [(0, 0)]);
+        assert_eq!(empty.runs(), [(0, 0)]);
     }
 }
