@@ -77,10 +77,12 @@ pub fn big_batch(code: &str, title: &str, subtree: &str) -> NewBatch {
             DocQty {
                 symbol: DOCUMENTS[0].into(),
                 quantity: 2,
+                uid: None,
             },
             DocQty {
                 symbol: DOCUMENTS[1].into(),
                 quantity: 1,
+                uid: None,
             },
         ],
         subtrees: vec![subtree.into()],

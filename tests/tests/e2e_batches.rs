@@ -598,6 +598,108 @@ fn batch_with_grid_slips_and_every_kind_of_confirmation() {
     );
 }
 
+/// One commune with one branch, and 05-KH/HU of two committee terms (numbers
+/// run per term).
+fn prepare_two_terms(db: &Path, _work: &Path) {
+    cli(db, &["init"]);
+    cli(db, &["unit", "add", "--code", "HK", "--name", "Đảng bộ xã Hương Khê"]);
+    cli(
+        db,
+        &[
+            "unit",
+            "add",
+            "--code",
+            "HK-01",
+            "--name",
+            "Chi bộ thôn Đông Trung",
+            "--parent",
+            "HK",
+        ],
+    );
+    for term in ["XII", "XIII"] {
+        cli(
+            db,
+            &[
+                "doc",
+                "add",
+                "--symbol",
+                "05-KH/HU",
+                "--term",
+                term,
+                "--title",
+                &format!("Kế hoạch của khóa {term}"),
+                "--copies",
+                "10",
+            ],
+        );
+    }
+}
+
+/// The batch screen shows one row per document, each with its term, and
+/// hands out the one whose quantity was typed, not the latest term's of the
+/// same symbol; both at once are refused with a message that says why.
+#[test]
+fn one_symbol_of_two_terms_hands_out_the_row_typed_in() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let db = runtime().block_on(async {
+        let s = start_with(prepare_two_terms).await;
+        let c = &s.client;
+        wait_visible(c, "#screen-outstanding").await;
+        open_screen(c, "batch").await;
+        type_into(c, "#batch-code", "Đ5-2025").await;
+        type_into(c, "#batch-title", "Kế hoạch của nhiệm kỳ trước").await;
+        assert_eq!(
+            count(c, ".doc-qty[data-symbol=\"05-KH/HU\"]").await,
+            2,
+            "a row per term"
+        );
+        let uid = |title: &'static str| async move {
+            let uid = js(
+                c,
+                "return [...document.querySelectorAll('.doc-qty')] \
+                   .find((i) => i.closest('tr').cells[1].textContent === arguments[0])?.dataset.uid ?? null;",
+                vec![json!(title)],
+            )
+            .await;
+            format!(".doc-qty[data-uid=\"{}\"]", uid.as_str().expect("the row of a term"))
+        };
+        let (old, new) = (uid("Kế hoạch của khóa XII").await, uid("Kế hoạch của khóa XIII").await);
+        let rows = text(c, "#batch-docs-table tbody").await;
+        assert!(
+            rows.contains("Khóa XII") && rows.contains("Khóa XIII"),
+            "terms shown: {rows}"
+        );
+        click(c, ".unit-pick[data-code=\"HK-01\"]").await;
+        type_into(c, &old, "2").await;
+        type_into(c, &new, "1").await;
+        click(c, "#batch-submit").await;
+        let err = until("two terms in one batch to be refused", || async {
+            shown_error(c).await
+        })
+        .await;
+        assert!(err.contains("hai nhiệm kỳ"), "the error says why: {err}");
+        type_into(c, &new, "0").await;
+        let status = submit_until_status(c, "#batch-submit").await;
+        assert!(status.contains("Đ5-2025"), "saved: {status}");
+        s.finish().await
+    });
+    let (db, _work) = db;
+    let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("open the app's database");
+    let lines: Vec<(String, i64)> = conn
+        .prepare(
+            "SELECT d.title, l.quantity FROM receipt_line l JOIN receipt r ON r.id = l.receipt_id
+             JOIN batch b ON b.id = r.batch_id JOIN document d ON d.id = l.document_id WHERE b.code = 'Đ5-2025'",
+        )
+        .and_then(|mut st| st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .expect("read the batch's lines");
+    assert_eq!(
+        lines,
+        [("Kế hoạch của khóa XII".to_owned(), 2)],
+        "the old term's document"
+    );
+}
+
 /// 20 communes of 20 branches each: 400 branches of kind "Chi bộ".
 fn prepare_400(db: &Path, work: &Path) {
     let mut csv = String::from("Mã,Tên,Mã cấp trên,Loại\r\n");

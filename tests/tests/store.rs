@@ -88,6 +88,7 @@ fn overdue_batch(code: &str) -> NewBatch {
         documents: vec![DocQty {
             symbol: "05-KH/HU".into(),
             quantity: 2,
+            uid: None,
         }],
         units: vec![],
         subtrees: vec!["HK".into()],
@@ -604,6 +605,7 @@ fn the_outstanding_page_counts_a_recalls_rows_as_the_whole_list_does() {
     batch.documents = vec![DocQty {
         symbol: "07-NQ/HU".into(),
         quantity: 1,
+        uid: None,
     }];
     store.create_batch(&actor(), batch).expect("the classified batch");
     store

@@ -321,6 +321,7 @@ fn the_app_and_the_command_line_share_the_file() {
         documents: vec![DocQty {
             symbol: "01-NQ/TU".into(),
             quantity: 1,
+            uid: None,
         }],
         subtrees: vec!["X".into()],
         ..NewBatch::default()

@@ -190,6 +190,7 @@ fn time_send(store: &mut Store, dir: &Path) -> Res<(std::time::Duration, usize)>
             documents: vec![DocQty {
                 symbol: "99-CT/TU".to_owned(),
                 quantity: 10,
+                uid: None,
             }],
             units: communes,
             ..NewBatch::default()

@@ -550,6 +550,7 @@ fn main() -> Res<()> {
                         .map(|d| DocQty {
                             symbol: format!("{}-KH/BTGDVTU", 9000 + d),
                             quantity: 2,
+                            uid: None,
                         })
                         .collect(),
                     subtrees: roots.iter().map(|r| r.1.clone()).collect(),

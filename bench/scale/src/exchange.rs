@@ -205,6 +205,7 @@ pub fn make(dir: &Path, month: &Month, progress: &mut dyn FnMut(&str, usize, usi
                 documents: vec![DocQty {
                     symbol: doc_symbol(w),
                     quantity: COPIES_DOWN,
+                    uid: None,
                 }],
                 units: codes.clone(),
                 ..NewBatch::default()
@@ -259,6 +260,7 @@ pub fn make(dir: &Path, month: &Month, progress: &mut dyn FnMut(&str, usize, usi
                     documents: vec![DocQty {
                         symbol: doc_symbol(w),
                         quantity: 1,
+                        uid: None,
                     }],
                     units: branches.clone(),
                     ..NewBatch::default()

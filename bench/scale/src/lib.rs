@@ -341,6 +341,7 @@ impl<R: Rng> Batches<'_, R> {
                                 .map(|&(d, q)| DocQty {
                                     symbol: docs[d].symbol.clone(),
                                     quantity: q,
+                                    uid: None,
                                 })
                                 .collect(),
                             units,

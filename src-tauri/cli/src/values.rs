@@ -147,6 +147,7 @@ pub fn parse_doc_qty_any(s: &str) -> Result<DocQty, String> {
     Ok(DocQty {
         symbol: symbol.to_owned(),
         quantity,
+        uid: None,
     })
 }
 

@@ -66,22 +66,46 @@ pub(crate) fn plan_batch(dao: &Dao<'_>, input: &NewBatch) -> Result<BatchPlan> {
     let mut docs: Vec<PlannedDoc> = Vec::with_capacity(input.documents.len());
     for dq in &input.documents {
         let symbol = text::clean(&dq.symbol);
-        if docs.iter().any(|d| d.symbol == symbol) {
-            return Err(Error::invalid(
-                "documents",
-                format!("Văn bản {symbol} được chọn hai lần"),
-            ));
-        }
         if dq.quantity == 0 {
             return Err(Error::invalid(
                 "documents",
                 format!("Số bản của văn bản {symbol} phải lớn hơn 0"),
             ));
         }
-        let (id, doc) = dao.document_by_symbol(&symbol).map_err(|e| match e {
-            Error::NotFound { .. } => Error::invalid("documents", format!("Văn bản «{symbol}» không có trong sổ")),
-            e => e,
-        })?;
+        let found = match &dq.uid {
+            // The document chosen in the window: the symbol only checks it.
+            Some(uid) => dao
+                .document_by_uid(uid)
+                .map(Some)
+                .or_else(|e| match e {
+                    Error::NotFound { .. } => Ok(None),
+                    e => Err(e),
+                })?
+                .filter(|(_, doc)| doc.symbol == symbol),
+            None => match dao.document_by_symbol(&symbol) {
+                Ok(found) => Some(found),
+                Err(Error::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            },
+        };
+        let Some((id, doc)) = found else {
+            return Err(Error::invalid(
+                "documents",
+                format!("Văn bản «{symbol}» không có trong sổ"),
+            ));
+        };
+        if let Some(same) = docs.iter().find(|d| d.symbol == symbol) {
+            // A batch names its documents (and each unit's quantities) by
+            // symbol: two terms' documents of one symbol go in two batches.
+            let message = if same.id == id {
+                format!("Văn bản {symbol} được chọn hai lần")
+            } else {
+                format!(
+                    "Hai văn bản cùng số ký hiệu {symbol} (của hai nhiệm kỳ) không giao chung một đợt được; giao văn bản kia ở một đợt khác"
+                )
+            };
+            return Err(Error::invalid("documents", message));
+        }
         docs.push(PlannedDoc {
             id,
             symbol,
@@ -384,6 +408,7 @@ pub(crate) mod tests {
             documents: vec![DocQty {
                 symbol: "05-KH/HU".into(),
                 quantity: 2,
+                uid: None,
             }],
             units: vec![],
             subtrees: vec!["X".into()],
@@ -508,6 +533,74 @@ pub(crate) mod tests {
         assert_eq!(s.list_batches().expect("batches").len(), 1);
     }
 
+    /// Numbers run per term: a batch hands out the term's document chosen
+    /// by uid, the latest term's by symbol alone, and never both at once.
+    #[test]
+    fn one_symbol_in_two_terms_hands_out_the_document_chosen() {
+        let (_d, mut s, a) = setup();
+        s.add_document(
+            &a,
+            NewDocument {
+                symbol: "05-KH/HU".into(),
+                title: "Kế hoạch của nhiệm kỳ mới".into(),
+                copies_received: 20,
+                term: Some("2025-2030".into()),
+                ..Default::default()
+            },
+        )
+        .expect("new term's document");
+        let on_hand = |s: &Store| -> Vec<(String, i64)> {
+            let mut docs: Vec<_> = s
+                .list_documents()
+                .expect("docs")
+                .into_iter()
+                .map(|d| (d.title, d.copies_on_hand))
+                .collect();
+            docs.sort();
+            docs
+        };
+        let old = s
+            .list_documents()
+            .expect("docs")
+            .into_iter()
+            .find(|d| d.title == "Kế hoạch")
+            .expect("old term's document");
+
+        // By uid: the old term's document, 2 copies to each of 2 units.
+        let mut chosen = batch("B1");
+        chosen.documents[0].uid = Some(old.uid.clone());
+        s.create_batch(&a, chosen).expect("old term's batch");
+        assert_eq!(
+            on_hand(&s),
+            [("Kế hoạch".into(), 6), ("Kế hoạch của nhiệm kỳ mới".into(), 20)]
+        );
+
+        // By symbol alone: the latest term's.
+        s.create_batch(&a, batch("B2")).expect("latest term's batch");
+        assert_eq!(
+            on_hand(&s),
+            [("Kế hoạch".into(), 6), ("Kế hoạch của nhiệm kỳ mới".into(), 16)]
+        );
+
+        // A uid whose document has another symbol is not taken on trust.
+        let mut wrong = batch("B3");
+        wrong.documents[0].symbol = "45-CT/TW".into();
+        wrong.documents[0].uid = Some(old.uid.clone());
+        let err = s.create_batch(&a, wrong).expect_err("symbol and uid disagree");
+        assert!(err.to_string().contains("không có trong sổ"), "{err}");
+
+        // Both terms' documents in one batch: refused, and said so.
+        let mut both = batch("B4");
+        both.documents.push(DocQty {
+            uid: Some(old.uid),
+            symbol: "05-KH/HU".into(),
+            quantity: 1,
+        });
+        let err = s.create_batch(&a, both).expect_err("two terms at once");
+        assert!(err.to_string().contains("hai nhiệm kỳ"), "{err}");
+        assert_eq!(s.list_batches().expect("batches").len(), 2);
+    }
+
     /// The plan holds every row the batch writes and writes nothing itself;
     /// handing it out writes exactly those rows.
     #[test]
@@ -527,6 +620,7 @@ pub(crate) mod tests {
         input.documents.push(DocQty {
             symbol: "45-CT/TW".into(),
             quantity: 1,
+            uid: None,
         });
         // X2 gets none of 45-CT/TW: 1 copy handed of 1 on hand.
         input.overrides = vec![crate::model::UnitQty {

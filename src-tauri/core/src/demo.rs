@@ -142,10 +142,12 @@ impl Store {
                         DocQty {
                             symbol: "45-CT/TW".into(),
                             quantity: 2,
+                            uid: None,
                         },
                         DocQty {
                             symbol: "121-KL/TW".into(),
                             quantity: 1,
+                            uid: None,
                         },
                     ],
                     units: vec![],
@@ -164,10 +166,12 @@ impl Store {
                         DocQty {
                             symbol: "05-KH/TU".into(),
                             quantity: 3,
+                            uid: None,
                         },
                         DocQty {
                             symbol: "369-CV/BTGTU".into(),
                             quantity: 1,
+                            uid: None,
                         },
                     ],
                     units: vec![],

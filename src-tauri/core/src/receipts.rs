@@ -380,6 +380,7 @@ mod tests {
             quantities: vec![DocQty {
                 symbol: "05-KH/HU".into(),
                 quantity: 1,
+                uid: None,
             }],
             note: Some("Thiếu 1 bản".into()),
             ..Default::default()
@@ -503,6 +504,7 @@ mod tests {
         short.quantities = vec![DocQty {
             symbol: "05-KH/HU".into(),
             quantity: 1,
+            uid: None,
         }];
         s.confirm(&a, short).expect("partial");
         check(&s, (3, 1, 1), (3, 2, 1, 1));
@@ -577,6 +579,7 @@ mod tests {
             quantities: vec![DocQty {
                 symbol: "05-KH/HU".into(),
                 quantity: 1,
+                uid: None,
             }],
             note: Some("Thiếu 1 bản".into()),
             ..Default::default()

@@ -246,6 +246,7 @@ fn new_batch(
         batch.documents.push(DocQty {
             symbol: symbol(d),
             quantity: rng.range(1, 3) as u32,
+            uid: None,
         });
     }
     if let (Some(u), true) = (batch.units.first(), rng.chance(30)) {
@@ -283,6 +284,7 @@ fn confirm(store: &mut Store, a: &Actor, rng: &mut Rng) -> Result<(), Error> {
                 c.quantities.push(DocQty {
                     symbol: line.symbol.clone(),
                     quantity: line.quantity.saturating_sub(1),
+                    uid: None,
                 });
             }
         }

@@ -2,5 +2,9 @@
 
 /**
  * One document and the copies each recipient gets.
+ *
+ * Numbers run per committee term, so one symbol may name documents of
+ * several terms: `uid` says which (the window always sends it); without it
+ * the symbol means the latest term's document.
  */
-export type DocQty = { symbol: string, quantity: number, };
+export type DocQty = { symbol: string, quantity: number, uid?: string | null, };

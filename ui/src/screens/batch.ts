@@ -216,8 +216,8 @@ export function batchScreen(): Screen {
   function columns(): GridColumn[] {
     const cols: GridColumn[] = [];
     for (const doc of data.documents) {
-      const q = parseCount(docs.typed(doc.symbol) ?? "0");
-      if (q) cols.push({ symbol: doc.symbol, title: doc.title, def: q, onHand: Number(doc.copies_on_hand) });
+      const q = parseCount(docs.typed(doc.uid) ?? "0");
+      if (q) cols.push({ uid: doc.uid, symbol: doc.symbol, title: doc.title, def: q, onHand: Number(doc.copies_on_hand) });
     }
     return cols;
   }
@@ -256,7 +256,8 @@ export function batchScreen(): Screen {
       return;
     }
     const cols = columns();
-    const symbols = qtyDoc.value ? [qtyDoc.value] : cols.map((c) => c.symbol);
+    const chosen = qtyDoc.value ? cols.filter((c) => c.symbol === qtyDoc.value) : cols;
+    const symbols = chosen.map((c) => c.symbol);
     if (kind === null) {
       if (q === 0) {
         showError(
@@ -267,7 +268,7 @@ export function batchScreen(): Screen {
         return;
       }
       // Same quantity for all: it becomes the documents' default, typed cells are forgotten.
-      docs.set(symbols, q);
+      docs.set(chosen.map((c) => c.uid), q);
       grid.clearColumns(symbols);
       gridShape = ""; // typed cells were forgotten: redraw even if the default did not change
       updateTotals();
@@ -385,18 +386,33 @@ export function batchScreen(): Screen {
       }
       const documents: DocQty[] = [];
       for (const doc of data.documents) {
-        const typed = docs.typed(doc.symbol);
+        const typed = docs.typed(doc.uid);
         if (typed === undefined) continue;
         const q = parseCount(typed);
         if (q === undefined) {
           showError(
             { kind: "invalid", message: `Số bản của văn bản ${doc.symbol} phải là số nguyên từ 0 trở lên.`, field: "documents" },
             resolve,
-            docs.input(doc.symbol),
+            docs.input(doc.uid),
           );
           return;
         }
-        if (q) documents.push({ symbol: doc.symbol, quantity: q });
+        if (!q) continue;
+        // Numbers run per term: a batch takes one document of a symbol.
+        const twin = documents.find((d) => d.symbol === doc.symbol);
+        if (twin) {
+          showError(
+            {
+              kind: "invalid",
+              message: `Hai văn bản cùng số ký hiệu ${doc.symbol} (của hai nhiệm kỳ) không giao chung một đợt được: để 0 bản cho một văn bản và giao văn bản đó ở một đợt khác.`,
+              field: "documents",
+            },
+            resolve,
+            docs.input(doc.uid),
+          );
+          return;
+        }
+        documents.push({ symbol: doc.symbol, uid: doc.uid, quantity: q });
       }
       const badCell = grid.invalidCell();
       if (badCell) {

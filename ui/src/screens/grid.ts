@@ -16,6 +16,8 @@ import { fill, h, tbodyOf } from "../dom";
 import { formatNumber, parseCount } from "../format";
 
 export interface GridColumn {
+  /** The document's uid; the column is keyed by its symbol, one per batch. */
+  uid: string;
   symbol: string;
   title: string;
   /** Copies per unit unless a cell says otherwise. */

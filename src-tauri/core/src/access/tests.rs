@@ -57,6 +57,7 @@ fn register() -> (tempfile::TempDir, Store) {
             .map(|d| DocQty {
                 symbol: (*d).into(),
                 quantity: 1,
+                uid: None,
             })
             .collect(),
         units: units.iter().map(|u| (*u).into()).collect(),

@@ -33,6 +33,7 @@ fn setup() -> (tempfile::TempDir, Store) {
         documents: vec![DocQty {
             symbol: "05-KH/HU".into(),
             quantity: 1,
+            uid: None,
         }],
         subtrees: vec!["X".into()],
         ..Default::default()

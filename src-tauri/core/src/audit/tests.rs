@@ -50,6 +50,7 @@ fn register() -> (tempfile::TempDir, PathBuf, Store) {
             documents: vec![DocQty {
                 symbol: "05-KH/HU".into(),
                 quantity: 2,
+                uid: None,
             }],
             subtrees: vec!["X".into()],
             ..NewBatch::default()
@@ -66,6 +67,7 @@ fn register() -> (tempfile::TempDir, PathBuf, Store) {
                 vec![DocQty {
                     symbol: "05-KH/HU".into(),
                     quantity: q,
+                    uid: None,
                 }]
             })
             .unwrap_or_default(),

@@ -105,6 +105,16 @@ impl Dao<'_> {
             .ok_or_else(|| Error::not_found("Văn bản", symbol))
     }
 
+    /// The document with this uid (id and record), or `NotFound`.
+    pub(crate) fn document_by_uid(&self, uid: &str) -> Result<(i64, Document)> {
+        let sql = format!("SELECT {COLUMNS} FROM document d WHERE d.uid = ?1");
+        self.conn
+            .prepare_cached(&sql)?
+            .query_row([uid], from_row)
+            .optional()?
+            .ok_or_else(|| Error::not_found("Văn bản", uid))
+    }
+
     /// Every document, newest first (by date of issue, then by entry).
     pub(crate) fn documents(&self) -> Result<Vec<Document>> {
         let sql = format!("SELECT {COLUMNS} FROM document d ORDER BY d.issued_on DESC, d.id DESC");

@@ -216,6 +216,7 @@ mod tests {
             quantities: vec![crate::model::DocQty {
                 symbol: "05-KH/HU".into(),
                 quantity: 2,
+                uid: None,
             }],
             ..Confirmation::default()
         };

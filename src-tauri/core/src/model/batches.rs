@@ -34,11 +34,18 @@ pub struct Batch {
 }
 
 /// One document and the copies each recipient gets.
+///
+/// Numbers run per committee term, so one symbol may name documents of
+/// several terms: `uid` says which (the window always sends it); without it
+/// the symbol means the latest term's document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DocQty {
     pub symbol: String,
     pub quantity: u32,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub uid: Option<String>,
 }
 
 /// How a batch reaches its units.

@@ -265,6 +265,7 @@ fn merge_moves_children_and_open_receipts_to_the_successor() {
             documents: vec![DocQty {
                 symbol: "05-KH/HU".into(),
                 quantity: 1,
+                uid: None,
             }],
             units: vec!["XA".into()],
             subtrees: vec![],
@@ -348,6 +349,7 @@ fn merge_moves_children_and_open_receipts_to_the_successor() {
             documents: vec![DocQty {
                 symbol: "05-KH/HU".into(),
                 quantity: 1,
+                uid: None,
             }],
             units: vec!["XB".into()],
             subtrees: vec![],

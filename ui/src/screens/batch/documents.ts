@@ -4,8 +4,9 @@
 // already in the batch, the newest `DOCS_NEWEST` and what the document search
 // finds, so the page never holds a row per document of the register.
 //
-// The quantities typed are kept by symbol, whether or not their row is drawn;
-// a row is made the first time it is shown.
+// The quantities typed are kept by document (its uid: one symbol may name a
+// document of each committee term), whether or not their row is drawn; a row
+// is made the first time it is shown, the term beside a symbol that has one.
 import type { Document as RegDocument } from "../../bindings/Document";
 import { byId, fill, h, numCell, tbodyOf } from "../../dom";
 import { clean, formatNumber, parseCount, searchKey } from "../../format";
@@ -28,16 +29,16 @@ export interface DocumentTable {
   render(): void;
   /** The rows drawn; every document of the batch is among them. */
   drawn(): readonly DocRow[];
-  /** The quantity typed for a document ("" or "0" when not in the batch). */
-  typed(symbol: string): string | undefined;
-  /** Sets the quantity of these documents (drawn or not). */
-  set(symbols: readonly string[], quantity: number): void;
+  /** The quantity typed for a document, by uid ("" or "0" when not in the batch). */
+  typed(uid: string): string | undefined;
+  /** Sets the quantity of these documents, by uid (drawn or not). */
+  set(uids: readonly string[], quantity: number): void;
   /** Whether any document has a quantity above 0. */
   any(): boolean;
   /** The field for an error about the documents. */
   firstField(): HTMLElement | null;
-  /** The input of a document's row, when drawn. */
-  input(symbol: string): HTMLInputElement | undefined;
+  /** The input of a document's row (by uid), when drawn. */
+  input(uid: string): HTMLInputElement | undefined;
   /** Empties the batch and the search. */
   reset(): void;
 }
@@ -70,11 +71,11 @@ export function documentTable(set: HTMLFieldSetElement, changed: () => void): Do
   set.querySelector(".table-wrap")?.before(search, shownLine);
 
   const keys = new WeakMap<RegDocument, string>();
-  /** What the search matches: symbol and summary, without diacritics. */
+  /** What the search matches: symbol, summary and term, without diacritics. */
   function key(doc: RegDocument): string {
     let k = keys.get(doc);
     if (k === undefined) {
-      k = searchKey(`${doc.symbol} ${doc.title}`);
+      k = searchKey(`${doc.symbol} ${doc.title} ${doc.term}`);
       keys.set(doc, k);
     }
     return k;
@@ -82,7 +83,7 @@ export function documentTable(set: HTMLFieldSetElement, changed: () => void): Do
 
   /** The row of one document, made the first time it is drawn. */
   function rowOf(doc: RegDocument): DocRow {
-    const old = made.get(doc.symbol);
+    const old = made.get(doc.uid);
     if (old && old.doc === doc) return old;
     const id = `batch-qty-${madeCount++}`;
     const input = h("input", {
@@ -90,22 +91,28 @@ export function documentTable(set: HTMLFieldSetElement, changed: () => void): Do
       type: "number",
       class: "doc-qty input-num",
       "data-symbol": doc.symbol,
+      "data-uid": doc.uid,
       min: 0,
       step: 1,
       value: 0,
       inputmode: "numeric",
     });
-    input.value = quantities.get(doc.symbol) ?? "0";
+    input.value = quantities.get(doc.uid) ?? "0";
     input.addEventListener("input", () => {
-      if (input.value === "0" || input.value === "") quantities.delete(doc.symbol);
-      else quantities.set(doc.symbol, input.value);
+      if (input.value === "0" || input.value === "") quantities.delete(doc.uid);
+      else quantities.set(doc.uid, input.value);
       changed();
     });
     const onHand = Number(doc.copies_on_hand);
     const row = h(
       "tr",
       { "data-symbol": doc.symbol },
-      h("th", { scope: "row", class: "code" }, h("label", { for: id }, h("span", { class: "visually-hidden" }, "Số bản mỗi đơn vị nhận, văn bản "), doc.symbol)),
+      h(
+        "th",
+        { scope: "row", class: "code" },
+        h("label", { for: id }, h("span", { class: "visually-hidden" }, "Số bản mỗi đơn vị nhận, văn bản "), doc.symbol),
+        doc.term ? h("span", { class: "sub" }, `Khóa ${doc.term}`) : null,
+      ),
       h("td", null, doc.title),
       numCell(formatNumber(onHand), onHand <= 0 ? "muted" : undefined),
       h("td", { class: "num" }, input),
@@ -113,7 +120,7 @@ export function documentTable(set: HTMLFieldSetElement, changed: () => void): Do
     const need = numCell("");
     row.append(need);
     const fresh = { doc, input, need, row };
-    made.set(doc.symbol, fresh);
+    made.set(doc.uid, fresh);
     return fresh;
   }
 
@@ -124,7 +131,7 @@ export function documentTable(set: HTMLFieldSetElement, changed: () => void): Do
     const q = searchKey(filter.value);
     let room = q ? DOCS_FOUND : DOCS_NEWEST;
     return all.filter((doc) => {
-      if (quantities.has(doc.symbol)) return true;
+      if (quantities.has(doc.uid)) return true;
       if (room === 0) return false;
       const hit = !q || key(doc).includes(q);
       if (hit) room--;
@@ -133,10 +140,10 @@ export function documentTable(set: HTMLFieldSetElement, changed: () => void): Do
   }
 
   function render(): void {
-    const symbols = new Set(data.documents.map((d) => d.symbol));
-    for (const symbol of [...quantities.keys()]) if (!symbols.has(symbol)) quantities.delete(symbol);
+    const uids = new Set(data.documents.map((d) => d.uid));
+    for (const uid of [...quantities.keys()]) if (!uids.has(uid)) quantities.delete(uid);
     const current = new Set(data.documents);
-    for (const [symbol, row] of [...made]) if (!current.has(row.doc)) made.delete(symbol);
+    for (const [uid, row] of [...made]) if (!current.has(row.doc)) made.delete(uid);
     const long = data.documents.length > DOCS_WHOLE;
     search.hidden = !long;
     shownLine.hidden = !long;
@@ -173,17 +180,17 @@ export function documentTable(set: HTMLFieldSetElement, changed: () => void): Do
   return {
     render,
     drawn: () => rows,
-    typed: (symbol) => quantities.get(symbol),
-    set(symbols, quantity) {
-      for (const symbol of symbols) {
-        quantities.set(symbol, String(quantity));
-        const row = made.get(symbol);
+    typed: (uid) => quantities.get(uid),
+    set(uids, quantity) {
+      for (const uid of uids) {
+        quantities.set(uid, String(quantity));
+        const row = made.get(uid);
         if (row) row.input.value = String(quantity);
       }
     },
     any: () => [...quantities.values()].some((v) => (parseCount(v) ?? 0) > 0),
     firstField: () => rows.find((d) => Number(d.input.value) > 0)?.input ?? rows[0]?.input ?? (search.hidden ? null : filter),
-    input: (symbol) => made.get(symbol)?.input,
+    input: (uid) => made.get(uid)?.input,
     reset() {
       quantities.clear();
       filter.value = "";

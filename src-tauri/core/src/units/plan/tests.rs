@@ -305,6 +305,7 @@ fn open_receipts_pass_to_the_successor_on_the_date_only() {
             documents: vec![DocQty {
                 symbol: "05-KH/TU".into(),
                 quantity: 1,
+                uid: None,
             }],
             units: vec!["A1".into(), "B1".into()],
             ..NewBatch::default()
