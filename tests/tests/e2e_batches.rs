@@ -598,6 +598,14 @@ fn batch_with_grid_slips_and_every_kind_of_confirmation() {
     );
 }
 
+/// From the first screen to a new batch with its code and title typed.
+async fn new_batch(c: &Client, code: &str, title: &str) {
+    wait_visible(c, "#screen-outstanding").await;
+    open_screen(c, "batch").await;
+    type_into(c, "#batch-code", code).await;
+    type_into(c, "#batch-title", title).await;
+}
+
 /// One commune with one branch, and 05-KH/HU of two committee terms (numbers
 /// run per term).
 fn prepare_two_terms(db: &Path, _work: &Path) {
@@ -644,10 +652,7 @@ fn one_symbol_of_two_terms_hands_out_the_row_typed_in() {
     let db = runtime().block_on(async {
         let s = start_with(prepare_two_terms).await;
         let c = &s.client;
-        wait_visible(c, "#screen-outstanding").await;
-        open_screen(c, "batch").await;
-        type_into(c, "#batch-code", "Đ5-2025").await;
-        type_into(c, "#batch-title", "Kế hoạch của nhiệm kỳ trước").await;
+        new_batch(c, "Đ5-2025", "Kế hoạch của nhiệm kỳ trước").await;
         assert_eq!(
             count(c, ".doc-qty[data-symbol=\"05-KH/HU\"]").await,
             2,
@@ -734,10 +739,7 @@ fn grid_of_400_branches_by_kind_from_the_keyboard() {
     let db = runtime().block_on(async {
         let s = start_with(prepare_400).await;
         let c = &s.client;
-        wait_visible(c, "#screen-outstanding").await;
-        open_screen(c, "batch").await;
-        type_into(c, "#batch-code", "Đ3-2025").await;
-        type_into(c, "#batch-title", "Tài liệu học tập cho mọi chi bộ").await;
+        new_batch(c, "Đ3-2025", "Tài liệu học tập cho mọi chi bộ").await;
         type_into(c, ".doc-qty[data-symbol=\"05-KH/HU\"]", "1").await;
 
         // Every open unit of the kind "Chi bộ": the grid gets 400 rows at once.
