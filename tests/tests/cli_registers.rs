@@ -152,6 +152,73 @@ fn documents_import_xlsx_round_trip_and_symbol_checks() {
     );
 }
 
+/// Numbers run per committee term: `--doc SYMBOL@TERM:N` hands out that
+/// term's document, the symbol alone the latest term's.
+#[test]
+fn a_batch_names_an_earlier_terms_document_by_its_term() {
+    let (_dir, db) = temp_db();
+    ok(&db, &["init"]);
+    ok(&db, &["unit", "add", "--code", "HK", "--name", "Đảng bộ xã Hương Khê"]);
+    for term in ["XII", "XIII"] {
+        let title = format!("Kế hoạch khóa {term}");
+        ok(
+            &db,
+            &[
+                "doc", "add", "--symbol", "05-KH/HU", "--term", term, "--title", &title, "--copies", "10",
+            ],
+        );
+    }
+    let batch = |code: &str, doc: &str| {
+        let args = [
+            "batch",
+            "new",
+            "--code",
+            code,
+            "--title",
+            "Đợt",
+            "--handed",
+            "2025-05-02",
+            "--due",
+            "2025-05-20",
+            "--doc",
+            doc,
+            "--unit",
+            "HK",
+        ];
+        run(&db, &args)
+    };
+    let on_hand = || -> Vec<(String, i64)> {
+        let mut docs: Vec<_> = json(&db, &["doc", "list", "--format", "json"])
+            .iter()
+            .map(|d| {
+                (
+                    d["title"].as_str().unwrap_or_default().to_owned(),
+                    d["copies_on_hand"].as_i64().unwrap_or_default(),
+                )
+            })
+            .collect();
+        docs.sort();
+        docs
+    };
+    assert!(batch("Đ1", "05-KH/HU@XII:2").status.success());
+    assert_eq!(
+        on_hand(),
+        [("Kế hoạch khóa XII".into(), 8), ("Kế hoạch khóa XIII".into(), 10)]
+    );
+    assert!(batch("Đ2", "05-KH/HU:1").status.success());
+    assert_eq!(
+        on_hand(),
+        [("Kế hoạch khóa XII".into(), 8), ("Kế hoạch khóa XIII".into(), 9)]
+    );
+
+    for (doc, says) in [("05-KH/HU@XX:1", "khóa XX"), ("05-KH/HU@:1", "sau @")] {
+        let out = batch("Đ3", doc);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && err.contains(says), "{doc}: {err}");
+    }
+    assert_eq!(count(&db, "batch"), 2, "nothing written by the refused ones");
+}
+
 fn province(db: &Path) {
     for (code, name, parent) in [
         ("T", "Đảng bộ tỉnh", None),

@@ -12,7 +12,7 @@ use giaonhan::DB_ENV;
 use crate::classified::{parse_doc_copies, parse_unit_copies, CopiesArgs, DestroyArgs, RecallCmd};
 use crate::exchange::{PeerCmd, SiteCmd, SyncCmd};
 use crate::values::{
-    parse_classification, parse_doc_qty, parse_doc_qty_any, Delivery, FileFormat, Format, ListFormat, Method,
+    parse_classification, parse_doc_arg, parse_doc_qty_any, Delivery, DocArg, FileFormat, Format, ListFormat, Method,
     ReportFormat, RoleArg, ScaleArg, VerifyFormat,
 };
 
@@ -450,9 +450,11 @@ pub enum BatchCmd {
         handed: NaiveDate,
         #[arg(long, value_name = "YYYY-MM-DD")]
         due: NaiveDate,
-        /// A document and the copies each unit gets: SYMBOL:QTY (repeatable).
-        #[arg(long = "doc", value_name = "SYMBOL:QTY", value_parser = parse_doc_qty, required = true)]
-        docs: Vec<DocQty>,
+        /// A document and the copies each unit gets: SYMBOL:QTY, or
+        /// SYMBOL@TERM:QTY for an earlier committee term's document of that
+        /// symbol (repeatable).
+        #[arg(long = "doc", value_name = "SYMBOL[@TERM]:QTY", value_parser = parse_doc_arg, required = true)]
+        docs: Vec<DocArg>,
         /// A recipient unit (repeatable).
         #[arg(long = "unit", value_name = "CODE", required_unless_present_any = ["subtree", "kind"])]
         units: Vec<String>,

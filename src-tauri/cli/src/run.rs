@@ -9,7 +9,8 @@ use giaonhan::accounts::{AccountChange, NewAccount};
 use giaonhan::dates::today;
 use giaonhan::import::Register;
 use giaonhan::model::{
-    Change, Confirmation, NewBatch, NewDocument, NewUnit, OutstandingQuery, PrintList, Reorganisation, SaveFormat,
+    Change, Confirmation, DocQty, NewBatch, NewDocument, NewUnit, OutstandingQuery, PrintList, Reorganisation,
+    SaveFormat,
 };
 use giaonhan::print::Letterhead;
 use giaonhan::saves::PeriodRegister;
@@ -19,7 +20,7 @@ use crate::args::{AccountCmd, BatchCmd, Cli, Command, DocCmd, UnitCmd};
 use crate::backups::{self, Keep};
 use crate::print::{print, saved, verify};
 use crate::secrets::{read_secret_if, read_secret_line};
-use crate::values::{Format, ListFormat, ReportFormat};
+use crate::values::{DocArg, Format, ListFormat, ReportFormat};
 
 pub fn run(cli: Cli) -> Result<(), Error> {
     let path = match cli.db {
@@ -312,7 +313,10 @@ fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<(), Error> {
                 title,
                 handed_on: Some(handed),
                 due_on: Some(due),
-                documents: docs,
+                documents: docs
+                    .into_iter()
+                    .map(|doc| of_term(store, doc))
+                    .collect::<Result<_, _>>()?,
                 units,
                 subtrees: subtree,
                 kinds: kind,
@@ -329,6 +333,29 @@ fn batch(store: &mut Store, actor: &Actor, cmd: BatchCmd) -> Result<(), Error> {
         BatchCmd::List => print(Format::Json, &store.list_batches()?)?,
     }
     Ok(())
+}
+
+/// A batch's document as the core takes it: one named with its term is
+/// given by uid (the symbol alone means the latest term's).
+fn of_term(store: &Store, doc: DocArg) -> Result<DocQty, Error> {
+    let Some(term) = doc.term else {
+        return Ok(doc.qty);
+    };
+    let symbol = giaonhan::text::clean(&doc.qty.symbol);
+    let found = store
+        .list_documents()?
+        .into_iter()
+        .find(|d| d.symbol == symbol && d.term == giaonhan::text::clean(&term))
+        .ok_or_else(|| {
+            Error::invalid(
+                "documents",
+                format!("Văn bản «{symbol}» của khóa {term} không có trong sổ"),
+            )
+        })?;
+    Ok(DocQty {
+        uid: Some(found.uid),
+        ..doc.qty
+    })
 }
 
 fn account(store: &mut Store, actor: &Actor, cmd: AccountCmd) -> Result<(), Error> {

@@ -135,6 +135,30 @@ pub fn parse_doc_qty(s: &str) -> Result<DocQty, String> {
     Ok(dq)
 }
 
+/// A batch's document on the command line: SYMBOL:N, or SYMBOL@TERM:N for
+/// the document of an earlier committee term (numbers run per term; the
+/// symbol alone names the latest term's).
+#[derive(Debug, Clone)]
+pub struct DocArg {
+    pub qty: DocQty,
+    pub term: Option<String>,
+}
+
+/// SYMBOL[@TERM]:N with N at least 1.
+pub fn parse_doc_arg(s: &str) -> Result<DocArg, String> {
+    let mut qty = parse_doc_qty(s)?;
+    let term = match qty.symbol.split_once('@') {
+        Some((symbol, term)) if !term.trim().is_empty() => {
+            let term = term.trim().to_owned();
+            qty.symbol = symbol.to_owned();
+            Some(term)
+        }
+        Some(_) => return Err(format!("«{s}»: sau @ cần nhiệm kỳ (khóa), ví dụ 05-KH/HU@XII:1")),
+        None => None,
+    };
+    Ok(DocArg { qty, term })
+}
+
 /// SYMBOL:N where N may be 0 (nothing of that document arrived).
 pub fn parse_doc_qty_any(s: &str) -> Result<DocQty, String> {
     let (symbol, qty) = s
