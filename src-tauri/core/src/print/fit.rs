@@ -12,6 +12,7 @@
 //! the row as before. A test compares the pages laid out both ways.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::LazyLock;
 
@@ -41,7 +42,7 @@ static FACES: LazyLock<Option<Faces>> = LazyLock::new(|| {
 });
 
 /// The style of a line of text in a cell.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Style {
     Regular,
     Italic,
@@ -53,7 +54,14 @@ pub(super) struct Fit {
     /// Shaping plans made so far, by style and script (a plan is costly to
     /// make and the same for every text of one script).
     plans: RefCell<Vec<(Style, Script, ShapePlan)>>,
+    /// Widths measured so far, by style and size (in points' bits), then
+    /// text: a list repeats its batches, dates, statuses and the first words
+    /// of its units' names, and shaping is most of the counting.
+    widths: RefCell<HashMap<(Style, u64), Widths>>,
 }
+
+/// Texts and their widths in points (`None`: not sure, see `width_pt`).
+type Widths = HashMap<String, Option<f64>>;
 
 impl Fit {
     /// `widths` in millimetres, 0 for the column that takes the rest of the
@@ -71,6 +79,7 @@ impl Fit {
         Fit {
             room,
             plans: RefCell::default(),
+            widths: RefCell::default(),
         }
     }
 
@@ -83,13 +92,16 @@ impl Fit {
     /// or `None` when that is not sure.
     pub(super) fn lines(&self, column: usize, text: &str, size_pt: f64, style: Style) -> Option<usize> {
         let (faces, &room) = (FACES.as_ref()?, self.room.get(column)?);
+        if unbreakable(text) {
+            return Some(1);
+        }
         let face = match style {
             Style::Regular => &faces.regular,
             Style::Italic => &faces.italic,
         };
         let width = |text: &str| self.width_pt(face, style, &faces.language, text, size_pt);
         let whole = width(text)?;
-        if whole <= room - HAIR_PT || unbreakable(text) {
+        if whole <= room - HAIR_PT {
             return Some(1);
         }
         if text.starts_with(' ') || text.ends_with(' ') || text.contains("  ") {
@@ -137,8 +149,23 @@ fn unbreakable(text: &str) -> bool {
 impl Fit {
     /// The width of `text` shaped at `size_pt` as typst shapes it, or
     /// `None` when the face lacks one of its characters (typst would take
-    /// another face) or it holds a control character.
+    /// another face) or it holds a control character; measured once.
     fn width_pt(&self, face: &Face, style: Style, language: &Language, text: &str, size_pt: f64) -> Option<f64> {
+        let key = (style, size_pt.to_bits());
+        let known = self.widths.borrow().get(&key).and_then(|w| w.get(text).copied());
+        if let Some(width) = known {
+            return width;
+        }
+        let width = self.shaped_width_pt(face, style, language, text, size_pt);
+        self.widths
+            .borrow_mut()
+            .entry(key)
+            .or_default()
+            .insert(text.to_owned(), width);
+        width
+    }
+
+    fn shaped_width_pt(&self, face: &Face, style: Style, language: &Language, text: &str, size_pt: f64) -> Option<f64> {
         if text.chars().any(char::is_control) {
             return None;
         }
