@@ -674,3 +674,50 @@ fn verify_replays_the_state_of_every_copy() {
         "{err}"
     );
 }
+
+/// A symbol numbered again in a new committee term: the copies chosen for
+/// a batch of the earlier term's document, and those named on its receipt,
+/// are that document's, not the latest term's of the same symbol.
+#[test]
+fn copies_of_an_earlier_terms_document_are_its_own() {
+    let (_dir, db) = giaonhan_tests::cli::missing_db();
+    commune_units(&db);
+    for term in ["XII", "XIII"] {
+        #[rustfmt::skip]
+        ok(&db, &["doc", "add", "--symbol", SYMBOL, "--term", term, "--title", &format!("Nghị quyết khóa {term}"),
+                  "--date", "2025-07-01", "--copies", "6", "--classification", "Mật"]);
+    }
+    #[rustfmt::skip]
+    ok(&db, &["batch", "new", "--code", "D1", "--title", "Đợt mật", "--handed", "2025-08-01", "--due", "2025-08-08",
+              "--doc", "07-NQ/HU@XII:2", "--unit", "HK-01", "--copies", "HK-01:07-NQ/HU:3,4"]);
+    #[rustfmt::skip]
+    ok(&db, &["confirm", "--batch", "D1", "--unit", "HK-01", "--by", "Nguyễn Thị Hoa", "--at", "2025-08-03",
+              "--copies", "07-NQ/HU:3"]);
+
+    let conn = rusqlite::Connection::open(&db).expect("open the register");
+    let out: Vec<(String, u32)> = conn
+        .prepare(
+            "SELECT d.term, c.number FROM doc_copy c JOIN document d ON d.id = c.document_id
+             WHERE c.state NOT IN ('in_office', 'returned') ORDER BY d.term, c.number",
+        )
+        .and_then(|mut st| st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .expect("copies out");
+    assert_eq!(
+        out,
+        [("XII".to_owned(), 3), ("XII".to_owned(), 4)],
+        "the earlier term's copies"
+    );
+    let open = json(&db, &["outstanding", "--format", "json", "--batch", "D1"]);
+    let code = open[0]["receipt_code"].as_str().expect("a partial receipt");
+    let receipt = json(&db, &["receipt", code, "--format", "json"]);
+    let line = &receipt[0]["lines"][0];
+    assert_eq!(
+        (
+            line["title"].clone(),
+            line["received"].clone(),
+            line["copy_numbers"].clone()
+        ),
+        ("Nghị quyết khóa XII".into(), 1.into(), serde_json::json!([3, 4]))
+    );
+    ok(&db, &["verify"]);
+}

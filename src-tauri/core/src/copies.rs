@@ -68,12 +68,17 @@ pub(crate) type Assigned = Vec<(i64, i64, Vec<u32>)>;
 pub(crate) fn plan_copies(dao: &Dao<'_>, input: &NewBatch, plan: &BatchPlan) -> Result<Assigned> {
     let mut out = Vec::new();
     let field = "copy_numbers";
+    // The batch's documents by symbol (one per symbol: a symbol may name a
+    // document of each committee term, the batch holds one of them).
+    let mut in_batch = Vec::with_capacity(plan.documents.len());
+    for &(doc_id, _) in &plan.documents {
+        in_batch.push((dao.symbol_of_document(doc_id)?, doc_id));
+    }
     for chosen in &input.copy_numbers {
         let symbol = text::clean(&chosen.symbol);
-        let (id, _) = dao.document_by_symbol(&symbol)?;
-        if !plan.documents.iter().any(|(d, _)| *d == id) {
+        let Some(&(_, id)) = in_batch.iter().find(|(s, _)| s.as_deref() == Some(symbol.as_str())) else {
             return Err(Error::invalid(field, format!("Văn bản «{symbol}» không có trong đợt")));
-        }
+        };
         if !dao.has_numbered_copies(id)? {
             return Err(Error::invalid(
                 field,
@@ -193,9 +198,17 @@ pub(crate) fn hand_copies(dao: &Dao<'_>, batch_uid: &str, plan: &BatchPlan, assi
 /// document named in `c.copies` (checked against those handed with it).
 pub(crate) fn arrived_counts(dao: &Dao<'_>, receipt_id: i64, c: &Confirmation) -> Result<Vec<(i64, Vec<u32>)>> {
     let mut out = Vec::new();
+    // The receipt's own documents: of a symbol used in several committee
+    // terms, the one it handed.
+    let lines = dao.receipt_lines(receipt_id)?;
     for named in &c.copies {
         let symbol = text::clean(&named.symbol);
-        let (doc_id, _) = dao.document_by_symbol(&symbol)?;
+        let Some(&(doc_id, _)) = lines.iter().find(|(_, line)| line.symbol == symbol) else {
+            return Err(Error::invalid(
+                "copies",
+                format!("Phiếu này không giao văn bản «{symbol}»"),
+            ));
+        };
         let handed = dao.receipt_copies(receipt_id, doc_id)?;
         if handed.is_empty() {
             return Err(Error::invalid(
