@@ -3,8 +3,9 @@
 //! the recall made from there, its rows in the outstanding list with the copy
 //! numbers still out, a partial return (the unit stays listed with the
 //! missing number) and the rest brought back (the row goes); the unit's page
-//! lists the copies it still holds. The register is made through the command
-//! line, which afterwards reads the copies' states back.
+//! lists the copies it still holds. The same symbol's document of the
+//! earlier committee term shows its own copies. The register is made through
+//! the command line, which afterwards reads the copies' states back.
 #![cfg(target_os = "linux")]
 
 use giaonhan_tests::cli::ok;
@@ -24,8 +25,12 @@ fn recall_and_return_classified_copies_in_the_window() {
     runtime().block_on(async {
         let s = start_with(|db, _| {
             commune_units(db);
+            // The same number in the earlier term: three copies, none handed.
             #[rustfmt::skip]
-            ok(db, &["doc", "add", "--symbol", SYMBOL, "--title", "Nghị quyết về công tác bảo vệ chính trị nội bộ",
+            ok(db, &["doc", "add", "--symbol", SYMBOL, "--term", "XII", "--title", "Nghị quyết của khóa trước",
+                     "--date", "2019-03-01", "--copies", "3", "--classification", "Mật"]);
+            #[rustfmt::skip]
+            ok(db, &["doc", "add", "--symbol", SYMBOL, "--term", "XIII", "--title", "Nghị quyết về công tác bảo vệ chính trị nội bộ",
                      "--date", "2025-07-01", "--copies", "6", "--classification", "Mật"]);
             #[rustfmt::skip]
             ok(db, &["batch", "new", "--code", "D1", "--title", "Đợt mật", "--handed", &day(-10), "--due", &day(-3),
@@ -35,20 +40,32 @@ fn recall_and_return_classified_copies_in_the_window() {
         let c = &s.client;
         wait_visible(c, "#screen-outstanding").await;
 
-        // The document's copies: four out at the two branches, two in the office.
+        // The earlier term's document of the same symbol: its own three copies.
         open_screen(c, "documents").await;
-        click(
-            c,
-            &format!("#documents-table tr[data-symbol=\"{SYMBOL}\"] button.copies-open"),
-        )
-        .await;
-        until("the document's copies", || async {
-            if let Some(err) = shown_error(c).await {
-                panic!("the app showed an error instead of the copies: {err}");
-            }
-            visible(c, "#copy-pane-table tr[data-copy]").await.then_some(())
-        })
-        .await;
+        let copies_of = |term: &'static str| async move {
+            click(
+                c,
+                &format!("#documents-table tr[data-symbol=\"{SYMBOL}\"][data-term=\"{term}\"] button.copies-open"),
+            )
+            .await;
+            until("the document's copies", || async {
+                if let Some(err) = shown_error(c).await {
+                    panic!("the app showed an error instead of the copies: {err}");
+                }
+                let heading = text(c, "#copy-pane-heading").await;
+                let rows = count(c, "#copy-pane-table tr[data-copy]").await;
+                (heading.contains(if term == "XII" { "3 bản" } else { "6 bản" }) && rows > 0).then_some(())
+            })
+            .await;
+        };
+        copies_of("XII").await;
+        assert!(text(c, "#copy-pane-heading")
+            .await
+            .contains("3 bản, 0 bản đang ở đơn vị"));
+        assert_eq!(count(c, "#copy-pane-table tr[data-state=\"in_office\"]").await, 3);
+
+        // This term's: four out at the two branches, two in the office.
+        copies_of("XIII").await;
         assert_eq!(count(c, "#copy-pane-table tr[data-state=\"out\"]").await, 4);
         assert_eq!(count(c, "#copy-pane-table tr[data-state=\"in_office\"]").await, 2);
         assert!(text(c, "#copy-pane-heading")

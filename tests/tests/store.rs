@@ -618,6 +618,7 @@ fn the_outstanding_page_counts_a_recalls_rows_as_the_whole_list_does() {
                 due_on: today(),
                 reason: "Thu hồi theo quy định".into(),
                 made_on: None,
+                uid: None,
             },
         )
         .expect("a recall");

@@ -149,7 +149,8 @@ export const listDocuments = (): Promise<Document[]> => call("list_documents");
 
 export const addDocument = (doc: NewDocument): Promise<Document> => call("add_document", { doc });
 
-export const documentCopies = (symbol: string): Promise<CopyRow[]> => call("document_copies", { symbol });
+/** The numbered copies of the document `uid` (one symbol may name a document of each committee term). */
+export const documentCopies = (symbol: string, uid: string): Promise<CopyRow[]> => call("document_copies", { symbol, uid });
 
 export const copiesHeld = (unit: string): Promise<HeldCopy[]> => call("copies_held", { unit });
 

@@ -113,7 +113,7 @@ pub enum RecallCmd {
 pub fn copies(store: &mut Store, actor: &Actor, a: CopiesArgs) -> Result<(), Error> {
     let rows = match a.add.as_deref() {
         Some(range) => store.add_copies(actor, &a.symbol, &parse_numbers("add", range)?, a.on)?,
-        None => store.copies(&a.symbol)?,
+        None => store.copies(&a.symbol, None)?,
     };
     print(a.format, &rows)
 }
@@ -138,6 +138,7 @@ pub fn recall(store: &mut Store, actor: &Actor, cmd: RecallCmd) -> Result<(), Er
                     due_on: due,
                     reason,
                     made_on: on,
+                    uid: None,
                 },
             )?;
             print(Format::Json, &[r])

@@ -72,23 +72,7 @@ pub(crate) fn plan_batch(dao: &Dao<'_>, input: &NewBatch) -> Result<BatchPlan> {
                 format!("Số bản của văn bản {symbol} phải lớn hơn 0"),
             ));
         }
-        let found = match &dq.uid {
-            // The document chosen in the window: the symbol only checks it.
-            Some(uid) => dao
-                .document_by_uid(uid)
-                .map(Some)
-                .or_else(|e| match e {
-                    Error::NotFound { .. } => Ok(None),
-                    e => Err(e),
-                })?
-                .filter(|(_, doc)| doc.symbol == symbol),
-            None => match dao.document_by_symbol(&symbol) {
-                Ok(found) => Some(found),
-                Err(Error::NotFound { .. }) => None,
-                Err(e) => return Err(e),
-            },
-        };
-        let Some((id, doc)) = found else {
+        let Some((id, doc)) = dao.document_chosen(&symbol, dq.uid.as_deref())? else {
             return Err(Error::invalid(
                 "documents",
                 format!("Văn bản «{symbol}» không có trong sổ"),

@@ -263,10 +263,13 @@ pub(crate) fn record_arrivals(
 }
 
 impl Store {
-    /// Every numbered copy of a document and where it is.
-    pub fn copies(&self, symbol: &str) -> Result<Vec<CopyRow>> {
+    /// Every numbered copy of a document and where it is: the one `uid`
+    /// names, else the latest term's of `symbol`.
+    pub fn copies(&self, symbol: &str, uid: Option<&str>) -> Result<Vec<CopyRow>> {
         self.read(|dao| {
-            let (id, _) = dao.document_by_symbol(symbol)?;
+            let (id, _) = dao
+                .document_chosen(symbol, uid)?
+                .ok_or_else(|| Error::not_found("Văn bản", symbol))?;
             dao.copies_of(id)
         })
     }

@@ -45,12 +45,12 @@ pub(crate) fn make(dao: &Dao<'_>, input: &NewRecall) -> Result<Recall> {
     if dao.recall_code_taken(&code)? || dao.batch_code_taken(&code)? {
         return Err(Error::conflict("code", format!("Mã «{code}» đã dùng cho một đợt khác")));
     }
-    let (document_id, doc) = dao.document_by_symbol(&input.symbol).map_err(|e| match e {
-        Error::NotFound { .. } => {
-            Error::invalid("symbol", format!("Văn bản «{}» không có trong sổ", input.symbol.trim()))
-        }
-        e => e,
-    })?;
+    let Some((document_id, doc)) = dao.document_chosen(&input.symbol, input.uid.as_deref())? else {
+        return Err(Error::invalid(
+            "symbol",
+            format!("Văn bản «{}» không có trong sổ", input.symbol.trim()),
+        ));
+    };
     let batch = match input.batch.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
         Some(b) => Some(dao.batch_by_code(b).map_err(|e| match e {
             Error::NotFound { .. } => Error::invalid("batch", format!("Đợt «{b}» không tồn tại")),

@@ -19,8 +19,8 @@ pub fn add_document(state: State<'_, AppState>, doc: NewDocument) -> Reply<Docum
 }
 
 #[tauri::command(async)]
-pub fn document_copies(state: State<'_, AppState>, symbol: String) -> Reply<Vec<CopyRow>> {
-    Ok(state.with(Action::Read, |s, g| s.copies_for(g, &symbol))?)
+pub fn document_copies(state: State<'_, AppState>, symbol: String, uid: Option<String>) -> Reply<Vec<CopyRow>> {
+    Ok(state.with(Action::Read, |s, g| s.copies_for(g, &symbol, uid.as_deref()))?)
 }
 
 #[tauri::command(async)]

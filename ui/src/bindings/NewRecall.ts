@@ -5,6 +5,11 @@
  */
 export type NewRecall = { code: string, symbol: string, 
 /**
+ * Which document of the symbol (one per committee term): the window
+ * sends it; without it, the latest term's.
+ */
+uid?: string | null, 
+/**
  * Only the copies handed in this batch.
  */
 batch?: string | null, due_on: string, reason: string, 

@@ -27,7 +27,7 @@ export function copyNumber(n: number): string {
 }
 
 /** The documents screen's copies pane: opens for one classified document. */
-export function copiesPane(): { open(symbol: string): Promise<void> } {
+export function copiesPane(): { open(symbol: string, uid: string): Promise<void> } {
   const pane = byId("copy-pane", HTMLElement);
   const heading = byId("copy-pane-heading", HTMLHeadingElement);
   const table = byId("copy-pane-table", HTMLTableElement);
@@ -39,6 +39,8 @@ export function copiesPane(): { open(symbol: string): Promise<void> } {
   const fields: Record<string, HTMLElement> = { code, due_on: due, batch, reason, symbol: heading };
   const resolve: FieldResolver = (field) => fields[field] ?? null;
   let symbol = "";
+  /** The document shown (a symbol may name one of each committee term). */
+  let uid = "";
 
   function row(c: CopyRow): HTMLTableRowElement {
     return h(
@@ -52,9 +54,10 @@ export function copiesPane(): { open(symbol: string): Promise<void> } {
     );
   }
 
-  async function open(s: string): Promise<void> {
+  async function open(s: string, u: string): Promise<void> {
     symbol = s;
-    const copies = await documentCopies(s);
+    uid = u;
+    const copies = await documentCopies(s, u);
     const out = copies.filter((c) => c.state === "out").length;
     heading.textContent = `Bản số của văn bản ${s}: ${copies.length} bản, ${out} bản đang ở đơn vị`;
     const body = tbodyOf(table);
@@ -75,10 +78,10 @@ export function copiesPane(): { open(symbol: string): Promise<void> } {
         return;
       }
       try {
-        const r = await createRecall({ code: clean(code.value), symbol, batch: optional(batch.value), due_on: day, reason: clean(reason.value) });
+        const r = await createRecall({ code: clean(code.value), symbol, uid, batch: optional(batch.value), due_on: day, reason: clean(reason.value) });
         form.reset();
         announce(`Đã lập đợt thu hồi ${r.code}: ${r.missing.length} bản (số ${r.missing.map(copyNumber).join(", ")}) phải nộp lại trước ${formatDate(r.due_on)}.`);
-        await Promise.all([open(symbol), reload("batches")]);
+        await Promise.all([open(symbol, uid), reload("batches")]);
       } catch (e) {
         showError(toApiError(e), resolve);
       }

@@ -114,7 +114,7 @@ export function documentsScreen(): Screen {
     const warning = d.warnings.length ? d.warnings.join(" ") : null;
     return h(
       "tr",
-      { "data-symbol": d.symbol, class: secret ? "classified" : null },
+      { "data-symbol": d.symbol, "data-term": d.term, class: secret ? "classified" : null },
       h(
         "th",
         { scope: "row", class: "code" },
@@ -127,7 +127,7 @@ export function documentsScreen(): Screen {
             )
           : null,
         d.term ? h("span", { class: "sub" }, `Khóa ${d.term}`) : null,
-        secret ? copiesButton(d.symbol) : null,
+        secret ? copiesButton(d.symbol, d.uid) : null,
       ),
       h("td", null, d.title),
       h("td", { class: "date" }, formatDate(d.issued_on)),
@@ -138,9 +138,9 @@ export function documentsScreen(): Screen {
   }
 
   /** A classified document's button that shows its numbered copies and where each one is. */
-  function copiesButton(sym: string): HTMLButtonElement {
+  function copiesButton(sym: string, uid: string): HTMLButtonElement {
     const b = h("button", { type: "button", class: "link copies-open", "aria-label": `Bản số của văn bản ${sym}` }, "Bản số");
-    b.addEventListener("click", () => void copies_.open(sym).catch((e) => showError(toApiError(e))));
+    b.addEventListener("click", () => void copies_.open(sym, uid).catch((e) => showError(toApiError(e))));
     return b;
   }
 

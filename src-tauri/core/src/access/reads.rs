@@ -123,9 +123,9 @@ impl Store {
 
     /// Every numbered copy of a classified document and where it is: the
     /// office's register, not a secretary's.
-    pub fn copies_for(&self, grant: &Grant, symbol: &str) -> Result<Vec<CopyRow>> {
+    pub fn copies_for(&self, grant: &Grant, symbol: &str, uid: Option<&str>) -> Result<Vec<CopyRow>> {
         match self.units_of(grant)? {
-            None => self.copies(symbol),
+            None => self.copies(symbol, uid),
             Some(units) => Err(units.refuse("bản số văn bản mật")),
         }
     }

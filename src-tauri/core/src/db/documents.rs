@@ -105,14 +105,20 @@ impl Dao<'_> {
             .ok_or_else(|| Error::not_found("Văn bản", symbol))
     }
 
-    /// The document with this uid (id and record), or `NotFound`.
-    pub(crate) fn document_by_uid(&self, uid: &str) -> Result<(i64, Document)> {
+    /// The document chosen by `uid` when given (and only if it has this
+    /// symbol), else the latest term's of this symbol (numbers run per
+    /// committee term, so one symbol may name several documents).
+    pub(crate) fn document_chosen(&self, symbol: &str, uid: Option<&str>) -> Result<Option<(i64, Document)>> {
+        let Some(uid) = uid else {
+            return match self.document_by_symbol(symbol) {
+                Ok(found) => Ok(Some(found)),
+                Err(Error::NotFound { .. }) => Ok(None),
+                Err(e) => Err(e),
+            };
+        };
         let sql = format!("SELECT {COLUMNS} FROM document d WHERE d.uid = ?1");
-        self.conn
-            .prepare_cached(&sql)?
-            .query_row([uid], from_row)
-            .optional()?
-            .ok_or_else(|| Error::not_found("Văn bản", uid))
+        let found = self.conn.prepare_cached(&sql)?.query_row([uid], from_row).optional()?;
+        Ok(found.filter(|(_, doc)| doc.symbol == text::clean(symbol)))
     }
 
     /// Every document, newest first (by date of issue, then by entry).

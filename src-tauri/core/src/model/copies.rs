@@ -99,6 +99,11 @@ pub struct CopyNumbers {
 pub struct NewRecall {
     pub code: String,
     pub symbol: String,
+    /// Which document of the symbol (one per committee term): the window
+    /// sends it; without it, the latest term's.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub uid: Option<String>,
     /// Only the copies handed in this batch.
     #[serde(default)]
     #[ts(optional = nullable)]
