@@ -680,7 +680,7 @@ fn verify_replays_the_state_of_every_copy() {
 /// are that document's, not the latest term's of the same symbol.
 #[test]
 fn copies_of_an_earlier_terms_document_are_its_own() {
-    let (_dir, db) = giaonhan_tests::cli::missing_db();
+    let (dir, db) = giaonhan_tests::cli::missing_db();
     commune_units(&db);
     for term in ["XII", "XIII"] {
         #[rustfmt::skip]
@@ -719,5 +719,44 @@ fn copies_of_an_earlier_terms_document_are_its_own() {
         ),
         ("Nghị quyết khóa XII".into(), 1.into(), serde_json::json!([3, 4]))
     );
+
+    // SYMBOL@TERM names the earlier term's document for the copies, a
+    // recall, another delivery and a destruction; the symbol alone, the
+    // latest term's.
+    let out_at = |symbol: &str| -> Vec<(u64, String)> {
+        copies(&db, symbol)
+            .into_iter()
+            .filter(|c| c.1 != "in_office")
+            .map(|c| (c.0, c.1))
+            .collect()
+    };
+    assert_eq!(out_at("07-NQ/HU@XII"), [(3, "out".into()), (4, "out".into())]);
+    assert_eq!(out_at(SYMBOL), [], "the latest term's copies are all in the office");
+    #[rustfmt::skip]
+    let made = json(&db, &["recall", "new", "--code", "TH1", "--symbol", "07-NQ/HU@XII", "--due", "2025-09-10",
+                            "--reason", "Thu hồi sau học tập", "--on", "2025-09-01"]);
+    assert_eq!(made[0]["copies"], serde_json::json!([3, 4]));
+    ok(
+        &db,
+        &[
+            "copies",
+            "--symbol",
+            "07-NQ/HU@XII",
+            "--add",
+            "7-8",
+            "--on",
+            "2025-09-02",
+        ],
+    );
+    assert_eq!(copies(&db, "07-NQ/HU@XII").len(), 8);
+    assert_eq!(copies(&db, SYMBOL).len(), 6);
+    let record = dir.path().join("tieu-huy.pdf");
+    #[rustfmt::skip]
+    ok(&db, &["destroy", "--symbol", "07-NQ/HU@XII", "--copies", "8", "--decision", "Quyết định số 12-QĐ/VP",
+              "--on", "2025-09-25", "--member", "Nguyễn Văn An:Chánh Văn phòng", "--method", "Đốt",
+              "--out", record.to_str().expect("path")]);
+    assert!(copies(&db, "07-NQ/HU@XII").contains(&c(8, "destroyed", "", "")));
+    let err = fails(&db, &["copies", "--symbol", "07-NQ/HU@XX"]);
+    assert!(err.contains("khóa XX"), "{err}");
     ok(&db, &["verify"]);
 }

@@ -11,12 +11,15 @@ use giaonhan::model::{BoardMember, CopyNumbers, NewDestruction, NewRecall, Recal
 use giaonhan::{Actor, Error, Store};
 
 use crate::print::{print, saved};
+use crate::run::symbol_of_term;
 use crate::values::Format;
 
 /// `giaonhan copies`.
 #[derive(Args)]
 pub struct CopiesArgs {
-    #[arg(long, value_name = "SYMBOL")]
+    /// The document: SYMBOL, or SYMBOL@TERM for an earlier committee
+    /// term's document of that symbol.
+    #[arg(long, value_name = "SYMBOL[@TERM]")]
     pub symbol: String,
     /// First register more copies (another delivery): numbers such as 21-30.
     #[arg(long, value_name = "N-N")]
@@ -31,7 +34,9 @@ pub struct CopiesArgs {
 /// `giaonhan destroy`.
 #[derive(Args)]
 pub struct DestroyArgs {
-    #[arg(long, value_name = "SYMBOL")]
+    /// The document: SYMBOL, or SYMBOL@TERM for an earlier committee
+    /// term's document of that symbol.
+    #[arg(long, value_name = "SYMBOL[@TERM]")]
     pub symbol: String,
     /// Copy numbers: 1,2 or 1-5.
     #[arg(long, value_name = "N,N")]
@@ -60,7 +65,9 @@ pub enum RecallCmd {
     New {
         #[arg(long)]
         code: String,
-        #[arg(long, value_name = "SYMBOL")]
+        /// The document: SYMBOL, or SYMBOL@TERM for an earlier committee
+        /// term's document of that symbol.
+        #[arg(long, value_name = "SYMBOL[@TERM]")]
         symbol: String,
         /// Only the copies handed in this batch.
         #[arg(long, value_name = "CODE")]
@@ -111,9 +118,10 @@ pub enum RecallCmd {
 
 /// `giaonhan copies`: lists a document's copies, after registering `--add`.
 pub fn copies(store: &mut Store, actor: &Actor, a: CopiesArgs) -> Result<(), Error> {
+    let (symbol, uid) = symbol_of_term(store, &a.symbol)?;
     let rows = match a.add.as_deref() {
-        Some(range) => store.add_copies(actor, &a.symbol, &parse_numbers("add", range)?, a.on)?,
-        None => store.copies(&a.symbol, None)?,
+        Some(range) => store.add_copies(actor, &symbol, uid.as_deref(), &parse_numbers("add", range)?, a.on)?,
+        None => store.copies(&symbol, uid.as_deref())?,
     };
     print(a.format, &rows)
 }
@@ -129,6 +137,7 @@ pub fn recall(store: &mut Store, actor: &Actor, cmd: RecallCmd) -> Result<(), Er
             reason,
             on,
         } => {
+            let (symbol, uid) = symbol_of_term(store, &symbol)?;
             let r = store.create_recall(
                 actor,
                 NewRecall {
@@ -138,7 +147,7 @@ pub fn recall(store: &mut Store, actor: &Actor, cmd: RecallCmd) -> Result<(), Er
                     due_on: due,
                     reason,
                     made_on: on,
-                    uid: None,
+                    uid,
                 },
             )?;
             print(Format::Json, &[r])
@@ -171,8 +180,10 @@ pub fn recall(store: &mut Store, actor: &Actor, cmd: RecallCmd) -> Result<(), Er
 
 /// `giaonhan destroy`: destroys copies in the office and writes the record.
 pub fn destroy(store: &mut Store, actor: &Actor, a: DestroyArgs) -> Result<(), Error> {
+    let (symbol, uid) = symbol_of_term(store, &a.symbol)?;
     let input = NewDestruction {
-        symbol: a.symbol,
+        symbol,
+        uid,
         copies: parse_numbers("copies", &a.copies)?,
         decision: a.decision,
         on: a.on,

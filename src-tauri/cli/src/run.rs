@@ -341,21 +341,39 @@ fn of_term(store: &Store, doc: DocArg) -> Result<DocQty, Error> {
     let Some(term) = doc.term else {
         return Ok(doc.qty);
     };
-    let symbol = giaonhan::text::clean(&doc.qty.symbol);
-    let found = store
-        .list_documents()?
-        .into_iter()
-        .find(|d| d.symbol == symbol && d.term == giaonhan::text::clean(&term))
-        .ok_or_else(|| {
-            Error::invalid(
-                "documents",
-                format!("Văn bản «{symbol}» của khóa {term} không có trong sổ"),
-            )
-        })?;
+    let uid = uid_of_term(store, "documents", &doc.qty.symbol, &term)?;
     Ok(DocQty {
-        uid: Some(found.uid),
+        uid: Some(uid),
         ..doc.qty
     })
+}
+
+/// The uid of the document `symbol` of committee term `term`.
+pub fn uid_of_term(store: &Store, field: &str, symbol: &str, term: &str) -> Result<String, Error> {
+    let (symbol, term) = (giaonhan::text::clean(symbol), giaonhan::text::clean(term));
+    store
+        .list_documents()?
+        .into_iter()
+        .find(|d| d.symbol == symbol && d.term == term)
+        .map(|d| d.uid)
+        .ok_or_else(|| Error::invalid(field, format!("Văn bản «{symbol}» của khóa {term} không có trong sổ")))
+}
+
+/// `--symbol SYMBOL` or `--symbol SYMBOL@TERM` (an earlier committee
+/// term's document of that symbol): the symbol, and the document's uid
+/// when a term is named.
+pub fn symbol_of_term(store: &Store, given: &str) -> Result<(String, Option<String>), Error> {
+    match given.split_once('@') {
+        None => Ok((given.to_owned(), None)),
+        Some((symbol, term)) if !term.trim().is_empty() => {
+            let uid = uid_of_term(store, "symbol", symbol, term)?;
+            Ok((symbol.to_owned(), Some(uid)))
+        }
+        Some(_) => Err(Error::invalid(
+            "symbol",
+            format!("«{given}»: sau @ cần nhiệm kỳ (khóa), ví dụ 07-NQ/HU@XII"),
+        )),
+    }
 }
 
 fn account(store: &mut Store, actor: &Actor, cmd: AccountCmd) -> Result<(), Error> {

@@ -275,16 +275,20 @@ impl Store {
     }
 
     /// Registers more numbered copies of a classified document (another
-    /// delivery): numbers not yet registered; the copies received grow with them.
+    /// delivery): numbers not yet registered; the copies received grow with
+    /// them. The document is the one `uid` names, else the latest term's.
     pub fn add_copies(
         &mut self,
         actor: &Actor,
         symbol: &str,
+        uid: Option<&str>,
         numbers: &[u32],
         on: Option<NaiveDate>,
     ) -> Result<Vec<CopyRow>> {
         self.write(actor, |dao| {
-            let (id, doc) = dao.document_by_symbol(symbol)?;
+            let (id, doc) = dao
+                .document_chosen(symbol, uid)?
+                .ok_or_else(|| Error::not_found("Văn bản", symbol))?;
             if doc.classification == Classification::Normal {
                 return Err(Error::invalid(
                     "symbol",

@@ -16,12 +16,12 @@ use crate::{files, text, Actor};
 /// Checks a destruction against the register and returns the record it
 /// would save. Reads only.
 fn plan(dao: &Dao<'_>, input: &NewDestruction) -> Result<(i64, Destruction)> {
-    let (document_id, doc) = dao.document_by_symbol(&input.symbol).map_err(|e| match e {
-        Error::NotFound { .. } => {
-            Error::invalid("symbol", format!("Văn bản «{}» không có trong sổ", input.symbol.trim()))
-        }
-        e => e,
-    })?;
+    let Some((document_id, doc)) = dao.document_chosen(&input.symbol, input.uid.as_deref())? else {
+        return Err(Error::invalid(
+            "symbol",
+            format!("Văn bản «{}» không có trong sổ", input.symbol.trim()),
+        ));
+    };
     let decision = text::clean(&input.decision);
     if decision.is_empty() {
         return Err(Error::invalid("decision", "Cần ghi quyết định tiêu hủy"));

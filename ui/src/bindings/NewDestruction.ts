@@ -4,7 +4,12 @@ import type { BoardMember } from "./BoardMember";
 /**
  * Input for a destruction record.
  */
-export type NewDestruction = { symbol: string, copies: Array<number>, 
+export type NewDestruction = { symbol: string, 
+/**
+ * Which document of the symbol (one per committee term); without it,
+ * the latest term's.
+ */
+uid?: string | null, copies: Array<number>, 
 /**
  * The decision it follows (number and date, or its text).
  */

@@ -185,6 +185,11 @@ pub struct BoardMember {
 #[ts(export)]
 pub struct NewDestruction {
     pub symbol: String,
+    /// Which document of the symbol (one per committee term); without it,
+    /// the latest term's.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub uid: Option<String>,
     pub copies: Vec<u32>,
     /// The decision it follows (number and date, or its text).
     pub decision: String,
