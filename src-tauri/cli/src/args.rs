@@ -450,9 +450,7 @@ pub enum BatchCmd {
         handed: NaiveDate,
         #[arg(long, value_name = "YYYY-MM-DD")]
         due: NaiveDate,
-        /// A document and the copies each unit gets: SYMBOL:QTY, or
-        /// SYMBOL@TERM:QTY for an earlier committee term's document of that
-        /// symbol (repeatable).
+        /// A document and the copies each unit gets (repeatable); @TERM names an earlier committee term's.
         #[arg(long = "doc", value_name = "SYMBOL[@TERM]:QTY", value_parser = parse_doc_arg, required = true)]
         docs: Vec<DocArg>,
         /// A recipient unit (repeatable).
