@@ -20,7 +20,7 @@ use crate::args::{AccountCmd, BatchCmd, Cli, Command, DocCmd, UnitCmd};
 use crate::backups::{self, Keep};
 use crate::print::{print, saved, verify};
 use crate::secrets::{read_secret_if, read_secret_line};
-use crate::values::{DocArg, Format, ListFormat, ReportFormat};
+use crate::values::{split_term, DocArg, Format, ListFormat, ReportFormat};
 
 pub fn run(cli: Cli) -> Result<(), Error> {
     let path = match cli.db {
@@ -363,17 +363,11 @@ pub fn uid_of_term(store: &Store, field: &str, symbol: &str, term: &str) -> Resu
 /// term's document of that symbol): the symbol, and the document's uid
 /// when a term is named.
 pub fn symbol_of_term(store: &Store, given: &str) -> Result<(String, Option<String>), Error> {
-    match given.split_once('@') {
-        None => Ok((given.to_owned(), None)),
-        Some((symbol, term)) if !term.trim().is_empty() => {
-            let uid = uid_of_term(store, "symbol", symbol, term)?;
-            Ok((symbol.to_owned(), Some(uid)))
-        }
-        Some(_) => Err(Error::invalid(
-            "symbol",
-            format!("«{given}»: sau @ cần nhiệm kỳ (khóa), ví dụ 07-NQ/HU@XII"),
-        )),
-    }
+    let (symbol, term) = split_term(given).map_err(|why| Error::invalid("symbol", why))?;
+    let uid = term
+        .map(|term| uid_of_term(store, "symbol", symbol, term))
+        .transpose()?;
+    Ok((symbol.to_owned(), uid))
 }
 
 fn account(store: &mut Store, actor: &Actor, cmd: AccountCmd) -> Result<(), Error> {

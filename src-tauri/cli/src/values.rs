@@ -147,16 +147,19 @@ pub struct DocArg {
 /// SYMBOL[@TERM]:N with N at least 1.
 pub fn parse_doc_arg(s: &str) -> Result<DocArg, String> {
     let mut qty = parse_doc_qty(s)?;
-    let term = match qty.symbol.split_once('@') {
-        Some((symbol, term)) if !term.trim().is_empty() => {
-            let term = term.trim().to_owned();
-            qty.symbol = symbol.to_owned();
-            Some(term)
-        }
-        Some(_) => return Err(format!("«{s}»: sau @ cần nhiệm kỳ (khóa), ví dụ 05-KH/HU@XII:1")),
-        None => None,
-    };
+    let (symbol, term) = split_term(&qty.symbol)?;
+    let term = term.map(str::to_owned);
+    qty.symbol = symbol.to_owned();
     Ok(DocArg { qty, term })
+}
+
+/// SYMBOL or SYMBOL@TERM: the symbol and the committee term, if named.
+pub fn split_term(s: &str) -> Result<(&str, Option<&str>), String> {
+    match s.split_once('@') {
+        None => Ok((s, None)),
+        Some((symbol, term)) if !term.trim().is_empty() => Ok((symbol, Some(term.trim()))),
+        Some(_) => Err(format!("«{s}»: sau @ cần nhiệm kỳ (khóa), ví dụ 05-KH/HU@XII")),
+    }
 }
 
 /// SYMBOL:N where N may be 0 (nothing of that document arrived).
