@@ -456,6 +456,26 @@ fn batch_and_committee_pickers_find_by_typing_among_3000_batches() {
         );
         js(c, "document.querySelector('#out-more-rows').scrollIntoView();", vec![]).await;
         until("the next rows when scrolled to", || async { (drawn().await >= 600).then_some(()) }).await;
+        // Reached from the keyboard, the button scrolls into view and the
+        // rows draw by themselves: the focus goes on to the first row drawn,
+        // not back to the top of the page.
+        let drawn_before = drawn().await;
+        js(c, "document.querySelector('#out-more-rows').focus();", vec![]).await;
+        until("the rows drawn as the focused button came into view", || async {
+            (drawn().await >= (drawn_before + 200).min(all)).then_some(())
+        })
+        .await;
+        until("the focus on the first of them", || async {
+            js(
+                c,
+                "return document.activeElement.closest('tr') === document.querySelectorAll('#outstanding-table tbody tr[data-unit]')[arguments[0]];",
+                vec![json!(drawn_before)],
+            )
+            .await
+            .as_bool()
+            .filter(|&on| on)
+        })
+        .await;
 
         // A batch two thousand down the list, and a committee with branches,
         // chosen by a few letters without diacritics.

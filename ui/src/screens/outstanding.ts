@@ -25,7 +25,6 @@ import {
   formatDate,
   formatNumber,
   parseDate,
-  searchKey,
   todayIso,
   writeDate,
 } from "../format";
@@ -36,6 +35,7 @@ import { copyNumber, returnDialog, returnTargetOf } from "./copies";
 import { openPreview } from "./printing";
 import { receiptCodeBox } from "./outstanding/codebox";
 import { batchLabel } from "./outstanding/common";
+import { batchItems, unitItems } from "./outstanding/pickers";
 import { guarded, type Screen } from "./screen";
 
 const LIST_TITLE: Record<PrintList, string> = {
@@ -55,35 +55,6 @@ export interface OutstandingFilter {
   subtree?: string | null;
   /** The day the figures were counted to (the dashboard's as-of day). */
   as_of?: string | null;
-}
-
-/** The batch picker's items, newest first (the order of `data.batches`). */
-function batchItems(): PickItem[] {
-  return data.batches.map((b) => ({
-    value: b.code,
-    label: `${batchLabel(b.code, b.title)} — ${formatNumber(b.open)}/${formatNumber(b.must_confirm)} chưa xác nhận`,
-    sub: `Giao ngày ${formatDate(b.handed_on)}, hạn ${formatDate(b.due_on)}`,
-    chip: b.code,
-    key: searchKey(`${b.code} ${b.title}`),
-    exact: searchKey(b.code),
-  }));
-}
-
-/** The committee picker's items: units with branches first, then the others, each in tree order. */
-function unitItems(): PickItem[] {
-  const names = new Map(data.units.map((u) => [u.code, u.name]));
-  const item = (u: (typeof data.units)[number]): PickItem => {
-    const parent = u.parent ? names.get(u.parent) : undefined;
-    return {
-      value: u.code,
-      label: `${u.name} (${u.code})`,
-      sub: parent ? `thuộc ${parent}` : undefined,
-      chip: u.name,
-      key: searchKey(`${u.code} ${u.name} ${u.short_name ?? ""}`),
-      exact: searchKey(u.code),
-    };
-  };
-  return [...data.units.filter((u) => u.children > 0).map(item), ...data.units.filter((u) => u.children === 0).map(item)];
 }
 
 /** Rows drawn at first, and at each "more" after that. */
@@ -271,15 +242,26 @@ export function outstandingScreen(): Screen {
     }
   }
 
-  /** Draws `count` more rows, fetching those not fetched yet (and one more). */
-  let fetching = false;
-  async function drawMore(count: number): Promise<void> {
-    if (fetching) return; // the scroll and the button both ask
+  /** The rows being fetched and drawn, while they are. */
+  let drawing: Promise<void> | null = null;
+  /**
+   * Draws `count` more rows, fetching those not fetched yet (and one more).
+   * The scroll and the button both ask: whoever asks while rows are on their
+   * way gets those rows (the button's focus then lands on them), not another
+   * page on top.
+   */
+  function drawMore(count: number): Promise<void> {
+    drawing ??= fetchAndDraw(count).finally(() => {
+      drawing = null;
+    });
+    return drawing;
+  }
+
+  async function fetchAndDraw(count: number): Promise<void> {
     const q = drawnQuery;
     const need = Math.min(total.lines, shown + count + 1);
     if (q && rows.length < need) {
       const mine = seq;
-      fetching = true;
       try {
         const page = await outstandingPage(q, rows.length, need - rows.length);
         if (mine !== seq || page.offset !== rows.length) return; // the list was loaded again meanwhile
@@ -288,8 +270,6 @@ export function outstandingScreen(): Screen {
       } catch (e) {
         showError(toApiError(e), resolve);
         return;
-      } finally {
-        fetching = false;
       }
     }
     drawRows(count);
@@ -303,6 +283,10 @@ export function outstandingScreen(): Screen {
    */
   function drawRows(count: number): void {
     const body = tbodyOf(table);
+    const first = shown;
+    // "Hiện thêm" reached with Tab scrolls into view and draws by itself:
+    // the keyboard goes on to the first row drawn, not back to the top.
+    const hadFocus = moreRow?.contains(document.activeElement) ?? false;
     if (moreRow) {
       moreSeen.unobserve(moreRow);
       moreRow.remove();
@@ -340,6 +324,7 @@ export function outstandingScreen(): Screen {
     }
     shown = end;
     body.append(...trs);
+    if (hadFocus) buttons[first]?.focus();
     if (shown < total.lines) {
       const left = total.lines - shown;
       const button = h(
