@@ -445,6 +445,29 @@ pub async fn click(c: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
+/// Clicks an element below the fold like a user: scrolled into view first,
+/// and clicked once the page has painted it there. A click that has to
+/// scroll the page itself can land where the element was before the scroll
+/// took effect (a button under 200 rows, a save button under the dashboard's
+/// charts): under load such a click was lost now and then, with nothing on
+/// the page to say so. Not for a list that draws more rows as its end
+/// scrolls into view: there the scroll itself redraws the button.
+pub async fn click_below(c: &Client, css: &str) {
+    wait_visible(c, css).await;
+    let element = c.find(Locator::Css(css)).await.expect("find the element");
+    let arg = serde_json::to_value(&element).expect("the element as a script argument");
+    c.execute_async(
+        "const [e, done] = arguments; \
+         e.scrollIntoView({ block: 'center', inline: 'nearest', behavior: 'instant' }); \
+         const t = setTimeout(() => done(true), 1000); \
+         requestAnimationFrame(() => requestAnimationFrame(() => { clearTimeout(t); done(true); }));",
+        vec![arg],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("bring {css} into view: {e}"));
+    element.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
 /// Clicks `submit` and waits until `done` is visible; fails with the error
 /// summary's text if the app shows one instead.
 pub async fn submit_until(c: &Client, submit: &str, done: &str) {

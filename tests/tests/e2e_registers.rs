@@ -754,7 +754,7 @@ fn a_long_documents_register_draws_a_page_of_rows_at_a_time() {
         assert_eq!(text(c, "#documents-count").await, "(300)");
         let more = text(c, "#documents-more").await;
         assert!(more.contains("100") && more.contains("còn 100"), "{more}");
-        click(c, "#documents-more").await;
+        click_below(c, "#documents-more").await;
         until("all 300 documents", || async { (count(c, rows).await == 300).then_some(()) }).await;
         assert_eq!(count(c, "#documents-more").await, 0, "nothing left to show");
         let symbol = js(

@@ -369,7 +369,7 @@ async fn save_with(c: &Client, button: &str, dir: &std::path::Path, name: &str) 
             )
             .await;
             if busy != json!(true) && !path.exists() {
-                click(c, button).await;
+                click_below(c, button).await;
                 clicks += 1;
                 clicked = Instant::now();
             }
