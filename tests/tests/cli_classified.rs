@@ -750,6 +750,33 @@ fn copies_of_an_earlier_terms_document_are_its_own() {
     );
     assert_eq!(copies(&db, "07-NQ/HU@XII").len(), 8);
     assert_eq!(copies(&db, SYMBOL).len(), 6);
+    // The outstanding list's document filter: the symbol alone is both
+    // terms' receipts and recalls, SYMBOL@TERM one term's.
+    #[rustfmt::skip]
+    ok(&db, &["batch", "new", "--code", "D2", "--title", "Đợt mật khóa mới", "--handed", "2025-09-03",
+              "--due", "2025-09-10", "--doc", "07-NQ/HU:1", "--unit", "HK-01"]);
+    let listed = |document: &str| -> Vec<String> {
+        let rows = json(&db, &["outstanding", "--format", "json", "--document", document]);
+        let mut codes: Vec<String> = rows
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| r["batch"].as_str().expect("batch").to_owned())
+            .collect();
+        codes.sort();
+        codes
+    };
+    assert_eq!(listed(SYMBOL), ["D1", "D2", "TH1"]);
+    assert_eq!(listed("07-NQ/HU@XII"), ["D1", "TH1"]);
+    assert_eq!(listed("07-NQ/HU@XIII"), ["D2"]);
+    let list = dir.path().join("chua-xac-nhan.pdf");
+    #[rustfmt::skip]
+    ok(&db, &["outstanding", "--document", "07-NQ/HU@XII", "--format", "pdf", "--out", list.to_str().expect("path")]);
+    let printed = pdf_text(&list);
+    assert!(
+        printed.contains("Tài liệu: 07-NQ/HU (khóa XII)"),
+        "the filter printed: {printed}"
+    );
     let record = dir.path().join("tieu-huy.pdf");
     #[rustfmt::skip]
     ok(&db, &["destroy", "--symbol", "07-NQ/HU@XII", "--copies", "8", "--decision", "Quyết định số 12-QĐ/VP",

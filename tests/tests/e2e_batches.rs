@@ -686,6 +686,48 @@ fn one_symbol_of_two_terms_hands_out_the_row_typed_in() {
         type_into(c, &new, "0").await;
         let status = submit_until_status(c, "#batch-submit").await;
         assert!(status.contains("Đ5-2025"), "saved: {status}");
+
+        // The outstanding list narrowed to a document: the symbol alone is
+        // every term's, SYMBOL@TERM one term's, both offered as typed.
+        // (The batch's slips opened in the print preview: closed first.)
+        until("the slips' preview", || async {
+            visible(c, "#print-preview").await.then_some(())
+        })
+        .await;
+        press(c, &Key::Escape).await;
+        until("the preview closed", || async {
+            (!visible(c, "#print-preview").await).then_some(())
+        })
+        .await;
+        open_screen(c, "outstanding").await;
+        click(c, "#out-more").await;
+        let offered = until("the documents offered", || async {
+            let v = js(
+                c,
+                "return [...document.querySelectorAll('#out-document-list option')].map((o) => o.value);",
+                vec![],
+            )
+            .await;
+            let v: Vec<String> = serde_json::from_value(v).expect("option values");
+            v.iter().any(|o| o.contains('@')).then_some(v)
+        })
+        .await;
+        for o in ["05-KH/HU", "05-KH/HU@XII", "05-KH/HU@XIII"] {
+            assert!(offered.iter().any(|v| v == o), "{o} offered: {offered:?}");
+        }
+        let rows = "#outstanding-table tbody tr[data-batch=\"Đ5-2025\"]";
+        for (document, shown) in [("05-KH/HU@XIII", false), ("05-KH/HU@XII", true), ("05-KH/HU", true)] {
+            type_into(c, "#out-document", document).await;
+            click(c, "#out-apply").await;
+            until(&format!("the list for {document}"), || async {
+                let line = text(c, "#out-count").await;
+                let narrowed = [")", ","]
+                    .iter()
+                    .any(|end| line.contains(&format!("văn bản {document}{end}")));
+                (narrowed && (count(c, rows).await > 0) == shown).then_some(())
+            })
+            .await;
+        }
         s.finish().await
     });
     let (db, _work) = db;

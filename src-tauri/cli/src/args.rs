@@ -572,8 +572,8 @@ pub struct ListFilter {
     /// Only this unit and the units under it.
     #[arg(long, value_name = "UNIT")]
     pub subtree: Option<String>,
-    /// Only receipts that list this document.
-    #[arg(long, value_name = "SYMBOL")]
+    /// Only receipts that list this document: every committee term's of the symbol, or @TERM's.
+    #[arg(long, value_name = "SYMBOL[@TERM]")]
     pub document: Option<String>,
     /// Only receipts past their due date.
     #[arg(long)]

@@ -20,7 +20,8 @@ use crate::args::{AccountCmd, BatchCmd, Cli, Command, DocCmd, UnitCmd};
 use crate::backups::{self, Keep};
 use crate::print::{print, saved, verify};
 use crate::secrets::{read_secret_if, read_secret_line};
-use crate::values::{split_term, DocArg, Format, ListFormat, ReportFormat};
+use crate::values::{DocArg, Format, ListFormat, ReportFormat};
+use giaonhan::text::split_term;
 
 pub fn run(cli: Cli) -> Result<(), Error> {
     let path = match cli.db {

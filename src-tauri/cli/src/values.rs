@@ -6,6 +6,7 @@
 use clap::ValueEnum;
 use giaonhan::accounts::Role;
 use giaonhan::model::{Classification, ConfirmMethod, DeliveryMethod, DocQty, SaveFormat};
+use giaonhan::text::split_term;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Delivery {
@@ -151,15 +152,6 @@ pub fn parse_doc_arg(s: &str) -> Result<DocArg, String> {
     let term = term.map(str::to_owned);
     qty.symbol = symbol.to_owned();
     Ok(DocArg { qty, term })
-}
-
-/// SYMBOL or SYMBOL@TERM: the symbol and the committee term, if named.
-pub fn split_term(s: &str) -> Result<(&str, Option<&str>), String> {
-    match s.split_once('@') {
-        None => Ok((s, None)),
-        Some((symbol, term)) if !term.trim().is_empty() => Ok((symbol, Some(term.trim()))),
-        Some(_) => Err(format!("«{s}»: sau @ cần nhiệm kỳ (khóa), ví dụ 05-KH/HU@XII")),
-    }
 }
 
 /// SYMBOL:N where N may be 0 (nothing of that document arrived).

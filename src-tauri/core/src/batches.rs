@@ -583,6 +583,25 @@ pub(crate) mod tests {
         let err = s.create_batch(&a, both).expect_err("two terms at once");
         assert!(err.to_string().contains("hai nhiệm kỳ"), "{err}");
         assert_eq!(s.list_batches().expect("batches").len(), 2);
+
+        // The outstanding list's document filter: the symbol alone is every
+        // term's document, SYMBOL@TERM one term's.
+        let batches_listing = |document: &str| -> Result<Vec<String>> {
+            let query = OutstandingQuery {
+                document: Some(document.into()),
+                ..Default::default()
+            };
+            let mut codes: Vec<String> = s.outstanding(&query)?.into_iter().map(|r| r.batch).collect();
+            codes.sort();
+            codes.dedup();
+            Ok(codes)
+        };
+        assert_eq!(batches_listing("05-KH/HU").expect("every term"), ["B1", "B2"]);
+        assert_eq!(batches_listing(" 05-KH/HU@2025-2030 ").expect("one term"), ["B2"]);
+        let err = batches_listing("05-KH/HU@2010-2015").expect_err("no such term");
+        assert!(err.to_string().contains("05-KH/HU (khóa 2010-2015)"), "{err}");
+        let err = batches_listing("05-KH/HU@").expect_err("no term after @");
+        assert!(err.to_string().contains("sau @"), "{err}");
     }
 
     /// The plan holds every row the batch writes and writes nothing itself;

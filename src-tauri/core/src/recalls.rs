@@ -254,7 +254,10 @@ pub(crate) fn merge_rows(
         Some(code) if !code.trim().is_empty() => Some(dao.unit_for("subtree", code, day)?.id),
         _ => None,
     };
-    let document = query.document.as_deref().map(text::clean).filter(|d| !d.is_empty());
+    let documents = match query.document.as_deref().filter(|d| !d.trim().is_empty()) {
+        Some(given) => Some(dao.document_ids(given)?),
+        None => None,
+    };
     // (recall code, shown unit, holding unit) → its copies still out; a
     // merged unit's copies show under its successor, as its receipts do.
     let successors = dao.successors(day)?;
@@ -273,7 +276,7 @@ pub(crate) fn merge_rows(
     for ((_, unit_id, holder), copies) in grouped {
         let first = copies[0];
         if subtree.is_some_and(|root| !tree.within(unit_id, root))
-            || document.as_ref().is_some_and(|d| *d != first.symbol)
+            || documents.as_ref().is_some_and(|ids| !ids.contains(&first.document_id))
         {
             continue;
         }

@@ -315,8 +315,11 @@ impl Store {
             let unit = self.read(|dao| dao.unit_for("subtree", code, day))?;
             parts.push(format!("Thuộc: {}", unit.unit.name));
         }
-        if let Some(symbol) = query.document.as_deref().filter(|s| !s.trim().is_empty()) {
-            parts.push(format!("Tài liệu: {}", text::clean(symbol)));
+        if let Some(given) = query.document.as_deref().filter(|s| !s.trim().is_empty()) {
+            parts.push(match crate::text::split_term(given) {
+                Ok((symbol, Some(term))) => format!("Tài liệu: {} (khóa {})", text::clean(symbol), text::clean(term)),
+                _ => format!("Tài liệu: {}", text::clean(given)),
+            });
         }
         if let Some(tier) = query.tier {
             parts.push(format!("Mức nhắc {tier}"));

@@ -146,6 +146,18 @@ pub fn roman(mut n: usize) -> String {
     out
 }
 
+/// `SYMBOL` or `SYMBOL@TERM`, the way a person names a document: numbers
+/// start again with each committee term, so `05-KH/HU@XII` is term XII's
+/// `05-KH/HU` and the symbol alone is every term's (or, where one document
+/// is meant, the latest term's). Returns the symbol and the term, if named.
+pub fn split_term(s: &str) -> std::result::Result<(&str, Option<&str>), String> {
+    match s.split_once('@') {
+        None => Ok((s, None)),
+        Some((symbol, term)) if !term.trim().is_empty() => Ok((symbol, Some(term.trim()))),
+        Some(_) => Err(format!("«{s}»: sau @ cần nhiệm kỳ (khóa), ví dụ 05-KH/HU@XII")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -385,10 +385,23 @@ export function outstandingScreen(): Screen {
     unitCache = null;
     batchPicker.refresh();
     subtreePicker.refresh();
-    fill(
-      documentList,
-      data.documents.map((d) => h("option", { value: d.symbol }, d.title)),
-    );
+    // A symbol numbered again in a later committee term names every term's
+    // document; SYMBOL@TERM names one term's.
+    const terms = new Map<string, number>();
+    for (const d of data.documents) terms.set(d.symbol, (terms.get(d.symbol) ?? 0) + 1);
+    const options: HTMLOptionElement[] = [];
+    const offered = new Set<string>();
+    for (const d of data.documents) {
+      const recurs = (terms.get(d.symbol) ?? 0) > 1;
+      if (recurs && !offered.has(d.symbol)) {
+        offered.add(d.symbol);
+        options.push(h("option", { value: d.symbol }, "Mọi khóa"));
+      }
+      options.push(
+        recurs && d.term ? h("option", { value: `${d.symbol}@${d.term}` }, `${d.title} — Khóa ${d.term}`) : h("option", { value: d.symbol }, d.title),
+      );
+    }
+    fill(documentList, options);
   }
 
   /**

@@ -53,6 +53,7 @@ pub(crate) struct RecallCopy {
 /// A copy a recall still waits for on a day, for the outstanding list.
 pub(crate) struct OpenRecallCopy {
     pub code: String,
+    pub document_id: i64,
     pub symbol: String,
     pub reason: String,
     pub made_on: NaiveDate,
@@ -318,7 +319,7 @@ impl Dao<'_> {
     /// array) or of all.
     pub(crate) fn open_recall_copies(&self, day: NaiveDate, codes: Option<&str>) -> Result<Vec<OpenRecallCopy>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT rc.code, d.symbol, rc.reason, rc.made_on, rc.due_on, r.unit_id, x.number
+            "SELECT rc.code, d.symbol, rc.reason, rc.made_on, rc.due_on, r.unit_id, x.number, rc.document_id
              FROM recall rc JOIN recall_copy x ON x.recall_id = rc.id
              JOIN receipt r ON r.id = x.receipt_id JOIN document d ON d.id = rc.document_id
              JOIN doc_copy c ON c.document_id = rc.document_id AND c.number = x.number
@@ -338,6 +339,7 @@ impl Dao<'_> {
                     due_on: r.get(4)?,
                     unit_id: r.get(5)?,
                     number: r.get(6)?,
+                    document_id: r.get(7)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

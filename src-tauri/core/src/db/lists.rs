@@ -168,15 +168,26 @@ impl Dao<'_> {
         )?)
     }
 
-    /// Ids of the documents with this symbol (one per committee term).
-    pub(crate) fn document_ids(&self, symbol: &str) -> Result<Vec<i64>> {
-        let symbol = text::clean(symbol);
-        let mut stmt = self.conn.prepare_cached("SELECT id FROM document WHERE symbol = ?1")?;
+    /// Ids of the documents a filter names (`documents::split_term`): with
+    /// the symbol alone every committee term's of that symbol, with
+    /// `SYMBOL@TERM` that term's only.
+    pub(crate) fn document_ids(&self, given: &str) -> Result<Vec<i64>> {
+        let (symbol, term) = crate::text::split_term(given).map_err(|why| Error::invalid("document", why))?;
+        let (symbol, term) = (text::clean(symbol), term.map(text::clean));
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM document WHERE symbol = ?1 AND (?2 IS NULL OR term = ?2)")?;
         let ids = stmt
-            .query_map([&symbol], |r| r.get(0))?
+            .query_map(rusqlite::params![&symbol, &term], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<i64>>>()?;
         if ids.is_empty() {
-            return Err(Error::not_found("Văn bản", symbol));
+            return Err(Error::not_found(
+                "Văn bản",
+                match term {
+                    Some(term) => format!("{symbol} (khóa {term})"),
+                    None => symbol,
+                },
+            ));
         }
         Ok(ids)
     }
