@@ -80,6 +80,34 @@ fn a_campaign_takes_the_batchs_documents_and_units_or_a_subtree() {
                         "--from", "2025-09-01", "--to", "2025-09-30", "--subtree", "HK"]);
     assert_eq!((n(&c[0], "units"), c[0]["batch"].clone()), (2, Value::Null));
 
+    // One symbol in two committee terms: SYMBOL@TERM studies that term's
+    // document, the symbol alone the latest term's.
+    for term in ["XII", "XIII"] {
+        #[rustfmt::skip]
+        ok(&db, &["doc", "add", "--symbol", "20-NQ/HU", "--term", term, "--title", &format!("Nghị quyết khóa {term}"),
+                  "--date", "2025-07-01", "--copies", "3"]);
+    }
+    for (code, doc) in [("NQ20-XII", "20-NQ/HU@XII"), ("NQ20", "20-NQ/HU")] {
+        #[rustfmt::skip]
+        ok(&db, &["study", "new", "--code", code, "--title", "Học tập Nghị quyết 20", "--doc", doc,
+                  "--from", "2025-09-01", "--to", "2025-09-30", "--subtree", "HK"]);
+    }
+    let conn = rusqlite::Connection::open(&db).expect("open the register");
+    let studied = |code: &str| -> String {
+        conn.query_row(
+            "SELECT d.term FROM study_document s JOIN document d ON d.id = s.document_id
+             JOIN study_campaign c ON c.id = s.campaign_id WHERE c.code = ?1",
+            [code],
+            |r| r.get(0),
+        )
+        .expect("the document studied")
+    };
+    assert_eq!((studied("NQ20-XII"), studied("NQ20")), ("XII".into(), "XIII".into()));
+    #[rustfmt::skip]
+    let err = fails(&db, &["study", "new", "--code", "NQ20-IX", "--title", "Thử", "--doc", "20-NQ/HU@IX",
+                           "--from", "2025-09-01", "--to", "2025-09-30", "--subtree", "HK"]);
+    assert!(err.contains("documents:") && err.contains("khóa IX"), "{err}");
+
     // Refusals name the field; nothing is made.
     #[rustfmt::skip]
     let cases: &[(&[&str], &str)] = &[
@@ -107,8 +135,8 @@ fn a_campaign_takes_the_batchs_documents_and_units_or_a_subtree() {
     let err = fails(&db, &["study", "new", "--code", "X2", "--title", "Thử", "--doc", "05-KH/HU", "--subtree", "HK",
                            "--from", "2025-09-30", "--to", "2025-09-01"]);
     assert!(err.contains("to:"), "{err}");
-    assert_eq!(json(&db, &["study", "list"]).as_array().map(Vec::len), Some(2));
-    assert_eq!(audit_details(&db, "study.create").len(), 2);
+    assert_eq!(json(&db, &["study", "list"]).as_array().map(Vec::len), Some(4));
+    assert_eq!(audit_details(&db, "study.create").len(), 4);
 }
 
 #[test]

@@ -23,8 +23,8 @@ pub enum StudyCmd {
         code: String,
         #[arg(long)]
         title: String,
-        /// A document studied (repeatable; default: those the batch carried).
-        #[arg(long = "doc", value_name = "SYMBOL", num_args = 1..)]
+        /// A document studied (repeatable; default: those the batch carried); @TERM an earlier term's.
+        #[arg(long = "doc", value_name = "SYMBOL[@TERM]", num_args = 1..)]
         docs: Vec<String>,
         /// The batch that carried the documents.
         #[arg(long, value_name = "CODE")]

@@ -12,6 +12,7 @@ import { byId, fill, h } from "../dom";
 import { announce, clearErrors, showError, showErrors, type FieldResolver } from "../feedback";
 import { clean, formatDate, formatNumber, parseDate } from "../format";
 import { data, ensure } from "../store";
+import { documentOptions } from "./docoptions";
 import { guarded } from "./screen";
 
 function invalid(message: string, field: string): ApiError {
@@ -55,7 +56,7 @@ export function campaignForm(created: (c: Campaign) => Promise<void>): void {
     void ensure("batches", "documents", "units")
       .then(() => {
         fill(byId("campaign-batch-list", HTMLDataListElement), data.batches.map((b) => h("option", { value: b.code }, b.title)));
-        fill(byId("campaign-document-list", HTMLDataListElement), data.documents.map((d) => h("option", { value: d.symbol }, d.title)));
+        fill(byId("campaign-document-list", HTMLDataListElement), documentOptions(data.documents, "Khóa mới nhất"));
         fill(
           byId("campaign-unit-list", HTMLDataListElement),
           data.units.filter((u) => u.children > 0).map((u) => h("option", { value: u.code }, u.name)),

@@ -32,6 +32,7 @@ import { createPicker, type PickItem } from "../picker";
 import { data, ensure, onChange, reload } from "../store";
 import { confirmDialog } from "./confirm";
 import { copyNumber, returnDialog, returnTargetOf } from "./copies";
+import { documentOptions } from "./docoptions";
 import { openPreview } from "./printing";
 import { receiptCodeBox } from "./outstanding/codebox";
 import { batchLabel } from "./outstanding/common";
@@ -385,23 +386,8 @@ export function outstandingScreen(): Screen {
     unitCache = null;
     batchPicker.refresh();
     subtreePicker.refresh();
-    // A symbol numbered again in a later committee term names every term's
-    // document; SYMBOL@TERM names one term's.
-    const terms = new Map<string, number>();
-    for (const d of data.documents) terms.set(d.symbol, (terms.get(d.symbol) ?? 0) + 1);
-    const options: HTMLOptionElement[] = [];
-    const offered = new Set<string>();
-    for (const d of data.documents) {
-      const recurs = (terms.get(d.symbol) ?? 0) > 1;
-      if (recurs && !offered.has(d.symbol)) {
-        offered.add(d.symbol);
-        options.push(h("option", { value: d.symbol }, "Mọi khóa"));
-      }
-      options.push(
-        recurs && d.term ? h("option", { value: `${d.symbol}@${d.term}` }, `${d.title} — Khóa ${d.term}`) : h("option", { value: d.symbol }, d.title),
-      );
-    }
-    fill(documentList, options);
+    // The symbol alone keeps every committee term's document of it.
+    fill(documentList, documentOptions(data.documents, "Mọi khóa"));
   }
 
   /**

@@ -168,9 +168,9 @@ impl Dao<'_> {
         )?)
     }
 
-    /// Ids of the documents a filter names (`documents::split_term`): with
-    /// the symbol alone every committee term's of that symbol, with
-    /// `SYMBOL@TERM` that term's only.
+    /// Ids of the documents a filter names (`text::split_term`): with the
+    /// symbol alone every committee term's of that symbol, with
+    /// `SYMBOL@TERM` that term's only. Never empty: none is `NotFound`.
     pub(crate) fn document_ids(&self, given: &str) -> Result<Vec<i64>> {
         let (symbol, term) = crate::text::split_term(given).map_err(|why| Error::invalid("document", why))?;
         let (symbol, term) = (text::clean(symbol), term.map(text::clean));

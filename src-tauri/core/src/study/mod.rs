@@ -97,9 +97,21 @@ pub(crate) fn make(dao: &Dao<'_>, input: &NewCampaign) -> Result<Campaign> {
     // Documents: named, or those the batch carried.
     let mut documents: Vec<i64> = Vec::new();
     for raw in &input.documents {
-        let symbol = text::clean(raw);
-        let (id, _) = dao.document_by_symbol(&symbol).map_err(|e| match e {
-            Error::NotFound { .. } => Error::invalid("documents", format!("Văn bản «{symbol}» không có trong sổ")),
+        // SYMBOL@TERM names that committee term's document, the symbol alone
+        // the latest term's.
+        let (symbol, term) = text::split_term(raw).map_err(|why| Error::invalid("documents", why))?;
+        let found = match term {
+            None => dao.document_by_symbol(symbol).map(|(id, _)| id),
+            Some(_) => dao.document_ids(raw).map(|ids| ids[0]),
+        };
+        let id = found.map_err(|e| match e {
+            Error::NotFound { .. } => {
+                let named = match term {
+                    Some(term) => format!("«{}» của khóa {}", text::clean(symbol), text::clean(term)),
+                    None => format!("«{}»", text::clean(symbol)),
+                };
+                Error::invalid("documents", format!("Văn bản {named} không có trong sổ"))
+            }
             e => e,
         })?;
         if !documents.contains(&id) {
