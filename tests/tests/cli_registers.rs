@@ -150,6 +150,35 @@ fn documents_import_xlsx_round_trip_and_symbol_checks() {
             "XXI",
         ],
     );
+
+    // One symbol in two terms: the export names each one's term, and the
+    // file imports whole elsewhere (and again, unchanged).
+    let both = dir.path().join("hai-khoa.xlsx");
+    ok(&db, &["doc", "export", "--out", both.to_str().expect("path")]);
+    let (_d3, db3) = temp_db();
+    for _ in 0..2 {
+        ok(&db3, &["doc", "import", both.to_str().expect("path")]);
+        let docs = json(&db3, &["doc", "list", "--format", "json"]);
+        let mut terms: Vec<(String, String)> = docs
+            .iter()
+            .filter(|d| d["symbol"] == "05-KH/HU")
+            .map(|d| {
+                (
+                    d["term"].as_str().unwrap_or("?").to_owned(),
+                    d["title"].as_str().unwrap_or("?").to_owned(),
+                )
+            })
+            .collect();
+        terms.sort();
+        assert_eq!(
+            terms,
+            [
+                ("".into(), "Kế hoạch học tập".into()),
+                ("XXI".into(), "Khóa sau".into())
+            ]
+        );
+        assert_eq!(count(&db3, "document"), count(&db, "document"));
+    }
 }
 
 /// Numbers run per committee term: `--doc SYMBOL@TERM:N` hands out that

@@ -132,6 +132,16 @@ impl Dao<'_> {
         Ok(docs)
     }
 
+    /// The document of this symbol in this committee term, if registered.
+    pub(crate) fn document_of_term(&self, symbol: &str, term: &str) -> Result<Option<(i64, Document)>> {
+        let sql = format!("SELECT {COLUMNS} FROM document d WHERE d.symbol = ?1 AND d.term = ?2");
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params![symbol, term], from_row)
+            .optional()?)
+    }
+
     /// True when the register has this symbol in this term.
     pub(crate) fn document_in_term(&self, symbol: &str, term: &str) -> Result<bool> {
         Ok(self

@@ -78,6 +78,11 @@ pub(super) const DOC_FIELDS: &[Field] = &[
         aliases: &["Độ mật", "Mật"],
         required: false,
     },
+    Field {
+        name: "term",
+        aliases: &["Khóa", "Nhiệm kỳ"],
+        required: false,
+    },
 ];
 
 /// Column headers of exports and templates (Vietnamese; imports accept them).
@@ -92,4 +97,4 @@ pub(super) const UNIT_HEADERS: &[&str] = &[
     "Phó bí thư",
     "Địa chỉ",
 ];
-pub(super) const DOC_HEADERS: &[&str] = &["Số ký hiệu", "Trích yếu", "Ngày", "Số bản", "Độ mật", "Còn lại"];
+pub(super) const DOC_HEADERS: &[&str] = &["Số ký hiệu", "Trích yếu", "Ngày", "Số bản", "Độ mật", "Khóa", "Còn lại"];

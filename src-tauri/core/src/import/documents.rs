@@ -1,7 +1,8 @@
 //! Importing documents: each row checked (symbol, summary, date, copies,
-//! classification), a document already in the register with the same
-//! values left unchanged, and the new ones written only when the whole file
-//! holds no error.
+//! classification, committee term), a document already in the register with
+//! the same values left unchanged (with a term, that term's document of the
+//! symbol; without, the latest term's), and the new ones written only when
+//! the whole file holds no error.
 
 use std::collections::HashMap;
 
@@ -27,20 +28,23 @@ pub(super) fn check_documents(
 ) -> Result<ImportReport> {
     let mut ck = Checker::new(table, cols, warnings);
     let mut rows = Vec::with_capacity(table.rows.len());
-    let mut first_row: HashMap<String, usize> = HashMap::new();
+    // A symbol recurs once per committee term: (symbol, term) is the key.
+    let mut first_row: HashMap<(String, String), usize> = HashMap::new();
     let mut new_docs = Vec::new();
     for (i, row) in table.rows.iter().enumerate() {
         progress.checking(i)?;
         let symbol = text::clean(ck.get(row, "symbol"));
         let title = text::clean(ck.get(row, "title"));
+        let term = ck.opt(row, "term").map(|t| text::clean(&t)).filter(|t| !t.is_empty());
+        let key = (symbol.clone(), term.clone().unwrap_or_default());
         if symbol.is_empty() {
             ck.error(row, "symbol", "Số ký hiệu không được để trống".into());
         } else if let Err(why) = Symbol::parse(&symbol) {
             ck.error(row, "symbol", format!("Số ký hiệu sai: {why}"));
-        } else if let Some(&first) = first_row.get(&symbol) {
+        } else if let Some(&first) = first_row.get(&key) {
             ck.error(row, "symbol", format!("Văn bản «{symbol}» trùng với dòng {first}"));
         } else {
-            first_row.insert(symbol.clone(), row.line);
+            first_row.insert(key, row.line);
             for w in Symbol::parse(&symbol).map(|s| s.warnings()).unwrap_or_default() {
                 ck.warn(row, "symbol", w);
             }
@@ -86,9 +90,16 @@ pub(super) fn check_documents(
             issued_on,
             copies_received: copies,
             classification,
-            term: None,
+            term: term.clone(),
         };
-        match dao.document_by_symbol(&symbol) {
+        // With its term, that term's document; without, the latest term's.
+        let existing = match &term {
+            Some(term) => dao
+                .document_of_term(&symbol, term)?
+                .ok_or_else(|| Error::not_found("Văn bản", symbol.clone())),
+            None => dao.document_by_symbol(&symbol),
+        };
+        match existing {
             Ok((_, d)) => {
                 let diffs = [
                     // An export stands a placeholder for a Tuyệt mật summary.

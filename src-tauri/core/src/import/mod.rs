@@ -144,6 +144,11 @@ impl Store {
                             d.issued_on.map(Cell::Date).unwrap_or(Cell::Empty),
                             Cell::Int(i64::from(d.copies_received)),
                             Cell::Text(d.classification.label().to_owned()),
+                            if d.term.is_empty() {
+                                Cell::Empty
+                            } else {
+                                Cell::Text(d.term)
+                            },
                             Cell::Int(d.copies_on_hand),
                         ]
                     })
@@ -164,7 +169,7 @@ impl Store {
     pub fn template_bytes(register: Register, out: &Path) -> Result<Vec<u8>> {
         let headers = match register {
             Register::Units => UNIT_HEADERS,
-            Register::Documents => &DOC_HEADERS[..5],
+            Register::Documents => &DOC_HEADERS[..6],
         };
         bytes_by_extension(out, register, headers, &[])
     }
