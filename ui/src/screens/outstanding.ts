@@ -244,18 +244,26 @@ export function outstandingScreen(): Screen {
   }
 
   /** The rows being fetched and drawn, while they are. */
-  let drawing: Promise<void> | null = null;
+  /** The rows being fetched and drawn for the list of `seq`, while they are. */
+  let drawing: { seq: number; done: Promise<void> } | null = null;
   /**
    * Draws `count` more rows, fetching those not fetched yet (and one more).
-   * The scroll and the button both ask: whoever asks while rows are on their
-   * way gets those rows (the button's focus then lands on them), not another
-   * page on top.
+   * The scroll and the button both ask: whoever asks while rows of the same
+   * list are on their way gets those rows (the button's focus then lands on
+   * them), not another page on top. A list loaded again meanwhile draws its
+   * own.
    */
   function drawMore(count: number): Promise<void> {
-    drawing ??= fetchAndDraw(count).finally(() => {
-      drawing = null;
-    });
-    return drawing;
+    if (drawing?.seq !== seq) {
+      const mine: { seq: number; done: Promise<void> } = {
+        seq,
+        done: fetchAndDraw(count).finally(() => {
+          if (drawing === mine) drawing = null;
+        }),
+      };
+      drawing = mine;
+    }
+    return drawing.done;
   }
 
   async function fetchAndDraw(count: number): Promise<void> {
