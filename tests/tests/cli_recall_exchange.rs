@@ -142,4 +142,28 @@ fn returns_recorded_at_a_commune_travel_up_like_confirmations() {
         let out = ok(&o.db, &["verify"]);
         assert!(out.contains("Nhật ký nguyên vẹn"), "{out}");
     }
+
+    // The inbox's recalls are replayed too: a copy marked brought back, a
+    // copy dropped, a due day moved or a copy's return undone in the file
+    // (not through the app) is found, naming the recall.
+    let missing = hk01_copies[1];
+    #[rustfmt::skip]
+    let edits: &[(&Office, String, &str)] = &[
+        (&hk, format!("UPDATE inbox_recall_copy SET returned_on = '2025-09-09' WHERE number = {missing}"),
+         "thu về"),
+        (&hk, format!("DELETE FROM inbox_recall_copy WHERE number = {missing}"), "bản số trong sổ"),
+        (&hk, "UPDATE inbox_recall SET due_on = '2025-12-31'".to_owned(), "hạn"),
+        (&at, format!("UPDATE inbox_recall_copy SET returned_on = NULL WHERE number = {}", at_copies[0]),
+         "thu về"),
+    ];
+    for (office, edit, said) in edits {
+        let backup = office.db.with_extension("before-edit");
+        std::fs::copy(&office.db, &backup).expect("keep the register");
+        let conn = rusqlite::Connection::open(&office.db).expect("open the register");
+        assert_eq!(conn.execute(edit, []).expect(edit), 1, "{edit}");
+        drop(conn);
+        let err = fails(&office.db, &["verify"]);
+        assert!(err.contains("TH1") && err.contains(said), "{edit}: {err}");
+        std::fs::copy(&backup, &office.db).expect("put the register back");
+    }
 }

@@ -24,6 +24,10 @@
 //!   undo is made here) and the `inbox.confirm` / `inbox.undo` rows here.
 //!   An inbox receipt no row names is reported, unless an `inbox.batch` row
 //!   from before the states were listed could have brought it;
+//! - an inbox recall (a parent office's recall of copies our units hold):
+//!   its code, due day, copies and which are brought back, from the
+//!   `inbox.recall` rows of the packets that brought it and the
+//!   `inbox.return` rows of returns recorded here (`inbox.rs`);
 //! - a numbered copy's state, from `copies.hand`, `batch.cancel`,
 //!   `recall.return` and `copies.destroy` (`copies.rs`).
 //!
