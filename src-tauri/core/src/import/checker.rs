@@ -54,6 +54,11 @@ impl<'t> Checker<'t> {
         text::clean_opt(Some(self.get(row, field)))
     }
 
+    /// True when the file has a column for `field`.
+    pub(super) fn has(&self, field: &str) -> bool {
+        self.cols.has(field)
+    }
+
     pub(super) fn is_bad(&self, row: &TableRow) -> bool {
         self.bad_rows.contains(&row.line)
     }

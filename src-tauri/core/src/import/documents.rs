@@ -1,8 +1,8 @@
 //! Importing documents: each row checked (symbol, summary, date, copies,
 //! classification, committee term), a document already in the register with
-//! the same values left unchanged (with a term, that term's document of the
-//! symbol; without, the latest term's), and the new ones written only when
-//! the whole file holds no error.
+//! the same values left unchanged (with a "Khóa" column, the row's term's
+//! document of the symbol; without, the latest term's), and the new ones
+//! written only when the whole file holds no error.
 
 use std::collections::HashMap;
 
@@ -35,7 +35,9 @@ pub(super) fn check_documents(
         progress.checking(i)?;
         let symbol = text::clean(ck.get(row, "symbol"));
         let title = text::clean(ck.get(row, "title"));
-        let term = ck.opt(row, "term").map(|t| text::clean(&t)).filter(|t| !t.is_empty());
+        // With a "Khóa" column each row names its term (an empty cell: a
+        // document registered without one); without it, the latest term's.
+        let term = ck.has("term").then(|| ck.opt(row, "term").unwrap_or_default());
         let key = (symbol.clone(), term.clone().unwrap_or_default());
         if symbol.is_empty() {
             ck.error(row, "symbol", "Số ký hiệu không được để trống".into());
@@ -90,7 +92,7 @@ pub(super) fn check_documents(
             issued_on,
             copies_received: copies,
             classification,
-            term: term.clone(),
+            term: term.clone().filter(|t| !t.is_empty()),
         };
         // With its term, that term's document; without, the latest term's.
         let existing = match &term {
