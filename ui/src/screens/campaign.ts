@@ -8,11 +8,11 @@
 import { createCampaign, toApiError, type ApiError } from "../api";
 import type { Campaign } from "../bindings/Campaign";
 import type { NewCampaign } from "../bindings/NewCampaign";
+import { documentOptions } from "../docoptions";
 import { byId, fill, h } from "../dom";
 import { announce, clearErrors, showError, showErrors, type FieldResolver } from "../feedback";
 import { clean, formatDate, formatNumber, parseDate } from "../format";
 import { data, ensure } from "../store";
-import { documentOptions } from "./docoptions";
 import { guarded } from "./screen";
 
 function invalid(message: string, field: string): ApiError {

@@ -17,6 +17,7 @@ import type { OutstandingRow } from "../bindings/OutstandingRow";
 import type { OutstandingTotals } from "../bindings/OutstandingTotals";
 import type { PrintList } from "../bindings/PrintList";
 import type { SaveFormat } from "../bindings/SaveFormat";
+import { documentOptions } from "../docoptions";
 import { addDescribedBy, byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
 import {
@@ -32,7 +33,6 @@ import { createPicker, type PickItem } from "../picker";
 import { data, ensure, onChange, reload } from "../store";
 import { confirmDialog } from "./confirm";
 import { copyNumber, returnDialog, returnTargetOf } from "./copies";
-import { documentOptions } from "./docoptions";
 import { openPreview } from "./printing";
 import { receiptCodeBox } from "./outstanding/codebox";
 import { batchLabel } from "./outstanding/common";

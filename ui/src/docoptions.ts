@@ -2,8 +2,8 @@
 // run per committee term, so a symbol numbered again names more than one
 // document: each is offered as SYMBOL@TERM, with the symbol alone beside
 // them saying what it means in that box.
-import type { Document as RegDocument } from "../bindings/Document";
-import { h } from "../dom";
+import type { Document as RegDocument } from "./bindings/Document";
+import { h } from "./dom";
 
 /** One option per document; `bare` labels the symbol alone where it recurs ("Mọi khóa", "Khóa mới nhất"). */
 export function documentOptions(docs: readonly RegDocument[], bare: string): HTMLOptionElement[] {
