@@ -243,7 +243,6 @@ export function outstandingScreen(): Screen {
     }
   }
 
-  /** The rows being fetched and drawn, while they are. */
   /** The rows being fetched and drawn for the list of `seq`, while they are. */
   let drawing: { seq: number; done: Promise<void> } | null = null;
   /**
