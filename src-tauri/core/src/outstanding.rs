@@ -63,6 +63,16 @@ pub(crate) fn tiers(dao: &Dao<'_>) -> Result<Tiers> {
     }
 }
 
+/// Ids of the documents the query's document filter keeps (`Dao::document_ids`:
+/// every term's of a symbol, or one term's), `None` without a filter; both
+/// the receipts and the recall rows are filtered by these.
+pub(crate) fn document_filter(dao: &Dao<'_>, query: &OutstandingQuery) -> Result<Option<Vec<i64>>> {
+    match query.document.as_deref().filter(|d| !d.trim().is_empty()) {
+        Some(given) => Ok(Some(dao.document_ids(given)?)),
+        None => Ok(None),
+    }
+}
+
 /// Ids of the live batches with these codes; an unknown code is an error.
 fn batch_ids(dao: &Dao<'_>, codes: &[String]) -> Result<Vec<i64>> {
     codes.iter().map(|c| dao.batch_by_code(c).map(|(id, _)| id)).collect()
@@ -260,10 +270,7 @@ impl Placed {
             .then(|| batch_ids(dao, &query.batches))
             .transpose()?
             .map(|ids| serde_json::json!(ids).to_string());
-        let documents = match &query.document {
-            Some(symbol) if !symbol.trim().is_empty() => Some(serde_json::json!(dao.document_ids(symbol)?).to_string()),
-            _ => None,
-        };
+        let documents = document_filter(dao, query)?.map(|ids| serde_json::json!(ids).to_string());
         let raw = dao.open_receipts(day, batches.as_deref(), documents.as_deref())?;
         let successors = dao.successors(day)?;
         let mut labels = Labels {

@@ -254,10 +254,7 @@ pub(crate) fn merge_rows(
         Some(code) if !code.trim().is_empty() => Some(dao.unit_for("subtree", code, day)?.id),
         _ => None,
     };
-    let documents = match query.document.as_deref().filter(|d| !d.trim().is_empty()) {
-        Some(given) => Some(dao.document_ids(given)?),
-        None => None,
-    };
+    let documents = crate::outstanding::document_filter(dao, query)?;
     // (recall code, shown unit, holding unit) → its copies still out; a
     // merged unit's copies show under its successor, as its receipts do.
     let successors = dao.successors(day)?;

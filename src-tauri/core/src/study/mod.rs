@@ -102,7 +102,10 @@ pub(crate) fn make(dao: &Dao<'_>, input: &NewCampaign) -> Result<Campaign> {
         let (symbol, term) = text::split_term(raw).map_err(|why| Error::invalid("documents", why))?;
         let found = match term {
             None => dao.document_by_symbol(symbol).map(|(id, _)| id),
-            Some(_) => dao.document_ids(raw).map(|ids| ids[0]),
+            Some(term) => dao
+                .document_of_term(&text::clean(symbol), &text::clean(term))?
+                .map(|(id, _)| id)
+                .ok_or_else(|| Error::not_found("Văn bản", text::clean(raw))),
         };
         let id = found.map_err(|e| match e {
             Error::NotFound { .. } => {
