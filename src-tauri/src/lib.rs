@@ -30,6 +30,9 @@ const APP_NAME: &str = "Sổ Giao Nhận";
 /// says why (and which backup to restore) and exits with a failure code. The
 /// file itself is never touched in that case.
 pub fn run() -> ExitCode {
+    // First, before any thread starts: it changes the environment.
+    #[cfg(target_os = "linux")]
+    draw_without_compositing();
     let path = match resolve_db_path(std::env::args_os().skip(1), std::env::var_os(giaonhan::DB_ENV)) {
         Ok(path) => path,
         Err(message) => return fail(&message),
@@ -410,6 +413,30 @@ fn restore_offer(db: &std::path::Path) -> String {
             giaonhan::backup::backup_dir(db).display()
         ),
         Err(e) => e.to_string(),
+    }
+}
+
+/// WebKitGTK's compositing mode, unless the user chose one: off.
+///
+/// By default WebKitGTK composites the page with OpenGL. On a PC without a
+/// usable GPU (software OpenGL, as in virtual machines and on many office
+/// PCs) the compositor's first frame takes hundreds of milliseconds, and the
+/// frame with the first screen's rows waits for it: measured on the
+/// province register, the rows were painted 300–400 ms after they were in
+/// the page, against a few milliseconds without compositing, and the
+/// window's processes held about 110 MB more. The app's screens are tables
+/// and forms, which need no compositing. A value the user set for
+/// `WEBKIT_DISABLE_COMPOSITING_MODE` is left as it is.
+///
+/// In this mode an idle page paints no frame, and WebKit's snapshot of the
+/// view (what a WebDriver screenshot takes; the window never asks for one)
+/// waits for the next: the window tests keep the page painting while they
+/// take one (`tests/src/e2e.rs`, `screenshot`).
+#[cfg(target_os = "linux")]
+fn draw_without_compositing() {
+    const VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+    if std::env::var_os(VAR).is_none() {
+        std::env::set_var(VAR, "1");
     }
 }
 

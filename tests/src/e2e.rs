@@ -519,6 +519,21 @@ pub async fn open_screen(c: &Client, name: &str) {
     wait_visible(c, &format!("#screen-{name}")).await;
 }
 
+/// Keeps the page painting until [`STOP_PAINTING`]: a pixel in the corner
+/// changes its (all but transparent) colour every frame. WebKit's snapshot of
+/// the view, which the WebDriver screenshot takes, waits for the page's next
+/// painted frame; drawn without compositing (the app's way on Linux), an idle
+/// page paints none, and the screenshot would wait for ever. A user's window
+/// never asks for a snapshot.
+const KEEP_PAINTING: &str = "const dot = document.createElement('div'); \
+     dot.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483647'; \
+     document.body.append(dot); let n = 0; \
+     const tick = () => { if (!dot.isConnected) return; \
+       dot.style.background = (n++ % 2) ? 'rgba(0,0,0,0.004)' : 'rgba(255,255,255,0.004)'; \
+       requestAnimationFrame(tick); }; \
+     requestAnimationFrame(tick); window.__e2eDot = dot;";
+const STOP_PAINTING: &str = "window.__e2eDot?.remove(); delete window.__e2eDot;";
+
 /// Waits two animation frames (so the last change is painted), then saves a
 /// screenshot as `target/e2e-artifacts/<name>.png`.
 pub async fn screenshot(c: &Client, name: &str) -> PathBuf {
@@ -529,7 +544,9 @@ pub async fn screenshot(c: &Client, name: &str) -> PathBuf {
     )
     .await
     .expect("wait for two animation frames");
+    c.execute(KEEP_PAINTING, vec![]).await.expect("keep the page painting");
     let png = c.screenshot().await.expect("take a screenshot");
+    c.execute(STOP_PAINTING, vec![]).await.expect("let the page rest");
     assert!(png.starts_with(b"\x89PNG"), "the screenshot is a PNG");
     let path = crate::artifacts_dir().join(format!("{name}.png"));
     std::fs::write(&path, png).expect("save the screenshot");

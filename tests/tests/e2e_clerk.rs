@@ -442,7 +442,10 @@ fn batch_and_committee_pickers_find_by_typing_among_3000_batches() {
         assert!(line.contains(&total), "the totals count every row: {line}");
         let more = text(c, "#out-more-rows").await;
         assert!(more.ends_with(&format!("200 / {})", giaonhan::text::thousands(all as i64))), "{more}");
-        click(c, "#out-more-rows").await;
+        // The button's own click, without scrolling to it first: the scroll
+        // alone draws the next rows (below), and a WebDriver click that has
+        // to scroll can land where the replaced button was.
+        js(c, "document.querySelector('#out-more-rows').click();", vec![]).await;
         until("200 more rows", || async { (drawn().await == 400).then_some(()) }).await;
         assert_eq!(
             js(c, "return document.activeElement.closest('tr')?.rowIndex ?? -1;", vec![]).await,

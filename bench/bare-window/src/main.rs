@@ -6,6 +6,12 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() -> std::process::ExitCode {
+    // Drawn as the app draws (its `draw_without_compositing`): WebKitGTK's
+    // compositing off unless the user chose, so the two compare like for like.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
     match tauri::Builder::default().run(tauri::generate_context!()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
