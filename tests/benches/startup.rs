@@ -65,6 +65,8 @@ mod linux {
         screens: Vec<(&'static str, u64, u64)>,
         /// (process, RSS, PSS) of each process, after the first screen.
         processes: Vec<(String, u64, u64)>,
+        /// The same after the tour (empty without it).
+        toured_processes: Vec<(String, u64, u64)>,
         /// From the request for the session to the frame that painted the
         /// first screen (the page's `start:painted` mark), in ms.
         first_paint: Option<f64>,
@@ -263,6 +265,7 @@ mod linux {
             timing.requests = requests(&client).await?;
         }
         let mut toured = None;
+        let mut toured_processes = Vec::new();
         let mut screens = Vec::new();
         if tour {
             for key in SCREENS {
@@ -282,6 +285,7 @@ mod linux {
                 screens.push((*key, rss, pss));
             }
             tokio::time::sleep(Duration::from_secs(5)).await;
+            toured_processes = memory_by_process(binary);
             toured = Some(memory_of(binary));
         }
         client.close().await?;
@@ -298,6 +302,7 @@ mod linux {
             toured,
             screens,
             processes,
+            toured_processes,
             timing,
         })
     }
@@ -394,16 +399,24 @@ mod linux {
         println!(
             "first screen: its element found in the page (asked every 10 ms); first paint: the frame that painted it"
         );
-        println!("each run: the page's milestones (ms), and memory by process after the first screen (MB, RSS/PSS)");
+        println!(
+            "each run: the page's milestones (ms), and memory by process after the first screen and the tour (MB, RSS/PSS)"
+        );
         for (name, runs) in [("bare", &bare_s), ("app", &app_s)] {
             for s in runs.iter() {
                 let t = &s.timing;
                 let marks: Vec<String> = t.marks.iter().map(|(m, at)| format!("{m} {at:.0}")).collect();
-                let procs: Vec<String> = s
-                    .processes
-                    .iter()
-                    .map(|(p, r, q)| format!("{p} {:.0}/{:.0}", *r as f64 / 1e6, *q as f64 / 1e6))
-                    .collect();
+                let by_process = |list: &[(String, u64, u64)]| -> String {
+                    let each: Vec<String> = list
+                        .iter()
+                        .map(|(p, r, q)| format!("{p} {:.0}/{:.0}", *r as f64 / 1e6, *q as f64 / 1e6))
+                        .collect();
+                    each.join(", ")
+                };
+                let mut procs = by_process(&s.processes);
+                if !s.toured_processes.is_empty() {
+                    procs = format!("{procs}; after the tour: {}", by_process(&s.toured_processes));
+                }
                 let requests: Vec<String> = t
                     .requests
                     .iter()
@@ -416,7 +429,7 @@ mod linux {
                     t.dom_ready,
                     if marks.is_empty() { "" } else { ", " },
                     marks.join(", "),
-                    procs.join(", "),
+                    procs,
                     if requests.is_empty() {
                         ""
                     } else {
