@@ -152,7 +152,17 @@ fn first_admin_roles_and_confirmation_by_pin() {
         type_into(c, "#acct-username", "bithu").await;
         type_into(c, "#acct-name", SECRETARY_NAME).await;
         select(c, "#acct-role", "secretary").await;
+        // The unit suggestions are listed once the unit box has the focus.
+        assert_eq!(
+            count(c, "#acct-unit-list option").await,
+            0,
+            "no unit listed before the box is used"
+        );
         type_into(c, "#acct-unit", OWN_UNIT).await;
+        until("the unit suggestions", || async {
+            (count(c, &format!("#acct-unit-list option[value=\"{OWN_UNIT}\"]")).await == 1).then_some(())
+        })
+        .await;
         type_into(c, "#acct-password", "matkhau-bithu").await;
         type_into(c, "#acct-pin", "2468").await;
         let msg = submit_until_status(c, "#acct-submit").await;

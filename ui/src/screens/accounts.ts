@@ -12,7 +12,7 @@ import type { Role } from "../bindings/Role";
 import { byId, fill, h, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
 import { clean } from "../format";
-import { data, onChange } from "../store";
+import { data, ensure, onChange } from "../store";
 import { guarded, type Screen } from "./screen";
 
 const ROLES: Role[] = ["admin", "clerk", "supervisor", "secretary"];
@@ -196,13 +196,28 @@ export function accountsScreen(): Screen {
   role.addEventListener("change", syncRole);
   syncRole();
 
+  // The unit suggestions (a province's ten thousand units) are filled when
+  // the unit box first takes the focus, not each time the screen is shown.
+  let unitsFilled = false;
   function fillUnits(): void {
     fill(
       unitList,
       data.units.map((u) => h("option", { value: u.code }, u.name)),
     );
+    unitsFilled = true;
   }
-  onChange(fillUnits, byId("screen-accounts", HTMLElement));
+  unit.addEventListener("focus", () => {
+    if (!unitsFilled) void ensure("units").then(fillUnits, (e: unknown) => showError(toApiError(e)));
+  });
+  onChange((changed) => {
+    if (!changed.has("units")) return;
+    if (document.activeElement === unit) {
+      fillUnits();
+    } else {
+      unitList.replaceChildren();
+      unitsFilled = false;
+    }
+  }, byId("screen-accounts", HTMLElement));
 
   acctForm.addEventListener(
     "submit",
@@ -282,7 +297,6 @@ export function accountsScreen(): Screen {
       );
       return;
     }
-    fillUnits();
     try {
       const accounts = await listAccounts();
       fill(tbodyOf(table), accounts.map(rowOf));
@@ -304,7 +318,6 @@ export function accountsScreen(): Screen {
 
   return {
     key: "accounts",
-    needs: ["units"],
     get firstField(): HTMLElement {
       if (!loginsOn()) return adminUser;
       return currentRole() === "admin" ? user : heading;

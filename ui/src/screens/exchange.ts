@@ -39,7 +39,7 @@ import type { Step } from "../bindings/Step";
 import { byId, fill, h, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
 import { clean, formatNumber, optional } from "../format";
-import { data, onChange, reload } from "../store";
+import { data, ensure, onChange, reload } from "../store";
 import { formatTime } from "./backups";
 import { childReportsPart } from "./exchange/reports";
 import { guarded, type Screen } from "./screen";
@@ -118,8 +118,11 @@ export function exchangeScreen(): Screen {
       data.units.map((u) => h("option", { value: u.code }, `${"\u00a0\u00a0".repeat(u.depth)}${u.name} (${u.code})`)),
     );
   }
+  // The units to choose from (a province's ten thousand) are loaded and
+  // listed only while the office has no identity yet: the form is hidden
+  // once it has one.
   onChange((changed) => {
-    if (changed.has("units")) renderUnits();
+    if (changed.has("units") && !initForm.hidden) renderUnits();
   }, byId("screen-exchange", HTMLElement));
 
   initForm.addEventListener(
@@ -462,8 +465,13 @@ export function exchangeScreen(): Screen {
 
   async function render(): Promise<void> {
     try {
-      renderUnits();
       const site = await siteStatus();
+      if (site) {
+        unitSelect.replaceChildren();
+      } else {
+        await ensure("units");
+        renderUnits();
+      }
       showIdentity(site);
       if (site) await Promise.all([renderPeers(), hubInfo().then(showHub)]);
     } catch (e) {
@@ -475,7 +483,6 @@ export function exchangeScreen(): Screen {
 
   return {
     key: "exchange",
-    needs: ["units"],
     firstField: heading,
     onShow: render,
   };
