@@ -690,6 +690,14 @@ fn copies_of_an_earlier_terms_document_are_its_own() {
     #[rustfmt::skip]
     ok(&db, &["batch", "new", "--code", "D1", "--title", "Đợt mật", "--handed", "2025-08-01", "--due", "2025-08-08",
               "--doc", "07-NQ/HU@XII:2", "--unit", "HK-01", "--copies", "HK-01:07-NQ/HU:3,4"]);
+    // A term the symbol was never registered in is refused, and named.
+    #[rustfmt::skip]
+    let err = fails(&db, &["batch", "new", "--code", "D9", "--title", "Đợt mật", "--handed",
+              "2025-08-01", "--due", "2025-08-08", "--doc", "07-NQ/HU@XI:1", "--unit", "HK-01"]);
+    assert!(
+        err.contains("Văn bản «07-NQ/HU» của khóa XI không có trong sổ"),
+        "{err}"
+    );
     #[rustfmt::skip]
     ok(&db, &["confirm", "--batch", "D1", "--unit", "HK-01", "--by", "Nguyễn Thị Hoa", "--at", "2025-08-03",
               "--copies", "07-NQ/HU:3"]);

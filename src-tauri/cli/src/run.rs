@@ -351,13 +351,10 @@ fn of_term(store: &Store, doc: DocArg) -> Result<DocQty, Error> {
 
 /// The uid of the document `symbol` of committee term `term`.
 pub fn uid_of_term(store: &Store, field: &str, symbol: &str, term: &str) -> Result<String, Error> {
-    let (symbol, term) = (giaonhan::text::clean(symbol), giaonhan::text::clean(term));
-    store
-        .list_documents()?
-        .into_iter()
-        .find(|d| d.symbol == symbol && d.term == term)
-        .map(|d| d.uid)
-        .ok_or_else(|| Error::invalid(field, format!("Văn bản «{symbol}» của khóa {term} không có trong sổ")))
+    store.document_uid_of_term(symbol, term)?.ok_or_else(|| {
+        let (symbol, term) = (giaonhan::text::clean(symbol), giaonhan::text::clean(term));
+        Error::invalid(field, format!("Văn bản «{symbol}» của khóa {term} không có trong sổ"))
+    })
 }
 
 /// `--symbol SYMBOL` or `--symbol SYMBOL@TERM` (an earlier committee

@@ -172,6 +172,15 @@ impl Store {
         Ok(docs)
     }
 
+    /// The uid of the document of `symbol` registered in committee term
+    /// `term` (a symbol's numbers run per term), if the register has it.
+    pub fn document_uid_of_term(&self, symbol: &str, term: &str) -> Result<Option<String>> {
+        let (symbol, term) = (crate::text::clean(symbol), crate::text::clean(term));
+        Ok(self
+            .read(|dao| dao.document_of_term(&symbol, &term))?
+            .map(|(_, d)| d.uid))
+    }
+
     /// The register, newest first, with every summary: only for the screen
     /// of those allowed to read them (`access`).
     pub(crate) fn documents_with_summaries(&self) -> Result<Vec<Document>> {
