@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "app_status",
     "load_demo",
     "first_screen_shown",
+    "outside_changes",
     // src/commands/units.rs
     "list_units",
     "add_unit",

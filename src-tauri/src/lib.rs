@@ -147,6 +147,7 @@ pub fn run_app_with<R: Runtime>(
             commands::start::app_status,
             commands::start::load_demo,
             commands::start::first_screen_shown,
+            commands::start::outside_changes,
             commands::units::list_units,
             commands::units::add_unit,
             commands::units::list_kinds,

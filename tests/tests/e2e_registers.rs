@@ -308,6 +308,31 @@ fn search_without_diacritics_then_merge_two_communes() {
         // Search as you type, without diacritics; Enter selects the first result.
         open_screen(c, "units").await;
         wait_visible(c, &tree_item("HT")).await;
+        // A unit the command line adds beside the open window shows in its
+        // tree without a restart, and the tree keeps the keyboard's place.
+        click(c, &tree_item("HK")).await;
+        cli(
+            &s.db,
+            &[
+                "unit",
+                "add",
+                "--code",
+                "TT",
+                "--name",
+                "Đảng bộ xã Thạch Trị",
+                "--parent",
+                "HT",
+            ],
+        );
+        until("the unit added beside the window", || async {
+            (count(c, &tree_item("TT")).await == 1).then_some(())
+        })
+        .await;
+        assert_eq!(
+            js(c, "return document.activeElement.dataset.code ?? null;", vec![]).await,
+            json!("HK"),
+            "the focus stays on its unit"
+        );
         type_into(c, "#unit-search", "huong khe").await;
         wait_visible(c, "#unit-search-results li[data-code=\"HK\"]").await;
         let first = texts(c, "#unit-search-results li[data-code]").await;

@@ -139,6 +139,12 @@ export const firstScreenShown = async (): Promise<void> => {
   await call<null>("first_screen_shown");
 };
 
+/**
+ * A mark that moves when another program (the command line, a second
+ * window) has written to the register since it was last asked.
+ */
+export const outsideChanges = (): Promise<number> => call("outside_changes");
+
 export const listUnits = (): Promise<Unit[]> => call("list_units");
 
 export const addUnit = (unit: NewUnit): Promise<Unit> => call("add_unit", { unit });

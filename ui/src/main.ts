@@ -24,7 +24,7 @@ import { outstandingScreen } from "./screens/outstanding";
 import { startRecovery } from "./screens/recovery";
 import type { Screen, ScreenKey } from "./screens/screen";
 import { waitForUpgrade } from "./screens/upgrade";
-import { ensure, flushShown, reload } from "./store";
+import { ensure, flushShown, reload, watchOutsideChanges } from "./store";
 
 performance.mark("start:modules");
 
@@ -150,6 +150,7 @@ function firstScreenDrawn(): void {
       firstScreenShown().catch(() => {
         // The backup starts after its own time limit instead.
       });
+      watchOutsideChanges();
     }),
   );
 }

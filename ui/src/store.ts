@@ -1,7 +1,7 @@
 // The lists the screens share (units, kinds, documents, batches), loaded from the
 // core when a screen that needs them is first shown (`ensure`) and again after
 // a change (`reload`). Screens subscribe and redraw what changed.
-import { listBatches, listDocuments, listKinds, listUnits } from "./api";
+import { listBatches, listDocuments, listKinds, listUnits, outsideChanges } from "./api";
 import type { Batch } from "./bindings/Batch";
 import type { Document } from "./bindings/Document";
 import type { Unit } from "./bindings/Unit";
@@ -116,4 +116,36 @@ export async function reload(...keys: DataKey[]): Promise<void> {
   // A load under way may have read the list before the change: read it again.
   const wanted = named.filter((k) => loaded.has(k) || loading.has(k));
   if (wanted.length) await fetchAll(wanted);
+}
+
+/** How often the window asks whether another program wrote to the register. */
+const OUTSIDE_MS = 5000;
+
+/**
+ * The command line and a second window may write to the register while
+ * this window is open (an import, a confirmation). Every few seconds while
+ * the window is shown, and when it gets the focus, it asks whether another
+ * program wrote meanwhile; if so, the lists loaded are read again and the
+ * screens redraw. A check that fails (signed out, a long command holding
+ * the register) is made again at the next.
+ */
+export function watchOutsideChanges(): void {
+  let seen: number | null = null;
+  let checking = false;
+  const check = async (): Promise<void> => {
+    if (checking || document.hidden) return;
+    checking = true;
+    try {
+      const mark = await outsideChanges();
+      if (seen !== null && mark !== seen) await reload();
+      seen = mark;
+    } catch {
+      // Asked again at the next check; `seen` stays, so the change is not missed.
+    } finally {
+      checking = false;
+    }
+  };
+  void check();
+  window.setInterval(() => void check(), OUTSIDE_MS);
+  window.addEventListener("focus", () => void check());
 }

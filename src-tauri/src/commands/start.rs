@@ -1,6 +1,7 @@
 //! What the window asks first: whether the register is being upgraded
 //! before it opens, where it is and whether it is empty, and the sample data it may load into an empty one; and what it
-//! says once its first screen is drawn.
+//! says once its first screen is drawn; and whether another program wrote to
+//! the register meanwhile.
 
 use giaonhan::accounts::Action;
 use giaonhan::backup::Upgrading;
@@ -31,4 +32,13 @@ pub fn load_demo(state: State<'_, AppState>) -> Reply<()> {
 #[tauri::command(async)]
 pub fn first_screen_shown(state: State<'_, AppState>) -> Reply<()> {
     Ok(state.first_screen_shown()?)
+}
+
+/// A mark of what other programs (the command line, a second window) wrote
+/// to the register: it moves with each of their commits (SQLite's
+/// `data_version` of the app's connection). The window reads its lists
+/// again when it moved. Never refused.
+#[tauri::command(async)]
+pub fn outside_changes(state: State<'_, AppState>) -> Reply<i64> {
+    Ok(state.store()?.changes()?.0)
 }

@@ -180,9 +180,13 @@ export function unitTree(hooks: TreeHooks): UnitTree {
       const siblings = childrenOf.get(key) ?? [];
       return treeItem(u, siblings.indexOf(u) + 1, siblings.length);
     });
+    // Drawn again under the keyboard (a change from another program): the
+    // focus stays on its unit instead of falling to the page.
+    const hadFocus = tree.contains(document.activeElement);
     if (items.length) fill(tree, items);
     else tree.replaceChildren(h("li", { class: "empty", role: "none" }, "Chưa có đơn vị nào vào ngày này."));
     count.textContent = `(${formatNumber(units.length)})`;
+    if (hadFocus && focused !== null) itemOf(focused)?.focus({ preventScroll: true });
   }
 
   function focusItem(c: string): void {
