@@ -21,12 +21,17 @@ import { announce, clearErrors, clearStatus, showError } from "./feedback";
 import { letterheadForm } from "./letterhead";
 import { backupsScreen, watchBackups } from "./screens/backups";
 import { outstandingScreen } from "./screens/outstanding";
+import { forgetEarly } from "./screens/outstanding/firstview";
 import { startRecovery } from "./screens/recovery";
 import type { Screen, ScreenKey } from "./screens/screen";
 import { waitForUpgrade } from "./screens/upgrade";
 import { ensure, flushShown, reload, watchOutsideChanges } from "./store";
 
 performance.mark("start:modules");
+
+// Windows gets its interface font by name (style.css says why the others
+// take the desktop's sans-serif).
+if (navigator.userAgent.includes("Windows")) document.documentElement.classList.add("windows");
 
 // The first requests of a page take longest: they are on their way while the
 // screens are put together (start() reads their answers).
@@ -144,6 +149,8 @@ let signalled = false;
 function firstScreenDrawn(): void {
   if (signalled) return;
   signalled = true;
+  // A first view asked for at start and not used by now is stale later.
+  forgetEarly();
   requestAnimationFrame(() =>
     setTimeout(() => {
       mark("painted");

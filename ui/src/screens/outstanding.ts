@@ -36,6 +36,7 @@ import { copyNumber, returnDialog, returnTargetOf } from "./copies";
 import { openPreview } from "./printing";
 import { receiptCodeBox } from "./outstanding/codebox";
 import { batchLabel } from "./outstanding/common";
+import { askEarly, firstRows } from "./outstanding/firstview";
 import { batchItems, unitItems } from "./outstanding/pickers";
 import { guarded, type Screen } from "./screen";
 
@@ -186,7 +187,7 @@ export function outstandingScreen(): Screen {
     mark("asked");
     try {
       // One row more than drawn: it tells whether the last drawn row's committee goes on.
-      const page = await outstandingPage(q, 0, (fresh ? Math.min(want, FIRST_PAINT) : want) + 1);
+      const page = await firstRows(q, (fresh ? Math.min(want, FIRST_PAINT) : want) + 1);
       mark("answered");
       if (mine !== seq) return; // a newer request is on its way
       rows = page.rows;
@@ -582,6 +583,9 @@ export function outstandingScreen(): Screen {
   const codeInput = codeBox.input;
 
   writeDate(asOf, todayIso());
+  // The list the window opens on: asked for now (outstanding/firstview.ts).
+  const opening = query();
+  if (opening) askEarly(opening, FIRST_PAINT + 1);
 
   return {
     key: "outstanding",

@@ -370,12 +370,13 @@ impl Host {
     }
 
     /// `limit` rows of the outstanding list from `offset`, as the signed-in
-    /// account may read them. The first request takes the first view read
-    /// ahead (`prepare_first_view`) when it is that view and still true.
+    /// account may read them. The first request allowed takes the first view
+    /// read ahead (`prepare_first_view`) when it is that view and still true.
     pub fn outstanding_page(&self, query: &OutstandingQuery, offset: u32, limit: u32) -> Result<OutstandingPage> {
-        // Kept for one request at most, whatever it asks.
-        let kept = self.first_view.lock().map_err(poisoned)?.take();
         self.with(Action::Read, |s, g| {
+            // Kept for one request at most, whatever it asks; a request
+            // refused (the window asks before anyone signed in) leaves it.
+            let kept = self.first_view.lock().map_err(poisoned)?.take();
             if let Some(kept) = kept {
                 let day = crate::dates::today();
                 let same_view = offset == 0

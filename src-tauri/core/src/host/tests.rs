@@ -342,6 +342,34 @@ fn a_register_from_an_older_version_is_upgraded_while_the_window_waits() {
 }
 
 #[test]
+fn a_request_refused_before_sign_in_leaves_the_first_view_read_ahead() {
+    // The window asks for the first view as its page starts, before it
+    // knows whether someone must sign in first.
+    let (_dir, host) = open_host();
+    host.with(Action::EditRegisters, |s, g| s.load_demo(&g.actor))
+        .expect("the sample register");
+    host.create_first_admin(account("admin", Role::Admin)).expect("admin");
+    host.sign_out();
+    host.prepare_first_view().expect("read ahead");
+    let query = OutstandingQuery {
+        as_of: Some(crate::dates::today()),
+        ..OutstandingQuery::default()
+    };
+    host.outstanding_page(&query, 0, FIRST_VIEW_ROWS)
+        .expect_err("nobody signed in");
+    assert!(host.first_view.lock().expect("lock").is_some(), "still kept");
+    host.login("admin", "mat-khau-dai").expect("login");
+    let first = host.outstanding_page(&query, 0, FIRST_VIEW_ROWS).expect("first view");
+    assert!(host.first_view.lock().expect("lock").is_none(), "served once");
+    let now = host
+        .with(Action::Read, |s, g| {
+            s.outstanding_page_for(g, &query, 0, FIRST_VIEW_ROWS)
+        })
+        .expect("read now");
+    assert_eq!(first, now);
+}
+
+#[test]
 fn the_first_view_read_ahead_is_served_once_and_only_while_still_true() {
     let (_dir, host) = open_host();
     // A copy of the register before the sample data, restored at the end.
