@@ -96,9 +96,9 @@ mod linux {
         for (name, cmd, args) in [
             ("app_status", "app_status", json!({})),
             (
-                "outstanding_page (51 rows, the first view)",
+                "outstanding_page (26 rows, the first view)",
                 "outstanding_page",
-                json!({ "query": {}, "offset": 0, "limit": 51 }),
+                json!({ "query": {}, "offset": 0, "limit": 26 }),
             ),
             (
                 "outstanding_page (201 rows)",

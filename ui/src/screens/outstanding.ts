@@ -62,11 +62,12 @@ export interface OutstandingFilter {
 /** Rows drawn at first, and at each "more" after that. */
 const STEP = 200;
 /**
- * Rows of a new list fetched and drawn before its first paint; the rest of its
- * first STEP right after it. The app reads this view ahead while the window
- * starts (`FIRST_VIEW_ROWS` in the core: these and one more).
+ * Rows of a new list fetched and drawn before its first paint (more than a
+ * 1366×768 window shows under the toolbar); the rest of its first STEP right
+ * after it. The app reads this view ahead while the window starts
+ * (`FIRST_VIEW_ROWS` in the core: these and one more).
  */
-const FIRST_PAINT = 50;
+const FIRST_PAINT = 25;
 
 export function outstandingScreen(): Screen {
   const filters = byId("out-filters", HTMLFormElement);

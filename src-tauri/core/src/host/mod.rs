@@ -27,9 +27,9 @@ use crate::model::{Confirmation, OutstandingPage, OutstandingQuery, SaveFormat};
 use crate::progress::{Flagged, Run, Step, Watch};
 use crate::units::plan::{self, PlanReport};
 
-/// The rows the window's outstanding screen asks for first: the 50 it
+/// The rows the window's outstanding screen asks for first: the 25 it
 /// paints first and one more (which tells whether the last committee goes on).
-pub const FIRST_VIEW_ROWS: u32 = 51;
+pub const FIRST_VIEW_ROWS: u32 = 26;
 
 mod names;
 mod upgrade;
