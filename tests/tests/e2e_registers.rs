@@ -5,7 +5,8 @@
 //! through the reorganisation form, checked in the tree, in the outstanding list
 //! ("nhận thay") and in the SQLite file; the documents register's filters,
 //! Vietnamese sorting and symbol warnings, and a long one drawn a page of rows
-//! at a time; and a reorganisation plan checked
+//! at a time; a unit tree with many branches under one unit drawn a hundred
+//! rows at a time; and a reorganisation plan checked
 //! (errors, counts, the trees before and after side by side) and applied.
 #![cfg(target_os = "linux")]
 
@@ -796,6 +797,71 @@ fn a_long_documents_register_draws_a_page_of_rows_at_a_time() {
             shown.as_array().is_some_and(|a| a.iter().any(|v| v == &json!(symbol)) && a.len() < 200).then_some(())
         })
         .await;
+        s.finish().await
+    });
+}
+
+#[test]
+fn a_wide_unit_tree_draws_a_hundred_rows_at_a_time() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let s = start_with(|db, work| {
+            giaonhan_tests::fixtures::commune_units(db);
+            // 150 more branches under HK: 153 rows with HK open.
+            let mut csv = String::from("code,name,parent,kind\n");
+            for i in 0..150 {
+                csv.push_str(&format!(
+                    "HK-{:03},Chi bộ tổ dân phố {:03},HK,Chi bộ\n",
+                    i + 100,
+                    i + 100
+                ));
+            }
+            let file = work.join("chi-bo.csv");
+            std::fs::write(&file, csv).expect("write the units file");
+            cli(db, &["unit", "import", file.to_str().expect("path")]);
+        })
+        .await;
+        let c = &s.client;
+        open_screen(c, "units").await;
+        let items = "#unit-tree [role=treeitem]";
+        until("the first hundred rows", || async {
+            (count(c, items).await == 100).then_some(())
+        })
+        .await;
+        assert_eq!(text(c, "#units-count").await, "(153)");
+        assert_eq!(text(c, "#unit-tree .tree-more").await, "… còn 53 đơn vị");
+        // Scrolled to the end of what is drawn: the rest comes.
+        js(
+            c,
+            "const t = document.querySelector('#unit-tree'); t.scrollTop = t.scrollHeight;",
+            vec![],
+        )
+        .await;
+        until("every row", || async { (count(c, items).await == 153).then_some(()) }).await;
+        assert_eq!(count(c, "#unit-tree .tree-more").await, 0, "nothing left to draw");
+
+        // Closed and opened again from the keyboard: a hundred rows again;
+        // End reaches the rows not drawn and draws them.
+        c.find(Locator::Css(&tree_item("HK")))
+            .await
+            .expect("HK")
+            .click()
+            .await
+            .expect("click HK");
+        press(c, &Key::Left).await;
+        until("HK closed", || async { (count(c, items).await == 1).then_some(()) }).await;
+        press(c, &Key::Right).await;
+        until("a hundred rows again", || async {
+            (count(c, items).await == 100).then_some(())
+        })
+        .await;
+        press(c, &Key::End).await;
+        until("the last branch focused", || async {
+            let code = js(c, "return document.activeElement?.dataset?.code ?? null", vec![]).await;
+            code.as_str().filter(|code| *code == "HK-249").map(str::to_owned)
+        })
+        .await;
+        assert_eq!(count(c, items).await, 153);
         s.finish().await
     });
 }

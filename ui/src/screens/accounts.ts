@@ -13,6 +13,7 @@ import { byId, fill, h, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
 import { clean } from "../format";
 import { data, ensure, onChange } from "../store";
+import { suggestOnFocus } from "../suggest";
 import { guarded, type Screen } from "./screen";
 
 const ROLES: Role[] = ["admin", "clerk", "supervisor", "secretary"];
@@ -196,27 +197,16 @@ export function accountsScreen(): Screen {
   role.addEventListener("change", syncRole);
   syncRole();
 
-  // The unit suggestions (a province's ten thousand units) are filled when
-  // the unit box first takes the focus, not each time the screen is shown.
-  let unitsFilled = false;
-  function fillUnits(): void {
-    fill(
-      unitList,
-      data.units.map((u) => h("option", { value: u.code }, u.name)),
-    );
-    unitsFilled = true;
-  }
-  unit.addEventListener("focus", () => {
-    if (!unitsFilled) void ensure("units").then(fillUnits, (e: unknown) => showError(toApiError(e)));
-  });
+  // The unit suggestions (a province's ten thousand units): filled when the
+  // unit box first takes the focus, not each time the screen is shown.
+  const unitsChanged = suggestOnFocus(
+    unitList,
+    [unit],
+    () => data.units.map((u) => h("option", { value: u.code }, u.name)),
+    () => ensure("units"),
+  );
   onChange((changed) => {
-    if (!changed.has("units")) return;
-    if (document.activeElement === unit) {
-      fillUnits();
-    } else {
-      unitList.replaceChildren();
-      unitsFilled = false;
-    }
+    if (changed.has("units")) unitsChanged();
   }, byId("screen-accounts", HTMLElement));
 
   acctForm.addEventListener(

@@ -4,10 +4,11 @@
 // filled after a save: branches are usually entered one after another.
 import { addUnit, toApiError } from "../../api";
 import type { Unit } from "../../bindings/Unit";
-import { byId, fill, h } from "../../dom";
+import { byId, h } from "../../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../../feedback";
 import { clean, optional, parseDate } from "../../format";
 import { reload } from "../../store";
+import { suggestOnFocus } from "../../suggest";
 import { guarded } from "../screen";
 import { invalid } from "./common";
 import type { UnitTree } from "./tree";
@@ -69,41 +70,23 @@ export function addUnitForm(tree: UnitTree): AddUnitForm {
   );
 
   // The suggestions of the parent box and of the reorganisation form's unit
-  // boxes: a province has ten thousand units, so the lists are filled when
-  // one of their boxes first takes the focus (and again after the units
-  // changed), not each time the tree loads.
+  // boxes (a province has ten thousand units): filled when one of their boxes
+  // first takes the focus, and again after the units changed.
   let units: Unit[] = [];
-  const lists = [
-    {
-      list: parentList,
-      inputs: [parent],
-      options: () =>
-        units
-          .filter((u) => u.closed_on === null || u.closed_on > tree.asOfDay())
-          .map((u) => h("option", { value: u.code, label: u.name })),
-      filled: false,
-    },
-    {
-      list: codeListEl,
-      inputs: [byId("reorg-code", HTMLInputElement), byId("reorg-parent", HTMLInputElement)],
-      options: () => units.map((u) => h("option", { value: u.code, label: u.name })),
-      filled: false,
-    },
+  const listsChanged = [
+    suggestOnFocus(parentList, [parent], () =>
+      units
+        .filter((u) => u.closed_on === null || u.closed_on > tree.asOfDay())
+        .map((u) => h("option", { value: u.code, label: u.name })),
+    ),
+    suggestOnFocus(codeListEl, [byId("reorg-code", HTMLInputElement), byId("reorg-parent", HTMLInputElement)], () =>
+      units.map((u) => h("option", { value: u.code, label: u.name })),
+    ),
   ];
-  const fillList = (l: (typeof lists)[number]): void => {
-    if (l.filled) return;
-    fill(l.list, l.options());
-    l.filled = true;
-  };
-  for (const l of lists) for (const input of l.inputs) input.addEventListener("focus", () => fillList(l));
 
   function renderLists(loaded: Unit[]): void {
     units = loaded;
-    for (const l of lists) {
-      l.filled = false;
-      if (l.inputs.some((input) => input === document.activeElement)) fillList(l);
-      else l.list.replaceChildren();
-    }
+    for (const changed of listsChanged) changed();
   }
 
   return { renderLists };

@@ -5,7 +5,7 @@
 // subtree). Opening a unit's details is the caller's (`open`).
 import { toApiError, unitFlags, unitsAsOf } from "../../api";
 import type { Unit } from "../../bindings/Unit";
-import { byId, fill, h } from "../../dom";
+import { byId, h } from "../../dom";
 import { clearErrors, showError } from "../../feedback";
 import { flagBadge, subtreeCounts, type FlagCounts } from "../../flags";
 import { formatDate, formatNumber, parseDate, todayIso, writeDate } from "../../format";
@@ -37,6 +37,14 @@ export interface TreeHooks {
   loaded(units: Unit[]): void;
 }
 
+/**
+ * Rows drawn at first, and again each time the end of them is scrolled to
+ * (or reached from the keyboard): a province's top level holds some five
+ * hundred communes, the box shows about fifteen rows, and every row drawn
+ * costs the page memory for as long as the screen lives.
+ */
+const TREE_STEP = 100;
+
 export function unitTree(hooks: TreeHooks): UnitTree {
   const asOf = byId("tree-as-of", HTMLInputElement);
   const tree = byId("unit-tree", HTMLUListElement);
@@ -58,6 +66,17 @@ export function unitTree(hooks: TreeHooks): UnitTree {
   let ownFlagged = new Set<string>();
   let ownOpen = new Map<string, number>();
   let flagSeq = 0;
+  /** The rows the tree shows (`visibleUnits` at its last drawing), and how many of them are drawn. */
+  let rowsShown: Unit[] = [];
+  let drawn = 0;
+  /** The line under the last row drawn while more remain; seeing it draws more. */
+  let moreLine: HTMLLIElement | null = null;
+  const moreSeen = new IntersectionObserver(
+    (entries) => {
+      if (entries.some((e) => e.isIntersecting && e.target === moreLine)) drawMore(drawn + TREE_STEP);
+    },
+    { root: tree },
+  );
 
   writeDate(asOf, todayIso());
 
@@ -172,24 +191,62 @@ export function unitTree(hooks: TreeHooks): UnitTree {
     }
   }
 
+  function rowItem(u: Unit): HTMLLIElement {
+    const key = u.parent !== null && byCode.has(u.parent) ? u.parent : null;
+    const siblings = childrenOf.get(key) ?? [];
+    return treeItem(u, siblings.indexOf(u) + 1, siblings.length);
+  }
+
+  /** The line that stands for the rows not drawn yet (not a tree item: the keyboard draws them by moving on). */
+  function moreItem(): HTMLLIElement {
+    const left = rowsShown.length - drawn;
+    const li = h("li", { class: "tree-more muted", role: "none", "aria-hidden": "true" }, `… còn ${formatNumber(left)} đơn vị`);
+    li.addEventListener("click", () => drawMore(drawn + TREE_STEP));
+    return li;
+  }
+
+  /** Draws the rows shown up to the `upTo`-th (at most all of them). */
+  function drawMore(upTo: number): void {
+    const end = Math.min(upTo, rowsShown.length);
+    if (end <= drawn) return;
+    const items = rowsShown.slice(drawn, end).map(rowItem);
+    drawn = end;
+    if (moreLine) {
+      moreSeen.unobserve(moreLine);
+      moreLine.remove();
+      moreLine = null;
+    }
+    tree.append(...items);
+    if (drawn < rowsShown.length) {
+      moreLine = moreItem();
+      tree.append(moreLine);
+      moreSeen.observe(moreLine);
+    }
+  }
+
   function renderTree(): void {
     const rows = visibleUnits();
     if (focused === null || !rows.some((u) => u.code === focused)) focused = rows[0]?.code ?? null;
-    const items = rows.map((u) => {
-      const key = u.parent !== null && byCode.has(u.parent) ? u.parent : null;
-      const siblings = childrenOf.get(key) ?? [];
-      return treeItem(u, siblings.indexOf(u) + 1, siblings.length);
-    });
+    // As many rows as before (the place stays), the focused and selected ones among them.
+    let want = Math.max(TREE_STEP, drawn);
+    for (const c of [focused, selected]) want = Math.max(want, rows.findIndex((u) => u.code === c) + 1);
     // Drawn again under the keyboard (a change from another program): the
     // focus stays on its unit instead of falling to the page.
     const hadFocus = tree.contains(document.activeElement);
-    if (items.length) fill(tree, items);
-    else tree.replaceChildren(h("li", { class: "empty", role: "none" }, "Chưa có đơn vị nào vào ngày này."));
+    rowsShown = rows;
+    drawn = 0;
+    if (moreLine) moreSeen.unobserve(moreLine);
+    moreLine = null;
+    tree.replaceChildren();
+    if (rows.length) drawMore(want);
+    else tree.append(h("li", { class: "empty", role: "none" }, "Chưa có đơn vị nào vào ngày này."));
     count.textContent = `(${formatNumber(units.length)})`;
     if (hadFocus && focused !== null) itemOf(focused)?.focus({ preventScroll: true });
   }
 
   function focusItem(c: string): void {
+    // A row not drawn yet (↓ past the last one drawn, End): drawn first.
+    if (!itemOf(c)) drawMore(rowsShown.findIndex((u) => u.code === c) + 1);
     focused = c;
     for (const li of tree.querySelectorAll<HTMLLIElement>('[role="treeitem"]')) {
       li.tabIndex = li.dataset.code === c ? 0 : -1;
