@@ -310,7 +310,17 @@ fn the_identity_is_made_in_the_window_and_an_office_is_trusted_only_with_its_fin
         open_screen(c, "exchange").await;
         wait_visible(c, "#site-init-form").await;
         assert!(!visible(c, "#exchange-peers").await, "no peers before the identity");
-        select(c, "#site-unit", "HK").await;
+        // Nothing chosen yet: refused, naming the unit's box.
+        click(c, "#site-init-submit").await;
+        let refused = until("the missing unit to be named", || async { shown_error(c).await }).await;
+        assert!(refused.contains("Mã đơn vị"), "{refused}");
+        assert!(!visible(c, "#exchange-peers").await);
+        // The office's unit is found by typing a few letters without diacritics.
+        type_into(c, "#site-unit", "huong khe").await;
+        let option = "#site-unit-list [role=option][data-value=\"HK\"]";
+        wait_visible(c, option).await;
+        click(c, option).await;
+        wait_visible(c, "#site-unit-chips .chip[data-value=\"HK\"]").await;
         type_into(c, "#site-name", "Văn phòng Đảng ủy xã Hương Khê").await;
         click(c, "#site-init-submit").await;
         let shown = until("the identity", || async {

@@ -39,7 +39,9 @@ import type { Step } from "../bindings/Step";
 import { byId, fill, h, tbodyOf } from "../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../feedback";
 import { clean, formatNumber, optional } from "../format";
-import { data, ensure, onChange, reload } from "../store";
+import { createPicker, type PickItem } from "../picker";
+import { ensure, onChange, reload } from "../store";
+import { unitPickItems } from "../unitpicks";
 import { formatTime } from "./backups";
 import { childReportsPart } from "./exchange/reports";
 import { guarded, type Screen } from "./screen";
@@ -99,30 +101,35 @@ export function exchangeScreen(): Screen {
   const printCard = h("button", { id: "exchange-print-card", type: "button" }, "In thẻ định danh");
   const saveCard = h("button", { id: "exchange-save-card", type: "button", class: "secondary" }, "Lưu tệp thẻ");
 
-  const unitSelect = h("select", { id: "site-unit", "aria-describedby": "site-unit-hint" });
+  // The office's unit, found among a province's ten thousand by typing.
+  let unitCache: PickItem[] | null = null;
+  const unitPicker = createPicker({
+    id: "site-unit",
+    multiple: false,
+    noun: "đơn vị",
+    placeholder: "Gõ mã hoặc tên đơn vị",
+    items: () => (unitCache ??= unitPickItems()),
+    onChange: () => undefined,
+  });
+  unitPicker.input.setAttribute("aria-describedby", "site-unit-hint");
   const nameInput = h("input", { id: "site-name", type: "text", autocomplete: "off", "aria-describedby": "site-name-hint" });
   const initForm = h(
     "form",
     { id: "site-init-form", class: "entry-form", novalidate: true, "aria-labelledby": "site-init-heading", hidden: true },
     h("h2", { id: "site-init-heading" }, "Tạo danh tính trao đổi"),
     h("p", { class: "hint" }, "Sổ này chưa có danh tính trao đổi. Danh tính (mã cài đặt và cặp khoá) chỉ tạo một lần, cho đơn vị của văn phòng này."),
-    h("div", { class: "field" }, h("label", { for: "site-unit" }, "Đơn vị của văn phòng"), h("p", { class: "hint", id: "site-unit-hint" }, "Chọn trong cây đơn vị."), unitSelect),
+    h("div", { class: "field" }, h("label", { for: "site-unit" }, "Đơn vị của văn phòng"), h("p", { class: "hint", id: "site-unit-hint" }, "Gõ vài chữ của mã hoặc tên (không cần dấu) rồi chọn trong danh sách."), unitPicker.element),
     h("div", { class: "field" }, h("label", { for: "site-name" }, "Tên văn phòng (không bắt buộc)"), h("p", { class: "hint", id: "site-name-hint" }, "Để trống thì dùng tên đơn vị."), nameInput),
     h("div", { class: "actions" }, h("button", { id: "site-init-submit", type: "submit" }, "Tạo danh tính")),
   );
-  const initResolve: FieldResolver = (f) => (f === "unit" ? unitSelect : f === "name" ? nameInput : null);
+  const initResolve: FieldResolver = (f) => (f === "unit" ? unitPicker.input : f === "name" ? nameInput : null);
 
-  function renderUnits(): void {
-    fill(
-      unitSelect,
-      data.units.map((u) => h("option", { value: u.code }, `${"\u00a0\u00a0".repeat(u.depth)}${u.name} (${u.code})`)),
-    );
-  }
-  // The units to choose from (a province's ten thousand) are loaded and
-  // listed only while the office has no identity yet: the form is hidden
-  // once it has one.
+  // The units to choose from are loaded only while the office has no
+  // identity yet: the form is hidden once it has one.
   onChange((changed) => {
-    if (changed.has("units") && !initForm.hidden) renderUnits();
+    if (!changed.has("units")) return;
+    unitCache = null;
+    if (!initForm.hidden) unitPicker.refresh();
   }, byId("screen-exchange", HTMLElement));
 
   initForm.addEventListener(
@@ -130,7 +137,7 @@ export function exchangeScreen(): Screen {
     guarded(initForm, async () => {
       clearErrors();
       try {
-        const site = await siteInit(unitSelect.value, optional(nameInput.value));
+        const site = await siteInit(unitPicker.values()[0] ?? "", optional(nameInput.value));
         announce(`Đã tạo danh tính trao đổi cho ${site.unit}. Dấu vân tay: ${site.fingerprint}.`);
         await render();
         printCard.focus();
@@ -466,12 +473,7 @@ export function exchangeScreen(): Screen {
   async function render(): Promise<void> {
     try {
       const site = await siteStatus();
-      if (site) {
-        unitSelect.replaceChildren();
-      } else {
-        await ensure("units");
-        renderUnits();
-      }
+      if (!site) await ensure("units");
       showIdentity(site);
       if (site) await Promise.all([renderPeers(), hubInfo().then(showHub)]);
     } catch (e) {

@@ -31,13 +31,14 @@ import {
 } from "../format";
 import { createPicker, type PickItem } from "../picker";
 import { data, ensure, onChange, reload } from "../store";
+import { unitPickItems } from "../unitpicks";
 import { confirmDialog } from "./confirm";
 import { copyNumber, returnDialog, returnTargetOf } from "./copies";
 import { openPreview } from "./printing";
 import { receiptCodeBox } from "./outstanding/codebox";
 import { batchLabel } from "./outstanding/common";
 import { askEarly, firstRows } from "./outstanding/firstview";
-import { batchItems, unitItems } from "./outstanding/pickers";
+import { batchItems } from "./outstanding/pickers";
 import { guarded, type Screen } from "./screen";
 
 const LIST_TITLE: Record<PrintList, string> = {
@@ -121,7 +122,7 @@ export function outstandingScreen(): Screen {
     multiple: false,
     noun: "đơn vị",
     placeholder: "Mọi đơn vị — gõ mã hoặc tên",
-    items: () => (unitCache ??= unitItems()),
+    items: () => (unitCache ??= unitPickItems()),
     onChange: () => void load(),
   });
   byId("out-batch-slot", HTMLDivElement).replaceWith(batchPicker.element);
