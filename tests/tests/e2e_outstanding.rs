@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use giaonhan_tests::cli;
 use giaonhan_tests::e2e::*;
 use giaonhan_tests::fixtures::supervised;
 use giaonhan_tests::readers::{pdf_text, spreadsheet_rows};
@@ -141,6 +142,26 @@ fn filter_preview_and_save_the_outstanding_list() {
         let sheet = spreadsheet_rows(&xlsx);
         let units: Vec<&str> = sheet[1..].iter().map(|r| r[2].as_str()).collect();
         assert_eq!(units, ["HK-02", "HK-01"]);
+
+        // Another program (here the command line) confirms a receipt beside
+        // the open window: the list drops its row by itself, filter kept.
+        #[rustfmt::skip]
+        cli::ok(&s.db, &["confirm", "--batch", "Đợt 2/2025", "--unit", "HK-01", "--by", "Nguyễn Thị Hoa",
+                         "--at", "2025-08-22"]);
+        until("the row confirmed elsewhere to go", || async {
+            (count(c, &row("HK-01")).await == 0 && count(c, &row("HK-02")).await == 1).then_some(())
+        })
+        .await;
+        assert!(text(c, "#out-count").await.starts_with("1 đơn vị chưa xác nhận"));
+        assert_eq!(
+            js(
+                c,
+                "return document.querySelectorAll('#out-subtree-chips .chip').length",
+                vec![]
+            )
+            .await,
+            json!(1)
+        );
 
         s.finish().await
     });

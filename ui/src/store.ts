@@ -118,6 +118,27 @@ export async function reload(...keys: DataKey[]): Promise<void> {
   if (wanted.length) await fetchAll(wanted);
 }
 
+const outsideListeners: { screen: HTMLElement; again: () => void }[] = [];
+
+/**
+ * Calls `again` when another program wrote to the register while `screen`
+ * is shown, for what it shows beyond the loaded lists (a hidden screen reads
+ * afresh when shown). While a dialog is open, once it closes: nothing moves
+ * under the user's hands.
+ */
+export function onOutsideChange(screen: HTMLElement, again: () => void): void {
+  outsideListeners.push({ screen, again });
+}
+
+function outsideChanged(): void {
+  const dialog = document.querySelector<HTMLDialogElement>("dialog[open]");
+  for (const { screen, again } of outsideListeners) {
+    if (screen.hidden) continue;
+    if (!dialog) again();
+    else dialog.addEventListener("close", () => screen.hidden || again(), { once: true });
+  }
+}
+
 /** How often the window asks whether another program wrote to the register. */
 const OUTSIDE_MS = 5000;
 
@@ -125,8 +146,8 @@ const OUTSIDE_MS = 5000;
  * The command line and a second window may write to the register while
  * this window is open (an import, a confirmation). Every few seconds while
  * the window is shown, and when it gets the focus, it asks whether another
- * program wrote meanwhile; if so, the lists loaded are read again and the
- * screens redraw. A check that fails (signed out, a long command holding
+ * program wrote meanwhile; if so, the lists loaded are read again, the
+ * screens redraw and those that show more read it again (`onOutsideChange`). A check that fails (signed out, a long command holding
  * the register) is made again at the next.
  */
 export function watchOutsideChanges(): void {
@@ -137,7 +158,10 @@ export function watchOutsideChanges(): void {
     checking = true;
     try {
       const mark = await outsideChanges();
-      if (seen !== null && mark !== seen) await reload();
+      if (seen !== null && mark !== seen) {
+        await reload();
+        outsideChanged();
+      }
       seen = mark;
     } catch {
       // Asked again at the next check; `seen` stays, so the change is not missed.

@@ -30,7 +30,7 @@ import {
   writeDate,
 } from "../format";
 import { createPicker, type PickItem } from "../picker";
-import { data, ensure, onChange, reload } from "../store";
+import { data, ensure, onChange, onOutsideChange, reload } from "../store";
 import { unitPickItems } from "../unitpicks";
 import { confirmDialog } from "./confirm";
 import { copyNumber, returnDialog, returnTargetOf } from "./copies";
@@ -174,9 +174,10 @@ export function outstandingScreen(): Screen {
     };
   }
 
-  async function load(): Promise<void> {
-    clearErrors();
-    const q = query();
+  /** Reads the list of the filter (`again`: the one drawn, after another program's writes). */
+  async function load(again?: OutstandingQuery): Promise<void> {
+    if (!again) clearErrors();
+    const q = again ?? query();
     if (!q) return;
     const mine = ++seq;
     // The same filter again (after a confirmation): as many rows as before, at once,
@@ -515,6 +516,7 @@ export function outstandingScreen(): Screen {
   onChange((changed) => {
     if (changed.has("batches") || changed.has("units") || changed.has("documents")) renderOptions();
   });
+  onOutsideChange(byId("screen-outstanding", HTMLElement), () => drawnQuery && void load(drawnQuery));
 
   // ---- confirm dialog (confirm.ts) -----------------------------------------
 
@@ -592,6 +594,6 @@ export function outstandingScreen(): Screen {
   return {
     key: "outstanding",
     firstField: codeInput,
-    onShow: load,
+    onShow: () => load(),
   };
 }
