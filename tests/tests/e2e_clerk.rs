@@ -426,46 +426,46 @@ fn batch_and_committee_pickers_find_by_typing_among_3000_batches() {
         outstanding_rows_shown(c).await;
 
         // The whole district's open receipts: the totals count all of them,
-        // the table draws the first 200, then 200 more on "Hiện thêm" and as
+        // the table draws the first 100, then 100 more on "Hiện thêm" and as
         // the end of what is drawn scrolls into view.
         let all: Value =
             serde_json::from_str(&cli(&s.db, &["outstanding", "--format", "json"])).expect("outstanding JSON");
         let all = all.as_array().expect("rows").len();
         assert!(all > 600, "the district demo has many open receipts: {all}");
         let drawn = || count(c, "#outstanding-table tbody tr[data-unit]");
-        // The first rows paint at once, the rest of the first 200 right after.
-        until("the first view's 200 rows", || async { (drawn().await == 200).then_some(()) }).await;
+        // The first rows paint at once, the rest of the first 100 right after.
+        until("the first view's 100 rows", || async { (drawn().await == 100).then_some(()) }).await;
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        assert_eq!(drawn().await, 200, "the first view draws 200 rows, no more");
+        assert_eq!(drawn().await, 100, "the first view draws 100 rows, no more");
         let total = format!("({} lượt nhận)", giaonhan::text::thousands(all as i64));
         let line = text(c, "#out-count").await;
         assert!(line.contains(&total), "the totals count every row: {line}");
         let more = text(c, "#out-more-rows").await;
-        assert!(more.ends_with(&format!("200 / {})", giaonhan::text::thousands(all as i64))), "{more}");
+        assert!(more.ends_with(&format!("100 / {})", giaonhan::text::thousands(all as i64))), "{more}");
         // The button's own click, without scrolling to it first: the scroll
         // alone draws the next rows (below), and a WebDriver click that has
         // to scroll can land where the replaced button was.
         js(c, "document.querySelector('#out-more-rows').click();", vec![]).await;
-        until("200 more rows", || async { (drawn().await == 400).then_some(()) }).await;
+        until("100 more rows", || async { (drawn().await == 200).then_some(()) }).await;
         assert_eq!(
             js(c, "return document.activeElement.closest('tr')?.rowIndex ?? -1;", vec![]).await,
             js(
                 c,
-                "return document.querySelectorAll('#outstanding-table tbody tr[data-unit]')[200].rowIndex;",
+                "return document.querySelectorAll('#outstanding-table tbody tr[data-unit]')[100].rowIndex;",
                 vec![]
             )
             .await,
             "focus on the first row drawn"
         );
         js(c, "document.querySelector('#out-more-rows').scrollIntoView();", vec![]).await;
-        until("the next rows when scrolled to", || async { (drawn().await >= 600).then_some(()) }).await;
+        until("the next rows when scrolled to", || async { (drawn().await >= 300).then_some(()) }).await;
         // Reached from the keyboard, the button scrolls into view and the
         // rows draw by themselves: the focus goes on to the first row drawn,
         // not back to the top of the page.
         let drawn_before = drawn().await;
         js(c, "document.querySelector('#out-more-rows').focus();", vec![]).await;
         until("the rows drawn as the focused button came into view", || async {
-            (drawn().await >= (drawn_before + 200).min(all)).then_some(())
+            (drawn().await >= (drawn_before + 100).min(all)).then_some(())
         })
         .await;
         until("the focus on the first of them", || async {

@@ -61,7 +61,7 @@ export interface OutstandingFilter {
 }
 
 /** Rows drawn at first, and at each "more" after that. */
-const STEP = 200;
+const STEP = 100;
 /**
  * Rows of a new list fetched and drawn before its first paint (more than a
  * 1366×768 window shows under the toolbar); the rest of its first STEP right
