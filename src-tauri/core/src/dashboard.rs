@@ -45,19 +45,13 @@ fn batch_stats(dao: &Dao<'_>, batch_id: i64, day: NaiveDate, tiers: &Tiers, unit
         completion: 0.0,
         overdue: vec![0; tiers.days.len()],
     };
-    for (status, must_confirm, n) in dao.receipt_counts(batch_id, day, units)? {
-        if !must_confirm {
-            stats.info_units += n;
-            continue;
-        }
-        stats.units += n;
-        match status {
-            ReceiptStatus::Confirmed => stats.confirmed += n,
-            ReceiptStatus::Partial => stats.partial += n,
-            ReceiptStatus::Declined => stats.declined += n,
-            ReceiptStatus::Pending => stats.pending += n,
-        }
-    }
+    let counts = dao.receipt_counts(batch_id, day, units)?;
+    stats.info_units = counts.info;
+    stats.confirmed = counts.confirmed;
+    stats.partial = counts.partial;
+    stats.declined = counts.declined;
+    stats.pending = counts.pending;
+    stats.units = counts.confirmed + counts.partial + counts.declined + counts.pending;
     stats.completion = percent(stats.confirmed, stats.units);
     // Every receipt of a batch shares its due date, so the open ones are
     // all in the same tier.
@@ -267,4 +261,71 @@ pub(crate) fn flags_of(rows: Vec<OutstandingRow>) -> Vec<UnitFlag> {
         }
     }
     flags
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::batches::tests::{batch, setup};
+    use crate::db::today;
+    use crate::model::{Confirmation, DocQty, NewUnit};
+
+    /// Today's counts come from the batch's counters and the open receipts'
+    /// index; they equal a recount of every receipt, status by status.
+    #[test]
+    fn todays_counts_from_the_counters_equal_a_recount_of_the_receipts() {
+        let (_d, mut s, a) = setup();
+        for n in 3..=5 {
+            let unit = NewUnit {
+                code: format!("X{n}"),
+                name: format!("Chi bộ thôn Số {n}"),
+                parent: Some("X".into()),
+                ..NewUnit::default()
+            };
+            s.add_unit(&a, unit).expect("unit");
+        }
+        let mut b = batch("B");
+        b.subtrees = vec![];
+        b.units = (1..=4).map(|n| format!("X{n}")).collect();
+        b.info_units = vec!["X5".into()];
+        s.create_batch(&a, b).expect("batch");
+        let confirm = |unit: &str| Confirmation {
+            batch: "B".into(),
+            unit_code: unit.into(),
+            by: "Lê Thị Bình".into(),
+            ..Confirmation::default()
+        };
+        s.confirm(&a, confirm("X1")).expect("in full");
+        let partial = Confirmation {
+            quantities: vec![DocQty {
+                symbol: "05-KH/HU".into(),
+                quantity: 1,
+                uid: None,
+            }],
+            ..confirm("X2")
+        };
+        s.confirm(&a, partial).expect("partly");
+        let declined = Confirmation {
+            decline: Some("Không đúng đối tượng".into()),
+            ..confirm("X3")
+        };
+        s.confirm(&a, declined).expect("declined");
+        s.confirm(&a, confirm("X5")).expect("for information, signed anyway");
+
+        // (information, confirmed, partial, declined, pending)
+        let (now, recount) = s
+            .read(|dao| {
+                let (id, _) = dao.batch_by_code("B")?;
+                let every_unit: String = dao
+                    .conn
+                    .query_row("SELECT json_group_array(id) FROM unit", [], |r| r.get(0))?;
+                let counts = |units: Option<&str>| {
+                    let c = dao.receipt_counts(id, today(), units)?;
+                    Ok::<_, crate::error::Error>((c.info, c.confirmed, c.partial, c.declined, c.pending))
+                };
+                Ok((counts(None)?, counts(Some(&every_unit))?))
+            })
+            .expect("counts");
+        assert_eq!(recount, (1, 1, 1, 1, 1), "the recount of every receipt");
+        assert_eq!(now, recount, "the counters and the open receipts' index");
+    }
 }

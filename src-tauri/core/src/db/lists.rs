@@ -81,6 +81,28 @@ pub(crate) struct OpenReceipts {
     pub receipts: Vec<OpenReceipt>,
 }
 
+/// A batch's receipts counted: the must-confirm ones by status, and those
+/// for information (whatever their status).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ReceiptCounts {
+    pub info: u32,
+    pub confirmed: u32,
+    pub partial: u32,
+    pub declined: u32,
+    pub pending: u32,
+}
+
+impl ReceiptCounts {
+    fn add(&mut self, status: ReceiptStatus, n: u32) {
+        match status {
+            ReceiptStatus::Confirmed => self.confirmed += n,
+            ReceiptStatus::Partial => self.partial += n,
+            ReceiptStatus::Declined => self.declined += n,
+            ReceiptStatus::Pending => self.pending += n,
+        }
+    }
+}
+
 /// The figures of one batch before its receipts are counted.
 #[derive(Debug, Clone)]
 pub(crate) struct BatchHeading {
@@ -301,14 +323,14 @@ impl Dao<'_> {
         )?)
     }
 
-    /// A batch's receipts counted by (status on `day`, must confirm); over
-    /// the receipts of `units` (a JSON array of unit ids) only when given.
-    pub(crate) fn receipt_counts(
-        &self,
-        batch_id: i64,
-        day: NaiveDate,
-        units: Option<&str>,
-    ) -> Result<Vec<(ReceiptStatus, bool, u32)>> {
+    /// A batch's receipts counted on `day`: the must-confirm ones by their
+    /// status then, and those for information; over the receipts of `units`
+    /// (a JSON array of unit ids) only when given. From today on, for every
+    /// unit, no receipt row is read (`receipt_counts_now`).
+    pub(crate) fn receipt_counts(&self, batch_id: i64, day: NaiveDate, units: Option<&str>) -> Result<ReceiptCounts> {
+        if day >= today() && units.is_none() {
+            return self.receipt_counts_now(batch_id);
+        }
         let sql = format!(
             "SELECT {STATUS_ON_DAY} AS status, r.must_confirm, count(*), min(r.code) AS code FROM receipt r
              WHERE r.batch_id = :batch
@@ -317,14 +339,49 @@ impl Dao<'_> {
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let params: [(&str, &dyn ToSql); 3] = [(":batch", &batch_id), (":day", &day), (":units", &units)];
-        let counts = stmt
-            .query_map(&params[..], |r| {
-                let status = stored::get(r, "status", "receipt", || {
-                    format!("phiếu {}", r.get::<_, String>("code").unwrap_or_default())
-                })?;
-                Ok((status, r.get::<_, bool>(1)?, r.get::<_, u32>(2)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut counts = ReceiptCounts::default();
+        let mut rows = stmt.query(&params[..])?;
+        while let Some(r) = rows.next()? {
+            let n: u32 = r.get(2)?;
+            if !r.get::<_, bool>(1)? {
+                counts.info += n;
+                continue;
+            }
+            let status = stored::get(r, "status", "receipt", || {
+                format!("phiếu {}", r.get::<_, String>("code").unwrap_or_default())
+            })?;
+            counts.add(status, n);
+        }
+        Ok(counts)
+    }
+
+    /// `receipt_counts` as of now, for every unit: the batch row's counters
+    /// (kept with every receipt written, confirmed or undone) and its open
+    /// receipts by status from their partial index. A province's 1,800
+    /// current batches are counted without reading their 3.5 million receipts.
+    pub(crate) fn receipt_counts_now(&self, batch_id: i64) -> Result<ReceiptCounts> {
+        let (total, info, open): (u32, u32, u32) = self.conn.query_row(
+            "SELECT receipts_total, receipts_info, receipts_open FROM batch WHERE id = ?1",
+            [batch_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let mut counts = ReceiptCounts {
+            info,
+            confirmed: total.saturating_sub(info).saturating_sub(open),
+            ..ReceiptCounts::default()
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.status, count(*), min(r.code) AS code FROM receipt r
+             WHERE r.batch_id = ?1 AND r.status <> 'confirmed' AND r.must_confirm = 1
+             GROUP BY 1",
+        )?;
+        let mut rows = stmt.query([batch_id])?;
+        while let Some(r) = rows.next()? {
+            let status = stored::get(r, "status", "receipt", || {
+                format!("phiếu {}", r.get::<_, String>("code").unwrap_or_default())
+            })?;
+            counts.add(status, r.get(1)?);
+        }
         Ok(counts)
     }
 
