@@ -747,3 +747,61 @@ async fn check_bars_text(c: &Client) {
         assert!(ok, "bar value {t:?} is Vietnamese-formatted");
     }
 }
+
+/// The district demo follows hundreds of current batches: the dashboard draws
+/// the newest fifty, says how many there are, and draws fifty more on "Hiện
+/// thêm" with the focus on the first of them; the figures are the CLI's.
+#[test]
+fn many_current_batches_are_drawn_fifty_at_a_time() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let s = start_with(|db, _| giaonhan_tests::fixtures::district_demo(db)).await;
+        let c = &s.client;
+        wait_visible(c, "#screen-outstanding").await;
+        let stats: Vec<Value> = serde_json::from_str(&cli(&s.db, &["stats", "--format", "json"])).expect("stats JSON");
+        assert!(
+            stats.len() > 100,
+            "the district demo follows many batches: {}",
+            stats.len()
+        );
+
+        open_screen(c, "dashboard").await;
+        dashboard_idle(c).await;
+        let rows = "#dash-stats tbody tr[data-batch]";
+        until("the first fifty batches", || async {
+            (count(c, rows).await == 50).then_some(())
+        })
+        .await;
+        let all = giaonhan::text::thousands(stats.len() as i64);
+        assert!(text(c, "#dash-stats-caption").await.contains(&format!("{all} đợt")));
+        let more = text(c, "#dash-more-stats").await;
+        assert_eq!(more, format!("Hiện thêm 50 đợt (đang hiện 50 / {all})"));
+        let shown = js(
+            c,
+            "return [...document.querySelectorAll('#dash-stats tbody tr[data-batch]')].map(r => r.dataset.batch);",
+            vec![],
+        )
+        .await;
+        let newest: Vec<&str> = stats[..50].iter().map(|b| b["code"].as_str().expect("code")).collect();
+        assert_eq!(shown, json!(newest), "the newest first, as the CLI lists them");
+        let first = stats[0]["code"].as_str().expect("code");
+        let row = dashboard_row(c, first).await;
+        for key in ["confirmed", "units", "pending", "partial", "declined"] {
+            assert_eq!(row[key], stats[0][key], "{first}: {key} is the CLI's");
+        }
+
+        js(c, "document.querySelector('#dash-more-stats').click();", vec![]).await;
+        until("fifty more", || async { (count(c, rows).await == 100).then_some(()) }).await;
+        assert_eq!(
+            js(
+                c,
+                "return document.activeElement.closest('tr')?.dataset.batch ?? null;",
+                vec![]
+            )
+            .await,
+            json!(stats[50]["code"].as_str().expect("code")),
+            "the focus on the first batch drawn"
+        );
+        s.finish().await
+    });
+}

@@ -87,7 +87,12 @@ export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
 
   // ---- per-batch figures -------------------------------------------------------
 
-  function renderStats(day: string): void {
+  /** Current batches drawn at first and at each "Hiện thêm", newest first (a province follows well over a thousand). */
+  const STATS_STEP = 50;
+  let statsShown = 0;
+
+  /** Draws the first `want` current batches (as many as before for the same day when not given). */
+  function renderStats(day: string, want = section.dataset.asOf === day ? Math.max(statsShown, STATS_STEP) : STATS_STEP): void {
     const tiers = Array.from({ length: Math.max(tierCount, ...stats.map((s) => s.overdue.length)) }, (_, i) => i + 1);
     // Two header rows: the overdue columns grouped under "Quá hạn", one per tier.
     const col = (text: string, num = false): HTMLTableCellElement =>
@@ -110,13 +115,14 @@ export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
     fill(statsTable.tHead ?? statsTable.createTHead(), [head, tierHead]);
     statsCaption.replaceChildren(
       "Các đợt đang theo dõi ",
-      h("span", { class: "caption-count" }, `(chưa xong, hoặc giao trong 60 ngày) — tính đến ngày ${formatDate(day)}`),
+      h("span", { class: "caption-count" }, `(${formatNumber(stats.length)} đợt chưa xong, hoặc giao trong 60 ngày) — tính đến ngày ${formatDate(day)}`),
     );
-    const rows = stats.map((s) =>
+    statsShown = Math.min(want, stats.length);
+    const rows = stats.slice(0, statsShown).map((s) =>
       h(
         "tr",
         { "data-batch": s.code },
-        h("th", { scope: "row" }, h("span", { class: "code" }, s.code), s.title && s.title !== s.code ? h("span", { class: "sub" }, s.title) : null),
+        h("th", { scope: "row", tabindex: "-1" }, h("span", { class: "code" }, s.code), s.title && s.title !== s.code ? h("span", { class: "sub" }, s.title) : null),
         h("td", { class: "date" }, formatDate(s.handed_on)),
         h("td", { class: "date" }, formatDate(s.due_on)),
         numCell(formatNumber(s.copies), "copies"),
@@ -141,6 +147,19 @@ export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
         }),
       ),
     );
+    if (stats.length > statsShown) {
+      const more = h(
+        "button",
+        { type: "button", id: "dash-more-stats", class: "secondary" },
+        `Hiện thêm ${formatNumber(Math.min(STATS_STEP, stats.length - statsShown))} đợt (đang hiện ${formatNumber(statsShown)} / ${formatNumber(stats.length)})`,
+      );
+      const first = statsShown;
+      more.addEventListener("click", () => {
+        renderStats(day, first + STATS_STEP);
+        tbodyOf(statsTable).rows[first]?.querySelector("th")?.focus();
+      });
+      rows.push(h("tr", { class: "more-rows" }, h("td", { colspan: 9 + tiers.length }, more)));
+    }
     if (rows.length) fill(tbodyOf(statsTable), rows);
     else
       tbodyOf(statsTable).replaceChildren(
