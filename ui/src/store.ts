@@ -147,8 +147,9 @@ const OUTSIDE_MS = 5000;
  * this window is open (an import, a confirmation). Every few seconds while
  * the window is shown, and when it gets the focus, it asks whether another
  * program wrote meanwhile; if so, the lists loaded are read again, the
- * screens redraw and those that show more read it again (`onOutsideChange`). A check that fails (signed out, a long command holding
- * the register) is made again at the next.
+ * screens redraw, and those that show more than the lists read that again
+ * (`onOutsideChange`). A check that fails (signed out, a long command
+ * holding the register) is made again at the next.
  */
 export function watchOutsideChanges(): void {
   let seen: number | null = null;
