@@ -27,7 +27,8 @@ import { barChart, completionText, legendSwatch, lineChart, SERIES_STYLES, type 
 import { byId, fill, h, numCell, tbodyOf } from "../dom";
 import { announce, clearErrors, showError } from "../feedback";
 import { tierCountBadge } from "../flags";
-import { formatDate, formatNumber, formatPercent, parseDate, todayIso, writeDate } from "../format";
+import { formatDate, formatNumber, formatPercent, parseDate, searchKey, todayIso, writeDate } from "../format";
+import { createPicker, type PickItem } from "../picker";
 import { data, onChange } from "../store";
 import { guarded, type Screen, type ScreenKey } from "./screen";
 import { studyPanel } from "./study";
@@ -60,7 +61,6 @@ function invalid(message: string, field: string): ApiError {
 export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
   const section = byId("screen-dashboard", HTMLElement);
   const asOf = byId("dash-as-of", HTMLInputElement);
-  const batchSelect = byId("dash-batch", HTMLSelectElement);
   const statsTable = byId("dash-stats", HTMLTableElement);
   const statsCaption = byId("dash-stats-caption", HTMLTableCaptionElement);
   const bars = byId("dash-bars", HTMLDivElement);
@@ -172,16 +172,45 @@ export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
     return `w-${Math.max(0, Math.min(10, Math.floor(percent / 10)))}`;
   }
 
-  function renderBatchOptions(): void {
-    const keep = batchSelect.value;
+  // The bars' batch, found by typing among every batch (a province has
+  // thousands): the current batches first, then the older ones, newest first.
+  let barBatch = "";
+  let batchItems: PickItem[] | null = null;
+  const batchPicker = createPicker({
+    id: "dash-batch",
+    multiple: false,
+    noun: "đợt",
+    placeholder: "Gõ mã hoặc nội dung đợt",
+    items: () => (batchItems ??= barBatchItems()),
+    onChange: (values) => {
+      barBatch = values[0] ?? "";
+      const d = day();
+      if (d !== undefined) void refreshBars(d).catch((e) => showError(toApiError(e)));
+    },
+  });
+  batchPicker.input.setAttribute("aria-describedby", "dash-batch-hint");
+  byId("dash-batch-slot", HTMLDivElement).replaceWith(batchPicker.element);
+
+  function barBatchList(): { code: string; title: string }[] {
     const codes = new Set(stats.map((s) => s.code));
-    // The current batches first, then the older ones (newest first).
-    const list = [...stats.map((s) => ({ code: s.code, title: s.title })), ...data.batches.filter((b) => !codes.has(b.code))];
-    fill(
-      batchSelect,
-      list.length ? list.map((b) => h("option", { value: b.code }, batchName(b))) : [h("option", { value: "" }, "Chưa có đợt nào")],
-    );
-    batchSelect.value = list.some((b) => b.code === keep) ? keep : (list[0]?.code ?? "");
+    return [...stats.map((s) => ({ code: s.code, title: s.title })), ...data.batches.filter((b) => !codes.has(b.code))];
+  }
+
+  function barBatchItems(): PickItem[] {
+    return barBatchList().map((b) => ({
+      value: b.code,
+      label: batchName(b),
+      chip: b.code,
+      key: searchKey(`${b.code} ${b.title}`),
+      exact: searchKey(b.code),
+    }));
+  }
+
+  function renderBatchOptions(): void {
+    batchItems = null;
+    const list = barBatchList();
+    if (!list.some((b) => b.code === barBatch)) barBatch = list[0]?.code ?? "";
+    batchPicker.set(barBatch ? [barBatch] : []);
   }
 
   // ---- bar chart: completion per grassroots committee -------------------------
@@ -336,7 +365,7 @@ export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
 
   async function refreshBars(d: string): Promise<void> {
     const mine = ++barSeq;
-    const batch = batchSelect.value;
+    const batch = barBatch;
     const groups = batch ? await groupCompletion(batch, d) : [];
     if (mine === barSeq) renderBars(batch, groups, d);
   }
@@ -353,11 +382,6 @@ export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
     void refresh();
   });
 
-  batchSelect.addEventListener("change", () => {
-    const d = day();
-    if (d === undefined) return;
-    void refreshBars(d).catch((e) => showError(toApiError(e)));
-  });
 
   // ---- tier settings ---------------------------------------------------------------
 
