@@ -204,6 +204,55 @@ fn a_packet_received_in_the_window_is_confirmed_in_the_inbox_and_sent_back() {
         .await;
         screenshot(c, "inbox-confirmed").await;
 
+        // The command line undoes it beside the open window, writes something
+        // else, then confirms it again: the inbox follows by itself, the focus
+        // kept on the receipt's button while it is there.
+        let status_of = |want: &'static str| async move {
+            let v = js(
+                c,
+                "return document.querySelector(arguments[0])?.dataset.status ?? '';",
+                vec![json!(row)],
+            )
+            .await;
+            (v == json!(want)).then_some(())
+        };
+        #[rustfmt::skip]
+        giaonhan(&s.db, &["unconfirm", "--batch", "D1", "--unit", "HK", "--reason", "Ký nhầm người"]);
+        until("the undo made beside the window", || status_of("pending")).await;
+        let button = format!("{row} button.inbox-confirm");
+        js(c, "document.querySelector(arguments[0]).focus();", vec![json!(button)]).await;
+        let drawn = js(
+            c,
+            "return window.__drawn = document.querySelector(arguments[0]);",
+            vec![json!(button)],
+        )
+        .await;
+        assert!(drawn.is_object(), "the button to focus");
+        giaonhan(&s.db, &["tiers", "--days", "1,7,15"]);
+        until("the inbox drawn again", || async {
+            let again = js(
+                c,
+                "return document.querySelector(arguments[0]) !== window.__drawn;",
+                vec![json!(button)],
+            )
+            .await;
+            (again == json!(true)).then_some(())
+        })
+        .await;
+        assert_eq!(
+            js(
+                c,
+                "return document.activeElement.closest('tr')?.dataset.batch ?? null;",
+                vec![]
+            )
+            .await,
+            json!("D1"),
+            "the focus stays on the receipt's button"
+        );
+        #[rustfmt::skip]
+        giaonhan(&s.db, &["confirm", "--batch", "D1", "--unit", "HK", "--by", "Trần Văn Bình", "--method", "remote"]);
+        until("the confirmation made beside the window", || status_of("confirmed")).await;
+
         // The province's recall: HK brings both copies back.
         let recall = "#inbox-recalls tbody tr[data-code=\"TH1\"][data-unit=\"HK\"]";
         wait_visible(c, recall).await;

@@ -11,6 +11,7 @@ import type { ReceivedRecall } from "../bindings/ReceivedRecall";
 import { byId, fill, h, tbodyOf } from "../dom";
 import { announce, showError } from "../feedback";
 import { RECEIPT_STATUS_LABEL, formatDate, formatReceiptCode } from "../format";
+import { onOutsideChange } from "../store";
 import { confirmDialog } from "./confirm";
 import { copyNumber, returnDialog } from "./copies";
 import type { Screen } from "./screen";
@@ -157,6 +158,16 @@ export function inboxScreen(): Screen {
       showError(toApiError(e));
     }
   }
+
+  // Another program wrote (a scheduled `giaonhan sync receive`, a second
+  // window confirming): drawn again, the focus kept on the same row's button.
+  onOutsideChange(section, () => {
+    const row = section.contains(document.activeElement) ? document.activeElement?.closest("tr") : null;
+    const where = row ? `#${row.closest("table")?.id ?? ""} tr[data-code="${CSS.escape(row.dataset.code ?? "")}"][data-unit="${CSS.escape(row.dataset.unit ?? "")}"] button` : "";
+    void render().then(() => {
+      if (row && !row.isConnected) (section.querySelector<HTMLElement>(where) ?? heading).focus();
+    });
+  });
 
   section.replaceChildren(
     heading,
