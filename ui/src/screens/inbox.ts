@@ -162,10 +162,12 @@ export function inboxScreen(): Screen {
   // Another program wrote (a scheduled `giaonhan sync receive`, a second
   // window confirming): drawn again, the focus kept on the same row's button.
   onOutsideChange(section, () => {
-    const row = section.contains(document.activeElement) ? document.activeElement?.closest("tr") : null;
-    const where = row ? `#${row.closest("table")?.id ?? ""} tr[data-code="${CSS.escape(row.dataset.code ?? "")}"][data-unit="${CSS.escape(row.dataset.unit ?? "")}"] button` : "";
+    const row = section.contains(document.activeElement) ? (document.activeElement?.closest("tr") ?? null) : null;
+    const body = row?.closest("table")?.tBodies[0];
     void render().then(() => {
-      if (row && !row.isConnected) (section.querySelector<HTMLElement>(where) ?? heading).focus();
+      if (!row || row.isConnected) return;
+      const again = [...(body?.rows ?? [])].find((r) => r.dataset.code === row.dataset.code && r.dataset.unit === row.dataset.unit);
+      (again?.querySelector("button") ?? heading).focus();
     });
   });
 
