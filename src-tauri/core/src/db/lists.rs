@@ -347,9 +347,7 @@ impl Dao<'_> {
                 counts.info += n;
                 continue;
             }
-            let status = stored::get(r, "status", "receipt", || {
-                format!("phiếu {}", r.get::<_, String>("code").unwrap_or_default())
-            })?;
+            let status = stored::receipt_status(r)?;
             counts.add(status, n);
         }
         Ok(counts)
@@ -377,9 +375,7 @@ impl Dao<'_> {
         )?;
         let mut rows = stmt.query([batch_id])?;
         while let Some(r) = rows.next()? {
-            let status = stored::get(r, "status", "receipt", || {
-                format!("phiếu {}", r.get::<_, String>("code").unwrap_or_default())
-            })?;
+            let status = stored::receipt_status(r)?;
             counts.add(status, r.get(1)?);
         }
         Ok(counts)

@@ -205,9 +205,7 @@ impl Dao<'_> {
             .query_map(params![batch_id, unit_id], |r| {
                 Ok(ReceiptRef {
                     id: r.get("id")?,
-                    status: stored::get(r, "status", "receipt", || {
-                        format!("phiếu {}", r.get::<_, String>("code").unwrap_or_default())
-                    })?,
+                    status: stored::receipt_status(r)?,
                     unit_code: r.get("unit_code")?,
                 })
             })?

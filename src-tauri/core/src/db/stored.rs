@@ -46,6 +46,14 @@ pub(crate) fn text<T>(value: ValueRef<'_>, column: &'static str, parse: fn(&str)
     })
 }
 
+/// The `status` of a receipt row, named by the row's `code` column when it
+/// is not a status this version knows.
+pub(crate) fn receipt_status(r: &Row<'_>) -> rusqlite::Result<crate::model::ReceiptStatus> {
+    get(r, "status", "receipt", || {
+        format!("phiếu {}", r.get::<_, String>("code").unwrap_or_default())
+    })
+}
+
 /// Reads `column` of `r`; an unknown enum value becomes a [`Corrupt`] naming
 /// `table` and the row (`row()`, e.g. "phiếu ABCD-2345").
 pub(crate) fn get<T: rusqlite::types::FromSql>(
