@@ -174,7 +174,6 @@ export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
 
   // The bars' batch, found by typing among every batch (a province has
   // thousands): the current batches first, then the older ones, newest first.
-  let barBatch = "";
   let batchItems: PickItem[] | null = null;
   const batchPicker = createPicker({
     id: "dash-batch",
@@ -182,8 +181,7 @@ export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
     noun: "đợt",
     placeholder: "Gõ mã hoặc nội dung đợt",
     items: () => (batchItems ??= barBatchItems()),
-    onChange: (values) => {
-      barBatch = values[0] ?? "";
+    onChange: () => {
       const d = day();
       if (d !== undefined) void refreshBars(d).catch((e) => showError(toApiError(e)));
     },
@@ -209,8 +207,9 @@ export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
   function renderBatchOptions(): void {
     batchItems = null;
     const list = barBatchList();
-    if (!list.some((b) => b.code === barBatch)) barBatch = list[0]?.code ?? "";
-    batchPicker.set(barBatch ? [barBatch] : []);
+    const keep = batchPicker.values()[0];
+    const batch = list.some((b) => b.code === keep) ? keep : list[0]?.code;
+    batchPicker.set(batch ? [batch] : []);
   }
 
   // ---- bar chart: completion per grassroots committee -------------------------
@@ -365,7 +364,7 @@ export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
 
   async function refreshBars(d: string): Promise<void> {
     const mine = ++barSeq;
-    const batch = barBatch;
+    const batch = batchPicker.values()[0] ?? "";
     const groups = batch ? await groupCompletion(batch, d) : [];
     if (mine === barSeq) renderBars(batch, groups, d);
   }
@@ -381,7 +380,6 @@ export function dashboardScreen(navigate: (key: ScreenKey) => void): Screen {
     clearErrors();
     void refresh();
   });
-
 
   // ---- tier settings ---------------------------------------------------------------
 
