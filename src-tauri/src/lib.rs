@@ -5,6 +5,7 @@
 //! so the IPC tests can build the very same app on `tauri::test::mock_builder()`.
 
 mod commands;
+mod memory;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -30,7 +31,9 @@ const APP_NAME: &str = "Sổ Giao Nhận";
 /// says why (and which backup to restore) and exits with a failure code. The
 /// file itself is never touched in that case.
 pub fn run() -> ExitCode {
-    // First, before any thread starts: it changes the environment.
+    // First, before any thread starts: they change the allocator's settings
+    // and the environment.
+    memory::few_arenas();
     #[cfg(target_os = "linux")]
     draw_without_compositing();
     let path = match resolve_db_path(std::env::args_os().skip(1), std::env::var_os(giaonhan::DB_ENV)) {

@@ -37,8 +37,12 @@ pub fn first_screen_shown(state: State<'_, AppState>) -> Reply<()> {
 /// A mark of what other programs (the command line, a second window) wrote
 /// to the register: it moves with each of their commits (SQLite's
 /// `data_version` of the app's connection). The window reads its lists
-/// again when it moved. Never refused.
+/// again when it moved. Never refused. The window asks every few seconds
+/// while it is shown, so this is also when the app gives the memory freed
+/// since (a long list's answer) back to the system.
 #[tauri::command(async)]
 pub fn outside_changes(state: State<'_, AppState>) -> Reply<i64> {
-    Ok(state.store()?.changes()?.0)
+    let mark = state.store()?.changes()?.0;
+    crate::memory::give_back();
+    Ok(mark)
 }
