@@ -8,10 +8,10 @@
 //! its arena's heap, so after such answers the process kept its peak in
 //! every arena for as long as it ran. Measured on a province register
 //! (BENCHMARKS.md), after visiting every screen: the app's process 214 MB
-//! resident, 200 MB with `give_back`, 193 MB with both.
+//! resident, 200 MB with `give_back`, 185–193 MB with both.
 
 /// Caps glibc's arenas at two: the commands seldom allocate at once, and
-/// each arena keeps its own freed pages. Call first in `main`, before any
+/// each arena keeps its own freed pages. Called first in `run`, before any
 /// other thread starts (arenas are made as threads first allocate).
 pub fn few_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
