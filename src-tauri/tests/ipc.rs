@@ -72,7 +72,8 @@ fn add_unit_returns_the_unit_and_lists_it() {
 
     let child = h.ok(
         "add_unit",
-        json!({ "unit": { "code": "HK-01", "name": "Chi bộ thôn Đông Trung", "parent": "HK", "kind": "Chi bộ" } }),
+        json!({ "unit": { "code": "HK-01", "name": "Chi bộ thôn Đông Trung", "parent": "HK", "kind": "Chi bộ",
+                          "secretary": "Trần Thị Hoa" } }),
     );
     assert_eq!(child["parent"], "HK");
     assert_eq!(child["depth"], 1);
@@ -87,6 +88,17 @@ fn add_unit_returns_the_unit_and_lists_it() {
     assert_eq!(codes, ["HK", "HK-01"]);
     assert_eq!(units[1]["depth"], 1, "{units}");
     assert_eq!(units[0]["children"], 1, "{units}");
+    // The list carries what a tree and a picker show of each unit; the
+    // whole unit (contacts, signers) comes on its own, for any day.
+    assert!(
+        units[1].get("secretary").is_none() && units[1].get("uid").is_none(),
+        "{units}"
+    );
+    assert_eq!(h.ok("units_as_of", json!({ "day": "2000-01-01" })), units);
+    let whole = h.ok("get_unit", json!({ "code": "HK-01", "asOf": "2000-01-01" }));
+    assert_eq!(whole["secretary"], "Trần Thị Hoa", "{whole}");
+    assert!(whole["uid"].is_string(), "{whole}");
+    assert_eq!(h.ok("get_unit", json!({ "code": "HK-01" })), whole);
     assert_eq!(h.ok("app_status", json!({}))["is_empty"], json!(false));
 
     let kinds = h.ok("list_kinds", json!({}));

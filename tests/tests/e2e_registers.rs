@@ -407,6 +407,15 @@ fn search_without_diacritics_then_merge_two_communes() {
         set_date(c, "#tree-as-of", &day(-5)).await;
         wait_visible(c, &tree_item("HK")).await;
         wait_visible(c, &tree_item("PD")).await;
+        // Its details as they stood that day (asked for that day: the tree
+        // carries no secretaries): its branch, its secretary then.
+        click(c, &tree_item("HK")).await;
+        until("Hương Khê's details of five days ago", || async {
+            let shown = texts(c, "#unit-detail[data-code=\"HK\"] #unit-detail-fields dd").await;
+            let then = shown.iter().any(|t| t == "Nguyễn Văn An") && shown.iter().any(|t| t == "1 (trực tiếp 1)");
+            then.then_some(())
+        })
+        .await;
 
         // Outstanding: Hà Linh answers for the receipts of the merged communes.
         open_screen(c, "outstanding").await;

@@ -44,6 +44,7 @@ import type { Step } from "./bindings/Step";
 import type { Signer } from "./bindings/Signer";
 import type { SlipUnit } from "./bindings/SlipUnit";
 import type { Unit } from "./bindings/Unit";
+import type { UnitEntry } from "./bindings/UnitEntry";
 import type { UnitEdit } from "./bindings/UnitEdit";
 import type { UnitEvent } from "./bindings/UnitEvent";
 import type { UnitKind } from "./bindings/UnitKind";
@@ -145,7 +146,7 @@ export const firstScreenShown = async (): Promise<void> => {
  */
 export const outsideChanges = (): Promise<number> => call("outside_changes");
 
-export const listUnits = (): Promise<Unit[]> => call("list_units");
+export const listUnits = (): Promise<UnitEntry[]> => call("list_units");
 
 export const addUnit = (unit: NewUnit): Promise<Unit> => call("add_unit", { unit });
 
@@ -249,9 +250,10 @@ export const confirmReceipt = async (confirmation: Confirmation): Promise<void> 
 
 export const searchUnits = (query: string, limit: number): Promise<Unit[]> => call("search_units", { query, limit });
 
-export const unitsAsOf = (day: string): Promise<Unit[]> => call("units_as_of", { day });
+export const unitsAsOf = (day: string): Promise<UnitEntry[]> => call("units_as_of", { day });
 
-export const getUnit = (code: string): Promise<Unit> => call("get_unit", { code });
+/** A unit whole (contacts, signers), today or as it stood on `asOf`. */
+export const getUnit = (code: string, asOf: string | null = null): Promise<Unit> => call("get_unit", { code, asOf });
 
 export const editUnit = (edit: UnitEdit): Promise<Unit> => call("edit_unit", { edit });
 

@@ -4,11 +4,11 @@
 import { listBatches, listDocuments, listKinds, listUnits, outsideChanges } from "./api";
 import type { Batch } from "./bindings/Batch";
 import type { Document } from "./bindings/Document";
-import type { Unit } from "./bindings/Unit";
+import type { UnitEntry } from "./bindings/UnitEntry";
 import type { UnitKind } from "./bindings/UnitKind";
 
 export interface Data {
-  units: Unit[];
+  units: UnitEntry[];
   kinds: UnitKind[];
   documents: Document[];
   batches: Batch[];

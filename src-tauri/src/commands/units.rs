@@ -5,15 +5,15 @@
 use chrono::NaiveDate;
 use giaonhan::accounts::Action;
 use giaonhan::model::{
-    NewSigner, NewUnit, Reorganisation, Signer, Unit, UnitEdit, UnitEvent, UnitFlag, UnitKind, UnitReceipt,
+    NewSigner, NewUnit, Reorganisation, Signer, Unit, UnitEdit, UnitEntry, UnitEvent, UnitFlag, UnitKind, UnitReceipt,
 };
 use tauri::State;
 
 use super::{AppState, Reply};
 
 #[tauri::command(async)]
-pub fn list_units(state: State<'_, AppState>) -> Reply<Vec<Unit>> {
-    Ok(state.with(Action::Read, |s, _| s.list_units())?)
+pub fn list_units(state: State<'_, AppState>) -> Reply<Vec<UnitEntry>> {
+    Ok(state.with(Action::Read, |s, _| s.list_unit_entries())?)
 }
 
 #[tauri::command(async)]
@@ -39,13 +39,16 @@ pub fn search_units(
 }
 
 #[tauri::command(async)]
-pub fn units_as_of(state: State<'_, AppState>, day: NaiveDate) -> Reply<Vec<Unit>> {
-    Ok(state.with(Action::Read, |s, _| s.units_as_of(day))?)
+pub fn units_as_of(state: State<'_, AppState>, day: NaiveDate) -> Reply<Vec<UnitEntry>> {
+    Ok(state.with(Action::Read, |s, _| s.unit_entries_as_of(day))?)
 }
 
 #[tauri::command(async)]
-pub fn get_unit(state: State<'_, AppState>, code: String) -> Reply<Unit> {
-    Ok(state.with(Action::Read, |s, _| s.unit(&code))?)
+pub fn get_unit(state: State<'_, AppState>, code: String, as_of: Option<NaiveDate>) -> Reply<Unit> {
+    Ok(state.with(Action::Read, |s, _| match as_of {
+        Some(day) => s.unit_as_of(&code, day),
+        None => s.unit(&code),
+    })?)
 }
 
 #[tauri::command(async)]

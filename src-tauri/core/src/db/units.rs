@@ -52,21 +52,37 @@ impl UnitRow {
     }
 }
 
-/// Columns of a unit and its version on day ?1 (the query binds the day as ?1).
-const UNIT_AS_OF: &str = "SELECT u.id, u.uid, u.code, v.name, v.short_name, k.name AS kind, v.parent_id,
-            p.code AS parent_code, u.opened_on, u.closed_on, u.successor_id, s.code AS successor_code,
-            u.phone, u.address, u.notes,
-            (SELECT name FROM unit_signer g WHERE g.unit_id = u.id AND g.role = 'secretary'
-               AND coalesce(g.from_on, '0000-01-01') <= ?1 AND ?1 < coalesce(g.to_on, '9999-12-31')
-             ORDER BY g.from_on DESC LIMIT 1) AS secretary,
-            (SELECT name FROM unit_signer g WHERE g.unit_id = u.id AND g.role = 'deputy'
-               AND coalesce(g.from_on, '0000-01-01') <= ?1 AND ?1 < coalesce(g.to_on, '9999-12-31')
-             ORDER BY g.from_on DESC LIMIT 1) AS deputy
-     FROM unit u
-     JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= ?1 AND ?1 < v.valid_to
-     LEFT JOIN unit_kind k ON k.id = u.kind_id
-     LEFT JOIN unit p ON p.id = v.parent_id
-     LEFT JOIN unit s ON s.id = u.successor_id";
+/// Columns of a unit and its version on day ?1 (the query binds the day as
+/// ?1), its signers that day given as `$signers`.
+macro_rules! unit_as_of {
+    ($signers:literal) => {
+        concat!(
+            "SELECT u.id, u.uid, u.code, v.name, v.short_name, k.name AS kind, v.parent_id,
+                    p.code AS parent_code, u.opened_on, u.closed_on, u.successor_id, s.code AS successor_code,
+                    u.phone, u.address, u.notes, ",
+            $signers,
+            " FROM unit u
+             JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= ?1 AND ?1 < v.valid_to
+             LEFT JOIN unit_kind k ON k.id = u.kind_id
+             LEFT JOIN unit p ON p.id = v.parent_id
+             LEFT JOIN unit s ON s.id = u.successor_id"
+        )
+    };
+}
+
+/// A unit on day ?1 with its secretary and deputy that day.
+const UNIT_AS_OF: &str = unit_as_of!(
+    "(SELECT name FROM unit_signer g WHERE g.unit_id = u.id AND g.role = 'secretary'
+        AND coalesce(g.from_on, '0000-01-01') <= ?1 AND ?1 < coalesce(g.to_on, '9999-12-31')
+      ORDER BY g.from_on DESC LIMIT 1) AS secretary,
+     (SELECT name FROM unit_signer g WHERE g.unit_id = u.id AND g.role = 'deputy'
+        AND coalesce(g.from_on, '0000-01-01') <= ?1 AND ?1 < coalesce(g.to_on, '9999-12-31')
+      ORDER BY g.from_on DESC LIMIT 1) AS deputy"
+);
+
+/// A unit on day ?1 without its signers (two lookups a unit, for a list
+/// that shows none).
+const UNIT_UNSIGNED_AS_OF: &str = unit_as_of!("NULL AS secretary, NULL AS deputy");
 
 fn unit_row(r: &Row<'_>) -> rusqlite::Result<UnitRow> {
     let opened: NaiveDate = r.get("opened_on")?;
@@ -168,7 +184,16 @@ impl Dao<'_> {
     /// Units that exist on `day`, in Vietnamese order of their names that
     /// day (then by code); depth and subtree counts are left at 0.
     pub(crate) fn units_on(&self, day: NaiveDate) -> Result<Vec<UnitRow>> {
-        let sql = format!("{UNIT_AS_OF} WHERE u.opened_on <= ?1 AND ?1 < u.closed_on ORDER BY v.sort_key, u.code");
+        self.units_of_day(UNIT_AS_OF, day)
+    }
+
+    /// `units_on` without their secretaries and deputies.
+    pub(crate) fn unsigned_units_on(&self, day: NaiveDate) -> Result<Vec<UnitRow>> {
+        self.units_of_day(UNIT_UNSIGNED_AS_OF, day)
+    }
+
+    fn units_of_day(&self, select: &str, day: NaiveDate) -> Result<Vec<UnitRow>> {
+        let sql = format!("{select} WHERE u.opened_on <= ?1 AND ?1 < u.closed_on ORDER BY v.sort_key, u.code");
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([day], unit_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)

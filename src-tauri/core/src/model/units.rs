@@ -48,6 +48,44 @@ pub struct Unit {
     pub successor: Option<String>,
 }
 
+/// A unit as a tree or a picker shows it on one day: what every unit of a
+/// province's ten thousand carries to the window (no contact details,
+/// signers or ids; `Store::unit_as_of` gives the whole unit).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UnitEntry {
+    pub code: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: Option<String>,
+    /// The parent's code; `None` for a root.
+    pub parent: Option<String>,
+    /// 0 for a root.
+    pub depth: u32,
+    /// Direct children on the same day.
+    pub children: u32,
+    /// Units in the subtree below, this one excluded.
+    pub descendants: u32,
+    /// `None`: open.
+    pub closed_on: Option<NaiveDate>,
+}
+
+impl From<Unit> for UnitEntry {
+    fn from(u: Unit) -> Self {
+        UnitEntry {
+            code: u.code,
+            name: u.name,
+            short_name: u.short_name,
+            kind: u.kind,
+            parent: u.parent,
+            depth: u.depth,
+            children: u.children,
+            descendants: u.descendants,
+            closed_on: u.closed_on,
+        }
+    }
+}
+
 /// Input for a new unit.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -28,7 +28,7 @@ use serde_json::json;
 use crate::dates::today;
 use crate::db::{beginning, new_uid, Actor, Dao, Store, UnitInsert, UnitRow};
 use crate::error::{Error, Result};
-use crate::model::{NewUnit, SignerRole, Unit, UnitEdit};
+use crate::model::{NewUnit, SignerRole, Unit, UnitEdit, UnitEntry};
 use crate::text;
 
 use kinds::kind_id;
@@ -115,6 +115,14 @@ fn tree_on(dao: &Dao<'_>, day: NaiveDate) -> Result<Vec<Unit>> {
     Ok(depth_first(dao.units_on(day)?).into_iter().map(|r| r.unit).collect())
 }
 
+/// `tree_on` as entries: what a tree or a picker shows of each unit.
+fn entries_on(dao: &Dao<'_>, day: NaiveDate) -> Result<Vec<UnitEntry>> {
+    Ok(depth_first(dao.unsigned_units_on(day)?)
+        .into_iter()
+        .map(|r| r.unit.into())
+        .collect())
+}
+
 /// Orders rows (already sorted by name) depth-first and fills in depth and
 /// subtree counts.
 fn depth_first(rows: Vec<UnitRow>) -> Vec<UnitRow> {
@@ -165,9 +173,25 @@ impl Store {
         self.read(|dao| tree_on(dao, day))
     }
 
+    /// `list_units` as the window lists them: every unit's entry.
+    pub fn list_unit_entries(&self) -> Result<Vec<UnitEntry>> {
+        self.unit_entries_as_of(today())
+    }
+
+    /// The tree of `day` as the window lists it: every unit's entry, in
+    /// the order of `units_as_of`.
+    pub fn unit_entries_as_of(&self, day: NaiveDate) -> Result<Vec<UnitEntry>> {
+        self.read(|dao| entries_on(dao, day))
+    }
+
     /// One unit as it stands today, closed or not.
     pub fn unit(&self, code: &str) -> Result<Unit> {
-        self.read(|dao| dao.unit_placed(&text::clean(code), today()))
+        self.unit_as_of(code, today())
+    }
+
+    /// One unit as it stood (or will stand) on `day`, closed or not.
+    pub fn unit_as_of(&self, code: &str, day: NaiveDate) -> Result<Unit> {
+        self.read(|dao| dao.unit_placed(&text::clean(code), day))
     }
 
     /// Units whose name, short name or code match `query` ignoring case,

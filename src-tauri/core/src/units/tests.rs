@@ -384,6 +384,48 @@ fn a_future_merger_takes_effect_on_its_day() {
 }
 
 #[test]
+fn entries_are_the_listed_units_without_their_details() {
+    let (_d, mut s, a) = store();
+    s.add_unit(&a, unit("X", "Đảng bộ xã", None)).expect("add");
+    s.add_unit(
+        &a,
+        NewUnit {
+            secretary: Some("Lê Văn Tám".into()),
+            phone: Some("0239 111 222".into()),
+            ..unit("X1", "Chi bộ thôn 1", Some("X"))
+        },
+    )
+    .expect("add");
+    s.add_unit(&a, unit("Y", "Đảng bộ xã khác", None)).expect("add");
+    let future = today() + chrono::Days::new(30);
+    let merge = Change::Merge {
+        from: vec!["X".into()],
+        into: "Y".into(),
+    };
+    s.reorganise(
+        &a,
+        Reorganisation {
+            change: merge,
+            on: future,
+            reason: None,
+        },
+    )
+    .expect("merge");
+    for day in [today(), future] {
+        let whole: Vec<UnitEntry> = s.units_as_of(day).expect("units").into_iter().map(Into::into).collect();
+        assert_eq!(s.unit_entries_as_of(day).expect("entries"), whole, "on {day}");
+    }
+    assert_eq!(
+        s.unit_entries_as_of(today()).expect("today"),
+        s.list_unit_entries().expect("list")
+    );
+    let then = s.unit_as_of("X1", future).expect("X1 then");
+    assert_eq!((then.parent.as_deref(), then.depth), (Some("Y"), 1));
+    assert_eq!(then.secretary.as_deref(), Some("Lê Văn Tám"));
+    assert_eq!(s.unit("X1").expect("X1 today").parent.as_deref(), Some("X"));
+}
+
+#[test]
 fn close_refuses_a_unit_with_children_then_closes_a_leaf() {
     let (_d, mut s, a) = store();
     s.add_unit(&a, unit("P", "Đảng bộ", None)).expect("add");

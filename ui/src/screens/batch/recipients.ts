@@ -9,7 +9,7 @@
 // checked (indeterminate when some are), and toggling it toggles them all.
 // On save, a fully checked parent goes to `subtrees` (its leaves are not
 // listed again) and a checked leaf outside such a parent goes to `units`.
-import type { Unit } from "../../bindings/Unit";
+import type { UnitEntry } from "../../bindings/UnitEntry";
 import { fill, h } from "../../dom";
 import { formatNumber, searchKey, todayIso } from "../../format";
 import { data } from "../../store";
@@ -17,7 +17,7 @@ import type { GridRecipient } from "../grid";
 import { indentClass } from "../screen";
 
 interface TreeNode {
-  unit: Unit;
+  unit: UnitEntry;
   /** Position in depth-first order. */
   index: number;
   /** Index of the parent node, -1 for a root. */
@@ -85,7 +85,7 @@ export function recipientTree(tree: HTMLUListElement, filter: HTMLInputElement, 
     const today = todayIso();
     const open = data.units.filter((u) => u.closed_on === null || u.closed_on > today);
     const codes = new Set(open.map((u) => u.code));
-    const childrenOf = new Map<string | null, Unit[]>();
+    const childrenOf = new Map<string | null, UnitEntry[]>();
     for (const u of open) {
       const p = u.parent !== null && codes.has(u.parent) ? u.parent : null;
       const list = childrenOf.get(p);
@@ -94,7 +94,7 @@ export function recipientTree(tree: HTMLUListElement, filter: HTMLInputElement, 
     }
 
     const built: TreeNode[] = [];
-    const visit = (u: Unit, parent: number): void => {
+    const visit = (u: UnitEntry, parent: number): void => {
       const index = built.length;
       const node: TreeNode = { unit: u, index, parent, end: index + 1, leaves: 0, checked: 0, key: searchKey(`${u.name} ${u.short_name ?? ""} ${u.code}`), row: null };
       built.push(node);

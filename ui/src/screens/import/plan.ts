@@ -11,7 +11,7 @@ import { choosePlanFile, reorganisePlan, savePlanTemplate, toApiError, unitsAsOf
 import type { ChosenFile } from "../../bindings/ChosenFile";
 import type { PlanAction } from "../../bindings/PlanAction";
 import type { PlanReport } from "../../bindings/PlanReport";
-import type { Unit } from "../../bindings/Unit";
+import type { UnitEntry } from "../../bindings/UnitEntry";
 import { fill, h, numCell, tbodyOf } from "../../dom";
 import { announce, clearErrors, clearStatus, showError, type FieldResolver } from "../../feedback";
 import { addDaysIso, formatDate, formatNumber, optional, parseDate } from "../../format";
@@ -27,7 +27,7 @@ const ACTION_LABEL: Record<PlanAction, string> = {
 };
 
 /** The tree of a day as an indented list: "Tên (mã)". */
-function treeList(id: string, title: string, units: Unit[]): HTMLElement {
+function treeList(id: string, title: string, units: UnitEntry[]): HTMLElement {
   return h(
     "figure",
     { class: "plan-tree", id },

@@ -3,7 +3,7 @@
 // its code, parent and kind fields suggest from. Parent and kind stay
 // filled after a save: branches are usually entered one after another.
 import { addUnit, toApiError } from "../../api";
-import type { Unit } from "../../bindings/Unit";
+import type { UnitEntry } from "../../bindings/UnitEntry";
 import { byId, h } from "../../dom";
 import { announce, clearErrors, showError, type FieldResolver } from "../../feedback";
 import { clean, optional, parseDate } from "../../format";
@@ -15,7 +15,7 @@ import type { UnitTree } from "./tree";
 
 export interface AddUnitForm {
   /** The parent and code suggestions: the units of the tree's day (open ones as parents). */
-  renderLists(units: Unit[]): void;
+  renderLists(units: UnitEntry[]): void;
 }
 
 export function addUnitForm(tree: UnitTree): AddUnitForm {
@@ -72,7 +72,7 @@ export function addUnitForm(tree: UnitTree): AddUnitForm {
   // The suggestions of the parent box and of the reorganisation form's unit
   // boxes (a province has ten thousand units): filled when one of their boxes
   // first takes the focus, and again after the units changed.
-  let units: Unit[] = [];
+  let units: UnitEntry[] = [];
   const listsChanged = [
     suggestOnFocus(parentList, [parent], () =>
       units
@@ -84,7 +84,7 @@ export function addUnitForm(tree: UnitTree): AddUnitForm {
     ),
   ];
 
-  function renderLists(loaded: Unit[]): void {
+  function renderLists(loaded: UnitEntry[]): void {
     units = loaded;
     for (const changed of listsChanged) changed();
   }

@@ -122,11 +122,11 @@ export function unitDetail(tree: UnitTree): UnitDetail {
     selected = c;
     tree.markSelected(c);
     try {
-      // Today: fetched afresh (the tree may still be reloading after a change);
-      // another day: the unit as the tree shows it on that day.
-      const shownDay = tree.asOfDay() !== todayIso() ? tree.unit(c) : undefined;
+      // The unit whole, as it stands on the tree's day (fetched afresh: the
+      // tree may still be reloading after a change).
+      const day = tree.asOfDay();
       const [u, events, people, receipts] = await Promise.all([
-        shownDay ?? getUnit(c),
+        getUnit(c, day !== todayIso() ? day : null),
         unitHistory(c),
         unitSigners(c),
         unitReceipts(c),

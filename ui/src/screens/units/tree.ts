@@ -4,7 +4,7 @@
 // the flag of its open and overdue receipts (a parent the sum over its
 // subtree). Opening a unit's details is the caller's (`open`).
 import { toApiError, unitFlags, unitsAsOf } from "../../api";
-import type { Unit } from "../../bindings/Unit";
+import type { UnitEntry } from "../../bindings/UnitEntry";
 import { byId, h } from "../../dom";
 import { clearErrors, showError } from "../../feedback";
 import { flagBadge, subtreeCounts, type FlagCounts } from "../../flags";
@@ -16,8 +16,6 @@ import { invalid } from "./common";
 export interface UnitTree {
   /** The day the tree shows (today when the box holds no valid date). */
   asOfDay(): string;
-  /** A unit as the tree shows it on its day. */
-  unit(code: string): Unit | undefined;
   /** "Name (CODE)" of a unit, from the tree or the register; the code alone when unknown. */
   unitRef(code: string | null): string | null;
   /** Loads the tree for its day, then the flags. */
@@ -34,7 +32,7 @@ export interface TreeHooks {
   /** Opens the details of a unit (its panel focused with `focusPanel`). */
   open(code: string, focusPanel: boolean): Promise<void>;
   /** After the tree was reloaded: its units are the ones of its day. */
-  loaded(units: Unit[]): void;
+  loaded(units: UnitEntry[]): void;
 }
 
 /**
@@ -50,9 +48,9 @@ export function unitTree(hooks: TreeHooks): UnitTree {
   const tree = byId("unit-tree", HTMLUListElement);
   const count = byId("units-count", HTMLSpanElement);
 
-  let units: Unit[] = [];
-  let byCode = new Map<string, Unit>();
-  let childrenOf = new Map<string | null, Unit[]>();
+  let units: UnitEntry[] = [];
+  let byCode = new Map<string, UnitEntry>();
+  let childrenOf = new Map<string | null, UnitEntry[]>();
   const expanded = new Set<string>();
   let expandedInitialised = false;
   /** The treeitem holding tabindex=0 (roving tabindex). */
@@ -67,7 +65,7 @@ export function unitTree(hooks: TreeHooks): UnitTree {
   let ownOpen = new Map<string, number>();
   let flagSeq = 0;
   /** The rows the tree shows (`visibleUnits` at its last drawing), and how many of them are drawn. */
-  let rowsShown: Unit[] = [];
+  let rowsShown: UnitEntry[] = [];
   let drawn = 0;
   /** The line under the last row drawn while more remain; seeing it draws more. */
   let moreLine: HTMLLIElement | null = null;
@@ -84,7 +82,7 @@ export function unitTree(hooks: TreeHooks): UnitTree {
     return parseDate(asOf.value) ?? todayIso();
   }
 
-  function index(list: Unit[]): void {
+  function index(list: UnitEntry[]): void {
     units = list;
     byCode = new Map(list.map((u) => [u.code, u]));
     childrenOf = new Map();
@@ -101,14 +99,14 @@ export function unitTree(hooks: TreeHooks): UnitTree {
     }
   }
 
-  function hasChildren(u: Unit): boolean {
+  function hasChildren(u: UnitEntry): boolean {
     return (childrenOf.get(u.code)?.length ?? 0) > 0;
   }
 
   /** The rows shown: depth-first, children only under expanded units. */
-  function visibleUnits(): Unit[] {
-    const out: Unit[] = [];
-    const walk = (list: Unit[]): void => {
+  function visibleUnits(): UnitEntry[] {
+    const out: UnitEntry[] = [];
+    const walk = (list: UnitEntry[]): void => {
       for (const u of list) {
         out.push(u);
         if (expanded.has(u.code)) walk(childrenOf.get(u.code) ?? []);
@@ -122,7 +120,7 @@ export function unitTree(hooks: TreeHooks): UnitTree {
     return tree.querySelector<HTMLLIElement>(`[role="treeitem"][data-code="${CSS.escape(c)}"]`);
   }
 
-  function treeItem(u: Unit, pos: number, size: number): HTMLLIElement {
+  function treeItem(u: UnitEntry, pos: number, size: number): HTMLLIElement {
     const open = expanded.has(u.code);
     const parentKids = hasChildren(u);
     const closed = u.closed_on !== null && u.closed_on <= asOfDay();
@@ -191,7 +189,7 @@ export function unitTree(hooks: TreeHooks): UnitTree {
     }
   }
 
-  function rowItem(u: Unit): HTMLLIElement {
+  function rowItem(u: UnitEntry): HTMLLIElement {
     const key = u.parent !== null && byCode.has(u.parent) ? u.parent : null;
     const siblings = childrenOf.get(key) ?? [];
     return treeItem(u, siblings.indexOf(u) + 1, siblings.length);
@@ -258,7 +256,7 @@ export function unitTree(hooks: TreeHooks): UnitTree {
     }
   }
 
-  function setExpanded(u: Unit, open: boolean): void {
+  function setExpanded(u: UnitEntry, open: boolean): void {
     if (!hasChildren(u)) return;
     if (open) expanded.add(u.code);
     else expanded.delete(u.code);
@@ -279,7 +277,7 @@ export function unitTree(hooks: TreeHooks): UnitTree {
    * The units of `day`. Today's are the register's shared list (loaded for
    * this screen anyway): one copy of a province's ten thousand units, not two.
    */
-  async function unitsOn(day: string): Promise<Unit[]> {
+  async function unitsOn(day: string): Promise<UnitEntry[]> {
     if (day !== todayIso()) return unitsAsOf(day);
     await ensure("units");
     return data.units;
@@ -382,7 +380,6 @@ export function unitTree(hooks: TreeHooks): UnitTree {
 
   return {
     asOfDay,
-    unit: (c) => byCode.get(c),
     unitRef,
     reload,
     loadFlags,
