@@ -54,6 +54,25 @@ mod linux {
         "inbox",
     ];
 
+    /// The screens of the tour: `GIAONHAN_BENCH_SCREENS` (keys separated by
+    /// commas, in the order given) to see what one screen or an order costs;
+    /// every screen by default.
+    fn tour_screens() -> Res<Vec<&'static str>> {
+        let Ok(wanted) = std::env::var("GIAONHAN_BENCH_SCREENS") else {
+            return Ok(SCREENS.to_vec());
+        };
+        wanted
+            .split(',')
+            .map(|k| {
+                SCREENS
+                    .iter()
+                    .copied()
+                    .find(|s| *s == k.trim())
+                    .ok_or_else(|| format!("GIAONHAN_BENCH_SCREENS: no screen «{k}»; screens: {SCREENS:?}").into())
+            })
+            .collect()
+    }
+
     /// Time to first screen, and (RSS, PSS) in bytes after idling; for the
     /// app also after visiting every screen once.
     struct Sample {
@@ -210,7 +229,7 @@ mod linux {
             .collect()
     }
 
-    async fn sample(binary: &Path, db: Option<&Path>, ready: &str, tour: bool) -> Res<Sample> {
+    async fn sample(binary: &Path, db: Option<&Path>, ready: &str, tour: &[&'static str]) -> Res<Sample> {
         let work = tempfile::tempdir()?;
         let (display, _xvfb) = display(work.path());
         let (port, native_port) = free_port_pair();
@@ -267,8 +286,8 @@ mod linux {
         let mut toured = None;
         let mut toured_processes = Vec::new();
         let mut screens = Vec::new();
-        if tour {
-            for key in SCREENS {
+        if !tour.is_empty() {
+            for key in tour {
                 let open = format!("document.getElementById('nav-{key}').click(); return true");
                 client.execute(&open, vec![]).await?;
                 let shown = format!("return !document.getElementById('screen-{key}').hidden");
@@ -353,12 +372,16 @@ mod linux {
             .and_then(|v| v.parse().ok())
             .filter(|&n: &usize| n > 0)
             .unwrap_or(3);
-        let tour = std::env::var_os("GIAONHAN_BENCH_TOUR").is_none_or(|v| v != "0");
+        let tour = if std::env::var_os("GIAONHAN_BENCH_TOUR").is_none_or(|v| v != "0") {
+            tour_screens()?
+        } else {
+            Vec::new()
+        };
         let mut bare_s = Vec::new();
         let mut app_s = Vec::new();
         for _ in 0..runs {
-            bare_s.push(rt.block_on(sample(&bare, None, "#ready", false))?);
-            app_s.push(rt.block_on(sample(&app, Some(&db), FIRST_SCREEN, tour))?);
+            bare_s.push(rt.block_on(sample(&bare, None, "#ready", &[]))?);
+            app_s.push(rt.block_on(sample(&app, Some(&db), FIRST_SCREEN, &tour))?);
             let _ = std::fs::remove_dir_all(giaonhan::backup::backup_dir(&db));
         }
         let row = |name: &str, s: &[Sample]| {
@@ -459,7 +482,7 @@ mod linux {
             );
             // Where the tour's memory goes: each screen's median, 3 s after it was shown.
             println!("during the tour (median of {runs} runs), 3 s after each screen was shown:");
-            for (i, key) in SCREENS.iter().enumerate() {
+            for (i, key) in tour.iter().enumerate() {
                 let at = |f: fn(&(&str, u64, u64)) -> u64| {
                     median(app_s.iter().filter_map(|x| x.screens.get(i).map(f)).collect::<Vec<_>>())
                 };
