@@ -36,6 +36,15 @@ mod linux {
     /// their first screen (a task queued from a frame callback).
     const PAINTED: &str = "start:painted";
 
+    /// `GIAONHAN_BENCH_REST=S`: both windows read once more after S seconds
+    /// at rest (after the tour, or after the first reading), to see whether
+    /// the web engine gives back more once idle (it did not: see
+    /// BENCHMARKS.md, 03/12/2026, fourth session). None by default.
+    fn rest() -> Option<Duration> {
+        let secs: u64 = std::env::var("GIAONHAN_BENCH_REST").ok()?.parse().ok()?;
+        (secs > 5).then(|| Duration::from_secs(secs))
+    }
+
     /// The app's first screen drawn: a row of the outstanding list, shown.
     const FIRST_SCREEN: &str = "#screen-outstanding:not([hidden]) #outstanding-table tbody tr";
 
@@ -86,6 +95,10 @@ mod linux {
         processes: Vec<(String, u64, u64)>,
         /// The same after the tour (empty without it).
         toured_processes: Vec<(String, u64, u64)>,
+        /// (RSS, PSS) and each process after `rest()` at rest (after the
+        /// tour, or after the first reading); none without it.
+        rested: Option<(u64, u64)>,
+        rested_processes: Vec<(String, u64, u64)>,
         /// From the request for the session to the frame that painted the
         /// first screen (the page's `start:painted` mark), in ms.
         first_paint: Option<f64>,
@@ -307,6 +320,18 @@ mod linux {
             toured_processes = memory_by_process(binary);
             toured = Some(memory_of(binary));
         }
+        let (mut rested, mut rested_processes) = (None, Vec::new());
+        if let Some(rest) = rest() {
+            // Five of them have passed since the tour.
+            let more = if tour.is_empty() {
+                rest
+            } else {
+                rest - Duration::from_secs(5)
+            };
+            tokio::time::sleep(more).await;
+            rested_processes = memory_by_process(binary);
+            rested = Some(memory_of(binary));
+        }
         client.close().await?;
         let first_paint = timing
             .marks
@@ -322,6 +347,8 @@ mod linux {
             screens,
             processes,
             toured_processes,
+            rested,
+            rested_processes,
             timing,
         })
     }
@@ -440,6 +467,9 @@ mod linux {
                 if !s.toured_processes.is_empty() {
                     procs = format!("{procs}; after the tour: {}", by_process(&s.toured_processes));
                 }
+                if !s.rested_processes.is_empty() {
+                    procs = format!("{procs}; at rest: {}", by_process(&s.rested_processes));
+                }
                 let requests: Vec<String> = t
                     .requests
                     .iter()
@@ -480,6 +510,35 @@ mod linux {
                 rss as f64 / (brss as f64).max(1.0),
                 pss as f64 / (bpss as f64).max(1.0)
             );
+            let at_rest = |s: &[Sample]| -> Option<(u64, u64)> {
+                let v: Vec<(u64, u64)> = s.iter().filter_map(|x| x.rested).collect();
+                (!v.is_empty()).then(|| {
+                    (
+                        median(v.iter().map(|x| x.0).collect()),
+                        median(v.iter().map(|x| x.1).collect()),
+                    )
+                })
+            };
+            if let (Some((brss, bpss)), Some((rss, pss))) = (at_rest(&bare_s), at_rest(&app_s)) {
+                for (name, r, p) in [
+                    ("app, the same, at rest", rss, pss),
+                    ("bare window, at rest", brss, bpss),
+                ] {
+                    println!(
+                        "{name:<34} {:>12} {:>9.1} MB {:>9.1} MB",
+                        "",
+                        r as f64 / 1e6,
+                        p as f64 / 1e6
+                    );
+                }
+                println!(
+                    "{:<34} {:>12} {:>11.2}× {:>11.2}×   goal ≤ 1.3×",
+                    "ratio app / bare, both at rest",
+                    "",
+                    rss as f64 / (brss as f64).max(1.0),
+                    pss as f64 / (bpss as f64).max(1.0)
+                );
+            }
             // Where the tour's memory goes: each screen's median, 3 s after it was shown.
             println!("during the tour (median of {runs} runs), 3 s after each screen was shown:");
             for (i, key) in tour.iter().enumerate() {
