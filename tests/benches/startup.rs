@@ -262,7 +262,23 @@ mod linux {
         if let Some(db) = db {
             cmd.env("GIAONHAN_DB", db);
         }
-        let _driver = Guard::spawn("tauri-driver", cmd, Some(work.path().join("tauri-driver.log")));
+        // `GIAONHAN_BENCH_LOG_DIR=D` keeps each run's log of the driver and
+        // the windows (what the web engine prints: `JSC_logGC=1` gives the
+        // page's heap after each collection) as D/<binary>-<n>.log.
+        let log = match std::env::var_os("GIAONHAN_BENCH_LOG_DIR") {
+            Some(dir) => {
+                static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+                let n = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let name = binary
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                std::fs::create_dir_all(&dir)?;
+                PathBuf::from(dir).join(format!("{name}-{n}.log"))
+            }
+            None => work.path().join("tauri-driver.log"),
+        };
+        let _driver = Guard::spawn("tauri-driver", cmd, Some(log));
         drivers_listening(port, native_port, Duration::from_secs(20))?;
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("wry"));
