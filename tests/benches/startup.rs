@@ -369,6 +369,26 @@ mod linux {
         })
     }
 
+    /// A line of the memory table: (RSS, PSS) in bytes.
+    fn memory_line(name: &str, (rss, pss): (u64, u64)) {
+        println!(
+            "{name:<34} {:>12} {:>9.1} MB {:>9.1} MB",
+            "",
+            rss as f64 / 1e6,
+            pss as f64 / 1e6
+        );
+    }
+
+    /// The app's (RSS, PSS) as a ratio of the bare window's, against the goal.
+    fn ratio_line(name: &str, (rss, pss): (u64, u64), (brss, bpss): (u64, u64)) {
+        println!(
+            "{name:<34} {:>12} {:>11.2}× {:>11.2}×   goal ≤ 1.3×",
+            "",
+            rss as f64 / (brss as f64).max(1.0),
+            pss as f64 / (bpss as f64).max(1.0)
+        );
+    }
+
     fn median<T: Copy + Ord>(mut v: Vec<T>) -> T {
         v.sort();
         v[v.len() / 2]
@@ -512,20 +532,8 @@ mod linux {
         if !toured.is_empty() {
             let rss = median(toured.iter().map(|x| x.0).collect());
             let pss = median(toured.iter().map(|x| x.1).collect());
-            println!(
-                "{:<34} {:>12} {:>9.1} MB {:>9.1} MB",
-                "app, after visiting every screen",
-                "",
-                rss as f64 / 1e6,
-                pss as f64 / 1e6
-            );
-            println!(
-                "{:<34} {:>12} {:>11.2}× {:>11.2}×   goal ≤ 1.3×",
-                "ratio app (every screen) / bare",
-                "",
-                rss as f64 / (brss as f64).max(1.0),
-                pss as f64 / (bpss as f64).max(1.0)
-            );
+            memory_line("app, after visiting every screen", (rss, pss));
+            ratio_line("ratio app (every screen) / bare", (rss, pss), (brss, bpss));
             let at_rest = |s: &[Sample]| -> Option<(u64, u64)> {
                 let v: Vec<(u64, u64)> = s.iter().filter_map(|x| x.rested).collect();
                 (!v.is_empty()).then(|| {
@@ -535,25 +543,10 @@ mod linux {
                     )
                 })
             };
-            if let (Some((brss, bpss)), Some((rss, pss))) = (at_rest(&bare_s), at_rest(&app_s)) {
-                for (name, r, p) in [
-                    ("app, the same, at rest", rss, pss),
-                    ("bare window, at rest", brss, bpss),
-                ] {
-                    println!(
-                        "{name:<34} {:>12} {:>9.1} MB {:>9.1} MB",
-                        "",
-                        r as f64 / 1e6,
-                        p as f64 / 1e6
-                    );
-                }
-                println!(
-                    "{:<34} {:>12} {:>11.2}× {:>11.2}×   goal ≤ 1.3×",
-                    "ratio app / bare, both at rest",
-                    "",
-                    rss as f64 / (brss as f64).max(1.0),
-                    pss as f64 / (bpss as f64).max(1.0)
-                );
+            if let (Some(bare), Some(app)) = (at_rest(&bare_s), at_rest(&app_s)) {
+                memory_line("app, the same, at rest", app);
+                memory_line("bare window, at rest", bare);
+                ratio_line("ratio app / bare, both at rest", app, bare);
             }
             // Where the tour's memory goes: each screen's median, 3 s after it was shown.
             println!("during the tour (median of {runs} runs), 3 s after each screen was shown:");
@@ -561,12 +554,7 @@ mod linux {
                 let at = |f: fn(&(&str, u64, u64)) -> u64| {
                     median(app_s.iter().filter_map(|x| x.screens.get(i).map(f)).collect::<Vec<_>>())
                 };
-                println!(
-                    "  {key:<32} {:>12} {:>9.1} MB {:>9.1} MB",
-                    "",
-                    at(|x| x.1) as f64 / 1e6,
-                    at(|x| x.2) as f64 / 1e6
-                );
+                memory_line(&format!("  {key}"), (at(|x| x.1), at(|x| x.2)));
             }
         }
         Ok(())

@@ -360,25 +360,30 @@ fn merge_moves_children_and_open_receipts_to_the_successor() {
     s.verify().expect("chain holds");
 }
 
+/// Merges unit X into unit Y from `on`.
+fn merge_x_into_y(s: &mut Store, a: &Actor, on: NaiveDate) {
+    let change = Change::Merge {
+        from: vec!["X".into()],
+        into: "Y".into(),
+    };
+    s.reorganise(
+        a,
+        Reorganisation {
+            change,
+            on,
+            reason: None,
+        },
+    )
+    .expect("merge");
+}
+
 #[test]
 fn a_future_merger_takes_effect_on_its_day() {
     let (_d, mut s, a) = store();
     s.add_unit(&a, unit("X", "Đảng bộ xã", None)).expect("add");
     s.add_unit(&a, unit("Y", "Đảng bộ xã khác", None)).expect("add");
     let future = today() + chrono::Days::new(30);
-    let merge = Change::Merge {
-        from: vec!["X".into()],
-        into: "Y".into(),
-    };
-    s.reorganise(
-        &a,
-        Reorganisation {
-            change: merge,
-            on: future,
-            reason: None,
-        },
-    )
-    .expect("merge");
+    merge_x_into_y(&mut s, &a, future);
     assert_eq!(s.list_units().expect("today").len(), 2, "still two units today");
     assert_eq!(s.units_as_of(future).expect("then").len(), 1);
 }
@@ -398,19 +403,7 @@ fn entries_are_the_listed_units_without_their_details() {
     .expect("add");
     s.add_unit(&a, unit("Y", "Đảng bộ xã khác", None)).expect("add");
     let future = today() + chrono::Days::new(30);
-    let merge = Change::Merge {
-        from: vec!["X".into()],
-        into: "Y".into(),
-    };
-    s.reorganise(
-        &a,
-        Reorganisation {
-            change: merge,
-            on: future,
-            reason: None,
-        },
-    )
-    .expect("merge");
+    merge_x_into_y(&mut s, &a, future);
     for day in [today(), future] {
         let whole: Vec<UnitEntry> = s.units_as_of(day).expect("units").into_iter().map(Into::into).collect();
         assert_eq!(s.unit_entries_as_of(day).expect("entries"), whole, "on {day}");
