@@ -252,8 +252,8 @@ export const searchUnits = (query: string, limit: number): Promise<Unit[]> => ca
 
 export const unitsAsOf = (day: string): Promise<UnitEntry[]> => call("units_as_of", { day });
 
-/** A unit whole (contacts, signers), today or as it stood on `asOf`. */
-export const getUnit = (code: string, asOf: string | null = null): Promise<Unit> => call("get_unit", { code, asOf });
+/** A unit whole (contacts, signers) as it stands on `asOf`. */
+export const getUnit = (code: string, asOf: string): Promise<Unit> => call("get_unit", { code, asOf });
 
 export const editUnit = (edit: UnitEdit): Promise<Unit> => call("edit_unit", { edit });
 

@@ -124,9 +124,8 @@ export function unitDetail(tree: UnitTree): UnitDetail {
     try {
       // The unit whole, as it stands on the tree's day (fetched afresh: the
       // tree may still be reloading after a change).
-      const day = tree.asOfDay();
       const [u, events, people, receipts] = await Promise.all([
-        getUnit(c, day !== todayIso() ? day : null),
+        getUnit(c, tree.asOfDay()),
         unitHistory(c),
         unitSigners(c),
         unitReceipts(c),
