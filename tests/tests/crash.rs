@@ -179,17 +179,17 @@ fn check(db: &Path, intent: &Path) -> Result<(), String> {
             "a batch without exactly one batch.create audit row",
             "SELECT count(*) FROM batch b LEFT JOIN
                  (SELECT entity_uid, count(*) AS n FROM audit_log WHERE action = 'batch.create' GROUP BY entity_uid) a
-                 ON a.entity_uid = b.uid
+                 ON a.entity_uid = unhex(replace(b.uid, '-', ''))
              WHERE a.n IS NOT 1",
         ),
         (
             "a batch.create audit row without its batch",
             "SELECT count(*) FROM audit_log a
-             WHERE a.action = 'batch.create' AND NOT EXISTS (SELECT 1 FROM batch b WHERE b.uid = a.entity_uid)",
+             WHERE a.action = 'batch.create' AND NOT EXISTS (SELECT 1 FROM batch b WHERE unhex(replace(b.uid, '-', '')) = a.entity_uid)",
         ),
         (
             "a batch whose receipts differ from the recipients its audit row recorded",
-            "SELECT count(*) FROM audit_log a JOIN batch b ON b.uid = a.entity_uid
+            "SELECT count(*) FROM audit_log a JOIN batch b ON unhex(replace(b.uid, '-', '')) = a.entity_uid
              WHERE a.action = 'batch.create'
                AND json_extract(a.detail, '$.recipients') <> (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id)",
         ),
@@ -218,7 +218,8 @@ fn check(db: &Path, intent: &Path) -> Result<(), String> {
         let mut stmt = conn
             .prepare(
                 // A full confirmation's row leaves its status out.
-                "SELECT entity_uid, action,
+                // The log keeps a uid as its 16 bytes: both sides as hex.
+                "SELECT hex(entity_uid), action,
                         CASE action WHEN 'receipt.confirm' THEN coalesce(json_extract(detail, '$.status'), 'confirmed') END
                  FROM audit_log
                  WHERE action IN ('receipt.confirm', 'receipt.undo') ORDER BY id",
@@ -233,7 +234,7 @@ fn check(db: &Path, intent: &Path) -> Result<(), String> {
         }
     }
     let mut stmt = conn
-        .prepare("SELECT uid, code, status FROM receipt")
+        .prepare("SELECT hex(unhex(replace(uid, '-', ''))), code, status FROM receipt")
         .map_err(|e| e.to_string())?;
     let receipts = stmt
         .query_map([], |r| {

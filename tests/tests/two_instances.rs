@@ -41,7 +41,7 @@ fn assert_sound(db: &Path) -> u64 {
              WHERE NOT EXISTS (SELECT 1 FROM receipt r WHERE r.batch_id = b.id)
                 OR (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id)
                    <> (SELECT json_extract(detail, '$.recipients') FROM audit_log
-                       WHERE action = 'batch.create' AND entity_uid = b.uid)",
+                       WHERE action = 'batch.create' AND entity_uid = unhex(replace(b.uid, '-', '')))",
             [],
             |r| r.get(0),
         )

@@ -185,7 +185,8 @@ struct ConfirmLog<'a> {
     note: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     signature_sha256: Option<String>,
-    /// (document id, copies listed, copies received) per line.
+    /// (document id, copies listed, copies received) of each line that
+    /// did not arrive as listed; empty when every copy arrived.
     received: Vec<(i64, u32, u32)>,
 }
 
@@ -202,7 +203,12 @@ impl<'a> ConfirmLog<'a> {
             on_behalf: c.on_behalf,
             note: c.note.as_deref(),
             signature_sha256: c.signature.as_ref().map(|png| hex::encode(Sha256::digest(png))),
-            received: c.lines.iter().map(|l| (l.document_id, l.listed, l.got)).collect(),
+            received: c
+                .lines
+                .iter()
+                .filter(|l| l.got != l.listed)
+                .map(|l| (l.document_id, l.listed, l.got))
+                .collect(),
         }
     }
 }

@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
-use rusqlite::types::ValueRef;
+use chrono::SecondsFormat;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Row, Rows};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -57,11 +58,10 @@ impl Entry<'_> {
     }
 }
 
-/// A row's `hash` as hex: the table keeps the 32 bytes (since schema step
-/// 13); a value not in that form (a file edited behind the app's back) is
-/// read as the text found, or as the hex of whatever bytes are there, so
-/// that it fails the check instead of the read.
-fn hash_of(value: ValueRef<'_>) -> String {
+/// A value as the text found: what a column in a form other than the app's
+/// (a file edited behind its back) is read as, so that it fails the check
+/// instead of the read.
+fn as_found(value: ValueRef<'_>) -> String {
     match value {
         ValueRef::Blob(b) => hex::encode(b),
         ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
@@ -71,25 +71,52 @@ fn hash_of(value: ValueRef<'_>) -> String {
     }
 }
 
-/// A row's `uid` as text: the table keeps a UUID's 16 bytes, anything else
-/// as found (see `hash_of`).
-fn uid_of(value: ValueRef<'_>) -> String {
+/// A row's `hash` as hex: the table keeps the 32 bytes (since schema step
+/// 13); anything else is read as found.
+fn hash_of(value: ValueRef<'_>) -> String {
+    as_found(value)
+}
+
+/// A uid as text: the log keeps a UUID's 16 bytes (its own uid since schema
+/// step 13, the uid of what it is about since step 14), anything else as
+/// found.
+pub(crate) fn uid_of(value: ValueRef<'_>) -> String {
     match value {
         ValueRef::Blob(b) => match uuid::Uuid::from_slice(b) {
             Ok(u) => u.to_string(),
             Err(_) => hex::encode(b),
         },
-        other => hash_of(other),
+        other => as_found(other),
     }
 }
 
-/// A uid as the table keeps it: a UUID in its canonical text form as 16
-/// bytes, anything else as text (the same rule as schema step 13).
-fn uid_value(uid: &str) -> rusqlite::types::Value {
-    use rusqlite::types::Value;
+/// A uid as the log keeps it: a UUID in its canonical text form as 16
+/// bytes, anything else as text (the rule of schema steps 13 and 14). Rows
+/// are looked up by `entity_uid` with this value.
+pub(crate) fn uid_value(uid: &str) -> Value {
     match uuid::Uuid::parse_str(uid) {
         Ok(u) if u.to_string() == uid => Value::Blob(u.as_bytes().to_vec()),
         _ => Value::Text(uid.to_owned()),
+    }
+}
+
+/// A row's time as the app writes it (RFC 3339, milliseconds, `Z`): the
+/// log keeps it as milliseconds since 1970 (since schema step 14),
+/// anything else as found.
+fn at_of(value: ValueRef<'_>) -> String {
+    match value {
+        ValueRef::Integer(ms) => chrono::DateTime::from_timestamp_millis(ms)
+            .map_or_else(|| ms.to_string(), |t| t.to_rfc3339_opts(SecondsFormat::Millis, true)),
+        other => as_found(other),
+    }
+}
+
+/// A time as the log keeps it: milliseconds when they read back as the
+/// same text, the text otherwise (the rule of schema step 14).
+fn at_value(at: &str) -> Value {
+    match chrono::DateTime::parse_from_rfc3339(at) {
+        Ok(t) if at_of(ValueRef::Integer(t.timestamp_millis())) == at => Value::Integer(t.timestamp_millis()),
+        _ => Value::Text(at.to_owned()),
     }
 }
 
@@ -144,14 +171,22 @@ fn log_row(r: &Row<'_>) -> rusqlite::Result<LogRow> {
     Ok(LogRow {
         id: r.get("id")?,
         uid: uid_of(r.get_ref("uid")?),
-        at: r.get("at")?,
+        at: at_of(r.get_ref("at")?),
         actor: r.get("actor")?,
         method: r.get("method")?,
         action: r.get("action")?,
-        entity_uid: r.get("entity_uid")?,
+        entity_uid: entity_of(r.get_ref("entity_uid")?),
         detail: r.get("detail")?,
         hash: hash_of(r.get_ref("hash")?),
     })
+}
+
+/// The uid of what a row is about, if any (see `uid_of`).
+pub(crate) fn entity_of(value: ValueRef<'_>) -> Option<String> {
+    match value {
+        ValueRef::Null => None,
+        other => Some(uid_of(other)),
+    }
 }
 
 /// Triggers by name: (table, SQL).
@@ -273,11 +308,11 @@ impl Dao<'_> {
             )?
             .execute(rusqlite::params![
                 uid_value(&uid),
-                at,
+                at_value(&at),
                 actor.name,
                 actor.method,
                 action,
-                entity_uid,
+                entity_uid.map(uid_value),
                 detail,
                 &hash[..]
             ])?;
@@ -307,11 +342,27 @@ impl Dao<'_> {
         triggers_of(self.conn)
     }
 
+    /// The uids of what the rows between `cursor` and `last` (ids) with one
+    /// of `actions` are about, in the log's order.
+    pub(crate) fn entities_logged_between(&self, cursor: i64, last: i64, actions: &[&str]) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT entity_uid FROM audit_log
+             WHERE id > ?1 AND id <= ?2 AND action IN (SELECT value FROM json_each(?3)) AND entity_uid IS NOT NULL
+             ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map(rusqlite::params![cursor, last, serde_json::to_string(actions)?], |r| {
+                Ok(uid_of(r.get_ref(0)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// The newest log row about `entity_uid`.
     pub(crate) fn last_log_row_of(&self, entity_uid: &str) -> Result<Option<i64>> {
         Ok(self.conn.query_row(
             "SELECT max(id) FROM audit_log WHERE entity_uid = ?1",
-            [entity_uid],
+            [uid_value(entity_uid)],
             |r| r.get(0),
         )?)
     }
@@ -324,7 +375,7 @@ impl Dao<'_> {
             .query_row(
                 "SELECT id, action, detail FROM audit_log
                  WHERE entity_uid = ?1 AND action IN ('receipt.confirm', 'receipt.undo') ORDER BY id DESC LIMIT 1",
-                [receipt_uid],
+                [uid_value(receipt_uid)],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?)

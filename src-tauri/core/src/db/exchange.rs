@@ -6,6 +6,7 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 
+use super::audit::{entity_of, uid_value};
 use super::{now_utc, Dao};
 use crate::error::{Corrupt, Error, Result};
 
@@ -164,7 +165,7 @@ impl Dao<'_> {
         Ok(self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM audit_log WHERE action = 'peer.key' AND entity_uid = ?1
                             AND json_extract(detail, '$.old_public_key') = ?2)",
-            params![id, key],
+            params![uid_value(id), key],
             |r| r.get(0),
         )?)
     }
@@ -188,9 +189,9 @@ impl Dao<'_> {
         Ok(self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM audit_log
                             WHERE id > (SELECT cursor FROM packet_out WHERE recipient = ?1 AND seq = ?2)
-                              AND action = 'exchange.send' AND entity_uid = ?1
+                              AND action = 'exchange.send' AND entity_uid = ?3
                               AND json_extract(detail, '$.seq') = ?2)",
-            params![recipient, seq],
+            params![recipient, seq, uid_value(recipient)],
             |r| r.get(0),
         )?)
     }
@@ -409,7 +410,7 @@ impl Dao<'_> {
                 Ok(LoggedChange {
                     id: r.get(0)?,
                     action: r.get(1)?,
-                    entity_uid: r.get(2)?,
+                    entity_uid: entity_of(r.get_ref(2)?),
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?
@@ -446,7 +447,7 @@ impl Dao<'_> {
             .query_row(
                 "SELECT method FROM audit_log WHERE entity_uid = ?1 AND action IN ('receipt.confirm', 'receipt.undo')
                  ORDER BY id DESC LIMIT 1",
-                [receipt_uid],
+                [uid_value(receipt_uid)],
                 |r| r.get(0),
             )
             .optional()?;

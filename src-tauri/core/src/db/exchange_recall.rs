@@ -74,14 +74,14 @@ impl Dao<'_> {
     /// Ids of the recalls made or brought back here between the audit rows
     /// `cursor` and `last`.
     pub(crate) fn recalls_logged_between(&self, cursor: i64, last: i64) -> Result<Vec<i64>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT DISTINCT rc.id FROM audit_log a JOIN recall rc ON rc.uid = a.entity_uid
-             WHERE a.id > ?1 AND a.id <= ?2 AND a.action IN ('recall.create', 'recall.return') ORDER BY rc.id",
-        )?;
-        let rows = stmt
-            .query_map(params![cursor, last], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        let mut find = self.conn.prepare_cached("SELECT id FROM recall WHERE uid = ?1")?;
+        let mut ids = Vec::new();
+        for uid in self.entities_logged_between(cursor, last, &["recall.create", "recall.return"])? {
+            ids.extend(find.query_row([uid], |r| r.get::<_, i64>(0)).optional()?);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
     }
 
     /// A recall with the copies it asks back from units among `units`.

@@ -52,14 +52,14 @@ impl Dao<'_> {
     /// Ids of the campaigns made or taken here after the audit row `cursor`,
     /// up to `last`.
     pub(crate) fn campaigns_logged_between(&self, cursor: i64, last: i64) -> Result<Vec<i64>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT c.id FROM audit_log a JOIN study_campaign c ON c.uid = a.entity_uid
-             WHERE a.id > ?1 AND a.id <= ?2 AND a.action = 'study.create' ORDER BY a.id",
-        )?;
-        let rows = stmt
-            .query_map(params![cursor, last], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        let mut find = self
+            .conn
+            .prepare_cached("SELECT id FROM study_campaign WHERE uid = ?1")?;
+        let mut ids = Vec::new();
+        for uid in self.entities_logged_between(cursor, last, &["study.create"])? {
+            ids.extend(find.query_row([uid], |r| r.get::<_, i64>(0)).optional()?);
+        }
+        Ok(ids)
     }
 
     /// A campaign as it travels to the office whose subtree is `units` (a

@@ -571,6 +571,7 @@ CREATE INDEX study_report_unit_idx ON study_report (unit_id);
     // From step 12 on, each step is a file of its own.
     include_str!("steps/12.sql"),
     include_str!("steps/13.sql"),
+    include_str!("steps/14.sql"),
 ];
 
 /// The version a fresh file gets.
@@ -607,6 +608,7 @@ mod tests {
         "107eab8d5b2a9fa9",
         "4285f32f8f6109cc",
         "9fe9ceccdd941e74",
+        "dabf3f91b488c27b",
     ];
 
     /// The schema of a database as SQLite reports it, for comparison.
@@ -806,6 +808,116 @@ mod tests {
         let upgraded = crate::db::Store::open(&spoilt).expect("upgrade");
         let v = upgraded.verify_log(None).expect("verify runs");
         assert_eq!(v.problem.map(|p| p.row), Some(Some(2)), "the row edited by hand");
+    }
+
+    /// A register made at step 13 keeps its chain through step 14: times
+    /// become milliseconds and the uids of what rows are about 16 bytes;
+    /// a time or uid not in the app's form stays as found, and the rows
+    /// still check; a row edited by hand is still named.
+    #[test]
+    fn step_14_keeps_the_audit_chain_of_an_existing_register() {
+        use crate::db::audit::{Entry, GENESIS};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let receipt = uuid::Uuid::now_v7().to_string();
+        let rows = [
+            ("2025-01-01T00:00:00.123Z", Some(receipt.as_str())),
+            ("2025-01-01T07:00:00+07:00", Some("máy-cũ")),
+            ("2025-01-02T00:00:00Z", None),
+            ("1999-12-31T23:59:59.999Z", Some(receipt.as_str())),
+        ];
+        let make = |name: &str, spoil: bool| {
+            let path = dir.path().join(name);
+            let mut conn = rusqlite::Connection::open(&path).expect("create");
+            let tx = conn.transaction().expect("tx");
+            for step in &STEPS[..13] {
+                tx.execute_batch(step).expect("step");
+            }
+            tx.pragma_update(None, "user_version", 13).expect("version");
+            let mut prev = GENESIS.to_owned();
+            for (i, (at, entity)) in rows.iter().enumerate() {
+                let uid = uuid::Uuid::now_v7();
+                let uid_text = uid.to_string();
+                let detail = format!("{{\"n\":{i}}}");
+                let entry = Entry {
+                    uid: &uid_text,
+                    at,
+                    actor: "văn thư",
+                    method: "cli",
+                    action: "setting.letterhead",
+                    entity_uid: *entity,
+                    detail: &detail,
+                };
+                let hash = entry.hash(&prev);
+                let stored_at = if spoil && i == 2 { "2025-01-03T00:00:00Z" } else { at };
+                tx.execute(
+                    "INSERT INTO audit_log (uid, at, actor, method, action, entity_uid, detail, hash)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, unhex(?8))",
+                    rusqlite::params![
+                        &uid.as_bytes()[..],
+                        stored_at,
+                        entry.actor,
+                        entry.method,
+                        entry.action,
+                        entity,
+                        detail,
+                        hash
+                    ],
+                )
+                .expect("row");
+                prev = hash;
+            }
+            tx.commit().expect("commit");
+            (path, prev)
+        };
+
+        let (old, head) = make("v13.sqlite3", false);
+        let upgraded = crate::db::Store::open(&old).expect("upgrade");
+        let fresh = crate::db::Store::open(&dir.path().join("fresh.sqlite3")).expect("fresh");
+        assert_eq!(schema_of(upgraded.connection()), schema_of(fresh.connection()));
+        assert_eq!(
+            upgraded.verify_log(None).expect("verify").problem.map(|p| p.message),
+            None
+        );
+        assert_eq!(upgraded.log_head().expect("head").map(|h| h.hash), Some(head));
+        let kept: Vec<(String, String)> = upgraded
+            .connection()
+            .prepare(
+                "SELECT typeof(at), coalesce(typeof(entity_uid) || length(entity_uid), '') FROM audit_log ORDER BY id",
+            )
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        let kept: Vec<(&str, &str)> = kept.iter().map(|(a, e)| (a.as_str(), e.as_str())).collect();
+        assert_eq!(
+            kept,
+            [
+                ("integer", "blob16"),
+                ("text", "text6"),
+                ("text", ""),
+                ("integer", "blob16")
+            ]
+        );
+        let indexes: i64 = upgraded
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM pragma_index_list('audit_log') WHERE origin = 'u'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("indexes");
+        assert_eq!(indexes, 0, "no index on the log's own uid");
+        assert_eq!(
+            upgraded.read(|dao| dao.last_log_row_of(&receipt)).expect("lookup"),
+            Some(4),
+            "rows are found by the uid of what they are about"
+        );
+
+        let (spoilt, _) = make("spoilt.sqlite3", true);
+        let upgraded = crate::db::Store::open(&spoilt).expect("upgrade");
+        let v = upgraded.verify_log(None).expect("verify runs");
+        assert_eq!(v.problem.map(|p| p.row), Some(Some(3)), "the row edited by hand");
     }
 
     #[test]
