@@ -170,9 +170,9 @@ fn a_cut_log_fails_the_printed_check_code() {
     // (and the register matches what is left, once the undo and the batch's
     // open count are put back by hand), but the printed code is gone.
     let conn = rusqlite::Connection::open(&db).expect("open");
-    let hk01: String = conn
+    let hk01: i64 = conn
         .query_row(
-            "SELECT r.uid FROM receipt r JOIN unit u ON u.id = r.unit_id JOIN batch b ON b.id = r.batch_id
+            "SELECT r.id FROM receipt r JOIN unit u ON u.id = r.unit_id JOIN batch b ON b.id = r.batch_id
              WHERE u.code = 'HK-01' AND b.code = 'Đợt 1/2025'",
             [],
             |r| r.get(0),
@@ -186,7 +186,7 @@ fn a_cut_log_fails_the_printed_check_code() {
              DELETE FROM audit_log WHERE id >= {printed_row};
              {NO_DELETE_TRIGGER}
              UPDATE receipt SET status = 'confirmed', signed_by = 'Nguyễn Thị Hoa', signed_on = '2025-08-05'
-             WHERE uid = '{hk01}';
+             WHERE id = {hk01};
              UPDATE batch SET receipts_open = receipts_open - 1 WHERE code = 'Đợt 1/2025';"
         ),
     );

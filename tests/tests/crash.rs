@@ -234,7 +234,7 @@ fn check(db: &Path, intent: &Path) -> Result<(), String> {
         }
     }
     let mut stmt = conn
-        .prepare("SELECT hex(unhex(replace(uid, '-', ''))), code, status FROM receipt")
+        .prepare("SELECT hex(uid), code, status FROM receipt")
         .map_err(|e| e.to_string())?;
     let receipts = stmt
         .query_map([], |r| {

@@ -217,7 +217,13 @@ fn raw_batch(conn: &Connection, code: &str, roots: &[i64], docs: &[(i64, u32)], 
             // is taken already: draw again, as the store does.
             loop {
                 let rcode = giaonhan::receipt_code::generate(&mut rng);
-                match add.execute(params![uuid::Uuid::now_v7().to_string(), batch, unit, rcode, per_unit]) {
+                match add.execute(params![
+                    &uuid::Uuid::now_v7().as_bytes()[..],
+                    batch,
+                    unit,
+                    rcode,
+                    per_unit
+                ]) {
                     Ok(_) => break,
                     Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
                     }
@@ -240,7 +246,8 @@ fn raw_batch(conn: &Connection, code: &str, roots: &[i64], docs: &[(i64, u32)], 
 }
 
 /// One audit row chained to the previous one, as the store writes it (the
-/// hash over the previous hash and the uid in text form; both kept as bytes).
+/// hash over the previous hash, the uid and the time in text form; the hash
+/// and the uid kept as bytes, the time as milliseconds).
 fn raw_audit(conn: &Connection, action: &str, detail: &str) -> Res<()> {
     use sha2::{Digest, Sha256};
     let prev: String = conn
@@ -260,7 +267,13 @@ fn raw_audit(conn: &Connection, action: &str, detail: &str) -> Res<()> {
         "INSERT INTO audit_log (uid, at, actor, method, action, detail, hash)
          VALUES (?1, ?2, 'bench', 'bench', ?3, ?4, ?5)",
     )?
-    .execute(params![&uid.as_bytes()[..], at, action, detail, &hash[..]])?;
+    .execute(params![
+        &uid.as_bytes()[..],
+        1_767_225_600_000_i64,
+        action,
+        detail,
+        &hash[..]
+    ])?;
     Ok(())
 }
 

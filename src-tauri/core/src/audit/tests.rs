@@ -450,7 +450,7 @@ fn old_rows_replay_what_they_allow() {
         .query_row(
             "SELECT r.uid FROM receipt r JOIN unit u ON u.id = r.unit_id WHERE u.code = 'X3'",
             [],
-            |r| r.get(0),
+            |r| Ok(crate::db::uid::uid_of(r.get_ref(0)?)),
         )
         .expect("uid");
     drop(conn);
@@ -459,7 +459,7 @@ fn old_rows_replay_what_they_allow() {
         dao.conn.execute(
             "UPDATE receipt SET status = 'confirmed', signed_by = 'Lê C', signed_on = '2024-03-06'
              WHERE uid = ?1",
-            [&uid],
+            [crate::db::uid::uid_value(&uid)],
         )?;
         // The batch's counts as step 7 of the schema fills them for such a register.
         dao.conn.execute(

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+use super::uid::{as_found, entity_of, uid_of, uid_value};
 use super::{new_uid, now_utc, Dao};
 use crate::error::Result;
 
@@ -58,46 +59,10 @@ impl Entry<'_> {
     }
 }
 
-/// A value as the text found: what a column in a form other than the app's
-/// (a file edited behind its back) is read as, so that it fails the check
-/// instead of the read.
-fn as_found(value: ValueRef<'_>) -> String {
-    match value {
-        ValueRef::Blob(b) => hex::encode(b),
-        ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
-        ValueRef::Integer(i) => i.to_string(),
-        ValueRef::Real(f) => f.to_string(),
-        ValueRef::Null => String::new(),
-    }
-}
-
 /// A row's `hash` as hex: the table keeps the 32 bytes (since schema step
 /// 13); anything else is read as found.
 fn hash_of(value: ValueRef<'_>) -> String {
     as_found(value)
-}
-
-/// A uid as text: the log keeps a UUID's 16 bytes (its own uid since schema
-/// step 13, the uid of what it is about since step 14), anything else as
-/// found.
-pub(crate) fn uid_of(value: ValueRef<'_>) -> String {
-    match value {
-        ValueRef::Blob(b) => match uuid::Uuid::from_slice(b) {
-            Ok(u) => u.to_string(),
-            Err(_) => hex::encode(b),
-        },
-        other => as_found(other),
-    }
-}
-
-/// A uid as the log keeps it: a UUID in its canonical text form as 16
-/// bytes, anything else as text (the rule of schema steps 13 and 14). Rows
-/// are looked up by `entity_uid` with this value.
-pub(crate) fn uid_value(uid: &str) -> Value {
-    match uuid::Uuid::parse_str(uid) {
-        Ok(u) if u.to_string() == uid => Value::Blob(u.as_bytes().to_vec()),
-        _ => Value::Text(uid.to_owned()),
-    }
 }
 
 /// A row's time as the app writes it (RFC 3339, milliseconds, `Z`): the
@@ -179,14 +144,6 @@ fn log_row(r: &Row<'_>) -> rusqlite::Result<LogRow> {
         detail: r.get("detail")?,
         hash: hash_of(r.get_ref("hash")?),
     })
-}
-
-/// The uid of what a row is about, if any (see `uid_of`).
-pub(crate) fn entity_of(value: ValueRef<'_>) -> Option<String> {
-    match value {
-        ValueRef::Null => None,
-        other => Some(uid_of(other)),
-    }
 }
 
 /// Triggers by name: (table, SQL).
@@ -413,7 +370,7 @@ impl Dao<'_> {
                 next_line = line(&mut lines)?;
             }
             let state = ReceiptState {
-                uid: r.get(1)?,
+                uid: uid_of(r.get_ref(1)?),
                 batch_id: r.get(2)?,
                 unit_id: r.get(3)?,
                 code: r.get(4)?,

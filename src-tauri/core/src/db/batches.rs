@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{params, OptionalExtension, Row};
 
+use super::uid::uid_value;
 use super::{new_uid, now_utc, stored, Dao};
 use crate::error::{Error, Result};
 use crate::model::{Batch, DeliveryMethod};
@@ -229,7 +230,7 @@ impl Dao<'_> {
             };
             let receipt_uid = new_uid();
             add_receipt.execute(params![
-                receipt_uid,
+                uid_value(&receipt_uid),
                 batch_id,
                 receipt.unit_id,
                 code,

@@ -423,7 +423,9 @@ impl Dao<'_> {
     pub(crate) fn receipt_uid(&self, receipt_id: i64) -> Result<String> {
         Ok(self
             .conn
-            .query_row("SELECT uid FROM receipt WHERE id = ?1", [receipt_id], |r| r.get(0))?)
+            .query_row("SELECT uid FROM receipt WHERE id = ?1", [receipt_id], |r| {
+                Ok(super::uid::uid_of(r.get_ref(0)?))
+            })?)
     }
 }
 

@@ -6,7 +6,7 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::audit::{entity_of, uid_value};
+use super::uid::{entity_of, uid_value};
 use super::{now_utc, Dao};
 use crate::error::{Corrupt, Error, Result};
 

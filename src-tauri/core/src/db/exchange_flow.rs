@@ -8,6 +8,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use super::receipts::detail_row;
+use super::uid::{get_uid, uid_value};
 use super::{now_utc, stored, ConfirmedVia, Dao};
 use crate::error::Result;
 use crate::model::{ReceiptDetail, ReceiptLine, ReceiptStatus};
@@ -183,7 +184,7 @@ impl Dao<'_> {
         Ok(self
             .conn
             .prepare_cached("SELECT b.uid FROM receipt r JOIN batch b ON b.id = r.batch_id WHERE r.uid = ?1")?
-            .query_row([receipt_uid], |r| r.get(0))
+            .query_row([uid_value(receipt_uid)], |r| r.get(0))
             .optional()?)
     }
 
@@ -227,7 +228,7 @@ impl Dao<'_> {
         let mut rows = stmt.query(params![batch_id, units])?;
         let mut docs: Vec<DocMeta> = Vec::new();
         while let Some(r) = rows.next()? {
-            let uid: String = r.get("uid")?;
+            let uid = get_uid(r, "uid")?;
             if batch.receipts.last().is_none_or(|x| x.uid != uid) {
                 batch.receipts.push(ReceiptMeta {
                     uid,
@@ -271,12 +272,12 @@ impl Dao<'_> {
                 "SELECT r.id, r.uid, r.code, r.status, u.code AS unit, b.code AS batch, b.handed_on,
                         b.cancelled_at IS NOT NULL AS cancelled
                  FROM receipt r JOIN unit u ON u.id = r.unit_id JOIN batch b ON b.id = r.batch_id WHERE r.uid = ?1",
-                [uid],
+                [uid_value(uid)],
                 |r| {
                     Ok((
                         OwnReceipt {
                             id: r.get("id")?,
-                            uid: r.get("uid")?,
+                            uid: get_uid(r, "uid")?,
                             status: stored::get(r, "status", "receipt", || format!("phiếu {uid}"))?,
                             unit_code: r.get("unit")?,
                             batch_code: r.get("batch")?,

@@ -108,7 +108,7 @@ impl Dao<'_> {
         report.receipts = stmt
             .query_map(params![id, crate::dates::today()], |r| {
                 Ok(ReportReceipt {
-                    uid: r.get(0)?,
+                    uid: super::uid::uid_of(r.get_ref(0)?),
                     code: r.get(1)?,
                     unit_code: r.get(2)?,
                     unit_name: r.get(3)?,

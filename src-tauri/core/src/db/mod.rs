@@ -41,6 +41,7 @@ mod settings;
 mod store;
 mod stored;
 pub(crate) mod study;
+pub(crate) mod uid;
 mod unit_history;
 mod units;
 

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{params, OptionalExtension, Row};
 
+use super::uid::uid_of;
 use super::{stored, Dao};
 use crate::error::{Error, Result};
 use crate::model::{ConfirmMethod, ReceiptDetail, ReceiptLine, ReceiptStatus};
@@ -309,7 +310,7 @@ impl Dao<'_> {
                     c.signer_account,
                     c.receipt_id
                 ],
-                |r| r.get(0),
+                |r| Ok(uid_of(r.get_ref(0)?)),
             )?;
         self.count_open(was, c.status != ReceiptStatus::Confirmed)?;
         Ok(uid)
@@ -350,7 +351,7 @@ impl Dao<'_> {
         let (uid, by, on) = self.conn.query_row(
             "SELECT uid, signed_by, signed_on FROM receipt WHERE id = ?1",
             [receipt_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((uid_of(r.get_ref(0)?), r.get(1)?, r.get(2)?)),
         )?;
         let was = self.open_state(receipt_id)?;
         self.conn.execute(

@@ -608,7 +608,7 @@ mod tests {
         "107eab8d5b2a9fa9",
         "4285f32f8f6109cc",
         "9fe9ceccdd941e74",
-        "dabf3f91b488c27b",
+        "86478f587843b028",
     ];
 
     /// The schema of a database as SQLite reports it, for comparison.
@@ -918,6 +918,78 @@ mod tests {
         let upgraded = crate::db::Store::open(&spoilt).expect("upgrade");
         let v = upgraded.verify_log(None).expect("verify runs");
         assert_eq!(v.problem.map(|p| p.row), Some(Some(3)), "the row edited by hand");
+    }
+
+    /// A register made at step 13 keeps its receipts through step 14: a
+    /// receipt's uid becomes 16 bytes (one not in the app's form stays as
+    /// found), its id, lines and indexes stay, nothing points nowhere, and
+    /// the receipt is found by its uid as before.
+    #[test]
+    fn step_14_keeps_the_receipts_and_what_points_to_them() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("v13.sqlite3");
+        let receipt = uuid::Uuid::now_v7().to_string();
+        {
+            let mut conn = rusqlite::Connection::open(&path).expect("create");
+            let tx = conn.transaction().expect("tx");
+            for step in &STEPS[..13] {
+                tx.execute_batch(step).expect("step");
+            }
+            tx.pragma_update(None, "user_version", 13).expect("version");
+            tx.execute_batch(&format!(
+                "INSERT INTO unit (id, uid, code, created_at) VALUES (1, 'u1', 'X1', '2025-01-01'), (2, 'u2', 'X2', '2025-01-01');
+                 INSERT INTO document (id, uid, symbol, title, search_key, created_at)
+                     VALUES (1, 'd1', '05-KH/HU', 'Kế hoạch', 'ke hoach', '2025-01-01');
+                 INSERT INTO batch (id, uid, code, title, handed_on, due_on, recorded_by, created_at, receipts_total, receipts_open)
+                     VALUES (1, 'b1', 'B1', 'Đợt 1', '2025-01-01', '2025-01-08', 'văn thư', '2025-01-01', 2, 1);
+                 INSERT INTO batch_document (batch_id, document_id, copies) VALUES (1, 1, 3);
+                 INSERT INTO receipt (id, uid, batch_id, unit_id, code, copies, status, signed_by)
+                     VALUES (7, '{receipt}', 1, 1, 'AAAA1111', 1, 'pending', NULL),
+                            (9, 'phiếu-cũ', 1, 2, 'BBBB2222', 2, 'confirmed', 'Lê A');
+                 INSERT INTO receipt_line (receipt_id, document_id, quantity) VALUES (7, 1, 1), (9, 1, 2);"
+            ))
+            .expect("rows");
+            tx.commit().expect("commit");
+        }
+        let upgraded = crate::db::Store::open(&path).expect("upgrade");
+        let conn = upgraded.connection();
+        let kept: Vec<(i64, String, String)> = conn
+            .prepare("SELECT id, typeof(uid) || length(uid), code FROM receipt ORDER BY id")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert_eq!(
+            kept,
+            [
+                (7, "blob16".to_owned(), "AAAA1111".to_owned()),
+                (9, "text8".to_owned(), "BBBB2222".to_owned())
+            ]
+        );
+        let dangling: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+            .expect("foreign key check");
+        assert_eq!(dangling, 0);
+        let on: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).expect("pragma");
+        assert!(on, "foreign keys are on again after the upgrade");
+        let lines: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM receipt_line l JOIN receipt r ON r.id = l.receipt_id",
+                [],
+                |r| r.get(0),
+            )
+            .expect("lines");
+        assert_eq!(lines, 2);
+        for uid in [receipt.as_str(), "phiếu-cũ"] {
+            let batch = upgraded.read(|dao| dao.batch_uid_of_receipt(uid)).expect("lookup");
+            assert_eq!(batch.as_deref(), Some("b1"), "{uid}");
+        }
+        let dup = conn.execute(
+            "INSERT INTO receipt (uid, batch_id, unit_id, code, copies) VALUES (?1, 1, 2, 'CCCC3333', 1)",
+            [crate::db::uid::uid_value(&receipt)],
+        );
+        assert!(dup.is_err(), "a receipt's uid is still unique");
     }
 
     #[test]

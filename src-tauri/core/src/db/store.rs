@@ -170,26 +170,39 @@ impl Store {
         // the write lock; a second window or a CLI opens while another writes.
         let current: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if current != SCHEMA_VERSION {
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            if found > SCHEMA_VERSION {
-                return Err(Error::TooNew {
-                    path: self.path.clone(),
-                    found,
-                    supported: SCHEMA_VERSION,
-                });
-            }
-            schema::upgrade(&tx, found)?;
-            tx.commit()?;
+            // A step may rebuild a table that others point to (step 14: the
+            // receipts, keeping their ids), which SQLite allows only with
+            // foreign keys off; they cannot be switched inside the
+            // transaction, and are on again whatever the upgrade gave.
+            self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+            let upgraded = self.upgrade();
+            self.conn.pragma_update(None, "foreign_keys", "ON")?;
+            upgraded?;
             self.reclaim()?;
         }
         self.rekey()
     }
 
+    /// Runs the steps from the file's version on, in one transaction.
+    fn upgrade(&mut self) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::TooNew {
+                path: self.path.clone(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        schema::upgrade(&tx, found)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Gives back the space an upgrade freed, when its free pages are more
-    /// than a quarter of the file: step 13 rewrote the audit log smaller,
-    /// which leaves the old log's pages free (a province's ten years: about
-    /// a gigabyte and a half), and a register should not grow by upgrading
+    /// than a quarter of the file: steps 13 and 14 rewrote the audit log
+    /// (and 14 the receipts) smaller, which leaves the old tables' pages
+    /// free (a province's ten years: a gigabyte or more), and a register should not grow by upgrading
     /// to a smaller form. `VACUUM` rewrites the file in one transaction; a
     /// crash in it leaves the upgraded file as it was. It needs room for a
     /// second copy of the register: when it fails (a full disk), the
@@ -199,7 +212,16 @@ impl Store {
         let free: i64 = self.conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
         let pages: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
         if free * 4 > pages {
-            if let Err(e) = self.conn.execute_batch("VACUUM") {
+            // VACUUM builds the new file as a temporary database first; with
+            // temporary tables in memory (set for sorting) that copy would be
+            // in memory too: two gigabytes for a province. On disk, beside
+            // the other temporary files, instead.
+            let vacuumed = self
+                .conn
+                .pragma_update(None, "temp_store", "FILE")
+                .and_then(|()| self.conn.execute_batch("VACUUM"));
+            self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+            if let Err(e) = vacuumed {
                 eprintln!(
                     "giaonhan: sổ {} đã nâng cấp nhưng chưa thu gọn được ({e}); dung lượng trống trong tệp sẽ được dùng dần",
                     self.path.display()
