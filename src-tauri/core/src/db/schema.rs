@@ -950,6 +950,8 @@ mod tests {
         assert_eq!(dangling, 0);
         let on: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).expect("pragma");
         assert!(on, "foreign keys are on again after the upgrade");
+        let temp: i64 = conn.query_row("PRAGMA temp_store", [], |r| r.get(0)).expect("pragma");
+        assert_eq!(temp, 2, "temporary tables in memory again after the upgrade");
         let lines: i64 = conn
             .query_row(
                 "SELECT count(*) FROM receipt_line l JOIN receipt r ON r.id = l.receipt_id",

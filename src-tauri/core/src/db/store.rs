@@ -173,12 +173,16 @@ impl Store {
             // A step may rebuild a table that others point to (step 14: the
             // receipts, keeping their ids), which SQLite allows only with
             // foreign keys off; they cannot be switched inside the
-            // transaction, and are on again whatever the upgrade gave.
+            // transaction. The indexes a rebuild sorts and the copy VACUUM
+            // makes are temporary files: on disk, not in memory (a province
+            // register's would take gigabytes). Both are set back whatever
+            // the upgrade gave.
             self.conn.pragma_update(None, "foreign_keys", "OFF")?;
-            let upgraded = self.upgrade();
+            self.conn.pragma_update(None, "temp_store", "FILE")?;
+            let upgraded = self.upgrade().and_then(|()| self.reclaim());
+            self.conn.pragma_update(None, "temp_store", "MEMORY")?;
             self.conn.pragma_update(None, "foreign_keys", "ON")?;
             upgraded?;
-            self.reclaim()?;
         }
         self.rekey()
     }
@@ -205,23 +209,14 @@ impl Store {
     /// free (a province's ten years: a gigabyte or more), and a register should not grow by upgrading
     /// to a smaller form. `VACUUM` rewrites the file in one transaction; a
     /// crash in it leaves the upgraded file as it was. It needs room for a
-    /// second copy of the register: when it fails (a full disk), the
+    /// second copy of the register (a temporary file, see `migrate`): when it fails (a full disk), the
     /// upgraded register opens all the same, its free pages used by the
     /// rows written next.
     fn reclaim(&self) -> Result<()> {
         let free: i64 = self.conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
         let pages: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
         if free * 4 > pages {
-            // VACUUM builds the new file as a temporary database first; with
-            // temporary tables in memory (set for sorting) that copy would be
-            // in memory too: two gigabytes for a province. On disk, beside
-            // the other temporary files, instead.
-            let vacuumed = self
-                .conn
-                .pragma_update(None, "temp_store", "FILE")
-                .and_then(|()| self.conn.execute_batch("VACUUM"));
-            self.conn.pragma_update(None, "temp_store", "MEMORY")?;
-            if let Err(e) = vacuumed {
+            if let Err(e) = self.conn.execute_batch("VACUUM") {
                 eprintln!(
                     "giaonhan: sổ {} đã nâng cấp nhưng chưa thu gọn được ({e}); dung lượng trống trong tệp sẽ được dùng dần",
                     self.path.display()
