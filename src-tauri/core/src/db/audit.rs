@@ -299,20 +299,26 @@ impl Dao<'_> {
         triggers_of(self.conn)
     }
 
-    /// The uids of what the rows between `cursor` and `last` (ids) with one
-    /// of `actions` are about, in the log's order.
-    pub(crate) fn entities_logged_between(&self, cursor: i64, last: i64, actions: &[&str]) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare_cached(
+    /// The ids `find` (a statement taking a uid) gives for what the rows
+    /// between `cursor` and `last` (ids) with one of `actions` are about,
+    /// in the log's order; a uid it does not find is skipped.
+    pub(crate) fn ids_logged_between(&self, find: &str, cursor: i64, last: i64, actions: &[&str]) -> Result<Vec<i64>> {
+        let mut logged = self.conn.prepare_cached(
             "SELECT entity_uid FROM audit_log
              WHERE id > ?1 AND id <= ?2 AND action IN (SELECT value FROM json_each(?3)) AND entity_uid IS NOT NULL
              ORDER BY id",
         )?;
-        let rows = stmt
+        let uids = logged
             .query_map(rusqlite::params![cursor, last, serde_json::to_string(actions)?], |r| {
                 Ok(uid_of(r.get_ref(0)?))
             })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut find = self.conn.prepare_cached(find)?;
+        let mut ids = Vec::new();
+        for uid in uids {
+            ids.extend(find.query_row([uid], |r| r.get::<_, i64>(0)).optional()?);
+        }
+        Ok(ids)
     }
 
     /// The newest log row about `entity_uid`.

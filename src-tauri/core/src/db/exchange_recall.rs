@@ -74,11 +74,12 @@ impl Dao<'_> {
     /// Ids of the recalls made or brought back here between the audit rows
     /// `cursor` and `last`.
     pub(crate) fn recalls_logged_between(&self, cursor: i64, last: i64) -> Result<Vec<i64>> {
-        let mut find = self.conn.prepare_cached("SELECT id FROM recall WHERE uid = ?1")?;
-        let mut ids = Vec::new();
-        for uid in self.entities_logged_between(cursor, last, &["recall.create", "recall.return"])? {
-            ids.extend(find.query_row([uid], |r| r.get::<_, i64>(0)).optional()?);
-        }
+        let mut ids = self.ids_logged_between(
+            "SELECT id FROM recall WHERE uid = ?1",
+            cursor,
+            last,
+            &["recall.create", "recall.return"],
+        )?;
         ids.sort_unstable();
         ids.dedup();
         Ok(ids)

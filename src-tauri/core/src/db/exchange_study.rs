@@ -52,14 +52,12 @@ impl Dao<'_> {
     /// Ids of the campaigns made or taken here after the audit row `cursor`,
     /// up to `last`.
     pub(crate) fn campaigns_logged_between(&self, cursor: i64, last: i64) -> Result<Vec<i64>> {
-        let mut find = self
-            .conn
-            .prepare_cached("SELECT id FROM study_campaign WHERE uid = ?1")?;
-        let mut ids = Vec::new();
-        for uid in self.entities_logged_between(cursor, last, &["study.create"])? {
-            ids.extend(find.query_row([uid], |r| r.get::<_, i64>(0)).optional()?);
-        }
-        Ok(ids)
+        self.ids_logged_between(
+            "SELECT id FROM study_campaign WHERE uid = ?1",
+            cursor,
+            last,
+            &["study.create"],
+        )
     }
 
     /// A campaign as it travels to the office whose subtree is `units` (a

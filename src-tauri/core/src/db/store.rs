@@ -206,10 +206,11 @@ impl Store {
     /// Gives back the space an upgrade freed, when its free pages are more
     /// than a quarter of the file: steps 13 and 14 rewrote the audit log
     /// (and 14 the receipts) smaller, which leaves the old tables' pages
-    /// free (a province's ten years: a gigabyte or more), and a register should not grow by upgrading
-    /// to a smaller form. `VACUUM` rewrites the file in one transaction; a
-    /// crash in it leaves the upgraded file as it was. It needs room for a
-    /// second copy of the register (a temporary file, see `migrate`): when it fails (a full disk), the
+    /// free (a province's ten years: a gigabyte or more), and a register
+    /// should not grow by upgrading to a smaller form. `VACUUM` rewrites
+    /// the file in one transaction; a crash in it leaves the upgraded file
+    /// as it was. It needs room for a second copy of the register (a
+    /// temporary file, see `migrate`): when it fails (a full disk), the
     /// upgraded register opens all the same, its free pages used by the
     /// rows written next.
     fn reclaim(&self) -> Result<()> {
