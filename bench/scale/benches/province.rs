@@ -209,14 +209,15 @@ fn raw_batch(conn: &Connection, code: &str, roots: &[i64], docs: &[(i64, u32)], 
     )?;
     {
         let mut rng = rand::rng();
+        let prefix = giaonhan::receipt_code::Prefix::draw(&mut rng);
         let mut add = tx.prepare_cached(
             "INSERT INTO receipt (uid, batch_id, unit_id, code, must_confirm, copies) VALUES (?1, ?2, ?3, ?4, 1, ?5)",
         )?;
         for unit in &leaves {
-            // With four million codes on file, about one new code in 8,000
-            // is taken already: draw again, as the store does.
+            // The batch's codes share a prefix, as the store's do; a code
+            // taken already is drawn again.
             loop {
-                let rcode = giaonhan::receipt_code::generate(&mut rng);
+                let rcode = giaonhan::receipt_code::generate_in(prefix, &mut rng);
                 match add.execute(params![
                     &uuid::Uuid::now_v7().as_bytes()[..],
                     batch,

@@ -433,6 +433,35 @@ pub(crate) mod tests {
         assert_eq!(s.verify().expect("chain"), 6);
     }
 
+    /// A batch's receipt codes share their first two characters (one region
+    /// of the code's index per batch); each code still parses on its own.
+    #[test]
+    fn the_codes_of_a_batch_share_their_prefix() {
+        let (_d, mut s, a) = setup();
+        for code in ["Đợt 1/2022", "Đợt 2/2022", "Đợt 3/2022"] {
+            let mut b = batch(code);
+            b.documents[0].quantity = 1;
+            s.create_batch(&a, b).expect("batch");
+        }
+        let codes: Vec<(i64, String)> = s
+            .connection()
+            .prepare("SELECT batch_id, code FROM receipt ORDER BY batch_id")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert_eq!(codes.len(), 6);
+        for pair in codes.chunks(2) {
+            assert_eq!(pair[0].0, pair[1].0, "two receipts per batch");
+            assert_eq!(pair[0].1[..2], pair[1].1[..2], "{pair:?}");
+            assert_ne!(pair[0].1, pair[1].1);
+            for (_, code) in pair {
+                assert_eq!(crate::receipt_code::parse(code).as_deref(), Ok(code.as_str()));
+            }
+        }
+    }
+
     #[test]
     fn bad_batches_are_refused_whole() {
         let (_d, mut s, a) = setup();

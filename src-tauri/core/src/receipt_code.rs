@@ -3,11 +3,18 @@
 //! two swapped neighbours are caught before any lookup. Typed input is
 //! forgiving the Crockford way: case, hyphens and spaces are ignored, and
 //! I/L read as 1, O as 0.
+//!
+//! The codes of one batch share their first two characters, drawn once for
+//! the batch ([`Prefix`]): its receipts then sit side by side in the code's
+//! index, so recording a batch writes a few pages of it instead of one page
+//! per receipt, and a clerk sorting returned slips sees which go together.
+//! The other five characters are random: 33 million codes per prefix.
 
 use rand::Rng;
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const BODY: usize = 7;
+const PREFIX: usize = 2;
 
 /// Why a typed receipt code is not valid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -45,9 +52,33 @@ fn check_value(digits: &[u32]) -> u32 {
     (n - sum % n) % n
 }
 
-/// A fresh random code.
+fn random_digit(rng: &mut impl Rng) -> u32 {
+    rng.random_range(0..ALPHABET.len() as u32)
+}
+
+/// The first characters every code of one batch shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prefix([u32; PREFIX]);
+
+impl Prefix {
+    /// A fresh random prefix, for a new batch.
+    pub fn draw(rng: &mut impl Rng) -> Self {
+        Self([random_digit(rng), random_digit(rng)])
+    }
+}
+
+/// A fresh random code, on its own (a receipt outside any batch's run).
 pub fn generate(rng: &mut impl Rng) -> String {
-    let digits: Vec<u32> = (0..BODY).map(|_| rng.random_range(0..ALPHABET.len() as u32)).collect();
+    generate_in(Prefix::draw(rng), rng)
+}
+
+/// A fresh code starting with `prefix`, the rest random.
+pub fn generate_in(prefix: Prefix, rng: &mut impl Rng) -> String {
+    let digits: Vec<u32> = prefix
+        .0
+        .into_iter()
+        .chain((PREFIX..BODY).map(|_| random_digit(rng)))
+        .collect();
     let check = check_value(&digits);
     digits
         .iter()
@@ -86,6 +117,20 @@ mod tests {
             assert_eq!(parse(&code).as_deref(), Ok(code.as_str()));
             assert_eq!(parse(&code.to_lowercase()).as_deref(), Ok(code.as_str()));
         }
+    }
+
+    #[test]
+    fn codes_drawn_in_one_prefix_share_it_and_differ_after_it() {
+        let mut rng = rand::rng();
+        let prefix = Prefix::draw(&mut rng);
+        let codes: std::collections::HashSet<String> = (0..1000).map(|_| generate_in(prefix, &mut rng)).collect();
+        let first = codes.iter().next().map(|c| c[..PREFIX].to_string()).unwrap_or_default();
+        for code in &codes {
+            assert_eq!(&code[..PREFIX], first, "{code}");
+            assert_eq!(parse(code).as_deref(), Ok(code.as_str()));
+        }
+        // 33 million codes per prefix: a thousand drawn are (almost surely) all different.
+        assert!(codes.len() > 990, "{} different codes of 1000", codes.len());
     }
 
     #[test]

@@ -141,7 +141,8 @@ impl Dao<'_> {
         let sql = format!(
             "WITH own(id) AS (SELECT value FROM json_each(:units))
              SELECT {UNITS_COLUMNS} FROM batch b
-             WHERE b.cancelled_at IS NULL AND b.id IN (SELECT r.batch_id FROM receipt r WHERE r.unit_id IN own)
+             WHERE b.cancelled_at IS NULL
+               AND EXISTS (SELECT 1 FROM receipt r WHERE r.batch_id = b.id AND r.unit_id IN own)
              ORDER BY b.handed_on DESC, b.id DESC"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -220,10 +221,13 @@ impl Dao<'_> {
             .conn
             .prepare_cached("INSERT INTO receipt_line (receipt_id, document_id, quantity) VALUES (?1, ?2, ?3)")?;
         let mut rng = rand::rng();
+        // One prefix for the batch's codes: they go to one region of the
+        // code's index instead of a page each (see `receipt_code`).
+        let prefix = receipt_code::Prefix::draw(&mut rng);
         let mut written = Vec::with_capacity(plan.receipts.len());
         for receipt in &plan.receipts {
             let code = loop {
-                let c = receipt_code::generate(&mut rng);
+                let c = receipt_code::generate_in(prefix, &mut rng);
                 if !code_taken.query_row([&c], |r| r.get::<_, bool>(0))? {
                     break c;
                 }
@@ -274,7 +278,8 @@ impl Dao<'_> {
     /// ids) has a receipt.
     pub(crate) fn batches_received_by(&self, units: &str) -> Result<Vec<i64>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT r.batch_id FROM receipt r WHERE r.unit_id IN (SELECT value FROM json_each(?1))",
+            "SELECT b.id FROM batch b WHERE EXISTS (
+                 SELECT 1 FROM receipt r WHERE r.batch_id = b.id AND r.unit_id IN (SELECT value FROM json_each(?1)))",
         )?;
         let ids = stmt
             .query_map([units], |r| r.get(0))?

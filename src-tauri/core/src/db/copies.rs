@@ -393,9 +393,9 @@ impl Dao<'_> {
     pub(crate) fn copies_held(&self, unit_id: i64) -> Result<Vec<HeldCopy>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.id, d.symbol, d.classification, c.number, b.code, c.since
-             FROM doc_copy c JOIN receipt r ON r.id = c.receipt_id JOIN batch b ON b.id = r.batch_id
-             JOIN document d ON d.id = c.document_id
-             WHERE c.state = 'out' AND r.unit_id = ?1 ORDER BY d.symbol, c.number",
+             FROM batch b CROSS JOIN receipt r ON r.batch_id = b.id AND r.unit_id = ?1
+             JOIN doc_copy c ON c.receipt_id = r.id JOIN document d ON d.id = c.document_id
+             WHERE c.state = 'out' ORDER BY d.symbol, c.number",
         )?;
         let rows = stmt
             .query_map([unit_id], |r| {

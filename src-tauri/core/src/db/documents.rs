@@ -84,9 +84,10 @@ impl Dao<'_> {
     /// JSON array of unit ids).
     pub(crate) fn documents_of_units(&self, units: &str) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT d.uid FROM receipt r JOIN batch b ON b.id = r.batch_id
+            "SELECT DISTINCT d.uid FROM batch b
+             CROSS JOIN receipt r ON r.batch_id = b.id AND r.unit_id IN (SELECT value FROM json_each(?1))
              JOIN receipt_line l ON l.receipt_id = r.id JOIN document d ON d.id = l.document_id
-             WHERE b.cancelled_at IS NULL AND r.unit_id IN (SELECT value FROM json_each(?1))",
+             WHERE b.cancelled_at IS NULL",
         )?;
         let uids = stmt
             .query_map([units], |r| r.get(0))?

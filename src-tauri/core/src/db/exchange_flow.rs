@@ -169,8 +169,8 @@ impl Dao<'_> {
     pub(crate) fn batches_for_unit_codes(&self, units: &str) -> Result<Vec<(String, bool)>> {
         let mut stmt = self.conn.prepare(
             "SELECT b.uid, b.cancelled_at IS NOT NULL FROM batch b WHERE EXISTS (
-                 SELECT 1 FROM receipt r JOIN unit u ON u.id = r.unit_id
-                 WHERE r.batch_id = b.id AND u.code IN (SELECT value FROM json_each(?1)))
+                 SELECT 1 FROM unit u CROSS JOIN receipt r ON r.batch_id = b.id AND r.unit_id = u.id
+                 WHERE u.code IN (SELECT value FROM json_each(?1)))
              ORDER BY b.id",
         )?;
         let rows = stmt

@@ -421,8 +421,8 @@ impl Dao<'_> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT b.code, b.title, b.handed_on, b.due_on, r.copies, r.code AS receipt_code, r.must_confirm,
                     r.status, r.signed_by, r.signed_on, r.confirm_method, r.on_behalf, r.note
-             FROM receipt r JOIN batch b ON b.id = r.batch_id
-             WHERE r.unit_id = ?1 AND b.cancelled_at IS NULL
+             FROM batch b CROSS JOIN receipt r ON r.batch_id = b.id AND r.unit_id = ?1
+             WHERE b.cancelled_at IS NULL
              ORDER BY b.handed_on DESC, b.id DESC",
         )?;
         let rows = stmt

@@ -572,6 +572,7 @@ CREATE INDEX study_report_unit_idx ON study_report (unit_id);
     include_str!("steps/12.sql"),
     include_str!("steps/13.sql"),
     include_str!("steps/14.sql"),
+    include_str!("steps/15.sql"),
 ];
 
 /// The version a fresh file gets.
@@ -609,6 +610,7 @@ mod tests {
         "4285f32f8f6109cc",
         "9fe9ceccdd941e74",
         "86478f587843b028",
+        "57bbf00294bb6961",
     ];
 
     /// The schema of a database as SQLite reports it, for comparison.
