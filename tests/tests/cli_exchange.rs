@@ -318,6 +318,16 @@ fn batches_go_down_confirmations_come_up_and_received_copies_are_handed_on() {
         "the province's own confirmation stands"
     );
     assert_eq!(kept[0]["method"], "in_person");
+    // Which of the two a later packet may change, as kept in the receipts.
+    let set_by_packet = |code: &str| -> bool {
+        rusqlite::Connection::open(&p.db)
+            .expect("open")
+            .query_row("SELECT set_by_packet FROM receipt WHERE code = ?1", [code], |r| {
+                r.get(0)
+            })
+            .expect("receipt")
+    };
+    assert!(set_by_packet(&own) && !set_by_packet(&branch));
     let outstanding = json(&p.db, &["outstanding", "--format", "json"]);
     let open: Vec<(&str, &str)> = outstanding
         .as_array()

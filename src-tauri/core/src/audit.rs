@@ -216,7 +216,7 @@ impl<'e> Chain<'e> {
         }
         if let Err(problem) = self
             .replay
-            .feed(id, &row.action, row.entity_uid.as_deref(), &row.detail)
+            .feed(id, &row.method, &row.action, row.entity_uid.as_deref(), &row.detail)
         {
             self.problem = Some(problem);
         }

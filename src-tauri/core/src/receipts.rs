@@ -155,7 +155,7 @@ pub(crate) fn confirm(dao: &Dao<'_>, c: &Confirmation, signer_account: Option<&s
 /// both write exactly the same. Runs in the caller's transaction.
 pub fn record(dao: &Dao<'_>, c: &ConfirmationRow) -> Result<()> {
     let uid = dao.write_confirmation(c)?;
-    dao.log("receipt.confirm", Some(&uid), &ConfirmLog::of(c))
+    dao.log_receipt_event("receipt.confirm", &uid, &ConfirmLog::of(c))
 }
 
 /// The detail of a `receipt.confirm` row: what the confirmation set, not
@@ -234,9 +234,9 @@ pub(crate) fn undo(dao: &Dao<'_>, c: &Confirmation, reason: &str) -> Result<()> 
     for receipt in done {
         let (uid, by, on) = dao.clear_confirmation(receipt.id)?;
         dao.clear_arrived(receipt.id)?;
-        dao.log(
+        dao.log_receipt_event(
             "receipt.undo",
-            Some(&uid),
+            &uid,
             &json!({ "batch": batch.code, "unit": receipt.unit_code, "was": receipt.status.as_str(),
                      "by": by, "on": on, "reason": reason }),
         )?;

@@ -58,6 +58,7 @@ use crate::accounts::Role;
 use crate::db::audit::{BatchCounts, ReceiptState};
 use crate::db::Dao;
 use crate::error::Result;
+use crate::exchange::PACKET_METHOD;
 use crate::model::ReceiptStatus;
 use crate::print::display_code;
 
@@ -91,7 +92,10 @@ const KNOW_LINES: u8 = 2;
 #[derive(Clone, Copy)]
 struct ReceiptEvent {
     key: [u8; 16],
-    seq: u32,
+    /// Its row in the log.
+    row: i64,
+    /// It came in a packet (the receipt's `set_by_packet`).
+    by_packet: bool,
     flags: u8,
     digest: u64,
 }
@@ -228,6 +232,7 @@ impl Replay {
     pub(super) fn feed(
         &mut self,
         row: i64,
+        method: &str,
         action: &str,
         entity: Option<&str>,
         detail: &str,
@@ -240,7 +245,8 @@ impl Replay {
                 let e = Expect::of(action, detail).map_err(bad)?;
                 self.receipts.push(ReceiptEvent {
                     key: key(uid),
-                    seq: u32::try_from(self.receipts.len()).unwrap_or(u32::MAX),
+                    row,
+                    by_packet: method == PACKET_METHOD,
                     flags: e.flags(),
                     digest: e.digest(),
                 });
@@ -327,7 +333,7 @@ impl Replay {
         // The last event of each receipt: sorted by uid, newest first, then
         // one per uid.
         let mut events = std::mem::take(&mut self.receipts);
-        events.sort_unstable_by(|a, b| a.key.cmp(&b.key).then(b.seq.cmp(&a.seq)));
+        events.sort_unstable_by(|a, b| a.key.cmp(&b.key).then(b.row.cmp(&a.row)));
         events.dedup_by_key(|e| e.key);
         let mut matched = vec![false; events.len()];
 
@@ -339,18 +345,21 @@ impl Replay {
             receipt_digest_line(&mut tally.sha, &r.uid, &r.code, r.unit_id, r.must_confirm, r.copies);
 
             let k = key(&r.uid);
-            let (flags, expected) = match events.binary_search_by(|e| e.key.cmp(&k)) {
-                Ok(i) => {
-                    matched[i] = true;
-                    (events[i].flags, events[i].digest)
-                }
-                Err(_) => {
+            let last = events.binary_search_by(|e| e.key.cmp(&k)).ok().map(|i| {
+                matched[i] = true;
+                events[i]
+            });
+            let (flags, expected) = match last {
+                Some(e) => (e.flags, e.digest),
+                None => {
                     let p = Expect::pending();
                     (p.flags(), p.digest())
                 }
             };
-            if digest(flags, &r.status, r.signer.as_deref(), r.received) != expected {
-                return describe_receipt(dao, r).map(ControlFlow::Break);
+            if digest(flags, &r.status, r.signer.as_deref(), r.received) != expected
+                || r.set_by_packet != last.is_some_and(|e| e.by_packet)
+            {
+                return describe_receipt(dao, r, last.map(|e| e.row)).map(ControlFlow::Break);
             }
             Ok(ControlFlow::Continue(()))
         })?;
@@ -359,11 +368,12 @@ impl Replay {
         }
         if let Some(i) = matched.iter().position(|m| !m) {
             let uid = uuid::Uuid::from_bytes(events[i].key).to_string();
-            let row = dao.last_log_row_of(&uid)?;
-            let at = row.map(|r| format!(" (dòng {r})")).unwrap_or_default();
+            let row = events[i].row;
             return Ok(Some(Problem {
-                row,
-                message: format!("nhật ký ghi việc xác nhận phiếu nhận {uid}{at}, nhưng phiếu đó không còn trong sổ"),
+                row: Some(row),
+                message: format!(
+                    "nhật ký ghi việc xác nhận phiếu nhận {uid} (dòng {row}), nhưng phiếu đó không còn trong sổ"
+                ),
             }));
         }
         Ok(None)
@@ -472,13 +482,16 @@ impl Replay {
     }
 }
 
-/// Words the difference between a receipt and its last event: reads the
-/// event again (the only per-receipt query, once, on the way out).
-fn describe_receipt(dao: &Dao<'_>, found: &ReceiptState<'_>) -> Result<Problem> {
+/// Words the difference between a receipt and its last event (the log row
+/// `last`, none when the log has no event of it): reads the event again
+/// (the only per-receipt query, once, on the way out).
+fn describe_receipt(dao: &Dao<'_>, found: &ReceiptState<'_>, last: Option<i64>) -> Result<Problem> {
     let (batch, unit) = dao.codes_of_batch_and_unit(found.batch_id, found.unit_id)?;
-    let last = dao.last_receipt_event(&found.uid)?;
     let (row, expect) = match last {
-        Some((id, action, detail)) => (Some(id), Expect::of(&action, &detail)?),
+        Some(id) => {
+            let (action, detail) = dao.log_action_at(id)?;
+            (Some(id), Expect::of(&action, &detail)?)
+        }
         None => (None, Expect::pending()),
     };
     let place = format!(
@@ -506,6 +519,21 @@ fn describe_receipt(dao: &Dao<'_>, found: &ReceiptState<'_>) -> Result<Problem> 
             "{place}: người ký nhận trong sổ là {}, {}",
             name(found.signer.as_deref()),
             logged(name(signer.as_deref()))
+        )
+    } else if expect.lines.as_deref().is_none_or(|lines| lines == found.received) {
+        // Status, signer and lines agree: the packet flag is what differs.
+        let by_packet = last.is_some_and(|_| !found.set_by_packet);
+        let came = |packet: bool| {
+            if packet {
+                "«nhận qua gói của văn phòng cấp dưới»"
+            } else {
+                "«ghi tại văn phòng này»"
+            }
+        };
+        format!(
+            "{place}: lần xác nhận cuối trong sổ là {}, {}",
+            came(found.set_by_packet),
+            logged(came(by_packet).to_owned())
         )
     } else {
         let lines = |lines: &[(i64, i64)]| -> Result<String> {

@@ -243,6 +243,37 @@ fn a_receipt_marked_confirmed_behind_the_apps_back_is_named() {
     assert!(p.row.is_some(), "the undo row is named");
 }
 
+/// A receipt confirmed here, marked behind the app's back as set by a
+/// packet (which would let a child office's packet overwrite it), is named
+/// with the row of its confirmation.
+#[test]
+fn a_receipt_marked_as_set_by_packet_behind_the_apps_back_is_named() {
+    let (_d, path, s) = register();
+    let row: i64 = s
+        .connection()
+        .query_row(
+            "SELECT max(id) FROM audit_log WHERE action = 'receipt.confirm'
+               AND entity_uid = (SELECT uid FROM receipt WHERE unit_id = (SELECT id FROM unit WHERE code = 'X1'))",
+            [],
+            |r| r.get(0),
+        )
+        .expect("row");
+    tamper(
+        &path,
+        "UPDATE receipt SET set_by_packet = 1 WHERE unit_id = (SELECT id FROM unit WHERE code = 'X1')",
+    );
+    let p = problem(&s);
+    assert!(
+        p.message
+            .contains("lần xác nhận cuối trong sổ là «nhận qua gói của văn phòng cấp dưới»")
+            && p.message.contains("«ghi tại văn phòng này»"),
+        "{}",
+        p.message
+    );
+    assert!(p.message.contains("X1"), "{}", p.message);
+    assert_eq!(p.row, Some(row));
+}
+
 #[test]
 fn a_changed_signer_and_changed_copies_are_named() {
     let (_d, path, s) = register();

@@ -160,6 +160,8 @@ pub(crate) struct ReceiptState<'a> {
     pub copies: i64,
     pub status: String,
     pub signer: Option<String>,
+    /// Its last confirmation or undo came in a packet.
+    pub set_by_packet: bool,
     pub received: &'a [(i64, i64)],
 }
 
@@ -276,6 +278,21 @@ impl Dao<'_> {
         Ok(())
     }
 
+    /// Logs a confirmation or undo of the receipt `receipt_uid` (`action`
+    /// is `receipt.confirm` or `receipt.undo`) and keeps in the receipt
+    /// whether it came in a packet (`set_by_packet`): a later packet may
+    /// change only what a packet set. The receipt row was just written, so
+    /// the usual case (not by packet, and not before) reads it and writes
+    /// nothing.
+    pub(crate) fn log_receipt_event(&self, action: &str, receipt_uid: &str, detail: &impl Serialize) -> Result<()> {
+        self.log(action, Some(receipt_uid), detail)?;
+        let by_packet = self.actor()?.method == super::exchange::PACKET_METHOD;
+        self.conn
+            .prepare_cached("UPDATE receipt SET set_by_packet = ?1 WHERE uid = ?2 AND set_by_packet <> ?1")?
+            .execute(rusqlite::params![by_packet, uid_value(receipt_uid)])?;
+        Ok(())
+    }
+
     /// The last row of the log, as this transaction sees it.
     pub(crate) fn log_head(&self) -> Result<Option<Head>> {
         Ok(head_of(self.conn)?)
@@ -321,27 +338,13 @@ impl Dao<'_> {
         Ok(ids)
     }
 
-    /// The newest log row about `entity_uid`.
-    pub(crate) fn last_log_row_of(&self, entity_uid: &str) -> Result<Option<i64>> {
-        Ok(self.conn.query_row(
-            "SELECT max(id) FROM audit_log WHERE entity_uid = ?1",
-            [uid_value(entity_uid)],
-            |r| r.get(0),
-        )?)
-    }
-
-    /// The newest confirmation or undo of the receipt `receipt_uid`: (row,
-    /// action, detail).
-    pub(crate) fn last_receipt_event(&self, receipt_uid: &str) -> Result<Option<(i64, String, String)>> {
+    /// The action and detail of the log row `id`.
+    pub(crate) fn log_action_at(&self, id: i64) -> Result<(String, String)> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT id, action, detail FROM audit_log
-                 WHERE entity_uid = ?1 AND action IN ('receipt.confirm', 'receipt.undo') ORDER BY id DESC LIMIT 1",
-                [uid_value(receipt_uid)],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?)
+            .query_row("SELECT action, detail FROM audit_log WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?)
     }
 
     /// Every receipt in id order with its received copies, reading the
@@ -358,7 +361,7 @@ impl Dao<'_> {
         let mut lines = lines_stmt.query([])?;
         let mut next_line = line(&mut lines)?;
         let mut stmt = self.conn.prepare(
-            "SELECT id, uid, batch_id, unit_id, code, must_confirm, copies, status, signed_by
+            "SELECT id, uid, batch_id, unit_id, code, must_confirm, copies, status, signed_by, set_by_packet
              FROM receipt ORDER BY id",
         )?;
         let mut rows = stmt.query([])?;
@@ -384,6 +387,7 @@ impl Dao<'_> {
                 copies: r.get(6)?,
                 status: r.get(7)?,
                 signer: r.get(8)?,
+                set_by_packet: r.get(9)?,
                 received: &received,
             };
             if let ControlFlow::Break(b) = f(&state)? {

@@ -440,17 +440,17 @@ impl Dao<'_> {
     }
 
     /// Whether the last confirmation or undo of a receipt came by packet
-    /// (its audit row's method), so a packet may change it again.
+    /// (kept with the receipt by `Dao::log_receipt_event`), so a packet may
+    /// change it again.
     pub(crate) fn receipt_last_set_by_packet(&self, receipt_uid: &str) -> Result<bool> {
-        let method: Option<String> = self
+        let set: Option<bool> = self
             .conn
             .query_row(
-                "SELECT method FROM audit_log WHERE entity_uid = ?1 AND action IN ('receipt.confirm', 'receipt.undo')
-                 ORDER BY id DESC LIMIT 1",
+                "SELECT set_by_packet FROM receipt WHERE uid = ?1",
                 [uid_value(receipt_uid)],
                 |r| r.get(0),
             )
             .optional()?;
-        Ok(method.as_deref() == Some(PACKET_METHOD))
+        Ok(set == Some(true))
     }
 }

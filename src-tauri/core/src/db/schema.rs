@@ -573,6 +573,7 @@ CREATE INDEX study_report_unit_idx ON study_report (unit_id);
     include_str!("steps/13.sql"),
     include_str!("steps/14.sql"),
     include_str!("steps/15.sql"),
+    include_str!("steps/16.sql"),
 ];
 
 /// The version a fresh file gets.
@@ -611,6 +612,7 @@ mod tests {
         "9fe9ceccdd941e74",
         "86478f587843b028",
         "57bbf00294bb6961",
+        "cb7339618d6a7270",
     ];
 
     /// The schema of a database as SQLite reports it, for comparison.
@@ -896,11 +898,15 @@ mod tests {
             )
             .expect("indexes");
         assert_eq!(indexes, 0, "no index on the log's own uid");
-        assert_eq!(
-            upgraded.read(|dao| dao.last_log_row_of(&receipt)).expect("lookup"),
-            Some(4),
-            "rows are found by the uid of what they are about"
-        );
+        let last: Option<i64> = upgraded
+            .connection()
+            .query_row(
+                "SELECT max(id) FROM audit_log WHERE entity_uid = ?1",
+                [crate::db::uid::uid_value(&receipt)],
+                |r| r.get(0),
+            )
+            .expect("lookup");
+        assert_eq!(last, Some(4), "rows are found by the uid of what they are about");
 
         let (spoilt, _) = make("spoilt.sqlite3", true);
         let upgraded = crate::db::Store::open(&spoilt).expect("upgrade");
@@ -971,6 +977,66 @@ mod tests {
             [crate::db::uid::uid_value(&receipt)],
         );
         assert!(dup.is_err(), "a receipt's uid is still unique");
+    }
+
+    /// A register made at step 15 keeps, in each receipt, whether its last
+    /// confirmation or undo came in a packet, read from the log once; the
+    /// log's index over every confirmation is gone.
+    #[test]
+    fn step_16_marks_the_receipts_a_packet_set_last() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("v15.sqlite3");
+        // Receipt → (method, action) of its events, oldest first.
+        let events: [&[(&str, &str)]; 5] = [
+            &[("packet", "receipt.confirm")],
+            &[("packet", "receipt.confirm"), ("cli", "receipt.undo")],
+            &[("app", "receipt.confirm"), ("packet", "receipt.undo")],
+            &[],
+            &[("app", "receipt.confirm"), ("packet", "exchange.ignored")],
+        ];
+        {
+            let mut conn = rusqlite::Connection::open(&path).expect("create");
+            let tx = conn.transaction().expect("tx");
+            for step in &STEPS[..15] {
+                tx.execute_batch(step).expect("step");
+            }
+            tx.pragma_update(None, "user_version", 15).expect("version");
+            tx.execute_batch(
+                "INSERT INTO unit (uid, code, created_at) SELECT 'u' || value, 'X' || value, '2025-01-01' FROM json_each('[1, 2, 3, 4, 5]');
+                 INSERT INTO batch (id, uid, code, title, handed_on, due_on, recorded_by, created_at, receipts_total, receipts_open)
+                     VALUES (1, 'b1', 'B1', 'Đợt 1', '2025-01-01', '2025-01-08', 'văn thư', '2025-01-01', 5, 5);",
+            )
+            .expect("rows");
+            for (i, receipt) in events.iter().enumerate() {
+                let uid = crate::db::uid::uid_value(&uuid::Uuid::now_v7().to_string());
+                tx.execute(
+                    "INSERT INTO receipt (id, uid, batch_id, unit_id, code, copies) VALUES (?1, ?2, 1, ?1, ?3, 1)",
+                    rusqlite::params![i as i64 + 1, uid, format!("AAAA000{i}")],
+                )
+                .expect("receipt");
+                for (method, action) in receipt.iter() {
+                    tx.execute(
+                        "INSERT INTO audit_log (uid, at, actor, method, action, entity_uid, detail, hash)
+                         VALUES (randomblob(16), 0, 'văn thư', ?1, ?2, ?3, '{}', randomblob(32))",
+                        rusqlite::params![method, action, uid],
+                    )
+                    .expect("log row");
+                }
+            }
+            tx.commit().expect("commit");
+        }
+        let upgraded = upgrade_alike(&path);
+        let conn = upgraded.connection();
+        let set = texts(conn, "SELECT id || ' ' || set_by_packet FROM receipt ORDER BY id");
+        assert_eq!(set, ["1 1", "2 0", "3 1", "4 0", "5 0"]);
+        let index: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'audit_log_receipt_idx'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("index");
+        assert_eq!(index, 0);
     }
 
     #[test]

@@ -146,9 +146,9 @@ pub(super) fn apply_confirmation(dao: &Dao<'_>, origin: &PeerRow, c: &Confirmati
             return Ok(());
         }
         let (uid, by, on) = dao.clear_confirmation(receipt.id)?;
-        return dao.log(
+        return dao.log_receipt_event(
             "receipt.undo",
-            Some(&uid),
+            &uid,
             &json!({ "batch": receipt.batch_code, "unit": receipt.unit_code, "was": receipt.status.as_str(),
                      "by": by, "on": on, "reason": format!("huỷ xác nhận tại văn phòng {} ({packet})", origin.unit_code) }),
         );
