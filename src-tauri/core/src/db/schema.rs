@@ -634,6 +634,12 @@ mod tests {
         upgraded
     }
 
+    /// The number `sql` gives (one row, one column).
+    fn number(conn: &rusqlite::Connection, sql: &str) -> i64 {
+        conn.query_row(sql, [], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
     /// The first column of each row of `sql`, as text.
     fn texts(conn: &rusqlite::Connection, sql: &str) -> Vec<String> {
         conn.prepare(sql)
@@ -662,10 +668,7 @@ mod tests {
             tx.commit().expect("commit");
         }
         let upgraded = upgrade_alike(&old);
-        let version: i64 = upgraded
-            .connection()
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .expect("version");
+        let version = number(upgraded.connection(), "PRAGMA user_version");
         assert_eq!(version, SCHEMA_VERSION);
         let code: String = upgraded
             .connection()
@@ -791,24 +794,17 @@ mod tests {
         let upgraded = upgrade_alike(&old);
         assert_eq!(upgraded.verify().expect("the chain still checks"), 303);
         assert_eq!(upgraded.log_head().expect("head").map(|h| h.hash), Some(head));
-        let free: i64 = upgraded
-            .connection()
-            .query_row("PRAGMA freelist_count", [], |r| r.get(0))
-            .expect("free pages");
+        let free = number(upgraded.connection(), "PRAGMA freelist_count");
         assert_eq!(free, 0, "the old log's pages are given back");
         let kept = texts(
             upgraded.connection(),
             "SELECT typeof(uid) || length(uid) || ' ' || typeof(hash) FROM audit_log WHERE id <= 3 ORDER BY id",
         );
         assert_eq!(kept, ["blob16 blob", "text7 blob", "blob16 blob"]);
-        let columns: i64 = upgraded
-            .connection()
-            .query_row(
-                "SELECT count(*) FROM pragma_table_info('audit_log') WHERE name = 'prev_hash'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("columns");
+        let columns = number(
+            upgraded.connection(),
+            "SELECT count(*) FROM pragma_table_info('audit_log') WHERE name = 'prev_hash'",
+        );
         assert_eq!(columns, 0);
 
         let (spoilt, _) = make("spoilt.sqlite3", true);
@@ -889,14 +885,10 @@ mod tests {
             "SELECT typeof(at) || ' ' || coalesce(typeof(entity_uid) || length(entity_uid), '') FROM audit_log ORDER BY id",
         );
         assert_eq!(kept, ["integer blob16", "text text6", "text ", "integer blob16"]);
-        let indexes: i64 = upgraded
-            .connection()
-            .query_row(
-                "SELECT count(*) FROM pragma_index_list('audit_log') WHERE origin = 'u'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("indexes");
+        let indexes = number(
+            upgraded.connection(),
+            "SELECT count(*) FROM pragma_index_list('audit_log') WHERE origin = 'u'",
+        );
         assert_eq!(indexes, 0, "no index on the log's own uid");
         let last: Option<i64> = upgraded
             .connection()
@@ -952,21 +944,16 @@ mod tests {
             "SELECT id || ' ' || typeof(uid) || length(uid) || ' ' || code FROM receipt ORDER BY id",
         );
         assert_eq!(kept, ["7 blob16 AAAA1111", "9 text8 BBBB2222"]);
-        let dangling: i64 = conn
-            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
-            .expect("foreign key check");
+        let dangling = number(conn, "SELECT count(*) FROM pragma_foreign_key_check");
         assert_eq!(dangling, 0);
         let on: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).expect("pragma");
         assert!(on, "foreign keys are on again after the upgrade");
-        let temp: i64 = conn.query_row("PRAGMA temp_store", [], |r| r.get(0)).expect("pragma");
+        let temp = number(conn, "PRAGMA temp_store");
         assert_eq!(temp, 2, "temporary tables in memory again after the upgrade");
-        let lines: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM receipt_line l JOIN receipt r ON r.id = l.receipt_id",
-                [],
-                |r| r.get(0),
-            )
-            .expect("lines");
+        let lines = number(
+            conn,
+            "SELECT count(*) FROM receipt_line l JOIN receipt r ON r.id = l.receipt_id",
+        );
         assert_eq!(lines, 2);
         for uid in [receipt.as_str(), "phiếu-cũ"] {
             let batch = upgraded.read(|dao| dao.batch_uid_of_receipt(uid)).expect("lookup");
@@ -1029,13 +1016,10 @@ mod tests {
         let conn = upgraded.connection();
         let set = texts(conn, "SELECT id || ' ' || set_by_packet FROM receipt ORDER BY id");
         assert_eq!(set, ["1 1", "2 0", "3 1", "4 0", "5 0"]);
-        let index: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name = 'audit_log_receipt_idx'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("index");
+        let index = number(
+            conn,
+            "SELECT count(*) FROM sqlite_master WHERE name = 'audit_log_receipt_idx'",
+        );
         assert_eq!(index, 0);
     }
 
