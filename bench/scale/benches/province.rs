@@ -43,6 +43,30 @@ fn time<T>(runs: usize, mut f: impl FnMut(usize) -> Res<T>) -> Res<(Duration, T)
     Ok((median(samples), last))
 }
 
+/// Medians of `runs` runs each of `app` and `raw`, taken in turns (app,
+/// raw, app, …), so that neither runs on pages the other's runs warmed
+/// more; and what the last run of each returned.
+fn time_in_turns<A, B>(
+    runs: usize,
+    mut app: impl FnMut(usize) -> Res<A>,
+    mut raw: impl FnMut(usize) -> Res<B>,
+) -> Res<((Duration, A), (Duration, B))> {
+    let (mut a, mut b) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
+    let (mut last_a, mut last_b) = (None, None);
+    for i in 0..runs {
+        let t = Instant::now();
+        last_a = Some(app(i)?);
+        a.push(t.elapsed());
+        let t = Instant::now();
+        last_b = Some(raw(i)?);
+        b.push(t.elapsed());
+    }
+    Ok((
+        (median(a), last_a.ok_or("no runs")?),
+        (median(b), last_b.ok_or("no runs")?),
+    ))
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
@@ -552,30 +576,31 @@ fn main() -> Res<()> {
                 2u32,
             ));
         }
-        let (app, made) = time(5, |i| {
-            Ok(store.create_batch(
-                &actor,
-                NewBatch {
-                    code: format!("Đo tốc độ {i}"),
-                    title: "Đợt đo tốc độ".into(),
-                    handed_on: Some(today),
-                    due_on: Some(today),
-                    documents: (0..5)
-                        .map(|d| DocQty {
-                            symbol: format!("{}-KH/BTGDVTU", 9000 + d),
-                            quantity: 2,
-                            uid: None,
-                        })
-                        .collect(),
-                    subtrees: roots.iter().map(|r| r.1.clone()).collect(),
-                    ..NewBatch::default()
-                },
-            )?)
-        })?;
         let root_ids: Vec<i64> = roots.iter().map(|r| r.0).collect();
-        let (base, raw_recipients) = time(5, |i| {
-            raw_batch(conn, &format!("Đo thô {i}"), &root_ids, &doc_ids, today)
-        })?;
+        let ((app, made), (base, raw_recipients)) = time_in_turns(
+            7,
+            |i| {
+                Ok(store.create_batch(
+                    &actor,
+                    NewBatch {
+                        code: format!("Đo tốc độ {i}"),
+                        title: "Đợt đo tốc độ".into(),
+                        handed_on: Some(today),
+                        due_on: Some(today),
+                        documents: (0..5)
+                            .map(|d| DocQty {
+                                symbol: format!("{}-KH/BTGDVTU", 9000 + d),
+                                quantity: 2,
+                                uid: None,
+                            })
+                            .collect(),
+                        subtrees: roots.iter().map(|r| r.1.clone()).collect(),
+                        ..NewBatch::default()
+                    },
+                )?)
+            },
+            |i| raw_batch(conn, &format!("Đo thô {i}"), &root_ids, &doc_ids, today),
+        )?;
         report(
             &format!("record a batch, {} units × 5 documents", made.recipients),
             made.recipients as usize * 5,
