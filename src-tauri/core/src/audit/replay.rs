@@ -359,7 +359,7 @@ impl Replay {
             if digest(flags, &r.status, r.signer.as_deref(), r.received) != expected
                 || r.set_by_packet != last.is_some_and(|e| e.by_packet)
             {
-                return describe_receipt(dao, r, last.map(|e| e.row)).map(ControlFlow::Break);
+                return describe_receipt(dao, r, last).map(ControlFlow::Break);
             }
             Ok(ControlFlow::Continue(()))
         })?;
@@ -482,15 +482,15 @@ impl Replay {
     }
 }
 
-/// Words the difference between a receipt and its last event (the log row
-/// `last`, none when the log has no event of it): reads the event again
-/// (the only per-receipt query, once, on the way out).
-fn describe_receipt(dao: &Dao<'_>, found: &ReceiptState<'_>, last: Option<i64>) -> Result<Problem> {
+/// Words the difference between a receipt and its last event (`last`, none
+/// when the log has no event of it): reads the event's row again (the only
+/// per-receipt query, once, on the way out).
+fn describe_receipt(dao: &Dao<'_>, found: &ReceiptState<'_>, last: Option<ReceiptEvent>) -> Result<Problem> {
     let (batch, unit) = dao.codes_of_batch_and_unit(found.batch_id, found.unit_id)?;
     let (row, expect) = match last {
-        Some(id) => {
-            let (action, detail) = dao.log_action_at(id)?;
-            (Some(id), Expect::of(&action, &detail)?)
+        Some(e) => {
+            let (action, detail) = dao.log_action_at(e.row)?;
+            (Some(e.row), Expect::of(&action, &detail)?)
         }
         None => (None, Expect::pending()),
     };
@@ -522,7 +522,6 @@ fn describe_receipt(dao: &Dao<'_>, found: &ReceiptState<'_>, last: Option<i64>) 
         )
     } else if expect.lines.as_deref().is_none_or(|lines| lines == found.received) {
         // Status, signer and lines agree: the packet flag is what differs.
-        let by_packet = last.is_some_and(|_| !found.set_by_packet);
         let came = |packet: bool| {
             if packet {
                 "«nhận qua gói của văn phòng cấp dưới»"
@@ -533,7 +532,7 @@ fn describe_receipt(dao: &Dao<'_>, found: &ReceiptState<'_>, last: Option<i64>) 
         format!(
             "{place}: lần xác nhận cuối trong sổ là {}, {}",
             came(found.set_by_packet),
-            logged(came(by_packet).to_owned())
+            logged(came(last.is_some_and(|e| e.by_packet)).to_owned())
         )
     } else {
         let lines = |lines: &[(i64, i64)]| -> Result<String> {

@@ -438,19 +438,4 @@ impl Dao<'_> {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
-
-    /// Whether the last confirmation or undo of a receipt came by packet
-    /// (kept with the receipt by `Dao::log_receipt_event`), so a packet may
-    /// change it again.
-    pub(crate) fn receipt_last_set_by_packet(&self, receipt_uid: &str) -> Result<bool> {
-        let set: Option<bool> = self
-            .conn
-            .query_row(
-                "SELECT set_by_packet FROM receipt WHERE uid = ?1",
-                [uid_value(receipt_uid)],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(set == Some(true))
-    }
 }

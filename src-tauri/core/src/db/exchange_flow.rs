@@ -125,11 +125,13 @@ pub struct InboxRow {
 #[derive(Debug, Clone)]
 pub(crate) struct OwnReceipt {
     pub id: i64,
-    pub uid: String,
     pub status: ReceiptStatus,
     pub unit_code: String,
     pub batch_code: String,
     pub handed_on: chrono::NaiveDate,
+    /// Its last confirmation or undo came in a packet (`Dao::log_receipt_event`),
+    /// so a packet may change it again.
+    pub set_by_packet: bool,
 }
 
 const INBOX: &str = "SELECT r.uid, r.code, b.code AS batch_code, b.title, b.origin, r.unit_code, b.handed_on,
@@ -269,7 +271,7 @@ impl Dao<'_> {
         Ok(self
             .conn
             .query_row(
-                "SELECT r.id, r.uid, r.code, r.status, u.code AS unit, b.code AS batch, b.handed_on,
+                "SELECT r.id, r.code, r.status, r.set_by_packet, u.code AS unit, b.code AS batch, b.handed_on,
                         b.cancelled_at IS NOT NULL AS cancelled
                  FROM receipt r JOIN unit u ON u.id = r.unit_id JOIN batch b ON b.id = r.batch_id WHERE r.uid = ?1",
                 [uid_value(uid)],
@@ -277,11 +279,11 @@ impl Dao<'_> {
                     Ok((
                         OwnReceipt {
                             id: r.get("id")?,
-                            uid: get_uid(r, "uid")?,
                             status: stored::get(r, "status", "receipt", || format!("phiếu {uid}"))?,
                             unit_code: r.get("unit")?,
                             batch_code: r.get("batch")?,
                             handed_on: r.get("handed_on")?,
+                            set_by_packet: r.get("set_by_packet")?,
                         },
                         r.get("cancelled")?,
                     ))

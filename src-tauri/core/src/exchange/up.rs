@@ -135,7 +135,7 @@ pub(super) fn apply_confirmation(dao: &Dao<'_>, origin: &PeerRow, c: &Confirmati
     if !dao.unit_within(&receipt.unit_code, &origin.unit_code, crate::dates::today())? {
         return ignore("đơn vị nhận không thuộc văn phòng gửi gói");
     }
-    if receipt.status != ReceiptStatus::Pending && !dao.receipt_last_set_by_packet(&receipt.uid)? {
+    if receipt.status != ReceiptStatus::Pending && !receipt.set_by_packet {
         return ignore("đã xác nhận tại văn phòng này");
     }
     let Some(status) = ReceiptStatus::parse(&c.signed.status) else {
