@@ -482,6 +482,32 @@ mod linux {
             arss as f64 / (brss as f64).max(1.0),
             apss as f64 / (bpss as f64).max(1.0)
         );
+        // Each app run next to the bare window's run just before it: the
+        // bare window's own start varies by a factor of three from one set
+        // to the next on this machine, and a pair shares the minute's load.
+        let paired = |app: fn(&Sample) -> Option<f64>, bare: fn(&Sample) -> f64| -> Option<(f64, f64, f64)> {
+            let mut r: Vec<f64> = bare_s
+                .iter()
+                .zip(&app_s)
+                .filter_map(|(b, a)| Some(app(a)? / bare(b).max(1e-9)))
+                .collect();
+            r.sort_by(f64::total_cmp);
+            Some((*r.get(r.len() / 2)?, *r.first()?, *r.last()?))
+        };
+        let start = |s: &Sample| s.first_screen.as_secs_f64();
+        let pss = |s: &Sample| s.pss as f64;
+        for (what, found) in [
+            ("first screen", paired(|s| Some(s.first_screen.as_secs_f64()), start)),
+            ("PSS after the first screen", paired(|s| Some(s.pss as f64), pss)),
+            ("PSS after the tour", paired(|s| s.toured.map(|t| t.1 as f64), pss)),
+        ] {
+            if let Some((mid, lo, hi)) = found {
+                println!(
+                    "{:<34} {mid:>11.2}×   (each run over the bare window's run before it; {lo:.2}×–{hi:.2}×)",
+                    format!("paired, {what}")
+                );
+            }
+        }
         println!(
             "first screen: its element found in the page (asked every 10 ms); first paint: the frame that painted it"
         );
