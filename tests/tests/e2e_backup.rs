@@ -356,6 +356,16 @@ fn a_register_from_an_older_version_opens_after_an_upgrade_the_window_tells_of()
         })
         .await;
         assert!(text(c, "#upgrade-time").await.starts_with("Đã chạy"));
+        assert_eq!(
+            js(
+                c,
+                "return document.querySelector('#upgrade-progress').hasAttribute('value');",
+                vec![]
+            )
+            .await,
+            serde_json::Value::Bool(false),
+            "the upgrade itself has no share to show, unlike its backup's copy"
+        );
         assert!(!visible(c, "#nav-units").await, "no register screens while it upgrades");
         screenshot(c, "upgrade-waiting").await;
 

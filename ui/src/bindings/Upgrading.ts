@@ -15,6 +15,11 @@ from_version: number,
  */
 to_version: number, step: UpgradeStep, 
 /**
+ * How much of the register its backup has copied, in percent, during
+ * the backup step (`None` before the copy begins and after it).
+ */
+backup_percent: number | null, 
+/**
  * Whole seconds since the upgrade began.
  */
 seconds: number, };

@@ -18,6 +18,12 @@ const STEP_TEXT: Record<UpgradeStep, string> = {
   upgrade: "Bước 2/2: đang chuyển sổ sang cấu trúc mới rồi thu gọn tệp.",
 };
 
+/** " Đã chép 42 %." while the backup copies, then that the copy is being checked. */
+function copiedText(now: Upgrading): string {
+  if (now.step !== "backup" || now.backup_percent === null) return "";
+  return now.backup_percent < 100 ? ` Đã chép ${now.backup_percent} %.` : " Đã chép xong, đang kiểm tra bản sao.";
+}
+
 /** "1 phút 05 giây", "8 giây". */
 function elapsed(seconds: number): string {
   const m = Math.floor(seconds / 60);
@@ -53,8 +59,16 @@ export async function waitForUpgrade(asked: Promise<Upgrading | null>): Promise<
   );
   byId("main", HTMLElement).append(section);
   byId("upgrade-heading", HTMLHeadingElement).focus();
+  const progress = byId("upgrade-progress", HTMLProgressElement);
   while (now) {
-    step.textContent = STEP_TEXT[now.step];
+    step.textContent = STEP_TEXT[now.step] + copiedText(now);
+    // How far the backup's copy is; the upgrade itself cannot say.
+    if (now.step === "backup" && now.backup_percent !== null) {
+      progress.max = 100;
+      progress.value = now.backup_percent;
+    } else {
+      progress.removeAttribute("value");
+    }
     time.textContent = `Đã chạy ${elapsed(now.seconds)}.`;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     now = await upgradeStatus().catch(() => null);

@@ -19,10 +19,15 @@ use crate::files::{same_file, with_suffix};
 /// Makes an automatic backup of the register at `db_path` now: copied into
 /// a temporary file, checked with `integrity_check`, then renamed with its
 /// mark (`-good` or `-damaged`); nothing is pruned here.
-fn make_automatic(db_path: &Path, reason: BackupReason, stop: &AtomicBool) -> Result<BackupInfo> {
+fn make_automatic(
+    db_path: &Path,
+    reason: BackupReason,
+    stop: &AtomicBool,
+    copied: &mut dyn FnMut(u8),
+) -> Result<BackupInfo> {
     let base = new_backup_base(db_path, reason)?;
     let partial = with_suffix(&base, ".partial");
-    let made = copy_into(db_path, &partial, stop).and_then(|()| {
+    let made = copy_into(db_path, &partial, stop, copied).and_then(|()| {
         let check = match integrity(&partial)? {
             None => BackupCheck::Good,
             Some(_) => BackupCheck::Damaged,
@@ -47,9 +52,10 @@ fn make_automatic(db_path: &Path, reason: BackupReason, stop: &AtomicBool) -> Re
 }
 
 /// Before `Store::open` upgrades an existing file to a newer schema version:
-/// a checked copy of it as it is, then pruning of the older such copies.
-pub(super) fn before_migration(db_path: &Path) -> Result<PathBuf> {
-    let made = make_automatic(db_path, BackupReason::Migrate, &AtomicBool::new(false))?;
+/// a checked copy of it as it is (`copied` told how far the copy is, in
+/// percent), then pruning of the older such copies.
+pub(super) fn before_migration(db_path: &Path, copied: &mut dyn FnMut(u8)) -> Result<PathBuf> {
+    let made = make_automatic(db_path, BackupReason::Migrate, &AtomicBool::new(false), copied)?;
     prune(db_path, &BackupSettings::read(db_path).unwrap_or_default())?;
     Ok(PathBuf::from(made.path))
 }
@@ -89,7 +95,7 @@ pub fn automatic(db_path: &Path, reason: BackupReason, stop: &AtomicBool) -> Aut
         }
         return outcome;
     }
-    match make_automatic(db_path, reason, stop) {
+    match make_automatic(db_path, reason, stop, &mut |_| ()) {
         Ok(made) => {
             if made.check == BackupCheck::Damaged {
                 outcome.alert = Some(BackupAlert {
@@ -202,7 +208,7 @@ pub fn backup_file(db_path: &Path, out: &Path, stop: &AtomicBool) -> Result<()> 
         ));
     }
     let partial = with_suffix(out, ".partial");
-    let result = copy_into(db_path, &partial, stop)
+    let result = copy_into(db_path, &partial, stop, &mut |_| ())
         .and_then(|()| std::fs::rename(&partial, out).map_err(|e| Error::file("không ghi được bản sao lưu", out, e)));
     if result.is_err() {
         let _ = std::fs::remove_file(&partial);
@@ -221,7 +227,7 @@ impl Store {
     /// checked and marked, then pruning (for tests and benchmarks; the app
     /// and `giaonhan backup --auto` use `automatic`).
     pub fn auto_backup(&self, reason: BackupReason) -> Result<BackupInfo> {
-        let made = make_automatic(self.path(), reason, &AtomicBool::new(false))?;
+        let made = make_automatic(self.path(), reason, &AtomicBool::new(false), &mut |_| ())?;
         prune(self.path(), &self.backup_settings()?)?;
         Ok(made)
     }

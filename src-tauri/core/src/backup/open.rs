@@ -20,7 +20,7 @@ impl Store {
     /// for the phases); a file written by an older version is first copied,
     /// checked, into the backups folder, then upgraded.
     pub fn open(path: &Path) -> Result<Store> {
-        Store::open_with(path, |old| before_migration(old).map(drop))
+        Store::open_with(path, |old| before_migration(old, &mut |_| ()).map(drop))
     }
 
     /// Opens the database at `path` only when the file exists: a missing
@@ -60,6 +60,9 @@ pub struct Upgrading {
     /// The schema version of this app, which the file is upgraded to.
     pub to_version: u32,
     pub step: UpgradeStep,
+    /// How much of the register its backup has copied, in percent, during
+    /// the backup step (`None` before the copy begins and after it).
+    pub backup_percent: Option<u8>,
     /// Whole seconds since the upgrade began.
     pub seconds: u32,
 }
@@ -98,12 +101,13 @@ pub enum Opened {
 /// every right); a new register only when there is neither file nor backup.
 /// Other failures (busy, disk) are errors.
 pub fn open_or_recover(db_path: &Path) -> Result<Opened> {
-    open_or_recover_telling(db_path, |_| ())
+    open_or_recover_telling(db_path, |_, _| ())
 }
 
 /// As [`open_or_recover`], telling `tell` where an upgrade of an older file
-/// is: its backup made first, then the upgrade itself.
-pub fn open_or_recover_telling(db_path: &Path, mut tell: impl FnMut(UpgradeStep)) -> Result<Opened> {
+/// is: its backup made first (with the share of the file copied, in
+/// percent, as it grows), then the upgrade itself.
+pub fn open_or_recover_telling(db_path: &Path, mut tell: impl FnMut(UpgradeStep, Option<u8>)) -> Result<Opened> {
     if !db_path.exists() {
         let backups = list(db_path)?;
         if !backups.is_empty() {
@@ -116,9 +120,9 @@ pub fn open_or_recover_telling(db_path: &Path, mut tell: impl FnMut(UpgradeStep)
         }
     }
     let opened = Store::open_with(db_path, |old| {
-        tell(UpgradeStep::Backup);
-        before_migration(old)?;
-        tell(UpgradeStep::Upgrade);
+        tell(UpgradeStep::Backup, None);
+        before_migration(old, &mut |percent| tell(UpgradeStep::Backup, Some(percent)))?;
+        tell(UpgradeStep::Upgrade, None);
         Ok(())
     });
     match opened {

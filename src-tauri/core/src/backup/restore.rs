@@ -108,7 +108,7 @@ pub fn restore(db_path: &Path, backup: &Path) -> Result<Restored> {
     let replaced_head = head_when_alone(db_path)?;
 
     let incoming = with_suffix(db_path, ".restoring");
-    if let Err(e) = copy_into(backup, &incoming, &AtomicBool::new(false)) {
+    if let Err(e) = copy_into(backup, &incoming, &AtomicBool::new(false), &mut |_| ()) {
         let _ = std::fs::remove_file(&incoming);
         return Err(e);
     }

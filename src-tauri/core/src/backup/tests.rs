@@ -150,7 +150,9 @@ fn automatic_backups_are_checked_marked_listed_and_pruned_by_kind() {
     assert_eq!(first.check, BackupCheck::Good);
     assert!(first.size > 0);
     assert_eq!(crate::files::parent(Path::new(&first.path)), backup_dir(&db));
-    let migrates: Vec<PathBuf> = (0..3).map(|_| before_migration(&db).expect("migrate backup")).collect();
+    let migrates: Vec<PathBuf> = (0..3)
+        .map(|_| before_migration(&db, &mut |_| ()).expect("migrate backup"))
+        .collect();
     for _ in 0..5 {
         store.auto_backup(BackupReason::Daily).expect("backup");
     }
@@ -539,6 +541,37 @@ fn an_upgrade_is_preceded_by_a_backup_of_the_old_file() {
     // Opening again (already current) makes no further backup.
     drop(Store::open(&old).expect("reopen"));
     assert_eq!(list(&old).expect("list").len(), 1);
+}
+
+#[test]
+fn an_upgrade_tells_its_step_and_how_much_of_the_file_its_backup_has_copied() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let old = dir.path().join("cu.sqlite3");
+    crate::db::create_at_version(&old, 1).expect("a register as version 1 left it");
+    // About 2,500 pages more, so that the copy takes several steps.
+    Connection::open(&old)
+        .expect("open")
+        .execute_batch(
+            "CREATE TABLE padding (b BLOB);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)
+             INSERT INTO padding SELECT randomblob(4000) FROM n;",
+        )
+        .expect("pad the file");
+    let mut told = Vec::new();
+    let opened = open_or_recover_telling(&old, |step, percent| told.push((step, percent))).expect("upgrade");
+    assert!(matches!(opened, Opened::Open(_)), "{opened:?}");
+    assert_eq!(told.first(), Some(&(UpgradeStep::Backup, None)), "{told:?}");
+    assert_eq!(told.last(), Some(&(UpgradeStep::Upgrade, None)), "{told:?}");
+    let copied: Vec<u8> = told[1..told.len() - 1]
+        .iter()
+        .map(|&(step, percent)| {
+            assert_eq!(step, UpgradeStep::Backup);
+            percent.expect("a share while copying")
+        })
+        .collect();
+    assert!(copied.len() >= 3, "told as the copy goes: {copied:?}");
+    assert!(copied.windows(2).all(|w| w[0] < w[1]), "only as it grows: {copied:?}");
+    assert_eq!(copied.last(), Some(&100), "{copied:?}");
 }
 
 #[test]

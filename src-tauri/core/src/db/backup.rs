@@ -110,8 +110,9 @@ pub(crate) fn open_read_only(path: &Path) -> Result<Connection> {
 /// short pauses, inside one read transaction: a consistent snapshot, while
 /// the app and the command line keep reading and writing the register.
 /// `stop` set by another thread (a restore waiting for the files) abandons
-/// the copy between steps.
-pub(crate) fn copy_into(src: &Path, dest: &Path, stop: &AtomicBool) -> Result<()> {
+/// the copy between steps; `copied` is told the share of the pages copied
+/// (in percent) whenever it grows.
+pub(crate) fn copy_into(src: &Path, dest: &Path, stop: &AtomicBool, copied: &mut dyn FnMut(u8)) -> Result<()> {
     let dir = files::parent(dest);
     std::fs::create_dir_all(dir).map_err(|e| Error::file("không tạo được thư mục", dir, e))?;
     files::ensure_space(dir, files::database_size(src))?;
@@ -137,11 +138,18 @@ pub(crate) fn copy_into(src: &Path, dest: &Path, stop: &AtomicBool) -> Result<()
         let mut out = Connection::open(dest).map_err(|e| copy_failed(dest, e))?;
         {
             let backup = rusqlite::backup::Backup::new(&source, &mut out).map_err(|e| copy_failed(dest, e))?;
+            let mut told = None;
             loop {
                 if stop.load(Ordering::Relaxed) {
                     return Err(Error::Stopped { path: dest.to_owned() });
                 }
-                match backup.step(STEP_PAGES).map_err(|e| step_error(src, dest, e))? {
+                let step = backup.step(STEP_PAGES).map_err(|e| step_error(src, dest, e))?;
+                let percent = copied_percent(backup.progress());
+                if told != Some(percent) {
+                    told = Some(percent);
+                    copied(percent);
+                }
+                match step {
                     rusqlite::backup::StepResult::Done => break,
                     rusqlite::backup::StepResult::More => std::thread::sleep(STEP_PAUSE),
                     // Busy or locked: only the destination can be (it is ours); wait.
@@ -168,6 +176,13 @@ pub(crate) fn copy_into(src: &Path, dest: &Path, stop: &AtomicBool) -> Result<()
         .and_then(|f| f.sync_all())
         .map_err(|e| Error::file(WRITING, dest, e))?;
     Ok(())
+}
+
+/// The share of a copy's pages written so far, in percent (100 when done).
+fn copied_percent(p: rusqlite::backup::Progress) -> u8 {
+    let total = i64::from(p.pagecount.max(1));
+    let done = (total - i64::from(p.remaining)).clamp(0, total);
+    u8::try_from(done * 100 / total).unwrap_or(100)
 }
 
 /// A page of the source that cannot be read is the source's fault, not the

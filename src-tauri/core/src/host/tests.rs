@@ -315,6 +315,7 @@ fn a_register_from_an_older_version_is_upgraded_while_the_window_waits() {
             std::thread::sleep(Duration::from_millis(20));
         };
         assert_eq!(status.step, UpgradeStep::Upgrade, "its backup made, the upgrade waits");
+        assert_eq!(status.backup_percent, None, "no share of a copy once it is made");
         assert_eq!(
             (status.from_version, i64::from(status.to_version)),
             (1, crate::db::SCHEMA_VERSION)

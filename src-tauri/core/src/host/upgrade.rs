@@ -16,6 +16,7 @@ use crate::error::Result;
 pub(super) struct Upgrade {
     from: u32,
     step: UpgradeStep,
+    backup_percent: Option<u8>,
     began: Instant,
 }
 
@@ -27,6 +28,7 @@ impl Host {
         let upgrade = Upgrade {
             from,
             step: UpgradeStep::Backup,
+            backup_percent: None,
             began: Instant::now(),
         };
         Host::with_slot(db_path, None, None, Some(upgrade))
@@ -37,10 +39,11 @@ impl Host {
     /// the recovery screen with the reason; then the requests waiting for
     /// the store go on.
     pub fn finish_upgrade(&self) -> Result<()> {
-        let opened = backup::open_or_recover_telling(&self.db_path, |step| {
+        let opened = backup::open_or_recover_telling(&self.db_path, |step, percent| {
             if let Ok(mut upgrade) = self.upgrade.0.lock() {
                 if let Some(u) = upgrade.as_mut() {
                     u.step = step;
+                    u.backup_percent = percent;
                 }
             }
         });
@@ -71,6 +74,7 @@ impl Host {
             from_version: u.from,
             to_version: u32::try_from(crate::db::SCHEMA_VERSION).unwrap_or(u32::MAX),
             step: u.step,
+            backup_percent: u.backup_percent,
             seconds: u32::try_from(u.began.elapsed().as_secs()).unwrap_or(u32::MAX),
         }))
     }
