@@ -185,7 +185,7 @@ fn a_cut_log_fails_the_printed_check_code() {
             "DROP TRIGGER audit_log_no_delete;
              DELETE FROM audit_log WHERE id >= {printed_row};
              {NO_DELETE_TRIGGER}
-             UPDATE receipt SET status = 'confirmed', signed_by = 'Nguyễn Thị Hoa', signed_on = '2025-08-05'
+             UPDATE receipt SET state = 1, signed_by = 'Nguyễn Thị Hoa', signed_day = '2025-08-05'
              WHERE id = {hk01};
              UPDATE batch SET receipts_open = receipts_open - 1 WHERE code = 'Đợt 1/2025';"
         ),
@@ -207,7 +207,7 @@ fn a_gap_an_edited_receipt_and_a_dropped_trigger_are_named() {
     // A receipt marked confirmed behind the app's back.
     tamper(
         &db,
-        "UPDATE receipt SET status = 'confirmed', signed_by = 'Kẻ gian'
+        "UPDATE receipt SET state = 1, signed_by = 'Kẻ gian'
          WHERE unit_id = (SELECT id FROM unit WHERE code = 'HK-02')",
     );
     let err = fails(&db, &["verify"]);
@@ -222,7 +222,7 @@ fn a_gap_an_edited_receipt_and_a_dropped_trigger_are_named() {
     assert!(v["problem"]["message"].as_str().expect("message").contains("HK-02"));
     tamper(
         &db,
-        "UPDATE receipt SET status = 'pending', signed_by = NULL
+        "UPDATE receipt SET state = 0, signed_by = NULL
          WHERE unit_id = (SELECT id FROM unit WHERE code = 'HK-02')",
     );
     ok(&db, &["verify"]);

@@ -550,7 +550,7 @@ fn first_admin_roles_and_confirmation_by_pin() {
         "no secrets in the log"
     );
     let details: Vec<String> = conn
-        .prepare("SELECT detail FROM audit_log")
+        .prepare("SELECT CAST(detail AS TEXT) FROM audit_log")
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .expect("read the log details");
     assert!(

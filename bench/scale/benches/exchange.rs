@@ -109,8 +109,10 @@ fn raw(conn: &mut Connection, files: &[PathBuf]) -> Res<(usize, usize)> {
                    ?15, ?16, ?17)",
             )?;
             let mut confirm = tx.prepare_cached(
-                "UPDATE receipt SET status = ?2, signed_by = ?3, signed_on = ?4, entered_at = ?5,
-                   confirm_method = 'remote' WHERE uid = ?1",
+                "UPDATE receipt SET state = CASE ?2 WHEN 'pending' THEN 0 WHEN 'confirmed' THEN 1
+                                                 WHEN 'partial' THEN 2 ELSE 3 END,
+                   signed_by = ?3, signed_day = unixepoch(?4) / 86400, entered = ?5, method_code = 2
+                 WHERE uid = ?1",
             )?;
             for e in events {
                 match e.get("kind").and_then(Value::as_str) {

@@ -283,22 +283,16 @@ fn raw_audit(conn: &Connection, action: &str, detail: &str) -> Res<()> {
         )
         .optional()?
         .unwrap_or_default();
-    let uid = uuid::Uuid::now_v7();
     let at = "2026-01-01T00:00:00.000Z";
     let detail = serde_json::json!({ "detail": detail }).to_string();
-    let canonical = serde_json::json!([prev, uid.to_string(), at, "bench", "bench", action, null, detail]).to_string();
+    let canonical = serde_json::json!([prev, "", at, "bench", "bench", action, null, detail]).to_string();
     let hash = Sha256::digest(canonical.as_bytes());
     conn.prepare_cached(
-        "INSERT INTO audit_log (uid, at, actor, method, action, detail, hash)
-         VALUES (?1, ?2, 'bench', 'bench', ?3, ?4, ?5)",
+        "INSERT INTO audit_log (at, actor, method, action_code, detail, hash)
+         VALUES (?1, 'bench', 'bench', CASE ?2 WHEN 'receipt.confirm' THEN 1 WHEN 'receipt.undo' THEN 2 ELSE ?2 END,
+                 ?3, ?4)",
     )?
-    .execute(params![
-        &uid.as_bytes()[..],
-        1_767_225_600_000_i64,
-        action,
-        detail,
-        &hash[..]
-    ])?;
+    .execute(params![1_767_225_600_000_i64, action, detail, &hash[..]])?;
     Ok(())
 }
 
@@ -650,8 +644,8 @@ fn main() -> Res<()> {
             let (base, _) = time(15, |i| {
                 let tx = conn.unchecked_transaction()?;
                 tx.prepare_cached(
-                    "UPDATE receipt SET status = 'confirmed', signed_by = 'Nguyễn Văn Đo', signed_on = ?1,
-                            entered_at = '2026-01-01T00:00:00.000Z', confirm_method = 'app' WHERE code = ?2",
+                    "UPDATE receipt SET state = 1, signed_by = 'Nguyễn Văn Đo', signed_day = unixepoch(?1) / 86400,
+                            entered = 1767225600000, method_code = 3 WHERE code = ?2",
                 )?
                 .execute(params![today, theirs(i)])?;
                 // The batch's open count, kept in its row as the store keeps it.

@@ -162,12 +162,13 @@ fn an_untouched_register_verifies_and_reports_its_head() {
 #[test]
 fn a_confirmation_is_logged_compactly() {
     let (_d, path, s) = register();
-    type Stored = (String, i64, i64, i64, String, String, String);
+    type Stored = (i64, String, i64, i64, String, String, String);
     let rows: Vec<Stored> = s
         .connection()
         .prepare(
-            "SELECT detail, length(uid), length(hash), length(entity_uid),
-                    typeof(uid) || ' ' || typeof(hash) || ' ' || typeof(entity_uid), typeof(at), at
+            "SELECT id, typeof(detail), length(hash), length(entity_uid),
+                    typeof(uid) || ' ' || typeof(hash) || ' ' || typeof(entity_uid) || ' ' || typeof(action_code),
+                    typeof(at), at
              FROM audit_log WHERE action = 'receipt.confirm' ORDER BY id",
         )
         .expect("prepare")
@@ -186,15 +187,26 @@ fn a_confirmation_is_logged_compactly() {
         .collect::<rusqlite::Result<_>>()
         .expect("rows");
     assert_eq!(rows.len(), 3);
-    for (_, uid_len, hash_len, entity_len, types, at_type, at) in &rows {
-        assert_eq!((*uid_len, *hash_len, *entity_len), (16, 32, 16));
+    for (_, _, hash_len, entity_len, types, at_type, at) in &rows {
+        assert_eq!((*hash_len, *entity_len), (32, 16));
         assert_eq!(
             (types.as_str(), at_type.as_str()),
-            ("blob blob blob", "integer"),
-            "{at}"
+            ("null blob blob integer", "integer"),
+            "no uid of its own, the action as a number: {at}"
         );
     }
-    let full: serde_json::Value = serde_json::from_str(&rows[0].0).expect("JSON");
+    let detail = |id: i64| s.read(|dao| dao.log_action_at(id)).expect("detail").1;
+    // A plain confirmation is kept in short and read back as the JSON its
+    // hash covers.
+    assert_eq!(rows[0].1, "blob");
+    let short: i64 = s
+        .connection()
+        .query_row("SELECT length(detail) FROM audit_log WHERE id = ?1", [rows[0].0], |r| {
+            r.get(0)
+        })
+        .expect("length");
+    assert!(short < 30, "{short} bytes");
+    let full: serde_json::Value = serde_json::from_str(&detail(rows[0].0)).expect("JSON");
     let doc: i64 = s
         .connection()
         .query_row("SELECT id FROM document WHERE symbol = '05-KH/HU'", [], |r| r.get(0))
@@ -203,8 +215,9 @@ fn a_confirmation_is_logged_compactly() {
         full,
         serde_json::json!({ "by": "Nguyễn Văn A", "on": "2024-03-05", "method": "app", "received": [] })
     );
-    assert!(rows[0].0.len() < 80, "{}", rows[0].0);
-    let partial: serde_json::Value = serde_json::from_str(&rows[1].0).expect("JSON");
+    // One that is not plain stays JSON text.
+    assert_eq!(rows[1].1, "text");
+    let partial: serde_json::Value = serde_json::from_str(&detail(rows[1].0)).expect("JSON");
     assert_eq!(partial["status"], "partial");
     assert_eq!(partial["received"], serde_json::json!([[doc, 2, 1]]));
     assert_eq!(s.verify_log(None).expect("verify").problem.map(|p| p.message), None);
@@ -223,12 +236,39 @@ fn a_confirmation_is_logged_compactly() {
 }
 
 #[test]
+fn a_short_confirmation_rewritten_behind_the_apps_back_is_named() {
+    let (_d, path, s) = register();
+    let row: i64 = s
+        .connection()
+        .query_row(
+            "SELECT min(id) FROM audit_log WHERE action = 'receipt.confirm' AND typeof(detail) = 'blob'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a short row");
+    // Another signer in the same short form: it reads back as valid JSON,
+    // but not the JSON the row's hash covers.
+    tamper(
+        &path,
+        &format!(
+            "DROP TRIGGER audit_log_no_update;
+             UPDATE audit_log SET detail = CAST('[\"Kẻ gian\",19787,3]' AS BLOB) WHERE id = {row};
+             CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;"
+        ),
+    );
+    assert_eq!(problem(&s).row, Some(row));
+}
+
+#[test]
 fn a_receipt_marked_confirmed_behind_the_apps_back_is_named() {
     let (_d, path, s) = register();
     let code = code_of(&s, "X3");
     tamper(
         &path,
-        "UPDATE receipt SET status = 'confirmed', signed_by = 'Kẻ gian'
+        "UPDATE receipt SET state = 1, signed_by = 'Kẻ gian'
          WHERE unit_id = (SELECT id FROM unit WHERE code = 'X3')",
     );
     let p = problem(&s);
@@ -488,7 +528,7 @@ fn old_rows_replay_what_they_allow() {
     let mut s = s;
     s.write(&Actor::new("cũ", "test"), |dao| {
         dao.conn.execute(
-            "UPDATE receipt SET status = 'confirmed', signed_by = 'Lê C', signed_on = '2024-03-06'
+            "UPDATE receipt SET state = 1, signed_by = 'Lê C', signed_day = '2024-03-06'
              WHERE uid = ?1",
             [crate::db::uid::uid_value(&uid)],
         )?;

@@ -7,15 +7,16 @@
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
-use chrono::SecondsFormat;
+use chrono::NaiveDate;
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Row, Rows};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use super::uid::{as_found, entity_of, uid_of, uid_value};
-use super::{new_uid, now_utc, Dao};
+use super::receipts::{day_number, day_of_number, ConfirmedVia};
+use super::uid::{as_found, entity_of, time_of, time_value, uid_of, uid_value};
+use super::{now_utc, Dao};
 use crate::error::Result;
 
 /// The hash before the first row.
@@ -65,23 +66,72 @@ fn hash_of(value: ValueRef<'_>) -> String {
     as_found(value)
 }
 
-/// A row's time as the app writes it (RFC 3339, milliseconds, `Z`): the
-/// log keeps it as milliseconds since 1970 (since schema step 14),
-/// anything else as found.
-fn at_of(value: ValueRef<'_>) -> String {
-    match value {
-        ValueRef::Integer(ms) => chrono::DateTime::from_timestamp_millis(ms)
-            .map_or_else(|| ms.to_string(), |t| t.to_rfc3339_opts(SecondsFormat::Millis, true)),
-        other => as_found(other),
+/// An action as the log keeps it (schema step 17): the two a register
+/// logs millions of as 1 and 2, any other as its text; the table's
+/// `action` column gives the text back.
+fn action_value(action: &str) -> Value {
+    match action {
+        "receipt.confirm" => Value::Integer(1),
+        "receipt.undo" => Value::Integer(2),
+        other => Value::Text(other.to_owned()),
     }
 }
 
-/// A time as the log keeps it: milliseconds when they read back as the
-/// same text, the text otherwise (the rule of schema step 14).
-fn at_value(at: &str) -> Value {
-    match chrono::DateTime::parse_from_rfc3339(at) {
-        Ok(t) if at_of(ValueRef::Integer(t.timestamp_millis())) == at => Value::Integer(t.timestamp_millis()),
-        _ => Value::Text(at.to_owned()),
+/// The detail of a plain confirmation, as `receipts::ConfirmLog` writes it
+/// when nothing is unusual: a signer (for the unit, or on its behalf), a
+/// day, a method, every copy arrived.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlainConfirmation {
+    by: String,
+    on: NaiveDate,
+    method: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    on_behalf: bool,
+    received: [u8; 0],
+}
+
+/// Added to the method's code in a short detail when the signer signed on
+/// the unit's behalf (a deputy): method codes are below it.
+const ON_BEHALF: i64 = 8;
+
+/// A plain confirmation's detail in short (schema step 17), as the JSON
+/// array `[signer, day since 1970, method code (+ ON_BEHALF)]`: a third of
+/// the bytes of the text, which four million confirmations repeat. `None`
+/// for any other action or detail, and for a detail the short form would
+/// not give back exactly (the hash covers the text).
+fn short_detail(action: &str, detail: &str) -> Option<Vec<u8>> {
+    if action != "receipt.confirm" {
+        return None;
+    }
+    let plain: PlainConfirmation = serde_json::from_str(detail).ok()?;
+    let method = ConfirmedVia::parse(&plain.method)?.code() + if plain.on_behalf { ON_BEHALF } else { 0 };
+    let short = serde_json::to_vec(&(&plain.by, day_number(plain.on), method)).ok()?;
+    (full_detail(&short).as_deref() == Some(detail)).then_some(short)
+}
+
+/// The JSON text of a short detail; `None` when it is not one.
+fn full_detail(short: &[u8]) -> Option<String> {
+    let (by, day, code): (String, i64, i64) = serde_json::from_slice(short).ok()?;
+    if !(0..2 * ON_BEHALF).contains(&code) {
+        return None;
+    }
+    let plain = PlainConfirmation {
+        by,
+        on: day_of_number(day)?,
+        method: ConfirmedVia::of_code(code % ON_BEHALF)?.as_str().to_owned(),
+        on_behalf: code / ON_BEHALF == 1,
+        received: [],
+    };
+    serde_json::to_string(&plain).ok()
+}
+
+/// A row's detail as the text its hash covers: JSON text as stored, a short
+/// detail in full; anything else as found (so the hash check names the row).
+fn detail_of(value: ValueRef<'_>) -> String {
+    match value {
+        ValueRef::Blob(b) => full_detail(b).unwrap_or_else(|| as_found(value)),
+        other => as_found(other),
     }
 }
 
@@ -136,12 +186,12 @@ fn log_row(r: &Row<'_>) -> rusqlite::Result<LogRow> {
     Ok(LogRow {
         id: r.get("id")?,
         uid: uid_of(r.get_ref("uid")?),
-        at: at_of(r.get_ref("at")?),
+        at: time_of(r.get_ref("at")?),
         actor: r.get("actor")?,
         method: r.get("method")?,
         action: r.get("action")?,
         entity_uid: entity_of(r.get_ref("entity_uid")?),
-        detail: r.get("detail")?,
+        detail: detail_of(r.get_ref("detail")?),
         hash: hash_of(r.get_ref("hash")?),
     })
 }
@@ -248,10 +298,9 @@ impl Dao<'_> {
         let actor = self.actor()?;
         let detail = serde_json::to_string(detail)?;
         let prev = self.log_head()?.map_or_else(|| GENESIS.to_owned(), |h| h.hash);
-        let uid = new_uid();
         let at = now_utc();
         let entry = Entry {
-            uid: &uid,
+            uid: "",
             at: &at,
             actor: &actor.name,
             method: &actor.method,
@@ -260,19 +309,19 @@ impl Dao<'_> {
             detail: &detail,
         };
         let hash = entry.digest(&prev);
+        let stored_detail = short_detail(action, &detail).map_or_else(|| Value::Text(detail.clone()), Value::Blob);
         self.conn
             .prepare_cached(
-                "INSERT INTO audit_log (uid, at, actor, method, action, entity_uid, detail, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO audit_log (at, actor, method, action_code, entity_uid, detail, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute(rusqlite::params![
-                uid_value(&uid),
-                at_value(&at),
+                time_value(&at),
                 actor.name,
                 actor.method,
-                action,
+                action_value(action),
                 entity_uid.map(uid_value),
-                detail,
+                stored_detail,
                 &hash[..]
             ])?;
         Ok(())
@@ -343,7 +392,7 @@ impl Dao<'_> {
         Ok(self
             .conn
             .query_row("SELECT action, detail FROM audit_log WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
+                Ok((r.get(0)?, detail_of(r.get_ref(1)?)))
             })?)
     }
 
@@ -507,4 +556,45 @@ fn line(rows: &mut Rows<'_>) -> Result<Option<(i64, i64, i64)>> {
         Some(r) => Some((r.get(0)?, r.get(1)?, r.get(2)?)),
         None => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_confirmation_is_kept_in_short_and_read_back_exactly() {
+        for (full, short) in [
+            (
+                r#"{"by":"Ngô Đức Đạt","on":"2016-12-05","method":"in_person","received":[]}"#,
+                r#"["Ngô Đức Đạt",17140,0]"#,
+            ),
+            (
+                r#"{"by":"Lê \"Tư\"","on":"1969-12-31","method":"remote","on_behalf":true,"received":[]}"#,
+                r#"["Lê \"Tư\"",-1,10]"#,
+            ),
+        ] {
+            let kept = short_detail("receipt.confirm", full).expect("plain");
+            assert_eq!(String::from_utf8_lossy(&kept), short);
+            assert_eq!(detail_of(ValueRef::Blob(&kept)), full);
+        }
+        // Anything else stays text: another action, a partial or declined
+        // confirmation, a note, keys in another order, a method the app
+        // does not write.
+        let plain = r#"{"by":"A","on":"2016-12-05","method":"slip","received":[]}"#;
+        assert_eq!(short_detail("receipt.undo", plain), None);
+        for detail in [
+            r#"{"by":"A","on":"2016-12-05","status":"partial","method":"slip","received":[[1,2,1]]}"#,
+            r#"{"by":"A","on":"2016-12-05","method":"slip","note":"x","received":[]}"#,
+            r#"{"on":"2016-12-05","by":"A","method":"slip","received":[]}"#,
+            r#"{"by":"A","on":"2016-12-05","method":"fax","received":[]}"#,
+        ] {
+            assert_eq!(short_detail("receipt.confirm", detail), None, "{detail}");
+        }
+        // A blob that is not a short detail reads as found (hex), so the
+        // row's hash check names it.
+        for odd in [&br#"["A",17140,16]"#[..], br#"["A",17140]"#, b"\xff"] {
+            assert_eq!(detail_of(ValueRef::Blob(odd)), hex::encode(odd));
+        }
+    }
 }

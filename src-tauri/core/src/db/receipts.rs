@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::uid::uid_of;
+use super::uid::{time_value, uid_of};
 use super::{stored, Dao};
 use crate::error::{Error, Result};
 use crate::model::{ConfirmMethod, ReceiptDetail, ReceiptLine, ReceiptStatus};
@@ -64,6 +64,56 @@ impl FromSql for ConfirmedVia {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
         stored::text(value, "confirm_method", ConfirmedVia::parse)
     }
+}
+
+impl ConfirmedVia {
+    /// The number the receipt keeps in `method_code` (schema step 17), and
+    /// a plain confirmation's short log detail.
+    pub(crate) fn code(self) -> i64 {
+        match self {
+            ConfirmedVia::Method(ConfirmMethod::InPerson) => 0,
+            ConfirmedVia::Method(ConfirmMethod::Slip) => 1,
+            ConfirmedVia::Method(ConfirmMethod::Remote) => 2,
+            ConfirmedVia::App => 3,
+            ConfirmedVia::Cli => 4,
+        }
+    }
+
+    /// The method of a [`code`](Self::code).
+    pub(crate) fn of_code(code: i64) -> Option<ConfirmedVia> {
+        [
+            ConfirmedVia::Method(ConfirmMethod::InPerson),
+            ConfirmedVia::Method(ConfirmMethod::Slip),
+            ConfirmedVia::Method(ConfirmMethod::Remote),
+            ConfirmedVia::App,
+            ConfirmedVia::Cli,
+        ]
+        .into_iter()
+        .find(|m| m.code() == code)
+    }
+}
+
+/// The number the receipt keeps in `state` (schema step 17); `status` is
+/// computed from it.
+fn state_code(status: ReceiptStatus) -> i64 {
+    match status {
+        ReceiptStatus::Pending => 0,
+        ReceiptStatus::Confirmed => 1,
+        ReceiptStatus::Partial => 2,
+        ReceiptStatus::Declined => 3,
+    }
+}
+
+/// A day as the receipt keeps it in `signed_day` (`signed_on` is computed
+/// from it) and a plain confirmation's short log detail: days since
+/// 1970-01-01 (`NaiveDate`'s default).
+pub(crate) fn day_number(day: NaiveDate) -> i64 {
+    (day - NaiveDate::default()).num_days()
+}
+
+/// The day of a [`day_number`]; `None` out of the calendar's range.
+pub(crate) fn day_of_number(n: i64) -> Option<NaiveDate> {
+    NaiveDate::default().checked_add_signed(chrono::TimeDelta::try_days(n)?)
 }
 
 impl ToSql for ConfirmedVia {
@@ -292,17 +342,17 @@ impl Dao<'_> {
         let uid: String = self
             .conn
             .prepare_cached(
-                "UPDATE receipt SET status = ?1, signed_by = ?2, signed_on = ?3, entered_at = ?4, confirm_method = ?5,
+                "UPDATE receipt SET state = ?1, signed_by = ?2, signed_day = ?3, entered = ?4, method_code = ?5,
                         on_behalf = ?6, note = ?7, signature = ?8, recorded_by = ?9, signer_account = ?10
                  WHERE id = ?11 RETURNING uid",
             )?
             .query_row(
                 params![
-                    c.status,
+                    state_code(c.status),
                     c.by,
-                    c.on,
-                    c.entered_at,
-                    c.method,
+                    day_number(c.on),
+                    time_value(&c.entered_at),
+                    c.method.code(),
                     c.on_behalf,
                     c.note,
                     c.signature,
@@ -359,8 +409,8 @@ impl Dao<'_> {
             [receipt_id],
         )?;
         self.conn.execute(
-            "UPDATE receipt SET status = 'pending', signed_by = NULL, signed_on = NULL, entered_at = NULL,
-                    confirm_method = NULL, on_behalf = 0, note = NULL, signature = NULL, recorded_by = NULL,
+            "UPDATE receipt SET state = 0, signed_by = NULL, signed_day = NULL, entered = NULL,
+                    method_code = NULL, on_behalf = 0, note = NULL, signature = NULL, recorded_by = NULL,
                     signer_account = NULL WHERE id = ?1",
             [receipt_id],
         )?;
@@ -395,5 +445,60 @@ impl Dao<'_> {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::types::ValueRef;
+
+    use super::*;
+    use crate::db::uid::time_of;
+
+    /// The receipt's `signed_on` and `entered_at` are computed by SQLite
+    /// from the numbers the app writes; they must give the very text the
+    /// app would have written, over the whole range of days and times.
+    #[test]
+    fn the_receipts_computed_day_and_time_are_the_apps_text() {
+        let conn = rusqlite::Connection::open_in_memory().expect("memory");
+        for step in crate::db::schema::STEPS {
+            conn.execute_batch(step).expect("step");
+        }
+        conn.execute_batch(
+            "INSERT INTO unit (id, uid, code, created_at) VALUES (1, 'u1', 'X1', '2025-01-01');
+             INSERT INTO batch (id, uid, code, title, handed_on, due_on, recorded_by, created_at)
+                 VALUES (1, 'b1', 'B1', 'Đợt 1', '2025-01-01', '2025-01-08', 'văn thư', '2025-01-01');
+             INSERT INTO receipt (id, uid, batch_id, unit_id, code, copies) VALUES (1, 'r1', 1, 1, 'AAAA1111', 1);",
+        )
+        .expect("rows");
+        let mut set = conn
+            .prepare("UPDATE receipt SET state = 1, signed_by = 'A', signed_day = ?1, entered = ?2 WHERE id = 1")
+            .expect("prepare");
+        let mut get = conn
+            .prepare("SELECT signed_on, entered_at FROM receipt WHERE id = 1")
+            .expect("prepare");
+        // Milliseconds from 1900 to 2200 in uneven steps, and the edges of
+        // a second and of a day.
+        let mut ms: i64 = -2_208_988_800_000;
+        let mut n = 0_i64;
+        while ms < 7_258_118_400_000 {
+            n += 1;
+            for t in [
+                ms,
+                ms - ms.rem_euclid(1000),
+                ms - ms.rem_euclid(1000) + 999,
+                ms - ms.rem_euclid(86_400_000),
+            ] {
+                let day = t.div_euclid(86_400_000);
+                set.execute(rusqlite::params![day, t]).expect("write");
+                let (on, at): (String, String) = get.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).expect("read");
+                assert_eq!(at, time_of(ValueRef::Integer(t)), "{t} ms");
+                let expected = day_of_number(day).expect("day").to_string();
+                assert_eq!(on, expected, "day {day}");
+                assert_eq!(day_number(day_of_number(day).expect("day")), day);
+            }
+            ms += 3_700_001_337 + n * 7_919;
+        }
+        assert!(n > 2_000, "{n} times tried");
     }
 }

@@ -191,14 +191,14 @@ mod tests {
             .expect("pragma");
 
         // Once an ordinary line with no note.
-        raw.execute("UPDATE receipt SET status = 'lost' WHERE id = 1", [])
+        raw.execute("UPDATE receipt SET state = 'lost' WHERE id = 1", [])
             .expect("corrupt");
         let msg = s.register_lines(from, to).expect_err("unknown status").to_string();
         assert!(
             msg.contains("bảng receipt") && msg.contains("dòng 1") && msg.contains("«lost»"),
             "{msg}"
         );
-        raw.execute("UPDATE receipt SET status = 'pending' WHERE id = 1", [])
+        raw.execute("UPDATE receipt SET state = 0 WHERE id = 1", [])
             .expect("repair");
 
         // Once printed with its summary, as an ordinary document.

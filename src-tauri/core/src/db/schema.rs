@@ -574,6 +574,7 @@ CREATE INDEX study_report_unit_idx ON study_report (unit_id);
     include_str!("steps/14.sql"),
     include_str!("steps/15.sql"),
     include_str!("steps/16.sql"),
+    include_str!("steps/17.sql"),
 ];
 
 /// The version a fresh file gets.
@@ -613,6 +614,7 @@ mod tests {
         "86478f587843b028",
         "57bbf00294bb6961",
         "cb7339618d6a7270",
+        "7157d99f0fa5a2dc",
     ];
 
     /// The schema of a database as SQLite reports it, for comparison.
@@ -1021,6 +1023,130 @@ mod tests {
             "SELECT count(*) FROM sqlite_master WHERE name = 'audit_log_receipt_idx'",
         );
         assert_eq!(index, 0);
+    }
+
+    /// A register made at step 16 reads the same after step 17: its
+    /// receipts' state, method, day and time now numbers (a value not in
+    /// the app's form kept as found), its log's two frequent actions
+    /// numbers, every row's hash and the head unchanged.
+    #[test]
+    fn step_17_keeps_what_the_receipts_and_the_log_read() {
+        use crate::db::audit::{Entry, GENESIS};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("v16.sqlite3");
+        let receipt = uuid::Uuid::now_v7().to_string();
+        let read = "SELECT code || ' ' || status || ' ' || coalesce(signed_on, '-') || ' ' || coalesce(entered_at, '-')
+                           || ' ' || coalesce(confirm_method, '-')
+                    FROM receipt ORDER BY id";
+        let (before, head) = {
+            let mut conn = rusqlite::Connection::open(&path).expect("create");
+            let tx = conn.transaction().expect("tx");
+            for step in &STEPS[..16] {
+                tx.execute_batch(step).expect("step");
+            }
+            tx.pragma_update(None, "user_version", 16).expect("version");
+            tx.execute_batch(&format!(
+                "INSERT INTO unit (id, uid, code, created_at)
+                     SELECT value, 'u' || value, 'X' || value, '2025-01-01' FROM json_each('[1, 2, 3, 4]');
+                 INSERT INTO batch (id, uid, code, title, handed_on, due_on, recorded_by, created_at, receipts_total, receipts_open)
+                     VALUES (1, 'b1', 'B1', 'Đợt 1', '2025-01-01', '2025-01-08', 'văn thư', '2025-01-01', 4, 3);
+                 INSERT INTO receipt (id, uid, batch_id, unit_id, code, copies, status, signed_by, signed_on, entered_at,
+                                      confirm_method)
+                     VALUES (1, '{receipt}', 1, 1, 'AAAA1111', 1, 'confirmed', 'Lê A', '2025-01-03',
+                             '2025-01-03T02:04:05.678Z', 'in_person'),
+                            (2, 'r2', 1, 2, 'BBBB2222', 1, 'partial', 'Lê B', '1969-12-31',
+                             '2025-01-03T09:04:05+07:00', 'slip'),
+                            (3, 'r3', 1, 3, 'CCCC3333', 1, 'declined', 'Lê C', '3/1/2025', '2025-01-04T00:00:00.000Z', 'cli'),
+                            (4, 'r4', 1, 4, 'DDDD4444', 1, 'pending', NULL, NULL, NULL, NULL);"
+            ))
+            .expect("rows");
+            let mut prev = GENESIS.to_owned();
+            for (action, entity) in [
+                ("receipt.confirm", Some(receipt.as_str())),
+                ("receipt.undo", Some(receipt.as_str())),
+                ("setting.letterhead", None),
+                ("receipt.confirm", Some(receipt.as_str())),
+            ] {
+                let uid = uuid::Uuid::now_v7();
+                let uid_text = uid.to_string();
+                let detail = r#"{"by":"Lê A","on":"2025-01-03","method":"in_person","received":[]}"#;
+                let entry = Entry {
+                    uid: &uid_text,
+                    at: "2025-01-03T02:04:05.678Z",
+                    actor: "văn thư",
+                    method: "cli",
+                    action,
+                    entity_uid: entity,
+                    detail,
+                };
+                let hash = entry.hash(&prev);
+                tx.execute(
+                    "INSERT INTO audit_log (uid, at, actor, method, action, entity_uid, detail, hash)
+                     VALUES (?1, 1735869845678, ?2, ?3, ?4, ?5, ?6, unhex(?7))",
+                    rusqlite::params![
+                        &uid.as_bytes()[..],
+                        entry.actor,
+                        entry.method,
+                        action,
+                        entity.map(crate::db::uid::uid_value),
+                        detail,
+                        hash
+                    ],
+                )
+                .expect("log row");
+                prev = hash;
+            }
+            let before = texts(&tx, read);
+            tx.commit().expect("commit");
+            (before, prev)
+        };
+        let upgraded = upgrade_alike(&path);
+        let conn = upgraded.connection();
+        assert_eq!(texts(conn, read), before);
+        let kept = texts(
+            conn,
+            "SELECT typeof(state) || ' ' || typeof(signed_day) || ' ' || typeof(entered) || ' ' || typeof(method_code)
+             FROM receipt ORDER BY id",
+        );
+        assert_eq!(
+            kept,
+            [
+                "integer integer integer integer",
+                "integer integer text integer",
+                "integer text integer integer",
+                "integer null null null"
+            ]
+        );
+        let actions = texts(
+            conn,
+            "SELECT typeof(action_code) || ' ' || action FROM audit_log ORDER BY id",
+        );
+        assert_eq!(
+            actions,
+            [
+                "integer receipt.confirm",
+                "integer receipt.undo",
+                "text setting.letterhead",
+                "integer receipt.confirm"
+            ]
+        );
+        // Every row still gives the hash it was written with.
+        let mut prev = GENESIS.to_owned();
+        upgraded
+            .read(|dao| {
+                dao.each_log_row(|row| {
+                    assert_eq!(row.entry().hash(&prev), row.hash, "row {}", row.id);
+                    prev = row.hash;
+                    Ok(())
+                })
+            })
+            .expect("log");
+        assert_eq!(prev, head);
+        let open = number(
+            conn,
+            "SELECT count(*) FROM receipt WHERE status <> 'confirmed' AND must_confirm = 1",
+        );
+        assert_eq!(open, 3);
     }
 
     #[test]

@@ -135,7 +135,7 @@ mod tests {
                 |r| r.get(0),
             )
             .expect("code");
-        tamper(&s, "UPDATE receipt SET status = 'lost' WHERE code IN (SELECT r.code FROM receipt r JOIN unit u ON u.id = r.unit_id WHERE u.code = 'X1')");
+        tamper(&s, "UPDATE receipt SET state = 'lost' WHERE code IN (SELECT r.code FROM receipt r JOIN unit u ON u.id = r.unit_id WHERE u.code = 'X1')");
         let row = format!("phiếu {code}");
         refused(
             s.outstanding(&OutstandingQuery::default()),
@@ -209,10 +209,7 @@ mod tests {
             .connection()
             .query_row("SELECT code FROM receipt WHERE signed_by IS NOT NULL", [], |r| r.get(0))
             .expect("code");
-        tamper(
-            &s,
-            "UPDATE receipt SET confirm_method = 'fax' WHERE signed_by IS NOT NULL",
-        );
+        tamper(&s, "UPDATE receipt SET method_code = 'fax' WHERE signed_by IS NOT NULL");
         let row = format!("phiếu {code}");
         refused(s.receipt(&code), "receipt", "confirm_method", "fax", &row);
         refused(s.unit_receipts("X1"), "receipt", "confirm_method", "fax", &row);

@@ -5,7 +5,12 @@
 //! UUID's 16 bytes. A value not in that form (a file edited behind the
 //! app's back, a uid from a packet that is not a UUID) is kept and read as
 //! the text found, so that a check names it instead of a read failing.
+//!
+//! Times follow the same rule: the app writes them as RFC 3339 text with
+//! milliseconds and `Z`; the log (since step 14) and the receipts' time of
+//! recording (since step 17) keep them as milliseconds since 1970.
 
+use chrono::SecondsFormat;
 use rusqlite::types::{Value, ValueRef};
 
 /// A value as the text found: blobs as hex.
@@ -45,6 +50,25 @@ pub(crate) fn uid_value(uid: &str) -> Value {
     match uuid::Uuid::parse_str(uid) {
         Ok(u) if u.to_string() == uid => Value::Blob(u.as_bytes().to_vec()),
         _ => Value::Text(uid.to_owned()),
+    }
+}
+
+/// A stored time as the app writes it (RFC 3339, milliseconds, `Z`):
+/// milliseconds since 1970 as that text, anything else as found.
+pub(crate) fn time_of(value: ValueRef<'_>) -> String {
+    match value {
+        ValueRef::Integer(ms) => chrono::DateTime::from_timestamp_millis(ms)
+            .map_or_else(|| ms.to_string(), |t| t.to_rfc3339_opts(SecondsFormat::Millis, true)),
+        other => as_found(other),
+    }
+}
+
+/// A time as the file keeps it: milliseconds when they read back as the
+/// same text, the text otherwise (the rule of schema steps 14 and 17).
+pub(crate) fn time_value(at: &str) -> Value {
+    match chrono::DateTime::parse_from_rfc3339(at) {
+        Ok(t) if time_of(ValueRef::Integer(t.timestamp_millis())) == at => Value::Integer(t.timestamp_millis()),
+        _ => Value::Text(at.to_owned()),
     }
 }
 
