@@ -614,7 +614,7 @@ mod tests {
         "86478f587843b028",
         "57bbf00294bb6961",
         "cb7339618d6a7270",
-        "7157d99f0fa5a2dc",
+        "3919e48c08ef0c0f",
     ];
 
     /// The schema of a database as SQLite reports it, for comparison.
@@ -1028,7 +1028,8 @@ mod tests {
     /// A register made at step 16 reads the same after step 17: its
     /// receipts' state, method, day and time now numbers (a value not in
     /// the app's form kept as found), its log's two frequent actions
-    /// numbers, every row's hash and the head unchanged.
+    /// numbers and its plain confirmations in short, every row's hash and
+    /// the head unchanged.
     #[test]
     fn step_17_keeps_what_the_receipts_and_the_log_read() {
         use crate::db::audit::{Entry, GENESIS};
@@ -1061,15 +1062,31 @@ mod tests {
             ))
             .expect("rows");
             let mut prev = GENESIS.to_owned();
-            for (action, entity) in [
-                ("receipt.confirm", Some(receipt.as_str())),
-                ("receipt.undo", Some(receipt.as_str())),
-                ("setting.letterhead", None),
-                ("receipt.confirm", Some(receipt.as_str())),
+            let plain = r#"{"by":"Lê A","on":"2025-01-03","method":"in_person","received":[]}"#;
+            for (action, entity, detail) in [
+                ("receipt.confirm", Some(receipt.as_str()), plain),
+                ("receipt.undo", Some(receipt.as_str()), plain),
+                ("setting.letterhead", None, plain),
+                ("receipt.confirm", Some(receipt.as_str()), plain),
+                (
+                    "receipt.confirm",
+                    Some("r2"),
+                    r#"{"by":"Lê B","on":"1969-12-31","method":"remote","on_behalf":true,"received":[]}"#,
+                ),
+                (
+                    "receipt.confirm",
+                    Some("r3"),
+                    r#"{"by":"Lê \"C\"","on":"2025-01-04","method":"cli","received":[]}"#,
+                ),
+                (
+                    "receipt.confirm",
+                    Some("r3"),
+                    r#"{"by":"Lê C","on":"2025-02-30","method":"cli","received":[]}"#,
+                ),
+                ("receipt.confirm", Some("r3"), "không phải JSON"),
             ] {
                 let uid = uuid::Uuid::now_v7();
                 let uid_text = uid.to_string();
-                let detail = r#"{"by":"Lê A","on":"2025-01-03","method":"in_person","received":[]}"#;
                 let entry = Entry {
                     uid: &uid_text,
                     at: "2025-01-03T02:04:05.678Z",
@@ -1119,15 +1136,21 @@ mod tests {
         );
         let actions = texts(
             conn,
-            "SELECT typeof(action_code) || ' ' || action FROM audit_log ORDER BY id",
+            "SELECT typeof(action_code) || ' ' || action || ' ' || typeof(detail) FROM audit_log ORDER BY id",
         );
+        // Plain confirmations in short; a name JSON escapes, a day that is
+        // not one and a detail that is not JSON kept as text.
         assert_eq!(
             actions,
             [
-                "integer receipt.confirm",
-                "integer receipt.undo",
-                "text setting.letterhead",
-                "integer receipt.confirm"
+                "integer receipt.confirm blob",
+                "integer receipt.undo text",
+                "text setting.letterhead text",
+                "integer receipt.confirm blob",
+                "integer receipt.confirm blob",
+                "integer receipt.confirm text",
+                "integer receipt.confirm text",
+                "integer receipt.confirm text"
             ]
         );
         // Every row still gives the hash it was written with.

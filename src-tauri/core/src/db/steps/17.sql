@@ -85,12 +85,32 @@ CREATE TABLE audit_log_17 (
     detail      ANY NOT NULL,             -- JSON text, or a plain confirmation in short (BLOB)
     hash        ANY NOT NULL              -- 32 bytes (SHA-256), or text as found
 ) STRICT;
+-- A plain confirmation already logged is put in short too, when the short
+-- form gives back its text exactly: the text rebuilt from its parts must be
+-- the text stored (so its signer's name needed no escaping in JSON, and the
+-- short form is the name between quotes), and its day a real day.
 INSERT INTO audit_log_17 (id, uid, at, actor, method, action_code, entity_uid, detail, hash)
-SELECT id, uid, at, actor, method,
-       CASE action WHEN 'receipt.confirm' THEN 1 WHEN 'receipt.undo' THEN 2 ELSE action END,
-       entity_uid, detail, hash
-FROM audit_log
-ORDER BY id;
+SELECT a.id, a.uid, a.at, a.actor, a.method,
+       CASE a.action WHEN 'receipt.confirm' THEN 1 WHEN 'receipt.undo' THEN 2 ELSE a.action END,
+       a.entity_uid,
+       coalesce(
+           CASE WHEN a.action = 'receipt.confirm' AND json_valid(a.detail) THEN
+           (SELECT CAST('["' || p.by || '",' || (unixepoch(p.day) / 86400) || ','
+                        || (m.column2 + CASE WHEN p.on_behalf IS NULL THEN 0 ELSE 8 END) || ']' AS BLOB)
+            FROM (SELECT json_extract(a.detail, '$.by') AS by, json_extract(a.detail, '$.on') AS day,
+                         json_extract(a.detail, '$.method') AS method,
+                         json_extract(a.detail, '$.on_behalf') AS on_behalf) p
+            JOIN (VALUES ('in_person', 0), ('slip', 1), ('remote', 2), ('app', 3), ('cli', 4)) m
+                ON m.column1 = p.method
+            WHERE typeof(p.by) = 'text' AND date(p.day) IS p.day
+              AND a.detail IS '{"by":"' || p.by || '","on":"' || p.day || '","method":"' || p.method || '",'
+                              || CASE WHEN p.on_behalf IS NULL THEN '' ELSE '"on_behalf":true,' END
+                              || '"received":[]}')
+           END,
+           a.detail),
+       a.hash
+FROM audit_log a
+ORDER BY a.id;
 DROP TABLE audit_log;
 ALTER TABLE audit_log_17 RENAME TO audit_log;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
