@@ -47,16 +47,17 @@ impl ConfirmedVia {
         }
     }
 
+    /// Every method, in the order of their [`code`](Self::code)s.
+    const ALL: [ConfirmedVia; 5] = [
+        ConfirmedVia::Method(ConfirmMethod::InPerson),
+        ConfirmedVia::Method(ConfirmMethod::Slip),
+        ConfirmedVia::Method(ConfirmMethod::Remote),
+        ConfirmedVia::App,
+        ConfirmedVia::Cli,
+    ];
+
     pub fn parse(s: &str) -> Option<ConfirmedVia> {
-        [
-            ConfirmedVia::Method(ConfirmMethod::InPerson),
-            ConfirmedVia::Method(ConfirmMethod::Slip),
-            ConfirmedVia::Method(ConfirmMethod::Remote),
-            ConfirmedVia::App,
-            ConfirmedVia::Cli,
-        ]
-        .into_iter()
-        .find(|m| m.as_str() == s)
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
     }
 }
 
@@ -81,15 +82,7 @@ impl ConfirmedVia {
 
     /// The method of a [`code`](Self::code).
     pub(crate) fn of_code(code: i64) -> Option<ConfirmedVia> {
-        [
-            ConfirmedVia::Method(ConfirmMethod::InPerson),
-            ConfirmedVia::Method(ConfirmMethod::Slip),
-            ConfirmedVia::Method(ConfirmMethod::Remote),
-            ConfirmedVia::App,
-            ConfirmedVia::Cli,
-        ]
-        .into_iter()
-        .find(|m| m.code() == code)
+        Self::ALL.into_iter().find(|m| m.code() == code)
     }
 }
 
