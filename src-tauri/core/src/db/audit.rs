@@ -3,6 +3,12 @@
 //! of a file and of a fresh schema, and what the replay reads of the
 //! register (receipts with their received copies merged in one pass,
 //! batches, accounts, the inbox). The checks themselves are in `crate::audit`.
+//!
+//! What a hash covers is text (see [`Entry`]); what the table keeps is
+//! smaller where millions of rows repeat it (hashes and uids as bytes, times
+//! as milliseconds, the two frequent actions as numbers, a plain
+//! confirmation's detail in short), and this module turns each back into
+//! the text, so rows of every schema step check alike.
 
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
