@@ -59,15 +59,7 @@ impl ConfirmedVia {
     pub fn parse(s: &str) -> Option<ConfirmedVia> {
         Self::ALL.into_iter().find(|m| m.as_str() == s)
     }
-}
 
-impl FromSql for ConfirmedVia {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        stored::text(value, "confirm_method", ConfirmedVia::parse)
-    }
-}
-
-impl ConfirmedVia {
     /// The number the receipt keeps in `method_code` (schema step 17), and
     /// a plain confirmation's short log detail.
     pub(crate) fn code(self) -> i64 {
@@ -83,6 +75,12 @@ impl ConfirmedVia {
     /// The method of a [`code`](Self::code).
     pub(crate) fn of_code(code: i64) -> Option<ConfirmedVia> {
         Self::ALL.into_iter().find(|m| m.code() == code)
+    }
+}
+
+impl FromSql for ConfirmedVia {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        stored::text(value, "confirm_method", ConfirmedVia::parse)
     }
 }
 
@@ -107,12 +105,6 @@ pub(crate) fn day_number(day: NaiveDate) -> i64 {
 /// The day of a [`day_number`]; `None` out of the calendar's range.
 pub(crate) fn day_of_number(n: i64) -> Option<NaiveDate> {
     NaiveDate::default().checked_add_signed(chrono::TimeDelta::try_days(n)?)
-}
-
-impl ToSql for ConfirmedVia {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(self.as_str().into())
-    }
 }
 
 /// A receipt a confirmation touches.
