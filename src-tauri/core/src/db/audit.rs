@@ -315,7 +315,10 @@ impl Dao<'_> {
             detail: &detail,
         };
         let hash = entry.digest(&prev);
-        let stored_detail = short_detail(action, &detail).map_or_else(|| Value::Text(detail.clone()), Value::Blob);
+        let stored_detail = match short_detail(action, &detail) {
+            Some(short) => Value::Blob(short),
+            None => Value::Text(detail),
+        };
         self.conn
             .prepare_cached(
                 "INSERT INTO audit_log (at, actor, method, action_code, entity_uid, detail, hash)
