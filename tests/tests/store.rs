@@ -638,3 +638,180 @@ fn the_outstanding_page_counts_a_recalls_rows_as_the_whole_list_does() {
     assert_eq!(groups.iter().map(|g| g.lines).sum::<u32>(), page.total.lines);
     assert_eq!([page.rows, rest.rows].concat(), whole);
 }
+
+/// Codes a search shows.
+fn found(store: &Store, query: &str, closed: bool) -> Vec<String> {
+    store
+        .search_units_in(query, 10, closed)
+        .expect("search")
+        .into_iter()
+        .map(|u| u.code)
+        .collect()
+}
+
+/// Search as you type reads the day's keys from the store's copy while no
+/// unit changes; a change by the store itself, by a second store on the file
+/// or by a raw edit shows in the next search.
+#[test]
+fn the_unit_search_follows_unit_changes_made_by_this_store_or_another() {
+    let (_dir, path, mut store) = seeded_with_batch();
+    assert!(found(&store, "trung hoa", false).is_empty());
+    assert_eq!(found(&store, "dong trung", false), ["HK-01"]);
+
+    let yesterday = today().checked_sub_days(Days::new(1)).expect("yesterday");
+    let mut other = Store::open(&path).expect("a second store on the file");
+    other
+        .reorganise(
+            &actor(),
+            giaonhan::model::Reorganisation {
+                change: giaonhan::model::Change::Rename {
+                    code: "HK-01".into(),
+                    name: "Chi bộ thôn Trung Hòa".into(),
+                    short_name: None,
+                },
+                on: yesterday,
+                reason: None,
+            },
+        )
+        .expect("rename beside it");
+    drop(other);
+    assert_eq!(found(&store, "trung hoa", false), ["HK-01"]);
+    assert!(found(&store, "dong trung", false).is_empty());
+
+    store
+        .add_unit(
+            &actor(),
+            unit("HK-03", "Chi bộ thôn Trung Hòa Bắc", Some("HK"), "Chi bộ"),
+        )
+        .expect("add a branch");
+    assert_eq!(found(&store, "trung hoa", false), ["HK-01", "HK-03"]);
+
+    let raw = rusqlite::Connection::open(&path).expect("raw connection");
+    raw.execute(
+        "UPDATE unit_version SET search_key = 'chi bo thon trung hoa nam hk-02'
+         WHERE unit_id = (SELECT id FROM unit WHERE code = 'HK-02') AND valid_to = '9999-12-31'",
+        [],
+    )
+    .expect("raw edit");
+    drop(raw);
+    // Still in the order of its name, «Chi bộ thôn Ấp Thượng».
+    assert_eq!(found(&store, "trung hoa", false), ["HK-02", "HK-01", "HK-03"]);
+
+    store
+        .reorganise(
+            &actor(),
+            giaonhan::model::Reorganisation {
+                change: giaonhan::model::Change::Merge {
+                    from: vec!["HK-03".into()],
+                    into: "HK-01".into(),
+                },
+                on: yesterday,
+                reason: None,
+            },
+        )
+        .expect("merge");
+    assert_eq!(found(&store, "trung hoa", false), ["HK-02", "HK-01"]);
+    assert_eq!(found(&store, "trung hoa", true), ["HK-02", "HK-01", "HK-03"]);
+}
+
+/// The search's ranking in memory is the one SQL gives over the same rows:
+/// a name that starts with the key, then a word that does, then anywhere,
+/// then Vietnamese order and the code; closed units only when asked; `%`
+/// and `_` taken literally.
+#[test]
+fn the_unit_search_ranks_as_the_register_s_own_query_does() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).expect("open");
+    let a = actor();
+    store.load_demo(&a).expect("demo");
+    let words = ["Hòa", "Hoà Hải", "An", "Ấp", "Đông", "Thượng", "1", "10", "2_b", "5%"];
+    for (i, w) in words.iter().cycle().take(60).enumerate() {
+        let name = match i % 3 {
+            0 => format!("Chi bộ thôn {w} {i}"),
+            1 => format!("{w} Chi bộ {i}"),
+            _ => format!("Chi bộ {w}{i}"),
+        };
+        store
+            .add_unit(&a, unit(&format!("T{i:02}"), &name, None, "Chi bộ"))
+            .expect("add a branch");
+    }
+    let yesterday = today().checked_sub_days(Days::new(1)).expect("yesterday");
+    store
+        .reorganise(
+            &a,
+            giaonhan::model::Reorganisation {
+                change: giaonhan::model::Change::Merge {
+                    from: vec!["T03".into(), "T13".into()],
+                    into: "T23".into(),
+                },
+                on: yesterday,
+                reason: None,
+            },
+        )
+        .expect("merge");
+
+    let raw = rusqlite::Connection::open(&path).expect("raw connection");
+    let mut reference = raw
+        .prepare(
+            "SELECT u.code FROM unit u
+             JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= ?1 AND ?1 < v.valid_to
+             WHERE (?2 OR (u.opened_on <= ?1 AND ?1 < u.closed_on)) AND v.search_key LIKE ?3 ESCAPE '\\'
+             ORDER BY CASE WHEN v.search_key LIKE ?4 ESCAPE '\\' THEN 0
+                           WHEN v.search_key LIKE ?5 ESCAPE '\\' THEN 1 ELSE 2 END, v.sort_key, u.code
+             LIMIT ?6",
+        )
+        .expect("the reference query");
+    let queries = [
+        "",
+        "chi bo",
+        "Chi bộ thôn",
+        "thon",
+        "hoa",
+        "hoà hải",
+        "an",
+        "ap",
+        "dong",
+        "1",
+        "10",
+        "_",
+        "2_b",
+        "%",
+        "5%",
+        "t0",
+        "xa",
+        "zz",
+    ];
+    for query in queries {
+        let key = giaonhan::text::search_key(query);
+        let like = key.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        for closed in [false, true] {
+            for limit in [3usize, 10, 200] {
+                let expected: Vec<String> = reference
+                    .query_map(
+                        rusqlite::params![
+                            today().to_string(),
+                            closed,
+                            format!("%{like}%"),
+                            format!("{like}%"),
+                            format!("% {like}%"),
+                            i64::try_from(limit).expect("small"),
+                        ],
+                        |r| r.get(0),
+                    )
+                    .expect("reference rows")
+                    .collect::<rusqlite::Result<_>>()
+                    .expect("codes");
+                let got: Vec<String> = store
+                    .search_units_in(query, limit, closed)
+                    .expect("search")
+                    .into_iter()
+                    .map(|u| u.code)
+                    .collect();
+                assert_eq!(got, expected, "«{query}», closed {closed}, limit {limit}");
+            }
+        }
+    }
+    // The merged branches are among the rows compared.
+    assert!(found(&store, "t03", false).is_empty());
+    assert_eq!(found(&store, "t03", true), ["T03"]);
+}

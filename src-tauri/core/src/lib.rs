@@ -32,6 +32,7 @@ pub mod study;
 pub mod tabular;
 pub mod text;
 mod tree;
+mod unit_keys;
 pub mod units;
 
 pub use db::{default_db_path, Actor, Dao, Store, DB_ENV};

@@ -19,6 +19,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use crate::error::{Error, Result};
 use crate::text;
 use crate::tree::Tree;
+use crate::unit_keys::UnitKeys;
 
 use super::backup::{unreadable, vet_existing};
 use super::lock;
@@ -81,26 +82,39 @@ pub struct Store {
     /// restore refuses while any store has the register open. None for an
     /// in-memory database (no file to restore, no lock file to leave behind).
     _lock: Option<lock::RegisterLock>,
-    /// The last tree read (`Dao::tree_on`), kept while the units do not change.
-    trees: TreeCache,
+    /// What reads built of the day's units, kept while the units do not change.
+    units: UnitCaches,
 }
 
-/// The day's unit tree as last read, with the day and the `unit_epoch`
-/// counter it was read at: good while both are the same. Only reads fill it
-/// (a write's tree may be rolled back with the write).
+/// What reads last built of the units of a day: the tree (`Dao::tree_on`)
+/// and the search keys (`Dao::unit_keys_on`).
 #[derive(Default)]
-pub(crate) struct TreeCache(RefCell<Option<(NaiveDate, i64, Arc<Tree>)>>);
+pub(crate) struct UnitCaches {
+    pub(crate) tree: DayCache<Tree>,
+    pub(crate) keys: DayCache<UnitKeys>,
+}
 
-impl TreeCache {
-    pub(crate) fn get(&self, day: NaiveDate, epoch: i64) -> Option<Arc<Tree>> {
+/// One thing built from the units of a day, with the day and the
+/// `unit_epoch` counter it was built at: good while both are the same. Only
+/// reads fill it (what a write reads may be rolled back with the write).
+pub(crate) struct DayCache<T>(RefCell<Option<(NaiveDate, i64, Arc<T>)>>);
+
+impl<T> Default for DayCache<T> {
+    fn default() -> Self {
+        DayCache(RefCell::new(None))
+    }
+}
+
+impl<T> DayCache<T> {
+    pub(crate) fn get(&self, day: NaiveDate, epoch: i64) -> Option<Arc<T>> {
         match &*self.0.borrow() {
-            Some((d, e, tree)) if *d == day && *e == epoch => Some(Arc::clone(tree)),
+            Some((d, e, value)) if *d == day && *e == epoch => Some(Arc::clone(value)),
             _ => None,
         }
     }
 
-    pub(crate) fn put(&self, day: NaiveDate, epoch: i64, tree: &Arc<Tree>) {
-        *self.0.borrow_mut() = Some((day, epoch, Arc::clone(tree)));
+    pub(crate) fn put(&self, day: NaiveDate, epoch: i64, value: &Arc<T>) {
+        *self.0.borrow_mut() = Some((day, epoch, Arc::clone(value)));
     }
 }
 
@@ -115,8 +129,8 @@ impl std::fmt::Debug for Store {
 pub struct Dao<'c> {
     pub(crate) conn: &'c Connection,
     actor: Option<&'c Actor>,
-    /// The store's tree cache, in read transactions only.
-    pub(crate) trees: Option<&'c TreeCache>,
+    /// The store's caches of the day's units, in read transactions only.
+    pub(crate) units: Option<&'c UnitCaches>,
 }
 
 impl Store {
@@ -154,7 +168,7 @@ impl Store {
             conn,
             path: path.to_owned(),
             _lock: held,
-            trees: TreeCache::default(),
+            units: UnitCaches::default(),
         };
         store.migrate()?;
         Ok(store)
@@ -274,7 +288,7 @@ impl Store {
         let out = f(&Dao {
             conn: &tx,
             actor: None,
-            trees: Some(&self.trees),
+            units: Some(&self.units),
         })?;
         tx.commit()?;
         Ok(out)
@@ -287,7 +301,7 @@ impl Store {
         let out = f(&Dao {
             conn: &tx,
             actor: Some(actor),
-            trees: None,
+            units: None,
         })?;
         tx.commit()?;
         Ok(out)
@@ -315,7 +329,7 @@ impl Store {
         let (out, commit) = f(&Dao {
             conn: &tx,
             actor: Some(actor),
-            trees: None,
+            units: None,
         })?;
         if commit {
             tx.commit()?;
@@ -371,7 +385,7 @@ impl<'c> Dao<'c> {
         Dao {
             conn: self.conn,
             actor: Some(actor),
-            trees: None,
+            units: None,
         }
     }
 

@@ -10,12 +10,14 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Row};
 
+use super::store::DayCache;
 use super::Dao;
 use crate::dates::today;
 use crate::error::{Error, Result};
 use crate::model::{Unit, UnitKind};
 use crate::text;
 use crate::tree::{Node, Tree};
+use crate::unit_keys::{UnitKey, UnitKeys};
 
 /// The first day of the timeline, stored instead of NULL (a unit that
 /// existed before the register began opened on it).
@@ -227,36 +229,22 @@ impl Dao<'_> {
         include_closed: bool,
         limit: usize,
     ) -> Result<Vec<UnitRow>> {
-        // The hits are chosen and ordered on the cheap columns first; only
-        // they get the full row (kind, parent, secretaries), since a short
-        // query matches thousands of units.
+        // The hits are chosen in memory from the day's keys (a short key is
+        // held by thousands of units); only they get the full row (kind,
+        // parent, secretaries), in the order chosen.
+        let ids = self.unit_keys_on(day)?.best(key, include_closed, limit);
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
         let sql = format!(
-            "WITH hit(id, rank) AS (
-                 SELECT u.id, CASE WHEN v.search_key LIKE ?4 ESCAPE '\\' THEN 0
-                                   WHEN v.search_key LIKE ?5 ESCAPE '\\' THEN 1 ELSE 2 END
-                 FROM unit u JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= ?1 AND ?1 < v.valid_to
-                 WHERE (?2 OR (u.opened_on <= ?1 AND ?1 < u.closed_on)) AND v.search_key LIKE ?3 ESCAPE '\\'
-                 ORDER BY 2, v.sort_key, u.code
-                 LIMIT ?6
-             )
-             {UNIT_AS_OF}
-             JOIN hit h ON h.id = u.id
-             ORDER BY h.rank, v.sort_key, u.code"
+            "{UNIT_AS_OF}
+             JOIN json_each(?2) h ON h.value = u.id
+             ORDER BY h.key"
         );
-        let escaped = key.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let ids = serde_json::json!(ids).to_string();
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt
-            .query_map(
-                params![
-                    day,
-                    include_closed,
-                    format!("%{escaped}%"),
-                    format!("{escaped}%"),
-                    format!("% {escaped}%"),
-                    i64::try_from(limit).unwrap_or(i64::MAX)
-                ],
-                unit_row,
-            )?
+            .query_map(params![day, ids], unit_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
@@ -412,22 +400,57 @@ impl Dao<'_> {
     }
 
     /// The tree as it stood on `day` (see `crate::tree`): in a read, the
-    /// store's copy when no unit changed since it was read (the `unit_epoch`
-    /// counter, which changes by any connection's writes move).
+    /// store's copy when no unit changed since it was read.
     pub(crate) fn tree_on(&self, day: NaiveDate) -> Result<Arc<Tree>> {
-        let Some(cache) = self.trees else {
-            return Ok(Arc::new(self.read_tree(day)?));
+        self.of_units(self.units.map(|c| &c.tree), day, || self.read_tree(day))
+    }
+
+    /// The search keys of the units that had a name on `day` (see
+    /// `crate::unit_keys`), kept like the tree.
+    pub(crate) fn unit_keys_on(&self, day: NaiveDate) -> Result<Arc<UnitKeys>> {
+        self.of_units(self.units.map(|c| &c.keys), day, || self.read_unit_keys(day))
+    }
+
+    /// What `read` builds of the units of `day`: `cache`'s copy when no unit
+    /// changed since it was built (the `unit_epoch` counter, which any
+    /// connection's writes to the units move), else built and kept.
+    fn of_units<T>(
+        &self,
+        cache: Option<&DayCache<T>>,
+        day: NaiveDate,
+        read: impl FnOnce() -> Result<T>,
+    ) -> Result<Arc<T>> {
+        let Some(cache) = cache else {
+            return Ok(Arc::new(read()?));
         };
         let epoch: i64 = self
             .conn
             .prepare_cached("SELECT n FROM unit_epoch")?
             .query_row([], |r| r.get(0))?;
-        if let Some(tree) = cache.get(day, epoch) {
-            return Ok(tree);
+        if let Some(value) = cache.get(day, epoch) {
+            return Ok(value);
         }
-        let tree = Arc::new(self.read_tree(day)?);
-        cache.put(day, epoch, &tree);
-        Ok(tree)
+        let value = Arc::new(read()?);
+        cache.put(day, epoch, &value);
+        Ok(value)
+    }
+
+    fn read_unit_keys(&self, day: NaiveDate) -> Result<UnitKeys> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT u.id, u.opened_on <= ?1 AND ?1 < u.closed_on, v.search_key FROM unit u
+             JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= ?1 AND ?1 < v.valid_to
+             ORDER BY v.sort_key, u.code",
+        )?;
+        let rows = stmt
+            .query_map(params![day], |r| {
+                Ok(UnitKey {
+                    id: r.get(0)?,
+                    open: r.get(1)?,
+                    key: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(UnitKeys::new(rows))
     }
 
     fn read_tree(&self, day: NaiveDate) -> Result<Tree> {
