@@ -735,6 +735,12 @@ fn the_unit_search_ranks_as_the_register_s_own_query_does() {
             .add_unit(&a, unit(&format!("T{i:02}"), &name, None, "Chi bộ"))
             .expect("add a branch");
     }
+    // Two of one name: the code decides, whatever order they were added in.
+    for code in ["T9B", "T9A"] {
+        store
+            .add_unit(&a, unit(code, "Chi bộ thôn Hòa", None, "Chi bộ"))
+            .expect("add a namesake");
+    }
     let yesterday = today().checked_sub_days(Days::new(1)).expect("yesterday");
     store
         .reorganise(
@@ -814,4 +820,5 @@ fn the_unit_search_ranks_as_the_register_s_own_query_does() {
     // The merged branches are among the rows compared.
     assert!(found(&store, "t03", false).is_empty());
     assert_eq!(found(&store, "t03", true), ["T03"]);
+    assert_eq!(found(&store, "chi bo thon hoa", false)[..2], ["T9A", "T9B"]);
 }
