@@ -103,6 +103,19 @@ fn a_campaign_takes_the_batchs_documents_and_units_or_a_subtree() {
         .expect("the document studied")
     };
     assert_eq!((studied("NQ20-XII"), studied("NQ20")), ("XII".into(), "XIII".into()));
+    // The list tells them apart by the term.
+    let listed = json(&db, &["study", "list", "--format", "json"]);
+    let documents = |code: &str| {
+        listed
+            .as_array()
+            .expect("an array")
+            .iter()
+            .find(|c| c["code"] == code)
+            .map(|c| c["documents"].clone())
+            .expect("the campaign is listed")
+    };
+    assert_eq!(documents("NQ20-XII"), serde_json::json!(["20-NQ/HU (khóa XII)"]));
+    assert_eq!(documents("NQ20"), serde_json::json!(["20-NQ/HU (khóa XIII)"]));
     #[rustfmt::skip]
     let err = fails(&db, &["study", "new", "--code", "NQ20-IX", "--title", "Thử", "--doc", "20-NQ/HU@IX",
                            "--from", "2025-09-01", "--to", "2025-09-30", "--subtree", "HK"]);

@@ -613,6 +613,24 @@ pub(crate) mod tests {
         assert!(err.to_string().contains("hai nhiệm kỳ"), "{err}");
         assert_eq!(s.list_batches().expect("batches").len(), 2);
 
+        // The batch list tells the two documents apart: the term follows a
+        // symbol the register holds in another term too (the old one was
+        // registered without its term).
+        let mut shown: Vec<(String, Vec<String>)> = s
+            .list_batches()
+            .expect("batches")
+            .into_iter()
+            .map(|b| (b.code, b.documents))
+            .collect();
+        shown.sort();
+        assert_eq!(
+            shown,
+            [
+                ("B1".to_owned(), vec!["05-KH/HU".to_owned()]),
+                ("B2".to_owned(), vec!["05-KH/HU (khóa 2025-2030)".to_owned()])
+            ]
+        );
+
         // The outstanding list's document filter: the symbol alone is every
         // term's document, SYMBOL@TERM one term's.
         let batches_listing = |document: &str| -> Result<Vec<String>> {

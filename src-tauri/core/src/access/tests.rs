@@ -229,6 +229,7 @@ fn a_secretary_reads_only_their_own_unit() {
     assert!(!codes.contains(&"B3"), "{codes:?}");
     let b1 = batches.iter().find(|b| b.code == "B1").expect("B1");
     assert_eq!((b1.recipients, b1.open, b1.copies), (2, 2, 4), "{b1:?}");
+    assert_eq!(b1.documents, ["05-KH/HU", "06-KH/HU"]);
     let stats = s.batch_stats_for(&grant, &[], None).expect("stats");
     assert_eq!(stats.len(), 2, "{stats:?}");
     let b1 = stats.iter().find(|b| b.code == "B1").expect("B1");

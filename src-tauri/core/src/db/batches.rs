@@ -75,24 +75,32 @@ pub(crate) struct WrittenReceipt {
 /// (`receipts_total`, `receipts_info`, `receipts_open`: written with the
 /// receipts and by every confirmation and undo, checked by `verify`), never
 /// recounted from the receipts.
-const COLUMNS: &str = "b.id, b.uid, b.code, b.title, b.handed_on, b.due_on, b.method, b.recorded_by,
+const COLUMNS: &str = concat!(
+    "b.id, b.uid, b.code, b.title, b.handed_on, b.due_on, b.method, b.recorded_by,
      b.receipts_total AS recipients, b.receipts_info AS info, b.receipts_open AS open,
      (SELECT coalesce(sum(copies), 0) FROM batch_document bd WHERE bd.batch_id = b.id) AS copies,
-     (SELECT group_concat(d.symbol, char(10)) FROM batch_document bd JOIN document d ON d.id = bd.document_id
-      WHERE bd.batch_id = b.id) AS documents";
+     (SELECT group_concat(",
+    shown_symbol!(),
+    ", char(10)) FROM batch_document bd JOIN document d ON d.id = bd.document_id
+      WHERE bd.batch_id = b.id) AS documents"
+);
 
 /// `COLUMNS` counted over the receipts of some units only (`:units`, a JSON
 /// array of unit ids): a secretary's view of the batches their unit received.
-const UNITS_COLUMNS: &str = "b.id, b.uid, b.code, b.title, b.handed_on, b.due_on, b.method, b.recorded_by,
+const UNITS_COLUMNS: &str = concat!(
+    "b.id, b.uid, b.code, b.title, b.handed_on, b.due_on, b.method, b.recorded_by,
      (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id AND r.unit_id IN own) AS recipients,
      (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id AND r.unit_id IN own AND r.must_confirm = 0) AS info,
      (SELECT count(*) FROM receipt r WHERE r.batch_id = b.id AND r.unit_id IN own
         AND r.status <> 'confirmed' AND r.must_confirm = 1) AS open,
      (SELECT coalesce(sum(r.copies), 0) FROM receipt r WHERE r.batch_id = b.id AND r.unit_id IN own) AS copies,
      (SELECT group_concat(symbol, char(10)) FROM (
-        SELECT DISTINCT d.symbol FROM receipt r JOIN receipt_line l ON l.receipt_id = r.id
-        JOIN document d ON d.id = l.document_id WHERE r.batch_id = b.id AND r.unit_id IN own ORDER BY d.symbol))
-       AS documents";
+        SELECT DISTINCT ",
+    shown_symbol!(),
+    " AS symbol FROM receipt r JOIN receipt_line l ON l.receipt_id = r.id
+        JOIN document d ON d.id = l.document_id WHERE r.batch_id = b.id AND r.unit_id IN own ORDER BY 1))
+       AS documents"
+);
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Batch)> {
     let docs: Option<String> = r.get("documents")?;

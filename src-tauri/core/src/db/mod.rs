@@ -20,6 +20,18 @@
 //!   the transfer register and the letterhead; `study`: study campaigns and reports). The domain modules above ask
 //!   these for data and hold the rules; they never write SQL themselves.
 
+/// The symbol of the document row `d` as a list shows it: numbers run per
+/// committee term, so where the register holds the symbol in another term
+/// too, its term follows in brackets («01-NQ/TU (khóa XIV)»); a symbol of
+/// one term, or one registered without its term, stands alone.
+macro_rules! shown_symbol {
+    () => {
+        "(d.symbol || CASE WHEN d.term <> '' AND EXISTS (SELECT 1 FROM document o
+                                                     WHERE o.symbol = d.symbol AND o.id <> d.id)
+                           THEN ' (khóa ' || d.term || ')' ELSE '' END)"
+    };
+}
+
 pub(crate) mod accounts;
 pub(crate) mod audit;
 pub(crate) mod backup;

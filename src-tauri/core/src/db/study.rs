@@ -149,10 +149,20 @@ impl Dao<'_> {
 
     /// Symbols of the documents a campaign studies, in the order of the register.
     pub(crate) fn campaign_documents(&self, campaign_id: i64) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT d.symbol FROM study_document s JOIN document d ON d.id = s.document_id
-             WHERE s.campaign_id = ?1 ORDER BY d.id",
-        )?;
+        self.campaign_symbols("d.symbol", campaign_id)
+    }
+
+    /// `campaign_documents` as a list shows them: with the term of a symbol
+    /// the register holds in more than one.
+    pub(crate) fn campaign_documents_shown(&self, campaign_id: i64) -> Result<Vec<String>> {
+        self.campaign_symbols(shown_symbol!(), campaign_id)
+    }
+
+    fn campaign_symbols(&self, symbol: &str, campaign_id: i64) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {symbol} FROM study_document s JOIN document d ON d.id = s.document_id
+             WHERE s.campaign_id = ?1 ORDER BY d.id"
+        ))?;
         let rows = stmt
             .query_map([campaign_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;

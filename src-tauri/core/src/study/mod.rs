@@ -198,7 +198,7 @@ pub(crate) fn campaign(dao: &Dao<'_>, code: &str, only: Option<&[i64]>) -> Resul
         }
     };
     Ok(Campaign {
-        documents: dao.campaign_documents(c.id)?,
+        documents: dao.campaign_documents_shown(c.id)?,
         code: c.code,
         title: c.title,
         batch: c.batch,
