@@ -82,39 +82,34 @@ pub struct Store {
     /// restore refuses while any store has the register open. None for an
     /// in-memory database (no file to restore, no lock file to leave behind).
     _lock: Option<lock::RegisterLock>,
-    /// What reads built of the day's units, kept while the units do not change.
-    units: UnitCaches,
+    /// What a read built of the day's units, kept while the units do not change.
+    units: UnitCache,
 }
 
-/// What reads last built of the units of a day: the tree (`Dao::tree_on`)
-/// and the search keys (`Dao::unit_keys_on`).
+/// The units of a day as one read builds them for the screens (see
+/// `Dao::day_units`): the tree of the open ones and the search keys of all
+/// that had a name that day.
+pub(crate) struct DayUnits {
+    pub(crate) tree: Arc<Tree>,
+    pub(crate) keys: Arc<UnitKeys>,
+}
+
+/// The day's units as last read, with the day and the `unit_epoch` counter
+/// they were read at: good while both are the same. Only reads fill it
+/// (what a write reads may be rolled back with the write).
 #[derive(Default)]
-pub(crate) struct UnitCaches {
-    pub(crate) tree: DayCache<Tree>,
-    pub(crate) keys: DayCache<UnitKeys>,
-}
+pub(crate) struct UnitCache(RefCell<Option<(NaiveDate, i64, Arc<DayUnits>)>>);
 
-/// One thing built from the units of a day, with the day and the
-/// `unit_epoch` counter it was built at: good while both are the same. Only
-/// reads fill it (what a write reads may be rolled back with the write).
-pub(crate) struct DayCache<T>(RefCell<Option<(NaiveDate, i64, Arc<T>)>>);
-
-impl<T> Default for DayCache<T> {
-    fn default() -> Self {
-        DayCache(RefCell::new(None))
-    }
-}
-
-impl<T> DayCache<T> {
-    pub(crate) fn get(&self, day: NaiveDate, epoch: i64) -> Option<Arc<T>> {
+impl UnitCache {
+    pub(crate) fn get(&self, day: NaiveDate, epoch: i64) -> Option<Arc<DayUnits>> {
         match &*self.0.borrow() {
-            Some((d, e, value)) if *d == day && *e == epoch => Some(Arc::clone(value)),
+            Some((d, e, units)) if *d == day && *e == epoch => Some(Arc::clone(units)),
             _ => None,
         }
     }
 
-    pub(crate) fn put(&self, day: NaiveDate, epoch: i64, value: &Arc<T>) {
-        *self.0.borrow_mut() = Some((day, epoch, Arc::clone(value)));
+    pub(crate) fn put(&self, day: NaiveDate, epoch: i64, units: &Arc<DayUnits>) {
+        *self.0.borrow_mut() = Some((day, epoch, Arc::clone(units)));
     }
 }
 
@@ -129,8 +124,8 @@ impl std::fmt::Debug for Store {
 pub struct Dao<'c> {
     pub(crate) conn: &'c Connection,
     actor: Option<&'c Actor>,
-    /// The store's caches of the day's units, in read transactions only.
-    pub(crate) units: Option<&'c UnitCaches>,
+    /// The store's copy of the day's units, in read transactions only.
+    pub(crate) units: Option<&'c UnitCache>,
 }
 
 impl Store {
@@ -168,7 +163,7 @@ impl Store {
             conn,
             path: path.to_owned(),
             _lock: held,
-            units: UnitCaches::default(),
+            units: UnitCache::default(),
         };
         store.migrate()?;
         Ok(store)

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::store::DayCache;
+use super::store::DayUnits;
 use super::Dao;
 use crate::dates::today;
 use crate::error::{Error, Result};
@@ -402,63 +402,42 @@ impl Dao<'_> {
     /// The tree as it stood on `day` (see `crate::tree`): in a read, the
     /// store's copy when no unit changed since it was read.
     pub(crate) fn tree_on(&self, day: NaiveDate) -> Result<Arc<Tree>> {
-        self.of_units(self.units.map(|c| &c.tree), day, || self.read_tree(day))
+        Ok(Arc::clone(&self.day_units(day)?.tree))
     }
 
     /// The search keys of the units that had a name on `day` (see
-    /// `crate::unit_keys`), kept like the tree.
+    /// `crate::unit_keys`), read with the tree and kept with it: the first
+    /// screen's tree makes the first search a walk in memory.
     pub(crate) fn unit_keys_on(&self, day: NaiveDate) -> Result<Arc<UnitKeys>> {
-        self.of_units(self.units.map(|c| &c.keys), day, || self.read_unit_keys(day))
+        Ok(Arc::clone(&self.day_units(day)?.keys))
     }
 
-    /// What `read` builds of the units of `day`: `cache`'s copy when no unit
-    /// changed since it was built (the `unit_epoch` counter, which any
-    /// connection's writes to the units move), else built and kept.
-    fn of_units<T>(
-        &self,
-        cache: Option<&DayCache<T>>,
-        day: NaiveDate,
-        read: impl FnOnce() -> Result<T>,
-    ) -> Result<Arc<T>> {
-        let Some(cache) = cache else {
-            return Ok(Arc::new(read()?));
+    /// The units of `day`: in a read, the store's copy when no unit changed
+    /// since it was read (the `unit_epoch` counter, which any connection's
+    /// writes to the units move), else read and kept.
+    fn day_units(&self, day: NaiveDate) -> Result<Arc<DayUnits>> {
+        let Some(cache) = self.units else {
+            return Ok(Arc::new(self.read_day_units(day)?));
         };
         let epoch: i64 = self
             .conn
             .prepare_cached("SELECT n FROM unit_epoch")?
             .query_row([], |r| r.get(0))?;
-        if let Some(value) = cache.get(day, epoch) {
-            return Ok(value);
+        if let Some(units) = cache.get(day, epoch) {
+            return Ok(units);
         }
-        let value = Arc::new(read()?);
-        cache.put(day, epoch, &value);
-        Ok(value)
+        let units = Arc::new(self.read_day_units(day)?);
+        cache.put(day, epoch, &units);
+        Ok(units)
     }
 
-    fn read_unit_keys(&self, day: NaiveDate) -> Result<UnitKeys> {
+    /// One pass over the units that had a name on `day`: every one's search
+    /// key, and the open ones' tree.
+    fn read_day_units(&self, day: NaiveDate) -> Result<DayUnits> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT v.sort_key, u.code, u.id, u.opened_on <= ?1 AND ?1 < u.closed_on, v.search_key FROM unit u
+            "SELECT v.sort_key, u.id, u.code, v.name, v.parent_id, u.phone,
+                    u.opened_on <= ?1 AND ?1 < u.closed_on, v.search_key FROM unit u
              JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= ?1 AND ?1 < v.valid_to",
-        )?;
-        let rows = stmt
-            .query_map(params![day], |r| {
-                let unit = UnitKey {
-                    id: r.get(2)?,
-                    open: r.get(3)?,
-                    key: r.get(4)?,
-                };
-                Ok((r.get(0)?, (r.get::<_, String>(1)?, unit)))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let rows = in_name_order(rows, |(code, _)| code);
-        Ok(UnitKeys::new(rows.into_iter().map(|(_, unit)| unit).collect()))
-    }
-
-    fn read_tree(&self, day: NaiveDate) -> Result<Tree> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT v.sort_key, u.id, u.code, v.name, v.parent_id, u.phone FROM unit u
-             JOIN unit_version v ON v.unit_id = u.id AND v.valid_from <= ?1 AND ?1 < v.valid_to
-             WHERE u.opened_on <= ?1 AND ?1 < u.closed_on",
         )?;
         let rows = stmt
             .query_map(params![day], |r| {
@@ -470,10 +449,27 @@ impl Dao<'_> {
                     rank: 0,
                     depth: 0,
                 };
-                Ok((r.get(0)?, (r.get::<_, i64>(1)?, node)))
+                let key = UnitKey {
+                    id: r.get(1)?,
+                    open: r.get(6)?,
+                    key: r.get(7)?,
+                };
+                Ok((r.get(0)?, (node, key)))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(Tree::build(in_name_order(rows, |(_, node)| &node.code)))
+        let rows = in_name_order(rows, |(node, _)| &node.code);
+        let mut nodes = Vec::with_capacity(rows.len());
+        let mut keys = Vec::with_capacity(rows.len());
+        for (node, key) in rows {
+            if key.open {
+                nodes.push((key.id, node));
+            }
+            keys.push(key);
+        }
+        Ok(DayUnits {
+            tree: Arc::new(Tree::build(nodes)),
+            keys: Arc::new(UnitKeys::new(keys)),
+        })
     }
 }
 
