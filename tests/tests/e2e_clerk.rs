@@ -1137,6 +1137,12 @@ fn a_large_batchs_slips_show_their_first_pages_while_laid_out() {
         // matches "Đợt 15/…" and "Đợt 25/…").
         type_into(c, "#batch-list-search", &format!("{code} {title}")).await;
         let row = format!("#batch-list tbody tr[data-batch=\"{code}\"]");
+        // The newest batches are listed before the search runs, this one
+        // among them maybe: wait for the search's own list.
+        until("the search's list", || async {
+            text(c, "#batch-list caption").await.contains("khớp").then_some(())
+        })
+        .await;
         wait_visible(c, &row).await;
         js(
             c,
