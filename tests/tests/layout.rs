@@ -258,6 +258,7 @@ const BOTTOM: &[&str] = &[
     "receipt_code",
     "files",
     "tree",
+    "unit_keys",
     "tabular",
 ];
 
