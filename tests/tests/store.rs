@@ -472,20 +472,7 @@ fn the_lists_follow_unit_changes_made_by_this_store_or_another() {
     assert_eq!(row_of(&store, "HK-01").phone.as_deref(), Some("0239 3851 234"));
 
     // This store renames the branch from a past day: today's list shows the new name.
-    store
-        .reorganise(
-            &actor(),
-            giaonhan::model::Reorganisation {
-                change: giaonhan::model::Change::Rename {
-                    code: "HK-01".into(),
-                    name: "Chi bộ thôn Trung Hòa".into(),
-                    short_name: None,
-                },
-                on: today().checked_sub_days(Days::new(1)).expect("yesterday"),
-                reason: None,
-            },
-        )
-        .expect("rename");
+    reorganise_from_yesterday(&mut store, rename("HK-01", "Chi bộ thôn Trung Hòa"));
     assert_eq!(row_of(&store, "HK-01").unit_name, "Chi bộ thôn Trung Hòa");
     // A raw edit outside the app (no store involved) is seen too.
     let raw = rusqlite::Connection::open(&path).expect("raw connection");
@@ -649,6 +636,36 @@ fn found(store: &Store, query: &str, closed: bool) -> Vec<String> {
         .collect()
 }
 
+/// Reorganises the tree from yesterday on: today's lists show the change.
+fn reorganise_from_yesterday(store: &mut Store, change: giaonhan::model::Change) {
+    let yesterday = today().checked_sub_days(Days::new(1)).expect("yesterday");
+    store
+        .reorganise(
+            &actor(),
+            giaonhan::model::Reorganisation {
+                change,
+                on: yesterday,
+                reason: None,
+            },
+        )
+        .expect("reorganise");
+}
+
+fn rename(code: &str, name: &str) -> giaonhan::model::Change {
+    giaonhan::model::Change::Rename {
+        code: code.into(),
+        name: name.into(),
+        short_name: None,
+    }
+}
+
+fn merge(from: &[&str], into: &str) -> giaonhan::model::Change {
+    giaonhan::model::Change::Merge {
+        from: from.iter().map(|&c| c.into()).collect(),
+        into: into.into(),
+    }
+}
+
 /// Search as you type reads the day's keys from the store's copy while no
 /// unit changes; a change by the store itself, by a second store on the file
 /// or by a raw edit shows in the next search.
@@ -658,22 +675,8 @@ fn the_unit_search_follows_unit_changes_made_by_this_store_or_another() {
     assert!(found(&store, "trung hoa", false).is_empty());
     assert_eq!(found(&store, "dong trung", false), ["HK-01"]);
 
-    let yesterday = today().checked_sub_days(Days::new(1)).expect("yesterday");
     let mut other = Store::open(&path).expect("a second store on the file");
-    other
-        .reorganise(
-            &actor(),
-            giaonhan::model::Reorganisation {
-                change: giaonhan::model::Change::Rename {
-                    code: "HK-01".into(),
-                    name: "Chi bộ thôn Trung Hòa".into(),
-                    short_name: None,
-                },
-                on: yesterday,
-                reason: None,
-            },
-        )
-        .expect("rename beside it");
+    reorganise_from_yesterday(&mut other, rename("HK-01", "Chi bộ thôn Trung Hòa"));
     drop(other);
     assert_eq!(found(&store, "trung hoa", false), ["HK-01"]);
     assert!(found(&store, "dong trung", false).is_empty());
@@ -697,19 +700,7 @@ fn the_unit_search_follows_unit_changes_made_by_this_store_or_another() {
     // Still in the order of its name, «Chi bộ thôn Ấp Thượng».
     assert_eq!(found(&store, "trung hoa", false), ["HK-02", "HK-01", "HK-03"]);
 
-    store
-        .reorganise(
-            &actor(),
-            giaonhan::model::Reorganisation {
-                change: giaonhan::model::Change::Merge {
-                    from: vec!["HK-03".into()],
-                    into: "HK-01".into(),
-                },
-                on: yesterday,
-                reason: None,
-            },
-        )
-        .expect("merge");
+    reorganise_from_yesterday(&mut store, merge(&["HK-03"], "HK-01"));
     assert_eq!(found(&store, "trung hoa", false), ["HK-02", "HK-01"]);
     assert_eq!(found(&store, "trung hoa", true), ["HK-02", "HK-01", "HK-03"]);
 }
@@ -741,20 +732,7 @@ fn the_unit_search_ranks_as_the_register_s_own_query_does() {
             .add_unit(&a, unit(code, "Chi bộ thôn Hòa", None, "Chi bộ"))
             .expect("add a namesake");
     }
-    let yesterday = today().checked_sub_days(Days::new(1)).expect("yesterday");
-    store
-        .reorganise(
-            &a,
-            giaonhan::model::Reorganisation {
-                change: giaonhan::model::Change::Merge {
-                    from: vec!["T03".into(), "T13".into()],
-                    into: "T23".into(),
-                },
-                on: yesterday,
-                reason: None,
-            },
-        )
-        .expect("merge");
+    reorganise_from_yesterday(&mut store, merge(&["T03", "T13"], "T23"));
 
     let raw = rusqlite::Connection::open(&path).expect("raw connection");
     let mut reference = raw
