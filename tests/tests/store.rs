@@ -436,6 +436,20 @@ fn the_outstanding_list_saved_as_json_holds_its_rows_and_is_logged() {
     assert_eq!(detail["file"], out.display().to_string());
 }
 
+/// Sets `set` on the current version of the unit `code` through a raw
+/// connection: an edit outside the app, with no store involved.
+fn edit_current_version(path: &Path, code: &str, set: &str) {
+    let raw = rusqlite::Connection::open(path).expect("raw connection");
+    raw.execute(
+        &format!(
+            "UPDATE unit_version SET {set}
+             WHERE unit_id = (SELECT id FROM unit WHERE code = ?1) AND valid_to = '9999-12-31'"
+        ),
+        [code],
+    )
+    .expect("raw edit");
+}
+
 /// The outstanding list reads the day's tree from the store's copy while no
 /// unit changes; a change made beside it (a second store on the same file, as
 /// the command line beside the window) or by the store itself shows at once.
@@ -475,14 +489,7 @@ fn the_lists_follow_unit_changes_made_by_this_store_or_another() {
     reorganise_from_yesterday(&mut store, rename("HK-01", "Chi bộ thôn Trung Hòa"));
     assert_eq!(row_of(&store, "HK-01").unit_name, "Chi bộ thôn Trung Hòa");
     // A raw edit outside the app (no store involved) is seen too.
-    let raw = rusqlite::Connection::open(&path).expect("raw connection");
-    raw.execute(
-        "UPDATE unit_version SET name = 'Chi bộ thôn Trung Hòa 2'
-         WHERE unit_id = (SELECT id FROM unit WHERE code = 'HK-01') AND valid_to = '9999-12-31'",
-        [],
-    )
-    .expect("raw edit");
-    drop(raw);
+    edit_current_version(&path, "HK-01", "name = 'Chi bộ thôn Trung Hòa 2'");
     assert_eq!(row_of(&store, "HK-01").unit_name, "Chi bộ thôn Trung Hòa 2");
 }
 
@@ -689,14 +696,7 @@ fn the_unit_search_follows_unit_changes_made_by_this_store_or_another() {
         .expect("add a branch");
     assert_eq!(found(&store, "trung hoa", false), ["HK-01", "HK-03"]);
 
-    let raw = rusqlite::Connection::open(&path).expect("raw connection");
-    raw.execute(
-        "UPDATE unit_version SET search_key = 'chi bo thon trung hoa nam hk-02'
-         WHERE unit_id = (SELECT id FROM unit WHERE code = 'HK-02') AND valid_to = '9999-12-31'",
-        [],
-    )
-    .expect("raw edit");
-    drop(raw);
+    edit_current_version(&path, "HK-02", "search_key = 'chi bo thon trung hoa nam hk-02'");
     // Still in the order of its name, «Chi bộ thôn Ấp Thượng».
     assert_eq!(found(&store, "trung hoa", false), ["HK-02", "HK-01", "HK-03"]);
 
