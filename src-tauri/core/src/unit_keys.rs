@@ -8,7 +8,7 @@
 
 /// One unit of the day: its id, whether it is open that day, and its
 /// search key (name, short name and code without diacritics).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct UnitKey {
     pub id: i64,
     pub open: bool,
@@ -16,7 +16,7 @@ pub(crate) struct UnitKey {
 }
 
 /// The units that had a name on one day, open or closed.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct UnitKeys(Vec<UnitKey>);
 
 impl UnitKeys {
