@@ -8,6 +8,7 @@ import "./auth.css";
 
 import { authStatus, login, logout, setForbiddenHandler, toApiError, type ApiError } from "./api";
 import type { Account } from "./bindings/Account";
+import type { AuthStatus } from "./bindings/AuthStatus";
 import type { Role } from "./bindings/Role";
 import { h } from "./dom";
 import { clearErrors, clearStatus } from "./feedback";
@@ -197,9 +198,9 @@ window.setInterval(async () => {
  * overlay and resolves only after a login. `reloadAfterLogin` runs after every
  * later login (idle lock, sign-out) to reload the current screen.
  */
-export async function startAuth(reloadAfterLogin: () => Promise<void>): Promise<void> {
+export async function startAuth(reloadAfterLogin: () => Promise<void>, asked: Promise<AuthStatus> = authStatus()): Promise<void> {
   afterLogin = reloadAfterLogin;
-  const st = await authStatus();
+  const st = await asked;
   accountsExist = st.accounts_exist;
   account = st.session?.account ?? null;
   render();

@@ -17,7 +17,7 @@ const STANDARD_MARGINS: [number, number, number, number] = [20, 15, 20, 30];
  * shows the banner when the register has no letterhead (at start, and after
  * the sample data, which brings its own).
  */
-export function letterheadForm(): { check: () => Promise<void> } {
+export function letterheadForm(): { check: (asked?: Promise<Letterhead | null>) => Promise<void> } {
   const banner = byId("letterhead-offer", HTMLDivElement);
   const dialog = byId("letterhead-dialog", HTMLDialogElement);
   const form = byId("letterhead-form", HTMLFormElement);
@@ -30,8 +30,8 @@ export function letterheadForm(): { check: () => Promise<void> } {
   let stored: Letterhead | null = null;
   let opener: HTMLElement | null = null;
 
-  async function check(): Promise<void> {
-    stored = await getLetterhead();
+  async function check(asked: Promise<Letterhead | null> = getLetterhead()): Promise<void> {
+    stored = await asked;
     banner.hidden = stored !== null;
   }
 

@@ -13,9 +13,10 @@ import "./dashboard.css";
 import "./printing.css";
 import "./signature.css";
 
-import { appStatus, firstScreenShown, loadDemo, recoveryStatus, toApiError, upgradeStatus } from "./api";
+import { appStatus, authStatus, firstScreenShown, getLetterhead, loadDemo, recoveryStatus, toApiError, upgradeStatus } from "./api";
 import { startAuth } from "./auth";
 import { byId } from "./dom";
+import { early } from "./early";
 import { enhanceFileInputs } from "./fileinput";
 import { announce, clearErrors, clearStatus, showError } from "./feedback";
 import { letterheadForm } from "./letterhead";
@@ -33,13 +34,16 @@ performance.mark("start:modules");
 // take the desktop's sans-serif).
 if (navigator.userAgent.includes("Windows")) document.documentElement.classList.add("windows");
 
-// The first requests of a page take longest: they are on their way while the
-// screens are put together (start() reads their answers).
+// The first requests of a page take longest: every question of the start-up
+// is on its way while the screens are put together (start() reads the
+// answers; early.ts).
 const upgradeAsked = upgradeStatus();
-const recoveryAsked = recoveryStatus();
 // Read by start(); never an unhandled rejection meanwhile.
 upgradeAsked.catch(() => undefined);
-recoveryAsked.catch(() => undefined);
+const recoveryAsked = early(recoveryStatus);
+const authAsked = early(authStatus);
+const statusAsked = early(appStatus);
+const letterheadAsked = early(getLetterhead);
 
 // Vietnamese file buttons instead of the engine's own "Choose File".
 enhanceFileInputs();
@@ -269,10 +273,12 @@ function mark(name: string): void {
 async function start(): Promise<void> {
   mark("script");
   // A register from an older version: the window waits for its upgrade,
-  // then asks again whether it opened.
-  const recovery = (await waitForUpgrade(upgradeAsked)) ? recoveryStatus() : recoveryAsked;
+  // then asks everything again (the register was opened anew).
+  if (await waitForUpgrade(upgradeAsked)) {
+    for (const asked of [recoveryAsked, authAsked, statusAsked, letterheadAsked]) asked.drop();
+  }
   // A data file that could not be opened: the recovery screen instead.
-  if (await startRecovery(recovery)) {
+  if (await startRecovery(recoveryAsked.take())) {
     firstScreenDrawn();
     return;
   }
@@ -282,7 +288,7 @@ async function start(): Promise<void> {
   // draw them as they arrive.
   mark("recovery");
   try {
-    await startAuth(afterLogin);
+    await startAuth(afterLogin, authAsked.take());
   } catch (e) {
     startFailed(e);
     return;
@@ -291,7 +297,7 @@ async function start(): Promise<void> {
   let status;
   try {
     // A new register has no letterhead: ask for it before anything prints.
-    [status] = await Promise.all([appStatus(), letterhead.check()]);
+    [status] = await Promise.all([statusAsked.take(), letterhead.check(letterheadAsked.take())]);
     mark("status");
     // Only the first screen's lists: the others load when their screen opens.
     const first = await screenOf(status.is_empty ? "units" : "outstanding");

@@ -1,0 +1,32 @@
+// Requests asked as the page starts. A request waits for the window's main
+// thread at both ends, so the start-up's questions (did the register open,
+// who is signed in, what does the register hold, has it a letterhead) are all
+// on their way at once while the page is put together, instead of one after
+// the other once it is. Start-up reads each answer once; a request that
+// failed (the register was still being upgraded, someone must sign in first)
+// is asked again then.
+
+/** An answer asked for early, read once. */
+export interface Early<T> {
+  /** The early answer, or the request asked now when it failed or was taken or dropped. */
+  take(): Promise<T>;
+  /** Forgets the early answer (it may be stale: the register was opened anew). */
+  drop(): void;
+}
+
+/** Asks `ask()` now; `take()` gives its answer once. */
+export function early<T>(ask: () => Promise<T>): Early<T> {
+  let asked: Promise<T> | null = ask();
+  // Read by `take`, or never: not an unhandled rejection meanwhile.
+  asked.catch(() => undefined);
+  return {
+    take(): Promise<T> {
+      const answer = asked;
+      asked = null;
+      return answer ? answer.catch(ask) : ask();
+    },
+    drop(): void {
+      asked = null;
+    },
+  };
+}
