@@ -194,11 +194,12 @@ window.setInterval(async () => {
 // ---- start ---------------------------------------------------------------------
 
 /**
- * Asks who is signed in; with accounts and nobody signed in, shows the login
- * overlay and resolves only after a login. `reloadAfterLogin` runs after every
- * later login (idle lock, sign-out) to reload the current screen.
+ * Reads who is signed in (`asked`: the start-up asks early); with accounts
+ * and nobody signed in, shows the login overlay and resolves only after a
+ * login. `reloadAfterLogin` runs after every later login (idle lock,
+ * sign-out) to reload the current screen.
  */
-export async function startAuth(reloadAfterLogin: () => Promise<void>, asked: Promise<AuthStatus> = authStatus()): Promise<void> {
+export async function startAuth(reloadAfterLogin: () => Promise<void>, asked: Promise<AuthStatus>): Promise<void> {
   afterLogin = reloadAfterLogin;
   const st = await asked;
   accountsExist = st.accounts_exist;

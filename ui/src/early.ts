@@ -1,17 +1,16 @@
 // Requests asked as the page starts. A request waits for the window's main
 // thread at both ends, so the start-up's questions (did the register open,
-// who is signed in, what does the register hold, has it a letterhead) are all
-// on their way at once while the page is put together, instead of one after
-// the other once it is. Start-up reads each answer once; a request that
-// failed (the register was still being upgraded, someone must sign in first)
-// is asked again then.
+// who is signed in, what does the register hold, has it a letterhead) and
+// the first screen's rows are all on their way at once while the page is put
+// together, instead of one after the other once it is. Each answer is read
+// once; a request that failed (someone must sign in first, the register did
+// not open) is asked again then. The ones that read the register wait for
+// an upgrade under way to end before they answer.
 
 /** An answer asked for early, read once. */
 export interface Early<T> {
-  /** The early answer, or the request asked now when it failed or was taken or dropped. */
+  /** The early answer, or the request asked now when it failed or was taken. */
   take(): Promise<T>;
-  /** Forgets the early answer (it may be stale: the register was opened anew). */
-  drop(): void;
 }
 
 /** Asks `ask()` now; `take()` gives its answer once. */
@@ -24,9 +23,6 @@ export function early<T>(ask: () => Promise<T>): Early<T> {
       const answer = asked;
       asked = null;
       return answer ? answer.catch(ask) : ask();
-    },
-    drop(): void {
-      asked = null;
     },
   };
 }

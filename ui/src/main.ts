@@ -273,12 +273,11 @@ function mark(name: string): void {
 async function start(): Promise<void> {
   mark("script");
   // A register from an older version: the window waits for its upgrade,
-  // then asks everything again (the register was opened anew).
-  if (await waitForUpgrade(upgradeAsked)) {
-    for (const asked of [recoveryAsked, authAsked, statusAsked, letterheadAsked]) asked.drop();
-  }
+  // then asks again whether it opened (the questions that read the
+  // register wait for the upgrade to end on their own).
+  const recovery = (await waitForUpgrade(upgradeAsked)) ? recoveryStatus() : recoveryAsked.take();
   // A data file that could not be opened: the recovery screen instead.
-  if (await startRecovery(recoveryAsked.take())) {
+  if (await startRecovery(recovery)) {
     firstScreenDrawn();
     return;
   }

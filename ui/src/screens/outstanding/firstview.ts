@@ -9,28 +9,25 @@
 import { outstandingPage } from "../../api";
 import type { OutstandingPage } from "../../bindings/OutstandingPage";
 import type { OutstandingQuery } from "../../bindings/OutstandingQuery";
+import { early, type Early } from "../../early";
 
-let early: { key: string; page: Promise<OutstandingPage> } | null = null;
+let asked: { key: string; page: Early<OutstandingPage> } | null = null;
 
 const keyOf = (query: OutstandingQuery, limit: number): string => `${limit} ${JSON.stringify(query)}`;
 
 /** Asks for the first `limit` rows of `query` now. */
 export function askEarly(query: OutstandingQuery, limit: number): void {
-  const page = outstandingPage(query, 0, limit);
-  // Read by `firstRows`, or never: not an unhandled rejection meanwhile.
-  page.catch(() => undefined);
-  early = { key: keyOf(query, limit), page };
+  asked = { key: keyOf(query, limit), page: early(() => outstandingPage(query, 0, limit)) };
 }
 
 /** Drops the early answer: from now on, lists are asked for when loaded. */
 export function forgetEarly(): void {
-  early = null;
+  asked = null;
 }
 
 /** The first `limit` rows of `query`: the early answer when it was for the same and did not fail, else asked now. */
 export function firstRows(query: OutstandingQuery, limit: number): Promise<OutstandingPage> {
-  const asked = early;
-  early = null;
-  const now = (): Promise<OutstandingPage> => outstandingPage(query, 0, limit);
-  return asked?.key === keyOf(query, limit) ? asked.page.catch(now) : now();
+  const mine = asked;
+  asked = null;
+  return mine?.key === keyOf(query, limit) ? mine.page.take() : outstandingPage(query, 0, limit);
 }
