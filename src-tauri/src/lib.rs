@@ -81,13 +81,20 @@ pub fn run() -> ExitCode {
     }
     match run_app_with(tauri::Builder::default(), context(), state) {
         Ok(app) => {
-            if upgrade.is_some() {
+            let read_ahead = upgrade.is_none();
+            if !read_ahead {
                 spawn_upgrade(app.handle().clone());
-            } else {
-                spawn_first_view(app.handle().clone());
             }
             spawn_automatic_backups(app.handle().clone());
-            app.run(|_, _| {});
+            app.run(move |app, event| {
+                // Once the window is made (`Ready` comes after the windows of
+                // the configuration are built), not beside it: on two cores
+                // the read took the CPU the window was being made with, and
+                // its page started about 30 ms later (BENCHMARKS.md).
+                if read_ahead && matches!(event, tauri::RunEvent::Ready) {
+                    spawn_first_view(app.clone());
+                }
+            });
             ExitCode::SUCCESS
         }
         Err(e) => fail(&format!("Không khởi động được cửa sổ ứng dụng: {e}")),
@@ -333,8 +340,8 @@ const BACKUP_CHECK: std::time::Duration = std::time::Duration::from_secs(60 * 60
 const FIRST_SCREEN_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Reads the first screen's rows on a thread of its own while the window's
-/// web engine starts (it takes longer): the window's first request then
-/// finds the pages it needs in the cache. A failure only costs that.
+/// web engine starts and its page loads (they take longer): the window's
+/// first request then gets them at once. A failure only costs that.
 fn spawn_first_view<R: Runtime>(app: tauri::AppHandle<R>) {
     in_background(app, "first-view", AppState::prepare_first_view);
 }
