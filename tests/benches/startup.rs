@@ -63,9 +63,14 @@ mod linux {
         "inbox",
     ];
 
+    /// A step of the tour that is not a screen: the page loaded afresh
+    /// (every screen and list it held dropped; the first screen shown
+    /// again), to see what the engine keeps of what the page let go.
+    const RELOAD: &str = "reload";
+
     /// The screens of the tour: `GIAONHAN_BENCH_SCREENS` (keys separated by
-    /// commas, in the order given) to see what one screen or an order costs;
-    /// every screen by default.
+    /// commas, in the order given, `reload` among them if wanted) to see what
+    /// one screen or an order costs; every screen by default.
     fn tour_screens() -> Res<Vec<&'static str>> {
         let Ok(wanted) = std::env::var("GIAONHAN_BENCH_SCREENS") else {
             return Ok(SCREENS.to_vec());
@@ -75,6 +80,7 @@ mod linux {
             .map(|k| {
                 SCREENS
                     .iter()
+                    .chain(&[RELOAD])
                     .copied()
                     .find(|s| *s == k.trim())
                     .ok_or_else(|| format!("GIAONHAN_BENCH_SCREENS: no screen «{k}»; screens: {SCREENS:?}").into())
@@ -317,6 +323,25 @@ mod linux {
         let mut screens = Vec::new();
         if !tour.is_empty() {
             for key in tour {
+                if *key == RELOAD {
+                    // Asked from a timer so that the script's reply comes first.
+                    client
+                        .execute("setTimeout(() => location.reload(), 10); return true", vec![])
+                        .await?;
+                    let deadline = Instant::now() + Duration::from_secs(60);
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    let first = format!("return document.querySelector({}) !== null", json!(ready));
+                    while client.execute(&first, vec![]).await?.as_bool() != Some(true) {
+                        if Instant::now() > deadline {
+                            return Err("the first screen not shown 60 s after the reload".into());
+                        }
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                    }
+                    tokio::time::sleep(Duration::from_secs(3)).await;
+                    let (rss, pss) = memory_of(binary);
+                    screens.push((*key, rss, pss));
+                    continue;
+                }
                 let open = format!("document.getElementById('nav-{key}').click(); return true");
                 client.execute(&open, vec![]).await?;
                 let shown = format!("return !document.getElementById('screen-{key}').hidden");
