@@ -83,9 +83,26 @@ mod linux {
                     .chain(&[RELOAD])
                     .copied()
                     .find(|s| *s == k.trim())
-                    .ok_or_else(|| format!("GIAONHAN_BENCH_SCREENS: no screen «{k}»; screens: {SCREENS:?}").into())
+                    .ok_or_else(|| {
+                        format!("GIAONHAN_BENCH_SCREENS: no screen «{k}»; screens: {SCREENS:?} and «{RELOAD}»").into()
+                    })
             })
             .collect()
+    }
+
+    /// Asks `script` every `every` until it returns true (then true) or
+    /// `within` has passed (then false).
+    async fn until_true(client: &fantoccini::Client, script: &str, within: Duration, every: Duration) -> Res<bool> {
+        let deadline = Instant::now() + within;
+        loop {
+            if client.execute(script, vec![]).await?.as_bool() == Some(true) {
+                return Ok(true);
+            }
+            if Instant::now() > deadline {
+                return Ok(false);
+            }
+            tokio::time::sleep(every).await;
+        }
     }
 
     /// Time to first screen, and (RSS, PSS) in bytes after idling; for the
@@ -299,15 +316,8 @@ mod linux {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await?;
         let script = format!("return document.querySelector({}) !== null", json!(ready));
-        let deadline = Instant::now() + Duration::from_secs(300);
-        loop {
-            if client.execute(&script, vec![]).await?.as_bool() == Some(true) {
-                break;
-            }
-            if Instant::now() > deadline {
-                return Err(format!("no {ready} after 300 s").into());
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
+        if !until_true(&client, &script, Duration::from_secs(300), Duration::from_millis(10)).await? {
+            return Err(format!("no {ready} after 300 s").into());
         }
         let first_screen = started.elapsed();
         tokio::time::sleep(Duration::from_secs(5)).await;
@@ -323,34 +333,27 @@ mod linux {
         let mut screens = Vec::new();
         if !tour.is_empty() {
             for key in tour {
-                if *key == RELOAD {
-                    // Asked from a timer so that the script's reply comes first.
-                    client
-                        .execute("setTimeout(() => location.reload(), 10); return true", vec![])
-                        .await?;
-                    let deadline = Instant::now() + Duration::from_secs(60);
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                    let first = format!("return document.querySelector({}) !== null", json!(ready));
-                    while client.execute(&first, vec![]).await?.as_bool() != Some(true) {
-                        if Instant::now() > deadline {
-                            return Err("the first screen not shown 60 s after the reload".into());
-                        }
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                    }
-                    tokio::time::sleep(Duration::from_secs(3)).await;
-                    let (rss, pss) = memory_of(binary);
-                    screens.push((*key, rss, pss));
-                    continue;
-                }
-                let open = format!("document.getElementById('nav-{key}').click(); return true");
-                client.execute(&open, vec![]).await?;
-                let shown = format!("return !document.getElementById('screen-{key}').hidden");
-                let deadline = Instant::now() + Duration::from_secs(60);
-                while client.execute(&shown, vec![]).await?.as_bool() != Some(true) {
-                    if Instant::now() > deadline {
-                        return Err(format!("screen {key} not shown after 60 s").into());
-                    }
-                    tokio::time::sleep(Duration::from_millis(50)).await;
+                let (go, there) = if *key == RELOAD {
+                    // The old page marks itself, so that its first screen is
+                    // not taken for the new one's; the reload waits for a
+                    // timer so that the script's reply comes first.
+                    (
+                        "window.giaonhanBenchLeft = true; setTimeout(() => location.reload(), 10); return true"
+                            .to_owned(),
+                        format!(
+                            "return !window.giaonhanBenchLeft && document.querySelector({}) !== null",
+                            json!(ready)
+                        ),
+                    )
+                } else {
+                    (
+                        format!("document.getElementById('nav-{key}').click(); return true"),
+                        format!("return !document.getElementById('screen-{key}').hidden"),
+                    )
+                };
+                client.execute(&go, vec![]).await?;
+                if !until_true(&client, &there, Duration::from_secs(60), Duration::from_millis(50)).await? {
+                    return Err(format!("screen {key} not shown after 60 s").into());
                 }
                 // Its lists and its own data load after it is shown.
                 tokio::time::sleep(Duration::from_secs(3)).await;
